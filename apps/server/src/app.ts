@@ -1,0 +1,148 @@
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import helmet from '@fastify/helmet';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { randomUUID } from 'node:crypto';
+import { Redis } from 'ioredis';
+import type { Config } from './config.js';
+import { MemoryLoginThrottle, type LoginThrottle } from './cluster/login-throttle.js';
+import { RedisLoginThrottle } from './cluster/redis-login-throttle.js';
+import { openDatabase } from './db/connect.js';
+import { DatabaseLifecycle } from './db/lifecycle.js';
+import { migrateToLatest } from './db/migrate.js';
+import { systemClock, type Clock } from './domain/clock.js';
+import { registerAccessControl } from './http/access.js';
+import { registerErrorHandler } from './http/error-handler.js';
+import { registerMetrics } from './http/metrics.js';
+import { authRoutes } from './http/routes/auth.routes.js';
+import { roleRoutes } from './http/routes/roles.routes.js';
+import { systemRoutes } from './http/routes/system.routes.js';
+import { userRoutes } from './http/routes/users.routes.js';
+import { ErrorSchema, RoleSchema, UserSchema } from './http/schemas.js';
+import { RoleRepository } from './repositories/role.repository.js';
+import { SettingsRepository } from './repositories/settings.repository.js';
+import { UserRepository } from './repositories/user.repository.js';
+import { AuthService, LOGIN_LIMITS } from './services/auth.service.js';
+import { argon2Hasher, type PasswordHasher } from './services/password-hasher.js';
+import { RoleService } from './services/role.service.js';
+import { SetupService, type SetupResult } from './services/setup.service.js';
+import { TokenService } from './services/token.service.js';
+import { UserService } from './services/user.service.js';
+
+export interface AppOptions {
+  logger: FastifyBaseLogger;
+  clock?: Clock;
+  hasher?: PasswordHasher;
+  /** Told the generated admin password, once, on the start that created the admin. */
+  announceAdminPassword?: (password: string) => void;
+}
+
+export interface App {
+  server: FastifyInstance;
+  /** Resolves once the database is migrated and seeded; rejects on a non-transient failure. */
+  databaseReady: Promise<SetupResult>;
+}
+
+/** A request id from the caller's `X-Request-Id` when it is sane, else a new one. */
+function requestId(header: unknown): string {
+  return typeof header === 'string' && /^[\w.:-]{1,64}$/.test(header) ? header : randomUUID();
+}
+
+/**
+ * The composition root: the only place that picks concrete classes. Builds the whole server
+ * without listening, so that tests can `inject()` or listen on port 0.
+ */
+export async function buildApp(config: Readonly<Config>, options: AppOptions): Promise<App> {
+  const clock = options.clock ?? systemClock;
+  const hasher = options.hasher ?? argon2Hasher;
+  const log = options.logger;
+
+  const server = Fastify({
+    loggerInstance: log,
+    genReqId: (request) => requestId(request.headers['x-request-id']),
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: false } },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  const database = openDatabase(config.database, (error) => log.warn({ err: error }, 'database connection lost'));
+  const redis = config.redisUrl === null ? null : new Redis(config.redisUrl, { maxRetriesPerRequest: 2 });
+  redis?.on('error', (error) => log.warn({ err: error }, 'redis error'));
+
+  const users = new UserRepository(database.db);
+  const roles = new RoleRepository(database.db);
+  const settings = new SettingsRepository(database.db);
+  const throttle: LoginThrottle = redis
+    ? new RedisLoginThrottle(redis, { windowMs: LOGIN_LIMITS.windowMs })
+    : new MemoryLoginThrottle({ windowMs: LOGIN_LIMITS.windowMs }, () => clock.now().getTime());
+  const tokens = new TokenService(config.jwtExpiresIn, () => clock.now().getTime());
+  const auth = new AuthService(users, hasher, tokens, throttle, clock);
+  const setup = new SetupService(users, roles, settings, hasher, clock);
+  const lifecycle = new DatabaseLifecycle(log);
+
+  const databaseReady = lifecycle.start(async () => {
+    await migrateToLatest(database.db, database.dialect);
+    const result = await setup.seed(config.adminPassword);
+    tokens.useSecret(await setup.jwtSecret(config.jwtSecret));
+    return result;
+  });
+  databaseReady.then(
+    (result) => {
+      log.info({ dialect: database.dialect, adminCreated: result.adminCreated }, 'database ready');
+      if (result.generatedAdminPassword !== null) {
+        options.announceAdminPassword?.(result.generatedAdminPassword);
+      }
+    },
+    (error: unknown) => log.error({ err: error }, 'database set-up failed'),
+  );
+
+  server.addHook('onSend', async (request, reply) => {
+    void reply.header('x-request-id', request.id);
+  });
+  server.addHook('onClose', async () => {
+    lifecycle.stop();
+    await databaseReady.catch(() => undefined);
+    await throttle.close();
+    await database.close();
+    await redis?.quit().catch(() => undefined);
+  });
+
+  await server.register(helmet, {
+    contentSecurityPolicy: {
+      directives: { 'img-src': ["'self'", 'data:', 'blob:'], 'connect-src': ["'self'", 'ws:', 'wss:'] },
+    },
+  });
+  registerErrorHandler(server);
+  registerMetrics(server);
+  registerAccessControl(server, { auth, isDatabaseReady: () => lifecycle.isReady() });
+
+  server.addSchema(ErrorSchema);
+  server.addSchema(UserSchema);
+  server.addSchema(RoleSchema);
+  await server.register(swagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: {
+        title: 'CIMORINGS API',
+        description: 'Charging Integration Monitoring System: REST API of the CSMS',
+        version: '0.1.0',
+      },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
+    },
+    refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => String(json.$id ?? `def-${i}`) },
+  });
+  await server.register(swaggerUi, { routePrefix: '/api/docs' });
+  server.get('/api/docs/openapi.json', { schema: { hide: true } }, async () => server.swagger());
+
+  await server.register(systemRoutes, {
+    checkReady: async () => {
+      if (!lifecycle.isReady()) throw new Error('database not set up yet');
+      await database.ping();
+      if (redis) await redis.ping();
+    },
+  });
+  await server.register(authRoutes, { auth });
+  await server.register(userRoutes, { users: new UserService(users, roles, hasher, clock) });
+  await server.register(roleRoutes, { roles: new RoleService(roles, users, clock) });
+
+  return { server, databaseReady };
+}

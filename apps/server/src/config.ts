@@ -1,0 +1,154 @@
+/**
+ * Configuration: read once at start from the environment (CONTRACT section 1), validated as a
+ * whole so that every bad variable is named in one line, then frozen. Nothing else in the
+ * server reads `process.env`.
+ */
+
+export const UNKNOWN_STATION_POLICIES = ['accept', 'pending', 'reject'] as const;
+export type UnknownStationPolicy = (typeof UNKNOWN_STATION_POLICIES)[number];
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+export type DatabaseConfig =
+  | { kind: 'sqlite'; path: string }
+  | { kind: 'postgres'; url: string };
+
+export interface Config {
+  port: number;
+  host: string;
+  database: DatabaseConfig;
+  /** `redis://` URL; unset runs a single node with in-memory coordination. */
+  redisUrl: string | null;
+  /** HMAC key for tokens; `null` means generated once and stored with the data. */
+  jwtSecret: string | null;
+  /** Token lifetime in seconds (default 8 h). */
+  jwtExpiresIn: number;
+  /** Password of the `admin` user created on an empty database; `null`: generate and print. */
+  adminPassword: string | null;
+  ocppUnknownStations: UnknownStationPolicy;
+  /** Seconds, sent in BootNotification.conf (default 300). */
+  ocppHeartbeatInterval: number;
+  /** Milliseconds a command to a charge point waits for its answer (default 30000). */
+  ocppCallTimeoutMs: number;
+  logLevel: LogLevel;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration: ${problems.join('; ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+/** The smallest JWT_SECRET accepted: 32 characters, as RFC 7518 §3.2 asks 256 bits for HS256. */
+const MIN_SECRET_LENGTH = 32;
+const MIN_ADMIN_PASSWORD_LENGTH = 8;
+
+const DURATION_UNITS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400 };
+
+/** Parses `3600`, `90s`, `30m`, `8h` or `7d` into seconds; `null` when malformed. */
+export function parseDuration(text: string): number | null {
+  const match = /^(\d+)\s*([smhd]?)$/.exec(text.trim());
+  if (!match) return null;
+  const seconds = Number(match[1]) * (DURATION_UNITS[match[2] || 's'] ?? 1);
+  return Number.isSafeInteger(seconds) && seconds > 0 ? seconds : null;
+}
+
+function parseDatabaseUrl(text: string): DatabaseConfig | null {
+  if (text.startsWith('sqlite:')) {
+    const path = text.slice('sqlite:'.length).replace(/^\/\/(?=\/)/, '');
+    return path ? { kind: 'sqlite', path } : null;
+  }
+  if (/^postgres(ql)?:\/\/[^/]/.test(text)) {
+    try {
+      new URL(text);
+      return { kind: 'postgres', url: text };
+    } catch {
+      return null;
+    }
+  }
+  return null;
+}
+
+/**
+ * Builds the configuration from an environment. Empty values count as unset.
+ * @throws ConfigError naming every bad variable (secrets are named, never echoed).
+ */
+export function loadConfig(env: Env): Readonly<Config> {
+  const problems: string[] = [];
+  const read = (name: string): string | undefined => {
+    const value = env[name]?.trim();
+    return value ? value : undefined;
+  };
+  const integer = (name: string, fallback: number, min: number, max: number): number => {
+    const text = read(name);
+    if (text === undefined) return fallback;
+    const value = Number(text);
+    if (!/^\d+$/.test(text) || value < min || value > max) {
+      problems.push(`${name} must be a whole number from ${min} to ${max} (got "${text}")`);
+      return fallback;
+    }
+    return value;
+  };
+  const oneOf = <T extends string>(name: string, allowed: readonly T[], fallback: T): T => {
+    const text = read(name);
+    if (text === undefined) return fallback;
+    if (!(allowed as readonly string[]).includes(text)) {
+      problems.push(`${name} must be one of ${allowed.join(', ')} (got "${text}")`);
+      return fallback;
+    }
+    return text as T;
+  };
+
+  const port = integer('PORT', 3000, 0, 65535);
+  const host = read('HOST') ?? '0.0.0.0';
+
+  const databaseText = read('DATABASE_URL') ?? 'sqlite:./data/cimorings.db';
+  const database = parseDatabaseUrl(databaseText);
+  if (!database) {
+    problems.push('DATABASE_URL must be sqlite:PATH or postgres://USER@HOST:PORT/DATABASE');
+  }
+
+  const redisUrl = read('REDIS_URL') ?? null;
+  if (redisUrl !== null && !/^rediss?:\/\/./.test(redisUrl)) {
+    problems.push('REDIS_URL must be a redis:// or rediss:// URL');
+  }
+
+  const jwtSecret = read('JWT_SECRET') ?? null;
+  if (jwtSecret !== null && jwtSecret.length < MIN_SECRET_LENGTH) {
+    problems.push(`JWT_SECRET must be at least ${MIN_SECRET_LENGTH} characters`);
+  }
+  if (jwtSecret === null && redisUrl !== null) {
+    problems.push('JWT_SECRET is required when REDIS_URL is set (every node must share it)');
+  }
+
+  const expiresText = read('JWT_EXPIRES_IN') ?? '8h';
+  const jwtExpiresIn = parseDuration(expiresText);
+  if (jwtExpiresIn === null) {
+    problems.push(`JWT_EXPIRES_IN must be a duration like 3600, 30m, 8h or 7d (got "${expiresText}")`);
+  }
+
+  const adminPassword = read('ADMIN_PASSWORD') ?? null;
+  if (adminPassword !== null && adminPassword.length < MIN_ADMIN_PASSWORD_LENGTH) {
+    problems.push(`ADMIN_PASSWORD must be at least ${MIN_ADMIN_PASSWORD_LENGTH} characters`);
+  }
+
+  const config: Config = {
+    port,
+    host,
+    database: database ?? { kind: 'sqlite', path: './data/cimorings.db' },
+    redisUrl,
+    jwtSecret,
+    jwtExpiresIn: jwtExpiresIn ?? 8 * 3600,
+    adminPassword,
+    ocppUnknownStations: oneOf('OCPP_UNKNOWN_STATIONS', UNKNOWN_STATION_POLICIES, 'pending'),
+    ocppHeartbeatInterval: integer('OCPP_HEARTBEAT_INTERVAL', 300, 1, 86400),
+    ocppCallTimeoutMs: integer('OCPP_CALL_TIMEOUT_MS', 30000, 100, 600000),
+    logLevel: oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
+  };
+  if (problems.length > 0) throw new ConfigError(problems);
+  return Object.freeze(config);
+}

@@ -1,0 +1,28 @@
+import { Migrator, type Kysely, type Migration } from 'kysely';
+import type { Dialect } from './connect.js';
+import type { Database } from './schema.js';
+import { initialSchema } from './migrations/001_initial.js';
+
+/**
+ * The numbered, forward-only migrations, in order. Each takes the dialect because a few column
+ * definitions (identity columns) are spelled differently by SQLite and PostgreSQL.
+ */
+function migrations(dialect: Dialect): Record<string, Migration> {
+  return {
+    '001_initial': initialSchema(dialect),
+  };
+}
+
+/**
+ * Brings the schema to the latest migration. Safe to run twice and from several nodes at once:
+ * Kysely records what ran and holds a lock while it runs.
+ */
+export async function migrateToLatest(db: Kysely<Database>, dialect: Dialect): Promise<string[]> {
+  const migrator = new Migrator({
+    db,
+    provider: { getMigrations: () => Promise.resolve(migrations(dialect)) },
+  });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) throw error instanceof Error ? error : new Error(String(error));
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}

@@ -1,0 +1,59 @@
+import type { FastifyError, FastifyInstance } from 'fastify';
+import type { ErrorCode } from '@cimorings/contracts';
+import { AppError, isDatabaseUnreachable } from '../errors.js';
+
+/** Fastify's own client errors, by status, translated to our catalogue. */
+const CLIENT_ERROR_CODES: Record<number, ErrorCode> = {
+  400: 'BAD_REQUEST',
+  401: 'UNAUTHORIZED',
+  403: 'PERMISSION_REQUIRED',
+  404: 'NOT_FOUND',
+  413: 'PAYLOAD_TOO_LARGE',
+  415: 'UNSUPPORTED_MEDIA_TYPE',
+  429: 'RATE_LIMITED',
+};
+
+/**
+ * The one translation of errors to HTTP answers, always `{ error: { code, message } }`.
+ * Anything unexpected is logged and answered `500` without internals.
+ */
+export function registerErrorHandler(app: FastifyInstance): void {
+  app.setErrorHandler((error: FastifyError | AppError, request, reply) => {
+    const appError = toAppError(error);
+    if (appError.code === 'INTERNAL_ERROR') request.log.error({ err: error }, 'request failed');
+    else if (appError.code === 'DATABASE_UNAVAILABLE') request.log.warn({ err: error }, 'database unavailable');
+    const retryAfter = appError.details?.retryAfter;
+    if (typeof retryAfter === 'number') void reply.header('retry-after', String(retryAfter));
+    if (appError.code === 'UNAUTHORIZED') void reply.header('www-authenticate', 'Bearer');
+    return reply.status(appError.httpStatus).send(appError.toBody());
+  });
+  app.setNotFoundHandler((request, reply) =>
+    reply
+      .status(404)
+      .send(new AppError('NOT_FOUND', `No route ${request.method} ${request.url.split('?')[0]}`).toBody()),
+  );
+}
+
+function toAppError(error: FastifyError | AppError): AppError {
+  if (error instanceof AppError) return error;
+  if (error.validation) {
+    const fields = [
+      ...new Set(
+        error.validation.map((issue) => {
+          const missing = (issue.params as { missingProperty?: string }).missingProperty;
+          const path = issue.instancePath.replace(/^\//, '').replace(/\//g, '.');
+          return [path, missing].filter(Boolean).join('.') || error.validationContext || 'body';
+        }),
+      ),
+    ];
+    return new AppError('VALIDATION_ERROR', error.message, { fields });
+  }
+  const status = error.statusCode ?? 500;
+  if (status >= 400 && status < 500) {
+    return new AppError(CLIENT_ERROR_CODES[status] ?? 'BAD_REQUEST', error.message);
+  }
+  if (isDatabaseUnreachable(error)) {
+    return new AppError('DATABASE_UNAVAILABLE', 'The database is not reachable');
+  }
+  return new AppError('INTERNAL_ERROR', 'Internal server error');
+}

@@ -1,0 +1,69 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import type { AuthService } from '../../services/auth.service.js';
+import { actorOf } from '../access.js';
+import { errors, Password, userView } from '../schemas.js';
+
+const LoginAnswer = Type.Object({
+  token: Type.String(),
+  expiresIn: Type.Integer({ description: 'token lifetime in seconds' }),
+  user: Type.Ref('User'),
+});
+
+export const authRoutes: FastifyPluginAsyncTypebox<{ auth: AuthService }> = async (app, { auth }) => {
+  app.post(
+    '/api/auth/login',
+    {
+      config: { access: 'public' },
+      schema: {
+        tags: ['auth'],
+        summary: 'Log in with a username and password',
+        body: Type.Object({
+          username: Type.String({ minLength: 1, maxLength: 256 }),
+          password: Type.String({ minLength: 1, maxLength: 1024 }),
+        }),
+        response: { 200: LoginAnswer, ...errors(400, 401, 429) },
+      },
+    },
+    async (request) => {
+      const result = await auth.login(request.body.username, request.body.password, request.ip);
+      return { ...result, user: userView(result.user) };
+    },
+  );
+
+  app.get(
+    '/api/auth/me',
+    {
+      config: { access: 'user' },
+      schema: {
+        tags: ['auth'],
+        summary: 'The user of the token',
+        security: [{ bearer: [] }],
+        response: { 200: Type.Ref('User'), ...errors(401) },
+      },
+    },
+    async (request) => userView(actorOf(request)),
+  );
+
+  app.post(
+    '/api/auth/password',
+    {
+      config: { access: 'user' },
+      schema: {
+        tags: ['auth'],
+        summary: 'Change your own password; answers a new token, older tokens stop working',
+        security: [{ bearer: [] }],
+        body: Type.Object({ currentPassword: Type.String({ maxLength: 1024 }), newPassword: Password }),
+        response: { 200: LoginAnswer, ...errors(400, 401) },
+      },
+    },
+    async (request) => {
+      const result = await auth.changePassword(
+        actorOf(request),
+        request.body.currentPassword,
+        request.body.newPassword,
+      );
+      return { ...result, user: userView(result.user) };
+    },
+  );
+};

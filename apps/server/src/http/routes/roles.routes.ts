@@ -1,0 +1,104 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import type { RoleService } from '../../services/role.service.js';
+import { actorOf } from '../access.js';
+import { errors, IdParams, PageQuery, pageOf, PageSchema, RoleName } from '../schemas.js';
+
+const Permissions = Type.Array(Type.String({ maxLength: 64 }), { maxItems: 200 });
+const Description = Type.String({ maxLength: 500 });
+const security = [{ bearer: [] }];
+
+/** Pages a list that is small enough to hold whole (roles, permissions). */
+function paged<T>(all: T[], query: { limit?: number; offset?: number; page?: number }) {
+  const { limit, offset } = pageOf(query);
+  return { items: all.slice(offset, offset + limit), total: all.length };
+}
+
+export const roleRoutes: FastifyPluginAsyncTypebox<{ roles: RoleService }> = async (app, { roles }) => {
+  app.get(
+    '/api/roles',
+    {
+      config: { access: ['users.view', 'roles.manage'] },
+      schema: {
+        tags: ['roles'],
+        security,
+        querystring: PageQuery,
+        response: { 200: PageSchema(Type.Ref('Role')), ...errors(400, 401, 403) },
+      },
+    },
+    async (request) => paged(await roles.list(), request.query),
+  );
+
+  app.post(
+    '/api/roles',
+    {
+      config: { access: 'roles.manage' },
+      schema: {
+        tags: ['roles'],
+        security,
+        body: Type.Object(
+          { name: RoleName, description: Type.Optional(Description), permissions: Permissions },
+          { additionalProperties: false },
+        ),
+        response: { 201: Type.Ref('Role'), ...errors(400, 401, 403, 409) },
+      },
+    },
+    async (request, reply) => reply.status(201).send(await roles.create(actorOf(request), request.body)),
+  );
+
+  app.patch(
+    '/api/roles/:id',
+    {
+      config: { access: 'roles.manage' },
+      schema: {
+        tags: ['roles'],
+        security,
+        params: IdParams,
+        body: Type.Object(
+          {
+            name: Type.Optional(RoleName),
+            description: Type.Optional(Description),
+            permissions: Type.Optional(Permissions),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 200: Type.Ref('Role'), ...errors(400, 401, 403, 404, 409) },
+      },
+    },
+    async (request) => roles.update(actorOf(request), request.params.id, request.body),
+  );
+
+  app.delete(
+    '/api/roles/:id',
+    {
+      config: { access: 'roles.manage' },
+      schema: {
+        tags: ['roles'],
+        security,
+        params: IdParams,
+        response: { 204: Type.Null(), ...errors(400, 401, 403, 404, 409) },
+      },
+    },
+    async (request, reply) => {
+      await roles.delete(actorOf(request), request.params.id);
+      return reply.status(204).send(null);
+    },
+  );
+
+  app.get(
+    '/api/permissions',
+    {
+      config: { access: ['users.view', 'roles.manage'] },
+      schema: {
+        tags: ['roles'],
+        security,
+        querystring: PageQuery,
+        response: {
+          200: PageSchema(Type.Object({ name: Type.String(), description: Type.String() })),
+          ...errors(400, 401, 403),
+        },
+      },
+    },
+    async (request) => paged(await roles.listPermissions(), request.query),
+  );
+};

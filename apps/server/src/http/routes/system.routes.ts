@@ -1,0 +1,46 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import { AppError } from '../../errors.js';
+import { errors } from '../schemas.js';
+
+export interface SystemRoutesOptions {
+  /** Resolves when the database (and Redis, when configured) answers; rejects otherwise. */
+  checkReady: () => Promise<void>;
+}
+
+/** Liveness and readiness, for load balancers and orchestrators (CONTRACT section 1). */
+export const systemRoutes: FastifyPluginAsyncTypebox<SystemRoutesOptions> = async (app, { checkReady }) => {
+  app.get(
+    '/api/health',
+    {
+      config: { access: 'none' },
+      schema: {
+        tags: ['system'],
+        summary: 'The process is up',
+        response: { 200: Type.Object({ status: Type.Literal('ok') }) },
+      },
+    },
+    async () => ({ status: 'ok' as const }),
+  );
+
+  app.get(
+    '/api/ready',
+    {
+      config: { access: 'none' },
+      schema: {
+        tags: ['system'],
+        summary: 'The database is reachable: 200, else 503',
+        response: { 200: Type.Object({ status: Type.Literal('ready') }), ...errors(503) },
+      },
+    },
+    async () => {
+      try {
+        await checkReady();
+      } catch (error) {
+        if (error instanceof AppError) throw error;
+        throw new AppError('DATABASE_UNAVAILABLE', 'The database is not reachable');
+      }
+      return { status: 'ready' as const };
+    },
+  );
+};

@@ -1,0 +1,121 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import type { UserService } from '../../services/user.service.js';
+import { actorOf } from '../access.js';
+import {
+  ChargePointId,
+  errors,
+  IdParams,
+  PageQuery,
+  pageOf,
+  PageSchema,
+  Password,
+  RoleName,
+  Username,
+  userView,
+} from '../schemas.js';
+
+const Scope = Type.Union([Type.Array(ChargePointId, { maxItems: 10000 }), Type.Null()], {
+  description: 'absent or null: every station; a list: only these charge point ids',
+});
+const Roles = Type.Array(RoleName, { maxItems: 100 });
+const security = [{ bearer: [] }];
+
+export const userRoutes: FastifyPluginAsyncTypebox<{ users: UserService }> = async (app, { users }) => {
+  app.get(
+    '/api/users',
+    {
+      config: { access: 'users.view' },
+      schema: {
+        tags: ['users'],
+        security,
+        querystring: PageQuery,
+        response: { 200: PageSchema(Type.Ref('User')), ...errors(400, 401, 403) },
+      },
+    },
+    async (request) => {
+      const page = await users.list(pageOf(request.query));
+      return { items: page.items.map(userView), total: page.total };
+    },
+  );
+
+  app.post(
+    '/api/users',
+    {
+      config: { access: 'users.manage' },
+      schema: {
+        tags: ['users'],
+        security,
+        body: Type.Object(
+          {
+            username: Username,
+            password: Password,
+            roles: Roles,
+            allowedStations: Type.Optional(Scope),
+            active: Type.Optional(Type.Boolean()),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 201: Type.Ref('User'), ...errors(400, 401, 403, 409) },
+      },
+    },
+    async (request, reply) => {
+      const user = await users.create(actorOf(request), request.body);
+      return reply.status(201).send(userView(user));
+    },
+  );
+
+  app.get(
+    '/api/users/:id',
+    {
+      config: { access: 'users.view' },
+      schema: {
+        tags: ['users'],
+        security,
+        params: IdParams,
+        response: { 200: Type.Ref('User'), ...errors(400, 401, 403, 404) },
+      },
+    },
+    async (request) => userView(await users.get(request.params.id)),
+  );
+
+  app.patch(
+    '/api/users/:id',
+    {
+      config: { access: 'users.manage' },
+      schema: {
+        tags: ['users'],
+        security,
+        params: IdParams,
+        body: Type.Object(
+          {
+            password: Type.Optional(Password),
+            roles: Type.Optional(Roles),
+            allowedStations: Type.Optional(Scope),
+            active: Type.Optional(Type.Boolean()),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 200: Type.Ref('User'), ...errors(400, 401, 403, 404, 409) },
+      },
+    },
+    async (request) => userView(await users.update(actorOf(request), request.params.id, request.body)),
+  );
+
+  app.delete(
+    '/api/users/:id',
+    {
+      config: { access: 'users.manage' },
+      schema: {
+        tags: ['users'],
+        security,
+        params: IdParams,
+        response: { 204: Type.Null(), ...errors(400, 401, 403, 404, 409) },
+      },
+    },
+    async (request, reply) => {
+      await users.delete(actorOf(request), request.params.id);
+      return reply.status(204).send(null);
+    },
+  );
+};

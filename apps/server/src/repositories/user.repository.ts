@@ -1,0 +1,211 @@
+import { sql, type Kysely, type Selectable } from 'kysely';
+import { SUPER_PERMISSION } from '@cimorings/contracts';
+import type { Database, UsersTable } from '../db/schema.js';
+import type { User } from '../domain/user.js';
+import { countOf, type Page, type PageRequest } from './paging.js';
+
+type Db = Kysely<Database>;
+
+/** What login needs: the stored hash and whether the account may log in. */
+export interface Credentials {
+  id: number;
+  passwordHash: string;
+  active: boolean;
+}
+
+export interface NewUser {
+  username: string;
+  passwordHash: string;
+  active: boolean;
+  roleIds: number[];
+  allowedStations: string[] | null;
+  now: string;
+}
+
+export interface UserChanges {
+  passwordHash?: string;
+  active?: boolean;
+  roleIds?: number[];
+  allowedStations?: string[] | null;
+  now: string;
+}
+
+/** Users with their roles, permissions and station scope. Queries only. */
+export class UserRepository {
+  constructor(private readonly db: Db) {}
+
+  async count(): Promise<number> {
+    return countOf(this.db.selectFrom('users'));
+  }
+
+  async findById(id: number): Promise<User | undefined> {
+    const row = await this.db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+    if (!row) return undefined;
+    const [user] = await this.hydrate(this.db, [row]);
+    return user;
+  }
+
+  async findCredentials(username: string): Promise<Credentials | undefined> {
+    const row = await this.db
+      .selectFrom('users')
+      .select(['id', 'password_hash', 'active'])
+      .where('username', '=', username)
+      .executeTakeFirst();
+    return row && { id: row.id, passwordHash: row.password_hash, active: row.active === 1 };
+  }
+
+  async list(page: PageRequest): Promise<Page<User>> {
+    const rows = await this.db
+      .selectFrom('users')
+      .selectAll()
+      .orderBy('id')
+      .limit(page.limit)
+      .offset(page.offset)
+      .execute();
+    return { items: await this.hydrate(this.db, rows), total: await this.count() };
+  }
+
+  /** Creates the user with roles and scope in one transaction; `undefined` if the name is taken. */
+  async create(user: NewUser): Promise<User | undefined> {
+    return this.db.transaction().execute(async (trx) => {
+      const inserted = await trx
+        .insertInto('users')
+        .values({
+          username: user.username,
+          password_hash: user.passwordHash,
+          active: user.active ? 1 : 0,
+          station_scoped: user.allowedStations === null ? 0 : 1,
+          token_version: 0,
+          created_at: user.now,
+          updated_at: user.now,
+        })
+        .onConflict((oc) => oc.column('username').doNothing())
+        .returningAll()
+        .executeTakeFirst();
+      if (!inserted) return undefined;
+      await replaceRoles(trx, inserted.id, user.roleIds);
+      await replaceStations(trx, inserted.id, user.allowedStations);
+      const [created] = await this.hydrate(trx, [inserted]);
+      return created;
+    });
+  }
+
+  /**
+   * Applies the changes in one transaction. A new password or a change of `active` raises the
+   * token version, which ends every token issued before.
+   */
+  async update(id: number, changes: UserChanges): Promise<User | undefined> {
+    return this.db.transaction().execute(async (trx) => {
+      const endsTokens = changes.passwordHash !== undefined || changes.active !== undefined;
+      const updated = await trx
+        .updateTable('users')
+        .set({
+          updated_at: changes.now,
+          ...(changes.passwordHash !== undefined && { password_hash: changes.passwordHash }),
+          ...(changes.active !== undefined && { active: changes.active ? 1 : 0 }),
+          ...(changes.allowedStations !== undefined && {
+            station_scoped: changes.allowedStations === null ? 0 : 1,
+          }),
+          ...(endsTokens && { token_version: sql<number>`token_version + 1` }),
+        })
+        .where('id', '=', id)
+        .returningAll()
+        .executeTakeFirst();
+      if (!updated) return undefined;
+      if (changes.roleIds !== undefined) await replaceRoles(trx, id, changes.roleIds);
+      if (changes.allowedStations !== undefined) {
+        await replaceStations(trx, id, changes.allowedStations);
+      }
+      const [user] = await this.hydrate(trx, [updated]);
+      return user;
+    });
+  }
+
+  async delete(id: number): Promise<boolean> {
+    const result = await this.db.deleteFrom('users').where('id', '=', id).executeTakeFirst();
+    return result.numDeletedRows > 0n;
+  }
+
+  /**
+   * Active users holding `system.admin` through a role, leaving out one user and/or the grants
+   * of one role: what would remain if that user lost admin, or that role lost the permission.
+   */
+  async countAdmins(without: { userId?: number; roleId?: number } = {}): Promise<number> {
+    return countOf(
+      this.db
+        .selectFrom('users')
+        .where('users.active', '=', 1)
+        .$if(without.userId !== undefined, (qb) => qb.where('users.id', '!=', without.userId ?? 0))
+        .where((eb) =>
+          eb.exists(
+            eb
+              .selectFrom('user_roles')
+              .innerJoin('role_permissions', 'role_permissions.role_id', 'user_roles.role_id')
+              .whereRef('user_roles.user_id', '=', 'users.id')
+              .where('role_permissions.permission', '=', SUPER_PERMISSION)
+              .$if(without.roleId !== undefined, (qb) =>
+                qb.where('user_roles.role_id', '!=', without.roleId ?? 0),
+              )
+              .select('user_roles.user_id'),
+          ),
+        ),
+    );
+  }
+
+  /** Adds roles, permissions and station lists to user rows, with one query each for all rows. */
+  private async hydrate(db: Db, rows: Selectable<UsersTable>[]): Promise<User[]> {
+    if (rows.length === 0) return [];
+    const ids = rows.map((row) => row.id);
+    const grants = await db
+      .selectFrom('user_roles')
+      .innerJoin('roles', 'roles.id', 'user_roles.role_id')
+      .leftJoin('role_permissions', 'role_permissions.role_id', 'roles.id')
+      .select(['user_roles.user_id', 'roles.name', 'role_permissions.permission'])
+      .where('user_roles.user_id', 'in', ids)
+      .orderBy('roles.name')
+      .execute();
+    const stations = await db
+      .selectFrom('user_stations')
+      .select(['user_id', 'charge_point_id'])
+      .where('user_id', 'in', ids)
+      .orderBy('charge_point_id')
+      .execute();
+    return rows.map((row) => {
+      const mine = grants.filter((grant) => grant.user_id === row.id);
+      return {
+        id: row.id,
+        username: row.username,
+        active: row.active === 1,
+        roles: [...new Set(mine.map((grant) => grant.name))],
+        permissions: [
+          ...new Set(mine.flatMap((grant) => (grant.permission ? [grant.permission] : []))),
+        ].sort(),
+        allowedStations:
+          row.station_scoped === 1
+            ? stations.filter((s) => s.user_id === row.id).map((s) => s.charge_point_id)
+            : null,
+        tokenVersion: row.token_version,
+        createdAt: row.created_at,
+        updatedAt: row.updated_at,
+      };
+    });
+  }
+}
+
+async function replaceRoles(db: Db, userId: number, roleIds: number[]): Promise<void> {
+  await db.deleteFrom('user_roles').where('user_id', '=', userId).execute();
+  if (roleIds.length === 0) return;
+  await db
+    .insertInto('user_roles')
+    .values([...new Set(roleIds)].map((roleId) => ({ user_id: userId, role_id: roleId })))
+    .execute();
+}
+
+async function replaceStations(db: Db, userId: number, stations: string[] | null): Promise<void> {
+  await db.deleteFrom('user_stations').where('user_id', '=', userId).execute();
+  if (stations === null || stations.length === 0) return;
+  await db
+    .insertInto('user_stations')
+    .values([...new Set(stations)].map((id) => ({ user_id: userId, charge_point_id: id })))
+    .execute();
+}

@@ -1,0 +1,106 @@
+import { ADMIN_ROLE, isPermission, SUPER_PERMISSION } from '@cimorings/contracts';
+import type { Clock } from '../domain/clock.js';
+import { isoTime } from '../domain/clock.js';
+import { holdsAll, type Actor, type Role } from '../domain/user.js';
+import { AppError } from '../errors.js';
+import type { RoleRepository } from '../repositories/role.repository.js';
+import type { UserRepository } from '../repositories/user.repository.js';
+
+export interface RoleInput {
+  name: string;
+  description?: string;
+  permissions: string[];
+}
+
+/**
+ * Roles are data (CONTRACT section 2): created, edited and deleted through the API, within
+ * two limits: nobody grants a permission they do not hold, and the built-in roles keep their
+ * names (clients refer to them) while `admin` keeps `system.admin`.
+ */
+export class RoleService {
+  constructor(
+    private readonly roles: RoleRepository,
+    private readonly users: UserRepository,
+    private readonly clock: Clock,
+  ) {}
+
+  list(): Promise<Role[]> {
+    return this.roles.list();
+  }
+
+  listPermissions(): Promise<{ name: string; description: string }[]> {
+    return this.roles.listPermissions();
+  }
+
+  async create(actor: Actor, input: RoleInput): Promise<Role> {
+    this.checkGrantable(actor, input.permissions);
+    const role = await this.roles.create({
+      name: input.name,
+      description: input.description ?? '',
+      builtIn: false,
+      permissions: input.permissions,
+      now: isoTime(this.clock.now()),
+    });
+    if (!role) throw new AppError('ALREADY_EXISTS', `Role ${input.name} already exists`);
+    return role;
+  }
+
+  async update(actor: Actor, id: number, input: Partial<RoleInput>): Promise<Role> {
+    const role = await this.get(id);
+    this.checkGrantable(actor, role.permissions);
+    if (input.permissions !== undefined) this.checkGrantable(actor, input.permissions);
+    if (role.builtIn && input.name !== undefined && input.name !== role.name) {
+      throw new AppError('BUILT_IN_ROLE', `The built-in role ${role.name} cannot be renamed`);
+    }
+    if (input.name !== undefined && (await this.roles.isNameTaken(input.name, id))) {
+      throw new AppError('ALREADY_EXISTS', `Role ${input.name} already exists`);
+    }
+    const dropsAdmin =
+      input.permissions !== undefined &&
+      role.permissions.includes(SUPER_PERMISSION) &&
+      !input.permissions.includes(SUPER_PERMISSION);
+    if (dropsAdmin && role.name === ADMIN_ROLE) {
+      throw new AppError('BUILT_IN_ROLE', `The ${ADMIN_ROLE} role always keeps ${SUPER_PERMISSION}`);
+    }
+    if (dropsAdmin && (await this.users.countAdmins({ roleId: id })) === 0) {
+      throw new AppError('LAST_ADMIN', 'This role is what the last active administrator holds');
+    }
+    const updated = await this.roles.update(id, {
+      ...(input.name !== undefined && { name: input.name }),
+      ...(input.description !== undefined && { description: input.description }),
+      ...(input.permissions !== undefined && { permissions: input.permissions }),
+      now: isoTime(this.clock.now()),
+    });
+    if (!updated) throw new AppError('NOT_FOUND', `No role ${id}`);
+    return updated;
+  }
+
+  async delete(actor: Actor, id: number): Promise<void> {
+    const role = await this.get(id);
+    if (role.builtIn) throw new AppError('BUILT_IN_ROLE', `The built-in role ${role.name} cannot be deleted`);
+    this.checkGrantable(actor, role.permissions);
+    const holders = await this.roles.countUsers(id);
+    if (holders > 0) {
+      throw new AppError('ROLE_IN_USE', `Role ${role.name} is held by ${holders} user(s)`, { users: holders });
+    }
+    if (!(await this.roles.delete(id))) throw new AppError('NOT_FOUND', `No role ${id}`);
+  }
+
+  private async get(id: number): Promise<Role> {
+    const role = await this.roles.findById(id);
+    if (!role) throw new AppError('NOT_FOUND', `No role ${id}`);
+    return role;
+  }
+
+  private checkGrantable(actor: Actor, permissions: readonly string[]): void {
+    const unknown = permissions.filter((name) => !isPermission(name));
+    if (unknown.length > 0) {
+      throw new AppError('VALIDATION_ERROR', `Unknown permission: ${unknown.join(', ')}`, {
+        fields: ['permissions'],
+      });
+    }
+    if (!holdsAll(actor, permissions)) {
+      throw new AppError('PERMISSION_REQUIRED', 'You cannot grant permissions you do not hold');
+    }
+  }
+}

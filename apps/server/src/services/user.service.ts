@@ -1,0 +1,145 @@
+import { SUPER_PERMISSION } from '@cimorings/contracts';
+import type { Clock } from '../domain/clock.js';
+import { isoTime } from '../domain/clock.js';
+import { holdsAll, scopeWithin, type Actor, type User } from '../domain/user.js';
+import { AppError } from '../errors.js';
+import type { Page, PageRequest } from '../repositories/paging.js';
+import type { RoleRepository } from '../repositories/role.repository.js';
+import type { UserRepository } from '../repositories/user.repository.js';
+import type { PasswordHasher } from './password-hasher.js';
+
+export interface CreateUserInput {
+  username: string;
+  password: string;
+  roles: string[];
+  allowedStations?: string[] | null;
+  active?: boolean;
+}
+
+export interface UpdateUserInput {
+  password?: string;
+  roles?: string[];
+  allowedStations?: string[] | null;
+  active?: boolean;
+}
+
+/**
+ * Users and the rules around them: nobody grants what they do not hold, nobody changes their
+ * own rights, and the last active administrator stays.
+ */
+export class UserService {
+  constructor(
+    private readonly users: UserRepository,
+    private readonly roles: RoleRepository,
+    private readonly hasher: PasswordHasher,
+    private readonly clock: Clock,
+  ) {}
+
+  list(page: PageRequest): Promise<Page<User>> {
+    return this.users.list(page);
+  }
+
+  async get(id: number): Promise<User> {
+    const user = await this.users.findById(id);
+    if (!user) throw new AppError('NOT_FOUND', `No user ${id}`);
+    return user;
+  }
+
+  async create(actor: Actor, input: CreateUserInput): Promise<User> {
+    const allowedStations = input.allowedStations ?? null;
+    const roleIds = await this.grantableRoles(actor, input.roles);
+    this.checkScope(actor, allowedStations);
+    const created = await this.users.create({
+      username: input.username,
+      passwordHash: await this.hasher.hash(input.password),
+      active: input.active ?? true,
+      roleIds,
+      allowedStations,
+      now: isoTime(this.clock.now()),
+    });
+    if (!created) throw new AppError('ALREADY_EXISTS', `User ${input.username} already exists`);
+    return created;
+  }
+
+  async update(actor: Actor, id: number, input: UpdateUserInput): Promise<User> {
+    const target = await this.get(id);
+    this.checkManageable(actor, target);
+    const changesRights =
+      input.roles !== undefined || input.allowedStations !== undefined || input.active !== undefined;
+    if (target.id === actor.id && changesRights) {
+      throw new AppError(
+        'PERMISSION_REQUIRED',
+        'You cannot change your own roles, station scope or active flag',
+      );
+    }
+    const roleIds = input.roles === undefined ? undefined : await this.grantableRoles(actor, input.roles);
+    if (input.allowedStations !== undefined) this.checkScope(actor, input.allowedStations);
+    if (isAdmin(target) && target.active) {
+      const staysAdmin =
+        input.active !== false &&
+        (input.roles === undefined || (await this.rolesGrantAdmin(input.roles)));
+      if (!staysAdmin) await this.keepAnAdmin(target.id);
+    }
+    const updated = await this.users.update(id, {
+      ...(input.password !== undefined && { passwordHash: await this.hasher.hash(input.password) }),
+      ...(input.active !== undefined && { active: input.active }),
+      ...(roleIds !== undefined && { roleIds }),
+      ...(input.allowedStations !== undefined && { allowedStations: input.allowedStations }),
+      now: isoTime(this.clock.now()),
+    });
+    if (!updated) throw new AppError('NOT_FOUND', `No user ${id}`);
+    return updated;
+  }
+
+  async delete(actor: Actor, id: number): Promise<void> {
+    const target = await this.get(id);
+    if (target.id === actor.id) throw new AppError('CONFLICT', 'You cannot delete yourself');
+    this.checkManageable(actor, target);
+    if (isAdmin(target) && target.active) await this.keepAnAdmin(target.id);
+    if (!(await this.users.delete(id))) throw new AppError('NOT_FOUND', `No user ${id}`);
+  }
+
+  /** Resolves role names to ids, refusing unknown roles and roles above the actor. */
+  private async grantableRoles(actor: Actor, names: string[]): Promise<number[]> {
+    const wanted = [...new Set(names)];
+    const found = await this.roles.findByNames(wanted);
+    const unknown = wanted.filter((name) => !found.some((role) => role.name === name));
+    if (unknown.length > 0) {
+      throw new AppError('VALIDATION_ERROR', `Unknown role: ${unknown.join(', ')}`, {
+        fields: ['roles'],
+      });
+    }
+    if (!holdsAll(actor, found.flatMap((role) => role.permissions))) {
+      throw new AppError('PERMISSION_REQUIRED', 'You cannot grant permissions you do not hold');
+    }
+    return found.map((role) => role.id);
+  }
+
+  private checkScope(actor: Actor, allowedStations: string[] | null): void {
+    if (!scopeWithin(allowedStations, actor.allowedStations)) {
+      throw new AppError('PERMISSION_REQUIRED', 'You cannot grant stations outside your own scope');
+    }
+  }
+
+  /** A manager may only touch users whose rights are within their own. */
+  private checkManageable(actor: Actor, target: User): void {
+    if (!holdsAll(actor, target.permissions) || !scopeWithin(target.allowedStations, actor.allowedStations)) {
+      throw new AppError('PERMISSION_REQUIRED', 'You cannot change a user with rights you do not hold');
+    }
+  }
+
+  private async rolesGrantAdmin(names: string[]): Promise<boolean> {
+    const roles = await this.roles.findByNames(names);
+    return roles.some((role) => role.permissions.includes(SUPER_PERMISSION));
+  }
+
+  private async keepAnAdmin(userId: number): Promise<void> {
+    if ((await this.users.countAdmins({ userId })) === 0) {
+      throw new AppError('LAST_ADMIN', 'This is the last active administrator');
+    }
+  }
+}
+
+function isAdmin(user: User): boolean {
+  return user.permissions.includes(SUPER_PERMISSION);
+}

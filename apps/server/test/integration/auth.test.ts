@@ -1,0 +1,206 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createSigner } from 'fast-jwt';
+import { createTestDatabase, DIALECTS, type TestDatabase } from '../support/databases.js';
+import { ADMIN_PASSWORD, ManualClock, startTestApp, type TestApp } from '../support/test-app.js';
+
+describe.each(DIALECTS)('authentication on %s', (dialect) => {
+  let database: TestDatabase;
+  let app: TestApp;
+  const clock = new ManualClock();
+
+  beforeAll(async () => {
+    database = await createTestDatabase(dialect);
+    app = await startTestApp({ databaseUrl: database.url, clock, env: { JWT_EXPIRES_IN: '1h' } });
+  });
+  afterAll(async () => {
+    await app?.close();
+    await database?.drop();
+  });
+
+  it('logs the admin in with a token, its lifetime and the user object', async () => {
+    const response = await app.request('POST', '/api/auth/login', {
+      body: { username: 'admin', password: ADMIN_PASSWORD },
+    });
+    expect(response.status).toBe(200);
+    expect(response.body.expiresIn).toBe(3600);
+    expect(response.body.token.split('.')).toHaveLength(3);
+    expect(response.body.user).toMatchObject({
+      id: expect.any(Number),
+      username: 'admin',
+      roles: ['admin'],
+      allowedStations: null,
+      active: true,
+    });
+    expect(response.body.user.permissions).toEqual(expect.arrayContaining(['system.admin', 'stations.view']));
+    expect(JSON.stringify(response.body)).not.toMatch(/password/i);
+  });
+
+  it('answers a wrong password and an unknown user with the same 401', async () => {
+    const wrong = await app.request('POST', '/api/auth/login', { body: { username: 'admin', password: 'nope-nope' } });
+    const unknown = await app.request('POST', '/api/auth/login', {
+      body: { username: 'nobody-here', password: 'nope-nope' },
+    });
+    expect(wrong.status).toBe(401);
+    expect(unknown.status).toBe(401);
+    expect(wrong.body).toEqual(unknown.body);
+    expect(wrong.body).toEqual({ error: { code: 'UNAUTHORIZED', message: 'Invalid username or password' } });
+  });
+
+  it('refuses a login body without the fields with 400 naming them', async () => {
+    const response = await app.request('POST', '/api/auth/login', { body: { username: 'admin' } });
+    expect(response.status).toBe(400);
+    expect(response.body.error.code).toBe('VALIDATION_ERROR');
+    expect(response.body.error.details.fields).toContain('password');
+    const notJson = await app.request('POST', '/api/auth/login', { body: '{"username":', headers: {} });
+    expect(notJson.status).toBe(400);
+    expect(notJson.body.error.code).toBe('BAD_REQUEST');
+  });
+
+  it('returns the token holder from /api/auth/me', async () => {
+    const { token, user } = await app.login();
+    const response = await app.request('GET', '/api/auth/me', { token });
+    expect(response.status).toBe(200);
+    expect(response.body).toEqual(user);
+  });
+
+  it.each([
+    ['no header', undefined],
+    ['a malformed header', 'Token abc'],
+    ['a token that is not a JWT', 'Bearer not-a-jwt'],
+  ])('answers 401 for %s', async (_case, authorization) => {
+    const response = await app.request('GET', '/api/auth/me', {
+      headers: authorization ? { authorization } : {},
+    });
+    expect(response.status).toBe(401);
+    expect(response.body.error.code).toBe('UNAUTHORIZED');
+    expect(typeof response.body.error.message).toBe('string');
+  });
+
+  it('answers 401 for a token signed with another key', async () => {
+    const { user } = await app.login();
+    const forge = createSigner({ key: 'x'.repeat(48), algorithm: 'HS256', expiresIn: 3600_000 });
+    const forged = forge({ sub: String(user.id), tv: 0 });
+    expect((await app.request('GET', '/api/auth/me', { token: forged })).status).toBe(401);
+  });
+
+  it('answers 401 for a token with its signature removed (alg none)', async () => {
+    const { token } = await app.login();
+    const [, payload] = token.split('.');
+    const header = Buffer.from(JSON.stringify({ alg: 'none', typ: 'JWT' })).toString('base64url');
+    expect((await app.request('GET', '/api/auth/me', { token: `${header}.${payload}.` })).status).toBe(401);
+  });
+
+  it('answers 401 once a token has expired', async () => {
+    const { token } = await app.login();
+    expect((await app.request('GET', '/api/auth/me', { token })).status).toBe(200);
+    clock.advance(3600_000 + 1000);
+    const response = await app.request('GET', '/api/auth/me', { token });
+    expect(response.status).toBe(401);
+    expect(response.body.error).toEqual({ code: 'UNAUTHORIZED', message: 'Token expired' });
+  });
+
+  it('answers 403 with the missing permission for a valid token without it', async () => {
+    const { token: adminToken } = await app.login();
+    const created = await app.request('POST', '/api/users', {
+      token: adminToken,
+      body: { username: 'vera', password: 'viewer-pass-1', roles: ['viewer'] },
+    });
+    expect(created.status).toBe(201);
+    const { token } = await app.login('vera', 'viewer-pass-1');
+    expect((await app.request('GET', '/api/users', { token })).status).toBe(200);
+    const response = await app.request('POST', '/api/users', {
+      token,
+      body: { username: 'mallory', password: 'mallory-pass', roles: ['admin'] },
+    });
+    expect(response.status).toBe(403);
+    expect(response.body.error.code).toBe('PERMISSION_REQUIRED');
+    expect(response.body.error.details.permission).toBe('users.manage');
+  });
+
+  it('ends older tokens when the password changes, and logs in with the new one', async () => {
+    const { token: adminToken } = await app.login();
+    await app.request('POST', '/api/users', {
+      token: adminToken,
+      body: { username: 'paula', password: 'first-pass-1', roles: ['viewer'] },
+    });
+    const { token: old } = await app.login('paula', 'first-pass-1');
+    const wrong = await app.request('POST', '/api/auth/password', {
+      token: old,
+      body: { currentPassword: 'not-it-at-all', newPassword: 'second-pass-2' },
+    });
+    expect(wrong.status).toBe(400);
+    const changed = await app.request('POST', '/api/auth/password', {
+      token: old,
+      body: { currentPassword: 'first-pass-1', newPassword: 'second-pass-2' },
+    });
+    expect(changed.status).toBe(200);
+    expect((await app.request('GET', '/api/auth/me', { token: old })).status).toBe(401);
+    expect((await app.request('GET', '/api/auth/me', { token: changed.body.token })).status).toBe(200);
+    await app.login('paula', 'second-pass-2');
+  });
+
+  it('refuses a disabled user at login and ends their tokens', async () => {
+    const { token: adminToken } = await app.login();
+    const created = await app.request('POST', '/api/users', {
+      token: adminToken,
+      body: { username: 'dora', password: 'dora-pass-1', roles: ['viewer'] },
+    });
+    const { token } = await app.login('dora', 'dora-pass-1');
+    const disabled = await app.request('PATCH', `/api/users/${created.body.id}`, {
+      token: adminToken,
+      body: { active: false },
+    });
+    expect(disabled.body.active).toBe(false);
+    expect((await app.request('GET', '/api/auth/me', { token })).status).toBe(401);
+    const login = await app.request('POST', '/api/auth/login', { body: { username: 'dora', password: 'dora-pass-1' } });
+    expect(login.status).toBe(401);
+    expect(login.body.error.message).toBe('Invalid username or password');
+  });
+
+  it('answers 401 to a token of a deleted user', async () => {
+    const { token: adminToken } = await app.login();
+    const created = await app.request('POST', '/api/users', {
+      token: adminToken,
+      body: { username: 'gone', password: 'gone-pass-1', roles: ['viewer'] },
+    });
+    const { token } = await app.login('gone', 'gone-pass-1');
+    expect((await app.request('DELETE', `/api/users/${created.body.id}`, { token: adminToken })).status).toBe(204);
+    expect((await app.request('GET', '/api/auth/me', { token })).status).toBe(401);
+  });
+});
+
+describe.each(DIALECTS)('login brute-force protection on %s', (dialect) => {
+  let database: TestDatabase;
+  let app: TestApp;
+
+  beforeAll(async () => {
+    database = await createTestDatabase(dialect);
+    app = await startTestApp({ databaseUrl: database.url });
+  });
+  afterAll(async () => {
+    await app?.close();
+    await database?.drop();
+  });
+
+  const attempt = (username: string, password: string) =>
+    app.request('POST', '/api/auth/login', { body: { username, password } });
+
+  it('answers 429 after five failures for one username, even to the right password', async () => {
+    for (let i = 0; i < 5; i++) expect((await attempt('admin', `wrong-${i}`)).status).toBe(401);
+    const blocked = await attempt('admin', ADMIN_PASSWORD);
+    expect(blocked.status).toBe(429);
+    expect(blocked.body.error.code).toBe('TOO_MANY_ATTEMPTS');
+    expect(Number(blocked.headers.get('retry-after'))).toBeGreaterThan(0);
+  });
+
+  it('treats unknown usernames the same way', async () => {
+    for (let i = 0; i < 5; i++) expect((await attempt('ghost', `wrong-${i}`)).status).toBe(401);
+    expect((await attempt('ghost', 'wrong')).status).toBe(429);
+  });
+
+  it('answers 429 to an address after twenty failures across usernames', async () => {
+    // Ten failures so far came from this address, in the two tests above.
+    for (let i = 0; i < 10; i++) expect((await attempt(`spray-${i}`, 'wrong-pass')).status).toBe(401);
+    expect((await attempt('someone-else', 'wrong-pass')).status).toBe(429);
+  });
+});

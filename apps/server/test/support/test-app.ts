@@ -1,0 +1,98 @@
+import { pino } from 'pino';
+import { buildApp } from '../../src/app.js';
+import { loadConfig } from '../../src/config.js';
+import type { Clock } from '../../src/domain/clock.js';
+import type { LoginResponse } from '@cimorings/contracts';
+
+export const ADMIN_PASSWORD = 'admin-password-1';
+
+export interface TestAppOptions {
+  databaseUrl: string;
+  env?: Record<string, string>;
+  clock?: Clock;
+  /** Receives every log line, to check what reaches the logs. */
+  logLines?: string[];
+}
+
+/** A real server listening on a free port of 127.0.0.1, and helpers to call it over HTTP. */
+export interface TestApp {
+  url: string;
+  announcedPasswords: string[];
+  close(): Promise<void>;
+  request(method: string, path: string, options?: { token?: string; body?: unknown; headers?: Record<string, string> }): Promise<TestResponse>;
+  login(username?: string, password?: string): Promise<LoginResponse>;
+}
+
+export interface TestResponse {
+  status: number;
+  headers: Headers;
+  // Tests read what they expect; the shape is checked by their assertions.
+  body: any; // eslint-disable-line @typescript-eslint/no-explicit-any
+  text: string;
+}
+
+export async function startTestApp(options: TestAppOptions): Promise<TestApp> {
+  const config = loadConfig({
+    PORT: '0',
+    HOST: '127.0.0.1',
+    DATABASE_URL: options.databaseUrl,
+    ADMIN_PASSWORD,
+    LOG_LEVEL: options.logLines ? 'info' : 'silent',
+    ...options.env,
+  });
+  const lines = options.logLines;
+  const logger = lines
+    ? pino({ level: 'info' }, { write: (line: string) => void lines.push(line) })
+    : pino({ level: 'silent' });
+  const announcedPasswords: string[] = [];
+  const { server, databaseReady } = await buildApp(config, {
+    logger,
+    ...(options.clock && { clock: options.clock }),
+    announceAdminPassword: (password) => announcedPasswords.push(password),
+  });
+  const address = await server.listen({ port: 0, host: '127.0.0.1' });
+  await databaseReady;
+
+  const request: TestApp['request'] = async (method, path, { token, body, headers } = {}) => {
+    const response = await fetch(address + path, {
+      method,
+      headers: {
+        ...(body !== undefined && { 'content-type': 'application/json' }),
+        ...(token && { authorization: `Bearer ${token}` }),
+        ...headers,
+      },
+      ...(body !== undefined && { body: typeof body === 'string' ? body : JSON.stringify(body) }),
+    });
+    const text = await response.text();
+    let parsed: unknown = undefined;
+    try {
+      parsed = text ? JSON.parse(text) : undefined;
+    } catch {
+      parsed = undefined;
+    }
+    return { status: response.status, headers: response.headers, body: parsed, text };
+  };
+
+  return {
+    url: address,
+    announcedPasswords,
+    close: () => server.close(),
+    request,
+    async login(username = 'admin', password = ADMIN_PASSWORD) {
+      const response = await request('POST', '/api/auth/login', { body: { username, password } });
+      if (response.status !== 200) throw new Error(`login as ${username} failed: ${response.status} ${response.text}`);
+      return response.body as LoginResponse;
+    },
+  };
+}
+
+/** A clock that tests move by hand. */
+export class ManualClock implements Clock {
+  constructor(private time = Date.parse('2026-01-11T14:30:00.000Z')) {}
+  now(): Date {
+    return new Date(this.time);
+  }
+  advance(ms: number): void {
+    this.time += ms;
+  }
+}
