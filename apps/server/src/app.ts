@@ -64,7 +64,9 @@ export async function buildApp(config: Readonly<Config>, options: AppOptions): P
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: false } },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
-  const database = openDatabase(config.database, (error) => log.warn({ err: error }, 'database connection lost'));
+  const database = openDatabase(config.database, (error) =>
+    log.warn({ err: error }, 'database connection lost'),
+  );
   const redis = config.redisUrl === null ? null : new Redis(config.redisUrl, { maxRetriesPerRequest: 2 });
   redis?.on('error', (error) => log.warn({ err: error }, 'redis error'));
 

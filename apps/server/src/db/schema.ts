@@ -255,4 +255,3 @@ export interface Database {
   ocpp_messages: OcppMessagesTable;
   commands: CommandsTable;
 }
-

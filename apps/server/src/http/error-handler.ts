@@ -21,7 +21,8 @@ export function registerErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError | AppError, request, reply) => {
     const appError = toAppError(error);
     if (appError.code === 'INTERNAL_ERROR') request.log.error({ err: error }, 'request failed');
-    else if (appError.code === 'DATABASE_UNAVAILABLE') request.log.warn({ err: error }, 'database unavailable');
+    else if (appError.code === 'DATABASE_UNAVAILABLE')
+      request.log.warn({ err: error }, 'database unavailable');
     const retryAfter = appError.details?.retryAfter;
     if (typeof retryAfter === 'number') void reply.header('retry-after', String(retryAfter));
     if (appError.code === 'UNAUTHORIZED') void reply.header('www-authenticate', 'Bearer');

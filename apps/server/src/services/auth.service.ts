@@ -48,10 +48,7 @@ export class AuthService {
     }
     const credentials = await this.users.findCredentials(username);
     this.decoyHash ??= this.hasher.hash('decoy password for unknown users');
-    const matches = await this.hasher.verify(
-      credentials?.passwordHash ?? (await this.decoyHash),
-      password,
-    );
+    const matches = await this.hasher.verify(credentials?.passwordHash ?? (await this.decoyHash), password);
     const user = credentials && matches && credentials.active && (await this.users.findById(credentials.id));
     if (!user) {
       await this.throttle.recordFailure(keys);

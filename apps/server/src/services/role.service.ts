@@ -81,7 +81,9 @@ export class RoleService {
     this.checkGrantable(actor, role.permissions);
     const holders = await this.roles.countUsers(id);
     if (holders > 0) {
-      throw new AppError('ROLE_IN_USE', `Role ${role.name} is held by ${holders} user(s)`, { users: holders });
+      throw new AppError('ROLE_IN_USE', `Role ${role.name} is held by ${holders} user(s)`, {
+        users: holders,
+      });
     }
     if (!(await this.roles.delete(id))) throw new AppError('NOT_FOUND', `No role ${id}`);
   }

@@ -38,7 +38,13 @@ export class SetupService {
     for (const [name, role] of Object.entries(BUILT_IN_ROLES)) {
       const [existing] = await this.roles.findByNames([name]);
       if (!existing) {
-        await this.roles.create({ name, description: role.description, builtIn: true, permissions: role.permissions, now });
+        await this.roles.create({
+          name,
+          description: role.description,
+          builtIn: true,
+          permissions: role.permissions,
+          now,
+        });
       } else if (name === ADMIN_ROLE) {
         await this.roles.addGrants(existing.id, role.permissions);
       }

@@ -76,8 +76,7 @@ export class UserService {
     if (input.allowedStations !== undefined) this.checkScope(actor, input.allowedStations);
     if (isAdmin(target) && target.active) {
       const staysAdmin =
-        input.active !== false &&
-        (input.roles === undefined || (await this.rolesGrantAdmin(input.roles)));
+        input.active !== false && (input.roles === undefined || (await this.rolesGrantAdmin(input.roles)));
       if (!staysAdmin) await this.keepAnAdmin(target.id);
     }
     const updated = await this.users.update(id, {
@@ -109,7 +108,12 @@ export class UserService {
         fields: ['roles'],
       });
     }
-    if (!holdsAll(actor, found.flatMap((role) => role.permissions))) {
+    if (
+      !holdsAll(
+        actor,
+        found.flatMap((role) => role.permissions),
+      )
+    ) {
       throw new AppError('PERMISSION_REQUIRED', 'You cannot grant permissions you do not hold');
     }
     return found.map((role) => role.id);

@@ -36,7 +36,9 @@ describe.each(DIALECTS)('authentication on %s', (dialect) => {
   });
 
   it('answers a wrong password and an unknown user with the same 401', async () => {
-    const wrong = await app.request('POST', '/api/auth/login', { body: { username: 'admin', password: 'nope-nope' } });
+    const wrong = await app.request('POST', '/api/auth/login', {
+      body: { username: 'admin', password: 'nope-nope' },
+    });
     const unknown = await app.request('POST', '/api/auth/login', {
       body: { username: 'nobody-here', password: 'nope-nope' },
     });
@@ -152,7 +154,9 @@ describe.each(DIALECTS)('authentication on %s', (dialect) => {
     });
     expect(disabled.body.active).toBe(false);
     expect((await app.request('GET', '/api/auth/me', { token })).status).toBe(401);
-    const login = await app.request('POST', '/api/auth/login', { body: { username: 'dora', password: 'dora-pass-1' } });
+    const login = await app.request('POST', '/api/auth/login', {
+      body: { username: 'dora', password: 'dora-pass-1' },
+    });
     expect(login.status).toBe(401);
     expect(login.body.error.message).toBe('Invalid username or password');
   });
@@ -164,7 +168,9 @@ describe.each(DIALECTS)('authentication on %s', (dialect) => {
       body: { username: 'gone', password: 'gone-pass-1', roles: ['viewer'] },
     });
     const { token } = await app.login('gone', 'gone-pass-1');
-    expect((await app.request('DELETE', `/api/users/${created.body.id}`, { token: adminToken })).status).toBe(204);
+    expect((await app.request('DELETE', `/api/users/${created.body.id}`, { token: adminToken })).status).toBe(
+      204,
+    );
     expect((await app.request('GET', '/api/auth/me', { token })).status).toBe(401);
   });
 });

@@ -44,7 +44,8 @@ export async function createTestDatabase(kind: 'sqlite' | 'postgres'): Promise<T
   return {
     kind,
     url: url.toString(),
-    drop: () => withAdminClient(serverUrl, (client) => client.query(`drop database if exists ${name} with (force)`)),
+    drop: () =>
+      withAdminClient(serverUrl, (client) => client.query(`drop database if exists ${name} with (force)`)),
   };
 }
 

@@ -19,7 +19,11 @@ export interface TestApp {
   url: string;
   announcedPasswords: string[];
   close(): Promise<void>;
-  request(method: string, path: string, options?: { token?: string; body?: unknown; headers?: Record<string, string> }): Promise<TestResponse>;
+  request(
+    method: string,
+    path: string,
+    options?: { token?: string; body?: unknown; headers?: Record<string, string> },
+  ): Promise<TestResponse>;
   login(username?: string, password?: string): Promise<LoginResponse>;
 }
 
@@ -80,7 +84,8 @@ export async function startTestApp(options: TestAppOptions): Promise<TestApp> {
     request,
     async login(username = 'admin', password = ADMIN_PASSWORD) {
       const response = await request('POST', '/api/auth/login', { body: { username, password } });
-      if (response.status !== 200) throw new Error(`login as ${username} failed: ${response.status} ${response.text}`);
+      if (response.status !== 200)
+        throw new Error(`login as ${username} failed: ${response.status} ${response.text}`);
       return response.body as LoginResponse;
     },
   };

@@ -52,9 +52,7 @@ export function initialSchema(dialect: Dialect): Migration {
 
       await db.schema
         .createTable('role_permissions')
-        .addColumn('role_id', 'integer', (col) =>
-          col.notNull().references('roles.id').onDelete('cascade'),
-        )
+        .addColumn('role_id', 'integer', (col) => col.notNull().references('roles.id').onDelete('cascade'))
         .addColumn('permission', 'text', (col) =>
           col.notNull().references('permissions.name').onDelete('cascade'),
         )
@@ -63,21 +61,15 @@ export function initialSchema(dialect: Dialect): Migration {
 
       await db.schema
         .createTable('user_roles')
-        .addColumn('user_id', 'integer', (col) =>
-          col.notNull().references('users.id').onDelete('cascade'),
-        )
-        .addColumn('role_id', 'integer', (col) =>
-          col.notNull().references('roles.id').onDelete('restrict'),
-        )
+        .addColumn('user_id', 'integer', (col) => col.notNull().references('users.id').onDelete('cascade'))
+        .addColumn('role_id', 'integer', (col) => col.notNull().references('roles.id').onDelete('restrict'))
         .addPrimaryKeyConstraint('user_roles_pk', ['user_id', 'role_id'])
         .execute();
       await db.schema.createIndex('user_roles_role').on('user_roles').column('role_id').execute();
 
       await db.schema
         .createTable('user_stations')
-        .addColumn('user_id', 'integer', (col) =>
-          col.notNull().references('users.id').onDelete('cascade'),
-        )
+        .addColumn('user_id', 'integer', (col) => col.notNull().references('users.id').onDelete('cascade'))
         .addColumn('charge_point_id', 'text', (col) => col.notNull())
         .addPrimaryKeyConstraint('user_stations_pk', ['user_id', 'charge_point_id'])
         .execute();
@@ -92,12 +84,8 @@ export function initialSchema(dialect: Dialect): Migration {
 
       await db.schema
         .createTable('user_sites')
-        .addColumn('user_id', 'integer', (col) =>
-          col.notNull().references('users.id').onDelete('cascade'),
-        )
-        .addColumn('site_id', 'integer', (col) =>
-          col.notNull().references('sites.id').onDelete('cascade'),
-        )
+        .addColumn('user_id', 'integer', (col) => col.notNull().references('users.id').onDelete('cascade'))
+        .addColumn('site_id', 'integer', (col) => col.notNull().references('sites.id').onDelete('cascade'))
         .addPrimaryKeyConstraint('user_sites_pk', ['user_id', 'site_id'])
         .execute();
 
@@ -171,9 +159,7 @@ export function initialSchema(dialect: Dialect): Migration {
           .addColumn('phone_number', 'text')
           .addColumn('status', 'text', (col) => col.notNull())
           .addColumn('transaction_id', 'integer')
-          .addColumn('created_by', 'integer', (col) =>
-            col.references('users.id').onDelete('set null'),
-          ),
+          .addColumn('created_by', 'integer', (col) => col.references('users.id').onDelete('set null')),
       ).execute();
       await db.schema
         .createIndex('reservations_station_status')
@@ -222,11 +208,7 @@ export function initialSchema(dialect: Dialect): Migration {
         .on('transactions')
         .columns(['id_tag', 'status'])
         .execute();
-      await db.schema
-        .createIndex('transactions_started')
-        .on('transactions')
-        .column('started_at')
-        .execute();
+      await db.schema.createIndex('transactions_started').on('transactions').column('started_at').execute();
 
       await id(db.schema.createTable('unmatched_stops'))
         .addColumn('station_id', 'integer', (col) =>
@@ -281,11 +263,7 @@ export function initialSchema(dialect: Dialect): Migration {
         .on('ocpp_messages')
         .columns(['charge_point_id', 'id'])
         .execute();
-      await db.schema
-        .createIndex('ocpp_messages_created')
-        .on('ocpp_messages')
-        .column('created_at')
-        .execute();
+      await db.schema.createIndex('ocpp_messages_created').on('ocpp_messages').column('created_at').execute();
 
       await id(db.schema.createTable('commands'))
         .addColumn('charge_point_id', 'text', (col) => col.notNull())
