@@ -13,6 +13,7 @@ import { DatabaseLifecycle } from './db/lifecycle.js';
 import { migrateToLatest } from './db/migrate.js';
 import { systemClock, type Clock } from './domain/clock.js';
 import { registerAccessControl } from './http/access.js';
+import { requestValidator } from './http/validation.js';
 import { registerErrorHandler } from './http/error-handler.js';
 import { registerMetrics } from './http/metrics.js';
 import { authRoutes } from './http/routes/auth.routes.js';
@@ -61,8 +62,8 @@ export async function buildApp(config: Readonly<Config>, options: AppOptions): P
   const server = Fastify({
     loggerInstance: log,
     genReqId: (request) => requestId(request.headers['x-request-id']),
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: false } },
   }).withTypeProvider<TypeBoxTypeProvider>();
+  server.setValidatorCompiler(requestValidator());
 
   const database = openDatabase(config.database, (error) =>
     log.warn({ err: error }, 'database connection lost'),

@@ -1,4 +1,4 @@
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifySchemaValidationError } from 'fastify';
 import type { ErrorCode } from '@cimorings/contracts';
 import { AppError, isDatabaseUnreachable } from '../errors.js';
 
@@ -38,16 +38,11 @@ export function registerErrorHandler(app: FastifyInstance): void {
 function toAppError(error: FastifyError | AppError): AppError {
   if (error instanceof AppError) return error;
   if (error.validation) {
-    const fields = [
-      ...new Set(
-        error.validation.map((issue) => {
-          const missing = (issue.params as { missingProperty?: string }).missingProperty;
-          const path = issue.instancePath.replace(/^\//, '').replace(/\//g, '.');
-          return [path, missing].filter(Boolean).join('.') || error.validationContext || 'body';
-        }),
-      ),
-    ];
-    return new AppError('VALIDATION_ERROR', error.message, { fields });
+    const fields = [...new Set(error.validation.map((issue) => fieldOf(issue, error.validationContext)))];
+    const [first] = error.validation;
+    const extra = (first?.params as { additionalProperty?: string } | undefined)?.additionalProperty;
+    const message = extra ? `${fields[0]} is not a known field` : error.message;
+    return new AppError('VALIDATION_ERROR', message, { fields });
   }
   const status = error.statusCode ?? 500;
   if (status >= 400 && status < 500) {
@@ -57,4 +52,12 @@ function toAppError(error: FastifyError | AppError): AppError {
     return new AppError('DATABASE_UNAVAILABLE', 'The database is not reachable');
   }
   return new AppError('INTERNAL_ERROR', 'Internal server error');
+}
+
+/** The dotted path of the field an Ajv issue is about: `allowedStations.0`, `password`. */
+function fieldOf(issue: FastifySchemaValidationError, context: string | undefined): string {
+  const params = issue.params as { missingProperty?: string; additionalProperty?: string };
+  const path = issue.instancePath.replace(/^\//, '').replace(/\//g, '.');
+  const leaf = params.missingProperty ?? params.additionalProperty;
+  return [path, leaf].filter(Boolean).join('.') || context || 'body';
 }

@@ -1,0 +1,126 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig, parseDuration } from '../../src/config.js';
+
+function problemsOf(env: Record<string, string>): string[] {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  return [];
+}
+
+describe('configuration', () => {
+  it('has the contract defaults with no environment at all', () => {
+    expect(loadConfig({})).toEqual({
+      port: 3000,
+      host: '0.0.0.0',
+      database: { kind: 'sqlite', path: './data/cimorings.db' },
+      redisUrl: null,
+      jwtSecret: null,
+      jwtExpiresIn: 8 * 3600,
+      adminPassword: null,
+      ocppUnknownStations: 'pending',
+      ocppHeartbeatInterval: 300,
+      ocppCallTimeoutMs: 30000,
+      logLevel: 'info',
+    });
+  });
+
+  it('reads every variable', () => {
+    const config = loadConfig({
+      PORT: '8080',
+      HOST: '127.0.0.1',
+      DATABASE_URL: 'postgres://cs:pw@db:5432/cimorings',
+      REDIS_URL: 'redis://cache:6379',
+      JWT_SECRET: 's'.repeat(32),
+      JWT_EXPIRES_IN: '30m',
+      ADMIN_PASSWORD: 'change-me-now',
+      OCPP_UNKNOWN_STATIONS: 'accept',
+      OCPP_HEARTBEAT_INTERVAL: '60',
+      OCPP_CALL_TIMEOUT_MS: '5000',
+      LOG_LEVEL: 'debug',
+    });
+    expect(config).toMatchObject({
+      port: 8080,
+      host: '127.0.0.1',
+      database: { kind: 'postgres', url: 'postgres://cs:pw@db:5432/cimorings' },
+      redisUrl: 'redis://cache:6379',
+      jwtExpiresIn: 1800,
+      adminPassword: 'change-me-now',
+      ocppUnknownStations: 'accept',
+      ocppHeartbeatInterval: 60,
+      ocppCallTimeoutMs: 5000,
+      logLevel: 'debug',
+    });
+    expect(Object.isFrozen(config)).toBe(true);
+  });
+
+  it.each([
+    ['sqlite:./data/x.db', { kind: 'sqlite', path: './data/x.db' }],
+    ['sqlite:/var/lib/cimorings.db', { kind: 'sqlite', path: '/var/lib/cimorings.db' }],
+    ['sqlite:///var/lib/cimorings.db', { kind: 'sqlite', path: '/var/lib/cimorings.db' }],
+    ['postgresql://u@h/d', { kind: 'postgres', url: 'postgresql://u@h/d' }],
+  ])('understands DATABASE_URL %s', (url, expected) => {
+    expect(loadConfig({ DATABASE_URL: url }).database).toEqual(expected);
+  });
+
+  it.each([
+    ['PORT', 'abc'],
+    ['PORT', '70000'],
+    ['PORT', '-1'],
+    ['DATABASE_URL', 'mysql://x'],
+    ['DATABASE_URL', 'sqlite:'],
+    ['REDIS_URL', 'localhost:6379'],
+    ['JWT_SECRET', 'short'],
+    ['JWT_EXPIRES_IN', 'forever'],
+    ['JWT_EXPIRES_IN', '0'],
+    ['ADMIN_PASSWORD', 'abc'],
+    ['OCPP_UNKNOWN_STATIONS', 'maybe'],
+    ['OCPP_HEARTBEAT_INTERVAL', '0'],
+    ['OCPP_HEARTBEAT_INTERVAL', '1.5'],
+    ['OCPP_CALL_TIMEOUT_MS', 'soon'],
+    ['LOG_LEVEL', 'loud'],
+  ])('names %s when it is %s', (name, value) => {
+    const problems = problemsOf({ JWT_SECRET: 's'.repeat(32), [name]: value });
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(new RegExp(`^${name} `));
+  });
+
+  it('names every bad variable at once, in one line', () => {
+    const problems = problemsOf({ PORT: 'x', LOG_LEVEL: 'loud', OCPP_UNKNOWN_STATIONS: 'maybe' });
+    expect(problems.map((p) => p.split(' ')[0])).toEqual(['PORT', 'OCPP_UNKNOWN_STATIONS', 'LOG_LEVEL']);
+    const message = new ConfigError(problems).message;
+    expect(message).not.toContain('\n');
+    expect(message).toMatch(/PORT.*OCPP_UNKNOWN_STATIONS.*LOG_LEVEL/);
+  });
+
+  it('never repeats a secret in its message', () => {
+    const problems = problemsOf({ JWT_SECRET: 'tiny-secret', ADMIN_PASSWORD: 'pw1' });
+    expect(problems.join(' ')).not.toMatch(/tiny-secret|pw1/);
+  });
+
+  it('requires JWT_SECRET when REDIS_URL is set, since every node must share it', () => {
+    expect(problemsOf({ REDIS_URL: 'redis://127.0.0.1:6379' })).toEqual([
+      expect.stringMatching(/^JWT_SECRET .*REDIS_URL/),
+    ]);
+  });
+
+  it('treats empty values as unset', () => {
+    expect(loadConfig({ PORT: '', LOG_LEVEL: ' ' }).port).toBe(3000);
+  });
+
+  it.each([
+    ['3600', 3600],
+    ['90s', 90],
+    ['30m', 1800],
+    ['8h', 28800],
+    ['7d', 604800],
+    ['8x', null],
+    ['', null],
+    ['-5m', null],
+  ])('parses the duration %s', (text, seconds) => {
+    expect(parseDuration(text)).toBe(seconds);
+  });
+});
