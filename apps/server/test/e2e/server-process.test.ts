@@ -65,7 +65,10 @@ describe('the server process', () => {
     expect(login.status).toBe(200);
     const { token } = (await login.json()) as { token: string };
     // The password is printed for the operator, never written into the structured log lines.
-    const logLines = first.output().split('\n').filter((line) => line.startsWith('{'));
+    const logLines = first
+      .output()
+      .split('\n')
+      .filter((line) => line.startsWith('{'));
     expect(logLines.length).toBeGreaterThan(0);
     expect(logLines.join('\n')).not.toContain(password);
     expect(logLines.join('\n')).not.toContain(token);

@@ -26,7 +26,11 @@ if (redisUrl) {
         maxRetriesPerRequest: 1,
       });
       redisClients.push(client);
-      return new RedisLoginThrottle(client, { windowMs: WINDOW_MS }, `cimorings-test:${randomBytes(4).toString('hex')}:`);
+      return new RedisLoginThrottle(
+        client,
+        { windowMs: WINDOW_MS },
+        `cimorings-test:${randomBytes(4).toString('hex')}:`,
+      );
     },
   ]);
 }

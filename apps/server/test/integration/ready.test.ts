@@ -39,7 +39,7 @@ describe('a server whose PostgreSQL is unreachable', () => {
   it('is not ready: /api/ready answers 503 with an error body', async () => {
     const response = await fetch(`${url}/api/ready`);
     expect(response.status).toBe(503);
-    const body = await response.json();
+    const body = (await response.json()) as { error: { code: string } };
     expect(body.error.code).toBe('DATABASE_UNAVAILABLE');
   });
 
@@ -50,7 +50,7 @@ describe('a server whose PostgreSQL is unreachable', () => {
       body: JSON.stringify({ username: 'admin', password: 'whatever-1' }),
     });
     expect(login.status).toBe(503);
-    expect((await login.json()).error.code).toBe('DATABASE_UNAVAILABLE');
+    expect(((await login.json()) as { error: { code: string } }).error.code).toBe('DATABASE_UNAVAILABLE');
     const users = await fetch(`${url}/api/users`, { headers: { authorization: 'Bearer x.y.z' } });
     expect(users.status).toBe(503);
   });

@@ -43,7 +43,10 @@ describe.each(DIALECTS)('restarts on %s', (dialect) => {
   });
 
   it('does not reset the admin password when ADMIN_PASSWORD changes later', async () => {
-    const third = await startTestApp({ databaseUrl: database.url, env: { ADMIN_PASSWORD: 'another-password' } });
+    const third = await startTestApp({
+      databaseUrl: database.url,
+      env: { ADMIN_PASSWORD: 'another-password' },
+    });
     try {
       const response = await third.request('POST', '/api/auth/login', {
         body: { username: 'admin', password: 'another-password' },

@@ -27,7 +27,9 @@ describe.each(DIALECTS)('roles and permissions on %s', (dialect) => {
     const response = await app.request('GET', '/api/permissions?limit=1000', { token: admin });
     expect(response.status).toBe(200);
     expect(response.body.total).toBe(PERMISSION_NAMES.length);
-    expect(response.body.items.map((p: { name: string }) => p.name).sort()).toEqual([...PERMISSION_NAMES].sort());
+    expect(response.body.items.map((p: { name: string }) => p.name).sort()).toEqual(
+      [...PERMISSION_NAMES].sort(),
+    );
     for (const item of response.body.items) expect(item.description).not.toBe('');
   });
 
@@ -82,7 +84,10 @@ describe.each(DIALECTS)('roles and permissions on %s', (dialect) => {
     });
     expect(unknown.status).toBe(400);
     expect(unknown.body.error.details.fields).toEqual(['permissions']);
-    const badName = await app.request('POST', '/api/roles', { token: admin, body: { name: 'a b', permissions: [] } });
+    const badName = await app.request('POST', '/api/roles', {
+      token: admin,
+      body: { name: 'a b', permissions: [] },
+    });
     expect(badName.status).toBe(400);
     const duplicate = await app.request('POST', '/api/roles', {
       token: admin,
@@ -90,7 +95,10 @@ describe.each(DIALECTS)('roles and permissions on %s', (dialect) => {
     });
     expect(duplicate.status).toBe(409);
     const operator = await roleNamed('operator');
-    const rename = await app.request('PATCH', `/api/roles/${operator.id}`, { token: admin, body: { name: 'viewer' } });
+    const rename = await app.request('PATCH', `/api/roles/${operator.id}`, {
+      token: admin,
+      body: { name: 'viewer' },
+    });
     expect(rename.status).toBe(409);
     expect(await roleNamed('odd')).toBeUndefined();
   });
@@ -157,11 +165,13 @@ describe.each(DIALECTS)('roles and permissions on %s', (dialect) => {
     const vic = (await app.login('vic', 'vic-pass-12')).token;
     expect((await app.request('GET', '/api/roles', { token: vic })).status).toBe(200);
     expect((await app.request('GET', '/api/permissions', { token: vic })).status).toBe(200);
-    expect((await app.request('POST', '/api/roles', { token: vic, body: { name: 'x', permissions: [] } })).status).toBe(
+    expect(
+      (await app.request('POST', '/api/roles', { token: vic, body: { name: 'x', permissions: [] } })).status,
+    ).toBe(403);
+    const viewer = await roleNamed('viewer');
+    expect((await app.request('PATCH', `/api/roles/${viewer.id}`, { token: vic, body: {} })).status).toBe(
       403,
     );
-    const viewer = await roleNamed('viewer');
-    expect((await app.request('PATCH', `/api/roles/${viewer.id}`, { token: vic, body: {} })).status).toBe(403);
     expect((await app.request('DELETE', `/api/roles/${viewer.id}`, { token: vic })).status).toBe(403);
     expect((await app.request('GET', '/api/roles')).status).toBe(401);
     expect((await app.request('GET', '/api/permissions')).status).toBe(401);

@@ -26,7 +26,9 @@ describe('health, metrics, API docs and logs', () => {
     const response = await app.request('GET', '/metrics');
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toMatch(/^text\/plain/);
-    expect(response.text).toMatch(/http_requests_total\{method="GET",route="\/api\/health",status_code="200"\} \d+/);
+    expect(response.text).toMatch(
+      /http_requests_total\{method="GET",route="\/api\/health",status_code="200"\} \d+/,
+    );
     expect(response.text).toContain('http_request_duration_seconds_bucket');
     expect(response.text).toContain('process_resident_memory_bytes');
   });
@@ -35,14 +37,19 @@ describe('health, metrics, API docs and logs', () => {
     const response = await app.request('GET', '/api/docs/openapi.json');
     expect(response.status).toBe(200);
     expect(response.body.openapi).toMatch(/^3\./);
-    for (const path of ['/api/auth/login', '/api/auth/me', '/api/users', '/api/users/{id}', '/api/roles', '/api/permissions']) {
+    for (const path of [
+      '/api/auth/login',
+      '/api/auth/me',
+      '/api/users',
+      '/api/users/{id}',
+      '/api/roles',
+      '/api/permissions',
+    ]) {
       expect(Object.keys(response.body.paths)).toContain(path);
     }
-    expect(response.body.paths['/api/users'].post.requestBody.content['application/json'].schema.required).toEqual([
-      'username',
-      'password',
-      'roles',
-    ]);
+    expect(
+      response.body.paths['/api/users'].post.requestBody.content['application/json'].schema.required,
+    ).toEqual(['username', 'password', 'roles']);
     const ui = await app.request('GET', '/api/docs');
     expect(ui.status).toBe(200);
     expect(ui.headers.get('content-type')).toMatch(/text\/html/);
@@ -51,13 +58,17 @@ describe('health, metrics, API docs and logs', () => {
   it('answers unknown routes with the error body', async () => {
     const response = await app.request('GET', '/api/nothing-here');
     expect(response.status).toBe(404);
-    expect(response.body).toEqual({ error: { code: 'NOT_FOUND', message: 'No route GET /api/nothing-here' } });
+    expect(response.body).toEqual({
+      error: { code: 'NOT_FOUND', message: 'No route GET /api/nothing-here' },
+    });
   });
 
   it('tags every answer with a request id, keeping a sane one given by the caller', async () => {
     const given = await app.request('GET', '/api/health', { headers: { 'x-request-id': 'trace-123' } });
     expect(given.headers.get('x-request-id')).toBe('trace-123');
-    const made = await app.request('GET', '/api/health', { headers: { 'x-request-id': 'bad id with spaces' } });
+    const made = await app.request('GET', '/api/health', {
+      headers: { 'x-request-id': 'bad id with spaces' },
+    });
     expect(made.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
   });
 
@@ -69,7 +80,9 @@ describe('health, metrics, API docs and logs', () => {
 
   it('logs requests with their ids but never a password or a token', async () => {
     const { token } = await app.login('admin', ADMIN_PASSWORD);
-    await app.request('POST', '/api/auth/login', { body: { username: 'admin', password: 'wrong-secret-77' } });
+    await app.request('POST', '/api/auth/login', {
+      body: { username: 'admin', password: 'wrong-secret-77' },
+    });
     await app.request('GET', '/api/auth/me', { token, headers: { 'x-request-id': 'find-me-1' } });
     const text = logLines.join('');
     expect(text).toContain('find-me-1');

@@ -30,7 +30,12 @@ describe.each(DIALECTS)('users on %s', (dialect) => {
       body: { name: `${name}-role`, permissions },
     });
     expect(role.status).toBe(201);
-    const user = await createUser({ username: name, password: `${name}-pass-1`, roles: [role.body.name], allowedStations });
+    const user = await createUser({
+      username: name,
+      password: `${name}-pass-1`,
+      roles: [role.body.name],
+      allowedStations,
+    });
     expect(user.status).toBe(201);
     return { id: user.body.id as number, token: (await app.login(name, `${name}-pass-1`)).token };
   }
@@ -62,16 +67,29 @@ describe.each(DIALECTS)('users on %s', (dialect) => {
     expect(created.status).toBe(201);
     expect(created.body.allowedStations).toEqual(['CS001', 'CS002']);
     const id = created.body.id;
-    const me = await app.request('GET', '/api/auth/me', { token: (await app.login('sam', 'sam-pass-12')).token });
+    const me = await app.request('GET', '/api/auth/me', {
+      token: (await app.login('sam', 'sam-pass-12')).token,
+    });
     expect(me.body.allowedStations).toEqual(['CS001', 'CS002']);
 
-    const none = await app.request('PATCH', `/api/users/${id}`, { token: admin, body: { allowedStations: [] } });
+    const none = await app.request('PATCH', `/api/users/${id}`, {
+      token: admin,
+      body: { allowedStations: [] },
+    });
     expect(none.body.allowedStations).toEqual([]);
-    const all = await app.request('PATCH', `/api/users/${id}`, { token: admin, body: { allowedStations: null } });
+    const all = await app.request('PATCH', `/api/users/${id}`, {
+      token: admin,
+      body: { allowedStations: null },
+    });
     expect(all.body.allowedStations).toBeNull();
-    const again = await app.request('PATCH', `/api/users/${id}`, { token: admin, body: { allowedStations: ['CS009'] } });
+    const again = await app.request('PATCH', `/api/users/${id}`, {
+      token: admin,
+      body: { allowedStations: ['CS009'] },
+    });
     expect(again.body.allowedStations).toEqual(['CS009']);
-    expect((await app.request('GET', `/api/users/${id}`, { token: admin })).body.allowedStations).toEqual(['CS009']);
+    expect((await app.request('GET', `/api/users/${id}`, { token: admin })).body.allowedStations).toEqual([
+      'CS009',
+    ]);
   });
 
   it('lists users with paging as { items, total }', async () => {
@@ -97,7 +115,10 @@ describe.each(DIALECTS)('users on %s', (dialect) => {
       [{ username: 'nobody', password: 'long-enough-1' }, 'roles'],
       [{ username: 'nobody', password: 'long-enough-1', roles: 'admin' }, 'roles'],
       [{ username: 'nobody', password: 'long-enough-1', roles: ['wizard'] }, 'roles'],
-      [{ username: 'nobody', password: 'long-enough-1', roles: [], allowedStations: 'CS001' }, 'allowedStations'],
+      [
+        { username: 'nobody', password: 'long-enough-1', roles: [], allowedStations: 'CS001' },
+        'allowedStations',
+      ],
       [{ username: 'nobody', password: 'long-enough-1', roles: [], isAdmin: true }, 'isAdmin'],
     ];
     for (const [body, field] of cases) {
@@ -128,15 +149,28 @@ describe.each(DIALECTS)('users on %s', (dialect) => {
     expect((await app.request('GET', '/api/users', { token: nobody.token })).status).toBe(403);
     expect((await app.request('GET', `/api/users/${adminId}`, { token: nobody.token })).status).toBe(403);
     expect((await app.request('GET', '/api/users', { token: viewer.token })).status).toBe(200);
-    expect((await app.request('PATCH', `/api/users/${nobody.id}`, { token: viewer.token, body: {} })).status).toBe(403);
-    expect((await app.request('DELETE', `/api/users/${nobody.id}`, { token: viewer.token })).status).toBe(403);
-    expect((await createUser({ username: 'x1', password: 'x1-pass-12', roles: [] }, viewer.token)).status).toBe(403);
+    expect(
+      (await app.request('PATCH', `/api/users/${nobody.id}`, { token: viewer.token, body: {} })).status,
+    ).toBe(403);
+    expect((await app.request('DELETE', `/api/users/${nobody.id}`, { token: viewer.token })).status).toBe(
+      403,
+    );
+    expect(
+      (await createUser({ username: 'x1', password: 'x1-pass-12', roles: [] }, viewer.token)).status,
+    ).toBe(403);
     expect((await app.request('GET', '/api/users')).status).toBe(401);
   });
 
   it('does not let a user manager raise anyone, themselves included, above their own rights', async () => {
-    const manager = await userWith('manny', ['users.view', 'users.manage', 'stations.view'], ['CS001', 'CS002']);
-    const grantAdmin = await createUser({ username: 'evil', password: 'evil-pass-1', roles: ['admin'] }, manager.token);
+    const manager = await userWith(
+      'manny',
+      ['users.view', 'users.manage', 'stations.view'],
+      ['CS001', 'CS002'],
+    );
+    const grantAdmin = await createUser(
+      { username: 'evil', password: 'evil-pass-1', roles: ['admin'] },
+      manager.token,
+    );
     expect(grantAdmin.status).toBe(403);
     const wider = await createUser(
       { username: 'wide', password: 'wide-pass-1', roles: [], allowedStations: null },
@@ -204,11 +238,18 @@ describe.each(DIALECTS)('users on %s', (dialect) => {
       body: { roles: ['viewer'] },
     });
     expect(demoteLast.status).toBe(403); // own roles
-    const helper = await createUser({ username: 'helper', password: 'helper-pass', roles: ['admin'] }, root2Again);
+    const helper = await createUser(
+      { username: 'helper', password: 'helper-pass', roles: ['admin'] },
+      root2Again,
+    );
     const helperToken = (await app.login('helper', 'helper-pass')).token;
     expect(
-      (await app.request('PATCH', `/api/users/${helper.body.id}`, { token: root2Again, body: { active: false } }))
-        .status,
+      (
+        await app.request('PATCH', `/api/users/${helper.body.id}`, {
+          token: root2Again,
+          body: { active: false },
+        })
+      ).status,
     ).toBe(200);
     const lastDemote = await app.request('PATCH', `/api/users/${second.body.id}`, {
       token: helperToken,
@@ -241,11 +282,16 @@ describe.each(DIALECTS)('users on %s', (dialect) => {
     });
     expect(custom.status).toBe(201);
     expect(
-      (await app.request('PATCH', `/api/users/${manager.body.id}`, { token: admin, body: { roles: ['superuser'] } }))
-        .status,
+      (
+        await app.request('PATCH', `/api/users/${manager.body.id}`, {
+          token: admin,
+          body: { roles: ['superuser'] },
+        })
+      ).status,
     ).toBe(200);
     expect(
-      (await app.request('PATCH', `/api/users/${adminId}`, { token: bossToken, body: { roles: ['viewer'] } })).status,
+      (await app.request('PATCH', `/api/users/${adminId}`, { token: bossToken, body: { roles: ['viewer'] } }))
+        .status,
     ).toBe(200);
     // boss is now the only administrator, holding it only through `superuser`.
     const strip = await app.request('PATCH', `/api/roles/${custom.body.id}`, {
@@ -263,6 +309,8 @@ describe.each(DIALECTS)('users on %s', (dialect) => {
       body: { active: false },
     });
     expect(viewerToken.status).toBe(403); // own active flag
-    expect((await app.request('GET', '/api/auth/me', { token: bossToken })).body.permissions).toContain('system.admin');
+    expect((await app.request('GET', '/api/auth/me', { token: bossToken })).body.permissions).toContain(
+      'system.admin',
+    );
   });
 });

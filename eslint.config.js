@@ -1,0 +1,50 @@
+import js from '@eslint/js';
+import globals from 'globals';
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  { ignores: ['**/node_modules/**', '**/dist/**', 'data/**', 'coverage/**', 'bench/results/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { globals: { ...globals.node }, ecmaVersion: 2023, sourceType: 'module' },
+    rules: {
+      '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      eqeqeq: ['error', 'always'],
+      'no-console': 'error',
+    },
+  },
+  {
+    // STYLE: domain/ is pure rules; it imports nothing outside itself but the shared contracts.
+    files: ['apps/server/src/domain/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['../*', '!./*'], message: 'domain/ imports nothing outside itself' }] },
+      ],
+    },
+  },
+  {
+    // STYLE: services hold rules, not transports: they never import Fastify, Socket.IO or ocpp-rpc.
+    files: ['apps/server/src/services/**/*.ts', 'apps/server/src/repositories/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: ['fastify', 'socket.io', 'ocpp-rpc'].map((name) => ({
+            name,
+            message: 'services and repositories do not know the transports',
+          })),
+          patterns: [
+            { group: ['**/http/*', '**/ocpp/*', '**/realtime/*'], message: 'no transport imports here' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['apps/*/test/**/*.ts', '**/*.test.ts'],
+    rules: { 'no-console': 'off' },
+  },
+);
