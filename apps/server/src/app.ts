@@ -14,6 +14,7 @@ import { migrateToLatest } from './db/migrate.js';
 import { systemClock, type Clock } from './domain/clock.js';
 import { registerAccessControl } from './http/access.js';
 import { requestValidator } from './http/validation.js';
+import { registerDashboard } from './http/dashboard.js';
 import { registerErrorHandler } from './http/error-handler.js';
 import { registerMetrics } from './http/metrics.js';
 import { authRoutes } from './http/routes/auth.routes.js';
@@ -35,6 +36,8 @@ export interface AppOptions {
   logger: FastifyBaseLogger;
   clock?: Clock;
   hasher?: PasswordHasher;
+  /** The built dashboard to serve at `/` (`apps/web/dist`); unset serves none. */
+  dashboardRoot?: string;
   /** Told the generated admin password, once, on the start that created the admin. */
   announceAdminPassword?: (password: string) => void;
 }
@@ -146,6 +149,7 @@ export async function buildApp(config: Readonly<Config>, options: AppOptions): P
   await server.register(authRoutes, { auth });
   await server.register(userRoutes, { users: new UserService(users, roles, hasher, clock) });
   await server.register(roleRoutes, { roles: new RoleService(roles, users, clock) });
+  if (options.dashboardRoot !== undefined) await registerDashboard(server, options.dashboardRoot);
 
   return { server, databaseReady };
 }

@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
 import { buildApp } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
@@ -30,6 +31,7 @@ async function main(): Promise<void> {
   const logger = pino({ level: config.logLevel, redact: { paths: REDACT, censor: '[redacted]' } });
   const { server, databaseReady } = await buildApp(config, {
     logger,
+    dashboardRoot: fileURLToPath(new URL('../../web/dist', import.meta.url)),
     announceAdminPassword: (password) => {
       // Printed once, outside the structured logs, so that it is never shipped to a log store.
       process.stdout.write(

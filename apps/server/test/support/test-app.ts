@@ -10,6 +10,7 @@ export interface TestAppOptions {
   databaseUrl: string;
   env?: Record<string, string>;
   clock?: Clock;
+  dashboardRoot?: string;
   /** Receives every log line, to check what reaches the logs. */
   logLines?: string[];
 }
@@ -52,6 +53,7 @@ export async function startTestApp(options: TestAppOptions): Promise<TestApp> {
   const { server, databaseReady } = await buildApp(config, {
     logger,
     ...(options.clock && { clock: options.clock }),
+    ...(options.dashboardRoot !== undefined && { dashboardRoot: options.dashboardRoot }),
     announceAdminPassword: (password) => announcedPasswords.push(password),
   });
   const address = await server.listen({ port: 0, host: '127.0.0.1' });
