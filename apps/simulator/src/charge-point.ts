@@ -1,0 +1,295 @@
+import { EventEmitter, on } from 'node:events';
+import { FileTransfers } from './commands/firmware-management.js';
+import { registerCommands } from './commands/index.js';
+import { LocalAuthList } from './commands/local-auth-list.js';
+import { ChargingProfiles } from './commands/smart-charging.js';
+import type { Lifecycle } from './commands/types.js';
+import { Configuration } from './configuration.js';
+import { ConnectorBank } from './connectors.js';
+import type { CentralSystemLink, ChargePointEventMap } from './events.js';
+import { OcppConnection } from './ocpp/connection.js';
+import type {
+  ChargePointAction,
+  ChargePointCalls,
+  ChargePointErrorCode,
+  ChargePointStatus,
+  IdTagInfo,
+  StopReason,
+} from './ocpp/types.js';
+import { MeterValueSampler } from './meter-values.js';
+import { type ChargePointOptions, type ResolvedOptions, resolveOptions } from './options.js';
+import { RegistrationLoop } from './registration.js';
+import {
+  SessionManager,
+  type StartSessionOptions,
+  type StartSessionResult,
+  type StopSessionResult,
+} from './sessions.js';
+
+/** Options of {@link SimulatedChargePoint.stop}. */
+export interface StopOptions {
+  /** End running sessions with a StopTransaction first. Default true. */
+  stopSessions?: boolean;
+  /** Reason sent in those StopTransactions. Default `Other`. */
+  reason?: StopReason;
+}
+
+/**
+ * A simulated OCPP 1.6-J charge point: it connects, boots, sends heartbeats and status
+ * notifications, runs charging sessions with realistic meter values, answers every request a
+ * central system may send, and reconnects with backoff when the socket drops.
+ *
+ * ```ts
+ * const cp = new SimulatedChargePoint({ id: 'CP001', url: 'ws://localhost:3000/ocpp' });
+ * await cp.start();
+ * await cp.waitFor('accepted');
+ * const session = await cp.startSession(1, 'TAG001');
+ * ```
+ */
+export class SimulatedChargePoint extends EventEmitter<ChargePointEventMap> implements CentralSystemLink {
+  private readonly options: ResolvedOptions;
+  private readonly config: Configuration;
+  private readonly connection: OcppConnection;
+  private readonly bank: ConnectorBank;
+  private readonly sampler: MeterValueSampler;
+  private readonly sessions: SessionManager;
+  private readonly transfers: FileTransfers;
+  private readonly registration: RegistrationLoop;
+  /** Installed by the central system with SendLocalList. */
+  readonly localAuthList = new LocalAuthList();
+  /** Installed by the central system with SetChargingProfile. */
+  readonly chargingProfiles = new ChargingProfiles();
+
+  constructor(options: ChargePointOptions) {
+    super();
+    const given = resolveOptions(options);
+    // Every part logs through this, so each line names the station it comes from.
+    const resolved: ResolvedOptions = {
+      ...given,
+      log: (level, message) => given.log(level, `${given.id} ${message}`),
+    };
+    this.options = resolved;
+    const emit = this.emit.bind(this);
+    this.config = new Configuration({
+      connectors: resolved.connectors,
+      heartbeatIntervalS: 300,
+      meterIntervalS: Math.ceil(resolved.meterIntervalMs / 1000),
+      authorizationKey: resolved.password,
+    });
+    this.connection = new OcppConnection(
+      {
+        endpoint: resolved.url,
+        identity: resolved.id,
+        callTimeoutMs: resolved.callTimeoutMs,
+        pingIntervalMs: resolved.pingIntervalMs,
+      },
+      {
+        onDisconnect: (code, reason) => this.registration.onDisconnect(code, reason),
+        onWarning: (message) => resolved.log('warn', message),
+      },
+    );
+    this.bank = new ConnectorBank(resolved, this, emit, resolved.log);
+    this.sampler = new MeterValueSampler(
+      this.bank,
+      this,
+      this.config,
+      emit,
+      resolved.meterIntervalMs,
+      resolved.log,
+    );
+    this.sessions = new SessionManager(this.bank, this, this.sampler, this.config, emit, resolved);
+    this.transfers = new FileTransfers(this, resolved.id, resolved.fileTransferStepMs, resolved.log);
+    this.registration = new RegistrationLoop(this.connection, this.config, resolved, emit, {
+      onAccepted: async () => {
+        this.sampler.resume();
+        await this.bank.reportAll();
+        await this.sessions.flushUndelivered();
+      },
+    });
+    this.on('transactionStopped', ({ connectorId }) => this.chargingProfiles.dropTxProfiles(connectorId));
+    this.registerCommands();
+  }
+
+  /** The charge point identity. */
+  get id(): string {
+    return this.options.id;
+  }
+
+  /** Number of connectors, numbered from 1. */
+  get connectorCount(): number {
+    return this.options.connectors;
+  }
+
+  /** True while connected and accepted by the central system. */
+  get accepted(): boolean {
+    return this.connection.isOpen && this.registration.status === 'Accepted';
+  }
+
+  /** Whether the WebSocket is open. */
+  get connected(): boolean {
+    return this.connection.isOpen;
+  }
+
+  /** The last BootNotification answer on this connection, `undefined` before one. */
+  get registrationStatus(): 'Accepted' | 'Pending' | 'Rejected' | undefined {
+    return this.registration.status;
+  }
+
+  /** The configuration keys as GetConfiguration would return them. */
+  get configuration(): Configuration {
+    return this.config;
+  }
+
+  /** Status of connector `connectorId` (0 = the charge point). */
+  status(connectorId: number): ChargePointStatus {
+    const status = this.bank.statusOf(connectorId);
+    if (!status) throw new RangeError(`No connector ${connectorId}`);
+    return status;
+  }
+
+  /** The id of the transaction running on a connector, if any. */
+  transactionId(connectorId: number): number | undefined {
+    return this.bank.get(connectorId)?.transaction?.transactionId;
+  }
+
+  /** The reservation held on a connector, if any. */
+  reservationId(connectorId: number): number | undefined {
+    return this.bank.get(connectorId)?.reservation?.reservationId;
+  }
+
+  /**
+   * Connects, and keeps reconnecting (with backoff) until stopped. Resolves once the first
+   * attempt settled, opened or failed; await `waitFor('accepted')` for the boot.
+   */
+  start(): Promise<void> {
+    return this.registration.start();
+  }
+
+  /** Stops the charge point: ends sessions (unless told not to), then closes the socket for good. */
+  async stop({ stopSessions = true, reason = 'Other' }: StopOptions = {}): Promise<void> {
+    if (stopSessions && this.accepted) await this.sessions.stopAll(reason);
+    this.sampler.dispose();
+    this.bank.dispose();
+    this.transfers.dispose();
+    await this.registration.stop();
+  }
+
+  /** Sends any request to the central system and resolves with its confirmation. */
+  async call<A extends ChargePointAction>(
+    action: A,
+    request: ChargePointCalls[A]['req'],
+  ): Promise<ChargePointCalls[A]['conf']> {
+    try {
+      return await this.connection.call(action, request);
+    } catch (error) {
+      this.emit('callFailed', { action, error: error as Error });
+      throw error;
+    }
+  }
+
+  /** Sends Authorize and returns the central system's verdict on `idTag`. */
+  authorize(idTag: string = this.options.idTag): Promise<IdTagInfo> {
+    return this.sessions.authorize(idTag);
+  }
+
+  /**
+   * Plugs in an EV and starts a session: Preparing, Authorize, StartTransaction, Charging.
+   * Resolves `{ started: false, reason }` when the connector or the id tag does not allow it.
+   */
+  startSession(
+    connectorId: number,
+    idTag: string = this.options.idTag,
+    options: StartSessionOptions = {},
+  ): Promise<StartSessionResult> {
+    return this.sessions.start(connectorId, idTag, options);
+  }
+
+  /**
+   * Ends the session on a connector: StopTransaction (meterStop, timestamp, reason and the last
+   * samples), Finishing, Available. Resolves `undefined` when no transaction runs there.
+   */
+  stopSession(
+    connectorId: number,
+    reason: StopReason = 'Local',
+    idTag?: string,
+  ): Promise<StopSessionResult | undefined> {
+    return this.sessions.stop(
+      connectorId,
+      reason,
+      idTag ?? (reason === 'Local' ? this.idTagOf(connectorId) : undefined),
+    );
+  }
+
+  /** Sends the current meter reading of a connector in MeterValues now. */
+  sendMeterValues(connectorId: number): Promise<void> {
+    return this.sampler.send(connectorId);
+  }
+
+  /** Sends a Heartbeat now. */
+  async sendHeartbeat(): Promise<void> {
+    await this.registration.sendHeartbeat();
+  }
+
+  /** Sets a connector's status (0 = the charge point) as a hardware event would, e.g. `Faulted`. */
+  setConnectorStatus(
+    connectorId: number,
+    status: ChargePointStatus,
+    errorCode: ChargePointErrorCode = 'NoError',
+  ): void {
+    this.bank.setStatus(connectorId, status, errorCode);
+  }
+
+  /**
+   * Resolves with the next `event` whose payload satisfies `predicate`; rejects after
+   * `timeoutMs` (default 10 s) so a test fails instead of hanging.
+   */
+  async waitFor<K extends keyof ChargePointEventMap>(
+    event: K,
+    predicate: (payload: ChargePointEventMap[K][0]) => boolean = () => true,
+    timeoutMs = 10_000,
+  ): Promise<ChargePointEventMap[K][0]> {
+    const signal = AbortSignal.timeout(timeoutMs);
+    try {
+      for await (const [payload] of on(this, event, { signal })) {
+        if (predicate(payload as ChargePointEventMap[K][0])) return payload as ChargePointEventMap[K][0];
+      }
+    } catch (error) {
+      if (signal.aborted)
+        throw new Error(`${this.id}: no '${event}' within ${timeoutMs} ms`, { cause: error });
+      throw error;
+    }
+    throw new Error(`${this.id}: stopped listening for '${event}'`);
+  }
+
+  private idTagOf(connectorId: number): string | undefined {
+    return this.bank.get(connectorId)?.transaction?.idTag;
+  }
+
+  private registerCommands(): void {
+    const lifecycle: Lifecycle = {
+      reboot: async (type) => {
+        await this.sessions.stopAll(type === 'Hard' ? 'HardReset' : 'SoftReset');
+        await this.registration.reboot();
+      },
+      sendBootNotification: () => this.registration.boot(),
+      sendHeartbeat: () => this.registration.sendHeartbeat(),
+      configurationChanged: (key, value) => {
+        if (key === 'HeartbeatInterval') this.registration.armHeartbeat();
+        if (key === 'MeterValueSampleInterval') this.sampler.setInterval(Number(value) * 1000);
+        if (key === 'AuthorizationKey') this.registration.setPassword(value);
+      },
+    };
+    registerCommands(this.connection, {
+      bank: this.bank,
+      sessions: this.sessions,
+      sampler: this.sampler,
+      config: this.config,
+      transfers: this.transfers,
+      localAuthList: this.localAuthList,
+      chargingProfiles: this.chargingProfiles,
+      lifecycle,
+      emit: this.emit.bind(this),
+      log: this.options.log,
+    });
+  }
+}

@@ -1,0 +1,167 @@
+import type { ConnectorBank } from '../connectors.js';
+import type {
+  CentralSystemCalls,
+  ChargingProfile,
+  ChargingRateUnit,
+  ChargingSchedule,
+} from '../ocpp/types.js';
+import type { Register } from './types.js';
+
+/** Profiles one charge point keeps at most (its MaxChargingProfilesInstalled). */
+const MAX_PROFILES = 10;
+/** Used to turn a power limit into a current limit and back: 230 V per phase. */
+const VOLTS = 230;
+const DEFAULT_PHASES = 3;
+
+type ClearFilter = CentralSystemCalls['ClearChargingProfile']['req'];
+
+/**
+ * Charging profiles installed by SetChargingProfile, per connector (0 = the whole charge point).
+ * They are stored and reported back; the simulated power does not follow them.
+ */
+export class ChargingProfiles {
+  private readonly byConnector = new Map<number, ChargingProfile[]>();
+
+  /**
+   * Installs a profile, replacing one with the same id, or the same stack level and purpose on
+   * that connector. False when the charge point already holds its maximum of profiles.
+   */
+  install(connectorId: number, profile: ChargingProfile): boolean {
+    const replaces = (p: ChargingProfile, connector: number): boolean =>
+      p.chargingProfileId === profile.chargingProfileId ||
+      (connector === connectorId &&
+        p.stackLevel === profile.stackLevel &&
+        p.chargingProfilePurpose === profile.chargingProfilePurpose);
+    let kept = 0;
+    for (const [connector, list] of this.byConnector)
+      kept += list.filter((p) => !replaces(p, connector)).length;
+    if (kept >= MAX_PROFILES) return false;
+    for (const [connector, list] of this.byConnector) {
+      this.byConnector.set(
+        connector,
+        list.filter((p) => !replaces(p, connector)),
+      );
+    }
+    this.byConnector.set(connectorId, [...(this.byConnector.get(connectorId) ?? []), profile]);
+    return true;
+  }
+
+  /** Removes the profiles matching every given criterion; true when any was removed. */
+  clear({ id, connectorId, chargingProfilePurpose, stackLevel }: ClearFilter): boolean {
+    let removed = false;
+    for (const [connector, list] of this.byConnector) {
+      if (connectorId !== undefined && connector !== connectorId) continue;
+      const kept = list.filter(
+        (p) =>
+          !(
+            (id === undefined || p.chargingProfileId === id) &&
+            (chargingProfilePurpose === undefined || p.chargingProfilePurpose === chargingProfilePurpose) &&
+            (stackLevel === undefined || p.stackLevel === stackLevel)
+          ),
+      );
+      if (kept.length !== list.length) removed = true;
+      this.byConnector.set(connector, kept);
+    }
+    return removed;
+  }
+
+  /** Drops a connector's TxProfiles once its transaction ended: they lived only as long as it did. */
+  dropTxProfiles(connectorId: number): void {
+    this.clear({ connectorId, chargingProfilePurpose: 'TxProfile' });
+  }
+
+  /**
+   * The schedule a connector would follow from now: the TxProfile with the highest stack level,
+   * else a TxDefaultProfile of the connector or of the charge point, else the full `maxPowerW`.
+   */
+  composite(
+    connectorId: number,
+    duration: number,
+    unit: ChargingRateUnit,
+    maxPowerW: number,
+  ): ChargingSchedule {
+    const own = this.byConnector.get(connectorId) ?? [];
+    const station = connectorId === 0 ? [] : (this.byConnector.get(0) ?? []);
+    const governing =
+      highest(own, 'TxProfile') ??
+      highest(own, 'TxDefaultProfile') ??
+      highest(station, 'TxDefaultProfile') ??
+      highest(connectorId === 0 ? own : station, 'ChargePointMaxProfile');
+    if (!governing) {
+      return {
+        duration,
+        chargingRateUnit: unit,
+        chargingSchedulePeriod: [{ startPeriod: 0, limit: convert(maxPowerW, 'W', unit) }],
+      };
+    }
+    const { chargingSchedule } = governing;
+    return {
+      duration,
+      chargingRateUnit: unit,
+      chargingSchedulePeriod: chargingSchedule.chargingSchedulePeriod.map((period) => ({
+        ...period,
+        limit: convert(period.limit, chargingSchedule.chargingRateUnit, unit, period.numberPhases),
+      })),
+    };
+  }
+}
+
+function highest(profiles: readonly ChargingProfile[], purpose: ChargingProfile['chargingProfilePurpose']) {
+  return profiles
+    .filter((p) => p.chargingProfilePurpose === purpose)
+    .reduce<ChargingProfile | undefined>(
+      (best, p) => (!best || p.stackLevel > best.stackLevel ? p : best),
+      undefined,
+    );
+}
+
+/** Converts a limit between W and A; the schema wants multiples of 0.1. */
+function convert(
+  limit: number,
+  from: ChargingRateUnit,
+  to: ChargingRateUnit,
+  phases = DEFAULT_PHASES,
+): number {
+  let value = limit;
+  if (from === 'W' && to === 'A') value = limit / (VOLTS * phases);
+  if (from === 'A' && to === 'W') value = limit * VOLTS * phases;
+  return Math.round(value * 10) / 10;
+}
+
+/** Handlers of the Smart Charging profile (OCPP 1.6 sections 5.5, 5.7 and 5.16). */
+export function registerSmartChargingCommands(
+  register: Register,
+  bank: ConnectorBank,
+  profiles: ChargingProfiles,
+): void {
+  register('SetChargingProfile', ({ connectorId, csChargingProfiles: profile }) => {
+    if (!bank.exists(connectorId)) return { status: 'Rejected' };
+    const purpose = profile.chargingProfilePurpose;
+    if (purpose === 'ChargePointMaxProfile' && connectorId !== 0) return { status: 'Rejected' };
+    if (purpose === 'TxProfile') {
+      // Section 5.16: a TxProfile needs a running transaction on that connector.
+      const transaction = bank.get(connectorId)?.transaction;
+      if (!transaction) return { status: 'Rejected' };
+      if (profile.transactionId !== undefined && profile.transactionId !== transaction.transactionId) {
+        return { status: 'Rejected' };
+      }
+    }
+    return { status: profiles.install(connectorId, profile) ? 'Accepted' : 'Rejected' };
+  });
+
+  register('ClearChargingProfile', (filter) => ({ status: profiles.clear(filter) ? 'Accepted' : 'Unknown' }));
+
+  register('GetCompositeSchedule', ({ connectorId, duration, chargingRateUnit = 'W' }) => {
+    if (!bank.exists(connectorId)) return { status: 'Rejected' };
+    const maxPowerW =
+      connectorId === 0
+        ? bank.all().reduce((sum, c) => sum + c.maxPowerW, 0)
+        : (bank.get(connectorId)?.maxPowerW ?? 0);
+    return {
+      status: 'Accepted',
+      connectorId,
+      scheduleStart: new Date().toISOString(),
+      chargingSchedule: profiles.composite(connectorId, duration, chargingRateUnit, maxPowerW),
+    };
+  });
+}

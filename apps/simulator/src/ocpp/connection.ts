@@ -1,0 +1,122 @@
+import { RPCClient } from 'ocpp-rpc';
+import type { RPC_ClientOptions } from 'ocpp-rpc/lib/client.js';
+import type {
+  CentralSystemAction,
+  CentralSystemCalls,
+  ChargePointAction,
+  ChargePointCalls,
+} from './types.js';
+
+/** How to reach the central system. */
+export interface ConnectionSettings {
+  /** WebSocket base URL, e.g. `ws://localhost:3000/ocpp`; the identity is appended as the last path segment. */
+  endpoint: string;
+  /** The charge point identity (`chargePointId`). */
+  identity: string;
+  /** How long a request waits for its confirmation, in milliseconds. */
+  callTimeoutMs: number;
+  /** WebSocket ping interval in milliseconds, 0 to send none; a missed pong drops the socket. */
+  pingIntervalMs: number;
+}
+
+/** What the connection reports to its owner. */
+export interface ConnectionListener {
+  onDisconnect(code: number, reason: string): void;
+  onWarning(message: string): void;
+}
+
+/** Answers one request from the central system; the request was already checked against its schema. */
+export type CommandHandler<A extends CentralSystemAction> = (
+  request: CentralSystemCalls[A]['req'],
+) => CentralSystemCalls[A]['conf'] | Promise<CentralSystemCalls[A]['conf']>;
+
+/**
+ * A typed OCPP-J 1.6 connection over ocpp-rpc. ocpp-rpc's bundled typings are loose (`call`
+ * returns `unknown`, handlers take `any`); this wrapper narrows them to the message types in
+ * `types.ts`. The casts below are safe because `strictMode` validates every request and
+ * confirmation against the official OCPP 1.6 schemas in both directions before it reaches us.
+ *
+ * Reconnecting is left to the owner (`reconnect: false`): ocpp-rpc only retries after a first
+ * successful connection and cannot change the password between attempts, and a charge point
+ * must boot again after every reconnect anyway.
+ */
+export class OcppConnection {
+  private readonly client: RPCClient;
+  private readonly options: RPC_ClientOptions;
+  private password: string | null = null;
+
+  constructor(settings: ConnectionSettings, listener: ConnectionListener) {
+    this.options = {
+      endpoint: settings.endpoint,
+      identity: settings.identity,
+      protocols: ['ocpp1.6'],
+      strictMode: true,
+      strictModeValidators: [],
+      password: null,
+      callTimeoutMs: settings.callTimeoutMs,
+      pingIntervalMs: settings.pingIntervalMs,
+      deferPingsOnActivity: true,
+      // OCPP-J 1.6 ("Synchronicity"): wait for each CALL's answer before sending the next.
+      callConcurrency: 1,
+      reconnect: false,
+      maxReconnects: 0,
+      backoff: { initialDelay: 1000, maxDelay: 10_000, factor: 2, randomisationFactor: 0.25 },
+      respondWithDetailedErrors: false,
+      maxBadMessages: Infinity,
+      wsOpts: {},
+      headers: {},
+    };
+    this.client = new RPCClient(this.options);
+    this.client.on('disconnect', ({ code, reason }: { code: number; reason: string | Buffer }) =>
+      listener.onDisconnect(code, String(reason)),
+    );
+    this.client.on('strictValidationFailure', ({ method, outbound, error }: ValidationFailure) =>
+      listener.onWarning(`${outbound ? 'sent' : 'received'} invalid ${method}: ${error.message}`),
+    );
+    this.client.on('badMessage', ({ error }: { error: Error }) =>
+      listener.onWarning(`bad message: ${error.message}`),
+    );
+  }
+
+  /** Whether the WebSocket is open and calls can be made. */
+  get isOpen(): boolean {
+    return this.client.state === RPCClient.OPEN;
+  }
+
+  /**
+   * Opens the WebSocket, sending `password` with HTTP Basic auth (OCPP 1.6 security profile 1).
+   * Rejects when the upgrade fails (refused, 401, network error).
+   */
+  async open(password: string | undefined): Promise<void> {
+    const next = password ?? null;
+    if (next !== this.password) {
+      this.password = next;
+      this.client.reconfigure({ ...this.options, password: next });
+    }
+    await this.client.connect();
+  }
+
+  /** Closes the WebSocket cleanly (or aborts a connection attempt in progress). */
+  async close(code = 1000, reason = ''): Promise<void> {
+    await this.client.close({ code, reason });
+  }
+
+  /** Sends a request and resolves with the central system's confirmation. */
+  async call<A extends ChargePointAction>(
+    action: A,
+    request: ChargePointCalls[A]['req'],
+  ): Promise<ChargePointCalls[A]['conf']> {
+    return (await this.client.call(action, request)) as ChargePointCalls[A]['conf'];
+  }
+
+  /** Registers the handler for one action the central system may send. */
+  handle<A extends CentralSystemAction>(action: A, handler: CommandHandler<A>): void {
+    this.client.handle(action, async ({ params }) => handler(params as CentralSystemCalls[A]['req']));
+  }
+}
+
+interface ValidationFailure {
+  method: string;
+  outbound: boolean;
+  error: Error;
+}

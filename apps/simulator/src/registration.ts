@@ -1,0 +1,170 @@
+import { Backoff } from './backoff.js';
+import type { Configuration } from './configuration.js';
+import type { Emit } from './events.js';
+import type { OcppConnection } from './ocpp/connection.js';
+import type { RegistrationStatus } from './ocpp/types.js';
+import type { ResolvedOptions } from './options.js';
+
+/** What happens once the central system accepted the charge point. */
+export interface RegistrationHooks {
+  onAccepted(): Promise<void>;
+}
+
+/**
+ * Keeps a charge point connected and registered: connect (with backoff), BootNotification until
+ * Accepted (OCPP 1.6 section 4.2), Heartbeat at the interval the central system gave (section
+ * 4.6), and the same again after every reconnect or reset.
+ */
+export class RegistrationLoop {
+  /** The last BootNotification answer on the current connection. */
+  status: RegistrationStatus | undefined;
+  private running = false;
+  private password: string | undefined;
+  private readonly backoff: Backoff;
+  private reconnectTimer: NodeJS.Timeout | undefined;
+  private bootTimer: NodeJS.Timeout | undefined;
+  private heartbeatTimer: NodeJS.Timeout | undefined;
+  private firstAttempt: Promise<void> | undefined;
+  private settleFirstAttempt: (() => void) | undefined;
+
+  constructor(
+    private readonly connection: OcppConnection,
+    private readonly config: Configuration,
+    private readonly options: ResolvedOptions,
+    private readonly emit: Emit,
+    private readonly hooks: RegistrationHooks,
+  ) {
+    this.password = options.password;
+    this.backoff = new Backoff(options.reconnect);
+  }
+
+  /**
+   * Starts connecting. Resolves once the first attempt settled, opened or failed; a failed one
+   * is retried in the background and reported as `connectionFailed`.
+   */
+  start(): Promise<void> {
+    if (this.running && this.firstAttempt) return this.firstAttempt;
+    this.running = true;
+    this.firstAttempt = new Promise((resolve) => (this.settleFirstAttempt = resolve));
+    void this.connect();
+    return this.firstAttempt;
+  }
+
+  /** Stops for good: no more reconnects, timers cleared, socket closed. */
+  async stop(): Promise<void> {
+    this.running = false;
+    this.clearTimers();
+    clearTimeout(this.reconnectTimer);
+    await this.connection.close(1000, 'Charge point stopped');
+    this.settleFirstAttempt?.();
+  }
+
+  /** The password for the next connection (ChangeConfiguration of AuthorizationKey). */
+  setPassword(password: string): void {
+    this.password = password;
+  }
+
+  /** Closes the connection as a reset does; the disconnect handler connects and boots again. */
+  async reboot(): Promise<void> {
+    this.log('info', 'rebooting');
+    this.clearTimers();
+    this.status = undefined;
+    await this.connection.close(1012, 'Reset');
+  }
+
+  /** Called by the connection when its socket closed. */
+  onDisconnect(code: number, reason: string): void {
+    this.clearTimers();
+    this.status = undefined;
+    const willReconnect = this.running;
+    this.log('info', `disconnected (${code}${reason ? ` ${reason}` : ''})`);
+    this.emit('disconnected', { code, reason, willReconnect });
+    if (willReconnect) this.scheduleConnect(this.backoff.next());
+  }
+
+  private scheduleConnect(delayMs: number): void {
+    clearTimeout(this.reconnectTimer);
+    this.reconnectTimer = setTimeout(() => void this.connect(), delayMs);
+  }
+
+  private async connect(): Promise<void> {
+    this.reconnectTimer = undefined;
+    if (!this.running) return;
+    try {
+      await this.connection.open(this.password);
+    } catch (error) {
+      this.settleFirstAttempt?.();
+      if (!this.running) return;
+      const retryInMs = this.backoff.next();
+      this.log('warn', `connection failed: ${(error as Error).message}; retrying in ${retryInMs} ms`);
+      this.emit('connectionFailed', { error: error as Error, retryInMs });
+      this.scheduleConnect(retryInMs);
+      return;
+    }
+    if (!this.running) return;
+    this.backoff.reset();
+    this.log('info', 'connected');
+    this.emit('connected', { url: `${this.options.url}/${this.options.id}` });
+    this.settleFirstAttempt?.();
+    await this.boot();
+  }
+
+  /**
+   * Sends BootNotification and acts on the answer. Not accepted: try again after the interval
+   * the central system gave, or `bootRetryMs` when it gave 0 or did not answer (section 4.2).
+   */
+  async boot(): Promise<void> {
+    clearTimeout(this.bootTimer);
+    if (!this.connection.isOpen) return;
+    let answer;
+    try {
+      answer = await this.connection.call('BootNotification', this.options.boot);
+    } catch (error) {
+      this.log('warn', `BootNotification failed: ${(error as Error).message}`);
+      if (this.connection.isOpen)
+        this.bootTimer = setTimeout(() => void this.boot(), this.options.bootRetryMs);
+      return;
+    }
+    const { status, interval } = answer;
+    this.status = status;
+    this.log('info', `BootNotification ${status} (interval ${interval} s)`);
+    this.emit('boot', { status, interval });
+    if (status !== 'Accepted') {
+      const waitMs = interval > 0 ? interval * 1000 : this.options.bootRetryMs;
+      this.bootTimer = setTimeout(() => void this.boot(), waitMs);
+      return;
+    }
+    if (interval > 0) this.config.change('HeartbeatInterval', String(interval));
+    this.armHeartbeat();
+    await this.hooks.onAccepted();
+    this.emit('accepted', { heartbeatIntervalS: this.config.integer('HeartbeatInterval') });
+  }
+
+  /** (Re)starts periodic heartbeats at HeartbeatInterval seconds; none while not accepted or at 0. */
+  armHeartbeat(): void {
+    clearInterval(this.heartbeatTimer);
+    this.heartbeatTimer = undefined;
+    const seconds = this.config.integer('HeartbeatInterval');
+    if (this.status !== 'Accepted' || seconds <= 0) return;
+    this.heartbeatTimer = setInterval(() => {
+      this.sendHeartbeat().catch((error: Error) => this.log('warn', `Heartbeat failed: ${error.message}`));
+    }, seconds * 1000);
+  }
+
+  /** Sends a Heartbeat now; rejects when it fails. */
+  async sendHeartbeat(): Promise<void> {
+    const { currentTime } = await this.connection.call('Heartbeat', {});
+    this.emit('heartbeat', { currentTime });
+  }
+
+  private clearTimers(): void {
+    clearTimeout(this.bootTimer);
+    clearInterval(this.heartbeatTimer);
+    this.bootTimer = undefined;
+    this.heartbeatTimer = undefined;
+  }
+
+  private log(level: 'info' | 'warn', message: string): void {
+    this.options.log(level, message);
+  }
+}

@@ -1,0 +1,177 @@
+import type { AddressInfo } from 'node:net';
+import { RPCServer } from 'ocpp-rpc';
+import type * as serverClient from 'ocpp-rpc/lib/server-client.js';
+import type {
+  AuthorizationStatus,
+  CentralSystemAction,
+  CentralSystemCalls,
+  ChargePointAction,
+  ChargePointCalls,
+  RegistrationStatus,
+} from '../../src/ocpp/types.js';
+
+/** One request a charge point sent to the test central system. */
+export interface ReceivedCall<A extends ChargePointAction = ChargePointAction> {
+  identity: string;
+  action: A;
+  params: ChargePointCalls[A]['req'];
+}
+
+/** How the test central system answers. */
+export interface TestCsmsOptions {
+  /** Registration status for the n-th BootNotification of a station (1-based). Default Accepted. */
+  bootStatus?: (attempt: number) => RegistrationStatus;
+  /** BootNotification interval, seconds. Default 1. */
+  interval?: number;
+  /** Verdict on an id tag in Authorize and StartTransaction. Default Accepted. */
+  idTagStatus?: (idTag: string) => AuthorizationStatus;
+  /** When set, the WebSocket upgrade needs HTTP Basic auth with this password (401 otherwise). */
+  password?: () => string;
+}
+
+/** ocpp-rpc's server-side connection to one charge point. */
+type RpcServerClient = serverClient.default;
+
+type Waiter = {
+  action: ChargePointAction;
+  predicate: (call: ReceivedCall) => boolean;
+  resolve: (call: ReceivedCall) => void;
+};
+
+/**
+ * A minimal central system on a real ocpp-rpc server on port 0, strict about the OCPP 1.6
+ * schemas in both directions. It answers every charge point request, records them, and sends
+ * commands to connected stations.
+ */
+export class TestCsms {
+  readonly calls: ReceivedCall[] = [];
+  /** Passwords presented on each upgrade, in order (`undefined` when none was sent). */
+  readonly passwords: (string | undefined)[] = [];
+  /** Schema violations seen in either direction; a correct simulator leaves this empty. */
+  readonly violations: string[] = [];
+  private readonly clients = new Map<string, RpcServerClient>();
+  private readonly boots = new Map<string, number>();
+  private waiters: Waiter[] = [];
+  private nextTransactionId = 1;
+  url = '';
+
+  private constructor(
+    private readonly server: RPCServer,
+    private readonly options: TestCsmsOptions,
+  ) {}
+
+  static async start(options: TestCsmsOptions = {}): Promise<TestCsms> {
+    const server = new RPCServer({ protocols: ['ocpp1.6'], strictMode: true });
+    const csms = new TestCsms(server, options);
+    server.auth((accept, reject, handshake) => {
+      const password = handshake.password?.toString('utf8');
+      csms.passwords.push(password);
+      if (options.password && password !== options.password()) return reject(401, 'Unauthorized');
+      accept();
+    });
+    server.on('client', (client: RpcServerClient) => csms.attach(client));
+    const http = await server.listen(0, '127.0.0.1');
+    csms.url = `ws://127.0.0.1:${(http.address() as AddressInfo).port}/ocpp`;
+    return csms;
+  }
+
+  private attach(client: RpcServerClient): void {
+    const identity = client.identity ?? '';
+    this.clients.set(identity, client);
+    client.on('close', () => {
+      if (this.clients.get(identity) === client) this.clients.delete(identity);
+    });
+    client.on('strictValidationFailure', ({ method, error }: { method: string; error: Error }) =>
+      this.violations.push(`${method}: ${error.message}`),
+    );
+    client.handle(async ({ method, params }) => {
+      const call = { identity, action: method, params } as ReceivedCall;
+      this.calls.push(call);
+      this.waiters = this.waiters.filter(
+        (w) => !(w.action === call.action && w.predicate(call) && (w.resolve(call), true)),
+      );
+      return this.answer(call);
+    });
+  }
+
+  private answer(call: ReceivedCall): Record<string, unknown> {
+    const now = new Date().toISOString();
+    const idTagInfo = (idTag: string) => ({ status: this.options.idTagStatus?.(idTag) ?? 'Accepted' });
+    switch (call.action) {
+      case 'BootNotification': {
+        const attempt = (this.boots.get(call.identity) ?? 0) + 1;
+        this.boots.set(call.identity, attempt);
+        const status = this.options.bootStatus?.(attempt) ?? 'Accepted';
+        return { status, currentTime: now, interval: this.options.interval ?? 1 };
+      }
+      case 'Heartbeat':
+        return { currentTime: now };
+      case 'Authorize':
+        return { idTagInfo: idTagInfo((call.params as ChargePointCalls['Authorize']['req']).idTag) };
+      case 'StartTransaction':
+        return {
+          transactionId: this.nextTransactionId++,
+          idTagInfo: idTagInfo((call.params as ChargePointCalls['StartTransaction']['req']).idTag),
+        };
+      case 'StopTransaction':
+        return {};
+      case 'DataTransfer':
+        return { status: 'UnknownVendorId' };
+      default:
+        return {};
+    }
+  }
+
+  /** Resolves with the first matching request, already received or still to come. */
+  waitForCall<A extends ChargePointAction>(
+    action: A,
+    predicate: (params: ChargePointCalls[A]['req']) => boolean = () => true,
+    timeoutMs = 5000,
+  ): Promise<ChargePointCalls[A]['req']> {
+    const matches = (call: ReceivedCall): boolean =>
+      call.action === action && predicate(call.params as ChargePointCalls[A]['req']);
+    const seen = this.calls.find(matches);
+    if (seen) return Promise.resolve(seen.params as ChargePointCalls[A]['req']);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no ${action} within ${timeoutMs} ms`)), timeoutMs);
+      this.waiters.push({
+        action,
+        predicate: matches,
+        resolve: (call) => {
+          clearTimeout(timer);
+          resolve(call.params as ChargePointCalls[A]['req']);
+        },
+      });
+    });
+  }
+
+  /** The requests of one action received so far. */
+  received<A extends ChargePointAction>(action: A): ChargePointCalls[A]['req'][] {
+    return this.calls.filter((c) => c.action === action).map((c) => c.params as ChargePointCalls[A]['req']);
+  }
+
+  /** Forgets the requests received so far. */
+  clearCalls(): void {
+    this.calls.length = 0;
+  }
+
+  /** Sends a command to a connected station and resolves with its answer. */
+  async command<A extends CentralSystemAction>(
+    identity: string,
+    action: A,
+    request: CentralSystemCalls[A]['req'],
+  ): Promise<CentralSystemCalls[A]['conf']> {
+    const client = this.clients.get(identity);
+    if (!client) throw new Error(`${identity} is not connected`);
+    return (await client.call(action, request)) as CentralSystemCalls[A]['conf'];
+  }
+
+  /** Drops a station's socket without a closing handshake, like a network failure. */
+  async dropConnection(identity: string): Promise<void> {
+    await this.clients.get(identity)?.close({ force: true });
+  }
+
+  async close(): Promise<void> {
+    await this.server.close({ force: true });
+  }
+}
