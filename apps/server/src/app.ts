@@ -18,6 +18,25 @@ import { registerDashboard } from './http/dashboard.js';
 import { registerErrorHandler } from './http/error-handler.js';
 import { registerMetrics } from './http/metrics.js';
 import { authRoutes } from './http/routes/auth.routes.js';
+import { idTagRoutes } from './http/routes/id-tags.routes.js';
+import { stationRoutes } from './http/routes/stations.routes.js';
+import { transactionRoutes } from './http/routes/transactions.routes.js';
+import { InMemoryEventBus, type EventBus } from './cluster/event-bus.js';
+import { InMemoryStationPresence } from './cluster/station-presence.js';
+import { LocalCommandRouter } from './cluster/command-router.js';
+import { OcppServer } from './ocpp/server.js';
+import { validateV16Request } from './ocpp/validation.js';
+import { StationRepository } from './repositories/station.repository.js';
+import { IdTagRepository } from './repositories/id-tag.repository.js';
+import { TransactionRepository } from './repositories/transaction.repository.js';
+import { OcppLogRepository } from './repositories/ocpp-log.repository.js';
+import { ChargePointService } from './services/charge-point.service.js';
+import { TransactionService } from './services/transaction.service.js';
+import { StationService } from './services/station.service.js';
+import { CommandService } from './services/command.service.js';
+import { DataTransferService } from './services/data-transfer.service.js';
+import { OcppLogService } from './services/ocpp-log.service.js';
+import { IdTagService } from './services/id-tag.service.js';
 import { roleRoutes } from './http/routes/roles.routes.js';
 import { systemRoutes } from './http/routes/system.routes.js';
 import { userRoutes } from './http/routes/users.routes.js';
@@ -44,6 +63,10 @@ export interface AppOptions {
 
 export interface App {
   server: FastifyInstance;
+  /** Domain events, for the real-time API and for tests that watch what happened. */
+  events: EventBus;
+  /** Where vendor-specific DataTransfer handlers are registered. */
+  dataTransfer: DataTransferService;
   /** Resolves once the database is migrated and seeded; rejects on a non-transient failure. */
   databaseReady: Promise<SetupResult>;
 }
@@ -85,10 +108,66 @@ export async function buildApp(config: Readonly<Config>, options: AppOptions): P
   const setup = new SetupService(users, roles, settings, hasher, clock);
   const lifecycle = new DatabaseLifecycle(log);
 
+  const events = new InMemoryEventBus((error, event) =>
+    log.error({ err: error, event: event.type }, 'event listener failed'),
+  );
+  const presence = new InMemoryStationPresence();
+  const router = new LocalCommandRouter(presence);
+  const stationRepository = new StationRepository(database.db);
+  const idTagRepository = new IdTagRepository(database.db);
+  const transactionRepository = new TransactionRepository(database.db);
+  const ocppLogRepository = new OcppLogRepository(database.db);
+  const chargePoints = new ChargePointService(stationRepository, hasher, events, clock, {
+    unknownStations: config.ocppUnknownStations,
+    heartbeatInterval: config.ocppHeartbeatInterval,
+  });
+  const transactions = new TransactionService(transactionRepository, idTagRepository, events, clock);
+  const stations = new StationService(
+    stationRepository,
+    transactionRepository,
+    hasher,
+    presence,
+    router,
+    clock,
+    config.ocppCallTimeoutMs,
+  );
+  const commands = new CommandService(
+    stations,
+    router,
+    ocppLogRepository,
+    validateV16Request,
+    clock,
+    config.ocppCallTimeoutMs,
+  );
+  const dataTransfer = new DataTransferService();
+  const ocppLog = new OcppLogService(
+    ocppLogRepository,
+    clock,
+    { retentionDays: config.ocppLogRetentionDays, flushIntervalMs: 200 },
+    (error) => log.error({ err: error }, 'OCPP message log write failed'),
+  );
+  const ocpp = new OcppServer(
+    chargePoints,
+    { chargePoints, transactions, dataTransfer },
+    presence,
+    ocppLog,
+    log,
+    {
+      heartbeatInterval: config.ocppHeartbeatInterval,
+      pingIntervalMs: 30_000,
+      // Often enough to notice silence within a minute of 2.5 intervals, as the contract asks.
+      livenessCheckMs: Math.min(15_000, config.ocppHeartbeatInterval * 500),
+      isDatabaseReady: () => lifecycle.isReady(),
+    },
+  );
+
   const databaseReady = lifecycle.start(async () => {
     await migrateToLatest(database.db, database.dialect);
     const result = await setup.seed(config.adminPassword);
     tokens.useSecret(await setup.jwtSecret(config.jwtSecret));
+    // One node alone knows that no station socket survived its restart; with several, others may hold some.
+    if (redis === null) await chargePoints.resetConnections();
+    ocppLog.startPruning();
     return result;
   });
   databaseReady.then(
@@ -106,7 +185,9 @@ export async function buildApp(config: Readonly<Config>, options: AppOptions): P
   });
   server.addHook('onClose', async () => {
     lifecycle.stop();
+    await ocpp.close();
     await databaseReady.catch(() => undefined);
+    await ocppLog.close();
     await throttle.close();
     await database.close();
     await redis?.quit().catch(() => undefined);
@@ -149,7 +230,11 @@ export async function buildApp(config: Readonly<Config>, options: AppOptions): P
   await server.register(authRoutes, { auth });
   await server.register(userRoutes, { users: new UserService(users, roles, hasher, clock) });
   await server.register(roleRoutes, { roles: new RoleService(roles, users, clock) });
+  await server.register(stationRoutes, { stations, commands, ocppLog: ocppLogRepository });
+  await server.register(idTagRoutes, { idTags: new IdTagService(idTagRepository, users, clock) });
+  await server.register(transactionRoutes, { transactions });
+  ocpp.attach(server.server);
   if (options.dashboardRoot !== undefined) await registerDashboard(server, options.dashboardRoot);
 
-  return { server, databaseReady };
+  return { server, databaseReady, events, dataTransfer };
 }

@@ -29,6 +29,8 @@ export interface Config {
   ocppHeartbeatInterval: number;
   /** Milliseconds a command to a charge point waits for its answer (default 30000). */
   ocppCallTimeoutMs: number;
+  /** Days OCPP frames stay in the message log (default 30); 0 keeps no log. */
+  ocppLogRetentionDays: number;
   logLevel: LogLevel;
 }
 
@@ -145,6 +147,7 @@ export function loadConfig(env: Env): Readonly<Config> {
     ocppUnknownStations: oneOf('OCPP_UNKNOWN_STATIONS', UNKNOWN_STATION_POLICIES, 'pending'),
     ocppHeartbeatInterval: integer('OCPP_HEARTBEAT_INTERVAL', 300, 1, 86400),
     ocppCallTimeoutMs: integer('OCPP_CALL_TIMEOUT_MS', 30000, 100, 600000),
+    ocppLogRetentionDays: integer('OCPP_LOG_RETENTION_DAYS', 30, 0, 3650),
     logLevel: oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
   };
   if (problems.length > 0) throw new ConfigError(problems);

@@ -24,6 +24,7 @@ describe('configuration', () => {
       ocppUnknownStations: 'pending',
       ocppHeartbeatInterval: 300,
       ocppCallTimeoutMs: 30000,
+      ocppLogRetentionDays: 30,
       logLevel: 'info',
     });
   });

@@ -1,0 +1,45 @@
+/** OCPP 1.6 AuthorizationStatus (§7.2). */
+export type AuthorizationStatus = 'Accepted' | 'Blocked' | 'Expired' | 'Invalid' | 'ConcurrentTx';
+
+/** OCPP 1.6 IdTagInfo (§7.30). */
+export interface IdTagInfo {
+  status: AuthorizationStatus;
+  expiryDate?: string;
+  parentIdTag?: string;
+}
+
+export interface IdTagRecord {
+  idTag: string;
+  status: string;
+  expiryDate: string | null;
+  parentIdTag: string | null;
+  allowConcurrent: boolean;
+}
+
+/**
+ * Decides what an id tag may do now: unknown tags are Invalid, blocked ones Blocked, those past
+ * their expiry (or marked so) Expired, and a tag with an active transaction is ConcurrentTx
+ * unless it may hold several (OCPP 1.6 §5.2 Authorize, §4.8 StartTransaction).
+ * @param activeTransactions the tag's transactions still running, not counting the one asked for.
+ * @param checkConcurrency false for Authorize, which does not start anything by itself.
+ */
+export function decideIdTag(
+  tag: IdTagRecord | undefined,
+  now: Date,
+  activeTransactions: number,
+  checkConcurrency: boolean,
+): IdTagInfo {
+  if (!tag) return { status: 'Invalid' };
+  const extras = {
+    ...(tag.expiryDate !== null && { expiryDate: tag.expiryDate }),
+    ...(tag.parentIdTag !== null && { parentIdTag: tag.parentIdTag }),
+  };
+  if (tag.status === 'Blocked') return { status: 'Blocked', ...extras };
+  if (tag.status === 'Expired' || (tag.expiryDate !== null && Date.parse(tag.expiryDate) <= now.getTime())) {
+    return { status: 'Expired', ...extras };
+  }
+  if (checkConcurrency && !tag.allowConcurrent && activeTransactions > 0) {
+    return { status: 'ConcurrentTx', ...extras };
+  }
+  return { status: 'Accepted', ...extras };
+}

@@ -1,0 +1,32 @@
+/** A station's status as clients see it (CONTRACT section 4). */
+export const STATION_STATUSES = ['Available', 'Occupied', 'Reserved', 'Unavailable', 'Faulted'] as const;
+export type StationStatus = (typeof STATION_STATUSES)[number];
+
+/** OCPP 1.6 ChargePointStatus (§7.7). */
+export type ConnectorStatus =
+  | 'Available'
+  | 'Preparing'
+  | 'Charging'
+  | 'SuspendedEVSE'
+  | 'SuspendedEV'
+  | 'Finishing'
+  | 'Reserved'
+  | 'Unavailable'
+  | 'Faulted';
+
+const OCCUPIED: readonly string[] = ['Preparing', 'Charging', 'SuspendedEV', 'SuspendedEVSE', 'Finishing'];
+
+/**
+ * Derives a station's status from its connectors' statuses, connector 0 (the charge point
+ * itself) included: Faulted if any is Faulted; else Occupied if any is in a session state; else
+ * Reserved if any is Reserved; else Available if any is Available; else Unavailable. A station
+ * that is not connected is Unavailable whatever its connectors last said.
+ */
+export function deriveStationStatus(connectorStatuses: readonly string[], connected = true): StationStatus {
+  if (!connected) return 'Unavailable';
+  if (connectorStatuses.includes('Faulted')) return 'Faulted';
+  if (connectorStatuses.some((status) => OCCUPIED.includes(status))) return 'Occupied';
+  if (connectorStatuses.includes('Reserved')) return 'Reserved';
+  if (connectorStatuses.includes('Available')) return 'Available';
+  return 'Unavailable';
+}

@@ -1,0 +1,58 @@
+import type { StationStatus } from './station-status.js';
+
+export interface Connector {
+  connectorId: number;
+  status: string;
+  errorCode: string;
+  info: string | null;
+  vendorId: string | null;
+  vendorErrorCode: string | null;
+  /** The charge point's time of the status, else when it was received. */
+  timestamp: string;
+}
+
+/** `accepted`: a known station; `pending`: an unknown one that connected and awaits approval. */
+export type Registration = 'accepted' | 'pending';
+
+/** The identity a charge point reports in BootNotification.req (OCPP 1.6 §6.2). */
+export interface BootIdentity {
+  vendor: string;
+  model: string;
+  serialNumber: string | null;
+  chargeBoxSerialNumber: string | null;
+  firmwareVersion: string | null;
+  iccid: string | null;
+  imsi: string | null;
+  meterType: string | null;
+  meterSerialNumber: string | null;
+}
+
+export interface Station {
+  id: number;
+  chargePointId: string;
+  name: string;
+  siteId: number | null;
+  location: string | null;
+  registration: Registration;
+  status: StationStatus;
+  connected: boolean;
+  /** True when the charge point must present a password (OCPP security profile 1/2). */
+  hasOcppPassword: boolean;
+  vendor: string | null;
+  model: string | null;
+  serialNumber: string | null;
+  chargeBoxSerialNumber: string | null;
+  firmwareVersion: string | null;
+  iccid: string | null;
+  imsi: string | null;
+  meterType: string | null;
+  meterSerialNumber: string | null;
+  lastBootAt: string | null;
+  lastHeartbeat: string | null;
+  lastSeenAt: string | null;
+  diagnosticsStatus: string | null;
+  firmwareStatus: string | null;
+  createdAt: string;
+  updatedAt: string;
+  connectors: Connector[];
+}

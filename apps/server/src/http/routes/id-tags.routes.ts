@@ -1,0 +1,118 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import type { IdTagService } from '../../services/id-tag.service.js';
+import { errors, PageQuery, pageOf, PageSchema } from '../schemas.js';
+
+const security = [{ bearer: [] }];
+/** OCPP 1.6 IdToken: CiString20Type. */
+const IdToken = Type.String({ minLength: 1, maxLength: 20, pattern: '^[\\x20-\\x7E]+$' });
+const Params = Type.Object({ idTag: IdToken });
+const Fields = {
+  status: Type.Optional(
+    Type.Union([Type.Literal('Accepted'), Type.Literal('Blocked'), Type.Literal('Expired')]),
+  ),
+  expiryDate: Type.Optional(Type.Union([Type.String({ format: 'date-time' }), Type.Null()])),
+  parentIdTag: Type.Optional(Type.Union([IdToken, Type.Null()])),
+  userId: Type.Optional(Type.Union([Type.Integer({ minimum: 1 }), Type.Null()])),
+  allowConcurrent: Type.Optional(
+    Type.Boolean({ description: 'may hold several active transactions at once' }),
+  ),
+};
+
+const IdTagSchema = Type.Object(
+  {
+    idTag: Type.String(),
+    status: Type.String(),
+    expiryDate: Type.Union([Type.String(), Type.Null()]),
+    parentIdTag: Type.Union([Type.String(), Type.Null()]),
+    userId: Type.Union([Type.Integer(), Type.Null()]),
+    allowConcurrent: Type.Boolean(),
+    createdAt: Type.String(),
+    updatedAt: Type.String(),
+  },
+  { $id: 'IdTag' },
+);
+
+export const idTagRoutes: FastifyPluginAsyncTypebox<{ idTags: IdTagService }> = async (app, { idTags }) => {
+  app.addSchema(IdTagSchema);
+
+  app.get(
+    '/api/id-tags',
+    {
+      config: { access: 'idtags.view' },
+      schema: {
+        tags: ['id tags'],
+        security,
+        querystring: Type.Object({
+          ...PageQuery.properties,
+          search: Type.Optional(Type.String({ maxLength: 20 })),
+        }),
+        response: { 200: PageSchema(Type.Ref('IdTag')), ...errors(400, 401, 403) },
+      },
+    },
+    async (request) => idTags.list(pageOf(request.query), request.query.search),
+  );
+
+  app.post(
+    '/api/id-tags',
+    {
+      config: { access: 'idtags.manage' },
+      schema: {
+        tags: ['id tags'],
+        security,
+        body: Type.Object({ idTag: IdToken, ...Fields }, { additionalProperties: false }),
+        response: { 201: Type.Ref('IdTag'), ...errors(400, 401, 403, 409) },
+      },
+    },
+    async (request, reply) => {
+      const { idTag, ...fields } = request.body;
+      return reply.status(201).send(await idTags.create(idTag, fields));
+    },
+  );
+
+  app.get(
+    '/api/id-tags/:idTag',
+    {
+      config: { access: 'idtags.view' },
+      schema: {
+        tags: ['id tags'],
+        security,
+        params: Params,
+        response: { 200: Type.Ref('IdTag'), ...errors(401, 403, 404) },
+      },
+    },
+    async (request) => idTags.get(request.params.idTag),
+  );
+
+  app.patch(
+    '/api/id-tags/:idTag',
+    {
+      config: { access: 'idtags.manage' },
+      schema: {
+        tags: ['id tags'],
+        security,
+        params: Params,
+        body: Type.Object(Fields, { additionalProperties: false }),
+        response: { 200: Type.Ref('IdTag'), ...errors(400, 401, 403, 404) },
+      },
+    },
+    async (request) => idTags.update(request.params.idTag, request.body),
+  );
+
+  app.delete(
+    '/api/id-tags/:idTag',
+    {
+      config: { access: 'idtags.manage' },
+      schema: {
+        tags: ['id tags'],
+        security,
+        params: Params,
+        response: { 204: Type.Null(), ...errors(401, 403, 404) },
+      },
+    },
+    async (request, reply) => {
+      await idTags.delete(request.params.idTag);
+      return reply.status(204).send(null);
+    },
+  );
+};

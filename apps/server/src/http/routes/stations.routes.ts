@@ -1,0 +1,276 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import type { Station } from '../../domain/station.js';
+import { STATION_STATUSES } from '../../domain/station-status.js';
+import type { OcppLogRepository } from '../../repositories/ocpp-log.repository.js';
+import { CSMS_ACTIONS, type CommandService } from '../../services/command.service.js';
+import type { StationService } from '../../services/station.service.js';
+import { actorOf } from '../access.js';
+import { ChargePointId, errors, PageQuery, pageOf, PageSchema } from '../schemas.js';
+
+const security = [{ bearer: [] }];
+const Params = Type.Object({ chargePointId: ChargePointId });
+const Nullable = <T extends ReturnType<typeof Type.String>>(schema: T) => Type.Union([schema, Type.Null()]);
+const OcppPassword = Type.String({
+  minLength: 8,
+  maxLength: 40,
+  description: 'OCPP 1.6 AuthorizationKey: 8 to 40 characters',
+});
+
+const ConnectorSchema = Type.Object({
+  connectorId: Type.Integer(),
+  status: Type.String(),
+  errorCode: Type.String(),
+  info: Type.Union([Type.String(), Type.Null()]),
+  vendorErrorCode: Type.Union([Type.String(), Type.Null()]),
+  timestamp: Type.String({ format: 'date-time' }),
+});
+
+export const StationSchema = Type.Object(
+  {
+    chargePointId: Type.String(),
+    name: Type.String(),
+    location: Type.Union([Type.String(), Type.Null()]),
+    siteId: Type.Union([Type.Integer(), Type.Null()]),
+    registration: Type.Union([Type.Literal('accepted'), Type.Literal('pending')]),
+    status: Type.Union(STATION_STATUSES.map((status) => Type.Literal(status))),
+    /** The error code the charge point reports for itself (connector 0). */
+    errorCode: Type.Union([Type.String(), Type.Null()]),
+    connected: Type.Boolean(),
+    hasOcppPassword: Type.Boolean(),
+    lastHeartbeat: Type.Union([Type.String(), Type.Null()]),
+    lastBootAt: Type.Union([Type.String(), Type.Null()]),
+    vendor: Type.Union([Type.String(), Type.Null()]),
+    model: Type.Union([Type.String(), Type.Null()]),
+    serialNumber: Type.Union([Type.String(), Type.Null()]),
+    chargeBoxSerialNumber: Type.Union([Type.String(), Type.Null()]),
+    firmwareVersion: Type.Union([Type.String(), Type.Null()]),
+    iccid: Type.Union([Type.String(), Type.Null()]),
+    imsi: Type.Union([Type.String(), Type.Null()]),
+    meterType: Type.Union([Type.String(), Type.Null()]),
+    meterSerialNumber: Type.Union([Type.String(), Type.Null()]),
+    diagnosticsStatus: Type.Union([Type.String(), Type.Null()]),
+    firmwareStatus: Type.Union([Type.String(), Type.Null()]),
+    connectors: Type.Array(ConnectorSchema, {
+      description: 'the outlets, connector 0 (the station itself) left out',
+    }),
+    createdAt: Type.String(),
+    updatedAt: Type.String(),
+  },
+  { $id: 'Station' },
+);
+
+/** The station object of the API: never its password, connector 0 folded into the station. */
+export function stationView(station: Station) {
+  const self = station.connectors.find((c) => c.connectorId === 0);
+  return {
+    ...station,
+    errorCode: self?.errorCode ?? null,
+    connectors: station.connectors
+      .filter((c) => c.connectorId > 0)
+      .map(({ connectorId, status, errorCode, info, vendorErrorCode, timestamp }) => ({
+        connectorId,
+        status,
+        errorCode,
+        info,
+        vendorErrorCode,
+        timestamp,
+      })),
+  };
+}
+
+export const stationRoutes: FastifyPluginAsyncTypebox<{
+  stations: StationService;
+  commands: CommandService;
+  ocppLog: OcppLogRepository;
+}> = async (app, { stations, commands, ocppLog }) => {
+  app.addSchema(StationSchema);
+
+  app.get(
+    '/api/stations',
+    {
+      config: { access: 'stations.view' },
+      schema: {
+        tags: ['stations'],
+        security,
+        querystring: Type.Object({
+          ...PageQuery.properties,
+          registration: Type.Optional(Type.Union([Type.Literal('accepted'), Type.Literal('pending')])),
+          status: Type.Optional(Type.Union(STATION_STATUSES.map((status) => Type.Literal(status)))),
+          search: Type.Optional(Type.String({ maxLength: 100 })),
+        }),
+        response: { 200: PageSchema(Type.Ref('Station')), ...errors(400, 401, 403) },
+      },
+    },
+    async (request) => {
+      const { registration, status, search } = request.query;
+      const page = await stations.list(actorOf(request), pageOf(request.query), {
+        registration,
+        status,
+        search,
+      });
+      return { items: page.items.map(stationView), total: page.total };
+    },
+  );
+
+  app.post(
+    '/api/stations',
+    {
+      config: { access: 'stations.create' },
+      schema: {
+        tags: ['stations'],
+        security,
+        body: Type.Object(
+          {
+            chargePointId: ChargePointId,
+            name: Type.String({ minLength: 1, maxLength: 200 }),
+            location: Type.Optional(Nullable(Type.String({ maxLength: 500 }))),
+            ocppPassword: Type.Optional(Type.Union([OcppPassword, Type.Null()])),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 201: Type.Ref('Station'), ...errors(400, 401, 403, 409) },
+      },
+    },
+    async (request, reply) =>
+      reply.status(201).send(stationView(await stations.create(actorOf(request), request.body))),
+  );
+
+  app.get(
+    '/api/stations/:chargePointId',
+    {
+      config: { access: 'stations.view' },
+      schema: {
+        tags: ['stations'],
+        security,
+        params: Params,
+        response: { 200: Type.Ref('Station'), ...errors(401, 403, 404) },
+      },
+    },
+    async (request) => stationView(await stations.get(actorOf(request), request.params.chargePointId)),
+  );
+
+  app.patch(
+    '/api/stations/:chargePointId',
+    {
+      config: { access: 'stations.edit' },
+      schema: {
+        tags: ['stations'],
+        security,
+        params: Params,
+        body: Type.Object(
+          {
+            name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+            location: Type.Optional(Nullable(Type.String({ maxLength: 500 }))),
+            ocppPassword: Type.Optional(Type.Union([OcppPassword, Type.Null()])),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 200: Type.Ref('Station'), ...errors(400, 401, 403, 404) },
+      },
+    },
+    async (request) =>
+      stationView(await stations.update(actorOf(request), request.params.chargePointId, request.body)),
+  );
+
+  app.delete(
+    '/api/stations/:chargePointId',
+    {
+      config: { access: 'stations.delete' },
+      schema: {
+        tags: ['stations'],
+        security,
+        params: Params,
+        response: { 204: Type.Null(), ...errors(401, 403, 404, 409) },
+      },
+    },
+    async (request, reply) => {
+      await stations.delete(actorOf(request), request.params.chargePointId);
+      return reply.status(204).send(null);
+    },
+  );
+
+  app.post(
+    '/api/stations/:chargePointId/approve',
+    {
+      config: { access: 'stations.edit' },
+      schema: {
+        tags: ['stations'],
+        summary: 'Accept a pending station',
+        security,
+        params: Params,
+        response: { 200: Type.Ref('Station'), ...errors(401, 403, 404) },
+      },
+    },
+    async (request) => stationView(await stations.approve(actorOf(request), request.params.chargePointId)),
+  );
+
+  app.get(
+    '/api/stations/:chargePointId/messages',
+    {
+      config: { access: 'monitoring.view' },
+      schema: {
+        tags: ['stations'],
+        summary: 'The OCPP message log of a station, newest first',
+        security,
+        params: Params,
+        querystring: PageQuery,
+        response: {
+          200: PageSchema(
+            Type.Object({
+              id: Type.Integer(),
+              direction: Type.Union([Type.Literal('in'), Type.Literal('out')]),
+              messageType: Type.Integer({ description: '2 CALL, 3 CALLRESULT, 4 CALLERROR, 0 unreadable' }),
+              messageId: Type.String(),
+              action: Type.Union([Type.String(), Type.Null()]),
+              payload: Type.Unknown(),
+              timestamp: Type.String(),
+            }),
+          ),
+          ...errors(400, 401, 403, 404),
+        },
+      },
+    },
+    async (request) => {
+      const { chargePointId } = request.params;
+      await stations.get(actorOf(request), chargePointId);
+      const page = await ocppLog.list(chargePointId, pageOf(request.query));
+      return {
+        items: page.items.map((entry) => ({ ...entry, payload: parsed(entry.payload) })),
+        total: page.total,
+      };
+    },
+  );
+
+  app.post(
+    '/api/stations/:chargePointId/commands/:action',
+    {
+      config: { access: 'stations.control' },
+      schema: {
+        tags: ['commands'],
+        summary: 'Send an OCPP 1.6 command; answers the charge point’s response',
+        description: `action: one of ${CSMS_ACTIONS.join(', ')}. The body is the OCPP request payload.`,
+        security,
+        params: Type.Object({ chargePointId: ChargePointId, action: Type.String({ maxLength: 64 }) }),
+        body: Type.Optional(Type.Unknown()),
+        response: { 200: Type.Unknown(), ...errors(400, 401, 403, 404, 409, 502, 504) },
+      },
+    },
+    async (request) =>
+      commands.send(
+        actorOf(request),
+        request.params.chargePointId,
+        request.params.action,
+        request.body ?? {},
+      ),
+  );
+};
+
+/** Log payloads are stored as JSON text; an unreadable frame is kept as its raw text. */
+function parsed(payload: string): unknown {
+  try {
+    return JSON.parse(payload);
+  } catch {
+    return payload;
+  }
+}

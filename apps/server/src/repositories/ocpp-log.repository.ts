@@ -1,0 +1,107 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/schema.js';
+import { countOf, type Page, type PageRequest } from './paging.js';
+
+export interface OcppLogEntry {
+  chargePointId: string;
+  direction: 'in' | 'out';
+  /** 2 CALL, 3 CALLRESULT, 4 CALLERROR; 0 for a frame that could not be read. */
+  messageType: number;
+  messageId: string;
+  action: string | null;
+  /** The frame's payload as JSON text (or the raw text of an unreadable frame). */
+  payload: string;
+  timestamp: string;
+}
+
+export interface CommandRecord {
+  chargePointId: string;
+  action: string;
+  request: unknown;
+  userId: number | null;
+  now: string;
+}
+
+/** The OCPP message log and the command audit trail. Queries only. */
+export class OcppLogRepository {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async append(entries: readonly OcppLogEntry[]): Promise<void> {
+    if (entries.length === 0) return;
+    await this.db
+      .insertInto('ocpp_messages')
+      .values(
+        entries.map((entry) => ({
+          charge_point_id: entry.chargePointId,
+          direction: entry.direction,
+          message_type: entry.messageType,
+          message_id: entry.messageId,
+          action: entry.action,
+          payload: entry.payload,
+          created_at: entry.timestamp,
+        })),
+      )
+      .execute();
+  }
+
+  /** Newest first. */
+  async list(chargePointId: string, page: PageRequest): Promise<Page<OcppLogEntry & { id: number }>> {
+    const query = this.db.selectFrom('ocpp_messages').where('charge_point_id', '=', chargePointId);
+    const rows = await query
+      .selectAll()
+      .orderBy('id', 'desc')
+      .limit(page.limit)
+      .offset(page.offset)
+      .execute();
+    return {
+      items: rows.map((row) => ({
+        id: row.id,
+        chargePointId: row.charge_point_id,
+        direction: row.direction as 'in' | 'out',
+        messageType: row.message_type,
+        messageId: row.message_id,
+        action: row.action,
+        payload: row.payload,
+        timestamp: row.created_at,
+      })),
+      total: await countOf(query),
+    };
+  }
+
+  /** Deletes log entries older than `before`; answers how many. */
+  async prune(before: string): Promise<number> {
+    const result = await this.db
+      .deleteFrom('ocpp_messages')
+      .where('created_at', '<', before)
+      .executeTakeFirst();
+    return Number(result.numDeletedRows);
+  }
+
+  async recordCommand(command: CommandRecord): Promise<number> {
+    const row = await this.db
+      .insertInto('commands')
+      .values({
+        charge_point_id: command.chargePointId,
+        action: command.action,
+        request: JSON.stringify(command.request),
+        outcome: 'sent',
+        user_id: command.userId,
+        created_at: command.now,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    return row.id;
+  }
+
+  async finishCommand(id: number, outcome: string, response: unknown, now: string): Promise<void> {
+    await this.db
+      .updateTable('commands')
+      .set({
+        outcome,
+        response: response === undefined ? null : JSON.stringify(response),
+        finished_at: now,
+      })
+      .where('id', '=', id)
+      .execute();
+  }
+}

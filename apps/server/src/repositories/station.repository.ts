@@ -1,0 +1,312 @@
+import type { Kysely, Selectable } from 'kysely';
+import type { ConnectorsTable, Database, StationsTable } from '../db/schema.js';
+import type { BootIdentity, Connector, Registration, Station } from '../domain/station.js';
+import type { StationStatus } from '../domain/station-status.js';
+import { countOf, type Page, type PageRequest } from './paging.js';
+
+type Db = Kysely<Database>;
+
+export interface NewStation {
+  chargePointId: string;
+  name: string;
+  location: string | null;
+  ocppPasswordHash: string | null;
+  registration: Registration;
+  now: string;
+}
+
+export interface StationChanges {
+  name?: string;
+  location?: string | null;
+  ocppPasswordHash?: string | null;
+  registration?: Registration;
+  now: string;
+}
+
+/** What the OCPP upgrade needs to decide on a connection. */
+export interface StationCredentials {
+  id: number;
+  registration: Registration;
+  passwordHash: string | null;
+}
+
+/** `null`: every station; a list: only these charge point ids. */
+export type StationScope = readonly string[] | null;
+
+/** Stations and their connectors. Queries only. */
+export class StationRepository {
+  constructor(private readonly db: Db) {}
+
+  async findCredentials(chargePointId: string): Promise<StationCredentials | undefined> {
+    const row = await this.db
+      .selectFrom('stations')
+      .select(['id', 'registration', 'ocpp_password_hash'])
+      .where('charge_point_id', '=', chargePointId)
+      .executeTakeFirst();
+    return (
+      row && {
+        id: row.id,
+        registration: row.registration as Registration,
+        passwordHash: row.ocpp_password_hash,
+      }
+    );
+  }
+
+  async find(chargePointId: string): Promise<Station | undefined> {
+    const row = await this.db
+      .selectFrom('stations')
+      .selectAll()
+      .where('charge_point_id', '=', chargePointId)
+      .executeTakeFirst();
+    if (!row) return undefined;
+    const [station] = await this.hydrate([row]);
+    return station;
+  }
+
+  async list(
+    page: PageRequest,
+    filter: { scope: StationScope; registration?: Registration; status?: string; search?: string },
+  ): Promise<Page<Station>> {
+    let query = this.db.selectFrom('stations');
+    if (filter.scope !== null) {
+      if (filter.scope.length === 0) return { items: [], total: 0 };
+      query = query.where('charge_point_id', 'in', [...filter.scope]);
+    }
+    if (filter.registration) query = query.where('registration', '=', filter.registration);
+    if (filter.status) query = query.where('status', '=', filter.status);
+    if (filter.search) {
+      const like = `%${filter.search.toLowerCase()}%`;
+      query = query.where((eb) =>
+        eb.or([
+          eb(eb.fn('lower', ['charge_point_id']), 'like', like),
+          eb(eb.fn('lower', ['name']), 'like', like),
+        ]),
+      );
+    }
+    const rows = await query
+      .selectAll()
+      .orderBy('charge_point_id')
+      .limit(page.limit)
+      .offset(page.offset)
+      .execute();
+    return { items: await this.hydrate(rows), total: await countOf(query) };
+  }
+
+  /** Creates the station; `undefined` when the charge point id is taken. */
+  async create(station: NewStation): Promise<Station | undefined> {
+    const row = await this.db
+      .insertInto('stations')
+      .values({
+        charge_point_id: station.chargePointId,
+        name: station.name,
+        location: station.location,
+        ocpp_password_hash: station.ocppPasswordHash,
+        registration: station.registration,
+        status: 'Unavailable',
+        connected: 0,
+        created_at: station.now,
+        updated_at: station.now,
+      })
+      .onConflict((oc) => oc.column('charge_point_id').doNothing())
+      .returningAll()
+      .executeTakeFirst();
+    if (!row) return undefined;
+    const [created] = await this.hydrate([row]);
+    return created;
+  }
+
+  async update(chargePointId: string, changes: StationChanges): Promise<Station | undefined> {
+    const row = await this.db
+      .updateTable('stations')
+      .set({
+        updated_at: changes.now,
+        ...(changes.name !== undefined && { name: changes.name }),
+        ...(changes.location !== undefined && { location: changes.location }),
+        ...(changes.ocppPasswordHash !== undefined && { ocpp_password_hash: changes.ocppPasswordHash }),
+        ...(changes.registration !== undefined && { registration: changes.registration }),
+      })
+      .where('charge_point_id', '=', chargePointId)
+      .returningAll()
+      .executeTakeFirst();
+    if (!row) return undefined;
+    const [station] = await this.hydrate([row]);
+    return station;
+  }
+
+  async delete(chargePointId: string): Promise<boolean> {
+    const result = await this.db
+      .deleteFrom('stations')
+      .where('charge_point_id', '=', chargePointId)
+      .executeTakeFirst();
+    return result.numDeletedRows > 0n;
+  }
+
+  async recordBoot(stationId: number, identity: BootIdentity, protocol: string, now: string): Promise<void> {
+    await this.db
+      .updateTable('stations')
+      .set({
+        vendor: identity.vendor,
+        model: identity.model,
+        serial_number: identity.serialNumber,
+        charge_box_serial_number: identity.chargeBoxSerialNumber,
+        firmware_version: identity.firmwareVersion,
+        iccid: identity.iccid,
+        imsi: identity.imsi,
+        meter_type: identity.meterType,
+        meter_serial_number: identity.meterSerialNumber,
+        ocpp_protocol: protocol,
+        last_boot_at: now,
+        last_seen_at: now,
+        updated_at: now,
+      })
+      .where('id', '=', stationId)
+      .execute();
+  }
+
+  async setConnection(
+    stationId: number,
+    connected: boolean,
+    status: StationStatus,
+    now: string,
+  ): Promise<void> {
+    await this.db
+      .updateTable('stations')
+      .set({ connected: connected ? 1 : 0, status, last_seen_at: now, updated_at: now })
+      .where('id', '=', stationId)
+      .execute();
+  }
+
+  async setStatus(stationId: number, status: StationStatus, now: string): Promise<void> {
+    await this.db
+      .updateTable('stations')
+      .set({ status, updated_at: now })
+      .where('id', '=', stationId)
+      .execute();
+  }
+
+  async touch(stationId: number, now: string, heartbeat: boolean): Promise<void> {
+    await this.db
+      .updateTable('stations')
+      .set({ last_seen_at: now, ...(heartbeat && { last_heartbeat: now }) })
+      .where('id', '=', stationId)
+      .execute();
+  }
+
+  async setNotificationStatus(
+    stationId: number,
+    kind: 'diagnostics_status' | 'firmware_status',
+    status: string,
+    now: string,
+  ): Promise<void> {
+    await this.db
+      .updateTable('stations')
+      .set({ [kind]: status, updated_at: now })
+      .where('id', '=', stationId)
+      .execute();
+  }
+
+  /** Stations marked connected whose last message is older than `before`. */
+  async listSilentSince(before: string): Promise<{ id: number; chargePointId: string }[]> {
+    const rows = await this.db
+      .selectFrom('stations')
+      .select(['id', 'charge_point_id'])
+      .where('connected', '=', 1)
+      .where('last_seen_at', '<', before)
+      .execute();
+    return rows.map((row) => ({ id: row.id, chargePointId: row.charge_point_id }));
+  }
+
+  /** Marks every station disconnected: at start, no socket of a previous process is alive. */
+  async markAllDisconnected(now: string): Promise<void> {
+    await this.db
+      .updateTable('stations')
+      .set({ connected: 0, status: 'Unavailable', updated_at: now })
+      .where('connected', '=', 1)
+      .execute();
+  }
+
+  async upsertConnector(stationId: number, connector: Connector, now: string): Promise<void> {
+    const values = {
+      status: connector.status,
+      error_code: connector.errorCode,
+      info: connector.info,
+      vendor_id: connector.vendorId,
+      vendor_error_code: connector.vendorErrorCode,
+      status_at: connector.timestamp,
+      updated_at: now,
+    };
+    await this.db
+      .insertInto('connectors')
+      .values({ station_id: stationId, connector_id: connector.connectorId, ...values })
+      .onConflict((oc) => oc.columns(['station_id', 'connector_id']).doUpdateSet(values))
+      .execute();
+  }
+
+  async connectorStatuses(stationId: number): Promise<string[]> {
+    const rows = await this.db
+      .selectFrom('connectors')
+      .select('status')
+      .where('station_id', '=', stationId)
+      .execute();
+    return rows.map((row) => row.status);
+  }
+
+  private async hydrate(rows: Selectable<StationsTable>[]): Promise<Station[]> {
+    if (rows.length === 0) return [];
+    const connectors = await this.db
+      .selectFrom('connectors')
+      .selectAll()
+      .where(
+        'station_id',
+        'in',
+        rows.map((row) => row.id),
+      )
+      .orderBy('connector_id')
+      .execute();
+    return rows.map((row) =>
+      toStation(
+        row,
+        connectors.filter((c) => c.station_id === row.id),
+      ),
+    );
+  }
+}
+
+function toStation(row: Selectable<StationsTable>, connectors: Selectable<ConnectorsTable>[]): Station {
+  return {
+    id: row.id,
+    chargePointId: row.charge_point_id,
+    name: row.name,
+    siteId: row.site_id,
+    location: row.location,
+    registration: row.registration as Registration,
+    status: row.status as StationStatus,
+    connected: row.connected === 1,
+    hasOcppPassword: row.ocpp_password_hash !== null,
+    vendor: row.vendor,
+    model: row.model,
+    serialNumber: row.serial_number,
+    chargeBoxSerialNumber: row.charge_box_serial_number,
+    firmwareVersion: row.firmware_version,
+    iccid: row.iccid,
+    imsi: row.imsi,
+    meterType: row.meter_type,
+    meterSerialNumber: row.meter_serial_number,
+    lastBootAt: row.last_boot_at,
+    lastHeartbeat: row.last_heartbeat,
+    lastSeenAt: row.last_seen_at,
+    diagnosticsStatus: row.diagnostics_status,
+    firmwareStatus: row.firmware_status,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    connectors: connectors.map((c) => ({
+      connectorId: c.connector_id,
+      status: c.status,
+      errorCode: c.error_code,
+      info: c.info,
+      vendorId: c.vendor_id,
+      vendorErrorCode: c.vendor_error_code,
+      timestamp: c.status_at ?? c.updated_at,
+    })),
+  };
+}

@@ -1,0 +1,103 @@
+import type { CommandRouter } from '../cluster/command-router.js';
+import { isoTime, type Clock } from '../domain/clock.js';
+import type { Actor } from '../domain/user.js';
+import { AppError } from '../errors.js';
+import type { OcppLogRepository } from '../repositories/ocpp-log.repository.js';
+import type { StationService } from './station.service.js';
+
+/** The messages a central system may send to an OCPP 1.6 charge point (§5). */
+export const CSMS_ACTIONS = [
+  'CancelReservation',
+  'ChangeAvailability',
+  'ChangeConfiguration',
+  'ClearCache',
+  'ClearChargingProfile',
+  'DataTransfer',
+  'GetCompositeSchedule',
+  'GetConfiguration',
+  'GetDiagnostics',
+  'GetLocalListVersion',
+  'RemoteStartTransaction',
+  'RemoteStopTransaction',
+  'ReserveNow',
+  'Reset',
+  'SendLocalList',
+  'SetChargingProfile',
+  'TriggerMessage',
+  'UnlockConnector',
+  'UpdateFirmware',
+] as const;
+export type CsmsAction = (typeof CSMS_ACTIONS)[number];
+
+/** Checks a request payload against the official schema of an action; throws on a violation. */
+export type RequestValidator = (action: CsmsAction, payload: unknown) => void;
+
+/**
+ * Commands from operators to charge points: checked against the official schema, sent through
+ * the CommandRouter, and recorded with who sent them, what and the answer (the audit trail).
+ */
+export class CommandService {
+  constructor(
+    private readonly stations: StationService,
+    private readonly router: CommandRouter,
+    private readonly audit: OcppLogRepository,
+    private readonly validate: RequestValidator,
+    private readonly clock: Clock,
+    private readonly callTimeoutMs: number,
+  ) {}
+
+  /**
+   * @throws AppError VALIDATION_ERROR (nothing sent), NOT_FOUND, STATION_OFFLINE,
+   * STATION_TIMEOUT or OCPP_CALL_ERROR.
+   */
+  async send(actor: Actor, chargePointId: string, action: string, payload: unknown): Promise<unknown> {
+    if (!isCsmsAction(action)) {
+      throw new AppError('VALIDATION_ERROR', `${action} is not an OCPP 1.6 message a central system sends`, {
+        fields: ['action'],
+        actions: CSMS_ACTIONS,
+      });
+    }
+    this.validate(action, payload);
+    await this.stations.get(actor, chargePointId);
+    const id = await this.audit.recordCommand({
+      chargePointId,
+      action,
+      request: payload,
+      userId: actor.id,
+      now: this.now(),
+    });
+    try {
+      const response = await this.router.call(chargePointId, action, payload, this.callTimeoutMs);
+      await this.audit.finishCommand(id, 'answered', response, this.now());
+      await this.applyEffects(chargePointId, action, payload, response);
+      return response;
+    } catch (error) {
+      const outcome = error instanceof AppError ? error.code.toLowerCase() : 'failed';
+      await this.audit.finishCommand(
+        id,
+        outcome,
+        error instanceof AppError ? error.details : undefined,
+        this.now(),
+      );
+      throw error;
+    }
+  }
+
+  /** What the central system records once a charge point accepted a command. */
+  private async applyEffects(chargePointId: string, action: CsmsAction, payload: unknown, response: unknown) {
+    const accepted = (response as { status?: string } | undefined)?.status === 'Accepted';
+    const { key, value } = (payload ?? {}) as { key?: string; value?: string };
+    if (action === 'ChangeConfiguration' && accepted && key === 'AuthorizationKey' && value) {
+      // OCPP 1.6 security whitepaper: the accepted AuthorizationKey is the Basic auth password from now on.
+      await this.stations.storeAuthorizationKey(chargePointId, value);
+    }
+  }
+
+  private now(): string {
+    return isoTime(this.clock.now());
+  }
+}
+
+export function isCsmsAction(action: string): action is CsmsAction {
+  return (CSMS_ACTIONS as readonly string[]).includes(action);
+}

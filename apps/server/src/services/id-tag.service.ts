@@ -1,0 +1,72 @@
+import { isoTime, type Clock } from '../domain/clock.js';
+import { AppError } from '../errors.js';
+import type { IdTag, IdTagFields, IdTagRepository } from '../repositories/id-tag.repository.js';
+import type { Page, PageRequest } from '../repositories/paging.js';
+import type { UserRepository } from '../repositories/user.repository.js';
+
+/** Id tags (RFID cards, app tokens) that Authorize and StartTransaction answer from. */
+export class IdTagService {
+  constructor(
+    private readonly idTags: IdTagRepository,
+    private readonly users: UserRepository,
+    private readonly clock: Clock,
+  ) {}
+
+  list(page: PageRequest, search?: string): Promise<Page<IdTag>> {
+    return this.idTags.list(page, search);
+  }
+
+  async get(idTag: string): Promise<IdTag> {
+    const tag = await this.idTags.find(idTag);
+    if (!tag) throw new AppError('NOT_FOUND', `No id tag ${idTag}`);
+    return tag;
+  }
+
+  async create(idTag: string, fields: IdTagFields): Promise<IdTag> {
+    await this.checkReferences(idTag, fields);
+    const created = await this.idTags.create(idTag, normalize(fields), this.now());
+    if (!created) throw new AppError('ALREADY_EXISTS', `Id tag ${idTag} already exists`);
+    return created;
+  }
+
+  async update(idTag: string, fields: IdTagFields): Promise<IdTag> {
+    await this.get(idTag);
+    await this.checkReferences(idTag, fields);
+    const updated = await this.idTags.update(idTag, normalize(fields), this.now());
+    if (!updated) throw new AppError('NOT_FOUND', `No id tag ${idTag}`);
+    return updated;
+  }
+
+  async delete(idTag: string): Promise<void> {
+    if (!(await this.idTags.delete(idTag))) throw new AppError('NOT_FOUND', `No id tag ${idTag}`);
+  }
+
+  private async checkReferences(idTag: string, fields: IdTagFields): Promise<void> {
+    if (fields.parentIdTag === idTag) {
+      throw new AppError('VALIDATION_ERROR', 'An id tag cannot be its own parent', {
+        fields: ['parentIdTag'],
+      });
+    }
+    if (fields.parentIdTag && !(await this.idTags.find(fields.parentIdTag))) {
+      throw new AppError('VALIDATION_ERROR', `No id tag ${fields.parentIdTag} to be the parent`, {
+        fields: ['parentIdTag'],
+      });
+    }
+    if (
+      fields.userId !== undefined &&
+      fields.userId !== null &&
+      !(await this.users.findById(fields.userId))
+    ) {
+      throw new AppError('VALIDATION_ERROR', `No user ${fields.userId}`, { fields: ['userId'] });
+    }
+  }
+
+  private now(): string {
+    return isoTime(this.clock.now());
+  }
+}
+
+/** Stores expiry dates in the one time spelling. */
+function normalize(fields: IdTagFields): IdTagFields {
+  return fields.expiryDate ? { ...fields, expiryDate: isoTime(new Date(fields.expiryDate)) } : fields;
+}

@@ -1,0 +1,131 @@
+import type { StationPresence } from '../cluster/station-presence.js';
+import type { CommandRouter } from '../cluster/command-router.js';
+import { isoTime, type Clock } from '../domain/clock.js';
+import type { Registration, Station } from '../domain/station.js';
+import { canSeeStation, scopeWithin, type Actor } from '../domain/user.js';
+import { AppError } from '../errors.js';
+import type { Page, PageRequest } from '../repositories/paging.js';
+import type { StationRepository } from '../repositories/station.repository.js';
+import type { TransactionRepository } from '../repositories/transaction.repository.js';
+import type { PasswordHasher } from './password-hasher.js';
+
+export interface CreateStationInput {
+  chargePointId: string;
+  name: string;
+  location?: string | null;
+  ocppPassword?: string | null;
+}
+
+export interface UpdateStationInput {
+  name?: string;
+  location?: string | null;
+  /** A new password, or `null` to stop asking for one. */
+  ocppPassword?: string | null;
+}
+
+export interface StationFilter {
+  registration?: Registration;
+  status?: string;
+  search?: string;
+}
+
+/** Stations as operators manage them, always within the caller's station scope. */
+export class StationService {
+  constructor(
+    private readonly stations: StationRepository,
+    private readonly transactions: TransactionRepository,
+    private readonly hasher: PasswordHasher,
+    private readonly presence: StationPresence,
+    private readonly commands: CommandRouter,
+    private readonly clock: Clock,
+    private readonly callTimeoutMs: number,
+  ) {}
+
+  list(actor: Actor, page: PageRequest, filter: StationFilter): Promise<Page<Station>> {
+    return this.stations.list(page, { scope: actor.allowedStations, ...filter });
+  }
+
+  /** @throws AppError NOT_FOUND for an unknown station and for one outside the caller's scope. */
+  async get(actor: Actor, chargePointId: string): Promise<Station> {
+    const station = canSeeStation(actor.allowedStations, chargePointId)
+      ? await this.stations.find(chargePointId)
+      : undefined;
+    if (!station) throw new AppError('NOT_FOUND', `No station ${chargePointId}`);
+    return station;
+  }
+
+  async create(actor: Actor, input: CreateStationInput): Promise<Station> {
+    if (!scopeWithin([input.chargePointId], actor.allowedStations)) {
+      throw new AppError('STATION_FORBIDDEN', `Station ${input.chargePointId} is outside your station scope`);
+    }
+    const station = await this.stations.create({
+      chargePointId: input.chargePointId,
+      name: input.name,
+      location: input.location ?? null,
+      ocppPasswordHash: input.ocppPassword ? await this.hasher.hash(input.ocppPassword) : null,
+      registration: 'accepted',
+      now: this.now(),
+    });
+    if (!station) throw new AppError('ALREADY_EXISTS', `Station ${input.chargePointId} already exists`);
+    return station;
+  }
+
+  async update(actor: Actor, chargePointId: string, input: UpdateStationInput): Promise<Station> {
+    await this.get(actor, chargePointId);
+    const updated = await this.stations.update(chargePointId, {
+      ...(input.name !== undefined && { name: input.name }),
+      ...(input.location !== undefined && { location: input.location }),
+      ...(input.ocppPassword !== undefined && {
+        ocppPasswordHash: input.ocppPassword === null ? null : await this.hasher.hash(input.ocppPassword),
+      }),
+      now: this.now(),
+    });
+    if (!updated) throw new AppError('NOT_FOUND', `No station ${chargePointId}`);
+    return updated;
+  }
+
+  /** Deletes a station and closes its connection; refused while a transaction runs there. */
+  async delete(actor: Actor, chargePointId: string): Promise<void> {
+    await this.get(actor, chargePointId);
+    const active = await this.transactions.list(
+      { limit: 1, offset: 0 },
+      { scope: null, status: 'active', chargePointId },
+    );
+    if (active.total > 0) {
+      throw new AppError('CONFLICT', `Station ${chargePointId} has an active transaction`, {
+        activeTransactions: active.total,
+      });
+    }
+    if (!(await this.stations.delete(chargePointId)))
+      throw new AppError('NOT_FOUND', `No station ${chargePointId}`);
+    await this.presence.get(chargePointId)?.close(4002, 'Station deleted', true);
+  }
+
+  /**
+   * Accepts a pending station. When it is connected it is asked to boot again at once
+   * (TriggerMessage, OCPP 1.6 §5.17), so that it does not wait out its retry interval.
+   */
+  async approve(actor: Actor, chargePointId: string): Promise<Station> {
+    await this.get(actor, chargePointId);
+    const station = await this.stations.update(chargePointId, { registration: 'accepted', now: this.now() });
+    if (!station) throw new AppError('NOT_FOUND', `No station ${chargePointId}`);
+    if (station.connected) {
+      this.commands
+        .call(chargePointId, 'TriggerMessage', { requestedMessage: 'BootNotification' }, this.callTimeoutMs)
+        .catch(() => undefined);
+    }
+    return station;
+  }
+
+  /** Stores a new OCPP password, after the charge point accepted it as its AuthorizationKey. */
+  async storeAuthorizationKey(chargePointId: string, key: string): Promise<void> {
+    await this.stations.update(chargePointId, {
+      ocppPasswordHash: await this.hasher.hash(key),
+      now: this.now(),
+    });
+  }
+
+  private now(): string {
+    return isoTime(this.clock.now());
+  }
+}

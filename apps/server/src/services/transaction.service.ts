@@ -1,0 +1,215 @@
+import type { EventBus } from '../cluster/event-bus.js';
+import { isoTime, type Clock } from '../domain/clock.js';
+import { decideIdTag, type IdTagInfo } from '../domain/id-tag.js';
+import { normalizeSample, summarize, type SampledValueInput } from '../domain/meter.js';
+import { AppError } from '../errors.js';
+import type { IdTagRepository } from '../repositories/id-tag.repository.js';
+import type { Page, PageRequest } from '../repositories/paging.js';
+import type {
+  StoredSample,
+  TransactionFilter,
+  TransactionRepository,
+} from '../repositories/transaction.repository.js';
+import type { MeterValue, Transaction } from '../domain/transaction.js';
+import { canSeeStation, type Actor } from '../domain/user.js';
+import type { ChargePointSession } from './charge-point.service.js';
+
+export interface StartRequest {
+  connectorId: number;
+  idTag: string;
+  meterStart: number;
+  timestamp: string;
+  reservationId?: number;
+}
+
+export interface StopRequest {
+  transactionId: number;
+  meterStop: number;
+  timestamp: string;
+  idTag?: string;
+  reason?: string;
+  transactionData?: { timestamp: string; sampledValue: SampledValueInput[] }[];
+}
+
+export interface MeterValuesRequest {
+  connectorId: number;
+  transactionId?: number;
+  meterValue: { timestamp: string; sampledValue: SampledValueInput[] }[];
+}
+
+/** OCPP 1.6 §4.10: a StopTransaction.req without a reason means a local stop. */
+const DEFAULT_STOP_REASON = 'Local';
+
+/** Authorization, the transaction lifecycle and meter values (OCPP 1.6 §4.1, §4.7, §4.8, §4.10). */
+export class TransactionService {
+  constructor(
+    private readonly transactions: TransactionRepository,
+    private readonly idTags: IdTagRepository,
+    private readonly events: EventBus,
+    private readonly clock: Clock,
+  ) {}
+
+  list(
+    actor: Actor,
+    page: PageRequest,
+    filter: Omit<TransactionFilter, 'scope'>,
+  ): Promise<Page<Transaction>> {
+    return this.transactions.list(page, { ...filter, scope: actor.allowedStations });
+  }
+
+  /** A transaction with its meter values; NOT_FOUND also when its station is outside the scope. */
+  async get(actor: Actor, transactionId: number): Promise<Transaction & { meterValues: MeterValue[] }> {
+    const transaction = await this.transactions.find(transactionId);
+    if (!transaction || !canSeeStation(actor.allowedStations, transaction.chargePointId)) {
+      throw new AppError('NOT_FOUND', `No transaction ${transactionId}`);
+    }
+    return { ...transaction, meterValues: await this.transactions.meterValues(transactionId) };
+  }
+
+  async authorize(idTag: string): Promise<IdTagInfo> {
+    return decideIdTag(await this.idTags.find(idTag), this.clock.now(), 0, false);
+  }
+
+  /**
+   * Records StartTransaction.req and answers a transaction id: always, since the charge point
+   * has started already (it ends the session itself when the tag is not Accepted). A retry of
+   * the same request gets the same id and changes nothing.
+   */
+  async start(
+    session: ChargePointSession,
+    request: StartRequest,
+  ): Promise<{ transactionId: number; idTagInfo: IdTagInfo }> {
+    if (request.connectorId < 1) {
+      throw ocppViolation('PropertyConstraintViolation', 'connectorId of StartTransaction must be 1 or more');
+    }
+    const now = this.clock.now();
+    const { transaction, created } = await this.transactions.start({
+      stationId: session.stationId,
+      connectorId: request.connectorId,
+      idTag: request.idTag,
+      meterStart: request.meterStart,
+      startedAt: isoTime(new Date(request.timestamp)),
+      reservationId: request.reservationId ?? null,
+      now: isoTime(now),
+    });
+    const othersActive =
+      (await this.transactions.countActiveForTag(request.idTag)) - (transaction.status === 'active' ? 1 : 0);
+    const idTagInfo = decideIdTag(await this.idTags.find(request.idTag), now, othersActive, true);
+    if (created) {
+      this.events.publish({
+        type: 'TransactionStarted',
+        chargePointId: session.chargePointId,
+        transactionId: transaction.transactionId,
+        connectorId: transaction.connectorId,
+        idTag: transaction.idTag,
+        meterStart: transaction.meterStart,
+        timestamp: transaction.startedAt,
+      });
+    }
+    return { transactionId: transaction.transactionId, idTagInfo };
+  }
+
+  /**
+   * Records StopTransaction.req, always: for an unknown transaction id it is kept apart with its
+   * transaction data. A repeated stop of a completed transaction changes nothing.
+   */
+  async stop(session: ChargePointSession, request: StopRequest): Promise<{ idTagInfo?: IdTagInfo }> {
+    const samples = (request.transactionData ?? []).flatMap((entry) => readSamples(entry));
+    const now = isoTime(this.clock.now());
+    const stoppedAt = isoTime(new Date(request.timestamp));
+    const reason = request.reason ?? DEFAULT_STOP_REASON;
+    const transaction = await this.transactions.findAtStation(session.stationId, request.transactionId);
+    if (!transaction) {
+      await this.transactions.recordUnmatchedStop({
+        stationId: session.stationId,
+        transactionId: request.transactionId,
+        idTag: request.idTag ?? null,
+        meterStop: request.meterStop,
+        stoppedAt,
+        reason,
+        transactionData: request.transactionData,
+        now,
+      });
+    } else {
+      const stopped = await this.transactions.stop(transaction.transactionId, {
+        meterStop: request.meterStop,
+        stoppedAt,
+        reason,
+        idTag: request.idTag ?? null,
+        now,
+      });
+      if (stopped) {
+        await this.transactions.addMeterValues(
+          session.stationId,
+          transaction.connectorId,
+          transaction.transactionId,
+          samples,
+          now,
+        );
+        this.events.publish({
+          type: 'TransactionStopped',
+          chargePointId: session.chargePointId,
+          transactionId: transaction.transactionId,
+          connectorId: transaction.connectorId,
+          meterStop: request.meterStop,
+          reason,
+          timestamp: stoppedAt,
+        });
+      }
+    }
+    return request.idTag === undefined ? {} : { idTagInfo: await this.authorize(request.idTag) };
+  }
+
+  /** Stores MeterValues.req sample by sample, normalized, and publishes each reading. */
+  async meterValues(session: ChargePointSession, request: MeterValuesRequest): Promise<void> {
+    if (request.connectorId < 0) {
+      throw ocppViolation('PropertyConstraintViolation', 'connectorId of MeterValues must be 0 or more');
+    }
+    // Read every sample first, so that one bad value stores nothing.
+    const readings = request.meterValue.map((entry) => ({
+      timestamp: entry.timestamp,
+      samples: readSamples(entry),
+    }));
+    const transaction =
+      request.transactionId === undefined
+        ? undefined
+        : await this.transactions.findAtStation(session.stationId, request.transactionId);
+    const transactionId = transaction?.transactionId ?? null;
+    await this.transactions.addMeterValues(
+      session.stationId,
+      request.connectorId,
+      transactionId,
+      readings.flatMap((reading) => reading.samples),
+      isoTime(this.clock.now()),
+    );
+    for (const reading of readings) {
+      const figures = summarize(reading.samples);
+      if (figures.energy === null && figures.power === null && figures.soc === null) continue;
+      this.events.publish({
+        type: 'MeterValuesReceived',
+        chargePointId: session.chargePointId,
+        transactionId,
+        connectorId: request.connectorId,
+        ...figures,
+        timestamp: isoTime(new Date(reading.timestamp)),
+      });
+    }
+  }
+}
+
+function readSamples(entry: { timestamp: string; sampledValue: SampledValueInput[] }): StoredSample[] {
+  const timestamp = isoTime(new Date(entry.timestamp));
+  return entry.sampledValue.flatMap((value) => {
+    try {
+      const sample = normalizeSample(value);
+      return sample ? [{ ...sample, timestamp }] : [];
+    } catch (error) {
+      throw ocppViolation('PropertyConstraintViolation', (error as Error).message);
+    }
+  });
+}
+
+/** An error the OCPP transport answers with the given CallError code. */
+export function ocppViolation(ocppErrorCode: string, message: string): AppError {
+  return new AppError('VALIDATION_ERROR', message, { ocppErrorCode });
+}
