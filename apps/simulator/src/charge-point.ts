@@ -230,13 +230,16 @@ export class SimulatedChargePoint extends EventEmitter<ChargePointEventMap> impl
     await this.registration.sendHeartbeat();
   }
 
-  /** Sets a connector's status (0 = the charge point) as a hardware event would, e.g. `Faulted`. */
+  /**
+   * Sets a connector's status (0 = the charge point) as a hardware event would, e.g. `Faulted`;
+   * resolves once the StatusNotification was answered.
+   */
   setConnectorStatus(
     connectorId: number,
     status: ChargePointStatus,
     errorCode: ChargePointErrorCode = 'NoError',
-  ): void {
-    this.bank.setStatus(connectorId, status, errorCode);
+  ): Promise<void> {
+    return this.bank.setStatus(connectorId, status, errorCode);
   }
 
   /**

@@ -56,6 +56,14 @@ export class Connector {
 
 type ReserveNowStatus = CentralSystemCalls['ReserveNow']['conf']['status'];
 
+/** A status change waiting to be reported, with the time it happened. */
+interface HeldReport {
+  id: number;
+  status: ChargePointStatus;
+  errorCode: ChargePointErrorCode;
+  timestamp: string;
+}
+
 /** Node timers hold at most 2^31-1 ms (about 24.8 days); longer waits are re-armed. */
 const MAX_TIMER_MS = 2_147_483_647;
 
@@ -73,7 +81,7 @@ export class ConnectorBank {
   private stationOperative = true;
   private readonly connectors: Connector[];
   private holds = 0;
-  private readonly held: { id: number; status: ChargePointStatus; errorCode: ChargePointErrorCode }[] = [];
+  private readonly held: (HeldReport & { sent: () => void })[] = [];
 
   constructor(
     options: ResolvedOptions,
@@ -116,19 +124,25 @@ export class ConnectorBank {
   }
 
   /**
-   * Sets the status of connector `id` (0 = the charge point) and reports it when it changed.
-   * While not registered the change is only kept; it is reported after the next accepted boot.
+   * Sets the status of connector `id` (0 = the charge point) and reports it when it changed;
+   * resolves once the StatusNotification was answered (or failed, which is logged). While not
+   * registered the change is only kept; it is reported after the next accepted boot.
    */
-  setStatus(id: number, status: ChargePointStatus, errorCode: ChargePointErrorCode = 'NoError'): void {
+  setStatus(
+    id: number,
+    status: ChargePointStatus,
+    errorCode: ChargePointErrorCode = 'NoError',
+  ): Promise<void> {
     const target = id === 0 ? this.station : this.get(id);
     if (!target) throw new RangeError(`No connector ${id}`);
-    if (target.status === status && target.errorCode === errorCode) return;
+    if (target.status === status && target.errorCode === errorCode) return Promise.resolve();
     target.status = status;
     target.errorCode = errorCode;
     this.emit('status', { connectorId: id, status, errorCode });
-    if (!this.link.accepted) return;
-    if (this.holds > 0) this.held.push({ id, status, errorCode });
-    else void this.send(id, status, errorCode);
+    if (!this.link.accepted) return Promise.resolve();
+    const report: HeldReport = { id, status, errorCode, timestamp: new Date().toISOString() };
+    if (this.holds === 0) return this.send(report);
+    return new Promise((resolve) => this.held.push({ ...report, sent: resolve }));
   }
 
   /**
@@ -143,24 +157,24 @@ export class ConnectorBank {
   releaseReports(): void {
     this.holds = Math.max(0, this.holds - 1);
     if (this.holds > 0) return;
-    const held = this.held.splice(0);
-    for (const { id, status, errorCode } of held) void this.send(id, status, errorCode);
+    for (const report of this.held.splice(0)) void this.send(report).then(report.sent);
   }
 
   /** Sends the current status of connector `id` (0 = the charge point) in a StatusNotification. */
   async report(id: number): Promise<void> {
     const target = id === 0 ? this.station : this.get(id);
-    if (target) await this.send(id, target.status, target.errorCode);
+    if (!target) return;
+    await this.send({
+      id,
+      status: target.status,
+      errorCode: target.errorCode,
+      timestamp: new Date().toISOString(),
+    });
   }
 
-  private async send(id: number, status: ChargePointStatus, errorCode: ChargePointErrorCode): Promise<void> {
+  private async send({ id, status, errorCode, timestamp }: HeldReport): Promise<void> {
     try {
-      await this.link.call('StatusNotification', {
-        connectorId: id,
-        status,
-        errorCode,
-        timestamp: new Date().toISOString(),
-      });
+      await this.link.call('StatusNotification', { connectorId: id, status, errorCode, timestamp });
     } catch (error) {
       this.log('warn', `StatusNotification ${id} ${status} failed: ${(error as Error).message}`);
     }
@@ -175,17 +189,17 @@ export class ConnectorBank {
    * Puts an idle connector in the status it rests in: its scheduled availability applied, then
    * Unavailable, Reserved or Available. A Faulted connector stays Faulted until told otherwise.
    */
-  settle(connector: Connector): void {
-    if (connector.busy) return;
+  settle(connector: Connector): Promise<void> {
+    if (connector.busy) return Promise.resolve();
     if (connector.scheduledOperative !== undefined) {
       connector.operative = connector.scheduledOperative;
       connector.scheduledOperative = undefined;
     }
-    if (connector.status === 'Faulted') return;
+    if (connector.status === 'Faulted') return Promise.resolve();
     let status: ChargePointStatus = 'Available';
     if (!connector.operative || !this.stationOperative) status = 'Unavailable';
     else if (connector.reservation) status = 'Reserved';
-    this.setStatus(connector.id, status);
+    return this.setStatus(connector.id, status);
   }
 
   /**
@@ -195,7 +209,7 @@ export class ConnectorBank {
   changeAvailability(id: number, operative: boolean): 'Accepted' | 'Rejected' | 'Scheduled' {
     if (id === 0) {
       this.stationOperative = operative;
-      if (this.station.status !== 'Faulted') this.setStatus(0, operative ? 'Available' : 'Unavailable');
+      if (this.station.status !== 'Faulted') void this.setStatus(0, operative ? 'Available' : 'Unavailable');
       let scheduled = false;
       for (const connector of this.connectors)
         scheduled = this.applyAvailability(connector, operative) || scheduled;
@@ -214,7 +228,7 @@ export class ConnectorBank {
     }
     connector.scheduledOperative = undefined;
     connector.operative = operative;
-    this.settle(connector);
+    void this.settle(connector);
     return false;
   }
 
@@ -235,9 +249,9 @@ export class ConnectorBank {
         expiresAt: Date.parse(request.expiryDate),
       };
       this.armExpiry(connector);
-      this.setStatus(connector.id, 'Reserved');
+      void this.setStatus(connector.id, 'Reserved');
     }
-    if (replaced && (replaced !== connector || status !== 'Accepted')) this.settle(replaced);
+    if (replaced && (replaced !== connector || status !== 'Accepted')) void this.settle(replaced);
     return status;
   }
 
@@ -256,7 +270,7 @@ export class ConnectorBank {
     const connector = this.connectors.find((c) => c.reservation?.reservationId === reservationId);
     if (!connector) return false;
     this.dropReservation(connector);
-    this.settle(connector);
+    void this.settle(connector);
     return true;
   }
 
@@ -281,7 +295,7 @@ export class ConnectorBank {
       if (Date.now() < reservation.expiresAt) return this.armExpiry(connector);
       this.log('info', `reservation ${reservation.reservationId} on connector ${connector.id} expired`);
       this.dropReservation(connector);
-      this.settle(connector);
+      void this.settle(connector);
     }, wait);
   }
 

@@ -44,7 +44,7 @@ export class MeterValueSampler {
       if (transaction.samples.length > KEPT_SAMPLES + 1) transaction.samples.splice(1, 1);
     }
     if (transaction && connector.meter.isFull && connector.status === 'Charging') {
-      this.bank.setStatus(connectorId, 'SuspendedEV');
+      void this.bank.setStatus(connectorId, 'SuspendedEV');
     }
     // Before registration only a TriggerMessage may draw MeterValues out of the charge point.
     if ((!this.link.accepted && context !== 'Trigger') || meterValue.sampledValue.length === 0) return;

@@ -117,7 +117,7 @@ export class SessionManager {
     const refusal = this.refusalFor(connector, idTag);
     if (refusal) return refusal;
     connector.starting = true;
-    this.bank.setStatus(connectorId, 'Preparing');
+    void this.bank.setStatus(connectorId, 'Preparing');
     return connector;
   }
 
@@ -147,7 +147,7 @@ export class SessionManager {
     } finally {
       if (connector.starting) {
         connector.starting = false;
-        this.bank.settle(connector);
+        await this.bank.settle(connector);
       }
     }
   }
@@ -184,11 +184,11 @@ export class SessionManager {
         await this.stop(connector.id, 'DeAuthorized');
       } else {
         connector.meter.stopCharging(Date.now());
-        this.bank.setStatus(connector.id, 'SuspendedEVSE');
+        await this.bank.setStatus(connector.id, 'SuspendedEVSE');
       }
       return { started: false, connectorId: connector.id, reason: 'DeAuthorized', idTagInfo, transactionId };
     }
-    this.bank.setStatus(connector.id, 'Charging');
+    await this.bank.setStatus(connector.id, 'Charging');
     this.emit('transactionStarted', {
       connectorId: connector.id,
       transactionId,
@@ -235,9 +235,9 @@ export class SessionManager {
       ...(idTag === undefined ? {} : { idTag }),
       transactionData: [...transaction.samples, end],
     };
-    this.bank.setStatus(connectorId, 'Finishing');
+    void this.bank.setStatus(connectorId, 'Finishing');
     const delivered = await this.deliverStop(request);
-    this.bank.settle(connector);
+    await this.bank.settle(connector);
     this.emit('transactionStopped', {
       connectorId,
       transactionId: transaction.transactionId,
