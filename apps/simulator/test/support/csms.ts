@@ -166,6 +166,13 @@ export class TestCsms {
     return (await client.call(action, request)) as CentralSystemCalls[A]['conf'];
   }
 
+  /** Sends any action, also one outside {@link CentralSystemCalls}, and resolves with the answer. */
+  async rawCommand(identity: string, action: string, request: Record<string, unknown>): Promise<unknown> {
+    const client = this.clients.get(identity);
+    if (!client) throw new Error(`${identity} is not connected`);
+    return client.call(action, request);
+  }
+
   /** Drops a station's socket without a closing handshake, like a network failure. */
   async dropConnection(identity: string): Promise<void> {
     await this.clients.get(identity)?.close({ force: true });
