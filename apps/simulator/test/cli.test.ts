@@ -1,0 +1,85 @@
+import { describe, expect, it } from 'vitest';
+import { parseCliArgs, stationIds, UsageError } from '../src/cli/args.js';
+import { parseDuration } from '../src/cli/duration.js';
+
+describe('parseDuration', () => {
+  it('reads milliseconds, seconds, minutes and hours', () => {
+    expect(['500ms', '10s', '2m', '1.5h', '0'].map(parseDuration)).toEqual([
+      500, 10_000, 120_000, 5_400_000, 0,
+    ]);
+  });
+
+  it('refuses a number without unit and anything else', () => {
+    for (const text of ['10', '10 sec', '-1s', 's', ''])
+      expect(() => parseDuration(text)).toThrow(RangeError);
+  });
+});
+
+describe('parseCliArgs', () => {
+  it('fills in defaults', () => {
+    expect(parseCliArgs([])).toEqual({
+      stations: 1,
+      connectors: 2,
+      url: 'ws://localhost:3000/ocpp',
+      password: undefined,
+      idTag: 'SIMTAG',
+      meterIntervalMs: 10_000,
+      prefix: 'SIM',
+      sessions: false,
+      powerKw: 11,
+    });
+  });
+
+  it('reads every option', () => {
+    const options = parseCliArgs([
+      '--stations',
+      '10',
+      '--connectors',
+      '4',
+      '--url',
+      'wss://csms.example.com/ocpp',
+      '--password',
+      'pw',
+      '--id-tag',
+      'CARD',
+      '--meter-interval',
+      '500ms',
+      '--prefix',
+      'LOAD',
+      '--sessions',
+      '--power',
+      '22',
+    ]);
+    expect(options).toEqual({
+      stations: 10,
+      connectors: 4,
+      url: 'wss://csms.example.com/ocpp',
+      password: 'pw',
+      idTag: 'CARD',
+      meterIntervalMs: 500,
+      prefix: 'LOAD',
+      sessions: true,
+      powerKw: 22,
+    });
+  });
+
+  it('returns undefined for --help and refuses bad values with a UsageError', () => {
+    expect(parseCliArgs(['--help'])).toBeUndefined();
+    for (const argv of [
+      ['--stations', '0'],
+      ['--meter-interval', '10'],
+      ['--url', 'http://x'],
+      ['--bogus'],
+      ['x'],
+    ]) {
+      expect(() => parseCliArgs(argv)).toThrow(UsageError);
+    }
+  });
+});
+
+describe('stationIds', () => {
+  it('numbers stations from 1 with at least three digits', () => {
+    expect(stationIds('SIM', 3)).toEqual(['SIM001', 'SIM002', 'SIM003']);
+    expect(stationIds('X', 1000).at(-1)).toBe('X1000');
+  });
+});
