@@ -16,6 +16,7 @@ import { registerAccessControl } from './http/access.js';
 import { requestValidator } from './http/validation.js';
 import { registerDashboard } from './http/dashboard.js';
 import { registerErrorHandler } from './http/error-handler.js';
+import { refuseUnknownUpgrades } from './http/upgrades.js';
 import { registerMetrics } from './http/metrics.js';
 import { authRoutes } from './http/routes/auth.routes.js';
 import { idTagRoutes } from './http/routes/id-tags.routes.js';
@@ -234,6 +235,7 @@ export async function buildApp(config: Readonly<Config>, options: AppOptions): P
   await server.register(idTagRoutes, { idTags: new IdTagService(idTagRepository, users, clock) });
   await server.register(transactionRoutes, { transactions });
   ocpp.attach(server.server);
+  refuseUnknownUpgrades(server.server);
   if (options.dashboardRoot !== undefined) await registerDashboard(server, options.dashboardRoot);
 
   return { server, databaseReady, events, dataTransfer };

@@ -22,6 +22,19 @@ export interface CommandRecord {
   now: string;
 }
 
+export interface CommandEntry {
+  id: number;
+  action: string;
+  request: unknown;
+  response: unknown;
+  /** sent, answered, station_offline, station_timeout, ocpp_call_error or failed. */
+  outcome: string;
+  userId: number | null;
+  username: string | null;
+  sentAt: string;
+  finishedAt: string | null;
+}
+
 /** The OCPP message log and the command audit trail. Queries only. */
 export class OcppLogRepository {
   constructor(private readonly db: Kysely<Database>) {}
@@ -91,6 +104,33 @@ export class OcppLogRepository {
       .returning('id')
       .executeTakeFirstOrThrow();
     return row.id;
+  }
+
+  /** The command audit trail of a station, newest first. */
+  async listCommands(chargePointId: string, page: PageRequest): Promise<Page<CommandEntry>> {
+    const query = this.db.selectFrom('commands').where('charge_point_id', '=', chargePointId);
+    const rows = await query
+      .leftJoin('users', 'users.id', 'commands.user_id')
+      .selectAll('commands')
+      .select('users.username')
+      .orderBy('commands.id', 'desc')
+      .limit(page.limit)
+      .offset(page.offset)
+      .execute();
+    return {
+      items: rows.map((row) => ({
+        id: row.id,
+        action: row.action,
+        request: JSON.parse(row.request) as unknown,
+        response: row.response === null ? null : (JSON.parse(row.response) as unknown),
+        outcome: row.outcome,
+        userId: row.user_id,
+        username: row.username,
+        sentAt: row.created_at,
+        finishedAt: row.finished_at,
+      })),
+      total: await countOf(query),
+    };
   }
 
   async finishCommand(id: number, outcome: string, response: unknown, now: string): Promise<void> {

@@ -242,6 +242,41 @@ export const stationRoutes: FastifyPluginAsyncTypebox<{
     },
   );
 
+  app.get(
+    '/api/stations/:chargePointId/commands',
+    {
+      config: { access: 'monitoring.view' },
+      schema: {
+        tags: ['commands'],
+        summary: 'The audit trail of commands sent to a station: who, what, the answer; newest first',
+        security,
+        params: Params,
+        querystring: PageQuery,
+        response: {
+          200: PageSchema(
+            Type.Object({
+              id: Type.Integer(),
+              action: Type.String(),
+              request: Type.Unknown(),
+              response: Type.Unknown(),
+              outcome: Type.String(),
+              userId: Type.Union([Type.Integer(), Type.Null()]),
+              username: Type.Union([Type.String(), Type.Null()]),
+              sentAt: Type.String(),
+              finishedAt: Type.Union([Type.String(), Type.Null()]),
+            }),
+          ),
+          ...errors(400, 401, 403, 404),
+        },
+      },
+    },
+    async (request) => {
+      const { chargePointId } = request.params;
+      await stations.get(actorOf(request), chargePointId);
+      return ocppLog.listCommands(chargePointId, pageOf(request.query));
+    },
+  );
+
   app.post(
     '/api/stations/:chargePointId/commands/:action',
     {

@@ -1,0 +1,99 @@
+import { describe, expect, it } from 'vitest';
+import { decideIdTag, type IdTagRecord } from '../../src/domain/id-tag.js';
+import { normalizeSample, summarize } from '../../src/domain/meter.js';
+import { deriveStationStatus } from '../../src/domain/station-status.js';
+
+describe('station status from connector statuses', () => {
+  it.each([
+    [['Available', 'Available', 'Faulted'], 'Faulted'],
+    [['Faulted', 'Charging'], 'Faulted'],
+    [['Available', 'Charging'], 'Occupied'],
+    [['Available', 'Preparing'], 'Occupied'],
+    [['Available', 'SuspendedEV'], 'Occupied'],
+    [['Available', 'SuspendedEVSE'], 'Occupied'],
+    [['Available', 'Finishing'], 'Occupied'],
+    [['Reserved', 'Available'], 'Reserved'],
+    [['Reserved', 'Charging'], 'Occupied'],
+    [['Unavailable', 'Available'], 'Available'],
+    [['Unavailable', 'Unavailable'], 'Unavailable'],
+    [[], 'Unavailable'],
+  ])('%j gives %s', (statuses, expected) => {
+    expect(deriveStationStatus(statuses)).toBe(expected);
+  });
+
+  it('is Unavailable while the station is not connected', () => {
+    expect(deriveStationStatus(['Charging'], false)).toBe('Unavailable');
+  });
+});
+
+describe('meter value units', () => {
+  it.each([
+    [{ value: '12.5', unit: 'kWh' }, 'Energy.Active.Import.Register', 12500, 'Wh'],
+    [{ value: '12500' }, 'Energy.Active.Import.Register', 12500, 'Wh'],
+    [
+      { value: '0.1', unit: 'kWh', measurand: 'Energy.Active.Import.Register' },
+      'Energy.Active.Import.Register',
+      100,
+      'Wh',
+    ],
+    [{ value: '7400', unit: 'W', measurand: 'Power.Active.Import' }, 'Power.Active.Import', 7.4, 'kW'],
+    [{ value: '22', unit: 'kW', measurand: 'Power.Active.Import' }, 'Power.Active.Import', 22, 'kW'],
+    [{ value: '80', unit: 'Percent', measurand: 'SoC' }, 'SoC', 80, 'Percent'],
+    [{ value: '230.1', unit: 'V', measurand: 'Voltage' }, 'Voltage', 230.1, 'V'],
+  ])('normalizes %j', (input, measurand, value, unit) => {
+    expect(normalizeSample(input)).toMatchObject({ measurand, value, unit });
+  });
+
+  it('skips signed values and refuses values that are not numbers', () => {
+    expect(normalizeSample({ value: 'AB12CD', format: 'SignedData' })).toBeNull();
+    expect(() => normalizeSample({ value: 'many' })).toThrow(RangeError);
+    expect(() => normalizeSample({ value: '' })).toThrow(RangeError);
+  });
+
+  it('summarizes energy, power and SoC, summing per-phase power and leaving absent ones null', () => {
+    const samples = [
+      normalizeSample({ value: '5', unit: 'kWh' }),
+      normalizeSample({ value: '3000', unit: 'W', measurand: 'Power.Active.Import', phase: 'L1' }),
+      normalizeSample({ value: '3000', unit: 'W', measurand: 'Power.Active.Import', phase: 'L2' }),
+    ].filter((s) => s !== null);
+    expect(summarize(samples)).toEqual({ energy: 5000, power: 6, soc: null });
+    expect(summarize([])).toEqual({ energy: null, power: null, soc: null });
+  });
+});
+
+describe('id tag decisions', () => {
+  const now = new Date('2026-01-11T14:30:00.000Z');
+  const tag = (fields: Partial<IdTagRecord>): IdTagRecord => ({
+    idTag: 'T',
+    status: 'Accepted',
+    expiryDate: null,
+    parentIdTag: null,
+    allowConcurrent: false,
+    ...fields,
+  });
+
+  it.each([
+    ['unknown', undefined, 0, true, 'Invalid'],
+    ['accepted', tag({}), 0, true, 'Accepted'],
+    ['blocked', tag({ status: 'Blocked' }), 0, true, 'Blocked'],
+    ['marked expired', tag({ status: 'Expired' }), 0, true, 'Expired'],
+    ['past its expiry', tag({ expiryDate: '2026-01-11T14:29:59.000Z' }), 0, true, 'Expired'],
+    ['before its expiry', tag({ expiryDate: '2026-01-11T14:30:01.000Z' }), 0, true, 'Accepted'],
+    ['busy, starting', tag({}), 1, true, 'ConcurrentTx'],
+    ['busy, authorizing', tag({}), 1, false, 'Accepted'],
+    ['busy but allowed several', tag({ allowConcurrent: true }), 3, true, 'Accepted'],
+    ['blocked and busy', tag({ status: 'Blocked' }), 1, true, 'Blocked'],
+  ])('a tag %s gets %s', (_case, record, active, starting, expected) => {
+    expect(decideIdTag(record, now, active, starting).status).toBe(expected);
+  });
+
+  it('carries the expiry date and parent tag', () => {
+    expect(
+      decideIdTag(tag({ parentIdTag: 'P', expiryDate: '2030-01-01T00:00:00.000Z' }), now, 0, true),
+    ).toEqual({
+      status: 'Accepted',
+      parentIdTag: 'P',
+      expiryDate: '2030-01-01T00:00:00.000Z',
+    });
+  });
+});
