@@ -48,6 +48,24 @@ export type DomainEvent =
       soc: number | null;
       timestamp: string;
     }
+  | {
+      type: 'ReservationCreated';
+      reservationId: number;
+      chargePointId: string;
+      connectorId: number;
+      idTag: string;
+      expiryDate: string;
+      userName: string | null;
+      phoneNumber: string | null;
+    }
+  | {
+      type: 'ReservationCancelled';
+      reservationId: number;
+      chargePointId: string;
+      connectorId: number;
+      /** `User cancelled`, `Expired` or `Used` (CONTRACT section 5). */
+      reason: 'User cancelled' | 'Expired' | 'Used';
+    }
   | { type: 'StationConnected'; chargePointId: string; timestamp: string }
   | { type: 'StationDisconnected'; chargePointId: string; timestamp: string };
 
