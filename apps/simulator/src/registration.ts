@@ -76,6 +76,7 @@ export class RegistrationLoop {
   onDisconnect(code: number, reason: string): void {
     this.clearTimers();
     this.status = undefined;
+    this.connection.silent = false;
     const willReconnect = this.running;
     this.log('info', `disconnected (${code}${reason ? ` ${reason}` : ''})`);
     this.emit('disconnected', { code, reason, willReconnect });
@@ -127,6 +128,7 @@ export class RegistrationLoop {
     }
     const { status, interval } = answer;
     this.status = status;
+    this.connection.silent = status === 'Rejected';
     this.log('info', `BootNotification ${status} (interval ${interval} s)`);
     this.emit('boot', { status, interval });
     if (status !== 'Accepted') {

@@ -55,6 +55,17 @@ describe('connection and registration', () => {
     expect(csms.received('StatusNotification')).toHaveLength(3);
   });
 
+  it('answers no request from the central system while Rejected', async () => {
+    const csms = await centralSystem({ bootStatus: () => 'Rejected', interval: 60 });
+    const cp = simulator(csms);
+    const rejected = cp.waitFor('boot', (b) => b.status === 'Rejected');
+    await cp.start();
+    await rejected;
+
+    await expect(csms.rawCommand(cp.id, 'GetConfiguration', {}, 200)).rejects.toThrow(/timeout/i);
+    expect(csms.received('StatusNotification')).toEqual([]);
+  });
+
   it('presents its password with HTTP Basic auth', async () => {
     const { csms } = await acceptedStation({ password: 'secret-1234' }, { password: () => 'secret-1234' });
     expect(csms.passwords).toEqual(['secret-1234']);

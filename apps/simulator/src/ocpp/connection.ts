@@ -1,4 +1,4 @@
-import { RPCClient } from 'ocpp-rpc';
+import ocppRpc, { RPCClient } from 'ocpp-rpc';
 import type { RPC_ClientOptions } from 'ocpp-rpc/lib/client.js';
 import type {
   CentralSystemAction,
@@ -6,6 +6,13 @@ import type {
   ChargePointAction,
   ChargePointCalls,
 } from './types.js';
+
+/**
+ * Tells ocpp-rpc to send no answer at all. Taken from the default export because ocpp-rpc
+ * spreads it into `module.exports`, which Node cannot see as a named export, and retyped
+ * because its typings declare it as `{ NOREPLY: symbol }` while it is the symbol itself.
+ */
+const NOREPLY = ocppRpc.NOREPLY as unknown as symbol;
 
 /** How to reach the central system. */
 export interface ConnectionSettings {
@@ -44,6 +51,11 @@ export class OcppConnection {
   private readonly client: RPCClient;
   private readonly options: RPC_ClientOptions;
   private password: string | null = null;
+  /**
+   * While true, requests from the central system get no answer: OCPP 1.6 section 4.2 says a
+   * charge point whose BootNotification was Rejected SHALL NOT respond to them.
+   */
+  silent = false;
 
   constructor(settings: ConnectionSettings, listener: ConnectionListener) {
     this.options = {
@@ -111,7 +123,10 @@ export class OcppConnection {
 
   /** Registers the handler for one action the central system may send. */
   handle<A extends CentralSystemAction>(action: A, handler: CommandHandler<A>): void {
-    this.client.handle(action, async ({ params }) => handler(params as CentralSystemCalls[A]['req']));
+    this.client.handle(action, async ({ params }) => {
+      if (this.silent) return NOREPLY as never;
+      return handler(params as CentralSystemCalls[A]['req']);
+    });
   }
 }
 

@@ -167,10 +167,15 @@ export class TestCsms {
   }
 
   /** Sends any action, also one outside {@link CentralSystemCalls}, and resolves with the answer. */
-  async rawCommand(identity: string, action: string, request: Record<string, unknown>): Promise<unknown> {
+  async rawCommand(
+    identity: string,
+    action: string,
+    request: Record<string, unknown>,
+    callTimeoutMs = 5000,
+  ): Promise<unknown> {
     const client = this.clients.get(identity);
     if (!client) throw new Error(`${identity} is not connected`);
-    return client.call(action, request);
+    return client.call(action, request, { callTimeoutMs });
   }
 
   /** Drops a station's socket without a closing handshake, like a network failure. */
