@@ -20,7 +20,7 @@ type ClearFilter = CentralSystemCalls['ClearChargingProfile']['req'];
  * They are stored and reported back; the simulated power does not follow them.
  */
 export class ChargingProfiles {
-  private readonly byConnector = new Map<number, ChargingProfile[]>();
+  private byConnector = new Map<number, ChargingProfile[]>();
 
   /**
    * Installs a profile, replacing one with the same id, or the same stack level and purpose on
@@ -32,17 +32,17 @@ export class ChargingProfiles {
       (connector === connectorId &&
         p.stackLevel === profile.stackLevel &&
         p.chargingProfilePurpose === profile.chargingProfilePurpose);
-    let kept = 0;
-    for (const [connector, list] of this.byConnector)
-      kept += list.filter((p) => !replaces(p, connector)).length;
-    if (kept >= MAX_PROFILES) return false;
-    for (const [connector, list] of this.byConnector) {
-      this.byConnector.set(
+    const remaining = new Map(
+      [...this.byConnector].map(([connector, list]) => [
         connector,
         list.filter((p) => !replaces(p, connector)),
-      );
-    }
-    this.byConnector.set(connectorId, [...(this.byConnector.get(connectorId) ?? []), profile]);
+      ]),
+    );
+    let total = 0;
+    for (const list of remaining.values()) total += list.length;
+    if (total >= MAX_PROFILES) return false;
+    remaining.set(connectorId, [...(remaining.get(connectorId) ?? []), profile]);
+    this.byConnector = remaining;
     return true;
   }
 
