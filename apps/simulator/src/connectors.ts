@@ -114,6 +114,7 @@ export class ConnectorBank {
     return id === 0 || this.get(id) !== undefined;
   }
 
+  /** The connector running transaction `transactionId`, if any. */
   byTransaction(transactionId: number): Connector | undefined {
     return this.connectors.find((c) => c.transaction?.transactionId === transactionId);
   }

@@ -85,7 +85,7 @@ export interface MeterValuesEvent {
   soc: number | undefined;
 }
 
-/** The charge point answered a request from the central system. */
+/** The charge point answers a request from the central system; emitted just before the answer is sent. */
 export interface CommandEvent {
   action: CentralSystemAction;
   request: unknown;

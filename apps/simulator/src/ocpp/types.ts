@@ -4,6 +4,7 @@
  * specification are listed; the security whitepaper extensions are answered `NotImplemented`.
  */
 
+/** Status of a connector, or of the charge point as connector 0. */
 export type ChargePointStatus =
   | 'Available'
   | 'Preparing'
@@ -15,6 +16,7 @@ export type ChargePointStatus =
   | 'Unavailable'
   | 'Faulted';
 
+/** Error reported with a status; `NoError` when all is well. */
 export type ChargePointErrorCode =
   | 'ConnectorLockFailure'
   | 'EVCommunicationError'
@@ -33,9 +35,12 @@ export type ChargePointErrorCode =
   | 'OverVoltage'
   | 'WeakSignal';
 
+/** The central system's answer to BootNotification. */
 export type RegistrationStatus = 'Accepted' | 'Pending' | 'Rejected';
+/** The central system's verdict on an id tag. */
 export type AuthorizationStatus = 'Accepted' | 'Blocked' | 'Expired' | 'Invalid' | 'ConcurrentTx';
 
+/** Why a transaction stopped; `Local` when the driver ended it at the charge point. */
 export type StopReason =
   | 'EmergencyStop'
   | 'EVDisconnected'
@@ -49,6 +54,7 @@ export type StopReason =
   | 'UnlockCommand'
   | 'DeAuthorized';
 
+/** Why a meter value was taken. */
 export type ReadingContext =
   | 'Interruption.Begin'
   | 'Interruption.End'
@@ -61,10 +67,14 @@ export type ReadingContext =
 
 /** The measurands this simulator reports; the schema allows more. */
 export type Measurand = 'Energy.Active.Import.Register' | 'Power.Active.Import' | 'SoC';
+/** Units this simulator uses for its measurands. */
 export type UnitOfMeasure = 'Wh' | 'kWh' | 'W' | 'kW' | 'Percent';
+/** Where a measurand is measured. */
 export type Location = 'Cable' | 'EV' | 'Inlet' | 'Outlet' | 'Body';
 
+/** Progress of a diagnostics upload. */
 export type DiagnosticsStatus = 'Idle' | 'Uploaded' | 'UploadFailed' | 'Uploading';
+/** Progress of a firmware update. */
 export type FirmwareStatus =
   | 'Downloaded'
   | 'DownloadFailed'
@@ -74,15 +84,19 @@ export type FirmwareStatus =
   | 'Installing'
   | 'Installed';
 
+/** What a charging profile limits: the charge point, default transactions or one transaction. */
 export type ChargingProfilePurpose = 'ChargePointMaxProfile' | 'TxDefaultProfile' | 'TxProfile';
+/** Unit of charging schedule limits: amperes or watts. */
 export type ChargingRateUnit = 'A' | 'W';
 
+/** Verdict on an id tag, as Authorize, StartTransaction and StopTransaction return it. */
 export interface IdTagInfo {
   status: AuthorizationStatus;
   expiryDate?: string;
   parentIdTag?: string;
 }
 
+/** One measured value of a meter value. */
 export interface SampledValue {
   value: string;
   context?: ReadingContext;
@@ -92,17 +106,20 @@ export interface SampledValue {
   unit?: UnitOfMeasure;
 }
 
+/** Sampled values taken at one moment. */
 export interface MeterValue {
   timestamp: string;
   sampledValue: SampledValue[];
 }
 
+/** A limit from `startPeriod` seconds after the schedule start on. */
 export interface ChargingSchedulePeriod {
   startPeriod: number;
   limit: number;
   numberPhases?: number;
 }
 
+/** A sequence of limits. */
 export interface ChargingSchedule {
   duration?: number;
   startSchedule?: string;
@@ -111,6 +128,7 @@ export interface ChargingSchedule {
   minChargingRate?: number;
 }
 
+/** A charging profile as SetChargingProfile and RemoteStartTransaction carry it. */
 export interface ChargingProfile {
   chargingProfileId: number;
   transactionId?: number;
@@ -269,14 +287,17 @@ export interface CentralSystemCalls {
   };
 }
 
+/** The answer to ChangeConfiguration. */
 export type ConfigurationStatus = 'Accepted' | 'Rejected' | 'RebootRequired' | 'NotSupported';
 
+/** One key in a GetConfiguration answer; write-only keys come without value. */
 export interface ConfigurationEntry {
   key: string;
   readonly: boolean;
   value?: string;
 }
 
+/** Messages TriggerMessage can ask for. */
 export type TriggerableMessage =
   | 'BootNotification'
   | 'DiagnosticsStatusNotification'
@@ -285,5 +306,7 @@ export type TriggerableMessage =
   | 'MeterValues'
   | 'StatusNotification';
 
+/** Actions a charge point sends. */
 export type ChargePointAction = keyof ChargePointCalls;
+/** Actions a central system sends. */
 export type CentralSystemAction = keyof CentralSystemCalls;
