@@ -22,15 +22,18 @@ import { authRoutes } from './http/routes/auth.routes.js';
 import { idTagRoutes } from './http/routes/id-tags.routes.js';
 import { stationRoutes } from './http/routes/stations.routes.js';
 import { transactionRoutes } from './http/routes/transactions.routes.js';
+import { reservationRoutes } from './http/routes/reservations.routes.js';
 import { InMemoryEventBus, type EventBus } from './cluster/event-bus.js';
 import { InMemoryStationPresence } from './cluster/station-presence.js';
 import { LocalCommandRouter } from './cluster/command-router.js';
 import { OcppServer } from './ocpp/server.js';
+import { DEFAULT_REALTIME_SETTINGS, RealtimeServer } from './realtime/io.js';
 import { validateV16Request } from './ocpp/validation.js';
 import { StationRepository } from './repositories/station.repository.js';
 import { IdTagRepository } from './repositories/id-tag.repository.js';
 import { TransactionRepository } from './repositories/transaction.repository.js';
 import { OcppLogRepository } from './repositories/ocpp-log.repository.js';
+import { ReservationRepository } from './repositories/reservation.repository.js';
 import { ChargePointService } from './services/charge-point.service.js';
 import { TransactionService } from './services/transaction.service.js';
 import { StationService } from './services/station.service.js';
@@ -38,6 +41,7 @@ import { CommandService } from './services/command.service.js';
 import { DataTransferService } from './services/data-transfer.service.js';
 import { OcppLogService } from './services/ocpp-log.service.js';
 import { IdTagService } from './services/id-tag.service.js';
+import { ReservationExpiry, ReservationService } from './services/reservation.service.js';
 import { roleRoutes } from './http/routes/roles.routes.js';
 import { systemRoutes } from './http/routes/system.routes.js';
 import { userRoutes } from './http/routes/users.routes.js';
@@ -60,6 +64,8 @@ export interface AppOptions {
   dashboardRoot?: string;
   /** Told the generated admin password, once, on the start that created the admin. */
   announceAdminPassword?: (password: string) => void;
+  /** How often active reservations past their expiryDate are expired, in ms; default 15 000. */
+  reservationExpiryIntervalMs?: number;
 }
 
 export interface App {
@@ -118,11 +124,18 @@ export async function buildApp(config: Readonly<Config>, options: AppOptions): P
   const idTagRepository = new IdTagRepository(database.db);
   const transactionRepository = new TransactionRepository(database.db);
   const ocppLogRepository = new OcppLogRepository(database.db);
+  const reservationRepository = new ReservationRepository(database.db);
   const chargePoints = new ChargePointService(stationRepository, hasher, events, clock, {
     unknownStations: config.ocppUnknownStations,
     heartbeatInterval: config.ocppHeartbeatInterval,
   });
-  const transactions = new TransactionService(transactionRepository, idTagRepository, events, clock);
+  const transactions = new TransactionService(
+    transactionRepository,
+    idTagRepository,
+    reservationRepository,
+    events,
+    clock,
+  );
   const stations = new StationService(
     stationRepository,
     transactionRepository,
@@ -139,6 +152,22 @@ export async function buildApp(config: Readonly<Config>, options: AppOptions): P
     validateV16Request,
     clock,
     config.ocppCallTimeoutMs,
+  );
+  const reservations = new ReservationService(
+    reservationRepository,
+    stations,
+    commands,
+    idTagRepository,
+    events,
+    clock,
+  );
+  // Within a minute of expiryDate, as the contract asks; at start too, for those that expired meanwhile.
+  const reservationExpiry = new ReservationExpiry(
+    reservationRepository,
+    events,
+    clock,
+    { intervalMs: options.reservationExpiryIntervalMs ?? 15_000 },
+    (error) => log.error({ err: error }, 'reservation expiry failed'),
   );
   const dataTransfer = new DataTransferService();
   const ocppLog = new OcppLogService(
@@ -161,6 +190,7 @@ export async function buildApp(config: Readonly<Config>, options: AppOptions): P
       isDatabaseReady: () => lifecycle.isReady(),
     },
   );
+  const realtime = new RealtimeServer(server.server, auth, events, log, DEFAULT_REALTIME_SETTINGS, redis);
 
   const databaseReady = lifecycle.start(async () => {
     await migrateToLatest(database.db, database.dialect);
@@ -169,6 +199,7 @@ export async function buildApp(config: Readonly<Config>, options: AppOptions): P
     // One node alone knows that no station socket survived its restart; with several, others may hold some.
     if (redis === null) await chargePoints.resetConnections();
     ocppLog.startPruning();
+    reservationExpiry.start();
     return result;
   });
   databaseReady.then(
@@ -184,10 +215,15 @@ export async function buildApp(config: Readonly<Config>, options: AppOptions): P
   server.addHook('onSend', async (request, reply) => {
     void reply.header('x-request-id', request.id);
   });
+  // Live connections first: the HTTP server cannot finish closing while sockets stay open.
+  server.addHook('preClose', async () => {
+    realtime.close();
+    await ocpp.close();
+  });
   server.addHook('onClose', async () => {
     lifecycle.stop();
-    await ocpp.close();
     await databaseReady.catch(() => undefined);
+    await reservationExpiry.stop();
     await ocppLog.close();
     await throttle.close();
     await database.close();
@@ -234,6 +270,7 @@ export async function buildApp(config: Readonly<Config>, options: AppOptions): P
   await server.register(stationRoutes, { stations, commands, ocppLog: ocppLogRepository });
   await server.register(idTagRoutes, { idTags: new IdTagService(idTagRepository, users, clock) });
   await server.register(transactionRoutes, { transactions });
+  await server.register(reservationRoutes, { reservations });
   ocpp.attach(server.server);
   refuseUnknownUpgrades(server.server);
   if (options.dashboardRoot !== undefined) await registerDashboard(server, options.dashboardRoot);

@@ -2,6 +2,8 @@ import { pino } from 'pino';
 import { buildApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import type { Clock } from '../../src/domain/clock.js';
+import type { EventBus } from '../../src/cluster/event-bus.js';
+import type { DataTransferService } from '../../src/services/data-transfer.service.js';
 import type { LoginResponse } from '@cimorings/contracts';
 
 export const ADMIN_PASSWORD = 'admin-password-1';
@@ -18,6 +20,10 @@ export interface TestAppOptions {
 /** A real server listening on a free port of 127.0.0.1, and helpers to call it over HTTP. */
 export interface TestApp {
   url: string;
+  /** The server's domain event bus, to watch what happened or publish in tests. */
+  events: EventBus;
+  /** Where vendor DataTransfer handlers are registered. */
+  dataTransfer: DataTransferService;
   announcedPasswords: string[];
   close(): Promise<void>;
   request(
@@ -50,7 +56,7 @@ export async function startTestApp(options: TestAppOptions): Promise<TestApp> {
     ? pino({ level: 'info' }, { write: (line: string) => void lines.push(line) })
     : pino({ level: 'silent' });
   const announcedPasswords: string[] = [];
-  const { server, databaseReady } = await buildApp(config, {
+  const { server, databaseReady, events, dataTransfer } = await buildApp(config, {
     logger,
     ...(options.clock && { clock: options.clock }),
     ...(options.dashboardRoot !== undefined && { dashboardRoot: options.dashboardRoot }),
@@ -81,6 +87,8 @@ export async function startTestApp(options: TestAppOptions): Promise<TestApp> {
 
   return {
     url: address,
+    events,
+    dataTransfer,
     announcedPasswords,
     close: () => server.close(),
     request,

@@ -1,0 +1,166 @@
+import type { Server as HttpServer } from 'node:http';
+import { Server, type Socket } from 'socket.io';
+import { createAdapter } from '@socket.io/redis-streams-adapter';
+import type { Redis } from 'ioredis';
+import type { FastifyBaseLogger } from 'fastify';
+import type { ClientToServerEvents, RoomAck, ServerToClientEvents } from '@cimorings/contracts';
+import type { EventBus } from '../cluster/event-bus.js';
+import type { User } from '../domain/user.js';
+import { AppError } from '../errors.js';
+import type { AuthService } from '../services/auth.service.js';
+import { toRealtimeEvent } from './events.js';
+import { TokenBucket } from './rate-limit.js';
+import { internalRoomsFor, mayJoin, parseRoom, targetRooms } from './rooms.js';
+
+interface SocketData {
+  user: User;
+  /** Public room → the internal rooms joined for it. */
+  rooms: Map<string, string[]>;
+}
+
+type RealtimeSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+
+export interface RealtimeSettings {
+  /** Client events allowed per second, sustained (the token bucket's refill). */
+  ratePerSecond: number;
+  burst: number;
+  /** Refused events within `refusalWindowMs` after which a socket is disconnected. */
+  maxRefusals: number;
+  refusalWindowMs: number;
+}
+
+export const DEFAULT_REALTIME_SETTINGS: RealtimeSettings = {
+  ratePerSecond: 10,
+  burst: 20,
+  maxRefusals: 30,
+  refusalWindowMs: 10_000,
+};
+
+/** The longest a setTimeout can wait (about 24.8 days); a later expiry is checked again then. */
+const MAX_TIMER_MS = 2_147_483_647;
+
+/**
+ * The customer's real-time API on Socket.IO (CONTRACT section 5): JWT handshake, rooms with
+ * permission and station-scope checks, per-socket rate limiting, and the seven events made from
+ * domain events. With Redis, the streams adapter carries broadcasts between nodes.
+ */
+export class RealtimeServer {
+  private readonly io: Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+  private readonly unsubscribe: () => void;
+
+  constructor(
+    httpServer: HttpServer,
+    private readonly auth: AuthService,
+    events: EventBus,
+    private readonly log: FastifyBaseLogger,
+    private readonly settings: RealtimeSettings,
+    redis: Redis | null,
+  ) {
+    this.io = new Server(httpServer, {
+      serveClient: false,
+      // Tokens travel in the handshake, never in cookies, so any origin may connect.
+      cors: { origin: true },
+      // Other upgrade paths (OCPP) belong to other listeners: leave them alone.
+      destroyUpgrade: false,
+      ...(redis && { adapter: createAdapter(redis.duplicate()) }),
+    });
+    this.io.use((socket, next) => {
+      this.authenticate(socket).then(
+        () => next(),
+        (error: unknown) =>
+          next(
+            new Error(
+              error instanceof AppError && error.code === 'DATABASE_UNAVAILABLE'
+                ? 'Service Unavailable'
+                : 'Unauthorized',
+            ),
+          ),
+      );
+    });
+    this.io.on('connection', (socket) => this.onConnection(socket));
+    this.unsubscribe = events.subscribe((event) => {
+      const outgoing = toRealtimeEvent(event);
+      if (!outgoing) return;
+      this.io
+        .to(targetRooms(outgoing.kind, outgoing.chargePointId))
+        .emit(outgoing.name, outgoing.payload as never);
+    });
+  }
+
+  /** Disconnects every client; the HTTP server itself is closed by its owner. */
+  close(): void {
+    this.unsubscribe();
+    this.io.disconnectSockets(true);
+    this.io.engine.close();
+    void this.io.of('/').adapter.close();
+  }
+
+  private async authenticate(socket: RealtimeSocket): Promise<void> {
+    const fromAuth = (socket.handshake.auth as { token?: unknown }).token;
+    const header = socket.handshake.headers.authorization;
+    const token = typeof fromAuth === 'string' ? fromAuth : /^Bearer\s+(\S+)$/i.exec(header ?? '')?.[1];
+    if (!token) throw new Error('no token');
+    const { user, expiresAt } = await this.auth.authenticate(token);
+    socket.data.user = user;
+    socket.data.rooms = new Map();
+    this.disconnectAt(socket, expiresAt * 1000);
+  }
+
+  /** Disconnects the socket when its token expires (CONTRACT section 5). */
+  private disconnectAt(socket: RealtimeSocket, expiresAtMs: number): void {
+    const wait = expiresAtMs - Date.now();
+    const timer = setTimeout(
+      () => (wait > MAX_TIMER_MS ? this.disconnectAt(socket, expiresAtMs) : socket.disconnect(true)),
+      Math.max(0, Math.min(wait, MAX_TIMER_MS)),
+    );
+    socket.once('disconnect', () => clearTimeout(timer));
+  }
+
+  private onConnection(socket: RealtimeSocket): void {
+    const bucket = new TokenBucket(this.settings);
+    socket.use((packet, next) => {
+      const { allowed, abusive } = bucket.take();
+      if (allowed) return next();
+      const ack = packet.at(-1);
+      if (typeof ack === 'function') (ack as (answer: RoomAck) => void)({ ok: false, error: 'RATE_LIMITED' });
+      if (abusive) {
+        this.log.warn({ userId: socket.data.user.id }, 'real-time client flooding: disconnected');
+        socket.disconnect(true);
+      }
+    });
+    socket.on('join_room', (payload, ack) => reply(ack, this.join(socket, payload)));
+    socket.on('leave_room', (payload, ack) => reply(ack, this.leave(socket, payload)));
+  }
+
+  private join(socket: RealtimeSocket, payload: unknown): RoomAck {
+    const name = roomOf(payload);
+    if (name === undefined) return { ok: false, error: 'INVALID_PAYLOAD' };
+    const room = parseRoom(name);
+    if (!room) return { ok: false, error: 'UNKNOWN_ROOM' };
+    const { user, rooms } = socket.data;
+    if (!mayJoin(user, room)) return { ok: false, error: 'FORBIDDEN' };
+    const internal = internalRoomsFor(user, name, room);
+    rooms.set(name, internal);
+    void socket.join(internal);
+    return { ok: true };
+  }
+
+  private leave(socket: RealtimeSocket, payload: unknown): RoomAck {
+    const name = roomOf(payload);
+    if (name === undefined) return { ok: false, error: 'INVALID_PAYLOAD' };
+    for (const room of socket.data.rooms.get(name) ?? []) void socket.leave(room);
+    socket.data.rooms.delete(name);
+    return { ok: true };
+  }
+}
+
+/** The `room` of a `{ room }` payload; incoming payloads are checked, not trusted. */
+function roomOf(payload: unknown): string | undefined {
+  if (typeof payload !== 'object' || payload === null) return undefined;
+  const { room } = payload as { room?: unknown };
+  return typeof room === 'string' && room.length > 0 && room.length <= 100 ? room : undefined;
+}
+
+function reply(ack: unknown, answer: RoomAck): void {
+  if (typeof ack === 'function') (ack as (answer: RoomAck) => void)(answer);
+}

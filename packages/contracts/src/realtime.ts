@@ -1,0 +1,113 @@
+/**
+ * The real-time API (CONTRACT section 5, the customer's websocket-api.md): event names,
+ * payloads, rooms and acknowledgements. Every `timestamp` and `expiryDate` is ISO 8601 UTC,
+ * e.g. `2026-01-11T14:30:00.000Z`.
+ */
+
+export interface TransactionStartedPayload {
+  chargePointId: string;
+  transactionId: number;
+  connectorId: number;
+  idTag: string;
+  /** Wh. */
+  meterStart: number;
+  timestamp: string;
+}
+
+export interface TransactionStoppedPayload {
+  chargePointId: string;
+  transactionId: number;
+  /** Wh. */
+  meterStop: number;
+  /** The OCPP reason; `Local` when the charge point sent none. */
+  reason: string;
+  timestamp: string;
+}
+
+export interface StationStatusUpdatedPayload {
+  chargePointId: string;
+  status: 'Available' | 'Occupied' | 'Reserved' | 'Unavailable' | 'Faulted';
+  timestamp: string;
+}
+
+export interface ConnectorStatusUpdatedPayload {
+  chargePointId: string;
+  connectorId: number;
+  status: string;
+  errorCode: string;
+  timestamp: string;
+}
+
+export interface MeterValuesUpdatedPayload {
+  chargePointId: string;
+  transactionId: number | null;
+  connectorId: number;
+  /** Wh, the meter register; null when not sent. */
+  energy: number | null;
+  /** kW; null when not sent. */
+  power: number | null;
+  /** %; null when not sent. */
+  soc: number | null;
+  timestamp: string;
+}
+
+export interface ReservationCreatedPayload {
+  reservationId: number;
+  chargePointId: string;
+  connectorId: number;
+  idTag: string;
+  expiryDate: string;
+  userName: string | null;
+  phoneNumber: string | null;
+}
+
+export interface ReservationCancelledPayload {
+  reservationId: number;
+  chargePointId: string;
+  connectorId: number;
+  reason: 'User cancelled' | 'Expired' | 'Used';
+}
+
+/** Server → client events. */
+export interface ServerToClientEvents {
+  transaction_started: (payload: TransactionStartedPayload) => void;
+  transaction_stopped: (payload: TransactionStoppedPayload) => void;
+  station_status_updated: (payload: StationStatusUpdatedPayload) => void;
+  connector_status_updated: (payload: ConnectorStatusUpdatedPayload) => void;
+  meter_values_updated: (payload: MeterValuesUpdatedPayload) => void;
+  reservation_created: (payload: ReservationCreatedPayload) => void;
+  reservation_cancelled: (payload: ReservationCancelledPayload) => void;
+}
+
+export type RealtimeEventName = keyof ServerToClientEvents;
+
+export const REALTIME_EVENTS: readonly RealtimeEventName[] = [
+  'transaction_started',
+  'transaction_stopped',
+  'station_status_updated',
+  'connector_status_updated',
+  'meter_values_updated',
+  'reservation_created',
+  'reservation_cancelled',
+];
+
+/** The acknowledgement of `join_room` and `leave_room`. */
+export type RoomAck = { ok: true } | { ok: false; error: RoomError };
+
+/** Why a client event was refused. */
+export type RoomError = 'INVALID_PAYLOAD' | 'UNKNOWN_ROOM' | 'FORBIDDEN' | 'RATE_LIMITED';
+
+/** Client → server events. */
+export interface ClientToServerEvents {
+  join_room: (payload: { room: string }, ack?: (answer: RoomAck) => void) => void;
+  leave_room: (payload: { room: string }, ack?: (answer: RoomAck) => void) => void;
+}
+
+/** The rooms a client may join: `dashboard`, `transactions`, `reservations`, `station_{chargePointId}`. */
+export const FIXED_ROOMS = ['dashboard', 'transactions', 'reservations'] as const;
+export type FixedRoom = (typeof FIXED_ROOMS)[number];
+export const STATION_ROOM_PREFIX = 'station_';
+
+export function stationRoom(chargePointId: string): string {
+  return `${STATION_ROOM_PREFIX}${chargePointId}`;
+}
