@@ -2,9 +2,11 @@ import type { EventBus } from '../cluster/event-bus.js';
 import { isoTime, type Clock } from '../domain/clock.js';
 import { decideIdTag, type IdTagInfo } from '../domain/id-tag.js';
 import { normalizeSample, summarize, type SampledValueInput } from '../domain/meter.js';
+import { reservationEnded, reservationToUse } from '../domain/reservation.js';
 import { AppError } from '../errors.js';
 import type { IdTagRepository } from '../repositories/id-tag.repository.js';
 import type { Page, PageRequest } from '../repositories/paging.js';
+import type { ReservationRepository } from '../repositories/reservation.repository.js';
 import type {
   StoredSample,
   TransactionFilter,
@@ -45,6 +47,7 @@ export class TransactionService {
   constructor(
     private readonly transactions: TransactionRepository,
     private readonly idTags: IdTagRepository,
+    private readonly reservations: ReservationRepository,
     private readonly events: EventBus,
     private readonly clock: Clock,
   ) {}
@@ -74,6 +77,10 @@ export class TransactionService {
    * Records StartTransaction.req and answers a transaction id: always, since the charge point
    * has started already (it ends the session itself when the tag is not Accepted). A retry of
    * the same request gets the same id and changes nothing.
+   *
+   * A connector reserved (itself, or the whole station by connector 0) admits only the
+   * reservation's tag or a tag of its parent (CONTRACT section 4, OCPP 1.6 §5.13): any other
+   * tag is answered Invalid. An accepted start uses the reservation.
    */
   async start(
     session: ChargePointSession,
@@ -83,18 +90,32 @@ export class TransactionService {
       throw ocppViolation('PropertyConstraintViolation', 'connectorId of StartTransaction must be 1 or more');
     }
     const now = this.clock.now();
+    const tag = await this.idTags.find(request.idTag);
+    const binding = await this.reservations.binding(
+      session.stationId,
+      request.connectorId,
+      request.reservationId,
+      isoTime(now),
+    );
+    const reservation = reservationToUse(binding, request, tag?.parentIdTag ?? null);
     const { transaction, created } = await this.transactions.start({
       stationId: session.stationId,
       connectorId: request.connectorId,
       idTag: request.idTag,
       meterStart: request.meterStart,
       startedAt: isoTime(new Date(request.timestamp)),
-      reservationId: request.reservationId ?? null,
+      // Only a reservation we know: the column refers to one.
+      reservationId: reservation?.reservationId ?? null,
       now: isoTime(now),
     });
     const othersActive =
       (await this.transactions.countActiveForTag(request.idTag)) - (transaction.status === 'active' ? 1 : 0);
-    const idTagInfo = decideIdTag(await this.idTags.find(request.idTag), now, othersActive, true);
+    let idTagInfo = decideIdTag(tag, now, othersActive, true);
+    // A retry of a start that used its reservation was answered already: the same answer again.
+    const usedBefore = !created && transaction.reservationId !== null;
+    if (idTagInfo.status === 'Accepted' && binding.length > 0 && !reservation && !usedBefore) {
+      idTagInfo = { status: 'Invalid' };
+    }
     if (created) {
       this.events.publish({
         type: 'TransactionStarted',
@@ -105,6 +126,17 @@ export class TransactionService {
         meterStart: transaction.meterStart,
         timestamp: transaction.startedAt,
       });
+    }
+    if (idTagInfo.status === 'Accepted' && reservation) {
+      // Conditional, so that a retried StartTransaction neither uses it nor tells it twice.
+      const used = await this.reservations.transition(
+        reservation.reservationId,
+        'active',
+        'used',
+        isoTime(now),
+        transaction.transactionId,
+      );
+      if (used) this.events.publish(reservationEnded(used, 'Used'));
     }
     return { transactionId: transaction.transactionId, idTagInfo };
   }

@@ -1,0 +1,227 @@
+import type { EventBus } from '../cluster/event-bus.js';
+import { isoTime, type Clock } from '../domain/clock.js';
+import {
+  reservationEnded,
+  reservationMade,
+  type Reservation,
+  type ReservationStatus,
+} from '../domain/reservation.js';
+import { canSeeStation, type Actor } from '../domain/user.js';
+import { AppError } from '../errors.js';
+import type { IdTagRepository } from '../repositories/id-tag.repository.js';
+import type { Page, PageRequest } from '../repositories/paging.js';
+import type { ReservationRepository } from '../repositories/reservation.repository.js';
+import type { CommandService } from './command.service.js';
+import type { StationService } from './station.service.js';
+
+export interface CreateReservationInput {
+  chargePointId: string;
+  /** 0: any connector of the station (OCPP 1.6 §5.13). */
+  connectorId: number;
+  idTag: string;
+  /** An ISO 8601 date-time, in the future. */
+  expiryDate: string;
+  userName?: string | null;
+  phoneNumber?: string | null;
+}
+
+export interface ReservationListFilter {
+  status?: ReservationStatus;
+  chargePointId?: string;
+}
+
+/**
+ * Reservations as operators make and cancel them (OCPP 1.6 §5.13 ReserveNow, §5.1
+ * CancelReservation), always within the caller's station scope. The commands go through the
+ * CommandService, so that they are schema-checked and on the audit trail like any other.
+ */
+export class ReservationService {
+  constructor(
+    private readonly reservations: ReservationRepository,
+    private readonly stations: StationService,
+    private readonly commands: CommandService,
+    private readonly idTags: IdTagRepository,
+    private readonly events: EventBus,
+    private readonly clock: Clock,
+  ) {}
+
+  list(actor: Actor, page: PageRequest, filter: ReservationListFilter): Promise<Page<Reservation>> {
+    return this.reservations.list(page, { ...filter, scope: actor.allowedStations });
+  }
+
+  /** @throws AppError NOT_FOUND also when the reservation's station is outside the caller's scope. */
+  async get(actor: Actor, reservationId: number): Promise<Reservation> {
+    const reservation = await this.reservations.find(reservationId);
+    if (!reservation || !canSeeStation(actor.allowedStations, reservation.chargePointId)) {
+      throw new AppError('NOT_FOUND', `No reservation ${reservationId}`);
+    }
+    return reservation;
+  }
+
+  /**
+   * Stores the reservation, sends ReserveNow (with the tag's parentIdTag when it has one) and
+   * makes it active once the charge point accepts it.
+   * @throws AppError VALIDATION_ERROR (expiryDate not in the future), NOT_FOUND, STATION_OFFLINE,
+   * RESERVATION_REFUSED (details.status: the charge point's answer), STATION_TIMEOUT or
+   * OCPP_CALL_ERROR. Whatever the failure, no active reservation is left behind.
+   */
+  async create(actor: Actor, input: CreateReservationInput): Promise<Reservation> {
+    const expiry = new Date(input.expiryDate);
+    if (Number.isNaN(expiry.getTime()) || expiry.getTime() <= this.clock.now().getTime()) {
+      throw new AppError('VALIDATION_ERROR', 'expiryDate must be in the future', { fields: ['expiryDate'] });
+    }
+    const station = await this.stations.get(actor, input.chargePointId);
+    if (!station.connected) {
+      throw new AppError('STATION_OFFLINE', `Station ${input.chargePointId} is not connected`);
+    }
+    const parentIdTag = (await this.idTags.find(input.idTag))?.parentIdTag ?? null;
+    const pending = await this.reservations.create({
+      stationId: station.id,
+      connectorId: input.connectorId,
+      idTag: input.idTag,
+      parentIdTag,
+      expiryDate: isoTime(expiry),
+      userName: input.userName ?? null,
+      phoneNumber: input.phoneNumber ?? null,
+      createdBy: actor.id,
+      now: this.now(),
+    });
+    const { reservationId } = pending;
+    let answer: unknown;
+    try {
+      answer = await this.commands.send(actor, station.chargePointId, 'ReserveNow', {
+        connectorId: pending.connectorId,
+        expiryDate: pending.expiryDate,
+        idTag: pending.idTag,
+        reservationId,
+        ...(parentIdTag !== null && { parentIdTag }),
+      });
+    } catch (error) {
+      await this.reservations.transition(reservationId, 'pending', 'failed', this.now());
+      throw error;
+    }
+    const status = statusOf(answer);
+    if (status !== 'Accepted') {
+      await this.reservations.transition(reservationId, 'pending', 'refused', this.now());
+      throw new AppError(
+        'RESERVATION_REFUSED',
+        `${station.chargePointId} refused the reservation: ${status}`,
+        {
+          status,
+          reservationId,
+        },
+      );
+    }
+    const active = await this.reservations.transition(reservationId, 'pending', 'active', this.now());
+    if (!active) throw new Error(`reservation ${reservationId} left pending while ReserveNow ran`);
+    this.events.publish(reservationMade(active));
+    return active;
+  }
+
+  /**
+   * Sends CancelReservation and marks the reservation cancelled once the charge point accepts.
+   * @throws AppError NOT_FOUND, CONFLICT (not active; details.status), STATION_OFFLINE,
+   * RESERVATION_REFUSED (the charge point rejected it; the reservation stays active),
+   * STATION_TIMEOUT or OCPP_CALL_ERROR.
+   */
+  async cancel(actor: Actor, reservationId: number): Promise<Reservation> {
+    const reservation = await this.get(actor, reservationId);
+    if (reservation.status !== 'active') throw notActive(reservation);
+    const answer = await this.commands.send(actor, reservation.chargePointId, 'CancelReservation', {
+      reservationId,
+    });
+    const status = statusOf(answer);
+    if (status !== 'Accepted') {
+      throw new AppError(
+        'RESERVATION_REFUSED',
+        `${reservation.chargePointId} did not cancel reservation ${reservationId}: ${status}`,
+        { status, reservationId },
+      );
+    }
+    const cancelled = await this.reservations.transition(reservationId, 'active', 'cancelled', this.now());
+    // Used or expired while the charge point was asked: that end stands.
+    if (!cancelled) throw notActive(await this.get(actor, reservationId));
+    this.events.publish(reservationEnded(cancelled, 'User cancelled'));
+    return cancelled;
+  }
+
+  private now(): string {
+    return isoTime(this.clock.now());
+  }
+}
+
+export interface ReservationExpirySettings {
+  /** How often due reservations are looked for, in milliseconds (default in app.ts: 15 000). */
+  intervalMs: number;
+}
+
+/**
+ * Ends active reservations whose expiryDate has passed, and tells listeners ("Expired"). Runs at
+ * start, so that reservations which expired while the server was down end at once, and then every
+ * `intervalMs`. The charge point ends its own copy at expiryDate (OCPP 1.6 §5.13), so nothing is
+ * sent to it. Several nodes may run it at once: each reservation ends, and is told, once.
+ */
+export class ReservationExpiry {
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+  private stopped = false;
+
+  constructor(
+    private readonly reservations: ReservationRepository,
+    private readonly events: EventBus,
+    private readonly clock: Clock,
+    private readonly settings: ReservationExpirySettings,
+    private readonly onError: (error: unknown) => void,
+  ) {}
+
+  start(): void {
+    if (this.stopped || this.timer) return;
+    this.tick();
+    this.timer = setInterval(() => this.tick(), this.settings.intervalMs);
+    this.timer.unref();
+  }
+
+  /** Expires what is due now; answers the reservations it ended. */
+  async expireDue(): Promise<Reservation[]> {
+    const now = isoTime(this.clock.now());
+    const ended: Reservation[] = [];
+    for (const due of await this.reservations.due(now)) {
+      const expired = await this.reservations.transition(due.reservationId, 'active', 'expired', now);
+      if (!expired) continue;
+      ended.push(expired);
+      this.events.publish(reservationEnded(expired, 'Expired'));
+    }
+    return ended;
+  }
+
+  /** Stops the timer and waits for a run in progress, so that the database can close after. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearInterval(this.timer);
+    await this.running;
+  }
+
+  /** One run at a time: a tick that finds the previous run still busy is skipped. */
+  private tick(): void {
+    if (this.running || this.stopped) return;
+    this.running = this.expireDue()
+      .then(() => undefined, this.onError)
+      .finally(() => {
+        this.running = undefined;
+      });
+  }
+}
+
+/** The status of a ReserveNow.conf or CancelReservation.conf. */
+function statusOf(answer: unknown): string {
+  const status = (answer as { status?: unknown } | undefined)?.status;
+  return typeof status === 'string' ? status : 'Rejected';
+}
+
+function notActive(reservation: Reservation): AppError {
+  return new AppError(
+    'CONFLICT',
+    `Reservation ${reservation.reservationId} is ${reservation.status}, not active`,
+    { status: reservation.status },
+  );
+}
