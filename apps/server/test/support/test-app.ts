@@ -2,6 +2,7 @@ import { pino } from 'pino';
 import { buildApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import type { Clock } from '../../src/domain/clock.js';
+import type { DomainEvent } from '../../src/domain/events.js';
 import type { EventBus } from '../../src/cluster/event-bus.js';
 import type { DataTransferService } from '../../src/services/data-transfer.service.js';
 import type { LoginResponse } from '@cimorings/contracts';
@@ -15,6 +16,8 @@ export interface TestAppOptions {
   dashboardRoot?: string;
   /** Receives every log line, to check what reaches the logs. */
   logLines?: string[];
+  /** How often the reservation expiry job runs, in ms (the app's default otherwise). */
+  reservationExpiryIntervalMs?: number;
 }
 
 /** A real server listening on a free port of 127.0.0.1, and helpers to call it over HTTP. */
@@ -25,6 +28,8 @@ export interface TestApp {
   /** Where vendor DataTransfer handlers are registered. */
   dataTransfer: DataTransferService;
   announcedPasswords: string[];
+  /** Every domain event published since the app was built, also those of its start-up work. */
+  publishedEvents: DomainEvent[];
   close(): Promise<void>;
   request(
     method: string,
@@ -60,8 +65,13 @@ export async function startTestApp(options: TestAppOptions): Promise<TestApp> {
     logger,
     ...(options.clock && { clock: options.clock }),
     ...(options.dashboardRoot !== undefined && { dashboardRoot: options.dashboardRoot }),
+    ...(options.reservationExpiryIntervalMs !== undefined && {
+      reservationExpiryIntervalMs: options.reservationExpiryIntervalMs,
+    }),
     announceAdminPassword: (password) => announcedPasswords.push(password),
   });
+  const publishedEvents: DomainEvent[] = [];
+  events.subscribe((event) => void publishedEvents.push(event));
   const address = await server.listen({ port: 0, host: '127.0.0.1' });
   await databaseReady;
 
@@ -90,6 +100,7 @@ export async function startTestApp(options: TestAppOptions): Promise<TestApp> {
     events,
     dataTransfer,
     announcedPasswords,
+    publishedEvents,
     close: () => server.close(),
     request,
     async login(username = 'admin', password = ADMIN_PASSWORD) {
