@@ -13,7 +13,7 @@ import { DatabaseLifecycle } from './db/lifecycle.js';
 import { migrateToLatest } from './db/migrate.js';
 import { systemClock, type Clock } from './domain/clock.js';
 import { registerAccessControl } from './http/access.js';
-import { requestValidator } from './http/validation.js';
+import { buildRequestValidator } from './http/validation.js';
 import { registerDashboard } from './http/dashboard.js';
 import { registerErrorHandler } from './http/error-handler.js';
 import { refuseUnknownUpgrades } from './http/upgrades.js';
@@ -95,8 +95,8 @@ export async function buildApp(config: Readonly<Config>, options: AppOptions): P
   const server = Fastify({
     loggerInstance: log,
     genReqId: (request) => requestId(request.headers['x-request-id']),
+    schemaController: { compilersFactory: { buildValidator: buildRequestValidator } },
   }).withTypeProvider<TypeBoxTypeProvider>();
-  server.setValidatorCompiler(requestValidator());
 
   const database = openDatabase(config.database, (error) =>
     log.warn({ err: error }, 'database connection lost'),
