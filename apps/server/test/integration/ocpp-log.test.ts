@@ -1,0 +1,78 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config.js';
+import { openDatabase, type DatabaseHandle } from '../../src/db/connect.js';
+import { migrateToLatest } from '../../src/db/migrate.js';
+import { OcppLogRepository } from '../../src/repositories/ocpp-log.repository.js';
+import { OcppLogService } from '../../src/services/ocpp-log.service.js';
+import { createTestDatabase, DIALECTS, type TestDatabase } from '../support/databases.js';
+import { ManualClock } from '../support/test-app.js';
+
+describe.each(DIALECTS)('the OCPP message log on %s', (dialect) => {
+  let database: TestDatabase;
+  let handle: DatabaseHandle;
+  let repository: OcppLogRepository;
+
+  beforeAll(async () => {
+    database = await createTestDatabase(dialect);
+    handle = openDatabase(loadConfig({ DATABASE_URL: database.url }).database);
+    await migrateToLatest(handle.db, handle.dialect);
+    repository = new OcppLogRepository(handle.db);
+  });
+  afterAll(async () => {
+    await handle?.close();
+    await database?.drop();
+  });
+
+  const frame = (messageId: string) => ({
+    chargePointId: 'LOG-1',
+    direction: 'in' as const,
+    messageType: 2,
+    messageId,
+    action: 'Heartbeat',
+    payload: '{}',
+  });
+
+  it('writes buffered frames in order, and all of them on close', async () => {
+    const clock = new ManualClock();
+    const log = new OcppLogService(repository, clock, { retentionDays: 30, flushIntervalMs: 10_000 }, (e) => {
+      throw e;
+    });
+    for (let i = 0; i < 5; i++) log.record(frame(`m${i}`));
+    expect((await repository.list('LOG-1', { limit: 10, offset: 0 })).total).toBe(0);
+    await log.close();
+    const page = await repository.list('LOG-1', { limit: 10, offset: 0 });
+    expect(page.items.map((entry) => entry.messageId)).toEqual(['m4', 'm3', 'm2', 'm1', 'm0']);
+  });
+
+  it('keeps frames for the retention window and prunes older ones', async () => {
+    const clock = new ManualClock(Date.parse('2026-01-01T00:00:00.000Z'));
+    const log = new OcppLogService(repository, clock, { retentionDays: 30, flushIntervalMs: 10 }, (e) => {
+      throw e;
+    });
+    log.record(frame('old'));
+    await log.flush();
+    clock.advance(20 * 86_400_000);
+    log.record(frame('recent'));
+    await log.flush();
+    clock.advance(15 * 86_400_000);
+    expect(await log.prune()).toBeGreaterThanOrEqual(1);
+    const ids = (await repository.list('LOG-1', { limit: 100, offset: 0 })).items.map(
+      (entry) => entry.messageId,
+    );
+    expect(ids).toContain('recent');
+    expect(ids).not.toContain('old');
+    await log.close();
+  });
+
+  it('keeps nothing when the retention is 0', async () => {
+    const log = new OcppLogService(
+      repository,
+      new ManualClock(),
+      { retentionDays: 0, flushIntervalMs: 10 },
+      () => {},
+    );
+    log.record({ ...frame('never'), chargePointId: 'LOG-OFF' });
+    await log.close();
+    expect((await repository.list('LOG-OFF', { limit: 10, offset: 0 })).total).toBe(0);
+  });
+});
