@@ -199,7 +199,6 @@ export async function buildApp(config: Readonly<Config>, options: AppOptions): P
     // One node alone knows that no station socket survived its restart; with several, others may hold some.
     if (redis === null) await chargePoints.resetConnections();
     ocppLog.startPruning();
-    reservationExpiry.start();
     return result;
   });
   databaseReady.then(
@@ -212,6 +211,14 @@ export async function buildApp(config: Readonly<Config>, options: AppOptions): P
     (error: unknown) => log.error({ err: error }, 'database set-up failed'),
   );
 
+  // Once serving and the database is set up; not at build time, so that whoever subscribed to
+  // the events after buildApp also hears of the reservations that expired while it was down.
+  server.addHook('onReady', async () => {
+    void databaseReady.then(
+      () => reservationExpiry.start(),
+      () => undefined,
+    );
+  });
   server.addHook('onSend', async (request, reply) => {
     void reply.header('x-request-id', request.id);
   });
