@@ -49,11 +49,6 @@ export interface Reservation {
   updatedAt: string;
 }
 
-/** True once the reservation's expiryDate has come. */
-export function isPastExpiry(reservation: Pick<Reservation, 'expiryDate'>, now: Date): boolean {
-  return Date.parse(reservation.expiryDate) <= now.getTime();
-}
-
 /**
  * True when `idTag` (whose parent in the id tag table is `parentIdTag`) may start a transaction
  * on the reservation: the reserved tag itself, or a tag of the same group, i.e. one whose parent
