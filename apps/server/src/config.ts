@@ -31,6 +31,11 @@ export interface Config {
   ocppCallTimeoutMs: number;
   /** Days OCPP frames stay in the message log (default 30); 0 keeps no log. */
   ocppLogRetentionDays: number;
+  /**
+   * Minutes without a meter value of an active transaction or a heartbeat of its station after
+   * which the transaction counts as stuck (default 60).
+   */
+  transactionStuckAfterMinutes: number;
   logLevel: LogLevel;
 }
 
@@ -148,6 +153,7 @@ export function loadConfig(env: Env): Readonly<Config> {
     ocppHeartbeatInterval: integer('OCPP_HEARTBEAT_INTERVAL', 300, 1, 86400),
     ocppCallTimeoutMs: integer('OCPP_CALL_TIMEOUT_MS', 30000, 100, 600000),
     ocppLogRetentionDays: integer('OCPP_LOG_RETENTION_DAYS', 30, 0, 3650),
+    transactionStuckAfterMinutes: integer('TRANSACTION_STUCK_AFTER_MINUTES', 60, 1, 10080),
     logLevel: oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
   };
   if (problems.length > 0) throw new ConfigError(problems);

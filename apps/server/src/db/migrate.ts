@@ -2,6 +2,7 @@ import { Migrator, type Kysely, type Migration } from 'kysely';
 import type { Dialect } from './connect.js';
 import type { Database } from './schema.js';
 import { initialSchema } from './migrations/001_initial.js';
+import { localListsAndOperatorClose } from './migrations/002_local_lists_and_operator_close.js';
 
 /**
  * The numbered, forward-only migrations, in order. Each takes the dialect because a few column
@@ -10,6 +11,7 @@ import { initialSchema } from './migrations/001_initial.js';
 function migrations(dialect: Dialect): Record<string, Migration> {
   return {
     '001_initial': initialSchema(dialect),
+    '002_local_lists_and_operator_close': localListsAndOperatorClose(),
   };
 }
 

@@ -104,7 +104,10 @@ export interface StationsTable {
   last_seen_at: IsoTime | null;
   diagnostics_status: string | null;
   firmware_status: string | null;
+  /** The version of the local authorization list the station last accepted (SendLocalList). */
   local_list_version: number | null;
+  /** When the id tag table was read for that list: later changes go in the next differential one. */
+  local_list_sent_at: IsoTime | null;
   created_at: IsoTime;
   updated_at: IsoTime;
 }
@@ -154,8 +157,18 @@ export interface TransactionsTable {
   stopped_at: IsoTime | null;
   stop_reason: string | null;
   stop_id_tag: string | null;
+  /** The operator who closed the transaction for a silent station; null when the station stopped it. */
+  closed_by: number | null;
+  /** Server time an operator closed it; set only then, and kept when that user is deleted. */
+  closed_at: IsoTime | null;
   created_at: IsoTime;
   updated_at: IsoTime;
+}
+
+/** Id tags deleted, so that a differential local list can tell the station to drop them. */
+export interface IdTagDeletionsTable {
+  id_tag: string;
+  deleted_at: IsoTime;
 }
 
 /** StopTransaction.req for a transactionId we do not know: kept, never dropped (CONTRACT section 4). */
@@ -248,6 +261,7 @@ export interface Database {
   stations: StationsTable;
   connectors: ConnectorsTable;
   id_tags: IdTagsTable;
+  id_tag_deletions: IdTagDeletionsTable;
   transactions: TransactionsTable;
   unmatched_stops: UnmatchedStopsTable;
   meter_values: MeterValuesTable;

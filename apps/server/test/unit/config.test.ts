@@ -25,6 +25,7 @@ describe('configuration', () => {
       ocppHeartbeatInterval: 300,
       ocppCallTimeoutMs: 30000,
       ocppLogRetentionDays: 30,
+      transactionStuckAfterMinutes: 60,
       logLevel: 'info',
     });
   });
@@ -41,6 +42,7 @@ describe('configuration', () => {
       OCPP_UNKNOWN_STATIONS: 'accept',
       OCPP_HEARTBEAT_INTERVAL: '60',
       OCPP_CALL_TIMEOUT_MS: '5000',
+      TRANSACTION_STUCK_AFTER_MINUTES: '15',
       LOG_LEVEL: 'debug',
     });
     expect(config).toMatchObject({
@@ -53,6 +55,7 @@ describe('configuration', () => {
       ocppUnknownStations: 'accept',
       ocppHeartbeatInterval: 60,
       ocppCallTimeoutMs: 5000,
+      transactionStuckAfterMinutes: 15,
       logLevel: 'debug',
     });
     expect(Object.isFrozen(config)).toBe(true);
@@ -82,6 +85,8 @@ describe('configuration', () => {
     ['OCPP_HEARTBEAT_INTERVAL', '0'],
     ['OCPP_HEARTBEAT_INTERVAL', '1.5'],
     ['OCPP_CALL_TIMEOUT_MS', 'soon'],
+    ['TRANSACTION_STUCK_AFTER_MINUTES', '0'],
+    ['TRANSACTION_STUCK_AFTER_MINUTES', 'an hour'],
     ['LOG_LEVEL', 'loud'],
   ])('names %s when it is %s', (name, value) => {
     const problems = problemsOf({ JWT_SECRET: 's'.repeat(32), [name]: value });
