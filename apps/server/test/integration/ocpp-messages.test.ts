@@ -252,6 +252,17 @@ describe.each(DIALECTS)('OCPP 1.6 messages from a charge point on %s', (dialect)
     });
   });
 
+  it('answers DataTransfer from a vendor with a registered handler with that handler’s answer', async () => {
+    app.dataTransfer.register('id.co.acme', async (messageId, data) => ({
+      status: 'Accepted',
+      data: `${messageId ?? ''}:${data ?? ''}`,
+    }));
+    expect(await cp.call('DataTransfer', { vendorId: 'id.co.acme', messageId: 'ping', data: '42' })).toEqual({
+      status: 'Accepted',
+      data: 'ping:42',
+    });
+  });
+
   it('stores diagnostics and firmware status notifications on the station', async () => {
     await cp.call('DiagnosticsStatusNotification', { status: 'Uploaded' });
     await cp.call('FirmwareStatusNotification', { status: 'Installing' });
