@@ -1,0 +1,135 @@
+import { ApiClient, type ApiClientOptions } from './client';
+import type {
+  CommandAudit,
+  IdTag,
+  IdTagFields,
+  ImportReport,
+  LoginResponse,
+  NewReservation,
+  NewUser,
+  OcppMessage,
+  Onboarding,
+  Page,
+  PermissionInfo,
+  Reservation,
+  ReservationStatus,
+  Role,
+  Site,
+  Station,
+  StationFilters,
+  Transaction,
+  TransactionDetail,
+  TransactionFilters,
+  User,
+  UserView,
+} from './types';
+
+export { ApiClient, ApiError } from './client';
+export type * from './types';
+
+export interface Paging {
+  limit?: number;
+  offset?: number;
+}
+
+const id = encodeURIComponent;
+
+/** Every REST call of the dashboard, by area. */
+export function createApi(client: ApiClient) {
+  return {
+    auth: {
+      login: (username: string, password: string) =>
+        client.post<LoginResponse>('/api/auth/login', { username, password }),
+      me: () => client.get<UserView>('/api/auth/me'),
+      changePassword: (currentPassword: string, newPassword: string) =>
+        client.post<LoginResponse>('/api/auth/password', { currentPassword, newPassword }),
+    },
+    stations: {
+      list: (filters: StationFilters & Paging = {}) =>
+        client.get<Page<Station>>('/api/stations', { ...filters }),
+      get: (chargePointId: string) => client.get<Station>(`/api/stations/${id(chargePointId)}`),
+      create: (body: {
+        chargePointId: string;
+        name: string;
+        location?: string | null;
+        ocppPassword?: string;
+      }) => client.post<Station>('/api/stations', body),
+      update: (chargePointId: string, body: { name?: string; location?: string | null }) =>
+        client.patch<Station>(`/api/stations/${id(chargePointId)}`, body),
+      remove: (chargePointId: string) => client.delete(`/api/stations/${id(chargePointId)}`),
+      approve: (chargePointId: string) => client.post<Station>(`/api/stations/${id(chargePointId)}/approve`),
+      onboarding: (chargePointId: string) =>
+        client.get<Onboarding>(`/api/stations/${id(chargePointId)}/onboarding`),
+      messages: (chargePointId: string, paging: Paging = {}) =>
+        client.get<Page<OcppMessage>>(`/api/stations/${id(chargePointId)}/messages`, { ...paging }),
+      commandLog: (chargePointId: string, paging: Paging = {}) =>
+        client.get<Page<CommandAudit>>(`/api/stations/${id(chargePointId)}/commands`, { ...paging }),
+      /** Sends an OCPP 1.6 command; answers the charge point's response payload. */
+      command: (chargePointId: string, action: string, payload: Record<string, unknown> = {}) =>
+        client.post<Record<string, unknown>>(
+          `/api/stations/${id(chargePointId)}/commands/${id(action)}`,
+          payload,
+        ),
+    },
+    sites: {
+      list: () => client.get<Page<Site>>('/api/sites', { limit: 1000 }),
+    },
+    transactions: {
+      list: (filters: TransactionFilters & Paging = {}) =>
+        client.get<Page<Transaction>>('/api/transactions', { ...filters }),
+      get: (transactionId: number) => client.get<TransactionDetail>(`/api/transactions/${transactionId}`),
+      csv: (filters: TransactionFilters) => client.download('/api/transactions.csv', { ...filters }),
+    },
+    reservations: {
+      list: (filters: { status?: ReservationStatus | ''; chargePointId?: string } & Paging = {}) =>
+        client.get<Page<Reservation>>('/api/reservations', { ...filters }),
+      create: (body: NewReservation) => client.post<Reservation>('/api/reservations', body),
+      cancel: (reservationId: number) => client.delete<Reservation>(`/api/reservations/${reservationId}`),
+    },
+    idTags: {
+      list: (query: { search?: string } & Paging = {}) =>
+        client.get<Page<IdTag>>('/api/id-tags', { ...query }),
+      create: (idTag: string, fields: IdTagFields) =>
+        client.post<IdTag>('/api/id-tags', { idTag, ...fields }),
+      update: (idTag: string, fields: IdTagFields) =>
+        client.patch<IdTag>(`/api/id-tags/${id(idTag)}`, fields),
+      remove: (idTag: string) => client.delete(`/api/id-tags/${id(idTag)}`),
+      importCsv: (csv: string) =>
+        client.request<ImportReport>('POST', '/api/id-tags/import', { body: csv, contentType: 'text/csv' }),
+    },
+    users: {
+      list: (paging: Paging = {}) => client.get<Page<User>>('/api/users', { ...paging }),
+      create: (body: NewUser) => client.post<User>('/api/users', body),
+      update: (userId: number, body: Partial<Omit<NewUser, 'username'>>) =>
+        client.patch<User>(`/api/users/${userId}`, body),
+      remove: (userId: number) => client.delete(`/api/users/${userId}`),
+    },
+    roles: {
+      list: () => client.get<Page<Role>>('/api/roles', { limit: 1000 }),
+      create: (body: { name: string; description?: string; permissions: string[] }) =>
+        client.post<Role>('/api/roles', body),
+      update: (roleId: number, body: { name?: string; description?: string; permissions?: string[] }) =>
+        client.patch<Role>(`/api/roles/${roleId}`, body),
+      remove: (roleId: number) => client.delete(`/api/roles/${roleId}`),
+      permissions: () => client.get<Page<PermissionInfo>>('/api/permissions', { limit: 1000 }),
+    },
+  };
+}
+
+export type Api = ReturnType<typeof createApi>;
+
+let current: Api | null = null;
+
+/** Sets the API the stores use: main.ts at start, tests with a fake. */
+export function setApi(api: Api): void {
+  current = api;
+}
+
+export function useApi(): Api {
+  if (!current) throw new Error('The API is not set up: call setApi() first');
+  return current;
+}
+
+export function apiFor(options: ApiClientOptions): Api {
+  return createApi(new ApiClient(options));
+}

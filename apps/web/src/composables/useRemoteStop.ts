@@ -1,0 +1,41 @@
+import { ref } from 'vue';
+import { ElMessage, ElMessageBox } from 'element-plus';
+import { useI18n } from 'vue-i18n';
+import { useApi } from '../api';
+import { useErrorText } from './useErrorText';
+
+/**
+ * Stops a transaction from the UI: asks for confirmation, sends RemoteStopTransaction and says
+ * what the charge point answered. The list updates when `transaction_stopped` arrives.
+ */
+export function useRemoteStop() {
+  const { t } = useI18n();
+  const errorText = useErrorText();
+  const stopping = ref<Record<number, boolean>>({});
+
+  async function stop(tx: { transactionId: number; chargePointId: string }): Promise<void> {
+    try {
+      await ElMessageBox.confirm(
+        t('dashboard.stopConfirm', { id: tx.transactionId, station: tx.chargePointId }),
+        t('common.confirm'),
+        { type: 'warning', confirmButtonText: t('dashboard.stop'), cancelButtonText: t('common.cancel') },
+      );
+    } catch {
+      return;
+    }
+    stopping.value[tx.transactionId] = true;
+    try {
+      const answer = await useApi().stations.command(tx.chargePointId, 'RemoteStopTransaction', {
+        transactionId: tx.transactionId,
+      });
+      if (answer.status === 'Accepted') ElMessage.success(t('dashboard.stopSent'));
+      else ElMessage.warning(t('dashboard.stopRejected'));
+    } catch (error) {
+      ElMessage.error(errorText(error));
+    } finally {
+      stopping.value[tx.transactionId] = false;
+    }
+  }
+
+  return { stop, stopping };
+}

@@ -1,0 +1,30 @@
+import { defineStore } from 'pinia';
+import { computed, ref } from 'vue';
+import { ApiError, useApi, type Site } from '../api';
+
+/**
+ * Sites (groups of stations with an address and coordinates). `available` is false while the
+ * server has no sites API (it answers 404), so that the map and site filters stay hidden.
+ */
+export const useSitesStore = defineStore('sites', () => {
+  const byId = ref<Record<number, Site>>({});
+  const available = ref(false);
+  const loaded = ref(false);
+
+  const list = computed(() => Object.values(byId.value).sort((a, b) => a.name.localeCompare(b.name)));
+
+  async function load(): Promise<void> {
+    try {
+      const answer = await useApi().sites.list();
+      byId.value = Object.fromEntries(answer.items.map((site) => [site.id, site]));
+      available.value = true;
+    } catch (error) {
+      if (!(error instanceof ApiError) || (error.status !== 404 && error.status !== 403)) throw error;
+      available.value = false;
+    } finally {
+      loaded.value = true;
+    }
+  }
+
+  return { byId, list, available, loaded, load };
+});

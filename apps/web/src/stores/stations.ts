@@ -1,0 +1,142 @@
+import { defineStore } from 'pinia';
+import { computed, ref } from 'vue';
+import type { ConnectorStatusUpdatedPayload, StationStatusUpdatedPayload } from '@cimorings/contracts';
+import { useApi, type Paging, type Station, type StationFilters, type StationStatus } from '../api';
+
+export const STATION_STATUSES: readonly StationStatus[] = [
+  'Available',
+  'Occupied',
+  'Reserved',
+  'Unavailable',
+  'Faulted',
+];
+
+/** The most stations one request may answer (the server's page limit). */
+const ALL = 1000;
+
+/**
+ * Stations by charge point id. Lists (the stations page, the dashboard counts) keep only ids;
+ * live events update the one copy here, so every view shows the same state.
+ */
+export const useStationsStore = defineStore('stations', () => {
+  const byId = ref<Record<string, Station>>({});
+  /** The ids of the stations page, in the server's order. */
+  const pageIds = ref<string[]>([]);
+  const pageTotal = ref(0);
+  /** Every station in the user's scope, for counts and pickers, once loadAll() ran. */
+  const allIds = ref<string[]>([]);
+  const loading = ref(false);
+
+  const page = computed(() => pageIds.value.map((id) => byId.value[id]).filter(isStation));
+  const all = computed(() => allIds.value.map((id) => byId.value[id]).filter(isStation));
+  const pending = computed(() => all.value.filter((station) => station.registration === 'pending'));
+
+  /** Accepted stations per status, and how many are connected. */
+  const counts = computed(() => {
+    const byStatus = Object.fromEntries(STATION_STATUSES.map((status) => [status, 0])) as Record<
+      StationStatus,
+      number
+    >;
+    let connected = 0;
+    let total = 0;
+    for (const station of all.value) {
+      if (station.registration === 'pending') continue;
+      total += 1;
+      byStatus[station.status] += 1;
+      if (station.connected) connected += 1;
+    }
+    return { byStatus, connected, total };
+  });
+
+  function upsert(station: Station): void {
+    byId.value[station.chargePointId] = station;
+  }
+
+  async function loadPage(filters: StationFilters & Paging): Promise<void> {
+    loading.value = true;
+    try {
+      const answer = await useApi().stations.list(filters);
+      for (const station of answer.items) upsert(station);
+      pageIds.value = answer.items.map((station) => station.chargePointId);
+      pageTotal.value = answer.total;
+    } finally {
+      loading.value = false;
+    }
+  }
+
+  async function loadAll(): Promise<void> {
+    const answer = await useApi().stations.list({ limit: ALL });
+    for (const station of answer.items) upsert(station);
+    allIds.value = answer.items.map((station) => station.chargePointId);
+  }
+
+  async function load(chargePointId: string): Promise<Station> {
+    const station = await useApi().stations.get(chargePointId);
+    upsert(station);
+    return station;
+  }
+
+  async function approve(chargePointId: string): Promise<void> {
+    upsert(await useApi().stations.approve(chargePointId));
+  }
+
+  async function remove(chargePointId: string): Promise<void> {
+    await useApi().stations.remove(chargePointId);
+    delete byId.value[chargePointId];
+    pageIds.value = pageIds.value.filter((id) => id !== chargePointId);
+    allIds.value = allIds.value.filter((id) => id !== chargePointId);
+  }
+
+  /** `station_status_updated`. A station not loaded yet is fetched, so that lists show it. */
+  function applyStationStatus(event: StationStatusUpdatedPayload): void {
+    const station = byId.value[event.chargePointId];
+    if (!station) {
+      void load(event.chargePointId)
+        .then(() => {
+          if (!allIds.value.includes(event.chargePointId)) allIds.value.push(event.chargePointId);
+        })
+        .catch(() => undefined);
+      return;
+    }
+    station.status = event.status;
+    // The event does not say whether the station is still connected: Unavailable is also what
+    // a station becomes when it leaves, so ask; any other status means it is talking to us.
+    if (event.status === 'Unavailable') void load(event.chargePointId).catch(() => undefined);
+    else station.connected = true;
+  }
+
+  /** `connector_status_updated`: connector 0 is the station itself. */
+  function applyConnectorStatus(event: ConnectorStatusUpdatedPayload): void {
+    const station = byId.value[event.chargePointId];
+    if (!station || event.connectorId === 0) return;
+    const connector = station.connectors.find((c) => c.connectorId === event.connectorId);
+    const fields = { status: event.status, errorCode: event.errorCode, timestamp: event.timestamp };
+    if (connector) Object.assign(connector, fields);
+    else {
+      station.connectors.push({ connectorId: event.connectorId, ...fields });
+      station.connectors.sort((a, b) => a.connectorId - b.connectorId);
+    }
+  }
+
+  return {
+    byId,
+    page,
+    pageTotal,
+    all,
+    pending,
+    counts,
+    loading,
+    upsert,
+    loadPage,
+    loadAll,
+    load,
+    approve,
+    remove,
+    applyStationStatus,
+    applyConnectorStatus,
+  };
+});
+
+function isStation(station: Station | undefined): station is Station {
+  return station !== undefined;
+}
