@@ -1,0 +1,104 @@
+import type { HistogramData } from './histogram.js';
+
+/** Driver → load worker. */
+export type WorkerCommand =
+  | {
+      type: 'connect';
+      url: string;
+      ids: string[];
+      connectors: number;
+      /** Connections being opened at once by this worker (handshake + BootNotification). */
+      concurrency: number;
+      /** Attempts per station before it counts as failed. */
+      attempts: number;
+    }
+  | { type: 'start'; idTag: string }
+  | { type: 'meter'; rate: number; durationMs: number }
+  | { type: 'idle'; durationMs: number; heartbeatInterval: number | null }
+  | { type: 'close' };
+
+/** Load worker → driver. */
+export type WorkerReport =
+  | { type: 'ready' }
+  | {
+      type: 'connected';
+      booted: number;
+      failed: number;
+      retries: number;
+      /** Epoch ms of the last BootNotification.conf (Accepted) received. */
+      lastBootAt: number;
+      bootLatency: HistogramData;
+      errors: Record<string, number>;
+    }
+  | { type: 'started'; started: number; failed: number; errors: Record<string, number> }
+  | {
+      type: 'metered';
+      sent: number;
+      answered: number;
+      failed: number;
+      /** Sends that were due but found every station with a call in flight. */
+      deferred: number;
+      elapsedMs: number;
+      latency: HistogramData;
+      errors: Record<string, number>;
+    }
+  | {
+      type: 'idled';
+      heartbeats: number;
+      failed: number;
+      open: number;
+      latency: HistogramData;
+      errors: Record<string, number>;
+    }
+  | { type: 'error'; message: string };
+
+/** Driver → dashboards process. */
+export type DashboardCommand =
+  | {
+      type: 'connect';
+      url: string;
+      /** Lean Socket.IO clients that join `dashboard` with this token. */
+      dashboards: { count: number; token: string };
+      /** Real socket.io-client clients of station-scoped users. */
+      scoped: { token: string; allowed: string[]; forbidden: string }[];
+    }
+  | { type: 'measure' }
+  | { type: 'collect' }
+  | { type: 'close' };
+
+export interface ScopedReport {
+  clients: number;
+  /** Clients that received at least one event of their own stations. */
+  clientsWithEvents: number;
+  events: number;
+  /** Events received about a station outside the client's scope: must be 0. */
+  outOfScope: number;
+  /** `join_room` of a station outside the scope answered `{ ok: false }`, per client. */
+  forbiddenRefused: number;
+  latency: HistogramData;
+}
+
+/** Dashboards process → driver. */
+export type DashboardReport =
+  | { type: 'ready' }
+  | { type: 'connected'; dashboards: number; scoped: number; failed: number; errors: string[] }
+  | { type: 'measuring' }
+  | {
+      type: 'collected';
+      dashboards: {
+        clients: number;
+        events: number;
+        minPerClient: number;
+        maxPerClient: number;
+        latency: HistogramData;
+        disconnected: number;
+      };
+      scoped: ScopedReport;
+      elapsedMs: number;
+    }
+  | { type: 'error'; message: string };
+
+/** Counts failures by reason. */
+export function countError(errors: Record<string, number>, reason: string): void {
+  errors[reason] = (errors[reason] ?? 0) + 1;
+}

@@ -1,0 +1,167 @@
+import { parseArgs } from 'node:util';
+
+export type Mode = 'full' | 'quick' | 'smoke';
+export type ScenarioName = 'ingest' | 'fanout' | 'capacity';
+
+export interface IngestSize {
+  stations: number;
+  connectors: number;
+  /** Load-generator processes. */
+  workers: number;
+  /** MeterValues calls/s of each step, in order; the run stops at the first step whose p99 passes the limit. */
+  rates: number[];
+  stepMs: number;
+  /** Pause between steps, for the server to drain what it buffered. */
+  pauseMs: number;
+  p99LimitMs: number;
+}
+
+export interface FanoutSize {
+  stations: number;
+  connectors: number;
+  workers: number;
+  dashboards: number;
+  scoped: number;
+  /** MeterValues (and so meter_values_updated events) per second. */
+  rate: number;
+  durationMs: number;
+}
+
+export interface CapacitySize {
+  /** Stations in the boot storm (lowered to fit the open-files limit when it cannot be raised). */
+  stations: number;
+  workers: number;
+  /** Handshakes + BootNotifications in flight per worker. */
+  concurrency: number;
+  idleMs: number;
+  /** OCPP_HEARTBEAT_INTERVAL for the idle phase, seconds. */
+  heartbeatInterval: number;
+}
+
+export interface BenchOptions {
+  mode: Mode;
+  db: 'sqlite' | 'postgres';
+  postgresUrl: string;
+  /** Where `<date>.json` and `<date>.md` go. */
+  outDir: string;
+  /** Run the server under `--cpu-prof` in the ingest scenario and summarize the profile. */
+  profile: boolean;
+  scenarios: ScenarioName[];
+  /** Report file name without extension; default the start time. */
+  name: string | undefined;
+  ingest: IngestSize;
+  fanout: FanoutSize;
+  capacity: CapacitySize;
+}
+
+const LADDER = [1000, 2000, 4000, 8000, 12_000, 16_000, 24_000, 32_000, 48_000, 64_000, 96_000];
+
+/** The sizes of each mode: `full` is the issue's, `quick` about two minutes, `smoke` seconds. */
+export const SIZES: Record<Mode, Pick<BenchOptions, 'ingest' | 'fanout' | 'capacity'>> = {
+  full: {
+    ingest: {
+      stations: 2000,
+      connectors: 2,
+      workers: 2,
+      rates: LADDER,
+      stepMs: 10_000,
+      pauseMs: 2000,
+      p99LimitMs: 100,
+    },
+    fanout: {
+      stations: 2000,
+      connectors: 2,
+      workers: 2,
+      dashboards: 300,
+      scoped: 100,
+      rate: 2000,
+      durationMs: 30_000,
+    },
+    capacity: { stations: 20_000, workers: 4, concurrency: 250, idleMs: 60_000, heartbeatInterval: 60 },
+  },
+  quick: {
+    ingest: {
+      stations: 1000,
+      connectors: 2,
+      workers: 2,
+      rates: LADDER,
+      stepMs: 3000,
+      pauseMs: 1000,
+      p99LimitMs: 100,
+    },
+    fanout: {
+      stations: 1000,
+      connectors: 2,
+      workers: 1,
+      dashboards: 100,
+      scoped: 20,
+      rate: 2000,
+      durationMs: 8000,
+    },
+    capacity: { stations: 5000, workers: 2, concurrency: 250, idleMs: 10_000, heartbeatInterval: 10 },
+  },
+  smoke: {
+    ingest: {
+      stations: 10,
+      connectors: 2,
+      workers: 1,
+      rates: [50, 100],
+      stepMs: 500,
+      pauseMs: 100,
+      p99LimitMs: 100,
+    },
+    fanout: { stations: 10, connectors: 2, workers: 1, dashboards: 3, scoped: 2, rate: 50, durationMs: 1000 },
+    capacity: { stations: 20, workers: 1, concurrency: 20, idleMs: 1500, heartbeatInterval: 1 },
+  },
+};
+
+export const USAGE = `Usage: npm run bench -- [--quick | --smoke] [--db sqlite|postgres] [--profile]
+       [--scenarios ingest,fanout,capacity] [--out DIR] [--name NAME] [--postgres-url URL]
+
+  --quick         scaled down, about two minutes
+  --smoke         tiny, a few seconds (what the harness test runs)
+  --db            sqlite (default, in a temporary folder) or postgres (a fresh database, dropped after)
+  --postgres-url  PostgreSQL server for --db postgres (default postgres://root@127.0.0.1:5432/postgres)
+  --profile       run the server under --cpu-prof in the ingest scenario; the report lists the hot functions
+  --out           report folder (default bench/results)
+  --name          report file name without extension (default the start time)
+`;
+
+export function parseOptions(argv: string[], defaultOutDir: string): BenchOptions {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      quick: { type: 'boolean', default: false },
+      smoke: { type: 'boolean', default: false },
+      db: { type: 'string', default: 'sqlite' },
+      'postgres-url': { type: 'string', default: 'postgres://root@127.0.0.1:5432/postgres' },
+      profile: { type: 'boolean', default: false },
+      scenarios: { type: 'string', default: 'ingest,fanout,capacity' },
+      out: { type: 'string', default: defaultOutDir },
+      name: { type: 'string' },
+      help: { type: 'boolean', default: false },
+    },
+  });
+  if (values.help) throw new UsageError('');
+  if (values.db !== 'sqlite' && values.db !== 'postgres')
+    throw new UsageError('--db must be sqlite or postgres');
+  const scenarios = values.scenarios.split(',').map((s) => s.trim());
+  for (const scenario of scenarios) {
+    if (!['ingest', 'fanout', 'capacity'].includes(scenario))
+      throw new UsageError(`unknown scenario ${scenario}`);
+  }
+  const mode: Mode = values.smoke ? 'smoke' : values.quick ? 'quick' : 'full';
+  const sizes = structuredClone(SIZES[mode]);
+  return {
+    mode,
+    db: values.db,
+    postgresUrl: values['postgres-url'],
+    outDir: values.out,
+    profile: values.profile,
+    scenarios: scenarios as ScenarioName[],
+    name: values.name,
+    ...sizes,
+  };
+}
+
+export class UsageError extends Error {}

@@ -1,0 +1,238 @@
+import type { CapacityResult } from '../scenarios/capacity.js';
+import type { FanoutResult } from '../scenarios/fanout.js';
+import type { IngestResult, IngestStep } from '../scenarios/ingest.js';
+import type { LatencySummary } from './histogram.js';
+import type { BenchOptions } from './options.js';
+import type { ProfileSummary } from './profile.js';
+
+export interface Machine {
+  cpuModel: string;
+  cores: number;
+  memoryGiB: number;
+  node: string;
+  os: string;
+  /** Open-files limit of the processes (hard limit; the soft one is raised to it). */
+  fileLimit: number;
+  taskset: boolean;
+  serverCore: string | null;
+  loadCore: string | null;
+}
+
+export interface BudgetLine {
+  id: string;
+  budget: string;
+  value: string;
+  met: boolean | null;
+  note: string;
+}
+
+export interface Report {
+  name: string;
+  startedAt: string;
+  finishedAt: string;
+  durationSeconds: number;
+  command: string;
+  mode: BenchOptions['mode'];
+  db: BenchOptions['db'];
+  machine: Machine;
+  sizes: Pick<BenchOptions, 'ingest' | 'fanout' | 'capacity'>;
+  ingest: { floor: IngestResult; server: IngestResult; ratio: number } | null;
+  fanout: FanoutResult | null;
+  capacity: { floor: CapacityResult; server: CapacityResult } | null;
+  profile: ProfileSummary | null;
+  budget: BudgetLine[];
+  notes: string[];
+}
+
+const FULL_DASHBOARDS = 300;
+const FULL_STORM = 20_000;
+
+/** The issue's budget, evaluated: reported, never asserted. */
+export function evaluateBudget(report: Omit<Report, 'budget'>): BudgetLine[] {
+  const lines: BudgetLine[] = [];
+  const db = report.db === 'sqlite' ? 'SQLite' : 'PostgreSQL';
+  if (report.ingest) {
+    const { floor, server, ratio } = report.ingest;
+    lines.push({
+      id: 'ingest-ratio',
+      budget: `sustained ingest with persistence (${db}) ≥ 60 % of the floor's calls/s`,
+      value: `${pct(ratio)} (${server.sustained} vs ${floor.sustained} calls/s)`,
+      met: ratio >= 0.6,
+      note: '',
+    });
+    const p99 = server.at2000?.latency.p99 ?? null;
+    lines.push({
+      id: 'meter-p99',
+      budget: 'MeterValues p99 < 5 ms at 2,000 calls/s',
+      value: p99 === null ? 'not measured' : `${p99} ms (floor ${floor.at2000?.latency.p99 ?? '–'} ms)`,
+      met: p99 === null ? null : p99 < 5,
+      note: server.at2000 === null ? 'the ladder has no 2,000 calls/s step' : '',
+    });
+  }
+  if (report.fanout) {
+    const fan = report.fanout;
+    const p99 = fan.eventLatency.p99;
+    const scaled = fan.dashboards !== FULL_DASHBOARDS || fan.rate !== 2000;
+    lines.push({
+      id: 'event-p99',
+      budget: 'event p99 < 20 ms to 300 dashboards at 2,000 events/s',
+      value: p99 === null ? 'no event received' : `${p99} ms`,
+      met: p99 === null ? false : p99 < 20 && fan.deliveredShare >= 0.999,
+      note:
+        (scaled ? `scaled down: ${fan.dashboards} dashboards at ${fan.rate} events/s. ` : '') +
+        `${pct(fan.deliveredShare)} of the expected events delivered`,
+    });
+  }
+  if (report.capacity) {
+    const { floor, server } = report.capacity;
+    const allBooted = server.booted === server.stations;
+    lines.push({
+      id: 'boot-storm',
+      budget: '20,000 stations booted within 30 s',
+      value: `${server.booted}/${server.stations} in ${server.bootStormSeconds} s (floor ${floor.bootStormSeconds} s)`,
+      met: allBooted && server.bootStormSeconds <= 30,
+      note: server.stations < FULL_STORM ? `scaled down to ${server.stations} stations` : '',
+    });
+    lines.push({
+      id: 'rss-per-station',
+      budget: '≤ 25 KB RSS per idle station',
+      value: `${server.rssPerStationKb} KB (floor ${floor.rssPerStationKb} KB)`,
+      met: server.rssPerStationKb <= 25,
+      note: '',
+    });
+  }
+  return lines;
+}
+
+function pct(ratio: number): string {
+  return `${Math.round(ratio * 1000) / 10} %`;
+}
+
+const ms = (value: number | null) => (value === null ? '–' : String(value));
+const latency = (l: LatencySummary) => `${ms(l.p50)} / ${ms(l.p95)} / ${ms(l.p99)} / ${ms(l.max)}`;
+const metCell = (met: boolean | null) => (met === null ? 'not measured' : met ? '**met**' : '**not met**');
+
+function stepRows(steps: IngestStep[]): string[] {
+  return steps.map(
+    (s) =>
+      `| ${s.target} | ${s.achieved} | ${latency(s.latency)} | ${s.failed} | ${s.deferred} | ${s.serverCpu} | ${s.loadCpu} | ${s.otherCpu} | ${s.serverRssMb} |`,
+  );
+}
+
+/** The markdown summary: what ran, the machine, every figure, the budget. */
+export function toMarkdown(report: Report): string {
+  const m = report.machine;
+  const out: string[] = [
+    `# CIMORINGS benchmark ${report.name}`,
+    '',
+    `\`${report.command}\` — mode **${report.mode}**, database **${report.db}**, ` +
+      `${report.startedAt} → ${report.finishedAt} (${report.durationSeconds} s).`,
+    '',
+    '## Machine',
+    '',
+    `- CPU: ${m.cpuModel}, ${m.cores} cores; memory ${m.memoryGiB} GiB; ${m.os}; Node ${m.node}`,
+    `- server pinned to core ${m.serverCore ?? 'none'}, load generators to core ${m.loadCore ?? 'none'}` +
+      (m.taskset ? ' (taskset)' : ' (no taskset: not pinned)'),
+    `- open-files limit ${m.fileLimit}`,
+    '',
+    '## Budget',
+    '',
+    '| budget | value | verdict | note |',
+    '| --- | --- | --- | --- |',
+    ...report.budget.map((b) => `| ${b.budget} | ${b.value} | ${metCell(b.met)} | ${b.note} |`),
+    '',
+  ];
+  if (report.ingest) {
+    const { floor, server, ratio } = report.ingest;
+    out.push(
+      '## 1. Ingest (MeterValues)',
+      '',
+      `${server.stations} stations × ${server.connectors} connectors, each with an active transaction; the rate ` +
+        `steps up until p99 passes ${report.sizes.ingest.p99LimitMs} ms (steps of ${report.sizes.ingest.stepMs / 1000} s). ` +
+        'Latency is the round trip at the charge point, in ms (p50 / p95 / p99 / max). CPU in cores.',
+      '',
+      `Sustained: **server ${server.sustained} calls/s**, floor ${floor.sustained} calls/s: **${pct(ratio)} of the floor**.`,
+      '',
+      `Samples acknowledged ${server.acknowledgedSamples}, stored ${server.storedSamples ?? '–'}` +
+        (server.storedSamples !== null && server.storedSamples >= server.acknowledgedSamples
+          ? ' (nothing acknowledged was lost).'
+          : ' (**acknowledged samples missing**).'),
+      '',
+    );
+    for (const result of [server, floor]) {
+      out.push(
+        `### ${result.target === 'server' ? 'CIMORINGS' : 'Floor (bare ocpp-rpc)'}`,
+        '',
+        '| calls/s asked | answered/s | latency ms p50 / p95 / p99 / max | failed | deferred | server CPU | load CPU | other CPU | server RSS MB |',
+        '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+        ...stepRows(result.steps),
+        '',
+      );
+    }
+  }
+  if (report.fanout) {
+    const f = report.fanout;
+    out.push(
+      '## 2. Fan-out (real-time events)',
+      '',
+      `${f.dashboards} dashboards in \`dashboard\` and ${f.scopedClients} station-scoped clients (2 stations each) ` +
+        `while ${f.stations} stations send ${f.rate} MeterValues/s (${f.achieved}/s answered).`,
+      '',
+      `- MeterValues → \`meter_values_updated\` at the dashboards, ms p50 / p95 / p99 / max: **${latency(f.eventLatency)}** ` +
+        `(timestamps have ms resolution: up to 1 ms high)`,
+      `- deliveries: ${f.deliveriesPerSecond}/s, ${pct(f.deliveredShare)} of expected; per dashboard ${f.minPerDashboard}–${f.maxPerDashboard}; ` +
+        `${f.dashboardsDisconnected} disconnected`,
+      `- MeterValues round trip meanwhile, ms: ${latency(f.meterValuesLatency)}`,
+      `- scoped clients: ${f.scoped.clientsWithEvents}/${f.scoped.clients} received events of their stations ` +
+        `(${f.scoped.events} in all, latency ${latency(f.scoped.latency)}); **${f.scoped.outOfScope} events outside their scope**; ` +
+        `${f.scoped.forbiddenRefused}/${f.scoped.clients} were refused a station room outside their scope`,
+      `- CPU: server ${f.serverCpu}, load generators + clients ${f.loadCpu}, everything else on the machine ${f.otherCpu} cores`,
+      '',
+    );
+  }
+  if (report.capacity) {
+    const { floor, server } = report.capacity;
+    out.push(
+      '## 3. Capacity (boot storm, then idle)',
+      '',
+      '| | CIMORINGS | floor |',
+      '| --- | --- | --- |',
+      `| stations booted | ${server.booted}/${server.stations} | ${floor.booted}/${floor.stations} |`,
+      `| time to the last BootNotification.conf | ${server.bootStormSeconds} s | ${floor.bootStormSeconds} s |`,
+      `| connect + boot latency ms p50 / p95 / p99 / max | ${latency(server.bootLatency)} | ${latency(floor.bootLatency)} |`,
+      `| retries | ${server.retries} | ${floor.retries} |`,
+      `| CPU during the storm (server / load / other) | ${server.stormServerCpu} / ${server.stormLoadCpu} / ${server.stormOtherCpu} | ${floor.stormServerCpu} / ${floor.stormLoadCpu} / ${floor.stormOtherCpu} |`,
+      `| idle | ${server.idleSeconds} s, heartbeat every ${server.heartbeatInterval} s | ${floor.idleSeconds} s |`,
+      `| heartbeats, latency ms p50 / p95 / p99 / max | ${server.heartbeats}, ${latency(server.heartbeatLatency)} | ${floor.heartbeats}, ${latency(floor.heartbeatLatency)} |`,
+      `| still connected after idle | ${server.openAfterIdle} | ${floor.openAfterIdle} |`,
+      `| RSS before → idle | ${server.rssBeforeMb} → ${server.rssIdleMb} MB | ${floor.rssBeforeMb} → ${floor.rssIdleMb} MB |`,
+      `| **RSS per idle station** | **${server.rssPerStationKb} KB** | ${floor.rssPerStationKb} KB |`,
+      `| event-loop lag mean / p99 / max (idle; prom-client, 10 ms resolution: an idle loop reads about 10 ms) | ${lag(server.eventLoopLag)} | ${lag(floor.eventLoopLag)} |`,
+      `| server CPU while idle (other) | ${server.idleServerCpu} (${server.idleOtherCpu}) | ${floor.idleServerCpu} (${floor.idleOtherCpu}) |`,
+      '',
+    );
+  }
+  if (report.profile) {
+    const p = report.profile;
+    out.push(
+      '## CPU profile of the server under ingest',
+      '',
+      `${p.totalMs} ms sampled, ${p.idlePercent} % idle. Self time, % of busy time:`,
+      '',
+      '| where | self ms | % |',
+      '| --- | --- | --- |',
+      ...p.byOrigin.slice(0, 12).map((o) => `| ${o.origin} | ${o.selfMs} | ${o.selfPercent} |`),
+      '',
+      '| function | location | self ms | % |',
+      '| --- | --- | --- | --- |',
+      ...p.functions.map((f) => `| \`${f.function}\` | ${f.location} | ${f.selfMs} | ${f.selfPercent} |`),
+      '',
+    );
+  }
+  if (report.notes.length > 0) out.push('## Notes', '', ...report.notes.map((note) => `- ${note}`), '');
+  return out.join('\n');
+}
+
+function lag(value: { mean: number; p99: number; max: number } | null): string {
+  return value === null ? '–' : `${value.mean} / ${value.p99} / ${value.max} ms`;
+}

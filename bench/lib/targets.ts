@@ -1,0 +1,200 @@
+import type { ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import SQLite from 'better-sqlite3';
+import pg from 'pg';
+import { freePort, spawnTs, stopProcess, waitForHttp } from './procs.js';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const SERVER_MAIN = join(ROOT, 'apps/server/src/main.ts');
+const FLOOR_MAIN = join(ROOT, 'bench/floor-server.ts');
+
+export type TargetKind = 'floor' | 'server';
+
+/** Where and how a run's servers are started. */
+export interface RunContext {
+  db: 'sqlite' | 'postgres';
+  /** Admin URL of the PostgreSQL server: a database is created per server start and dropped after. */
+  postgresUrl: string;
+  /** Temporary folder for SQLite files. */
+  dataDir: string;
+  /** Folder for logs and CPU profiles. */
+  logDir: string;
+  serverCore: string | null;
+}
+
+/** A central system under load: ours, or the floor. */
+export interface Target {
+  kind: TargetKind;
+  httpUrl: string;
+  ocppUrl: string;
+  child: ChildProcess;
+  /** The admin password of our server ('' for the floor). */
+  adminPassword: string;
+  /** Stops the process (gracefully: our server flushes what it buffered) and drops its database. */
+  stop(): Promise<void>;
+  /** After stop: stored meter value samples (null for the floor). */
+  storedSamples: number | null;
+}
+
+let serial = 0;
+
+/** Where `--cpu-prof` writes the profiles of a target started with `cpuProfile`. */
+export function profileDir(context: RunContext, name: string): string {
+  return join(context.logDir, `${name}-profile`);
+}
+
+/** The main thread's profile among those in `dir`: the largest file. */
+export function mainThreadProfile(dir: string): string | null {
+  const files = readdirSync(dir)
+    .filter((file) => file.endsWith('.cpuprofile'))
+    .map((file) => ({ file: join(dir, file), size: statSync(join(dir, file)).size }))
+    .sort((a, b) => b.size - a.size);
+  return files[0]?.file ?? null;
+}
+
+export async function startTarget(
+  context: RunContext,
+  kind: TargetKind,
+  options: { name: string; heartbeatInterval: number; cpuProfile?: boolean },
+): Promise<Target> {
+  const port = await freePort();
+  const httpUrl = `http://127.0.0.1:${port}`;
+  const ocppUrl = `ws://127.0.0.1:${port}/ocpp`;
+  const logFile = join(context.logDir, `${options.name}.log`);
+  if (kind === 'floor') {
+    const child = spawnTs(
+      FLOOR_MAIN,
+      ['--port', String(port), '--heartbeat', String(options.heartbeatInterval)],
+      {
+        core: context.serverCore,
+        logFile,
+        cwd: context.logDir,
+      },
+    );
+    await waitForHttp(`${httpUrl}/api/ready`, child, 60_000);
+    return {
+      kind,
+      httpUrl,
+      ocppUrl,
+      child,
+      adminPassword: '',
+      storedSamples: null,
+      stop: () => stopProcess(child),
+    };
+  }
+
+  const adminPassword = randomBytes(12).toString('base64url');
+  const database = await createDatabase(context, options.name);
+  const child = spawnTs(SERVER_MAIN, [], {
+    core: context.serverCore,
+    logFile,
+    // Its own folder: the server reads a .env from its working directory.
+    cwd: context.logDir,
+    // One profile per thread (tsx's loader runs in a worker): the folder keeps them apart.
+    nodeArgs: options.cpuProfile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir(context, options.name)}`] : [],
+    env: {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      DATABASE_URL: database.url,
+      OCPP_UNKNOWN_STATIONS: 'accept',
+      OCPP_HEARTBEAT_INTERVAL: String(options.heartbeatInterval),
+      LOG_LEVEL: 'warn',
+      ADMIN_PASSWORD: adminPassword,
+      NODE_ENV: 'production',
+    },
+  });
+  await waitForHttp(`${httpUrl}/api/ready`, child, 90_000);
+  const target: Target = {
+    kind,
+    httpUrl,
+    ocppUrl,
+    child,
+    adminPassword,
+    storedSamples: null,
+    stop: async () => {
+      await stopProcess(child);
+      target.storedSamples = await database.countSamples().catch(() => null);
+      await database.drop();
+    },
+  };
+  return target;
+}
+
+interface BenchDatabase {
+  url: string;
+  countSamples(): Promise<number>;
+  drop(): Promise<void>;
+}
+
+async function createDatabase(context: RunContext, name: string): Promise<BenchDatabase> {
+  if (context.db === 'sqlite') {
+    const path = join(context.dataDir, `${name}.db`);
+    return {
+      url: `sqlite:${path}`,
+      countSamples: async () => {
+        const db = new SQLite(path, { readonly: true });
+        try {
+          return (db.prepare('select count(*) as n from meter_values').get() as { n: number }).n;
+        } finally {
+          db.close();
+        }
+      },
+      drop: async () => undefined, // the data folder is removed at the end of the run
+    };
+  }
+  const dbName = `cimorings_bench_${process.pid}_${++serial}`;
+  const admin = new pg.Client({ connectionString: context.postgresUrl });
+  await admin.connect();
+  try {
+    await admin.query(`create database ${dbName}`);
+  } finally {
+    await admin.end();
+  }
+  const url = new URL(context.postgresUrl);
+  url.pathname = `/${dbName}`;
+  return {
+    url: url.toString(),
+    countSamples: async () => {
+      const client = new pg.Client({ connectionString: url.toString() });
+      await client.connect();
+      try {
+        const result = await client.query<{ n: string }>('select count(*) as n from meter_values');
+        return Number(result.rows[0]?.n ?? 0);
+      } finally {
+        await client.end();
+      }
+    },
+    drop: async () => {
+      const client = new pg.Client({ connectionString: context.postgresUrl });
+      await client.connect();
+      try {
+        await client.query(`drop database if exists ${dbName} with (force)`);
+      } finally {
+        await client.end();
+      }
+    },
+  };
+}
+
+/** Event-loop lag (ms) from a target's `/metrics` since its last scrape (prom-client resets it on each read). */
+export async function eventLoopLag(
+  target: Target,
+): Promise<{ mean: number; p99: number; max: number } | null> {
+  try {
+    const text = await (await fetch(`${target.httpUrl}/metrics`)).text();
+    const read = (name: string) => Number(new RegExp(`^${name} ([0-9.e+-]+)`, 'm').exec(text)?.[1] ?? NaN);
+    const figures = {
+      mean: read('nodejs_eventloop_lag_mean_seconds') * 1000,
+      p99: read('nodejs_eventloop_lag_p99_seconds') * 1000,
+      max: read('nodejs_eventloop_lag_max_seconds') * 1000,
+    };
+    return Object.values(figures).every(Number.isFinite) ? figures : null;
+  } catch {
+    return null;
+  }
+}

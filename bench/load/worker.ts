@@ -1,0 +1,250 @@
+/**
+ * A load-generator process: a fleet of lean charge points (see `lean-station.ts`) driven by
+ * the bench driver over the IPC channel. Commands run one at a time; each answers one report.
+ */
+import { Histogram } from '../lib/histogram.js';
+import { countError, type WorkerCommand, type WorkerReport } from '../lib/ipc.js';
+import { LeanStation, meterValuesPayload } from './lean-station.js';
+
+/** How long a call waits for its answer before it counts as failed, ms. */
+const CALL_TIMEOUT_MS = 30_000;
+
+const stations: LeanStation[] = [];
+
+function report(message: WorkerReport): void {
+  process.send?.(message);
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Opens every station's socket and boots it, `concurrency` at a time, retrying refusals. */
+async function connect(command: Extract<WorkerCommand, { type: 'connect' }>): Promise<WorkerReport> {
+  const latency = new Histogram();
+  const errors: Record<string, number> = {};
+  let booted = 0;
+  let failed = 0;
+  let retries = 0;
+  let lastBootAt = 0;
+  let next = 0;
+  const bootPayload = (id: string) =>
+    JSON.stringify({
+      chargePointVendor: 'CIMORINGS',
+      chargePointModel: 'BenchLoad',
+      chargePointSerialNumber: id,
+    });
+
+  const bootOne = async (station: LeanStation): Promise<void> => {
+    const began = performance.now();
+    for (let attempt = 1; attempt <= command.attempts; attempt++) {
+      try {
+        if (!station.open) await station.connect(command.url);
+        const outcome = await station.callAsync('BootNotification', bootPayload(station.id));
+        if (outcome.ok && outcome.payload.includes('"Accepted"')) {
+          const interval = /"interval":(\d+)/.exec(outcome.payload)?.[1];
+          station.heartbeatInterval = interval === undefined ? 0 : Number(interval);
+          latency.record(performance.now() - began);
+          lastBootAt = performance.timeOrigin + performance.now();
+          booted += 1;
+          stations.push(station);
+          return;
+        }
+        countError(errors, outcome.ok ? 'not accepted' : outcome.error);
+      } catch (error) {
+        countError(errors, (error as Error).message);
+      }
+      if (attempt < command.attempts) {
+        retries += 1;
+        await sleep(200 * attempt + Math.random() * 200);
+      }
+    }
+    station.close();
+    failed += 1;
+  };
+
+  const runner = async () => {
+    while (next < command.ids.length) {
+      const id = command.ids[next++] as string;
+      await bootOne(new LeanStation(id, command.connectors, CALL_TIMEOUT_MS));
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(command.concurrency, command.ids.length) }, runner));
+  return { type: 'connected', booted, failed, retries, lastBootAt, bootLatency: latency.toData(), errors };
+}
+
+/** StartTransaction on every connector of every station, in parallel across stations. */
+async function start(idTag: string): Promise<WorkerReport> {
+  const errors: Record<string, number> = {};
+  let started = 0;
+  let failed = 0;
+  await Promise.all(
+    stations.map(async (station) => {
+      for (let connectorId = 1; connectorId <= station.connectors; connectorId++) {
+        const outcome = await station.callAsync(
+          'StartTransaction',
+          JSON.stringify({ connectorId, idTag, meterStart: 0, timestamp: new Date().toISOString() }),
+        );
+        const transactionId = outcome.ok ? /"transactionId":(\d+)/.exec(outcome.payload)?.[1] : undefined;
+        if (transactionId === undefined) {
+          failed += 1;
+          countError(errors, outcome.ok ? 'no transactionId' : outcome.error);
+          continue;
+        }
+        station.transactionIds[connectorId - 1] = Number(transactionId);
+        started += 1;
+      }
+    }),
+  );
+  return { type: 'started', started, failed, errors };
+}
+
+/**
+ * MeterValues at `rate` calls/s for `durationMs`, open loop: every millisecond the calls due by
+ * then go out to the stations that have no call in flight (first come, first served). A call
+ * due while every station waits for an answer is not sent later: it counts as `deferred`, the
+ * sign that the server no longer keeps up. Round trips are timed from the send.
+ */
+function meter(rate: number, durationMs: number): Promise<WorkerReport> {
+  const latency = new Histogram();
+  const errors: Record<string, number> = {};
+  const ready = stations.filter((station) => station.open && station.transactionIds.length > 0);
+  const idle: LeanStation[] = [...ready];
+  const energy = new Map<LeanStation, number>();
+  let sent = 0;
+  let due = 0;
+  let answered = 0;
+  let failed = 0;
+  let deferred = 0;
+  let inFlight = 0;
+  let lastAnswer = 0;
+  const began = performance.now();
+
+  return new Promise((resolve) => {
+    const finishIfDone = () => {
+      if (performance.now() - began < durationMs || inFlight > 0) return false;
+      const elapsedMs = Math.max(durationMs, lastAnswer - began);
+      resolve({
+        type: 'metered',
+        sent,
+        answered,
+        failed,
+        deferred,
+        elapsedMs,
+        latency: latency.toData(),
+        errors,
+      });
+      return true;
+    };
+    const onDone =
+      (station: LeanStation) =>
+      (outcome: { ok: boolean; rttMs: number; error?: string }): void => {
+        inFlight -= 1;
+        lastAnswer = performance.now();
+        if (outcome.ok) {
+          answered += 1;
+          latency.record(outcome.rttMs);
+        } else {
+          failed += 1;
+          countError(errors, outcome.error ?? 'failed');
+        }
+        if (station.open) idle.push(station);
+        if (performance.now() - began >= durationMs) finishIfDone();
+      };
+    const callbacks = new Map(ready.map((station) => [station, onDone(station)]));
+    const tick = () => {
+      const elapsed = Math.min(performance.now() - began, durationMs);
+      const target = Math.floor((rate * elapsed) / 1000);
+      while (due < target) {
+        due += 1;
+        const station = idle.shift();
+        if (!station) {
+          deferred += 1;
+          continue;
+        }
+        const connectorId = station.nextConnector;
+        station.nextConnector = connectorId >= station.connectors ? 1 : connectorId + 1;
+        const wh = (energy.get(station) ?? 0) + 10;
+        energy.set(station, wh);
+        const payload = meterValuesPayload(
+          connectorId,
+          station.transactionIds[connectorId - 1] ?? 0,
+          performance.timeOrigin + performance.now(),
+          wh,
+        );
+        inFlight += 1;
+        sent += 1;
+        station.call('MeterValues', payload, callbacks.get(station) as (outcome: unknown) => void);
+      }
+      if (performance.now() - began < durationMs) setTimeout(tick, 1);
+      else finishIfDone();
+    };
+    tick();
+  });
+}
+
+/** Stays connected for `durationMs`, each station sending Heartbeat at its interval (spread out). */
+async function idle(durationMs: number, interval: number | null): Promise<WorkerReport> {
+  const latency = new Histogram();
+  const errors: Record<string, number> = {};
+  let heartbeats = 0;
+  let failed = 0;
+  const timers: NodeJS.Timeout[] = [];
+  for (const station of stations) {
+    const periodMs = (interval ?? station.heartbeatInterval) * 1000;
+    if (periodMs <= 0) continue;
+    const beat = () => {
+      if (!station.open || station.busy) return;
+      station.call('Heartbeat', '{}', (outcome) => {
+        if (outcome.ok) {
+          heartbeats += 1;
+          latency.record(outcome.rttMs);
+        } else {
+          failed += 1;
+          countError(errors, outcome.error);
+        }
+      });
+    };
+    timers.push(
+      setTimeout(() => {
+        beat();
+        timers.push(setInterval(beat, periodMs));
+      }, Math.random() * periodMs),
+    );
+  }
+  await sleep(durationMs);
+  for (const timer of timers) clearTimeout(timer);
+  const open = stations.filter((station) => station.open).length;
+  return { type: 'idled', heartbeats, failed, open, latency: latency.toData(), errors };
+}
+
+async function run(command: WorkerCommand): Promise<WorkerReport | undefined> {
+  switch (command.type) {
+    case 'connect':
+      return connect(command);
+    case 'start':
+      return start(command.idTag);
+    case 'meter':
+      return meter(command.rate, command.durationMs);
+    case 'idle':
+      return idle(command.durationMs, command.heartbeatInterval);
+    case 'close':
+      for (const station of stations) station.close();
+      process.disconnect?.();
+      setTimeout(() => process.exit(0), 100).unref();
+      return undefined;
+  }
+}
+
+let queue: Promise<void> = Promise.resolve();
+process.on('message', (command: WorkerCommand) => {
+  queue = queue.then(async () => {
+    try {
+      const answer = await run(command);
+      if (answer) report(answer);
+    } catch (error) {
+      report({ type: 'error', message: (error as Error).stack ?? String(error) });
+    }
+  });
+});
+// The driver going away ends the worker: no orphan keeps hammering a port.
+process.on('disconnect', () => process.exit(0));
+report({ type: 'ready' });

@@ -1,0 +1,182 @@
+/**
+ * `npm run bench`: starts the server (and the bare ocpp-rpc floor) as separate processes pinned
+ * to one core, drives them from load-generator processes pinned to the other, and writes
+ * `bench/results/<name>.json` and `.md`. See `npm run bench -- --help` and the README's
+ * Performance section.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, release, tmpdir, totalmem, type } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseOptions, USAGE, UsageError, type BenchOptions } from './lib/options.js';
+import { fileLimit, HAS_TASKSET, killChildren } from './lib/procs.js';
+import { summarizeProfile } from './lib/profile.js';
+import { evaluateBudget, toMarkdown, type Machine, type Report } from './lib/report.js';
+import { runCapacity } from './scenarios/capacity.js';
+import type { ScenarioContext } from './scenarios/common.js';
+import { runFanout } from './scenarios/fanout.js';
+import { runIngest } from './scenarios/ingest.js';
+
+const RESULTS = fileURLToPath(new URL('./results', import.meta.url));
+/** Descriptors the server needs besides its stations' sockets: database, listeners, logs. */
+const FD_HEADROOM = 200;
+
+function say(line: string): void {
+  process.stdout.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
+}
+
+function reportName(options: BenchOptions, startedAt: Date): string {
+  if (options.name) return options.name;
+  const stamp = startedAt.toISOString().slice(0, 16).replace(':', '').replace('T', '-');
+  return `${stamp}-${options.db}${options.mode === 'full' ? '' : `-${options.mode}`}`;
+}
+
+async function main(): Promise<number> {
+  let options: BenchOptions;
+  try {
+    options = parseOptions(process.argv.slice(2), RESULTS);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    process.stderr.write(`${error.message ? `${error.message}\n\n` : ''}${USAGE}`);
+    return error.message ? 2 : 0;
+  }
+  const startedAt = new Date();
+  const name = reportName(options, startedAt);
+  const twoCores = cpus().length >= 2;
+  const serverCore = twoCores ? '0' : null;
+  const loadCore = twoCores ? '1' : null;
+  // The driver itself stays off the server's core.
+  if (HAS_TASKSET && loadCore !== null)
+    execFileSync('taskset', ['-p', '-c', loadCore, String(process.pid)], { stdio: 'ignore' });
+
+  const limit = fileLimit();
+  const notes: string[] = [];
+  if (options.capacity.stations + FD_HEADROOM > limit) {
+    const fitting = Math.floor((limit - FD_HEADROOM) / 100) * 100;
+    notes.push(
+      `The open-files limit is ${limit} and cannot be raised here, so the boot storm ran ${fitting} stations, ` +
+        `not ${options.capacity.stations}: one server process needs a descriptor per station.`,
+    );
+    options.capacity.stations = fitting;
+  }
+
+  const logDir = join(RESULTS, 'tmp', name);
+  mkdirSync(logDir, { recursive: true });
+  mkdirSync(options.outDir, { recursive: true });
+  const dataDir = mkdtempSync(join(tmpdir(), 'cimorings-bench-'));
+  const context: ScenarioContext = {
+    db: options.db,
+    postgresUrl: options.postgresUrl,
+    dataDir,
+    logDir,
+    serverCore,
+    loadCore,
+    say,
+  };
+  const machine: Machine = {
+    cpuModel: cpus()[0]?.model ?? 'unknown',
+    cores: cpus().length,
+    memoryGiB: Math.round((totalmem() / 2 ** 30) * 10) / 10,
+    node: process.version,
+    os: `${type()} ${release()}`,
+    fileLimit: limit,
+    taskset: HAS_TASKSET,
+    serverCore,
+    loadCore,
+  };
+  say(`${options.mode} run on ${options.db}; logs in ${logDir}`);
+
+  let failed = false;
+  const attempt = async <T>(label: string, work: () => Promise<T>): Promise<T | null> => {
+    if (failed) return null;
+    try {
+      return await work();
+    } catch (error) {
+      failed = true;
+      notes.push(`${label} failed: ${(error as Error).message}`);
+      say(`${label} failed: ${(error as Error).stack ?? String(error)}`);
+      return null;
+    }
+  };
+
+  const wants = (scenario: string) => options.scenarios.includes(scenario as never);
+  let ingest: Report['ingest'] = null;
+  let fanout: Report['fanout'] = null;
+  let capacity: Report['capacity'] = null;
+  let profile: Report['profile'] = null;
+  try {
+    if (wants('ingest')) {
+      const floor = await attempt('ingest (floor)', () => runIngest(context, 'floor', options.ingest, false));
+      const server = await attempt('ingest (server)', () =>
+        runIngest(context, 'server', options.ingest, options.profile),
+      );
+      if (floor && server) {
+        ingest = { floor, server, ratio: floor.sustained > 0 ? server.sustained / floor.sustained : 0 };
+        if (server.profile) profile = summarizeProfile(server.profile);
+      }
+    }
+    if (wants('fanout')) fanout = await attempt('fan-out', () => runFanout(context, options.fanout));
+    if (wants('capacity')) {
+      const floor = await attempt('capacity (floor)', () => runCapacity(context, 'floor', options.capacity));
+      const server = await attempt('capacity (server)', () =>
+        runCapacity(context, 'server', options.capacity),
+      );
+      if (floor && server) capacity = { floor, server };
+    }
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+
+  const others = [
+    ...(ingest ? [...ingest.floor.steps, ...ingest.server.steps].map((step) => step.otherCpu) : []),
+    ...(fanout ? [fanout.otherCpu] : []),
+    ...(capacity ? [capacity.floor, capacity.server].flatMap((c) => [c.stormOtherCpu, c.idleOtherCpu]) : []),
+  ];
+  const busiest = Math.max(0, ...others);
+  if (busiest > 0.15) {
+    notes.push(
+      `Other processes on this machine used up to ${busiest} cores during a measurement (column "other CPU"): ` +
+        'where that is high, the figures are pessimistic.',
+    );
+  }
+  const finishedAt = new Date();
+  const partial: Omit<Report, 'budget'> = {
+    name,
+    startedAt: startedAt.toISOString(),
+    finishedAt: finishedAt.toISOString(),
+    durationSeconds: Math.round((finishedAt.getTime() - startedAt.getTime()) / 1000),
+    command: `npm run bench --${process.argv.length > 2 ? ` ${process.argv.slice(2).join(' ')}` : ''}`,
+    mode: options.mode,
+    db: options.db,
+    machine,
+    sizes: { ingest: options.ingest, fanout: options.fanout, capacity: options.capacity },
+    ingest,
+    fanout,
+    capacity,
+    profile,
+    notes,
+  };
+  const report: Report = { ...partial, budget: evaluateBudget(partial) };
+  const jsonPath = join(options.outDir, `${name}.json`);
+  const mdPath = join(options.outDir, `${name}.md`);
+  writeFileSync(jsonPath, `${JSON.stringify(report, null, 2)}\n`);
+  writeFileSync(mdPath, toMarkdown(report));
+  say(`report: ${jsonPath} and ${mdPath}`);
+  for (const line of report.budget)
+    say(`${line.met === null ? '?' : line.met ? 'met    ' : 'NOT MET'} ${line.budget}: ${line.value}`);
+  return failed ? 1 : 0;
+}
+
+process.on('SIGINT', () => {
+  killChildren();
+  process.exit(130);
+});
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    killChildren();
+    process.stderr.write(`bench failed: ${(error as Error).stack ?? String(error)}\n`);
+    process.exit(1);
+  },
+);

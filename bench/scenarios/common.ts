@@ -1,0 +1,35 @@
+import type { Fleet } from '../lib/fleet.js';
+import type { RunContext, Target } from '../lib/targets.js';
+
+/** The id tag every bench session uses: a fleet card that may hold many sessions at once. */
+export const BENCH_ID_TAG = 'BENCHFLEET';
+
+/** Everything a scenario needs from the driver. */
+export interface ScenarioContext extends RunContext {
+  loadCore: string | null;
+  /** Progress lines for the person running the bench. */
+  say: (line: string) => void;
+}
+
+export function stationIds(prefix: string, count: number): string[] {
+  const width = String(count).length;
+  return Array.from({ length: count }, (_, i) => `${prefix}${String(i + 1).padStart(width, '0')}`);
+}
+
+/** Boots `ids` and starts a transaction on each connector; throws unless every one started. */
+export async function connectAndStart(
+  fleet: Fleet,
+  target: Target,
+  ids: string[],
+  connectors: number,
+): Promise<void> {
+  const boot = await fleet.connect(target.ocppUrl, ids, connectors, 100, 300_000);
+  if (boot.failed > 0)
+    throw new Error(`${boot.failed} stations did not boot: ${JSON.stringify(boot.errors)}`);
+  const started = await fleet.startTransactions(BENCH_ID_TAG, 300_000);
+  if (started.failed > 0) {
+    throw new Error(`${started.failed} transactions did not start: ${JSON.stringify(started.errors)}`);
+  }
+}
+
+export const round = (value: number, digits = 1) => Math.round(value * 10 ** digits) / 10 ** digits;

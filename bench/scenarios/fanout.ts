@@ -1,0 +1,138 @@
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Api } from '../lib/api.js';
+import { Channel } from '../lib/channel.js';
+import { Fleet } from '../lib/fleet.js';
+import { Histogram, type LatencySummary } from '../lib/histogram.js';
+import type { DashboardCommand, DashboardReport } from '../lib/ipc.js';
+import type { FanoutSize } from '../lib/options.js';
+import { CpuWindow, spawnTs } from '../lib/procs.js';
+import { startTarget } from '../lib/targets.js';
+import { BENCH_ID_TAG, connectAndStart, round, stationIds, type ScenarioContext } from './common.js';
+
+const DASHBOARDS = fileURLToPath(new URL('../load/dashboards.ts', import.meta.url));
+
+export interface FanoutResult {
+  stations: number;
+  dashboards: number;
+  scopedClients: number;
+  /** MeterValues/s asked and answered. */
+  rate: number;
+  achieved: number;
+  meterValuesLatency: LatencySummary;
+  /** Send of MeterValues → `meter_values_updated` received, at the lean dashboards. */
+  eventLatency: LatencySummary;
+  /** Events delivered to the dashboards per second, all of them together. */
+  deliveriesPerSecond: number;
+  /** Events received / events expected (answered MeterValues × dashboards). */
+  deliveredShare: number;
+  minPerDashboard: number;
+  maxPerDashboard: number;
+  dashboardsDisconnected: number;
+  scoped: {
+    clients: number;
+    clientsWithEvents: number;
+    events: number;
+    outOfScope: number;
+    forbiddenRefused: number;
+    latency: LatencySummary;
+  };
+  serverCpu: number;
+  loadCpu: number;
+  /** Cores used by everything else on the machine meanwhile. */
+  otherCpu: number;
+}
+
+/**
+ * Scenario 2: dashboards and station-scoped clients on the real-time API while MeterValues
+ * arrive at a fixed rate; end-to-end latency and proof that scoped clients see only their stations.
+ */
+export async function runFanout(context: ScenarioContext, size: FanoutSize): Promise<FanoutResult> {
+  const name = 'fanout-server';
+  context.say(`${name}: starting the server`);
+  const target = await startTarget(context, 'server', { name, heartbeatInterval: 300 });
+  let fleet: Fleet | undefined;
+  let clients: Channel<DashboardCommand, DashboardReport> | undefined;
+  try {
+    const api = new Api(target.httpUrl);
+    await api.useLogin('admin', target.adminPassword);
+    await api.createIdTag(BENCH_ID_TAG);
+    fleet = await Fleet.start(size.workers, context.loadCore, context.logDir, name);
+    const ids = stationIds('FAN', size.stations);
+    context.say(`${name}: booting ${size.stations} stations, creating ${size.scoped} station-scoped users`);
+    await connectAndStart(fleet, target, ids, size.connectors);
+
+    const scoped: { token: string; allowed: string[]; forbidden: string }[] = [];
+    for (let i = 0; i < size.scoped; i++) {
+      const allowed = [ids[(2 * i) % ids.length], ids[(2 * i + 1) % ids.length]] as string[];
+      const forbidden = ids[(2 * i + 2) % ids.length] as string;
+      const username = `bench-scoped-${i}`;
+      const password = randomBytes(12).toString('base64url');
+      await api.createUser(username, password, ['viewer'], allowed);
+      scoped.push({ token: await api.login(username, password), allowed, forbidden });
+    }
+
+    clients = new Channel<DashboardCommand, DashboardReport>(
+      spawnTs(DASHBOARDS, [], {
+        core: context.loadCore,
+        logFile: join(context.logDir, `${name}-clients.log`),
+        ipc: true,
+      }),
+      'dashboards',
+    );
+    await clients.whenReady();
+    context.say(`${name}: connecting ${size.dashboards} dashboards and ${size.scoped} scoped clients`);
+    const connected = await clients.request(
+      {
+        type: 'connect',
+        url: target.httpUrl,
+        dashboards: { count: size.dashboards, token: api.bearer },
+        scoped,
+      },
+      'connected',
+      120_000,
+    );
+    if (connected.failed > 0)
+      throw new Error(`${connected.failed} real-time clients failed: ${connected.errors.join('; ')}`);
+
+    await clients.request({ type: 'measure' }, 'measuring', 10_000);
+    const server = new CpuWindow([target.child.pid]);
+    const load = new CpuWindow([...fleet.pids, clients.pid]);
+    const meter = await fleet.meter(size.rate, size.durationMs);
+    // Let the last events arrive.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const serverCpu = server.cores();
+    const loadCpu = load.cores();
+    const otherCpu = round(Math.max(0, server.machineCores() - serverCpu - loadCpu), 3);
+    const collected = await clients.request({ type: 'collect' }, 'collected', 30_000);
+    const { dashboards } = collected;
+    const expected = meter.answered * dashboards.clients;
+    context.say(
+      `${name}: ${meter.achieved}/s MeterValues, event p50 ${Histogram.from(dashboards.latency).summary().p50} ` +
+        `p99 ${Histogram.from(dashboards.latency).summary().p99} ms, ${collected.scoped.outOfScope} out of scope`,
+    );
+    return {
+      stations: size.stations,
+      dashboards: dashboards.clients,
+      scopedClients: collected.scoped.clients,
+      rate: size.rate,
+      achieved: meter.achieved,
+      meterValuesLatency: meter.latency.summary(),
+      eventLatency: Histogram.from(dashboards.latency).summary(),
+      deliveriesPerSecond: Math.round(dashboards.events / (collected.elapsedMs / 1000)),
+      deliveredShare: expected === 0 ? 0 : round(dashboards.events / expected, 4),
+      minPerDashboard: dashboards.minPerClient,
+      maxPerDashboard: dashboards.maxPerClient,
+      dashboardsDisconnected: dashboards.disconnected,
+      scoped: { ...collected.scoped, latency: Histogram.from(collected.scoped.latency).summary() },
+      serverCpu,
+      loadCpu,
+      otherCpu,
+    };
+  } finally {
+    await clients?.close({ type: 'close' });
+    await fleet?.close();
+    await target.stop();
+  }
+}

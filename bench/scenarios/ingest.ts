@@ -1,0 +1,111 @@
+import { Api } from '../lib/api.js';
+import { Fleet } from '../lib/fleet.js';
+import type { LatencySummary } from '../lib/histogram.js';
+import type { IngestSize } from '../lib/options.js';
+import { CpuWindow, rssBytes, sleep } from '../lib/procs.js';
+import { mainThreadProfile, profileDir, startTarget, type TargetKind } from '../lib/targets.js';
+import { SAMPLES_PER_METER_VALUES } from '../load/lean-station.js';
+import { BENCH_ID_TAG, connectAndStart, round, stationIds, type ScenarioContext } from './common.js';
+
+export interface IngestStep {
+  /** Calls/s asked of the load generators. */
+  target: number;
+  /** Calls/s answered. */
+  achieved: number;
+  sent: number;
+  answered: number;
+  failed: number;
+  deferred: number;
+  latency: LatencySummary;
+  /** Cores used on average: the server (or floor) process, and the load processes together. */
+  serverCpu: number;
+  loadCpu: number;
+  /** Cores used by everything else on the machine meanwhile (other people's work, the kernel's). */
+  otherCpu: number;
+  serverRssMb: number;
+  errors: Record<string, number>;
+}
+
+export interface IngestResult {
+  target: TargetKind;
+  stations: number;
+  connectors: number;
+  steps: IngestStep[];
+  /** Highest calls/s answered at a step whose p99 stayed within the limit and had no failure. */
+  sustained: number;
+  /** The step at 2,000 calls/s, if it ran. */
+  at2000: IngestStep | null;
+  /** Samples acknowledged to the charge points, and stored in the database after shutdown (server only). */
+  acknowledgedSamples: number;
+  storedSamples: number | null;
+  profile: string | null;
+}
+
+/** Scenario 1: MeterValues from every connector's transaction, stepping the rate up until p99 passes the limit. */
+export async function runIngest(
+  context: ScenarioContext,
+  kind: TargetKind,
+  size: IngestSize,
+  cpuProfile: boolean,
+): Promise<IngestResult> {
+  const name = `ingest-${kind}`;
+  context.say(`${name}: starting the ${kind}`);
+  const target = await startTarget(context, kind, { name, heartbeatInterval: 300, cpuProfile });
+  let fleet: Fleet | undefined;
+  const steps: IngestStep[] = [];
+  try {
+    if (kind === 'server') {
+      const api = new Api(target.httpUrl);
+      await api.useLogin('admin', target.adminPassword);
+      await api.createIdTag(BENCH_ID_TAG);
+    }
+    fleet = await Fleet.start(size.workers, context.loadCore, context.logDir, name);
+    context.say(
+      `${name}: booting ${size.stations} stations, starting ${size.stations * size.connectors} transactions`,
+    );
+    await connectAndStart(fleet, target, stationIds('ING', size.stations), size.connectors);
+    for (const rate of size.rates) {
+      const server = new CpuWindow([target.child.pid]);
+      const load = new CpuWindow(fleet.pids);
+      const result = await fleet.meter(rate, size.stepMs);
+      const step: IngestStep = {
+        target: rate,
+        achieved: result.achieved,
+        sent: result.sent,
+        answered: result.answered,
+        failed: result.failed,
+        deferred: result.deferred,
+        latency: result.latency.summary(),
+        serverCpu: server.cores(),
+        loadCpu: load.cores(),
+        otherCpu: round(Math.max(0, server.machineCores() - server.cores() - load.cores()), 3),
+        serverRssMb: round(rssBytes(target.child.pid) / 2 ** 20),
+        errors: result.errors,
+      };
+      steps.push(step);
+      context.say(
+        `${name}: ${rate}/s → ${step.achieved}/s answered, p50 ${step.latency.p50} p99 ${step.latency.p99} ms, ` +
+          `cpu server ${step.serverCpu} load ${step.loadCpu}`,
+      );
+      if ((step.latency.p99 ?? Infinity) > size.p99LimitMs || step.achieved < rate * 0.8) break;
+      await sleep(size.pauseMs);
+    }
+  } finally {
+    await fleet?.close();
+    await target.stop();
+  }
+  const within = steps.filter(
+    (step) => (step.latency.p99 ?? Infinity) <= size.p99LimitMs && step.failed === 0,
+  );
+  return {
+    target: kind,
+    stations: size.stations,
+    connectors: size.connectors,
+    steps,
+    sustained: Math.max(0, ...within.map((step) => step.achieved)),
+    at2000: steps.find((step) => step.target === 2000) ?? null,
+    acknowledgedSamples: steps.reduce((sum, step) => sum + step.answered, 0) * SAMPLES_PER_METER_VALUES,
+    storedSamples: target.storedSamples,
+    profile: cpuProfile ? mainThreadProfile(profileDir(context, name)) : null,
+  };
+}
