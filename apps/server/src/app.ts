@@ -23,9 +23,13 @@ import { idTagRoutes } from './http/routes/id-tags.routes.js';
 import { stationRoutes } from './http/routes/stations.routes.js';
 import { transactionRoutes } from './http/routes/transactions.routes.js';
 import { reservationRoutes } from './http/routes/reservations.routes.js';
+import { siteRoutes } from './http/routes/sites.routes.js';
 import { InMemoryEventBus, type EventBus } from './cluster/event-bus.js';
-import { InMemoryStationPresence } from './cluster/station-presence.js';
-import { LocalCommandRouter } from './cluster/command-router.js';
+import { InMemoryStationPresence, type StationPresence } from './cluster/station-presence.js';
+import { LocalCommandRouter, type CommandRouter } from './cluster/command-router.js';
+import { NodeChannel } from './cluster/node-channel.js';
+import { RedisCommandRouter } from './cluster/redis-command-router.js';
+import { RedisStationPresence } from './cluster/redis-station-presence.js';
 import { OcppServer } from './ocpp/server.js';
 import { DEFAULT_REALTIME_SETTINGS, RealtimeServer } from './realtime/io.js';
 import { validateV16Request } from './ocpp/validation.js';
@@ -34,6 +38,7 @@ import { IdTagRepository } from './repositories/id-tag.repository.js';
 import { TransactionRepository } from './repositories/transaction.repository.js';
 import { OcppLogRepository } from './repositories/ocpp-log.repository.js';
 import { ReservationRepository } from './repositories/reservation.repository.js';
+import { SiteRepository } from './repositories/site.repository.js';
 import { ChargePointService } from './services/charge-point.service.js';
 import { TransactionService } from './services/transaction.service.js';
 import { StationService } from './services/station.service.js';
@@ -42,6 +47,7 @@ import { DataTransferService } from './services/data-transfer.service.js';
 import { OcppLogService } from './services/ocpp-log.service.js';
 import { IdTagService } from './services/id-tag.service.js';
 import { ReservationExpiry, ReservationService } from './services/reservation.service.js';
+import { SiteService } from './services/site.service.js';
 import { roleRoutes } from './http/routes/roles.routes.js';
 import { systemRoutes } from './http/routes/system.routes.js';
 import { userRoutes } from './http/routes/users.routes.js';
@@ -107,6 +113,7 @@ export async function buildApp(config: Readonly<Config>, options: AppOptions): P
   const users = new UserRepository(database.db);
   const roles = new RoleRepository(database.db);
   const settings = new SettingsRepository(database.db);
+  const siteRepository = new SiteRepository(database.db);
   const throttle: LoginThrottle = redis
     ? new RedisLoginThrottle(redis, { windowMs: LOGIN_LIMITS.windowMs })
     : new MemoryLoginThrottle({ windowMs: LOGIN_LIMITS.windowMs }, () => clock.now().getTime());
@@ -118,8 +125,13 @@ export async function buildApp(config: Readonly<Config>, options: AppOptions): P
   const events = new InMemoryEventBus((error, event) =>
     log.error({ err: error, event: event.type }, 'event listener failed'),
   );
-  const presence = new InMemoryStationPresence();
-  const router = new LocalCommandRouter(presence);
+  // Several nodes share Redis: stations are found, and commands delivered, through it.
+  const channel = redis ? new NodeChannel(redis) : null;
+  const clusterError = (error: unknown) => log.warn({ err: error }, 'cluster coordination failed');
+  const sharedPresence = redis && channel ? new RedisStationPresence(redis, channel, clusterError) : null;
+  const presence: StationPresence = sharedPresence ?? new InMemoryStationPresence();
+  const sharedRouter = sharedPresence && channel ? new RedisCommandRouter(sharedPresence, channel) : null;
+  const router: CommandRouter = sharedRouter ?? new LocalCommandRouter(presence);
   const stationRepository = new StationRepository(database.db);
   const idTagRepository = new IdTagRepository(database.db);
   const transactionRepository = new TransactionRepository(database.db);
@@ -193,6 +205,7 @@ export async function buildApp(config: Readonly<Config>, options: AppOptions): P
   const realtime = new RealtimeServer(server.server, auth, events, log, DEFAULT_REALTIME_SETTINGS, redis);
 
   const databaseReady = lifecycle.start(async () => {
+    await channel?.whenReady();
     await migrateToLatest(database.db, database.dialect);
     const result = await setup.seed(config.adminPassword);
     tokens.useSecret(await setup.jwtSecret(config.jwtSecret));
@@ -232,6 +245,9 @@ export async function buildApp(config: Readonly<Config>, options: AppOptions): P
     await databaseReady.catch(() => undefined);
     await reservationExpiry.stop();
     await ocppLog.close();
+    sharedRouter?.close();
+    await sharedPresence?.close();
+    await channel?.close();
     await throttle.close();
     await database.close();
     await redis?.quit().catch(() => undefined);
@@ -272,12 +288,13 @@ export async function buildApp(config: Readonly<Config>, options: AppOptions): P
     },
   });
   await server.register(authRoutes, { auth });
-  await server.register(userRoutes, { users: new UserService(users, roles, hasher, clock) });
+  await server.register(userRoutes, { users: new UserService(users, roles, siteRepository, hasher, clock) });
   await server.register(roleRoutes, { roles: new RoleService(roles, users, clock) });
   await server.register(stationRoutes, { stations, commands, ocppLog: ocppLogRepository });
   await server.register(idTagRoutes, { idTags: new IdTagService(idTagRepository, users, clock) });
   await server.register(transactionRoutes, { transactions });
   await server.register(reservationRoutes, { reservations });
+  await server.register(siteRoutes, { sites: new SiteService(siteRepository, clock) });
   ocpp.attach(server.server);
   refuseUnknownUpgrades(server.server);
   if (options.dashboardRoot !== undefined) await registerDashboard(server, options.dashboardRoot);

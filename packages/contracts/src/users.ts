@@ -4,8 +4,16 @@ export interface UserView {
   username: string;
   roles: string[];
   permissions: string[];
-  /** `null`: every station; a list: only these charge point ids. */
+  /**
+   * The stations the user is limited to by charge point id. With `allowedSites` also `null`:
+   * every station.
+   */
   allowedStations: string[] | null;
+  /**
+   * The sites whose stations the user is limited to. A user limited at all sees the stations of
+   * both lists; one of them `null` counts as empty (and reads back as `[]`).
+   */
+  allowedSites: number[] | null;
   active: boolean;
   createdAt: string;
   updatedAt: string;

@@ -52,6 +52,10 @@ export interface Station {
   lastSeenAt: string | null;
   diagnosticsStatus: string | null;
   firmwareStatus: string | null;
+  /** The version of the local authorization list the station last accepted; null: none sent. */
+  localListVersion: number | null;
+  /** When the id tag table was read for that list. */
+  localListSentAt: string | null;
   createdAt: string;
   updatedAt: string;
   connectors: Connector[];

@@ -56,7 +56,10 @@ export const UserSchema = Type.Object(
       description: 'effective permissions: system.admin holders are given every permission',
     }),
     allowedStations: Type.Union([Type.Array(Type.String()), Type.Null()], {
-      description: 'null: every station; a list: only these charge point ids',
+      description: 'null (with allowedSites null): every station; a list: these charge point ids',
+    }),
+    allowedSites: Type.Union([Type.Array(Type.Integer()), Type.Null()], {
+      description: 'null (with allowedStations null): every station; a list: the stations of these sites',
     }),
     active: Type.Boolean(),
     createdAt: Type.String({ format: 'date-time' }),
@@ -73,6 +76,7 @@ export function userView(user: User): UserView {
     roles: user.roles,
     permissions: user.permissions.includes(SUPER_PERMISSION) ? [...PERMISSION_NAMES] : user.permissions,
     allowedStations: user.allowedStations,
+    allowedSites: user.allowedSites,
     active: user.active,
     createdAt: user.createdAt,
     updatedAt: user.updatedAt,

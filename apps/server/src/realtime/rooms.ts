@@ -53,14 +53,16 @@ export function parseRoom(room: string): ParsedRoom | undefined {
 /** Whether the actor may join the room: the room's view permission, and for a station, access to it. */
 export function mayJoin(actor: Actor, room: ParsedRoom): boolean {
   if (!can(actor, JOIN_PERMISSION[room.kind])) return false;
-  return room.kind !== 'station' || canSeeStation(actor.allowedStations, room.chargePointId);
+  return room.kind !== 'station' || canSeeStation(actor.stationScope, room.chargePointId);
 }
 
 /** The internal rooms a socket enters when it joins the public room `name`. */
 export function internalRoomsFor(actor: Actor, name: string, room: ParsedRoom): string[] {
   const kinds = ROOM_KINDS[room.kind].filter((kind) => can(actor, KIND_PERMISSION[kind]));
   if (room.kind === 'station') return kinds.map((kind) => `${name}|${kind}|*`);
-  const scopes = actor.allowedStations === null ? ['*'] : actor.allowedStations.map((id) => `@${id}`);
+  // The scope as resolved when the socket authenticated: a station moved into one of the
+  // user's sites later reaches the socket once it joins the room again (or reconnects).
+  const scopes = actor.stationScope === null ? ['*'] : actor.stationScope.map((id) => `@${id}`);
   return kinds.flatMap((kind) => scopes.map((scope) => `${name}|${kind}|${scope}`));
 }
 

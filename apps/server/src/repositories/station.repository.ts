@@ -9,6 +9,8 @@ type Db = Kysely<Database>;
 export interface NewStation {
   chargePointId: string;
   name: string;
+  /** Absent or null: at no site. */
+  siteId?: number | null;
   location: string | null;
   ocppPasswordHash: string | null;
   registration: Registration;
@@ -17,6 +19,7 @@ export interface NewStation {
 
 export interface StationChanges {
   name?: string;
+  siteId?: number | null;
   location?: string | null;
   ocppPasswordHash?: string | null;
   registration?: Registration;
@@ -65,7 +68,13 @@ export class StationRepository {
 
   async list(
     page: PageRequest,
-    filter: { scope: StationScope; registration?: Registration; status?: string; search?: string },
+    filter: {
+      scope: StationScope;
+      registration?: Registration;
+      status?: string;
+      search?: string;
+      siteId?: number;
+    },
   ): Promise<Page<Station>> {
     let query = this.db.selectFrom('stations');
     if (filter.scope !== null) {
@@ -74,6 +83,7 @@ export class StationRepository {
     }
     if (filter.registration) query = query.where('registration', '=', filter.registration);
     if (filter.status) query = query.where('status', '=', filter.status);
+    if (filter.siteId !== undefined) query = query.where('site_id', '=', filter.siteId);
     if (filter.search) {
       const like = `%${filter.search.toLowerCase()}%`;
       query = query.where((eb) =>
@@ -99,6 +109,7 @@ export class StationRepository {
       .values({
         charge_point_id: station.chargePointId,
         name: station.name,
+        site_id: station.siteId ?? null,
         location: station.location,
         ocpp_password_hash: station.ocppPasswordHash,
         registration: station.registration,
@@ -121,6 +132,7 @@ export class StationRepository {
       .set({
         updated_at: changes.now,
         ...(changes.name !== undefined && { name: changes.name }),
+        ...(changes.siteId !== undefined && { site_id: changes.siteId }),
         ...(changes.location !== undefined && { location: changes.location }),
         ...(changes.ocppPasswordHash !== undefined && { ocpp_password_hash: changes.ocppPasswordHash }),
         ...(changes.registration !== undefined && { registration: changes.registration }),
@@ -131,6 +143,20 @@ export class StationRepository {
     if (!row) return undefined;
     const [station] = await this.hydrate([row]);
     return station;
+  }
+
+  async siteExists(siteId: number): Promise<boolean> {
+    const row = await this.db.selectFrom('sites').select('id').where('id', '=', siteId).executeTakeFirst();
+    return row !== undefined;
+  }
+
+  /** Records the local authorization list a station accepted, and when its tags were read. */
+  async setLocalList(stationId: number, version: number, sentAt: string): Promise<void> {
+    await this.db
+      .updateTable('stations')
+      .set({ local_list_version: version, local_list_sent_at: sentAt })
+      .where('id', '=', stationId)
+      .execute();
   }
 
   async delete(chargePointId: string): Promise<boolean> {
@@ -297,6 +323,8 @@ function toStation(row: Selectable<StationsTable>, connectors: Selectable<Connec
     lastSeenAt: row.last_seen_at,
     diagnosticsStatus: row.diagnostics_status,
     firmwareStatus: row.firmware_status,
+    localListVersion: row.local_list_version,
+    localListSentAt: row.local_list_sent_at,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
     connectors: connectors.map((c) => ({

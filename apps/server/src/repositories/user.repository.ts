@@ -1,7 +1,7 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
 import { SUPER_PERMISSION } from '@cimorings/contracts';
 import type { Database, UsersTable } from '../db/schema.js';
-import type { User } from '../domain/user.js';
+import type { ScopeGrant, User } from '../domain/user.js';
 import { countOf, type Page, type PageRequest } from './paging.js';
 
 type Db = Kysely<Database>;
@@ -18,7 +18,8 @@ export interface NewUser {
   passwordHash: string;
   active: boolean;
   roleIds: number[];
-  allowedStations: string[] | null;
+  /** `null`: every station. */
+  scope: ScopeGrant;
   now: string;
 }
 
@@ -26,7 +27,8 @@ export interface UserChanges {
   passwordHash?: string;
   active?: boolean;
   roleIds?: number[];
-  allowedStations?: string[] | null;
+  /** The whole new scope: both lists are replaced. */
+  scope?: ScopeGrant;
   now: string;
 }
 
@@ -74,7 +76,7 @@ export class UserRepository {
           username: user.username,
           password_hash: user.passwordHash,
           active: user.active ? 1 : 0,
-          station_scoped: user.allowedStations === null ? 0 : 1,
+          station_scoped: user.scope === null ? 0 : 1,
           token_version: 0,
           created_at: user.now,
           updated_at: user.now,
@@ -84,7 +86,7 @@ export class UserRepository {
         .executeTakeFirst();
       if (!inserted) return undefined;
       await replaceRoles(trx, inserted.id, user.roleIds);
-      await replaceStations(trx, inserted.id, user.allowedStations);
+      await replaceScope(trx, inserted.id, user.scope);
       const [created] = await this.hydrate(trx, [inserted]);
       return created;
     });
@@ -103,9 +105,7 @@ export class UserRepository {
           updated_at: changes.now,
           ...(changes.passwordHash !== undefined && { password_hash: changes.passwordHash }),
           ...(changes.active !== undefined && { active: changes.active ? 1 : 0 }),
-          ...(changes.allowedStations !== undefined && {
-            station_scoped: changes.allowedStations === null ? 0 : 1,
-          }),
+          ...(changes.scope !== undefined && { station_scoped: changes.scope === null ? 0 : 1 }),
           ...(endsTokens && { token_version: sql<number>`token_version + 1` }),
         })
         .where('id', '=', id)
@@ -113,9 +113,7 @@ export class UserRepository {
         .executeTakeFirst();
       if (!updated) return undefined;
       if (changes.roleIds !== undefined) await replaceRoles(trx, id, changes.roleIds);
-      if (changes.allowedStations !== undefined) {
-        await replaceStations(trx, id, changes.allowedStations);
-      }
+      if (changes.scope !== undefined) await replaceScope(trx, id, changes.scope);
       const [user] = await this.hydrate(trx, [updated]);
       return user;
     });
@@ -152,7 +150,11 @@ export class UserRepository {
     );
   }
 
-  /** Adds roles, permissions and station lists to user rows, with one query each for all rows. */
+  /**
+   * Adds roles, permissions and the station scope to user rows, with one query each for all
+   * rows. The scope is resolved here, once per load: the listed stations plus those now at the
+   * listed sites.
+   */
   private async hydrate(db: Db, rows: Selectable<UsersTable>[]): Promise<User[]> {
     if (rows.length === 0) return [];
     const ids = rows.map((row) => row.id);
@@ -170,8 +172,18 @@ export class UserRepository {
       .where('user_id', 'in', ids)
       .orderBy('charge_point_id')
       .execute();
+    const sites = await db
+      .selectFrom('user_sites')
+      .leftJoin('stations', 'stations.site_id', 'user_sites.site_id')
+      .select(['user_sites.user_id', 'user_sites.site_id', 'stations.charge_point_id'])
+      .where('user_sites.user_id', 'in', ids)
+      .orderBy('user_sites.site_id')
+      .execute();
     return rows.map((row) => {
       const mine = grants.filter((grant) => grant.user_id === row.id);
+      const listed = stations.filter((s) => s.user_id === row.id).map((s) => s.charge_point_id);
+      const bySite = sites.filter((s) => s.user_id === row.id);
+      const scoped = row.station_scoped === 1;
       return {
         id: row.id,
         username: row.username,
@@ -180,10 +192,16 @@ export class UserRepository {
         permissions: [
           ...new Set(mine.flatMap((grant) => (grant.permission ? [grant.permission] : []))),
         ].sort(),
-        allowedStations:
-          row.station_scoped === 1
-            ? stations.filter((s) => s.user_id === row.id).map((s) => s.charge_point_id)
-            : null,
+        allowedStations: scoped ? listed : null,
+        allowedSites: scoped ? [...new Set(bySite.map((s) => s.site_id))] : null,
+        stationScope: scoped
+          ? [
+              ...new Set([
+                ...listed,
+                ...bySite.flatMap((s) => (s.charge_point_id ? [s.charge_point_id] : [])),
+              ]),
+            ].sort()
+          : null,
         tokenVersion: row.token_version,
         createdAt: row.created_at,
         updatedAt: row.updated_at,
@@ -201,11 +219,20 @@ async function replaceRoles(db: Db, userId: number, roleIds: number[]): Promise<
     .execute();
 }
 
-async function replaceStations(db: Db, userId: number, stations: string[] | null): Promise<void> {
+async function replaceScope(db: Db, userId: number, scope: ScopeGrant): Promise<void> {
   await db.deleteFrom('user_stations').where('user_id', '=', userId).execute();
-  if (stations === null || stations.length === 0) return;
-  await db
-    .insertInto('user_stations')
-    .values([...new Set(stations)].map((id) => ({ user_id: userId, charge_point_id: id })))
-    .execute();
+  await db.deleteFrom('user_sites').where('user_id', '=', userId).execute();
+  if (scope === null) return;
+  if (scope.stations.length > 0) {
+    await db
+      .insertInto('user_stations')
+      .values([...new Set(scope.stations)].map((id) => ({ user_id: userId, charge_point_id: id })))
+      .execute();
+  }
+  if (scope.sites.length > 0) {
+    await db
+      .insertInto('user_sites')
+      .values([...new Set(scope.sites)].map((siteId) => ({ user_id: userId, site_id: siteId })))
+      .execute();
+  }
 }

@@ -58,7 +58,7 @@ export class SetupService {
       passwordHash: await this.hasher.hash(password),
       active: true,
       roleIds: adminRole ? [adminRole.id] : [],
-      allowedStations: null,
+      scope: null,
       now,
     });
     // Another node may have created it first; then it printed the password, not this one.

@@ -2,7 +2,7 @@ import type { StationPresence } from '../cluster/station-presence.js';
 import type { CommandRouter } from '../cluster/command-router.js';
 import { isoTime, type Clock } from '../domain/clock.js';
 import type { Registration, Station } from '../domain/station.js';
-import { canSeeStation, scopeWithin, type Actor } from '../domain/user.js';
+import { canSeeStation, mayPlaceStation, type Actor } from '../domain/user.js';
 import { AppError } from '../errors.js';
 import type { Page, PageRequest } from '../repositories/paging.js';
 import type { StationRepository } from '../repositories/station.repository.js';
@@ -12,12 +12,15 @@ import type { PasswordHasher } from './password-hasher.js';
 export interface CreateStationInput {
   chargePointId: string;
   name: string;
+  siteId?: number | null;
   location?: string | null;
   ocppPassword?: string | null;
 }
 
 export interface UpdateStationInput {
   name?: string;
+  /** Moves the station to a site, or out of any with `null`. */
+  siteId?: number | null;
   location?: string | null;
   /** A new password, or `null` to stop asking for one. */
   ocppPassword?: string | null;
@@ -27,6 +30,7 @@ export interface StationFilter {
   registration?: Registration;
   status?: string;
   search?: string;
+  siteId?: number;
 }
 
 /** Stations as operators manage them, always within the caller's station scope. */
@@ -42,12 +46,12 @@ export class StationService {
   ) {}
 
   list(actor: Actor, page: PageRequest, filter: StationFilter): Promise<Page<Station>> {
-    return this.stations.list(page, { scope: actor.allowedStations, ...filter });
+    return this.stations.list(page, { scope: actor.stationScope, ...filter });
   }
 
   /** @throws AppError NOT_FOUND for an unknown station and for one outside the caller's scope. */
   async get(actor: Actor, chargePointId: string): Promise<Station> {
-    const station = canSeeStation(actor.allowedStations, chargePointId)
+    const station = canSeeStation(actor.stationScope, chargePointId)
       ? await this.stations.find(chargePointId)
       : undefined;
     if (!station) throw new AppError('NOT_FOUND', `No station ${chargePointId}`);
@@ -55,12 +59,12 @@ export class StationService {
   }
 
   async create(actor: Actor, input: CreateStationInput): Promise<Station> {
-    if (!scopeWithin([input.chargePointId], actor.allowedStations)) {
-      throw new AppError('STATION_FORBIDDEN', `Station ${input.chargePointId} is outside your station scope`);
-    }
+    const siteId = input.siteId ?? null;
+    await this.checkPlacement(actor, input.chargePointId, siteId);
     const station = await this.stations.create({
       chargePointId: input.chargePointId,
       name: input.name,
+      siteId,
       location: input.location ?? null,
       ocppPasswordHash: input.ocppPassword ? await this.hasher.hash(input.ocppPassword) : null,
       registration: 'accepted',
@@ -72,8 +76,10 @@ export class StationService {
 
   async update(actor: Actor, chargePointId: string, input: UpdateStationInput): Promise<Station> {
     await this.get(actor, chargePointId);
+    if (input.siteId !== undefined) await this.checkPlacement(actor, chargePointId, input.siteId);
     const updated = await this.stations.update(chargePointId, {
       ...(input.name !== undefined && { name: input.name }),
+      ...(input.siteId !== undefined && { siteId: input.siteId }),
       ...(input.location !== undefined && { location: input.location }),
       ...(input.ocppPassword !== undefined && {
         ocppPasswordHash: input.ocppPassword === null ? null : await this.hasher.hash(input.ocppPassword),
@@ -123,6 +129,19 @@ export class StationService {
       ocppPasswordHash: await this.hasher.hash(key),
       now: this.now(),
     });
+  }
+
+  /**
+   * A station goes only to a site that exists, and a scoped actor may place it only where it
+   * stays within their own scope (listed by id, or at one of their sites).
+   */
+  private async checkPlacement(actor: Actor, chargePointId: string, siteId: number | null): Promise<void> {
+    if (siteId !== null && !(await this.stations.siteExists(siteId))) {
+      throw new AppError('VALIDATION_ERROR', `No site ${siteId}`, { fields: ['siteId'] });
+    }
+    if (!mayPlaceStation(actor, { chargePointId, siteId })) {
+      throw new AppError('STATION_FORBIDDEN', `Station ${chargePointId} would be outside your station scope`);
+    }
   }
 
   private now(): string {

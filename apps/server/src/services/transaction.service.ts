@@ -57,13 +57,13 @@ export class TransactionService {
     page: PageRequest,
     filter: Omit<TransactionFilter, 'scope'>,
   ): Promise<Page<Transaction>> {
-    return this.transactions.list(page, { ...filter, scope: actor.allowedStations });
+    return this.transactions.list(page, { ...filter, scope: actor.stationScope });
   }
 
   /** A transaction with its meter values; NOT_FOUND also when its station is outside the scope. */
   async get(actor: Actor, transactionId: number): Promise<Transaction & { meterValues: MeterValue[] }> {
     const transaction = await this.transactions.find(transactionId);
-    if (!transaction || !canSeeStation(actor.allowedStations, transaction.chargePointId)) {
+    if (!transaction || !canSeeStation(actor.stationScope, transaction.chargePointId)) {
       throw new AppError('NOT_FOUND', `No transaction ${transactionId}`);
     }
     return { ...transaction, meterValues: await this.transactions.meterValues(transactionId) };

@@ -1,10 +1,19 @@
 import { SUPER_PERMISSION } from '@cimorings/contracts';
 import type { Clock } from '../domain/clock.js';
 import { isoTime } from '../domain/clock.js';
-import { holdsAll, scopeWithin, type Actor, type User } from '../domain/user.js';
+import {
+  holdsAll,
+  scopeGrant,
+  scopeWithin,
+  sitesWithin,
+  type Actor,
+  type ScopeGrant,
+  type User,
+} from '../domain/user.js';
 import { AppError } from '../errors.js';
 import type { Page, PageRequest } from '../repositories/paging.js';
 import type { RoleRepository } from '../repositories/role.repository.js';
+import type { SiteRepository } from '../repositories/site.repository.js';
 import type { UserRepository } from '../repositories/user.repository.js';
 import type { PasswordHasher } from './password-hasher.js';
 
@@ -13,6 +22,7 @@ export interface CreateUserInput {
   password: string;
   roles: string[];
   allowedStations?: string[] | null;
+  allowedSites?: number[] | null;
   active?: boolean;
 }
 
@@ -20,17 +30,22 @@ export interface UpdateUserInput {
   password?: string;
   roles?: string[];
   allowedStations?: string[] | null;
+  allowedSites?: number[] | null;
   active?: boolean;
 }
 
 /**
  * Users and the rules around them: nobody grants what they do not hold, nobody changes their
  * own rights, and the last active administrator stays.
+ *
+ * A user's station scope is granted as two lists, stations by id and sites: both `null` means
+ * every station; otherwise the user sees the union of both, a `null` list counting as empty.
  */
 export class UserService {
   constructor(
     private readonly users: UserRepository,
     private readonly roles: RoleRepository,
+    private readonly sites: SiteRepository,
     private readonly hasher: PasswordHasher,
     private readonly clock: Clock,
   ) {}
@@ -46,15 +61,15 @@ export class UserService {
   }
 
   async create(actor: Actor, input: CreateUserInput): Promise<User> {
-    const allowedStations = input.allowedStations ?? null;
+    const scope = scopeGrant(input.allowedStations ?? null, input.allowedSites ?? null);
     const roleIds = await this.grantableRoles(actor, input.roles);
-    this.checkScope(actor, allowedStations);
+    await this.checkScope(actor, scope);
     const created = await this.users.create({
       username: input.username,
       passwordHash: await this.hasher.hash(input.password),
       active: input.active ?? true,
       roleIds,
-      allowedStations,
+      scope,
       now: isoTime(this.clock.now()),
     });
     if (!created) throw new AppError('ALREADY_EXISTS', `User ${input.username} already exists`);
@@ -64,8 +79,8 @@ export class UserService {
   async update(actor: Actor, id: number, input: UpdateUserInput): Promise<User> {
     const target = await this.get(id);
     this.checkManageable(actor, target);
-    const changesRights =
-      input.roles !== undefined || input.allowedStations !== undefined || input.active !== undefined;
+    const changesScope = input.allowedStations !== undefined || input.allowedSites !== undefined;
+    const changesRights = input.roles !== undefined || changesScope || input.active !== undefined;
     if (target.id === actor.id && changesRights) {
       throw new AppError(
         'PERMISSION_REQUIRED',
@@ -73,7 +88,16 @@ export class UserService {
       );
     }
     const roleIds = input.roles === undefined ? undefined : await this.grantableRoles(actor, input.roles);
-    if (input.allowedStations !== undefined) this.checkScope(actor, input.allowedStations);
+    // Sites stay as they are unless given; no sites at all count as none granted, so that
+    // `allowedStations: null` still means every station for a user without sites (CONTRACT 3).
+    const keptSites = target.allowedSites?.length ? target.allowedSites : null;
+    const scope = changesScope
+      ? scopeGrant(
+          input.allowedStations === undefined ? target.allowedStations : input.allowedStations,
+          input.allowedSites === undefined ? keptSites : input.allowedSites,
+        )
+      : undefined;
+    if (scope !== undefined) await this.checkScope(actor, scope);
     if (isAdmin(target) && target.active) {
       const staysAdmin =
         input.active !== false && (input.roles === undefined || (await this.rolesGrantAdmin(input.roles)));
@@ -83,7 +107,7 @@ export class UserService {
       ...(input.password !== undefined && { passwordHash: await this.hasher.hash(input.password) }),
       ...(input.active !== undefined && { active: input.active }),
       ...(roleIds !== undefined && { roleIds }),
-      ...(input.allowedStations !== undefined && { allowedStations: input.allowedStations }),
+      ...(scope !== undefined && { scope }),
       now: isoTime(this.clock.now()),
     });
     if (!updated) throw new AppError('NOT_FOUND', `No user ${id}`);
@@ -119,15 +143,34 @@ export class UserService {
     return found.map((role) => role.id);
   }
 
-  private checkScope(actor: Actor, allowedStations: string[] | null): void {
-    if (!scopeWithin(allowedStations, actor.allowedStations)) {
+  /** Refuses unknown sites, and stations or sites beyond the actor's own scope. */
+  private async checkScope(actor: Actor, scope: ScopeGrant): Promise<void> {
+    if (scope !== null && scope.sites.length > 0) {
+      const found = await this.sites.existing(scope.sites);
+      const unknown = scope.sites.filter((site) => !found.includes(site));
+      if (unknown.length > 0) {
+        throw new AppError('VALIDATION_ERROR', `Unknown site: ${unknown.join(', ')}`, {
+          fields: ['allowedSites'],
+        });
+      }
+    }
+    if (actor.stationScope === null) return;
+    if (
+      scope === null ||
+      !scopeWithin(scope.stations, actor.stationScope) ||
+      !sitesWithin(scope.sites, actor.allowedSites)
+    ) {
       throw new AppError('PERMISSION_REQUIRED', 'You cannot grant stations outside your own scope');
     }
   }
 
   /** A manager may only touch users whose rights are within their own. */
   private checkManageable(actor: Actor, target: User): void {
-    if (!holdsAll(actor, target.permissions) || !scopeWithin(target.allowedStations, actor.allowedStations)) {
+    const withinScope =
+      actor.stationScope === null ||
+      (scopeWithin(target.stationScope, actor.stationScope) &&
+        sitesWithin(target.allowedSites, actor.allowedSites));
+    if (!holdsAll(actor, target.permissions) || !withinScope) {
       throw new AppError('PERMISSION_REQUIRED', 'You cannot change a user with rights you do not hold');
     }
   }

@@ -73,7 +73,10 @@ describe.each(DIALECTS)('restarts on %s', (dialect) => {
     const fresh = await createTestDatabase(dialect);
     const handle = openDatabase(loadConfig({ DATABASE_URL: fresh.url }).database);
     try {
-      expect(await migrateToLatest(handle.db, handle.dialect)).toEqual(['001_initial']);
+      expect(await migrateToLatest(handle.db, handle.dialect)).toEqual([
+        '001_initial',
+        '002_local_lists_and_operator_close',
+      ]);
       expect(await migrateToLatest(handle.db, handle.dialect)).toEqual([]);
     } finally {
       await handle.close();

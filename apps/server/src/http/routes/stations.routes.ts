@@ -10,6 +10,7 @@ import { ChargePointId, errors, PageQuery, pageOf, PageSchema } from '../schemas
 
 const security = [{ bearer: [] }];
 const Params = Type.Object({ chargePointId: ChargePointId });
+const SiteId = Type.Integer({ minimum: 1, description: 'a site of /api/sites' });
 const Nullable = <T extends ReturnType<typeof Type.String>>(schema: T) => Type.Union([schema, Type.Null()]);
 const OcppPassword = Type.String({
   minLength: 8,
@@ -51,6 +52,9 @@ export const StationSchema = Type.Object(
     meterSerialNumber: Type.Union([Type.String(), Type.Null()]),
     diagnosticsStatus: Type.Union([Type.String(), Type.Null()]),
     firmwareStatus: Type.Union([Type.String(), Type.Null()]),
+    localListVersion: Type.Union([Type.Integer(), Type.Null()], {
+      description: 'the local authorization list version the station last accepted; null: none sent',
+    }),
     connectors: Type.Array(ConnectorSchema, {
       description: 'the outlets, connector 0 (the station itself) left out',
     }),
@@ -98,16 +102,18 @@ export const stationRoutes: FastifyPluginAsyncTypebox<{
           registration: Type.Optional(Type.Union([Type.Literal('accepted'), Type.Literal('pending')])),
           status: Type.Optional(Type.Union(STATION_STATUSES.map((status) => Type.Literal(status)))),
           search: Type.Optional(Type.String({ maxLength: 100 })),
+          siteId: Type.Optional(SiteId),
         }),
         response: { 200: PageSchema(Type.Ref('Station')), ...errors(400, 401, 403) },
       },
     },
     async (request) => {
-      const { registration, status, search } = request.query;
+      const { registration, status, search, siteId } = request.query;
       const page = await stations.list(actorOf(request), pageOf(request.query), {
         registration,
         status,
         search,
+        siteId,
       });
       return { items: page.items.map(stationView), total: page.total };
     },
@@ -124,6 +130,7 @@ export const stationRoutes: FastifyPluginAsyncTypebox<{
           {
             chargePointId: ChargePointId,
             name: Type.String({ minLength: 1, maxLength: 200 }),
+            siteId: Type.Optional(Type.Union([SiteId, Type.Null()])),
             location: Type.Optional(Nullable(Type.String({ maxLength: 500 }))),
             ocppPassword: Type.Optional(Type.Union([OcppPassword, Type.Null()])),
           },
@@ -161,6 +168,7 @@ export const stationRoutes: FastifyPluginAsyncTypebox<{
         body: Type.Object(
           {
             name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+            siteId: Type.Optional(Type.Union([SiteId, Type.Null()])),
             location: Type.Optional(Nullable(Type.String({ maxLength: 500 }))),
             ocppPassword: Type.Optional(Type.Union([OcppPassword, Type.Null()])),
           },

@@ -16,7 +16,12 @@ import {
 } from '../schemas.js';
 
 const Scope = Type.Union([Type.Array(ChargePointId, { maxItems: 10000 }), Type.Null()], {
-  description: 'absent or null: every station; a list: only these charge point ids',
+  description:
+    'absent or null (with allowedSites too): every station; a list: these charge point ids, plus the stations of allowedSites',
+});
+const SiteScope = Type.Union([Type.Array(Type.Integer({ minimum: 1 }), { maxItems: 1000 }), Type.Null()], {
+  description:
+    'absent or null (with allowedStations too): every station; a list: the stations of these sites',
 });
 const Roles = Type.Array(RoleName, { maxItems: 100 });
 const security = [{ bearer: [] }];
@@ -52,6 +57,7 @@ export const userRoutes: FastifyPluginAsyncTypebox<{ users: UserService }> = asy
             password: Password,
             roles: Roles,
             allowedStations: Type.Optional(Scope),
+            allowedSites: Type.Optional(SiteScope),
             active: Type.Optional(Type.Boolean()),
           },
           { additionalProperties: false },
@@ -92,6 +98,7 @@ export const userRoutes: FastifyPluginAsyncTypebox<{ users: UserService }> = asy
             password: Type.Optional(Password),
             roles: Type.Optional(Roles),
             allowedStations: Type.Optional(Scope),
+            allowedSites: Type.Optional(SiteScope),
             active: Type.Optional(Type.Boolean()),
           },
           { additionalProperties: false },

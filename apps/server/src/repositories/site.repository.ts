@@ -1,0 +1,146 @@
+import type { Kysely, Selectable } from 'kysely';
+import type { Database, SitesTable } from '../db/schema.js';
+import type { Site } from '../domain/site.js';
+import { countOf, type Page, type PageRequest } from './paging.js';
+import type { StationScope } from './station.repository.js';
+
+type Db = Kysely<Database>;
+
+export interface SiteFields {
+  name?: string;
+  address?: string | null;
+  latitude?: number | null;
+  longitude?: number | null;
+}
+
+/**
+ * Which sites a caller sees: all when `scope` is null; else the sites granted to them and the
+ * sites of the stations they see.
+ */
+export interface SiteVisibility {
+  scope: StationScope;
+  sites: readonly number[];
+}
+
+/** Sites that group stations. Queries only. */
+export class SiteRepository {
+  constructor(private readonly db: Db) {}
+
+  async find(id: number): Promise<Site | undefined> {
+    const row = await this.db.selectFrom('sites').selectAll().where('id', '=', id).executeTakeFirst();
+    return row && toSite(row);
+  }
+
+  async list(page: PageRequest, visibility: SiteVisibility, search?: string): Promise<Page<Site>> {
+    let query = this.db.selectFrom('sites');
+    const { scope, sites } = visibility;
+    if (scope !== null) {
+      query = query.where((eb) =>
+        eb.or([
+          ...(sites.length > 0 ? [eb('id', 'in', [...sites])] : []),
+          ...(scope.length > 0
+            ? [
+                eb(
+                  'id',
+                  'in',
+                  eb
+                    .selectFrom('stations')
+                    .select('site_id')
+                    .where('charge_point_id', 'in', [...scope])
+                    .where('site_id', 'is not', null),
+                ),
+              ]
+            : []),
+        ]),
+      );
+    }
+    if (search)
+      query = query.where((eb) => eb(eb.fn('lower', ['name']), 'like', `%${search.toLowerCase()}%`));
+    const rows = await query
+      .selectAll()
+      .orderBy('name')
+      .orderBy('id')
+      .limit(page.limit)
+      .offset(page.offset)
+      .execute();
+    return { items: rows.map(toSite), total: await countOf(query) };
+  }
+
+  /** Whether a site is one the caller sees (see SiteVisibility). */
+  async isVisible(id: number, visibility: SiteVisibility): Promise<boolean> {
+    if (visibility.scope === null || visibility.sites.includes(id)) return true;
+    if (visibility.scope.length === 0) return false;
+    const row = await this.db
+      .selectFrom('stations')
+      .select('id')
+      .where('site_id', '=', id)
+      .where('charge_point_id', 'in', [...visibility.scope])
+      .executeTakeFirst();
+    return row !== undefined;
+  }
+
+  /** Those of `ids` that are sites. */
+  async existing(ids: readonly number[]): Promise<number[]> {
+    if (ids.length === 0) return [];
+    const rows = await this.db
+      .selectFrom('sites')
+      .select('id')
+      .where('id', 'in', [...ids])
+      .execute();
+    return rows.map((row) => row.id);
+  }
+
+  async create(fields: SiteFields & { name: string }, now: string): Promise<Site> {
+    const row = await this.db
+      .insertInto('sites')
+      .values({
+        name: fields.name,
+        address: fields.address ?? null,
+        latitude: fields.latitude ?? null,
+        longitude: fields.longitude ?? null,
+        created_at: now,
+        updated_at: now,
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    return toSite(row);
+  }
+
+  async update(id: number, fields: SiteFields, now: string): Promise<Site | undefined> {
+    const row = await this.db
+      .updateTable('sites')
+      .set({
+        updated_at: now,
+        ...(fields.name !== undefined && { name: fields.name }),
+        ...(fields.address !== undefined && { address: fields.address }),
+        ...(fields.latitude !== undefined && { latitude: fields.latitude }),
+        ...(fields.longitude !== undefined && { longitude: fields.longitude }),
+      })
+      .where('id', '=', id)
+      .returningAll()
+      .executeTakeFirst();
+    return row && toSite(row);
+  }
+
+  async delete(id: number): Promise<boolean> {
+    const result = await this.db.deleteFrom('sites').where('id', '=', id).executeTakeFirst();
+    return result.numDeletedRows > 0n;
+  }
+
+  /** Stations at the site, whoever may see them. */
+  async stationCount(id: number): Promise<number> {
+    return countOf(this.db.selectFrom('stations').where('site_id', '=', id));
+  }
+}
+
+function toSite(row: Selectable<SitesTable>): Site {
+  return {
+    id: row.id,
+    name: row.name,
+    address: row.address,
+    latitude: row.latitude,
+    longitude: row.longitude,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
