@@ -24,6 +24,7 @@ import { stationRoutes } from './http/routes/stations.routes.js';
 import { transactionRoutes } from './http/routes/transactions.routes.js';
 import { reservationRoutes } from './http/routes/reservations.routes.js';
 import { siteRoutes } from './http/routes/sites.routes.js';
+import { stationOnboardingRoutes } from './http/routes/station-onboarding.routes.js';
 import { InMemoryEventBus, type EventBus } from './cluster/event-bus.js';
 import { InMemoryStationPresence, type StationPresence } from './cluster/station-presence.js';
 import { LocalCommandRouter, type CommandRouter } from './cluster/command-router.js';
@@ -295,6 +296,10 @@ export async function buildApp(config: Readonly<Config>, options: AppOptions): P
   await server.register(transactionRoutes, { transactions });
   await server.register(reservationRoutes, { reservations });
   await server.register(siteRoutes, { sites: new SiteService(siteRepository, clock) });
+  await server.register(stationOnboardingRoutes, {
+    stations,
+    heartbeatInterval: config.ocppHeartbeatInterval,
+  });
   ocpp.attach(server.server);
   refuseUnknownUpgrades(server.server);
   if (options.dashboardRoot !== undefined) await registerDashboard(server, options.dashboardRoot);

@@ -1,0 +1,88 @@
+import type { Redis } from 'ioredis';
+import { InMemoryStationPresence, type StationConnection, type StationPresence } from './station-presence.js';
+import type { NodeChannel } from './node-channel.js';
+
+/** Deletes the field only if it still names this node: a newer node's entry stays. */
+const RELEASE = `if redis.call('HGET', KEYS[1], ARGV[1]) == ARGV[2] then return redis.call('HDEL', KEYS[1], ARGV[1]) end return 0`;
+
+/**
+ * Station presence shared by every node: connections stay local, and a Redis hash records which
+ * node holds each charge point. A charge point that reconnects through another node has its old
+ * connection closed by the node that held it.
+ */
+export class RedisStationPresence implements StationPresence {
+  private readonly local = new InMemoryStationPresence();
+
+  constructor(
+    private readonly redis: Redis,
+    private readonly channel: NodeChannel,
+    private readonly onError: (error: unknown) => void,
+    private readonly key = 'cimorings:presence',
+  ) {
+    channel.on('evict', (message) => {
+      const connection = this.local.get(String(message.chargePointId));
+      if (connection) {
+        this.local.unregister(connection);
+        void connection.close(4000, 'Replaced by a new connection').catch(() => undefined);
+      }
+    });
+  }
+
+  register(connection: StationConnection): StationConnection | undefined {
+    const replaced = this.local.register(connection);
+    const { chargePointId } = connection;
+    void this.redis
+      .hget(this.key, chargePointId)
+      .then(async (previous) => {
+        await this.redis.hset(this.key, chargePointId, this.channel.nodeId);
+        if (previous && previous !== this.channel.nodeId) {
+          await this.channel.send(previous, { kind: 'evict', chargePointId });
+        }
+      })
+      .catch(this.onError);
+    return replaced;
+  }
+
+  unregister(connection: StationConnection): boolean {
+    if (!this.local.unregister(connection)) return false;
+    void this.redis
+      .eval(RELEASE, 1, this.key, connection.chargePointId, this.channel.nodeId)
+      .catch(this.onError);
+    return true;
+  }
+
+  get(chargePointId: string): StationConnection | undefined {
+    return this.local.get(chargePointId);
+  }
+
+  isCurrent(connection: StationConnection): boolean {
+    return this.local.isCurrent(connection);
+  }
+
+  all(): StationConnection[] {
+    return this.local.all();
+  }
+
+  /** The node holding the charge point, as far as Redis knows. */
+  async nodeOf(chargePointId: string): Promise<string | null> {
+    return this.redis.hget(this.key, chargePointId);
+  }
+
+  /** Forgets a node that is gone, so its stations read as offline. */
+  async forgetNode(nodeId: string, chargePointId: string): Promise<void> {
+    await this.redis.eval(RELEASE, 1, this.key, chargePointId, nodeId);
+  }
+
+  /** Releases this node's stations as it shuts down. */
+  async close(): Promise<void> {
+    await Promise.all(
+      this.local
+        .all()
+        .map((connection) =>
+          this.redis
+            .eval(RELEASE, 1, this.key, connection.chargePointId, this.channel.nodeId)
+            .catch(this.onError),
+        ),
+    );
+  }
+}
