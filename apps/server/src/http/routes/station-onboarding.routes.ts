@@ -1,0 +1,84 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyRequest } from 'fastify';
+import { Type } from 'typebox';
+import { OCPP_PATH } from '../../ocpp/server.js';
+import type { StationService } from '../../services/station.service.js';
+import { actorOf } from '../access.js';
+import { ChargePointId, errors } from '../schemas.js';
+
+const security = [{ bearer: [] }];
+/** A host as it may appear in a Host header: a name or IPv4 address, or a bracketed IPv6 one, and a port. */
+const HOST = /^(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/;
+
+const OnboardingSchema = Type.Object({
+  chargePointId: Type.String({ description: 'the identity the charger presents, last part of ocppUrl' }),
+  ocppUrl: Type.String({ description: 'the full URL to configure on the charger' }),
+  centralSystemUrl: Type.String({
+    description: 'the same URL without the identity, for chargers that take the two apart',
+  }),
+  subprotocol: Type.Literal('ocpp1.6'),
+  passwordRequired: Type.Boolean({
+    description: 'the charger must send its password by HTTP Basic auth (set it with PATCH ocppPassword)',
+  }),
+  basicAuthUsername: Type.Union([Type.String(), Type.Null()], {
+    description: 'the Basic auth user name when a password is required: the charge point id',
+  }),
+  securityProfile: Type.Union([Type.Literal(0), Type.Literal(1), Type.Literal(2)], {
+    description: 'OCPP security profile: 0 none, 1 Basic auth over ws://, 2 Basic auth over wss://',
+  }),
+  heartbeatInterval: Type.Integer({ description: 'seconds, as BootNotification.conf will say' }),
+  registration: Type.Union([Type.Literal('accepted'), Type.Literal('pending')]),
+});
+
+/**
+ * What to configure on a charger so that it reaches this station record: never the password
+ * itself, which only its owner knows (it is stored as a hash).
+ */
+export const stationOnboardingRoutes: FastifyPluginAsyncTypebox<{
+  stations: StationService;
+  heartbeatInterval: number;
+}> = async (app, { stations, heartbeatInterval }) => {
+  app.get(
+    '/api/stations/:chargePointId/onboarding',
+    {
+      config: { access: 'stations.view' },
+      schema: {
+        tags: ['stations'],
+        summary: 'The OCPP URL, subprotocol and credentials to configure on the charger',
+        security,
+        params: Type.Object({ chargePointId: ChargePointId }),
+        response: { 200: OnboardingSchema, ...errors(400, 401, 403, 404) },
+      },
+    },
+    async (request) => {
+      const station = await stations.get(actorOf(request), request.params.chargePointId);
+      const { scheme, host } = publicOrigin(request);
+      const centralSystemUrl = `${scheme}://${host}${OCPP_PATH}`;
+      return {
+        chargePointId: station.chargePointId,
+        ocppUrl: `${centralSystemUrl}/${encodeURIComponent(station.chargePointId)}`,
+        centralSystemUrl,
+        subprotocol: 'ocpp1.6' as const,
+        passwordRequired: station.hasOcppPassword,
+        basicAuthUsername: station.hasOcppPassword ? station.chargePointId : null,
+        securityProfile: !station.hasOcppPassword ? 0 : scheme === 'wss' ? 2 : 1,
+        heartbeatInterval,
+        registration: station.registration,
+      } as const;
+    },
+  );
+};
+
+/**
+ * The WebSocket scheme and host the caller reached us by: behind a TLS-terminating proxy,
+ * from its X-Forwarded-Proto and X-Forwarded-Host (the first hop), else from the connection
+ * and the Host header.
+ */
+function publicOrigin(request: FastifyRequest): { scheme: 'ws' | 'wss'; host: string } {
+  const first = (header: string | string[] | undefined) =>
+    (Array.isArray(header) ? header[0] : header)?.split(',')[0]?.trim().toLowerCase();
+  const proto = first(request.headers['x-forwarded-proto']) ?? request.protocol;
+  const forwarded = first(request.headers['x-forwarded-host']);
+  const host = [forwarded, first(request.headers.host)].find((value) => value && HOST.test(value));
+  return { scheme: proto === 'https' || proto === 'wss' ? 'wss' : 'ws', host: host ?? 'localhost' };
+}
