@@ -73,6 +73,7 @@ async function main(): Promise<number> {
     serverCore,
     loadCore,
     say,
+    quietWaitMs: options.quietWaitMs,
   };
   const machine: Machine = {
     cpuModel: cpus()[0]?.model ?? 'unknown',

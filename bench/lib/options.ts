@@ -49,6 +49,8 @@ export interface BenchOptions {
   scenarios: ScenarioName[];
   /** Report file name without extension; default the start time. */
   name: string | undefined;
+  /** Longest wait for a quiet machine before each measured target, ms. */
+  quietWaitMs: number;
   ingest: IngestSize;
   fanout: FanoutSize;
   capacity: CapacitySize;
@@ -117,6 +119,7 @@ export const SIZES: Record<Mode, Pick<BenchOptions, 'ingest' | 'fanout' | 'capac
 
 export const USAGE = `Usage: npm run bench -- [--quick | --smoke] [--db sqlite|postgres] [--profile]
        [--scenarios ingest,fanout,capacity] [--out DIR] [--name NAME] [--postgres-url URL]
+       [--quiet-wait SECONDS]
 
   --quick         scaled down, about two minutes
   --smoke         tiny, a few seconds (what the harness test runs)
@@ -125,6 +128,8 @@ export const USAGE = `Usage: npm run bench -- [--quick | --smoke] [--db sqlite|p
   --profile       run the server under --cpu-prof in the ingest scenario; the report lists the hot functions
   --out           report folder (default bench/results)
   --name          report file name without extension (default the start time)
+  --quiet-wait    before each measured server, wait up to this many seconds for other processes
+                  to leave the machine quiet (default 120; 0 never waits)
 `;
 
 export function parseOptions(argv: string[], defaultOutDir: string): BenchOptions {
@@ -139,6 +144,7 @@ export function parseOptions(argv: string[], defaultOutDir: string): BenchOption
       scenarios: { type: 'string', default: 'ingest,fanout,capacity' },
       out: { type: 'string', default: defaultOutDir },
       name: { type: 'string' },
+      'quiet-wait': { type: 'string', default: '120' },
       help: { type: 'boolean', default: false },
     },
   });
@@ -160,6 +166,7 @@ export function parseOptions(argv: string[], defaultOutDir: string): BenchOption
     profile: values.profile,
     scenarios: scenarios as ScenarioName[],
     name: values.name,
+    quietWaitMs: mode === 'smoke' ? 0 : Number(values['quiet-wait']) * 1000,
     ...sizes,
   };
 }

@@ -115,7 +115,7 @@ const metCell = (met: boolean | null) => (met === null ? 'not measured' : met ? 
 function stepRows(steps: IngestStep[]): string[] {
   return steps.map(
     (s) =>
-      `| ${s.target} | ${s.achieved} | ${latency(s.latency)} | ${s.failed} | ${s.deferred} | ${s.serverCpu} | ${s.loadCpu} | ${s.otherCpu} | ${s.serverRssMb} |`,
+      `| ${s.target} | ${s.achieved} | ${latency(s.latency)} | ${s.failed} | ${s.deferred} | ${s.serverCpu} | ${s.serverCpuPerCallUs} | ${s.loadCpu} | ${s.otherCpu} | ${s.serverRssMb} |`,
   );
 }
 
@@ -163,8 +163,8 @@ export function toMarkdown(report: Report): string {
       out.push(
         `### ${result.target === 'server' ? 'CIMORINGS' : 'Floor (bare ocpp-rpc)'}`,
         '',
-        '| calls/s asked | answered/s | latency ms p50 / p95 / p99 / max | failed | deferred | server CPU | load CPU | other CPU | server RSS MB |',
-        '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+        '| calls/s asked | answered/s | latency ms p50 / p95 / p99 / max | failed | deferred | server CPU | server µs/call | load CPU | other CPU | server RSS MB |',
+        '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
         ...stepRows(result.steps),
         '',
       );

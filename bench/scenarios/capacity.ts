@@ -3,7 +3,7 @@ import type { LatencySummary } from '../lib/histogram.js';
 import type { CapacitySize } from '../lib/options.js';
 import { CpuWindow, rssBytes, sleep } from '../lib/procs.js';
 import { eventLoopLag, startTarget, type TargetKind } from '../lib/targets.js';
-import { round, stationIds, type ScenarioContext } from './common.js';
+import { round, settle, stationIds, type ScenarioContext } from './common.js';
 
 export interface CapacityResult {
   target: TargetKind;
@@ -41,6 +41,7 @@ export async function runCapacity(
   size: CapacitySize,
 ): Promise<CapacityResult> {
   const name = `capacity-${kind}`;
+  await settle(context);
   context.say(`${name}: starting the ${kind}`);
   const target = await startTarget(context, kind, { name, heartbeatInterval: size.heartbeatInterval });
   let fleet: Fleet | undefined;

@@ -1,4 +1,5 @@
 import type { Fleet } from '../lib/fleet.js';
+import { waitForQuiet } from '../lib/procs.js';
 import type { RunContext, Target } from '../lib/targets.js';
 
 /** The id tag every bench session uses: a fleet card that may hold many sessions at once. */
@@ -9,6 +10,15 @@ export interface ScenarioContext extends RunContext {
   loadCore: string | null;
   /** Progress lines for the person running the bench. */
   say: (line: string) => void;
+  /** Before each measured target: wait for the machine to be quiet, at most this long (ms; 0: never). */
+  quietWaitMs: number;
+}
+
+/** Waits (bounded) for other processes to calm down before a measurement; says when it had to. */
+export async function settle(context: ScenarioContext): Promise<void> {
+  if (context.quietWaitMs <= 0) return;
+  const busy = await waitForQuiet(0.25, context.quietWaitMs);
+  if (busy > 0.25) context.say(`the machine is still busy (${busy} cores used by others): measuring anyway`);
 }
 
 export function stationIds(prefix: string, count: number): string[] {

@@ -9,7 +9,7 @@ import type { DashboardCommand, DashboardReport } from '../lib/ipc.js';
 import type { FanoutSize } from '../lib/options.js';
 import { CpuWindow, spawnTs } from '../lib/procs.js';
 import { startTarget } from '../lib/targets.js';
-import { BENCH_ID_TAG, connectAndStart, round, stationIds, type ScenarioContext } from './common.js';
+import { BENCH_ID_TAG, connectAndStart, round, settle, stationIds, type ScenarioContext } from './common.js';
 
 const DASHBOARDS = fileURLToPath(new URL('../load/dashboards.ts', import.meta.url));
 
@@ -50,6 +50,7 @@ export interface FanoutResult {
  */
 export async function runFanout(context: ScenarioContext, size: FanoutSize): Promise<FanoutResult> {
   const name = 'fanout-server';
+  await settle(context);
   context.say(`${name}: starting the server`);
   const target = await startTarget(context, 'server', { name, heartbeatInterval: 300 });
   let fleet: Fleet | undefined;

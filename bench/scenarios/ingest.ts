@@ -5,7 +5,7 @@ import type { IngestSize } from '../lib/options.js';
 import { CpuWindow, rssBytes, sleep } from '../lib/procs.js';
 import { mainThreadProfile, profileDir, startTarget, type TargetKind } from '../lib/targets.js';
 import { SAMPLES_PER_METER_VALUES } from '../load/lean-station.js';
-import { BENCH_ID_TAG, connectAndStart, round, stationIds, type ScenarioContext } from './common.js';
+import { BENCH_ID_TAG, connectAndStart, round, settle, stationIds, type ScenarioContext } from './common.js';
 
 export interface IngestStep {
   /** Calls/s asked of the load generators. */
@@ -22,6 +22,8 @@ export interface IngestStep {
   loadCpu: number;
   /** Cores used by everything else on the machine meanwhile (other people's work, the kernel's). */
   otherCpu: number;
+  /** Server CPU time per answered call, µs: the cost of a message, little affected by other load. */
+  serverCpuPerCallUs: number;
   serverRssMb: number;
   errors: Record<string, number>;
 }
@@ -49,6 +51,7 @@ export async function runIngest(
   cpuProfile: boolean,
 ): Promise<IngestResult> {
   const name = `ingest-${kind}`;
+  await settle(context);
   context.say(`${name}: starting the ${kind}`);
   const target = await startTarget(context, kind, { name, heartbeatInterval: 300, cpuProfile });
   let fleet: Fleet | undefined;
@@ -68,6 +71,7 @@ export async function runIngest(
       const server = new CpuWindow([target.child.pid]);
       const load = new CpuWindow(fleet.pids);
       const result = await fleet.meter(rate, size.stepMs);
+      const serverCpu = server.cores();
       const step: IngestStep = {
         target: rate,
         achieved: result.achieved,
@@ -76,16 +80,17 @@ export async function runIngest(
         failed: result.failed,
         deferred: result.deferred,
         latency: result.latency.summary(),
-        serverCpu: server.cores(),
+        serverCpu,
         loadCpu: load.cores(),
-        otherCpu: round(Math.max(0, server.machineCores() - server.cores() - load.cores()), 3),
+        otherCpu: round(Math.max(0, server.machineCores() - serverCpu - load.cores()), 3),
+        serverCpuPerCallUs: result.achieved > 0 ? Math.round((serverCpu * 1e6) / result.achieved) : 0,
         serverRssMb: round(rssBytes(target.child.pid) / 2 ** 20),
         errors: result.errors,
       };
       steps.push(step);
       context.say(
         `${name}: ${rate}/s → ${step.achieved}/s answered, p50 ${step.latency.p50} p99 ${step.latency.p99} ms, ` +
-          `cpu server ${step.serverCpu} load ${step.loadCpu}`,
+          `cpu server ${step.serverCpu} (${step.serverCpuPerCallUs} µs/call) load ${step.loadCpu} other ${step.otherCpu}`,
       );
       if ((step.latency.p99 ?? Infinity) > size.p99LimitMs || step.achieved < rate * 0.8) break;
       await sleep(size.pauseMs);
