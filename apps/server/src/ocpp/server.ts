@@ -8,6 +8,7 @@ import type { ChargePointService, ChargePointSession } from '../services/charge-
 import type { OcppLogService } from '../services/ocpp-log.service.js';
 import { ChargePointConnection } from './connection.js';
 import { RecentAnswers } from './recent-answers.js';
+import { v16Schemas } from './validation.js';
 import { registerV16Handlers, type V16Services } from './v16/handlers.js';
 
 /** The path prefix of the OCPP endpoint: `ws://HOST:PORT/ocpp/{chargePointId}`. */
@@ -48,6 +49,7 @@ export class OcppServer {
     this.rpc = new RPCServer({
       protocols: [SUBPROTOCOL],
       strictMode: true,
+      strictModeValidators: [v16Schemas as never],
       pingIntervalMs: settings.pingIntervalMs,
       callConcurrency: 1,
     });

@@ -1,24 +1,75 @@
 import validators from 'ocpp-rpc/lib/standard-validators.js';
 import { AppError } from '../errors.js';
 import type { RequestValidator } from '../services/command.service.js';
+import { createRPCError } from './rpc.js';
 
-interface Validator {
+/** What ocpp-rpc's strict mode asks of a validator. */
+export interface SchemaValidator {
   subprotocol: string;
   validate(schemaId: string, params: unknown): boolean;
 }
 
-const v16 = (validators as unknown as Validator[]).find((validator) => validator.subprotocol === 'ocpp1.6');
-if (!v16) throw new Error('ocpp-rpc ships no OCPP 1.6 schemas');
-const schemas: Validator = v16;
+/**
+ * The OCPP-J 1.6 CallError for each kind of schema violation (§4.2.3 Table 7): the field is
+ * missing or repeated wrongly (occurrence), of the wrong JSON type (type), or present with a
+ * value the schema does not allow: not in the enumeration, too long, out of range, not a date,
+ * or not a field of the message at all (property). Anything else is a malformed message.
+ */
+const CODE_BY_KEYWORD: Record<string, string> = {
+  required: 'OccurenceConstraintViolation',
+  minItems: 'OccurenceConstraintViolation',
+  maxItems: 'OccurenceConstraintViolation',
+  minProperties: 'OccurenceConstraintViolation',
+  maxProperties: 'OccurenceConstraintViolation',
+  type: 'TypeConstraintViolation',
+  enum: 'PropertyConstraintViolation',
+  const: 'PropertyConstraintViolation',
+  pattern: 'PropertyConstraintViolation',
+  format: 'PropertyConstraintViolation',
+  maxLength: 'PropertyConstraintViolation',
+  minLength: 'PropertyConstraintViolation',
+  maximum: 'PropertyConstraintViolation',
+  minimum: 'PropertyConstraintViolation',
+  exclusiveMaximum: 'PropertyConstraintViolation',
+  exclusiveMinimum: 'PropertyConstraintViolation',
+  multipleOf: 'PropertyConstraintViolation',
+  additionalProperties: 'PropertyConstraintViolation',
+};
+
+const official = (validators as unknown as SchemaValidator[]).find((v) => v.subprotocol === 'ocpp1.6');
+
+/**
+ * The official OCPP 1.6 JSON schemas as shipped by ocpp-rpc, answering each violation with the
+ * 1.6 code above (ocpp-rpc's own table answers enumerations and lengths with FormatViolation,
+ * a code 1.6 does not have). Given to strict mode, so every frame in and out is checked by it.
+ */
+export const v16Schemas: SchemaValidator = {
+  subprotocol: 'ocpp1.6',
+  validate(schemaId, params) {
+    if (!official) throw new Error('ocpp-rpc ships no OCPP 1.6 schemas');
+    try {
+      return official.validate(schemaId, params);
+    } catch (error) {
+      const details = (error as { details?: { errors?: { keyword?: string }[] } }).details;
+      const keyword = details?.errors?.[0]?.keyword;
+      if (keyword === undefined) throw error;
+      throw createRPCError(
+        CODE_BY_KEYWORD[keyword] ?? 'FormationViolation',
+        (error as Error).message,
+        details,
+      );
+    }
+  },
+};
 
 /**
  * Checks a command's payload against the official OCPP 1.6 JSON schema of its request, the same
- * schemas strict mode applies to what goes over the wire, so that an invalid command is refused
- * with 400 before anything is sent.
+ * check strict mode applies on the wire, so that an invalid command is refused with 400 before
+ * anything is sent.
  */
 export const validateV16Request: RequestValidator = (action, payload) => {
   try {
-    schemas.validate(`urn:${action}.req`, payload);
+    v16Schemas.validate(`urn:${action}.req`, payload);
   } catch (error) {
     const details = error as { rpcErrorCode?: string; details?: { errors?: unknown } };
     throw new AppError('VALIDATION_ERROR', `Invalid ${action}.req: ${(error as Error).message}`, {

@@ -328,8 +328,20 @@ describe.each(DIALECTS)('bad OCPP input on %s', (dialect) => {
     [
       'an id tag longer than 20 characters',
       '[2, "m5", "StartTransaction", {"connectorId": 1, "idTag": "ABCDEFGHIJKLMNOPQRSTUVWXYZ", "meterStart": 0, "timestamp": "2026-01-11T14:30:00Z"}]',
-      'FormationViolation',
+      'PropertyConstraintViolation',
     ],
+    [
+      'a value outside an enumeration',
+      '[2, "m8", "StatusNotification", {"connectorId": 1, "status": "Sleeping", "errorCode": "NoError"}]',
+      'PropertyConstraintViolation',
+    ],
+    [
+      'a time that is not a date-time',
+      '[2, "m9", "StartTransaction", {"connectorId": 1, "idTag": "GOOD", "meterStart": 0, "timestamp": "yesterday"}]',
+      'PropertyConstraintViolation',
+    ],
+    ['a frame of an unknown message type', '[7, "m10", "Heartbeat", {}]', 'FormationViolation'],
+    ['a call without an action', '[2, "m11"]', 'FormationViolation'],
     [
       'connector 0 for a transaction',
       '[2, "m6", "StartTransaction", {"connectorId": 0, "idTag": "GOOD", "meterStart": 0, "timestamp": "2026-01-11T14:30:00Z"}]',
