@@ -1,6 +1,7 @@
 import js from '@eslint/js';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
+import pluginVue from 'eslint-plugin-vue';
 
 export default tseslint.config(
   { ignores: ['**/node_modules/**', '**/dist/**', 'data/**', 'coverage/**', 'bench/results/**'] },
@@ -46,5 +47,18 @@ export default tseslint.config(
   {
     files: ['apps/*/test/**/*.ts', '**/*.test.ts'],
     rules: { 'no-console': 'off' },
+  },
+  // The dashboard (apps/web): Vue single-file components in TypeScript, running in the browser.
+  ...pluginVue.configs['flat/essential'],
+  {
+    files: ['apps/web/**/*.vue'],
+    languageOptions: {
+      parserOptions: { parser: tseslint.parser, extraFileExtensions: ['.vue'] },
+      globals: { ...globals.browser },
+    },
+  },
+  {
+    files: ['apps/web/src/**/*.ts'],
+    languageOptions: { globals: { ...globals.browser } },
   },
 );

@@ -43,7 +43,7 @@ export function formatTime(iso: string | null | undefined, locale: string): stri
   return new Intl.DateTimeFormat(intlLocale(locale), { timeStyle: 'medium' }).format(date);
 }
 
-/** `1 j 05 m` (`1 h 05 m` in English), `4 m 09 d`, `12 d`: the span up to now when still open. */
+/** `1 jam 05 mnt`, `4 mnt 09 dtk`, `12 dtk` (English: `1 h 05 min`, ...); open spans run to now. */
 export function formatDuration(
   fromIso: string,
   toIso: string | null,
@@ -53,11 +53,21 @@ export function formatDuration(
   const end = toIso ? Date.parse(toIso) : now;
   const seconds = Math.max(0, Math.round((end - Date.parse(fromIso)) / 1000));
   if (Number.isNaN(seconds)) return '—';
+  const [h, m, s] = locale === 'en' ? ['h', 'min', 's'] : ['jam', 'mnt', 'dtk'];
   const hours = Math.floor(seconds / 3600);
   const minutes = Math.floor((seconds % 3600) / 60);
-  const h = locale === 'en' ? 'h' : 'j';
-  const s = locale === 'en' ? 's' : 'd';
-  if (hours > 0) return `${hours} ${h} ${String(minutes).padStart(2, '0')} m`;
-  if (minutes > 0) return `${minutes} m ${String(seconds % 60).padStart(2, '0')} ${s}`;
+  const pad = (n: number) => String(n).padStart(2, '0');
+  if (hours > 0) return `${hours} ${h} ${pad(minutes)} ${m}`;
+  if (minutes > 0) return `${minutes} ${m} ${pad(seconds % 60)} ${s}`;
   return `${seconds} ${s}`;
+}
+
+/** Axis labels of a time axis: `15.27.32` (id) or `15:27:32` (en), from epoch seconds. */
+export function timeAxisLabels(locale: string): (u: unknown, splits: number[]) => string[] {
+  const format = new Intl.DateTimeFormat(intlLocale(locale), {
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+  });
+  return (_u, splits) => splits.map((t) => format.format(new Date(t * 1000)));
 }
