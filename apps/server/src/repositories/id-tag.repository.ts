@@ -30,6 +30,81 @@ export class IdTagRepository {
     return row && toIdTag(row);
   }
 
+  /** The stored tags among `idTags`. */
+  async findMany(idTags: readonly string[]): Promise<IdTag[]> {
+    const found: IdTag[] = [];
+    for (const chunk of chunks([...new Set(idTags)], CHUNK)) {
+      const rows = await this.db.selectFrom('id_tags').selectAll().where('id_tag', 'in', chunk).execute();
+      found.push(...rows.map(toIdTag));
+    }
+    return found;
+  }
+
+  /**
+   * Creates or changes many tags in one transaction: status, expiry and parent; a stored tag
+   * keeps its user and concurrency, a new one gets neither.
+   */
+  async upsertMany(
+    tags: readonly { idTag: string; status: string; expiryDate: string | null; parentIdTag: string | null }[],
+    now: string,
+  ): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      for (const chunk of chunks(tags, CHUNK)) {
+        await trx
+          .insertInto('id_tags')
+          .values(
+            chunk.map((tag) => ({
+              id_tag: tag.idTag,
+              status: tag.status,
+              expiry_date: tag.expiryDate,
+              parent_id_tag: tag.parentIdTag,
+              user_id: null,
+              allow_concurrent: 0,
+              created_at: now,
+              updated_at: now,
+            })),
+          )
+          .onConflict((oc) =>
+            oc.column('id_tag').doUpdateSet((eb) => ({
+              status: eb.ref('excluded.status'),
+              expiry_date: eb.ref('excluded.expiry_date'),
+              parent_id_tag: eb.ref('excluded.parent_id_tag'),
+              updated_at: eb.ref('excluded.updated_at'),
+            })),
+          )
+          .execute();
+      }
+    });
+  }
+
+  /** Every tag when `since` is null, else those created or changed at or after `since`. */
+  async changedSince(since: string | null): Promise<IdTag[]> {
+    let query = this.db.selectFrom('id_tags').selectAll();
+    if (since !== null) query = query.where('updated_at', '>=', since);
+    return (await query.orderBy('id_tag').execute()).map(toIdTag);
+  }
+
+  /** Tags deleted at or after `since` and not created again. */
+  async deletedSince(since: string): Promise<string[]> {
+    const rows = await this.db
+      .selectFrom('id_tag_deletions')
+      .select('id_tag')
+      .where('deleted_at', '>=', since)
+      .where((eb) =>
+        eb.not(
+          eb.exists(
+            eb
+              .selectFrom('id_tags')
+              .select('id_tag')
+              .whereRef('id_tags.id_tag', '=', 'id_tag_deletions.id_tag'),
+          ),
+        ),
+      )
+      .orderBy('id_tag')
+      .execute();
+    return rows.map((row) => row.id_tag);
+  }
+
   async list(page: PageRequest, search?: string): Promise<Page<IdTag>> {
     let query = this.db.selectFrom('id_tags');
     if (search) query = query.where('id_tag', 'like', `%${search}%`);
@@ -74,10 +149,28 @@ export class IdTagRepository {
     return row && toIdTag(row);
   }
 
-  async delete(idTag: string): Promise<boolean> {
-    const result = await this.db.deleteFrom('id_tags').where('id_tag', '=', idTag).executeTakeFirst();
-    return result.numDeletedRows > 0n;
+  /** Deletes a tag and remembers when, so that differential local lists drop it too. */
+  async delete(idTag: string, now: string): Promise<boolean> {
+    return this.db.transaction().execute(async (trx) => {
+      const result = await trx.deleteFrom('id_tags').where('id_tag', '=', idTag).executeTakeFirst();
+      if (result.numDeletedRows === 0n) return false;
+      await trx
+        .insertInto('id_tag_deletions')
+        .values({ id_tag: idTag, deleted_at: now })
+        .onConflict((oc) => oc.column('id_tag').doUpdateSet({ deleted_at: now }))
+        .execute();
+      return true;
+    });
   }
+}
+
+/** Rows per statement: well under the bound parameters SQLite and PostgreSQL allow. */
+const CHUNK = 500;
+
+function chunks<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
 }
 
 function toIdTag(row: Selectable<IdTagsTable>): IdTag {

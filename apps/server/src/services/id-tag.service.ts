@@ -1,8 +1,19 @@
 import { isoTime, type Clock } from '../domain/clock.js';
+import { parseCsv, type CsvRecord } from '../domain/csv.js';
+import { planImport, readHeader, type ImportColumn, type RejectedRow } from '../domain/id-tag-import.js';
 import { AppError } from '../errors.js';
 import type { IdTag, IdTagFields, IdTagRepository } from '../repositories/id-tag.repository.js';
 import type { Page, PageRequest } from '../repositories/paging.js';
 import type { UserRepository } from '../repositories/user.repository.js';
+
+/** What an id tag file did. */
+export interface ImportReport {
+  created: number;
+  updated: number;
+  /** Rows that matched the stored tag already. */
+  unchanged: number;
+  rejected: RejectedRow[];
+}
 
 /** Id tags (RFID cards, app tokens) that Authorize and StartTransaction answer from. */
 export class IdTagService {
@@ -38,7 +49,40 @@ export class IdTagService {
   }
 
   async delete(idTag: string): Promise<void> {
-    if (!(await this.idTags.delete(idTag))) throw new AppError('NOT_FOUND', `No id tag ${idTag}`);
+    if (!(await this.idTags.delete(idTag, this.now()))) throw new AppError('NOT_FOUND', `No id tag ${idTag}`);
+  }
+
+  /**
+   * Applies an id tag CSV file (header `idTag,status,expiryDate,parentIdTag`, any order, all but
+   * idTag optional): valid rows create or change tags, all in one transaction; bad rows change
+   * nothing and are reported with their line and the reason.
+   * @throws AppError VALIDATION_ERROR when the file itself is unreadable (no header, an unknown
+   * column, a quote left open).
+   */
+  async importCsv(text: string): Promise<ImportReport> {
+    let records: CsvRecord[];
+    let columns: ImportColumn[];
+    try {
+      records = parseCsv(text);
+      const [header] = records;
+      if (!header) throw new Error('the file is empty: a header row is required');
+      columns = readHeader(header);
+    } catch (error) {
+      throw new AppError('VALIDATION_ERROR', `Unreadable id tag file: ${(error as Error).message}`, {
+        fields: ['body'],
+      });
+    }
+    const rows = records.slice(1);
+    const named = rows.flatMap((row) => row.fields.map((field) => field.trim()));
+    const stored = new Map((await this.idTags.findMany(named)).map((tag) => [tag.idTag, tag]));
+    const plan = planImport(columns, rows, stored);
+    await this.idTags.upsertMany([...plan.create, ...plan.update], this.now());
+    return {
+      created: plan.create.length,
+      updated: plan.update.length,
+      unchanged: plan.unchanged,
+      rejected: plan.rejected,
+    };
   }
 
   private async checkReferences(idTag: string, fields: IdTagFields): Promise<void> {

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
+import { AppError } from '../../errors.js';
 import type { IdTagService } from '../../services/id-tag.service.js';
 import { errors, PageQuery, pageOf, PageSchema } from '../schemas.js';
 
@@ -33,8 +34,56 @@ const IdTagSchema = Type.Object(
   { $id: 'IdTag' },
 );
 
+/** The largest id tag file accepted: about 50,000 rows. */
+const IMPORT_BODY_LIMIT = 4 * 1024 * 1024;
+
+const ImportReportSchema = Type.Object({
+  created: Type.Integer(),
+  updated: Type.Integer(),
+  unchanged: Type.Integer({ description: 'rows that matched the stored tag already' }),
+  rejected: Type.Array(
+    Type.Object({
+      line: Type.Integer({ description: 'line of the file, the header being line 1' }),
+      idTag: Type.Union([Type.String(), Type.Null()]),
+      reason: Type.String(),
+    }),
+  ),
+});
+
 export const idTagRoutes: FastifyPluginAsyncTypebox<{ idTags: IdTagService }> = async (app, { idTags }) => {
   app.addSchema(IdTagSchema);
+  // Only in this plugin: the one route that takes CSV.
+  app.addContentTypeParser(
+    'text/csv',
+    { parseAs: 'string', bodyLimit: IMPORT_BODY_LIMIT },
+    (_request, body, done) => done(null, body),
+  );
+
+  app.post(
+    '/api/id-tags/import',
+    {
+      config: { access: 'idtags.manage' },
+      bodyLimit: IMPORT_BODY_LIMIT,
+      preValidation: async (request) => {
+        if (!/^text\/csv\b/i.test(request.headers['content-type'] ?? '')) {
+          throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'Send the id tags as text/csv');
+        }
+      },
+      schema: {
+        tags: ['id tags'],
+        summary: 'Create and change id tags from a CSV file, with a report of the rows rejected',
+        description:
+          'Header row required: idTag,status,expiryDate,parentIdTag (any order; all but idTag optional). ' +
+          'Empty status means Accepted; expiryDate is an ISO 8601 date-time with a time zone. ' +
+          'Valid rows are applied; rejected rows change nothing.',
+        security,
+        consumes: ['text/csv'],
+        body: Type.String({ description: 'the CSV file' }),
+        response: { 200: ImportReportSchema, ...errors(400, 401, 403, 413, 415) },
+      },
+    },
+    async (request) => idTags.importCsv(request.body),
+  );
 
   app.get(
     '/api/id-tags',

@@ -1,0 +1,149 @@
+import type { CsvRecord } from './csv.js';
+
+/** The columns of an id tag CSV file, as its header names them. */
+export const IMPORT_COLUMNS = ['idTag', 'status', 'expiryDate', 'parentIdTag'] as const;
+export type ImportColumn = (typeof IMPORT_COLUMNS)[number];
+
+export const ID_TAG_STATUSES = ['Accepted', 'Blocked', 'Expired'] as const;
+
+/** An id tag as a file row sets it. */
+export interface ImportedTag {
+  idTag: string;
+  status: string;
+  expiryDate: string | null;
+  parentIdTag: string | null;
+}
+
+export interface RejectedRow {
+  /** The line of the file the row starts on; the header is line 1. */
+  line: number;
+  /** The row's idTag as written, or null when it has none. */
+  idTag: string | null;
+  reason: string;
+}
+
+export interface ImportPlan {
+  create: ImportedTag[];
+  update: ImportedTag[];
+  /** Rows that match the stored tag already: nothing to write. */
+  unchanged: number;
+  rejected: RejectedRow[];
+}
+
+/** The header of the file: which column each field is. @throws Error naming the fault. */
+export function readHeader(header: CsvRecord): ImportColumn[] {
+  const columns = header.fields.map((name) => {
+    const column = IMPORT_COLUMNS.find((known) => known.toLowerCase() === name.trim().toLowerCase());
+    if (!column) throw new Error(`unknown column "${name}": use ${IMPORT_COLUMNS.join(', ')}`);
+    return column;
+  });
+  if (!columns.includes('idTag')) throw new Error('the header row must name an idTag column');
+  const twice = columns.find((column, index) => columns.indexOf(column) !== index);
+  if (twice) throw new Error(`column ${twice} appears twice`);
+  return columns;
+}
+
+/** OCPP 1.6 IdToken: CiString20Type, printable ASCII. */
+const ID_TOKEN = /^[\x20-\x7E]{1,20}$/;
+/** ISO 8601 date-time with a time zone (RFC 3339 §5.6). */
+const DATE_TIME = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/;
+
+/**
+ * Decides what an id tag file does, row by row: which tags it creates, which it changes, and
+ * which rows it rejects and why. A rejected row changes nothing. A column the file lacks keeps
+ * the stored value (a new tag gets the default: Accepted, no expiry, no parent); an empty field
+ * sets the default. A parent must be stored already or be created by an accepted row.
+ * @param stored the stored tags among those the file names.
+ */
+export function planImport(
+  columns: readonly ImportColumn[],
+  rows: readonly CsvRecord[],
+  stored: ReadonlyMap<string, ImportedTag>,
+): ImportPlan {
+  const rejected: RejectedRow[] = [];
+  const accepted = new Map<string, { line: number; tag: ImportedTag }>();
+  for (const row of rows) {
+    const value = (column: ImportColumn) => {
+      const index = columns.indexOf(column);
+      return index < 0 ? undefined : (row.fields[index] ?? '').trim();
+    };
+    const idTag = value('idTag') || null;
+    const reject = (reason: string) => rejected.push({ line: row.line, idTag, reason });
+    if (row.fields.length !== columns.length) {
+      reject(`expected ${columns.length} fields, found ${row.fields.length}`);
+      continue;
+    }
+    const before = idTag === null ? undefined : stored.get(idTag);
+    const read = readRow(value, before);
+    if (typeof read === 'string') {
+      reject(read);
+      continue;
+    }
+    const first = accepted.get(read.idTag);
+    if (first) {
+      reject(`idTag ${read.idTag} appears already on line ${first.line}`);
+      continue;
+    }
+    accepted.set(read.idTag, { line: row.line, tag: read });
+  }
+  // Drop rows whose parent is neither stored nor accepted, until none is left to drop.
+  for (let dropped = true; dropped;) {
+    dropped = false;
+    for (const [idTag, { line, tag }] of accepted) {
+      if (tag.parentIdTag === null || stored.has(tag.parentIdTag) || accepted.has(tag.parentIdTag)) continue;
+      rejected.push({ line, idTag, reason: `parentIdTag ${tag.parentIdTag} is not a known id tag` });
+      accepted.delete(idTag);
+      dropped = true;
+    }
+  }
+  const plan: ImportPlan = { create: [], update: [], unchanged: 0, rejected };
+  for (const { tag } of accepted.values()) {
+    const before = stored.get(tag.idTag);
+    if (!before) plan.create.push(tag);
+    else if (sameTag(before, tag)) plan.unchanged++;
+    else plan.update.push(tag);
+  }
+  rejected.sort((a, b) => a.line - b.line);
+  return plan;
+}
+
+/** The tag a row sets, or why it cannot. */
+function readRow(
+  value: (column: ImportColumn) => string | undefined,
+  before: ImportedTag | undefined,
+): ImportedTag | string {
+  const idTag = value('idTag') ?? '';
+  if (idTag === '') return 'idTag is empty';
+  if (!ID_TOKEN.test(idTag)) return 'idTag must be 1 to 20 printable ASCII characters';
+
+  const statusText = value('status');
+  const status =
+    statusText === undefined
+      ? (before?.status ?? 'Accepted')
+      : statusText === ''
+        ? 'Accepted'
+        : ID_TAG_STATUSES.find((known) => known.toLowerCase() === statusText.toLowerCase());
+  if (!status) return `status must be one of ${ID_TAG_STATUSES.join(', ')}`;
+
+  const expiryText = value('expiryDate');
+  let expiryDate = expiryText === undefined ? (before?.expiryDate ?? null) : null;
+  if (expiryText) {
+    const time = Date.parse(expiryText);
+    if (!DATE_TIME.test(expiryText) || Number.isNaN(time)) {
+      return 'expiryDate must be an ISO 8601 date-time with a time zone, e.g. 2027-01-31T23:59:59Z';
+    }
+    expiryDate = new Date(time).toISOString();
+  }
+
+  const parentText = value('parentIdTag');
+  const parentIdTag = parentText === undefined ? (before?.parentIdTag ?? null) : parentText || null;
+  if (parentIdTag !== null && !ID_TOKEN.test(parentIdTag)) {
+    return 'parentIdTag must be 1 to 20 printable ASCII characters';
+  }
+  if (parentIdTag === idTag) return 'an id tag cannot be its own parent';
+  return { idTag, status, expiryDate, parentIdTag };
+}
+
+function sameTag(a: ImportedTag, b: ImportedTag): boolean {
+  return a.status === b.status && a.expiryDate === b.expiryDate && a.parentIdTag === b.parentIdTag;
+}
