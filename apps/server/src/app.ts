@@ -25,6 +25,7 @@ import { transactionRoutes } from './http/routes/transactions.routes.js';
 import { reservationRoutes } from './http/routes/reservations.routes.js';
 import { siteRoutes } from './http/routes/sites.routes.js';
 import { stationOnboardingRoutes } from './http/routes/station-onboarding.routes.js';
+import { localListRoutes } from './http/routes/local-list.routes.js';
 import { InMemoryEventBus, type EventBus } from './cluster/event-bus.js';
 import { InMemoryStationPresence, type StationPresence } from './cluster/station-presence.js';
 import { LocalCommandRouter, type CommandRouter } from './cluster/command-router.js';
@@ -49,6 +50,7 @@ import { OcppLogService } from './services/ocpp-log.service.js';
 import { IdTagService } from './services/id-tag.service.js';
 import { ReservationExpiry, ReservationService } from './services/reservation.service.js';
 import { SiteService } from './services/site.service.js';
+import { LocalListService } from './services/local-list.service.js';
 import { roleRoutes } from './http/routes/roles.routes.js';
 import { systemRoutes } from './http/routes/system.routes.js';
 import { userRoutes } from './http/routes/users.routes.js';
@@ -296,6 +298,9 @@ export async function buildApp(config: Readonly<Config>, options: AppOptions): P
   await server.register(transactionRoutes, { transactions });
   await server.register(reservationRoutes, { reservations });
   await server.register(siteRoutes, { sites: new SiteService(siteRepository, clock) });
+  await server.register(localListRoutes, {
+    localLists: new LocalListService(stations, stationRepository, idTagRepository, commands, clock),
+  });
   await server.register(stationOnboardingRoutes, {
     stations,
     heartbeatInterval: config.ocppHeartbeatInterval,

@@ -1,0 +1,50 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import type { LocalListService } from '../../services/local-list.service.js';
+import { actorOf } from '../access.js';
+import { ChargePointId, errors } from '../schemas.js';
+
+const security = [{ bearer: [] }];
+
+export const localListRoutes: FastifyPluginAsyncTypebox<{ localLists: LocalListService }> = async (
+  app,
+  { localLists },
+) => {
+  app.post(
+    '/api/stations/:chargePointId/local-list',
+    {
+      config: { access: 'stations.control' },
+      schema: {
+        tags: ['commands'],
+        summary: 'Send the id tag table to the charge point as its local authorization list (SendLocalList)',
+        description:
+          'Full: every id tag. Differential: the tags created or changed since the last list the station ' +
+          'accepted, and those deleted since (without idTagInfo). The version goes up by one and is kept ' +
+          'only when the charge point answers Accepted.',
+        security,
+        params: Type.Object({ chargePointId: ChargePointId }),
+        body: Type.Object(
+          { updateType: Type.Union([Type.Literal('Full'), Type.Literal('Differential')]) },
+          { additionalProperties: false },
+        ),
+        response: {
+          200: Type.Object({
+            status: Type.String({
+              description: 'the charge point’s answer: Accepted, Failed, NotSupported, VersionMismatch',
+            }),
+            updateType: Type.String(),
+            listVersion: Type.Integer({ description: 'the version sent' }),
+            localListVersion: Type.Union([Type.Integer(), Type.Null()], {
+              description: 'the version the station holds now, as far as the server knows',
+            }),
+            updated: Type.Integer({ description: 'tags sent with their idTagInfo' }),
+            removed: Type.Integer({ description: 'tags sent to be removed' }),
+          }),
+          ...errors(400, 401, 403, 404, 409, 502, 504),
+        },
+      },
+    },
+    async (request) =>
+      localLists.send(actorOf(request), request.params.chargePointId, request.body.updateType),
+  );
+};
