@@ -27,8 +27,8 @@ describe.each(DIALECTS)('SendLocalList from the id tag table on %s', (dialect) =
     app = await startTestApp({ databaseUrl: database.url, clock, env: { OCPP_UNKNOWN_STATIONS: 'accept' } });
     admin = (await app.login()).token;
     ({ client: charger } = await bootChargePoint(app.url, 'LL-1'));
-    charger.handle('SendLocalList', ({ params }: { params: SendLocalList }) => {
-      received.push(params);
+    charger.handle('SendLocalList', async ({ params }) => {
+      received.push(params as SendLocalList);
       return { status: answer };
     });
   });
@@ -143,8 +143,8 @@ describe.each(DIALECTS)('SendLocalList from the id tag table on %s', (dialect) =
   it('sends every tag in a first Differential list', async () => {
     const { client } = await bootChargePoint(app.url, 'LL-2');
     const got: SendLocalList[] = [];
-    client.handle('SendLocalList', ({ params }: { params: SendLocalList }) => {
-      got.push(params);
+    client.handle('SendLocalList', async ({ params }) => {
+      got.push(params as SendLocalList);
       return { status: 'Accepted' };
     });
     try {
