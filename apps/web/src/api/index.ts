@@ -3,6 +3,7 @@ import type {
   CommandAudit,
   IdTag,
   IdTagFields,
+  LocalListResult,
   ImportReport,
   LoginResponse,
   NewReservation,
@@ -54,8 +55,10 @@ export function createApi(client: ApiClient) {
         location?: string | null;
         ocppPassword?: string;
       }) => client.post<Station>('/api/stations', body),
-      update: (chargePointId: string, body: { name?: string; location?: string | null }) =>
-        client.patch<Station>(`/api/stations/${id(chargePointId)}`, body),
+      update: (
+        chargePointId: string,
+        body: { name?: string; location?: string | null; siteId?: number | null },
+      ) => client.patch<Station>(`/api/stations/${id(chargePointId)}`, body),
       remove: (chargePointId: string) => client.delete(`/api/stations/${id(chargePointId)}`),
       approve: (chargePointId: string) => client.post<Station>(`/api/stations/${id(chargePointId)}/approve`),
       onboarding: (chargePointId: string) =>
@@ -64,6 +67,9 @@ export function createApi(client: ApiClient) {
         client.get<Page<OcppMessage>>(`/api/stations/${id(chargePointId)}/messages`, { ...paging }),
       commandLog: (chargePointId: string, paging: Paging = {}) =>
         client.get<Page<CommandAudit>>(`/api/stations/${id(chargePointId)}/commands`, { ...paging }),
+      /** SendLocalList from the id tag table, the whole list or the changes since the last one. */
+      sendLocalList: (chargePointId: string, updateType: 'Full' | 'Differential') =>
+        client.post<LocalListResult>(`/api/stations/${id(chargePointId)}/local-list`, { updateType }),
       /** Sends an OCPP 1.6 command; answers the charge point's response payload. */
       command: (chargePointId: string, action: string, payload: Record<string, unknown> = {}) =>
         client.post<Record<string, unknown>>(
@@ -73,6 +79,7 @@ export function createApi(client: ApiClient) {
     },
     sites: {
       list: () => client.get<Page<Site>>('/api/sites', { limit: 1000 }),
+      create: (body: Omit<Site, 'id'>) => client.post<Site>('/api/sites', body),
     },
     transactions: {
       list: (filters: TransactionFilters & Paging = {}) =>

@@ -55,23 +55,38 @@ export interface StationFilters {
   siteId?: number | null;
 }
 
-/** What to configure on a new charger (issue 5's onboarding answer), when the server gives one. */
+/** What to configure on a charger (GET /api/stations/{id}/onboarding). */
 export interface Onboarding {
-  ocppUrl?: string;
-  url?: string;
-  subprotocol?: string;
-  chargePointId?: string;
-  username?: string;
-  password?: string | null;
-  [key: string]: unknown;
+  chargePointId: string;
+  ocppUrl: string;
+  /** The same URL without the identity, for chargers that take the two apart. */
+  centralSystemUrl: string;
+  subprotocol: string;
+  passwordRequired: boolean;
+  basicAuthUsername: string | null;
+  /** 0 none, 1 Basic auth over ws://, 2 Basic auth over wss://. */
+  securityProfile: 0 | 1 | 2;
+  /** Seconds. */
+  heartbeatInterval: number;
+  registration: 'accepted' | 'pending';
 }
 
 export interface Site {
   id: number;
   name: string;
-  address?: string | null;
+  address: string | null;
   latitude: number | null;
   longitude: number | null;
+}
+
+/** The answer of SendLocalList through POST /api/stations/{id}/local-list. */
+export interface LocalListResult {
+  status: string;
+  updateType: string;
+  listVersion: number;
+  localListVersion: number | null;
+  updated: number;
+  removed: number;
 }
 
 export interface OcppMessage {
@@ -182,16 +197,15 @@ export interface IdTagFields {
   allowConcurrent?: boolean;
 }
 
-/** The per-row report of an id tag CSV import. */
+/** The report of an id tag CSV import: valid rows applied, the others listed with the reason. */
 export interface ImportReport {
-  imported?: number;
-  created?: number;
-  updated?: number;
-  rejected?: { row?: number; line?: number; idTag?: string; reason?: string; message?: string }[];
-  [key: string]: unknown;
+  created: number;
+  updated: number;
+  unchanged: number;
+  rejected: { line: number; idTag: string | null; reason: string }[];
 }
 
-export type User = UserView & { allowedSites?: number[] | null };
+export type User = UserView;
 
 export interface NewUser {
   username: string;

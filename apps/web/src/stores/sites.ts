@@ -26,5 +26,11 @@ export const useSitesStore = defineStore('sites', () => {
     }
   }
 
-  return { byId, list, available, loaded, load };
+  async function create(site: Omit<Site, 'id'>): Promise<Site> {
+    const created = await useApi().sites.create(site);
+    byId.value[created.id] = created;
+    return created;
+  }
+
+  return { byId, list, available, loaded, load, create };
 });

@@ -1,0 +1,150 @@
+// @vitest-environment happy-dom
+import { afterEach, describe, expect, it } from 'vitest';
+import { defineComponent, h, nextTick, ref } from 'vue';
+import { setApi } from '../../src/api';
+import AppShell from '../../src/components/base/AppShell.vue';
+import ConnectionBanner from '../../src/components/base/ConnectionBanner.vue';
+import StatusBadge from '../../src/components/base/StatusBadge.vue';
+import SiteMap from '../../src/components/stations/SiteMap.vue';
+import ActiveTransactionCard from '../../src/components/transactions/ActiveTransactionCard.vue';
+import { useRoom } from '../../src/composables/useRoom';
+import { setRealtime, type Realtime } from '../../src/realtime';
+import { useAuthStore } from '../../src/stores/auth';
+import { useConnectionStore } from '../../src/stores/connection';
+import type { LiveTransaction } from '../../src/stores/transactions';
+import { fakeApi, transaction, userWith } from '../support/fake-api';
+import { mountWithApp } from '../support/mount';
+
+afterEach(() => {
+  setRealtime(null);
+  localStorage.clear();
+});
+
+describe('StatusBadge', () => {
+  it('speaks Indonesian by default and English after the switch', async () => {
+    const { wrapper, i18n } = mountWithApp(StatusBadge, { props: { status: 'Available' } });
+    expect(wrapper.text()).toBe('Tersedia');
+    i18n.global.locale.value = 'en';
+    await nextTick();
+    expect(wrapper.text()).toBe('Available');
+  });
+
+  it('shows an unknown status as it is', () => {
+    const { wrapper } = mountWithApp(StatusBadge, { props: { status: 'Mystery' } });
+    expect(wrapper.text()).toBe('Mystery');
+  });
+});
+
+describe('ConnectionBanner', () => {
+  it('appears while the connection is lost and goes away when it is back', async () => {
+    const { wrapper } = mountWithApp(ConnectionBanner);
+    const connection = useConnectionStore();
+    connection.set('online');
+    await nextTick();
+    expect(wrapper.find('[data-test=connection-banner]').exists()).toBe(false);
+    connection.set('reconnecting');
+    await nextTick();
+    expect(wrapper.get('[data-test=connection-banner]').text()).toContain(
+      'Koneksi terputus, menyambung ulang',
+    );
+    connection.set('online');
+    await nextTick();
+    expect(wrapper.find('[data-test=connection-banner]').exists()).toBe(false);
+  });
+});
+
+describe('ActiveTransactionCard', () => {
+  const tx: LiveTransaction = {
+    ...transaction({ transactionId: 12345, meterStart: 1000 }),
+    energy: 1250,
+    power: 22.5,
+    soc: 75,
+    readAt: '2026-01-11T14:31:00.000Z',
+  };
+
+  it('shows the energy delivered, power and SoC, and a stop button only when allowed', async () => {
+    const { wrapper } = mountWithApp(ActiveTransactionCard, { props: { tx, canStop: false } });
+    expect(wrapper.get('[data-test=tx-energy]').text()).toBe('0,25 kWh');
+    expect(wrapper.get('[data-test=tx-power]').text()).toBe('22,5 kW');
+    expect(wrapper.get('[data-test=tx-soc]').text()).toBe('75 %');
+    expect(wrapper.find('[data-test=tx-stop]').exists()).toBe(false);
+    await wrapper.setProps({ canStop: true });
+    await wrapper.get('[data-test=tx-stop]').trigger('click');
+    expect(wrapper.emitted('stop')?.[0]).toEqual([tx]);
+  });
+});
+
+describe('SiteMap', () => {
+  it('plots the sites that have coordinates and says how many it left out', () => {
+    const { wrapper } = mountWithApp(SiteMap, {
+      props: {
+        sites: [
+          { id: 1, name: 'Jakarta', address: null, latitude: -6.2, longitude: 106.8 },
+          { id: 2, name: 'Bandung', address: null, latitude: -6.9, longitude: 107.6 },
+          { id: 3, name: 'Nowhere', address: null, latitude: null, longitude: null },
+        ],
+        stationCounts: { 1: 4 },
+      },
+    });
+    expect(wrapper.findAll('circle')).toHaveLength(2);
+    expect(wrapper.text()).toContain('Jakarta');
+    expect(wrapper.text()).toContain('4 stasiun');
+    expect(wrapper.text()).toContain('(1)');
+  });
+});
+
+describe('AppShell', () => {
+  it('shows only the pages the user may open', async () => {
+    setApi(
+      fakeApi({
+        auth: {
+          login: async () => ({
+            token: 't',
+            expiresIn: 60,
+            user: userWith(['stations.view', 'reservations.view']),
+          }),
+        },
+      }),
+    );
+    const { wrapper, pinia } = mountWithApp(AppShell, { slots: { default: () => h('div', 'page') } });
+    const auth = useAuthStore(pinia);
+    await auth.login('viewer', 'pw');
+    await nextTick();
+    const menu = wrapper.get('[data-test=sidebar]').text();
+    expect(menu).toContain('Dasbor');
+    expect(menu).toContain('Stasiun');
+    expect(menu).toContain('Reservasi');
+    expect(menu).not.toContain('Transaksi');
+    expect(menu).not.toContain('ID Tag');
+    expect(menu).not.toContain('Pengguna');
+  });
+});
+
+describe('useRoom', () => {
+  it('joins on mount, follows a changed room and leaves on unmount', async () => {
+    const joined: string[] = [];
+    const left: string[] = [];
+    const fake: Realtime = {
+      start: () => undefined,
+      stop: () => undefined,
+      joinRoom: async (room) => (joined.push(room), { ok: true }),
+      leaveRoom: async (room) => (left.push(room), { ok: true }),
+    };
+    setRealtime(fake);
+    const room = ref('station_CS001');
+    const Page = defineComponent({
+      setup() {
+        useRoom(room);
+        return () => h('div');
+      },
+    });
+    const { wrapper } = mountWithApp(Page);
+    expect(joined).toEqual(['station_CS001']);
+    room.value = 'station_CS002';
+    await nextTick();
+    expect(left).toEqual(['station_CS001']);
+    expect(joined).toEqual(['station_CS001', 'station_CS002']);
+    wrapper.unmount();
+    expect(left).toEqual(['station_CS001', 'station_CS002']);
+  });
+});
