@@ -10,7 +10,7 @@ import { cpus, release, tmpdir, totalmem, type } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseOptions, USAGE, UsageError, type BenchOptions } from './lib/options.js';
-import { fileLimit, HAS_TASKSET, killChildren } from './lib/procs.js';
+import { fileLimit, HAS_TASKSET, killChildren, setNiceness } from './lib/procs.js';
 import { summarizeProfile } from './lib/profile.js';
 import { evaluateBudget, toMarkdown, type Machine, type Report } from './lib/report.js';
 import { runCapacity } from './scenarios/capacity.js';
@@ -50,6 +50,7 @@ async function main(): Promise<number> {
   if (HAS_TASKSET && loadCore !== null)
     execFileSync('taskset', ['-p', '-c', loadCore, String(process.pid)], { stdio: 'ignore' });
 
+  setNiceness(options.nice);
   const limit = fileLimit();
   const notes: string[] = [];
   if (options.capacity.stations + FD_HEADROOM > limit) {
@@ -85,6 +86,7 @@ async function main(): Promise<number> {
     taskset: HAS_TASKSET,
     serverCore,
     loadCore,
+    nice: options.nice,
   };
   say(`${options.mode} run on ${options.db}; logs in ${logDir}`);
 

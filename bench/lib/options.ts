@@ -51,6 +51,8 @@ export interface BenchOptions {
   name: string | undefined;
   /** Longest wait for a quiet machine before each measured target, ms. */
   quietWaitMs: number;
+  /** Niceness of the server and load processes (negative needs root). */
+  nice: number;
   ingest: IngestSize;
   fanout: FanoutSize;
   capacity: CapacitySize;
@@ -119,7 +121,7 @@ export const SIZES: Record<Mode, Pick<BenchOptions, 'ingest' | 'fanout' | 'capac
 
 export const USAGE = `Usage: npm run bench -- [--quick | --smoke] [--db sqlite|postgres] [--profile]
        [--scenarios ingest,fanout,capacity] [--out DIR] [--name NAME] [--postgres-url URL]
-       [--quiet-wait SECONDS]
+       [--quiet-wait SECONDS] [--nice N]
 
   --quick         scaled down, about two minutes
   --smoke         tiny, a few seconds (what the harness test runs)
@@ -130,9 +132,21 @@ export const USAGE = `Usage: npm run bench -- [--quick | --smoke] [--db sqlite|p
   --name          report file name without extension (default the start time)
   --quiet-wait    before each measured server, wait up to this many seconds for other processes
                   to leave the machine quiet (default 120; 0 never waits)
+  --nice=N        niceness of the server and load processes, e.g. --nice=-10 to favour them over other
+                  work on a shared machine (negative values need root; default 0)
 `;
 
 export function parseOptions(argv: string[], defaultOutDir: string): BenchOptions {
+  try {
+    return readOptions(argv, defaultOutDir);
+  } catch (error) {
+    if ((error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS'))
+      throw new UsageError((error as Error).message);
+    throw error;
+  }
+}
+
+function readOptions(argv: string[], defaultOutDir: string): BenchOptions {
   const { values } = parseArgs({
     args: argv,
     options: {
@@ -145,10 +159,12 @@ export function parseOptions(argv: string[], defaultOutDir: string): BenchOption
       out: { type: 'string', default: defaultOutDir },
       name: { type: 'string' },
       'quiet-wait': { type: 'string', default: '120' },
+      nice: { type: 'string', default: '0' },
       help: { type: 'boolean', default: false },
     },
   });
   if (values.help) throw new UsageError('');
+  if (!Number.isInteger(Number(values.nice))) throw new UsageError('--nice must be an integer');
   if (values.db !== 'sqlite' && values.db !== 'postgres')
     throw new UsageError('--db must be sqlite or postgres');
   const scenarios = values.scenarios.split(',').map((s) => s.trim());
@@ -167,6 +183,7 @@ export function parseOptions(argv: string[], defaultOutDir: string): BenchOption
     scenarios: scenarios as ScenarioName[],
     name: values.name,
     quietWaitMs: mode === 'smoke' ? 0 : Number(values['quiet-wait']) * 1000,
+    nice: Number(values.nice),
     ...sizes,
   };
 }

@@ -28,6 +28,13 @@ export interface SpawnOptions {
   ipc?: boolean;
 }
 
+/** Niceness given to every measured process (negative: favoured over the rest of the machine). */
+let niceness = 0;
+
+export function setNiceness(value: number): void {
+  niceness = value;
+}
+
 /**
  * Starts a TypeScript entry point under Node through tsx, pinned with taskset when there is
  * one, with the open-files limit raised to the hard limit (a boot storm needs a descriptor per
@@ -35,7 +42,17 @@ export interface SpawnOptions {
  */
 export function spawnTs(script: string, args: string[], options: SpawnOptions): ChildProcess {
   const pin = options.core !== null && HAS_TASKSET ? ['taskset', '-c', options.core] : [];
-  const command = [...pin, process.execPath, '--import', TSX, ...(options.nodeArgs ?? []), script, ...args];
+  const nice = niceness === 0 ? [] : ['nice', '-n', String(niceness)];
+  const command = [
+    ...nice,
+    ...pin,
+    process.execPath,
+    '--import',
+    TSX,
+    ...(options.nodeArgs ?? []),
+    script,
+    ...args,
+  ];
   const log = openSync(options.logFile, 'a');
   const child = spawn(
     'bash',

@@ -16,6 +16,8 @@ export interface Machine {
   taskset: boolean;
   serverCore: string | null;
   loadCore: string | null;
+  /** Niceness of the measured processes. */
+  nice: number;
 }
 
 export interface BudgetLine {
@@ -132,7 +134,8 @@ export function toMarkdown(report: Report): string {
     '',
     `- CPU: ${m.cpuModel}, ${m.cores} cores; memory ${m.memoryGiB} GiB; ${m.os}; Node ${m.node}`,
     `- server pinned to core ${m.serverCore ?? 'none'}, load generators to core ${m.loadCore ?? 'none'}` +
-      (m.taskset ? ' (taskset)' : ' (no taskset: not pinned)'),
+      (m.taskset ? ' (taskset)' : ' (no taskset: not pinned)') +
+      (m.nice === 0 ? '' : `, at nice ${m.nice} (favoured over other work on the machine)`),
     `- open-files limit ${m.fileLimit}`,
     '',
     '## Budget',
