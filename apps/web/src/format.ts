@@ -69,5 +69,11 @@ export function timeAxisLabels(locale: string): (u: unknown, splits: number[]) =
     minute: '2-digit',
     second: '2-digit',
   });
-  return (_u, splits) => splits.map((t) => format.format(new Date(t * 1000)));
+  // Ticks closer than the format's resolution would repeat a label: show each label once.
+  return (_u, splits) =>
+    splits.map((t, i) => {
+      const label = format.format(new Date(t * 1000));
+      const previous = i > 0 ? format.format(new Date((splits[i - 1] as number) * 1000)) : null;
+      return label === previous ? '' : label;
+    });
 }

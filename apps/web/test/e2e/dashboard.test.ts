@@ -1,0 +1,268 @@
+/**
+ * End to end: the built dashboard in Debian's Chromium (playwright-core), served by the real
+ * server process, with simulated charge points. Screenshots of the main pages at desktop and
+ * phone width go to test/e2e/screenshots/ (git-ignored); the run prints where.
+ */
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SimulatedChargePoint } from '@cimorings/simulator';
+import { CHROMIUM, CHROMIUM_ARGS, ensureDashboardBuilt, freePort, ServerProcess, WEB_ROOT } from './support';
+
+const ADMIN_PASSWORD = 'e2e-admin-password';
+const TAG = 'E2ETAG';
+const SCOPED = { username: 'teknisi', password: 'teknisi-password' };
+const SHOTS = join(WEB_ROOT, 'test/e2e/screenshots');
+const DESKTOP = { width: 1366, height: 900 };
+const PHONE = { width: 390, height: 844 };
+
+let dir: string;
+let server: ServerProcess;
+let browser: Browser;
+let context: BrowserContext;
+let page: Page;
+let adminToken: string;
+const chargePoints: SimulatedChargePoint[] = [];
+const pageErrors: string[] = [];
+
+function chargePoint(id: string): SimulatedChargePoint {
+  const cp = new SimulatedChargePoint({
+    id,
+    url: `ws://127.0.0.1:${server.port}/ocpp`,
+    connectors: 2,
+    idTag: TAG,
+    meterIntervalMs: 700,
+    powerKw: 11,
+    initialSoc: 35,
+    batteryCapacityKwh: 2,
+    reconnect: { initialDelayMs: 300, maxDelayMs: 1000, factor: 1.5, jitter: 0 },
+    bootRetryMs: 1000,
+  });
+  chargePoints.push(cp);
+  return cp;
+}
+
+async function login(target: Page, username: string, password: string): Promise<void> {
+  await target.goto(`${server.url}/`);
+  await target.fill('[data-test=username]', username);
+  await target.fill('[data-test=password]', password);
+  await target.click('[data-test=login-submit]');
+  await target.waitForSelector('[data-test=user-menu]');
+}
+
+async function confirmDialog(target: Page): Promise<void> {
+  await target.click('.el-message-box .el-button--primary');
+}
+
+async function shoot(name: string): Promise<void> {
+  await page.setViewportSize(DESKTOP);
+  await page.waitForTimeout(400);
+  await page.screenshot({ path: join(SHOTS, `${name}-desktop.png`), fullPage: true });
+  await page.setViewportSize(PHONE);
+  await page.waitForTimeout(400);
+  await page.screenshot({ path: join(SHOTS, `${name}-phone.png`), fullPage: true });
+  await page.setViewportSize(DESKTOP);
+}
+
+beforeAll(async () => {
+  ensureDashboardBuilt();
+  mkdirSync(SHOTS, { recursive: true });
+  dir = mkdtempSync(join(tmpdir(), 'cimorings-e2e-'));
+  server = new ServerProcess(
+    await freePort(),
+    {
+      DATABASE_URL: `sqlite:${join(dir, 'e2e.db')}`,
+      ADMIN_PASSWORD,
+      OCPP_UNKNOWN_STATIONS: 'accept',
+      LOG_LEVEL: 'warn',
+      JWT_EXPIRES_IN: '1h',
+    },
+    dir,
+  );
+  await server.start();
+  adminToken = (
+    await server.call('POST', '/api/auth/login', undefined, { username: 'admin', password: ADMIN_PASSWORD })
+  ).body.token;
+  expect(
+    (await server.call('POST', '/api/id-tags', adminToken, { idTag: TAG, allowConcurrent: true })).status,
+  ).toBe(201);
+  const scoped = await server.call('POST', '/api/users', adminToken, {
+    ...SCOPED,
+    roles: ['operator'],
+    allowedStations: ['E2E001'],
+  });
+  expect(scoped.status).toBe(201);
+  await Promise.all(
+    [chargePoint('E2E001'), chargePoint('E2E002')].map(async (cp) => {
+      await cp.start();
+      await cp.waitFor('accepted', undefined, 15_000);
+    }),
+  );
+
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
+  context = await browser.newContext({ viewport: DESKTOP, locale: 'id-ID', timezoneId: 'Asia/Jakarta' });
+  page = await context.newPage();
+  page.setDefaultTimeout(15_000);
+  page.on('pageerror', (error) => pageErrors.push(error.message));
+}, 90_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await Promise.allSettled(chargePoints.map((cp) => cp.stop({ stopSessions: false })));
+  await server?.stop();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+  console.log(`\n  dashboard screenshots: ${SHOTS}\n`);
+}, 30_000);
+
+describe('the dashboard in a real browser', () => {
+  it('logs in, in Indonesian, and shows the stations live', async () => {
+    await page.goto(`${server.url}/`);
+    expect(await page.textContent('[data-test=login-submit]')).toContain('Masuk');
+    await shoot('01-login');
+    await login(page, 'admin', ADMIN_PASSWORD);
+    await page.waitForSelector('text=Dasbor langsung');
+    await page.waitForFunction(() =>
+      document.querySelector('[data-test=connected-count]')?.textContent?.startsWith('2'),
+    );
+  });
+
+  let transactionId = 0;
+
+  it('shows a simulated session as it starts, with its energy rising', async () => {
+    const cp = chargePoints[0]!;
+    const started = await cp.startSession(1, TAG);
+    expect(started.started).toBe(true);
+    transactionId = (started as { transactionId: number }).transactionId;
+    const card = `[data-test=active-tx-${transactionId}]`;
+    await page.waitForSelector(card);
+    await page.waitForSelector('.toast-transaction-started >> text=Transaksi dimulai');
+    const energy = async () => (await page.textContent(`${card} [data-test=tx-energy]`))?.trim() ?? '';
+    await page.waitForFunction((selector) => {
+      const text = document.querySelector(selector)?.textContent ?? '';
+      return /\d/.test(text) && !text.startsWith('0,00');
+    }, `${card} [data-test=tx-energy]`);
+    const first = await energy();
+    await page.waitForFunction(
+      ([selector, before]) => (document.querySelector(selector!)?.textContent?.trim() ?? '') !== before,
+      [`${card} [data-test=tx-energy]`, first] as const,
+    );
+    const parse = (text: string) => Number(text.replace(' kWh', '').replace(',', '.'));
+    expect(parse(await energy())).toBeGreaterThan(parse(first));
+    expect(await page.textContent(`${card} [data-test=tx-power]`)).toMatch(/kW/);
+    await shoot('02-dashboard');
+  });
+
+  it('stops the session from the UI', async () => {
+    const card = `[data-test=active-tx-${transactionId}]`;
+    await page.click(`${card} [data-test=tx-stop]`);
+    await confirmDialog(page);
+    await page.waitForSelector(card, { state: 'detached' });
+    await page.waitForSelector('.toast-transaction-stopped >> text=Transaksi selesai');
+    const tx = await server.call('GET', `/api/transactions/${transactionId}`, adminToken);
+    expect(tx.body).toMatchObject({ status: 'completed', stopReason: 'Remote' });
+    await page.goto(`${server.url}/transactions/${transactionId}`);
+    await page.waitForSelector('[data-test=meter-chart] canvas');
+    await shoot('05-transaction-detail');
+  });
+
+  it('creates and cancels a reservation with a name and a phone number', async () => {
+    await page.goto(`${server.url}/reservations`);
+    await page.click('[data-test=new-reservation]');
+    await page.click('.el-dialog [data-test=reservation-station]');
+    await page.click('.el-select-dropdown__item:has-text("E2E002")');
+    await page.fill('[data-test=reservation-idtag]', TAG);
+    await page.fill('[data-test=reservation-name]', 'Budi Santoso');
+    await page.fill('[data-test=reservation-phone]', '+6281234567890');
+    await page.click('[data-test=reservation-save]');
+    const row = page.locator('[data-test=reservation-list] tr', { hasText: 'Budi Santoso' });
+    await row.locator('text=Aktif').waitFor();
+    await expect.poll(() => chargePoints[1]!.status(1)).toBe('Reserved');
+    await shoot('06-reservations');
+    await row.locator('[data-test^=cancel-reservation-]').click();
+    await confirmDialog(page);
+    await row.locator('text=Dibatalkan').waitFor();
+    await expect.poll(() => chargePoints[1]!.status(1)).toBe('Available');
+  });
+
+  it('shows the station detail with the answer of a command and the OCPP message log', async () => {
+    await page.goto(`${server.url}/stations/E2E001`);
+    await page.waitForSelector('[data-test=station-title]');
+    await page.click('.el-tabs__item:has-text("Konfigurasi")');
+    await page.click('[data-test=read-configuration]');
+    await page.waitForSelector('[data-test=configuration] >> text=HeartbeatInterval');
+    await page.click('.el-tabs__item:has-text("Perintah")');
+    await page.click('[data-test=cmd-reset-soft]');
+    await page.waitForSelector('[data-test=answer-Reset] [data-test=answer-status]:has-text("Accepted")');
+    await page.screenshot({ path: join(SHOTS, '04-station-commands-desktop.png'), fullPage: true });
+    await page.click('.el-tabs__item:has-text("Log pesan OCPP")');
+    await page.waitForSelector('[data-test=message-log] >> text=BootNotification');
+    await page.click('.el-tabs__item:has-text("Konektor")');
+    await shoot('04-station-detail');
+  });
+
+  it('switches to English and back', async () => {
+    await page.goto(`${server.url}/stations`);
+    await page.waitForSelector('[data-test=station-E2E002]');
+    await shoot('03-stations');
+    await page.click('[data-test=language-switch] >> text=EN');
+    await page.waitForSelector('[data-test=nav-reservations] >> text=Reservations');
+    expect(await page.textContent('h1')).toBe('Stations');
+    await page.click('[data-test=language-switch] >> text=ID');
+    await page.waitForSelector('[data-test=nav-reservations] >> text=Reservasi');
+    for (const [name, path] of [
+      ['07-transactions', '/transactions'],
+      ['08-id-tags', '/id-tags'],
+      ['09-users', '/users'],
+      ['10-profile', '/profile'],
+    ] as const) {
+      await page.goto(server.url + path);
+      await page.waitForSelector('h1');
+      await page.waitForTimeout(300);
+      await shoot(name);
+    }
+  });
+
+  it('says the connection is lost while the server restarts, then recovers by itself', async () => {
+    await page.goto(`${server.url}/`);
+    await page.waitForSelector('text=Dasbor langsung');
+    const t0 = Date.now();
+    await server.stop();
+    console.log(`server stopped in ${Date.now() - t0} ms`);
+    await page.waitForSelector('[data-test=connection-banner] >> text=Koneksi terputus');
+    console.log(`banner after ${Date.now() - t0} ms`);
+    await page.screenshot({ path: join(SHOTS, '11-reconnecting-desktop.png') });
+    await server.start();
+    console.log(`server started after ${Date.now() - t0} ms`);
+    await page.waitForSelector('[data-test=connection-banner]', { state: 'detached', timeout: 30_000 });
+    console.log(`banner gone after ${Date.now() - t0} ms`);
+    // The charge points come back too; a new session shows up live, so the rooms were joined again.
+    const cp = chargePoints[1]!;
+    await expect.poll(() => cp.accepted, { timeout: 20_000 }).toBe(true);
+    const started = await cp.startSession(2, TAG);
+    expect(started.started).toBe(true);
+    await page.waitForSelector(
+      `[data-test=active-tx-${(started as { transactionId: number }).transactionId}]`,
+    );
+    expect(page.url()).toBe(`${server.url}/`);
+  }, 60_000);
+
+  it('shows a station-scoped user only their stations', async () => {
+    const scoped = await browser.newContext({ viewport: PHONE, locale: 'id-ID' });
+    const phone = await scoped.newPage();
+    phone.setDefaultTimeout(15_000);
+    await login(phone, SCOPED.username, SCOPED.password);
+    await phone.goto(`${server.url}/stations`);
+    await phone.waitForSelector('[data-test=station-E2E001]');
+    expect(await phone.locator('[data-test=station-E2E002]').count()).toBe(0);
+    await phone.screenshot({ path: join(SHOTS, '12-scoped-user-stations-phone.png'), fullPage: true });
+    await phone.goto(`${server.url}/stations/E2E002`);
+    await phone.waitForSelector('.el-result');
+    await scoped.close();
+  });
+
+  it('raised no script errors in the page', () => {
+    expect(pageErrors).toEqual([]);
+  });
+});
