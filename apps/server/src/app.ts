@@ -43,6 +43,7 @@ import { ReservationRepository } from './repositories/reservation.repository.js'
 import { SiteRepository } from './repositories/site.repository.js';
 import { ChargePointService } from './services/charge-point.service.js';
 import { TransactionService } from './services/transaction.service.js';
+import { TransactionHistoryService } from './services/transaction-history.service.js';
 import { StationService } from './services/station.service.js';
 import { CommandService } from './services/command.service.js';
 import { DataTransferService } from './services/data-transfer.service.js';
@@ -295,7 +296,11 @@ export async function buildApp(config: Readonly<Config>, options: AppOptions): P
   await server.register(roleRoutes, { roles: new RoleService(roles, users, clock) });
   await server.register(stationRoutes, { stations, commands, ocppLog: ocppLogRepository });
   await server.register(idTagRoutes, { idTags: new IdTagService(idTagRepository, users, clock) });
-  await server.register(transactionRoutes, { transactions });
+  await server.register(transactionRoutes, {
+    transactions: new TransactionHistoryService(transactionRepository, events, clock, {
+      stuckAfterMinutes: config.transactionStuckAfterMinutes,
+    }),
+  });
   await server.register(reservationRoutes, { reservations });
   await server.register(siteRoutes, { sites: new SiteService(siteRepository, clock) });
   await server.register(localListRoutes, {

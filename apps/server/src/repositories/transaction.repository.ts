@@ -1,9 +1,18 @@
-import type { Kysely, Selectable } from 'kysely';
-import type { Database, TransactionsTable } from '../db/schema.js';
+import { sql, type Kysely } from 'kysely';
+import type { Database } from '../db/schema.js';
 import type { Sample } from '../domain/meter.js';
-import type { MeterValue, Transaction, TransactionStatus } from '../domain/transaction.js';
+import type { MeterValue, Transaction } from '../domain/transaction.js';
 import { countOf, type Page, type PageRequest } from './paging.js';
-import type { StationScope } from './station.repository.js';
+import {
+  filterTransactions,
+  selectTransactions,
+  SORT_KEYS,
+  toTransaction,
+  type TransactionFilter,
+  type TransactionOrder,
+} from './transaction-query.js';
+
+export type { TransactionFilter, TransactionOrder } from './transaction-query.js';
 
 type Db = Kysely<Database>;
 
@@ -25,14 +34,12 @@ export interface TransactionStop {
   now: string;
 }
 
-export interface TransactionFilter {
-  scope: StationScope;
-  status?: TransactionStatus;
-  chargePointId?: string;
-  idTag?: string;
-  /** ISO times bounding startedAt. */
-  from?: string;
-  to?: string;
+/** A transaction an operator closes for a silent station. */
+export interface TransactionClose {
+  meterStop: number;
+  reason: string;
+  userId: number;
+  now: string;
 }
 
 export interface StoredSample extends Sample {
@@ -85,7 +92,7 @@ export class TransactionRepository {
   }
 
   async find(transactionId: number): Promise<Transaction | undefined> {
-    const row = await this.selectWithStation()
+    const row = await selectTransactions(this.db)
       .where('transactions.id', '=', transactionId)
       .executeTakeFirst();
     return row && toTransaction(row);
@@ -93,7 +100,7 @@ export class TransactionRepository {
 
   /** The station's transaction, if `transactionId` is one of that station's. */
   async findAtStation(stationId: number, transactionId: number): Promise<Transaction | undefined> {
-    const row = await this.selectWithStation()
+    const row = await selectTransactions(this.db)
       .where('transactions.id', '=', transactionId)
       .where('transactions.station_id', '=', stationId)
       .executeTakeFirst();
@@ -196,48 +203,90 @@ export class TransactionRepository {
     }));
   }
 
-  async list(page: PageRequest, filter: TransactionFilter): Promise<Page<Transaction>> {
-    let query = this.selectWithStation();
-    if (filter.scope !== null) {
-      if (filter.scope.length === 0) return { items: [], total: 0 };
-      query = query.where('stations.charge_point_id', 'in', [...filter.scope]);
-    }
-    if (filter.status) query = query.where('transactions.status', '=', filter.status);
-    if (filter.chargePointId) query = query.where('stations.charge_point_id', '=', filter.chargePointId);
-    if (filter.idTag) query = query.where('transactions.id_tag', '=', filter.idTag);
-    if (filter.from) query = query.where('transactions.started_at', '>=', filter.from);
-    if (filter.to) query = query.where('transactions.started_at', '<', filter.to);
+  /** Newest start first unless `order` says otherwise; nulls last either way. */
+  async list(
+    page: PageRequest,
+    filter: TransactionFilter,
+    order: TransactionOrder = { sort: 'startedAt', order: 'desc' },
+  ): Promise<Page<Transaction>> {
+    if (filter.scope !== null && filter.scope.length === 0) return { items: [], total: 0 };
+    const query = filterTransactions(this.db, filter);
+    const key = SORT_KEYS[order.sort];
     const rows = await query
-      .orderBy('transactions.started_at', 'desc')
-      .orderBy('transactions.id', 'desc')
+      .orderBy(sql`case when ${key} is null then 1 else 0 end`)
+      .orderBy(key, order.order)
+      .orderBy('transactions.id', order.order)
       .limit(page.limit)
       .offset(page.offset)
       .execute();
     return { items: rows.map(toTransaction), total: await countOf(query) };
   }
 
-  private selectWithStation() {
-    return this.db
-      .selectFrom('transactions')
-      .innerJoin('stations', 'stations.id', 'transactions.station_id')
-      .selectAll('transactions')
-      .select('stations.charge_point_id');
+  /**
+   * Every transaction of the filter in transaction id order, a batch at a time: each batch is
+   * its own query after the last id seen (keyset paging), so that neither memory nor a database
+   * connection is held for the whole export.
+   */
+  async *inBatches(filter: TransactionFilter, batchSize = 200): AsyncGenerator<Transaction[]> {
+    if (filter.scope !== null && filter.scope.length === 0) return;
+    for (let after = 0; ;) {
+      const rows = await filterTransactions(this.db, filter)
+        .where('transactions.id', '>', after)
+        .orderBy('transactions.id')
+        .limit(batchSize)
+        .execute();
+      const lastRow = rows.at(-1);
+      if (!lastRow) return;
+      yield rows.map(toTransaction);
+      if (rows.length < batchSize) return;
+      after = lastRow.id;
+    }
   }
-}
 
-function toTransaction(row: Selectable<TransactionsTable> & { charge_point_id: string }): Transaction {
-  return {
-    transactionId: row.id,
-    chargePointId: row.charge_point_id,
-    connectorId: row.connector_id,
-    idTag: row.id_tag,
-    reservationId: row.reservation_id,
-    status: row.status as TransactionStatus,
-    meterStart: row.meter_start,
-    meterStop: row.meter_stop,
-    startedAt: row.started_at,
-    stoppedAt: row.stopped_at,
-    stopReason: row.stop_reason,
-    energyDelivered: row.meter_stop === null ? null : row.meter_stop - row.meter_start,
-  };
+  /** Whether the transaction's station is marked connected, and whether it is silent since `since`. */
+  async activity(transactionId: number, since: string): Promise<{ connected: boolean; silent: boolean }> {
+    const row = await selectTransactions(this.db)
+      .select('stations.connected')
+      .where('transactions.id', '=', transactionId)
+      .executeTakeFirst();
+    const silent = await countOf(
+      filterTransactions(this.db, { scope: null, silentSince: since }).where(
+        'transactions.id',
+        '=',
+        transactionId,
+      ),
+    );
+    return { connected: row?.connected === 1, silent: silent > 0 };
+  }
+
+  /** The highest energy register (Wh) the transaction's meter values reached; null without any. */
+  async highestEnergyRegister(transactionId: number): Promise<number | null> {
+    const row = await this.db
+      .selectFrom('meter_values')
+      .select((eb) => eb.fn.max('value').as('highest'))
+      .where('transaction_id', '=', transactionId)
+      .where('measurand', '=', 'Energy.Active.Import.Register')
+      .where('phase', 'is', null)
+      .executeTakeFirst();
+    return row?.highest ?? null;
+  }
+
+  /** Completes an active transaction for an operator; `false` when it was not active. */
+  async close(transactionId: number, close: TransactionClose): Promise<boolean> {
+    const result = await this.db
+      .updateTable('transactions')
+      .set({
+        status: 'completed',
+        meter_stop: close.meterStop,
+        stopped_at: close.now,
+        stop_reason: close.reason,
+        closed_by: close.userId,
+        closed_at: close.now,
+        updated_at: close.now,
+      })
+      .where('id', '=', transactionId)
+      .where('status', '=', 'active')
+      .executeTakeFirst();
+    return result.numUpdatedRows > 0n;
+  }
 }

@@ -5,15 +5,8 @@ import { normalizeSample, summarize, type SampledValueInput } from '../domain/me
 import { reservationEnded, reservationToUse } from '../domain/reservation.js';
 import { AppError } from '../errors.js';
 import type { IdTagRepository } from '../repositories/id-tag.repository.js';
-import type { Page, PageRequest } from '../repositories/paging.js';
 import type { ReservationRepository } from '../repositories/reservation.repository.js';
-import type {
-  StoredSample,
-  TransactionFilter,
-  TransactionRepository,
-} from '../repositories/transaction.repository.js';
-import type { MeterValue, Transaction } from '../domain/transaction.js';
-import { canSeeStation, type Actor } from '../domain/user.js';
+import type { StoredSample, TransactionRepository } from '../repositories/transaction.repository.js';
 import type { ChargePointSession } from './charge-point.service.js';
 
 export interface StartRequest {
@@ -42,7 +35,10 @@ export interface MeterValuesRequest {
 /** OCPP 1.6 §4.10: a StopTransaction.req without a reason means a local stop. */
 const DEFAULT_STOP_REASON = 'Local';
 
-/** Authorization, the transaction lifecycle and meter values (OCPP 1.6 §4.1, §4.7, §4.8, §4.10). */
+/**
+ * Authorization, the transaction lifecycle and meter values (OCPP 1.6 §4.1, §4.7, §4.8, §4.10).
+ * What operators read and mend is in TransactionHistoryService.
+ */
 export class TransactionService {
   constructor(
     private readonly transactions: TransactionRepository,
@@ -51,23 +47,6 @@ export class TransactionService {
     private readonly events: EventBus,
     private readonly clock: Clock,
   ) {}
-
-  list(
-    actor: Actor,
-    page: PageRequest,
-    filter: Omit<TransactionFilter, 'scope'>,
-  ): Promise<Page<Transaction>> {
-    return this.transactions.list(page, { ...filter, scope: actor.stationScope });
-  }
-
-  /** A transaction with its meter values; NOT_FOUND also when its station is outside the scope. */
-  async get(actor: Actor, transactionId: number): Promise<Transaction & { meterValues: MeterValue[] }> {
-    const transaction = await this.transactions.find(transactionId);
-    if (!transaction || !canSeeStation(actor.stationScope, transaction.chargePointId)) {
-      throw new AppError('NOT_FOUND', `No transaction ${transactionId}`);
-    }
-    return { ...transaction, meterValues: await this.transactions.meterValues(transactionId) };
-  }
 
   async authorize(idTag: string): Promise<IdTagInfo> {
     return decideIdTag(await this.idTags.find(idTag), this.clock.now(), 0, false);

@@ -1,6 +1,12 @@
+import { Readable } from 'node:stream';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { Type } from 'typebox';
-import type { TransactionService } from '../../services/transaction.service.js';
+import { Type, type Static } from 'typebox';
+import { csvLine } from '../../domain/csv.js';
+import { TRANSACTION_SORTS, type Transaction } from '../../domain/transaction.js';
+import type {
+  TransactionHistoryService,
+  TransactionListFilter,
+} from '../../services/transaction-history.service.js';
 import { actorOf } from '../access.js';
 import { ChargePointId, errors, PageQuery, pageOf, PageSchema } from '../schemas.js';
 
@@ -21,9 +27,71 @@ const TransactionSchema = Type.Object(
     stoppedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
     stopReason: Type.Union([Type.String(), Type.Null()]),
     energyDelivered: Nullable(Type.Number({ description: 'meterStop − meterStart, Wh' })),
+    durationSeconds: Type.Union([Type.Integer(), Type.Null()], {
+      description: 'stoppedAt − startedAt, whole seconds; null while active',
+    }),
+    closedBy: Type.Union([Type.Integer(), Type.Null()], {
+      description: 'the user who closed it for a silent station; null when the station stopped it',
+    }),
+    closedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()], {
+      description: 'when an operator closed it (server time); null when the station stopped it',
+    }),
   },
   { $id: 'Transaction' },
 );
+
+/** The filters of the list and of the CSV export. */
+const FilterQuery = Type.Object({
+  status: Type.Optional(Type.Union([Type.Literal('active'), Type.Literal('completed')])),
+  chargePointId: Type.Optional(ChargePointId),
+  idTag: Type.Optional(Type.String({ maxLength: 20 })),
+  from: Type.Optional(Type.String({ format: 'date-time', description: 'started at or after' })),
+  to: Type.Optional(Type.String({ format: 'date-time', description: 'started before' })),
+  stuck: Type.Optional(
+    Type.Boolean({
+      description:
+        'true: only active transactions with no meter value and no heartbeat of their station for TRANSACTION_STUCK_AFTER_MINUTES',
+    }),
+  ),
+});
+
+function filterOf(query: Static<typeof FilterQuery>): TransactionListFilter {
+  const { status, chargePointId, idTag, from, to, stuck } = query;
+  return {
+    status,
+    chargePointId,
+    idTag,
+    from: from && new Date(from).toISOString(),
+    to: to && new Date(to).toISOString(),
+    stuck,
+  };
+}
+
+const CSV_COLUMNS = [
+  'transactionId',
+  'chargePointId',
+  'connectorId',
+  'idTag',
+  'status',
+  'meterStart',
+  'meterStop',
+  'energyDelivered',
+  'startedAt',
+  'stoppedAt',
+  'durationSeconds',
+  'stopReason',
+] as const satisfies readonly (keyof Transaction)[];
+
+/** The CSV file: the header, then one line per transaction, a batch at a time. */
+async function* csvFile(first: Transaction[], rest: AsyncIterator<Transaction[]>): AsyncGenerator<string> {
+  yield csvLine(CSV_COLUMNS);
+  let batch: Transaction[] | undefined = first;
+  while (batch) {
+    yield batch.map((transaction) => csvLine(CSV_COLUMNS.map((column) => transaction[column]))).join('');
+    const next = await rest.next();
+    batch = next.done ? undefined : next.value;
+  }
+}
 
 const MeterValueSchema = Type.Object({
   timestamp: Type.String(),
@@ -35,10 +103,9 @@ const MeterValueSchema = Type.Object({
   context: Type.Union([Type.String(), Type.Null()]),
 });
 
-export const transactionRoutes: FastifyPluginAsyncTypebox<{ transactions: TransactionService }> = async (
-  app,
-  { transactions },
-) => {
+export const transactionRoutes: FastifyPluginAsyncTypebox<{
+  transactions: TransactionHistoryService;
+}> = async (app, { transactions }) => {
   app.addSchema(TransactionSchema);
 
   app.get(
@@ -50,25 +117,78 @@ export const transactionRoutes: FastifyPluginAsyncTypebox<{ transactions: Transa
         security,
         querystring: Type.Object({
           ...PageQuery.properties,
-          status: Type.Optional(Type.Union([Type.Literal('active'), Type.Literal('completed')])),
-          chargePointId: Type.Optional(ChargePointId),
-          idTag: Type.Optional(Type.String({ maxLength: 20 })),
-          from: Type.Optional(Type.String({ format: 'date-time', description: 'started at or after' })),
-          to: Type.Optional(Type.String({ format: 'date-time', description: 'started before' })),
+          ...FilterQuery.properties,
+          sort: Type.Optional(
+            Type.Union(
+              TRANSACTION_SORTS.map((sort) => Type.Literal(sort)),
+              { description: 'default startedAt; transactions without the value come last' },
+            ),
+          ),
+          order: Type.Optional(
+            Type.Union([Type.Literal('asc'), Type.Literal('desc')], { description: 'default desc' }),
+          ),
         }),
         response: { 200: PageSchema(Type.Ref('Transaction')), ...errors(400, 401, 403) },
       },
     },
     async (request) => {
-      const { status, chargePointId, idTag, from, to } = request.query;
-      return transactions.list(actorOf(request), pageOf(request.query), {
-        status,
-        chargePointId,
-        idTag,
-        from: from && new Date(from).toISOString(),
-        to: to && new Date(to).toISOString(),
+      const { sort, order } = request.query;
+      return transactions.list(actorOf(request), pageOf(request.query), filterOf(request.query), {
+        sort: sort ?? 'startedAt',
+        order: order ?? 'desc',
       });
     },
+  );
+
+  app.get(
+    '/api/transactions.csv',
+    {
+      config: { access: 'transactions.view' },
+      schema: {
+        tags: ['transactions'],
+        summary: 'The transactions of the filters as a CSV file, in transaction id order, streamed',
+        security,
+        produces: ['text/csv'],
+        querystring: FilterQuery,
+        // 200 is the CSV stream itself: no schema to serialize it by.
+        response: errors(400, 401, 403),
+      },
+    },
+    async (request, reply) => {
+      const batches = transactions.export(actorOf(request), filterOf(request.query))[Symbol.asyncIterator]();
+      // The first batch before the answer starts, so that a failing query still gets its error status.
+      const first = await batches.next();
+      return (
+        reply
+          .header('content-type', 'text/csv; charset=utf-8')
+          .header('content-disposition', 'attachment; filename="transactions.csv"')
+          // One batch buffered at a time: the export holds about one batch in memory, whatever its size.
+          .send(Readable.from(csvFile(first.done ? [] : first.value, batches), { highWaterMark: 1 }))
+      );
+    },
+  );
+
+  app.post(
+    '/api/transactions/:transactionId/close',
+    {
+      config: { access: 'transactions.manage' },
+      schema: {
+        tags: ['transactions'],
+        summary: 'Close an active transaction whose station went silent or offline',
+        description:
+          'meterStop becomes the highest energy register reported (else meterStart), stoppedAt now, ' +
+          'stopReason the given reason; 409 while the station is connected and reporting.',
+        security,
+        params: Type.Object({ transactionId: Type.Integer({ minimum: 1 }) }),
+        body: Type.Object(
+          { reason: Type.String({ maxLength: 255, pattern: '\\S', description: 'why, kept as stopReason' }) },
+          { additionalProperties: false },
+        ),
+        response: { 200: Type.Ref('Transaction'), ...errors(400, 401, 403, 404, 409) },
+      },
+    },
+    async (request) =>
+      transactions.close(actorOf(request), request.params.transactionId, request.body.reason.trim()),
   );
 
   app.get(

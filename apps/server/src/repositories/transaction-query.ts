@@ -1,0 +1,100 @@
+import { sql, type Kysely, type Selectable } from 'kysely';
+import type { Database, TransactionsTable } from '../db/schema.js';
+import {
+  durationSeconds,
+  type SortOrder,
+  type Transaction,
+  type TransactionSort,
+  type TransactionStatus,
+} from '../domain/transaction.js';
+import type { StationScope } from './station.repository.js';
+
+/** The reading of transactions that lists, exports and statistics share. Queries only. */
+
+export interface TransactionFilter {
+  scope: StationScope;
+  status?: TransactionStatus;
+  chargePointId?: string;
+  idTag?: string;
+  /** ISO times bounding startedAt. */
+  from?: string;
+  to?: string;
+  /**
+   * Only active transactions silent since this ISO time: started before it, with no meter
+   * value of theirs received and no heartbeat of their station since.
+   */
+  silentSince?: string;
+}
+
+export interface TransactionOrder {
+  sort: TransactionSort;
+  order: SortOrder;
+}
+
+/** What each sort orders by: `energyDelivered` is null while a transaction runs. */
+export const SORT_KEYS = {
+  startedAt: sql`transactions.started_at`,
+  stoppedAt: sql`transactions.stopped_at`,
+  energyDelivered: sql`transactions.meter_stop - transactions.meter_start`,
+} as const;
+
+/** Transactions with their station's charge point id. */
+export function selectTransactions(db: Kysely<Database>) {
+  return db
+    .selectFrom('transactions')
+    .innerJoin('stations', 'stations.id', 'transactions.station_id')
+    .selectAll('transactions')
+    .select('stations.charge_point_id');
+}
+
+/** The transactions a filter selects; an empty scope must be answered by the caller (`in ()`). */
+export function filterTransactions(db: Kysely<Database>, filter: TransactionFilter) {
+  let query = selectTransactions(db);
+  if (filter.scope !== null) query = query.where('stations.charge_point_id', 'in', [...filter.scope]);
+  if (filter.status) query = query.where('transactions.status', '=', filter.status);
+  if (filter.chargePointId) query = query.where('stations.charge_point_id', '=', filter.chargePointId);
+  if (filter.idTag) query = query.where('transactions.id_tag', '=', filter.idTag);
+  if (filter.from) query = query.where('transactions.started_at', '>=', filter.from);
+  if (filter.to) query = query.where('transactions.started_at', '<', filter.to);
+  const since = filter.silentSince;
+  if (since !== undefined) {
+    query = query
+      .where('transactions.status', '=', 'active')
+      .where('transactions.created_at', '<', since)
+      .where((eb) =>
+        eb.or([eb('stations.last_heartbeat', 'is', null), eb('stations.last_heartbeat', '<', since)]),
+      )
+      .where((eb) =>
+        eb.not(
+          eb.exists(
+            eb
+              .selectFrom('meter_values')
+              .select('meter_values.id')
+              .whereRef('meter_values.transaction_id', '=', 'transactions.id')
+              .where('meter_values.received_at', '>=', since),
+          ),
+        ),
+      );
+  }
+  return query;
+}
+
+export function toTransaction(row: Selectable<TransactionsTable> & { charge_point_id: string }): Transaction {
+  return {
+    transactionId: row.id,
+    chargePointId: row.charge_point_id,
+    connectorId: row.connector_id,
+    idTag: row.id_tag,
+    reservationId: row.reservation_id,
+    status: row.status as TransactionStatus,
+    meterStart: row.meter_start,
+    meterStop: row.meter_stop,
+    startedAt: row.started_at,
+    stoppedAt: row.stopped_at,
+    stopReason: row.stop_reason,
+    energyDelivered: row.meter_stop === null ? null : row.meter_stop - row.meter_start,
+    durationSeconds: durationSeconds(row.started_at, row.stopped_at),
+    closedBy: row.closed_by,
+    closedAt: row.closed_at,
+  };
+}
