@@ -34,17 +34,25 @@ const children: ChildProcess[] = [];
 
 let stopping = false;
 
-/** Stops the simulator, then the server, and exits once they are gone (or after 8 s). */
+/**
+ * Stops the simulator first (its running sessions end with a StopTransaction the server still
+ * receives), then the server, and exits once both are gone or after 12 s.
+ */
 function stopAll(code: number): void {
   if (stopping) return;
   stopping = true;
   process.exitCode = code;
-  const running = children.filter((child) => child.exitCode === null && child.signalCode === null).reverse();
-  for (const child of running) child.kill('SIGTERM');
-  void Promise.all(running.map((child) => new Promise((resolve) => child.once('exit', resolve)))).then(() =>
-    process.exit(code),
-  );
-  setTimeout(() => process.exit(code), 8000).unref();
+  setTimeout(() => process.exit(code), 12_000).unref();
+  const stopOne = (child: ChildProcess) =>
+    new Promise<void>((resolve) => {
+      if (child.exitCode !== null || child.signalCode !== null) return resolve();
+      child.once('exit', () => resolve());
+      child.kill('SIGTERM');
+    });
+  void (async () => {
+    for (const child of [...children].reverse()) await stopOne(child);
+    process.exit(code);
+  })();
 }
 
 async function call(method: string, path: string, token: string | null, body?: unknown) {
