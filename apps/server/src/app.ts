@@ -26,6 +26,7 @@ import { reservationRoutes } from './http/routes/reservations.routes.js';
 import { siteRoutes } from './http/routes/sites.routes.js';
 import { stationOnboardingRoutes } from './http/routes/station-onboarding.routes.js';
 import { localListRoutes } from './http/routes/local-list.routes.js';
+import { statsRoutes } from './http/routes/stats.routes.js';
 import { InMemoryEventBus, type EventBus } from './cluster/event-bus.js';
 import { InMemoryStationPresence, type StationPresence } from './cluster/station-presence.js';
 import { LocalCommandRouter, type CommandRouter } from './cluster/command-router.js';
@@ -41,6 +42,7 @@ import { TransactionRepository } from './repositories/transaction.repository.js'
 import { OcppLogRepository } from './repositories/ocpp-log.repository.js';
 import { ReservationRepository } from './repositories/reservation.repository.js';
 import { SiteRepository } from './repositories/site.repository.js';
+import { StatsRepository } from './repositories/stats.repository.js';
 import { ChargePointService } from './services/charge-point.service.js';
 import { TransactionService } from './services/transaction.service.js';
 import { TransactionHistoryService } from './services/transaction-history.service.js';
@@ -52,6 +54,7 @@ import { IdTagService } from './services/id-tag.service.js';
 import { ReservationExpiry, ReservationService } from './services/reservation.service.js';
 import { SiteService } from './services/site.service.js';
 import { LocalListService } from './services/local-list.service.js';
+import { StatsService } from './services/stats.service.js';
 import { roleRoutes } from './http/routes/roles.routes.js';
 import { systemRoutes } from './http/routes/system.routes.js';
 import { userRoutes } from './http/routes/users.routes.js';
@@ -303,6 +306,7 @@ export async function buildApp(config: Readonly<Config>, options: AppOptions): P
   });
   await server.register(reservationRoutes, { reservations });
   await server.register(siteRoutes, { sites: new SiteService(siteRepository, clock) });
+  await server.register(statsRoutes, { stats: new StatsService(new StatsRepository(database.db), clock) });
   await server.register(localListRoutes, {
     localLists: new LocalListService(stations, stationRepository, idTagRepository, commands, clock),
   });

@@ -1,0 +1,142 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, DIALECTS, type TestDatabase } from '../support/databases.js';
+import { ManualClock, startTestApp, type TestApp } from '../support/test-app.js';
+import { bootChargePoint, connectChargePoint, type TestChargePoint } from '../support/ocpp-client.js';
+
+describe.each(DIALECTS)('dashboard statistics on %s', (dialect) => {
+  let database: TestDatabase;
+  let app: TestApp;
+  let admin: string;
+  // 2026-01-11T14:30:00Z: today from 2026-01-11T00:00Z, this month from 2026-01-01T00:00Z (UTC).
+  const clock = new ManualClock();
+  const chargers: TestChargePoint[] = [];
+  let north: number;
+
+  beforeAll(async () => {
+    database = await createTestDatabase(dialect);
+    app = await startTestApp({ databaseUrl: database.url, clock });
+    admin = (await app.login()).token;
+    await app.request('POST', '/api/id-tags', {
+      token: admin,
+      body: { idTag: 'ST-TAG', allowConcurrent: true },
+    });
+    north = (await app.request('POST', '/api/sites', { token: admin, body: { name: 'North' } })).body.id;
+    for (const [chargePointId, siteId] of [
+      ['ST-1', north],
+      ['ST-2', north],
+      ['ST-3', null],
+      ['ST-4', null],
+    ] as const) {
+      await app.request('POST', '/api/stations', {
+        token: admin,
+        body: { chargePointId, name: chargePointId, siteId },
+      });
+    }
+    const status = async (cp: TestChargePoint, connectorId: number, value: string, errorCode = 'NoError') =>
+      cp.call('StatusNotification', { connectorId, status: value, errorCode });
+    const session = async (
+      cp: TestChargePoint,
+      startedAt: string,
+      stoppedAt: string | null,
+      energy: number,
+    ) => {
+      const { transactionId } = (await cp.call('StartTransaction', {
+        connectorId: 1,
+        idTag: 'ST-TAG',
+        meterStart: 1000,
+        timestamp: startedAt,
+      })) as { transactionId: number };
+      if (stoppedAt)
+        await cp.call('StopTransaction', { transactionId, meterStop: 1000 + energy, timestamp: stoppedAt });
+    };
+    const one = (await bootChargePoint(app.url, 'ST-1')).client;
+    const two = (await bootChargePoint(app.url, 'ST-2')).client;
+    const three = (await bootChargePoint(app.url, 'ST-3')).client;
+    chargers.push(one, two, three);
+    await status(one, 1, 'Charging');
+    await status(two, 1, 'Available');
+    await status(two, 2, 'Faulted', 'GroundFailure');
+    await status(three, 1, 'Available');
+    await three.close();
+    // ST-4 never connected: Unavailable. An unknown charge point waits for approval.
+    chargers.push(await connectChargePoint(app.url, 'ST-PENDING'));
+
+    await session(one, '2026-01-11T09:00:00.000Z', '2026-01-11T10:00:00.000Z', 1000); // today
+    await session(one, '2026-01-11T22:00:00.000Z', '2026-01-11T23:59:59.999Z', 20); // today, its last moment
+    await session(one, '2026-01-04T09:00:00.000Z', '2026-01-05T10:00:00.000Z', 2000); // this month
+    await session(one, '2025-12-31T20:00:00.000Z', '2025-12-31T23:59:59.999Z', 4000); // last month
+    await session(one, '2026-01-11T23:00:00.000Z', '2026-01-12T00:00:00.000Z', 300); // tomorrow: this month
+    await session(two, '2026-01-11T08:00:00.000Z', '2026-01-11T08:30:00.000Z', 500); // today, ST-2
+    await session(two, '2026-01-11T14:00:00.000Z', null, 0); // active
+    await session(one, '2026-01-11T14:10:00.000Z', null, 0); // active
+  });
+  afterAll(async () => {
+    for (const charger of chargers) await charger.close();
+    await app?.close();
+    await database?.drop();
+  });
+
+  const stats = async (token: string) => {
+    const response = await app.request('GET', '/api/stats', { token });
+    expect(response.status).toBe(200);
+    return response.body;
+  };
+  const userToken = async (username: string, scope: Record<string, unknown>) => {
+    await app.request('POST', '/api/users', {
+      token: admin,
+      body: { username, password: `${username}-pass-1`, roles: ['viewer'], ...scope },
+    });
+    return (await app.login(username, `${username}-pass-1`)).token;
+  };
+
+  it('counts stations by status, connections, active transactions and energy today and this month (UTC)', async () => {
+    expect(await stats(admin)).toEqual({
+      stations: {
+        total: 5,
+        connected: 3,
+        pending: 1,
+        byStatus: { Available: 0, Occupied: 1, Reserved: 0, Unavailable: 3, Faulted: 1 },
+      },
+      transactions: { active: 2 },
+      energy: {
+        todayWh: 1520,
+        monthWh: 3820,
+        timezone: 'UTC',
+        todayFrom: '2026-01-11T00:00:00.000Z',
+        monthFrom: '2026-01-01T00:00:00.000Z',
+      },
+      generatedAt: '2026-01-11T14:30:00.000Z',
+    });
+  });
+
+  it('counts only the stations of the caller, by station list and by site', async () => {
+    const byStation = await userToken('st-one', { allowedStations: ['ST-1'] });
+    expect(await stats(byStation)).toMatchObject({
+      stations: { total: 1, connected: 1, pending: 0, byStatus: { Occupied: 1, Faulted: 0, Unavailable: 0 } },
+      transactions: { active: 1 },
+      energy: { todayWh: 1020, monthWh: 3320 },
+    });
+    const bySite = await userToken('st-north', { allowedSites: [north] });
+    expect(await stats(bySite)).toMatchObject({
+      stations: { total: 2, connected: 2, byStatus: { Occupied: 1, Faulted: 1 } },
+      transactions: { active: 2 },
+      energy: { todayWh: 1520, monthWh: 3820 },
+    });
+    const nothing = await userToken('st-none', { allowedStations: [] });
+    expect(await stats(nothing)).toMatchObject({
+      stations: { total: 0, connected: 0, pending: 0 },
+      transactions: { active: 0 },
+      energy: { todayWh: 0, monthWh: 0 },
+    });
+  });
+
+  it('answers 401 without a token and 403 without stations.view', async () => {
+    expect((await app.request('GET', '/api/stats')).status).toBe(401);
+    await app.request('POST', '/api/users', {
+      token: admin,
+      body: { username: 'st-bare', password: 'st-bare-pass', roles: [] },
+    });
+    const bare = (await app.login('st-bare', 'st-bare-pass')).token;
+    expect((await app.request('GET', '/api/stats', { token: bare })).status).toBe(403);
+  });
+});
