@@ -265,6 +265,16 @@ describe.each(DIALECTS)('sites, and users scoped by site, on %s', (dialect) => {
       expect(listed.body.items.map((t: { transactionId: number }) => t.transactionId)).toEqual([east1]);
       expect((await app.request('GET', `/api/transactions/${west1}`, { token: user })).status).toBe(404);
       expect((await app.request('GET', `/api/transactions/${east1}`, { token: user })).status).toBe(200);
+      const csv = await app.request('GET', '/api/transactions.csv', { token: user });
+      expect(
+        csv.text
+          .trim()
+          .split('\r\n')
+          .slice(1)
+          .map((line) => line.split(',')[0]),
+      ).toEqual([String(east1)]);
+      const stats = await app.request('GET', '/api/stats', { token: user });
+      expect(stats.body.transactions.active).toBe(1);
       expect(events.of('transaction_started')).toHaveLength(1);
     } finally {
       socket.close();
