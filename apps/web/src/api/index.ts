@@ -16,6 +16,7 @@ import type {
   ReservationStatus,
   Role,
   Site,
+  Stats,
   Station,
   StationFilters,
   Transaction,
@@ -77,6 +78,9 @@ export function createApi(client: ApiClient) {
           payload,
         ),
     },
+    stats: {
+      get: () => client.get<Stats>('/api/stats'),
+    },
     sites: {
       list: () => client.get<Page<Site>>('/api/sites', { limit: 1000 }),
       create: (body: Omit<Site, 'id'>) => client.post<Site>('/api/sites', body),
@@ -86,6 +90,9 @@ export function createApi(client: ApiClient) {
         client.get<Page<Transaction>>('/api/transactions', { ...filters }),
       get: (transactionId: number) => client.get<TransactionDetail>(`/api/transactions/${transactionId}`),
       csv: (filters: TransactionFilters) => client.download('/api/transactions.csv', { ...filters }),
+      /** Closes a transaction whose station went silent, with the reason kept as stopReason. */
+      close: (transactionId: number, reason: string) =>
+        client.post<Transaction>(`/api/transactions/${transactionId}/close`, { reason }),
     },
     reservations: {
       list: (filters: { status?: ReservationStatus | ''; chargePointId?: string } & Paging = {}) =>

@@ -89,6 +89,14 @@ export interface LocalListResult {
   removed: number;
 }
 
+/** GET /api/stats: figures over the caller's stations; energy days and months are UTC. */
+export interface Stats {
+  stations: { total: number; connected: number; pending: number; byStatus: Record<string, number> };
+  transactions: { active: number };
+  energy: { todayWh: number; monthWh: number; timezone: string; todayFrom: string; monthFrom: string };
+  generatedAt: string;
+}
+
 export interface OcppMessage {
   id: number;
   direction: 'in' | 'out';

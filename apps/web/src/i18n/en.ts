@@ -65,6 +65,8 @@ export const en: Messages = {
     activeTransactions: 'Active transactions ({n})',
     noActive: 'No active transactions',
     livePower: 'Live power (kW)',
+    energyToday: 'Energy today (UTC)',
+    energyMonth: 'Energy this month (UTC)',
     totalPower: 'Total power',
     stationsByStatus: 'Station status',
     connectedOf: '{connected} of {total} connected',
@@ -219,6 +221,9 @@ export const en: Messages = {
     meterStart: 'Meter start',
     meterStop: 'Meter stop',
     reservation: 'Reservation',
+    close: 'Close stuck transaction',
+    closePrompt: 'Why close transaction {id} (its station went silent)?',
+    closed: 'Transaction {id} closed',
   },
   reservations: {
     title: 'Reservations',

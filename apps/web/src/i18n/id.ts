@@ -63,6 +63,8 @@ export const id = {
     activeTransactions: 'Transaksi Aktif ({n})',
     noActive: 'Tidak ada transaksi aktif',
     livePower: 'Daya langsung (kW)',
+    energyToday: 'Energi hari ini (UTC)',
+    energyMonth: 'Energi bulan ini (UTC)',
     totalPower: 'Total daya',
     stationsByStatus: 'Status stasiun',
     connectedOf: '{connected} dari {total} terhubung',
@@ -217,6 +219,9 @@ export const id = {
     meterStart: 'Meter awal',
     meterStop: 'Meter akhir',
     reservation: 'Reservasi',
+    close: 'Tutup transaksi macet',
+    closePrompt: 'Alasan menutup transaksi {id} (stasiun tidak mengirim kabar):',
+    closed: 'Transaksi {id} ditutup',
   },
   reservations: {
     title: 'Reservasi',

@@ -1,7 +1,14 @@
 import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
 import type { ConnectorStatusUpdatedPayload, StationStatusUpdatedPayload } from '@cimorings/contracts';
-import { useApi, type Paging, type Station, type StationFilters, type StationStatus } from '../api';
+import {
+  useApi,
+  type Paging,
+  type Station,
+  type StationFilters,
+  type StationStatus,
+  type Stats,
+} from '../api';
 
 export const STATION_STATUSES: readonly StationStatus[] = [
   'Available',
@@ -26,6 +33,8 @@ export const useStationsStore = defineStore('stations', () => {
   /** Every station in the user's scope, for counts and pickers, once loadAll() ran. */
   const allIds = ref<string[]>([]);
   const loading = ref(false);
+  /** The server's dashboard figures (energy today and this month), once loadStats() ran. */
+  const stats = ref<Stats | null>(null);
 
   const page = computed(() => pageIds.value.map((id) => byId.value[id]).filter(isStation));
   const all = computed(() => allIds.value.map((id) => byId.value[id]).filter(isStation));
@@ -68,6 +77,10 @@ export const useStationsStore = defineStore('stations', () => {
     const answer = await useApi().stations.list({ limit: ALL });
     for (const station of answer.items) upsert(station);
     allIds.value = answer.items.map((station) => station.chargePointId);
+  }
+
+  async function loadStats(): Promise<void> {
+    stats.value = await useApi().stats.get();
   }
 
   async function load(chargePointId: string): Promise<Station> {
@@ -126,6 +139,8 @@ export const useStationsStore = defineStore('stations', () => {
     pending,
     counts,
     loading,
+    stats,
+    loadStats,
     upsert,
     loadPage,
     loadAll,

@@ -119,6 +119,13 @@ export const useTransactionsStore = defineStore('transactions', () => {
     }
   }
 
+  async function close(transactionId: number, reason: string): Promise<void> {
+    const closed = await useApi().transactions.close(transactionId, reason);
+    delete activeById.value[transactionId];
+    const detail = details.value[transactionId];
+    if (detail) Object.assign(detail, closed);
+  }
+
   async function loadDetail(transactionId: number): Promise<TransactionDetail> {
     const detail = await useApi().transactions.get(transactionId);
     details.value[transactionId] = detail;
@@ -207,6 +214,7 @@ export const useTransactionsStore = defineStore('transactions', () => {
     loadActive,
     loadHistory,
     loadDetail,
+    close,
     applyStarted,
     applyStopped,
     applyMeterValues,
