@@ -46,13 +46,13 @@ export class ReservationService {
   ) {}
 
   list(actor: Actor, page: PageRequest, filter: ReservationListFilter): Promise<Page<Reservation>> {
-    return this.reservations.list(page, { ...filter, scope: actor.allowedStations });
+    return this.reservations.list(page, { ...filter, scope: actor.stationScope });
   }
 
   /** @throws AppError NOT_FOUND also when the reservation's station is outside the caller's scope. */
   async get(actor: Actor, reservationId: number): Promise<Reservation> {
     const reservation = await this.reservations.find(reservationId);
-    if (!reservation || !canSeeStation(actor.allowedStations, reservation.chargePointId)) {
+    if (!reservation || !canSeeStation(actor.stationScope, reservation.chargePointId)) {
       throw new AppError('NOT_FOUND', `No reservation ${reservationId}`);
     }
     return reservation;

@@ -357,6 +357,38 @@ describe.each(DIALECTS)('reservations on %s', (dialect) => {
     expect((await cancel(theirs)).status).toBe(200);
   });
 
+  it('shows a user limited to a site the reservations at that site’s stations', async () => {
+    const site = await app.request('POST', '/api/sites', { token: admin, body: { name: 'Reserved mall' } });
+    expect(site.status).toBe(201);
+    expect(
+      (await app.request('PATCH', '/api/stations/RSV-2', { token: admin, body: { siteId: site.body.id } }))
+        .status,
+    ).toBe(200);
+    await app.request('POST', '/api/users', {
+      token: admin,
+      body: {
+        username: 'rsv-site',
+        password: 'site-pass-12',
+        roles: ['operator'],
+        allowedSites: [site.body.id],
+      },
+    });
+    const bySite = (await app.login('rsv-site', 'site-pass-12')).token;
+    const here = await reserve(valid({ chargePointId: 'RSV-2' }), bySite);
+    expect(here.status, here.text).toBe(201);
+    const elsewhere = (await reserve(valid())).body.reservationId as number;
+    const list = await app.request('GET', '/api/reservations?status=active&limit=1000', { token: bySite });
+    expect(list.body.items.map((r: { reservationId: number }) => r.reservationId)).toEqual([
+      here.body.reservationId,
+    ]);
+    expect(
+      (await app.request('GET', `/api/reservations/${here.body.reservationId}`, { token: bySite })).status,
+    ).toBe(200);
+    expect((await app.request('GET', `/api/reservations/${elsewhere}`, { token: bySite })).status).toBe(404);
+    expect((await cancel(here.body.reservationId, bySite)).status).toBe(200);
+    expect((await cancel(elsewhere)).status).toBe(200);
+  });
+
   it('admits only the reserved tag or its parent’s tags on a reserved connector, and uses the reservation', async () => {
     const { reservationId } = (await reserve(valid({ connectorId: 1, idTag: 'CHILD' }))).body;
 
