@@ -262,7 +262,13 @@ export async function buildApp(config: Readonly<Config>, options: AppOptions): P
 
   await server.register(helmet, {
     contentSecurityPolicy: {
-      directives: { 'img-src': ["'self'", 'data:', 'blob:'], 'connect-src': ["'self'", 'ws:', 'wss:'] },
+      directives: {
+        'img-src': ["'self'", 'data:', 'blob:'],
+        'connect-src': ["'self'", 'ws:', 'wss:'],
+        // The dashboard is often served over plain http on a site's own network; browsers would
+        // otherwise rewrite its scripts and sockets to https and fail.
+        'upgrade-insecure-requests': null,
+      },
     },
   });
   registerErrorHandler(server);

@@ -70,7 +70,8 @@ function round(value: number): number {
 /**
  * The figures of `meter_values_updated` from one set of samples: the energy register (Wh),
  * power (kW) and SoC (%), each `null` when not sent. Phase-less values win over per-phase ones;
- * per-phase power is summed when no total is sent.
+ * per-phase power is summed when no total is sent; readings at the outlet (the default location)
+ * win over others, and SoC is taken wherever it was measured (chargers report it at the EV).
  */
 export function summarize(samples: readonly Sample[]): {
   energy: number | null;
@@ -78,7 +79,10 @@ export function summarize(samples: readonly Sample[]): {
   soc: number | null;
 } {
   const pick = (measurand: string, sumPhases: boolean): number | null => {
-    const all = samples.filter((s) => s.measurand === measurand && (s.location ?? 'Outlet') === 'Outlet');
+    const measured = samples.filter((s) => s.measurand === measurand);
+    // The outlet's reading (the default location) wins; SoC comes from the EV, so any place will do.
+    const atOutlet = measured.filter((s) => (s.location ?? 'Outlet') === 'Outlet');
+    const all = atOutlet.length > 0 ? atOutlet : measured;
     const total = all.find((s) => s.phase === null);
     if (total) return total.value;
     const phases = all.filter((s) => s.phase !== null && !s.phase.includes('-N') && s.phase !== 'N');

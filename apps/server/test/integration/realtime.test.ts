@@ -161,6 +161,12 @@ describe('the real-time API', () => {
         timestamp: 'iso',
       });
       expect(meter!.transactionId).toBe(started!.transactionId);
+      // The simulator reports energy and power at the outlet and SoC at the EV, as chargers do.
+      expect(meter).toMatchObject({
+        energy: expect.any(Number),
+        power: expect.any(Number),
+        soc: expect.any(Number),
+      });
       expectShape(stopped!, {
         chargePointId: 'string',
         transactionId: 'number',

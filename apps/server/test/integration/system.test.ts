@@ -76,6 +76,7 @@ describe('health, metrics, API docs and logs', () => {
     const response = await app.request('GET', '/api/health');
     expect(response.headers.get('x-content-type-options')).toBe('nosniff');
     expect(response.headers.get('content-security-policy')).toContain("default-src 'self'");
+    expect(response.headers.get('content-security-policy')).not.toContain('upgrade-insecure-requests');
   });
 
   it('logs requests with their ids but never a password or a token', async () => {

@@ -58,6 +58,12 @@ describe('meter value units', () => {
     ].filter((s) => s !== null);
     expect(summarize(samples)).toEqual({ energy: 5000, power: 6, soc: null });
     expect(summarize([])).toEqual({ energy: null, power: null, soc: null });
+    const fromEv = [
+      normalizeSample({ value: '64', unit: 'Percent', measurand: 'SoC', location: 'EV' }),
+      normalizeSample({ value: '900', unit: 'Wh', location: 'Inlet' }),
+      normalizeSample({ value: '800', unit: 'Wh', location: 'Outlet' }),
+    ].filter((s) => s !== null);
+    expect(summarize(fromEv)).toEqual({ energy: 800, power: null, soc: 64 });
   });
 });
 
