@@ -38,7 +38,7 @@ import { DEFAULT_REALTIME_SETTINGS, RealtimeServer } from './realtime/io.js';
 import { validateV16Request } from './ocpp/validation.js';
 import { StationRepository } from './repositories/station.repository.js';
 import { IdTagRepository } from './repositories/id-tag.repository.js';
-import { TransactionRepository } from './repositories/transaction.repository.js';
+import { BatchedTransactionRepository } from './repositories/batched-transaction.repository.js';
 import { OcppLogRepository } from './repositories/ocpp-log.repository.js';
 import { ReservationRepository } from './repositories/reservation.repository.js';
 import { SiteRepository } from './repositories/site.repository.js';
@@ -141,7 +141,8 @@ export async function buildApp(config: Readonly<Config>, options: AppOptions): P
   const router: CommandRouter = sharedRouter ?? new LocalCommandRouter(presence);
   const stationRepository = new StationRepository(database.db);
   const idTagRepository = new IdTagRepository(database.db);
-  const transactionRepository = new TransactionRepository(database.db);
+  // Meter values by group commit: one write per event-loop turn, each answer once stored.
+  const transactionRepository = new BatchedTransactionRepository(database.db);
   const ocppLogRepository = new OcppLogRepository(database.db);
   const reservationRepository = new ReservationRepository(database.db);
   const chargePoints = new ChargePointService(stationRepository, hasher, events, clock, {
@@ -252,6 +253,7 @@ export async function buildApp(config: Readonly<Config>, options: AppOptions): P
     await databaseReady.catch(() => undefined);
     await reservationExpiry.stop();
     await ocppLog.close();
+    await transactionRepository.flushMeterValues();
     sharedRouter?.close();
     await sharedPresence?.close();
     await channel?.close();

@@ -1,0 +1,60 @@
+/**
+ * Group commit. Items handed in during one turn of the event loop are written together, in one
+ * statement (or one transaction of statements), and each caller's promise settles once the
+ * write that holds its items has committed: nothing is acknowledged before it is durable.
+ *
+ * Under light load a batch holds one caller's items and the write runs at `setImmediate`, so
+ * nothing waits longer than before; under heavy load the batches grow with the load and the
+ * cost of a commit is shared by everyone in it. While one write runs (PostgreSQL answers
+ * asynchronously) the next batch gathers. If a batch fails, each caller's items are written
+ * again on their own, so that one bad item fails only its own caller.
+ */
+export class BatchWriter<T> {
+  private pending: { items: readonly T[]; resolve: () => void; reject: (error: unknown) => void }[] = [];
+  private scheduled = false;
+  private writing: Promise<void> = Promise.resolve();
+
+  /** @param write stores a batch atomically (one statement or one database transaction). */
+  constructor(private readonly write: (items: readonly T[]) => Promise<void>) {}
+
+  /** Resolves once `items` are stored; rejects when storing them failed. */
+  add(items: readonly T[]): Promise<void> {
+    if (items.length === 0) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      this.pending.push({ items, resolve, reject });
+      if (!this.scheduled) {
+        this.scheduled = true;
+        setImmediate(() => this.flush());
+      }
+    });
+  }
+
+  /** Writes what is pending now and resolves when every write so far has settled. */
+  async close(): Promise<void> {
+    this.flush();
+    await this.writing;
+  }
+
+  private flush(): void {
+    this.scheduled = false;
+    if (this.pending.length === 0) return;
+    const batch = this.pending;
+    this.pending = [];
+    this.writing = this.writing.then(() => this.writeBatch(batch));
+  }
+
+  private async writeBatch(batch: typeof this.pending): Promise<void> {
+    try {
+      await this.write(batch.length === 1 ? (batch[0]?.items ?? []) : batch.flatMap((entry) => entry.items));
+      for (const entry of batch) entry.resolve();
+    } catch (error) {
+      if (batch.length === 1) {
+        batch[0]?.reject(error);
+        return;
+      }
+      for (const entry of batch) {
+        await this.write(entry.items).then(entry.resolve, entry.reject);
+      }
+    }
+  }
+}
