@@ -5,7 +5,7 @@ export default defineConfig({
   // The dashboard's component tests (apps/web/test) import .vue files.
   plugins: [vue()],
   test: {
-    include: ['apps/*/test/**/*.test.ts', 'packages/*/test/**/*.test.ts'],
+    include: ['apps/*/test/**/*.test.ts', 'packages/*/test/**/*.test.ts', 'bench/test/**/*.test.ts'],
     pool: 'forks',
     testTimeout: 30_000,
     hookTimeout: 60_000,

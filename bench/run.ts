@@ -116,7 +116,7 @@ async function main(): Promise<number> {
       );
       if (floor && server) {
         ingest = { floor, server, ratio: floor.sustained > 0 ? server.sustained / floor.sustained : 0 };
-        if (server.profile) profile = summarizeProfile(server.profile);
+        if (server.profile) profile = summarizeProfile(server.profile, server.profileFromMs);
       }
     }
     if (wants('fanout')) fanout = await attempt('fan-out', () => runFanout(context, options.fanout));

@@ -14,6 +14,8 @@ export interface IngestSize {
   /** Pause between steps, for the server to drain what it buffered. */
   pauseMs: number;
   p99LimitMs: number;
+  /** The rate at which the MeterValues p99 budget is read (2,000 calls/s; less in a smoke run). */
+  budgetRate: number;
 }
 
 export interface FanoutSize {
@@ -71,6 +73,7 @@ export const SIZES: Record<Mode, Pick<BenchOptions, 'ingest' | 'fanout' | 'capac
       stepMs: 10_000,
       pauseMs: 2000,
       p99LimitMs: 100,
+      budgetRate: 2000,
     },
     fanout: {
       stations: 2000,
@@ -92,6 +95,7 @@ export const SIZES: Record<Mode, Pick<BenchOptions, 'ingest' | 'fanout' | 'capac
       stepMs: 3000,
       pauseMs: 1000,
       p99LimitMs: 100,
+      budgetRate: 2000,
     },
     fanout: {
       stations: 1000,
@@ -113,6 +117,7 @@ export const SIZES: Record<Mode, Pick<BenchOptions, 'ingest' | 'fanout' | 'capac
       stepMs: 500,
       pauseMs: 100,
       p99LimitMs: 100,
+      budgetRate: 100,
     },
     fanout: { stations: 10, connectors: 2, workers: 1, dashboards: 3, scoped: 2, rate: 50, durationMs: 1000 },
     capacity: { stations: 20, workers: 1, concurrency: 20, idleMs: 1500, heartbeatInterval: 1 },

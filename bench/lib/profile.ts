@@ -55,12 +55,20 @@ function originOf(url: string, functionName: string): string {
   return url === '' ? 'native' : path;
 }
 
-/** The top self-time functions of a V8 `.cpuprofile` (from `node --cpu-prof`). */
-export function summarizeProfile(file: string, top = 25): ProfileSummary {
+/**
+ * The top self-time functions of a V8 `.cpuprofile` (from `node --cpu-prof`), counting only
+ * the samples taken `fromMs` or later after the profile began (to leave start-up out).
+ */
+export function summarizeProfile(file: string, fromMs = 0, top = 25): ProfileSummary {
   const profile = JSON.parse(readFileSync(file, 'utf8')) as CpuProfile;
   const byId = new Map(profile.nodes.map((node) => [node.id, node]));
   const self = new Map<number, number>();
-  profile.samples.forEach((id, i) => self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)));
+  let at = 0;
+  profile.samples.forEach((id, i) => {
+    const delta = profile.timeDeltas[i] ?? 0;
+    at += delta;
+    if (at >= fromMs * 1000) self.set(id, (self.get(id) ?? 0) + delta);
+  });
   const functions = new Map<string, HotFunction>();
   const origins = new Map<string, number>();
   let total = 0;

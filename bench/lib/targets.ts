@@ -37,6 +37,8 @@ export interface Target {
   stop(): Promise<void>;
   /** After stop: stored meter value samples (null for the floor). */
   storedSamples: number | null;
+  /** `performance.now()` of this process when the target was spawned (to place profile samples). */
+  spawnedAt: number;
 }
 
 let serial = 0;
@@ -65,6 +67,7 @@ export async function startTarget(
   const ocppUrl = `ws://127.0.0.1:${port}/ocpp`;
   const logFile = join(context.logDir, `${options.name}.log`);
   if (kind === 'floor') {
+    const spawnedAt = performance.now();
     const child = spawnTs(
       FLOOR_MAIN,
       ['--port', String(port), '--heartbeat', String(options.heartbeatInterval)],
@@ -82,12 +85,14 @@ export async function startTarget(
       child,
       adminPassword: '',
       storedSamples: null,
+      spawnedAt,
       stop: () => stopProcess(child),
     };
   }
 
   const adminPassword = randomBytes(12).toString('base64url');
   const database = await createDatabase(context, options.name);
+  const spawnedAt = performance.now();
   const child = spawnTs(SERVER_MAIN, [], {
     core: context.serverCore,
     logFile,
@@ -116,6 +121,7 @@ export async function startTarget(
     child,
     adminPassword,
     storedSamples: null,
+    spawnedAt,
     stop: async () => {
       await stopProcess(child);
       target.storedSamples = await database.countSamples().catch(() => null);

@@ -35,12 +35,14 @@ export interface IngestResult {
   steps: IngestStep[];
   /** Highest calls/s answered at a step whose p99 stayed within the limit and had no failure. */
   sustained: number;
-  /** The step at 2,000 calls/s, if it ran. */
-  at2000: IngestStep | null;
+  /** The step at the budget's rate (2,000 calls/s in full and quick runs), if it ran. */
+  atBudgetRate: IngestStep | null;
   /** Samples acknowledged to the charge points, and stored in the database after shutdown (server only). */
   acknowledgedSamples: number;
   storedSamples: number | null;
   profile: string | null;
+  /** Where the MeterValues steps began in the profile, ms after the process started. */
+  profileFromMs: number;
 }
 
 /** Scenario 1: MeterValues from every connector's transaction, stepping the rate up until p99 passes the limit. */
@@ -56,6 +58,7 @@ export async function runIngest(
   const target = await startTarget(context, kind, { name, heartbeatInterval: 300, cpuProfile });
   let fleet: Fleet | undefined;
   const steps: IngestStep[] = [];
+  let profileFromMs: number | undefined;
   try {
     if (kind === 'server') {
       const api = new Api(target.httpUrl);
@@ -67,6 +70,7 @@ export async function runIngest(
       `${name}: booting ${size.stations} stations, starting ${size.stations * size.connectors} transactions`,
     );
     await connectAndStart(fleet, target, stationIds('ING', size.stations), size.connectors);
+    profileFromMs = performance.now() - target.spawnedAt;
     for (const rate of size.rates) {
       const server = new CpuWindow([target.child.pid]);
       const load = new CpuWindow(fleet.pids);
@@ -108,9 +112,10 @@ export async function runIngest(
     connectors: size.connectors,
     steps,
     sustained: Math.max(0, ...within.map((step) => step.achieved)),
-    at2000: steps.find((step) => step.target === 2000) ?? null,
+    atBudgetRate: steps.find((step) => step.target === size.budgetRate) ?? null,
     acknowledgedSamples: steps.reduce((sum, step) => sum + step.answered, 0) * SAMPLES_PER_METER_VALUES,
     storedSamples: target.storedSamples,
     profile: cpuProfile ? mainThreadProfile(profileDir(context, name)) : null,
+    profileFromMs: profileFromMs ?? 0,
   };
 }

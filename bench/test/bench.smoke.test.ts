@@ -1,0 +1,91 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { Report } from '../lib/report.js';
+
+const RUN = fileURLToPath(new URL('../run.ts', import.meta.url));
+const out = mkdtempSync(join(tmpdir(), 'cimorings-bench-smoke-'));
+
+afterAll(() => rmSync(out, { recursive: true, force: true }));
+
+/** Every number in a latency summary is there (a count of zero would make them null). */
+function expectLatency(summary: { count: number; p50: number | null; p99: number | null }): void {
+  expect(summary.count).toBeGreaterThan(0);
+  expect(summary.p50).toEqual(expect.any(Number));
+  expect(summary.p99).toEqual(expect.any(Number));
+}
+
+describe('npm run bench (smoke size)', () => {
+  it(
+    'runs every scenario against the server and the floor and reports every figure',
+    { timeout: 240_000 },
+    async () => {
+      await promisify(execFile)(
+        process.execPath,
+        ['--import', 'tsx', RUN, '--smoke', '--out', out, '--name', 'smoke'],
+        {
+          timeout: 230_000,
+        },
+      );
+      const report = JSON.parse(readFileSync(join(out, 'smoke.json'), 'utf8')) as Report;
+      const markdown = readFileSync(join(out, 'smoke.md'), 'utf8');
+
+      expect(report.notes.filter((note) => note.includes('failed'))).toEqual([]);
+      expect(report.machine.cores).toBeGreaterThan(0);
+      expect(report.machine.cpuModel).not.toBe('');
+
+      const ingest = report.ingest;
+      expect(ingest).not.toBeNull();
+      for (const result of [ingest!.floor, ingest!.server]) {
+        expect(result.steps.length).toBeGreaterThan(0);
+        expect(result.sustained).toBeGreaterThan(0);
+        for (const step of result.steps) {
+          expectLatency(step.latency);
+          expect(step.failed).toBe(0);
+          expect(step.serverCpu).toBeGreaterThan(0);
+        }
+      }
+      expect(ingest!.ratio).toBeGreaterThan(0);
+      // Group commit must not lose what was acknowledged.
+      expect(ingest!.server.storedSamples).toBeGreaterThanOrEqual(ingest!.server.acknowledgedSamples);
+
+      const fanout = report.fanout;
+      expect(fanout).not.toBeNull();
+      expectLatency(fanout!.eventLatency);
+      expect(fanout!.deliveredShare).toBe(1);
+      expect(fanout!.scoped.clientsWithEvents).toBe(fanout!.scoped.clients);
+      expect(fanout!.scoped.outOfScope).toBe(0);
+      expect(fanout!.scoped.forbiddenRefused).toBe(fanout!.scoped.clients);
+
+      const capacity = report.capacity;
+      expect(capacity).not.toBeNull();
+      for (const result of [capacity!.floor, capacity!.server]) {
+        expect(result.booted).toBe(result.stations);
+        expect(result.bootStormSeconds).toBeGreaterThan(0);
+        expect(result.openAfterIdle).toBe(result.stations);
+        expect(result.heartbeats).toBeGreaterThan(0);
+        expect(result.eventLoopLag).not.toBeNull();
+        expect(result.rssIdleMb).toBeGreaterThan(0);
+      }
+
+      expect(report.budget.map((line) => line.id)).toEqual([
+        'ingest-ratio',
+        'meter-p99',
+        'event-p99',
+        'boot-storm',
+        'rss-per-station',
+      ]);
+      for (const line of report.budget) {
+        expect(line.met, line.id).not.toBeNull();
+        expect(markdown).toContain(line.budget);
+      }
+      expect(markdown).toContain('## 1. Ingest');
+      expect(markdown).toContain('## 2. Fan-out');
+      expect(markdown).toContain('## 3. Capacity');
+    },
+  );
+});
