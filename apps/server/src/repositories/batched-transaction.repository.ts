@@ -1,26 +1,37 @@
 import type { Insertable, Kysely } from 'kysely';
 import { BatchWriter } from '../db/batch-writer.js';
+import { BulkInsert } from '../db/bulk-insert.js';
 import type { Database, MeterValuesTable } from '../db/schema.js';
 import { TransactionRepository, type StoredSample } from './transaction.repository.js';
 
 type MeterValueRow = Insertable<MeterValuesTable>;
 
-/** Rows per INSERT statement: 11 parameters a row stays far below SQLite's 32,766. */
-const ROWS_PER_STATEMENT = 500;
-
 /**
  * The transaction repository with meter values written by group commit (see BatchWriter):
  * the samples of every MeterValues and StopTransaction handled in one turn of the event loop
  * go to the database in one statement, and each caller's promise resolves once they are
- * committed, so that a CallResult still means "stored". Per-message commits were the largest
- * cost of ingest (bench: the SQLite commit of every MeterValues).
+ * committed, so that a CallResult still means "stored". One commit per message was the
+ * largest database cost of ingest in the bench's profile.
  */
 export class BatchedTransactionRepository extends TransactionRepository {
   private readonly samples: BatchWriter<MeterValueRow>;
 
   constructor(db: Kysely<Database>) {
     super(db);
-    this.samples = new BatchWriter((rows) => insertMeterValues(db, rows));
+    const insert = new BulkInsert(db, 'meter_values', [
+      'station_id',
+      'connector_id',
+      'transaction_id',
+      'sampled_at',
+      'measurand',
+      'phase',
+      'location',
+      'context',
+      'unit',
+      'value',
+      'received_at',
+    ]);
+    this.samples = new BatchWriter((rows) => insert.insertAll(rows));
   }
 
   override async addMeterValues(
@@ -51,22 +62,4 @@ export class BatchedTransactionRepository extends TransactionRepository {
   flushMeterValues(): Promise<void> {
     return this.samples.close();
   }
-}
-
-async function insertMeterValues(db: Kysely<Database>, rows: readonly MeterValueRow[]): Promise<void> {
-  if (rows.length <= ROWS_PER_STATEMENT) {
-    await db
-      .insertInto('meter_values')
-      .values([...rows])
-      .execute();
-    return;
-  }
-  await db.transaction().execute(async (trx) => {
-    for (let start = 0; start < rows.length; start += ROWS_PER_STATEMENT) {
-      await trx
-        .insertInto('meter_values')
-        .values(rows.slice(start, start + ROWS_PER_STATEMENT))
-        .execute();
-    }
-  });
 }

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
+import { BulkInsert } from '../db/bulk-insert.js';
 import { countOf, type Page, type PageRequest } from './paging.js';
 
 export interface OcppLogEntry {
@@ -37,24 +38,34 @@ export interface CommandEntry {
 
 /** The OCPP message log and the command audit trail. Queries only. */
 export class OcppLogRepository {
-  constructor(private readonly db: Kysely<Database>) {}
+  /** Batches of up to 500 frames: compiled once per size rather than built row by row. */
+  private readonly insert: BulkInsert<'ocpp_messages'>;
+
+  constructor(private readonly db: Kysely<Database>) {
+    this.insert = new BulkInsert(db, 'ocpp_messages', [
+      'charge_point_id',
+      'direction',
+      'message_type',
+      'message_id',
+      'action',
+      'payload',
+      'created_at',
+    ]);
+  }
 
   async append(entries: readonly OcppLogEntry[]): Promise<void> {
     if (entries.length === 0) return;
-    await this.db
-      .insertInto('ocpp_messages')
-      .values(
-        entries.map((entry) => ({
-          charge_point_id: entry.chargePointId,
-          direction: entry.direction,
-          message_type: entry.messageType,
-          message_id: entry.messageId,
-          action: entry.action,
-          payload: entry.payload,
-          created_at: entry.timestamp,
-        })),
-      )
-      .execute();
+    await this.insert.insertAll(
+      entries.map((entry) => ({
+        charge_point_id: entry.chargePointId,
+        direction: entry.direction,
+        message_type: entry.messageType,
+        message_id: entry.messageId,
+        action: entry.action,
+        payload: entry.payload,
+        created_at: entry.timestamp,
+      })),
+    );
   }
 
   /** Newest first. */
