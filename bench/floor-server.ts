@@ -4,6 +4,10 @@
  * once and stores nothing. What our server achieves is reported as a ratio of what this does on
  * the same machine in the same run.
  *
+ * It is also the floor of the real-time fan-out: a bare Socket.IO server on the same port, where
+ * `join_room` puts any client in `dashboard` and every MeterValues is broadcast there as
+ * `meter_values_updated` with the payload our server sends (no authentication, no scopes).
+ *
  * `GET /metrics` answers the event-loop lag figures under the names prom-client gives them in
  * our server, measured the same way (monitorEventLoopDelay, 10 ms resolution, reset on read).
  *
@@ -13,6 +17,7 @@ import { createServer } from 'node:http';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import ocppRpc from 'ocpp-rpc';
+import { Server as SocketServer } from 'socket.io';
 
 const { values } = parseArgs({
   options: {
@@ -31,6 +36,26 @@ const rpc = new ocppRpc.RPCServer({
 });
 rpc.auth((accept) => accept({}, 'ocpp1.6'));
 
+interface MeterValuesRequest {
+  connectorId: number;
+  transactionId?: number;
+  meterValue: { timestamp: string; sampledValue: { value: string; measurand?: string; unit?: string }[] }[];
+}
+
+/** Energy (Wh), power (kW) and SoC of a reading, as our server reports them (units as the bench sends). */
+function figures(values: MeterValuesRequest['meterValue'][number]['sampledValue']) {
+  const pick = (measurand: string) => {
+    const value = values.find((v) => (v.measurand ?? 'Energy.Active.Import.Register') === measurand)?.value;
+    return value === undefined ? null : Number(value);
+  };
+  const watts = pick('Power.Active.Import');
+  return {
+    energy: pick('Energy.Active.Import.Register'),
+    power: watts === null ? null : watts / 1000,
+    soc: pick('SoC'),
+  };
+}
+
 let nextTransactionId = 1;
 const accepted = { idTagInfo: { status: 'Accepted' } };
 rpc.on('client', (client) => {
@@ -44,7 +69,19 @@ rpc.on('client', (client) => {
   client.handle('Authorize', () => accepted);
   client.handle('StartTransaction', () => ({ transactionId: nextTransactionId++, ...accepted }));
   client.handle('StopTransaction', () => ({}));
-  client.handle('MeterValues', () => ({}));
+  client.handle('MeterValues', ({ params }: { params: unknown }) => {
+    const request = params as MeterValuesRequest;
+    for (const reading of request.meterValue) {
+      io.to('dashboard').emit('meter_values_updated', {
+        chargePointId: client.identity,
+        transactionId: request.transactionId ?? null,
+        connectorId: request.connectorId,
+        ...figures(reading.sampledValue),
+        timestamp: new Date(reading.timestamp).toISOString(),
+      });
+    }
+    return {};
+  });
   client.handle('DataTransfer', () => ({ status: 'UnknownVendorId' }));
   client.handle('DiagnosticsStatusNotification', () => ({}));
   client.handle('FirmwareStatusNotification', () => ({}));
@@ -74,7 +111,16 @@ const server = createServer((request, response) => {
     response.writeHead(404).end();
   }
 });
-server.on('upgrade', (request, socket, head) => void rpc.handleUpgrade(request, socket as never, head));
+server.on('upgrade', (request, socket, head) => {
+  if ((request.url ?? '').startsWith('/ocpp/')) void rpc.handleUpgrade(request, socket as never, head);
+});
+const io = new SocketServer(server, { serveClient: false, destroyUpgrade: false });
+io.on('connection', (socket) => {
+  socket.on('join_room', (_payload: unknown, ack?: (answer: { ok: boolean }) => void) => {
+    void socket.join('dashboard');
+    ack?.({ ok: true });
+  });
+});
 server.listen(Number(values.port), values.host, () => {
   const address = server.address();
   process.stdout.write(`floor listening on ${typeof address === 'object' && address ? address.port : '?'}\n`);

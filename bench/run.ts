@@ -107,7 +107,7 @@ async function main(): Promise<number> {
   let ingest: Report['ingest'] = null;
   let fanout: Report['fanout'] = null;
   let capacity: Report['capacity'] = null;
-  let profile: Report['profile'] = null;
+  const profiles: Report['profiles'] = { ingest: null, fanout: null };
   try {
     if (wants('ingest')) {
       const floor = await attempt('ingest (floor)', () => runIngest(context, 'floor', options.ingest, false));
@@ -116,10 +116,19 @@ async function main(): Promise<number> {
       );
       if (floor && server) {
         ingest = { floor, server, ratio: floor.sustained > 0 ? server.sustained / floor.sustained : 0 };
-        if (server.profile) profile = summarizeProfile(server.profile, server.profileFromMs);
+        if (server.profile) profiles.ingest = summarizeProfile(server.profile, server.profileFromMs);
       }
     }
-    if (wants('fanout')) fanout = await attempt('fan-out', () => runFanout(context, options.fanout));
+    if (wants('fanout')) {
+      const floor = await attempt('fan-out (floor)', () =>
+        runFanout(context, 'floor', options.fanout, false),
+      );
+      const server = await attempt('fan-out (server)', () =>
+        runFanout(context, 'server', options.fanout, options.profile),
+      );
+      if (floor && server) fanout = { floor, server };
+      if (server?.profile) profiles.fanout = summarizeProfile(server.profile, server.profileFromMs);
+    }
     if (wants('capacity')) {
       const floor = await attempt('capacity (floor)', () => runCapacity(context, 'floor', options.capacity));
       const server = await attempt('capacity (server)', () =>
@@ -133,7 +142,7 @@ async function main(): Promise<number> {
 
   const others = [
     ...(ingest ? [...ingest.floor.steps, ...ingest.server.steps].map((step) => step.otherCpu) : []),
-    ...(fanout ? [fanout.otherCpu] : []),
+    ...(fanout ? [fanout.floor.otherCpu, fanout.server.otherCpu] : []),
     ...(capacity ? [capacity.floor, capacity.server].flatMap((c) => [c.stormOtherCpu, c.idleOtherCpu]) : []),
   ];
   const busiest = Math.max(0, ...others);
@@ -157,7 +166,7 @@ async function main(): Promise<number> {
     ingest,
     fanout,
     capacity,
-    profile,
+    profiles,
     notes,
   };
   const report: Report = { ...partial, budget: evaluateBudget(partial) };

@@ -132,7 +132,8 @@ export const USAGE = `Usage: npm run bench -- [--quick | --smoke] [--db sqlite|p
   --smoke         tiny, a few seconds (what the harness test runs)
   --db            sqlite (default, in a temporary folder) or postgres (a fresh database, dropped after)
   --postgres-url  PostgreSQL server for --db postgres (default postgres://root@127.0.0.1:5432/postgres)
-  --profile       run the server under --cpu-prof in the ingest scenario; the report lists the hot functions
+  --profile       run the server under --cpu-prof in the ingest and fan-out scenarios; the report
+                  lists the hot functions of each
   --out           report folder (default bench/results)
   --name          report file name without extension (default the start time)
   --quiet-wait    before each measured server, wait up to this many seconds for other processes

@@ -8,12 +8,13 @@ import { Histogram, type LatencySummary } from '../lib/histogram.js';
 import type { DashboardCommand, DashboardReport } from '../lib/ipc.js';
 import type { FanoutSize } from '../lib/options.js';
 import { CpuWindow, spawnTs } from '../lib/procs.js';
-import { startTarget } from '../lib/targets.js';
+import { mainThreadProfile, profileDir, startTarget, type TargetKind } from '../lib/targets.js';
 import { BENCH_ID_TAG, connectAndStart, round, settle, stationIds, type ScenarioContext } from './common.js';
 
 const DASHBOARDS = fileURLToPath(new URL('../load/dashboards.ts', import.meta.url));
 
 export interface FanoutResult {
+  target: TargetKind;
   stations: number;
   dashboards: number;
   scopedClients: number;
@@ -42,30 +43,45 @@ export interface FanoutResult {
   loadCpu: number;
   /** Cores used by everything else on the machine meanwhile. */
   otherCpu: number;
+  /** The server's CPU profile (with --profile), and where the measured phase began in it, ms. */
+  profile: string | null;
+  profileFromMs: number;
 }
 
 /**
  * Scenario 2: dashboards and station-scoped clients on the real-time API while MeterValues
  * arrive at a fixed rate; end-to-end latency and proof that scoped clients see only their stations.
  */
-export async function runFanout(context: ScenarioContext, size: FanoutSize): Promise<FanoutResult> {
-  const name = 'fanout-server';
+export async function runFanout(
+  context: ScenarioContext,
+  kind: TargetKind,
+  size: FanoutSize,
+  cpuProfile: boolean,
+): Promise<FanoutResult> {
+  const name = `fanout-${kind}`;
   await settle(context);
-  context.say(`${name}: starting the server`);
-  const target = await startTarget(context, 'server', { name, heartbeatInterval: 300 });
+  context.say(`${name}: starting the ${kind}`);
+  const target = await startTarget(context, kind, { name, heartbeatInterval: 300, cpuProfile });
   let fleet: Fleet | undefined;
   let clients: Channel<DashboardCommand, DashboardReport> | undefined;
+  let result: Omit<FanoutResult, 'profile'> | undefined;
   try {
-    const api = new Api(target.httpUrl);
-    await api.useLogin('admin', target.adminPassword);
-    await api.createIdTag(BENCH_ID_TAG);
+    // The floor has no users, scopes nor tokens: its dashboards connect with any token.
+    const api = kind === 'server' ? new Api(target.httpUrl) : undefined;
+    if (api) {
+      await api.useLogin('admin', target.adminPassword);
+      await api.createIdTag(BENCH_ID_TAG);
+    }
     fleet = await Fleet.start(size.workers, context.loadCore, context.logDir, name);
     const ids = stationIds('FAN', size.stations);
-    context.say(`${name}: booting ${size.stations} stations, creating ${size.scoped} station-scoped users`);
+    context.say(
+      `${name}: booting ${size.stations} stations` +
+        (api ? `, creating ${size.scoped} station-scoped users` : ''),
+    );
     await connectAndStart(fleet, target, ids, size.connectors);
 
     const scoped: { token: string; allowed: string[]; forbidden: string }[] = [];
-    for (let i = 0; i < size.scoped; i++) {
+    for (let i = 0; api && i < size.scoped; i++) {
       const allowed = [ids[(2 * i) % ids.length], ids[(2 * i + 1) % ids.length]] as string[];
       const forbidden = ids[(2 * i + 2) % ids.length] as string;
       const username = `bench-scoped-${i}`;
@@ -83,12 +99,12 @@ export async function runFanout(context: ScenarioContext, size: FanoutSize): Pro
       'dashboards',
     );
     await clients.whenReady();
-    context.say(`${name}: connecting ${size.dashboards} dashboards and ${size.scoped} scoped clients`);
+    context.say(`${name}: connecting ${size.dashboards} dashboards and ${scoped.length} scoped clients`);
     const connected = await clients.request(
       {
         type: 'connect',
         url: target.httpUrl,
-        dashboards: { count: size.dashboards, token: api.bearer },
+        dashboards: { count: size.dashboards, token: api?.bearer ?? 'floor' },
         scoped,
       },
       'connected',
@@ -98,6 +114,7 @@ export async function runFanout(context: ScenarioContext, size: FanoutSize): Pro
       throw new Error(`${connected.failed} real-time clients failed: ${connected.errors.join('; ')}`);
 
     await clients.request({ type: 'measure' }, 'measuring', 10_000);
+    const profileFromMs = performance.now() - target.spawnedAt;
     const server = new CpuWindow([target.child.pid]);
     const load = new CpuWindow([...fleet.pids, clients.pid]);
     const meter = await fleet.meter(size.rate, size.durationMs);
@@ -113,7 +130,8 @@ export async function runFanout(context: ScenarioContext, size: FanoutSize): Pro
       `${name}: ${meter.achieved}/s MeterValues, event p50 ${Histogram.from(dashboards.latency).summary().p50} ` +
         `p99 ${Histogram.from(dashboards.latency).summary().p99} ms, ${collected.scoped.outOfScope} out of scope`,
     );
-    return {
+    result = {
+      target: kind,
       stations: size.stations,
       dashboards: dashboards.clients,
       scopedClients: collected.scoped.clients,
@@ -130,10 +148,12 @@ export async function runFanout(context: ScenarioContext, size: FanoutSize): Pro
       serverCpu,
       loadCpu,
       otherCpu,
+      profileFromMs,
     };
   } finally {
     await clients?.close({ type: 'close' });
     await fleet?.close();
     await target.stop();
   }
+  return { ...result, profile: cpuProfile ? mainThreadProfile(profileDir(context, name)) : null };
 }
