@@ -32,6 +32,9 @@ export interface MeterValuesRequest {
   meterValue: { timestamp: string; sampledValue: SampledValueInput[] }[];
 }
 
+/** Station/transaction pairs remembered before the memory is emptied and refilled. */
+const KNOWN_TRANSACTIONS = 100_000;
+
 /** OCPP 1.6 §4.10: a StopTransaction.req without a reason means a local stop. */
 const DEFAULT_STOP_REASON = 'Local';
 
@@ -40,6 +43,9 @@ const DEFAULT_STOP_REASON = 'Local';
  * What operators read and mend is in TransactionHistoryService.
  */
 export class TransactionService {
+  /** `stationId:transactionId` pairs known to exist (see transactionAtStation). */
+  private readonly knownTransactions = new Set<string>();
+
   constructor(
     private readonly transactions: TransactionRepository,
     private readonly idTags: IdTagRepository,
@@ -47,6 +53,21 @@ export class TransactionService {
     private readonly events: EventBus,
     private readonly clock: Clock,
   ) {}
+
+  /**
+   * `transactionId` if it is one of the station's transactions, else null. Known pairs are
+   * remembered, since a transaction never moves to another station: a charge point sends many
+   * MeterValues per transaction, and the look-up cost about as much as storing the samples.
+   */
+  private async transactionAtStation(stationId: number, transactionId: number): Promise<number | null> {
+    const key = `${stationId}:${transactionId}`;
+    if (this.knownTransactions.has(key)) return transactionId;
+    const transaction = await this.transactions.findAtStation(stationId, transactionId);
+    if (!transaction) return null;
+    if (this.knownTransactions.size >= KNOWN_TRANSACTIONS) this.knownTransactions.clear();
+    this.knownTransactions.add(key);
+    return transactionId;
+  }
 
   async authorize(idTag: string): Promise<IdTagInfo> {
     return decideIdTag(await this.idTags.find(idTag), this.clock.now(), 0, false);
@@ -181,11 +202,10 @@ export class TransactionService {
       timestamp: entry.timestamp,
       samples: readSamples(entry),
     }));
-    const transaction =
+    const transactionId =
       request.transactionId === undefined
-        ? undefined
-        : await this.transactions.findAtStation(session.stationId, request.transactionId);
-    const transactionId = transaction?.transactionId ?? null;
+        ? null
+        : await this.transactionAtStation(session.stationId, request.transactionId);
     await this.transactions.addMeterValues(
       session.stationId,
       request.connectorId,
