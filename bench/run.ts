@@ -116,7 +116,8 @@ async function main(): Promise<number> {
       );
       if (floor && server) {
         ingest = { floor, server, ratio: floor.sustained > 0 ? server.sustained / floor.sustained : 0 };
-        if (server.profile) profiles.ingest = summarizeProfile(server.profile, server.profileFromMs);
+        if (server.profile)
+          profiles.ingest = summarizeProfile(server.profile, server.profileFromMs, server.profileToMs);
       }
     }
     if (wants('fanout')) {
@@ -127,7 +128,8 @@ async function main(): Promise<number> {
         runFanout(context, 'server', options.fanout, options.profile),
       );
       if (floor && server) fanout = { floor, server };
-      if (server?.profile) profiles.fanout = summarizeProfile(server.profile, server.profileFromMs);
+      if (server?.profile)
+        profiles.fanout = summarizeProfile(server.profile, server.profileFromMs, server.profileToMs);
     }
     if (wants('capacity')) {
       const floor = await attempt('capacity (floor)', () => runCapacity(context, 'floor', options.capacity));

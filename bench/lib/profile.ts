@@ -57,9 +57,10 @@ function originOf(url: string, functionName: string): string {
 
 /**
  * The top self-time functions of a V8 `.cpuprofile` (from `node --cpu-prof`), counting only
- * the samples taken `fromMs` or later after the profile began (to leave start-up out).
+ * the samples taken from `fromMs` to `toMs` after the profile began (to leave start-up and
+ * shutdown out).
  */
-export function summarizeProfile(file: string, fromMs = 0, top = 25): ProfileSummary {
+export function summarizeProfile(file: string, fromMs = 0, toMs = Infinity, top = 25): ProfileSummary {
   const profile = JSON.parse(readFileSync(file, 'utf8')) as CpuProfile;
   const byId = new Map(profile.nodes.map((node) => [node.id, node]));
   const self = new Map<number, number>();
@@ -67,7 +68,7 @@ export function summarizeProfile(file: string, fromMs = 0, top = 25): ProfileSum
   profile.samples.forEach((id, i) => {
     const delta = profile.timeDeltas[i] ?? 0;
     at += delta;
-    if (at >= fromMs * 1000) self.set(id, (self.get(id) ?? 0) + delta);
+    if (at >= fromMs * 1000 && at <= toMs * 1000) self.set(id, (self.get(id) ?? 0) + delta);
   });
   const functions = new Map<string, HotFunction>();
   const origins = new Map<string, number>();

@@ -43,9 +43,10 @@ export interface FanoutResult {
   loadCpu: number;
   /** Cores used by everything else on the machine meanwhile. */
   otherCpu: number;
-  /** The server's CPU profile (with --profile), and where the measured phase began in it, ms. */
+  /** The server's CPU profile (with --profile), and where the measured phase began and ended in it, ms. */
   profile: string | null;
   profileFromMs: number;
+  profileToMs: number;
 }
 
 /**
@@ -118,6 +119,7 @@ export async function runFanout(
     const server = new CpuWindow([target.child.pid]);
     const load = new CpuWindow([...fleet.pids, clients.pid]);
     const meter = await fleet.meter(size.rate, size.durationMs);
+    const profileToMs = performance.now() - target.spawnedAt;
     // Let the last events arrive.
     await new Promise((resolve) => setTimeout(resolve, 500));
     const serverCpu = server.cores();
@@ -149,6 +151,7 @@ export async function runFanout(
       loadCpu,
       otherCpu,
       profileFromMs,
+      profileToMs,
     };
   } finally {
     await clients?.close({ type: 'close' });

@@ -41,8 +41,9 @@ export interface IngestResult {
   acknowledgedSamples: number;
   storedSamples: number | null;
   profile: string | null;
-  /** Where the MeterValues steps began in the profile, ms after the process started. */
+  /** Where the MeterValues steps began and ended in the profile, ms after the process started. */
   profileFromMs: number;
+  profileToMs: number;
 }
 
 /** Scenario 1: MeterValues from every connector's transaction, stepping the rate up until p99 passes the limit. */
@@ -59,6 +60,7 @@ export async function runIngest(
   let fleet: Fleet | undefined;
   const steps: IngestStep[] = [];
   let profileFromMs: number | undefined;
+  let profileToMs: number | undefined;
   try {
     if (kind === 'server') {
       const api = new Api(target.httpUrl);
@@ -99,6 +101,7 @@ export async function runIngest(
       if ((step.latency.p99 ?? Infinity) > size.p99LimitMs || step.achieved < rate * 0.8) break;
       await sleep(size.pauseMs);
     }
+    profileToMs = performance.now() - target.spawnedAt;
   } finally {
     await fleet?.close();
     await target.stop();
@@ -117,5 +120,6 @@ export async function runIngest(
     storedSamples: target.storedSamples,
     profile: cpuProfile ? mainThreadProfile(profileDir(context, name)) : null,
     profileFromMs: profileFromMs ?? 0,
+    profileToMs: profileToMs ?? Infinity,
   };
 }
