@@ -5,6 +5,7 @@ import { Kysely, PostgresDialect, SqliteDialect, sql, type SqliteDatabase } from
 import pg from 'pg';
 import type { DatabaseConfig } from '../config.js';
 import type { Database } from './schema.js';
+import { startWalCheckpointer } from './wal-checkpointer.js';
 
 export type Dialect = DatabaseConfig['kind'];
 
@@ -29,7 +30,7 @@ export function openDatabase(
   config: DatabaseConfig,
   onPoolError: (error: Error) => void = () => {},
 ): DatabaseHandle {
-  if (config.kind === 'sqlite') return openSqlite(config.path);
+  if (config.kind === 'sqlite') return openSqlite(config.path, onPoolError);
   const pool = new pg.Pool({
     connectionString: config.url,
     max: 10,
@@ -48,7 +49,7 @@ export function openDatabase(
   };
 }
 
-function openSqlite(path: string): DatabaseHandle {
+function openSqlite(path: string, onError: (error: Error) => void): DatabaseHandle {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const database = new SQLite(path);
   database.pragma('journal_mode = WAL');
@@ -56,6 +57,13 @@ function openSqlite(path: string): DatabaseHandle {
   database.pragma('busy_timeout = 5000');
   // With WAL, NORMAL stays consistent across a crash and only risks the last commits on power loss.
   database.pragma('synchronous = NORMAL');
+  const checkpointer =
+    path === ':memory:'
+      ? undefined
+      : startWalCheckpointer(path, CHECKPOINT_INTERVAL_MS, (message) =>
+          onError(new Error(`WAL checkpoint: ${message}`)),
+        );
+  if (checkpointer) database.pragma('wal_autocheckpoint = 0');
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: reusingStatements(database) }) });
   return {
     db,
@@ -63,9 +71,15 @@ function openSqlite(path: string): DatabaseHandle {
     ping: async () => {
       await sql`select 1`.execute(db);
     },
-    close: () => db.destroy(),
+    close: async () => {
+      await checkpointer?.stop();
+      await db.destroy();
+    },
   };
 }
+
+/** How often the WAL is checkpointed into the database file, off the event loop. */
+const CHECKPOINT_INTERVAL_MS = 1000;
 
 /** Distinct SQL texts kept prepared; multi-row inserts of every batch size fit. */
 const STATEMENT_CACHE_SIZE = 1000;

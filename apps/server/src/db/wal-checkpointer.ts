@@ -1,0 +1,46 @@
+import { createRequire } from 'node:module';
+import { Worker } from 'node:worker_threads';
+
+/**
+ * The worker's code: its own connection to the database file, checkpointing the WAL into the
+ * main file every `intervalMs` in PASSIVE mode (never waiting for, nor blocking, the writer).
+ * Plain CommonJS run with `eval`, so that it needs no build step and no TypeScript loader.
+ */
+const SOURCE = `
+const { parentPort, workerData } = require('node:worker_threads');
+const SQLite = require(workerData.driver);
+const db = new SQLite(workerData.path);
+db.pragma('busy_timeout = 1000');
+const timer = setInterval(() => {
+  try { db.pragma('wal_checkpoint(PASSIVE)'); } catch (error) { parentPort.postMessage(String(error)); }
+}, workerData.intervalMs);
+parentPort.once('message', () => { clearInterval(timer); db.close(); parentPort.close(); });
+`;
+
+/**
+ * Moves SQLite's WAL checkpoints off the event loop. By default the connection that commits
+ * past 1,000 WAL pages copies them into the database file and fsyncs it, inside that commit,
+ * on the event loop: every charge point waits meanwhile (the bench saw p99 stalls of 100+ ms
+ * at 4,000 MeterValues/s with the server's core not busy). Here a worker thread does it on
+ * its own connection, and the server's connection never checkpoints by itself
+ * (`wal_autocheckpoint = 0`, set by the caller).
+ */
+export function startWalCheckpointer(
+  path: string,
+  intervalMs: number,
+  onError: (message: string) => void,
+): { stop(): Promise<void> } {
+  const driver = createRequire(import.meta.url).resolve('better-sqlite3');
+  const worker = new Worker(SOURCE, { eval: true, workerData: { path, driver, intervalMs } });
+  worker.on('message', (message: string) => onError(message));
+  worker.on('error', (error) => onError(String(error)));
+  worker.unref();
+  return {
+    stop: async () => {
+      const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+      worker.postMessage('stop');
+      await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 2000).unref())]);
+      await worker.terminate();
+    },
+  };
+}
