@@ -6,13 +6,16 @@
  * Under light load a batch holds one caller's items and the write runs at `setImmediate`, so
  * nothing waits longer than before; under heavy load the batches grow with the load and the
  * cost of a commit is shared by everyone in it. While one write runs (PostgreSQL answers
- * asynchronously) the next batch gathers. If a batch fails, each caller's items are written
- * again on their own, so that one bad item fails only its own caller.
+ * asynchronously) everything handed in meanwhile gathers into the next batch, written as soon
+ * as the running one is done: one write in flight at a time, however long it takes. If a batch
+ * fails, each caller's items are written again on their own, so that one bad item fails only
+ * its own caller.
  */
 export class BatchWriter<T> {
   private pending: { items: readonly T[]; resolve: () => void; reject: (error: unknown) => void }[] = [];
   private scheduled = false;
-  private writing: Promise<void> = Promise.resolve();
+  /** The write in flight, if any. */
+  private writing: Promise<void> | undefined;
 
   /** @param write stores a batch atomically (one statement or one database transaction). */
   constructor(private readonly write: (items: readonly T[]) => Promise<void>) {}
@@ -22,7 +25,8 @@ export class BatchWriter<T> {
     if (items.length === 0) return Promise.resolve();
     return new Promise((resolve, reject) => {
       this.pending.push({ items, resolve, reject });
-      if (!this.scheduled) {
+      // While a write runs, its completion starts the next one.
+      if (!this.scheduled && this.writing === undefined) {
         this.scheduled = true;
         setImmediate(() => this.flush());
       }
@@ -32,15 +36,18 @@ export class BatchWriter<T> {
   /** Writes what is pending now and resolves when every write so far has settled. */
   async close(): Promise<void> {
     this.flush();
-    await this.writing;
+    while (this.writing !== undefined) await this.writing;
   }
 
   private flush(): void {
     this.scheduled = false;
-    if (this.pending.length === 0) return;
+    if (this.writing !== undefined || this.pending.length === 0) return;
     const batch = this.pending;
     this.pending = [];
-    this.writing = this.writing.then(() => this.writeBatch(batch));
+    this.writing = this.writeBatch(batch).finally(() => {
+      this.writing = undefined;
+      this.flush();
+    });
   }
 
   private async writeBatch(batch: typeof this.pending): Promise<void> {
