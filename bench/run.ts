@@ -22,6 +22,16 @@ const RESULTS = fileURLToPath(new URL('./results', import.meta.url));
 /** Descriptors the server needs besides its stations' sockets: database, listeners, logs. */
 const FD_HEADROOM = 200;
 
+/** The commit the bench ran on, `-dirty` when the working tree had changes; null outside git. */
+function gitCommit(): string | null {
+  try {
+    const git = (...args: string[]) => execFileSync('git', args, { encoding: 'utf8', cwd: RESULTS }).trim();
+    return `${git('rev-parse', '--short', 'HEAD')}${git('status', '--porcelain', '--untracked-files=no') ? '-dirty' : ''}`;
+  } catch {
+    return null;
+  }
+}
+
 function say(line: string): void {
   process.stdout.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
 }
@@ -77,6 +87,7 @@ async function main(): Promise<number> {
     quietWaitMs: options.quietWaitMs,
   };
   const machine: Machine = {
+    commit: gitCommit(),
     cpuModel: cpus()[0]?.model ?? 'unknown',
     cores: cpus().length,
     memoryGiB: Math.round((totalmem() / 2 ** 30) * 10) / 10,

@@ -6,6 +6,8 @@ import type { BenchOptions } from './options.js';
 import type { ProfileSummary } from './profile.js';
 
 export interface Machine {
+  /** The commit measured (`-dirty`: with uncommitted changes), null outside a git checkout. */
+  commit: string | null;
   cpuModel: string;
   cores: number;
   memoryGiB: number;
@@ -142,6 +144,7 @@ export function toMarkdown(report: Report): string {
     '',
     '## Machine',
     '',
+    `- commit ${m.commit ?? 'unknown'}`,
     `- CPU: ${m.cpuModel}, ${m.cores} cores; memory ${m.memoryGiB} GiB; ${m.os}; Node ${m.node}`,
     `- server pinned to core ${m.serverCore ?? 'none'}, load generators to core ${m.loadCore ?? 'none'}` +
       (m.taskset ? ' (taskset)' : ' (no taskset: not pinned)') +
