@@ -2,7 +2,7 @@ import type { Insertable, Kysely } from 'kysely';
 import { BatchWriter } from '../db/batch-writer.js';
 import { BulkInsert } from '../db/bulk-insert.js';
 import type { Database, MeterValuesTable } from '../db/schema.js';
-import { TransactionRepository, type StoredSample } from './transaction.repository.js';
+import { meterValueRows, TransactionRepository, type StoredSample } from './transaction.repository.js';
 
 type MeterValueRow = Insertable<MeterValuesTable>;
 
@@ -41,21 +41,7 @@ export class BatchedTransactionRepository extends TransactionRepository {
     samples: readonly StoredSample[],
     now: string,
   ): Promise<void> {
-    await this.samples.add(
-      samples.map((sample) => ({
-        station_id: stationId,
-        connector_id: connectorId,
-        transaction_id: transactionId,
-        sampled_at: sample.timestamp,
-        measurand: sample.measurand,
-        phase: sample.phase,
-        location: sample.location,
-        context: sample.context,
-        unit: sample.unit,
-        value: sample.value,
-        received_at: now,
-      })),
-    );
+    await this.samples.add(meterValueRows(stationId, connectorId, transactionId, samples, now));
   }
 
   /** Writes the samples still pending; call before closing the database. */

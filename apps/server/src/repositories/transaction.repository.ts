@@ -166,21 +166,7 @@ export class TransactionRepository {
     if (samples.length === 0) return;
     await this.db
       .insertInto('meter_values')
-      .values(
-        samples.map((sample) => ({
-          station_id: stationId,
-          connector_id: connectorId,
-          transaction_id: transactionId,
-          sampled_at: sample.timestamp,
-          measurand: sample.measurand,
-          phase: sample.phase,
-          location: sample.location,
-          context: sample.context,
-          unit: sample.unit,
-          value: sample.value,
-          received_at: now,
-        })),
-      )
+      .values(meterValueRows(stationId, connectorId, transactionId, samples, now))
       .execute();
   }
 
@@ -289,4 +275,27 @@ export class TransactionRepository {
       .executeTakeFirst();
     return result.numUpdatedRows > 0n;
   }
+}
+
+/** The `meter_values` rows of one reading's samples. */
+export function meterValueRows(
+  stationId: number,
+  connectorId: number,
+  transactionId: number | null,
+  samples: readonly StoredSample[],
+  now: string,
+) {
+  return samples.map((sample) => ({
+    station_id: stationId,
+    connector_id: connectorId,
+    transaction_id: transactionId,
+    sampled_at: sample.timestamp,
+    measurand: sample.measurand,
+    phase: sample.phase,
+    location: sample.location,
+    context: sample.context,
+    unit: sample.unit,
+    value: sample.value,
+    received_at: now,
+  }));
 }
