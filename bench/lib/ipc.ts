@@ -102,3 +102,29 @@ export type DashboardReport =
 export function countError(errors: Record<string, number>, reason: string): void {
   errors[reason] = (errors[reason] ?? 0) + 1;
 }
+
+/**
+ * Runs a load process's command loop: commands from the driver are handled one at a time, in
+ * order; each answer (or the error) is reported back; the driver going away ends the process,
+ * so no orphan keeps hammering a port. Reports `ready` once listening.
+ */
+export function serveCommands<C, R extends { type: string }>(
+  run: (command: C) => Promise<R | undefined>,
+  report: (message: R) => void,
+): void {
+  // Both report unions carry `ready` and `error`, which this loop sends itself.
+  const control = report as (message: { type: 'ready' } | { type: 'error'; message: string }) => void;
+  let queue: Promise<void> = Promise.resolve();
+  process.on('message', (command: C) => {
+    queue = queue.then(async () => {
+      try {
+        const answer = await run(command);
+        if (answer) report(answer);
+      } catch (error) {
+        control({ type: 'error', message: (error as Error).stack ?? String(error) });
+      }
+    });
+  });
+  process.on('disconnect', () => process.exit(0));
+  control({ type: 'ready' });
+}

@@ -10,7 +10,7 @@
 import WebSocket from 'ws';
 import { io, type Socket } from 'socket.io-client';
 import { Histogram } from '../lib/histogram.js';
-import type { DashboardCommand, DashboardReport } from '../lib/ipc.js';
+import { serveCommands, type DashboardCommand, type DashboardReport } from '../lib/ipc.js';
 
 const METER_EVENT = Buffer.from('42["meter_values_updated"');
 const TIMESTAMP_KEY = Buffer.from('"timestamp":"');
@@ -229,16 +229,4 @@ async function run(command: DashboardCommand): Promise<DashboardReport | undefin
   }
 }
 
-let queue: Promise<void> = Promise.resolve();
-process.on('message', (command: DashboardCommand) => {
-  queue = queue.then(async () => {
-    try {
-      const answer = await run(command);
-      if (answer) report(answer);
-    } catch (error) {
-      report({ type: 'error', message: (error as Error).stack ?? String(error) });
-    }
-  });
-});
-process.on('disconnect', () => process.exit(0));
-report({ type: 'ready' });
+serveCommands(run, report);

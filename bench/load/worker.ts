@@ -3,7 +3,7 @@
  * the bench driver over the IPC channel. Commands run one at a time; each answers one report.
  */
 import { Histogram } from '../lib/histogram.js';
-import { countError, type WorkerCommand, type WorkerReport } from '../lib/ipc.js';
+import { countError, serveCommands, type WorkerCommand, type WorkerReport } from '../lib/ipc.js';
 import { LeanStation, meterValuesPayload } from './lean-station.js';
 
 /** How long a call waits for its answer before it counts as failed, ms. */
@@ -234,17 +234,4 @@ async function run(command: WorkerCommand): Promise<WorkerReport | undefined> {
   }
 }
 
-let queue: Promise<void> = Promise.resolve();
-process.on('message', (command: WorkerCommand) => {
-  queue = queue.then(async () => {
-    try {
-      const answer = await run(command);
-      if (answer) report(answer);
-    } catch (error) {
-      report({ type: 'error', message: (error as Error).stack ?? String(error) });
-    }
-  });
-});
-// The driver going away ends the worker: no orphan keeps hammering a port.
-process.on('disconnect', () => process.exit(0));
-report({ type: 'ready' });
+serveCommands(run, report);
