@@ -107,6 +107,8 @@ export async function buildApp(config: Readonly<Config>, options: AppOptions): P
 
   const server = Fastify({
     loggerInstance: log,
+    // TRUST_PROXY (CONTRACT section 1): request.ip is the client behind the trusted proxies only.
+    trustProxy: config.trustProxy.length > 0 ? [...config.trustProxy] : false,
     genReqId: (request) => requestId(request.headers['x-request-id']),
     schemaController: { compilersFactory: { buildValidator: buildRequestValidator } },
   }).withTypeProvider<TypeBoxTypeProvider>();

@@ -4,6 +4,8 @@
  * server reads `process.env`.
  */
 
+import proxyAddr from '@fastify/proxy-addr';
+
 export const UNKNOWN_STATION_POLICIES = ['accept', 'pending', 'reject'] as const;
 export type UnknownStationPolicy = (typeof UNKNOWN_STATION_POLICIES)[number];
 
@@ -37,6 +39,11 @@ export interface Config {
    */
   transactionStuckAfterMinutes: number;
   logLevel: LogLevel;
+  /**
+   * Addresses or CIDRs of reverse proxies whose `X-Forwarded-For` is believed as the client
+   * address (throttling, logs, audit); empty (the default) believes no proxy.
+   */
+  trustProxy: readonly string[];
 }
 
 export class ConfigError extends Error {
@@ -76,6 +83,18 @@ function parseDatabaseUrl(text: string): DatabaseConfig | null {
     }
   }
   return null;
+}
+
+/** The TRUST_PROXY entries that are not an address, a CIDR or a proxy-addr keyword. */
+function invalidProxyEntries(entries: readonly string[]): string[] {
+  return entries.filter((entry) => {
+    try {
+      proxyAddr.compile(entry);
+      return false;
+    } catch {
+      return true;
+    }
+  });
 }
 
 /**
@@ -141,6 +160,17 @@ export function loadConfig(env: Env): Readonly<Config> {
     problems.push(`ADMIN_PASSWORD must be at least ${MIN_ADMIN_PASSWORD_LENGTH} characters`);
   }
 
+  const trustProxy = (read('TRUST_PROXY') ?? '')
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== '');
+  const badProxies = invalidProxyEntries(trustProxy);
+  if (badProxies.length > 0) {
+    problems.push(
+      `TRUST_PROXY must list addresses or CIDRs separated by commas (bad: ${badProxies.join(', ')})`,
+    );
+  }
+
   const config: Config = {
     port,
     host,
@@ -155,6 +185,7 @@ export function loadConfig(env: Env): Readonly<Config> {
     ocppLogRetentionDays: integer('OCPP_LOG_RETENTION_DAYS', 30, 0, 3650),
     transactionStuckAfterMinutes: integer('TRANSACTION_STUCK_AFTER_MINUTES', 60, 1, 10080),
     logLevel: oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
+    trustProxy: Object.freeze(trustProxy),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze(config);

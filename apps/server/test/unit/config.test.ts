@@ -27,7 +27,19 @@ describe('configuration', () => {
       ocppLogRetentionDays: 30,
       transactionStuckAfterMinutes: 60,
       logLevel: 'info',
+      trustProxy: [],
     });
+  });
+
+  it('reads TRUST_PROXY as a list of addresses and CIDRs, and names a bad entry', () => {
+    expect(loadConfig({ TRUST_PROXY: '10.0.0.1, 192.168.0.0/16,loopback' }).trustProxy).toEqual([
+      '10.0.0.1',
+      '192.168.0.0/16',
+      'loopback',
+    ]);
+    expect(problemsOf({ TRUST_PROXY: '10.0.0.1,not-an-address' })).toEqual([
+      'TRUST_PROXY must list addresses or CIDRs separated by commas (bad: not-an-address)',
+    ]);
   });
 
   it('reads every variable', () => {
