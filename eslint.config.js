@@ -48,6 +48,11 @@ export default tseslint.config(
     files: ['apps/*/test/**/*.ts', '**/*.test.ts'],
     rules: { 'no-console': 'off' },
   },
+  {
+    // The documentation's example programs print what they receive: that is their job.
+    files: ['docs/examples/**/*.mjs'],
+    rules: { 'no-console': 'off' },
+  },
   // The dashboard (apps/web): Vue single-file components in TypeScript, running in the browser.
   ...pluginVue.configs['flat/essential'],
   {
