@@ -16,7 +16,7 @@ import { registerAccessControl } from './http/access.js';
 import { buildRequestValidator } from './http/validation.js';
 import { registerDashboard } from './http/dashboard.js';
 import { registerErrorHandler } from './http/error-handler.js';
-import { refuseUnknownUpgrades } from './http/upgrades.js';
+import { guardUpgradeSockets, refuseUnknownUpgrades } from './http/upgrades.js';
 import { registerMetrics } from './http/metrics.js';
 import { authRoutes } from './http/routes/auth.routes.js';
 import { idTagRoutes } from './http/routes/id-tags.routes.js';
@@ -324,6 +324,7 @@ export async function buildApp(config: Readonly<Config>, options: AppOptions): P
     stations,
     heartbeatInterval: config.ocppHeartbeatInterval,
   });
+  guardUpgradeSockets(server.server, log);
   ocpp.attach(server.server);
   refuseUnknownUpgrades(server.server);
   if (options.dashboardRoot !== undefined) await registerDashboard(server, options.dashboardRoot);

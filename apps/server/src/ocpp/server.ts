@@ -2,6 +2,7 @@ import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { RPCServer, type RPCClient } from './rpc.js';
 import type { FastifyBaseLogger } from 'fastify';
+import { refuseUpgrade, safeUpgradeHandler } from '../http/upgrades.js';
 import type { StationPresence } from '../cluster/station-presence.js';
 import { AppError } from '../errors.js';
 import type { ChargePointService, ChargePointSession } from '../services/charge-point.service.js';
@@ -14,8 +15,32 @@ import { registerV16Handlers, type V16Services } from './v16/handlers.js';
 /** The path prefix of the OCPP endpoint: `ws://HOST:PORT/ocpp/{chargePointId}`. */
 export const OCPP_PATH = '/ocpp';
 const SUBPROTOCOL = 'ocpp1.6';
-/** Charge point ids we accept in the URL: printable, no separators, at most 48 characters. */
-const IDENTITY = /^[A-Za-z0-9._:*+-]{1,48}$/;
+/**
+ * Charge point ids we accept in the URL: printable, no separators, at most 48 characters, and
+ * not a dot segment (`.`, `..`), which URL normalization would swallow.
+ */
+const IDENTITY = /^(?!\.{1,2}$)[A-Za-z0-9._:*+-]{1,48}$/;
+
+/**
+ * Reads the charge point id of an OCPP upgrade's path, `/ocpp/{chargePointId}`, before
+ * ocpp-rpc does: ocpp-rpc decodes it with `decodeURIComponent` outside any try, so a malformed
+ * percent-encoding would throw in a promise nobody awaits. Anything but one segment holding a
+ * valid id is answered here, with the status the admission would give it.
+ */
+export function readStationPath(url: string): { identity: string } | { status: 400 | 404; message: string } {
+  const path = url.split('?')[0] ?? '';
+  const rest = path.slice(`${OCPP_PATH}/`.length);
+  if (!path.startsWith(`${OCPP_PATH}/`) || rest.includes('/')) {
+    return { status: 404, message: 'Unknown OCPP endpoint' };
+  }
+  let identity: string;
+  try {
+    identity = decodeURIComponent(rest);
+  } catch {
+    return { status: 400, message: 'Malformed percent-encoding in the charge point id' };
+  }
+  return IDENTITY.test(identity) ? { identity } : { status: 400, message: 'Invalid charge point id' };
+}
 
 export interface OcppServerSettings {
   /** Seconds between heartbeats asked of charge points. */
@@ -64,15 +89,30 @@ export class OcppServer {
         },
       );
     });
-    this.rpc.on('client', (client) => void this.onClient(client));
+    // The WebSocketServer's errors surface here; an 'error' event without a listener would throw.
+    this.rpc.on('error', (error: unknown) => this.log.warn({ err: error }, 'OCPP server error'));
+    this.rpc.on('client', (client) => {
+      this.onClient(client).catch((error: unknown) => {
+        this.log.error({ err: error, identity: client.identity }, 'could not set up an OCPP connection');
+        void client.close({ code: 1011, reason: 'Internal error', force: true }).catch(() => undefined);
+      });
+    });
   }
 
   /** Takes the upgrade requests of `/ocpp/...` from the HTTP server. */
   attach(server: Server): void {
-    server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
-      const path = (request.url ?? '').split('?')[0] ?? '';
-      if (path.startsWith(`${OCPP_PATH}/`)) void this.rpc.handleUpgrade(request, socket as never, head);
+    const upgrade = safeUpgradeHandler(this.log, (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+      const url = request.url ?? '';
+      if (!url.startsWith(`${OCPP_PATH}/`)) return;
+      const target = readStationPath(url);
+      if ('status' in target) {
+        this.log.info({ url: url.slice(0, 200), status: target.status }, 'OCPP upgrade refused');
+        refuseUpgrade(socket, target.status, target.message);
+        return;
+      }
+      return this.rpc.handleUpgrade(request, socket as never, head);
     });
+    server.on('upgrade', upgrade);
     this.livenessTimer = setInterval(() => this.closeSilent(), this.settings.livenessCheckMs);
     this.livenessTimer.unref();
   }
