@@ -5,7 +5,8 @@ import type { FastifyBaseLogger } from 'fastify';
 import { refuseUpgrade, safeUpgradeHandler } from '../http/upgrades.js';
 import type { StationPresence } from '../cluster/station-presence.js';
 import { AppError } from '../errors.js';
-import type { ChargePointService, ChargePointSession } from '../services/charge-point.service.js';
+import type { ClientAddressOf } from '../http/client-address.js';
+import type { Admission, ChargePointService } from '../services/charge-point.service.js';
 import type { OcppLogService } from '../services/ocpp-log.service.js';
 import { ChargePointConnection } from './connection.js';
 import { RecentAnswers } from './recent-answers.js';
@@ -51,6 +52,10 @@ export interface OcppServerSettings {
   livenessCheckMs: number;
   /** False until the database is set up: charge points are turned away with 503 until then. */
   isDatabaseReady: () => boolean;
+  /** The client address of an upgrade request, honouring TRUST_PROXY. */
+  clientAddress: ClientAddressOf;
+  /** Ms an unknown charge point has to send a BootNotification before its socket is closed. */
+  bootTimeoutMs: number;
 }
 
 /**
@@ -85,6 +90,11 @@ export class OcppServer {
           const status = error instanceof AppError ? error.httpStatus : 500;
           if (status >= 500)
             this.log.error({ err: error, identity: handshake.identity }, 'OCPP admission failed');
+          else if (status === 429)
+            this.log.warn(
+              { identity: handshake.identity, source: this.settings.clientAddress(handshake.request) },
+              `OCPP connection refused: ${(error as Error).message}`,
+            );
           reject(status, error instanceof AppError ? error.message : 'Internal error');
         },
       );
@@ -127,7 +137,8 @@ export class OcppServer {
     endpoint: string;
     protocols: Set<string>;
     password: Buffer | undefined;
-  }): Promise<ChargePointSession> {
+    request: IncomingMessage;
+  }): Promise<Admission> {
     if (handshake.endpoint !== OCPP_PATH) throw new AppError('NOT_FOUND', 'Unknown OCPP endpoint');
     if (!this.settings.isDatabaseReady())
       throw new AppError('DATABASE_UNAVAILABLE', 'The database is not available yet');
@@ -135,33 +146,54 @@ export class OcppServer {
     if (!handshake.protocols.has(SUBPROTOCOL)) {
       throw new AppError('BAD_REQUEST', `The ${SUBPROTOCOL} subprotocol is required`);
     }
-    return this.chargePoints.admit(handshake.identity, handshake.password?.toString('utf8'));
+    return this.chargePoints.admit(
+      handshake.identity,
+      handshake.password?.toString('utf8'),
+      this.settings.clientAddress(handshake.request),
+    );
   }
 
   private async onClient(client: RPCClient & { session: unknown }): Promise<void> {
-    const session = client.session as ChargePointSession;
-    const connection = new ChargePointConnection(client, session, this.recent, this.messageLog);
+    const admission = client.session as Admission;
+    const { chargePointId } = admission;
+    const connection = new ChargePointConnection(client, admission, this.recent, this.messageLog, (session) =>
+      this.chargePoints.refreshRegistration(session),
+    );
     registerV16Handlers(connection, this.services);
     const replaced = this.presence.register(connection);
     if (replaced) {
-      this.log.info({ chargePointId: session.chargePointId }, 'new connection replaces the old one');
+      this.log.info({ chargePointId }, 'new connection replaces the old one');
       void replaced.close(4000, 'Replaced by a new connection').catch(() => undefined);
     }
+    // An unknown charge point is stored only at its first valid BootNotification; one that
+    // opens a socket and sends none may not hold it (and a place among the newcomers) for ever.
+    const bootDeadline =
+      admission.station === null
+        ? setTimeout(() => {
+            if (admission.station !== null) return;
+            this.log.info({ chargePointId }, 'unknown charge point sent no BootNotification: closing');
+            void connection.close(1008, 'No BootNotification in time').catch(() => undefined);
+          }, this.settings.bootTimeoutMs)
+        : undefined;
+    bootDeadline?.unref();
     client.on('close', () => {
-      if (!this.presence.unregister(connection)) return;
+      clearTimeout(bootDeadline);
+      if (!this.presence.unregister(connection) || admission.station === null) return;
       this.chargePoints
-        .disconnected(session)
+        .disconnected(admission.station)
         .catch((error: unknown) =>
-          this.log.error(
-            { err: error, chargePointId: session.chargePointId },
-            'could not record disconnection',
-          ),
+          this.log.error({ err: error, chargePointId }, 'could not record disconnection'),
         );
     });
+    // Sent at the socket's close: a bad frame, an oversized one (1009), a reset.
+    client.on('socketError', (error: unknown) =>
+      this.log.warn({ err: error, chargePointId }, 'OCPP socket error'),
+    );
+    if (admission.station === null) return;
     try {
-      await this.chargePoints.connected(session);
+      await this.chargePoints.connected(admission.station);
     } catch (error) {
-      this.log.error({ err: error, chargePointId: session.chargePointId }, 'could not record connection');
+      this.log.error({ err: error, chargePointId }, 'could not record connection');
     }
   }
 
