@@ -12,11 +12,13 @@ import { openDatabase } from './db/connect.js';
 import { DatabaseLifecycle } from './db/lifecycle.js';
 import { migrateToLatest } from './db/migrate.js';
 import { systemClock, type Clock } from './domain/clock.js';
+import { KeyedRateLimit } from './domain/keyed-rate-limit.js';
+import { clientAddressResolver } from './http/client-address.js';
 import { registerAccessControl } from './http/access.js';
 import { buildRequestValidator } from './http/validation.js';
 import { registerDashboard } from './http/dashboard.js';
 import { registerErrorHandler } from './http/error-handler.js';
-import { refuseUnknownUpgrades } from './http/upgrades.js';
+import { guardUpgradeSockets, refuseUnknownUpgrades } from './http/upgrades.js';
 import { registerMetrics } from './http/metrics.js';
 import { authRoutes } from './http/routes/auth.routes.js';
 import { idTagRoutes } from './http/routes/id-tags.routes.js';
@@ -147,10 +149,18 @@ export async function buildApp(config: Readonly<Config>, options: AppOptions): P
   const transactionRepository = new BatchedTransactionRepository(database.db);
   const ocppLogRepository = new OcppLogRepository(database.db);
   const reservationRepository = new ReservationRepository(database.db);
-  const chargePoints = new ChargePointService(stationRepository, hasher, events, clock, {
-    unknownStations: config.ocppUnknownStations,
-    heartbeatInterval: config.ocppHeartbeatInterval,
-  });
+  const chargePoints = new ChargePointService(
+    stationRepository,
+    hasher,
+    events,
+    clock,
+    {
+      unknownStations: config.ocppUnknownStations,
+      heartbeatInterval: config.ocppHeartbeatInterval,
+      pendingStationsMax: config.ocppPendingStationsMax,
+    },
+    new KeyedRateLimit(config.ocppNewStationsPerMinute, () => clock.now().getTime()),
+  );
   const transactions = new TransactionService(
     transactionRepository,
     idTagRepository,
@@ -210,6 +220,8 @@ export async function buildApp(config: Readonly<Config>, options: AppOptions): P
       // Often enough to notice silence within a minute of 2.5 intervals, as the contract asks.
       livenessCheckMs: Math.min(15_000, config.ocppHeartbeatInterval * 500),
       isDatabaseReady: () => lifecycle.isReady(),
+      clientAddress: clientAddressResolver(config.trustProxy),
+      bootTimeoutMs: config.ocppBootTimeout * 1000,
     },
   );
   const realtime = new RealtimeServer(server.server, auth, events, log, DEFAULT_REALTIME_SETTINGS, redis);
@@ -324,6 +336,7 @@ export async function buildApp(config: Readonly<Config>, options: AppOptions): P
     stations,
     heartbeatInterval: config.ocppHeartbeatInterval,
   });
+  guardUpgradeSockets(server.server, log);
   ocpp.attach(server.server);
   refuseUnknownUpgrades(server.server);
   if (options.dashboardRoot !== undefined) await registerDashboard(server, options.dashboardRoot);

@@ -31,6 +31,18 @@ export interface Config {
   ocppHeartbeatInterval: number;
   /** Milliseconds a command to a charge point waits for its answer (default 30000). */
   ocppCallTimeoutMs: number;
+  /**
+   * Most unknown stations awaiting approval under `pending` (default 200); past it, new unknown
+   * charge points are refused until some are approved or deleted.
+   */
+  ocppPendingStationsMax: number;
+  /**
+   * New unknown charge points admitted per minute from one source address, in bursts of as many
+   * (default 20; per node). Counts upgrades with an id that is not registered.
+   */
+  ocppNewStationsPerMinute: number;
+  /** Seconds an unknown charge point has to send its BootNotification before it is closed (default 60). */
+  ocppBootTimeout: number;
   /** Days OCPP frames stay in the message log (default 30); 0 keeps no log. */
   ocppLogRetentionDays: number;
   /**
@@ -182,6 +194,9 @@ export function loadConfig(env: Env): Readonly<Config> {
     ocppUnknownStations: oneOf('OCPP_UNKNOWN_STATIONS', UNKNOWN_STATION_POLICIES, 'pending'),
     ocppHeartbeatInterval: integer('OCPP_HEARTBEAT_INTERVAL', 300, 1, 86400),
     ocppCallTimeoutMs: integer('OCPP_CALL_TIMEOUT_MS', 30000, 100, 600000),
+    ocppPendingStationsMax: integer('OCPP_PENDING_STATIONS_MAX', 200, 1, 100000),
+    ocppNewStationsPerMinute: integer('OCPP_NEW_STATIONS_PER_MINUTE', 20, 1, 100000),
+    ocppBootTimeout: integer('OCPP_BOOT_TIMEOUT', 60, 1, 3600),
     ocppLogRetentionDays: integer('OCPP_LOG_RETENTION_DAYS', 30, 0, 3650),
     transactionStuckAfterMinutes: integer('TRANSACTION_STUCK_AFTER_MINUTES', 60, 1, 10080),
     logLevel: oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),

@@ -29,6 +29,20 @@ async function main(): Promise<void> {
   }
 
   const logger = pino({ level: config.logLevel, redact: { paths: REDACT, censor: '[redacted]' } });
+  // Decided deliberately (issue 10, item 1): a rejected promise nobody awaited belongs to one
+  // message, request or timer tick whose caller is gone. The state it touched lives in the
+  // database, in transactions, so the process keeps serving every other station and client:
+  // log it loudly (each one is a bug to fix) and carry on. An uncaught exception is different:
+  // it unwound a synchronous stack halfway, possibly through code that was changing in-memory
+  // state (presence, buffers, timers), so that state may be corrupt. Log it as fatal and exit
+  // non-zero for the supervisor to restart a clean process; acknowledged data is already stored.
+  process.on('unhandledRejection', (reason) => {
+    logger.error({ err: reason }, 'unhandled promise rejection (the process keeps running)');
+  });
+  process.on('uncaughtException', (error, origin) => {
+    logger.fatal({ err: error, origin }, 'uncaught exception: exiting, state may be inconsistent');
+    process.exit(70);
+  });
   const { server, databaseReady } = await buildApp(config, {
     logger,
     dashboardRoot: fileURLToPath(new URL('../../web/dist', import.meta.url)),

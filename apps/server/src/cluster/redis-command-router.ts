@@ -45,6 +45,9 @@ export class RedisCommandRouter implements CommandRouter {
       }, timeoutMs + TRANSIT_MS);
       this.pending.set(requestId, { resolve, reject, timer });
     });
+    // If sending below fails, this promise is never returned, yet still settles (timeout): it
+    // must not become an unhandled rejection. The caller gets the send's own error instead.
+    void answer.catch(() => undefined);
     const delivered = await this.channel.send(nodeId, {
       kind: 'command',
       requestId,

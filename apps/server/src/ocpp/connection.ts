@@ -1,7 +1,7 @@
 import { createRPCError, TimeoutError, type RPCClient } from './rpc.js';
 import type { StationConnection } from '../cluster/station-presence.js';
 import { AppError } from '../errors.js';
-import type { ChargePointSession } from '../services/charge-point.service.js';
+import type { Admission, ChargePointSession } from '../services/charge-point.service.js';
 import type { OcppLogService } from '../services/ocpp-log.service.js';
 import { useOcpp16ErrorCodes } from './error-codes.js';
 import type { RecentAnswers } from './recent-answers.js';
@@ -24,11 +24,13 @@ export class ChargePointConnection implements StationConnection {
 
   constructor(
     readonly client: RPCClient,
-    readonly session: ChargePointSession,
+    readonly admission: Admission,
     private readonly recent: RecentAnswers,
     log: OcppLogService,
+    /** Re-reads a station's stored registration into its session (an approval meanwhile). */
+    private readonly refreshRegistration: (session: ChargePointSession) => Promise<void>,
   ) {
-    this.chargePointId = session.chargePointId;
+    this.chargePointId = admission.chargePointId;
     useOcpp16ErrorCodes(client);
     client.on('message', ({ outbound }: { outbound: boolean }) => {
       if (!outbound) this.lastSeen = Date.now();
@@ -36,8 +38,41 @@ export class ChargePointConnection implements StationConnection {
     if (log.enabled) this.logFrames(log);
   }
 
-  /** Registers the handler of one CS→CSMS action. */
-  handle<P>(action: string, handler: (params: P) => Promise<object> | object): void {
+  /** True once the central system accepted the station's registration (not merely this socket). */
+  get accepted(): boolean {
+    return this.admission.station?.registration === 'accepted';
+  }
+
+  /**
+   * Registers the handler of one CS→CSMS action, open only to a station whose registration is
+   * accepted: OCPP 1.6 §4.2 lets a charge point send nothing but BootNotification until the
+   * central system answered it Accepted or Pending, and a pending one is not yet trusted with
+   * anything that would be stored (connectors, transactions, events). Any other sender gets
+   * the CallError SecurityError and nothing is stored. "Accepted" is the stored registration,
+   * so a known station that reconnects may report at once, without booting again (many do not).
+   * The gate is checked when the call's turn comes, after a BootNotification queued before it,
+   * and a pending station's registration is read again then, so that an approval counts at
+   * once, also for a charge point that does not boot again when asked to.
+   */
+  handle<P>(
+    action: string,
+    handler: (params: P, session: ChargePointSession) => Promise<object> | object,
+  ): void {
+    this.handleBeforeAcceptance<P>(action, async (params) => {
+      const session = this.admission.station;
+      if (session && session.registration !== 'accepted') await this.refreshRegistration(session);
+      if (session?.registration !== 'accepted') {
+        throw new AppError(
+          'PERMISSION_REQUIRED',
+          `${this.chargePointId} is not accepted by the central system`,
+        );
+      }
+      return handler(params, session);
+    });
+  }
+
+  /** Registers a handler open to every admitted charge point: for BootNotification and Heartbeat only. */
+  handleBeforeAcceptance<P>(action: string, handler: (params: P) => Promise<object> | object): void {
     // Strict mode has validated `params` against the action's official schema before this runs.
     this.client.handle(action, ({ params, messageId }) =>
       this.serially(() => this.answerOnce(action, messageId ?? '', () => handler(params as P))),
@@ -75,6 +110,11 @@ export class ChargePointConnection implements StationConnection {
     await this.client.close({ code, reason, force });
   }
 
+  /** Closes the socket once every answer under way has been sent. */
+  closeAfterAnswers(code: number, reason: string): void {
+    void this.client.close({ code, reason, awaitPending: true }).catch(() => undefined);
+  }
+
   private serially<T>(work: () => Promise<T>): Promise<T> {
     const result = this.queue.then(work, work);
     this.queue = result.catch(() => undefined);
@@ -97,10 +137,15 @@ export class ChargePointConnection implements StationConnection {
     }
   }
 
+  /**
+   * Until a station is accepted, the log keeps only its BootNotification exchanges: whatever
+   * else an unknown or pending charge point sends is refused, and must not fill the log either.
+   */
   private logFrames(log: OcppLogService): void {
     const base = { chargePointId: this.chargePointId };
     this.client.on('call', ({ outbound, payload }: { outbound: boolean; payload: unknown[] }) => {
       const [, messageId, action, params] = payload as [number, string, string, unknown];
+      if (!outbound && !this.accepted && action !== 'BootNotification') return;
       this.actions.set(messageId, action);
       log.record({
         ...base,
@@ -113,6 +158,7 @@ export class ChargePointConnection implements StationConnection {
     });
     this.client.on('response', ({ outbound, payload }: { outbound: boolean; payload: unknown[] }) => {
       const [messageType, messageId, ...rest] = payload as [number, string, ...unknown[]];
+      if (!this.actions.has(messageId) && !this.accepted) return;
       const action = this.actions.get(messageId) ?? null;
       this.actions.delete(messageId);
       log.record({
@@ -125,6 +171,7 @@ export class ChargePointConnection implements StationConnection {
       });
     });
     this.client.on('badMessage', ({ buffer, response }: { buffer: Buffer; response: unknown[] | null }) => {
+      if (!this.accepted) return;
       log.record({
         ...base,
         direction: 'in',

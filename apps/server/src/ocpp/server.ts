@@ -2,9 +2,11 @@ import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { RPCServer, type RPCClient } from './rpc.js';
 import type { FastifyBaseLogger } from 'fastify';
+import { refuseUpgrade, safeUpgradeHandler } from '../http/upgrades.js';
 import type { StationPresence } from '../cluster/station-presence.js';
 import { AppError } from '../errors.js';
-import type { ChargePointService, ChargePointSession } from '../services/charge-point.service.js';
+import type { ClientAddressOf } from '../http/client-address.js';
+import type { Admission, ChargePointService } from '../services/charge-point.service.js';
 import type { OcppLogService } from '../services/ocpp-log.service.js';
 import { ChargePointConnection } from './connection.js';
 import { RecentAnswers } from './recent-answers.js';
@@ -14,8 +16,32 @@ import { registerV16Handlers, type V16Services } from './v16/handlers.js';
 /** The path prefix of the OCPP endpoint: `ws://HOST:PORT/ocpp/{chargePointId}`. */
 export const OCPP_PATH = '/ocpp';
 const SUBPROTOCOL = 'ocpp1.6';
-/** Charge point ids we accept in the URL: printable, no separators, at most 48 characters. */
-const IDENTITY = /^[A-Za-z0-9._:*+-]{1,48}$/;
+/**
+ * Charge point ids we accept in the URL: printable, no separators, at most 48 characters, and
+ * not a dot segment (`.`, `..`), which URL normalization would swallow.
+ */
+const IDENTITY = /^(?!\.{1,2}$)[A-Za-z0-9._:*+-]{1,48}$/;
+
+/**
+ * Reads the charge point id of an OCPP upgrade's path, `/ocpp/{chargePointId}`, before
+ * ocpp-rpc does: ocpp-rpc decodes it with `decodeURIComponent` outside any try, so a malformed
+ * percent-encoding would throw in a promise nobody awaits. Anything but one segment holding a
+ * valid id is answered here, with the status the admission would give it.
+ */
+export function readStationPath(url: string): { identity: string } | { status: 400 | 404; message: string } {
+  const path = url.split('?')[0] ?? '';
+  const rest = path.slice(`${OCPP_PATH}/`.length);
+  if (!path.startsWith(`${OCPP_PATH}/`) || rest.includes('/')) {
+    return { status: 404, message: 'Unknown OCPP endpoint' };
+  }
+  let identity: string;
+  try {
+    identity = decodeURIComponent(rest);
+  } catch {
+    return { status: 400, message: 'Malformed percent-encoding in the charge point id' };
+  }
+  return IDENTITY.test(identity) ? { identity } : { status: 400, message: 'Invalid charge point id' };
+}
 
 export interface OcppServerSettings {
   /** Seconds between heartbeats asked of charge points. */
@@ -26,6 +52,10 @@ export interface OcppServerSettings {
   livenessCheckMs: number;
   /** False until the database is set up: charge points are turned away with 503 until then. */
   isDatabaseReady: () => boolean;
+  /** The client address of an upgrade request, honouring TRUST_PROXY. */
+  clientAddress: ClientAddressOf;
+  /** Ms an unknown charge point has to send a BootNotification before its socket is closed. */
+  bootTimeoutMs: number;
 }
 
 /**
@@ -60,19 +90,39 @@ export class OcppServer {
           const status = error instanceof AppError ? error.httpStatus : 500;
           if (status >= 500)
             this.log.error({ err: error, identity: handshake.identity }, 'OCPP admission failed');
+          else if (status === 429)
+            this.log.warn(
+              { identity: handshake.identity, source: this.settings.clientAddress(handshake.request) },
+              `OCPP connection refused: ${(error as Error).message}`,
+            );
           reject(status, error instanceof AppError ? error.message : 'Internal error');
         },
       );
     });
-    this.rpc.on('client', (client) => void this.onClient(client));
+    // The WebSocketServer's errors surface here; an 'error' event without a listener would throw.
+    this.rpc.on('error', (error: unknown) => this.log.warn({ err: error }, 'OCPP server error'));
+    this.rpc.on('client', (client) => {
+      this.onClient(client).catch((error: unknown) => {
+        this.log.error({ err: error, identity: client.identity }, 'could not set up an OCPP connection');
+        void client.close({ code: 1011, reason: 'Internal error', force: true }).catch(() => undefined);
+      });
+    });
   }
 
   /** Takes the upgrade requests of `/ocpp/...` from the HTTP server. */
   attach(server: Server): void {
-    server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
-      const path = (request.url ?? '').split('?')[0] ?? '';
-      if (path.startsWith(`${OCPP_PATH}/`)) void this.rpc.handleUpgrade(request, socket as never, head);
+    const upgrade = safeUpgradeHandler(this.log, (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+      const url = request.url ?? '';
+      if (!url.startsWith(`${OCPP_PATH}/`)) return;
+      const target = readStationPath(url);
+      if ('status' in target) {
+        this.log.info({ url: url.slice(0, 200), status: target.status }, 'OCPP upgrade refused');
+        refuseUpgrade(socket, target.status, target.message);
+        return;
+      }
+      return this.rpc.handleUpgrade(request, socket as never, head);
     });
+    server.on('upgrade', upgrade);
     this.livenessTimer = setInterval(() => this.closeSilent(), this.settings.livenessCheckMs);
     this.livenessTimer.unref();
   }
@@ -87,7 +137,8 @@ export class OcppServer {
     endpoint: string;
     protocols: Set<string>;
     password: Buffer | undefined;
-  }): Promise<ChargePointSession> {
+    request: IncomingMessage;
+  }): Promise<Admission> {
     if (handshake.endpoint !== OCPP_PATH) throw new AppError('NOT_FOUND', 'Unknown OCPP endpoint');
     if (!this.settings.isDatabaseReady())
       throw new AppError('DATABASE_UNAVAILABLE', 'The database is not available yet');
@@ -95,33 +146,54 @@ export class OcppServer {
     if (!handshake.protocols.has(SUBPROTOCOL)) {
       throw new AppError('BAD_REQUEST', `The ${SUBPROTOCOL} subprotocol is required`);
     }
-    return this.chargePoints.admit(handshake.identity, handshake.password?.toString('utf8'));
+    return this.chargePoints.admit(
+      handshake.identity,
+      handshake.password?.toString('utf8'),
+      this.settings.clientAddress(handshake.request),
+    );
   }
 
   private async onClient(client: RPCClient & { session: unknown }): Promise<void> {
-    const session = client.session as ChargePointSession;
-    const connection = new ChargePointConnection(client, session, this.recent, this.messageLog);
+    const admission = client.session as Admission;
+    const { chargePointId } = admission;
+    const connection = new ChargePointConnection(client, admission, this.recent, this.messageLog, (session) =>
+      this.chargePoints.refreshRegistration(session),
+    );
     registerV16Handlers(connection, this.services);
     const replaced = this.presence.register(connection);
     if (replaced) {
-      this.log.info({ chargePointId: session.chargePointId }, 'new connection replaces the old one');
+      this.log.info({ chargePointId }, 'new connection replaces the old one');
       void replaced.close(4000, 'Replaced by a new connection').catch(() => undefined);
     }
+    // An unknown charge point is stored only at its first valid BootNotification; one that
+    // opens a socket and sends none may not hold it (and a place among the newcomers) for ever.
+    const bootDeadline =
+      admission.station === null
+        ? setTimeout(() => {
+            if (admission.station !== null) return;
+            this.log.info({ chargePointId }, 'unknown charge point sent no BootNotification: closing');
+            void connection.close(1008, 'No BootNotification in time').catch(() => undefined);
+          }, this.settings.bootTimeoutMs)
+        : undefined;
+    bootDeadline?.unref();
     client.on('close', () => {
-      if (!this.presence.unregister(connection)) return;
+      clearTimeout(bootDeadline);
+      if (!this.presence.unregister(connection) || admission.station === null) return;
       this.chargePoints
-        .disconnected(session)
+        .disconnected(admission.station)
         .catch((error: unknown) =>
-          this.log.error(
-            { err: error, chargePointId: session.chargePointId },
-            'could not record disconnection',
-          ),
+          this.log.error({ err: error, chargePointId }, 'could not record disconnection'),
         );
     });
+    // Sent at the socket's close: a bad frame, an oversized one (1009), a reset.
+    client.on('socketError', (error: unknown) =>
+      this.log.warn({ err: error, chargePointId }, 'OCPP socket error'),
+    );
+    if (admission.station === null) return;
     try {
-      await this.chargePoints.connected(session);
+      await this.chargePoints.connected(admission.station);
     } catch (error) {
-      this.log.error({ err: error, chargePointId: session.chargePointId }, 'could not record connection');
+      this.log.error({ err: error, chargePointId }, 'could not record connection');
     }
   }
 

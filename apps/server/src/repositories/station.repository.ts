@@ -55,6 +55,11 @@ export class StationRepository {
     );
   }
 
+  /** How many stations have this registration. */
+  async countRegistered(registration: Registration): Promise<number> {
+    return countOf(this.db.selectFrom('stations').where('registration', '=', registration));
+  }
+
   async find(chargePointId: string): Promise<Station | undefined> {
     const row = await this.db
       .selectFrom('stations')

@@ -1,6 +1,7 @@
 import type { UnknownStationPolicy } from '../config.js';
 import type { EventBus } from '../cluster/event-bus.js';
 import { isoTime, type Clock } from '../domain/clock.js';
+import type { KeyedRateLimit } from '../domain/keyed-rate-limit.js';
 import type { BootIdentity, Registration } from '../domain/station.js';
 import { deriveStationStatus, type StationStatus } from '../domain/station-status.js';
 import { AppError } from '../errors.js';
@@ -12,6 +13,16 @@ export interface ChargePointSession {
   stationId: number;
   chargePointId: string;
   registration: Registration;
+}
+
+/**
+ * A charge point let through the WebSocket upgrade. `station` is its registered session, or
+ * null for an unknown charge point until its first valid BootNotification registers it: no
+ * station row exists for a charge point that has only opened a socket (issue 10, item 4).
+ */
+export interface Admission {
+  chargePointId: string;
+  station: ChargePointSession | null;
 }
 
 export interface StatusReport {
@@ -28,6 +39,15 @@ export interface ChargePointSettings {
   unknownStations: UnknownStationPolicy;
   /** Seconds, sent in BootNotification.conf. */
   heartbeatInterval: number;
+  /** Most stations awaiting approval; past it, unknown charge points are refused. */
+  pendingStationsMax: number;
+}
+
+/** What BootNotification.conf answers (OCPP 1.6 §6.4). */
+export interface BootAnswer {
+  status: 'Accepted' | 'Pending' | 'Rejected';
+  interval: number;
+  currentTime: string;
 }
 
 /**
@@ -41,40 +61,44 @@ export class ChargePointService {
     private readonly events: EventBus,
     private readonly clock: Clock,
     private readonly settings: ChargePointSettings,
+    /** Admits new unknown charge points per source address (false: over the rate). */
+    private readonly newcomers: KeyedRateLimit,
   ) {}
 
   /**
    * Decides whether a charge point may connect (before the WebSocket upgrade). Unknown ones
-   * follow OCPP_UNKNOWN_STATIONS; a station with a password must present it (Basic auth,
-   * OCPP 1.6 security profile 1).
+   * follow OCPP_UNKNOWN_STATIONS, and are admitted without being stored: only a valid
+   * BootNotification registers them (`boot`). A station with a password must present it
+   * (Basic auth, OCPP 1.6 security profile 1).
+   * @param source the client's address, as TRUST_PROXY says to read it
    * @throws AppError NOT_FOUND for an unknown station under `reject`, UNAUTHORIZED for a
-   * missing or wrong password.
+   * missing or wrong password, RATE_LIMITED when new unknown charge points come faster than
+   * OCPP_NEW_STATIONS_PER_MINUTE from `source`, or while OCPP_PENDING_STATIONS_MAX await approval.
    */
-  async admit(chargePointId: string, password: string | undefined): Promise<ChargePointSession> {
+  async admit(chargePointId: string, password: string | undefined, source: string): Promise<Admission> {
     const known = await this.stations.findCredentials(chargePointId);
     if (known) {
       if (known.passwordHash !== null) {
         const ok = password !== undefined && (await this.hasher.verify(known.passwordHash, password));
         if (!ok) throw new AppError('UNAUTHORIZED', `Wrong or missing password for ${chargePointId}`);
       }
-      return { stationId: known.id, chargePointId, registration: known.registration };
+      return {
+        chargePointId,
+        station: { stationId: known.id, chargePointId, registration: known.registration },
+      };
     }
     if (this.settings.unknownStations === 'reject') {
       throw new AppError('NOT_FOUND', `Unknown charge point ${chargePointId}`);
     }
-    const registration: Registration = this.settings.unknownStations === 'accept' ? 'accepted' : 'pending';
-    await this.stations.create({
-      chargePointId,
-      name: chargePointId,
-      location: null,
-      ocppPasswordHash: null,
-      registration,
-      now: this.now(),
-    });
-    // Another connection may have registered it first; what is stored decides.
-    const stored = await this.stations.findCredentials(chargePointId);
-    if (!stored) throw new AppError('NOT_FOUND', `Charge point ${chargePointId} was deleted`);
-    return { stationId: stored.id, chargePointId, registration: stored.registration };
+    if (!this.newcomers.take(source)) {
+      throw new AppError('RATE_LIMITED', 'Too many new charge points from this address; retry later', {
+        source,
+      });
+    }
+    if (await this.pendingFull()) {
+      throw new AppError('RATE_LIMITED', 'Too many charge points await approval; retry later');
+    }
+    return { chargePointId, station: null };
   }
 
   async connected(session: ChargePointSession): Promise<void> {
@@ -109,14 +133,15 @@ export class ChargePointService {
   /**
    * Records the identity of BootNotification.req and answers it (OCPP 1.6 §4.2): Accepted for
    * a registered station, Pending while one awaits approval. Re-reads the registration, so an
-   * approval takes effect at the next boot.
+   * approval takes effect at the next boot. An unknown charge point is registered here, at its
+   * first valid BootNotification, unless OCPP_PENDING_STATIONS_MAX stations already await
+   * approval, or its id was meanwhile given a password it did not present: then the answer is
+   * Rejected (the interval being the wait before it may boot again) and nothing is stored.
    */
-  async boot(
-    session: ChargePointSession,
-    identity: BootIdentity,
-    protocol: string,
-  ): Promise<{ status: 'Accepted' | 'Pending'; interval: number; currentTime: string }> {
+  async boot(admission: Admission, identity: BootIdentity, protocol: string): Promise<BootAnswer> {
     const now = this.now();
+    const session = admission.station ?? (await this.register(admission));
+    if (!session) return { status: 'Rejected', interval: this.settings.heartbeatInterval, currentTime: now };
     await this.stations.recordBoot(session.stationId, identity, protocol, now);
     const credentials = await this.stations.findCredentials(session.chargePointId);
     session.registration = credentials?.registration ?? session.registration;
@@ -127,10 +152,48 @@ export class ChargePointService {
     };
   }
 
-  async heartbeat(session: ChargePointSession): Promise<{ currentTime: string }> {
+  /** Reads the station's stored registration into its session (an operator may have approved it). */
+  async refreshRegistration(session: ChargePointSession): Promise<void> {
+    const stored = await this.stations.findCredentials(session.chargePointId);
+    if (stored?.id === session.stationId) session.registration = stored.registration;
+  }
+
+  /** Answers a heartbeat; one from a charge point not yet registered touches nothing. */
+  async heartbeat(admission: Admission): Promise<{ currentTime: string }> {
     const now = this.now();
-    await this.stations.touch(session.stationId, now, true);
+    if (admission.station) await this.stations.touch(admission.station.stationId, now, true);
     return { currentTime: now };
+  }
+
+  /** Stores an unknown charge point at its first valid BootNotification; null when refused. */
+  private async register(admission: Admission): Promise<ChargePointSession | null> {
+    const { chargePointId } = admission;
+    const policy = this.settings.unknownStations;
+    if (policy === 'reject') return null;
+    let stored = await this.stations.findCredentials(chargePointId);
+    if (!stored) {
+      if (policy === 'pending' && (await this.pendingFull())) return null;
+      await this.stations.create({
+        chargePointId,
+        name: chargePointId,
+        location: null,
+        ocppPasswordHash: null,
+        registration: policy === 'accept' ? 'accepted' : 'pending',
+        now: this.now(),
+      });
+      // Another connection may have registered it first; what is stored decides.
+      stored = await this.stations.findCredentials(chargePointId);
+    }
+    // Created by an operator with a password since this connection came in without one.
+    if (!stored || stored.passwordHash !== null) return null;
+    admission.station = { stationId: stored.id, chargePointId, registration: stored.registration };
+    await this.connected(admission.station);
+    return admission.station;
+  }
+
+  private async pendingFull(): Promise<boolean> {
+    if (this.settings.unknownStations !== 'pending') return false;
+    return (await this.stations.countRegistered('pending')) >= this.settings.pendingStationsMax;
   }
 
   /** Stores a connector's status and, when the station's derived status changes, that too. */

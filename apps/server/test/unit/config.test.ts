@@ -24,6 +24,9 @@ describe('configuration', () => {
       ocppUnknownStations: 'pending',
       ocppHeartbeatInterval: 300,
       ocppCallTimeoutMs: 30000,
+      ocppPendingStationsMax: 200,
+      ocppNewStationsPerMinute: 20,
+      ocppBootTimeout: 60,
       ocppLogRetentionDays: 30,
       transactionStuckAfterMinutes: 60,
       logLevel: 'info',
@@ -39,6 +42,20 @@ describe('configuration', () => {
     ]);
     expect(problemsOf({ TRUST_PROXY: '10.0.0.1,not-an-address' })).toEqual([
       'TRUST_PROXY must list addresses or CIDRs separated by commas (bad: not-an-address)',
+    ]);
+  });
+
+  it('bounds the admission limits of unknown charge points, naming each bad one', () => {
+    expect(
+      problemsOf({
+        OCPP_PENDING_STATIONS_MAX: '0',
+        OCPP_NEW_STATIONS_PER_MINUTE: '-1',
+        OCPP_BOOT_TIMEOUT: '1h',
+      }),
+    ).toEqual([
+      'OCPP_PENDING_STATIONS_MAX must be a whole number from 1 to 100000 (got "0")',
+      'OCPP_NEW_STATIONS_PER_MINUTE must be a whole number from 1 to 100000 (got "-1")',
+      'OCPP_BOOT_TIMEOUT must be a whole number from 1 to 3600 (got "1h")',
     ]);
   });
 

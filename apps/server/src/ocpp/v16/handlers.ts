@@ -6,7 +6,6 @@ import type {
   StopRequest,
 } from '../../services/transaction.service.js';
 import type { ChargePointConnection } from '../connection.js';
-import { AppError } from '../../errors.js';
 import type { DataTransferService } from '../../services/data-transfer.service.js';
 
 /** Services the OCPP 1.6 handlers adapt to. */
@@ -44,23 +43,16 @@ interface StatusNotificationReq {
  * answer is checked again before it is sent.
  */
 export function registerV16Handlers(connection: ChargePointConnection, services: V16Services): void {
-  const { session } = connection;
+  const { admission } = connection;
   const { chargePoints, transactions } = services;
   const protocol = connection.client.protocol ?? 'ocpp1.6';
 
-  /** OCPP 1.6 §4.2: until it is accepted, a charge point may only boot, heartbeat and report. */
-  const requireAccepted = () => {
-    if (session.registration !== 'accepted') {
-      throw new AppError(
-        'PERMISSION_REQUIRED',
-        `${session.chargePointId} is not accepted by the central system`,
-      );
-    }
-  };
-
-  connection.handle<BootNotificationReq>('BootNotification', (p) =>
-    chargePoints.boot(
-      session,
+  // OCPP 1.6 §4.2: before it is accepted, a charge point may boot (and keep its socket alive
+  // with heartbeats); every other action is registered with `handle`, which refuses it with
+  // SecurityError until then.
+  connection.handleBeforeAcceptance<BootNotificationReq>('BootNotification', async (p) => {
+    const answer = await chargePoints.boot(
+      admission,
       {
         vendor: p.chargePointVendor,
         model: p.chargePointModel,
@@ -73,33 +65,29 @@ export function registerV16Handlers(connection: ChargePointConnection, services:
         meterSerialNumber: p.meterSerialNumber ?? null,
       },
       protocol,
-    ),
-  );
+    );
+    // A Rejected charge point may send nothing until the interval has passed (§4.2): once it
+    // has the answer, its socket is closed rather than kept open for nothing.
+    if (answer.status === 'Rejected') connection.closeAfterAnswers(1008, 'BootNotification rejected');
+    return answer;
+  });
 
-  connection.handle('Heartbeat', () => chargePoints.heartbeat(session));
+  connection.handleBeforeAcceptance('Heartbeat', () => chargePoints.heartbeat(admission));
 
-  connection.handle<StatusNotificationReq>('StatusNotification', async (p) => {
+  connection.handle<StatusNotificationReq>('StatusNotification', async (p, session) => {
     await chargePoints.recordStatus(session, p);
     return {};
   });
 
-  connection.handle<{ idTag: string }>('Authorize', async (p) => {
-    requireAccepted();
-    return { idTagInfo: await transactions.authorize(p.idTag) };
-  });
+  connection.handle<{ idTag: string }>('Authorize', async (p) => ({
+    idTagInfo: await transactions.authorize(p.idTag),
+  }));
 
-  connection.handle<StartRequest>('StartTransaction', (p) => {
-    requireAccepted();
-    return transactions.start(session, p);
-  });
+  connection.handle<StartRequest>('StartTransaction', (p, session) => transactions.start(session, p));
 
-  connection.handle<StopRequest>('StopTransaction', (p) => {
-    requireAccepted();
-    return transactions.stop(session, p);
-  });
+  connection.handle<StopRequest>('StopTransaction', (p, session) => transactions.stop(session, p));
 
-  connection.handle<MeterValuesRequest>('MeterValues', async (p) => {
-    requireAccepted();
+  connection.handle<MeterValuesRequest>('MeterValues', async (p, session) => {
     await transactions.meterValues(session, p);
     return {};
   });
@@ -108,12 +96,12 @@ export function registerV16Handlers(connection: ChargePointConnection, services:
     services.dataTransfer.handle(p.vendorId, p.messageId, p.data),
   );
 
-  connection.handle<{ status: string }>('DiagnosticsStatusNotification', async (p) => {
+  connection.handle<{ status: string }>('DiagnosticsStatusNotification', async (p, session) => {
     await chargePoints.recordNotification(session, 'diagnostics', p.status);
     return {};
   });
 
-  connection.handle<{ status: string }>('FirmwareStatusNotification', async (p) => {
+  connection.handle<{ status: string }>('FirmwareStatusNotification', async (p, session) => {
     await chargePoints.recordNotification(session, 'firmware', p.status);
     return {};
   });
