@@ -137,8 +137,8 @@ export async function buildApp(config: Readonly<Config>, options: AppOptions): P
     log.error({ err: error, event: event.type }, 'event listener failed'),
   );
   // Several nodes share Redis: stations are found, and commands delivered, through it.
-  const channel = redis ? new NodeChannel(redis) : null;
   const clusterError = (error: unknown) => log.warn({ err: error }, 'cluster coordination failed');
+  const channel = redis ? new NodeChannel(redis, clusterError) : null;
   const sharedPresence = redis && channel ? new RedisStationPresence(redis, channel, clusterError) : null;
   const presence: StationPresence = sharedPresence ?? new InMemoryStationPresence();
   const sharedRouter = sharedPresence && channel ? new RedisCommandRouter(sharedPresence, channel) : null;

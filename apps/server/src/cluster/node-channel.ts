@@ -21,9 +21,12 @@ export class NodeChannel {
 
   constructor(
     private readonly redis: Redis,
+    onError: (error: unknown) => void,
     private readonly prefix = 'cimorings:node:',
   ) {
     this.subscriber = redis.duplicate();
+    // A duplicate does not inherit the original's listeners: without one, errors reach the console.
+    this.subscriber.on('error', onError);
     this.subscriber.on('message', (_channel: string, text: string) => {
       let message: NodeMessage;
       try {

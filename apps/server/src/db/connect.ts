@@ -36,8 +36,15 @@ export function openDatabase(
     max: 10,
     connectionTimeoutMillis: PG_CONNECT_TIMEOUT_MS,
   });
-  // An idle client losing its server emits here; unhandled, it would end the process.
-  pool.on('error', onPoolError);
+  // A client losing its server emits 'error'; unhandled, that ends the process. The pool listens
+  // only while a client is idle, so every client gets its own listener for the time it is checked
+  // out too. Its query in flight fails on its own (and turns into a CallError or a 503), and the
+  // pool drops the dead client when it is released, so the next query opens a fresh connection.
+  pool.on('connect', (client) => {
+    client.on('error', onPoolError);
+  });
+  // The pool re-emits an idle client's error, already reported by the client's own listener.
+  pool.on('error', () => undefined);
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return {
     db,

@@ -43,6 +43,20 @@ export function readHeader(header: CsvRecord): ImportColumn[] {
   return columns;
 }
 
+/** The distinct tags a file names, as idTag or as parentIdTag: those to look up. */
+export function* namedTags(columns: readonly ImportColumn[], rows: readonly CsvRecord[]): Generator<string> {
+  const seen = new Set<string>();
+  const at = [columns.indexOf('idTag'), columns.indexOf('parentIdTag')].filter((index) => index >= 0);
+  for (const row of rows) {
+    for (const index of at) {
+      const name = (row.fields[index] ?? '').trim();
+      if (name === '' || seen.has(name)) continue;
+      seen.add(name);
+      yield name;
+    }
+  }
+}
+
 /** OCPP 1.6 IdToken: CiString20Type, printable ASCII. */
 const ID_TOKEN = /^[\x20-\x7E]{1,20}$/;
 /** ISO 8601 date-time with a time zone (RFC 3339 §5.6). */
@@ -52,7 +66,9 @@ const DATE_TIME = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{
  * Decides what an id tag file does, row by row: which tags it creates, which it changes, and
  * which rows it rejects and why. A rejected row changes nothing. A column the file lacks keeps
  * the stored value (a new tag gets the default: Accepted, no expiry, no parent); an empty field
- * sets the default. A parent must be stored already or be created by an accepted row.
+ * sets the default. A parent must be stored already or be created by an accepted row: a row
+ * whose parent is rejected is rejected in turn. Parents may form a cycle, as through the REST
+ * API: in OCPP 1.6 a parentIdTag names a group, and nothing follows parent chains.
  * @param stored the stored tags among those the file names.
  */
 export function planImport(
@@ -60,15 +76,29 @@ export function planImport(
   rows: readonly CsvRecord[],
   stored: ReadonlyMap<string, ImportedTag>,
 ): ImportPlan {
-  const rejected: RejectedRow[] = [];
-  const accepted = new Map<string, { line: number; tag: ImportedTag }>();
-  for (const row of rows) {
+  return runToEnd(planImportSteps(columns, rows, stored));
+}
+
+/**
+ * {@link planImport} as steps, in time linear in the file: it yields after each bit of
+ * constant-size work, so that a caller can let other work run between slices of a large file.
+ */
+export function* planImportSteps(
+  columns: readonly ImportColumn[],
+  rows: readonly CsvRecord[],
+  stored: ReadonlyMap<string, ImportedTag>,
+): Generator<void, ImportPlan, void> {
+  /** Why each rejected row is, by its index among `rows`: reported in file order. */
+  const rejections = new Map<number, RejectedRow>();
+  const accepted = new Map<string, { index: number; tag: ImportedTag }>();
+  for (const [index, row] of rows.entries()) {
+    yield;
     const value = (column: ImportColumn) => {
-      const index = columns.indexOf(column);
-      return index < 0 ? undefined : (row.fields[index] ?? '').trim();
+      const at = columns.indexOf(column);
+      return at < 0 ? undefined : (row.fields[at] ?? '').trim();
     };
     const idTag = value('idTag') || null;
-    const reject = (reason: string) => rejected.push({ line: row.line, idTag, reason });
+    const reject = (reason: string) => rejections.set(index, { line: row.line, idTag, reason });
     if (row.fields.length !== columns.length) {
       reject(`expected ${columns.length} fields, found ${row.fields.length}`);
       continue;
@@ -81,30 +111,61 @@ export function planImport(
     }
     const first = accepted.get(read.idTag);
     if (first) {
-      reject(`idTag ${read.idTag} appears already on line ${first.line}`);
+      reject(`idTag ${read.idTag} appears already on line ${rows[first.index]?.line}`);
       continue;
     }
-    accepted.set(read.idTag, { line: row.line, tag: read });
+    accepted.set(read.idTag, { index, tag: read });
   }
-  // Drop rows whose parent is neither stored nor accepted, until none is left to drop.
-  for (let dropped = true; dropped;) {
-    dropped = false;
-    for (const [idTag, { line, tag }] of accepted) {
-      if (tag.parentIdTag === null || stored.has(tag.parentIdTag) || accepted.has(tag.parentIdTag)) continue;
-      rejected.push({ line, idTag, reason: `parentIdTag ${tag.parentIdTag} is not a known id tag` });
-      accepted.delete(idTag);
-      dropped = true;
+
+  // Parents in one pass: the rows whose parent is nowhere are rejected, then, through a map from
+  // each parent to the accepted rows naming it, the rows that named a rejected one. Each row is
+  // rejected at most once, so long chains cost no more than short ones.
+  const children = new Map<string, string[]>();
+  const orphans: string[] = [];
+  for (const [idTag, { tag }] of accepted) {
+    yield;
+    const parent = tag.parentIdTag;
+    if (parent === null || stored.has(parent)) continue;
+    if (!accepted.has(parent)) orphans.push(idTag);
+    else {
+      const siblings = children.get(parent);
+      if (siblings) siblings.push(idTag);
+      else children.set(parent, [idTag]);
     }
   }
-  const plan: ImportPlan = { create: [], update: [], unchanged: 0, rejected };
+  for (let orphan = orphans.pop(); orphan !== undefined; orphan = orphans.pop()) {
+    yield;
+    const entry = accepted.get(orphan);
+    if (!entry) continue;
+    accepted.delete(orphan);
+    const line = rows[entry.index]?.line ?? 0;
+    const reason = `parentIdTag ${entry.tag.parentIdTag} is not a known id tag`;
+    rejections.set(entry.index, { line, idTag: orphan, reason });
+    for (const child of children.get(orphan) ?? []) orphans.push(child);
+  }
+
+  const plan: ImportPlan = { create: [], update: [], unchanged: 0, rejected: [] };
   for (const { tag } of accepted.values()) {
+    yield;
     const before = stored.get(tag.idTag);
     if (!before) plan.create.push(tag);
     else if (sameTag(before, tag)) plan.unchanged++;
     else plan.update.push(tag);
   }
-  rejected.sort((a, b) => a.line - b.line);
+  for (let index = 0; index < rows.length; index++) {
+    yield;
+    const rejection = rejections.get(index);
+    if (rejection) plan.rejected.push(rejection);
+  }
   return plan;
+}
+
+/** Runs steps to their end at once. */
+export function runToEnd<T>(steps: Iterator<unknown, T>): T {
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
 }
 
 /** The tag a row sets, or why it cannot. */

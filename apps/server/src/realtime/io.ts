@@ -62,7 +62,7 @@ export class RealtimeServer {
       cors: { origin: true },
       // Other upgrade paths (OCPP) belong to other listeners: leave them alone.
       destroyUpgrade: false,
-      ...(redis && { adapter: createAdapter(redis.duplicate()) }),
+      ...(redis && { adapter: createAdapter(watchErrors(redis.duplicate(), log)) }),
     });
     this.io.use((socket, next) => {
       this.authenticate(socket).then(
@@ -163,4 +163,13 @@ function roomOf(payload: unknown): string | undefined {
 
 function reply(ack: unknown, answer: RoomAck): void {
   if (typeof ack === 'function') (ack as (answer: RoomAck) => void)(answer);
+}
+
+/**
+ * A duplicated ioredis client starts with no 'error' listener of its own, so its connection
+ * errors would go to the console instead of the log.
+ */
+function watchErrors(client: Redis, log: FastifyBaseLogger): Redis {
+  client.on('error', (error: unknown) => log.warn({ err: error }, 'redis error (real-time adapter)'));
+  return client;
 }

@@ -73,6 +73,8 @@ export class IdTagRepository {
             })),
           )
           .execute();
+        // SQLite runs each statement on the event loop: let others have a turn between chunks.
+        await new Promise((resolve) => setImmediate(resolve));
       }
     });
   }

@@ -1,10 +1,20 @@
 import { isoTime, type Clock } from '../domain/clock.js';
-import { parseCsv, type CsvRecord } from '../domain/csv.js';
-import { planImport, readHeader, type ImportColumn, type RejectedRow } from '../domain/id-tag-import.js';
+import { csvRecords, type CsvRecord } from '../domain/csv.js';
+import {
+  namedTags,
+  planImportSteps,
+  readHeader,
+  type ImportColumn,
+  type RejectedRow,
+} from '../domain/id-tag-import.js';
 import { AppError } from '../errors.js';
 import type { IdTag, IdTagFields, IdTagRepository } from '../repositories/id-tag.repository.js';
 import type { Page, PageRequest } from '../repositories/paging.js';
 import type { UserRepository } from '../repositories/user.repository.js';
+import { collectInSlices, runInSlices, SliceClock } from './time-slices.js';
+
+/** Rejected rows listed in an import report; `rejectedCount` counts them all. */
+export const REPORTED_REJECTIONS = 1000;
 
 /** What an id tag file did. */
 export interface ImportReport {
@@ -12,7 +22,10 @@ export interface ImportReport {
   updated: number;
   /** Rows that matched the stored tag already. */
   unchanged: number;
+  /** The first {@link REPORTED_REJECTIONS} rejected rows, in file order. */
   rejected: RejectedRow[];
+  /** How many rows were rejected in all. */
+  rejectedCount: number;
 }
 
 /** Id tags (RFID cards, app tokens) that Authorize and StartTransaction answer from. */
@@ -60,10 +73,12 @@ export class IdTagService {
    * column, a quote left open).
    */
   async importCsv(text: string): Promise<ImportReport> {
+    // A file at the body limit holds hundreds of thousands of rows: every pass over it runs in
+    // slices (see time-slices.ts), and the work is linear in its size.
     let records: CsvRecord[];
     let columns: ImportColumn[];
     try {
-      records = parseCsv(text);
+      records = await collectInSlices(csvRecords(text));
       const [header] = records;
       if (!header) throw new Error('the file is empty: a header row is required');
       columns = readHeader(header);
@@ -73,15 +88,23 @@ export class IdTagService {
       });
     }
     const rows = records.slice(1);
-    const named = rows.flatMap((row) => row.fields.map((field) => field.trim()));
-    const stored = new Map((await this.idTags.findMany(named)).map((tag) => [tag.idTag, tag]));
-    const plan = planImport(columns, rows, stored);
+    const names = await collectInSlices(namedTags(columns, rows));
+    const stored = new Map<string, IdTag>();
+    const clock = new SliceClock();
+    for (let start = 0; start < names.length; start += LOOKUP_CHUNK) {
+      for (const tag of await this.idTags.findMany(names.slice(start, start + LOOKUP_CHUNK))) {
+        stored.set(tag.idTag, tag);
+      }
+      if (clock.due()) await clock.nextSlice();
+    }
+    const plan = await runInSlices(planImportSteps(columns, rows, stored));
     await this.idTags.upsertMany([...plan.create, ...plan.update], this.now());
     return {
       created: plan.create.length,
       updated: plan.update.length,
       unchanged: plan.unchanged,
-      rejected: plan.rejected,
+      rejected: plan.rejected.slice(0, REPORTED_REJECTIONS),
+      rejectedCount: plan.rejected.length,
     };
   }
 
@@ -114,3 +137,6 @@ export class IdTagService {
 function normalize(fields: IdTagFields): IdTagFields {
   return fields.expiryDate ? { ...fields, expiryDate: isoTime(new Date(fields.expiryDate)) } : fields;
 }
+
+/** Tags looked up per query while importing. */
+const LOOKUP_CHUNK = 500;

@@ -42,7 +42,7 @@ describe.each(DIALECTS)('id tag CSV import on %s', (dialect) => {
     ].join('\r\n');
     const response = await importCsv(csv);
     expect(response.status).toBe(200);
-    expect(response.body).toEqual({ created: 3, updated: 1, unchanged: 1, rejected: [] });
+    expect(response.body).toEqual({ created: 3, updated: 1, unchanged: 1, rejected: [], rejectedCount: 0 });
     expect(await tag('IMP-1')).toMatchObject({
       status: 'Accepted',
       expiryDate: '2027-01-31T16:59:59.000Z',
@@ -63,7 +63,7 @@ describe.each(DIALECTS)('id tag CSV import on %s', (dialect) => {
       body: { idTag: 'IMP-KEEP', status: 'Blocked', expiryDate: '2030-01-01T00:00:00Z' },
     });
     const response = await importCsv('idtag,PARENTIDTAG\nIMP-KEEP,IMP-PARENT\nIMP-NEWKEEP,\n');
-    expect(response.body).toEqual({ created: 1, updated: 1, unchanged: 0, rejected: [] });
+    expect(response.body).toEqual({ created: 1, updated: 1, unchanged: 0, rejected: [], rejectedCount: 0 });
     expect(await tag('IMP-KEEP')).toMatchObject({
       status: 'Blocked',
       expiryDate: '2030-01-01T00:00:00.000Z',

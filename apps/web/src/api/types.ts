@@ -210,7 +210,10 @@ export interface ImportReport {
   created: number;
   updated: number;
   unchanged: number;
+  /** The first 1,000 rejected rows. */
   rejected: { line: number; idTag: string | null; reason: string }[];
+  /** How many rows were rejected in all. */
+  rejectedCount: number;
 }
 
 export type User = UserView;

@@ -34,7 +34,7 @@ const IdTagSchema = Type.Object(
   { $id: 'IdTag' },
 );
 
-/** The largest id tag file accepted: about 50,000 rows. */
+/** The largest id tag file accepted: some 200,000 short rows. */
 const IMPORT_BODY_LIMIT = 4 * 1024 * 1024;
 
 const ImportReportSchema = Type.Object({
@@ -47,7 +47,9 @@ const ImportReportSchema = Type.Object({
       idTag: Type.Union([Type.String(), Type.Null()]),
       reason: Type.String(),
     }),
+    { description: 'the first 1,000 rejected rows, in file order' },
   ),
+  rejectedCount: Type.Integer({ description: 'how many rows were rejected in all' }),
 });
 
 export const idTagRoutes: FastifyPluginAsyncTypebox<{ idTags: IdTagService }> = async (app, { idTags }) => {

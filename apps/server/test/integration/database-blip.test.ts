@@ -1,0 +1,158 @@
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, DIALECTS, postgresServerUrl, type TestDatabase } from '../support/databases.js';
+import { startTestApp, type TestApp } from '../support/test-app.js';
+import { bootChargePoint, eventually, type TestChargePoint } from '../support/ocpp-client.js';
+
+const STATIONS = 4;
+const T0 = Date.parse('2026-01-11T14:30:00.000Z');
+
+/** Ends every server connection to the database but the caller's, as a failover or restart would. */
+async function terminateBackends(databaseName: string): Promise<number> {
+  const admin = new pg.Client({ connectionString: postgresServerUrl() });
+  await admin.connect();
+  try {
+    const result = await admin.query(
+      'select pg_terminate_backend(pid) from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()',
+      [databaseName],
+    );
+    return result.rowCount ?? 0;
+  } finally {
+    await admin.end();
+  }
+}
+
+interface Outcome {
+  transactionId: number;
+  /** Meter readings (Wh) the central system acknowledged. */
+  acknowledged: number[];
+  /** CallError codes received. */
+  refused: string[];
+}
+
+/** Sends MeterValues, one after the other, until `stop()` answers true. */
+async function meterLoop(cp: TestChargePoint, outcome: Outcome, stop: () => boolean): Promise<void> {
+  for (let reading = 1; !stop(); reading++) {
+    try {
+      await cp.call('MeterValues', {
+        connectorId: 1,
+        transactionId: outcome.transactionId,
+        meterValue: [
+          {
+            timestamp: new Date(T0 + reading * 1000).toISOString(),
+            sampledValue: [{ value: String(reading) }],
+          },
+        ],
+      });
+      outcome.acknowledged.push(reading);
+    } catch (error) {
+      outcome.refused.push((error as { rpcErrorCode?: string }).rpcErrorCode ?? String(error));
+    }
+  }
+}
+
+// A connection reset only exists where there is a connection: PostgreSQL. (SQLite's lock
+// contention, its nearest analogue, is covered by sqlite-busy.test.ts.)
+describe.each(DIALECTS.filter((dialect) => dialect === 'postgres'))(
+  'a PostgreSQL connection reset while charge points talk (%s)',
+  (dialect) => {
+    let database: TestDatabase;
+    let app: TestApp;
+    let admin: string;
+    const logLines: string[] = [];
+
+    beforeAll(async () => {
+      database = await createTestDatabase(dialect);
+      app = await startTestApp({
+        databaseUrl: database.url,
+        env: { OCPP_UNKNOWN_STATIONS: 'accept' },
+        logLines,
+      });
+      admin = (await app.login()).token;
+      expect(
+        (await app.request('POST', '/api/id-tags', { token: admin, body: { idTag: 'BLIP' } })).status,
+      ).toBe(201);
+    });
+    afterAll(async () => {
+      await app?.close();
+      await database?.drop();
+    });
+
+    it('rides out backends killed mid-traffic: the app survives, acknowledged data is stored, it recovers', async () => {
+      const databaseName = new URL(database.url).pathname.slice(1);
+      const outcomes: Outcome[] = [];
+      const stations: TestChargePoint[] = [];
+      for (let i = 0; i < STATIONS; i++) {
+        const { client } = await bootChargePoint(app.url, `CP-BLIP-${i}`);
+        stations.push(client);
+        const start = (await client.call('StartTransaction', {
+          connectorId: 1,
+          idTag: 'BLIP',
+          meterStart: 0,
+          timestamp: new Date(T0).toISOString(),
+        })) as { transactionId: number };
+        outcomes.push({ transactionId: start.transactionId, acknowledged: [], refused: [] });
+      }
+
+      let stopped = false;
+      const loops = stations.map((cp, i) => meterLoop(cp, outcomes[i] as Outcome, () => stopped));
+      // Transactions too, since they hold a client between statements.
+      const starts = (async () => {
+        for (let i = 0; !stopped; i++) {
+          await stations[0]
+            ?.call('StatusNotification', {
+              connectorId: 2,
+              status: i % 2 ? 'Available' : 'Preparing',
+              errorCode: 'NoError',
+            })
+            .catch(() => undefined);
+        }
+      })();
+      // REST readers meanwhile: each answer is a page or a 503 with its code, never a 500.
+      const restStatuses: number[] = [];
+      const reads = (async () => {
+        while (!stopped) {
+          const page = await app.request('GET', '/api/transactions', { token: admin });
+          restStatuses.push(page.status);
+          if (page.status !== 200) expect(page.body.error.code).toBe('DATABASE_UNAVAILABLE');
+        }
+      })();
+      let killed = 0;
+      for (let round = 0; round < 15; round++) {
+        await new Promise((resolve) => setTimeout(resolve, 40));
+        killed += await terminateBackends(databaseName);
+      }
+      stopped = true;
+      await Promise.all([...loops, starts, reads]);
+      for (const status of restStatuses) expect([200, 503]).toContain(status);
+      expect(restStatuses).toContain(200);
+      expect(killed).toBeGreaterThan(0);
+
+      // Every refusal is a CallError, never a dropped socket or a crash.
+      for (const outcome of outcomes) {
+        for (const code of outcome.refused) expect(code).toBe('InternalError');
+      }
+
+      // Recovered: ready again, new messages succeed.
+      await eventually(async () => (await app.request('GET', '/api/ready')).status === 200, 10_000);
+      const after = await stations[0]?.call('Heartbeat', {});
+      expect(after).toHaveProperty('currentTime');
+
+      // Nothing acknowledged is lost.
+      for (const outcome of outcomes) {
+        expect(outcome.acknowledged.length).toBeGreaterThan(0);
+        const detail = await app.request('GET', `/api/transactions/${outcome.transactionId}`, {
+          token: admin,
+        });
+        expect(detail.status).toBe(200);
+        const stored = new Set(
+          (detail.body.meterValues as { value: number }[]).map((sample) => sample.value),
+        );
+        for (const reading of outcome.acknowledged) expect(stored.has(reading)).toBe(true);
+      }
+      await Promise.all(stations.map((cp) => cp.close()));
+      // The loss was noticed and written down.
+      expect(logLines.some((line) => line.includes('database connection lost'))).toBe(true);
+    }, 60_000);
+  },
+);
