@@ -2,7 +2,7 @@ import type { EventBus } from '../cluster/event-bus.js';
 import { isoTime, type Clock } from '../domain/clock.js';
 import { decideIdTag, type IdTagInfo } from '../domain/id-tag.js';
 import { normalizeSample, summarize, type SampledValueInput } from '../domain/meter.js';
-import { checkConnectorId, checkOcppId } from '../domain/ocpp-ranges.js';
+import { checkConnectorId, checkEnergyRegister, checkOcppId } from '../domain/ocpp-ranges.js';
 import { reservationEnded, reservationToUse } from '../domain/reservation.js';
 import { AppError } from '../errors.js';
 import type { IdTagRepository } from '../repositories/id-tag.repository.js';
@@ -89,6 +89,7 @@ export class TransactionService {
   ): Promise<{ transactionId: number; idTagInfo: IdTagInfo }> {
     inRange(() => {
       checkConnectorId(request.connectorId, 'connectorId of StartTransaction', 1);
+      checkEnergyRegister(request.meterStart, 'meterStart');
       if (request.reservationId !== undefined) checkOcppId(request.reservationId, 'reservationId');
     });
     const now = this.clock.now();
@@ -125,7 +126,7 @@ export class TransactionService {
         transactionId: transaction.transactionId,
         connectorId: transaction.connectorId,
         idTag: transaction.idTag,
-        meterStart: transaction.meterStart,
+        meterStart: request.meterStart,
         timestamp: transaction.startedAt,
       });
     }
@@ -150,7 +151,9 @@ export class TransactionService {
   async stop(session: ChargePointSession, request: StopRequest): Promise<{ idTagInfo?: IdTagInfo }> {
     inRange(() => {
       checkOcppId(request.transactionId, 'transactionId');
+      checkEnergyRegister(request.meterStop, 'meterStop');
     });
+    // Read every sample first: one implausible value refuses the whole message, as for MeterValues.
     const samples = (request.transactionData ?? []).flatMap((entry) => readSamples(entry));
     const now = isoTime(this.clock.now());
     const stoppedAt = isoTime(new Date(request.timestamp));

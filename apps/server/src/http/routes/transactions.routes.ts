@@ -21,12 +21,19 @@ const TransactionSchema = Type.Object(
     idTag: Type.String(),
     reservationId: Type.Union([Type.Integer(), Type.Null()]),
     status: Type.Union([Type.Literal('active'), Type.Literal('completed')]),
-    meterStart: Type.Number({ description: 'Wh' }),
+    meterStart: Nullable(
+      Type.Number({ description: 'Wh; null only for an older row holding what no meter can show' }),
+    ),
     meterStop: Nullable(Type.Number({ description: 'Wh' })),
     startedAt: Type.String({ format: 'date-time' }),
     stoppedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
     stopReason: Type.Union([Type.String(), Type.Null()]),
-    energyDelivered: Nullable(Type.Number({ description: 'meterStop − meterStart, Wh' })),
+    energyDelivered: Nullable(
+      Type.Number({
+        description:
+          'meterStop − meterStart, Wh; 0 when the meter went backwards, null while active or when a register is unknown',
+      }),
+    ),
     durationSeconds: Type.Union([Type.Integer(), Type.Null()], {
       description: 'stoppedAt − startedAt, whole seconds; null while active',
     }),
@@ -101,7 +108,9 @@ async function* csvFile(first: Transaction[], rest: AsyncIterator<Transaction[]>
 const MeterValueSchema = Type.Object({
   timestamp: Type.String(),
   measurand: Type.String(),
-  value: Type.Number(),
+  value: Type.Union([Type.Number(), Type.Null()], {
+    description: 'null only for an older row holding a value that is not a finite number',
+  }),
   unit: Type.Union([Type.String(), Type.Null()]),
   phase: Type.Union([Type.String(), Type.Null()]),
   location: Type.Union([Type.String(), Type.Null()]),
