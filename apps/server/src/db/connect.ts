@@ -35,6 +35,7 @@ export function openDatabase(
     connectionString: config.url,
     max: 10,
     connectionTimeoutMillis: PG_CONNECT_TIMEOUT_MS,
+    types: { getTypeParser: typeParser },
   });
   // A client losing its server emits 'error'; unhandled, that ends the process. The pool listens
   // only while a client is idle, so every client gets its own listener for the time it is checked
@@ -55,6 +56,18 @@ export function openDatabase(
     close: () => db.destroy(),
   };
 }
+
+/** pg's type id of int8 (bigint). */
+const INT8_OID = 20;
+
+/**
+ * pg's parsers, except that int8 reads back as a number, as SQLite's 64-bit integers do: ids
+ * are bigint (migration 003) and what is stored in them is checked to be a safe integer.
+ */
+const typeParser = ((oid: number, format?: string) =>
+  oid === INT8_OID && format !== 'binary'
+    ? (value: string) => Number(value)
+    : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser;
 
 function openSqlite(path: string, onError: (error: Error) => void): DatabaseHandle {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });

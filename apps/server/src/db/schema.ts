@@ -4,7 +4,7 @@ import type { Generated } from 'kysely';
  * The database as Kysely sees it. Both dialects read back the same JavaScript types:
  * integers and 0/1 booleans as `number`, times as ISO 8601 UTC text
  * (`2026-01-11T14:30:00.000Z`, which also sorts correctly as text), energy in Wh and power in kW
- * as `number`, JSON documents as text.
+ * as `number`, JSON documents as text. Ids are 64-bit (bigint on PostgreSQL, read as numbers).
  */
 
 /** ISO 8601 UTC text, e.g. `2026-01-11T14:30:00.000Z`. */
@@ -108,6 +108,8 @@ export interface StationsTable {
   local_list_version: number | null;
   /** When the id tag table was read for that list: later changes go in the next differential one. */
   local_list_sent_at: IsoTime | null;
+  /** Station clock minus server clock (s) when a timestamp of it was last replaced; null: none since boot. */
+  clock_skew_seconds: number | null;
   created_at: IsoTime;
   updated_at: IsoTime;
 }
@@ -161,6 +163,10 @@ export interface TransactionsTable {
   closed_by: number | null;
   /** Server time an operator closed it; set only then, and kept when that user is deleted. */
   closed_at: IsoTime | null;
+  /** The idTagInfo.status StartTransaction was answered with; only `Accepted` ones are ever active. */
+  authorization_status: Generated<string>;
+  /** The start time as the charge point sent it (ISO when readable): recognizes a retried start. */
+  start_reported_at: string | null;
   created_at: IsoTime;
   updated_at: IsoTime;
 }

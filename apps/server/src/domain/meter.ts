@@ -1,3 +1,5 @@
+import { MAX_ENERGY_REGISTER_WH } from './ocpp-ranges.js';
+
 /** The measurands whose units CIMORINGS normalizes (CONTRACT section 4). */
 export const ENERGY = 'Energy.Active.Import.Register';
 export const POWER = 'Power.Active.Import';
@@ -37,14 +39,17 @@ const DEFAULT_UNIT = 'Wh';
  * specification's default), energy is kept in Wh (kWh converted), power in kW (W converted),
  * SoC in %. Signed values (`format: SignedData`) carry no number and give `null`; so does a
  * unit that makes no sense for its measurand, rather than a wrong number.
- * @throws RangeError when a raw value is not a number.
+ * @throws RangeError when a raw value is not a decimal number, or not physically plausible for
+ * its measurand (see plausibleRange).
  */
 export function normalizeSample(input: SampledValueInput): Sample | null {
   if (input.format === 'SignedData') return null;
   const measurand = input.measurand ?? ENERGY;
-  const raw = Number(input.value.trim());
-  if (input.value.trim() === '' || !Number.isFinite(raw)) {
-    throw new RangeError(`sampled value "${input.value}" of ${measurand} is not a number`);
+  const text = input.value.trim();
+  // OCPP 1.6 §7.45: a raw decimal number. Number() alone would also read "0x1F" or "Infinity".
+  const raw = DECIMAL.test(text) ? Number(text) : NaN;
+  if (!Number.isFinite(raw)) {
+    throw new RangeError(`sampled value "${input.value}" of ${measurand} is not a decimal number`);
   }
   const base = {
     measurand,
@@ -56,10 +61,63 @@ export function normalizeSample(input: SampledValueInput): Sample | null {
   if (conversions) {
     const conversion = conversions[input.unit ?? (measurand === ENERGY ? DEFAULT_UNIT : 'W')];
     if (!conversion) return null;
-    return { ...base, value: round(raw * conversion.factor), unit: conversion.unit };
+    return checkPlausible({ ...base, value: round(raw * conversion.factor), unit: conversion.unit });
   }
-  if (measurand === SOC) return { ...base, value: raw, unit: 'Percent' };
-  return { ...base, value: raw, unit: input.unit ?? null };
+  if (measurand === SOC) return checkPlausible({ ...base, value: raw, unit: 'Percent' });
+  return checkPlausible({ ...base, value: raw, unit: input.unit ?? null });
+}
+
+/** A decimal number, optionally signed, with an optional fraction and exponent. */
+const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+
+/** The highest power accepted, in W: 5 MW (the Megawatt Charging System's 3.75 MW, and margin). */
+export const MAX_POWER_W = 5e6;
+/** The highest current accepted, in A (MCS: 3,000 A). */
+export const MAX_CURRENT_A = 5000;
+/** The highest voltage accepted, in V (DC charging: up to 1,250 V). */
+export const MAX_VOLTAGE_V = 2000;
+/** What any other measurand's value may reach, in its own unit: finite and not absurd. */
+const MAX_OTHER = 1e12;
+
+/**
+ * The physically plausible range of a measurand, in its base unit (Wh, varh, W, var, VA, A, V,
+ * %, Hz, the temperature's unit). Energy registers and intervals never go below zero; power and
+ * current may (export, measurement noise), within the same magnitude.
+ */
+function plausibleRange(measurand: string, unit: string | null): [number, number] {
+  if (measurand.startsWith('Energy.')) return [0, MAX_ENERGY_REGISTER_WH];
+  if (measurand === 'Power.Factor') return [-1, 1];
+  if (measurand.startsWith('Power.')) return [-MAX_POWER_W, MAX_POWER_W];
+  if (measurand.startsWith('Current.')) return [-MAX_CURRENT_A, MAX_CURRENT_A];
+  if (measurand === 'Voltage') return [-MAX_VOLTAGE_V, MAX_VOLTAGE_V];
+  if (measurand === SOC) return [0, 100];
+  if (measurand === 'Frequency') return [0, 1000];
+  if (measurand === 'Temperature') {
+    // From absolute zero to 1,000 °C, in the unit sent (Celsius by default).
+    if (unit === 'K') return [0, 1273.15];
+    if (unit === 'Fahrenheit') return [-459.67, 1832];
+    return [-273.15, 1000];
+  }
+  return [-MAX_OTHER, MAX_OTHER];
+}
+
+/**
+ * The sample itself when its value is physically plausible for its measurand.
+ * @throws RangeError otherwise (`1e308` kWh, SoC 250 %, −99,999 kW).
+ */
+function checkPlausible(sample: Sample): Sample {
+  // kWh, kW, kvar, kvarh, kVA: a thousand of the base unit.
+  const thousands = sample.unit?.startsWith('k') ?? false;
+  const base = thousands ? sample.value * 1000 : sample.value;
+  const [min, max] = plausibleRange(sample.measurand, sample.unit);
+  if (!(base >= min && base <= max)) {
+    const unit = sample.unit ?? '';
+    const baseUnit = thousands ? unit.slice(1) : unit;
+    throw new RangeError(
+      `${sample.measurand} ${sample.value} ${unit} is not plausible: allowed ${min}..${max} ${baseUnit}`,
+    );
+  }
+  return sample;
 }
 
 /** Removes binary floating-point noise (0.1 kWh × 1000 = 100.00000000000001). */

@@ -1,3 +1,5 @@
+import { isPlausibleRegister } from './ocpp-ranges.js';
+
 export type TransactionStatus = 'active' | 'completed';
 
 export interface Transaction {
@@ -7,15 +9,15 @@ export interface Transaction {
   idTag: string;
   reservationId: number | null;
   status: TransactionStatus;
-  /** Wh. */
-  meterStart: number;
-  /** Wh. */
+  /** Wh; null only for an older row holding what no meter can show (see registerOrNull). */
+  meterStart: number | null;
+  /** Wh; null while active. */
   meterStop: number | null;
   /** The charge point's own timestamps. */
   startedAt: string;
   stoppedAt: string | null;
   stopReason: string | null;
-  /** meterStop − meterStart in Wh; null while active. */
+  /** meterStop − meterStart in Wh, never negative (see energyDelivered); null while active. */
   energyDelivered: number | null;
   /** stoppedAt − startedAt in whole seconds; null while active. */
   durationSeconds: number | null;
@@ -36,10 +38,42 @@ export function durationSeconds(startedAt: string, stoppedAt: string | null): nu
   return Math.max(0, Math.floor((Date.parse(stoppedAt) - Date.parse(startedAt)) / 1000));
 }
 
+/**
+ * A stored energy register as the API shows it. New readings are checked on the way in
+ * (ocpp-ranges.ts); rows written before that may hold Infinity, NaN or −1.7e308, which JSON
+ * cannot carry and no meter shows: those read as null (unknown) instead of failing the answer.
+ */
+export function registerOrNull(wh: number | null): number | null {
+  return isPlausibleRegister(wh) ? wh : null;
+}
+
+/**
+ * Wh delivered between two registers: null while there is no stop or when either register is
+ * unknown; 0 when the meter went backwards (replaced or reset during the session), since what
+ * was delivered then cannot be told and a negative figure would corrupt every sum.
+ * The SQL twin used for sorting and totals is ENERGY_DELIVERED_SQL (transaction-query.ts).
+ */
+export function energyDelivered(meterStart: number | null, meterStop: number | null): number | null {
+  if (!isPlausibleRegister(meterStart) || !isPlausibleRegister(meterStop)) return null;
+  return Math.max(0, meterStop - meterStart);
+}
+
+/**
+ * The meterStop of a transaction an operator closes: the highest plausible register it
+ * reported, never below meterStart; null when neither is known.
+ */
+export function closingMeterStop(meterStart: number | null, highestRegister: number | null): number | null {
+  const start = registerOrNull(meterStart);
+  const highest = registerOrNull(highestRegister);
+  if (start === null) return highest;
+  return Math.max(start, highest ?? start);
+}
+
 export interface MeterValue {
   timestamp: string;
   measurand: string;
-  value: number;
+  /** In `unit`; null only for an older row holding a value that is not a finite number. */
+  value: number | null;
   unit: string | null;
   phase: string | null;
   location: string | null;

@@ -2,7 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
 import { countOf } from './paging.js';
 import type { StationScope } from './station.repository.js';
-import { filterTransactions } from './transaction-query.js';
+import { ENERGY_DELIVERED_SQL, filterTransactions } from './transaction-query.js';
 
 export interface StationTally {
   status: string;
@@ -37,7 +37,10 @@ export class StatsRepository {
     return countOf(filterTransactions(this.db, { scope, status: 'active' }));
   }
 
-  /** Wh delivered by the transactions completed (by their stoppedAt) in [from, to). */
+  /**
+   * Wh delivered by the transactions completed (by their stoppedAt) in [from, to); those with an
+   * implausible register (older rows) count as unknown, not as Infinity or an overflow.
+   */
   async energyDelivered(scope: StationScope, from: string, to: string): Promise<number> {
     if (scope !== null && scope.length === 0) return 0;
     let query = this.db
@@ -48,7 +51,7 @@ export class StatsRepository {
       .where('transactions.stopped_at', '<', to);
     if (scope !== null) query = query.where('stations.charge_point_id', 'in', [...scope]);
     const row = await query
-      .select(sql<number | null>`sum(transactions.meter_stop - transactions.meter_start)`.as('energy'))
+      .select(sql<number | null>`sum(${ENERGY_DELIVERED_SQL})`.as('energy'))
       .executeTakeFirst();
     return Number(row?.energy ?? 0);
   }

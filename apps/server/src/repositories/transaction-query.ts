@@ -1,7 +1,10 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type { Database, TransactionsTable } from '../db/schema.js';
+import { MAX_ENERGY_REGISTER_WH } from '../domain/ocpp-ranges.js';
 import {
   durationSeconds,
+  energyDelivered,
+  registerOrNull,
   type SortOrder,
   type Transaction,
   type TransactionSort,
@@ -31,11 +34,23 @@ export interface TransactionOrder {
   order: SortOrder;
 }
 
+/** Whether a register column holds a plausible reading: false for NaN, ±Infinity and null too. */
+const plausible = (column: string) =>
+  sql`(${sql.ref(column)} >= 0 and ${sql.ref(column)} <= ${sql.lit(MAX_ENERGY_REGISTER_WH)})`;
+
+/**
+ * energyDelivered (domain/transaction.ts) in SQL: null without a stop or with an implausible
+ * register, never negative. Subtracting unchecked registers would overflow on PostgreSQL.
+ */
+export const ENERGY_DELIVERED_SQL = sql<
+  number | null
+>`case when ${plausible('transactions.meter_start')} and ${plausible('transactions.meter_stop')} then case when transactions.meter_stop > transactions.meter_start then transactions.meter_stop - transactions.meter_start else 0 end end`;
+
 /** What each sort orders by: `energyDelivered` is null while a transaction runs. */
 export const SORT_KEYS = {
   startedAt: sql`transactions.started_at`,
   stoppedAt: sql`transactions.stopped_at`,
-  energyDelivered: sql`transactions.meter_stop - transactions.meter_start`,
+  energyDelivered: ENERGY_DELIVERED_SQL,
 } as const;
 
 /** Transactions with their station's charge point id. */
@@ -87,12 +102,12 @@ export function toTransaction(row: Selectable<TransactionsTable> & { charge_poin
     idTag: row.id_tag,
     reservationId: row.reservation_id,
     status: row.status as TransactionStatus,
-    meterStart: row.meter_start,
-    meterStop: row.meter_stop,
+    meterStart: registerOrNull(row.meter_start),
+    meterStop: registerOrNull(row.meter_stop),
     startedAt: row.started_at,
     stoppedAt: row.stopped_at,
     stopReason: row.stop_reason,
-    energyDelivered: row.meter_stop === null ? null : row.meter_stop - row.meter_start,
+    energyDelivered: energyDelivered(row.meter_start, row.meter_stop),
     durationSeconds: durationSeconds(row.started_at, row.stopped_at),
     closedBy: row.closed_by,
     closedAt: row.closed_at,

@@ -1,6 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
 import type { Sample } from '../domain/meter.js';
+import { MAX_ENERGY_REGISTER_WH } from '../domain/ocpp-ranges.js';
 import type { MeterValue, Transaction } from '../domain/transaction.js';
 import { countOf, type Page, type PageRequest } from './paging.js';
 import {
@@ -36,7 +37,8 @@ export interface TransactionStop {
 
 /** A transaction an operator closes for a silent station. */
 export interface TransactionClose {
-  meterStop: number;
+  /** Null when no plausible register is known (an older row). */
+  meterStop: number | null;
   reason: string;
   userId: number;
   now: string;
@@ -181,7 +183,8 @@ export class TransactionRepository {
     return rows.map((row) => ({
       timestamp: row.sampled_at,
       measurand: row.measurand,
-      value: row.value,
+      // Older rows may hold Infinity or NaN, which JSON cannot carry.
+      value: Number.isFinite(row.value) ? row.value : null,
       unit: row.unit,
       phase: row.phase,
       location: row.location,
@@ -245,7 +248,10 @@ export class TransactionRepository {
     return { connected: row?.connected === 1, silent: silent > 0 };
   }
 
-  /** The highest energy register (Wh) the transaction's meter values reached; null without any. */
+  /**
+   * The highest plausible energy register (Wh) the transaction's meter values reached; null
+   * without any. Older rows may hold Infinity or NaN (NaN sorts above every number on PostgreSQL).
+   */
   async highestEnergyRegister(transactionId: number): Promise<number | null> {
     const row = await this.db
       .selectFrom('meter_values')
@@ -253,6 +259,8 @@ export class TransactionRepository {
       .where('transaction_id', '=', transactionId)
       .where('measurand', '=', 'Energy.Active.Import.Register')
       .where('phase', 'is', null)
+      .where('value', '>=', 0)
+      .where('value', '<=', MAX_ENERGY_REGISTER_WH)
       .executeTakeFirst();
     return row?.highest ?? null;
   }

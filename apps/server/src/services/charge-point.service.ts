@@ -3,10 +3,12 @@ import type { EventBus } from '../cluster/event-bus.js';
 import { isoTime, type Clock } from '../domain/clock.js';
 import type { KeyedRateLimit } from '../domain/keyed-rate-limit.js';
 import type { BootIdentity, Registration } from '../domain/station.js';
+import { checkConnectorId } from '../domain/ocpp-ranges.js';
 import { deriveStationStatus, type StationStatus } from '../domain/station-status.js';
 import { AppError } from '../errors.js';
 import type { StationRepository } from '../repositories/station.repository.js';
 import type { PasswordHasher } from './password-hasher.js';
+import { inRange } from './transaction.service.js';
 
 /** What the OCPP transport keeps about an admitted charge point for its connection. */
 export interface ChargePointSession {
@@ -198,6 +200,7 @@ export class ChargePointService {
 
   /** Stores a connector's status and, when the station's derived status changes, that too. */
   async recordStatus(session: ChargePointSession, report: StatusReport): Promise<void> {
+    inRange(() => checkConnectorId(report.connectorId, 'connectorId of StatusNotification', 0));
     const now = this.now();
     const timestamp = report.timestamp ? isoTime(new Date(report.timestamp)) : now;
     const before = await this.currentStatus(session.chargePointId);

@@ -1,6 +1,6 @@
 import type { EventBus } from '../cluster/event-bus.js';
 import { isoTime, type Clock } from '../domain/clock.js';
-import type { MeterValue, Transaction } from '../domain/transaction.js';
+import { closingMeterStop, type MeterValue, type Transaction } from '../domain/transaction.js';
 import { canSeeStation, type Actor } from '../domain/user.js';
 import { AppError } from '../errors.js';
 import type { Page, PageRequest } from '../repositories/paging.js';
@@ -83,7 +83,7 @@ export class TransactionHistoryService {
       );
     }
     const highest = await this.transactions.highestEnergyRegister(transactionId);
-    const meterStop = Math.max(transaction.meterStart, highest ?? transaction.meterStart);
+    const meterStop = closingMeterStop(transaction.meterStart, highest);
     const now = isoTime(this.clock.now());
     if (!(await this.transactions.close(transactionId, { meterStop, reason, userId: actor.id, now }))) {
       throw new AppError('CONFLICT', `Transaction ${transactionId} stopped meanwhile`);
@@ -93,7 +93,8 @@ export class TransactionHistoryService {
       chargePointId: transaction.chargePointId,
       transactionId,
       connectorId: transaction.connectorId,
-      meterStop,
+      // The event promises a number; null is only possible for an older row with no plausible register.
+      meterStop: meterStop ?? 0,
       reason: OPERATOR_CLOSE_REASON,
       timestamp: now,
     });

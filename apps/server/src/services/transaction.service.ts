@@ -2,6 +2,7 @@ import type { EventBus } from '../cluster/event-bus.js';
 import { isoTime, type Clock } from '../domain/clock.js';
 import { decideIdTag, type IdTagInfo } from '../domain/id-tag.js';
 import { normalizeSample, summarize, type SampledValueInput } from '../domain/meter.js';
+import { checkConnectorId, checkEnergyRegister, checkOcppId } from '../domain/ocpp-ranges.js';
 import { reservationEnded, reservationToUse } from '../domain/reservation.js';
 import { AppError } from '../errors.js';
 import type { IdTagRepository } from '../repositories/id-tag.repository.js';
@@ -86,9 +87,11 @@ export class TransactionService {
     session: ChargePointSession,
     request: StartRequest,
   ): Promise<{ transactionId: number; idTagInfo: IdTagInfo }> {
-    if (request.connectorId < 1) {
-      throw ocppViolation('PropertyConstraintViolation', 'connectorId of StartTransaction must be 1 or more');
-    }
+    inRange(() => {
+      checkConnectorId(request.connectorId, 'connectorId of StartTransaction', 1);
+      checkEnergyRegister(request.meterStart, 'meterStart');
+      if (request.reservationId !== undefined) checkOcppId(request.reservationId, 'reservationId');
+    });
     const now = this.clock.now();
     const tag = await this.idTags.find(request.idTag);
     const binding = await this.reservations.binding(
@@ -123,7 +126,7 @@ export class TransactionService {
         transactionId: transaction.transactionId,
         connectorId: transaction.connectorId,
         idTag: transaction.idTag,
-        meterStart: transaction.meterStart,
+        meterStart: request.meterStart,
         timestamp: transaction.startedAt,
       });
     }
@@ -146,6 +149,11 @@ export class TransactionService {
    * transaction data. A repeated stop of a completed transaction changes nothing.
    */
   async stop(session: ChargePointSession, request: StopRequest): Promise<{ idTagInfo?: IdTagInfo }> {
+    inRange(() => {
+      checkOcppId(request.transactionId, 'transactionId');
+      checkEnergyRegister(request.meterStop, 'meterStop');
+    });
+    // Read every sample first: one implausible value refuses the whole message, as for MeterValues.
     const samples = (request.transactionData ?? []).flatMap((entry) => readSamples(entry));
     const now = isoTime(this.clock.now());
     const stoppedAt = isoTime(new Date(request.timestamp));
@@ -194,9 +202,10 @@ export class TransactionService {
 
   /** Stores MeterValues.req sample by sample, normalized, and publishes each reading. */
   async meterValues(session: ChargePointSession, request: MeterValuesRequest): Promise<void> {
-    if (request.connectorId < 0) {
-      throw ocppViolation('PropertyConstraintViolation', 'connectorId of MeterValues must be 0 or more');
-    }
+    inRange(() => {
+      checkConnectorId(request.connectorId, 'connectorId of MeterValues', 0);
+      if (request.transactionId !== undefined) checkOcppId(request.transactionId, 'transactionId');
+    });
     // Read every sample first, so that one bad value stores nothing.
     const readings = request.meterValue.map((entry) => ({
       timestamp: entry.timestamp,
@@ -231,13 +240,19 @@ export class TransactionService {
 function readSamples(entry: { timestamp: string; sampledValue: SampledValueInput[] }): StoredSample[] {
   const timestamp = isoTime(new Date(entry.timestamp));
   return entry.sampledValue.flatMap((value) => {
-    try {
-      const sample = normalizeSample(value);
-      return sample ? [{ ...sample, timestamp }] : [];
-    } catch (error) {
-      throw ocppViolation('PropertyConstraintViolation', (error as Error).message);
-    }
+    const sample = inRange(() => normalizeSample(value));
+    return sample ? [{ ...sample, timestamp }] : [];
   });
+}
+
+/** Runs range checks, answering a RangeError with the CallError PropertyConstraintViolation. */
+export function inRange<T>(check: () => T): T {
+  try {
+    return check();
+  } catch (error) {
+    if (error instanceof RangeError) throw ocppViolation('PropertyConstraintViolation', error.message);
+    throw error;
+  }
 }
 
 /** An error the OCPP transport answers with the given CallError code. */

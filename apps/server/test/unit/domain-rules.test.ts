@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { decideIdTag, type IdTagRecord } from '../../src/domain/id-tag.js';
 import { normalizeSample, summarize } from '../../src/domain/meter.js';
+import { energyDelivered } from '../../src/domain/transaction.js';
 import { deriveStationStatus } from '../../src/domain/station-status.js';
 
 describe('station status from connector statuses', () => {
@@ -48,6 +49,31 @@ describe('meter value units', () => {
     expect(normalizeSample({ value: 'AB12CD', format: 'SignedData' })).toBeNull();
     expect(() => normalizeSample({ value: 'many' })).toThrow(RangeError);
     expect(() => normalizeSample({ value: '' })).toThrow(RangeError);
+  });
+
+  it.each([
+    { value: '1e308', unit: 'kWh' },
+    { value: 'Infinity' },
+    { value: '0x1F' },
+    { value: '-1' },
+    { value: '250', measurand: 'SoC', unit: 'Percent' },
+    { value: '-99999', measurand: 'Power.Active.Import', unit: 'kW' },
+    { value: '1.5', measurand: 'Power.Factor' },
+    { value: '-300', measurand: 'Temperature', unit: 'Celsius' },
+  ])('refuses the physically implausible %j', (input) => {
+    expect(() => normalizeSample(input)).toThrow(RangeError);
+  });
+
+  it.each([
+    [null, null, null],
+    [100, null, null],
+    [100, 350, 250],
+    [5000, 1200, 0],
+    [-1.7e308, 1.7e308, null],
+    [0, Infinity, null],
+    [Number.NaN, 10, null],
+  ])('derives energyDelivered from meterStart %d and meterStop %d as %d', (start, stop, expected) => {
+    expect(energyDelivered(start, stop)).toBe(expected);
   });
 
   it('summarizes energy, power and SoC, summing per-phase power and leaving absent ones null', () => {

@@ -21,12 +21,19 @@ const TransactionSchema = Type.Object(
     idTag: Type.String(),
     reservationId: Type.Union([Type.Integer(), Type.Null()]),
     status: Type.Union([Type.Literal('active'), Type.Literal('completed')]),
-    meterStart: Type.Number({ description: 'Wh' }),
+    meterStart: Nullable(
+      Type.Number({ description: 'Wh; null only for an older row holding what no meter can show' }),
+    ),
     meterStop: Nullable(Type.Number({ description: 'Wh' })),
     startedAt: Type.String({ format: 'date-time' }),
     stoppedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
     stopReason: Type.Union([Type.String(), Type.Null()]),
-    energyDelivered: Nullable(Type.Number({ description: 'meterStop − meterStart, Wh' })),
+    energyDelivered: Nullable(
+      Type.Number({
+        description:
+          'meterStop − meterStart, Wh; 0 when the meter went backwards, null while active or when a register is unknown',
+      }),
+    ),
     durationSeconds: Type.Union([Type.Integer(), Type.Null()], {
       description: 'stoppedAt − startedAt, whole seconds; null while active',
     }),
@@ -39,6 +46,11 @@ const TransactionSchema = Type.Object(
   },
   { $id: 'Transaction' },
 );
+
+/** Transaction ids are 64-bit; beyond 2^53−1 the parsed number is not the one asked for. */
+const TransactionParams = Type.Object({
+  transactionId: Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER }),
+});
 
 /** The filters of the list and of the CSV export. */
 const FilterQuery = Type.Object({
@@ -96,7 +108,9 @@ async function* csvFile(first: Transaction[], rest: AsyncIterator<Transaction[]>
 const MeterValueSchema = Type.Object({
   timestamp: Type.String(),
   measurand: Type.String(),
-  value: Type.Number(),
+  value: Type.Union([Type.Number(), Type.Null()], {
+    description: 'null only for an older row holding a value that is not a finite number',
+  }),
   unit: Type.Union([Type.String(), Type.Null()]),
   phase: Type.Union([Type.String(), Type.Null()]),
   location: Type.Union([Type.String(), Type.Null()]),
@@ -179,7 +193,7 @@ export const transactionRoutes: FastifyPluginAsyncTypebox<{
           'meterStop becomes the highest energy register reported (else meterStart), stoppedAt now, ' +
           'stopReason the given reason; 409 while the station is connected and reporting.',
         security,
-        params: Type.Object({ transactionId: Type.Integer({ minimum: 1 }) }),
+        params: TransactionParams,
         body: Type.Object(
           { reason: Type.String({ maxLength: 255, pattern: '\\S', description: 'why, kept as stopReason' }) },
           { additionalProperties: false },
@@ -198,7 +212,7 @@ export const transactionRoutes: FastifyPluginAsyncTypebox<{
       schema: {
         tags: ['transactions'],
         security,
-        params: Type.Object({ transactionId: Type.Integer({ minimum: 1 }) }),
+        params: TransactionParams,
         response: {
           200: Type.Object({ ...TransactionSchema.properties, meterValues: Type.Array(MeterValueSchema) }),
           ...errors(400, 401, 403, 404),
