@@ -62,7 +62,8 @@ import { ErrorSchema, RoleSchema, UserSchema } from './http/schemas.js';
 import { RoleRepository } from './repositories/role.repository.js';
 import { SettingsRepository } from './repositories/settings.repository.js';
 import { UserRepository } from './repositories/user.repository.js';
-import { AuthService, LOGIN_LIMITS } from './services/auth.service.js';
+import { AuthService } from './services/auth.service.js';
+import { PasswordGuard } from './services/password-guard.js';
 import { argon2Hasher, type PasswordHasher } from './services/password-hasher.js';
 import { RoleService } from './services/role.service.js';
 import { SetupService, type SetupResult } from './services/setup.service.js';
@@ -123,11 +124,10 @@ export async function buildApp(config: Readonly<Config>, options: AppOptions): P
   const roles = new RoleRepository(database.db);
   const settings = new SettingsRepository(database.db);
   const siteRepository = new SiteRepository(database.db);
-  const throttle: LoginThrottle = redis
-    ? new RedisLoginThrottle(redis, { windowMs: LOGIN_LIMITS.windowMs })
-    : new MemoryLoginThrottle({ windowMs: LOGIN_LIMITS.windowMs }, () => clock.now().getTime());
+  // Password guesses are counted where every node sees them; without Redis, in this process.
+  const throttle: LoginThrottle = redis ? new RedisLoginThrottle(redis) : new MemoryLoginThrottle();
   const tokens = new TokenService(config.jwtExpiresIn, () => clock.now().getTime());
-  const auth = new AuthService(users, hasher, tokens, throttle, clock);
+  const auth = new AuthService(users, hasher, tokens, new PasswordGuard(throttle, clock, 'login'), clock);
   const setup = new SetupService(users, roles, settings, hasher, clock);
   const lifecycle = new DatabaseLifecycle(log);
 

@@ -331,6 +331,7 @@ export const en: Messages = {
     TOO_MANY_ATTEMPTS: 'Too many attempts. Try again later.',
     RATE_LIMITED: 'Too many requests',
     DATABASE_UNAVAILABLE: 'The database is unavailable',
+    SERVICE_UNAVAILABLE: 'Signing in is unavailable right now. Try again shortly.',
     NETWORK_ERROR: 'The server cannot be reached',
     UNAUTHORIZED: 'Session ended',
     generic: 'Something went wrong ({code}): {detail}',

@@ -328,6 +328,7 @@ export const id = {
     TOO_MANY_ATTEMPTS: 'Terlalu banyak percobaan. Coba lagi nanti.',
     RATE_LIMITED: 'Terlalu banyak permintaan',
     DATABASE_UNAVAILABLE: 'Basis data tidak tersedia',
+    SERVICE_UNAVAILABLE: 'Masuk sedang tidak tersedia. Coba lagi sebentar lagi.',
     NETWORK_ERROR: 'Server tidak dapat dihubungi',
     UNAUTHORIZED: 'Sesi berakhir',
     generic: 'Terjadi kesalahan ({code}): {detail}',
