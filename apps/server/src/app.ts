@@ -13,6 +13,7 @@ import { DatabaseLifecycle } from './db/lifecycle.js';
 import { migrateToLatest } from './db/migrate.js';
 import { systemClock, type Clock } from './domain/clock.js';
 import { registerAccessControl } from './http/access.js';
+import { clientAddressResolver } from './http/client-address.js';
 import { buildRequestValidator } from './http/validation.js';
 import { registerDashboard } from './http/dashboard.js';
 import { registerErrorHandler } from './http/error-handler.js';
@@ -147,7 +148,9 @@ export async function buildApp(config: Readonly<Config>, options: AppOptions): P
   const transactionRepository = new BatchedTransactionRepository(database.db);
   const ocppLogRepository = new OcppLogRepository(database.db);
   const reservationRepository = new ReservationRepository(database.db);
-  const chargePoints = new ChargePointService(stationRepository, hasher, events, clock, {
+  const clientAddressOf = clientAddressResolver(config.trustProxy);
+  const stationGuard = new PasswordGuard(throttle, clock, 'ocpp');
+  const chargePoints = new ChargePointService(stationRepository, hasher, stationGuard, events, clock, {
     unknownStations: config.ocppUnknownStations,
     heartbeatInterval: config.ocppHeartbeatInterval,
   });
@@ -210,6 +213,7 @@ export async function buildApp(config: Readonly<Config>, options: AppOptions): P
       // Often enough to notice silence within a minute of 2.5 intervals, as the contract asks.
       livenessCheckMs: Math.min(15_000, config.ocppHeartbeatInterval * 500),
       isDatabaseReady: () => lifecycle.isReady(),
+      clientAddressOf,
     },
   );
   const realtime = new RealtimeServer(server.server, auth, events, log, DEFAULT_REALTIME_SETTINGS, redis);

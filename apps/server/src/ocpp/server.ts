@@ -3,6 +3,7 @@ import type { Duplex } from 'node:stream';
 import { RPCServer, type RPCClient } from './rpc.js';
 import type { FastifyBaseLogger } from 'fastify';
 import type { StationPresence } from '../cluster/station-presence.js';
+import type { ClientAddressOf } from '../http/client-address.js';
 import { AppError } from '../errors.js';
 import type { ChargePointService, ChargePointSession } from '../services/charge-point.service.js';
 import type { OcppLogService } from '../services/ocpp-log.service.js';
@@ -26,6 +27,8 @@ export interface OcppServerSettings {
   livenessCheckMs: number;
   /** False until the database is set up: charge points are turned away with 503 until then. */
   isDatabaseReady: () => boolean;
+  /** The client address of an upgrade request (TRUST_PROXY), for throttling password guesses. */
+  clientAddressOf: ClientAddressOf;
 }
 
 /**
@@ -87,6 +90,7 @@ export class OcppServer {
     endpoint: string;
     protocols: Set<string>;
     password: Buffer | undefined;
+    request: IncomingMessage;
   }): Promise<ChargePointSession> {
     if (handshake.endpoint !== OCPP_PATH) throw new AppError('NOT_FOUND', 'Unknown OCPP endpoint');
     if (!this.settings.isDatabaseReady())
@@ -95,7 +99,11 @@ export class OcppServer {
     if (!handshake.protocols.has(SUBPROTOCOL)) {
       throw new AppError('BAD_REQUEST', `The ${SUBPROTOCOL} subprotocol is required`);
     }
-    return this.chargePoints.admit(handshake.identity, handshake.password?.toString('utf8'));
+    return this.chargePoints.admit(
+      handshake.identity,
+      handshake.password?.toString('utf8'),
+      this.settings.clientAddressOf(handshake.request),
+    );
   }
 
   private async onClient(client: RPCClient & { session: unknown }): Promise<void> {

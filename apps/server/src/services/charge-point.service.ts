@@ -5,6 +5,7 @@ import type { BootIdentity, Registration } from '../domain/station.js';
 import { deriveStationStatus, type StationStatus } from '../domain/station-status.js';
 import { AppError } from '../errors.js';
 import type { StationRepository } from '../repositories/station.repository.js';
+import type { PasswordGuard } from './password-guard.js';
 import type { PasswordHasher } from './password-hasher.js';
 
 /** What the OCPP transport keeps about an admitted charge point for its connection. */
@@ -38,6 +39,8 @@ export class ChargePointService {
   constructor(
     private readonly stations: StationRepository,
     private readonly hasher: PasswordHasher,
+    /** Throttles Basic-auth guesses per station id and source address, before any hash. */
+    private readonly guard: PasswordGuard,
     private readonly events: EventBus,
     private readonly clock: Clock,
     private readonly settings: ChargePointSettings,
@@ -48,13 +51,23 @@ export class ChargePointService {
    * follow OCPP_UNKNOWN_STATIONS; a station with a password must present it (Basic auth,
    * OCPP 1.6 security profile 1).
    * @throws AppError NOT_FOUND for an unknown station under `reject`, UNAUTHORIZED for a
-   * missing or wrong password.
+   * missing or wrong password, TOO_MANY_ATTEMPTS when guesses from `address` or on this
+   * station are throttled (no hash computed), SERVICE_UNAVAILABLE when the throttle is lost.
    */
-  async admit(chargePointId: string, password: string | undefined): Promise<ChargePointSession> {
+  async admit(
+    chargePointId: string,
+    password: string | undefined,
+    address: string,
+  ): Promise<ChargePointSession> {
     const known = await this.stations.findCredentials(chargePointId);
     if (known) {
-      if (known.passwordHash !== null) {
-        const ok = password !== undefined && (await this.hasher.verify(known.passwordHash, password));
+      const { passwordHash } = known;
+      if (passwordHash !== null) {
+        const ok =
+          password !== undefined &&
+          (await this.guard.attempt(chargePointId, address, () =>
+            this.hasher.verify(passwordHash, password),
+          ));
         if (!ok) throw new AppError('UNAUTHORIZED', `Wrong or missing password for ${chargePointId}`);
       }
       return { stationId: known.id, chargePointId, registration: known.registration };

@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, DIALECTS, type TestDatabase } from '../support/databases.js';
+import { ocppUrl, upgradeStatus } from '../support/ocpp-client.js';
 import { ADMIN_PASSWORD, startTestApp, type TestApp } from '../support/test-app.js';
 
 /** A free TCP port on 127.0.0.1. */
@@ -113,6 +114,27 @@ if (process.env.CIMORINGS_TEST_REDIS) {
         const wrong = await change('wrong-password-1');
         expect(right.status).toBe(503);
         expect(right.body).toEqual(wrong.body);
+      } finally {
+        redis = await startRedis(port);
+      }
+    });
+
+    it("refuses a station's upgrade the same way, right or wrong password, while Redis is lost", async () => {
+      const { token } = await app.login();
+      const created = await app.request('POST', '/api/stations', {
+        token,
+        body: { chargePointId: 'LOST-1', name: 'Lost', ocppPassword: 'station-secret-9' },
+      });
+      expect(created.status).toBe(201);
+      const upgrade = (password: string) =>
+        upgradeStatus(`${ocppUrl(app.url)}/LOST-1`, {
+          headers: { authorization: `Basic ${Buffer.from(`LOST-1:${password}`).toString('base64')}` },
+        });
+      expect(await upgrade('station-secret-9')).toBe(101);
+      await stopRedis(redis);
+      try {
+        expect(await upgrade('station-secret-9')).toBe(503);
+        expect(await upgrade('wrong-secret-1')).toBe(503);
       } finally {
         redis = await startRedis(port);
       }
