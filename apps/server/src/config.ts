@@ -5,6 +5,7 @@
  */
 
 import proxyAddr from '@fastify/proxy-addr';
+import { MIN_PASSWORD_LENGTH } from '@cimorings/contracts';
 
 export const UNKNOWN_STATION_POLICIES = ['accept', 'pending', 'reject'] as const;
 export type UnknownStationPolicy = (typeof UNKNOWN_STATION_POLICIES)[number];
@@ -57,7 +58,6 @@ type Env = Readonly<Record<string, string | undefined>>;
 
 /** The smallest JWT_SECRET accepted: 32 characters, as RFC 7518 §3.2 asks 256 bits for HS256. */
 const MIN_SECRET_LENGTH = 32;
-const MIN_ADMIN_PASSWORD_LENGTH = 8;
 
 const DURATION_UNITS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400 };
 
@@ -156,8 +156,8 @@ export function loadConfig(env: Env): Readonly<Config> {
   }
 
   const adminPassword = read('ADMIN_PASSWORD') ?? null;
-  if (adminPassword !== null && adminPassword.length < MIN_ADMIN_PASSWORD_LENGTH) {
-    problems.push(`ADMIN_PASSWORD must be at least ${MIN_ADMIN_PASSWORD_LENGTH} characters`);
+  if (adminPassword !== null && adminPassword.length < MIN_PASSWORD_LENGTH) {
+    problems.push(`ADMIN_PASSWORD must be at least ${MIN_PASSWORD_LENGTH} characters`);
   }
 
   const trustProxy = (read('TRUST_PROXY') ?? '')

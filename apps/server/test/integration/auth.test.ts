@@ -145,9 +145,9 @@ describe.each(DIALECTS)('authentication on %s', (dialect) => {
     const { token: adminToken } = await app.login();
     const created = await app.request('POST', '/api/users', {
       token: adminToken,
-      body: { username: 'dora', password: 'dora-pass-1', roles: ['viewer'] },
+      body: { username: 'dora', password: 'dora-pass-1234', roles: ['viewer'] },
     });
-    const { token } = await app.login('dora', 'dora-pass-1');
+    const { token } = await app.login('dora', 'dora-pass-1234');
     const disabled = await app.request('PATCH', `/api/users/${created.body.id}`, {
       token: adminToken,
       body: { active: false },
@@ -155,7 +155,7 @@ describe.each(DIALECTS)('authentication on %s', (dialect) => {
     expect(disabled.body.active).toBe(false);
     expect((await app.request('GET', '/api/auth/me', { token })).status).toBe(401);
     const login = await app.request('POST', '/api/auth/login', {
-      body: { username: 'dora', password: 'dora-pass-1' },
+      body: { username: 'dora', password: 'dora-pass-1234' },
     });
     expect(login.status).toBe(401);
     expect(login.body.error.message).toBe('Invalid username or password');
@@ -165,9 +165,9 @@ describe.each(DIALECTS)('authentication on %s', (dialect) => {
     const { token: adminToken } = await app.login();
     const created = await app.request('POST', '/api/users', {
       token: adminToken,
-      body: { username: 'gone', password: 'gone-pass-1', roles: ['viewer'] },
+      body: { username: 'gone', password: 'gone-pass-1234', roles: ['viewer'] },
     });
-    const { token } = await app.login('gone', 'gone-pass-1');
+    const { token } = await app.login('gone', 'gone-pass-1234');
     expect((await app.request('DELETE', `/api/users/${created.body.id}`, { token: adminToken })).status).toBe(
       204,
     );

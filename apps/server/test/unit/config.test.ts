@@ -93,6 +93,7 @@ describe('configuration', () => {
     ['JWT_EXPIRES_IN', 'forever'],
     ['JWT_EXPIRES_IN', '0'],
     ['ADMIN_PASSWORD', 'abc'],
+    ['ADMIN_PASSWORD', 'eleven-char'],
     ['OCPP_UNKNOWN_STATIONS', 'maybe'],
     ['OCPP_HEARTBEAT_INTERVAL', '0'],
     ['OCPP_HEARTBEAT_INTERVAL', '1.5'],
