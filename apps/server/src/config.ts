@@ -4,6 +4,7 @@
  * server reads `process.env`.
  */
 
+import { dirname, join } from 'node:path';
 import proxyAddr from '@fastify/proxy-addr';
 import { MIN_PASSWORD_LENGTH } from '@cimorings/contracts';
 
@@ -27,6 +28,11 @@ export interface Config {
   jwtExpiresIn: number;
   /** Password of the `admin` user created on an empty database; `null`: generate and print. */
   adminPassword: string | null;
+  /**
+   * Where a generated admin password is written when stderr is not a terminal (mode 0600);
+   * default `admin-password.txt` next to the SQLite database, or `./data/admin-password.txt`.
+   */
+  adminPasswordFile: string;
   ocppUnknownStations: UnknownStationPolicy;
   /** Seconds, sent in BootNotification.conf (default 300). */
   ocppHeartbeatInterval: number;
@@ -179,6 +185,9 @@ export function loadConfig(env: Env): Readonly<Config> {
     jwtSecret,
     jwtExpiresIn: jwtExpiresIn ?? 8 * 3600,
     adminPassword,
+    adminPasswordFile:
+      read('ADMIN_PASSWORD_FILE') ??
+      join(database?.kind === 'sqlite' ? dirname(database.path) : './data', 'admin-password.txt'),
     ocppUnknownStations: oneOf('OCPP_UNKNOWN_STATIONS', UNKNOWN_STATION_POLICIES, 'pending'),
     ocppHeartbeatInterval: integer('OCPP_HEARTBEAT_INTERVAL', 300, 1, 86400),
     ocppCallTimeoutMs: integer('OCPP_CALL_TIMEOUT_MS', 30000, 100, 600000),

@@ -21,6 +21,7 @@ describe('configuration', () => {
       jwtSecret: null,
       jwtExpiresIn: 8 * 3600,
       adminPassword: null,
+      adminPasswordFile: 'data/admin-password.txt',
       ocppUnknownStations: 'pending',
       ocppHeartbeatInterval: 300,
       ocppCallTimeoutMs: 30000,
