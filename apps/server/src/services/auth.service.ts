@@ -36,10 +36,12 @@ export class AuthService {
    */
   async login(username: string, password: string, address: string): Promise<LoginResult> {
     const credentials = await this.users.findCredentials(username);
-    const matches = await this.guard.attempt(username, address, () =>
-      this.verify(credentials?.passwordHash, password),
-    );
-    const user = credentials && matches && credentials.active && (await this.users.findById(credentials.id));
+    // A disabled user's right password is a failure too: it must not clear the count either.
+    const matches = await this.guard.attempt(username, address, async () => {
+      const right = await this.verify(credentials?.passwordHash, password);
+      return right && credentials?.active === true;
+    });
+    const user = credentials && matches && (await this.users.findById(credentials.id));
     if (!user) throw new AppError('UNAUTHORIZED', INVALID_LOGIN);
     return {
       token: this.tokens.issue(user.id, user.username, user.tokenVersion),

@@ -237,6 +237,19 @@ describe.each(DIALECTS)('login brute-force protection on %s', (dialect) => {
     for (let i = 0; i < 5; i++) expect((await attempt('slowed', `wrong-${i}`, '10.16.0.1')).status).toBe(401);
   });
 
+  it("does not let a disabled user's right password clear the count of guesses", async () => {
+    const { token } = await app.login();
+    const created = await app.request('POST', '/api/users', {
+      token,
+      body: { username: 'disabled', password: 'disabled-pass-1', roles: ['viewer'] },
+    });
+    await app.request('PATCH', `/api/users/${created.body.id}`, { token, body: { active: false } });
+    for (let i = 0; i < 4; i++)
+      expect((await attempt('disabled', `wrong-${i}`, '10.16.0.3')).status).toBe(401);
+    expect((await attempt('disabled', 'disabled-pass-1', '10.16.0.3')).status).toBe(401);
+    expect((await attempt('disabled', 'wrong-again', '10.16.0.3')).status).toBe(429);
+  });
+
   it('treats unknown usernames the same way', async () => {
     for (let i = 0; i < 5; i++) expect((await attempt('ghost', `wrong-${i}`, '10.16.0.2')).status).toBe(401);
     expect((await attempt('ghost', 'wrong', '10.16.0.2')).status).toBe(429);
