@@ -97,7 +97,7 @@ describe.each(implementations)('the %s login throttle', (_name, make) => {
 // Declared only when Redis is there to test against, so that no test is ever reported skipped.
 if (redisUrl) {
   describe('login brute-force protection across two nodes sharing Redis', () => {
-    it('counts failures on one node against logins on the other', async () => {
+    it('counts failures on one node against logins on the other, atomically', async () => {
       const database = await createTestDatabase('sqlite');
       const env = { REDIS_URL: redisUrl, JWT_SECRET: randomBytes(32).toString('hex') };
       const first = await startTestApp({ databaseUrl: database.url, env });
@@ -119,6 +119,27 @@ if (redisUrl) {
         expect(blocked.status).toBe(429);
         // A token from one node works on the other: they share JWT_SECRET.
         expect((await second.request('GET', '/api/auth/me', { token })).status).toBe(200);
+
+        // Sixty concurrent guesses on another account, spread over both nodes: Redis reserves
+        // each attempt atomically, so only the five free ones reach a password check.
+        const target = `burst-${randomBytes(4).toString('hex')}`;
+        await first.request('POST', '/api/users', {
+          token,
+          body: { username: target, password: 'burst-pass-1234', roles: ['viewer'] },
+        });
+        const answers = await Promise.all(
+          Array.from({ length: 60 }, (_, i) =>
+            (i % 2 === 0 ? first : second).request('POST', '/api/auth/login', {
+              body: { username: target, password: `wrong-${i}` },
+            }),
+          ),
+        );
+        expect(answers.filter((answer) => answer.status === 401)).toHaveLength(5);
+        expect(answers.filter((answer) => answer.status === 429)).toHaveLength(55);
+        const right = await second.request('POST', '/api/auth/login', {
+          body: { username: target, password: 'burst-pass-1234' },
+        });
+        expect(right.status).toBe(429);
       } finally {
         await first.close();
         await second.close();
