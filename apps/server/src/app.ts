@@ -13,8 +13,8 @@ import { DatabaseLifecycle } from './db/lifecycle.js';
 import { migrateToLatest } from './db/migrate.js';
 import { systemClock, type Clock } from './domain/clock.js';
 import { KeyedRateLimit } from './domain/keyed-rate-limit.js';
-import { clientAddressResolver } from './http/client-address.js';
 import { registerAccessControl } from './http/access.js';
+import { clientAddressResolver } from './http/client-address.js';
 import { buildRequestValidator } from './http/validation.js';
 import { registerDashboard } from './http/dashboard.js';
 import { registerErrorHandler } from './http/error-handler.js';
@@ -64,7 +64,8 @@ import { ErrorSchema, RoleSchema, UserSchema } from './http/schemas.js';
 import { RoleRepository } from './repositories/role.repository.js';
 import { SettingsRepository } from './repositories/settings.repository.js';
 import { UserRepository } from './repositories/user.repository.js';
-import { AuthService, LOGIN_LIMITS } from './services/auth.service.js';
+import { AuthService } from './services/auth.service.js';
+import { PasswordGuard } from './services/password-guard.js';
 import { argon2Hasher, type PasswordHasher } from './services/password-hasher.js';
 import { RoleService } from './services/role.service.js';
 import { SetupService, type SetupResult } from './services/setup.service.js';
@@ -125,11 +126,10 @@ export async function buildApp(config: Readonly<Config>, options: AppOptions): P
   const roles = new RoleRepository(database.db);
   const settings = new SettingsRepository(database.db);
   const siteRepository = new SiteRepository(database.db);
-  const throttle: LoginThrottle = redis
-    ? new RedisLoginThrottle(redis, { windowMs: LOGIN_LIMITS.windowMs })
-    : new MemoryLoginThrottle({ windowMs: LOGIN_LIMITS.windowMs }, () => clock.now().getTime());
+  // Password guesses are counted where every node sees them; without Redis, in this process.
+  const throttle: LoginThrottle = redis ? new RedisLoginThrottle(redis) : new MemoryLoginThrottle();
   const tokens = new TokenService(config.jwtExpiresIn, () => clock.now().getTime());
-  const auth = new AuthService(users, hasher, tokens, throttle, clock);
+  const auth = new AuthService(users, hasher, tokens, new PasswordGuard(throttle, clock, 'login'), clock);
   const setup = new SetupService(users, roles, settings, hasher, clock);
   const lifecycle = new DatabaseLifecycle(log);
 
@@ -149,9 +149,11 @@ export async function buildApp(config: Readonly<Config>, options: AppOptions): P
   const transactionRepository = new BatchedTransactionRepository(database.db);
   const ocppLogRepository = new OcppLogRepository(database.db);
   const reservationRepository = new ReservationRepository(database.db);
+  const stationGuard = new PasswordGuard(throttle, clock, 'ocpp');
   const chargePoints = new ChargePointService(
     stationRepository,
     hasher,
+    stationGuard,
     events,
     clock,
     {

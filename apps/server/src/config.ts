@@ -4,7 +4,9 @@
  * server reads `process.env`.
  */
 
+import { dirname, join } from 'node:path';
 import proxyAddr from '@fastify/proxy-addr';
+import { MIN_PASSWORD_LENGTH } from '@cimorings/contracts';
 
 export const UNKNOWN_STATION_POLICIES = ['accept', 'pending', 'reject'] as const;
 export type UnknownStationPolicy = (typeof UNKNOWN_STATION_POLICIES)[number];
@@ -26,6 +28,11 @@ export interface Config {
   jwtExpiresIn: number;
   /** Password of the `admin` user created on an empty database; `null`: generate and print. */
   adminPassword: string | null;
+  /**
+   * Where a generated admin password is written when stderr is not a terminal (mode 0600);
+   * default `admin-password.txt` next to the SQLite database, or `./data/admin-password.txt`.
+   */
+  adminPasswordFile: string;
   ocppUnknownStations: UnknownStationPolicy;
   /** Seconds, sent in BootNotification.conf (default 300). */
   ocppHeartbeatInterval: number;
@@ -69,7 +76,6 @@ type Env = Readonly<Record<string, string | undefined>>;
 
 /** The smallest JWT_SECRET accepted: 32 characters, as RFC 7518 §3.2 asks 256 bits for HS256. */
 const MIN_SECRET_LENGTH = 32;
-const MIN_ADMIN_PASSWORD_LENGTH = 8;
 
 const DURATION_UNITS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400 };
 
@@ -168,8 +174,8 @@ export function loadConfig(env: Env): Readonly<Config> {
   }
 
   const adminPassword = read('ADMIN_PASSWORD') ?? null;
-  if (adminPassword !== null && adminPassword.length < MIN_ADMIN_PASSWORD_LENGTH) {
-    problems.push(`ADMIN_PASSWORD must be at least ${MIN_ADMIN_PASSWORD_LENGTH} characters`);
+  if (adminPassword !== null && adminPassword.length < MIN_PASSWORD_LENGTH) {
+    problems.push(`ADMIN_PASSWORD must be at least ${MIN_PASSWORD_LENGTH} characters`);
   }
 
   const trustProxy = (read('TRUST_PROXY') ?? '')
@@ -191,6 +197,9 @@ export function loadConfig(env: Env): Readonly<Config> {
     jwtSecret,
     jwtExpiresIn: jwtExpiresIn ?? 8 * 3600,
     adminPassword,
+    adminPasswordFile:
+      read('ADMIN_PASSWORD_FILE') ??
+      join(database?.kind === 'sqlite' ? dirname(database.path) : './data', 'admin-password.txt'),
     ocppUnknownStations: oneOf('OCPP_UNKNOWN_STATIONS', UNKNOWN_STATION_POLICIES, 'pending'),
     ocppHeartbeatInterval: integer('OCPP_HEARTBEAT_INTERVAL', 300, 1, 86400),
     ocppCallTimeoutMs: integer('OCPP_CALL_TIMEOUT_MS', 30000, 100, 600000),

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
+import { announceAdminPassword } from './admin-password-notice.js';
 import { buildApp } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
 
@@ -46,13 +47,8 @@ async function main(): Promise<void> {
   const { server, databaseReady } = await buildApp(config, {
     logger,
     dashboardRoot: fileURLToPath(new URL('../../web/dist', import.meta.url)),
-    announceAdminPassword: (password) => {
-      // Printed once, outside the structured logs, so that it is never shipped to a log store.
-      process.stdout.write(
-        `\n  CIMORINGS admin account created\n  username: admin\n  password: ${password}\n` +
-          `  (shown only now: log in and change it)\n\n`,
-      );
-    },
+    announceAdminPassword: (password) =>
+      announceAdminPassword(password, { file: config.adminPasswordFile, stderr: process.stderr, logger }),
   });
   databaseReady.catch(() => {
     logger.fatal('cannot set up the database; exiting');

@@ -1,3 +1,9 @@
+/**
+ * The fewest characters a new password may have (user creation, password change, admin reset,
+ * `ADMIN_PASSWORD`). Passwords stored before this rule keep working.
+ */
+export const MIN_PASSWORD_LENGTH = 12;
+
 /** The user object of `/api/auth/login`, `/api/auth/me` and `/api/users` (CONTRACT sections 2, 3). */
 export interface UserView {
   id: number;

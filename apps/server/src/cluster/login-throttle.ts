@@ -1,79 +1,96 @@
+import {
+  countAttempt,
+  refundAttempt,
+  waitBeforeAttempt,
+  type AttemptState,
+  type DelayPolicy,
+} from '../domain/attempt-throttle.js';
+
 /**
- * Counts failed logins per key (a username, an address) in fixed windows, so that guessing
- * passwords gets `429` after a few tries. In memory for one node; Redis for several.
+ * Counts password guesses per key (an account, an address, an account from one address) under
+ * the delays of `domain/attempt-throttle.ts`. An attempt is reserved (counted) before the
+ * password is checked, in one atomic step over all its keys, so that concurrent guesses cannot
+ * all slip past the check. In memory for one node; Redis for several (the same contract suite
+ * runs against both).
  */
 export interface LoginThrottle {
-  /** Seconds until the first blocked key frees up, or 0 when none of `keys` is blocked. */
-  blockedFor(keys: readonly ThrottleKey[]): Promise<number>;
-  recordFailure(keys: readonly ThrottleKey[]): Promise<void>;
-  reset(key: ThrottleKey): Promise<void>;
+  /**
+   * When any of `keys` must still wait at `now`, answers the longest wait in ms and counts
+   * nothing; otherwise counts one attempt on every key and answers 0. Atomic.
+   */
+  reserve(keys: readonly ThrottleKey[], now: number): Promise<number>;
+  /** After a right password: forgets the `forget` keys, takes one attempt back from `refund`. */
+  settle(forget: readonly string[], refund: readonly string[]): Promise<void>;
+  /** Marks a key (an account's known address) for `ttlMs`. */
+  remember(key: string, ttlMs: number, now: number): Promise<void>;
+  isRemembered(key: string, now: number): Promise<boolean>;
   close(): Promise<void>;
 }
 
 export interface ThrottleKey {
   key: string;
-  /** Failures allowed within the window before the key is blocked. */
-  limit: number;
+  policy: DelayPolicy;
 }
 
-export interface ThrottleWindow {
-  /** Length of the window in milliseconds, counted from the first failure. */
-  windowMs: number;
+interface Entry extends AttemptState {
+  forgetAfterMs: number;
 }
 
 export class MemoryLoginThrottle implements LoginThrottle {
-  private readonly counters = new Map<string, { count: number; resetAt: number }>();
+  private readonly entries = new Map<string, Entry>();
+  private readonly remembered = new Map<string, number>();
 
-  constructor(
-    private readonly options: ThrottleWindow,
-    private readonly now: () => number = Date.now,
-  ) {}
-
-  blockedFor(keys: readonly ThrottleKey[]): Promise<number> {
-    const now = this.now();
-    let wait = 0;
-    for (const { key, limit } of keys) {
-      const counter = this.live(key, now);
-      if (counter && counter.count >= limit) wait = Math.max(wait, counter.resetAt - now);
-    }
-    return Promise.resolve(Math.ceil(wait / 1000));
-  }
-
-  recordFailure(keys: readonly ThrottleKey[]): Promise<void> {
-    const now = this.now();
+  reserve(keys: readonly ThrottleKey[], now: number): Promise<number> {
     this.sweep(now);
-    for (const { key } of keys) {
-      const counter = this.live(key, now);
-      if (counter) counter.count += 1;
-      else this.counters.set(key, { count: 1, resetAt: now + this.options.windowMs });
+    let wait = 0;
+    for (const { key, policy } of keys) {
+      wait = Math.max(wait, waitBeforeAttempt(this.entries.get(key), now, policy));
+    }
+    if (wait > 0) return Promise.resolve(wait);
+    for (const { key, policy } of keys) {
+      const next = countAttempt(this.entries.get(key), now, policy);
+      this.entries.set(key, { ...next, forgetAfterMs: policy.forgetAfterMs });
+    }
+    return Promise.resolve(0);
+  }
+
+  settle(forget: readonly string[], refund: readonly string[]): Promise<void> {
+    for (const key of forget) this.entries.delete(key);
+    for (const key of refund) {
+      const entry = this.entries.get(key);
+      const next = refundAttempt(entry);
+      if (entry && next) this.entries.set(key, { ...entry, ...next });
     }
     return Promise.resolve();
   }
 
-  reset(key: ThrottleKey): Promise<void> {
-    this.counters.delete(key.key);
+  remember(key: string, ttlMs: number, now: number): Promise<void> {
+    this.remembered.set(key, now + ttlMs);
     return Promise.resolve();
+  }
+
+  isRemembered(key: string, now: number): Promise<boolean> {
+    return Promise.resolve((this.remembered.get(key) ?? 0) > now);
   }
 
   close(): Promise<void> {
-    this.counters.clear();
+    this.entries.clear();
+    this.remembered.clear();
     return Promise.resolve();
   }
 
-  private live(key: string, now: number) {
-    const counter = this.counters.get(key);
-    if (counter && counter.resetAt <= now) {
-      this.counters.delete(key);
-      return undefined;
-    }
-    return counter;
-  }
-
-  /** Drops ended windows so that a flood of random usernames cannot grow the map forever. */
+  /**
+   * Drops forgotten keys so that a flood of random usernames cannot grow the maps forever (the
+   * per-address key bounds how fast one address can add keys).
+   */
   private sweep(now: number): void {
-    if (this.counters.size < 10_000) return;
-    for (const [key, counter] of this.counters) {
-      if (counter.resetAt <= now) this.counters.delete(key);
+    if (this.entries.size >= 10_000) {
+      for (const [key, entry] of this.entries) {
+        if (now - entry.lastAt >= entry.forgetAfterMs) this.entries.delete(key);
+      }
+    }
+    if (this.remembered.size >= 10_000) {
+      for (const [key, until] of this.remembered) if (until <= now) this.remembered.delete(key);
     }
   }
 }

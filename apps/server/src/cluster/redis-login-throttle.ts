@@ -1,42 +1,97 @@
 import type { Redis } from 'ioredis';
-import type { LoginThrottle, ThrottleKey, ThrottleWindow } from './login-throttle.js';
+import type { LoginThrottle, ThrottleKey } from './login-throttle.js';
 
-/** The login throttle shared by every node through Redis: one counter key per throttle key. */
+/**
+ * `domain/attempt-throttle.ts` in Lua, so that checking every key and counting the attempt on
+ * each is one atomic step on Redis. KEYS: the throttle keys; ARGV: now, then per key
+ * freeAttempts, baseDelayMs, maxDelayMs, forgetAfterMs. Answers the wait in ms, 0 when counted.
+ */
+const RESERVE = `
+local now = tonumber(ARGV[1])
+local wait = 0
+local counted = {}
+for i, key in ipairs(KEYS) do
+  local o = 1 + (i - 1) * 4
+  local free, base, max, forget = tonumber(ARGV[o + 1]), tonumber(ARGV[o + 2]), tonumber(ARGV[o + 3]), tonumber(ARGV[o + 4])
+  local state = redis.call('HMGET', key, 'a', 't')
+  local attempts, last = tonumber(state[1]), tonumber(state[2])
+  if attempts and last and now - last < forget then
+    local delay = 0
+    if attempts >= free then delay = math.min(base * 2 ^ math.min(attempts - free, 31), max) end
+    wait = math.max(wait, last + delay - now)
+  else
+    attempts = 0
+  end
+  counted[i] = attempts + 1
+end
+if wait > 0 then return math.ceil(wait) end
+for i, key in ipairs(KEYS) do
+  redis.call('HSET', key, 'a', counted[i], 't', now)
+  redis.call('PEXPIRE', key, tonumber(ARGV[1 + (i - 1) * 4 + 4]))
+end
+return 0
+`;
+
+/** Takes one attempt back from each key that still holds some. */
+const REFUND = `
+for _, key in ipairs(KEYS) do
+  local attempts = tonumber(redis.call('HGET', key, 'a'))
+  if attempts and attempts > 0 then redis.call('HINCRBY', key, 'a', -1) end
+end
+return 0
+`;
+
+/**
+ * How long one throttle call may take. ioredis queues commands while it reconnects; a login
+ * must not hang meanwhile but fail closed (503) at once.
+ */
+const CALL_TIMEOUT_MS = 2000;
+
+/** The throttle shared by every node through Redis: one hash per throttle key. */
 export class RedisLoginThrottle implements LoginThrottle {
   constructor(
     private readonly redis: Redis,
-    private readonly options: ThrottleWindow,
-    private readonly prefix = 'cimorings:login-failures:',
+    private readonly prefix = 'cimorings:throttle:',
   ) {}
 
-  async blockedFor(keys: readonly ThrottleKey[]): Promise<number> {
+  async reserve(keys: readonly ThrottleKey[], now: number): Promise<number> {
     if (keys.length === 0) return 0;
-    const pipeline = this.redis.pipeline();
-    for (const { key } of keys) pipeline.get(this.prefix + key).pttl(this.prefix + key);
-    const replies = (await pipeline.exec()) ?? [];
-    let wait = 0;
-    keys.forEach(({ limit }, index) => {
-      const count = Number(replies[index * 2]?.[1] ?? 0);
-      const ttl = Number(replies[index * 2 + 1]?.[1] ?? -2);
-      if (count >= limit && ttl > 0) wait = Math.max(wait, ttl);
-    });
-    return Math.ceil(wait / 1000);
+    const args = keys.flatMap(({ policy }) => [
+      policy.freeAttempts,
+      policy.baseDelayMs,
+      policy.maxDelayMs,
+      policy.forgetAfterMs,
+    ]);
+    const wait = await this.bounded(
+      this.redis.eval(RESERVE, keys.length, ...keys.map(({ key }) => this.prefix + key), now, ...args),
+    );
+    return Number(wait);
   }
 
-  async recordFailure(keys: readonly ThrottleKey[]): Promise<void> {
-    const pipeline = this.redis.pipeline();
-    for (const { key } of keys) {
-      // The window starts at the first failure: NX sets the expiry only on a new counter.
-      pipeline.incr(this.prefix + key).pexpire(this.prefix + key, this.options.windowMs, 'NX');
+  async settle(forget: readonly string[], refund: readonly string[]): Promise<void> {
+    if (forget.length > 0) await this.bounded(this.redis.del(...forget.map((key) => this.prefix + key)));
+    if (refund.length > 0) {
+      await this.bounded(this.redis.eval(REFUND, refund.length, ...refund.map((key) => this.prefix + key)));
     }
-    await pipeline.exec();
   }
 
-  async reset(key: ThrottleKey): Promise<void> {
-    await this.redis.del(this.prefix + key.key);
+  async remember(key: string, ttlMs: number): Promise<void> {
+    await this.bounded(this.redis.set(this.prefix + key, '1', 'PX', ttlMs));
+  }
+
+  async isRemembered(key: string): Promise<boolean> {
+    return (await this.bounded(this.redis.exists(this.prefix + key))) === 1;
   }
 
   async close(): Promise<void> {
     // The Redis connection belongs to whoever made it.
+  }
+
+  private bounded<T>(call: Promise<T>): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error('Redis throttle call timed out')), CALL_TIMEOUT_MS);
+    });
+    return Promise.race([call, timeout]).finally(() => clearTimeout(timer));
   }
 }

@@ -1,5 +1,5 @@
 import { Type, type Static, type TSchema } from 'typebox';
-import { ERROR_STATUS } from '@cimorings/contracts';
+import { ERROR_STATUS, MIN_PASSWORD_LENGTH } from '@cimorings/contracts';
 import type { User } from '../domain/user.js';
 import type { UserView } from '@cimorings/contracts';
 import { PERMISSION_NAMES, SUPER_PERMISSION } from '@cimorings/contracts';
@@ -44,7 +44,7 @@ export const IdParams = Type.Object({ id: Type.Integer({ minimum: 1 }) });
 export const ChargePointId = Type.String({ minLength: 1, maxLength: 48, pattern: '^[A-Za-z0-9._:*+-]+$' });
 
 export const Username = Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9._@+-]+$' });
-export const Password = Type.String({ minLength: 8, maxLength: 256 });
+export const Password = Type.String({ minLength: MIN_PASSWORD_LENGTH, maxLength: 256 });
 export const RoleName = Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9._-]+$' });
 
 export const UserSchema = Type.Object(

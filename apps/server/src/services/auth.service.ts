@@ -1,14 +1,11 @@
-import type { LoginThrottle, ThrottleKey } from '../cluster/login-throttle.js';
 import type { Clock } from '../domain/clock.js';
 import { isoTime } from '../domain/clock.js';
 import type { User } from '../domain/user.js';
 import { AppError } from '../errors.js';
 import type { UserRepository } from '../repositories/user.repository.js';
+import type { PasswordGuard } from './password-guard.js';
 import type { PasswordHasher } from './password-hasher.js';
 import type { TokenService } from './token.service.js';
-
-/** Failed logins allowed per username, and per address, within one window. */
-export const LOGIN_LIMITS = { perUsername: 5, perAddress: 20, windowMs: 15 * 60 * 1000 };
 
 export interface LoginResult {
   token: string;
@@ -27,34 +24,25 @@ export class AuthService {
     private readonly users: UserRepository,
     private readonly hasher: PasswordHasher,
     private readonly tokens: TokenService,
-    private readonly throttle: LoginThrottle,
+    /** Throttles password guesses per username and address (README, "Login throttling"). */
+    private readonly guard: PasswordGuard,
     private readonly clock: Clock,
   ) {}
 
   /**
    * Checks a username and password. Unknown users, wrong passwords and disabled users get the
-   * same `401`; too many failures for the username or the address get `429` before any check.
+   * same `401`; a guess the throttle holds back gets `429` before any hash is computed, and
+   * `503` for any password while the throttle cannot be reached.
    */
   async login(username: string, password: string, address: string): Promise<LoginResult> {
-    const keys: ThrottleKey[] = [
-      { key: `user:${username.toLowerCase()}`, limit: LOGIN_LIMITS.perUsername },
-      { key: `addr:${address}`, limit: LOGIN_LIMITS.perAddress },
-    ];
-    const wait = await this.throttle.blockedFor(keys);
-    if (wait > 0) {
-      throw new AppError('TOO_MANY_ATTEMPTS', 'Too many failed logins; try again later', {
-        retryAfter: wait,
-      });
-    }
     const credentials = await this.users.findCredentials(username);
-    this.decoyHash ??= this.hasher.hash('decoy password for unknown users');
-    const matches = await this.hasher.verify(credentials?.passwordHash ?? (await this.decoyHash), password);
-    const user = credentials && matches && credentials.active && (await this.users.findById(credentials.id));
-    if (!user) {
-      await this.throttle.recordFailure(keys);
-      throw new AppError('UNAUTHORIZED', INVALID_LOGIN);
-    }
-    await this.throttle.reset(keys[0] as ThrottleKey);
+    // A disabled user's right password is a failure too: it must not clear the count either.
+    const matches = await this.guard.attempt(username, address, async () => {
+      const right = await this.verify(credentials?.passwordHash, password);
+      return right && credentials?.active === true;
+    });
+    const user = credentials && matches && (await this.users.findById(credentials.id));
+    if (!user) throw new AppError('UNAUTHORIZED', INVALID_LOGIN);
     return {
       token: this.tokens.issue(user.id, user.username, user.tokenVersion),
       expiresIn: this.tokens.lifetimeSeconds,
@@ -76,10 +64,22 @@ export class AuthService {
     return { user, expiresAt: claims.expiresAt };
   }
 
-  /** Changes one's own password after checking the current one; older tokens stop working. */
-  async changePassword(user: User, currentPassword: string, newPassword: string): Promise<LoginResult> {
+  /**
+   * Changes one's own password after checking the current one; older tokens stop working.
+   * The check is throttled like a login (the same keys), so a stolen token cannot be used to
+   * guess the password.
+   */
+  async changePassword(
+    user: User,
+    currentPassword: string,
+    newPassword: string,
+    address: string,
+  ): Promise<LoginResult> {
     const credentials = await this.users.findCredentials(user.username);
-    if (!credentials || !(await this.hasher.verify(credentials.passwordHash, currentPassword))) {
+    const matches = await this.guard.attempt(user.username, address, () =>
+      this.verify(credentials?.passwordHash, currentPassword),
+    );
+    if (!credentials || !matches) {
       throw new AppError('VALIDATION_ERROR', 'The current password is wrong', {
         fields: ['currentPassword'],
       });
@@ -94,5 +94,12 @@ export class AuthService {
       expiresIn: this.tokens.lifetimeSeconds,
       user: updated,
     };
+  }
+
+  /** Verifies against a decoy when there is no stored hash, so both failures take the same time. */
+  private async verify(stored: string | undefined, password: string): Promise<boolean> {
+    this.decoyHash ??= this.hasher.hash('decoy password for unknown users');
+    const matches = await this.hasher.verify(stored ?? (await this.decoyHash), password);
+    return stored !== undefined && matches;
   }
 }

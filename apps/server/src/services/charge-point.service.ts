@@ -7,6 +7,7 @@ import { checkConnectorId } from '../domain/ocpp-ranges.js';
 import { deriveStationStatus, type StationStatus } from '../domain/station-status.js';
 import { AppError } from '../errors.js';
 import type { StationRepository } from '../repositories/station.repository.js';
+import type { PasswordGuard } from './password-guard.js';
 import type { PasswordHasher } from './password-hasher.js';
 import { inRange } from './transaction.service.js';
 
@@ -60,6 +61,8 @@ export class ChargePointService {
   constructor(
     private readonly stations: StationRepository,
     private readonly hasher: PasswordHasher,
+    /** Throttles Basic-auth guesses per station id and source address, before any hash. */
+    private readonly guard: PasswordGuard,
     private readonly events: EventBus,
     private readonly clock: Clock,
     private readonly settings: ChargePointSettings,
@@ -74,14 +77,21 @@ export class ChargePointService {
    * (Basic auth, OCPP 1.6 security profile 1).
    * @param source the client's address, as TRUST_PROXY says to read it
    * @throws AppError NOT_FOUND for an unknown station under `reject`, UNAUTHORIZED for a
-   * missing or wrong password, RATE_LIMITED when new unknown charge points come faster than
-   * OCPP_NEW_STATIONS_PER_MINUTE from `source`, or while OCPP_PENDING_STATIONS_MAX await approval.
+   * missing or wrong password, TOO_MANY_ATTEMPTS when guesses from `source` or on this
+   * station are throttled (no hash computed), SERVICE_UNAVAILABLE when the throttle is lost,
+   * RATE_LIMITED when new unknown charge points come faster than OCPP_NEW_STATIONS_PER_MINUTE
+   * from `source`, or while OCPP_PENDING_STATIONS_MAX await approval.
    */
   async admit(chargePointId: string, password: string | undefined, source: string): Promise<Admission> {
     const known = await this.stations.findCredentials(chargePointId);
     if (known) {
-      if (known.passwordHash !== null) {
-        const ok = password !== undefined && (await this.hasher.verify(known.passwordHash, password));
+      const { passwordHash } = known;
+      if (passwordHash !== null) {
+        const ok =
+          password !== undefined &&
+          (await this.guard.attempt(chargePointId, source, () =>
+            this.hasher.verify(passwordHash, password),
+          ));
         if (!ok) throw new AppError('UNAUTHORIZED', `Wrong or missing password for ${chargePointId}`);
       }
       return {

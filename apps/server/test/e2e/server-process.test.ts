@@ -1,5 +1,5 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -49,12 +49,21 @@ describe('the server process', () => {
   const dir = mkdtempSync(join(tmpdir(), 'cimorings-e2e-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('starts on a fresh directory with no configuration, prints the admin password once, and stops on SIGTERM', async () => {
+  it('starts on a fresh directory with no configuration, writes the admin password to a private file, and stops on SIGTERM', async () => {
     const first = startServer(dir);
     const url = await first.url;
-    await waitFor(() => /password: (\S+)/.test(first.output()), 'the admin password');
-    const password = /password: (\S+)/.exec(first.output())?.[1] ?? '';
+    // No terminal reads its stderr here: the password goes to a file only its owner may read.
+    const file = join(dir, 'data', 'admin-password.txt');
+    await waitFor(
+      () => existsSync(file) && /password: (\S+)/.test(readFileSync(file, 'utf8')),
+      'the password file',
+    );
+    const password = /password: (\S+)/.exec(readFileSync(file, 'utf8'))?.[1] ?? '';
     expect(password.length).toBeGreaterThanOrEqual(12);
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    // Neither stream carries it; the logs say where it is.
+    await waitFor(() => first.output().includes('admin-password.txt'), 'the log line naming the file');
+    expect(first.output()).not.toContain(password);
     expect((await fetch(`${url}/api/ready`)).status).toBe(200);
 
     const login = await fetch(`${url}/api/auth/login`, {
@@ -64,7 +73,7 @@ describe('the server process', () => {
     });
     expect(login.status).toBe(200);
     const { token } = (await login.json()) as { token: string };
-    // The password is printed for the operator, never written into the structured log lines.
+    // The password is kept for the operator, never written into the structured log lines.
     const logLines = first
       .output()
       .split('\n')

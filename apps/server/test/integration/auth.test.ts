@@ -145,9 +145,9 @@ describe.each(DIALECTS)('authentication on %s', (dialect) => {
     const { token: adminToken } = await app.login();
     const created = await app.request('POST', '/api/users', {
       token: adminToken,
-      body: { username: 'dora', password: 'dora-pass-1', roles: ['viewer'] },
+      body: { username: 'dora', password: 'dora-pass-1234', roles: ['viewer'] },
     });
-    const { token } = await app.login('dora', 'dora-pass-1');
+    const { token } = await app.login('dora', 'dora-pass-1234');
     const disabled = await app.request('PATCH', `/api/users/${created.body.id}`, {
       token: adminToken,
       body: { active: false },
@@ -155,7 +155,7 @@ describe.each(DIALECTS)('authentication on %s', (dialect) => {
     expect(disabled.body.active).toBe(false);
     expect((await app.request('GET', '/api/auth/me', { token })).status).toBe(401);
     const login = await app.request('POST', '/api/auth/login', {
-      body: { username: 'dora', password: 'dora-pass-1' },
+      body: { username: 'dora', password: 'dora-pass-1234' },
     });
     expect(login.status).toBe(401);
     expect(login.body.error.message).toBe('Invalid username or password');
@@ -165,9 +165,9 @@ describe.each(DIALECTS)('authentication on %s', (dialect) => {
     const { token: adminToken } = await app.login();
     const created = await app.request('POST', '/api/users', {
       token: adminToken,
-      body: { username: 'gone', password: 'gone-pass-1', roles: ['viewer'] },
+      body: { username: 'gone', password: 'gone-pass-1234', roles: ['viewer'] },
     });
-    const { token } = await app.login('gone', 'gone-pass-1');
+    const { token } = await app.login('gone', 'gone-pass-1234');
     expect((await app.request('DELETE', `/api/users/${created.body.id}`, { token: adminToken })).status).toBe(
       204,
     );
@@ -178,9 +178,128 @@ describe.each(DIALECTS)('authentication on %s', (dialect) => {
 describe.each(DIALECTS)('login brute-force protection on %s', (dialect) => {
   let database: TestDatabase;
   let app: TestApp;
+  const clock = new ManualClock();
 
   beforeAll(async () => {
     database = await createTestDatabase(dialect);
+    // Behind a trusted proxy, so that each test speaks from addresses of its own.
+    app = await startTestApp({ databaseUrl: database.url, clock, env: { TRUST_PROXY: '127.0.0.1' } });
+  });
+  afterAll(async () => {
+    await app?.close();
+    await database?.drop();
+  });
+
+  const attempt = (username: string, password: string, from: string) =>
+    app.request('POST', '/api/auth/login', {
+      body: { username, password },
+      headers: { 'x-forwarded-for': from },
+    });
+  const createUser = async (username: string, password: string) => {
+    const { token } = await app.login();
+    const created = await app.request('POST', '/api/users', {
+      token,
+      body: { username, password, roles: ['viewer'] },
+    });
+    expect(created.status).toBe(201);
+  };
+
+  it('reserves each attempt before checking it: 60 concurrent wrong logins leave the password throttled', async () => {
+    await createUser('concurrent', 'concurrent-pass-1');
+    const answers = await Promise.all(
+      Array.from({ length: 60 }, (_, i) => attempt('concurrent', `wrong-${i}`, '10.15.0.1')),
+    );
+    const statuses = answers.map((answer) => answer.status);
+    expect(statuses.filter((status) => status === 401)).toHaveLength(5);
+    expect(statuses.filter((status) => status === 429)).toHaveLength(55);
+    const throttled = answers.find((answer) => answer.status === 429);
+    expect(throttled?.body.error.code).toBe('TOO_MANY_ATTEMPTS');
+    expect(Number(throttled?.headers.get('retry-after'))).toBeGreaterThan(0);
+    const right = await attempt('concurrent', 'concurrent-pass-1', '10.15.0.1');
+    expect(right.status).toBe(429);
+    expect(right.body.error.code).toBe('TOO_MANY_ATTEMPTS');
+  });
+
+  it('slows one address with doubling delays but never locks the account: the right password works once the delay passed', async () => {
+    await createUser('slowed', 'slowed-pass-123');
+    for (let i = 0; i < 5; i++) expect((await attempt('slowed', `wrong-${i}`, '10.16.0.1')).status).toBe(401);
+    const first = await attempt('slowed', 'slowed-pass-123', '10.16.0.1');
+    expect(first.status).toBe(429);
+    expect(first.headers.get('retry-after')).toBe('1');
+    clock.advance(1000);
+    expect((await attempt('slowed', 'wrong-again', '10.16.0.1')).status).toBe(401);
+    const second = await attempt('slowed', 'slowed-pass-123', '10.16.0.1');
+    expect(second.status).toBe(429);
+    expect(second.headers.get('retry-after')).toBe('2');
+    clock.advance(2000);
+    expect((await attempt('slowed', 'slowed-pass-123', '10.16.0.1')).status).toBe(200);
+    // A success forgets that address's failures on the account.
+    for (let i = 0; i < 5; i++) expect((await attempt('slowed', `wrong-${i}`, '10.16.0.1')).status).toBe(401);
+  });
+
+  it("does not let a disabled user's right password clear the count of guesses", async () => {
+    const { token } = await app.login();
+    const created = await app.request('POST', '/api/users', {
+      token,
+      body: { username: 'disabled', password: 'disabled-pass-1', roles: ['viewer'] },
+    });
+    await app.request('PATCH', `/api/users/${created.body.id}`, { token, body: { active: false } });
+    for (let i = 0; i < 4; i++)
+      expect((await attempt('disabled', `wrong-${i}`, '10.16.0.3')).status).toBe(401);
+    expect((await attempt('disabled', 'disabled-pass-1', '10.16.0.3')).status).toBe(401);
+    expect((await attempt('disabled', 'wrong-again', '10.16.0.3')).status).toBe(429);
+  });
+
+  it('treats unknown usernames the same way', async () => {
+    for (let i = 0; i < 5; i++) expect((await attempt('ghost', `wrong-${i}`, '10.16.0.2')).status).toBe(401);
+    expect((await attempt('ghost', 'wrong', '10.16.0.2')).status).toBe(429);
+  });
+
+  it('does not let strangers at other addresses keep the owner out', async () => {
+    await createUser('owner', 'owner-pass-1234');
+    expect((await attempt('owner', 'owner-pass-1234', '10.16.1.1')).status).toBe(200);
+    // Guesses from 200 addresses, five each at most, would each have locked the account before.
+    for (let i = 0; i < 200; i++) {
+      const answer = await attempt('owner', `guess-${i}`, `10.16.2.${i}`);
+      expect([401, 429]).toContain(answer.status);
+    }
+    // The owner's own address is not held back by the account-wide delay ...
+    expect((await attempt('owner', 'owner-pass-1234', '10.16.1.1')).status).toBe(200);
+    // ... and from a new address the owner waits a minute at most.
+    const elsewhere = await attempt('owner', 'owner-pass-1234', '10.16.3.1');
+    if (elsewhere.status === 429) {
+      expect(Number(elsewhere.headers.get('retry-after'))).toBeLessThanOrEqual(60);
+      clock.advance(Number(elsewhere.headers.get('retry-after')) * 1000);
+      expect((await attempt('owner', 'owner-pass-1234', '10.16.3.1')).status).toBe(200);
+    } else {
+      expect(elsewhere.status).toBe(200);
+    }
+  });
+
+  it('throttles many guesses on one account from many addresses together', async () => {
+    await createUser('target', 'target-pass-1234');
+    const statuses: number[] = [];
+    for (let i = 0; i < 40; i++)
+      statuses.push((await attempt('target', `guess-${i}`, `10.17.0.${i}`)).status);
+    // Twenty free guesses on the account, then each one must wait for the previous one.
+    expect(statuses.filter((status) => status === 401)).toHaveLength(20);
+    expect(statuses.filter((status) => status === 429)).toHaveLength(20);
+  });
+
+  it('answers 429 to an address after twenty failures across usernames', async () => {
+    for (let i = 0; i < 20; i++)
+      expect((await attempt(`spray-${i}`, 'wrong-pass', '10.18.0.1')).status).toBe(401);
+    expect((await attempt('someone-else', 'wrong-pass', '10.18.0.1')).status).toBe(429);
+    expect((await attempt('someone-else', 'wrong-pass', '10.18.0.2')).status).toBe(401);
+  });
+});
+
+describe('login throttling without a trusted proxy', () => {
+  let database: TestDatabase;
+  let app: TestApp;
+
+  beforeAll(async () => {
+    database = await createTestDatabase('sqlite');
     app = await startTestApp({ databaseUrl: database.url });
   });
   afterAll(async () => {
@@ -188,25 +307,18 @@ describe.each(DIALECTS)('login brute-force protection on %s', (dialect) => {
     await database?.drop();
   });
 
-  const attempt = (username: string, password: string) =>
-    app.request('POST', '/api/auth/login', { body: { username, password } });
-
-  it('answers 429 after five failures for one username, even to the right password', async () => {
-    for (let i = 0; i < 5; i++) expect((await attempt('admin', `wrong-${i}`)).status).toBe(401);
-    const blocked = await attempt('admin', ADMIN_PASSWORD);
+  it('ignores X-Forwarded-For, so a client cannot escape by claiming other addresses', async () => {
+    for (let i = 0; i < 5; i++) {
+      const answer = await app.request('POST', '/api/auth/login', {
+        body: { username: 'admin', password: `wrong-${i}` },
+        headers: { 'x-forwarded-for': `10.19.0.${i}` },
+      });
+      expect(answer.status).toBe(401);
+    }
+    const blocked = await app.request('POST', '/api/auth/login', {
+      body: { username: 'admin', password: ADMIN_PASSWORD },
+      headers: { 'x-forwarded-for': '10.19.1.1' },
+    });
     expect(blocked.status).toBe(429);
-    expect(blocked.body.error.code).toBe('TOO_MANY_ATTEMPTS');
-    expect(Number(blocked.headers.get('retry-after'))).toBeGreaterThan(0);
-  });
-
-  it('treats unknown usernames the same way', async () => {
-    for (let i = 0; i < 5; i++) expect((await attempt('ghost', `wrong-${i}`)).status).toBe(401);
-    expect((await attempt('ghost', 'wrong')).status).toBe(429);
-  });
-
-  it('answers 429 to an address after twenty failures across usernames', async () => {
-    // Ten failures so far came from this address, in the two tests above.
-    for (let i = 0; i < 10; i++) expect((await attempt(`spray-${i}`, 'wrong-pass')).status).toBe(401);
-    expect((await attempt('someone-else', 'wrong-pass')).status).toBe(429);
   });
 });

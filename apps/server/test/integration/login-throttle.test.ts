@@ -1,12 +1,16 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Redis } from 'ioredis';
-import { MemoryLoginThrottle, type LoginThrottle } from '../../src/cluster/login-throttle.js';
+import {
+  MemoryLoginThrottle,
+  type LoginThrottle,
+  type ThrottleKey,
+} from '../../src/cluster/login-throttle.js';
 import { RedisLoginThrottle } from '../../src/cluster/redis-login-throttle.js';
+import type { DelayPolicy } from '../../src/domain/attempt-throttle.js';
 import { createTestDatabase } from '../support/databases.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
-const WINDOW_MS = 300;
 const redisUrl = process.env.CIMORINGS_TEST_REDIS;
 const redisClients: Redis[] = [];
 
@@ -15,9 +19,7 @@ afterAll(async () => {
 });
 
 /** The implementations under one contract: in memory always, Redis when CIMORINGS_TEST_REDIS is set. */
-const implementations: [string, () => LoginThrottle][] = [
-  ['memory', () => new MemoryLoginThrottle({ windowMs: WINDOW_MS })],
-];
+const implementations: [string, () => LoginThrottle][] = [['memory', () => new MemoryLoginThrottle()]];
 if (redisUrl) {
   implementations.push([
     'redis',
@@ -26,50 +28,76 @@ if (redisUrl) {
         maxRetriesPerRequest: 1,
       });
       redisClients.push(client);
-      return new RedisLoginThrottle(
-        client,
-        { windowMs: WINDOW_MS },
-        `cimorings-test:${randomBytes(4).toString('hex')}:`,
-      );
+      return new RedisLoginThrottle(client, `cimorings-test:${randomBytes(4).toString('hex')}:`);
     },
   ]);
 }
 
+const policy: DelayPolicy = { freeAttempts: 3, baseDelayMs: 1000, maxDelayMs: 8000, forgetAfterMs: 60_000 };
+const T0 = 1_700_000_000_000;
+
 describe.each(implementations)('the %s login throttle', (_name, make) => {
-  const user = { key: 'user:alice', limit: 3 };
-  const address = { key: 'addr:10.0.0.1', limit: 5 };
+  const user: ThrottleKey = { key: 'user:alice', policy };
+  const address: ThrottleKey = { key: 'addr:10.0.0.1', policy: { ...policy, freeAttempts: 5 } };
 
-  it('blocks a key once its failures reach the limit, for the rest of the window', async () => {
+  it('lets the free attempts through, then asks a doubling wait, capped', async () => {
     const throttle = make();
-    for (let i = 0; i < 2; i++) await throttle.recordFailure([user, address]);
-    expect(await throttle.blockedFor([user, address])).toBe(0);
-    await throttle.recordFailure([user, address]);
-    const wait = await throttle.blockedFor([user, address]);
-    expect(wait).toBeGreaterThan(0);
-    expect(wait).toBeLessThanOrEqual(Math.ceil(WINDOW_MS / 1000));
-    expect(await throttle.blockedFor([{ key: 'user:bob', limit: 3 }])).toBe(0);
+    for (let i = 0; i < 3; i++) expect(await throttle.reserve([user, address], T0)).toBe(0);
+    expect(await throttle.reserve([user, address], T0)).toBe(1000);
+    expect(await throttle.reserve([user], T0 + 1000)).toBe(0);
+    expect(await throttle.reserve([user], T0 + 1000)).toBe(2000);
+    expect(await throttle.reserve([user], T0 + 3000)).toBe(0);
+    expect(await throttle.reserve([user], T0 + 3000)).toBe(4000);
+    expect(await throttle.reserve([user], T0 + 7000)).toBe(0);
+    expect(await throttle.reserve([user], T0 + 15_000)).toBe(0);
+    // Capped at maxDelayMs from here on.
+    expect(await throttle.reserve([user], T0 + 15_000)).toBe(8000);
+    expect(await throttle.reserve([{ key: 'user:bob', policy }], T0)).toBe(0);
   });
 
-  it('frees the key when the window ends', async () => {
+  it('counts nothing on any key while one of them must wait', async () => {
     const throttle = make();
-    for (let i = 0; i < 3; i++) await throttle.recordFailure([user]);
-    expect(await throttle.blockedFor([user])).toBeGreaterThan(0);
-    await new Promise((resolve) => setTimeout(resolve, WINDOW_MS + 50));
-    expect(await throttle.blockedFor([user])).toBe(0);
+    for (let i = 0; i < 3; i++) await throttle.reserve([user], T0);
+    for (let i = 0; i < 10; i++) expect(await throttle.reserve([user, address], T0)).toBeGreaterThan(0);
+    // The address was never counted: its five free attempts are all left.
+    for (let i = 0; i < 5; i++) expect(await throttle.reserve([address], T0)).toBe(0);
+    expect(await throttle.reserve([address], T0)).toBeGreaterThan(0);
   });
 
-  it('forgets a key on reset', async () => {
+  it('reserves atomically: of 60 concurrent attempts only the free ones pass', async () => {
     const throttle = make();
-    for (let i = 0; i < 3; i++) await throttle.recordFailure([user]);
-    await throttle.reset(user);
-    expect(await throttle.blockedFor([user])).toBe(0);
+    const waits = await Promise.all(Array.from({ length: 60 }, () => throttle.reserve([user, address], T0)));
+    expect(waits.filter((wait) => wait === 0)).toHaveLength(3);
+  });
+
+  it('forgets a key left alone for forgetAfterMs', async () => {
+    const throttle = make();
+    for (let i = 0; i < 3; i++) await throttle.reserve([user], T0);
+    expect(await throttle.reserve([user], T0 + 59_000)).toBe(0);
+    for (let i = 0; i < 3; i++) expect(await throttle.reserve([user], T0 + 59_000 + 60_000)).toBe(0);
+  });
+
+  it('forgets keys and refunds one attempt on settle', async () => {
+    const throttle = make();
+    for (let i = 0; i < 3; i++) await throttle.reserve([user, address], T0);
+    await throttle.settle([user.key], [address.key]);
+    for (let i = 0; i < 3; i++) expect(await throttle.reserve([user, address], T0)).toBe(0);
+    // 3 + 3 counted, one refunded: the sixth counted attempt is the one past the five free.
+    expect(await throttle.reserve([address], T0)).toBeGreaterThan(0);
+  });
+
+  it('remembers a key until its time ends', async () => {
+    const throttle = make();
+    expect(await throttle.isRemembered('known:a', T0)).toBe(false);
+    await throttle.remember('known:a', 60_000, T0);
+    expect(await throttle.isRemembered('known:a', T0 + 1000)).toBe(true);
   });
 });
 
 // Declared only when Redis is there to test against, so that no test is ever reported skipped.
 if (redisUrl) {
   describe('login brute-force protection across two nodes sharing Redis', () => {
-    it('counts failures on one node against logins on the other', async () => {
+    it('counts failures on one node against logins on the other, atomically', async () => {
       const database = await createTestDatabase('sqlite');
       const env = { REDIS_URL: redisUrl, JWT_SECRET: randomBytes(32).toString('hex') };
       const first = await startTestApp({ databaseUrl: database.url, env });
@@ -80,17 +108,38 @@ if (redisUrl) {
         const { token } = await first.login();
         await first.request('POST', '/api/users', {
           token,
-          body: { username, password: 'shared-pass-1', roles: ['viewer'] },
+          body: { username, password: 'shared-pass-1234', roles: ['viewer'] },
         });
         const fail = (app: TestApp) =>
           app.request('POST', '/api/auth/login', { body: { username, password: 'wrong-pass' } });
         for (const app of [first, second, first, second, first]) expect((await fail(app)).status).toBe(401);
         const blocked = await second.request('POST', '/api/auth/login', {
-          body: { username, password: 'shared-pass-1' },
+          body: { username, password: 'shared-pass-1234' },
         });
         expect(blocked.status).toBe(429);
         // A token from one node works on the other: they share JWT_SECRET.
         expect((await second.request('GET', '/api/auth/me', { token })).status).toBe(200);
+
+        // Sixty concurrent guesses on another account, spread over both nodes: Redis reserves
+        // each attempt atomically, so only the five free ones reach a password check.
+        const target = `burst-${randomBytes(4).toString('hex')}`;
+        await first.request('POST', '/api/users', {
+          token,
+          body: { username: target, password: 'burst-pass-1234', roles: ['viewer'] },
+        });
+        const answers = await Promise.all(
+          Array.from({ length: 60 }, (_, i) =>
+            (i % 2 === 0 ? first : second).request('POST', '/api/auth/login', {
+              body: { username: target, password: `wrong-${i}` },
+            }),
+          ),
+        );
+        expect(answers.filter((answer) => answer.status === 401)).toHaveLength(5);
+        expect(answers.filter((answer) => answer.status === 429)).toHaveLength(55);
+        const right = await second.request('POST', '/api/auth/login', {
+          body: { username: target, password: 'burst-pass-1234' },
+        });
+        expect(right.status).toBe(429);
       } finally {
         await first.close();
         await second.close();

@@ -46,9 +46,9 @@ describe('the real-time API', () => {
   const userToken = async (username: string, roles: string[], allowedStations: string[] | null = null) => {
     await app.request('POST', '/api/users', {
       token: admin,
-      body: { username, password: `${username}-pass-1`, roles, allowedStations },
+      body: { username, password: `${username}-password-1`, roles, allowedStations },
     });
-    return (await app.login(username, `${username}-pass-1`)).token;
+    return (await app.login(username, `${username}-password-1`)).token;
   };
 
   beforeAll(async () => {

@@ -22,7 +22,7 @@ describe.each(DIALECTS)('restarts on %s', (dialect) => {
     const { token } = await first.login('admin', password);
     const created = await first.request('POST', '/api/users', {
       token,
-      body: { username: 'keeper', password: 'keeper-pass', roles: ['viewer'], allowedStations: ['CS001'] },
+      body: { username: 'keeper', password: 'keeper-pass-12', roles: ['viewer'], allowedStations: ['CS001'] },
     });
     expect(created.status).toBe(201);
     await first.close();
@@ -35,7 +35,7 @@ describe.each(DIALECTS)('restarts on %s', (dialect) => {
       expect(me.body.username).toBe('admin');
       const kept = await second.request('GET', `/api/users/${created.body.id}`, { token });
       expect(kept.body).toEqual(created.body);
-      await second.login('keeper', 'keeper-pass');
+      await second.login('keeper', 'keeper-pass-12');
       await second.login('admin', password);
     } finally {
       await second.close();

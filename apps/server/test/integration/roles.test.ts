@@ -129,9 +129,9 @@ describe.each(DIALECTS)('roles and permissions on %s', (dialect) => {
     });
     await app.request('POST', '/api/users', {
       token: admin,
-      body: { username: 'rita', password: 'rita-pass-1', roles: ['role-manager'] },
+      body: { username: 'rita', password: 'rita-pass-1234', roles: ['role-manager'] },
     });
-    const rita = (await app.login('rita', 'rita-pass-1')).token;
+    const rita = (await app.login('rita', 'rita-pass-1234')).token;
     expect((await app.request('GET', '/api/roles', { token: rita })).status).toBe(200);
     const above = await app.request('POST', '/api/roles', {
       token: rita,
@@ -160,9 +160,9 @@ describe.each(DIALECTS)('roles and permissions on %s', (dialect) => {
   it('checks each roles endpoint for its permission', async () => {
     await app.request('POST', '/api/users', {
       token: admin,
-      body: { username: 'vic', password: 'vic-pass-12', roles: ['viewer'] },
+      body: { username: 'vic', password: 'vic-pass-1234', roles: ['viewer'] },
     });
-    const vic = (await app.login('vic', 'vic-pass-12')).token;
+    const vic = (await app.login('vic', 'vic-pass-1234')).token;
     expect((await app.request('GET', '/api/roles', { token: vic })).status).toBe(200);
     expect((await app.request('GET', '/api/permissions', { token: vic })).status).toBe(200);
     expect(

@@ -34,10 +34,10 @@ describe.each(DIALECTS)('sites, and users scoped by site, on %s', (dialect) => {
   const userToken = async (username: string, roles: string[], scope: Record<string, unknown>) => {
     const created = await app.request('POST', '/api/users', {
       token: admin,
-      body: { username, password: `${username}-pass-1`, roles, ...scope },
+      body: { username, password: `${username}-password-1`, roles, ...scope },
     });
     expect(created.status).toBe(201);
-    return (await app.login(username, `${username}-pass-1`)).token;
+    return (await app.login(username, `${username}-password-1`)).token;
   };
   const ids = (body: { items: { chargePointId: string }[] }) => body.items.map((s) => s.chargePointId);
 
@@ -298,7 +298,7 @@ describe.each(DIALECTS)('sites, and users scoped by site, on %s', (dialect) => {
     const grant = (username: string, scope: Record<string, unknown>) =>
       app.request('POST', '/api/users', {
         token: manager,
-        body: { username, password: `${username}-pass-1`, roles: [], ...scope },
+        body: { username, password: `${username}-password-1`, roles: [], ...scope },
       });
     expect((await grant('sub-ok', { allowedSites: [mine] })).status).toBe(201);
     expect((await grant('sub-station', { allowedStations: ['MINE-1'] })).status).toBe(201);

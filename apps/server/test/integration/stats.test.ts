@@ -84,9 +84,9 @@ describe.each(DIALECTS)('dashboard statistics on %s', (dialect) => {
   const userToken = async (username: string, scope: Record<string, unknown>) => {
     await app.request('POST', '/api/users', {
       token: admin,
-      body: { username, password: `${username}-pass-1`, roles: ['viewer'], ...scope },
+      body: { username, password: `${username}-password-1`, roles: ['viewer'], ...scope },
     });
-    return (await app.login(username, `${username}-pass-1`)).token;
+    return (await app.login(username, `${username}-password-1`)).token;
   };
 
   it('counts stations by status, connections, active transactions and energy today and this month (UTC)', async () => {

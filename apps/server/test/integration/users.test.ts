@@ -32,16 +32,16 @@ describe.each(DIALECTS)('users on %s', (dialect) => {
     expect(role.status).toBe(201);
     const user = await createUser({
       username: name,
-      password: `${name}-pass-1`,
+      password: `${name}-password-1`,
       roles: [role.body.name],
       allowedStations,
     });
     expect(user.status).toBe(201);
-    return { id: user.body.id as number, token: (await app.login(name, `${name}-pass-1`)).token };
+    return { id: user.body.id as number, token: (await app.login(name, `${name}-password-1`)).token };
   }
 
   it('creates a user and returns it without any password', async () => {
-    const response = await createUser({ username: 'olga', password: 'olga-pass-1', roles: ['operator'] });
+    const response = await createUser({ username: 'olga', password: 'olga-pass-1234', roles: ['operator'] });
     expect(response.status).toBe(201);
     expect(response.body).toMatchObject({
       id: expect.any(Number),
@@ -60,7 +60,7 @@ describe.each(DIALECTS)('users on %s', (dialect) => {
   it('round-trips allowedStations: a list, an empty list, and null for every station', async () => {
     const created = await createUser({
       username: 'sam',
-      password: 'sam-pass-12',
+      password: 'sam-pass-1234',
       roles: ['viewer'],
       allowedStations: ['CS002', 'CS001', 'CS001'],
     });
@@ -68,7 +68,7 @@ describe.each(DIALECTS)('users on %s', (dialect) => {
     expect(created.body.allowedStations).toEqual(['CS001', 'CS002']);
     const id = created.body.id;
     const me = await app.request('GET', '/api/auth/me', {
-      token: (await app.login('sam', 'sam-pass-12')).token,
+      token: (await app.login('sam', 'sam-pass-1234')).token,
     });
     expect(me.body.allowedStations).toEqual(['CS001', 'CS002']);
 
@@ -131,12 +131,12 @@ describe.each(DIALECTS)('users on %s', (dialect) => {
   });
 
   it('answers 409 to a taken username and 404 to an unknown user', async () => {
-    const first = await createUser({ username: 'twin', password: 'twin-pass-1', roles: [] });
+    const first = await createUser({ username: 'twin', password: 'twin-pass-1234', roles: [] });
     expect(first.status).toBe(201);
     const second = await createUser({ username: 'twin', password: 'other-pass-1', roles: ['admin'] });
     expect(second.status).toBe(409);
     expect(second.body.error.code).toBe('ALREADY_EXISTS');
-    await app.login('twin', 'twin-pass-1');
+    await app.login('twin', 'twin-pass-1234');
     expect((await app.request('GET', '/api/users/99999', { token: admin })).status).toBe(404);
     expect((await app.request('PATCH', '/api/users/99999', { token: admin, body: {} })).status).toBe(404);
     expect((await app.request('DELETE', '/api/users/99999', { token: admin })).status).toBe(404);
@@ -156,7 +156,7 @@ describe.each(DIALECTS)('users on %s', (dialect) => {
       403,
     );
     expect(
-      (await createUser({ username: 'x1', password: 'x1-pass-12', roles: [] }, viewer.token)).status,
+      (await createUser({ username: 'x1', password: 'x1-pass-1234', roles: [] }, viewer.token)).status,
     ).toBe(403);
     expect((await app.request('GET', '/api/users')).status).toBe(401);
   });
@@ -168,22 +168,22 @@ describe.each(DIALECTS)('users on %s', (dialect) => {
       ['CS001', 'CS002'],
     );
     const grantAdmin = await createUser(
-      { username: 'evil', password: 'evil-pass-1', roles: ['admin'] },
+      { username: 'evil', password: 'evil-pass-1234', roles: ['admin'] },
       manager.token,
     );
     expect(grantAdmin.status).toBe(403);
     const wider = await createUser(
-      { username: 'wide', password: 'wide-pass-1', roles: [], allowedStations: null },
+      { username: 'wide', password: 'wide-pass-1234', roles: [], allowedStations: null },
       manager.token,
     );
     expect(wider.status).toBe(403);
     const outside = await createUser(
-      { username: 'wide', password: 'wide-pass-1', roles: [], allowedStations: ['CS003'] },
+      { username: 'wide', password: 'wide-pass-1234', roles: [], allowedStations: ['CS003'] },
       manager.token,
     );
     expect(outside.status).toBe(403);
     const within = await createUser(
-      { username: 'narrow', password: 'narrow-pass', roles: ['manny-role'], allowedStations: ['CS002'] },
+      { username: 'narrow', password: 'narrow-pass-12', roles: ['manny-role'], allowedStations: ['CS002'] },
       manager.token,
     );
     expect(within.status).toBe(201);
@@ -214,8 +214,8 @@ describe.each(DIALECTS)('users on %s', (dialect) => {
   it('keeps the last active administrator', async () => {
     const selfDelete = await app.request('DELETE', `/api/users/${adminId}`, { token: admin });
     expect(selfDelete.status).toBe(409);
-    const second = await createUser({ username: 'root2', password: 'root2-pass', roles: ['admin'] });
-    const root2 = (await app.login('root2', 'root2-pass')).token;
+    const second = await createUser({ username: 'root2', password: 'root2-pass-123', roles: ['admin'] });
+    const root2 = (await app.login('root2', 'root2-pass-123')).token;
     // With two admins, one may demote the other...
     const demote = await app.request('PATCH', `/api/users/${second.body.id}`, {
       token: admin,
@@ -229,7 +229,7 @@ describe.each(DIALECTS)('users on %s', (dialect) => {
       body: { roles: ['admin'] },
     });
     expect(restore.status).toBe(200);
-    const root2Again = (await app.login('root2', 'root2-pass')).token;
+    const root2Again = (await app.login('root2', 'root2-pass-123')).token;
     expect(root2).not.toBe('');
     const deleteFirst = await app.request('DELETE', `/api/users/${adminId}`, { token: root2Again });
     expect(deleteFirst.status).toBe(204);
@@ -239,10 +239,10 @@ describe.each(DIALECTS)('users on %s', (dialect) => {
     });
     expect(demoteLast.status).toBe(403); // own roles
     const helper = await createUser(
-      { username: 'helper', password: 'helper-pass', roles: ['admin'] },
+      { username: 'helper', password: 'helper-pass-12', roles: ['admin'] },
       root2Again,
     );
-    const helperToken = (await app.login('helper', 'helper-pass')).token;
+    const helperToken = (await app.login('helper', 'helper-pass-12')).token;
     expect(
       (
         await app.request('PATCH', `/api/users/${helper.body.id}`, {
@@ -273,8 +273,8 @@ describe.each(DIALECTS)('users on %s', (dialect) => {
   });
 
   it('refuses to demote or disable the last administrator through another manager', async () => {
-    const manager = await createUser({ username: 'boss', password: 'boss-pass-1', roles: ['admin'] });
-    const bossToken = (await app.login('boss', 'boss-pass-1')).token;
+    const manager = await createUser({ username: 'boss', password: 'boss-pass-1234', roles: ['admin'] });
+    const bossToken = (await app.login('boss', 'boss-pass-1234')).token;
     // Make boss's admin come from a custom role, then remove the admin role from the other one.
     const custom = await app.request('POST', '/api/roles', {
       token: admin,

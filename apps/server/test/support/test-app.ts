@@ -5,6 +5,7 @@ import type { Clock } from '../../src/domain/clock.js';
 import type { DomainEvent } from '../../src/domain/events.js';
 import type { EventBus } from '../../src/cluster/event-bus.js';
 import type { DataTransferService } from '../../src/services/data-transfer.service.js';
+import type { PasswordHasher } from '../../src/services/password-hasher.js';
 import type { LoginResponse } from '@cimorings/contracts';
 
 export const ADMIN_PASSWORD = 'admin-password-1';
@@ -13,6 +14,8 @@ export interface TestAppOptions {
   databaseUrl: string;
   env?: Record<string, string>;
   clock?: Clock;
+  /** The password hasher (argon2 otherwise), e.g. one that counts the hashes computed. */
+  hasher?: PasswordHasher;
   dashboardRoot?: string;
   /** Receives every log line, to check what reaches the logs. */
   logLines?: string[];
@@ -64,6 +67,7 @@ export async function startTestApp(options: TestAppOptions): Promise<TestApp> {
   const { server, databaseReady, events, dataTransfer } = await buildApp(config, {
     logger,
     ...(options.clock && { clock: options.clock }),
+    ...(options.hasher && { hasher: options.hasher }),
     ...(options.dashboardRoot !== undefined && { dashboardRoot: options.dashboardRoot }),
     ...(options.reservationExpiryIntervalMs !== undefined && {
       reservationExpiryIntervalMs: options.reservationExpiryIntervalMs,

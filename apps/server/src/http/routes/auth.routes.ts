@@ -22,7 +22,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ auth: AuthService }> = asyn
           username: Type.String({ minLength: 1, maxLength: 256 }),
           password: Type.String({ minLength: 1, maxLength: 1024 }),
         }),
-        response: { 200: LoginAnswer, ...errors(400, 401, 429) },
+        response: { 200: LoginAnswer, ...errors(400, 401, 429, 503) },
       },
     },
     async (request) => {
@@ -54,7 +54,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ auth: AuthService }> = asyn
         summary: 'Change your own password; answers a new token, older tokens stop working',
         security: [{ bearer: [] }],
         body: Type.Object({ currentPassword: Type.String({ maxLength: 1024 }), newPassword: Password }),
-        response: { 200: LoginAnswer, ...errors(400, 401) },
+        response: { 200: LoginAnswer, ...errors(400, 401, 429, 503) },
       },
     },
     async (request) => {
@@ -62,6 +62,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ auth: AuthService }> = asyn
         actorOf(request),
         request.body.currentPassword,
         request.body.newPassword,
+        request.ip,
       );
       return { ...result, user: userView(result.user) };
     },

@@ -1,0 +1,89 @@
+/**
+ * The throttling policy for password guesses (logins, password changes, OCPP Basic auth), as
+ * a pure function so that the in-memory and the Redis throttle apply the same rule.
+ *
+ * Each key (an account, a source address, an account seen from one source) counts the attempts
+ * made on it. The first `freeAttempts` go through at once; after that each further attempt must
+ * wait `baseDelayMs · 2^(attempts − freeAttempts)` after the previous one, at most `maxDelayMs`.
+ * A key unused for `forgetAfterMs` starts afresh. There is never a hard lock: the delay is
+ * bounded, so a stranger can slow an account down but not shut its owner out.
+ */
+export interface DelayPolicy {
+  /** Attempts allowed back to back before delays start. */
+  freeAttempts: number;
+  /** The first delay, in ms; each further attempt doubles it. */
+  baseDelayMs: number;
+  /** The longest delay, in ms. */
+  maxDelayMs: number;
+  /** A key left alone this long (ms after its last attempt) is forgotten. */
+  forgetAfterMs: number;
+}
+
+/** What is kept per key: attempts counted, and when the last one was made (epoch ms). */
+export interface AttemptState {
+  attempts: number;
+  lastAt: number;
+}
+
+/** The wait, in ms, required after `attempts` counted attempts. */
+export function delayAfter(attempts: number, policy: DelayPolicy): number {
+  if (attempts < policy.freeAttempts) return 0;
+  // 2^31 ms is weeks: any exponent past that is capped anyway, and stays a finite number.
+  const exponent = Math.min(attempts - policy.freeAttempts, 31);
+  return Math.min(policy.baseDelayMs * 2 ** exponent, policy.maxDelayMs);
+}
+
+/** The state that still counts at `now`: `undefined` once forgotten. */
+export function liveState(state: AttemptState | undefined, now: number, policy: DelayPolicy) {
+  if (!state || now - state.lastAt >= policy.forgetAfterMs) return undefined;
+  return state;
+}
+
+/**
+ * Ms to wait before the next attempt on a key may be made (0: it may be made now).
+ */
+export function waitBeforeAttempt(state: AttemptState | undefined, now: number, policy: DelayPolicy): number {
+  const live = liveState(state, now, policy);
+  if (!live) return 0;
+  return Math.max(0, live.lastAt + delayAfter(live.attempts, policy) - now);
+}
+
+/** The state after an attempt is counted at `now` (call only when `waitBeforeAttempt` is 0). */
+export function countAttempt(
+  state: AttemptState | undefined,
+  now: number,
+  policy: DelayPolicy,
+): AttemptState {
+  const live = liveState(state, now, policy);
+  return { attempts: (live?.attempts ?? 0) + 1, lastAt: now };
+}
+
+/** The state after a counted attempt turned out right: it no longer counts as a failure. */
+export function refundAttempt(state: AttemptState | undefined): AttemptState | undefined {
+  if (!state) return undefined;
+  return { attempts: Math.max(0, state.attempts - 1), lastAt: state.lastAt };
+}
+
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+
+/**
+ * The keys that one password guess is counted against, and their policies (README, "Login
+ * throttling"). One attacker at one address is slowed by `accountFromSource` and `source`
+ * (after a few guesses, one guess per 15 minutes at best); many addresses guessing one account
+ * are slowed together by `account`, whose delay stays short so that its owner, typing the right
+ * password from a new address, waits a minute at most. An address the account has already
+ * logged in from (within `knownSourceMs`) is not held back by the `account` key at all: a
+ * stranger elsewhere cannot keep the owner out.
+ */
+export const PASSWORD_GUESS_POLICY = {
+  accountFromSource: {
+    freeAttempts: 5,
+    baseDelayMs: 1000,
+    maxDelayMs: 15 * MINUTE,
+    forgetAfterMs: 24 * HOUR,
+  },
+  source: { freeAttempts: 20, baseDelayMs: 1000, maxDelayMs: 15 * MINUTE, forgetAfterMs: 24 * HOUR },
+  account: { freeAttempts: 20, baseDelayMs: 1000, maxDelayMs: MINUTE, forgetAfterMs: HOUR },
+  knownSourceMs: 30 * 24 * HOUR,
+} as const satisfies Record<string, DelayPolicy | number>;

@@ -1,0 +1,143 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, DIALECTS, type TestDatabase } from '../support/databases.js';
+import { ocppUrl, upgradeStatus } from '../support/ocpp-client.js';
+import { ADMIN_PASSWORD, startTestApp, type TestApp } from '../support/test-app.js';
+
+/** A free TCP port on 127.0.0.1. */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  await new Promise((resolve) => server.close(resolve));
+  if (address === null || typeof address === 'string') throw new Error('no port');
+  return address.port;
+}
+
+/** A Redis server of this test alone, so that it can be stopped without touching the shared one. */
+async function startRedis(port: number): Promise<ChildProcess> {
+  const child = spawn('redis-server', [
+    '--port',
+    String(port),
+    '--bind',
+    '127.0.0.1',
+    '--save',
+    '',
+    '--appendonly',
+    'no',
+  ]);
+  await new Promise<void>((resolve, reject) => {
+    let output = '';
+    child.stdout?.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      if (output.includes('Ready to accept connections')) resolve();
+    });
+    child.on('exit', () => reject(new Error(`redis-server exited: ${output}`)));
+  });
+  return child;
+}
+
+async function stopRedis(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGKILL');
+  await exited;
+}
+
+// Declared only where Redis tests run (CIMORINGS_TEST_REDIS), like the other Redis suites.
+if (process.env.CIMORINGS_TEST_REDIS) {
+  // Several nodes share PostgreSQL; SQLite only when no PostgreSQL is there to test against.
+  const dialect = DIALECTS.includes('postgres') ? 'postgres' : 'sqlite';
+
+  describe(`logins while Redis is lost (${dialect})`, () => {
+    let database: TestDatabase;
+    let app: TestApp;
+    let redis: ChildProcess;
+    let port: number;
+
+    beforeAll(async () => {
+      port = await freePort();
+      redis = await startRedis(port);
+      database = await createTestDatabase(dialect);
+      app = await startTestApp({
+        databaseUrl: database.url,
+        env: { REDIS_URL: `redis://127.0.0.1:${port}`, JWT_SECRET: randomBytes(32).toString('hex') },
+      });
+    });
+    afterAll(async () => {
+      await app?.close();
+      await database?.drop();
+      if (redis) await stopRedis(redis);
+    });
+
+    const login = (username: string, password: string) =>
+      app.request('POST', '/api/auth/login', { body: { username, password } });
+
+    it('answers the same 503 to the right and the wrong password, and logs in again once Redis is back', async () => {
+      expect((await login('admin', ADMIN_PASSWORD)).status).toBe(200);
+      await stopRedis(redis);
+
+      const right = await login('admin', ADMIN_PASSWORD);
+      const wrong = await login('admin', 'wrong-password-1');
+      const unknown = await login('nobody', 'wrong-password-1');
+      for (const answer of [right, wrong, unknown]) {
+        expect(answer.status).toBe(503);
+        expect(answer.headers.get('retry-after')).toBe('5');
+      }
+      expect(right.body.error.code).toBe('SERVICE_UNAVAILABLE');
+      expect(right.body).toEqual(wrong.body);
+      expect(right.body).toEqual(unknown.body);
+
+      redis = await startRedis(port);
+      let back = await login('admin', ADMIN_PASSWORD);
+      for (let i = 0; i < 50 && back.status !== 200; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        back = await login('admin', ADMIN_PASSWORD);
+      }
+      expect(back.status).toBe(200);
+      // Counting works again: a wrong password is a plain 401.
+      expect((await login('admin', 'wrong-password-1')).status).toBe(401);
+    });
+
+    it('refuses a password change the same way while Redis is lost', async () => {
+      const { token } = await app.login();
+      await stopRedis(redis);
+      try {
+        const change = (currentPassword: string) =>
+          app.request('POST', '/api/auth/password', {
+            token,
+            body: { currentPassword, newPassword: 'another-admin-pass' },
+          });
+        const right = await change(ADMIN_PASSWORD);
+        const wrong = await change('wrong-password-1');
+        expect(right.status).toBe(503);
+        expect(right.body).toEqual(wrong.body);
+      } finally {
+        redis = await startRedis(port);
+      }
+    });
+
+    it("refuses a station's upgrade the same way, right or wrong password, while Redis is lost", async () => {
+      const { token } = await app.login();
+      const created = await app.request('POST', '/api/stations', {
+        token,
+        body: { chargePointId: 'LOST-1', name: 'Lost', ocppPassword: 'station-secret-9' },
+      });
+      expect(created.status).toBe(201);
+      const upgrade = (password: string) =>
+        upgradeStatus(`${ocppUrl(app.url)}/LOST-1`, {
+          headers: { authorization: `Basic ${Buffer.from(`LOST-1:${password}`).toString('base64')}` },
+        });
+      expect(await upgrade('station-secret-9')).toBe(101);
+      await stopRedis(redis);
+      try {
+        expect(await upgrade('station-secret-9')).toBe(503);
+        expect(await upgrade('wrong-secret-1')).toBe(503);
+      } finally {
+        redis = await startRedis(port);
+      }
+    });
+  });
+}

@@ -1,0 +1,89 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config.js';
+import { openDatabase } from '../../src/db/connect.js';
+import { UserRepository } from '../../src/repositories/user.repository.js';
+import { argon2Hasher } from '../../src/services/password-hasher.js';
+import { createTestDatabase, DIALECTS, type TestDatabase } from '../support/databases.js';
+import { startTestApp, type TestApp } from '../support/test-app.js';
+
+describe.each(DIALECTS)('password rules on %s', (dialect) => {
+  let database: TestDatabase;
+  let app: TestApp;
+  let admin: string;
+
+  beforeAll(async () => {
+    database = await createTestDatabase(dialect);
+    app = await startTestApp({ databaseUrl: database.url });
+    admin = (await app.login()).token;
+  });
+  afterAll(async () => {
+    await app?.close();
+    await database?.drop();
+  });
+
+  const createUser = (username: string, password: string) =>
+    app.request('POST', '/api/users', { token: admin, body: { username, password, roles: ['viewer'] } });
+
+  it('refuses new passwords shorter than 12 characters: creation, admin reset and own change', async () => {
+    const short = await createUser('shorty', 'eleven-char');
+    expect(short.status).toBe(400);
+    expect(short.body.error.details.fields).toEqual(['password']);
+    const created = await createUser('longer', 'twelve-chars');
+    expect(created.status).toBe(201);
+
+    const reset = await app.request('PATCH', `/api/users/${created.body.id}`, {
+      token: admin,
+      body: { password: 'eleven-char' },
+    });
+    expect(reset.status).toBe(400);
+    expect(reset.body.error.details.fields).toEqual(['password']);
+
+    const { token } = await app.login('longer', 'twelve-chars');
+    const change = await app.request('POST', '/api/auth/password', {
+      token,
+      body: { currentPassword: 'twelve-chars', newPassword: 'eleven-char' },
+    });
+    expect(change.status).toBe(400);
+    expect(change.body.error.details.fields).toEqual(['newPassword']);
+    // Nothing changed: the old password still logs in.
+    await app.login('longer', 'twelve-chars');
+  });
+
+  it('still logs in a user whose stored password predates the rule', async () => {
+    const handle = openDatabase(loadConfig({ DATABASE_URL: database.url }).database);
+    try {
+      await new UserRepository(handle.db).create({
+        username: 'oldtimer',
+        passwordHash: await argon2Hasher.hash('old-pw-8'),
+        active: true,
+        roleIds: [],
+        scope: null,
+        now: new Date().toISOString(),
+      });
+    } finally {
+      await handle.close();
+    }
+    const { user } = await app.login('oldtimer', 'old-pw-8');
+    expect(user.username).toBe('oldtimer');
+  });
+
+  it('throttles the current-password check of a password change like logins', async () => {
+    expect((await createUser('changer', 'changer-pass-1')).status).toBe(201);
+    const { token } = await app.login('changer', 'changer-pass-1');
+    const change = (currentPassword: string) =>
+      app.request('POST', '/api/auth/password', {
+        token,
+        body: { currentPassword, newPassword: 'changer-pass-2' },
+      });
+    for (let i = 0; i < 5; i++) expect((await change(`wrong-guess-${i}`)).status).toBe(400);
+    const throttled = await change('changer-pass-1');
+    expect(throttled.status).toBe(429);
+    expect(throttled.body.error.code).toBe('TOO_MANY_ATTEMPTS');
+    expect(Number(throttled.headers.get('retry-after'))).toBeGreaterThan(0);
+    // The same count as logins: the guesses made through the change hold back a login too.
+    const login = await app.request('POST', '/api/auth/login', {
+      body: { username: 'changer', password: 'changer-pass-1' },
+    });
+    expect(login.status).toBe(429);
+  });
+});
