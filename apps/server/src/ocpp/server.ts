@@ -100,7 +100,7 @@ export class OcppServer {
 
   private async onClient(client: RPCClient & { session: unknown }): Promise<void> {
     const session = client.session as ChargePointSession;
-    const connection = new ChargePointConnection(client, session, this.recent, this.messageLog);
+    const connection = new ChargePointConnection(client, session, this.recent, this.messageLog, this.log);
     registerV16Handlers(connection, this.services);
     const replaced = this.presence.register(connection);
     if (replaced) {
