@@ -1,3 +1,5 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import SQLite from 'better-sqlite3';
 import pg from 'pg';
@@ -196,6 +198,37 @@ async function meterLoop(cp: TestChargePoint, outcome: Outcome, stop: () => bool
     }
   }
 }
+
+describe('SQLite locked by another writer at start-up', () => {
+  let database: TestDatabase;
+  let app: TestApp | undefined;
+  afterAll(async () => {
+    await app?.close();
+    await database?.drop();
+  });
+
+  it(
+    'waits for the lock instead of giving up, and is ready once it is released',
+    async () => {
+      database = await createTestDatabase('sqlite');
+      const path = database.url.replace(/^sqlite:/, '');
+      mkdirSync(dirname(path), { recursive: true });
+      const other = new SQLite(path);
+      other.pragma('journal_mode = WAL');
+      other.exec('BEGIN IMMEDIATE');
+      // Released after the server's own patience for one query has run out.
+      const release = sleep(GIVE_UP_AFTER_MS + 1500).then(() => {
+        other.exec('COMMIT');
+        other.close();
+      });
+      app = await startTestApp({ databaseUrl: database.url });
+      await release;
+      expect((await app.request('GET', '/api/ready')).status).toBe(200);
+      expect((await app.login()).token).toBeTruthy();
+    },
+    GIVE_UP_AFTER_MS * 6,
+  );
+});
 
 // A connection reset only exists where there is a connection: PostgreSQL. SQLite's nearest
 // analogue, lock contention, is above.
