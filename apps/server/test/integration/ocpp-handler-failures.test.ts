@@ -42,7 +42,7 @@ describe.each(DIALECTS)('OCPP handler failures on %s', (dialect) => {
   it('logs an unexpected failure at error level with the station, the action and the error', async () => {
     const refusal = await cp
       .call('DataTransfer', { vendorId: 'Faulty', messageId: 'x' })
-      .catch((error) => error);
+      .catch((error: unknown) => error as Error);
     expect(refusal).toMatchObject({ rpcErrorCode: 'InternalError' });
     // The charge point learns nothing of the internals; the log has them.
     expect(String(refusal.message)).not.toContain('exploded');
