@@ -42,10 +42,10 @@ describe.each(DIALECTS)('OCPP handler failures on %s', (dialect) => {
   it('logs an unexpected failure at error level with the station, the action and the error', async () => {
     const refusal = await cp
       .call('DataTransfer', { vendorId: 'Faulty', messageId: 'x' })
-      .catch((error: unknown) => error as Error);
+      .catch((error: unknown) => error);
     expect(refusal).toMatchObject({ rpcErrorCode: 'InternalError' });
     // The charge point learns nothing of the internals; the log has them.
-    expect(String(refusal.message)).not.toContain('exploded');
+    expect(String((refusal as Error).message)).not.toContain('exploded');
     await eventually(() => logsOf('DataTransfer').length > 0);
     const [line] = logsOf('DataTransfer');
     expect(line).toMatchObject({ level: 50, err: { message: 'vendor handler exploded' } });
