@@ -53,3 +53,12 @@ export function isDatabaseUnreachable(error: unknown): boolean {
   if (error instanceof AggregateError) return error.errors.some(isDatabaseUnreachable);
   return /Connection terminated|timeout exceeded when trying to connect/i.test(error.message);
 }
+
+/**
+ * True when the database is locked by another writer for longer than the server waits (SQLite's
+ * SQLITE_BUSY and SQLITE_LOCKED, with their extended codes): worth trying again shortly.
+ */
+export function isDatabaseBusy(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && /^SQLITE_(BUSY|LOCKED)/.test(code);
+}

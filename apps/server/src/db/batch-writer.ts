@@ -1,3 +1,5 @@
+import { isDatabaseBusy, isDatabaseUnreachable } from '../errors.js';
+
 /**
  * Group commit. Items handed in during one turn of the event loop are written together, in one
  * statement (or one transaction of statements), and each caller's promise settles once the
@@ -9,7 +11,7 @@
  * asynchronously) everything handed in meanwhile gathers into the next batch, written as soon
  * as the running one is done: one write in flight at a time, however long it takes. If a batch
  * fails, each caller's items are written again on their own, so that one bad item fails only
- * its own caller.
+ * its own caller; when the database itself failed (locked, unreachable), all fail at once.
  */
 export class BatchWriter<T> {
   private pending: { items: readonly T[]; resolve: () => void; reject: (error: unknown) => void }[] = [];
@@ -55,8 +57,9 @@ export class BatchWriter<T> {
       await this.write(batch.length === 1 ? (batch[0]?.items ?? []) : batch.flatMap((entry) => entry.items));
       for (const entry of batch) entry.resolve();
     } catch (error) {
-      if (batch.length === 1) {
-        batch[0]?.reject(error);
+      // A database that is locked or unreachable fails every item alike: no second round.
+      if (batch.length === 1 || isDatabaseBusy(error) || isDatabaseUnreachable(error)) {
+        for (const entry of batch) entry.reject(error);
         return;
       }
       for (const entry of batch) {

@@ -5,6 +5,7 @@ import { Kysely, PostgresDialect, SqliteDialect, sql, type SqliteDatabase } from
 import pg from 'pg';
 import type { DatabaseConfig } from '../config.js';
 import type { Database } from './schema.js';
+import { DEFAULT_BUSY_RETRY, retryingWhenBusy, SQLITE_BUSY_TIMEOUT_MS } from './sqlite-busy.js';
 import { startWalCheckpointer } from './wal-checkpointer.js';
 
 export type Dialect = DatabaseConfig['kind'];
@@ -74,7 +75,8 @@ function openSqlite(path: string, onError: (error: Error) => void): DatabaseHand
   const database = new SQLite(path);
   database.pragma('journal_mode = WAL');
   database.pragma('foreign_keys = ON');
-  database.pragma('busy_timeout = 5000');
+  // Waiting for another writer's lock happens between attempts, off the event loop (sqlite-busy.ts).
+  database.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
   // With WAL, NORMAL stays consistent across a crash and only risks the last commits on power loss.
   database.pragma('synchronous = NORMAL');
   const checkpointer =
@@ -84,7 +86,8 @@ function openSqlite(path: string, onError: (error: Error) => void): DatabaseHand
           onError(new Error(`WAL checkpoint: ${message}`)),
         );
   if (checkpointer) database.pragma('wal_autocheckpoint = 0');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: reusingStatements(database) }) });
+  const dialect = new SqliteDialect({ database: reusingStatements(database) });
+  const db = new Kysely<Database>({ dialect: retryingWhenBusy(dialect, DEFAULT_BUSY_RETRY) });
   return {
     db,
     dialect: 'sqlite',

@@ -1,4 +1,4 @@
-import { isDatabaseUnreachable } from '../errors.js';
+import { isDatabaseBusy, isDatabaseUnreachable } from '../errors.js';
 
 export interface RetryLog {
   warn(details: object, message: string): void;
@@ -6,7 +6,7 @@ export interface RetryLog {
 
 /**
  * Runs the start-up work that needs the database (migrations, seed data), retrying with a
- * growing delay while the database is unreachable, so that the server answers health checks
+ * growing delay while the database is unreachable or locked, so that the server answers health checks
  * and `503` meanwhile instead of dying. Any other failure is final.
  */
 export class DatabaseLifecycle {
@@ -33,7 +33,8 @@ export class DatabaseLifecycle {
         this.ready = true;
         return result;
       } catch (error) {
-        if (!isDatabaseUnreachable(error)) throw error;
+        // Locked by another program (SQLite) is as passing as unreachable.
+        if (!isDatabaseUnreachable(error) && !isDatabaseBusy(error)) throw error;
         this.log.warn({ attempt, retryInMs: delay, err: error }, 'database unreachable, retrying');
       }
       await new Promise<void>((resolve) => {

@@ -1,6 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifySchemaValidationError } from 'fastify';
 import type { ErrorCode } from '@cimorings/contracts';
-import { AppError, isDatabaseUnreachable } from '../errors.js';
+import { AppError, isDatabaseBusy, isDatabaseUnreachable } from '../errors.js';
 
 /** Fastify's own client errors, by status, translated to our catalogue. */
 const CLIENT_ERROR_CODES: Record<number, ErrorCode> = {
@@ -47,6 +47,9 @@ function toAppError(error: FastifyError | AppError): AppError {
   const status = error.statusCode ?? 500;
   if (status >= 400 && status < 500) {
     return new AppError(CLIENT_ERROR_CODES[status] ?? 'BAD_REQUEST', error.message);
+  }
+  if (isDatabaseBusy(error)) {
+    return new AppError('DATABASE_UNAVAILABLE', 'The database is busy: try again shortly', { retryAfter: 1 });
   }
   if (isDatabaseUnreachable(error)) {
     return new AppError('DATABASE_UNAVAILABLE', 'The database is not reachable');

@@ -1,3 +1,4 @@
+import type { FastifyBaseLogger } from 'fastify';
 import { createRPCError, TimeoutError, type RPCClient } from './rpc.js';
 import type { StationConnection } from '../cluster/station-presence.js';
 import { AppError } from '../errors.js';
@@ -29,6 +30,7 @@ export class ChargePointConnection implements StationConnection {
     log: OcppLogService,
     /** Re-reads a station's stored registration into its session (an approval meanwhile). */
     private readonly refreshRegistration: (session: ChargePointSession) => Promise<void>,
+    private readonly logger: FastifyBaseLogger,
   ) {
     this.chargePointId = admission.chargePointId;
     useOcpp16ErrorCodes(client);
@@ -133,7 +135,13 @@ export class ChargePointConnection implements StationConnection {
       this.recent.set(this.chargePointId, messageId, action, answer);
       return answer;
     } catch (error) {
-      throw toCallError(error);
+      const callError = toCallError(error);
+      // A refusal the rules foresee is routine; anything else is a fault someone must see.
+      const expected = (callError as { rpcErrorCode?: string }).rpcErrorCode !== 'InternalError';
+      const details = { chargePointId: this.chargePointId, action, messageId, err: error };
+      if (expected) this.logger.info(details, 'OCPP call refused');
+      else this.logger.error(details, 'OCPP handler failed');
+      throw callError;
     }
   }
 

@@ -156,8 +156,13 @@ export class OcppServer {
   private async onClient(client: RPCClient & { session: unknown }): Promise<void> {
     const admission = client.session as Admission;
     const { chargePointId } = admission;
-    const connection = new ChargePointConnection(client, admission, this.recent, this.messageLog, (session) =>
-      this.chargePoints.refreshRegistration(session),
+    const connection = new ChargePointConnection(
+      client,
+      admission,
+      this.recent,
+      this.messageLog,
+      (session) => this.chargePoints.refreshRegistration(session),
+      this.log,
     );
     registerV16Handlers(connection, this.services);
     const replaced = this.presence.register(connection);
