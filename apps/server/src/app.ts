@@ -224,6 +224,7 @@ export async function buildApp(config: Readonly<Config>, options: AppOptions): P
       isDatabaseReady: () => lifecycle.isReady(),
       clientAddress: clientAddressResolver(config.trustProxy),
       bootTimeoutMs: config.ocppBootTimeout * 1000,
+      maxFrameBytes: config.ocppMaxFrameBytes,
     },
   );
   const realtime = new RealtimeServer(server.server, auth, events, log, DEFAULT_REALTIME_SETTINGS, redis);

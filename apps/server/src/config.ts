@@ -50,6 +50,11 @@ export interface Config {
   ocppNewStationsPerMinute: number;
   /** Seconds an unknown charge point has to send its BootNotification before it is closed (default 60). */
   ocppBootTimeout: number;
+  /**
+   * Largest WebSocket frame (message) a charge point may send, in bytes (default 64 KiB); a
+   * bigger one closes its connection with 1009.
+   */
+  ocppMaxFrameBytes: number;
   /** Days OCPP frames stay in the message log (default 30); 0 keeps no log. */
   ocppLogRetentionDays: number;
   /**
@@ -206,6 +211,7 @@ export function loadConfig(env: Env): Readonly<Config> {
     ocppPendingStationsMax: integer('OCPP_PENDING_STATIONS_MAX', 200, 1, 100000),
     ocppNewStationsPerMinute: integer('OCPP_NEW_STATIONS_PER_MINUTE', 20, 1, 100000),
     ocppBootTimeout: integer('OCPP_BOOT_TIMEOUT', 60, 1, 3600),
+    ocppMaxFrameBytes: integer('OCPP_MAX_FRAME_BYTES', 65536, 4096, 16 * 1024 * 1024),
     ocppLogRetentionDays: integer('OCPP_LOG_RETENTION_DAYS', 30, 0, 3650),
     transactionStuckAfterMinutes: integer('TRANSACTION_STUCK_AFTER_MINUTES', 60, 1, 10080),
     logLevel: oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),

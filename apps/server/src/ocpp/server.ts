@@ -10,6 +10,7 @@ import type { Admission, ChargePointService } from '../services/charge-point.ser
 import type { OcppLogService } from '../services/ocpp-log.service.js';
 import { ChargePointConnection } from './connection.js';
 import { RecentAnswers } from './recent-answers.js';
+import { watchRefusals } from './refusal-budget.js';
 import { v16Schemas } from './validation.js';
 import { registerV16Handlers, type V16Services } from './v16/handlers.js';
 
@@ -56,7 +57,15 @@ export interface OcppServerSettings {
   clientAddress: ClientAddressOf;
   /** Ms an unknown charge point has to send a BootNotification before its socket is closed. */
   bootTimeoutMs: number;
+  /** Largest frame a charge point may send, bytes; a bigger one closes the socket with 1009. */
+  maxFrameBytes: number;
 }
+
+/**
+ * Unreadable frames in a row (not JSON, not an OCPP message) after which a connection is closed
+ * (1002): a charge point that speaks OCPP sends none, so ten is a peer that does not.
+ */
+const MAX_BAD_MESSAGES = 10;
 
 /**
  * The OCPP-J endpoint: admits charge points at the WebSocket upgrade (identity, subprotocol,
@@ -82,6 +91,9 @@ export class OcppServer {
       strictModeValidators: [v16Schemas as never],
       pingIntervalMs: settings.pingIntervalMs,
       callConcurrency: 1,
+      maxBadMessages: MAX_BAD_MESSAGES,
+      // ws accepts 100 MiB messages by default, all buffered in memory before any check runs.
+      wssOptions: { maxPayload: settings.maxFrameBytes },
     });
     this.rpc.auth((accept, reject, handshake) => {
       void this.admit(handshake).then(
@@ -190,10 +202,18 @@ export class OcppServer {
           this.log.error({ err: error, chargePointId }, 'could not record disconnection'),
         );
     });
-    // Sent at the socket's close: a bad frame, an oversized one (1009), a reset.
+    watchRefusals(client, (refusals) => {
+      this.log.warn({ chargePointId, refusals }, 'too many refused OCPP messages: closing the connection');
+      connection.closeAfterAnswers(1008, 'Too many invalid messages');
+    });
+    // A frame over maxFrameBytes (ws closes with 1009), an invalid frame, a reset.
     client.on('socketError', (error: unknown) =>
-      this.log.warn({ err: error, chargePointId }, 'OCPP socket error'),
+      this.log.warn(
+        { err: error, chargePointId, maxFrameBytes: this.settings.maxFrameBytes },
+        'OCPP socket error: closing the connection',
+      ),
     );
+
     if (admission.station === null) return;
     try {
       await this.chargePoints.connected(admission.station);

@@ -102,7 +102,8 @@ export class ChargePointService {
     if (this.settings.unknownStations === 'reject') {
       throw new AppError('NOT_FOUND', `Unknown charge point ${chargePointId}`);
     }
-    if (!this.newcomers.take(source)) {
+    // An address is at most 45 characters (IPv6 with an IPv4 tail); a longer one is not kept whole.
+    if (!this.newcomers.take(source.slice(0, 64))) {
       throw new AppError('RATE_LIMITED', 'Too many new charge points from this address; retry later', {
         source,
       });

@@ -9,6 +9,29 @@ export interface OcppLogSettings {
   flushIntervalMs: number;
 }
 
+/**
+ * Characters of one payload the log keeps (16 KiB). Frames may be up to OCPP_MAX_FRAME_BYTES,
+ * but the log is for reading what happened, and a 30 MB DataTransfer stored whole would make
+ * every page of it heavy (issue 10, item 3); a longer payload keeps its head.
+ */
+export const MAX_LOGGED_PAYLOAD_CHARS = 16 * 1024;
+
+/**
+ * The payload as kept in the log: itself when short enough, else a JSON object saying it was
+ * truncated, with its length and its first characters, so that every row stays valid JSON.
+ */
+export function capPayload(payload: string): string {
+  if (payload.length <= MAX_LOGGED_PAYLOAD_CHARS) return payload;
+  let head = payload.slice(0, MAX_LOGGED_PAYLOAD_CHARS - 100);
+  let capped = JSON.stringify({ truncated: true, length: payload.length, head });
+  // Escaping (quotes, control characters) can make the head up to six times longer.
+  while (capped.length > MAX_LOGGED_PAYLOAD_CHARS) {
+    head = head.slice(0, Math.floor(head.length / 2));
+    capped = JSON.stringify({ truncated: true, length: payload.length, head });
+  }
+  return capped;
+}
+
 /** Buffered frames beyond which a write starts at once rather than at the next tick. */
 const FLUSH_AT = 500;
 const PRUNE_EVERY_MS = 60 * 60 * 1000;
@@ -36,7 +59,7 @@ export class OcppLogService {
 
   record(entry: Omit<OcppLogEntry, 'timestamp'>): void {
     if (!this.enabled) return;
-    this.buffer.push({ ...entry, timestamp: isoTime(this.clock.now()) });
+    this.buffer.push({ ...entry, payload: capPayload(entry.payload), timestamp: isoTime(this.clock.now()) });
     if (this.buffer.length >= FLUSH_AT) void this.flush();
     else this.flushTimer ??= setTimeout(() => void this.flush(), this.settings.flushIntervalMs);
   }

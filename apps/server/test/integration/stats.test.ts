@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, DIALECTS, type TestDatabase } from '../support/databases.js';
 import { ManualClock, startTestApp, type TestApp } from '../support/test-app.js';
-import { bootChargePoint, connectChargePoint, type TestChargePoint } from '../support/ocpp-client.js';
+import { bootChargePoint, type TestChargePoint } from '../support/ocpp-client.js';
 
 describe.each(DIALECTS)('dashboard statistics on %s', (dialect) => {
   let database: TestDatabase;
@@ -58,8 +58,8 @@ describe.each(DIALECTS)('dashboard statistics on %s', (dialect) => {
     await status(two, 2, 'Faulted', 'GroundFailure');
     await status(three, 1, 'Available');
     await three.close();
-    // ST-4 never connected: Unavailable. An unknown charge point waits for approval.
-    chargers.push(await connectChargePoint(app.url, 'ST-PENDING'));
+    // ST-4 never connected: Unavailable. An unknown charge point, once booted, waits for approval.
+    chargers.push((await bootChargePoint(app.url, 'ST-PENDING')).client);
 
     await session(one, '2026-01-11T09:00:00.000Z', '2026-01-11T10:00:00.000Z', 1000); // today
     await session(one, '2026-01-11T22:00:00.000Z', '2026-01-11T23:59:59.999Z', 20); // today, its last moment

@@ -28,6 +28,7 @@ describe('configuration', () => {
       ocppPendingStationsMax: 200,
       ocppNewStationsPerMinute: 20,
       ocppBootTimeout: 60,
+      ocppMaxFrameBytes: 65536,
       ocppLogRetentionDays: 30,
       transactionStuckAfterMinutes: 60,
       logLevel: 'info',
@@ -57,6 +58,13 @@ describe('configuration', () => {
       'OCPP_PENDING_STATIONS_MAX must be a whole number from 1 to 100000 (got "0")',
       'OCPP_NEW_STATIONS_PER_MINUTE must be a whole number from 1 to 100000 (got "-1")',
       'OCPP_BOOT_TIMEOUT must be a whole number from 1 to 3600 (got "1h")',
+    ]);
+  });
+
+  it('bounds OCPP_MAX_FRAME_BYTES', () => {
+    expect(loadConfig({ OCPP_MAX_FRAME_BYTES: '131072' }).ocppMaxFrameBytes).toBe(131072);
+    expect(problemsOf({ OCPP_MAX_FRAME_BYTES: '100' })).toEqual([
+      'OCPP_MAX_FRAME_BYTES must be a whole number from 4096 to 16777216 (got "100")',
     ]);
   });
 

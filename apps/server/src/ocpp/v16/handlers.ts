@@ -6,6 +6,7 @@ import type {
   StopRequest,
 } from '../../services/transaction.service.js';
 import type { ChargePointConnection } from '../connection.js';
+import { checkSampleCount } from './limits.js';
 import type { DataTransferService } from '../../services/data-transfer.service.js';
 
 /** Services the OCPP 1.6 handlers adapt to. */
@@ -85,9 +86,13 @@ export function registerV16Handlers(connection: ChargePointConnection, services:
 
   connection.handle<StartRequest>('StartTransaction', (p, session) => transactions.start(session, p));
 
-  connection.handle<StopRequest>('StopTransaction', (p, session) => transactions.stop(session, p));
+  connection.handle<StopRequest>('StopTransaction', (p, session) => {
+    checkSampleCount('StopTransaction', p.transactionData);
+    return transactions.stop(session, p);
+  });
 
   connection.handle<MeterValuesRequest>('MeterValues', async (p, session) => {
+    checkSampleCount('MeterValues', p.meterValue);
     await transactions.meterValues(session, p);
     return {};
   });

@@ -1,0 +1,35 @@
+import type { RPCClient } from './rpc.js';
+
+/** CallErrors and unreadable frames a connection may earn in a minute before it is closed. */
+export const MAX_REFUSALS_PER_MINUTE = 60;
+const WINDOW_MS = 60_000;
+const CALLERROR = 4;
+/** Failures of the central system itself, which say nothing about the charge point. */
+const OUR_FAULT = new Set(['InternalError', 'GenericError']);
+
+/**
+ * Calls `onAbuse` once when a charge point earns more than MAX_REFUSALS_PER_MINUTE refusals
+ * within a minute: CallErrors answered to its calls (schema violations, SecurityError before
+ * acceptance, too many samples...) and frames that are not OCPP at all. ocpp-rpc's own
+ * `maxBadMessages` counts only unreadable frames in a row, so a peer that mixes them with valid
+ * ones, or sends a stream of well-formed but refused calls, would otherwise never be cut off.
+ * A charge point that follows the protocol earns a refusal now and then, not one a second.
+ */
+export function watchRefusals(client: RPCClient, onAbuse: (refusals: number) => void): void {
+  let times: number[] = [];
+  let tripped = false;
+  const refused = () => {
+    if (tripped) return;
+    const now = Date.now();
+    times = times.filter((time) => time > now - WINDOW_MS);
+    times.push(now);
+    if (times.length > MAX_REFUSALS_PER_MINUTE) {
+      tripped = true;
+      onAbuse(times.length);
+    }
+  };
+  client.on('response', ({ outbound, payload }: { outbound: boolean; payload: unknown[] }) => {
+    if (outbound && payload[0] === CALLERROR && !OUR_FAULT.has(String(payload[2]))) refused();
+  });
+  client.on('badMessage', refused);
+}
