@@ -89,9 +89,7 @@ export class ChargePointService {
       if (passwordHash !== null) {
         const ok =
           password !== undefined &&
-          (await this.guard.attempt(chargePointId, source, () =>
-            this.hasher.verify(passwordHash, password),
-          ));
+          (await this.guard.attempt(chargePointId, source, () => this.hasher.verify(passwordHash, password)));
         if (!ok) throw new AppError('UNAUTHORIZED', `Wrong or missing password for ${chargePointId}`);
       }
       return {
