@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
+import type { AuthorizationStatus } from '../domain/id-tag.js';
 import type { Sample } from '../domain/meter.js';
 import { MAX_ENERGY_REGISTER_WH } from '../domain/ocpp-ranges.js';
 import type { MeterValue, Transaction } from '../domain/transaction.js';
@@ -115,7 +116,23 @@ export class TransactionRepository {
     );
   }
 
-  /** Completes an active transaction; `false` when it was not active (already stopped). */
+  /**
+   * Marks a just-started transaction refused: completed at once, never active, with the status
+   * its StartTransaction was answered with; its stop fields wait for the StopTransaction.
+   */
+  async refuse(transactionId: number, status: AuthorizationStatus, now: string): Promise<void> {
+    await this.db
+      .updateTable('transactions')
+      .set({ status: 'completed', authorization_status: status, updated_at: now })
+      .where('id', '=', transactionId)
+      .where('status', '=', 'active')
+      .execute();
+  }
+
+  /**
+   * Records the StopTransaction of an active transaction, or of a refused one that has not had
+   * its stop yet; `false` when it had (a repeated stop).
+   */
   async stop(transactionId: number, stop: TransactionStop): Promise<boolean> {
     const result = await this.db
       .updateTable('transactions')
@@ -128,7 +145,12 @@ export class TransactionRepository {
         updated_at: stop.now,
       })
       .where('id', '=', transactionId)
-      .where('status', '=', 'active')
+      .where((eb) =>
+        eb.or([
+          eb('status', '=', 'active'),
+          eb.and([eb('authorization_status', '<>', 'Accepted'), eb('stopped_at', 'is', null)]),
+        ]),
+      )
       .executeTakeFirst();
     return result.numUpdatedRows > 0n;
   }

@@ -4,6 +4,7 @@ import { decideIdTag, type IdTagInfo } from '../domain/id-tag.js';
 import { normalizeSample, summarize, type SampledValueInput } from '../domain/meter.js';
 import { checkConnectorId, checkEnergyRegister, checkOcppId } from '../domain/ocpp-ranges.js';
 import { reservationEnded, reservationToUse } from '../domain/reservation.js';
+import { isRefusedStart } from '../domain/transaction.js';
 import { AppError } from '../errors.js';
 import type { IdTagRepository } from '../repositories/id-tag.repository.js';
 import type { ReservationRepository } from '../repositories/reservation.repository.js';
@@ -76,8 +77,10 @@ export class TransactionService {
 
   /**
    * Records StartTransaction.req and answers a transaction id: always, since the charge point
-   * has started already (it ends the session itself when the tag is not Accepted). A retry of
-   * the same request gets the same id and changes nothing.
+   * has started already (it ends the session itself when the tag is not Accepted). A start
+   * answered other than Accepted is stored refused: never active, never announced, never
+   * counted for ConcurrentTx (see isRefusedStart). A retry of the same request gets the same id
+   * and answer, and changes nothing.
    *
    * A connector reserved (itself, or the whole station by connector 0) admits only the
    * reservation's tag or a tag of its parent (CONTRACT section 4, OCPP 1.6 §5.13): any other
@@ -111,6 +114,14 @@ export class TransactionService {
       reservationId: reservation?.reservationId ?? null,
       now: isoTime(now),
     });
+    if (!created && isRefusedStart(transaction.authorizationStatus)) {
+      // A retry of a refused start: the same refusal, and nothing changes.
+      return {
+        transactionId: transaction.transactionId,
+        idTagInfo: { status: transaction.authorizationStatus },
+      };
+    }
+    // Counted after the insert, so that two simultaneous starts of one tag see each other.
     const othersActive =
       (await this.transactions.countActiveForTag(request.idTag)) - (transaction.status === 'active' ? 1 : 0);
     let idTagInfo = decideIdTag(tag, now, othersActive, true);
@@ -119,7 +130,9 @@ export class TransactionService {
     if (idTagInfo.status === 'Accepted' && binding.length > 0 && !reservation && !usedBefore) {
       idTagInfo = { status: 'Invalid' };
     }
-    if (created) {
+    if (created && isRefusedStart(idTagInfo.status)) {
+      await this.transactions.refuse(transaction.transactionId, idTagInfo.status, isoTime(now));
+    } else if (created) {
       this.events.publish({
         type: 'TransactionStarted',
         chargePointId: session.chargePointId,
@@ -186,15 +199,17 @@ export class TransactionService {
           samples,
           now,
         );
-        this.events.publish({
-          type: 'TransactionStopped',
-          chargePointId: session.chargePointId,
-          transactionId: transaction.transactionId,
-          connectorId: transaction.connectorId,
-          meterStop: request.meterStop,
-          reason,
-          timestamp: stoppedAt,
-        });
+        // A refused transaction was never announced as started: its stop is not announced either.
+        if (!isRefusedStart(transaction.authorizationStatus))
+          this.events.publish({
+            type: 'TransactionStopped',
+            chargePointId: session.chargePointId,
+            transactionId: transaction.transactionId,
+            connectorId: transaction.connectorId,
+            meterStop: request.meterStop,
+            reason,
+            timestamp: stoppedAt,
+          });
       }
     }
     return request.idTag === undefined ? {} : { idTagInfo: await this.authorize(request.idTag) };
