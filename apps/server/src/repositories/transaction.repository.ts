@@ -24,6 +24,8 @@ export interface NewTransaction {
   idTag: string;
   meterStart: number;
   startedAt: string;
+  /** The start time as the charge point sent it (startedAt may be the receipt time instead). */
+  startReportedAt: string;
   reservationId: number | null;
   now: string;
 }
@@ -55,7 +57,7 @@ export class TransactionRepository {
 
   /**
    * Starts a transaction, or finds the one a retried StartTransaction.req (same station,
-   * connector, tag, meter value and time) already started. `created` tells which.
+   * connector, tag, meter value and reported time) already started. `created` tells which.
    */
   async start(start: NewTransaction): Promise<{ transaction: Transaction; created: boolean }> {
     const inserted = await this.db
@@ -68,12 +70,12 @@ export class TransactionRepository {
         status: 'active',
         meter_start: start.meterStart,
         started_at: start.startedAt,
+        start_reported_at: start.startReportedAt,
         created_at: start.now,
         updated_at: start.now,
       })
-      .onConflict((oc) =>
-        oc.columns(['station_id', 'connector_id', 'id_tag', 'meter_start', 'started_at']).doNothing(),
-      )
+      // Either unique key: the reported start time (migration 003), or started_at for older rows.
+      .onConflict((oc) => oc.doNothing())
       .returning('id')
       .executeTakeFirst();
     const id =
@@ -86,7 +88,13 @@ export class TransactionRepository {
           .where('connector_id', '=', start.connectorId)
           .where('id_tag', '=', start.idTag)
           .where('meter_start', '=', start.meterStart)
-          .where('started_at', '=', start.startedAt)
+          .where((eb) =>
+            eb.or([
+              eb('start_reported_at', '=', start.startReportedAt),
+              eb('started_at', '=', start.startedAt),
+            ]),
+          )
+          .orderBy('id')
           .executeTakeFirstOrThrow()
       ).id;
     const transaction = await this.find(id);

@@ -1,7 +1,8 @@
 import type { EventBus } from '../cluster/event-bus.js';
-import { isoTime, type Clock } from '../domain/clock.js';
+import type { ReadTime } from '../domain/charge-point-time.js';
+import { isoTime } from '../domain/clock.js';
 import { decideIdTag, type IdTagInfo } from '../domain/id-tag.js';
-import { normalizeSample, summarize, type SampledValueInput } from '../domain/meter.js';
+import { normalizeSample, summarize, type Sample, type SampledValueInput } from '../domain/meter.js';
 import { checkConnectorId, checkEnergyRegister, checkOcppId } from '../domain/ocpp-ranges.js';
 import { reservationEnded, reservationToUse } from '../domain/reservation.js';
 import { isRefusedStart } from '../domain/transaction.js';
@@ -9,6 +10,7 @@ import { AppError } from '../errors.js';
 import type { IdTagRepository } from '../repositories/id-tag.repository.js';
 import type { ReservationRepository } from '../repositories/reservation.repository.js';
 import type { StoredSample, TransactionRepository } from '../repositories/transaction.repository.js';
+import type { ChargePointClock } from './charge-point-clock.js';
 import type { ChargePointSession } from './charge-point.service.js';
 
 export interface StartRequest {
@@ -53,7 +55,7 @@ export class TransactionService {
     private readonly idTags: IdTagRepository,
     private readonly reservations: ReservationRepository,
     private readonly events: EventBus,
-    private readonly clock: Clock,
+    private readonly clock: ChargePointClock,
   ) {}
 
   /**
@@ -96,6 +98,7 @@ export class TransactionService {
       if (request.reservationId !== undefined) checkOcppId(request.reservationId, 'reservationId');
     });
     const now = this.clock.now();
+    const [startTime] = await this.clock.read(session.stationId, [request.timestamp], now);
     const tag = await this.idTags.find(request.idTag);
     const binding = await this.reservations.binding(
       session.stationId,
@@ -109,7 +112,8 @@ export class TransactionService {
       connectorId: request.connectorId,
       idTag: request.idTag,
       meterStart: request.meterStart,
-      startedAt: isoTime(new Date(request.timestamp)),
+      startedAt: startTime?.time ?? isoTime(now),
+      startReportedAt: startTime?.reported ?? request.timestamp,
       // Only a reservation we know: the column refers to one.
       reservationId: reservation?.reservationId ?? null,
       now: isoTime(now),
@@ -167,9 +171,17 @@ export class TransactionService {
       checkEnergyRegister(request.meterStop, 'meterStop');
     });
     // Read every sample first: one implausible value refuses the whole message, as for MeterValues.
-    const samples = (request.transactionData ?? []).flatMap((entry) => readSamples(entry));
-    const now = isoTime(this.clock.now());
-    const stoppedAt = isoTime(new Date(request.timestamp));
+    const entries = request.transactionData ?? [];
+    const sampled = entries.map((entry) => readSamples(entry.sampledValue));
+    const received = this.clock.now();
+    const now = isoTime(received);
+    const [stopTime, ...entryTimes] = await this.clock.read(
+      session.stationId,
+      [request.timestamp, ...entries.map((entry) => entry.timestamp)],
+      received,
+    );
+    const stoppedAt = stopTime?.time ?? now;
+    const samples = stamped(sampled, entryTimes, now).flat();
     const reason = request.reason ?? DEFAULT_STOP_REASON;
     const transaction = await this.transactions.findAtStation(session.stationId, request.transactionId);
     if (!transaction) {
@@ -222,10 +234,14 @@ export class TransactionService {
       if (request.transactionId !== undefined) checkOcppId(request.transactionId, 'transactionId');
     });
     // Read every sample first, so that one bad value stores nothing.
-    const readings = request.meterValue.map((entry) => ({
-      timestamp: entry.timestamp,
-      samples: readSamples(entry),
-    }));
+    const sampled = request.meterValue.map((entry) => readSamples(entry.sampledValue));
+    const received = this.clock.now();
+    const times = await this.clock.read(
+      session.stationId,
+      request.meterValue.map((entry) => entry.timestamp),
+      received,
+    );
+    const readings = stamped(sampled, times, isoTime(received));
     const transactionId =
       request.transactionId === undefined
         ? null
@@ -234,11 +250,13 @@ export class TransactionService {
       session.stationId,
       request.connectorId,
       transactionId,
-      readings.flatMap((reading) => reading.samples),
-      isoTime(this.clock.now()),
+      readings.flat(),
+      isoTime(received),
     );
     for (const reading of readings) {
-      const figures = summarize(reading.samples);
+      const timestamp = reading[0]?.timestamp;
+      const figures = summarize(reading);
+      if (timestamp === undefined) continue;
       if (figures.energy === null && figures.power === null && figures.soc === null) continue;
       this.events.publish({
         type: 'MeterValuesReceived',
@@ -246,17 +264,29 @@ export class TransactionService {
         transactionId,
         connectorId: request.connectorId,
         ...figures,
-        timestamp: isoTime(new Date(reading.timestamp)),
+        timestamp,
       });
     }
   }
 }
 
-function readSamples(entry: { timestamp: string; sampledValue: SampledValueInput[] }): StoredSample[] {
-  const timestamp = isoTime(new Date(entry.timestamp));
-  return entry.sampledValue.flatMap((value) => {
+/** The samples of one meter value, normalized; a value out of range refuses the message. */
+function readSamples(values: readonly SampledValueInput[]): Sample[] {
+  return values.flatMap((value) => {
     const sample = inRange(() => normalizeSample(value));
-    return sample ? [{ ...sample, timestamp }] : [];
+    return sample ? [sample] : [];
+  });
+}
+
+/** Each meter value's samples with the time the server read for it (the receipt time if none). */
+function stamped(
+  sampled: readonly Sample[][],
+  times: readonly ReadTime[],
+  received: string,
+): StoredSample[][] {
+  return sampled.map((samples, index) => {
+    const timestamp = times[index]?.time ?? received;
+    return samples.map((sample) => ({ ...sample, timestamp }));
   });
 }
 
