@@ -28,9 +28,9 @@ export class ChargePointClock implements Clock {
     receivedAt: Date = this.now(),
   ): Promise<ReadTime[]> {
     const times = sent.map((time) => readChargePointTime(time, receivedAt));
-    const skewed = [...times].reverse().find((time) => time.skewSeconds !== null);
-    if (skewed?.skewSeconds != null) {
-      await this.stations.recordClockSkew(stationId, skewed.skewSeconds, isoTime(receivedAt));
+    const skew = [...times].reverse().find((time) => time.skewSeconds !== null)?.skewSeconds;
+    if (skew !== undefined && skew !== null) {
+      await this.stations.recordClockSkew(stationId, skew, isoTime(receivedAt));
     }
     return times;
   }
