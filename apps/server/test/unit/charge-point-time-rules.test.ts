@@ -1,5 +1,10 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { readChargePointTime } from '../../src/domain/charge-point-time.js';
+import {
+  EARLIEST_BELIEVED_TIME,
+  MAX_AHEAD_MS,
+  readChargePointTime,
+} from '../../src/domain/charge-point-time.js';
 
 const RECEIVED = new Date('2026-06-01T12:00:00.000Z');
 
@@ -19,5 +24,21 @@ describe('readChargePointTime', () => {
 
   it('keeps the time as sent, so that a retried message is recognized', () => {
     expect(readChargePointTime('9999-01-01T00:00:00Z', RECEIVED).reported).toBe('9999-01-01T00:00:00.000Z');
+  });
+});
+
+describe('readChargePointTime on any time', () => {
+  it('never stores a time before 2015 or more than 15 minutes after receipt', () => {
+    fc.assert(
+      fc.property(fc.date({ noInvalidDate: true }), (date) => {
+        const read = readChargePointTime(date.toISOString(), RECEIVED);
+        const at = Date.parse(read.time);
+        expect(at).toBeGreaterThanOrEqual(Date.parse(EARLIEST_BELIEVED_TIME));
+        expect(at).toBeLessThanOrEqual(RECEIVED.getTime() + MAX_AHEAD_MS);
+        // Believed exactly when no skew is recorded.
+        expect(read.skewSeconds === null).toBe(read.time === date.toISOString());
+      }),
+      { seed: 10, numRuns: 500 },
+    );
   });
 });
