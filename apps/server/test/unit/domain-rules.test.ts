@@ -85,7 +85,7 @@ describe('meter value units', () => {
         fc.constantFrom(...measurands),
         fc.constantFrom(...units),
         (raw, measurand, unit) => {
-          let sample: ReturnType<typeof normalizeSample> = null;
+          let sample: ReturnType<typeof normalizeSample>;
           try {
             sample = normalizeSample({ value: raw, measurand, ...(unit && { unit }) });
           } catch (error) {
