@@ -45,6 +45,7 @@ import { OcppLogRepository } from './repositories/ocpp-log.repository.js';
 import { ReservationRepository } from './repositories/reservation.repository.js';
 import { SiteRepository } from './repositories/site.repository.js';
 import { StatsRepository } from './repositories/stats.repository.js';
+import { ChargePointClock } from './services/charge-point-clock.js';
 import { ChargePointService } from './services/charge-point.service.js';
 import { TransactionService } from './services/transaction.service.js';
 import { TransactionHistoryService } from './services/transaction-history.service.js';
@@ -150,12 +151,14 @@ export async function buildApp(config: Readonly<Config>, options: AppOptions): P
   const ocppLogRepository = new OcppLogRepository(database.db);
   const reservationRepository = new ReservationRepository(database.db);
   const stationGuard = new PasswordGuard(throttle, clock, 'ocpp');
+  // The server's clock as OCPP services read it: with the one rule for charge point timestamps.
+  const chargePointClock = new ChargePointClock(clock, stationRepository);
   const chargePoints = new ChargePointService(
     stationRepository,
     hasher,
     stationGuard,
     events,
-    clock,
+    chargePointClock,
     {
       unknownStations: config.ocppUnknownStations,
       heartbeatInterval: config.ocppHeartbeatInterval,
@@ -168,7 +171,7 @@ export async function buildApp(config: Readonly<Config>, options: AppOptions): P
     idTagRepository,
     reservationRepository,
     events,
-    clock,
+    chargePointClock,
   );
   const stations = new StationService(
     stationRepository,

@@ -1,5 +1,6 @@
 /** OCPP 1.6 AuthorizationStatus (§7.2). */
-export type AuthorizationStatus = 'Accepted' | 'Blocked' | 'Expired' | 'Invalid' | 'ConcurrentTx';
+export const AUTHORIZATION_STATUSES = ['Accepted', 'Blocked', 'Expired', 'Invalid', 'ConcurrentTx'] as const;
+export type AuthorizationStatus = (typeof AUTHORIZATION_STATUSES)[number];
 
 /** OCPP 1.6 IdTagInfo (§7.30). */
 export interface IdTagInfo {

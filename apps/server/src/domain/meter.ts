@@ -67,8 +67,11 @@ export function normalizeSample(input: SampledValueInput): Sample | null {
   return checkPlausible({ ...base, value: raw, unit: input.unit ?? null });
 }
 
-/** A decimal number, optionally signed, with an optional fraction and exponent. */
-const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+/**
+ * A decimal number, optionally signed, with an optional fraction and exponent. Each part starts
+ * with its own character, so matching stays linear in the length of what a charge point sends.
+ */
+const DECIMAL = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
 
 /** The highest power accepted, in W: 5 MW (the Megawatt Charging System's 3.75 MW, and margin). */
 export const MAX_POWER_W = 5e6;

@@ -56,6 +56,12 @@ export interface Station {
   localListVersion: number | null;
   /** When the id tag table was read for that list. */
   localListSentAt: string | null;
+  /**
+   * The station's clock minus the server's, in seconds, when a timestamp it sent was last too
+   * far off to believe and replaced by the receipt time (see readChargePointTime); null when
+   * none was since its last boot.
+   */
+  clockSkewSeconds: number | null;
   createdAt: string;
   updatedAt: string;
   connectors: Connector[];

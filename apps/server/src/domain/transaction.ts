@@ -1,3 +1,4 @@
+import type { AuthorizationStatus } from './id-tag.js';
 import { isPlausibleRegister } from './ocpp-ranges.js';
 
 export type TransactionStatus = 'active' | 'completed';
@@ -25,6 +26,20 @@ export interface Transaction {
   closedBy: number | null;
   /** When an operator closed it, server time; null when the station stopped it. */
   closedAt: string | null;
+  /** The idTagInfo.status its StartTransaction was answered with (see isRefusedStart). */
+  authorizationStatus: AuthorizationStatus;
+}
+
+/**
+ * Whether a StartTransaction answered with this status is refused. OCPP 1.6 §4.8 (and the
+ * StopTransactionOnInvalidId key, §9.1) asks for a transactionId in every answer, because the
+ * charge point has started already: it then stops the transaction itself (reason DeAuthorized)
+ * or, when configured so, goes on. A refused transaction is stored, never active, so that it
+ * never counts for ConcurrentTx (a rogue station could otherwise lock any card), and its
+ * StopTransaction, whenever it comes, is recorded in it.
+ */
+export function isRefusedStart(status: AuthorizationStatus): boolean {
+  return status !== 'Accepted';
 }
 
 /** How a transaction list is ordered; nulls (a transaction still running) come last. */

@@ -188,8 +188,19 @@ export class StationRepository {
         ocpp_protocol: protocol,
         last_boot_at: now,
         last_seen_at: now,
+        // The station sets its clock from BootNotification.conf's currentTime (OCPP 1.6 §4.2).
+        clock_skew_seconds: null,
         updated_at: now,
       })
+      .where('id', '=', stationId)
+      .execute();
+  }
+
+  /** How far the station's clock was off (s, ahead positive) when a timestamp of it was replaced. */
+  async recordClockSkew(stationId: number, skewSeconds: number, now: string): Promise<void> {
+    await this.db
+      .updateTable('stations')
+      .set({ clock_skew_seconds: skewSeconds, updated_at: now })
       .where('id', '=', stationId)
       .execute();
   }
@@ -330,6 +341,7 @@ function toStation(row: Selectable<StationsTable>, connectors: Selectable<Connec
     firmwareStatus: row.firmware_status,
     localListVersion: row.local_list_version,
     localListSentAt: row.local_list_sent_at,
+    clockSkewSeconds: row.clock_skew_seconds,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
     connectors: connectors.map((c) => ({

@@ -1,5 +1,6 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type { Database, TransactionsTable } from '../db/schema.js';
+import type { AuthorizationStatus } from '../domain/id-tag.js';
 import { MAX_ENERGY_REGISTER_WH } from '../domain/ocpp-ranges.js';
 import {
   durationSeconds,
@@ -111,5 +112,6 @@ export function toTransaction(row: Selectable<TransactionsTable> & { charge_poin
     durationSeconds: durationSeconds(row.started_at, row.stopped_at),
     closedBy: row.closed_by,
     closedAt: row.closed_at,
+    authorizationStatus: row.authorization_status as AuthorizationStatus,
   };
 }

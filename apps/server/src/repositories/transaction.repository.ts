@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
+import type { AuthorizationStatus } from '../domain/id-tag.js';
 import type { Sample } from '../domain/meter.js';
 import { MAX_ENERGY_REGISTER_WH } from '../domain/ocpp-ranges.js';
 import type { MeterValue, Transaction } from '../domain/transaction.js';
@@ -23,6 +24,8 @@ export interface NewTransaction {
   idTag: string;
   meterStart: number;
   startedAt: string;
+  /** The start time as the charge point sent it (startedAt may be the receipt time instead). */
+  startReportedAt: string;
   reservationId: number | null;
   now: string;
 }
@@ -54,7 +57,7 @@ export class TransactionRepository {
 
   /**
    * Starts a transaction, or finds the one a retried StartTransaction.req (same station,
-   * connector, tag, meter value and time) already started. `created` tells which.
+   * connector, tag, meter value and reported time) already started. `created` tells which.
    */
   async start(start: NewTransaction): Promise<{ transaction: Transaction; created: boolean }> {
     const inserted = await this.db
@@ -67,12 +70,12 @@ export class TransactionRepository {
         status: 'active',
         meter_start: start.meterStart,
         started_at: start.startedAt,
+        start_reported_at: start.startReportedAt,
         created_at: start.now,
         updated_at: start.now,
       })
-      .onConflict((oc) =>
-        oc.columns(['station_id', 'connector_id', 'id_tag', 'meter_start', 'started_at']).doNothing(),
-      )
+      // Either unique key: the reported start time (migration 003), or started_at for older rows.
+      .onConflict((oc) => oc.doNothing())
       .returning('id')
       .executeTakeFirst();
     const id =
@@ -85,7 +88,13 @@ export class TransactionRepository {
           .where('connector_id', '=', start.connectorId)
           .where('id_tag', '=', start.idTag)
           .where('meter_start', '=', start.meterStart)
-          .where('started_at', '=', start.startedAt)
+          .where((eb) =>
+            eb.or([
+              eb('start_reported_at', '=', start.startReportedAt),
+              eb('started_at', '=', start.startedAt),
+            ]),
+          )
+          .orderBy('id')
           .executeTakeFirstOrThrow()
       ).id;
     const transaction = await this.find(id);
@@ -115,7 +124,23 @@ export class TransactionRepository {
     );
   }
 
-  /** Completes an active transaction; `false` when it was not active (already stopped). */
+  /**
+   * Marks a just-started transaction refused: completed at once, never active, with the status
+   * its StartTransaction was answered with; its stop fields wait for the StopTransaction.
+   */
+  async refuse(transactionId: number, status: AuthorizationStatus, now: string): Promise<void> {
+    await this.db
+      .updateTable('transactions')
+      .set({ status: 'completed', authorization_status: status, updated_at: now })
+      .where('id', '=', transactionId)
+      .where('status', '=', 'active')
+      .execute();
+  }
+
+  /**
+   * Records the StopTransaction of an active transaction, or of a refused one that has not had
+   * its stop yet; `false` when it had (a repeated stop).
+   */
   async stop(transactionId: number, stop: TransactionStop): Promise<boolean> {
     const result = await this.db
       .updateTable('transactions')
@@ -128,7 +153,12 @@ export class TransactionRepository {
         updated_at: stop.now,
       })
       .where('id', '=', transactionId)
-      .where('status', '=', 'active')
+      .where((eb) =>
+        eb.or([
+          eb('status', '=', 'active'),
+          eb.and([eb('authorization_status', '<>', 'Accepted'), eb('stopped_at', 'is', null)]),
+        ]),
+      )
       .executeTakeFirst();
     return result.numUpdatedRows > 0n;
   }

@@ -1,6 +1,6 @@
 import type { UnknownStationPolicy } from '../config.js';
 import type { EventBus } from '../cluster/event-bus.js';
-import { isoTime, type Clock } from '../domain/clock.js';
+import { isoTime } from '../domain/clock.js';
 import type { KeyedRateLimit } from '../domain/keyed-rate-limit.js';
 import type { BootIdentity, Registration } from '../domain/station.js';
 import { checkConnectorId } from '../domain/ocpp-ranges.js';
@@ -8,6 +8,7 @@ import { deriveStationStatus, type StationStatus } from '../domain/station-statu
 import { AppError } from '../errors.js';
 import type { StationRepository } from '../repositories/station.repository.js';
 import type { PasswordGuard } from './password-guard.js';
+import type { ChargePointClock } from './charge-point-clock.js';
 import type { PasswordHasher } from './password-hasher.js';
 import { inRange } from './transaction.service.js';
 
@@ -64,7 +65,7 @@ export class ChargePointService {
     /** Throttles Basic-auth guesses per station id and source address, before any hash. */
     private readonly guard: PasswordGuard,
     private readonly events: EventBus,
-    private readonly clock: Clock,
+    private readonly clock: ChargePointClock,
     private readonly settings: ChargePointSettings,
     /** Admits new unknown charge points per source address (false: over the rate). */
     private readonly newcomers: KeyedRateLimit,
@@ -210,8 +211,10 @@ export class ChargePointService {
   /** Stores a connector's status and, when the station's derived status changes, that too. */
   async recordStatus(session: ChargePointSession, report: StatusReport): Promise<void> {
     inRange(() => checkConnectorId(report.connectorId, 'connectorId of StatusNotification', 0));
-    const now = this.now();
-    const timestamp = report.timestamp ? isoTime(new Date(report.timestamp)) : now;
+    const received = this.clock.now();
+    const now = isoTime(received);
+    const [reported] = await this.clock.read(session.stationId, [report.timestamp], received);
+    const timestamp = reported?.time ?? now;
     const before = await this.currentStatus(session.chargePointId);
     await this.stations.upsertConnector(
       session.stationId,

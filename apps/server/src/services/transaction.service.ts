@@ -1,13 +1,16 @@
 import type { EventBus } from '../cluster/event-bus.js';
-import { isoTime, type Clock } from '../domain/clock.js';
+import type { ReadTime } from '../domain/charge-point-time.js';
+import { isoTime } from '../domain/clock.js';
 import { decideIdTag, type IdTagInfo } from '../domain/id-tag.js';
-import { normalizeSample, summarize, type SampledValueInput } from '../domain/meter.js';
+import { normalizeSample, summarize, type Sample, type SampledValueInput } from '../domain/meter.js';
 import { checkConnectorId, checkEnergyRegister, checkOcppId } from '../domain/ocpp-ranges.js';
 import { reservationEnded, reservationToUse } from '../domain/reservation.js';
+import { isRefusedStart } from '../domain/transaction.js';
 import { AppError } from '../errors.js';
 import type { IdTagRepository } from '../repositories/id-tag.repository.js';
 import type { ReservationRepository } from '../repositories/reservation.repository.js';
 import type { StoredSample, TransactionRepository } from '../repositories/transaction.repository.js';
+import type { ChargePointClock } from './charge-point-clock.js';
 import type { ChargePointSession } from './charge-point.service.js';
 
 export interface StartRequest {
@@ -52,7 +55,7 @@ export class TransactionService {
     private readonly idTags: IdTagRepository,
     private readonly reservations: ReservationRepository,
     private readonly events: EventBus,
-    private readonly clock: Clock,
+    private readonly clock: ChargePointClock,
   ) {}
 
   /**
@@ -76,8 +79,10 @@ export class TransactionService {
 
   /**
    * Records StartTransaction.req and answers a transaction id: always, since the charge point
-   * has started already (it ends the session itself when the tag is not Accepted). A retry of
-   * the same request gets the same id and changes nothing.
+   * has started already (it ends the session itself when the tag is not Accepted). A start
+   * answered other than Accepted is stored refused: never active, never announced, never
+   * counted for ConcurrentTx (see isRefusedStart). A retry of the same request gets the same id
+   * and answer, and changes nothing.
    *
    * A connector reserved (itself, or the whole station by connector 0) admits only the
    * reservation's tag or a tag of its parent (CONTRACT section 4, OCPP 1.6 §5.13): any other
@@ -93,6 +98,7 @@ export class TransactionService {
       if (request.reservationId !== undefined) checkOcppId(request.reservationId, 'reservationId');
     });
     const now = this.clock.now();
+    const [startTime] = await this.clock.read(session.stationId, [request.timestamp], now);
     const tag = await this.idTags.find(request.idTag);
     const binding = await this.reservations.binding(
       session.stationId,
@@ -106,11 +112,20 @@ export class TransactionService {
       connectorId: request.connectorId,
       idTag: request.idTag,
       meterStart: request.meterStart,
-      startedAt: isoTime(new Date(request.timestamp)),
+      startedAt: startTime?.time ?? isoTime(now),
+      startReportedAt: startTime?.reported ?? request.timestamp,
       // Only a reservation we know: the column refers to one.
       reservationId: reservation?.reservationId ?? null,
       now: isoTime(now),
     });
+    if (!created && isRefusedStart(transaction.authorizationStatus)) {
+      // A retry of a refused start: the same refusal, and nothing changes.
+      return {
+        transactionId: transaction.transactionId,
+        idTagInfo: { status: transaction.authorizationStatus },
+      };
+    }
+    // Counted after the insert, so that two simultaneous starts of one tag see each other.
     const othersActive =
       (await this.transactions.countActiveForTag(request.idTag)) - (transaction.status === 'active' ? 1 : 0);
     let idTagInfo = decideIdTag(tag, now, othersActive, true);
@@ -119,7 +134,9 @@ export class TransactionService {
     if (idTagInfo.status === 'Accepted' && binding.length > 0 && !reservation && !usedBefore) {
       idTagInfo = { status: 'Invalid' };
     }
-    if (created) {
+    if (created && isRefusedStart(idTagInfo.status)) {
+      await this.transactions.refuse(transaction.transactionId, idTagInfo.status, isoTime(now));
+    } else if (created) {
       this.events.publish({
         type: 'TransactionStarted',
         chargePointId: session.chargePointId,
@@ -154,9 +171,17 @@ export class TransactionService {
       checkEnergyRegister(request.meterStop, 'meterStop');
     });
     // Read every sample first: one implausible value refuses the whole message, as for MeterValues.
-    const samples = (request.transactionData ?? []).flatMap((entry) => readSamples(entry));
-    const now = isoTime(this.clock.now());
-    const stoppedAt = isoTime(new Date(request.timestamp));
+    const entries = request.transactionData ?? [];
+    const sampled = entries.map((entry) => readSamples(entry.sampledValue));
+    const received = this.clock.now();
+    const now = isoTime(received);
+    const [stopTime, ...entryTimes] = await this.clock.read(
+      session.stationId,
+      [request.timestamp, ...entries.map((entry) => entry.timestamp)],
+      received,
+    );
+    const stoppedAt = stopTime?.time ?? now;
+    const samples = stamped(sampled, entryTimes, now).flat();
     const reason = request.reason ?? DEFAULT_STOP_REASON;
     const transaction = await this.transactions.findAtStation(session.stationId, request.transactionId);
     if (!transaction) {
@@ -186,15 +211,17 @@ export class TransactionService {
           samples,
           now,
         );
-        this.events.publish({
-          type: 'TransactionStopped',
-          chargePointId: session.chargePointId,
-          transactionId: transaction.transactionId,
-          connectorId: transaction.connectorId,
-          meterStop: request.meterStop,
-          reason,
-          timestamp: stoppedAt,
-        });
+        // A refused transaction was never announced as started: its stop is not announced either.
+        if (!isRefusedStart(transaction.authorizationStatus))
+          this.events.publish({
+            type: 'TransactionStopped',
+            chargePointId: session.chargePointId,
+            transactionId: transaction.transactionId,
+            connectorId: transaction.connectorId,
+            meterStop: request.meterStop,
+            reason,
+            timestamp: stoppedAt,
+          });
       }
     }
     return request.idTag === undefined ? {} : { idTagInfo: await this.authorize(request.idTag) };
@@ -207,10 +234,14 @@ export class TransactionService {
       if (request.transactionId !== undefined) checkOcppId(request.transactionId, 'transactionId');
     });
     // Read every sample first, so that one bad value stores nothing.
-    const readings = request.meterValue.map((entry) => ({
-      timestamp: entry.timestamp,
-      samples: readSamples(entry),
-    }));
+    const sampled = request.meterValue.map((entry) => readSamples(entry.sampledValue));
+    const received = this.clock.now();
+    const times = await this.clock.read(
+      session.stationId,
+      request.meterValue.map((entry) => entry.timestamp),
+      received,
+    );
+    const readings = stamped(sampled, times, isoTime(received));
     const transactionId =
       request.transactionId === undefined
         ? null
@@ -219,11 +250,13 @@ export class TransactionService {
       session.stationId,
       request.connectorId,
       transactionId,
-      readings.flatMap((reading) => reading.samples),
-      isoTime(this.clock.now()),
+      readings.flat(),
+      isoTime(received),
     );
     for (const reading of readings) {
-      const figures = summarize(reading.samples);
+      const timestamp = reading[0]?.timestamp;
+      const figures = summarize(reading);
+      if (timestamp === undefined) continue;
       if (figures.energy === null && figures.power === null && figures.soc === null) continue;
       this.events.publish({
         type: 'MeterValuesReceived',
@@ -231,17 +264,29 @@ export class TransactionService {
         transactionId,
         connectorId: request.connectorId,
         ...figures,
-        timestamp: isoTime(new Date(reading.timestamp)),
+        timestamp,
       });
     }
   }
 }
 
-function readSamples(entry: { timestamp: string; sampledValue: SampledValueInput[] }): StoredSample[] {
-  const timestamp = isoTime(new Date(entry.timestamp));
-  return entry.sampledValue.flatMap((value) => {
+/** The samples of one meter value, normalized; a value out of range refuses the message. */
+function readSamples(values: readonly SampledValueInput[]): Sample[] {
+  return values.flatMap((value) => {
     const sample = inRange(() => normalizeSample(value));
-    return sample ? [{ ...sample, timestamp }] : [];
+    return sample ? [sample] : [];
+  });
+}
+
+/** Each meter value's samples with the time the server read for it (the receipt time if none). */
+function stamped(
+  sampled: readonly Sample[][],
+  times: readonly ReadTime[],
+  received: string,
+): StoredSample[][] {
+  return sampled.map((samples, index) => {
+    const timestamp = times[index]?.time ?? received;
+    return samples.map((sample) => ({ ...sample, timestamp }));
   });
 }
 

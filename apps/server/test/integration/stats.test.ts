@@ -61,6 +61,10 @@ describe.each(DIALECTS)('dashboard statistics on %s', (dialect) => {
     // ST-4 never connected: Unavailable. An unknown charge point, once booted, waits for approval.
     chargers.push((await bootChargePoint(app.url, 'ST-PENDING')).client);
 
+    // The sessions are reported after they happened (a time ahead of the server's clock would be
+    // taken as the receipt time); the figures are then read at 14:30 that day.
+    const reportLater = 10 * 3_600_000;
+    clock.advance(reportLater);
     await session(one, '2026-01-11T09:00:00.000Z', '2026-01-11T10:00:00.000Z', 1000); // today
     await session(one, '2026-01-11T22:00:00.000Z', '2026-01-11T23:59:59.999Z', 20); // today, its last moment
     await session(one, '2026-01-04T09:00:00.000Z', '2026-01-05T10:00:00.000Z', 2000); // this month
@@ -69,6 +73,7 @@ describe.each(DIALECTS)('dashboard statistics on %s', (dialect) => {
     await session(two, '2026-01-11T08:00:00.000Z', '2026-01-11T08:30:00.000Z', 500); // today, ST-2
     await session(two, '2026-01-11T14:00:00.000Z', null, 0); // active
     await session(one, '2026-01-11T14:10:00.000Z', null, 0); // active
+    clock.advance(-reportLater);
   });
   afterAll(async () => {
     for (const charger of chargers) await charger.close();

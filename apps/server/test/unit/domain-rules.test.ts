@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { decideIdTag, type IdTagRecord } from '../../src/domain/id-tag.js';
 import { normalizeSample, summarize } from '../../src/domain/meter.js';
@@ -62,6 +63,42 @@ describe('meter value units', () => {
     { value: '-300', measurand: 'Temperature', unit: 'Celsius' },
   ])('refuses the physically implausible %j', (input) => {
     expect(() => normalizeSample(input)).toThrow(RangeError);
+  });
+
+  it('reads any value as a finite, plausible number or refuses it with a RangeError', () => {
+    const measurands = [
+      'Energy.Active.Import.Register',
+      'Power.Active.Import',
+      'SoC',
+      'Current.Import',
+      'Voltage',
+    ];
+    const units = [undefined, 'Wh', 'kWh', 'W', 'kW', 'A', 'V', 'Percent'];
+    const value = fc.oneof(
+      fc.string(),
+      fc.double().map(String),
+      fc.constantFrom('1e308', '-1e308', 'Infinity', 'NaN', '0x10', '1e-400', '-0'),
+    );
+    fc.assert(
+      fc.property(
+        value,
+        fc.constantFrom(...measurands),
+        fc.constantFrom(...units),
+        (raw, measurand, unit) => {
+          let sample: ReturnType<typeof normalizeSample>;
+          try {
+            sample = normalizeSample({ value: raw, measurand, ...(unit && { unit }) });
+          } catch (error) {
+            expect(error).toBeInstanceOf(RangeError);
+            return;
+          }
+          if (sample === null) return;
+          expect(Number.isFinite(sample.value)).toBe(true);
+          expect(Math.abs(sample.value)).toBeLessThanOrEqual(1e12);
+        },
+      ),
+      { seed: 7, numRuns: 1000 },
+    );
   });
 
   it.each([

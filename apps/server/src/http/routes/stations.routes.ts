@@ -55,6 +55,11 @@ export const StationSchema = Type.Object(
     localListVersion: Type.Union([Type.Integer(), Type.Null()], {
       description: 'the local authorization list version the station last accepted; null: none sent',
     }),
+    clockSkewSeconds: Type.Union([Type.Integer(), Type.Null()], {
+      description:
+        'the station clock minus the server clock (s) when a timestamp it sent was last too far off to believe ' +
+        '(before 2015, or over 15 minutes ahead) and the receipt time was used instead; null: none since its last boot',
+    }),
     connectors: Type.Array(ConnectorSchema, {
       description: 'the outlets, connector 0 (the station itself) left out',
     }),

@@ -2,6 +2,7 @@ import { Readable } from 'node:stream';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type, type Static } from 'typebox';
 import { csvLine } from '../../domain/csv.js';
+import { AUTHORIZATION_STATUSES, type AuthorizationStatus } from '../../domain/id-tag.js';
 import { TRANSACTION_SORTS, type Transaction } from '../../domain/transaction.js';
 import type {
   TransactionHistoryService,
@@ -42,6 +43,13 @@ const TransactionSchema = Type.Object(
     }),
     closedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()], {
       description: 'when an operator closed it (server time); null when the station stopped it',
+    }),
+    authorizationStatus: Type.Unsafe<AuthorizationStatus>({
+      type: 'string',
+      enum: [...AUTHORIZATION_STATUSES],
+      description:
+        'the idTagInfo.status StartTransaction was answered with; other than Accepted: the start was refused, ' +
+        'the transaction is stored completed and never counts as active (its StopTransaction is recorded in it when it comes)',
     }),
   },
   { $id: 'Transaction' },
