@@ -8,7 +8,7 @@ import type {
   TransactionListFilter,
 } from '../../services/transaction-history.service.js';
 import { actorOf } from '../access.js';
-import { ChargePointId, errors, PageQuery, pageOf, PageSchema } from '../schemas.js';
+import { ChargePointId, errors, PageQuery, pageOf, PageSchema, RowId } from '../schemas.js';
 
 const security = [{ bearer: [] }];
 const Nullable = <T extends ReturnType<typeof Type.Number>>(schema: T) => Type.Union([schema, Type.Null()]);
@@ -179,7 +179,7 @@ export const transactionRoutes: FastifyPluginAsyncTypebox<{
           'meterStop becomes the highest energy register reported (else meterStart), stoppedAt now, ' +
           'stopReason the given reason; 409 while the station is connected and reporting.',
         security,
-        params: Type.Object({ transactionId: Type.Integer({ minimum: 1 }) }),
+        params: Type.Object({ transactionId: RowId() }),
         body: Type.Object(
           { reason: Type.String({ maxLength: 255, pattern: '\\S', description: 'why, kept as stopReason' }) },
           { additionalProperties: false },
@@ -198,7 +198,7 @@ export const transactionRoutes: FastifyPluginAsyncTypebox<{
       schema: {
         tags: ['transactions'],
         security,
-        params: Type.Object({ transactionId: Type.Integer({ minimum: 1 }) }),
+        params: Type.Object({ transactionId: RowId() }),
         response: {
           200: Type.Object({ ...TransactionSchema.properties, meterValues: Type.Array(MeterValueSchema) }),
           ...errors(400, 401, 403, 404),
