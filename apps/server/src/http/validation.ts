@@ -45,42 +45,41 @@ export function buildRequestValidator(
   );
   const coercing = ajvWith({ coerceTypes: 'array' }, schemas);
   const strict = ajvWith({ coerceTypes: false }, schemas);
-  return ({ schema, httpPart }) =>
-    httpPart === 'body' ? strict.compile(schema) : finiteOnly(coercing.compile(schema));
+  return ({ schema, httpPart }) => storableOnly((httpPart === 'body' ? strict : coercing).compile(schema));
 }
 
 /**
- * Ajv's coercion turns the text `Infinity` or `1e400` into a number and then skips `minimum` and
- * `maximum`, which it checks only on finite numbers: `?offset=Infinity` reached the database.
- * No parameter of ours is infinite, so a coerced part holding one is refused like any bad type.
+ * Refuses, after the schema, what no column can hold whatever the schema says:
+ * - a non-finite number: Ajv's coercion turns the text `Infinity` or `1e400` into a number and
+ *   then skips `minimum` and `maximum`, which it checks only on finite numbers, so
+ *   `?offset=Infinity` reached the database;
+ * - text with U+0000, which PostgreSQL refuses in every text column (a 500 there, while SQLite
+ *   stored it): no field of ours has a use for it.
  */
-function finiteOnly(validate: ValidateFunction): ValidateFunction {
+function storableOnly(validate: ValidateFunction): ValidateFunction {
   const checked = ((data: unknown) => {
     const valid = validate(data);
     checked.errors = validate.errors;
     if (valid !== true) return valid;
-    const path = nonFinitePath(data, '');
-    if (path === undefined) return true;
+    const problem = unstorable(data, '');
+    if (problem === undefined) return true;
     checked.errors = [
-      {
-        instancePath: path,
-        schemaPath: '#',
-        keyword: 'type',
-        params: {},
-        message: 'must be a finite number',
-      },
+      { instancePath: problem.path, schemaPath: '#', keyword: 'type', params: {}, message: problem.message },
     ];
     return false;
   }) as ValidateFunction;
   return Object.assign(checked, { schema: validate.schema, schemaEnv: validate.schemaEnv });
 }
 
-/** The JSON pointer of the first non-finite number in a parsed query or path, if any. */
-function nonFinitePath(value: unknown, path: string): string | undefined {
-  if (typeof value === 'number') return Number.isFinite(value) ? undefined : path;
+/** Where the first value no column can hold is, as a JSON pointer, and why. */
+function unstorable(value: unknown, path: string): { path: string; message: string } | undefined {
+  if (typeof value === 'number' && !Number.isFinite(value))
+    return { path, message: 'must be a finite number' };
+  if (typeof value === 'string' && value.includes('\u0000'))
+    return { path, message: 'must not contain U+0000' };
   if (typeof value !== 'object' || value === null) return undefined;
   for (const [key, item] of Object.entries(value)) {
-    const found = nonFinitePath(item, `${path}/${key}`);
+    const found = unstorable(key, `${path}/${key}`) ?? unstorable(item, `${path}/${key}`);
     if (found !== undefined) return found;
   }
   return undefined;

@@ -159,4 +159,19 @@ describe.each(DIALECTS)('bounds of numeric and date parameters on %s', (dialect)
     );
     expect(early.status).toBe(200);
   });
+
+  it('answers 400 to text holding U+0000, which PostgreSQL cannot store, in bodies and queries', async () => {
+    const station = await app.request('POST', '/api/stations', {
+      token: admin,
+      body: { chargePointId: 'BOUNDS-NUL', name: 'a\u0000b' },
+    });
+    expectBadRequest(station, 'station name');
+    expectBadRequest(await app.request('GET', '/api/stations?search=a%00b', { token: admin }), 'search');
+    const site = await app.request('POST', '/api/sites', {
+      token: admin,
+      body: { name: 'x', address: '\u0000' },
+    });
+    expectBadRequest(site, 'site address');
+    expect((await app.request('GET', '/api/stations/BOUNDS-NUL', { token: admin })).status).toBe(404);
+  });
 });
