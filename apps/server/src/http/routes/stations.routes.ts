@@ -6,6 +6,7 @@ import type { OcppLogRepository } from '../../repositories/ocpp-log.repository.j
 import { CSMS_ACTIONS, type CommandService } from '../../services/command.service.js';
 import type { StationService } from '../../services/station.service.js';
 import { actorOf } from '../access.js';
+import { parsed } from '../logged-payload.js';
 import { ChargePointId, errors, PageQuery, pageOf, PageSchema, RowId } from '../schemas.js';
 
 const security = [{ bearer: [] }];
@@ -308,12 +309,3 @@ export const stationRoutes: FastifyPluginAsyncTypebox<{
       ),
   );
 };
-
-/** Log payloads are stored as JSON text; an unreadable frame is kept as its raw text. */
-function parsed(payload: string): unknown {
-  try {
-    return JSON.parse(payload);
-  } catch {
-    return payload;
-  }
-}
