@@ -174,4 +174,14 @@ describe.each(DIALECTS)('bounds of numeric and date parameters on %s', (dialect)
     expectBadRequest(site, 'site address');
     expect((await app.request('GET', '/api/stations/BOUNDS-NUL', { token: admin })).status).toBe(404);
   });
+
+  it('answers a path Fastify cannot decode with the usual error body', async () => {
+    for (const path of ['/api/users/%', '/api/stations/%E0%A4%A', '/api/id-tags/%C0%AF%']) {
+      const response = await app.request('GET', path, { token: admin });
+      expect(response.status, path).toBe(400);
+      expect(response.body, path).toEqual({
+        error: expect.objectContaining({ code: 'BAD_REQUEST', message: expect.any(String) }),
+      });
+    }
+  });
 });
