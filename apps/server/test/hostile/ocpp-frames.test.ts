@@ -172,7 +172,7 @@ describe.each(DIALECTS)('malformed OCPP frames on %s', (dialect) => {
               current.drain();
             },
           ),
-          fuzzParameters(40),
+          fuzzParameters(25),
         );
       } finally {
         station.close();

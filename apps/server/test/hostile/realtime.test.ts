@@ -7,7 +7,7 @@ import { startTestApp, type TestApp } from '../support/test-app.js';
 import { hostileJson, nastyString } from './support/hostile-values.js';
 import { fuzzParameters } from './support/settings.js';
 
-const RUNS = 60;
+const RUNS = 40;
 /** Under the server's sustained rate (about 10 per second), so that most events are judged on their payload. */
 const PACE_MS = 80;
 

@@ -6,7 +6,7 @@ import { baselineSnapshot, storeBaseline } from './support/baseline.js';
 import { documentedOperations, hostileRequest, urlOf } from './support/rest-operations.js';
 import { fuzzParameters } from './support/settings.js';
 
-const RUNS = 200;
+const RUNS = 150;
 const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 describe.each(DIALECTS)('hostile REST requests on %s', (dialect) => {
