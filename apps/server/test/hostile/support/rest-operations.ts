@@ -148,6 +148,20 @@ export function hostileRequest(operations: Operation[], resolve: (ref: string) =
         ),
         { maxLength: 4 },
       ),
+      contentType: fc.oneof(
+        { arbitrary: fc.constant(undefined), weight: 6 },
+        {
+          arbitrary: fc.constantFrom(
+            'text/plain',
+            'application/xml',
+            'application/json; charset=utf-16',
+            'multipart/form-data; boundary=x',
+            'application/x-www-form-urlencoded',
+            'text/csv',
+          ),
+          weight: 1,
+        },
+      ),
       body: fc.oneof(
         {
           arbitrary: operation.body
