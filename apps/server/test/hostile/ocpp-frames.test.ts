@@ -131,7 +131,7 @@ describe.each(DIALECTS)('malformed OCPP frames on %s', (dialect) => {
   }
 
   it.each(['accepted', 'pending'] as const)(
-    'refuses every malformed frame of an %s station and stays up',
+    'refuses every malformed frame from the %s station and stays up',
     async (kind) => {
       const station = await stationOf(kind);
       try {

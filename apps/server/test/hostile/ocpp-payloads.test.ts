@@ -76,7 +76,7 @@ describe.each(DIALECTS)('hostile OCPP payloads on %s', (dialect) => {
   };
 
   it.each(Object.keys(stations) as (keyof typeof stations)[])(
-    'answers every action of an %s station with a valid CallResult or a CallError, and loses nothing',
+    'answers every action from the %s station with a valid CallResult or a CallError, and loses nothing',
     async (kind) => {
       const station = await stations[kind]();
       try {
