@@ -81,6 +81,12 @@ const MALFORMED: { name: string; text: string | Buffer; answers?: string; valid?
     name: 'nesting 10,000 deep',
     text: `[2,"x4","DataTransfer",{"vendorId":"v","data":${'['.repeat(10_000)}${']'.repeat(10_000)}}]`,
   },
+  // Schema-valid, but no CiString holds U+0000 and no PostgreSQL text column can: refused.
+  {
+    name: 'U+0000 in a text field',
+    text: '[2,"z1","BootNotification",{"chargePointVendor":"a\\u0000b","chargePointModel":"m"}]',
+    answers: 'z1',
+  },
   { name: 'a result for no call', text: '[3,"never-sent",{}]' },
   { name: 'an error for no call', text: '[4,"never-sent","GenericError","",{}]' },
   {
