@@ -28,7 +28,11 @@ export function errors(...statuses: number[]): Record<number, TSchema> {
  */
 export const SQL_INTEGER_MAX = 2_147_483_647;
 
-/** The id of a stored row (user, role, site, transaction, reservation): 1 to SQL_INTEGER_MAX. */
+/**
+ * The id of a row in an `integer` column (user, role, site): 1 to SQL_INTEGER_MAX. Transaction
+ * and reservation ids are OCPP integers kept in 64-bit columns: their routes bound them by
+ * Number.MAX_SAFE_INTEGER instead.
+ */
 export const RowId = (options: { description?: string } = {}) =>
   Type.Integer({ minimum: 1, maximum: SQL_INTEGER_MAX, ...options });
 

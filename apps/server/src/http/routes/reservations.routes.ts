@@ -3,7 +3,7 @@ import { Type } from 'typebox';
 import { RESERVATION_STATUSES, RESERVE_NOW_STATUSES } from '../../domain/reservation.js';
 import type { ReservationService } from '../../services/reservation.service.js';
 import { actorOf } from '../access.js';
-import { ChargePointId, errors, PageQuery, pageOf, PageSchema, RowId, SQL_INTEGER_MAX } from '../schemas.js';
+import { ChargePointId, errors, PageQuery, pageOf, PageSchema } from '../schemas.js';
 
 const security = [{ bearer: [] }];
 /** OCPP 1.6 IdToken: CiString20Type, printable as in the id tag table. */
@@ -13,7 +13,7 @@ const PhoneNumber = Type.String({
   pattern: '^\\+[1-9]\\d{6,14}$',
   description: 'E.164, e.g. +6281234567890',
 });
-const Params = Type.Object({ reservationId: RowId() });
+const Params = Type.Object({ reservationId: Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER }) });
 const Status = Type.Union(
   RESERVATION_STATUSES.map((status) => Type.Literal(status)),
   {
@@ -104,11 +104,7 @@ export const reservationRoutes: FastifyPluginAsyncTypebox<{ reservations: Reserv
         body: Type.Object(
           {
             chargePointId: ChargePointId,
-            connectorId: Type.Integer({
-              minimum: 0,
-              maximum: SQL_INTEGER_MAX,
-              description: '0: any connector (OCPP 1.6 §5.13)',
-            }),
+            connectorId: Type.Integer({ minimum: 0, description: '0: any connector (OCPP 1.6 §5.13)' }),
             idTag: IdToken,
             expiryDate: Type.String({ format: 'date-time', description: 'in the future' }),
             userName: Type.Optional(Type.Union([Type.String({ maxLength: 100 }), Type.Null()])),

@@ -8,7 +8,7 @@ import type {
   TransactionListFilter,
 } from '../../services/transaction-history.service.js';
 import { actorOf } from '../access.js';
-import { ChargePointId, errors, PageQuery, pageOf, PageSchema, RowId } from '../schemas.js';
+import { ChargePointId, errors, PageQuery, pageOf, PageSchema } from '../schemas.js';
 
 const security = [{ bearer: [] }];
 const Nullable = <T extends ReturnType<typeof Type.Number>>(schema: T) => Type.Union([schema, Type.Null()]);
@@ -39,6 +39,11 @@ const TransactionSchema = Type.Object(
   },
   { $id: 'Transaction' },
 );
+
+/** Transaction ids are 64-bit; beyond 2^53−1 the parsed number is not the one asked for. */
+const TransactionParams = Type.Object({
+  transactionId: Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER }),
+});
 
 /** The filters of the list and of the CSV export. */
 const FilterQuery = Type.Object({
@@ -179,7 +184,7 @@ export const transactionRoutes: FastifyPluginAsyncTypebox<{
           'meterStop becomes the highest energy register reported (else meterStart), stoppedAt now, ' +
           'stopReason the given reason; 409 while the station is connected and reporting.',
         security,
-        params: Type.Object({ transactionId: RowId() }),
+        params: TransactionParams,
         body: Type.Object(
           { reason: Type.String({ maxLength: 255, pattern: '\\S', description: 'why, kept as stopReason' }) },
           { additionalProperties: false },
@@ -198,7 +203,7 @@ export const transactionRoutes: FastifyPluginAsyncTypebox<{
       schema: {
         tags: ['transactions'],
         security,
-        params: Type.Object({ transactionId: RowId() }),
+        params: TransactionParams,
         response: {
           200: Type.Object({ ...TransactionSchema.properties, meterValues: Type.Array(MeterValueSchema) }),
           ...errors(400, 401, 403, 404),
