@@ -17,7 +17,7 @@ import { registerAccessControl } from './http/access.js';
 import { clientAddressResolver } from './http/client-address.js';
 import { buildRequestValidator } from './http/validation.js';
 import { registerDashboard } from './http/dashboard.js';
-import { registerErrorHandler } from './http/error-handler.js';
+import { answerFrameworkError, registerErrorHandler } from './http/error-handler.js';
 import { guardUpgradeSockets, refuseUnknownUpgrades } from './http/upgrades.js';
 import { registerMetrics } from './http/metrics.js';
 import { authRoutes } from './http/routes/auth.routes.js';
@@ -115,6 +115,7 @@ export async function buildApp(config: Readonly<Config>, options: AppOptions): P
     trustProxy: config.trustProxy.length > 0 ? [...config.trustProxy] : false,
     genReqId: (request) => requestId(request.headers['x-request-id']),
     schemaController: { compilersFactory: { buildValidator: buildRequestValidator } },
+    frameworkErrors: answerFrameworkError,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   const database = openDatabase(config.database, (error) =>

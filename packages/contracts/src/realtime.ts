@@ -95,7 +95,7 @@ export const REALTIME_EVENTS: readonly RealtimeEventName[] = [
 export type RoomAck = { ok: true } | { ok: false; error: RoomError };
 
 /** Why a client event was refused. */
-export type RoomError = 'INVALID_PAYLOAD' | 'UNKNOWN_ROOM' | 'FORBIDDEN' | 'RATE_LIMITED';
+export type RoomError = 'INVALID_PAYLOAD' | 'UNKNOWN_ROOM' | 'FORBIDDEN' | 'RATE_LIMITED' | 'UNKNOWN_EVENT';
 
 /** Client → server events. */
 export interface ClientToServerEvents {

@@ -1,4 +1,10 @@
-import type { FastifyError, FastifyInstance, FastifySchemaValidationError } from 'fastify';
+import type {
+  FastifyError,
+  FastifyInstance,
+  FastifyReply,
+  FastifyRequest,
+  FastifySchemaValidationError,
+} from 'fastify';
 import type { ErrorCode } from '@cimorings/contracts';
 import { AppError, isDatabaseBusy, isDatabaseUnreachable } from '../errors.js';
 
@@ -33,6 +39,20 @@ export function registerErrorHandler(app: FastifyInstance): void {
       .status(404)
       .send(new AppError('NOT_FOUND', `No route ${request.method} ${request.url.split('?')[0]}`).toBody()),
   );
+}
+
+/**
+ * Fastify's `frameworkErrors`: what it refuses before any route or hook runs (a URL whose
+ * percent-encoding is broken, `/api/users/%`) gets the same `{ error: { code, message } }`
+ * body as every other error, instead of Fastify's own shape.
+ */
+export function answerFrameworkError(
+  error: FastifyError,
+  _request: FastifyRequest,
+  reply: FastifyReply,
+): void {
+  const appError = toAppError(error);
+  void reply.status(appError.httpStatus).send(appError.toBody());
 }
 
 function toAppError(error: FastifyError | AppError): AppError {

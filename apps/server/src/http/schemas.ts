@@ -22,10 +22,30 @@ export function errors(...statuses: number[]): Record<number, TSchema> {
   return Object.fromEntries(statuses.map((status) => [status, Type.Ref('Error')]));
 }
 
+/**
+ * The largest value of an `integer` column (int4 on PostgreSQL, where every id and count is
+ * one): a number above it cannot name a row, and PostgreSQL refuses to compare with it.
+ */
+export const SQL_INTEGER_MAX = 2_147_483_647;
+
+/**
+ * The id of a row in an `integer` column (user, role, site): 1 to SQL_INTEGER_MAX. Transaction
+ * and reservation ids are OCPP integers kept in 64-bit columns: their routes bound them by
+ * Number.MAX_SAFE_INTEGER instead.
+ */
+export const RowId = (options: { description?: string } = {}) =>
+  Type.Integer({ minimum: 1, maximum: SQL_INTEGER_MAX, ...options });
+
+/**
+ * Paging of every list. Each bound is part of the schema, so that a huge or negative value is a
+ * 400 before any query runs; `page × limit` stays far inside what both databases take as OFFSET.
+ */
 export const PageQuery = Type.Object({
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 50 })),
-  offset: Type.Optional(Type.Integer({ minimum: 0 })),
-  page: Type.Optional(Type.Integer({ minimum: 1, description: 'alternative to offset, from 1' })),
+  offset: Type.Optional(Type.Integer({ minimum: 0, maximum: SQL_INTEGER_MAX })),
+  page: Type.Optional(
+    Type.Integer({ minimum: 1, maximum: SQL_INTEGER_MAX, description: 'alternative to offset, from 1' }),
+  ),
 });
 
 export function pageOf(query: Static<typeof PageQuery>): PageRequest {
@@ -38,7 +58,7 @@ export function PageSchema<T extends TSchema>(item: T) {
   return Type.Object({ items: Type.Array(item), total: Type.Integer() });
 }
 
-export const IdParams = Type.Object({ id: Type.Integer({ minimum: 1 }) });
+export const IdParams = Type.Object({ id: RowId() });
 
 /** Charge point ids as OCPP 1.6 bounds them (CiString20 in the boot identity, ≤ 48 in the URL). */
 export const ChargePointId = Type.String({ minLength: 1, maxLength: 48, pattern: '^[A-Za-z0-9._:*+-]+$' });

@@ -48,7 +48,7 @@ export const v16Schemas: SchemaValidator = {
   validate(schemaId, params) {
     if (!official) throw new Error('ocpp-rpc ships no OCPP 1.6 schemas');
     try {
-      return official.validate(schemaId, params);
+      official.validate(schemaId, params);
     } catch (error) {
       const details = (error as { details?: { errors?: { keyword?: string }[] } }).details;
       const keyword = details?.errors?.[0]?.keyword;
@@ -59,8 +59,26 @@ export const v16Schemas: SchemaValidator = {
         details,
       );
     }
+    const nul = pathOfNul(params, '');
+    if (nul !== undefined) {
+      // OCPP 1.6 allows only printable ASCII in its CiString types, and PostgreSQL cannot keep
+      // U+0000 in any text column: refused here rather than failing as an InternalError later.
+      throw createRPCError('PropertyConstraintViolation', `${nul || 'payload'} must not contain U+0000`, {});
+    }
+    return true;
   },
 };
+
+/** The JSON pointer of the first key or string holding U+0000, if any. */
+function pathOfNul(value: unknown, path: string): string | undefined {
+  if (typeof value === 'string') return value.includes('\u0000') ? path : undefined;
+  if (typeof value !== 'object' || value === null) return undefined;
+  for (const [key, item] of Object.entries(value)) {
+    const found = key.includes('\u0000') ? `${path}/${key}` : pathOfNul(item, `${path}/${key}`);
+    if (found !== undefined) return found;
+  }
+  return undefined;
+}
 
 /**
  * Checks a command's payload against the official OCPP 1.6 JSON schema of its request, the same

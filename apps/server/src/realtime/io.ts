@@ -128,8 +128,13 @@ export class RealtimeServer {
         socket.disconnect(true);
       }
     });
-    socket.on('join_room', (payload, ack) => reply(ack, this.join(socket, payload)));
-    socket.on('leave_room', (payload, ack) => reply(ack, this.leave(socket, payload)));
+    socket.on('join_room', (...args: unknown[]) => answer(args, (payload) => this.join(socket, payload)));
+    socket.on('leave_room', (...args: unknown[]) => answer(args, (payload) => this.leave(socket, payload)));
+    // A client waiting for an answer gets one, also to an event the server does not know.
+    socket.onAny((event: unknown, ...args: unknown[]) => {
+      if (event !== 'join_room' && event !== 'leave_room')
+        reply(args.at(-1), { ok: false, error: 'UNKNOWN_EVENT' });
+    });
   }
 
   private join(socket: RealtimeSocket, payload: unknown): RoomAck {
@@ -159,6 +164,16 @@ function roomOf(payload: unknown): string | undefined {
   if (typeof payload !== 'object' || payload === null) return undefined;
   const { room } = payload as { room?: unknown };
   return typeof room === 'string' && room.length > 0 && room.length <= 100 ? room : undefined;
+}
+
+/**
+ * Socket.IO passes the acknowledgement as the last argument, whatever came before: a client that
+ * sends no payload (or more than one: the first counts) and waits for an answer still gets one.
+ */
+function answer(args: unknown[], decide: (payload: unknown) => RoomAck): void {
+  const ack = args.at(-1);
+  const payloads = typeof ack === 'function' ? args.slice(0, -1) : args;
+  reply(ack, decide(payloads[0]));
 }
 
 function reply(ack: unknown, answer: RoomAck): void {

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { AppError } from '../../errors.js';
 import type { IdTagService } from '../../services/id-tag.service.js';
-import { errors, PageQuery, pageOf, PageSchema } from '../schemas.js';
+import { errors, PageQuery, pageOf, PageSchema, RowId } from '../schemas.js';
 
 const security = [{ bearer: [] }];
 /** OCPP 1.6 IdToken: CiString20Type. */
@@ -14,7 +14,7 @@ const Fields = {
   ),
   expiryDate: Type.Optional(Type.Union([Type.String({ format: 'date-time' }), Type.Null()])),
   parentIdTag: Type.Optional(Type.Union([IdToken, Type.Null()])),
-  userId: Type.Optional(Type.Union([Type.Integer({ minimum: 1 }), Type.Null()])),
+  userId: Type.Optional(Type.Union([RowId(), Type.Null()])),
   allowConcurrent: Type.Optional(
     Type.Boolean({ description: 'may hold several active transactions at once' }),
   ),

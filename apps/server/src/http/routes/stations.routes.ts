@@ -6,11 +6,12 @@ import type { OcppLogRepository } from '../../repositories/ocpp-log.repository.j
 import { CSMS_ACTIONS, type CommandService } from '../../services/command.service.js';
 import type { StationService } from '../../services/station.service.js';
 import { actorOf } from '../access.js';
-import { ChargePointId, errors, PageQuery, pageOf, PageSchema } from '../schemas.js';
+import { parsed } from '../logged-payload.js';
+import { ChargePointId, errors, PageQuery, pageOf, PageSchema, RowId } from '../schemas.js';
 
 const security = [{ bearer: [] }];
 const Params = Type.Object({ chargePointId: ChargePointId });
-const SiteId = Type.Integer({ minimum: 1, description: 'a site of /api/sites' });
+const SiteId = RowId({ description: 'a site of /api/sites' });
 const Nullable = <T extends ReturnType<typeof Type.String>>(schema: T) => Type.Union([schema, Type.Null()]);
 const OcppPassword = Type.String({
   minLength: 8,
@@ -313,12 +314,3 @@ export const stationRoutes: FastifyPluginAsyncTypebox<{
       ),
   );
 };
-
-/** Log payloads are stored as JSON text; an unreadable frame is kept as its raw text. */
-function parsed(payload: string): unknown {
-  try {
-    return JSON.parse(payload);
-  } catch {
-    return payload;
-  }
-}

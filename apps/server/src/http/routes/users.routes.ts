@@ -11,6 +11,7 @@ import {
   PageSchema,
   Password,
   RoleName,
+  RowId,
   Username,
   userView,
 } from '../schemas.js';
@@ -19,7 +20,7 @@ const Scope = Type.Union([Type.Array(ChargePointId, { maxItems: 10000 }), Type.N
   description:
     'absent or null (with allowedSites too): every station; a list: these charge point ids, plus the stations of allowedSites',
 });
-const SiteScope = Type.Union([Type.Array(Type.Integer({ minimum: 1 }), { maxItems: 1000 }), Type.Null()], {
+const SiteScope = Type.Union([Type.Array(RowId(), { maxItems: 1000 }), Type.Null()], {
   description:
     'absent or null (with allowedStations too): every station; a list: the stations of these sites',
 });

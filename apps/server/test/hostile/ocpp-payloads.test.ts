@@ -1,0 +1,103 @@
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, DIALECTS, type TestDatabase } from '../support/databases.js';
+import { ocppUrl } from '../support/ocpp-client.js';
+import { startTestApp, type TestApp } from '../support/test-app.js';
+import { baselineSnapshot, storeBaseline } from './support/baseline.js';
+import {
+  expectAnsweredOrClosed,
+  expectReadable,
+  expectServerUp,
+  HostileStation,
+} from './support/hostile-station.js';
+import {
+  answerProblem,
+  CHARGE_POINT_ACTIONS,
+  isValid,
+  resolverFor,
+  schemaOf,
+} from './support/ocpp-schemas.js';
+import { mutated, shapedBy } from './support/schema-arbitrary.js';
+import { fuzzParameters } from './support/settings.js';
+
+/** Per station and dialect; every action gets about a tenth of them. */
+const RUNS = 140;
+
+/** A request of any charge point action: shaped by its official schema, or broken in one way. */
+const hostileCall = fc.constantFrom(...CHARGE_POINT_ACTIONS).chain((action) => {
+  const schema = schemaOf(`urn:${action}.req`);
+  const resolve = resolverFor(schema);
+  return fc.oneof(
+    {
+      arbitrary: shapedBy(schema, resolve).map((payload) => ({ action, payload, how: 'shaped' })),
+      weight: 3,
+    },
+    {
+      arbitrary: mutated(schema, resolve).map(({ value, mutation }) => ({
+        action,
+        payload: value,
+        how: mutation,
+      })),
+      weight: 2,
+    },
+  );
+});
+
+describe.each(DIALECTS)('hostile OCPP payloads on %s', (dialect) => {
+  let database: TestDatabase;
+  let app: TestApp;
+  let admin: string;
+  let transactionId: number;
+  let before: Awaited<ReturnType<typeof baselineSnapshot>>;
+
+  beforeAll(async () => {
+    database = await createTestDatabase(dialect);
+    app = await startTestApp({ databaseUrl: database.url, env: { OCPP_UNKNOWN_STATIONS: 'pending' } });
+    admin = (await app.login()).token;
+    transactionId = await storeBaseline(app, admin);
+    before = await baselineSnapshot(app, admin, transactionId);
+  });
+  afterAll(async () => {
+    await app?.close();
+    await database?.drop();
+  });
+
+  const stations = {
+    accepted: async () => {
+      const password = 'accepted-hostile-password';
+      const created = await app.request('POST', '/api/stations', {
+        token: admin,
+        body: { chargePointId: 'HOSTILE-A', name: 'Hostile', ocppPassword: password },
+      });
+      expect(created.status).toBe(201);
+      return new HostileStation(ocppUrl(app.url), 'HOSTILE-A', password);
+    },
+    'unknown (pending)': async () => new HostileStation(ocppUrl(app.url), 'HOSTILE-UNKNOWN'),
+  };
+
+  it.each(Object.keys(stations) as (keyof typeof stations)[])(
+    'answers every action from the %s station with a valid CallResult or a CallError, and loses nothing',
+    async (kind) => {
+      const station = await stations[kind]();
+      try {
+        await fc.assert(
+          fc.asyncProperty(hostileCall, async ({ action, payload, how }) => {
+            const outcome = await station.call(action, payload);
+            const what = `${action} (${how})`;
+            expectAnsweredOrClosed(outcome, what);
+            if (outcome.kind !== 'frame') return;
+            const valid = isValid(`urn:${action}.req`, payload);
+            expect(answerProblem(action, valid, outcome.frame), what).toBeUndefined();
+          }),
+          fuzzParameters(RUNS),
+        );
+      } finally {
+        station.close();
+      }
+      await expectServerUp(app, admin, `FRESH-${kind === 'accepted' ? 'A' : 'P'}`);
+      await expectReadable(app, admin, [station.identity]);
+      expect(await baselineSnapshot(app, admin, transactionId)).toEqual(before);
+      expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    },
+  );
+});

@@ -1,0 +1,71 @@
+import { expect } from 'vitest';
+import { connectChargePoint, BOOT, eventually } from '../../support/ocpp-client.js';
+import type { TestApp } from '../../support/test-app.js';
+
+/** The stored data a hostile suite must leave as it was. */
+export const KEEP = { station: 'KEEP-1', password: 'keep-station-password', idTag: 'KEEP-TAG' } as const;
+
+/**
+ * Stores what an operator would care to lose: an id tag, an accepted station with a password,
+ * and a completed transaction of it with its meter values. Answers the transaction id.
+ */
+export async function storeBaseline(app: TestApp, admin: string): Promise<number> {
+  const tag = await app.request('POST', '/api/id-tags', {
+    token: admin,
+    body: { idTag: KEEP.idTag, status: 'Accepted', expiryDate: '2099-01-01T00:00:00.000Z' },
+  });
+  expect(tag.status).toBe(201);
+  const station = await app.request('POST', '/api/stations', {
+    token: admin,
+    body: { chargePointId: KEEP.station, name: 'Kept', ocppPassword: KEEP.password },
+  });
+  expect(station.status).toBe(201);
+  const cp = await connectChargePoint(app.url, KEEP.station, { password: KEEP.password });
+  expect(await cp.call('BootNotification', BOOT)).toMatchObject({ status: 'Accepted' });
+  const start = (await cp.call('StartTransaction', {
+    connectorId: 1,
+    idTag: KEEP.idTag,
+    meterStart: 1_000,
+    timestamp: '2026-01-11T14:30:00.000Z',
+  })) as { transactionId: number };
+  await cp.call('MeterValues', {
+    connectorId: 1,
+    transactionId: start.transactionId,
+    meterValue: [
+      {
+        timestamp: '2026-01-11T14:45:00.000Z',
+        sampledValue: [
+          { value: '5000', measurand: 'Energy.Active.Import.Register', unit: 'Wh' },
+          { value: '7.2', measurand: 'Power.Active.Import', unit: 'kW' },
+          { value: '55', measurand: 'SoC', unit: 'Percent' },
+        ],
+      },
+    ],
+  });
+  await cp.call('StopTransaction', {
+    transactionId: start.transactionId,
+    meterStop: 9_000,
+    timestamp: '2026-01-11T15:00:00.000Z',
+    reason: 'Local',
+  });
+  await cp.close();
+  await eventually(
+    async () =>
+      (await app.request('GET', `/api/stations/${KEEP.station}`, { token: admin })).body?.connected === false,
+  );
+  return start.transactionId;
+}
+
+/** Everything stored about the baseline, as the API shows it. */
+export async function baselineSnapshot(app: TestApp, admin: string, transactionId: number) {
+  const read = async (path: string) => {
+    const response = await app.request('GET', path, { token: admin });
+    return { status: response.status, body: response.body as unknown };
+  };
+  return {
+    station: await read(`/api/stations/${KEEP.station}`),
+    transaction: await read(`/api/transactions/${transactionId}`),
+    transactions: await read(`/api/transactions?chargePointId=${KEEP.station}`),
+    idTag: await read(`/api/id-tags/${KEEP.idTag}`),
+  };
+}
