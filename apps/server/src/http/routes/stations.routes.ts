@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import type { Station } from '../../domain/station.js';
+import { redactOcppPayload } from '../../domain/ocpp-secrets.js';
 import { STATION_STATUSES } from '../../domain/station-status.js';
 import type { OcppLogRepository } from '../../repositories/ocpp-log.repository.js';
 import { CSMS_ACTIONS, type CommandService } from '../../services/command.service.js';
@@ -244,7 +245,11 @@ export const stationRoutes: FastifyPluginAsyncTypebox<{
       await stations.get(actorOf(request), chargePointId);
       const page = await ocppLog.list(chargePointId, pageOf(request.query));
       return {
-        items: page.items.map((entry) => ({ ...entry, payload: parsed(entry.payload) })),
+        // Redacted on write; again on read for what was stored before secrets were redacted.
+        items: page.items.map((entry) => ({
+          ...entry,
+          payload: redactOcppPayload(entry.action, parsed(entry.payload)),
+        })),
         total: page.total,
       };
     },
@@ -281,7 +286,15 @@ export const stationRoutes: FastifyPluginAsyncTypebox<{
     async (request) => {
       const { chargePointId } = request.params;
       await stations.get(actorOf(request), chargePointId);
-      return ocppLog.listCommands(chargePointId, pageOf(request.query));
+      const page = await ocppLog.listCommands(chargePointId, pageOf(request.query));
+      return {
+        items: page.items.map((entry) => ({
+          ...entry,
+          request: redactOcppPayload(entry.action, entry.request),
+          response: redactOcppPayload(entry.action, entry.response),
+        })),
+        total: page.total,
+      };
     },
   );
 
