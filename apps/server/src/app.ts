@@ -127,13 +127,13 @@ export async function buildApp(config: Readonly<Config>, options: AppOptions): P
     ? new RedisLoginThrottle(redis, { windowMs: LOGIN_LIMITS.windowMs })
     : new MemoryLoginThrottle({ windowMs: LOGIN_LIMITS.windowMs }, () => clock.now().getTime());
   const tokens = new TokenService(config.jwtExpiresIn, () => clock.now().getTime());
-  const auth = new AuthService(users, hasher, tokens, throttle, clock);
-  const setup = new SetupService(users, roles, settings, hasher, clock);
-  const lifecycle = new DatabaseLifecycle(log);
-
   const events = new InMemoryEventBus((error, event) =>
     log.error({ err: error, event: event.type }, 'event listener failed'),
   );
+  const auth = new AuthService(users, hasher, tokens, throttle, clock, events);
+  const setup = new SetupService(users, roles, settings, hasher, clock);
+  const lifecycle = new DatabaseLifecycle(log);
+
   // Several nodes share Redis: stations are found, and commands delivered, through it.
   const channel = redis ? new NodeChannel(redis) : null;
   const clusterError = (error: unknown) => log.warn({ err: error }, 'cluster coordination failed');
@@ -305,8 +305,10 @@ export async function buildApp(config: Readonly<Config>, options: AppOptions): P
     },
   });
   await server.register(authRoutes, { auth });
-  await server.register(userRoutes, { users: new UserService(users, roles, siteRepository, hasher, clock) });
-  await server.register(roleRoutes, { roles: new RoleService(roles, users, clock) });
+  await server.register(userRoutes, {
+    users: new UserService(users, roles, siteRepository, hasher, events, clock),
+  });
+  await server.register(roleRoutes, { roles: new RoleService(roles, users, events, clock) });
   await server.register(stationRoutes, { stations, commands, ocppLog: ocppLogRepository });
   await server.register(idTagRoutes, { idTags: new IdTagService(idTagRepository, users, clock) });
   await server.register(transactionRoutes, {

@@ -14,11 +14,18 @@ import { internalRoomsFor, mayJoin, parseRoom, targetRooms } from './rooms.js';
 
 interface SocketData {
   user: User;
+  /** The handshake's token, checked again whenever the user's access changes. */
+  token: string;
   /** Public room → the internal rooms joined for it. */
   rooms: Map<string, string[]>;
 }
 
-type RealtimeSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+/** Between nodes: a user's access changed (`null`: any user's), so each node checks its sockets. */
+interface NodeEvents {
+  access_changed: (userId: number | null) => void;
+}
+
+type RealtimeSocket = Socket<ClientToServerEvents, ServerToClientEvents, NodeEvents, SocketData>;
 
 export interface RealtimeSettings {
   /** Client events allowed per second, sustained (the token bucket's refill). */
@@ -45,8 +52,10 @@ const MAX_TIMER_MS = 2_147_483_647;
  * domain events. With Redis, the streams adapter carries broadcasts between nodes.
  */
 export class RealtimeServer {
-  private readonly io: Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+  private readonly io: Server<ClientToServerEvents, ServerToClientEvents, NodeEvents, SocketData>;
   private readonly unsubscribe: () => void;
+  /** Whether other nodes share the adapter (only then can it carry events between nodes). */
+  private readonly clustered: boolean;
 
   constructor(
     httpServer: HttpServer,
@@ -78,7 +87,15 @@ export class RealtimeServer {
       );
     });
     this.io.on('connection', (socket) => this.onConnection(socket));
+    this.clustered = redis !== null;
+    this.io.on('access_changed', (userId) => void this.recheckAccess(userId));
     this.unsubscribe = events.subscribe((event) => {
+      if (event.type === 'AccessChanged') {
+        // Other nodes hold sockets of the same user: each checks its own (CONTRACT section 6).
+        if (this.clustered) this.io.serverSideEmit('access_changed', event.userId);
+        void this.recheckAccess(event.userId);
+        return;
+      }
       const outgoing = toRealtimeEvent(event);
       if (!outgoing) return;
       this.io
@@ -102,8 +119,46 @@ export class RealtimeServer {
     if (!token) throw new Error('no token');
     const { user, expiresAt } = await this.auth.authenticate(token);
     socket.data.user = user;
+    socket.data.token = token;
     socket.data.rooms = new Map();
     this.disconnectAt(socket, expiresAt * 1000);
+  }
+
+  /**
+   * Applies a change of access to the open sockets of this node at once: a socket whose token no
+   * longer stands for an active user (disabled, deleted, password changed) is disconnected; the
+   * others keep their connection and have their rooms recomputed with the user's current roles
+   * and station scope, leaving the public rooms they may no longer join.
+   */
+  private async recheckAccess(userId: number | null): Promise<void> {
+    const sockets = [...this.io.of('/').sockets.values()].filter(
+      (socket) => socket.data.user !== undefined && (userId === null || socket.data.user.id === userId),
+    );
+    await Promise.all(sockets.map((socket) => this.reauthorize(socket)));
+  }
+
+  private async reauthorize(socket: RealtimeSocket): Promise<void> {
+    let user: User;
+    try {
+      ({ user } = await this.auth.authenticate(socket.data.token));
+    } catch (error) {
+      // Fail closed: when the rights cannot be read again, the client reconnects and is checked then.
+      if (!(error instanceof AppError && error.code === 'UNAUTHORIZED')) {
+        this.log.warn({ err: error, userId: socket.data.user.id }, 'real-time access recheck failed');
+      }
+      socket.disconnect(true);
+      return;
+    }
+    socket.data.user = user;
+    for (const [name, before] of socket.data.rooms) {
+      const room = parseRoom(name);
+      const after = room && mayJoin(user, room) ? internalRoomsFor(user, name, room) : [];
+      // Join the new rooms before leaving the old ones, so that no event allowed both before and after is missed.
+      void socket.join(after);
+      for (const old of before) if (!after.includes(old)) void socket.leave(old);
+      if (after.length > 0) socket.data.rooms.set(name, after);
+      else socket.data.rooms.delete(name);
+    }
   }
 
   /** Disconnects the socket when its token expires (CONTRACT section 5). */

@@ -1,4 +1,5 @@
 import { SUPER_PERMISSION } from '@cimorings/contracts';
+import type { EventBus } from '../cluster/event-bus.js';
 import type { Clock } from '../domain/clock.js';
 import { isoTime } from '../domain/clock.js';
 import {
@@ -47,6 +48,7 @@ export class UserService {
     private readonly roles: RoleRepository,
     private readonly sites: SiteRepository,
     private readonly hasher: PasswordHasher,
+    private readonly events: EventBus,
     private readonly clock: Clock,
   ) {}
 
@@ -111,6 +113,8 @@ export class UserService {
       now: isoTime(this.clock.now()),
     });
     if (!updated) throw new AppError('NOT_FOUND', `No user ${id}`);
+    // Open real-time connections are closed (disabled, new password) or narrowed at once.
+    this.events.publish({ type: 'AccessChanged', userId: id });
     return updated;
   }
 
@@ -120,6 +124,7 @@ export class UserService {
     this.checkManageable(actor, target);
     if (isAdmin(target) && target.active) await this.keepAnAdmin(target.id);
     if (!(await this.users.delete(id))) throw new AppError('NOT_FOUND', `No user ${id}`);
+    this.events.publish({ type: 'AccessChanged', userId: id });
   }
 
   /** Resolves role names to ids, refusing unknown roles and roles above the actor. */
