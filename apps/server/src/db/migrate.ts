@@ -3,6 +3,7 @@ import type { Dialect } from './connect.js';
 import type { Database } from './schema.js';
 import { initialSchema } from './migrations/001_initial.js';
 import { localListsAndOperatorClose } from './migrations/002_local_lists_and_operator_close.js';
+import { idTagCreator } from './migrations/004_id_tag_creator.js';
 
 /**
  * The numbered, forward-only migrations, in order. Each takes the dialect because a few column
@@ -12,6 +13,7 @@ function migrations(dialect: Dialect): Record<string, Migration> {
   return {
     '001_initial': initialSchema(dialect),
     '002_local_lists_and_operator_close': localListsAndOperatorClose(),
+    '004_id_tag_creator': idTagCreator(),
   };
 }
 

@@ -76,6 +76,7 @@ describe.each(DIALECTS)('restarts on %s', (dialect) => {
       expect(await migrateToLatest(handle.db, handle.dialect)).toEqual([
         '001_initial',
         '002_local_lists_and_operator_close',
+        '004_id_tag_creator',
       ]);
       expect(await migrateToLatest(handle.db, handle.dialect)).toEqual([]);
     } finally {
