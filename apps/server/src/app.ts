@@ -113,6 +113,13 @@ export async function buildApp(config: Readonly<Config>, options: AppOptions): P
     schemaController: { compilersFactory: { buildValidator: buildRequestValidator } },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
+  if (config.ocppUnknownStations === 'accept') {
+    // Accepted unknown stations have no password: anyone can connect with any id and act as a station.
+    log.warn(
+      'OCPP_UNKNOWN_STATIONS=accept: any charge point that connects is registered and accepted without a ' +
+        'password, so anyone who knows or guesses a station id can impersonate it; use pending for production',
+    );
+  }
   const database = openDatabase(config.database, (error) =>
     log.warn({ err: error }, 'database connection lost'),
   );
@@ -309,7 +316,12 @@ export async function buildApp(config: Readonly<Config>, options: AppOptions): P
     users: new UserService(users, roles, siteRepository, hasher, events, clock),
   });
   await server.register(roleRoutes, { roles: new RoleService(roles, users, events, clock) });
-  await server.register(stationRoutes, { stations, commands, ocppLog: ocppLogRepository });
+  await server.register(stationRoutes, {
+    stations,
+    commands,
+    ocppLog: ocppLogRepository,
+    heartbeatInterval: config.ocppHeartbeatInterval,
+  });
   await server.register(idTagRoutes, { idTags: new IdTagService(idTagRepository, users, clock) });
   await server.register(transactionRoutes, {
     transactions: new TransactionHistoryService(transactionRepository, events, clock, {
