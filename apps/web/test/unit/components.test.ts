@@ -1,7 +1,7 @@
 // @vitest-environment happy-dom
 import { afterEach, describe, expect, it } from 'vitest';
 import { defineComponent, h, nextTick, ref } from 'vue';
-import { setApi } from '../../src/api';
+import { setApi, type Onboarding } from '../../src/api';
 import AppShell from '../../src/components/base/AppShell.vue';
 import ConnectionBanner from '../../src/components/base/ConnectionBanner.vue';
 import StatusBadge from '../../src/components/base/StatusBadge.vue';
@@ -76,7 +76,7 @@ describe('ActiveTransactionCard', () => {
 });
 
 describe('OnboardingCard', () => {
-  const onboarding = (passwordRequired: boolean) => ({
+  const onboarding = (passwordRequired: boolean): Onboarding => ({
     chargePointId: 'CS-9',
     ocppUrl: 'ws://csms.example/ocpp/CS-9',
     centralSystemUrl: 'ws://csms.example/ocpp',
@@ -85,7 +85,7 @@ describe('OnboardingCard', () => {
     basicAuthUsername: passwordRequired ? 'CS-9' : null,
     securityProfile: passwordRequired ? 1 : 0,
     heartbeatInterval: 300,
-    registration: 'accepted' as const,
+    registration: 'accepted',
   });
 
   it('shows the generated password once, with no impersonation warning', () => {
