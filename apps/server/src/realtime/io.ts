@@ -16,6 +16,8 @@ interface SocketData {
   user: User;
   /** The handshake's token, checked again whenever the user's access changes. */
   token: string;
+  /** `accessChanges` when the handshake read the user's rights. */
+  checkedAt: number;
   /** Public room → the internal rooms joined for it. */
   rooms: Map<string, string[]>;
 }
@@ -56,6 +58,8 @@ export class RealtimeServer {
   private readonly unsubscribe: () => void;
   /** Whether other nodes share the adapter (only then can it carry events between nodes). */
   private readonly clustered: boolean;
+  /** Access changes seen so far: a handshake that read the rights before one is checked again. */
+  private accessChanges = 0;
 
   constructor(
     httpServer: HttpServer,
@@ -117,6 +121,7 @@ export class RealtimeServer {
     const header = socket.handshake.headers.authorization;
     const token = typeof fromAuth === 'string' ? fromAuth : /^Bearer\s+(\S+)$/i.exec(header ?? '')?.[1];
     if (!token) throw new Error('no token');
+    socket.data.checkedAt = this.accessChanges;
     const { user, expiresAt } = await this.auth.authenticate(token);
     socket.data.user = user;
     socket.data.token = token;
@@ -131,6 +136,7 @@ export class RealtimeServer {
    * and station scope, leaving the public rooms they may no longer join.
    */
   private async recheckAccess(userId: number | null): Promise<void> {
+    this.accessChanges++;
     const sockets = [...this.io.of('/').sockets.values()].filter(
       (socket) => socket.data.user !== undefined && (userId === null || socket.data.user.id === userId),
     );
@@ -172,6 +178,8 @@ export class RealtimeServer {
   }
 
   private onConnection(socket: RealtimeSocket): void {
+    // A change that came while the handshake read the rights was not applied to this socket yet.
+    if (socket.data.checkedAt !== this.accessChanges) void this.reauthorize(socket);
     const bucket = new TokenBucket(this.settings);
     socket.use((packet, next) => {
       const { allowed, abusive } = bucket.take();
