@@ -171,6 +171,7 @@ export async function buildApp(config: Readonly<Config>, options: AppOptions): P
     hasher,
     presence,
     router,
+    events,
     clock,
     config.ocppCallTimeoutMs,
   );

@@ -45,6 +45,10 @@ export const DEFAULT_REALTIME_SETTINGS: RealtimeSettings = {
   refusalWindowMs: 10_000,
 };
 
+/** Tries at reading a user's rights again after an access change, 1 s apart, within the contract's 5 s. */
+const RECHECK_ATTEMPTS = 3;
+const RECHECK_RETRY_MS = 1000;
+
 /** The longest a setTimeout can wait (about 24.8 days); a later expiry is checked again then. */
 const MAX_TIMER_MS = 2_147_483_647;
 
@@ -143,18 +147,25 @@ export class RealtimeServer {
     await Promise.all(sockets.map((socket) => this.reauthorize(socket)));
   }
 
-  private async reauthorize(socket: RealtimeSocket): Promise<void> {
+  private async reauthorize(socket: RealtimeSocket, attempt = 1): Promise<void> {
     let user: User;
     try {
       ({ user } = await this.auth.authenticate(socket.data.token));
     } catch (error) {
-      // Fail closed: when the rights cannot be read again, the client reconnects and is checked then.
-      if (!(error instanceof AppError && error.code === 'UNAUTHORIZED')) {
-        this.log.warn({ err: error, userId: socket.data.user.id }, 'real-time access recheck failed');
+      if (error instanceof AppError && error.code === 'UNAUTHORIZED') {
+        socket.disconnect(true);
+        return;
       }
-      socket.disconnect(true);
+      this.log.warn({ err: error, userId: socket.data.user.id, attempt }, 'real-time access recheck failed');
+      // A database blip: try again shortly, then fail closed (the client reconnects and is checked then).
+      if (attempt < RECHECK_ATTEMPTS) {
+        setTimeout(() => void this.reauthorize(socket, attempt + 1), RECHECK_RETRY_MS).unref();
+      } else {
+        socket.disconnect(true);
+      }
       return;
     }
+    if (!socket.connected) return;
     socket.data.user = user;
     for (const [name, before] of socket.data.rooms) {
       const room = parseRoom(name);

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { StationPresence } from '../cluster/station-presence.js';
 import type { CommandRouter } from '../cluster/command-router.js';
+import type { EventBus } from '../cluster/event-bus.js';
 import { isoTime, type Clock } from '../domain/clock.js';
 import type { Registration, Station } from '../domain/station.js';
 import { canSeeStation, mayPlaceStation, type Actor } from '../domain/user.js';
@@ -63,6 +64,7 @@ export class StationService {
     private readonly hasher: PasswordHasher,
     private readonly presence: StationPresence,
     private readonly commands: CommandRouter,
+    private readonly events: EventBus,
     private readonly clock: Clock,
     private readonly callTimeoutMs: number,
   ) {}
@@ -95,7 +97,16 @@ export class StationService {
       now: this.now(),
     });
     if (!station) throw new AppError('ALREADY_EXISTS', `Station ${input.chargePointId} already exists`);
+    if (siteId !== null) this.siteScopesChanged();
     return { station, generatedOcppPassword };
+  }
+
+  /**
+   * Users limited by site see the stations now at their sites: a station placed at or moved
+   * out of a site changes what their open real-time connections may receive.
+   */
+  private siteScopesChanged(): void {
+    this.events.publish({ type: 'AccessChanged', userId: null });
   }
 
   async update(actor: Actor, chargePointId: string, input: UpdateStationInput): Promise<Station> {
@@ -111,6 +122,7 @@ export class StationService {
       now: this.now(),
     });
     if (!updated) throw new AppError('NOT_FOUND', `No station ${chargePointId}`);
+    if (input.siteId !== undefined) this.siteScopesChanged();
     return updated;
   }
 

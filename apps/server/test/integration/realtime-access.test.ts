@@ -198,6 +198,34 @@ describe.each(setups)('access changes on open real-time connections: %s, %s', (_
     expect(user.socket.connected).toBe(true);
   });
 
+  it('narrows the events of a site-scoped connection when a station leaves the site', async () => {
+    const site = await nodeA.request('POST', '/api/sites', {
+      token: admin,
+      body: { name: `Site ${suffix}` },
+    });
+    expect(site.status).toBe(201);
+    const place = (siteId: number | null) =>
+      nodeA.request('PATCH', `/api/stations/${LOST}`, { token: admin, body: { siteId } });
+    expect((await place(site.body.id)).status).toBe(200);
+    const username = `ra-site-${suffix}`;
+    const created = await nodeA.request('POST', '/api/users', {
+      token: admin,
+      body: { username, password: `${username}-password-1`, roles: ['viewer'], allowedSites: [site.body.id] },
+    });
+    expect(created.status, created.text).toBe(201);
+    const socket = await connectSocket(
+      nodeB.url,
+      (await nodeB.login(username, `${username}-password-1`)).token,
+    );
+    sockets.push(socket);
+    expect(await join(socket, 'dashboard')).toEqual({ ok: true });
+    const user = { socket, events: recorder(socket) };
+    expect(await stillReceives(user, LOST)).toBe(true);
+    expect((await place(null)).status).toBe(200);
+    await cutOff(user, LOST);
+    expect(socket.connected).toBe(true);
+  });
+
   it('stops the events of a room whose permission a removed role gave', async () => {
     const role = await nodeA.request('POST', '/api/roles', {
       token: admin,
