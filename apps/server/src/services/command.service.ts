@@ -80,7 +80,7 @@ export class CommandService {
       await this.audit.finishCommand(
         id,
         outcome,
-        error instanceof AppError ? error.details : undefined,
+        error instanceof AppError ? redactOcppPayload(action, error.details) : undefined,
         this.now(),
       );
       throw error;
