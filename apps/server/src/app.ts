@@ -118,6 +118,13 @@ export async function buildApp(config: Readonly<Config>, options: AppOptions): P
     frameworkErrors: answerFrameworkError,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
+  if (config.ocppUnknownStations === 'accept') {
+    // Accepted unknown stations have no password: anyone can connect with any id and act as a station.
+    log.warn(
+      'OCPP_UNKNOWN_STATIONS=accept: any charge point that connects is registered and accepted without a ' +
+        'password, so anyone who knows or guesses a station id can impersonate it; use pending for production',
+    );
+  }
   const database = openDatabase(config.database, (error) =>
     log.warn({ err: error }, 'database connection lost'),
   );
@@ -131,13 +138,20 @@ export async function buildApp(config: Readonly<Config>, options: AppOptions): P
   // Password guesses are counted where every node sees them; without Redis, in this process.
   const throttle: LoginThrottle = redis ? new RedisLoginThrottle(redis) : new MemoryLoginThrottle();
   const tokens = new TokenService(config.jwtExpiresIn, () => clock.now().getTime());
-  const auth = new AuthService(users, hasher, tokens, new PasswordGuard(throttle, clock, 'login'), clock);
-  const setup = new SetupService(users, roles, settings, hasher, clock);
-  const lifecycle = new DatabaseLifecycle(log);
-
   const events = new InMemoryEventBus((error, event) =>
     log.error({ err: error, event: event.type }, 'event listener failed'),
   );
+  const auth = new AuthService(
+    users,
+    hasher,
+    tokens,
+    new PasswordGuard(throttle, clock, 'login'),
+    clock,
+    events,
+  );
+  const setup = new SetupService(users, roles, settings, hasher, clock);
+  const lifecycle = new DatabaseLifecycle(log);
+
   // Several nodes share Redis: stations are found, and commands delivered, through it.
   const clusterError = (error: unknown) => log.warn({ err: error }, 'cluster coordination failed');
   const channel = redis ? new NodeChannel(redis, clusterError) : null;
@@ -180,6 +194,7 @@ export async function buildApp(config: Readonly<Config>, options: AppOptions): P
     hasher,
     presence,
     router,
+    events,
     clock,
     config.ocppCallTimeoutMs,
   );
@@ -324,9 +339,16 @@ export async function buildApp(config: Readonly<Config>, options: AppOptions): P
     },
   });
   await server.register(authRoutes, { auth });
-  await server.register(userRoutes, { users: new UserService(users, roles, siteRepository, hasher, clock) });
-  await server.register(roleRoutes, { roles: new RoleService(roles, users, clock) });
-  await server.register(stationRoutes, { stations, commands, ocppLog: ocppLogRepository });
+  await server.register(userRoutes, {
+    users: new UserService(users, roles, siteRepository, hasher, events, clock),
+  });
+  await server.register(roleRoutes, { roles: new RoleService(roles, users, events, clock) });
+  await server.register(stationRoutes, {
+    stations,
+    commands,
+    ocppLog: ocppLogRepository,
+    heartbeatInterval: config.ocppHeartbeatInterval,
+  });
   await server.register(idTagRoutes, { idTags: new IdTagService(idTagRepository, users, clock) });
   await server.register(transactionRoutes, {
     transactions: new TransactionHistoryService(transactionRepository, events, clock, {

@@ -4,6 +4,7 @@ import type { Database } from './schema.js';
 import { initialSchema } from './migrations/001_initial.js';
 import { localListsAndOperatorClose } from './migrations/002_local_lists_and_operator_close.js';
 import { ocppDataRanges } from './migrations/003_ocpp_data_ranges.js';
+import { idTagCreator } from './migrations/004_id_tag_creator.js';
 
 /**
  * The numbered, forward-only migrations, in order. Each takes the dialect because a few column
@@ -14,6 +15,7 @@ function migrations(dialect: Dialect): Record<string, Migration> {
     '001_initial': initialSchema(dialect),
     '002_local_lists_and_operator_close': localListsAndOperatorClose(),
     '003_ocpp_data_ranges': ocppDataRanges(dialect),
+    '004_id_tag_creator': idTagCreator(),
   };
 }
 

@@ -135,6 +135,8 @@ export interface IdTagsTable {
   expiry_date: IsoTime | null;
   parent_id_tag: string | null;
   user_id: number | null;
+  /** The user who created the tag (migration 004); null when unknown. */
+  created_by: number | null;
   /** 1: the tag may hold several active transactions at once. */
   allow_concurrent: Flag;
   created_at: IsoTime;

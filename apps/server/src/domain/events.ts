@@ -23,6 +23,11 @@ export type DomainEvent =
   | ({ type: 'ReservationCreated' } & ReservationCreatedPayload)
   | ({ type: 'ReservationCancelled' } & ReservationCancelledPayload)
   | { type: 'StationConnected'; chargePointId: string; timestamp: string }
-  | { type: 'StationDisconnected'; chargePointId: string; timestamp: string };
+  | { type: 'StationDisconnected'; chargePointId: string; timestamp: string }
+  /**
+   * What a user may see or whether it may stay connected changed (disabled, deleted, password,
+   * roles, station scope); `userId` null when it may have changed for any user (a role changed).
+   */
+  | { type: 'AccessChanged'; userId: number | null };
 
 export type DomainEventType = DomainEvent['type'];

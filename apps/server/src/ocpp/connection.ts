@@ -1,6 +1,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import { createRPCError, TimeoutError, type RPCClient } from './rpc.js';
 import type { StationConnection } from '../cluster/station-presence.js';
+import { redactOcppPayload } from '../domain/ocpp-secrets.js';
 import { AppError } from '../errors.js';
 import type { Admission, ChargePointSession } from '../services/charge-point.service.js';
 import type { OcppLogService } from '../services/ocpp-log.service.js';
@@ -161,7 +162,7 @@ export class ChargePointConnection implements StationConnection {
         messageType: CALL,
         messageId,
         action,
-        payload: JSON.stringify(params ?? null),
+        payload: JSON.stringify(redactOcppPayload(action, params ?? null)),
       });
     });
     this.client.on('response', ({ outbound, payload }: { outbound: boolean; payload: unknown[] }) => {
@@ -175,7 +176,7 @@ export class ChargePointConnection implements StationConnection {
         messageType,
         messageId,
         action,
-        payload: JSON.stringify(messageType === CALL + 1 ? rest[0] : rest),
+        payload: JSON.stringify(redactOcppPayload(action, messageType === CALL + 1 ? rest[0] : rest)),
       });
     });
     this.client.on('badMessage', ({ buffer, response }: { buffer: Buffer; response: unknown[] | null }) => {

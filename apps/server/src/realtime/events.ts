@@ -107,6 +107,7 @@ export function toRealtimeEvent(event: DomainEvent): OutgoingEvent | undefined {
       };
     case 'StationConnected':
     case 'StationDisconnected':
+    case 'AccessChanged':
       return undefined;
   }
 }

@@ -14,11 +14,20 @@ import { internalRoomsFor, mayJoin, parseRoom, targetRooms } from './rooms.js';
 
 interface SocketData {
   user: User;
+  /** The handshake's token, checked again whenever the user's access changes. */
+  token: string;
+  /** `accessChanges` when the handshake read the user's rights. */
+  checkedAt: number;
   /** Public room → the internal rooms joined for it. */
   rooms: Map<string, string[]>;
 }
 
-type RealtimeSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+/** Between nodes: a user's access changed (`null`: any user's), so each node checks its sockets. */
+interface NodeEvents {
+  access_changed: (userId: number | null) => void;
+}
+
+type RealtimeSocket = Socket<ClientToServerEvents, ServerToClientEvents, NodeEvents, SocketData>;
 
 export interface RealtimeSettings {
   /** Client events allowed per second, sustained (the token bucket's refill). */
@@ -36,6 +45,10 @@ export const DEFAULT_REALTIME_SETTINGS: RealtimeSettings = {
   refusalWindowMs: 10_000,
 };
 
+/** Tries at reading a user's rights again after an access change, 1 s apart, within the contract's 5 s. */
+const RECHECK_ATTEMPTS = 3;
+const RECHECK_RETRY_MS = 1000;
+
 /** The longest a setTimeout can wait (about 24.8 days); a later expiry is checked again then. */
 const MAX_TIMER_MS = 2_147_483_647;
 
@@ -45,8 +58,12 @@ const MAX_TIMER_MS = 2_147_483_647;
  * domain events. With Redis, the streams adapter carries broadcasts between nodes.
  */
 export class RealtimeServer {
-  private readonly io: Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+  private readonly io: Server<ClientToServerEvents, ServerToClientEvents, NodeEvents, SocketData>;
   private readonly unsubscribe: () => void;
+  /** Whether other nodes share the adapter (only then can it carry events between nodes). */
+  private readonly clustered: boolean;
+  /** Access changes seen so far: a handshake that read the rights before one is checked again. */
+  private accessChanges = 0;
 
   constructor(
     httpServer: HttpServer,
@@ -78,7 +95,15 @@ export class RealtimeServer {
       );
     });
     this.io.on('connection', (socket) => this.onConnection(socket));
+    this.clustered = redis !== null;
+    this.io.on('access_changed', (userId) => void this.recheckAccess(userId));
     this.unsubscribe = events.subscribe((event) => {
+      if (event.type === 'AccessChanged') {
+        // Other nodes hold sockets of the same user: each checks its own (CONTRACT section 6).
+        if (this.clustered) this.io.serverSideEmit('access_changed', event.userId);
+        void this.recheckAccess(event.userId);
+        return;
+      }
       const outgoing = toRealtimeEvent(event);
       if (!outgoing) return;
       this.io
@@ -100,10 +125,57 @@ export class RealtimeServer {
     const header = socket.handshake.headers.authorization;
     const token = typeof fromAuth === 'string' ? fromAuth : /^Bearer\s+(\S+)$/i.exec(header ?? '')?.[1];
     if (!token) throw new Error('no token');
+    socket.data.checkedAt = this.accessChanges;
     const { user, expiresAt } = await this.auth.authenticate(token);
     socket.data.user = user;
+    socket.data.token = token;
     socket.data.rooms = new Map();
     this.disconnectAt(socket, expiresAt * 1000);
+  }
+
+  /**
+   * Applies a change of access to the open sockets of this node at once: a socket whose token no
+   * longer stands for an active user (disabled, deleted, password changed) is disconnected; the
+   * others keep their connection and have their rooms recomputed with the user's current roles
+   * and station scope, leaving the public rooms they may no longer join.
+   */
+  private async recheckAccess(userId: number | null): Promise<void> {
+    this.accessChanges++;
+    const sockets = [...this.io.of('/').sockets.values()].filter(
+      (socket) => socket.data.user !== undefined && (userId === null || socket.data.user.id === userId),
+    );
+    await Promise.all(sockets.map((socket) => this.reauthorize(socket)));
+  }
+
+  private async reauthorize(socket: RealtimeSocket, attempt = 1): Promise<void> {
+    let user: User;
+    try {
+      ({ user } = await this.auth.authenticate(socket.data.token));
+    } catch (error) {
+      if (error instanceof AppError && error.code === 'UNAUTHORIZED') {
+        socket.disconnect(true);
+        return;
+      }
+      this.log.warn({ err: error, userId: socket.data.user.id, attempt }, 'real-time access recheck failed');
+      // A database blip: try again shortly, then fail closed (the client reconnects and is checked then).
+      if (attempt < RECHECK_ATTEMPTS) {
+        setTimeout(() => void this.reauthorize(socket, attempt + 1), RECHECK_RETRY_MS).unref();
+      } else {
+        socket.disconnect(true);
+      }
+      return;
+    }
+    if (!socket.connected) return;
+    socket.data.user = user;
+    for (const [name, before] of socket.data.rooms) {
+      const room = parseRoom(name);
+      const after = room && mayJoin(user, room) ? internalRoomsFor(user, name, room) : [];
+      // Join the new rooms before leaving the old ones, so that no event allowed both before and after is missed.
+      void socket.join(after);
+      for (const old of before) if (!after.includes(old)) void socket.leave(old);
+      if (after.length > 0) socket.data.rooms.set(name, after);
+      else socket.data.rooms.delete(name);
+    }
   }
 
   /** Disconnects the socket when its token expires (CONTRACT section 5). */
@@ -117,6 +189,8 @@ export class RealtimeServer {
   }
 
   private onConnection(socket: RealtimeSocket): void {
+    // A change that came while the handshake read the rights was not applied to this socket yet.
+    if (socket.data.checkedAt !== this.accessChanges) void this.reauthorize(socket);
     const bucket = new TokenBucket(this.settings);
     socket.use((packet, next) => {
       const { allowed, abusive } = bucket.take();

@@ -60,8 +60,8 @@ export function mayJoin(actor: Actor, room: ParsedRoom): boolean {
 export function internalRoomsFor(actor: Actor, name: string, room: ParsedRoom): string[] {
   const kinds = ROOM_KINDS[room.kind].filter((kind) => can(actor, KIND_PERMISSION[kind]));
   if (room.kind === 'station') return kinds.map((kind) => `${name}|${kind}|*`);
-  // The scope as resolved when the socket authenticated: a station moved into one of the
-  // user's sites later reaches the socket once it joins the room again (or reconnects).
+  // The scope as resolved when the socket authenticated; recomputed by the real-time server
+  // whenever the user's access changes (roles, scope, a station placed at or moved out of a site).
   const scopes = actor.stationScope === null ? ['*'] : actor.stationScope.map((id) => `@${id}`);
   return kinds.flatMap((kind) => scopes.map((scope) => `${name}|${kind}|${scope}`));
 }

@@ -5,6 +5,8 @@ import { countOf, type Page, type PageRequest } from './paging.js';
 
 export interface IdTag extends IdTagRecord {
   userId: number | null;
+  /** The user who created the tag; `null` when unknown. */
+  createdBy: number | null;
   createdAt: string;
   updatedAt: string;
 }
@@ -47,6 +49,7 @@ export class IdTagRepository {
   async upsertMany(
     tags: readonly { idTag: string; status: string; expiryDate: string | null; parentIdTag: string | null }[],
     now: string,
+    createdBy: number | null,
   ): Promise<void> {
     await this.db.transaction().execute(async (trx) => {
       for (const chunk of chunks(tags, CHUNK)) {
@@ -59,6 +62,7 @@ export class IdTagRepository {
               expiry_date: tag.expiryDate,
               parent_id_tag: tag.parentIdTag,
               user_id: null,
+              created_by: createdBy,
               allow_concurrent: 0,
               created_at: now,
               updated_at: now,
@@ -107,15 +111,32 @@ export class IdTagRepository {
     return rows.map((row) => row.id_tag);
   }
 
-  async list(page: PageRequest, search?: string): Promise<Page<IdTag>> {
+  /**
+   * @param owners when given, only the tags created by or assigned to one of these users (the
+   * reach of a scoped user); `null` for every tag.
+   */
+  async list(
+    page: PageRequest,
+    search?: string,
+    owners: readonly number[] | null = null,
+  ): Promise<Page<IdTag>> {
     let query = this.db.selectFrom('id_tags');
     if (search) query = query.where('id_tag', 'like', `%${search}%`);
+    if (owners !== null) {
+      const ids = owners.length > 0 ? [...owners] : [0];
+      query = query.where((eb) => eb.or([eb('created_by', 'in', ids), eb('user_id', 'in', ids)]));
+    }
     const rows = await query.selectAll().orderBy('id_tag').limit(page.limit).offset(page.offset).execute();
     return { items: rows.map(toIdTag), total: await countOf(query) };
   }
 
   /** `undefined` when the tag exists already. */
-  async create(idTag: string, fields: IdTagFields, now: string): Promise<IdTag | undefined> {
+  async create(
+    idTag: string,
+    fields: IdTagFields,
+    now: string,
+    createdBy: number | null,
+  ): Promise<IdTag | undefined> {
     const row = await this.db
       .insertInto('id_tags')
       .values({
@@ -124,6 +145,7 @@ export class IdTagRepository {
         expiry_date: fields.expiryDate ?? null,
         parent_id_tag: fields.parentIdTag ?? null,
         user_id: fields.userId ?? null,
+        created_by: createdBy,
         allow_concurrent: fields.allowConcurrent ? 1 : 0,
         created_at: now,
         updated_at: now,
@@ -182,6 +204,7 @@ function toIdTag(row: Selectable<IdTagsTable>): IdTag {
     expiryDate: row.expiry_date,
     parentIdTag: row.parent_id_tag,
     userId: row.user_id,
+    createdBy: row.created_by,
     allowConcurrent: row.allow_concurrent === 1,
     createdAt: row.created_at,
     updatedAt: row.updated_at,

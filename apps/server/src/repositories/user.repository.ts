@@ -67,6 +67,11 @@ export class UserRepository {
     return { items: await this.hydrate(this.db, rows), total: await this.count() };
   }
 
+  /** Every user, in id order: what reach rules filter (user counts are small). */
+  async all(): Promise<User[]> {
+    return this.hydrate(this.db, await this.db.selectFrom('users').selectAll().orderBy('id').execute());
+  }
+
   /** Creates the user with roles and scope in one transaction; `undefined` if the name is taken. */
   async create(user: NewUser): Promise<User | undefined> {
     return this.db.transaction().execute(async (trx) => {

@@ -1,3 +1,4 @@
+import type { EventBus } from '../cluster/event-bus.js';
 import type { Clock } from '../domain/clock.js';
 import { isoTime } from '../domain/clock.js';
 import type { User } from '../domain/user.js';
@@ -27,6 +28,7 @@ export class AuthService {
     /** Throttles password guesses per username and address (README, "Login throttling"). */
     private readonly guard: PasswordGuard,
     private readonly clock: Clock,
+    private readonly events: EventBus,
   ) {}
 
   /**
@@ -89,6 +91,8 @@ export class AuthService {
       now: isoTime(this.clock.now()),
     });
     if (!updated) throw new AppError('UNAUTHORIZED', 'Token no longer valid');
+    // Real-time connections opened with an older token close at once, on every node.
+    this.events.publish({ type: 'AccessChanged', userId: updated.id });
     return {
       token: this.tokens.issue(updated.id, updated.username, updated.tokenVersion),
       expiresIn: this.tokens.lifetimeSeconds,

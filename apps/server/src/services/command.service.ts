@@ -1,5 +1,6 @@
 import type { CommandRouter } from '../cluster/command-router.js';
 import { isoTime, type Clock } from '../domain/clock.js';
+import { redactOcppPayload } from '../domain/ocpp-secrets.js';
 import type { Actor } from '../domain/user.js';
 import { AppError } from '../errors.js';
 import type { OcppLogRepository } from '../repositories/ocpp-log.repository.js';
@@ -35,6 +36,7 @@ export type RequestValidator = (action: CsmsAction, payload: unknown) => void;
 /**
  * Commands from operators to charge points: checked against the official schema, sent through
  * the CommandRouter, and recorded with who sent them, what and the answer (the audit trail).
+ * Secrets in a command or its answer are redacted in the audit and in what the caller gets back.
  */
 export class CommandService {
   constructor(
@@ -62,21 +64,23 @@ export class CommandService {
     const id = await this.audit.recordCommand({
       chargePointId,
       action,
-      request: payload,
+      // Secrets (an AuthorizationKey, ...) are write-only: the audit keeps them redacted.
+      request: redactOcppPayload(action, payload),
       userId: actor.id,
       now: this.now(),
     });
     try {
       const response = await this.router.call(chargePointId, action, payload, this.callTimeoutMs);
-      await this.audit.finishCommand(id, 'answered', response, this.now());
+      const shown = redactOcppPayload(action, response);
+      await this.audit.finishCommand(id, 'answered', shown, this.now());
       await this.applyEffects(chargePointId, action, payload, response);
-      return response;
+      return shown;
     } catch (error) {
       const outcome = error instanceof AppError ? error.code.toLowerCase() : 'failed';
       await this.audit.finishCommand(
         id,
         outcome,
-        error instanceof AppError ? error.details : undefined,
+        error instanceof AppError ? redactOcppPayload(action, error.details) : undefined,
         this.now(),
       );
       throw error;

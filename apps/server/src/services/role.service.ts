@@ -1,4 +1,5 @@
 import { ADMIN_ROLE, isPermission, SUPER_PERMISSION } from '@cimorings/contracts';
+import type { EventBus } from '../cluster/event-bus.js';
 import type { Clock } from '../domain/clock.js';
 import { isoTime } from '../domain/clock.js';
 import { holdsAll, type Actor, type Role } from '../domain/user.js';
@@ -21,6 +22,7 @@ export class RoleService {
   constructor(
     private readonly roles: RoleRepository,
     private readonly users: UserRepository,
+    private readonly events: EventBus,
     private readonly clock: Clock,
   ) {}
 
@@ -72,6 +74,8 @@ export class RoleService {
       now: isoTime(this.clock.now()),
     });
     if (!updated) throw new AppError('NOT_FOUND', `No role ${id}`);
+    // Its holders' open connections follow the new permissions at once.
+    if (input.permissions !== undefined) this.events.publish({ type: 'AccessChanged', userId: null });
     return updated;
   }
 

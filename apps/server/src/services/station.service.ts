@@ -1,5 +1,7 @@
+import { randomBytes } from 'node:crypto';
 import type { StationPresence } from '../cluster/station-presence.js';
 import type { CommandRouter } from '../cluster/command-router.js';
+import type { EventBus } from '../cluster/event-bus.js';
 import { isoTime, type Clock } from '../domain/clock.js';
 import type { Registration, Station } from '../domain/station.js';
 import { canSeeStation, mayPlaceStation, type Actor } from '../domain/user.js';
@@ -14,7 +16,28 @@ export interface CreateStationInput {
   name: string;
   siteId?: number | null;
   location?: string | null;
+  /**
+   * The Basic auth password the charger must present. Absent: a strong one is generated (a
+   * station without a password can be impersonated by anyone who knows its id); `null`: none,
+   * an explicit opt-out.
+   */
   ocppPassword?: string | null;
+}
+
+/** A new station, with the password generated for it: shown once, stored only as a hash. */
+export interface CreatedStation {
+  station: Station;
+  /** The generated password; `null` when the caller gave one or opted out. */
+  generatedOcppPassword: string | null;
+}
+
+/**
+ * 24 random bytes as base64url: 32 characters of [A-Za-z0-9_-], within the 16 to 40 characters
+ * the OCPP 1.6 security whitepaper allows an AuthorizationKey (so it can be set on the charger
+ * with ChangeConfiguration too) and free of the `:` that Basic auth cannot carry.
+ */
+export function generateOcppPassword(): string {
+  return randomBytes(24).toString('base64url');
 }
 
 export interface UpdateStationInput {
@@ -41,6 +64,7 @@ export class StationService {
     private readonly hasher: PasswordHasher,
     private readonly presence: StationPresence,
     private readonly commands: CommandRouter,
+    private readonly events: EventBus,
     private readonly clock: Clock,
     private readonly callTimeoutMs: number,
   ) {}
@@ -58,20 +82,31 @@ export class StationService {
     return station;
   }
 
-  async create(actor: Actor, input: CreateStationInput): Promise<Station> {
+  async create(actor: Actor, input: CreateStationInput): Promise<CreatedStation> {
     const siteId = input.siteId ?? null;
     await this.checkPlacement(actor, input.chargePointId, siteId);
+    const generatedOcppPassword = input.ocppPassword === undefined ? generateOcppPassword() : null;
+    const password = generatedOcppPassword ?? input.ocppPassword;
     const station = await this.stations.create({
       chargePointId: input.chargePointId,
       name: input.name,
       siteId,
       location: input.location ?? null,
-      ocppPasswordHash: input.ocppPassword ? await this.hasher.hash(input.ocppPassword) : null,
+      ocppPasswordHash: password ? await this.hasher.hash(password) : null,
       registration: 'accepted',
       now: this.now(),
     });
     if (!station) throw new AppError('ALREADY_EXISTS', `Station ${input.chargePointId} already exists`);
-    return station;
+    if (siteId !== null) this.siteScopesChanged();
+    return { station, generatedOcppPassword };
+  }
+
+  /**
+   * Users limited by site see the stations now at their sites: a station placed at or moved
+   * out of a site changes what their open real-time connections may receive.
+   */
+  private siteScopesChanged(): void {
+    this.events.publish({ type: 'AccessChanged', userId: null });
   }
 
   async update(actor: Actor, chargePointId: string, input: UpdateStationInput): Promise<Station> {
@@ -87,6 +122,7 @@ export class StationService {
       now: this.now(),
     });
     if (!updated) throw new AppError('NOT_FOUND', `No station ${chargePointId}`);
+    if (input.siteId !== undefined) this.siteScopesChanged();
     return updated;
   }
 

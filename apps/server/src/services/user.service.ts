@@ -1,4 +1,5 @@
 import { SUPER_PERMISSION } from '@cimorings/contracts';
+import type { EventBus } from '../cluster/event-bus.js';
 import type { Clock } from '../domain/clock.js';
 import { isoTime } from '../domain/clock.js';
 import {
@@ -10,6 +11,7 @@ import {
   type ScopeGrant,
   type User,
 } from '../domain/user.js';
+import { reachesUser, type Reacher } from '../domain/reach.js';
 import { AppError } from '../errors.js';
 import type { Page, PageRequest } from '../repositories/paging.js';
 import type { RoleRepository } from '../repositories/role.repository.js';
@@ -47,16 +49,21 @@ export class UserService {
     private readonly roles: RoleRepository,
     private readonly sites: SiteRepository,
     private readonly hasher: PasswordHasher,
+    private readonly events: EventBus,
     private readonly clock: Clock,
   ) {}
 
-  list(page: PageRequest): Promise<Page<User>> {
-    return this.users.list(page);
+  /** The users within the actor's reach (domain/reach.ts): everyone for an unscoped actor. */
+  async list(actor: Reacher, page: PageRequest): Promise<Page<User>> {
+    if (actor.stationScope === null) return this.users.list(page);
+    const reached = (await this.users.all()).filter((user) => reachesUser(actor, user));
+    return { items: reached.slice(page.offset, page.offset + page.limit), total: reached.length };
   }
 
-  async get(id: number): Promise<User> {
+  /** @throws AppError NOT_FOUND, also for a user beyond the actor's reach. */
+  async get(actor: Reacher, id: number): Promise<User> {
     const user = await this.users.findById(id);
-    if (!user) throw new AppError('NOT_FOUND', `No user ${id}`);
+    if (!user || !reachesUser(actor, user)) throw new AppError('NOT_FOUND', `No user ${id}`);
     return user;
   }
 
@@ -77,7 +84,7 @@ export class UserService {
   }
 
   async update(actor: Actor, id: number, input: UpdateUserInput): Promise<User> {
-    const target = await this.get(id);
+    const target = await this.get(actor, id);
     this.checkManageable(actor, target);
     const changesScope = input.allowedStations !== undefined || input.allowedSites !== undefined;
     const changesRights = input.roles !== undefined || changesScope || input.active !== undefined;
@@ -111,15 +118,18 @@ export class UserService {
       now: isoTime(this.clock.now()),
     });
     if (!updated) throw new AppError('NOT_FOUND', `No user ${id}`);
+    // Open real-time connections are closed (disabled, new password) or narrowed at once.
+    this.events.publish({ type: 'AccessChanged', userId: id });
     return updated;
   }
 
   async delete(actor: Actor, id: number): Promise<void> {
-    const target = await this.get(id);
+    const target = await this.get(actor, id);
     if (target.id === actor.id) throw new AppError('CONFLICT', 'You cannot delete yourself');
     this.checkManageable(actor, target);
     if (isAdmin(target) && target.active) await this.keepAnAdmin(target.id);
     if (!(await this.users.delete(id))) throw new AppError('NOT_FOUND', `No user ${id}`);
+    this.events.publish({ type: 'AccessChanged', userId: id });
   }
 
   /** Resolves role names to ids, refusing unknown roles and roles above the actor. */

@@ -77,6 +77,7 @@ describe.each(DIALECTS)('restarts on %s', (dialect) => {
         '001_initial',
         '002_local_lists_and_operator_close',
         '003_ocpp_data_ranges',
+        '004_id_tag_creator',
       ]);
       expect(await migrateToLatest(handle.db, handle.dialect)).toEqual([]);
     } finally {

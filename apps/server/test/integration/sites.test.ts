@@ -27,7 +27,7 @@ describe.each(DIALECTS)('sites, and users scoped by site, on %s', (dialect) => {
   const station = async (chargePointId: string, siteId: number | null = null) => {
     const response = await app.request('POST', '/api/stations', {
       token: admin,
-      body: { chargePointId, name: chargePointId, siteId },
+      body: { chargePointId, name: chargePointId, siteId, ocppPassword: null },
     });
     expect(response.status).toBe(201);
   };

@@ -62,7 +62,10 @@ describe.each(DIALECTS)('station onboarding on %s', (dialect) => {
   });
 
   it('answers wss:// and the public host behind a TLS proxy, and profile 0 without a password', async () => {
-    await app.request('POST', '/api/stations', { token: admin, body: { chargePointId: 'ONB-2', name: 'x' } });
+    await app.request('POST', '/api/stations', {
+      token: admin,
+      body: { chargePointId: 'ONB-2', name: 'x', ocppPassword: null },
+    });
     const proxied = await app.request('GET', '/api/stations/ONB-2/onboarding', {
       token: admin,
       headers: { 'x-forwarded-proto': 'https, http', 'x-forwarded-host': 'csms.example.id' },

@@ -29,7 +29,7 @@ describe.each(DIALECTS)('dashboard statistics on %s', (dialect) => {
     ] as const) {
       await app.request('POST', '/api/stations', {
         token: admin,
-        body: { chargePointId, name: chargePointId, siteId },
+        body: { chargePointId, name: chargePointId, siteId, ocppPassword: null },
       });
     }
     const status = async (cp: TestChargePoint, connectorId: number, value: string, errorCode = 'NoError') =>

@@ -9,6 +9,7 @@ import type {
   NewReservation,
   NewUser,
   OcppMessage,
+  CreatedStation,
   Onboarding,
   Page,
   PermissionInfo,
@@ -54,8 +55,9 @@ export function createApi(client: ApiClient) {
         chargePointId: string;
         name: string;
         location?: string | null;
-        ocppPassword?: string;
-      }) => client.post<Station>('/api/stations', body),
+        /** Absent: the server generates one (answered once); `null`: no password. */
+        ocppPassword?: string | null;
+      }) => client.post<CreatedStation>('/api/stations', body),
       update: (
         chargePointId: string,
         body: { name?: string; location?: string | null; siteId?: number | null },

@@ -71,6 +71,13 @@ export interface Onboarding {
   registration: 'accepted' | 'pending';
 }
 
+/** The answer to creating a station: the station, what to configure on it, and its password once. */
+export type CreatedStation = Station & {
+  /** The password the server generated: shown only in this answer. `null` when one was given or none wanted. */
+  ocppPassword: string | null;
+  onboarding: Onboarding;
+};
+
 export interface Site {
   id: number;
   name: string;

@@ -120,7 +120,14 @@ export const en: Messages = {
     connectors: 'Connectors',
     add: 'Add station',
     ocppPassword: 'OCPP password (optional)',
-    ocppPasswordHint: '8–40 characters; the charger sends it with HTTP Basic auth',
+    ocppPasswordHint:
+      '8–40 characters, sent by the charger with HTTP Basic auth; leave empty to get a strong one',
+    noPassword: 'No password (not recommended)',
+    noPasswordWarning:
+      'A station without a password can be impersonated: anyone who knows its id can connect as it, send transactions in its name and push the real charger off.',
+    generatedPassword: 'Password:',
+    generatedPasswordHint:
+      'Shown only now: copy it to the charger. It is stored only as a hash; if it is lost, set a new one.',
     created: 'Station {id} created',
     onboarding: 'Connecting a new charger',
     onboardingIntro: 'Configure these values on charger {id}:',

@@ -118,7 +118,14 @@ export const id = {
     connectors: 'Konektor',
     add: 'Tambah stasiun',
     ocppPassword: 'Kata sandi OCPP (opsional)',
-    ocppPasswordHint: '8–40 karakter; charger mengirimnya dengan HTTP Basic auth',
+    ocppPasswordHint:
+      '8–40 karakter, dikirim charger dengan HTTP Basic auth; kosongkan untuk mendapatkan kata sandi yang kuat',
+    noPassword: 'Tanpa kata sandi (tidak disarankan)',
+    noPasswordWarning:
+      'Stasiun tanpa kata sandi dapat ditiru: siapa pun yang mengetahui ID-nya dapat terhubung sebagai stasiun ini, mengirim transaksi atas namanya, dan memutus charger yang asli.',
+    generatedPassword: 'Kata sandi:',
+    generatedPasswordHint:
+      'Hanya ditampilkan sekarang: salin ke charger. Kata sandi hanya disimpan sebagai hash; jika hilang, tetapkan yang baru.',
     created: 'Stasiun {id} dibuat',
     onboarding: 'Cara menghubungkan charger baru',
     onboardingIntro: 'Atur nilai berikut di charger {id}:',

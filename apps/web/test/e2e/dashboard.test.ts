@@ -202,6 +202,21 @@ describe('the dashboard in a real browser', () => {
     await shoot('04-station-detail');
   });
 
+  it('adds a station with a generated password, shown once with how to connect it', async () => {
+    await page.goto(`${server.url}/stations`);
+    await page.click('[data-test=add-station]');
+    await page.fill('[data-test=new-station-id]', 'E2E-NEW');
+    await page.click('[data-test=create-station]');
+    const password = (await page.textContent('[data-test=generated-password]'))?.trim() ?? '';
+    expect(password).toMatch(/^[A-Za-z0-9_-]{32}$/);
+    expect(await page.locator('[data-test=no-password-warning]').count()).toBe(0);
+    await page.screenshot({ path: join(SHOTS, '13-station-created-desktop.png'), fullPage: true });
+    const station = await server.call('GET', '/api/stations/E2E-NEW', adminToken);
+    expect(station.body.hasOcppPassword).toBe(true);
+    expect(JSON.stringify(station.body)).not.toContain(password);
+    await page.keyboard.press('Escape');
+  });
+
   it('switches to English and back', async () => {
     await page.goto(`${server.url}/stations`);
     await page.waitForSelector('[data-test=station-E2E002]');

@@ -1,10 +1,11 @@
 // @vitest-environment happy-dom
 import { afterEach, describe, expect, it } from 'vitest';
 import { defineComponent, h, nextTick, ref } from 'vue';
-import { setApi } from '../../src/api';
+import { setApi, type Onboarding } from '../../src/api';
 import AppShell from '../../src/components/base/AppShell.vue';
 import ConnectionBanner from '../../src/components/base/ConnectionBanner.vue';
 import StatusBadge from '../../src/components/base/StatusBadge.vue';
+import OnboardingCard from '../../src/components/stations/OnboardingCard.vue';
 import SiteMap from '../../src/components/stations/SiteMap.vue';
 import ActiveTransactionCard from '../../src/components/transactions/ActiveTransactionCard.vue';
 import { useRoom } from '../../src/composables/useRoom';
@@ -71,6 +72,45 @@ describe('ActiveTransactionCard', () => {
     await wrapper.setProps({ canStop: true });
     await wrapper.get('[data-test=tx-stop]').trigger('click');
     expect(wrapper.emitted('stop')?.[0]).toEqual([tx]);
+  });
+});
+
+describe('OnboardingCard', () => {
+  const onboarding = (passwordRequired: boolean): Onboarding => ({
+    chargePointId: 'CS-9',
+    ocppUrl: 'ws://csms.example/ocpp/CS-9',
+    centralSystemUrl: 'ws://csms.example/ocpp',
+    subprotocol: 'ocpp1.6',
+    passwordRequired,
+    basicAuthUsername: passwordRequired ? 'CS-9' : null,
+    securityProfile: passwordRequired ? 1 : 0,
+    heartbeatInterval: 300,
+    registration: 'accepted',
+  });
+
+  it('shows the generated password once, with no impersonation warning', () => {
+    const { wrapper } = mountWithApp(OnboardingCard, {
+      props: {
+        chargePointId: 'CS-9',
+        hasPassword: true,
+        onboarding: onboarding(true),
+        password: 'gEn3rated-Pw_0123456789abcdefABCD',
+      },
+    });
+    expect(wrapper.get('[data-test=generated-password]').text()).toBe('gEn3rated-Pw_0123456789abcdefABCD');
+    expect(wrapper.text()).toContain('Hanya ditampilkan sekarang');
+    expect(wrapper.find('[data-test=no-password-warning]').exists()).toBe(false);
+  });
+
+  it('warns plainly, in both languages, that a station without a password can be impersonated', async () => {
+    const { wrapper, i18n } = mountWithApp(OnboardingCard, {
+      props: { chargePointId: 'CS-9', hasPassword: false, onboarding: onboarding(false) },
+    });
+    expect(wrapper.get('[data-test=no-password-warning]').text()).toContain('dapat ditiru');
+    i18n.global.locale.value = 'en';
+    await nextTick();
+    expect(wrapper.get('[data-test=no-password-warning]').text()).toContain('can be impersonated');
+    expect(wrapper.find('[data-test=generated-password]').exists()).toBe(false);
   });
 });
 

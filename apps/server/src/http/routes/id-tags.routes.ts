@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { AppError } from '../../errors.js';
 import type { IdTagService } from '../../services/id-tag.service.js';
+import { actorOf } from '../access.js';
 import { errors, PageQuery, pageOf, PageSchema, RowId } from '../schemas.js';
 
 const security = [{ bearer: [] }];
@@ -27,6 +28,9 @@ const IdTagSchema = Type.Object(
     expiryDate: Type.Union([Type.String(), Type.Null()]),
     parentIdTag: Type.Union([Type.String(), Type.Null()]),
     userId: Type.Union([Type.Integer(), Type.Null()]),
+    createdBy: Type.Union([Type.Integer(), Type.Null()], {
+      description: 'the user who created the tag; null when unknown',
+    }),
     allowConcurrent: Type.Boolean(),
     createdAt: Type.String(),
     updatedAt: Type.String(),
@@ -84,7 +88,7 @@ export const idTagRoutes: FastifyPluginAsyncTypebox<{ idTags: IdTagService }> = 
         response: { 200: ImportReportSchema, ...errors(400, 401, 403, 413, 415) },
       },
     },
-    async (request) => idTags.importCsv(request.body),
+    async (request) => idTags.importCsv(actorOf(request), request.body),
   );
 
   app.get(
@@ -101,7 +105,7 @@ export const idTagRoutes: FastifyPluginAsyncTypebox<{ idTags: IdTagService }> = 
         response: { 200: PageSchema(Type.Ref('IdTag')), ...errors(400, 401, 403) },
       },
     },
-    async (request) => idTags.list(pageOf(request.query), request.query.search),
+    async (request) => idTags.list(actorOf(request), pageOf(request.query), request.query.search),
   );
 
   app.post(
@@ -117,7 +121,7 @@ export const idTagRoutes: FastifyPluginAsyncTypebox<{ idTags: IdTagService }> = 
     },
     async (request, reply) => {
       const { idTag, ...fields } = request.body;
-      return reply.status(201).send(await idTags.create(idTag, fields));
+      return reply.status(201).send(await idTags.create(actorOf(request), idTag, fields));
     },
   );
 
@@ -132,7 +136,7 @@ export const idTagRoutes: FastifyPluginAsyncTypebox<{ idTags: IdTagService }> = 
         response: { 200: Type.Ref('IdTag'), ...errors(401, 403, 404) },
       },
     },
-    async (request) => idTags.get(request.params.idTag),
+    async (request) => idTags.get(actorOf(request), request.params.idTag),
   );
 
   app.patch(
@@ -147,7 +151,7 @@ export const idTagRoutes: FastifyPluginAsyncTypebox<{ idTags: IdTagService }> = 
         response: { 200: Type.Ref('IdTag'), ...errors(400, 401, 403, 404) },
       },
     },
-    async (request) => idTags.update(request.params.idTag, request.body),
+    async (request) => idTags.update(actorOf(request), request.params.idTag, request.body),
   );
 
   app.delete(
@@ -162,7 +166,7 @@ export const idTagRoutes: FastifyPluginAsyncTypebox<{ idTags: IdTagService }> = 
       },
     },
     async (request, reply) => {
-      await idTags.delete(request.params.idTag);
+      await idTags.delete(actorOf(request), request.params.idTag);
       return reply.status(204).send(null);
     },
   );

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
-import { Type } from 'typebox';
+import { Type, type Static } from 'typebox';
+import type { Station } from '../../domain/station.js';
 import { OCPP_PATH } from '../../ocpp/server.js';
 import type { StationService } from '../../services/station.service.js';
 import { actorOf } from '../access.js';
@@ -10,7 +11,7 @@ const security = [{ bearer: [] }];
 /** A host as it may appear in a Host header: a name or IPv4 address, or a bracketed IPv6 one, and a port. */
 const HOST = /^(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/;
 
-const OnboardingSchema = Type.Object({
+export const OnboardingSchema = Type.Object({
   chargePointId: Type.String({ description: 'the identity the charger presents, last part of ocppUrl' }),
   ocppUrl: Type.String({ description: 'the full URL to configure on the charger' }),
   centralSystemUrl: Type.String({
@@ -50,24 +51,35 @@ export const stationOnboardingRoutes: FastifyPluginAsyncTypebox<{
         response: { 200: OnboardingSchema, ...errors(400, 401, 403, 404) },
       },
     },
-    async (request) => {
-      const station = await stations.get(actorOf(request), request.params.chargePointId);
-      const { scheme, host } = publicOrigin(request);
-      const centralSystemUrl = `${scheme}://${host}${OCPP_PATH}`;
-      return {
-        chargePointId: station.chargePointId,
-        ocppUrl: `${centralSystemUrl}/${encodeURIComponent(station.chargePointId)}`,
-        centralSystemUrl,
-        subprotocol: 'ocpp1.6' as const,
-        passwordRequired: station.hasOcppPassword,
-        basicAuthUsername: station.hasOcppPassword ? station.chargePointId : null,
-        securityProfile: !station.hasOcppPassword ? 0 : scheme === 'wss' ? 2 : 1,
+    async (request) =>
+      onboardingOf(
+        request,
+        await stations.get(actorOf(request), request.params.chargePointId),
         heartbeatInterval,
-        registration: station.registration,
-      } as const;
-    },
+      ),
   );
 };
+
+/** What to configure on the charger of `station`, as reached by the caller of `request`. */
+export function onboardingOf(
+  request: FastifyRequest,
+  station: Pick<Station, 'chargePointId' | 'hasOcppPassword' | 'registration'>,
+  heartbeatInterval: number,
+): Static<typeof OnboardingSchema> {
+  const { scheme, host } = publicOrigin(request);
+  const centralSystemUrl = `${scheme}://${host}${OCPP_PATH}`;
+  return {
+    chargePointId: station.chargePointId,
+    ocppUrl: `${centralSystemUrl}/${encodeURIComponent(station.chargePointId)}`,
+    centralSystemUrl,
+    subprotocol: 'ocpp1.6',
+    passwordRequired: station.hasOcppPassword,
+    basicAuthUsername: station.hasOcppPassword ? station.chargePointId : null,
+    securityProfile: !station.hasOcppPassword ? 0 : scheme === 'wss' ? 2 : 1,
+    heartbeatInterval,
+    registration: station.registration,
+  };
+}
 
 /**
  * The WebSocket scheme and host the caller reached us by: behind a TLS-terminating proxy,

@@ -1,12 +1,14 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import type { Station } from '../../domain/station.js';
+import { redactOcppPayload } from '../../domain/ocpp-secrets.js';
 import { STATION_STATUSES } from '../../domain/station-status.js';
 import type { OcppLogRepository } from '../../repositories/ocpp-log.repository.js';
 import { CSMS_ACTIONS, type CommandService } from '../../services/command.service.js';
 import type { StationService } from '../../services/station.service.js';
 import { actorOf } from '../access.js';
 import { parsed } from '../logged-payload.js';
+import { OnboardingSchema, onboardingOf } from './station-onboarding.routes.js';
 import { ChargePointId, errors, PageQuery, pageOf, PageSchema, RowId } from '../schemas.js';
 
 const security = [{ bearer: [] }];
@@ -89,11 +91,26 @@ export function stationView(station: Station) {
   };
 }
 
+/** A station as `POST /api/stations` answers it: with what to configure on the charger, once. */
+const CreatedStationSchema = Type.Object({
+  ...StationSchema.properties,
+  // The literal union of the shared schema does not survive the spread in TypeBox's static type.
+  status: Type.String({ description: STATION_STATUSES.join(', ') }),
+  ocppPassword: Type.Union([Type.String(), Type.Null()], {
+    description:
+      'the password generated for the station: shown only in this answer, stored as a hash. ' +
+      'null when the request gave one, or opted out with ocppPassword: null',
+  }),
+  onboarding: OnboardingSchema,
+});
+
 export const stationRoutes: FastifyPluginAsyncTypebox<{
   stations: StationService;
   commands: CommandService;
   ocppLog: OcppLogRepository;
-}> = async (app, { stations, commands, ocppLog }) => {
+  /** Seconds, for the onboarding values of a new station. */
+  heartbeatInterval: number;
+}> = async (app, { stations, commands, ocppLog, heartbeatInterval }) => {
   app.addSchema(StationSchema);
 
   app.get(
@@ -138,15 +155,27 @@ export const stationRoutes: FastifyPluginAsyncTypebox<{
             name: Type.String({ minLength: 1, maxLength: 200 }),
             siteId: Type.Optional(Type.Union([SiteId, Type.Null()])),
             location: Type.Optional(Nullable(Type.String({ maxLength: 500 }))),
-            ocppPassword: Type.Optional(Type.Union([OcppPassword, Type.Null()])),
+            ocppPassword: Type.Optional(
+              Type.Union([OcppPassword, Type.Null()], {
+                description:
+                  'absent: a strong password is generated and answered once; null: no password ' +
+                  '(not recommended: anyone who knows the id can then connect as the station)',
+              }),
+            ),
           },
           { additionalProperties: false },
         ),
-        response: { 201: Type.Ref('Station'), ...errors(400, 401, 403, 409) },
+        response: { 201: CreatedStationSchema, ...errors(400, 401, 403, 409) },
       },
     },
-    async (request, reply) =>
-      reply.status(201).send(stationView(await stations.create(actorOf(request), request.body))),
+    async (request, reply) => {
+      const { station, generatedOcppPassword } = await stations.create(actorOf(request), request.body);
+      return reply.status(201).send({
+        ...stationView(station),
+        ocppPassword: generatedOcppPassword,
+        onboarding: onboardingOf(request, station, heartbeatInterval),
+      });
+    },
   );
 
   app.get(
@@ -250,7 +279,11 @@ export const stationRoutes: FastifyPluginAsyncTypebox<{
       await stations.get(actorOf(request), chargePointId);
       const page = await ocppLog.list(chargePointId, pageOf(request.query));
       return {
-        items: page.items.map((entry) => ({ ...entry, payload: parsed(entry.payload) })),
+        // Redacted on write; again on read for what was stored before secrets were redacted.
+        items: page.items.map((entry) => ({
+          ...entry,
+          payload: redactOcppPayload(entry.action, parsed(entry.payload)),
+        })),
         total: page.total,
       };
     },
@@ -287,7 +320,15 @@ export const stationRoutes: FastifyPluginAsyncTypebox<{
     async (request) => {
       const { chargePointId } = request.params;
       await stations.get(actorOf(request), chargePointId);
-      return ocppLog.listCommands(chargePointId, pageOf(request.query));
+      const page = await ocppLog.listCommands(chargePointId, pageOf(request.query));
+      return {
+        items: page.items.map((entry) => ({
+          ...entry,
+          request: redactOcppPayload(entry.action, entry.request),
+          response: redactOcppPayload(entry.action, entry.response),
+        })),
+        total: page.total,
+      };
     },
   );
 

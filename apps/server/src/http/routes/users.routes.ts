@@ -40,7 +40,7 @@ export const userRoutes: FastifyPluginAsyncTypebox<{ users: UserService }> = asy
       },
     },
     async (request) => {
-      const page = await users.list(pageOf(request.query));
+      const page = await users.list(actorOf(request), pageOf(request.query));
       return { items: page.items.map(userView), total: page.total };
     },
   );
@@ -83,7 +83,7 @@ export const userRoutes: FastifyPluginAsyncTypebox<{ users: UserService }> = asy
         response: { 200: Type.Ref('User'), ...errors(400, 401, 403, 404) },
       },
     },
-    async (request) => userView(await users.get(request.params.id)),
+    async (request) => userView(await users.get(actorOf(request), request.params.id)),
   );
 
   app.patch(

@@ -1,0 +1,91 @@
+/**
+ * Secrets inside OCPP payloads are write-only: the central system sends them to a charge point
+ * (and stores a hash where it needs one) but never keeps or shows them in clear, in the command
+ * audit, the message log, REST answers or logs. This is the one rule for all of those.
+ */
+
+/** What a secret value is replaced with. */
+export const REDACTED = '[redacted]';
+
+/**
+ * Names of configuration keys, variables and properties whose values are secrets: the OCPP 1.6
+ * security whitepaper's `AuthorizationKey`, OCPP 2.0.1's `BasicAuthPassword`, and anything that
+ * says password, secret or a private/API key. Matching more than needed only hides a value.
+ */
+const SECRET_NAME = /pass(?:word|wd|phrase)|secret|(?:authorization|private|api)key/i;
+
+export function isSecretName(name: unknown): boolean {
+  return typeof name === 'string' && SECRET_NAME.test(name);
+}
+
+type Json = Record<string, unknown>;
+type Redactor = (payload: Json) => Json;
+
+const isObject = (value: unknown): value is Json =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** Maps the objects of `payload[field]` (an array) with `each`; anything else stays. */
+function eachOf(payload: Json, field: string, each: (item: Json) => Json): Json {
+  const list = payload[field];
+  if (!Array.isArray(list)) return payload;
+  return { ...payload, [field]: list.map((item: unknown) => (isObject(item) ? each(item) : item)) };
+}
+
+/** Replaces `item[valueField]` when the name found by `nameOf` is a secret's. */
+function hideIf(item: Json, name: unknown, valueField: string): Json {
+  return isSecretName(name) && valueField in item ? { ...item, [valueField]: REDACTED } : item;
+}
+
+const variableName = (item: Json): unknown => (isObject(item.variable) ? item.variable.name : undefined);
+
+/**
+ * Where each action carries a configuration value next to its name, request and response alike
+ * (each action's request and response have different fields, so one entry serves both).
+ */
+const BY_ACTION: Record<string, Redactor> = {
+  // OCPP 1.6 §5.3 ChangeConfiguration.req { key, value }.
+  ChangeConfiguration: (payload) => hideIf(payload, payload.key, 'value'),
+  // OCPP 1.6 §6.25 GetConfiguration.conf { configurationKey: [{ key, readonly, value }] }.
+  GetConfiguration: (payload) =>
+    eachOf(payload, 'configurationKey', (item) => hideIf(item, item.key, 'value')),
+  // OCPP 2.0.1 SetVariablesRequest { setVariableData: [{ attributeValue, variable: { name } }] }.
+  SetVariables: (payload) =>
+    eachOf(payload, 'setVariableData', (item) => hideIf(item, variableName(item), 'attributeValue')),
+  // OCPP 2.0.1 GetVariablesResponse { getVariableResult: [{ attributeValue, variable: { name } }] }.
+  GetVariables: (payload) =>
+    eachOf(payload, 'getVariableResult', (item) => hideIf(item, variableName(item), 'attributeValue')),
+  // OCPP 2.0.1 NotifyReportRequest { reportData: [{ variable: { name }, variableAttribute: [{ value }] }] }.
+  NotifyReport: (payload) =>
+    eachOf(payload, 'reportData', (item) =>
+      isSecretName(variableName(item))
+        ? eachOf(item, 'variableAttribute', (attribute) =>
+            'value' in attribute ? { ...attribute, value: REDACTED } : attribute,
+          )
+        : item,
+    ),
+};
+
+/** Any property whose own name says it holds a secret (`basicAuthPassword`, ...), at any depth. */
+function hideSecretProperties(value: unknown, depth = 0): unknown {
+  if (depth > 32) return value;
+  if (Array.isArray(value)) return value.map((item: unknown) => hideSecretProperties(item, depth + 1));
+  if (!isObject(value)) return value;
+  const result: Json = {};
+  for (const [name, inner] of Object.entries(value)) {
+    result[name] =
+      isSecretName(name) && (typeof inner === 'string' || typeof inner === 'number')
+        ? REDACTED
+        : hideSecretProperties(inner, depth + 1);
+  }
+  return result;
+}
+
+/**
+ * An OCPP payload (request or response) of `action` with every secret replaced by `REDACTED`;
+ * the input is not changed. Anything that is not an object passes as it is.
+ */
+export function redactOcppPayload(action: string | null, payload: unknown): unknown {
+  const byAction = action === null ? undefined : BY_ACTION[action];
+  const shaped = byAction && isObject(payload) ? byAction(payload) : payload;
+  return hideSecretProperties(shaped);
+}

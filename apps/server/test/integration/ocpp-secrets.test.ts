@@ -1,0 +1,119 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config.js';
+import { openDatabase } from '../../src/db/connect.js';
+import { createTestDatabase, DIALECTS, type TestDatabase } from '../support/databases.js';
+import { startTestApp, type TestApp } from '../support/test-app.js';
+import {
+  bootChargePoint,
+  connectChargePoint,
+  eventually,
+  ocppUrl,
+  upgradeStatus,
+  type TestChargePoint,
+} from '../support/ocpp-client.js';
+
+const KEY = 'fresh-authorization-key-9';
+const STORED_KEY = 'stored-key-on-the-charger-7';
+
+describe.each(DIALECTS)('the AuthorizationKey is write-only on %s', (dialect) => {
+  let database: TestDatabase;
+  let app: TestApp;
+  let admin: string;
+  let viewer: string;
+  let cp: TestChargePoint;
+  const logLines: string[] = [];
+
+  beforeAll(async () => {
+    database = await createTestDatabase(dialect);
+    app = await startTestApp({
+      databaseUrl: database.url,
+      env: { OCPP_UNKNOWN_STATIONS: 'accept' },
+      logLines,
+    });
+    admin = (await app.login()).token;
+    await app.request('POST', '/api/users', {
+      token: admin,
+      body: { username: 'vic', password: 'viewer-pass-12', roles: ['viewer'] },
+    });
+    viewer = (await app.login('vic', 'viewer-pass-12')).token;
+    ({ client: cp } = await bootChargePoint(app.url, 'SEC-1'));
+    cp.handle(async ({ method }) =>
+      method === 'ChangeConfiguration'
+        ? { status: 'Accepted' }
+        : {
+            configurationKey: [
+              { key: 'AuthorizationKey', readonly: false, value: STORED_KEY },
+              { key: 'HeartbeatInterval', readonly: false, value: '300' },
+            ],
+            unknownKey: [],
+          },
+    );
+  });
+  afterAll(async () => {
+    await cp?.close({ force: true });
+    await app?.close();
+    await database?.drop();
+  });
+
+  it('redacts it in the REST answer, the command audit and the message log, and still uses it as the password', async () => {
+    const change = await app.request('POST', '/api/stations/SEC-1/commands/ChangeConfiguration', {
+      token: admin,
+      body: { key: 'AuthorizationKey', value: KEY },
+    });
+    expect(change.status).toBe(200);
+    const read = await app.request('POST', '/api/stations/SEC-1/commands/GetConfiguration', {
+      token: admin,
+      body: {},
+    });
+    expect(read.status).toBe(200);
+    expect(read.body.configurationKey).toEqual([
+      { key: 'AuthorizationKey', readonly: false, value: '[redacted]' },
+      { key: 'HeartbeatInterval', readonly: false, value: '300' },
+    ]);
+
+    const audit = await app.request('GET', '/api/stations/SEC-1/commands', { token: viewer });
+    expect(audit.status).toBe(200);
+    expect(audit.body.items).toHaveLength(2);
+    expect(audit.body.items[1].request).toEqual({ key: 'AuthorizationKey', value: '[redacted]' });
+    expect(audit.text).not.toContain(KEY);
+    expect(audit.text).not.toContain(STORED_KEY);
+
+    let messages = await app.request('GET', '/api/stations/SEC-1/messages?limit=100', { token: viewer });
+    await eventually(async () => {
+      messages = await app.request('GET', '/api/stations/SEC-1/messages?limit=100', { token: viewer });
+      return messages.body.items.some((entry: { action: string }) => entry.action === 'GetConfiguration');
+    });
+    const change16 = messages.body.items.find(
+      (entry: { action: string; direction: string }) =>
+        entry.action === 'ChangeConfiguration' && entry.direction === 'out',
+    );
+    expect(change16.payload).toEqual({ key: 'AuthorizationKey', value: '[redacted]' });
+    expect(messages.text).not.toContain(KEY);
+    expect(messages.text).not.toContain(STORED_KEY);
+
+    // Kept out of the database itself, not only out of the answers.
+    const handle = openDatabase(loadConfig({ DATABASE_URL: database.url }).database);
+    try {
+      const stored = JSON.stringify([
+        await handle.db.selectFrom('commands').selectAll().execute(),
+        await handle.db.selectFrom('ocpp_messages').selectAll().execute(),
+      ]);
+      expect(stored).toContain('[redacted]');
+      expect(stored).not.toContain(KEY);
+      expect(stored).not.toContain(STORED_KEY);
+    } finally {
+      await handle.close();
+    }
+    expect(logLines.join('\n')).not.toContain(KEY);
+    expect(logLines.join('\n')).not.toContain(STORED_KEY);
+
+    // The accepted key is the station's password from now on (CONTRACT section 3).
+    await cp.close({ force: true });
+    cp = await connectChargePoint(app.url, 'SEC-1', { password: KEY });
+    expect(await cp.call('Heartbeat', {})).toHaveProperty('currentTime');
+    const basic = (password: string) => ({
+      authorization: `Basic ${Buffer.from(`SEC-1:${password}`).toString('base64')}`,
+    });
+    expect(await upgradeStatus(`${ocppUrl(app.url)}/SEC-1`, { headers: basic(`${KEY}-wrong`) })).toBe(401);
+  });
+});
