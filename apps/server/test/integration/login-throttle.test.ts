@@ -99,7 +99,15 @@ if (redisUrl) {
   describe('login brute-force protection across two nodes sharing Redis', () => {
     it('counts failures on one node against logins on the other, atomically', async () => {
       const database = await createTestDatabase('sqlite');
-      const env = { REDIS_URL: redisUrl, JWT_SECRET: randomBytes(32).toString('hex') };
+      // Redis outlives this test and is shared with every other test of the run: the logins come
+      // from an address of this run's own (through a trusted proxy), so that failures counted
+      // for 127.0.0.1 elsewhere cannot change what this test sees.
+      const env = {
+        REDIS_URL: redisUrl,
+        JWT_SECRET: randomBytes(32).toString('hex'),
+        TRUST_PROXY: '127.0.0.1',
+      };
+      const headers = { 'x-forwarded-for': `10.${randomBytes(3).join('.')}` };
       const first = await startTestApp({ databaseUrl: database.url, env });
       const second = await startTestApp({ databaseUrl: database.url, env });
       // Each run gets its own username, since Redis outlives the test databases.
@@ -111,9 +119,10 @@ if (redisUrl) {
           body: { username, password: 'shared-pass-1234', roles: ['viewer'] },
         });
         const fail = (app: TestApp) =>
-          app.request('POST', '/api/auth/login', { body: { username, password: 'wrong-pass' } });
+          app.request('POST', '/api/auth/login', { headers, body: { username, password: 'wrong-pass' } });
         for (const app of [first, second, first, second, first]) expect((await fail(app)).status).toBe(401);
         const blocked = await second.request('POST', '/api/auth/login', {
+          headers,
           body: { username, password: 'shared-pass-1234' },
         });
         expect(blocked.status).toBe(429);
@@ -130,6 +139,7 @@ if (redisUrl) {
         const answers = await Promise.all(
           Array.from({ length: 60 }, (_, i) =>
             (i % 2 === 0 ? first : second).request('POST', '/api/auth/login', {
+              headers,
               body: { username: target, password: `wrong-${i}` },
             }),
           ),
@@ -137,6 +147,7 @@ if (redisUrl) {
         expect(answers.filter((answer) => answer.status === 401)).toHaveLength(5);
         expect(answers.filter((answer) => answer.status === 429)).toHaveLength(55);
         const right = await second.request('POST', '/api/auth/login', {
+          headers,
           body: { username: target, password: 'burst-pass-1234' },
         });
         expect(right.status).toBe(429);
