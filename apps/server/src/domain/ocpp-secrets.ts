@@ -42,7 +42,7 @@ const variableName = (item: Json): unknown => (isObject(item.variable) ? item.va
  * Where each action carries a configuration value next to its name, request and response alike
  * (each action's request and response have different fields, so one entry serves both).
  */
-const BY_ACTION: Record<string, Redactor> = {
+const BY_ACTION: Readonly<Record<string, Redactor>> = {
   // OCPP 1.6 §5.3 ChangeConfiguration.req { key, value }.
   ChangeConfiguration: (payload) => hideIf(payload, payload.key, 'value'),
   // OCPP 1.6 §6.25 GetConfiguration.conf { configurationKey: [{ key, readonly, value }] }.
@@ -70,14 +70,15 @@ function hideSecretProperties(value: unknown, depth = 0): unknown {
   if (depth > 32) return value;
   if (Array.isArray(value)) return value.map((item: unknown) => hideSecretProperties(item, depth + 1));
   if (!isObject(value)) return value;
-  const result: Json = {};
-  for (const [name, inner] of Object.entries(value)) {
-    result[name] =
+  // fromEntries defines own properties: a `__proto__` key a charge point sent stays a plain key.
+  return Object.fromEntries(
+    Object.entries(value).map(([name, inner]) => [
+      name,
       isSecretName(name) && (typeof inner === 'string' || typeof inner === 'number')
         ? REDACTED
-        : hideSecretProperties(inner, depth + 1);
-  }
-  return result;
+        : hideSecretProperties(inner, depth + 1),
+    ]),
+  );
 }
 
 /**
@@ -85,7 +86,8 @@ function hideSecretProperties(value: unknown, depth = 0): unknown {
  * the input is not changed. Anything that is not an object passes as it is.
  */
 export function redactOcppPayload(action: string | null, payload: unknown): unknown {
-  const byAction = action === null ? undefined : BY_ACTION[action];
+  // Own entries only: an action named `__proto__` or `toString` (a rogue frame) has no redactor.
+  const byAction = action !== null && Object.hasOwn(BY_ACTION, action) ? BY_ACTION[action] : undefined;
   const shaped = byAction && isObject(payload) ? byAction(payload) : payload;
   return hideSecretProperties(shaped);
 }

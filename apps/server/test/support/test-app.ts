@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { pino } from 'pino';
 import { buildApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
@@ -50,8 +51,21 @@ export interface TestResponse {
   text: string;
 }
 
+/**
+ * With Redis, password-guess counts outlive a test and are shared by every test of the run (and
+ * of earlier runs on the same Redis): an app on Redis sees its HTTP clients at an address of its
+ * own, through a trusted proxy, so that failures counted for 127.0.0.1 elsewhere cannot throttle
+ * its logins. Tests that choose addresses themselves set X-Forwarded-For, or TRUST_PROXY.
+ */
+function ownClientAddress(env: Record<string, string> | undefined): Record<string, string> {
+  if (!env?.REDIS_URL || env.TRUST_PROXY !== undefined) return {};
+  return { 'x-forwarded-for': `10.${randomBytes(3).join('.')}` };
+}
+
 export async function startTestApp(options: TestAppOptions): Promise<TestApp> {
+  const clientHeaders = ownClientAddress(options.env);
   const config = loadConfig({
+    ...(clientHeaders['x-forwarded-for'] && { TRUST_PROXY: '127.0.0.1' }),
     PORT: '0',
     HOST: '127.0.0.1',
     DATABASE_URL: options.databaseUrl,
@@ -85,6 +99,7 @@ export async function startTestApp(options: TestAppOptions): Promise<TestApp> {
       headers: {
         ...(body !== undefined && { 'content-type': 'application/json' }),
         ...(token && { authorization: `Bearer ${token}` }),
+        ...clientHeaders,
         ...headers,
       },
       ...(body !== undefined && { body: typeof body === 'string' ? body : JSON.stringify(body) }),

@@ -120,4 +120,17 @@ describe('redacting secrets in OCPP payloads', () => {
     expect(redactOcppPayload(action, payload)).toEqual(expected);
     expect(JSON.stringify(payload)).toBe(before);
   });
+
+  it('treats action names and keys of Object.prototype as plain names', () => {
+    for (const action of ['__proto__', 'constructor', 'toString', 'hasOwnProperty']) {
+      expect(redactOcppPayload(action, { key: 'AuthorizationKey', value: 'x' })).toEqual({
+        key: 'AuthorizationKey',
+        value: 'x',
+      });
+    }
+    const payload = JSON.parse('{"__proto__":{"password":"pw"},"a":1}') as unknown;
+    const redacted = redactOcppPayload('DataTransfer', payload) as Record<string, unknown>;
+    expect(Object.getPrototypeOf(redacted)).toBe(Object.prototype);
+    expect(JSON.stringify(redacted)).toBe('{"__proto__":{"password":"[redacted]"},"a":1}');
+  });
 });
