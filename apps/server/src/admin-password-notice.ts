@@ -1,5 +1,5 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import type { FastifyBaseLogger } from 'fastify';
 
 export interface AdminPasswordNoticeOptions {
@@ -28,8 +28,9 @@ export function announceAdminPassword(password: string, options: AdminPasswordNo
     // Removed first, so that the mode applies to a new file and a stale one never keeps wider rights.
     rmSync(options.file, { force: true });
     writeFileSync(options.file, text.trimStart(), { mode: 0o600, flag: 'wx' });
+    // Absolute: `npm start` runs in apps/server, which the operator may not know.
     options.logger.warn(
-      { file: options.file },
+      { file: resolve(options.file) },
       'admin account created: its generated password is in this file (readable by this user only); log in, change it, delete the file',
     );
   } catch (error) {
