@@ -2,6 +2,7 @@ import { ADMIN_ROLE, isPermission, SUPER_PERMISSION } from '@cimorings/contracts
 import type { EventBus } from '../cluster/event-bus.js';
 import type { Clock } from '../domain/clock.js';
 import { isoTime } from '../domain/clock.js';
+import { reachesUser } from '../domain/reach.js';
 import { holdsAll, type Actor, type Role } from '../domain/user.js';
 import { AppError } from '../errors.js';
 import type { RoleRepository } from '../repositories/role.repository.js';
@@ -15,8 +16,11 @@ export interface RoleInput {
 
 /**
  * Roles are data (CONTRACT section 2): created, edited and deleted through the API, within
- * two limits: nobody grants a permission they do not hold, and the built-in roles keep their
- * names (clients refer to them) while `admin` keeps `system.admin`.
+ * three limits: nobody grants a permission they do not hold; the built-in roles keep their
+ * names (clients refer to them) while `admin` keeps `system.admin`; and a user limited to some
+ * stations changes only roles that no user beyond its reach holds (domain/reach.ts), never a
+ * built-in one: roles are shared by every site, so editing `operator` from one site would change
+ * what the operators of every other site may do.
  */
 export class RoleService {
   constructor(
@@ -51,6 +55,7 @@ export class RoleService {
     const role = await this.get(id);
     this.checkGrantable(actor, role.permissions);
     if (input.permissions !== undefined) this.checkGrantable(actor, input.permissions);
+    await this.checkHoldersReached(actor, role);
     if (role.builtIn && input.name !== undefined && input.name !== role.name) {
       throw new AppError('BUILT_IN_ROLE', `The built-in role ${role.name} cannot be renamed`);
     }
@@ -83,6 +88,7 @@ export class RoleService {
     const role = await this.get(id);
     if (role.builtIn) throw new AppError('BUILT_IN_ROLE', `The built-in role ${role.name} cannot be deleted`);
     this.checkGrantable(actor, role.permissions);
+    await this.checkHoldersReached(actor, role);
     const holders = await this.roles.countUsers(id);
     if (holders > 0) {
       throw new AppError('ROLE_IN_USE', `Role ${role.name} is held by ${holders} user(s)`, {
@@ -96,6 +102,24 @@ export class RoleService {
     const role = await this.roles.findById(id);
     if (!role) throw new AppError('NOT_FOUND', `No role ${id}`);
     return role;
+  }
+
+  /** Refuses a scoped actor a built-in role, or a role held by a user it does not reach. */
+  private async checkHoldersReached(actor: Actor, role: Role): Promise<void> {
+    if (actor.stationScope === null) return;
+    if (role.builtIn) {
+      throw new AppError(
+        'PERMISSION_REQUIRED',
+        `Only users who see every station change the built-in role ${role.name}`,
+      );
+    }
+    const holders = (await this.users.all()).filter((user) => user.roles.includes(role.name));
+    if (holders.some((holder) => !reachesUser(actor, holder))) {
+      throw new AppError(
+        'PERMISSION_REQUIRED',
+        `Role ${role.name} is held by users beyond your station scope`,
+      );
+    }
   }
 
   private checkGrantable(actor: Actor, permissions: readonly string[]): void {
