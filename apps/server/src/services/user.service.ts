@@ -94,6 +94,14 @@ export class UserService {
         'You cannot change your own roles, station scope or active flag',
       );
     }
+    // One's own password changes only where the current one is asked for, throttled like a
+    // login (POST /api/auth/password): otherwise a stolen token would take the account over.
+    if (target.id === actor.id && input.password !== undefined) {
+      throw new AppError(
+        'PERMISSION_REQUIRED',
+        'Change your own password with POST /api/auth/password, which asks for the current one',
+      );
+    }
     const roleIds = input.roles === undefined ? undefined : await this.grantableRoles(actor, input.roles);
     // Sites stay as they are unless given; no sites at all count as none granted, so that
     // `allowedStations: null` still means every station for a user without sites (CONTRACT 3).
