@@ -16,7 +16,7 @@ import { AppError } from '../errors.js';
 import type { Page, PageRequest } from '../repositories/paging.js';
 import type { RoleRepository } from '../repositories/role.repository.js';
 import type { SiteRepository } from '../repositories/site.repository.js';
-import type { UserRepository } from '../repositories/user.repository.js';
+import { LastAdminError, type UserRepository } from '../repositories/user.repository.js';
 import type { PasswordHasher } from './password-hasher.js';
 
 export interface CreateUserInput {
@@ -113,18 +113,25 @@ export class UserService {
         )
       : undefined;
     if (scope !== undefined) await this.checkScope(actor, scope);
+    let mayTakeAnAdmin = false;
     if (isAdmin(target) && target.active) {
       const staysAdmin =
         input.active !== false && (input.roles === undefined || (await this.rolesGrantAdmin(input.roles)));
       if (!staysAdmin) await this.keepAnAdmin(target.id);
+      mayTakeAnAdmin = !staysAdmin;
     }
-    const updated = await this.users.update(id, {
+    const changes = {
       ...(input.password !== undefined && { passwordHash: await this.hasher.hash(input.password) }),
       ...(input.active !== undefined && { active: input.active }),
       ...(roleIds !== undefined && { roleIds }),
       ...(scope !== undefined && { scope }),
       now: isoTime(this.clock.now()),
-    });
+    };
+    // Checked again where the change is made, atomically: two administrators disabling each
+    // other at once must not both succeed.
+    const updated = await lastAdminKept(() =>
+      this.users.update(id, changes, { keepAnAdmin: mayTakeAnAdmin }),
+    );
     if (!updated) throw new AppError('NOT_FOUND', `No user ${id}`);
     // Open real-time connections are closed (disabled, new password) or narrowed at once.
     this.events.publish({ type: 'AccessChanged', userId: id });
@@ -135,8 +142,11 @@ export class UserService {
     const target = await this.get(actor, id);
     if (target.id === actor.id) throw new AppError('CONFLICT', 'You cannot delete yourself');
     this.checkManageable(actor, target);
-    if (isAdmin(target) && target.active) await this.keepAnAdmin(target.id);
-    if (!(await this.users.delete(id))) throw new AppError('NOT_FOUND', `No user ${id}`);
+    const takesAnAdmin = isAdmin(target) && target.active;
+    if (takesAnAdmin) await this.keepAnAdmin(target.id);
+    if (!(await lastAdminKept(() => this.users.delete(id, { keepAnAdmin: takesAnAdmin })))) {
+      throw new AppError('NOT_FOUND', `No user ${id}`);
+    }
     this.events.publish({ type: 'AccessChanged', userId: id });
   }
 
@@ -202,6 +212,18 @@ export class UserService {
     if ((await this.users.countAdmins({ userId })) === 0) {
       throw new AppError('LAST_ADMIN', 'This is the last active administrator');
     }
+  }
+}
+
+/** Runs a change made with `keepAnAdmin`, answering LAST_ADMIN when it was refused. */
+async function lastAdminKept<T>(change: () => Promise<T>): Promise<T> {
+  try {
+    return await change();
+  } catch (error) {
+    if (error instanceof LastAdminError) {
+      throw new AppError('LAST_ADMIN', 'This is the last active administrator');
+    }
+    throw error;
   }
 }
 
