@@ -7,6 +7,7 @@ import { holdsAll, type Actor, type Role } from '../domain/user.js';
 import { AppError } from '../errors.js';
 import type { RoleRepository } from '../repositories/role.repository.js';
 import type { UserRepository } from '../repositories/user.repository.js';
+import { lastAdminKept } from './last-admin.js';
 
 export interface RoleInput {
   name: string;
@@ -72,12 +73,14 @@ export class RoleService {
     if (dropsAdmin && (await this.users.countAdmins({ roleId: id })) === 0) {
       throw new AppError('LAST_ADMIN', 'This role is what the last active administrator holds');
     }
-    const updated = await this.roles.update(id, {
+    const changes = {
       ...(input.name !== undefined && { name: input.name }),
       ...(input.description !== undefined && { description: input.description }),
       ...(input.permissions !== undefined && { permissions: input.permissions }),
       now: isoTime(this.clock.now()),
-    });
+    };
+    // Checked again where the change is made, atomically (as for users: UserService.update).
+    const updated = await lastAdminKept(() => this.roles.update(id, changes, { keepAnAdmin: dropsAdmin }));
     if (!updated) throw new AppError('NOT_FOUND', `No role ${id}`);
     // Its holders' open connections follow the new permissions at once.
     if (input.permissions !== undefined) this.events.publish({ type: 'AccessChanged', userId: null });

@@ -16,7 +16,8 @@ import { AppError } from '../errors.js';
 import type { Page, PageRequest } from '../repositories/paging.js';
 import type { RoleRepository } from '../repositories/role.repository.js';
 import type { SiteRepository } from '../repositories/site.repository.js';
-import { LastAdminError, type UserRepository } from '../repositories/user.repository.js';
+import type { UserRepository } from '../repositories/user.repository.js';
+import { lastAdminKept } from './last-admin.js';
 import type { PasswordHasher } from './password-hasher.js';
 
 export interface CreateUserInput {
@@ -212,18 +213,6 @@ export class UserService {
     if ((await this.users.countAdmins({ userId })) === 0) {
       throw new AppError('LAST_ADMIN', 'This is the last active administrator');
     }
-  }
-}
-
-/** Runs a change made with `keepAnAdmin`, answering LAST_ADMIN when it was refused. */
-async function lastAdminKept<T>(change: () => Promise<T>): Promise<T> {
-  try {
-    return await change();
-  } catch (error) {
-    if (error instanceof LastAdminError) {
-      throw new AppError('LAST_ADMIN', 'This is the last active administrator');
-    }
-    throw error;
   }
 }
 

@@ -55,4 +55,56 @@ describe.each(DIALECTS)('the last administrator under concurrent changes, on %s'
       expect(activeAdmins).toHaveLength(1);
     }
   });
+  it('lets only one win of a role losing system.admin and the other administrator being disabled', async () => {
+    // Its own database: the test above leaves another administrator than `admin`.
+    const ownDatabase = await createTestDatabase(dialect);
+    const app = await startTestApp({ databaseUrl: ownDatabase.url });
+    try {
+      await roleRace(app);
+    } finally {
+      await app.close();
+      await ownDatabase.drop();
+    }
+  });
 });
+
+async function roleRace(app: TestApp): Promise<void> {
+  const admin = await app.login();
+  const role = await app.request('POST', '/api/roles', {
+    token: admin.token,
+    body: { name: 'super-role', permissions: ['system.admin'] },
+  });
+  expect(role.status).toBe(201);
+  const holder = await app.request('POST', '/api/users', {
+    token: admin.token,
+    body: { username: 'super-holder', password: 'super-holder-pass', roles: ['super-role'] },
+  });
+  expect(holder.status).toBe(201);
+  for (let round = 0; round < 6; round++) {
+    // Only two administrators: `admin` (built-in role) and `super-holder` (the custom role).
+    const adminToken = (await app.login()).token;
+    const holderToken = (await app.login('super-holder', 'super-holder-pass')).token;
+    const [dropRole, disableAdmin] = await Promise.all([
+      app.request('PATCH', `/api/roles/${role.body.id}`, {
+        token: adminToken,
+        body: { permissions: ['stations.view'] },
+      }),
+      app.request('PATCH', `/api/users/${admin.user.id}`, { token: holderToken, body: { active: false } }),
+    ]);
+    expect([dropRole.status, disableAdmin.status].filter((status) => status < 300)).toHaveLength(1);
+    // Put both back for the next round, by whoever is still an administrator.
+    if (dropRole.status < 300) {
+      const restored = await app.request('PATCH', `/api/roles/${role.body.id}`, {
+        token: (await app.login()).token,
+        body: { permissions: ['system.admin'] },
+      });
+      expect(restored.status).toBe(200);
+    } else {
+      const enabled = await app.request('PATCH', `/api/users/${admin.user.id}`, {
+        token: (await app.login('super-holder', 'super-holder-pass')).token,
+        body: { active: true },
+      });
+      expect(enabled.status).toBe(200);
+    }
+  }
+}
