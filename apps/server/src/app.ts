@@ -36,7 +36,7 @@ import { NodeChannel } from './cluster/node-channel.js';
 import { RedisCommandRouter } from './cluster/redis-command-router.js';
 import { RedisStationPresence } from './cluster/redis-station-presence.js';
 import { OcppServer } from './ocpp/server.js';
-import { DEFAULT_REALTIME_SETTINGS, RealtimeServer } from './realtime/io.js';
+import { DEFAULT_REALTIME_SETTINGS, RealtimeServer, type RealtimeSettings } from './realtime/io.js';
 import { validateV16Request } from './ocpp/validation.js';
 import { StationRepository } from './repositories/station.repository.js';
 import { IdTagRepository } from './repositories/id-tag.repository.js';
@@ -83,6 +83,8 @@ export interface AppOptions {
   announceAdminPassword?: (password: string) => void;
   /** How often active reservations past their expiryDate are expired, in ms; default 15 000. */
   reservationExpiryIntervalMs?: number;
+  /** Real-time limits other than the defaults (DEFAULT_REALTIME_SETTINGS), e.g. for tests. */
+  realtimeSettings?: Partial<RealtimeSettings>;
 }
 
 export interface App {
@@ -246,7 +248,14 @@ export async function buildApp(config: Readonly<Config>, options: AppOptions): P
       maxFrameBytes: config.ocppMaxFrameBytes,
     },
   );
-  const realtime = new RealtimeServer(server.server, auth, events, log, DEFAULT_REALTIME_SETTINGS, redis);
+  const realtime = new RealtimeServer(
+    server.server,
+    auth,
+    events,
+    log,
+    { ...DEFAULT_REALTIME_SETTINGS, ...options.realtimeSettings },
+    redis,
+  );
 
   const databaseReady = lifecycle.start(async () => {
     await channel?.whenReady();

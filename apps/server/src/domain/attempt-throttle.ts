@@ -87,3 +87,47 @@ export const PASSWORD_GUESS_POLICY = {
   account: { freeAttempts: 20, baseDelayMs: 1000, maxDelayMs: MINUTE, forgetAfterMs: HOUR },
   knownSourceMs: 30 * 24 * HOUR,
 } as const satisfies Record<string, DelayPolicy | number>;
+
+/**
+ * The source a password guess is counted against, for an address: an IPv4 address as it is
+ * (also when written IPv4-mapped, `::ffff:10.0.0.1`), an IPv6 address as its /64 network.
+ * One IPv6 subscriber, host or container gets a whole /64 (RFC 6177, RFC 8981 temporary
+ * addresses), so counting single IPv6 addresses would give one attacker 2^64 fresh sources and
+ * leave the per-source and per-account-from-source limits without effect.
+ */
+export function guessSource(address: string): string {
+  const bare = address.replace(/%.*$/, '').toLowerCase();
+  if (!bare.includes(':')) return bare;
+  const groups = ipv6Groups(bare);
+  if (!groups) return bare;
+  const mapped = groups.slice(0, 5).every((group) => group === 0) && groups[5] === 0xffff;
+  if (mapped) return `${groups[6]! >> 8}.${groups[6]! & 255}.${groups[7]! >> 8}.${groups[7]! & 255}`;
+  return `${groups
+    .slice(0, 4)
+    .map((group) => group.toString(16))
+    .join(':')}::/64`;
+}
+
+/** The eight 16-bit groups of an IPv6 address (`::` and a trailing dotted IPv4 part allowed). */
+function ipv6Groups(address: string): number[] | undefined {
+  const halves = address.split('::');
+  if (halves.length > 2) return undefined;
+  const parse = (part: string): number[] | undefined => {
+    if (part === '') return [];
+    const groups: number[] = [];
+    for (const piece of part.split(':')) {
+      if (/^\d{1,3}(\.\d{1,3}){3}$/.test(piece)) {
+        const [a, b, c, d] = piece.split('.').map(Number) as [number, number, number, number];
+        groups.push((a << 8) | b, (c << 8) | d);
+      } else if (/^[0-9a-f]{1,4}$/.test(piece)) groups.push(parseInt(piece, 16));
+      else return undefined;
+    }
+    return groups;
+  };
+  const head = parse(halves[0] ?? '');
+  const tail = halves.length === 2 ? parse(halves[1] ?? '') : [];
+  if (!head || !tail) return undefined;
+  const missing = 8 - head.length - tail.length;
+  if (halves.length === 2 ? missing < 1 : missing !== 0) return undefined;
+  return [...head, ...Array<number>(missing).fill(0), ...tail];
+}

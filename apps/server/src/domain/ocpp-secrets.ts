@@ -65,8 +65,25 @@ const BY_ACTION: Readonly<Record<string, Redactor>> = {
     ),
 };
 
-/** Any property whose own name says it holds a secret (`basicAuthPassword`, ...), at any depth. */
+/**
+ * The password of a URL's user information (`ftp://user:password@host/...`), as operators give
+ * them in `GetDiagnostics.location`, `UpdateFirmware.location`, `GetLog.log.remoteLocation`:
+ * the user name stays readable, the password does not.
+ */
+// Up to the last `@`: a password with an unencoded `/` or `@` is hidden whole (with what
+// follows it up to there, which only hides more than needed).
+const URL_PASSWORD = /^([a-z][a-z0-9+.-]*:\/\/[^/?#@\s:]*):\S*@/i;
+
+function hideUrlPassword(text: string): string {
+  return text.replace(URL_PASSWORD, `$1:${REDACTED}@`);
+}
+
+/**
+ * Any property whose own name says it holds a secret (`basicAuthPassword`, ...), and the
+ * password in any URL, at any depth.
+ */
 function hideSecretProperties(value: unknown, depth = 0): unknown {
+  if (typeof value === 'string') return hideUrlPassword(value);
   if (depth > 32) return value;
   if (Array.isArray(value)) return value.map((item: unknown) => hideSecretProperties(item, depth + 1));
   if (!isObject(value)) return value;

@@ -36,6 +36,11 @@ export interface RealtimeSettings {
   /** Refused events within `refusalWindowMs` after which a socket is disconnected. */
   maxRefusals: number;
   refusalWindowMs: number;
+  /**
+   * Open connections one user may hold on this node; one more is disconnected at once. Room for
+   * many dashboards and wall screens, not for one account opening sockets until memory runs out.
+   */
+  maxConnectionsPerUser: number;
 }
 
 export const DEFAULT_REALTIME_SETTINGS: RealtimeSettings = {
@@ -43,6 +48,7 @@ export const DEFAULT_REALTIME_SETTINGS: RealtimeSettings = {
   burst: 20,
   maxRefusals: 30,
   refusalWindowMs: 10_000,
+  maxConnectionsPerUser: 1000,
 };
 
 /** Tries at reading a user's rights again after an access change, 1 s apart, within the contract's 5 s. */
@@ -64,6 +70,8 @@ export class RealtimeServer {
   private readonly clustered: boolean;
   /** Access changes seen so far: a handshake that read the rights before one is checked again. */
   private accessChanges = 0;
+  /** The open connections of each user on this node. */
+  private readonly connectionsOf = new Map<number, Set<string>>();
 
   constructor(
     httpServer: HttpServer,
@@ -189,6 +197,7 @@ export class RealtimeServer {
   }
 
   private onConnection(socket: RealtimeSocket): void {
+    if (!this.admitConnection(socket)) return;
     // A change that came while the handshake read the rights was not applied to this socket yet.
     if (socket.data.checkedAt !== this.accessChanges) void this.reauthorize(socket);
     const bucket = new TokenBucket(this.settings);
@@ -209,6 +218,30 @@ export class RealtimeServer {
       if (event !== 'join_room' && event !== 'leave_room')
         reply(args.at(-1), { ok: false, error: 'UNKNOWN_EVENT' });
     });
+  }
+
+  /**
+   * Counts the socket against its user's connections; past the limit it is disconnected at once
+   * (counted here, synchronously, so that concurrent handshakes cannot all slip past).
+   */
+  private admitConnection(socket: RealtimeSocket): boolean {
+    const userId = socket.data.user.id;
+    const open = this.connectionsOf.get(userId) ?? new Set<string>();
+    if (open.size >= this.settings.maxConnectionsPerUser) {
+      this.log.warn(
+        { userId, open: open.size },
+        'real-time connection limit of a user reached: disconnected',
+      );
+      socket.disconnect(true);
+      return false;
+    }
+    open.add(socket.id);
+    this.connectionsOf.set(userId, open);
+    socket.once('disconnect', () => {
+      open.delete(socket.id);
+      if (open.size === 0 && this.connectionsOf.get(userId) === open) this.connectionsOf.delete(userId);
+    });
+    return true;
   }
 
   private join(socket: RealtimeSocket, payload: unknown): RoomAck {

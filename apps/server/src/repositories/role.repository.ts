@@ -1,6 +1,7 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { Database, RolesTable } from '../db/schema.js';
 import type { Role } from '../domain/user.js';
+import { activeAdmins, lockAdmins, LastAdminError, type AdminGuard } from './admin-guard.js';
 import { countOf } from './paging.js';
 
 type Db = Kysely<Database>;
@@ -64,8 +65,9 @@ export class RoleRepository {
   }
 
   /** Applies the changes; `permissions` replaces every grant. `undefined` if there is no such role. */
-  async update(id: number, changes: RoleChanges): Promise<Role | undefined> {
+  async update(id: number, changes: RoleChanges, guard: AdminGuard = {}): Promise<Role | undefined> {
     const found = await this.db.transaction().execute(async (trx) => {
+      if (guard.keepAnAdmin) await lockAdmins(trx);
       const updated = await trx
         .updateTable('roles')
         .set({
@@ -81,6 +83,7 @@ export class RoleRepository {
         await trx.deleteFrom('role_permissions').where('role_id', '=', id).execute();
         await grant(trx, id, changes.permissions);
       }
+      if (guard.keepAnAdmin && (await activeAdmins(trx)) === 0) throw new LastAdminError();
       return true;
     });
     return found ? this.findById(id) : undefined;

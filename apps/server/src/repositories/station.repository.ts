@@ -164,12 +164,23 @@ export class StationRepository {
       .execute();
   }
 
+  /**
+   * Deletes a station with everything kept about it: its rows by reference (connectors,
+   * transactions, reservations, ...) go by cascade, and its message log and command audit, kept
+   * by charge point id, go with them, so that a later station with the same id (perhaps at
+   * another site, seen by other users) does not show what happened at this one.
+   */
   async delete(chargePointId: string): Promise<boolean> {
-    const result = await this.db
-      .deleteFrom('stations')
-      .where('charge_point_id', '=', chargePointId)
-      .executeTakeFirst();
-    return result.numDeletedRows > 0n;
+    return this.db.transaction().execute(async (trx) => {
+      const result = await trx
+        .deleteFrom('stations')
+        .where('charge_point_id', '=', chargePointId)
+        .executeTakeFirst();
+      if (result.numDeletedRows === 0n) return false;
+      await trx.deleteFrom('ocpp_messages').where('charge_point_id', '=', chargePointId).execute();
+      await trx.deleteFrom('commands').where('charge_point_id', '=', chargePointId).execute();
+      return true;
+    });
   }
 
   async recordBoot(stationId: number, identity: BootIdentity, protocol: string, now: string): Promise<void> {

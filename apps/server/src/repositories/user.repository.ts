@@ -2,6 +2,7 @@ import { sql, type Kysely, type Selectable } from 'kysely';
 import { SUPER_PERMISSION } from '@cimorings/contracts';
 import type { Database, UsersTable } from '../db/schema.js';
 import type { ScopeGrant, User } from '../domain/user.js';
+import { activeAdmins, lockAdmins, LastAdminError, type AdminGuard } from './admin-guard.js';
 import { countOf, type Page, type PageRequest } from './paging.js';
 
 type Db = Kysely<Database>;
@@ -101,8 +102,9 @@ export class UserRepository {
    * Applies the changes in one transaction. A new password or a change of `active` raises the
    * token version, which ends every token issued before.
    */
-  async update(id: number, changes: UserChanges): Promise<User | undefined> {
+  async update(id: number, changes: UserChanges, guard: AdminGuard = {}): Promise<User | undefined> {
     return this.db.transaction().execute(async (trx) => {
+      if (guard.keepAnAdmin) await lockAdmins(trx);
       const endsTokens = changes.passwordHash !== undefined || changes.active !== undefined;
       const updated = await trx
         .updateTable('users')
@@ -119,14 +121,19 @@ export class UserRepository {
       if (!updated) return undefined;
       if (changes.roleIds !== undefined) await replaceRoles(trx, id, changes.roleIds);
       if (changes.scope !== undefined) await replaceScope(trx, id, changes.scope);
+      if (guard.keepAnAdmin && (await activeAdmins(trx)) === 0) throw new LastAdminError();
       const [user] = await this.hydrate(trx, [updated]);
       return user;
     });
   }
 
-  async delete(id: number): Promise<boolean> {
-    const result = await this.db.deleteFrom('users').where('id', '=', id).executeTakeFirst();
-    return result.numDeletedRows > 0n;
+  async delete(id: number, guard: AdminGuard = {}): Promise<boolean> {
+    return this.db.transaction().execute(async (trx) => {
+      if (guard.keepAnAdmin) await lockAdmins(trx);
+      const result = await trx.deleteFrom('users').where('id', '=', id).executeTakeFirst();
+      if (guard.keepAnAdmin && (await activeAdmins(trx)) === 0) throw new LastAdminError();
+      return result.numDeletedRows > 0n;
+    });
   }
 
   /**

@@ -1,6 +1,6 @@
 import type { LoginThrottle, ThrottleKey } from '../cluster/login-throttle.js';
 import type { Clock } from '../domain/clock.js';
-import { PASSWORD_GUESS_POLICY } from '../domain/attempt-throttle.js';
+import { guessSource, PASSWORD_GUESS_POLICY } from '../domain/attempt-throttle.js';
 import { AppError } from '../errors.js';
 
 /** Seconds a client is told to wait when the throttle store cannot be reached. */
@@ -25,7 +25,9 @@ export class PasswordGuard {
    * SERVICE_UNAVAILABLE when the throttle cannot be reached: then nothing is checked, so the
    * answer is the same for a right and a wrong password (fail closed).
    */
-  async attempt(account: string, source: string, check: () => Promise<boolean>): Promise<boolean> {
+  async attempt(account: string, address: string, check: () => Promise<boolean>): Promise<boolean> {
+    // An IPv6 client counts as its /64: one subscriber's network, not one of its 2^64 addresses.
+    const source = guessSource(address);
     const id = (kind: string, ...parts: string[]) =>
       [this.realm, kind, ...parts.map((part) => encodeURIComponent(part))].join(':');
     const accountName = account.toLowerCase();

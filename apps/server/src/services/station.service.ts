@@ -84,7 +84,7 @@ export class StationService {
 
   async create(actor: Actor, input: CreateStationInput): Promise<CreatedStation> {
     const siteId = input.siteId ?? null;
-    await this.checkPlacement(actor, input.chargePointId, siteId);
+    await this.checkPlacement(actor, input.chargePointId, siteId, null);
     const generatedOcppPassword = input.ocppPassword === undefined ? generateOcppPassword() : null;
     const password = generatedOcppPassword ?? input.ocppPassword;
     const station = await this.stations.create({
@@ -110,8 +110,10 @@ export class StationService {
   }
 
   async update(actor: Actor, chargePointId: string, input: UpdateStationInput): Promise<Station> {
-    await this.get(actor, chargePointId);
-    if (input.siteId !== undefined) await this.checkPlacement(actor, chargePointId, input.siteId);
+    const current = await this.get(actor, chargePointId);
+    if (input.siteId !== undefined && input.siteId !== current.siteId) {
+      await this.checkPlacement(actor, chargePointId, input.siteId, current.siteId);
+    }
     const updated = await this.stations.update(chargePointId, {
       ...(input.name !== undefined && { name: input.name }),
       ...(input.siteId !== undefined && { siteId: input.siteId }),
@@ -169,9 +171,25 @@ export class StationService {
 
   /**
    * A station goes only to a site that exists, and a scoped actor may place it only where it
-   * stays within their own scope (listed by id, or at one of their sites).
+   * stays within their own scope (listed by id, or at one of their sites). A scoped actor moves
+   * a station only between its own sites (or none): a station listed for it by id may still not
+   * be pushed into, or pulled out of, a site of someone else; a site beyond it is refused
+   * before its existence is checked, so that its ids cannot be probed.
    */
-  private async checkPlacement(actor: Actor, chargePointId: string, siteId: number | null): Promise<void> {
+  private async checkPlacement(
+    actor: Actor,
+    chargePointId: string,
+    siteId: number | null,
+    fromSiteId: number | null,
+  ): Promise<void> {
+    const ownSites = actor.allowedSites ?? [];
+    const foreign = (id: number | null) => id !== null && !ownSites.includes(id);
+    if (actor.stationScope !== null && (foreign(siteId) || foreign(fromSiteId))) {
+      throw new AppError(
+        'STATION_FORBIDDEN',
+        `Station ${chargePointId} may only move between your own sites`,
+      );
+    }
     if (siteId !== null && !(await this.stations.siteExists(siteId))) {
       throw new AppError('VALIDATION_ERROR', `No site ${siteId}`, { fields: ['siteId'] });
     }

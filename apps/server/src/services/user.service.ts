@@ -17,6 +17,7 @@ import type { Page, PageRequest } from '../repositories/paging.js';
 import type { RoleRepository } from '../repositories/role.repository.js';
 import type { SiteRepository } from '../repositories/site.repository.js';
 import type { UserRepository } from '../repositories/user.repository.js';
+import { lastAdminKept } from './last-admin.js';
 import type { PasswordHasher } from './password-hasher.js';
 
 export interface CreateUserInput {
@@ -94,6 +95,14 @@ export class UserService {
         'You cannot change your own roles, station scope or active flag',
       );
     }
+    // One's own password changes only where the current one is asked for, throttled like a
+    // login (POST /api/auth/password): otherwise a stolen token would take the account over.
+    if (target.id === actor.id && input.password !== undefined) {
+      throw new AppError(
+        'PERMISSION_REQUIRED',
+        'Change your own password with POST /api/auth/password, which asks for the current one',
+      );
+    }
     const roleIds = input.roles === undefined ? undefined : await this.grantableRoles(actor, input.roles);
     // Sites stay as they are unless given; no sites at all count as none granted, so that
     // `allowedStations: null` still means every station for a user without sites (CONTRACT 3).
@@ -105,18 +114,25 @@ export class UserService {
         )
       : undefined;
     if (scope !== undefined) await this.checkScope(actor, scope);
+    let mayTakeAnAdmin = false;
     if (isAdmin(target) && target.active) {
       const staysAdmin =
         input.active !== false && (input.roles === undefined || (await this.rolesGrantAdmin(input.roles)));
       if (!staysAdmin) await this.keepAnAdmin(target.id);
+      mayTakeAnAdmin = !staysAdmin;
     }
-    const updated = await this.users.update(id, {
+    const changes = {
       ...(input.password !== undefined && { passwordHash: await this.hasher.hash(input.password) }),
       ...(input.active !== undefined && { active: input.active }),
       ...(roleIds !== undefined && { roleIds }),
       ...(scope !== undefined && { scope }),
       now: isoTime(this.clock.now()),
-    });
+    };
+    // Checked again where the change is made, atomically: two administrators disabling each
+    // other at once must not both succeed.
+    const updated = await lastAdminKept(() =>
+      this.users.update(id, changes, { keepAnAdmin: mayTakeAnAdmin }),
+    );
     if (!updated) throw new AppError('NOT_FOUND', `No user ${id}`);
     // Open real-time connections are closed (disabled, new password) or narrowed at once.
     this.events.publish({ type: 'AccessChanged', userId: id });
@@ -127,8 +143,11 @@ export class UserService {
     const target = await this.get(actor, id);
     if (target.id === actor.id) throw new AppError('CONFLICT', 'You cannot delete yourself');
     this.checkManageable(actor, target);
-    if (isAdmin(target) && target.active) await this.keepAnAdmin(target.id);
-    if (!(await this.users.delete(id))) throw new AppError('NOT_FOUND', `No user ${id}`);
+    const takesAnAdmin = isAdmin(target) && target.active;
+    if (takesAnAdmin) await this.keepAnAdmin(target.id);
+    if (!(await lastAdminKept(() => this.users.delete(id, { keepAnAdmin: takesAnAdmin })))) {
+      throw new AppError('NOT_FOUND', `No user ${id}`);
+    }
     this.events.publish({ type: 'AccessChanged', userId: id });
   }
 

@@ -116,4 +116,53 @@ describe.each(DIALECTS)('the AuthorizationKey is write-only on %s', (dialect) =>
     });
     expect(await upgradeStatus(`${ocppUrl(app.url)}/SEC-1`, { headers: basic(`${KEY}-wrong`) })).toBe(401);
   });
+  it('hides the password of an upload or download URL (GetDiagnostics, UpdateFirmware) from the audit and the log', async () => {
+    const URL_PASSWORD = 'ftp-upload-secret-4';
+    const { client } = await bootChargePoint(app.url, 'SEC-URL');
+    client.handle(async ({ method }) => (method === 'GetDiagnostics' ? { fileName: 'diag.zip' } : {}));
+    try {
+      const diagnostics = await app.request('POST', '/api/stations/SEC-URL/commands/GetDiagnostics', {
+        token: admin,
+        body: { location: `ftp://diag:${URL_PASSWORD}@files.example.com/uploads/` },
+      });
+      expect(diagnostics.status).toBe(200);
+      const firmware = await app.request('POST', '/api/stations/SEC-URL/commands/UpdateFirmware', {
+        token: admin,
+        body: {
+          location: `https://fw:${URL_PASSWORD}@files.example.com/fw.bin`,
+          retrieveDate: '2026-01-11T14:30:00.000Z',
+        },
+      });
+      expect(firmware.status).toBe(200);
+
+      const audit = await app.request('GET', '/api/stations/SEC-URL/commands', { token: viewer });
+      expect(audit.status).toBe(200);
+      expect(audit.text).not.toContain(URL_PASSWORD);
+      expect(
+        audit.body.items.map((item: { request: { location: string } }) => item.request.location),
+      ).toEqual([
+        'https://fw:[redacted]@files.example.com/fw.bin',
+        'ftp://diag:[redacted]@files.example.com/uploads/',
+      ]);
+      let messages = await app.request('GET', '/api/stations/SEC-URL/messages?limit=100', { token: viewer });
+      await eventually(async () => {
+        messages = await app.request('GET', '/api/stations/SEC-URL/messages?limit=100', { token: viewer });
+        return messages.body.items.some((entry: { action: string }) => entry.action === 'UpdateFirmware');
+      });
+      expect(messages.text).not.toContain(URL_PASSWORD);
+      const handle = openDatabase(loadConfig({ DATABASE_URL: database.url }).database);
+      try {
+        const stored = JSON.stringify([
+          await handle.db.selectFrom('commands').selectAll().execute(),
+          await handle.db.selectFrom('ocpp_messages').selectAll().execute(),
+        ]);
+        expect(stored).not.toContain(URL_PASSWORD);
+      } finally {
+        await handle.close();
+      }
+      expect(logLines.join('\n')).not.toContain(URL_PASSWORD);
+    } finally {
+      await client.close({ force: true });
+    }
+  });
 });

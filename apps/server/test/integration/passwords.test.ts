@@ -86,4 +86,41 @@ describe.each(DIALECTS)('password rules on %s', (dialect) => {
     });
     expect(login.status).toBe(429);
   });
+  it("changes one's own password only where the current one is asked for, not through PATCH /api/users", async () => {
+    const role = await app.request('POST', '/api/roles', {
+      token: admin,
+      body: { name: 'staff-manager', permissions: ['users.view', 'users.manage'] },
+    });
+    expect(role.status).toBe(201);
+    const created = await app.request('POST', '/api/users', {
+      token: admin,
+      body: { username: 'hr-lead', password: 'hr-lead-pass-1', roles: ['staff-manager'] },
+    });
+    expect(created.status).toBe(201);
+    // A stolen token of a user who manages users must not take its own account over.
+    const stolen = (await app.login('hr-lead', 'hr-lead-pass-1')).token;
+    const takeover = await app.request('PATCH', `/api/users/${created.body.id}`, {
+      token: stolen,
+      body: { password: 'attacker-pass-1' },
+    });
+    expect(takeover.status).toBe(403);
+    expect(takeover.body.error.code).toBe('PERMISSION_REQUIRED');
+    const attacker = await app.request('POST', '/api/auth/login', {
+      body: { username: 'hr-lead', password: 'attacker-pass-1' },
+    });
+    expect(attacker.status).toBe(401);
+    expect((await app.request('GET', '/api/auth/me', { token: stolen })).status).toBe(200);
+    // The owner still changes it with the current one, and an admin still resets others'.
+    const own = await app.request('POST', '/api/auth/password', {
+      token: stolen,
+      body: { currentPassword: 'hr-lead-pass-1', newPassword: 'hr-lead-pass-2' },
+    });
+    expect(own.status).toBe(200);
+    const reset = await app.request('PATCH', `/api/users/${created.body.id}`, {
+      token: admin,
+      body: { password: 'hr-lead-pass-3' },
+    });
+    expect(reset.status).toBe(200);
+    expect((await app.login('hr-lead', 'hr-lead-pass-3')).user.username).toBe('hr-lead');
+  });
 });

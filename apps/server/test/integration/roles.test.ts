@@ -157,6 +157,78 @@ describe.each(DIALECTS)('roles and permissions on %s', (dialect) => {
     expect((await roleNamed('role-manager')).permissions).toEqual(['roles.manage', 'stations.view']);
   });
 
+  it('lets a manager limited to some stations change only roles held within its reach, never a built-in one', async () => {
+    for (const chargePointId of ['RS-MINE', 'RS-OTHER']) {
+      await app.request('POST', '/api/stations', {
+        token: admin,
+        body: { chargePointId, name: chargePointId, ocppPassword: null },
+      });
+    }
+    const siteRole = await app.request('POST', '/api/roles', {
+      token: admin,
+      body: {
+        name: 'site-roles',
+        permissions: ['roles.manage', 'users.view', 'stations.view', 'stations.control'],
+      },
+    });
+    expect(siteRole.status).toBe(201);
+    const user = async (username: string, roles: string[], allowedStations: string[] | null) =>
+      app.request('POST', '/api/users', {
+        token: admin,
+        body: { username, password: `${username}-pass-1234`, roles, allowedStations },
+      });
+    expect((await user('sami', ['site-roles'], ['RS-MINE'])).status).toBe(201);
+    const sami = (await app.login('sami', 'sami-pass-1234')).token;
+    const operator = await roleNamed('operator');
+    const viewer = await roleNamed('viewer');
+
+    // The built-in roles are everybody's: taking stations.control from every operator is refused.
+    const stripOperators = await app.request('PATCH', `/api/roles/${operator.id}`, {
+      token: sami,
+      body: { permissions: operator.permissions.filter((p: string) => p !== 'stations.control') },
+    });
+    expect(stripOperators.status).toBe(403);
+    const widenViewers = await app.request('PATCH', `/api/roles/${viewer.id}`, {
+      token: sami,
+      body: { permissions: [...viewer.permissions, 'stations.control'] },
+    });
+    expect(widenViewers.status).toBe(403);
+    expect((await roleNamed('operator')).permissions).toEqual(operator.permissions);
+    expect((await roleNamed('viewer')).permissions).toEqual(viewer.permissions);
+
+    // A custom role held by someone at another station is beyond reach too.
+    const shared = await app.request('POST', '/api/roles', {
+      token: admin,
+      body: { name: 'shared-desk', permissions: ['stations.view', 'stations.control'] },
+    });
+    expect((await user('olga', ['shared-desk'], ['RS-OTHER'])).status).toBe(201);
+    const narrowShared = await app.request('PATCH', `/api/roles/${shared.body.id}`, {
+      token: sami,
+      body: { permissions: ['stations.view'] },
+    });
+    expect(narrowShared.status).toBe(403);
+    expect((await roleNamed('shared-desk')).permissions).toEqual(['stations.control', 'stations.view']);
+
+    // Its own role, held only by users within its reach, it may still shape.
+    const local = await app.request('POST', '/api/roles', {
+      token: sami,
+      body: { name: 'mine-desk', permissions: ['stations.view', 'stations.control'] },
+    });
+    expect(local.status).toBe(201);
+    expect((await user('milo', ['mine-desk'], ['RS-MINE'])).status).toBe(201);
+    const narrowLocal = await app.request('PATCH', `/api/roles/${local.body.id}`, {
+      token: sami,
+      body: { permissions: ['stations.view'] },
+    });
+    expect(narrowLocal.status).toBe(200);
+    expect((await user('nina', ['mine-desk'], ['RS-OTHER'])).status).toBe(201);
+    const afterOutsider = await app.request('PATCH', `/api/roles/${local.body.id}`, {
+      token: sami,
+      body: { permissions: ['stations.view', 'stations.control'] },
+    });
+    expect(afterOutsider.status).toBe(403);
+  });
+
   it('checks each roles endpoint for its permission', async () => {
     await app.request('POST', '/api/users', {
       token: admin,

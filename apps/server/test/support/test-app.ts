@@ -5,6 +5,7 @@ import { loadConfig } from '../../src/config.js';
 import type { Clock } from '../../src/domain/clock.js';
 import type { DomainEvent } from '../../src/domain/events.js';
 import type { EventBus } from '../../src/cluster/event-bus.js';
+import type { RealtimeSettings } from '../../src/realtime/io.js';
 import type { DataTransferService } from '../../src/services/data-transfer.service.js';
 import type { PasswordHasher } from '../../src/services/password-hasher.js';
 import type { LoginResponse } from '@cimorings/contracts';
@@ -22,6 +23,8 @@ export interface TestAppOptions {
   logLines?: string[];
   /** How often the reservation expiry job runs, in ms (the app's default otherwise). */
   reservationExpiryIntervalMs?: number;
+  /** Real-time limits other than the app's defaults. */
+  realtimeSettings?: Partial<RealtimeSettings>;
 }
 
 /** A real server listening on a free port of 127.0.0.1, and helpers to call it over HTTP. */
@@ -86,6 +89,7 @@ export async function startTestApp(options: TestAppOptions): Promise<TestApp> {
     ...(options.reservationExpiryIntervalMs !== undefined && {
       reservationExpiryIntervalMs: options.reservationExpiryIntervalMs,
     }),
+    ...(options.realtimeSettings && { realtimeSettings: options.realtimeSettings }),
     announceAdminPassword: (password) => announcedPasswords.push(password),
   });
   const publishedEvents: DomainEvent[] = [];

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import {
   countAttempt,
   delayAfter,
+  guessSource,
   PASSWORD_GUESS_POLICY,
   refundAttempt,
   waitBeforeAttempt,
@@ -101,5 +102,21 @@ describe('password guess delays', () => {
         ).toBeLessThanOrEqual(60_000);
       }),
     );
+  });
+});
+
+describe('the source a password guess is counted against', () => {
+  it.each([
+    ['10.0.0.1', '10.0.0.1'],
+    ['::ffff:10.0.0.1', '10.0.0.1'],
+    ['::FFFF:a00:1', '10.0.0.1'],
+    ['2001:db8:1:2::5', '2001:db8:1:2::/64'],
+    ['2001:DB8:1:2:aaaa:bbbb:cccc:dddd', '2001:db8:1:2::/64'],
+    ['2001:db8:1:2:0:0:0:1', '2001:db8:1:2::/64'],
+    ['fe80::1%eth0', 'fe80:0:0:0::/64'],
+    ['unknown', 'unknown'],
+    ['1:2:3:4:5:6:7:8:9', '1:2:3:4:5:6:7:8:9'],
+  ])('counts %s as %s', (address, source) => {
+    expect(guessSource(address)).toBe(source);
   });
 });

@@ -134,3 +134,17 @@ describe('redacting secrets in OCPP payloads', () => {
     expect(JSON.stringify(redacted)).toBe('{"__proto__":{"password":"[redacted]"},"a":1}');
   });
 });
+
+describe('passwords in URLs', () => {
+  it.each([
+    ['ftp://diag:s3cret@files.example/up/', 'ftp://diag:[redacted]@files.example/up/'],
+    ['sftp://u:p@ss/w@host/', 'sftp://u:[redacted]@host/'],
+    ['https://files.example/fw.bin?token=x', 'https://files.example/fw.bin?token=x'],
+    ['ftp://anonymous@files.example/', 'ftp://anonymous@files.example/'],
+  ])('shows %s as %s', (location, shown) => {
+    expect(redactOcppPayload('GetDiagnostics', { location })).toEqual({ location: shown });
+    expect(redactOcppPayload('GetLog', { log: { remoteLocation: location } })).toEqual({
+      log: { remoteLocation: shown },
+    });
+  });
+});
