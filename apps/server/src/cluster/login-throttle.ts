@@ -1,5 +1,6 @@
 import {
   countAttempt,
+  liveState,
   refundAttempt,
   waitBeforeAttempt,
   type AttemptState,
@@ -19,6 +20,8 @@ export interface LoginThrottle {
    * nothing; otherwise counts one attempt on every key and answers 0. Atomic.
    */
   reserve(keys: readonly ThrottleKey[], now: number): Promise<number>;
+  /** The failures `key` still holds at `now` under `policy` (0 once forgotten). */
+  liveAttempts(key: ThrottleKey, now: number): Promise<number>;
   /** After a right password: forgets the `forget` keys, takes one attempt back from `refund`. */
   settle(forget: readonly string[], refund: readonly string[]): Promise<void>;
   /** Marks a key (an account's known address) for `ttlMs`. */
@@ -30,6 +33,8 @@ export interface LoginThrottle {
 export interface ThrottleKey {
   key: string;
   policy: DelayPolicy;
+  /** Counted like the others, but its wait holds nothing back. */
+  countOnly?: boolean;
 }
 
 interface Entry extends AttemptState {
@@ -43,8 +48,8 @@ export class MemoryLoginThrottle implements LoginThrottle {
   reserve(keys: readonly ThrottleKey[], now: number): Promise<number> {
     this.sweep(now);
     let wait = 0;
-    for (const { key, policy } of keys) {
-      wait = Math.max(wait, waitBeforeAttempt(this.entries.get(key), now, policy));
+    for (const { key, policy, countOnly } of keys) {
+      if (!countOnly) wait = Math.max(wait, waitBeforeAttempt(this.entries.get(key), now, policy));
     }
     if (wait > 0) return Promise.resolve(wait);
     for (const { key, policy } of keys) {
@@ -52,6 +57,10 @@ export class MemoryLoginThrottle implements LoginThrottle {
       this.entries.set(key, { ...next, forgetAfterMs: policy.forgetAfterMs });
     }
     return Promise.resolve(0);
+  }
+
+  liveAttempts({ key, policy }: ThrottleKey, now: number): Promise<number> {
+    return Promise.resolve(liveState(this.entries.get(key), now, policy)?.attempts ?? 0);
   }
 
   settle(forget: readonly string[], refund: readonly string[]): Promise<void> {

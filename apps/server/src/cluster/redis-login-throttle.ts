@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { liveState } from '../domain/attempt-throttle.js';
 import type { LoginThrottle, ThrottleKey } from './login-throttle.js';
 
 /**
@@ -11,14 +12,15 @@ local now = tonumber(ARGV[1])
 local wait = 0
 local counted = {}
 for i, key in ipairs(KEYS) do
-  local o = 1 + (i - 1) * 4
+  local o = 1 + (i - 1) * 5
   local free, base, max, forget = tonumber(ARGV[o + 1]), tonumber(ARGV[o + 2]), tonumber(ARGV[o + 3]), tonumber(ARGV[o + 4])
+  local holds = ARGV[o + 5] == '1'
   local state = redis.call('HMGET', key, 'a', 't')
   local attempts, last = tonumber(state[1]), tonumber(state[2])
   if attempts and last and now - last < forget then
     local delay = 0
     if attempts >= free then delay = math.min(base * 2 ^ math.min(attempts - free, 31), max) end
-    wait = math.max(wait, last + delay - now)
+    if holds then wait = math.max(wait, last + delay - now) end
   else
     attempts = 0
   end
@@ -27,7 +29,7 @@ end
 if wait > 0 then return math.ceil(wait) end
 for i, key in ipairs(KEYS) do
   redis.call('HSET', key, 'a', counted[i], 't', now)
-  redis.call('PEXPIRE', key, tonumber(ARGV[1 + (i - 1) * 4 + 4]))
+  redis.call('PEXPIRE', key, tonumber(ARGV[1 + (i - 1) * 5 + 4]))
 end
 return 0
 `;
@@ -56,16 +58,23 @@ export class RedisLoginThrottle implements LoginThrottle {
 
   async reserve(keys: readonly ThrottleKey[], now: number): Promise<number> {
     if (keys.length === 0) return 0;
-    const args = keys.flatMap(({ policy }) => [
+    const args = keys.flatMap(({ policy, countOnly }) => [
       policy.freeAttempts,
       policy.baseDelayMs,
       policy.maxDelayMs,
       policy.forgetAfterMs,
+      countOnly ? 0 : 1,
     ]);
     const wait = await this.bounded(
       this.redis.eval(RESERVE, keys.length, ...keys.map(({ key }) => this.prefix + key), now, ...args),
     );
     return Number(wait);
+  }
+
+  async liveAttempts({ key, policy }: ThrottleKey, now: number): Promise<number> {
+    const [attempts, last] = await this.bounded(this.redis.hmget(this.prefix + key, 'a', 't'));
+    const state = attempts && last ? { attempts: Number(attempts), lastAt: Number(last) } : undefined;
+    return liveState(state, now, policy)?.attempts ?? 0;
   }
 
   async settle(forget: readonly string[], refund: readonly string[]): Promise<void> {

@@ -70,11 +70,14 @@ const HOUR = 60 * MINUTE;
 /**
  * The keys that one password guess is counted against, and their policies (README, "Login
  * throttling"). One attacker at one address is slowed by `accountFromSource` and `source`
- * (after a few guesses, one guess per 15 minutes at best); many addresses guessing one account
- * are slowed together by `account`, whose delay stays short so that its owner, typing the right
- * password from a new address, waits a minute at most. An address the account has already
- * logged in from (within `knownSourceMs`) is not held back by the `account` key at all: a
- * stranger elsewhere cannot keep the owner out.
+ * (after a few guesses, one guess per 15 minutes at best). Many addresses guessing one account
+ * are counted together by `account`, but its delay holds back only addresses that have already
+ * failed `accountDelayAfterFailures` times on the account: a budget shared by every address is
+ * one a stranger can use up by polling, and would keep the owner (or a charge point whose mobile
+ * address changed) out for as long as the stranger keeps on. So a fresh address is never held
+ * back by what others did, and many addresses together get at most that many guesses each
+ * before the account's delay applies to them too (an IPv6 /64 counts as one address). An address
+ * the account has logged in from (within `knownSourceMs`) is not counted on `account` at all.
  */
 export const PASSWORD_GUESS_POLICY = {
   accountFromSource: {
@@ -86,6 +89,7 @@ export const PASSWORD_GUESS_POLICY = {
   source: { freeAttempts: 20, baseDelayMs: 1000, maxDelayMs: 15 * MINUTE, forgetAfterMs: 24 * HOUR },
   account: { freeAttempts: 20, baseDelayMs: 1000, maxDelayMs: MINUTE, forgetAfterMs: HOUR },
   knownSourceMs: 30 * 24 * HOUR,
+  accountDelayAfterFailures: 3,
 } as const satisfies Record<string, DelayPolicy | number>;
 
 /**

@@ -44,7 +44,15 @@ export class PasswordGuard {
     let waitMs: number;
     try {
       known = await this.throttle.isRemembered(knownSource, now);
-      waitMs = await this.throttle.reserve(known ? [pair, bySource] : [pair, bySource, byAccount], now);
+      // The account's delay holds back only an address that has failed on it a few times, so
+      // that a stranger polling from elsewhere cannot use up the owner's chances (see the
+      // policy). Read before the atomic reserve: concurrent first guesses from one address
+      // get at most the pair's free attempts, which bounds what the race can give.
+      const fresh =
+        !known &&
+        (await this.throttle.liveAttempts(pair, now)) < PASSWORD_GUESS_POLICY.accountDelayAfterFailures;
+      const keys = known ? [pair, bySource] : [pair, bySource, { ...byAccount, countOnly: fresh }];
+      waitMs = await this.throttle.reserve(keys, now);
     } catch {
       throw new AppError('SERVICE_UNAVAILABLE', 'Sign-in is unavailable right now; try again later', {
         retryAfter: UNAVAILABLE_RETRY_AFTER,

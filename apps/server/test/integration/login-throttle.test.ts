@@ -86,6 +86,26 @@ describe.each(implementations)('the %s login throttle', (_name, make) => {
     expect(await throttle.reserve([address], T0)).toBeGreaterThan(0);
   });
 
+  it('counts a count-only key without letting its wait hold the attempt back', async () => {
+    const throttle = make();
+    for (let i = 0; i < 3; i++) await throttle.reserve([user], T0);
+    expect(await throttle.reserve([user], T0)).toBe(1000);
+    // Held back by nothing but a count-only key: counted on both, answered 0.
+    expect(await throttle.reserve([address, { ...user, countOnly: true }], T0)).toBe(0);
+    expect(await throttle.liveAttempts(user, T0)).toBe(4);
+    expect(await throttle.liveAttempts(address, T0)).toBe(1);
+    // The same key, checked again, now asks the wait of four attempts.
+    expect(await throttle.reserve([user], T0)).toBe(2000);
+  });
+
+  it('reads the failures a key still holds, none once forgotten', async () => {
+    const throttle = make();
+    expect(await throttle.liveAttempts(user, T0)).toBe(0);
+    for (let i = 0; i < 2; i++) await throttle.reserve([user], T0);
+    expect(await throttle.liveAttempts(user, T0 + 1000)).toBe(2);
+    expect(await throttle.liveAttempts(user, T0 + 60_000)).toBe(0);
+  });
+
   it('remembers a key until its time ends', async () => {
     const throttle = make();
     expect(await throttle.isRemembered('known:a', T0)).toBe(false);
