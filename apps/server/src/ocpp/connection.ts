@@ -1,5 +1,5 @@
 import type { FastifyBaseLogger } from 'fastify';
-import { createRPCError, TimeoutError, type RPCClient } from './rpc.js';
+import { createRPCError, TimeoutError, webSocketOf, type RPCClient } from './rpc.js';
 import type { StationConnection } from '../cluster/station-presence.js';
 import { redactOcppPayload } from '../domain/ocpp-secrets.js';
 import { AppError } from '../errors.js';
@@ -9,6 +9,17 @@ import { useOcpp16ErrorCodes } from './error-codes.js';
 import type { RecentAnswers } from './recent-answers.js';
 
 const CALL = 2;
+
+/**
+ * Calls of one charge point read but not yet answered, past which its socket is not read until
+ * one is answered. OCPP-J 1.6 §4.1.1 lets a party send a CALL only once its earlier ones are
+ * answered; a charge point that sends a few at once (its statuses after a boot) is served as
+ * before, but one that streams thousands would otherwise have every frame parsed and held in
+ * memory while the database works through them (15,000 MeterValues frames of 15 KB, 220 MB on
+ * the wire, took the process past 2 GB). Paused, its frames wait in TCP buffers, and the peer
+ * can send no faster than it is answered.
+ */
+export const MAX_CALLS_WAITING = 16;
 
 /**
  * One charge point's WebSocket, seen from the central system: its calls are handled one at a
@@ -21,6 +32,8 @@ export class ChargePointConnection implements StationConnection {
   /** Epoch ms of the last frame received. */
   lastSeen = Date.now();
   private queue: Promise<unknown> = Promise.resolve();
+  /** Calls read and not yet answered (see MAX_CALLS_WAITING). */
+  private waiting = 0;
   /** Action of each call in flight, by message id, to name the action of its answer in the log. */
   private readonly actions = new Map<string, string>();
 
@@ -119,7 +132,10 @@ export class ChargePointConnection implements StationConnection {
   }
 
   private serially<T>(work: () => Promise<T>): Promise<T> {
-    const result = this.queue.then(work, work);
+    if (++this.waiting === MAX_CALLS_WAITING) webSocketOf(this.client)?.pause();
+    const result = this.queue.then(work, work).finally(() => {
+      if (this.waiting-- === MAX_CALLS_WAITING) webSocketOf(this.client)?.resume();
+    });
     this.queue = result.catch(() => undefined);
     return result;
   }
