@@ -34,9 +34,14 @@ describe.each(DIALECTS)('the OCPP message log on %s', (dialect) => {
 
   it('writes buffered frames in order, and all of them on close', async () => {
     const clock = new ManualClock();
-    const log = new OcppLogService(repository, clock, { retentionDays: 30, flushIntervalMs: 10_000 }, (e) => {
-      throw e;
-    });
+    const log = new OcppLogService(
+      repository,
+      clock,
+      { retentionDays: 30, flushIntervalMs: 10_000, charsPerStationPerMinute: 1e6 },
+      (e) => {
+        throw e;
+      },
+    );
     for (let i = 0; i < 5; i++) log.record(frame(`m${i}`));
     expect((await repository.list('LOG-1', { limit: 10, offset: 0 })).total).toBe(0);
     await log.close();
@@ -46,9 +51,14 @@ describe.each(DIALECTS)('the OCPP message log on %s', (dialect) => {
 
   it('keeps frames for the retention window and prunes older ones', async () => {
     const clock = new ManualClock(Date.parse('2026-01-01T00:00:00.000Z'));
-    const log = new OcppLogService(repository, clock, { retentionDays: 30, flushIntervalMs: 10 }, (e) => {
-      throw e;
-    });
+    const log = new OcppLogService(
+      repository,
+      clock,
+      { retentionDays: 30, flushIntervalMs: 10, charsPerStationPerMinute: 1e6 },
+      (e) => {
+        throw e;
+      },
+    );
     log.record(frame('old'));
     await log.flush();
     clock.advance(20 * 86_400_000);
@@ -68,7 +78,7 @@ describe.each(DIALECTS)('the OCPP message log on %s', (dialect) => {
     const log = new OcppLogService(
       repository,
       new ManualClock(),
-      { retentionDays: 0, flushIntervalMs: 10 },
+      { retentionDays: 0, flushIntervalMs: 10, charsPerStationPerMinute: 1e6 },
       () => {},
     );
     log.record({ ...frame('never'), chargePointId: 'LOG-OFF' });
