@@ -70,14 +70,16 @@ function hideSecretProperties(value: unknown, depth = 0): unknown {
   if (depth > 32) return value;
   if (Array.isArray(value)) return value.map((item: unknown) => hideSecretProperties(item, depth + 1));
   if (!isObject(value)) return value;
-  const result: Json = {};
-  for (const [name, inner] of Object.entries(value)) {
-    result[name] =
+  // fromEntries defines each property, so that a key `__proto__` stays a key (an assignment
+  // would set the copy's prototype instead, and the key would vanish from the log).
+  return Object.fromEntries(
+    Object.entries(value).map(([name, inner]) => [
+      name,
       isSecretName(name) && (typeof inner === 'string' || typeof inner === 'number')
         ? REDACTED
-        : hideSecretProperties(inner, depth + 1);
-  }
-  return result;
+        : hideSecretProperties(inner, depth + 1),
+    ]),
+  );
 }
 
 /**
@@ -85,7 +87,8 @@ function hideSecretProperties(value: unknown, depth = 0): unknown {
  * the input is not changed. Anything that is not an object passes as it is.
  */
 export function redactOcppPayload(action: string | null, payload: unknown): unknown {
-  const byAction = action === null ? undefined : BY_ACTION[action];
+  // Own entries only: an action a charge point names `__proto__` or `toString` is no redactor.
+  const byAction = action !== null && Object.hasOwn(BY_ACTION, action) ? BY_ACTION[action] : undefined;
   const shaped = byAction && isObject(payload) ? byAction(payload) : payload;
   return hideSecretProperties(shaped);
 }
