@@ -112,8 +112,8 @@ export class ChargePointConnection implements StationConnection {
           `${this.chargePointId} answered ${action} with ${ocppErrorCode}`,
           {
             ocppErrorCode,
-            ocppErrorDescription: (error as Error).message,
-            ocppErrorDetails: (error as { details?: unknown }).details ?? {},
+            ocppErrorDescription: (error as Error).message.slice(0, MAX_ERROR_DETAILS_CHARS),
+            ocppErrorDetails: bounded((error as { details?: unknown }).details ?? {}),
           },
         );
       }
@@ -178,7 +178,7 @@ export class ChargePointConnection implements StationConnection {
         messageType: CALL,
         messageId,
         action,
-        payload: JSON.stringify(redactOcppPayload(action, params ?? null)),
+        payload: loggable(redactOcppPayload(action, params ?? null)),
       });
     });
     this.client.on('response', ({ outbound, payload }: { outbound: boolean; payload: unknown[] }) => {
@@ -192,7 +192,7 @@ export class ChargePointConnection implements StationConnection {
         messageType,
         messageId,
         action,
-        payload: JSON.stringify(redactOcppPayload(action, messageType === CALL + 1 ? rest[0] : rest)),
+        payload: loggable(redactOcppPayload(action, messageType === CALL + 1 ? rest[0] : rest)),
       });
     });
     this.client.on('badMessage', ({ buffer, response }: { buffer: Buffer; response: unknown[] | null }) => {
@@ -213,11 +213,45 @@ export class ChargePointConnection implements StationConnection {
           messageType,
           messageId,
           action: null,
-          payload: JSON.stringify(rest),
+          payload: loggable(rest),
         });
       }
     });
   }
+}
+
+/** JSON text of a value, or undefined when it cannot be serialized (a cycle, too deep). */
+function toJson(value: unknown): string | undefined {
+  try {
+    return JSON.stringify(value) ?? 'null';
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * A frame's payload as JSON text for the message log, never throwing: these run inside
+ * ocpp-rpc's 'call' and 'response' events, emitted before it handles the frame, so a throw
+ * there would turn a charge point's call into a GenericError and leave a command's answer
+ * unread until it timed out. JSON.stringify recurses, and a frame of 64 KB can nest 30,000 deep.
+ */
+function loggable(payload: unknown): string {
+  return toJson(payload) ?? JSON.stringify({ unloggable: 'too deeply nested to serialize' });
+}
+
+/** Characters of a station's CallError description and details a command's error carries on. */
+const MAX_ERROR_DETAILS_CHARS = 4096;
+
+/**
+ * A CallError's details as the station sent them when they serialize within
+ * MAX_ERROR_DETAILS_CHARS, else a note saying so. They go on to the HTTP answer and the command
+ * audit, where details nested 30,000 deep made the answer a 500.
+ */
+function bounded(details: unknown): unknown {
+  const text = toJson(details);
+  return text !== undefined && text.length <= MAX_ERROR_DETAILS_CHARS
+    ? details
+    : { omitted: 'details too long or too deeply nested to keep' };
 }
 
 /** Translates a handler's failure into the CallError the charge point receives. */
