@@ -149,7 +149,9 @@ export class ChargePointConnection implements StationConnection {
     if (known !== undefined) return known as Record<string, unknown>;
     try {
       const answer = (await work()) as Record<string, unknown>;
-      this.recent.set(this.chargePointId, messageId, action, answer);
+      // Only a registered station's: an unknown charge point changed nothing a retry could
+      // repeat, and remembering for every id that ever connected would grow without end.
+      if (this.admission.station !== null) this.recent.set(this.chargePointId, messageId, action, answer);
       return answer;
     } catch (error) {
       const callError = toCallError(error);
