@@ -174,49 +174,61 @@ export class ChargePointConnection implements StationConnection {
       const [, messageId, action, params] = payload as [number, string, string, unknown];
       if (!outbound && !this.accepted && action !== 'BootNotification') return;
       this.actions.set(messageId, action);
-      log.record({
-        ...base,
-        direction: outbound ? 'out' : 'in',
-        messageType: CALL,
-        messageId,
-        action,
-        payload: loggable(redactOcppPayload(action, params ?? null)),
-      });
+      log.record(
+        {
+          ...base,
+          direction: outbound ? 'out' : 'in',
+          messageType: CALL,
+          messageId,
+          action,
+          payload: loggable(redactOcppPayload(action, params ?? null)),
+        },
+        this.accepted,
+      );
     });
     this.client.on('response', ({ outbound, payload }: { outbound: boolean; payload: unknown[] }) => {
       const [messageType, messageId, ...rest] = payload as [number, string, ...unknown[]];
       if (!this.actions.has(messageId) && !this.accepted) return;
       const action = this.actions.get(messageId) ?? null;
       this.actions.delete(messageId);
-      log.record({
-        ...base,
-        direction: outbound ? 'out' : 'in',
-        messageType,
-        messageId,
-        action,
-        payload: loggable(redactOcppPayload(action, messageType === CALL + 1 ? rest[0] : rest)),
-      });
+      log.record(
+        {
+          ...base,
+          direction: outbound ? 'out' : 'in',
+          messageType,
+          messageId,
+          action,
+          payload: loggable(redactOcppPayload(action, messageType === CALL + 1 ? rest[0] : rest)),
+        },
+        this.accepted,
+      );
     });
     this.client.on('badMessage', ({ buffer, response }: { buffer: Buffer; response: unknown[] | null }) => {
       if (!this.accepted) return;
-      log.record({
-        ...base,
-        direction: 'in',
-        messageType: 0,
-        messageId: '',
-        action: null,
-        payload: buffer.toString(),
-      });
+      log.record(
+        {
+          ...base,
+          direction: 'in',
+          messageType: 0,
+          messageId: '',
+          action: null,
+          payload: buffer.toString(),
+        },
+        this.accepted,
+      );
       if (response) {
         const [messageType, messageId, ...rest] = response as [number, string, ...unknown[]];
-        log.record({
-          ...base,
-          direction: 'out',
-          messageType,
-          messageId,
-          action: null,
-          payload: loggable(rest),
-        });
+        log.record(
+          {
+            ...base,
+            direction: 'out',
+            messageType,
+            messageId,
+            action: null,
+            payload: loggable(rest),
+          },
+          this.accepted,
+        );
       }
     });
   }

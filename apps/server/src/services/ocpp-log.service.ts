@@ -13,6 +13,8 @@ export interface OcppLogSettings {
    * largest burst; frames past it are left out (see OcppLogService.record).
    */
   charsPerStationPerMinute: number;
+  /** The same for a station whose registration is not accepted (unknown or pending). */
+  charsPerUnacceptedStationPerMinute: number;
 }
 
 /**
@@ -22,6 +24,14 @@ export interface OcppLogSettings {
  * seconds before this budget. At most about 370 MB a day per station.
  */
 export const LOG_CHARS_PER_STATION_PER_MINUTE = 256 * 1024;
+
+/**
+ * The default of OcppLogSettings.charsPerUnacceptedStationPerMinute: 8 Ki characters. Of an
+ * unknown or pending charge point the log keeps only BootNotification exchanges, of a few hundred
+ * characters, one per interval when it follows OCPP 1.6 §4.2; anyone may be one (200 at a time
+ * under the default policy), so their budget is small: about 12 MB a day each.
+ */
+export const LOG_CHARS_PER_UNACCEPTED_STATION_PER_MINUTE = 8 * 1024;
 
 /**
  * Characters of a message id the log keeps: OCPP-J 1.6 §4.1.3 allows 36, and a longer one from a
@@ -66,6 +76,7 @@ export class OcppLogService {
   private pruneTimer: NodeJS.Timeout | undefined;
   private writing: Promise<void> = Promise.resolve();
   private readonly budget: KeyedRateLimit;
+  private readonly unacceptedBudget: KeyedRateLimit;
   /** Stations whose last frame was left out of the log, so that the gap is marked once. */
   private readonly overBudget = new Set<string>();
 
@@ -75,7 +86,9 @@ export class OcppLogService {
     private readonly settings: OcppLogSettings,
     private readonly onError: (error: unknown) => void,
   ) {
-    this.budget = new KeyedRateLimit(settings.charsPerStationPerMinute, () => clock.now().getTime());
+    const now = () => clock.now().getTime();
+    this.budget = new KeyedRateLimit(settings.charsPerStationPerMinute, now);
+    this.unacceptedBudget = new KeyedRateLimit(settings.charsPerUnacceptedStationPerMinute, now);
   }
 
   get enabled(): boolean {
@@ -84,16 +97,18 @@ export class OcppLogService {
 
   /**
    * Buffers one frame for the log. A station that sends more than its budget of log a minute
-   * (charsPerStationPerMinute) has its frames left out until the budget refills, so that no
-   * charge point, let alone an unknown one booting in a loop, can fill the disk through the log;
-   * one marker row (message type 0) says where frames are missing.
+   * (charsPerStationPerMinute, or charsPerUnacceptedStationPerMinute while `accepted` is false)
+   * has its frames left out until the budget refills, so that no charge point, let alone an
+   * unknown one booting in a loop, can fill the disk through the log; one marker row (message
+   * type 0) says where frames are missing.
    */
-  record(entry: Omit<OcppLogEntry, 'timestamp'>): void {
+  record(entry: Omit<OcppLogEntry, 'timestamp'>, accepted: boolean): void {
     if (!this.enabled) return;
     const payload = capPayload(entry.payload);
     const messageId = entry.messageId.slice(0, MAX_LOGGED_MESSAGE_ID_CHARS);
     const { chargePointId } = entry;
-    if (!this.budget.take(chargePointId, payload.length + messageId.length)) {
+    const budget = accepted ? this.budget : this.unacceptedBudget;
+    if (!budget.take(chargePointId, payload.length + messageId.length)) {
       if (this.overBudget.has(chargePointId)) return;
       // Ids come and go (unknown charge points); a forgotten one is merely marked again.
       if (this.overBudget.size >= 10_000) this.overBudget.clear();
@@ -105,7 +120,7 @@ export class OcppLogService {
         messageId: '',
         action: null,
         payload: JSON.stringify({
-          omitted: `more than ${this.settings.charsPerStationPerMinute} characters of log a minute; frames left out`,
+          omitted: 'more characters of log a minute than the station may add; frames left out',
         }),
       });
       return;

@@ -2,6 +2,7 @@ import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   LOG_CHARS_PER_STATION_PER_MINUTE,
+  LOG_CHARS_PER_UNACCEPTED_STATION_PER_MINUTE,
   MAX_LOGGED_MESSAGE_ID_CHARS,
 } from '../../src/services/ocpp-log.service.js';
 import { createTestDatabase, DIALECTS, type TestDatabase } from '../support/databases.js';
@@ -43,31 +44,49 @@ describe.each(DIALECTS)('OCPP message log budget on %s', (dialect) => {
       total: number;
     };
 
-  it('leaves out, past its budget, the frames of a pending station that boots in a loop, and marks the gap', async () => {
-    const socket = new WebSocket(`${ocppUrl(app.url)}/LOG-FLOOD-1`, ['ocpp1.6']);
+  /** Pipelines `calls` frames of `action` on a raw socket and waits for every answer. */
+  async function flood(id: string, calls: number, action: string, payload: object, idChars: number) {
+    const socket = new WebSocket(`${ocppUrl(app.url)}/${id}`, ['ocpp1.6']);
     let answers = 0;
     socket.on('message', () => void answers++);
     await new Promise((resolve, reject) => {
       socket.once('open', resolve);
       socket.once('error', reject);
     });
-    const boot = { chargePointVendor: 'V', chargePointModel: 'M' };
-    for (let i = 0; i < BOOTS; i++) {
-      socket.send(JSON.stringify([2, `${i}-`.padEnd(5000, 'm'), 'BootNotification', boot]));
-    }
-    await eventually(() => answers === BOOTS, 20_000);
+    for (let i = 0; i < calls; i++)
+      socket.send(JSON.stringify([2, `${i}-`.padEnd(idChars, 'm'), action, payload]));
+    await eventually(() => answers === calls, 20_000);
     await new Promise((resolve) => setTimeout(resolve, 500));
     socket.close();
+  }
 
-    const { items, total } = await logOf('LOG-FLOOD-1');
-    // Each exchange logs two rows of over 100 characters: the budget, and what refilled meanwhile.
-    expect(total).toBeLessThan(LOG_CHARS_PER_STATION_PER_MINUTE / 100 + 400);
-    expect(total).toBeLessThan(2 * BOOTS);
+  function expectBudgetKept(items: Logged[], total: number, budget: number, sent: number) {
+    // Every row here holds over 64 characters (its message id): the budget, and what refilled meanwhile.
+    expect(total).toBeLessThan(budget / 64 + 100);
+    expect(total).toBeLessThan(sent);
     expect(items.every((m) => m.messageId.length <= MAX_LOGGED_MESSAGE_ID_CHARS)).toBe(true);
     const markers = items.filter((m) => m.messageType === 0);
     expect(markers.length).toBeGreaterThanOrEqual(1);
     expect(markers[0]?.payload).toMatchObject({ omitted: expect.any(String) });
-    expect(items.filter((m) => m.action === 'BootNotification').length).toBeGreaterThan(100);
+  }
+
+  it('leaves out, past its small budget, the frames of a pending station that boots in a loop, and marks the gap', async () => {
+    await flood('LOG-FLOOD-1', BOOTS, 'BootNotification', BOOT, 5000);
+    const { items, total } = await logOf('LOG-FLOOD-1');
+    expectBudgetKept(items, total, LOG_CHARS_PER_UNACCEPTED_STATION_PER_MINUTE, 2 * BOOTS);
+    expect(items.filter((m) => m.action === 'BootNotification').length).toBeGreaterThan(10);
+  });
+
+  it('gives an accepted station a larger budget, and keeps it too', async () => {
+    const created = await app.request('POST', '/api/stations', {
+      token: admin,
+      body: { chargePointId: 'LOG-FLOOD-2', name: 'Flood', ocppPassword: null },
+    });
+    expect(created.status).toBe(201);
+    await flood('LOG-FLOOD-2', BOOTS * 2, 'Heartbeat', {}, MAX_LOGGED_MESSAGE_ID_CHARS);
+    const { items, total } = await logOf('LOG-FLOOD-2');
+    expectBudgetKept(items, total, LOG_CHARS_PER_STATION_PER_MINUTE, 4 * BOOTS);
+    expect(total).toBeGreaterThan(LOG_CHARS_PER_UNACCEPTED_STATION_PER_MINUTE / 50);
   });
 
   it('logs every frame of a station within its budget', async () => {
