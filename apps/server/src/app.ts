@@ -52,7 +52,11 @@ import { TransactionHistoryService } from './services/transaction-history.servic
 import { StationService } from './services/station.service.js';
 import { CommandService } from './services/command.service.js';
 import { DataTransferService } from './services/data-transfer.service.js';
-import { OcppLogService } from './services/ocpp-log.service.js';
+import {
+  LOG_CHARS_PER_STATION_PER_MINUTE,
+  LOG_CHARS_PER_UNACCEPTED_STATION_PER_MINUTE,
+  OcppLogService,
+} from './services/ocpp-log.service.js';
 import { IdTagService } from './services/id-tag.service.js';
 import { ReservationExpiry, ReservationService } from './services/reservation.service.js';
 import { SiteService } from './services/site.service.js';
@@ -228,7 +232,12 @@ export async function buildApp(config: Readonly<Config>, options: AppOptions): P
   const ocppLog = new OcppLogService(
     ocppLogRepository,
     clock,
-    { retentionDays: config.ocppLogRetentionDays, flushIntervalMs: 200 },
+    {
+      retentionDays: config.ocppLogRetentionDays,
+      flushIntervalMs: 200,
+      charsPerStationPerMinute: LOG_CHARS_PER_STATION_PER_MINUTE,
+      charsPerUnacceptedStationPerMinute: LOG_CHARS_PER_UNACCEPTED_STATION_PER_MINUTE,
+    },
     (error) => log.error({ err: error }, 'OCPP message log write failed'),
   );
   const ocpp = new OcppServer(

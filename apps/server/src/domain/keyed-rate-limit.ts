@@ -14,19 +14,22 @@ export class KeyedRateLimit {
     private readonly maxKeys = 10_000,
   ) {}
 
-  /** Takes one event for `key`: false when its bucket is empty. */
-  take(key: string): boolean {
+  /**
+   * Takes `cost` events for `key` (one by default; bytes, say, for a budget of bytes): false,
+   * taking nothing, when its bucket holds fewer.
+   */
+  take(key: string, cost = 1): boolean {
     const now = this.now();
     const bucket = this.buckets.get(key);
     const refill = bucket ? (Math.max(0, now - bucket.at) / 60_000) * this.perMinute : this.perMinute;
     const tokens = Math.min(this.perMinute, (bucket?.tokens ?? 0) + refill);
     // Re-inserted so that the map's order is least recently used first.
     this.buckets.delete(key);
-    this.buckets.set(key, { tokens: tokens >= 1 ? tokens - 1 : tokens, at: now });
+    this.buckets.set(key, { tokens: tokens >= cost ? tokens - cost : tokens, at: now });
     if (this.buckets.size > this.maxKeys) {
       const oldest = this.buckets.keys().next().value;
       if (oldest !== undefined) this.buckets.delete(oldest);
     }
-    return tokens >= 1;
+    return tokens >= cost;
   }
 }

@@ -1,5 +1,5 @@
 import type { FastifyBaseLogger } from 'fastify';
-import { createRPCError, TimeoutError, type RPCClient } from './rpc.js';
+import { createRPCError, TimeoutError, webSocketOf, type RPCClient } from './rpc.js';
 import type { StationConnection } from '../cluster/station-presence.js';
 import { redactOcppPayload } from '../domain/ocpp-secrets.js';
 import { AppError } from '../errors.js';
@@ -9,6 +9,17 @@ import { useOcpp16ErrorCodes } from './error-codes.js';
 import type { RecentAnswers } from './recent-answers.js';
 
 const CALL = 2;
+
+/**
+ * Calls of one charge point read but not yet answered, past which its socket is not read until
+ * one is answered. OCPP-J 1.6 §4.1.1 lets a party send a CALL only once its earlier ones are
+ * answered; a charge point that sends a few at once (its statuses after a boot) is served as
+ * before, but one that streams thousands would otherwise have every frame parsed and held in
+ * memory while the database works through them (15,000 MeterValues frames of 15 KB, 220 MB on
+ * the wire, took the process past 2 GB). Paused, its frames wait in TCP buffers, and the peer
+ * can send no faster than it is answered.
+ */
+export const MAX_CALLS_WAITING = 16;
 
 /**
  * One charge point's WebSocket, seen from the central system: its calls are handled one at a
@@ -21,6 +32,8 @@ export class ChargePointConnection implements StationConnection {
   /** Epoch ms of the last frame received. */
   lastSeen = Date.now();
   private queue: Promise<unknown> = Promise.resolve();
+  /** Calls read and not yet answered (see MAX_CALLS_WAITING). */
+  private waiting = 0;
   /** Action of each call in flight, by message id, to name the action of its answer in the log. */
   private readonly actions = new Map<string, string>();
 
@@ -99,8 +112,8 @@ export class ChargePointConnection implements StationConnection {
           `${this.chargePointId} answered ${action} with ${ocppErrorCode}`,
           {
             ocppErrorCode,
-            ocppErrorDescription: (error as Error).message,
-            ocppErrorDetails: (error as { details?: unknown }).details ?? {},
+            ocppErrorDescription: (error as Error).message.slice(0, MAX_ERROR_DETAILS_CHARS),
+            ocppErrorDetails: bounded((error as { details?: unknown }).details ?? {}),
           },
         );
       }
@@ -119,7 +132,10 @@ export class ChargePointConnection implements StationConnection {
   }
 
   private serially<T>(work: () => Promise<T>): Promise<T> {
-    const result = this.queue.then(work, work);
+    if (++this.waiting === MAX_CALLS_WAITING) webSocketOf(this.client)?.pause();
+    const result = this.queue.then(work, work).finally(() => {
+      if (this.waiting-- === MAX_CALLS_WAITING) webSocketOf(this.client)?.resume();
+    });
     this.queue = result.catch(() => undefined);
     return result;
   }
@@ -133,7 +149,9 @@ export class ChargePointConnection implements StationConnection {
     if (known !== undefined) return known as Record<string, unknown>;
     try {
       const answer = (await work()) as Record<string, unknown>;
-      this.recent.set(this.chargePointId, messageId, action, answer);
+      // Only a registered station's: an unknown charge point changed nothing a retry could
+      // repeat, and remembering for every id that ever connected would grow without end.
+      if (this.admission.station !== null) this.recent.set(this.chargePointId, messageId, action, answer);
       return answer;
     } catch (error) {
       const callError = toCallError(error);
@@ -156,52 +174,98 @@ export class ChargePointConnection implements StationConnection {
       const [, messageId, action, params] = payload as [number, string, string, unknown];
       if (!outbound && !this.accepted && action !== 'BootNotification') return;
       this.actions.set(messageId, action);
-      log.record({
-        ...base,
-        direction: outbound ? 'out' : 'in',
-        messageType: CALL,
-        messageId,
-        action,
-        payload: JSON.stringify(redactOcppPayload(action, params ?? null)),
-      });
+      log.record(
+        {
+          ...base,
+          direction: outbound ? 'out' : 'in',
+          messageType: CALL,
+          messageId,
+          action,
+          payload: loggable(redactOcppPayload(action, params ?? null)),
+        },
+        this.accepted,
+      );
     });
     this.client.on('response', ({ outbound, payload }: { outbound: boolean; payload: unknown[] }) => {
       const [messageType, messageId, ...rest] = payload as [number, string, ...unknown[]];
       if (!this.actions.has(messageId) && !this.accepted) return;
       const action = this.actions.get(messageId) ?? null;
       this.actions.delete(messageId);
-      log.record({
-        ...base,
-        direction: outbound ? 'out' : 'in',
-        messageType,
-        messageId,
-        action,
-        payload: JSON.stringify(redactOcppPayload(action, messageType === CALL + 1 ? rest[0] : rest)),
-      });
+      log.record(
+        {
+          ...base,
+          direction: outbound ? 'out' : 'in',
+          messageType,
+          messageId,
+          action,
+          payload: loggable(redactOcppPayload(action, messageType === CALL + 1 ? rest[0] : rest)),
+        },
+        this.accepted,
+      );
     });
     this.client.on('badMessage', ({ buffer, response }: { buffer: Buffer; response: unknown[] | null }) => {
       if (!this.accepted) return;
-      log.record({
-        ...base,
-        direction: 'in',
-        messageType: 0,
-        messageId: '',
-        action: null,
-        payload: buffer.toString(),
-      });
+      log.record(
+        {
+          ...base,
+          direction: 'in',
+          messageType: 0,
+          messageId: '',
+          action: null,
+          payload: buffer.toString(),
+        },
+        this.accepted,
+      );
       if (response) {
         const [messageType, messageId, ...rest] = response as [number, string, ...unknown[]];
-        log.record({
-          ...base,
-          direction: 'out',
-          messageType,
-          messageId,
-          action: null,
-          payload: JSON.stringify(rest),
-        });
+        log.record(
+          {
+            ...base,
+            direction: 'out',
+            messageType,
+            messageId,
+            action: null,
+            payload: loggable(rest),
+          },
+          this.accepted,
+        );
       }
     });
   }
+}
+
+/** JSON text of a value, or undefined when it cannot be serialized (a cycle, too deep). */
+function toJson(value: unknown): string | undefined {
+  try {
+    return JSON.stringify(value) ?? 'null';
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * A frame's payload as JSON text for the message log, never throwing: these run inside
+ * ocpp-rpc's 'call' and 'response' events, emitted before it handles the frame, so a throw
+ * there would turn a charge point's call into a GenericError and leave a command's answer
+ * unread until it timed out. JSON.stringify recurses, and a frame of 64 KB can nest 30,000 deep.
+ */
+function loggable(payload: unknown): string {
+  return toJson(payload) ?? JSON.stringify({ unloggable: 'too deeply nested to serialize' });
+}
+
+/** Characters of a station's CallError description and details a command's error carries on. */
+const MAX_ERROR_DETAILS_CHARS = 4096;
+
+/**
+ * A CallError's details as the station sent them when they serialize within
+ * MAX_ERROR_DETAILS_CHARS, else a note saying so. They go on to the HTTP answer and the command
+ * audit, where details nested 30,000 deep made the answer a 500.
+ */
+function bounded(details: unknown): unknown {
+  const text = toJson(details);
+  return text !== undefined && text.length <= MAX_ERROR_DETAILS_CHARS
+    ? details
+    : { omitted: 'details too long or too deeply nested to keep' };
 }
 
 /** Translates a handler's failure into the CallError the charge point receives. */

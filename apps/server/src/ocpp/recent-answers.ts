@@ -1,26 +1,49 @@
+import { createHash } from 'node:crypto';
+
 /** How many answers are remembered per charge point. */
 const PER_STATION = 16;
+/** How many charge points' answers are remembered, the least recently answered forgotten first. */
+const STATIONS = 10_000;
+/**
+ * Longest message id kept as it is (OCPP-J 1.6 §4.1.3 allows 36 characters); a longer one is kept
+ * as its SHA-256, so that a charge point cannot make the server hold 16 ids of 64 KB each.
+ */
+const MAX_ID_CHARS = 64;
+
+function keyOf(messageId: string): string {
+  return messageId.length <= MAX_ID_CHARS
+    ? messageId
+    : `sha256:${createHash('sha256').update(messageId).digest('base64')}`;
+}
 
 /**
  * The last answers given to each charge point, by message id, so that a call repeated with the
  * same message id (a retry after a lost answer, OCPP-J 1.6 §4.1.3) gets the same answer without
- * being applied twice. Kept across reconnections, since that is when retries happen.
+ * being applied twice. Kept across reconnections, since that is when retries happen. Bounded in
+ * every direction: answers per station, stations, and the length of what is kept of an id.
  */
 export class RecentAnswers {
   private readonly byStation = new Map<string, Map<string, { action: string; answer: unknown }>>();
 
   get(chargePointId: string, messageId: string, action: string): unknown {
-    const entry = this.byStation.get(chargePointId)?.get(messageId);
+    const entry = this.byStation.get(chargePointId)?.get(keyOf(messageId));
     return entry?.action === action ? entry.answer : undefined;
   }
 
   set(chargePointId: string, messageId: string, action: string, answer: unknown): void {
-    let answers = this.byStation.get(chargePointId);
-    if (!answers) this.byStation.set(chargePointId, (answers = new Map()));
-    answers.set(messageId, { action, answer });
+    const answers =
+      this.byStation.get(chargePointId) ?? new Map<string, { action: string; answer: unknown }>();
+    // Re-inserted so that the map's order is least recently answered first.
+    this.byStation.delete(chargePointId);
+    this.byStation.set(chargePointId, answers);
+    answers.set(keyOf(messageId), { action, answer });
     if (answers.size > PER_STATION) {
       const oldest = answers.keys().next().value;
       if (oldest !== undefined) answers.delete(oldest);
+    }
+    if (this.byStation.size > STATIONS) {
+      const oldest = this.byStation.keys().next().value;
+      if (oldest !== undefined) this.byStation.delete(oldest);
     }
   }
 

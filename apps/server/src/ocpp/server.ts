@@ -1,5 +1,6 @@
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
+import wsUtil from 'ocpp-rpc/lib/ws-util.js';
 import { RPCServer, type RPCClient } from './rpc.js';
 import type { FastifyBaseLogger } from 'fastify';
 import { refuseUpgrade, safeUpgradeHandler } from '../http/upgrades.js';
@@ -42,6 +43,22 @@ export function readStationPath(url: string): { identity: string } | { status: 4
     return { status: 400, message: 'Malformed percent-encoding in the charge point id' };
   }
   return IDENTITY.test(identity) ? { identity } : { status: 400, message: 'Invalid charge point id' };
+}
+
+/**
+ * False for a `Sec-WebSocket-Protocol` header that is not a comma-separated list of distinct
+ * tokens (RFC 6455 §4.1): `ocpp1.6,ocpp1.6`, `,,`, an empty header. ocpp-rpc parses the header
+ * with this same function inside its upgrade handler, where its SyntaxError becomes a 500 that
+ * nothing logs; read first here, it is the client's mistake and answered 400.
+ */
+export function readableSubprotocols(header: string | undefined): boolean {
+  if (header === undefined) return true;
+  try {
+    wsUtil.parseSubprotocols(header);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 export interface OcppServerSettings {
@@ -126,7 +143,9 @@ export class OcppServer {
     const upgrade = safeUpgradeHandler(this.log, (request: IncomingMessage, socket: Duplex, head: Buffer) => {
       const url = request.url ?? '';
       if (!url.startsWith(`${OCPP_PATH}/`)) return;
-      const target = readStationPath(url);
+      const target = readableSubprotocols(request.headers['sec-websocket-protocol'])
+        ? readStationPath(url)
+        : { status: 400 as const, message: 'Malformed Sec-WebSocket-Protocol header' };
       if ('status' in target) {
         this.log.info({ url: url.slice(0, 200), status: target.status }, 'OCPP upgrade refused');
         refuseUpgrade(socket, target.status, target.message);

@@ -50,14 +50,15 @@ export const v16Schemas: SchemaValidator = {
     try {
       official.validate(schemaId, params);
     } catch (error) {
-      const details = (error as { details?: { errors?: { keyword?: string }[] } }).details;
-      const keyword = details?.errors?.[0]?.keyword;
+      const errors = (error as { details?: { errors?: { keyword?: string }[] } }).details?.errors;
+      const keyword = errors?.[0]?.keyword;
       if (keyword === undefined) throw error;
-      throw createRPCError(
-        CODE_BY_KEYWORD[keyword] ?? 'FormationViolation',
-        (error as Error).message,
-        details,
-      );
+      // ocpp-rpc's details also hold the whole payload (`data`), which would be echoed back in
+      // the CallError: as long again as the frame, and one it cannot always serialize (a payload
+      // nested 30,000 deep makes JSON.stringify overflow, and ocpp-rpc then drops the socket).
+      throw createRPCError(CODE_BY_KEYWORD[keyword] ?? 'FormationViolation', (error as Error).message, {
+        errors,
+      });
     }
     const nul = pathOfNul(params, '');
     if (nul !== undefined) {

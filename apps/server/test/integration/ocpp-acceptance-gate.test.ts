@@ -93,6 +93,7 @@ describe.each(DIALECTS)('the acceptance gate on %s', (dialect) => {
   it('lets an accepted station that reconnects report at once, without a BootNotification', async () => {
     await app.request('POST', '/api/stations', {
       token: admin,
+      // Without a password (POST /api/stations generates one unless told otherwise).
       body: { chargePointId: 'KNOWN-2', name: 'Known', ocppPassword: null },
     });
     const first = await connectChargePoint(app.url, 'KNOWN-2');

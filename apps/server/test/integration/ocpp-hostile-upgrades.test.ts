@@ -64,6 +64,16 @@ describe.each(DIALECTS)('hostile WebSocket upgrades on %s', (dialect) => {
     await stillServing();
   });
 
+  it('answers 400 to a malformed or repeating subprotocol list, and 101 to a list that holds ocpp1.6', async () => {
+    for (const protocol of ['ocpp1.6,ocpp1.6', ',,,', '', 'ocpp1.6 ocpp2.0.1', 'ocpp1.6,', 'ocpp1.6;q=1']) {
+      expect(await rawUpgradeStatus(app.url, '/ocpp/SUBPROTOCOL-1', { protocol }), protocol).toBe(400);
+    }
+    expect(await rawUpgradeStatus(app.url, '/ocpp/SUBPROTOCOL-1', { protocol: 'ocpp2.0.1, ocpp1.6' })).toBe(
+      101,
+    );
+    await stillServing();
+  });
+
   it('survives clients that reset the connection in the middle of an upgrade', async () => {
     const { connect } = await import('node:net');
     const { hostname, port } = new URL(app.url);

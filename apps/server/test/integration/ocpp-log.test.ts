@@ -34,10 +34,20 @@ describe.each(DIALECTS)('the OCPP message log on %s', (dialect) => {
 
   it('writes buffered frames in order, and all of them on close', async () => {
     const clock = new ManualClock();
-    const log = new OcppLogService(repository, clock, { retentionDays: 30, flushIntervalMs: 10_000 }, (e) => {
-      throw e;
-    });
-    for (let i = 0; i < 5; i++) log.record(frame(`m${i}`));
+    const log = new OcppLogService(
+      repository,
+      clock,
+      {
+        retentionDays: 30,
+        flushIntervalMs: 10_000,
+        charsPerStationPerMinute: 1e6,
+        charsPerUnacceptedStationPerMinute: 1e6,
+      },
+      (e) => {
+        throw e;
+      },
+    );
+    for (let i = 0; i < 5; i++) log.record(frame(`m${i}`), true);
     expect((await repository.list('LOG-1', { limit: 10, offset: 0 })).total).toBe(0);
     await log.close();
     const page = await repository.list('LOG-1', { limit: 10, offset: 0 });
@@ -46,13 +56,23 @@ describe.each(DIALECTS)('the OCPP message log on %s', (dialect) => {
 
   it('keeps frames for the retention window and prunes older ones', async () => {
     const clock = new ManualClock(Date.parse('2026-01-01T00:00:00.000Z'));
-    const log = new OcppLogService(repository, clock, { retentionDays: 30, flushIntervalMs: 10 }, (e) => {
-      throw e;
-    });
-    log.record(frame('old'));
+    const log = new OcppLogService(
+      repository,
+      clock,
+      {
+        retentionDays: 30,
+        flushIntervalMs: 10,
+        charsPerStationPerMinute: 1e6,
+        charsPerUnacceptedStationPerMinute: 1e6,
+      },
+      (e) => {
+        throw e;
+      },
+    );
+    log.record(frame('old'), true);
     await log.flush();
     clock.advance(20 * 86_400_000);
-    log.record(frame('recent'));
+    log.record(frame('recent'), true);
     await log.flush();
     clock.advance(15 * 86_400_000);
     expect(await log.prune()).toBeGreaterThanOrEqual(1);
@@ -68,10 +88,15 @@ describe.each(DIALECTS)('the OCPP message log on %s', (dialect) => {
     const log = new OcppLogService(
       repository,
       new ManualClock(),
-      { retentionDays: 0, flushIntervalMs: 10 },
+      {
+        retentionDays: 0,
+        flushIntervalMs: 10,
+        charsPerStationPerMinute: 1e6,
+        charsPerUnacceptedStationPerMinute: 1e6,
+      },
       () => {},
     );
-    log.record({ ...frame('never'), chargePointId: 'LOG-OFF' });
+    log.record({ ...frame('never'), chargePointId: 'LOG-OFF' }, true);
     await log.close();
     expect((await repository.list('LOG-OFF', { limit: 10, offset: 0 })).total).toBe(0);
   });

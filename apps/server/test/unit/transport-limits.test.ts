@@ -21,6 +21,17 @@ describe('KeyedRateLimit', () => {
     expect(limit.take('a')).toBe(false);
   });
 
+  it('takes a cost at once, or nothing when the bucket holds less', () => {
+    let now = 0;
+    const limit = new KeyedRateLimit(100, () => now);
+    expect(limit.take('a', 60)).toBe(true);
+    expect(limit.take('a', 60)).toBe(false);
+    expect(limit.take('a', 40)).toBe(true);
+    now += 30_000;
+    expect(limit.take('a', 51)).toBe(false);
+    expect(limit.take('a', 50)).toBe(true);
+  });
+
   it('keeps at most maxKeys buckets, forgetting the least recently used', () => {
     const limit = new KeyedRateLimit(1, () => 0, 2);
     expect(limit.take('a')).toBe(true);

@@ -1,0 +1,63 @@
+import WebSocket from 'ws';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, DIALECTS, type TestDatabase } from '../support/databases.js';
+import { startTestApp, type TestApp } from '../support/test-app.js';
+import { eventually, ocppUrl } from '../support/ocpp-client.js';
+
+/**
+ * Action names and payload keys that are also names of Object.prototype's members are names
+ * like any other: an unknown action is answered NotImplemented (the message log's redaction
+ * looked its redactor up by action name and called Object.prototype's `__proto__` accessor).
+ */
+describe.each(DIALECTS)('OCPP names of Object.prototype members on %s', (dialect) => {
+  let database: TestDatabase;
+  let app: TestApp;
+  let admin: string;
+
+  beforeAll(async () => {
+    database = await createTestDatabase(dialect);
+    app = await startTestApp({ databaseUrl: database.url, env: { OCPP_UNKNOWN_STATIONS: 'accept' } });
+    admin = (await app.login()).token;
+  });
+  afterAll(async () => {
+    await app?.close();
+    await database?.drop();
+  });
+
+  it('answers NotImplemented to actions named __proto__, toString or valueOf, and logs them', async () => {
+    const socket = new WebSocket(`${ocppUrl(app.url)}/NAMES-1`, ['ocpp1.6']);
+    const answers = new Map<string, unknown[]>();
+    socket.on('message', (data: Buffer) => {
+      const frame = JSON.parse(data.toString()) as unknown[];
+      answers.set(String(frame[1]), frame);
+    });
+    await new Promise((resolve, reject) => {
+      socket.once('open', resolve);
+      socket.once('error', reject);
+    });
+    socket.send(
+      JSON.stringify([2, 'boot', 'BootNotification', { chargePointVendor: 'A', chargePointModel: 'B' }]),
+    );
+    await eventually(() => answers.has('boot'));
+    for (const action of ['__proto__', 'toString', 'valueOf', 'hasOwnProperty']) {
+      socket.send(`[2,"${action}-call","${action}",{"__proto__":{"polluted":1}}]`);
+      await eventually(() => answers.has(`${action}-call`));
+      expect(answers.get(`${action}-call`), action).toEqual([
+        4,
+        `${action}-call`,
+        'NotImplemented',
+        expect.any(String),
+        {},
+      ]);
+    }
+    socket.close();
+    await eventually(async () => {
+      const logged = await app.request('GET', '/api/stations/NAMES-1/messages?limit=100', { token: admin });
+      const calls = (
+        logged.body.items as { direction: string; action: string | null; payload: unknown }[]
+      ).filter((m) => m.direction === 'in' && m.action === '__proto__');
+      return calls.length === 1 && JSON.stringify(calls[0]?.payload) === '{"__proto__":{"polluted":1}}';
+    });
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+});
