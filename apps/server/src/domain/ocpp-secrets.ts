@@ -42,7 +42,7 @@ const variableName = (item: Json): unknown => (isObject(item.variable) ? item.va
  * Where each action carries a configuration value next to its name, request and response alike
  * (each action's request and response have different fields, so one entry serves both).
  */
-const BY_ACTION: Record<string, Redactor> = {
+const BY_ACTION: Readonly<Record<string, Redactor>> = {
   // OCPP 1.6 §5.3 ChangeConfiguration.req { key, value }.
   ChangeConfiguration: (payload) => hideIf(payload, payload.key, 'value'),
   // OCPP 1.6 §6.25 GetConfiguration.conf { configurationKey: [{ key, readonly, value }] }.
@@ -65,13 +65,29 @@ const BY_ACTION: Record<string, Redactor> = {
     ),
 };
 
-/** Any property whose own name says it holds a secret (`basicAuthPassword`, ...), at any depth. */
+/**
+ * The password of a URL's user information (`ftp://user:password@host/...`), as operators give
+ * them in `GetDiagnostics.location`, `UpdateFirmware.location`, `GetLog.log.remoteLocation`:
+ * the user name stays readable, the password does not.
+ */
+// Up to the last `@`: a password with an unencoded `/` or `@` is hidden whole (with what
+// follows it up to there, which only hides more than needed).
+const URL_PASSWORD = /^([a-z][a-z0-9+.-]*:\/\/[^/?#@\s:]*):\S*@/i;
+
+function hideUrlPassword(text: string): string {
+  return text.replace(URL_PASSWORD, `$1:${REDACTED}@`);
+}
+
+/**
+ * Any property whose own name says it holds a secret (`basicAuthPassword`, ...), and the
+ * password in any URL, at any depth.
+ */
 function hideSecretProperties(value: unknown, depth = 0): unknown {
+  if (typeof value === 'string') return hideUrlPassword(value);
   if (depth > 32) return value;
   if (Array.isArray(value)) return value.map((item: unknown) => hideSecretProperties(item, depth + 1));
   if (!isObject(value)) return value;
-  // fromEntries defines each property, so that a key `__proto__` stays a key (an assignment
-  // would set the copy's prototype instead, and the key would vanish from the log).
+  // fromEntries defines own properties: a `__proto__` key a charge point sent stays a plain key.
   return Object.fromEntries(
     Object.entries(value).map(([name, inner]) => [
       name,
@@ -87,7 +103,7 @@ function hideSecretProperties(value: unknown, depth = 0): unknown {
  * the input is not changed. Anything that is not an object passes as it is.
  */
 export function redactOcppPayload(action: string | null, payload: unknown): unknown {
-  // Own entries only: an action a charge point names `__proto__` or `toString` is no redactor.
+  // Own entries only: an action named `__proto__` or `toString` (a rogue frame) has no redactor.
   const byAction = action !== null && Object.hasOwn(BY_ACTION, action) ? BY_ACTION[action] : undefined;
   const shaped = byAction && isObject(payload) ? byAction(payload) : payload;
   return hideSecretProperties(shaped);
