@@ -62,3 +62,17 @@ export function isDatabaseBusy(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;
   return typeof code === 'string' && /^SQLITE_(BUSY|LOCKED)/.test(code);
 }
+
+/**
+ * The `DATABASE_UNAVAILABLE` error that a driver error stands for (busy, or unreachable), so
+ * that every transport answers it as a temporary condition (503) rather than an internal fault;
+ * `undefined` for any other error.
+ */
+export function databaseUnavailable(error: unknown): AppError | undefined {
+  if (isDatabaseBusy(error)) {
+    return new AppError('DATABASE_UNAVAILABLE', 'The database is busy: try again shortly', { retryAfter: 1 });
+  }
+  if (isDatabaseUnreachable(error))
+    return new AppError('DATABASE_UNAVAILABLE', 'The database is not reachable');
+  return undefined;
+}

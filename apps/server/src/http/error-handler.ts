@@ -6,7 +6,7 @@ import type {
   FastifySchemaValidationError,
 } from 'fastify';
 import type { ErrorCode } from '@cimorings/contracts';
-import { AppError, isDatabaseBusy, isDatabaseUnreachable } from '../errors.js';
+import { AppError, databaseUnavailable } from '../errors.js';
 
 /** Fastify's own client errors, by status, translated to our catalogue. */
 const CLIENT_ERROR_CODES: Record<number, ErrorCode> = {
@@ -68,13 +68,7 @@ function toAppError(error: FastifyError | AppError): AppError {
   if (status >= 400 && status < 500) {
     return new AppError(CLIENT_ERROR_CODES[status] ?? 'BAD_REQUEST', error.message);
   }
-  if (isDatabaseBusy(error)) {
-    return new AppError('DATABASE_UNAVAILABLE', 'The database is busy: try again shortly', { retryAfter: 1 });
-  }
-  if (isDatabaseUnreachable(error)) {
-    return new AppError('DATABASE_UNAVAILABLE', 'The database is not reachable');
-  }
-  return new AppError('INTERNAL_ERROR', 'Internal server error');
+  return databaseUnavailable(error) ?? new AppError('INTERNAL_ERROR', 'Internal server error');
 }
 
 /** The dotted path of the field an Ajv issue is about: `allowedStations.0`, `password`. */

@@ -5,7 +5,7 @@ import { RPCServer, type RPCClient } from './rpc.js';
 import type { FastifyBaseLogger } from 'fastify';
 import { refuseUpgrade, safeUpgradeHandler } from '../http/upgrades.js';
 import type { StationPresence } from '../cluster/station-presence.js';
-import { AppError } from '../errors.js';
+import { AppError, databaseUnavailable } from '../errors.js';
 import type { ClientAddressOf } from '../http/client-address.js';
 import type { Admission, ChargePointService } from '../services/charge-point.service.js';
 import type { OcppLogService } from '../services/ocpp-log.service.js';
@@ -115,7 +115,9 @@ export class OcppServer {
     this.rpc.auth((accept, reject, handshake) => {
       void this.admit(handshake).then(
         (session) => accept(session, SUBPROTOCOL),
-        (error: unknown) => {
+        (failure: unknown) => {
+          // A database that is busy or unreachable is a 503 the charge point retries, not a 500.
+          const error = failure instanceof AppError ? failure : (databaseUnavailable(failure) ?? failure);
           const status = error instanceof AppError ? error.httpStatus : 500;
           if (status >= 500)
             this.log.error({ err: error, identity: handshake.identity }, 'OCPP admission failed');
