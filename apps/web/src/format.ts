@@ -62,6 +62,13 @@ export function formatDuration(
   return `${seconds} ${s}`;
 }
 
+/** How far a clock is off, without its sign: `3 h 05 min`, or whole days from one day on. */
+export function formatClockOffset(seconds: number, locale: string): string {
+  const size = Math.abs(Math.round(seconds));
+  if (size >= 86_400) return `${Math.round(size / 86_400)} ${locale === 'en' ? 'd' : 'hari'}`;
+  return formatDuration(new Date(0).toISOString(), new Date(size * 1000).toISOString(), locale);
+}
+
 /** Axis labels of a time axis: `15.27.32` (id) or `15:27:32` (en), from epoch seconds. */
 export function timeAxisLabels(locale: string): (u: unknown, splits: number[]) => string[] {
   const format = new Intl.DateTimeFormat(intlLocale(locale), {

@@ -44,6 +44,8 @@ export interface Station {
   meterType?: string | null;
   meterSerialNumber?: string | null;
   connectors: Connector[];
+  /** Seconds the charge point's clock was off when its times were last replaced by ours; null when fine. */
+  clockSkewSeconds?: number | null;
   createdAt?: string;
   updatedAt?: string;
 }
@@ -142,6 +144,8 @@ export interface Transaction {
   stopReason: string | null;
   /** Wh, meterStop − meterStart. */
   energyDelivered: number | null;
+  /** The answer to its StartTransaction: anything but Accepted is a refused start, never active. */
+  authorizationStatus?: 'Accepted' | 'Blocked' | 'Expired' | 'Invalid' | 'ConcurrentTx';
 }
 
 export interface MeterValue {

@@ -199,6 +199,10 @@ export const en: Messages = {
     set: 'Set',
     notSet: 'Not set',
     offline: 'The station is not connected: commands cannot be sent',
+    clockAhead:
+      "The station's clock is {amount} ahead: its times are replaced by the time they arrive until it boots again (set its clock or time sync).",
+    clockBehind:
+      "The station's clock is {amount} behind: its times are replaced by the time they arrive until it boots again (set its clock or time sync).",
     delete: 'Delete station',
     deleteConfirm: 'Delete station {id}? Its history is kept.',
   },
@@ -215,6 +219,9 @@ export const en: Messages = {
     reason: 'Reason',
     active: 'Active',
     completed: 'Completed',
+    refused: 'Refused: {status}',
+    refusedHint:
+      'The server refused this start (the card was blocked, expired, unknown or already in use): it never counted as a session.',
     anyStatus: 'Any status',
     from: 'From',
     to: 'To',

@@ -197,6 +197,10 @@ export const id = {
     set: 'Ada',
     notSet: 'Tidak ada',
     offline: 'Stasiun tidak terhubung: perintah tidak dapat dikirim',
+    clockAhead:
+      'Jam stasiun {amount} lebih cepat: waktunya diganti dengan waktu pesan diterima sampai stasiun boot ulang (atur jam atau sinkronisasi waktunya).',
+    clockBehind:
+      'Jam stasiun {amount} lebih lambat: waktunya diganti dengan waktu pesan diterima sampai stasiun boot ulang (atur jam atau sinkronisasi waktunya).',
     delete: 'Hapus stasiun',
     deleteConfirm: 'Hapus stasiun {id}? Riwayatnya tetap tersimpan.',
   },
@@ -213,6 +217,9 @@ export const id = {
     reason: 'Alasan',
     active: 'Aktif',
     completed: 'Selesai',
+    refused: 'Ditolak: {status}',
+    refusedHint:
+      'Server menolak mulai transaksi ini (kartu diblokir, kedaluwarsa, tidak dikenal atau sedang dipakai): tidak pernah dihitung sebagai sesi.',
     anyStatus: 'Semua status',
     from: 'Dari',
     to: 'Sampai',

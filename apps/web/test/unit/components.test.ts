@@ -8,6 +8,8 @@ import StatusBadge from '../../src/components/base/StatusBadge.vue';
 import OnboardingCard from '../../src/components/stations/OnboardingCard.vue';
 import SiteMap from '../../src/components/stations/SiteMap.vue';
 import ActiveTransactionCard from '../../src/components/transactions/ActiveTransactionCard.vue';
+import TransactionStatusTag from '../../src/components/transactions/TransactionStatusTag.vue';
+import { formatClockOffset } from '../../src/format';
 import { useRoom } from '../../src/composables/useRoom';
 import { setRealtime, type Realtime } from '../../src/realtime';
 import { useAuthStore } from '../../src/stores/auth';
@@ -33,6 +35,29 @@ describe('StatusBadge', () => {
   it('shows an unknown status as it is', () => {
     const { wrapper } = mountWithApp(StatusBadge, { props: { status: 'Mystery' } });
     expect(wrapper.text()).toBe('Mystery');
+  });
+});
+
+describe('TransactionStatusTag', () => {
+  it('tells a refused start from a completed session, in both languages', async () => {
+    const refused = mountWithApp(TransactionStatusTag, {
+      props: { transaction: { status: 'completed', authorizationStatus: 'ConcurrentTx' } },
+    });
+    expect(refused.wrapper.text()).toBe('Ditolak: ConcurrentTx');
+    refused.i18n.global.locale.value = 'en';
+    await nextTick();
+    expect(refused.wrapper.text()).toBe('Refused: ConcurrentTx');
+    const done = mountWithApp(TransactionStatusTag, {
+      props: { transaction: { status: 'completed', authorizationStatus: 'Accepted' } },
+    });
+    expect(done.wrapper.find('[data-test="transaction-refused"]').exists()).toBe(false);
+  });
+});
+
+describe('formatClockOffset', () => {
+  it('shows hours and minutes below a day, whole days from then on, without the sign', () => {
+    expect(formatClockOffset(-3 * 3600 - 300, 'en')).toBe('3 h 05 min');
+    expect(formatClockOffset(56 * 365 * 86_400, 'id')).toBe('20440 hari');
   });
 });
 
