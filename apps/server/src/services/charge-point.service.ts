@@ -3,6 +3,7 @@ import type { EventBus } from '../cluster/event-bus.js';
 import { isoTime } from '../domain/clock.js';
 import type { KeyedRateLimit } from '../domain/keyed-rate-limit.js';
 import type { BootIdentity, Registration } from '../domain/station.js';
+import { guessSource } from '../domain/attempt-throttle.js';
 import { checkConnectorId } from '../domain/ocpp-ranges.js';
 import { deriveStationStatus, type StationStatus } from '../domain/station-status.js';
 import { AppError } from '../errors.js';
@@ -101,8 +102,9 @@ export class ChargePointService {
     if (this.settings.unknownStations === 'reject') {
       throw new AppError('NOT_FOUND', `Unknown charge point ${chargePointId}`);
     }
-    // An address is at most 45 characters (IPv6 with an IPv4 tail); a longer one is not kept whole.
-    if (!this.newcomers.take(source.slice(0, 64))) {
+    // Counted per source as password guesses are (an IPv6 client as its /64, which it can rotate
+    // through); an address is at most 45 characters, a longer one is not kept whole.
+    if (!this.newcomers.take(guessSource(source).slice(0, 64))) {
       throw new AppError('RATE_LIMITED', 'Too many new charge points from this address; retry later', {
         source,
       });

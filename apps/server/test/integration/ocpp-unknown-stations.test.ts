@@ -132,6 +132,14 @@ describe.each(DIALECTS)('the rate of new unknown charge points per source on %s'
     expect(await upgradeStatus(`${ocppUrl(app.url)}/RANDOM-5`, from('203.0.113.7'))).toBe(429);
     expect(await upgradeStatus(`${ocppUrl(app.url)}/RANDOM-6`, from('198.51.100.9'))).toBe(101);
     expect(await upgradeStatus(`${ocppUrl(app.url)}/KNOWN-1`, from('203.0.113.7'))).toBe(101);
+    // An IPv6 client counts as its /64: rotating through it brings no fresh bucket.
+    for (const suffix of ['1', '2', '3']) {
+      expect(await upgradeStatus(`${ocppUrl(app.url)}/V6-${suffix}`, from(`2001:db8:1:2::${suffix}`))).toBe(
+        101,
+      );
+    }
+    expect(await upgradeStatus(`${ocppUrl(app.url)}/V6-4`, from('2001:db8:1:2:ffff::4'))).toBe(429);
+    expect(await upgradeStatus(`${ocppUrl(app.url)}/V6-5`, from('2001:db8:1:3::1'))).toBe(101);
     // Under accept, too, a socket alone stores nothing.
     const stations = await app.request('GET', '/api/stations?limit=100', { token: admin });
     expect(stations.body.items.map((s: { chargePointId: string }) => s.chargePointId)).toEqual(['KNOWN-1']);
