@@ -63,6 +63,11 @@ export function isDatabaseBusy(error: unknown): boolean {
   return typeof code === 'string' && /^SQLITE_(BUSY|LOCKED)/.test(code);
 }
 
+/** True when the database failed (locked or unreachable), not the query: worth trying again later. */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  return isDatabaseBusy(error) || isDatabaseUnreachable(error);
+}
+
 /**
  * The `DATABASE_UNAVAILABLE` error that a driver error stands for (busy, or unreachable), so
  * that every transport answers it as a temporary condition (503) rather than an internal fault;

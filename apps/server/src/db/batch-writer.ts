@@ -1,4 +1,4 @@
-import { isDatabaseBusy, isDatabaseUnreachable } from '../errors.js';
+import { isDatabaseUnavailable } from '../errors.js';
 
 /**
  * Group commit. Items handed in during one turn of the event loop are written together, in one
@@ -58,7 +58,7 @@ export class BatchWriter<T> {
       for (const entry of batch) entry.resolve();
     } catch (error) {
       // A database that is locked or unreachable fails every item alike: no second round.
-      if (batch.length === 1 || isDatabaseBusy(error) || isDatabaseUnreachable(error)) {
+      if (batch.length === 1 || isDatabaseUnavailable(error)) {
         for (const entry of batch) entry.reject(error);
         return;
       }

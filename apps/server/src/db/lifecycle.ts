@@ -1,4 +1,4 @@
-import { isDatabaseBusy, isDatabaseUnreachable } from '../errors.js';
+import { isDatabaseUnavailable } from '../errors.js';
 
 export interface RetryLog {
   warn(details: object, message: string): void;
@@ -34,7 +34,7 @@ export class DatabaseLifecycle {
         return result;
       } catch (error) {
         // Locked by another program (SQLite) is as passing as unreachable.
-        if (!isDatabaseUnreachable(error) && !isDatabaseBusy(error)) throw error;
+        if (!isDatabaseUnavailable(error)) throw error;
         this.log.warn({ attempt, retryInMs: delay, err: error }, 'database unreachable, retrying');
       }
       await new Promise<void>((resolve) => {

@@ -6,7 +6,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { ClientToServerEvents, RoomAck, ServerToClientEvents } from '@cimorings/contracts';
 import type { EventBus } from '../cluster/event-bus.js';
 import type { User } from '../domain/user.js';
-import { AppError, databaseUnavailable } from '../errors.js';
+import { AppError, isDatabaseUnavailable } from '../errors.js';
 import type { AuthService } from '../services/auth.service.js';
 import { toRealtimeEvent } from './events.js';
 import { TokenBucket } from './rate-limit.js';
@@ -95,8 +95,11 @@ export class RealtimeServer {
         (error: unknown) =>
           next(
             new Error(
-              (error instanceof AppError && error.code === 'DATABASE_UNAVAILABLE') ||
-                databaseUnavailable(error) !== undefined
+              (
+                error instanceof AppError
+                  ? error.code === 'DATABASE_UNAVAILABLE'
+                  : isDatabaseUnavailable(error)
+              )
                 ? 'Service Unavailable'
                 : 'Unauthorized',
             ),
