@@ -157,6 +157,7 @@ export class ChargePointService {
     const session = admission.station ?? (await this.register(admission));
     if (!session) return { status: 'Rejected', interval: this.settings.heartbeatInterval, currentTime: now };
     await this.stations.recordBoot(session.stationId, identity, protocol, now);
+    this.clock.booted(session.stationId);
     const credentials = await this.stations.findCredentials(session.chargePointId);
     session.registration = credentials?.registration ?? session.registration;
     return {
