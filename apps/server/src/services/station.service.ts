@@ -124,7 +124,7 @@ export class StationService {
       now: this.now(),
     });
     if (!updated) throw new AppError('NOT_FOUND', `No station ${chargePointId}`);
-    if (input.siteId !== undefined) this.siteScopesChanged();
+    if (input.siteId !== undefined && input.siteId !== current.siteId) this.siteScopesChanged();
     return updated;
   }
 
