@@ -118,7 +118,6 @@ export class UserService {
     if (isAdmin(target) && target.active) {
       const staysAdmin =
         input.active !== false && (input.roles === undefined || (await this.rolesGrantAdmin(input.roles)));
-      if (!staysAdmin) await this.keepAnAdmin(target.id);
       mayTakeAnAdmin = !staysAdmin;
     }
     const changes = {
@@ -144,7 +143,6 @@ export class UserService {
     if (target.id === actor.id) throw new AppError('CONFLICT', 'You cannot delete yourself');
     this.checkManageable(actor, target);
     const takesAnAdmin = isAdmin(target) && target.active;
-    if (takesAnAdmin) await this.keepAnAdmin(target.id);
     if (!(await lastAdminKept(() => this.users.delete(id, { keepAnAdmin: takesAnAdmin })))) {
       throw new AppError('NOT_FOUND', `No user ${id}`);
     }
@@ -207,12 +205,6 @@ export class UserService {
   private async rolesGrantAdmin(names: string[]): Promise<boolean> {
     const roles = await this.roles.findByNames(names);
     return roles.some((role) => role.permissions.includes(SUPER_PERMISSION));
-  }
-
-  private async keepAnAdmin(userId: number): Promise<void> {
-    if ((await this.users.countAdmins({ userId })) === 0) {
-      throw new AppError('LAST_ADMIN', 'This is the last active administrator');
-    }
   }
 }
 
