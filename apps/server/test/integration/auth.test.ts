@@ -261,7 +261,7 @@ describe.each(DIALECTS)('login brute-force protection on %s', (dialect) => {
     // Guesses from 200 addresses, five each at most, would each have locked the account before.
     for (let i = 0; i < 200; i++) {
       const answer = await attempt('owner', `guess-${i}`, `10.16.2.${i}`);
-      expect([401, 429]).toContain(answer.status);
+      expect(answer.status).toBe(401);
     }
     // The owner's own address is not held back by the account-wide delay ...
     expect((await attempt('owner', 'owner-pass-1234', '10.16.1.1')).status).toBe(200);

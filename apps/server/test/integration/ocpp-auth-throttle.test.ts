@@ -76,8 +76,7 @@ describe.each(DIALECTS)('Basic-auth guesses on the OCPP endpoint on %s', (dialec
   it('does not let guesses from other addresses keep the real station out', async () => {
     await createStation('REAL-1', 'station-secret-3');
     expect(await upgrade('REAL-1', 'station-secret-3', '10.28.2.1')).toBe(101);
-    for (let i = 0; i < 60; i++)
-      expect([401, 429]).toContain(await upgrade('REAL-1', `guess-${i}`, `10.28.3.${i}`));
+    for (let i = 0; i < 60; i++) expect(await upgrade('REAL-1', `guess-${i}`, `10.28.3.${i}`)).toBe(401);
     expect(await upgrade('REAL-1', 'station-secret-3', '10.28.2.1')).toBe(101);
   });
 });
