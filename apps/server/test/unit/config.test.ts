@@ -172,6 +172,13 @@ describe('configuration', () => {
     expect(config.trustProxy).toEqual(['loopback']);
   });
 
+  it('counts the length of a password in characters, as the API does, not in UTF-16 units', () => {
+    expect(problemsOf({ ADMIN_PASSWORD: '🔑'.repeat(11) })).toEqual([
+      'ADMIN_PASSWORD must be at least 12 characters',
+    ]);
+    expect(loadConfig({ ADMIN_PASSWORD: '🔑'.repeat(12) }).adminPassword).toBe('🔑'.repeat(12));
+  });
+
   it('treats empty values as unset', () => {
     expect(loadConfig({ PORT: '', LOG_LEVEL: ' ' }).port).toBe(3000);
   });
