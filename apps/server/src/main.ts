@@ -4,6 +4,7 @@ import { pino } from 'pino';
 import { announceAdminPassword } from './admin-password-notice.js';
 import { buildApp } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
+import { configHelp } from './config/describe.js';
 
 /** Paths that never reach the logs: credentials and tokens. */
 const REDACT = [
@@ -19,6 +20,10 @@ const REDACT = [
 const SHUTDOWN_GRACE_MS = 10_000;
 
 async function main(): Promise<void> {
+  if (process.argv.slice(2).some((argument) => argument === '--help' || argument === '-h')) {
+    process.stdout.write(configHelp());
+    return;
+  }
   if (existsSync('.env')) process.loadEnvFile('.env');
   let config;
   try {

@@ -1,5 +1,12 @@
-import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig, parseDuration } from '../../src/config.js';
+import { describe, expect, expectTypeOf, it } from 'vitest';
+import {
+  ConfigError,
+  loadConfig,
+  parseDuration,
+  type DatabaseConfig,
+  type LogLevel,
+  type UnknownStationPolicy,
+} from '../../src/config.js';
 
 function problemsOf(env: Record<string, string>): string[] {
   try {
@@ -150,6 +157,26 @@ describe('configuration', () => {
     expect(problemsOf({ REDIS_URL: 'redis://127.0.0.1:6379' })).toEqual([
       expect.stringMatching(/^JWT_SECRET .*REDIS_URL/),
     ]);
+  });
+
+  it('types each value as the schema decodes it, and freezes the lists', () => {
+    const config = loadConfig({ TRUST_PROXY: 'loopback' });
+    expectTypeOf(config.port).toEqualTypeOf<number>();
+    expectTypeOf(config.database).toEqualTypeOf<DatabaseConfig>();
+    expectTypeOf(config.redisUrl).toEqualTypeOf<string | null>();
+    expectTypeOf(config.adminPasswordFile).toEqualTypeOf<string>();
+    expectTypeOf(config.ocppUnknownStations).toEqualTypeOf<UnknownStationPolicy>();
+    expectTypeOf(config.logLevel).toEqualTypeOf<LogLevel>();
+    expectTypeOf(config.trustProxy).toEqualTypeOf<readonly string[]>();
+    expect(Object.isFrozen(config.trustProxy)).toBe(true);
+    expect(config.trustProxy).toEqual(['loopback']);
+  });
+
+  it('counts the length of a password in characters, as the API does, not in UTF-16 units', () => {
+    expect(problemsOf({ ADMIN_PASSWORD: '🔑'.repeat(11) })).toEqual([
+      'ADMIN_PASSWORD must be at least 12 characters',
+    ]);
+    expect(loadConfig({ ADMIN_PASSWORD: '🔑'.repeat(12) }).adminPassword).toBe('🔑'.repeat(12));
   });
 
   it('treats empty values as unset', () => {

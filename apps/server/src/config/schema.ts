@@ -1,0 +1,259 @@
+/**
+ * The configuration, declared once: every environment variable with its TypeBox type (ranges,
+ * patterns, values), default and description. `loadConfig` validates and decodes with it, the
+ * error line, `--help` and the configuration table of the README and docs/ are written from it.
+ * The variable names are the public contract (CONTRACT section 1): never rename one.
+ */
+
+import proxyAddr from '@fastify/proxy-addr';
+import { MIN_PASSWORD_LENGTH } from '@cimorings/contracts';
+import { Type, type StaticDecode, type TSchema } from 'typebox';
+
+export const UNKNOWN_STATION_POLICIES = ['accept', 'pending', 'reject'] as const;
+export type UnknownStationPolicy = (typeof UNKNOWN_STATION_POLICIES)[number];
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+export type DatabaseConfig = { kind: 'sqlite'; path: string } | { kind: 'postgres'; url: string };
+
+/** What a variable declares beside its type; the docs, `--help` and the error line read it. */
+export interface VariableAnnotations {
+  /** The environment variable's name. */
+  readonly env: string;
+  /** Markdown; `--help` prints it without the backticks. */
+  readonly description: string;
+  /** The value used when the variable is unset or empty; `null` means "unset". */
+  readonly default: unknown;
+  /** The default in words, when it is not a plain value (generated, derived from another variable). */
+  readonly defaultText?: string;
+  /** The accepted values in words, when the type's keywords cannot say it; completes "must be ...". */
+  readonly accepts?: string;
+  /** Never repeat the value in an error: a password, a key or a URL that may carry credentials. */
+  readonly secret?: boolean;
+  /** The whole error phrase after the name, when "must be {accepts} (got ...)" does not fit. */
+  readonly problem?: (text: string) => string;
+}
+
+export type Variable<S extends TSchema = TSchema> = S & VariableAnnotations;
+
+function variable<S extends TSchema>(schema: S, annotations: VariableAnnotations): Variable<S> {
+  return Object.assign(schema, annotations);
+}
+
+function wholeNumber(env: string, minimum: number, maximum: number, fallback: number, description: string) {
+  return variable(Type.Integer({ minimum, maximum }), { env, default: fallback, description });
+}
+
+/** A variable that may stay unset: its value is then `null`. */
+function unsetOr<S extends TSchema>(schema: S) {
+  return Type.Union([schema, Type.Null()]);
+}
+
+/** Text that `parse` understands, decoded into what `parse` returns. */
+function parsedText<T>(parse: (text: string) => T | null) {
+  return Type.Decode(
+    Type.Refine(Type.String(), (text) => parse(text) !== null),
+    (text): T => {
+      const value = parse(text);
+      // Unreachable: the value passed its check (the same `parse`) before it is decoded.
+      if (value === null) throw new TypeError('decoding a value that failed its check');
+      return value;
+    },
+  );
+}
+
+const DURATION_UNITS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400 };
+
+/** Parses `3600`, `90s`, `30m`, `8h` or `7d` into seconds; `null` when malformed. */
+export function parseDuration(text: string): number | null {
+  const match = /^(\d+)\s*([smhd]?)$/.exec(text.trim());
+  if (!match) return null;
+  const seconds = Number(match[1]) * (DURATION_UNITS[match[2] || 's'] ?? 1);
+  return Number.isSafeInteger(seconds) && seconds > 0 ? seconds : null;
+}
+
+function parseDatabaseUrl(text: string): DatabaseConfig | null {
+  if (text.startsWith('sqlite:')) {
+    const path = text.slice('sqlite:'.length).replace(/^\/\/(?=\/)/, '');
+    return path ? { kind: 'sqlite', path } : null;
+  }
+  if (/^postgres(ql)?:\/\/[^/]/.test(text)) {
+    try {
+      new URL(text);
+      return { kind: 'postgres', url: text };
+    } catch {
+      return null;
+    }
+  }
+  return null;
+}
+
+function proxyEntries(text: string): string[] {
+  return text
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== '');
+}
+
+/** The TRUST_PROXY entries that are not an address, a CIDR or a proxy-addr keyword. */
+function invalidProxyEntries(text: string): string[] {
+  return proxyEntries(text).filter((entry) => {
+    try {
+      proxyAddr.compile(entry);
+      return false;
+    } catch {
+      return true;
+    }
+  });
+}
+
+/** Every variable, keyed by its name in the typed configuration, in the order the docs list them. */
+export const CONFIG_SCHEMA = Type.Object({
+  port: wholeNumber('PORT', 0, 65535, 3000, 'the single listening port'),
+  host: variable(Type.String(), {
+    env: 'HOST',
+    default: '0.0.0.0',
+    accepts: 'an address or host name',
+    description: 'listen address',
+  }),
+  database: variable(parsedText(parseDatabaseUrl), {
+    env: 'DATABASE_URL',
+    default: 'sqlite:./data/cimorings.db',
+    accepts: 'sqlite:PATH or postgres://USER@HOST:PORT/DATABASE',
+    secret: true,
+    description:
+      '`sqlite:PATH` (embedded, created on first start) or `postgres://USER:PASSWORD@HOST:PORT/DATABASE`',
+  }),
+  redisUrl: variable(unsetOr(Type.String({ pattern: '^rediss?://.' })), {
+    env: 'REDIS_URL',
+    default: null,
+    accepts: 'a redis:// or rediss:// URL',
+    secret: true,
+    description:
+      'share state between several nodes behind a load balancer; unset runs one node with in-memory coordination',
+  }),
+  // 32 characters at least: RFC 7518 §3.2 asks for a 256-bit key for HS256.
+  jwtSecret: variable(unsetOr(Type.String({ minLength: 32 })), {
+    env: 'JWT_SECRET',
+    default: null,
+    defaultText: 'generated once, stored in the database',
+    secret: true,
+    description: 'HMAC key for tokens; required with `REDIS_URL`, since every node must share it',
+  }),
+  jwtExpiresIn: variable(parsedText(parseDuration), {
+    env: 'JWT_EXPIRES_IN',
+    default: '8h',
+    accepts: 'a duration like 3600, 30m, 8h or 7d',
+    description: 'token lifetime: seconds, or a number with the unit `s`, `m`, `h` or `d`',
+  }),
+  adminPassword: variable(unsetOr(Type.String({ minLength: MIN_PASSWORD_LENGTH })), {
+    env: 'ADMIN_PASSWORD',
+    default: null,
+    defaultText: 'generated, shown once',
+    secret: true,
+    description: 'password of the `admin` user created on an empty database; ignored once users exist',
+  }),
+  // Unset is resolved by loadConfig: the default depends on DATABASE_URL.
+  adminPasswordFile: variable(unsetOr(Type.String()), {
+    env: 'ADMIN_PASSWORD_FILE',
+    default: null,
+    defaultText: '`admin-password.txt` beside the SQLite database (`./data/` on PostgreSQL)',
+    accepts: 'a file path',
+    description:
+      'where the generated admin password is written (mode 0600) when standard error is not a terminal; the logs name the path, never the password',
+  }),
+  ocppUnknownStations: variable(Type.Enum(UNKNOWN_STATION_POLICIES), {
+    env: 'OCPP_UNKNOWN_STATIONS',
+    default: 'pending',
+    description:
+      '`accept` (register), `pending` (register and wait for approval: BootNotification answers `Pending`) or `reject` (refuse the upgrade) unknown charge points',
+  }),
+  ocppHeartbeatInterval: wholeNumber(
+    'OCPP_HEARTBEAT_INTERVAL',
+    1,
+    86400,
+    300,
+    'seconds, sent to charge points in BootNotification.conf',
+  ),
+  ocppPendingStationsMax: wholeNumber(
+    'OCPP_PENDING_STATIONS_MAX',
+    1,
+    100000,
+    200,
+    'most unknown stations awaiting approval; past it new unknown charge points get 429 at the upgrade, or BootNotification `Rejected`',
+  ),
+  ocppNewStationsPerMinute: wholeNumber(
+    'OCPP_NEW_STATIONS_PER_MINUTE',
+    1,
+    100000,
+    20,
+    'new unknown charge points admitted per minute from one client address (an IPv6 client as its /64; `TRUST_PROXY` honoured; per node), then 429 at the upgrade; known stations are never limited',
+  ),
+  ocppBootTimeout: wholeNumber(
+    'OCPP_BOOT_TIMEOUT',
+    1,
+    3600,
+    60,
+    'seconds an unknown charge point has to send its BootNotification before its socket is closed',
+  ),
+  ocppCallTimeoutMs: wholeNumber(
+    'OCPP_CALL_TIMEOUT_MS',
+    100,
+    600000,
+    30000,
+    'milliseconds a command to a charge point waits for its answer',
+  ),
+  ocppMaxFrameBytes: wholeNumber(
+    'OCPP_MAX_FRAME_BYTES',
+    4096,
+    16 * 1024 * 1024,
+    65536,
+    'largest WebSocket frame a charge point may send, in bytes; a bigger one closes its connection with 1009 and is logged',
+  ),
+  ocppLogRetentionDays: wholeNumber(
+    'OCPP_LOG_RETENTION_DAYS',
+    0,
+    3650,
+    30,
+    'days every OCPP frame stays in the message log; `0` keeps no log',
+  ),
+  transactionStuckAfterMinutes: wholeNumber(
+    'TRANSACTION_STUCK_AFTER_MINUTES',
+    1,
+    10080,
+    60,
+    'minutes without a meter value or heartbeat after which an active transaction is listed as stuck',
+  ),
+  logLevel: variable(Type.Enum(LOG_LEVELS), { env: 'LOG_LEVEL', default: 'info', description: 'log level' }),
+  trustProxy: variable(
+    Type.Decode(
+      Type.Refine(Type.String(), (text) => invalidProxyEntries(text).length === 0),
+      (text): readonly string[] => Object.freeze(proxyEntries(text)),
+    ),
+    {
+      env: 'TRUST_PROXY',
+      default: '',
+      defaultText: 'unset',
+      accepts: 'addresses or CIDRs separated by commas',
+      problem: (text) =>
+        `must list addresses or CIDRs separated by commas (bad: ${invalidProxyEntries(text).join(', ')})`,
+      description:
+        'reverse proxies whose `X-Forwarded-For` is believed as the client address (throttling, logs, audit); unset believes no proxy',
+    },
+  ),
+});
+
+/** The configuration as the schema decodes it, before defaults that depend on other variables. */
+export type Settings = StaticDecode<typeof CONFIG_SCHEMA>;
+
+/**
+ * Rules between variables, checked after each variable on its own. Each gets whether a variable
+ * is set and returns the problem, or `null`.
+ */
+export const CONFIG_RULES: readonly ((isSet: (env: string) => boolean) => string | null)[] = [
+  (isSet) =>
+    isSet('REDIS_URL') && !isSet('JWT_SECRET')
+      ? 'JWT_SECRET is required when REDIS_URL is set (every node must share it)'
+      : null,
+];
