@@ -1,6 +1,6 @@
 import type { EventBus } from '../cluster/event-bus.js';
 import type { Clock } from '../domain/clock.js';
-import { isoTime } from '../domain/clock.js';
+import { isoNow } from '../domain/clock.js';
 import type { User } from '../domain/user.js';
 import { AppError } from '../errors.js';
 import type { UserRepository } from '../repositories/user.repository.js';
@@ -88,7 +88,7 @@ export class AuthService {
     }
     const updated = await this.users.update(user.id, {
       passwordHash: await this.hasher.hash(newPassword),
-      now: isoTime(this.clock.now()),
+      now: isoNow(this.clock),
     });
     if (!updated) throw new AppError('UNAUTHORIZED', 'Token no longer valid');
     // Real-time connections opened with an older token close at once, on every node.

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { StationPresence } from '../cluster/station-presence.js';
 import type { CommandRouter } from '../cluster/command-router.js';
 import type { EventBus } from '../cluster/event-bus.js';
-import { isoTime, type Clock } from '../domain/clock.js';
+import { type Clock, isoNow } from '../domain/clock.js';
 import type { Registration, Station } from '../domain/station.js';
 import { canSeeStation, mayPlaceStation, type Actor } from '../domain/user.js';
 import { AppError } from '../errors.js';
@@ -94,7 +94,7 @@ export class StationService {
       location: input.location ?? null,
       ocppPasswordHash: password ? await this.hasher.hash(password) : null,
       registration: 'accepted',
-      now: this.now(),
+      now: isoNow(this.clock),
     });
     if (!station) throw new AppError('ALREADY_EXISTS', `Station ${input.chargePointId} already exists`);
     if (siteId !== null) this.siteScopesChanged();
@@ -121,7 +121,7 @@ export class StationService {
       ...(input.ocppPassword !== undefined && {
         ocppPasswordHash: input.ocppPassword === null ? null : await this.hasher.hash(input.ocppPassword),
       }),
-      now: this.now(),
+      now: isoNow(this.clock),
     });
     if (!updated) throw new AppError('NOT_FOUND', `No station ${chargePointId}`);
     if (input.siteId !== undefined && input.siteId !== current.siteId) this.siteScopesChanged();
@@ -151,7 +151,10 @@ export class StationService {
    */
   async approve(actor: Actor, chargePointId: string): Promise<Station> {
     await this.get(actor, chargePointId);
-    const station = await this.stations.update(chargePointId, { registration: 'accepted', now: this.now() });
+    const station = await this.stations.update(chargePointId, {
+      registration: 'accepted',
+      now: isoNow(this.clock),
+    });
     if (!station) throw new AppError('NOT_FOUND', `No station ${chargePointId}`);
     if (station.connected) {
       this.commands
@@ -165,7 +168,7 @@ export class StationService {
   async storeAuthorizationKey(chargePointId: string, key: string): Promise<void> {
     await this.stations.update(chargePointId, {
       ocppPasswordHash: await this.hasher.hash(key),
-      now: this.now(),
+      now: isoNow(this.clock),
     });
   }
 
@@ -196,9 +199,5 @@ export class StationService {
     if (!mayPlaceStation(actor, { chargePointId, siteId })) {
       throw new AppError('STATION_FORBIDDEN', `Station ${chargePointId} would be outside your station scope`);
     }
-  }
-
-  private now(): string {
-    return isoTime(this.clock.now());
   }
 }

@@ -1,7 +1,7 @@
 import { SUPER_PERMISSION } from '@cimorings/contracts';
 import type { EventBus } from '../cluster/event-bus.js';
 import type { Clock } from '../domain/clock.js';
-import { isoTime } from '../domain/clock.js';
+import { isoNow } from '../domain/clock.js';
 import {
   holdsAll,
   scopeGrant,
@@ -78,7 +78,7 @@ export class UserService {
       active: input.active ?? true,
       roleIds,
       scope,
-      now: isoTime(this.clock.now()),
+      now: isoNow(this.clock),
     });
     if (!created) throw new AppError('ALREADY_EXISTS', `User ${input.username} already exists`);
     return created;
@@ -125,7 +125,7 @@ export class UserService {
       ...(input.active !== undefined && { active: input.active }),
       ...(roleIds !== undefined && { roleIds }),
       ...(scope !== undefined && { scope }),
-      now: isoTime(this.clock.now()),
+      now: isoNow(this.clock),
     };
     // Checked again where the change is made, atomically: two administrators disabling each
     // other at once must not both succeed.
