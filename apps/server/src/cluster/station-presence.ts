@@ -68,7 +68,9 @@ export class InMemoryStationPresence implements StationPresence {
     return Promise.resolve();
   }
 
+  /** Forgets every connection: the node no longer holds any station. */
   close(): Promise<void> {
+    this.connections.clear();
     return Promise.resolve();
   }
 }
