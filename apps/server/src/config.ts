@@ -6,7 +6,7 @@
 
 import { dirname, join } from 'node:path';
 import proxyAddr from '@fastify/proxy-addr';
-import { MIN_PASSWORD_LENGTH } from '@cimorings/contracts';
+import { MIN_PASSWORD_LENGTH, parseDurationMs, type DurationSyntax } from '@cimorings/contracts';
 
 export const UNKNOWN_STATION_POLICIES = ['accept', 'pending', 'reject'] as const;
 export type UnknownStationPolicy = (typeof UNKNOWN_STATION_POLICIES)[number];
@@ -82,14 +82,18 @@ type Env = Readonly<Record<string, string | undefined>>;
 /** The smallest JWT_SECRET accepted: 32 characters, as RFC 7518 §3.2 asks 256 bits for HS256. */
 const MIN_SECRET_LENGTH = 32;
 
-const DURATION_UNITS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400 };
+/** JWT_EXPIRES_IN: `3600`, `90s`, `30m`, `8 h` or `7d`; a bare number is seconds. */
+const LIFETIME_SYNTAX: DurationSyntax = {
+  units: ['s', 'm', 'h', 'd'],
+  bareUnit: 's',
+  decimals: false,
+  spaced: true,
+};
 
-/** Parses `3600`, `90s`, `30m`, `8h` or `7d` into seconds; `null` when malformed. */
+/** Parses `3600`, `90s`, `30m`, `8h` or `7d` into whole seconds; `null` when malformed or 0. */
 export function parseDuration(text: string): number | null {
-  const match = /^(\d+)\s*([smhd]?)$/.exec(text.trim());
-  if (!match) return null;
-  const seconds = Number(match[1]) * (DURATION_UNITS[match[2] || 's'] ?? 1);
-  return Number.isSafeInteger(seconds) && seconds > 0 ? seconds : null;
+  const ms = parseDurationMs(text, LIFETIME_SYNTAX);
+  return ms !== null && ms > 0 ? ms / 1000 : null;
 }
 
 function parseDatabaseUrl(text: string): DatabaseConfig | null {
