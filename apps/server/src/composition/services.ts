@@ -51,39 +51,22 @@ export function createServices(parts: ServiceParts) {
   const tokens = new TokenService(config.jwtExpiresIn, clock);
   // The server's clock as OCPP services read it: with the one rule for charge point timestamps.
   const chargePointClock = new ChargePointClock(clock, repos.stations);
-  const stations = new StationService(
-    repos.stations,
-    repos.transactions,
-    hasher,
-    presence,
-    router,
-    events,
-    clock,
-    config.ocppCallTimeoutMs,
-  );
-  const commands = new CommandService(
-    stations,
-    router,
-    repos.ocppLog,
-    validateV16Request,
-    clock,
-    config.ocppCallTimeoutMs,
-  );
+  const links = { presence, router, callTimeoutMs: config.ocppCallTimeoutMs };
+  const stations = new StationService(repos.stations, hasher, links, events, clock);
+  const commands = new CommandService(stations, links, repos.ocppLog, validateV16Request, clock);
   return {
     tokens,
     auth: new AuthService(
       repos.users,
-      hasher,
+      { hasher, guard: new PasswordGuard(throttle, clock, 'login') },
       tokens,
-      new PasswordGuard(throttle, clock, 'login'),
       clock,
       events,
     ),
     setup: new SetupService(repos.users, repos.roles, repos.settings, hasher, clock),
     chargePoints: new ChargePointService(
       repos.stations,
-      hasher,
-      new PasswordGuard(throttle, clock, 'ocpp'),
+      { hasher, guard: new PasswordGuard(throttle, clock, 'ocpp') },
       events,
       chargePointClock,
       {
@@ -103,7 +86,7 @@ export function createServices(parts: ServiceParts) {
     dataTransfer: new DataTransferService(),
     stations,
     commands,
-    reservations: new ReservationService(repos.reservations, stations, commands, repos.idTags, events, clock),
+    reservations: new ReservationService(repos.reservations, stations, commands, events, clock),
     // Within a minute of expiryDate, as the contract asks; at start too, for those that expired meanwhile.
     reservationExpiry: new ReservationExpiry(
       repos.reservations,
@@ -123,7 +106,7 @@ export function createServices(parts: ServiceParts) {
       },
       (error) => log.error({ err: error }, 'OCPP message log write failed'),
     ),
-    users: new UserService(repos.users, repos.roles, repos.sites, hasher, events, clock),
+    users: new UserService(repos.users, { roles: repos.roles, sites: repos.sites }, hasher, events, clock),
     roles: new RoleService(repos.roles, repos.users, events, clock),
     idTags: new IdTagService(repos.idTags, repos.users, clock),
     transactionHistory: new TransactionHistoryService(repos.transactions, events, clock, {

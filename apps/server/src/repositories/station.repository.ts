@@ -165,6 +165,17 @@ export class StationRepository {
       .execute();
   }
 
+  /** How many transactions run at the station (a station is not deleted while one does). */
+  async countActiveTransactions(chargePointId: string): Promise<number> {
+    return countOf(
+      this.db
+        .selectFrom('transactions')
+        .innerJoin('stations', 'stations.id', 'transactions.station_id')
+        .where('stations.charge_point_id', '=', chargePointId)
+        .where('transactions.status', '=', 'active'),
+    );
+  }
+
   /**
    * Deletes a station with everything kept about it: its rows by reference (connectors,
    * transactions, reservations, ...) go by cascade, and its message log and command audit, kept

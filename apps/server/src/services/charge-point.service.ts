@@ -8,9 +8,8 @@ import { checkConnectorId } from '../domain/ocpp-ranges.js';
 import { deriveStationStatus, type StationStatus } from '../domain/station-status.js';
 import { AppError } from '../errors.js';
 import type { StationRepository } from '../repositories/station.repository.js';
-import type { PasswordGuard } from './password-guard.js';
+import type { Passwords } from './password-guard.js';
 import type { ChargePointClock } from './charge-point-clock.js';
-import type { PasswordHasher } from './password-hasher.js';
 import { inRange } from './transaction.service.js';
 
 /** What the OCPP transport keeps about an admitted charge point for its connection. */
@@ -62,9 +61,8 @@ export interface BootAnswer {
 export class ChargePointService {
   constructor(
     private readonly stations: StationRepository,
-    private readonly hasher: PasswordHasher,
-    /** Throttles Basic-auth guesses per station id and source address, before any hash. */
-    private readonly guard: PasswordGuard,
+    /** Basic-auth guesses throttled per station id and source address, before any hash. */
+    private readonly passwords: Passwords,
     private readonly events: EventBus,
     private readonly clock: ChargePointClock,
     private readonly settings: ChargePointSettings,
@@ -91,7 +89,9 @@ export class ChargePointService {
       if (passwordHash !== null) {
         const ok =
           password !== undefined &&
-          (await this.guard.attempt(chargePointId, source, () => this.hasher.verify(passwordHash, password)));
+          (await this.passwords.guard.attempt(chargePointId, source, () =>
+            this.passwords.hasher.verify(passwordHash, password),
+          ));
         if (!ok) throw new AppError('UNAUTHORIZED', `Wrong or missing password for ${chargePointId}`);
       }
       return {

@@ -1,4 +1,4 @@
-import type { CommandRouter } from '../cluster/command-router.js';
+import type { StationLinks } from '../cluster/command-router.js';
 import { type Clock, isoNow } from '../domain/clock.js';
 import { redactOcppPayload } from '../domain/ocpp-secrets.js';
 import type { Actor } from '../domain/user.js';
@@ -41,11 +41,10 @@ export type RequestValidator = (action: CsmsAction, payload: unknown) => void;
 export class CommandService {
   constructor(
     private readonly stations: StationService,
-    private readonly router: CommandRouter,
+    private readonly links: StationLinks,
     private readonly audit: OcppLogRepository,
     private readonly validate: RequestValidator,
     private readonly clock: Clock,
-    private readonly callTimeoutMs: number,
   ) {}
 
   /**
@@ -70,7 +69,7 @@ export class CommandService {
       now: isoNow(this.clock),
     });
     try {
-      const response = await this.router.call(chargePointId, action, payload, this.callTimeoutMs);
+      const response = await this.links.router.call(chargePointId, action, payload, this.links.callTimeoutMs);
       const shown = redactOcppPayload(action, response);
       await this.audit.finishCommand(id, 'answered', shown, isoNow(this.clock));
       await this.applyEffects(chargePointId, action, payload, response);

@@ -8,7 +8,6 @@ import {
 } from '../domain/reservation.js';
 import { canSeeStation, type Actor } from '../domain/user.js';
 import { AppError } from '../errors.js';
-import type { IdTagRepository } from '../repositories/id-tag.repository.js';
 import type { Page, PageRequest } from '../repositories/paging.js';
 import type { ReservationRepository } from '../repositories/reservation.repository.js';
 import type { CommandService } from './command.service.js';
@@ -40,7 +39,6 @@ export class ReservationService {
     private readonly reservations: ReservationRepository,
     private readonly stations: StationService,
     private readonly commands: CommandService,
-    private readonly idTags: IdTagRepository,
     private readonly events: EventBus,
     private readonly clock: Clock,
   ) {}
@@ -74,7 +72,7 @@ export class ReservationService {
     if (!station.connected) {
       throw new AppError('STATION_OFFLINE', `Station ${input.chargePointId} is not connected`);
     }
-    const parentIdTag = (await this.idTags.find(input.idTag))?.parentIdTag ?? null;
+    const parentIdTag = await this.reservations.parentIdTagOf(input.idTag);
     const pending = await this.reservations.create({
       stationId: station.id,
       connectorId: input.connectorId,

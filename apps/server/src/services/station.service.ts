@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { StationPresence } from '../cluster/station-presence.js';
-import type { CommandRouter } from '../cluster/command-router.js';
+import type { StationLinks } from '../cluster/command-router.js';
 import type { EventBus } from '../cluster/event-bus.js';
 import { type Clock, isoNow } from '../domain/clock.js';
 import type { Registration, Station } from '../domain/station.js';
@@ -8,7 +7,6 @@ import { canSeeStation, mayPlaceStation, type Actor } from '../domain/user.js';
 import { AppError } from '../errors.js';
 import type { Page, PageRequest } from '../repositories/paging.js';
 import type { StationRepository } from '../repositories/station.repository.js';
-import type { TransactionRepository } from '../repositories/transaction.repository.js';
 import type { PasswordHasher } from './password-hasher.js';
 
 export interface CreateStationInput {
@@ -60,13 +58,10 @@ export interface StationFilter {
 export class StationService {
   constructor(
     private readonly stations: StationRepository,
-    private readonly transactions: TransactionRepository,
     private readonly hasher: PasswordHasher,
-    private readonly presence: StationPresence,
-    private readonly commands: CommandRouter,
+    private readonly links: StationLinks,
     private readonly events: EventBus,
     private readonly clock: Clock,
-    private readonly callTimeoutMs: number,
   ) {}
 
   list(actor: Actor, page: PageRequest, filter: StationFilter): Promise<Page<Station>> {
@@ -131,18 +126,15 @@ export class StationService {
   /** Deletes a station and closes its connection; refused while a transaction runs there. */
   async delete(actor: Actor, chargePointId: string): Promise<void> {
     await this.get(actor, chargePointId);
-    const active = await this.transactions.list(
-      { limit: 1, offset: 0 },
-      { scope: null, status: 'active', chargePointId },
-    );
-    if (active.total > 0) {
+    const active = await this.stations.countActiveTransactions(chargePointId);
+    if (active > 0) {
       throw new AppError('CONFLICT', `Station ${chargePointId} has an active transaction`, {
-        activeTransactions: active.total,
+        activeTransactions: active,
       });
     }
     if (!(await this.stations.delete(chargePointId)))
       throw new AppError('NOT_FOUND', `No station ${chargePointId}`);
-    await this.presence.get(chargePointId)?.close(4002, 'Station deleted', true);
+    await this.links.presence.get(chargePointId)?.close(4002, 'Station deleted', true);
   }
 
   /**
@@ -157,8 +149,13 @@ export class StationService {
     });
     if (!station) throw new AppError('NOT_FOUND', `No station ${chargePointId}`);
     if (station.connected) {
-      this.commands
-        .call(chargePointId, 'TriggerMessage', { requestedMessage: 'BootNotification' }, this.callTimeoutMs)
+      this.links.router
+        .call(
+          chargePointId,
+          'TriggerMessage',
+          { requestedMessage: 'BootNotification' },
+          this.links.callTimeoutMs,
+        )
         .catch(() => undefined);
     }
     return station;

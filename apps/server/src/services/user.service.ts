@@ -37,6 +37,12 @@ export interface UpdateUserInput {
   active?: boolean;
 }
 
+/** What a user's grant may name, looked up to check it: roles by name, sites by id. */
+export interface GrantTargets {
+  roles: RoleRepository;
+  sites: SiteRepository;
+}
+
 /**
  * Users and the rules around them: nobody grants what they do not hold, nobody changes their
  * own rights, and the last active administrator stays.
@@ -47,8 +53,7 @@ export interface UpdateUserInput {
 export class UserService {
   constructor(
     private readonly users: UserRepository,
-    private readonly roles: RoleRepository,
-    private readonly sites: SiteRepository,
+    private readonly grants: GrantTargets,
     private readonly hasher: PasswordHasher,
     private readonly events: EventBus,
     private readonly clock: Clock,
@@ -152,7 +157,7 @@ export class UserService {
   /** Resolves role names to ids, refusing unknown roles and roles above the actor. */
   private async grantableRoles(actor: Actor, names: string[]): Promise<number[]> {
     const wanted = [...new Set(names)];
-    const found = await this.roles.findByNames(wanted);
+    const found = await this.grants.roles.findByNames(wanted);
     const unknown = wanted.filter((name) => !found.some((role) => role.name === name));
     if (unknown.length > 0) {
       throw new AppError('VALIDATION_ERROR', `Unknown role: ${unknown.join(', ')}`, {
@@ -173,7 +178,7 @@ export class UserService {
   /** Refuses unknown sites, and stations or sites beyond the actor's own scope. */
   private async checkScope(actor: Actor, scope: ScopeGrant): Promise<void> {
     if (scope !== null && scope.sites.length > 0) {
-      const found = await this.sites.existing(scope.sites);
+      const found = await this.grants.sites.existing(scope.sites);
       const unknown = scope.sites.filter((site) => !found.includes(site));
       if (unknown.length > 0) {
         throw new AppError('VALIDATION_ERROR', `Unknown site: ${unknown.join(', ')}`, {
@@ -203,7 +208,7 @@ export class UserService {
   }
 
   private async rolesGrantAdmin(names: string[]): Promise<boolean> {
-    const roles = await this.roles.findByNames(names);
+    const roles = await this.grants.roles.findByNames(names);
     return roles.some((role) => role.permissions.includes(SUPER_PERMISSION));
   }
 }
