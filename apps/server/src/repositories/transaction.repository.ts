@@ -2,7 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
 import type { AuthorizationStatus } from '../domain/id-tag.js';
 import type { MeterValue, Transaction } from '../domain/transaction.js';
-import type { MeterValueRepository, StoredSample } from './meter-value.repository.js';
+import type { MeterValueRepository } from './meter-value.repository.js';
 import { countOf, type Page, type PageRequest } from './paging.js';
 import {
   filterTransactions,
@@ -188,14 +188,8 @@ export class TransactionRepository {
   }
 
   /** Meter values are kept by MeterValueRepository; these pass through to it. */
-  addMeterValues(
-    stationId: number,
-    connectorId: number,
-    transactionId: number | null,
-    samples: readonly StoredSample[],
-    now: string,
-  ): Promise<void> {
-    return this.meterValueRows.add(stationId, connectorId, transactionId, samples, now);
+  addMeterValues(...reading: Parameters<MeterValueRepository['add']>): Promise<void> {
+    return this.meterValueRows.add(...reading);
   }
 
   meterValues(transactionId: number): Promise<MeterValue[]> {
