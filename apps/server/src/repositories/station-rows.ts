@@ -1,7 +1,41 @@
+/**
+ * The shapes stations are written in, and how their rows read back as the domain's Station with
+ * its connectors. StationRepository holds the queries.
+ */
 import type { Kysely, Selectable } from 'kysely';
 import type { ConnectorsTable, Database, StationsTable } from '../db/schema.js';
 import type { Registration, Station } from '../domain/station.js';
 import type { StationStatus } from '../domain/station-status.js';
+
+export interface NewStation {
+  chargePointId: string;
+  name: string;
+  /** Absent or null: at no site. */
+  siteId?: number | null;
+  location: string | null;
+  ocppPasswordHash: string | null;
+  registration: Registration;
+  now: string;
+}
+
+export interface StationChanges {
+  name?: string;
+  siteId?: number | null;
+  location?: string | null;
+  ocppPasswordHash?: string | null;
+  registration?: Registration;
+  now: string;
+}
+
+/** What the OCPP upgrade needs to decide on a connection. */
+export interface StationCredentials {
+  id: number;
+  registration: Registration;
+  passwordHash: string | null;
+}
+
+/** `null`: every station; a list: only these charge point ids. */
+export type StationScope = readonly string[] | null;
 
 /** The stations of `rows` with their connectors, read in one more query. */
 export async function withConnectors(

@@ -3,39 +3,17 @@ import type { Database } from '../db/schema.js';
 import type { BootIdentity, Connector, Registration, Station } from '../domain/station.js';
 import type { StationStatus } from '../domain/station-status.js';
 import { countOf, type Page, type PageRequest } from './paging.js';
-import { withConnectors } from './station-rows.js';
+import {
+  withConnectors,
+  type NewStation,
+  type StationChanges,
+  type StationCredentials,
+  type StationScope,
+} from './station-rows.js';
 
 type Db = Kysely<Database>;
 
-export interface NewStation {
-  chargePointId: string;
-  name: string;
-  /** Absent or null: at no site. */
-  siteId?: number | null;
-  location: string | null;
-  ocppPasswordHash: string | null;
-  registration: Registration;
-  now: string;
-}
-
-export interface StationChanges {
-  name?: string;
-  siteId?: number | null;
-  location?: string | null;
-  ocppPasswordHash?: string | null;
-  registration?: Registration;
-  now: string;
-}
-
-/** What the OCPP upgrade needs to decide on a connection. */
-export interface StationCredentials {
-  id: number;
-  registration: Registration;
-  passwordHash: string | null;
-}
-
-/** `null`: every station; a list: only these charge point ids. */
-export type StationScope = readonly string[] | null;
+export type { NewStation, StationChanges, StationCredentials, StationScope } from './station-rows.js';
 
 /** Stations and their connectors. Queries only. */
 export class StationRepository {
