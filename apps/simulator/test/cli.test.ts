@@ -1,17 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { parseCliArgs, stationIds, UsageError } from '../src/cli/args.js';
-import { parseDuration } from '../src/cli/duration.js';
+import { parseCliDuration } from '../src/cli/duration.js';
 
-describe('parseDuration', () => {
+describe('parseCliDuration', () => {
   it('reads milliseconds, seconds, minutes and hours', () => {
-    expect(['500ms', '10s', '2m', '1.5h', '0'].map(parseDuration)).toEqual([
+    expect(['500ms', '10s', '2m', '1.5h', '0'].map(parseCliDuration)).toEqual([
       500, 10_000, 120_000, 5_400_000, 0,
     ]);
   });
 
   it('refuses a number without unit and anything else', () => {
     for (const text of ['10', '10 sec', '-1s', 's', ''])
-      expect(() => parseDuration(text)).toThrow(RangeError);
+      expect(() => parseCliDuration(text)).toThrow(RangeError);
   });
 });
 

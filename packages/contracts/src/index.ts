@@ -2,3 +2,4 @@ export * from './permissions.js';
 export * from './errors.js';
 export * from './users.js';
 export * from './realtime.js';
+export * from './duration.js';

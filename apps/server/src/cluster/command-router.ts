@@ -13,6 +13,17 @@ export interface CommandRouter {
   call(chargePointId: string, action: string, payload: unknown, timeoutMs: number): Promise<unknown>;
 }
 
+/**
+ * How services reach live charge points: the connections this node holds, calls to a station
+ * on any node, and how long such a call waits for its answer.
+ */
+export interface StationLinks {
+  presence: StationPresence;
+  router: CommandRouter;
+  /** Ms a call waits for the charge point's answer (OCPP_CALL_TIMEOUT_MS). */
+  callTimeoutMs: number;
+}
+
 export class LocalCommandRouter implements CommandRouter {
   constructor(private readonly presence: StationPresence) {}
 

@@ -1,13 +1,33 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
+import type { ErrorCode } from '@cimorings/contracts';
 
-/** A message between nodes: a kind, and whatever that kind carries. */
-export interface NodeMessage {
-  kind: string;
-  [field: string]: unknown;
+/** An error as it travels back between nodes: its code, so every node answers it alike. */
+export interface NodeError {
+  code: ErrorCode;
+  message: string;
+  details?: Record<string, unknown>;
 }
 
-export type NodeMessageHandler = (message: NodeMessage) => void;
+/** The messages nodes send each other, one shape per kind. */
+export type NodeMessage =
+  /** Call a charge point held by the receiving node; answer to `replyTo`. */
+  | {
+      kind: 'command';
+      requestId: string;
+      replyTo: string;
+      chargePointId: string;
+      action: string;
+      payload: unknown;
+      timeoutMs: number;
+    }
+  /** The outcome of a `command`: its result, or its error. */
+  | { kind: 'answer'; requestId: string; result?: unknown; error?: NodeError }
+  /** The charge point connected through another node: close the connection held here. */
+  | { kind: 'evict'; chargePointId: string };
+
+export type NodeMessageKind = NodeMessage['kind'];
+export type NodeMessageOf<K extends NodeMessageKind> = Extract<NodeMessage, { kind: K }>;
 
 /**
  * This node's mailbox on Redis pub/sub: every node subscribes to its own channel, so that others
@@ -15,7 +35,7 @@ export type NodeMessageHandler = (message: NodeMessage) => void;
  */
 export class NodeChannel {
   readonly nodeId = randomUUID();
-  private readonly handlers = new Map<string, NodeMessageHandler>();
+  private readonly handlers = new Map<NodeMessageKind, (message: NodeMessage) => void>();
   private readonly subscriber: Redis;
   private ready: Promise<unknown>;
 
@@ -28,19 +48,14 @@ export class NodeChannel {
     // A duplicate does not inherit the original's listeners: without one, errors reach the console.
     this.subscriber.on('error', onError);
     this.subscriber.on('message', (_channel: string, text: string) => {
-      let message: NodeMessage;
-      try {
-        message = JSON.parse(text) as NodeMessage;
-      } catch {
-        return;
-      }
-      this.handlers.get(message.kind)?.(message);
+      const message = parse(text);
+      if (message) this.handlers.get(message.kind)?.(message);
     });
     this.ready = this.subscriber.subscribe(this.channelOf(this.nodeId));
   }
 
-  on(kind: string, handler: NodeMessageHandler): void {
-    this.handlers.set(kind, handler);
+  on<K extends NodeMessageKind>(kind: K, handler: (message: NodeMessageOf<K>) => void): void {
+    this.handlers.set(kind, handler as (message: NodeMessage) => void);
   }
 
   /** Resolves once this node receives its messages. */
@@ -62,5 +77,15 @@ export class NodeChannel {
 
   private channelOf(nodeId: string): string {
     return `${this.prefix}${nodeId}`;
+  }
+}
+
+/** Only nodes of this server publish on these channels: a message is checked for its kind only. */
+function parse(text: string): NodeMessage | undefined {
+  try {
+    const message = JSON.parse(text) as { kind?: unknown } | null;
+    return typeof message?.kind === 'string' ? (message as NodeMessage) : undefined;
+  } catch {
+    return undefined;
   }
 }

@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import type { ErrorCode } from '@cimorings/contracts';
 import { AppError } from '../errors.js';
 import type { CommandRouter } from './command-router.js';
-import type { NodeChannel } from './node-channel.js';
-import type { RedisStationPresence } from './redis-station-presence.js';
+import type { NodeChannel, NodeMessageOf } from './node-channel.js';
+import type { StationPresence } from './station-presence.js';
 
 /** Extra wait beyond the call's own timeout for the answer to travel back between nodes. */
 const TRANSIT_MS = 2000;
@@ -23,7 +22,7 @@ export class RedisCommandRouter implements CommandRouter {
   private readonly pending = new Map<string, Pending>();
 
   constructor(
-    private readonly presence: RedisStationPresence,
+    private readonly presence: StationPresence,
     private readonly channel: NodeChannel,
   ) {
     channel.on('command', (message) => void this.serve(message));
@@ -76,16 +75,9 @@ export class RedisCommandRouter implements CommandRouter {
     }
   }
 
-  private async serve(message: Record<string, unknown>): Promise<void> {
-    const { requestId, replyTo, chargePointId, action, payload, timeoutMs } = message as {
-      requestId: string;
-      replyTo: string;
-      chargePointId: string;
-      action: string;
-      payload: unknown;
-      timeoutMs: number;
-    };
-    let answer: Record<string, unknown>;
+  private async serve(message: NodeMessageOf<'command'>): Promise<void> {
+    const { requestId, replyTo, chargePointId, action, payload, timeoutMs } = message;
+    let answer: Pick<NodeMessageOf<'answer'>, 'result' | 'error'>;
     try {
       const connection = this.presence.get(chargePointId);
       if (!connection) throw offline(chargePointId);
@@ -100,13 +92,12 @@ export class RedisCommandRouter implements CommandRouter {
     await this.channel.send(replyTo, { kind: 'answer', requestId, ...answer }).catch(() => undefined);
   }
 
-  private settle(message: Record<string, unknown>): void {
-    const pending = this.pending.get(String(message.requestId));
+  private settle(message: NodeMessageOf<'answer'>): void {
+    const pending = this.pending.get(message.requestId);
     if (!pending) return;
-    this.pending.delete(String(message.requestId));
+    this.pending.delete(message.requestId);
     clearTimeout(pending.timer);
-    const error = message.error as
-      { code: ErrorCode; message: string; details?: Record<string, unknown> } | undefined;
+    const { error } = message;
     if (error) pending.reject(new AppError(error.code, error.message, error.details));
     else pending.resolve(message.result);
   }

@@ -20,7 +20,7 @@ export class RedisStationPresence implements StationPresence {
     private readonly key = 'cimorings:presence',
   ) {
     channel.on('evict', (message) => {
-      const connection = this.local.get(String(message.chargePointId));
+      const connection = this.local.get(message.chargePointId);
       if (connection) {
         this.local.unregister(connection);
         void connection.close(4000, 'Replaced by a new connection').catch(() => undefined);
@@ -63,17 +63,15 @@ export class RedisStationPresence implements StationPresence {
     return this.local.all();
   }
 
-  /** The node holding the charge point, as far as Redis knows. */
+  /** As far as Redis knows. */
   async nodeOf(chargePointId: string): Promise<string | null> {
     return this.redis.hget(this.key, chargePointId);
   }
 
-  /** Forgets a node that is gone, so its stations read as offline. */
   async forgetNode(nodeId: string, chargePointId: string): Promise<void> {
     await this.redis.eval(RELEASE, 1, this.key, chargePointId, nodeId);
   }
 
-  /** Releases this node's stations as it shuts down. */
   async close(): Promise<void> {
     await Promise.all(
       this.local

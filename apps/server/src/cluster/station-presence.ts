@@ -7,10 +7,14 @@ export interface StationConnection {
   close(code: number, reason: string, force?: boolean): Promise<void>;
 }
 
+/** What `nodeOf` answers for a charge point connected to this node when there is only one node. */
+export const THIS_NODE = 'this-node';
+
 /**
  * Which charge points are connected, and through which connection. A newer connection for the
- * same id replaces the older one. In memory for one node; with several nodes a Redis
- * implementation records which node holds each station.
+ * same id replaces the older one. Connections are always local; `nodeOf` tells which node holds
+ * a charge point: in memory, this one or none (InMemoryStationPresence); with several nodes, as
+ * recorded in Redis (RedisStationPresence). One contract suite runs against both.
  */
 export interface StationPresence {
   /** Records the connection and answers the one it replaced, if any. */
@@ -20,6 +24,12 @@ export interface StationPresence {
   get(chargePointId: string): StationConnection | undefined;
   isCurrent(connection: StationConnection): boolean;
   all(): StationConnection[];
+  /** The id of the node holding the charge point, `null` when none does. */
+  nodeOf(chargePointId: string): Promise<string | null>;
+  /** Forgets that `nodeId` holds the charge point (that node is gone), unless another took it since. */
+  forgetNode(nodeId: string, chargePointId: string): Promise<void>;
+  /** Lets go of this node's stations as it shuts down. */
+  close(): Promise<void>;
 }
 
 export class InMemoryStationPresence implements StationPresence {
@@ -47,5 +57,20 @@ export class InMemoryStationPresence implements StationPresence {
 
   all(): StationConnection[] {
     return [...this.connections.values()];
+  }
+
+  nodeOf(chargePointId: string): Promise<string | null> {
+    return Promise.resolve(this.connections.has(chargePointId) ? THIS_NODE : null);
+  }
+
+  /** One node alone: no other node can hold a station, so there is nothing to forget. */
+  forgetNode(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  /** Forgets every connection: the node no longer holds any station. */
+  close(): Promise<void> {
+    this.connections.clear();
+    return Promise.resolve();
   }
 }

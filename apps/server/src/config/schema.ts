@@ -6,7 +6,7 @@
  */
 
 import proxyAddr from '@fastify/proxy-addr';
-import { MIN_PASSWORD_LENGTH } from '@cimorings/contracts';
+import { MIN_PASSWORD_LENGTH, parseDurationMs, type DurationSyntax } from '@cimorings/contracts';
 import { Type, type StaticDecode, type TSchema } from 'typebox';
 
 export const UNKNOWN_STATION_POLICIES = ['accept', 'pending', 'reject'] as const;
@@ -63,14 +63,18 @@ function parsedText<T>(parse: (text: string) => T | null) {
   );
 }
 
-const DURATION_UNITS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400 };
+/** JWT_EXPIRES_IN: `3600`, `90s`, `30m`, `8 h` or `7d`; a bare number is seconds. */
+const LIFETIME_SYNTAX: DurationSyntax = {
+  units: ['s', 'm', 'h', 'd'],
+  bareUnit: 's',
+  decimals: false,
+  spaced: true,
+};
 
-/** Parses `3600`, `90s`, `30m`, `8h` or `7d` into seconds; `null` when malformed. */
+/** Parses `3600`, `90s`, `30m`, `8h` or `7d` into whole seconds; `null` when malformed or 0. */
 export function parseDuration(text: string): number | null {
-  const match = /^(\d+)\s*([smhd]?)$/.exec(text.trim());
-  if (!match) return null;
-  const seconds = Number(match[1]) * (DURATION_UNITS[match[2] || 's'] ?? 1);
-  return Number.isSafeInteger(seconds) && seconds > 0 ? seconds : null;
+  const ms = parseDurationMs(text, LIFETIME_SYNTAX);
+  return ms !== null && ms > 0 ? ms / 1000 : null;
 }
 
 function parseDatabaseUrl(text: string): DatabaseConfig | null {

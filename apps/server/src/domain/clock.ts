@@ -9,3 +9,8 @@ export const systemClock: Clock = { now: () => new Date() };
 export function isoTime(date: Date): string {
   return date.toISOString();
 }
+
+/** The clock's present time as ISO 8601 UTC text, as services stamp what they write. */
+export function isoNow(clock: Clock): string {
+  return isoTime(clock.now());
+}

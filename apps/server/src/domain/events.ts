@@ -29,5 +29,3 @@ export type DomainEvent =
    * roles, station scope); `userId` null when it may have changed for any user (a role changed).
    */
   | { type: 'AccessChanged'; userId: number | null };
-
-export type DomainEventType = DomainEvent['type'];

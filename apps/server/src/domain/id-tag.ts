@@ -2,7 +2,7 @@
 export const AUTHORIZATION_STATUSES = ['Accepted', 'Blocked', 'Expired', 'Invalid', 'ConcurrentTx'] as const;
 export type AuthorizationStatus = (typeof AUTHORIZATION_STATUSES)[number];
 
-/** OCPP 1.6 IdTagInfo (§7.30). */
+/** OCPP 1.6 IdTagInfo (§7.27). */
 export interface IdTagInfo {
   status: AuthorizationStatus;
   expiryDate?: string;
@@ -20,7 +20,7 @@ export interface IdTagRecord {
 /**
  * Decides what an id tag may do now: unknown tags are Invalid, blocked ones Blocked, those past
  * their expiry (or marked so) Expired, and a tag with an active transaction is ConcurrentTx
- * unless it may hold several (OCPP 1.6 §5.2 Authorize, §4.8 StartTransaction).
+ * unless it may hold several (OCPP 1.6 §4.1 Authorize, §4.8 StartTransaction).
  * @param activeTransactions the tag's transactions still running, not counting the one asked for.
  * @param checkConcurrency false for Authorize, which does not start anything by itself.
  */

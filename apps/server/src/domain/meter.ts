@@ -46,7 +46,7 @@ export function normalizeSample(input: SampledValueInput): Sample | null {
   if (input.format === 'SignedData') return null;
   const measurand = input.measurand ?? ENERGY;
   const text = input.value.trim();
-  // OCPP 1.6 §7.45: a raw decimal number. Number() alone would also read "0x1F" or "Infinity".
+  // OCPP 1.6 §7.49 ValueFormat Raw: a decimal number. Number() alone would also read "0x1F" or "Infinity".
   const raw = DECIMAL.test(text) ? Number(text) : NaN;
   if (!Number.isFinite(raw)) {
     throw new RangeError(`sampled value "${input.value}" of ${measurand} is not a decimal number`);

@@ -43,9 +43,9 @@ const variableName = (item: Json): unknown => (isObject(item.variable) ? item.va
  * (each action's request and response have different fields, so one entry serves both).
  */
 const BY_ACTION: Readonly<Record<string, Redactor>> = {
-  // OCPP 1.6 §5.3 ChangeConfiguration.req { key, value }.
+  // OCPP 1.6 §6.9 ChangeConfiguration.req { key, value }.
   ChangeConfiguration: (payload) => hideIf(payload, payload.key, 'value'),
-  // OCPP 1.6 §6.25 GetConfiguration.conf { configurationKey: [{ key, readonly, value }] }.
+  // OCPP 1.6 §6.24 GetConfiguration.conf { configurationKey: [{ key, readonly, value }] }.
   GetConfiguration: (payload) =>
     eachOf(payload, 'configurationKey', (item) => hideIf(item, item.key, 'value')),
   // OCPP 2.0.1 SetVariablesRequest { setVariableData: [{ attributeValue, variable: { name } }] }.

@@ -2,18 +2,6 @@
 export const STATION_STATUSES = ['Available', 'Occupied', 'Reserved', 'Unavailable', 'Faulted'] as const;
 export type StationStatus = (typeof STATION_STATUSES)[number];
 
-/** OCPP 1.6 ChargePointStatus (§7.7). */
-export type ConnectorStatus =
-  | 'Available'
-  | 'Preparing'
-  | 'Charging'
-  | 'SuspendedEVSE'
-  | 'SuspendedEV'
-  | 'Finishing'
-  | 'Reserved'
-  | 'Unavailable'
-  | 'Faulted';
-
 const OCCUPIED: readonly string[] = ['Preparing', 'Charging', 'SuspendedEV', 'SuspendedEVSE', 'Finishing'];
 
 /**

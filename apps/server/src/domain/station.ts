@@ -14,7 +14,7 @@ export interface Connector {
 /** `accepted`: a known station; `pending`: an unknown one that connected and awaits approval. */
 export type Registration = 'accepted' | 'pending';
 
-/** The identity a charge point reports in BootNotification.req (OCPP 1.6 §6.2). */
+/** The identity a charge point reports in BootNotification.req (OCPP 1.6 §6.3). */
 export interface BootIdentity {
   vendor: string;
   model: string;

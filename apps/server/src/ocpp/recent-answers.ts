@@ -46,8 +46,4 @@ export class RecentAnswers {
       if (oldest !== undefined) this.byStation.delete(oldest);
     }
   }
-
-  forget(chargePointId: string): void {
-    this.byStation.delete(chargePointId);
-  }
 }

@@ -10,6 +10,7 @@ import { AppError, isDatabaseUnavailable } from '../errors.js';
 import type { AuthService } from '../services/auth.service.js';
 import { toRealtimeEvent } from './events.js';
 import { TokenBucket } from './rate-limit.js';
+import { answer, joinRoom, leaveRoom, reply } from './room-requests.js';
 import { internalRoomsFor, mayJoin, parseRoom, targetRooms } from './rooms.js';
 
 interface SocketData {
@@ -215,8 +216,8 @@ export class RealtimeServer {
         socket.disconnect(true);
       }
     });
-    socket.on('join_room', (...args: unknown[]) => answer(args, (payload) => this.join(socket, payload)));
-    socket.on('leave_room', (...args: unknown[]) => answer(args, (payload) => this.leave(socket, payload)));
+    socket.on('join_room', (...args: unknown[]) => answer(args, (payload) => joinRoom(socket, payload)));
+    socket.on('leave_room', (...args: unknown[]) => answer(args, (payload) => leaveRoom(socket, payload)));
     // A client waiting for an answer gets one, also to an event the server does not know.
     socket.onAny((event: unknown, ...args: unknown[]) => {
       if (event !== 'join_room' && event !== 'leave_room')
@@ -247,48 +248,6 @@ export class RealtimeServer {
     });
     return true;
   }
-
-  private join(socket: RealtimeSocket, payload: unknown): RoomAck {
-    const name = roomOf(payload);
-    if (name === undefined) return { ok: false, error: 'INVALID_PAYLOAD' };
-    const room = parseRoom(name);
-    if (!room) return { ok: false, error: 'UNKNOWN_ROOM' };
-    const { user, rooms } = socket.data;
-    if (!mayJoin(user, room)) return { ok: false, error: 'FORBIDDEN' };
-    const internal = internalRoomsFor(user, name, room);
-    rooms.set(name, internal);
-    void socket.join(internal);
-    return { ok: true };
-  }
-
-  private leave(socket: RealtimeSocket, payload: unknown): RoomAck {
-    const name = roomOf(payload);
-    if (name === undefined) return { ok: false, error: 'INVALID_PAYLOAD' };
-    for (const room of socket.data.rooms.get(name) ?? []) void socket.leave(room);
-    socket.data.rooms.delete(name);
-    return { ok: true };
-  }
-}
-
-/** The `room` of a `{ room }` payload; incoming payloads are checked, not trusted. */
-function roomOf(payload: unknown): string | undefined {
-  if (typeof payload !== 'object' || payload === null) return undefined;
-  const { room } = payload as { room?: unknown };
-  return typeof room === 'string' && room.length > 0 && room.length <= 100 ? room : undefined;
-}
-
-/**
- * Socket.IO passes the acknowledgement as the last argument, whatever came before: a client that
- * sends no payload (or more than one: the first counts) and waits for an answer still gets one.
- */
-function answer(args: unknown[], decide: (payload: unknown) => RoomAck): void {
-  const ack = args.at(-1);
-  const payloads = typeof ack === 'function' ? args.slice(0, -1) : args;
-  reply(ack, decide(payloads[0]));
-}
-
-function reply(ack: unknown, answer: RoomAck): void {
-  if (typeof ack === 'function') (ack as (answer: RoomAck) => void)(answer);
 }
 
 /**

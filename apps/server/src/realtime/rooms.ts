@@ -36,8 +36,10 @@ const JOIN_PERMISSION: Record<FixedRoom | 'station', Permission> = {
   station: 'stations.view',
 };
 
-const MAX_ROOM_LENGTH = 9 + 48;
-const CHARGE_POINT_ID = /^[A-Za-z0-9._:*+-]{1,48}$/;
+/** The longest charge point id a station room may name (the id's own limit). */
+const MAX_CHARGE_POINT_ID_LENGTH = 48;
+const MAX_ROOM_LENGTH = STATION_ROOM_PREFIX.length + MAX_CHARGE_POINT_ID_LENGTH;
+const CHARGE_POINT_ID = new RegExp(`^[A-Za-z0-9._:*+-]{1,${MAX_CHARGE_POINT_ID_LENGTH}}$`);
 
 export type ParsedRoom = { kind: FixedRoom } | { kind: 'station'; chargePointId: string };
 

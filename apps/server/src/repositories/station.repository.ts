@@ -1,40 +1,19 @@
-import type { Kysely, Selectable } from 'kysely';
-import type { ConnectorsTable, Database, StationsTable } from '../db/schema.js';
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/schema.js';
 import type { BootIdentity, Connector, Registration, Station } from '../domain/station.js';
 import type { StationStatus } from '../domain/station-status.js';
 import { countOf, type Page, type PageRequest } from './paging.js';
+import {
+  withConnectors,
+  type NewStation,
+  type StationChanges,
+  type StationCredentials,
+  type StationScope,
+} from './station-rows.js';
 
 type Db = Kysely<Database>;
 
-export interface NewStation {
-  chargePointId: string;
-  name: string;
-  /** Absent or null: at no site. */
-  siteId?: number | null;
-  location: string | null;
-  ocppPasswordHash: string | null;
-  registration: Registration;
-  now: string;
-}
-
-export interface StationChanges {
-  name?: string;
-  siteId?: number | null;
-  location?: string | null;
-  ocppPasswordHash?: string | null;
-  registration?: Registration;
-  now: string;
-}
-
-/** What the OCPP upgrade needs to decide on a connection. */
-export interface StationCredentials {
-  id: number;
-  registration: Registration;
-  passwordHash: string | null;
-}
-
-/** `null`: every station; a list: only these charge point ids. */
-export type StationScope = readonly string[] | null;
+export type { NewStation, StationChanges, StationCredentials, StationScope } from './station-rows.js';
 
 /** Stations and their connectors. Queries only. */
 export class StationRepository {
@@ -67,7 +46,7 @@ export class StationRepository {
       .where('charge_point_id', '=', chargePointId)
       .executeTakeFirst();
     if (!row) return undefined;
-    const [station] = await this.hydrate([row]);
+    const [station] = await withConnectors(this.db, [row]);
     return station;
   }
 
@@ -104,7 +83,7 @@ export class StationRepository {
       .limit(page.limit)
       .offset(page.offset)
       .execute();
-    return { items: await this.hydrate(rows), total: await countOf(query) };
+    return { items: await withConnectors(this.db, rows), total: await countOf(query) };
   }
 
   /** Creates the station; `undefined` when the charge point id is taken. */
@@ -127,7 +106,7 @@ export class StationRepository {
       .returningAll()
       .executeTakeFirst();
     if (!row) return undefined;
-    const [created] = await this.hydrate([row]);
+    const [created] = await withConnectors(this.db, [row]);
     return created;
   }
 
@@ -146,7 +125,7 @@ export class StationRepository {
       .returningAll()
       .executeTakeFirst();
     if (!row) return undefined;
-    const [station] = await this.hydrate([row]);
+    const [station] = await withConnectors(this.db, [row]);
     return station;
   }
 
@@ -162,6 +141,17 @@ export class StationRepository {
       .set({ local_list_version: version, local_list_sent_at: sentAt })
       .where('id', '=', stationId)
       .execute();
+  }
+
+  /** How many transactions run at the station (a station is not deleted while one does). */
+  async countActiveTransactions(chargePointId: string): Promise<number> {
+    return countOf(
+      this.db
+        .selectFrom('transactions')
+        .innerJoin('stations', 'stations.id', 'transactions.station_id')
+        .where('stations.charge_point_id', '=', chargePointId)
+        .where('transactions.status', '=', 'active'),
+    );
   }
 
   /**
@@ -258,17 +248,6 @@ export class StationRepository {
       .execute();
   }
 
-  /** Stations marked connected whose last message is older than `before`. */
-  async listSilentSince(before: string): Promise<{ id: number; chargePointId: string }[]> {
-    const rows = await this.db
-      .selectFrom('stations')
-      .select(['id', 'charge_point_id'])
-      .where('connected', '=', 1)
-      .where('last_seen_at', '<', before)
-      .execute();
-    return rows.map((row) => ({ id: row.id, chargePointId: row.charge_point_id }));
-  }
-
   /** Marks every station disconnected: at start, no socket of a previous process is alive. */
   async markAllDisconnected(now: string): Promise<void> {
     await this.db
@@ -303,66 +282,4 @@ export class StationRepository {
       .execute();
     return rows.map((row) => row.status);
   }
-
-  private async hydrate(rows: Selectable<StationsTable>[]): Promise<Station[]> {
-    if (rows.length === 0) return [];
-    const connectors = await this.db
-      .selectFrom('connectors')
-      .selectAll()
-      .where(
-        'station_id',
-        'in',
-        rows.map((row) => row.id),
-      )
-      .orderBy('connector_id')
-      .execute();
-    return rows.map((row) =>
-      toStation(
-        row,
-        connectors.filter((c) => c.station_id === row.id),
-      ),
-    );
-  }
-}
-
-function toStation(row: Selectable<StationsTable>, connectors: Selectable<ConnectorsTable>[]): Station {
-  return {
-    id: row.id,
-    chargePointId: row.charge_point_id,
-    name: row.name,
-    siteId: row.site_id,
-    location: row.location,
-    registration: row.registration as Registration,
-    status: row.status as StationStatus,
-    connected: row.connected === 1,
-    hasOcppPassword: row.ocpp_password_hash !== null,
-    vendor: row.vendor,
-    model: row.model,
-    serialNumber: row.serial_number,
-    chargeBoxSerialNumber: row.charge_box_serial_number,
-    firmwareVersion: row.firmware_version,
-    iccid: row.iccid,
-    imsi: row.imsi,
-    meterType: row.meter_type,
-    meterSerialNumber: row.meter_serial_number,
-    lastBootAt: row.last_boot_at,
-    lastHeartbeat: row.last_heartbeat,
-    lastSeenAt: row.last_seen_at,
-    diagnosticsStatus: row.diagnostics_status,
-    firmwareStatus: row.firmware_status,
-    localListVersion: row.local_list_version,
-    localListSentAt: row.local_list_sent_at,
-    clockSkewSeconds: row.clock_skew_seconds,
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
-    connectors: connectors.map((c) => ({
-      connectorId: c.connector_id,
-      status: c.status,
-      errorCode: c.error_code,
-      info: c.info,
-      vendorId: c.vendor_id,
-      vendorErrorCode: c.vendor_error_code,
-      timestamp: c.status_at ?? c.updated_at,
-    })),
-  };
 }

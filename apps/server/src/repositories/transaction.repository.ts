@@ -1,9 +1,8 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
 import type { AuthorizationStatus } from '../domain/id-tag.js';
-import type { Sample } from '../domain/meter.js';
-import { MAX_ENERGY_REGISTER_WH } from '../domain/ocpp-ranges.js';
 import type { MeterValue, Transaction } from '../domain/transaction.js';
+import type { MeterValueRepository } from './meter-value.repository.js';
 import { countOf, type Page, type PageRequest } from './paging.js';
 import {
   filterTransactions,
@@ -15,6 +14,7 @@ import {
 } from './transaction-query.js';
 
 export type { TransactionFilter, TransactionOrder } from './transaction-query.js';
+export type { StoredSample } from './meter-value.repository.js';
 
 type Db = Kysely<Database>;
 
@@ -47,13 +47,12 @@ export interface TransactionClose {
   now: string;
 }
 
-export interface StoredSample extends Sample {
-  timestamp: string;
-}
-
 /** Transactions, their meter values and stops for unknown transactions. Queries only. */
 export class TransactionRepository {
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    private readonly meterValueRows: MeterValueRepository,
+  ) {}
 
   /**
    * Starts a transaction, or finds the one a retried StartTransaction.req (same station,
@@ -188,38 +187,13 @@ export class TransactionRepository {
       .execute();
   }
 
-  async addMeterValues(
-    stationId: number,
-    connectorId: number,
-    transactionId: number | null,
-    samples: readonly StoredSample[],
-    now: string,
-  ): Promise<void> {
-    if (samples.length === 0) return;
-    await this.db
-      .insertInto('meter_values')
-      .values(meterValueRows(stationId, connectorId, transactionId, samples, now))
-      .execute();
+  /** Meter values are kept by MeterValueRepository; these pass through to it. */
+  addMeterValues(...reading: Parameters<MeterValueRepository['add']>): Promise<void> {
+    return this.meterValueRows.add(...reading);
   }
 
-  async meterValues(transactionId: number): Promise<MeterValue[]> {
-    const rows = await this.db
-      .selectFrom('meter_values')
-      .selectAll()
-      .where('transaction_id', '=', transactionId)
-      .orderBy('sampled_at')
-      .orderBy('id')
-      .execute();
-    return rows.map((row) => ({
-      timestamp: row.sampled_at,
-      measurand: row.measurand,
-      // Older rows may hold Infinity or NaN, which JSON cannot carry.
-      value: Number.isFinite(row.value) ? row.value : null,
-      unit: row.unit,
-      phase: row.phase,
-      location: row.location,
-      context: row.context,
-    }));
+  meterValues(transactionId: number): Promise<MeterValue[]> {
+    return this.meterValueRows.ofTransaction(transactionId);
   }
 
   /** Newest start first unless `order` says otherwise; nulls last either way. */
@@ -278,21 +252,8 @@ export class TransactionRepository {
     return { connected: row?.connected === 1, silent: silent > 0 };
   }
 
-  /**
-   * The highest plausible energy register (Wh) the transaction's meter values reached; null
-   * without any. Older rows may hold Infinity or NaN (NaN sorts above every number on PostgreSQL).
-   */
-  async highestEnergyRegister(transactionId: number): Promise<number | null> {
-    const row = await this.db
-      .selectFrom('meter_values')
-      .select((eb) => eb.fn.max('value').as('highest'))
-      .where('transaction_id', '=', transactionId)
-      .where('measurand', '=', 'Energy.Active.Import.Register')
-      .where('phase', 'is', null)
-      .where('value', '>=', 0)
-      .where('value', '<=', MAX_ENERGY_REGISTER_WH)
-      .executeTakeFirst();
-    return row?.highest ?? null;
+  highestEnergyRegister(transactionId: number): Promise<number | null> {
+    return this.meterValueRows.highestEnergyRegister(transactionId);
   }
 
   /** Completes an active transaction for an operator; `false` when it was not active. */
@@ -313,27 +274,4 @@ export class TransactionRepository {
       .executeTakeFirst();
     return result.numUpdatedRows > 0n;
   }
-}
-
-/** The `meter_values` rows of one reading's samples. */
-export function meterValueRows(
-  stationId: number,
-  connectorId: number,
-  transactionId: number | null,
-  samples: readonly StoredSample[],
-  now: string,
-) {
-  return samples.map((sample) => ({
-    station_id: stationId,
-    connector_id: connectorId,
-    transaction_id: transactionId,
-    sampled_at: sample.timestamp,
-    measurand: sample.measurand,
-    phase: sample.phase,
-    location: sample.location,
-    context: sample.context,
-    unit: sample.unit,
-    value: sample.value,
-    received_at: now,
-  }));
 }

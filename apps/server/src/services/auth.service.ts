@@ -1,11 +1,10 @@
 import type { EventBus } from '../cluster/event-bus.js';
 import type { Clock } from '../domain/clock.js';
-import { isoTime } from '../domain/clock.js';
+import { isoNow } from '../domain/clock.js';
 import type { User } from '../domain/user.js';
 import { AppError } from '../errors.js';
 import type { UserRepository } from '../repositories/user.repository.js';
-import type { PasswordGuard } from './password-guard.js';
-import type { PasswordHasher } from './password-hasher.js';
+import type { Passwords } from './password-guard.js';
 import type { TokenService } from './token.service.js';
 
 export interface LoginResult {
@@ -23,10 +22,9 @@ export class AuthService {
 
   constructor(
     private readonly users: UserRepository,
-    private readonly hasher: PasswordHasher,
+    /** Guesses throttled per username and address (README, "Login throttling"). */
+    private readonly passwords: Passwords,
     private readonly tokens: TokenService,
-    /** Throttles password guesses per username and address (README, "Login throttling"). */
-    private readonly guard: PasswordGuard,
     private readonly clock: Clock,
     private readonly events: EventBus,
   ) {}
@@ -39,7 +37,7 @@ export class AuthService {
   async login(username: string, password: string, address: string): Promise<LoginResult> {
     const credentials = await this.users.findCredentials(username);
     // A disabled user's right password is a failure too: it must not clear the count either.
-    const matches = await this.guard.attempt(username, address, async () => {
+    const matches = await this.passwords.guard.attempt(username, address, async () => {
       const right = await this.verify(credentials?.passwordHash, password);
       return right && credentials?.active === true;
     });
@@ -78,7 +76,7 @@ export class AuthService {
     address: string,
   ): Promise<LoginResult> {
     const credentials = await this.users.findCredentials(user.username);
-    const matches = await this.guard.attempt(user.username, address, () =>
+    const matches = await this.passwords.guard.attempt(user.username, address, () =>
       this.verify(credentials?.passwordHash, currentPassword),
     );
     if (!credentials || !matches) {
@@ -87,8 +85,8 @@ export class AuthService {
       });
     }
     const updated = await this.users.update(user.id, {
-      passwordHash: await this.hasher.hash(newPassword),
-      now: isoTime(this.clock.now()),
+      passwordHash: await this.passwords.hasher.hash(newPassword),
+      now: isoNow(this.clock),
     });
     if (!updated) throw new AppError('UNAUTHORIZED', 'Token no longer valid');
     // Real-time connections opened with an older token close at once, on every node.
@@ -102,8 +100,8 @@ export class AuthService {
 
   /** Verifies against a decoy when there is no stored hash, so both failures take the same time. */
   private async verify(stored: string | undefined, password: string): Promise<boolean> {
-    this.decoyHash ??= this.hasher.hash('decoy password for unknown users');
-    const matches = await this.hasher.verify(stored ?? (await this.decoyHash), password);
+    this.decoyHash ??= this.passwords.hasher.hash('decoy password for unknown users');
+    const matches = await this.passwords.hasher.verify(stored ?? (await this.decoyHash), password);
     return stored !== undefined && matches;
   }
 }

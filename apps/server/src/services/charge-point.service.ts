@@ -1,6 +1,6 @@
 import type { UnknownStationPolicy } from '../config.js';
 import type { EventBus } from '../cluster/event-bus.js';
-import { isoTime } from '../domain/clock.js';
+import { isoNow, isoTime } from '../domain/clock.js';
 import type { KeyedRateLimit } from '../domain/keyed-rate-limit.js';
 import type { BootIdentity, Registration } from '../domain/station.js';
 import { guessSource } from '../domain/attempt-throttle.js';
@@ -8,9 +8,8 @@ import { checkConnectorId } from '../domain/ocpp-ranges.js';
 import { deriveStationStatus, type StationStatus } from '../domain/station-status.js';
 import { AppError } from '../errors.js';
 import type { StationRepository } from '../repositories/station.repository.js';
-import type { PasswordGuard } from './password-guard.js';
+import type { Passwords } from './password-guard.js';
 import type { ChargePointClock } from './charge-point-clock.js';
-import type { PasswordHasher } from './password-hasher.js';
 import { inRange } from './transaction.service.js';
 
 /** What the OCPP transport keeps about an admitted charge point for its connection. */
@@ -62,9 +61,8 @@ export interface BootAnswer {
 export class ChargePointService {
   constructor(
     private readonly stations: StationRepository,
-    private readonly hasher: PasswordHasher,
-    /** Throttles Basic-auth guesses per station id and source address, before any hash. */
-    private readonly guard: PasswordGuard,
+    /** Basic-auth guesses throttled per station id and source address, before any hash. */
+    private readonly passwords: Passwords,
     private readonly events: EventBus,
     private readonly clock: ChargePointClock,
     private readonly settings: ChargePointSettings,
@@ -91,7 +89,9 @@ export class ChargePointService {
       if (passwordHash !== null) {
         const ok =
           password !== undefined &&
-          (await this.guard.attempt(chargePointId, source, () => this.hasher.verify(passwordHash, password)));
+          (await this.passwords.guard.attempt(chargePointId, source, () =>
+            this.passwords.hasher.verify(passwordHash, password),
+          ));
         if (!ok) throw new AppError('UNAUTHORIZED', `Wrong or missing password for ${chargePointId}`);
       }
       return {
@@ -116,7 +116,7 @@ export class ChargePointService {
   }
 
   async connected(session: ChargePointSession): Promise<void> {
-    const now = this.now();
+    const now = isoNow(this.clock);
     const status = deriveStationStatus(await this.stations.connectorStatuses(session.stationId));
     await this.stations.setConnection(session.stationId, true, status, now);
     this.events.publish({ type: 'StationConnected', chargePointId: session.chargePointId, timestamp: now });
@@ -129,7 +129,7 @@ export class ChargePointService {
   }
 
   async disconnected(session: ChargePointSession): Promise<void> {
-    const now = this.now();
+    const now = isoNow(this.clock);
     await this.stations.setConnection(session.stationId, false, 'Unavailable', now);
     this.events.publish({
       type: 'StationDisconnected',
@@ -153,7 +153,7 @@ export class ChargePointService {
    * Rejected (the interval being the wait before it may boot again) and nothing is stored.
    */
   async boot(admission: Admission, identity: BootIdentity, protocol: string): Promise<BootAnswer> {
-    const now = this.now();
+    const now = isoNow(this.clock);
     const session = admission.station ?? (await this.register(admission));
     if (!session) return { status: 'Rejected', interval: this.settings.heartbeatInterval, currentTime: now };
     await this.stations.recordBoot(session.stationId, identity, protocol, now);
@@ -175,7 +175,7 @@ export class ChargePointService {
 
   /** Answers a heartbeat; one from a charge point not yet registered touches nothing. */
   async heartbeat(admission: Admission): Promise<{ currentTime: string }> {
-    const now = this.now();
+    const now = isoNow(this.clock);
     if (admission.station) await this.stations.touch(admission.station.stationId, now, true);
     return { currentTime: now };
   }
@@ -194,7 +194,7 @@ export class ChargePointService {
         location: null,
         ocppPasswordHash: null,
         registration: policy === 'accept' ? 'accepted' : 'pending',
-        now: this.now(),
+        now: isoNow(this.clock),
       });
       // Another connection may have registered it first; what is stored decides.
       stored = await this.stations.findCredentials(chargePointId);
@@ -261,20 +261,16 @@ export class ChargePointService {
       session.stationId,
       kind === 'diagnostics' ? 'diagnostics_status' : 'firmware_status',
       status,
-      this.now(),
+      isoNow(this.clock),
     );
   }
 
   /** Marks stations disconnected at start: no socket of an earlier process survives it. */
   async resetConnections(): Promise<void> {
-    await this.stations.markAllDisconnected(this.now());
+    await this.stations.markAllDisconnected(isoNow(this.clock));
   }
 
   private async currentStatus(chargePointId: string): Promise<StationStatus | undefined> {
     return (await this.stations.find(chargePointId))?.status;
-  }
-
-  private now(): string {
-    return isoTime(this.clock.now());
   }
 }

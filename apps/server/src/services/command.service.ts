@@ -1,5 +1,5 @@
-import type { CommandRouter } from '../cluster/command-router.js';
-import { isoTime, type Clock } from '../domain/clock.js';
+import type { StationLinks } from '../cluster/command-router.js';
+import { type Clock, isoNow } from '../domain/clock.js';
 import { redactOcppPayload } from '../domain/ocpp-secrets.js';
 import type { Actor } from '../domain/user.js';
 import { AppError } from '../errors.js';
@@ -41,11 +41,10 @@ export type RequestValidator = (action: CsmsAction, payload: unknown) => void;
 export class CommandService {
   constructor(
     private readonly stations: StationService,
-    private readonly router: CommandRouter,
+    private readonly links: StationLinks,
     private readonly audit: OcppLogRepository,
     private readonly validate: RequestValidator,
     private readonly clock: Clock,
-    private readonly callTimeoutMs: number,
   ) {}
 
   /**
@@ -67,12 +66,12 @@ export class CommandService {
       // Secrets (an AuthorizationKey, ...) are write-only: the audit keeps them redacted.
       request: redactOcppPayload(action, payload),
       userId: actor.id,
-      now: this.now(),
+      now: isoNow(this.clock),
     });
     try {
-      const response = await this.router.call(chargePointId, action, payload, this.callTimeoutMs);
+      const response = await this.links.router.call(chargePointId, action, payload, this.links.callTimeoutMs);
       const shown = redactOcppPayload(action, response);
-      await this.audit.finishCommand(id, 'answered', shown, this.now());
+      await this.audit.finishCommand(id, 'answered', shown, isoNow(this.clock));
       await this.applyEffects(chargePointId, action, payload, response);
       return shown;
     } catch (error) {
@@ -81,7 +80,7 @@ export class CommandService {
         id,
         outcome,
         error instanceof AppError ? redactOcppPayload(action, error.details) : undefined,
-        this.now(),
+        isoNow(this.clock),
       );
       throw error;
     }
@@ -95,10 +94,6 @@ export class CommandService {
       // OCPP 1.6 security whitepaper: the accepted AuthorizationKey is the Basic auth password from now on.
       await this.stations.storeAuthorizationKey(chargePointId, value);
     }
-  }
-
-  private now(): string {
-    return isoTime(this.clock.now());
   }
 }
 

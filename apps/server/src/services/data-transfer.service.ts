@@ -1,4 +1,4 @@
-/** OCPP 1.6 DataTransfer.conf (§6.17). */
+/** OCPP 1.6 DataTransfer.conf (§6.16). */
 export interface DataTransferAnswer {
   status: 'Accepted' | 'Rejected' | 'UnknownMessageId' | 'UnknownVendorId';
   data?: string;

@@ -1,4 +1,4 @@
-import { isoTime, type Clock } from '../domain/clock.js';
+import { type Clock, isoNow, isoTime } from '../domain/clock.js';
 import { csvRecords, type CsvRecord } from '../domain/csv.js';
 import {
   namedTags,
@@ -55,7 +55,7 @@ export class IdTagService {
 
   async create(actor: Reacher, idTag: string, fields: IdTagFields): Promise<IdTag> {
     await this.checkReferences(actor, idTag, fields);
-    const created = await this.idTags.create(idTag, normalize(fields), this.now(), actor.id);
+    const created = await this.idTags.create(idTag, normalize(fields), isoNow(this.clock), actor.id);
     if (!created) throw new AppError('ALREADY_EXISTS', `Id tag ${idTag} already exists`);
     return created;
   }
@@ -63,14 +63,15 @@ export class IdTagService {
   async update(actor: Reacher, idTag: string, fields: IdTagFields): Promise<IdTag> {
     await this.get(actor, idTag);
     await this.checkReferences(actor, idTag, fields);
-    const updated = await this.idTags.update(idTag, normalize(fields), this.now());
+    const updated = await this.idTags.update(idTag, normalize(fields), isoNow(this.clock));
     if (!updated) throw new AppError('NOT_FOUND', `No id tag ${idTag}`);
     return updated;
   }
 
   async delete(actor: Reacher, idTag: string): Promise<void> {
     await this.get(actor, idTag);
-    if (!(await this.idTags.delete(idTag, this.now()))) throw new AppError('NOT_FOUND', `No id tag ${idTag}`);
+    if (!(await this.idTags.delete(idTag, isoNow(this.clock))))
+      throw new AppError('NOT_FOUND', `No id tag ${idTag}`);
   }
 
   /**
@@ -111,7 +112,7 @@ export class IdTagService {
     const stored = new Map(found.filter((tag) => !beyond.has(tag.idTag)).map((tag) => [tag.idTag, tag]));
     const { within, refused } = refuseRowsBeyondReach(columns, rows, beyond);
     const plan = await runInSlices(planImportSteps(columns, within, stored));
-    await this.idTags.upsertMany([...plan.create, ...plan.update], this.now(), actor.id);
+    await this.idTags.upsertMany([...plan.create, ...plan.update], isoNow(this.clock), actor.id);
     const rejected =
       refused.length > 0 ? [...refused, ...plan.rejected].sort((a, b) => a.line - b.line) : plan.rejected;
     return {
@@ -152,10 +153,6 @@ export class IdTagService {
     if (fields.userId && (!user || !reachesUser(actor, user))) {
       throw new AppError('VALIDATION_ERROR', `No user ${fields.userId}`, { fields: ['userId'] });
     }
-  }
-
-  private now(): string {
-    return isoTime(this.clock.now());
   }
 }
 

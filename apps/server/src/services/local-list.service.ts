@@ -6,10 +6,10 @@ import type { StationRepository } from '../repositories/station.repository.js';
 import type { CommandService } from './command.service.js';
 import type { StationService } from './station.service.js';
 
-/** OCPP 1.6 UpdateType (§7.43). */
+/** OCPP 1.6 UpdateType (§7.48). */
 export type UpdateType = 'Full' | 'Differential';
 
-/** OCPP 1.6 AuthorizationData (§7.3): without idTagInfo, a differential update removes the tag. */
+/** OCPP 1.6 AuthorizationData (§7.1): without idTagInfo, a differential update removes the tag. */
 interface AuthorizationData {
   idTag: string;
   idTagInfo?: IdTagInfo;

@@ -1,5 +1,5 @@
 import type { Clock } from '../domain/clock.js';
-import { isoTime } from '../domain/clock.js';
+import { isoNow, isoTime } from '../domain/clock.js';
 import { KeyedRateLimit } from '../domain/keyed-rate-limit.js';
 import type { OcppLogEntry, OcppLogRepository } from '../repositories/ocpp-log.repository.js';
 
@@ -130,7 +130,7 @@ export class OcppLogService {
   }
 
   private push(entry: Omit<OcppLogEntry, 'timestamp'>): void {
-    this.buffer.push({ ...entry, timestamp: isoTime(this.clock.now()) });
+    this.buffer.push({ ...entry, timestamp: isoNow(this.clock) });
     if (this.buffer.length >= FLUSH_AT) void this.flush();
     else this.flushTimer ??= setTimeout(() => void this.flush(), this.settings.flushIntervalMs);
   }

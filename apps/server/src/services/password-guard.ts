@@ -2,9 +2,16 @@ import type { LoginThrottle, ThrottleKey } from '../cluster/login-throttle.js';
 import type { Clock } from '../domain/clock.js';
 import { guessSource, PASSWORD_GUESS_POLICY } from '../domain/attempt-throttle.js';
 import { AppError } from '../errors.js';
+import type { PasswordHasher } from './password-hasher.js';
 
 /** Seconds a client is told to wait when the throttle store cannot be reached. */
 const UNAVAILABLE_RETRY_AFTER = 5;
+
+/** How the passwords of one realm are checked: hashed by `hasher`, guesses throttled by `guard`. */
+export interface Passwords {
+  hasher: PasswordHasher;
+  guard: PasswordGuard;
+}
 
 /**
  * Lets a password be checked only when the throttle allows a guess on that account from that

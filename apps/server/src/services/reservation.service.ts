@@ -1,5 +1,5 @@
 import type { EventBus } from '../cluster/event-bus.js';
-import { isoTime, type Clock } from '../domain/clock.js';
+import { type Clock, isoNow, isoTime } from '../domain/clock.js';
 import {
   reservationEnded,
   reservationMade,
@@ -8,7 +8,6 @@ import {
 } from '../domain/reservation.js';
 import { canSeeStation, type Actor } from '../domain/user.js';
 import { AppError } from '../errors.js';
-import type { IdTagRepository } from '../repositories/id-tag.repository.js';
 import type { Page, PageRequest } from '../repositories/paging.js';
 import type { ReservationRepository } from '../repositories/reservation.repository.js';
 import type { CommandService } from './command.service.js';
@@ -40,7 +39,6 @@ export class ReservationService {
     private readonly reservations: ReservationRepository,
     private readonly stations: StationService,
     private readonly commands: CommandService,
-    private readonly idTags: IdTagRepository,
     private readonly events: EventBus,
     private readonly clock: Clock,
   ) {}
@@ -74,7 +72,7 @@ export class ReservationService {
     if (!station.connected) {
       throw new AppError('STATION_OFFLINE', `Station ${input.chargePointId} is not connected`);
     }
-    const parentIdTag = (await this.idTags.find(input.idTag))?.parentIdTag ?? null;
+    const parentIdTag = await this.reservations.parentIdTagOf(input.idTag);
     const pending = await this.reservations.create({
       stationId: station.id,
       connectorId: input.connectorId,
@@ -84,7 +82,7 @@ export class ReservationService {
       userName: input.userName ?? null,
       phoneNumber: input.phoneNumber ?? null,
       createdBy: actor.id,
-      now: this.now(),
+      now: isoNow(this.clock),
     });
     const { reservationId } = pending;
     let answer: unknown;
@@ -97,12 +95,12 @@ export class ReservationService {
         ...(parentIdTag !== null && { parentIdTag }),
       });
     } catch (error) {
-      await this.reservations.transition(reservationId, 'pending', 'failed', this.now());
+      await this.reservations.transition(reservationId, 'pending', 'failed', isoNow(this.clock));
       throw error;
     }
     const status = statusOf(answer);
     if (status !== 'Accepted') {
-      await this.reservations.transition(reservationId, 'pending', 'refused', this.now());
+      await this.reservations.transition(reservationId, 'pending', 'refused', isoNow(this.clock));
       throw new AppError(
         'RESERVATION_REFUSED',
         `${station.chargePointId} refused the reservation: ${status}`,
@@ -112,7 +110,7 @@ export class ReservationService {
         },
       );
     }
-    const active = await this.reservations.transition(reservationId, 'pending', 'active', this.now());
+    const active = await this.reservations.transition(reservationId, 'pending', 'active', isoNow(this.clock));
     if (!active) throw new Error(`reservation ${reservationId} left pending while ReserveNow ran`);
     this.events.publish(reservationMade(active));
     return active;
@@ -138,15 +136,16 @@ export class ReservationService {
         { status, reservationId },
       );
     }
-    const cancelled = await this.reservations.transition(reservationId, 'active', 'cancelled', this.now());
+    const cancelled = await this.reservations.transition(
+      reservationId,
+      'active',
+      'cancelled',
+      isoNow(this.clock),
+    );
     // Used or expired while the charge point was asked: that end stands.
     if (!cancelled) throw notActive(await this.get(actor, reservationId));
     this.events.publish(reservationEnded(cancelled, 'User cancelled'));
     return cancelled;
-  }
-
-  private now(): string {
-    return isoTime(this.clock.now());
   }
 }
 
@@ -183,7 +182,7 @@ export class ReservationExpiry {
 
   /** Expires what is due now; answers the reservations it ended. */
   async expireDue(): Promise<Reservation[]> {
-    const now = isoTime(this.clock.now());
+    const now = isoNow(this.clock);
     const ended: Reservation[] = [];
     for (const due of await this.reservations.due(now)) {
       const expired = await this.reservations.transition(due.reservationId, 'active', 'expired', now);

@@ -1,7 +1,7 @@
 import { ADMIN_ROLE, isPermission, SUPER_PERMISSION } from '@cimorings/contracts';
 import type { EventBus } from '../cluster/event-bus.js';
 import type { Clock } from '../domain/clock.js';
-import { isoTime } from '../domain/clock.js';
+import { isoNow } from '../domain/clock.js';
 import { reachesUser } from '../domain/reach.js';
 import { holdsAll, type Actor, type Role } from '../domain/user.js';
 import { AppError } from '../errors.js';
@@ -46,7 +46,7 @@ export class RoleService {
       description: input.description ?? '',
       builtIn: false,
       permissions: input.permissions,
-      now: isoTime(this.clock.now()),
+      now: isoNow(this.clock),
     });
     if (!role) throw new AppError('ALREADY_EXISTS', `Role ${input.name} already exists`);
     return role;
@@ -77,7 +77,7 @@ export class RoleService {
       ...(input.name !== undefined && { name: input.name }),
       ...(input.description !== undefined && { description: input.description }),
       ...(input.permissions !== undefined && { permissions: input.permissions }),
-      now: isoTime(this.clock.now()),
+      now: isoNow(this.clock),
     };
     // Checked again where the change is made, atomically (as for users: UserService.update).
     const updated = await lastAdminKept(() => this.roles.update(id, changes, { keepAnAdmin: dropsAdmin }));

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { ADMIN_ROLE, BUILT_IN_ROLES, PERMISSIONS } from '@cimorings/contracts';
 import type { Clock } from '../domain/clock.js';
-import { isoTime } from '../domain/clock.js';
+import { isoNow } from '../domain/clock.js';
 import type { RoleRepository } from '../repositories/role.repository.js';
 import type { SettingsRepository } from '../repositories/settings.repository.js';
 import type { UserRepository } from '../repositories/user.repository.js';
@@ -34,7 +34,7 @@ export class SetupService {
     await this.roles.upsertPermissions(
       Object.entries(PERMISSIONS).map(([name, description]) => ({ name, description })),
     );
-    const now = isoTime(this.clock.now());
+    const now = isoNow(this.clock);
     for (const [name, role] of Object.entries(BUILT_IN_ROLES)) {
       const [existing] = await this.roles.findByNames([name]);
       if (!existing) {

@@ -1,4 +1,4 @@
-import { isoTime, type Clock } from '../domain/clock.js';
+import { type Clock, isoNow } from '../domain/clock.js';
 import { incompletePosition, type Site } from '../domain/site.js';
 import type { Actor } from '../domain/user.js';
 import { AppError } from '../errors.js';
@@ -31,7 +31,7 @@ export class SiteService {
   async create(actor: Actor, fields: SiteFields & { name: string }): Promise<Site> {
     requireUnscoped(actor, 'create sites');
     checkPosition(fields.latitude ?? null, fields.longitude ?? null);
-    return this.sites.create(fields, this.now());
+    return this.sites.create(fields, isoNow(this.clock));
   }
 
   async update(actor: Actor, id: number, fields: SiteFields): Promise<Site> {
@@ -43,7 +43,7 @@ export class SiteService {
       fields.latitude === undefined ? site.latitude : fields.latitude,
       fields.longitude === undefined ? site.longitude : fields.longitude,
     );
-    const updated = await this.sites.update(id, fields, this.now());
+    const updated = await this.sites.update(id, fields, isoNow(this.clock));
     if (!updated) throw new AppError('NOT_FOUND', `No site ${id}`);
     return updated;
   }
@@ -57,10 +57,6 @@ export class SiteService {
       throw new AppError('CONFLICT', `Site ${id} still has ${stations} station(s)`, { stations });
     }
     if (!(await this.sites.delete(id))) throw new AppError('NOT_FOUND', `No site ${id}`);
-  }
-
-  private now(): string {
-    return isoTime(this.clock.now());
   }
 }
 

@@ -1,14 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import type { StationPresence } from '../cluster/station-presence.js';
-import type { CommandRouter } from '../cluster/command-router.js';
+import type { StationLinks } from '../cluster/command-router.js';
 import type { EventBus } from '../cluster/event-bus.js';
-import { isoTime, type Clock } from '../domain/clock.js';
+import { type Clock, isoNow } from '../domain/clock.js';
 import type { Registration, Station } from '../domain/station.js';
 import { canSeeStation, mayPlaceStation, type Actor } from '../domain/user.js';
 import { AppError } from '../errors.js';
 import type { Page, PageRequest } from '../repositories/paging.js';
 import type { StationRepository } from '../repositories/station.repository.js';
-import type { TransactionRepository } from '../repositories/transaction.repository.js';
 import type { PasswordHasher } from './password-hasher.js';
 
 export interface CreateStationInput {
@@ -60,13 +58,10 @@ export interface StationFilter {
 export class StationService {
   constructor(
     private readonly stations: StationRepository,
-    private readonly transactions: TransactionRepository,
     private readonly hasher: PasswordHasher,
-    private readonly presence: StationPresence,
-    private readonly commands: CommandRouter,
+    private readonly links: StationLinks,
     private readonly events: EventBus,
     private readonly clock: Clock,
-    private readonly callTimeoutMs: number,
   ) {}
 
   list(actor: Actor, page: PageRequest, filter: StationFilter): Promise<Page<Station>> {
@@ -94,7 +89,7 @@ export class StationService {
       location: input.location ?? null,
       ocppPasswordHash: password ? await this.hasher.hash(password) : null,
       registration: 'accepted',
-      now: this.now(),
+      now: isoNow(this.clock),
     });
     if (!station) throw new AppError('ALREADY_EXISTS', `Station ${input.chargePointId} already exists`);
     if (siteId !== null) this.siteScopesChanged();
@@ -121,7 +116,7 @@ export class StationService {
       ...(input.ocppPassword !== undefined && {
         ocppPasswordHash: input.ocppPassword === null ? null : await this.hasher.hash(input.ocppPassword),
       }),
-      now: this.now(),
+      now: isoNow(this.clock),
     });
     if (!updated) throw new AppError('NOT_FOUND', `No station ${chargePointId}`);
     if (input.siteId !== undefined && input.siteId !== current.siteId) this.siteScopesChanged();
@@ -131,18 +126,15 @@ export class StationService {
   /** Deletes a station and closes its connection; refused while a transaction runs there. */
   async delete(actor: Actor, chargePointId: string): Promise<void> {
     await this.get(actor, chargePointId);
-    const active = await this.transactions.list(
-      { limit: 1, offset: 0 },
-      { scope: null, status: 'active', chargePointId },
-    );
-    if (active.total > 0) {
+    const active = await this.stations.countActiveTransactions(chargePointId);
+    if (active > 0) {
       throw new AppError('CONFLICT', `Station ${chargePointId} has an active transaction`, {
-        activeTransactions: active.total,
+        activeTransactions: active,
       });
     }
     if (!(await this.stations.delete(chargePointId)))
       throw new AppError('NOT_FOUND', `No station ${chargePointId}`);
-    await this.presence.get(chargePointId)?.close(4002, 'Station deleted', true);
+    await this.links.presence.get(chargePointId)?.close(4002, 'Station deleted', true);
   }
 
   /**
@@ -151,11 +143,19 @@ export class StationService {
    */
   async approve(actor: Actor, chargePointId: string): Promise<Station> {
     await this.get(actor, chargePointId);
-    const station = await this.stations.update(chargePointId, { registration: 'accepted', now: this.now() });
+    const station = await this.stations.update(chargePointId, {
+      registration: 'accepted',
+      now: isoNow(this.clock),
+    });
     if (!station) throw new AppError('NOT_FOUND', `No station ${chargePointId}`);
     if (station.connected) {
-      this.commands
-        .call(chargePointId, 'TriggerMessage', { requestedMessage: 'BootNotification' }, this.callTimeoutMs)
+      this.links.router
+        .call(
+          chargePointId,
+          'TriggerMessage',
+          { requestedMessage: 'BootNotification' },
+          this.links.callTimeoutMs,
+        )
         .catch(() => undefined);
     }
     return station;
@@ -165,7 +165,7 @@ export class StationService {
   async storeAuthorizationKey(chargePointId: string, key: string): Promise<void> {
     await this.stations.update(chargePointId, {
       ocppPasswordHash: await this.hasher.hash(key),
-      now: this.now(),
+      now: isoNow(this.clock),
     });
   }
 
@@ -196,9 +196,5 @@ export class StationService {
     if (!mayPlaceStation(actor, { chargePointId, siteId })) {
       throw new AppError('STATION_FORBIDDEN', `Station ${chargePointId} would be outside your station scope`);
     }
-  }
-
-  private now(): string {
-    return isoTime(this.clock.now());
   }
 }

@@ -1,4 +1,5 @@
 import { createSigner, createVerifier } from 'fast-jwt';
+import type { Clock } from '../domain/clock.js';
 import { AppError } from '../errors.js';
 
 /** What a token says about its holder. */
@@ -25,7 +26,7 @@ export class TokenService {
   /** @param lifetimeSeconds how long a token is valid (JWT_EXPIRES_IN). */
   constructor(
     readonly lifetimeSeconds: number,
-    private readonly now: () => number = Date.now,
+    private readonly clock: Clock,
   ) {}
 
   useSecret(secret: string): void {
@@ -46,7 +47,7 @@ export class TokenService {
   }
 
   issue(userId: number, username: string, tokenVersion: number): string {
-    const iat = Math.floor(this.now() / 1000);
+    const iat = Math.floor(this.clock.now().getTime() / 1000);
     return this.ready.sign({ sub: String(userId), name: username, tv: tokenVersion, iat });
   }
 
@@ -64,7 +65,7 @@ export class TokenService {
     if (!Number.isSafeInteger(userId) || typeof tv !== 'number' || typeof exp !== 'number') {
       throw new AppError('UNAUTHORIZED', 'Invalid token');
     }
-    if (exp * 1000 <= this.now()) throw new AppError('UNAUTHORIZED', 'Token expired');
+    if (exp * 1000 <= this.clock.now().getTime()) throw new AppError('UNAUTHORIZED', 'Token expired');
     return { userId, tokenVersion: tv, expiresAt: exp };
   }
 }

@@ -1,5 +1,5 @@
 import type { EventBus } from '../cluster/event-bus.js';
-import { isoTime, type Clock } from '../domain/clock.js';
+import { type Clock, isoNow, isoTime } from '../domain/clock.js';
 import { closingMeterStop, type MeterValue, type Transaction } from '../domain/transaction.js';
 import { canSeeStation, type Actor } from '../domain/user.js';
 import { AppError } from '../errors.js';
@@ -21,7 +21,7 @@ export interface TransactionHistorySettings {
 }
 
 /**
- * OCPP 1.6 Reason (§7.33) of the transaction_stopped event when an operator closes a
+ * OCPP 1.6 Reason (§7.36) of the transaction_stopped event when an operator closes a
  * transaction: the charge point reported none, and the operator's own words are kept as the
  * transaction's stopReason.
  */
@@ -84,7 +84,7 @@ export class TransactionHistoryService {
     }
     const highest = await this.transactions.highestEnergyRegister(transactionId);
     const meterStop = closingMeterStop(transaction.meterStart, highest);
-    const now = isoTime(this.clock.now());
+    const now = isoNow(this.clock);
     if (!(await this.transactions.close(transactionId, { meterStop, reason, userId: actor.id, now }))) {
       throw new AppError('CONFLICT', `Transaction ${transactionId} stopped meanwhile`);
     }

@@ -1,7 +1,7 @@
 import { SUPER_PERMISSION } from '@cimorings/contracts';
 import type { EventBus } from '../cluster/event-bus.js';
 import type { Clock } from '../domain/clock.js';
-import { isoTime } from '../domain/clock.js';
+import { isoNow } from '../domain/clock.js';
 import {
   holdsAll,
   scopeGrant,
@@ -37,6 +37,12 @@ export interface UpdateUserInput {
   active?: boolean;
 }
 
+/** What a user's grant may name, looked up to check it: roles by name, sites by id. */
+export interface GrantTargets {
+  roles: RoleRepository;
+  sites: SiteRepository;
+}
+
 /**
  * Users and the rules around them: nobody grants what they do not hold, nobody changes their
  * own rights, and the last active administrator stays.
@@ -47,8 +53,7 @@ export interface UpdateUserInput {
 export class UserService {
   constructor(
     private readonly users: UserRepository,
-    private readonly roles: RoleRepository,
-    private readonly sites: SiteRepository,
+    private readonly grants: GrantTargets,
     private readonly hasher: PasswordHasher,
     private readonly events: EventBus,
     private readonly clock: Clock,
@@ -78,7 +83,7 @@ export class UserService {
       active: input.active ?? true,
       roleIds,
       scope,
-      now: isoTime(this.clock.now()),
+      now: isoNow(this.clock),
     });
     if (!created) throw new AppError('ALREADY_EXISTS', `User ${input.username} already exists`);
     return created;
@@ -125,7 +130,7 @@ export class UserService {
       ...(input.active !== undefined && { active: input.active }),
       ...(roleIds !== undefined && { roleIds }),
       ...(scope !== undefined && { scope }),
-      now: isoTime(this.clock.now()),
+      now: isoNow(this.clock),
     };
     // Checked again where the change is made, atomically: two administrators disabling each
     // other at once must not both succeed.
@@ -152,7 +157,7 @@ export class UserService {
   /** Resolves role names to ids, refusing unknown roles and roles above the actor. */
   private async grantableRoles(actor: Actor, names: string[]): Promise<number[]> {
     const wanted = [...new Set(names)];
-    const found = await this.roles.findByNames(wanted);
+    const found = await this.grants.roles.findByNames(wanted);
     const unknown = wanted.filter((name) => !found.some((role) => role.name === name));
     if (unknown.length > 0) {
       throw new AppError('VALIDATION_ERROR', `Unknown role: ${unknown.join(', ')}`, {
@@ -173,7 +178,7 @@ export class UserService {
   /** Refuses unknown sites, and stations or sites beyond the actor's own scope. */
   private async checkScope(actor: Actor, scope: ScopeGrant): Promise<void> {
     if (scope !== null && scope.sites.length > 0) {
-      const found = await this.sites.existing(scope.sites);
+      const found = await this.grants.sites.existing(scope.sites);
       const unknown = scope.sites.filter((site) => !found.includes(site));
       if (unknown.length > 0) {
         throw new AppError('VALIDATION_ERROR', `Unknown site: ${unknown.join(', ')}`, {
@@ -203,7 +208,7 @@ export class UserService {
   }
 
   private async rolesGrantAdmin(names: string[]): Promise<boolean> {
-    const roles = await this.roles.findByNames(names);
+    const roles = await this.grants.roles.findByNames(names);
     return roles.some((role) => role.permissions.includes(SUPER_PERMISSION));
   }
 }

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { parseDuration } from './duration.js';
+import { parseCliDuration } from './duration.js';
 
 /** What the command line asked for. */
 export interface CliOptions {
@@ -61,7 +61,7 @@ export function parseCliArgs(argv: readonly string[]): CliOptions | undefined {
   if (values.help) return undefined;
   let meterIntervalMs: number;
   try {
-    meterIntervalMs = parseDuration(values['meter-interval']);
+    meterIntervalMs = parseCliDuration(values['meter-interval']);
   } catch (error) {
     throw new UsageError(`--meter-interval: ${(error as Error).message}`);
   }

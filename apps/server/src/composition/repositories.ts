@@ -1,0 +1,45 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/schema.js';
+import { IdTagRepository } from '../repositories/id-tag.repository.js';
+import { MeterValueRepository } from '../repositories/meter-value.repository.js';
+import { OcppLogRepository } from '../repositories/ocpp-log.repository.js';
+import { ReservationRepository } from '../repositories/reservation.repository.js';
+import { RoleRepository } from '../repositories/role.repository.js';
+import { SettingsRepository } from '../repositories/settings.repository.js';
+import { SiteRepository } from '../repositories/site.repository.js';
+import { StationRepository } from '../repositories/station.repository.js';
+import { StatsRepository } from '../repositories/stats.repository.js';
+import { TransactionRepository } from '../repositories/transaction.repository.js';
+import { UserRepository } from '../repositories/user.repository.js';
+
+export interface Repositories {
+  users: UserRepository;
+  roles: RoleRepository;
+  settings: SettingsRepository;
+  sites: SiteRepository;
+  stations: StationRepository;
+  idTags: IdTagRepository;
+  /** Written by group commit: flush before the database closes. */
+  meterValues: MeterValueRepository;
+  transactions: TransactionRepository;
+  ocppLog: OcppLogRepository;
+  reservations: ReservationRepository;
+  stats: StatsRepository;
+}
+
+export function createRepositories(db: Kysely<Database>): Repositories {
+  const meterValues = new MeterValueRepository(db);
+  return {
+    users: new UserRepository(db),
+    roles: new RoleRepository(db),
+    settings: new SettingsRepository(db),
+    sites: new SiteRepository(db),
+    stations: new StationRepository(db),
+    idTags: new IdTagRepository(db),
+    meterValues,
+    transactions: new TransactionRepository(db, meterValues),
+    ocppLog: new OcppLogRepository(db),
+    reservations: new ReservationRepository(db),
+    stats: new StatsRepository(db),
+  };
+}

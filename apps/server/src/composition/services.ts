@@ -1,0 +1,119 @@
+import type { FastifyBaseLogger } from 'fastify';
+import type { ClusterSeams } from '../cluster/index.js';
+import type { Config } from '../config.js';
+import type { Clock } from '../domain/clock.js';
+import { KeyedRateLimit } from '../domain/keyed-rate-limit.js';
+import { validateV16Request } from '../ocpp/validation.js';
+import { AuthService } from '../services/auth.service.js';
+import { ChargePointClock } from '../services/charge-point-clock.js';
+import { ChargePointService } from '../services/charge-point.service.js';
+import { CommandService } from '../services/command.service.js';
+import { DataTransferService } from '../services/data-transfer.service.js';
+import { IdTagService } from '../services/id-tag.service.js';
+import { LocalListService } from '../services/local-list.service.js';
+import {
+  LOG_CHARS_PER_STATION_PER_MINUTE,
+  LOG_CHARS_PER_UNACCEPTED_STATION_PER_MINUTE,
+  OcppLogService,
+} from '../services/ocpp-log.service.js';
+import { PasswordGuard } from '../services/password-guard.js';
+import type { PasswordHasher } from '../services/password-hasher.js';
+import { ReservationExpiry, ReservationService } from '../services/reservation.service.js';
+import { RoleService } from '../services/role.service.js';
+import { SetupService } from '../services/setup.service.js';
+import { SiteService } from '../services/site.service.js';
+import { StationService } from '../services/station.service.js';
+import { StatsService } from '../services/stats.service.js';
+import { TokenService } from '../services/token.service.js';
+import { TransactionHistoryService } from '../services/transaction-history.service.js';
+import { TransactionService } from '../services/transaction.service.js';
+import { UserService } from '../services/user.service.js';
+import type { Repositories } from './repositories.js';
+
+/** What the services are made from. */
+export interface ServiceParts {
+  config: Readonly<Config>;
+  clock: Clock;
+  hasher: PasswordHasher;
+  cluster: ClusterSeams;
+  repositories: Repositories;
+  log: FastifyBaseLogger;
+  /** How often active reservations past their expiryDate are expired, in ms. */
+  reservationExpiryIntervalMs: number;
+}
+
+export type Services = ReturnType<typeof createServices>;
+
+/** Every service, each given exactly what it uses. */
+export function createServices(parts: ServiceParts) {
+  const { config, clock, hasher, cluster, repositories: repos, log } = parts;
+  const { events, presence, router, throttle } = cluster;
+  const tokens = new TokenService(config.jwtExpiresIn, clock);
+  // The server's clock as OCPP services read it: with the one rule for charge point timestamps.
+  const chargePointClock = new ChargePointClock(clock, repos.stations);
+  const links = { presence, router, callTimeoutMs: config.ocppCallTimeoutMs };
+  const stations = new StationService(repos.stations, hasher, links, events, clock);
+  const commands = new CommandService(stations, links, repos.ocppLog, validateV16Request, clock);
+  return {
+    tokens,
+    auth: new AuthService(
+      repos.users,
+      { hasher, guard: new PasswordGuard(throttle, clock, 'login') },
+      tokens,
+      clock,
+      events,
+    ),
+    setup: new SetupService(repos.users, repos.roles, repos.settings, hasher, clock),
+    chargePoints: new ChargePointService(
+      repos.stations,
+      { hasher, guard: new PasswordGuard(throttle, clock, 'ocpp') },
+      events,
+      chargePointClock,
+      {
+        unknownStations: config.ocppUnknownStations,
+        heartbeatInterval: config.ocppHeartbeatInterval,
+        pendingStationsMax: config.ocppPendingStationsMax,
+      },
+      new KeyedRateLimit(config.ocppNewStationsPerMinute, () => clock.now().getTime()),
+    ),
+    transactions: new TransactionService(
+      repos.transactions,
+      repos.idTags,
+      repos.reservations,
+      events,
+      chargePointClock,
+    ),
+    dataTransfer: new DataTransferService(),
+    stations,
+    commands,
+    reservations: new ReservationService(repos.reservations, stations, commands, events, clock),
+    // Within a minute of expiryDate, as the contract asks; at start too, for those that expired meanwhile.
+    reservationExpiry: new ReservationExpiry(
+      repos.reservations,
+      events,
+      clock,
+      { intervalMs: parts.reservationExpiryIntervalMs },
+      (error) => log.error({ err: error }, 'reservation expiry failed'),
+    ),
+    ocppLog: new OcppLogService(
+      repos.ocppLog,
+      clock,
+      {
+        retentionDays: config.ocppLogRetentionDays,
+        flushIntervalMs: 200,
+        charsPerStationPerMinute: LOG_CHARS_PER_STATION_PER_MINUTE,
+        charsPerUnacceptedStationPerMinute: LOG_CHARS_PER_UNACCEPTED_STATION_PER_MINUTE,
+      },
+      (error) => log.error({ err: error }, 'OCPP message log write failed'),
+    ),
+    users: new UserService(repos.users, { roles: repos.roles, sites: repos.sites }, hasher, events, clock),
+    roles: new RoleService(repos.roles, repos.users, events, clock),
+    idTags: new IdTagService(repos.idTags, repos.users, clock),
+    transactionHistory: new TransactionHistoryService(repos.transactions, events, clock, {
+      stuckAfterMinutes: config.transactionStuckAfterMinutes,
+    }),
+    sites: new SiteService(repos.sites, clock),
+    stats: new StatsService(repos.stats, clock),
+    localLists: new LocalListService(stations, repos.stations, repos.idTags, commands, clock),
+  };
+}

@@ -1,0 +1,63 @@
+import type { FastifyBaseLogger } from 'fastify';
+import type { Redis } from 'ioredis';
+import type { Server as NodeHttpServer } from 'node:http';
+import type { ClusterSeams } from '../cluster/index.js';
+import type { Config } from '../config.js';
+import { clientAddressResolver } from '../http/client-address.js';
+import { OcppServer } from '../ocpp/server.js';
+import { DEFAULT_REALTIME_SETTINGS, RealtimeServer, type RealtimeSettings } from '../realtime/io.js';
+import type { Services } from './services.js';
+
+/** The OCPP 1.6 WebSocket server over the services. */
+export function createOcppServer(
+  config: Readonly<Config>,
+  services: Services,
+  cluster: ClusterSeams,
+  isDatabaseReady: () => boolean,
+  log: FastifyBaseLogger,
+): OcppServer {
+  const { chargePoints, transactions, dataTransfer, ocppLog } = services;
+  if (config.ocppUnknownStations === 'accept') {
+    // Accepted unknown stations have no password: anyone can connect with any id and act as a station.
+    log.warn(
+      'OCPP_UNKNOWN_STATIONS=accept: any charge point that connects is registered and accepted without a ' +
+        'password, so anyone who knows or guesses a station id can impersonate it; use pending for production',
+    );
+  }
+  return new OcppServer(
+    chargePoints,
+    { chargePoints, transactions, dataTransfer },
+    cluster.presence,
+    ocppLog,
+    log,
+    {
+      heartbeatInterval: config.ocppHeartbeatInterval,
+      pingIntervalMs: 30_000,
+      // Often enough to notice silence within a minute of 2.5 intervals, as the contract asks.
+      livenessCheckMs: Math.min(15_000, config.ocppHeartbeatInterval * 500),
+      isDatabaseReady,
+      clientAddress: clientAddressResolver(config.trustProxy),
+      bootTimeoutMs: config.ocppBootTimeout * 1000,
+      maxFrameBytes: config.ocppMaxFrameBytes,
+    },
+  );
+}
+
+/** The customer's real-time API; with Redis, its adapter carries broadcasts between nodes. */
+export function createRealtimeServer(
+  httpServer: NodeHttpServer,
+  services: Services,
+  cluster: ClusterSeams,
+  redis: Redis | null,
+  log: FastifyBaseLogger,
+  settings: Partial<RealtimeSettings> = {},
+): RealtimeServer {
+  return new RealtimeServer(
+    httpServer,
+    services.auth,
+    cluster.events,
+    log,
+    { ...DEFAULT_REALTIME_SETTINGS, ...settings },
+    redis,
+  );
+}

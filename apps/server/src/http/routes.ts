@@ -1,0 +1,70 @@
+import type { FastifyInstance } from 'fastify';
+import type { OcppLogRepository } from '../repositories/ocpp-log.repository.js';
+import type { AuthService } from '../services/auth.service.js';
+import type { CommandService } from '../services/command.service.js';
+import type { IdTagService } from '../services/id-tag.service.js';
+import type { LocalListService } from '../services/local-list.service.js';
+import type { ReservationService } from '../services/reservation.service.js';
+import type { RoleService } from '../services/role.service.js';
+import type { SiteService } from '../services/site.service.js';
+import type { StationService } from '../services/station.service.js';
+import type { StatsService } from '../services/stats.service.js';
+import type { TransactionHistoryService } from '../services/transaction-history.service.js';
+import type { UserService } from '../services/user.service.js';
+import { authRoutes } from './routes/auth.routes.js';
+import { idTagRoutes } from './routes/id-tags.routes.js';
+import { localListRoutes } from './routes/local-list.routes.js';
+import { reservationRoutes } from './routes/reservations.routes.js';
+import { roleRoutes } from './routes/roles.routes.js';
+import { siteRoutes } from './routes/sites.routes.js';
+import { stationOnboardingRoutes } from './routes/station-onboarding.routes.js';
+import { stationRoutes } from './routes/stations.routes.js';
+import { statsRoutes } from './routes/stats.routes.js';
+import { systemRoutes } from './routes/system.routes.js';
+import { transactionRoutes } from './routes/transactions.routes.js';
+import { userRoutes } from './routes/users.routes.js';
+
+/** What the REST routes call. */
+export interface RouteServices {
+  auth: AuthService;
+  users: UserService;
+  roles: RoleService;
+  stations: StationService;
+  commands: CommandService;
+  idTags: IdTagService;
+  transactionHistory: TransactionHistoryService;
+  reservations: ReservationService;
+  sites: SiteService;
+  stats: StatsService;
+  localLists: LocalListService;
+}
+
+export interface RouteSettings {
+  /** Resolves when the database (and Redis, when configured) answers; rejects otherwise. */
+  checkReady: () => Promise<void>;
+  /** The message log and command audit, read by the station routes. */
+  ocppLog: OcppLogRepository;
+  /** Seconds, for the onboarding values of a station. */
+  heartbeatInterval: number;
+}
+
+/** Every REST route, one `register` line per group. */
+export async function registerRoutes(
+  server: FastifyInstance,
+  services: RouteServices,
+  { checkReady, ocppLog, heartbeatInterval }: RouteSettings,
+): Promise<void> {
+  const { stations, commands } = services;
+  await server.register(systemRoutes, { checkReady });
+  await server.register(authRoutes, { auth: services.auth });
+  await server.register(userRoutes, { users: services.users });
+  await server.register(roleRoutes, { roles: services.roles });
+  await server.register(stationRoutes, { stations, commands, ocppLog, heartbeatInterval });
+  await server.register(idTagRoutes, { idTags: services.idTags });
+  await server.register(transactionRoutes, { transactions: services.transactionHistory });
+  await server.register(reservationRoutes, { reservations: services.reservations });
+  await server.register(siteRoutes, { sites: services.sites });
+  await server.register(statsRoutes, { stats: services.stats });
+  await server.register(localListRoutes, { localLists: services.localLists });
+  await server.register(stationOnboardingRoutes, { stations, heartbeatInterval });
+}

@@ -1,0 +1,78 @@
+import { randomUUID } from 'node:crypto';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import helmet from '@fastify/helmet';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { Config } from '../config.js';
+import type { AuthService } from '../services/auth.service.js';
+import { registerAccessControl } from './access.js';
+import { answerFrameworkError, registerErrorHandler } from './error-handler.js';
+import { registerMetrics } from './metrics.js';
+import { ErrorSchema, RoleSchema, UserSchema } from './schemas.js';
+import { buildRequestValidator } from './validation.js';
+
+/** A request id from the caller's `X-Request-Id` when it is sane, else a new one. */
+function requestId(header: unknown): string {
+  return typeof header === 'string' && /^[\w.:-]{1,64}$/.test(header) ? header : randomUUID();
+}
+
+/** The Fastify instance, not listening, that answers with the request's id. */
+export function createHttpServer(config: Readonly<Config>, log: FastifyBaseLogger) {
+  const server = Fastify({
+    loggerInstance: log,
+    // TRUST_PROXY (CONTRACT section 1): request.ip is the client behind the trusted proxies only.
+    trustProxy: config.trustProxy.length > 0 ? [...config.trustProxy] : false,
+    genReqId: (request) => requestId(request.headers['x-request-id']),
+    schemaController: { compilersFactory: { buildValidator: buildRequestValidator } },
+    frameworkErrors: answerFrameworkError,
+  }).withTypeProvider<TypeBoxTypeProvider>();
+  server.addHook('onSend', async (request, reply) => {
+    void reply.header('x-request-id', request.id);
+  });
+  return server;
+}
+
+export type HttpServer = ReturnType<typeof createHttpServer>;
+
+/**
+ * What every route relies on: security headers, the one error handler, metrics, the access
+ * hook (each route declares its permission) and the OpenAPI document at `/api/docs`.
+ */
+export async function registerHttpFoundation(
+  server: FastifyInstance,
+  access: { auth: AuthService; isDatabaseReady: () => boolean },
+): Promise<void> {
+  await server.register(helmet, {
+    contentSecurityPolicy: {
+      directives: {
+        'img-src': ["'self'", 'data:', 'blob:'],
+        'connect-src': ["'self'", 'ws:', 'wss:'],
+        // The dashboard is often served over plain http on a site's own network; browsers would
+        // otherwise rewrite its scripts and sockets to https and fail.
+        'upgrade-insecure-requests': null,
+      },
+    },
+  });
+  registerErrorHandler(server);
+  registerMetrics(server);
+  registerAccessControl(server, access);
+
+  server.addSchema(ErrorSchema);
+  server.addSchema(UserSchema);
+  server.addSchema(RoleSchema);
+  await server.register(swagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: {
+        title: 'CIMORINGS API',
+        description: 'Charging Integration Monitoring System: REST API of the CSMS',
+        version: '0.1.0',
+      },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
+    },
+    refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => String(json.$id ?? `def-${i}`) },
+  });
+  await server.register(swaggerUi, { routePrefix: '/api/docs' });
+  server.get('/api/docs/openapi.json', { schema: { hide: true } }, async () => server.swagger());
+}

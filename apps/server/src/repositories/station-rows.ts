@@ -1,0 +1,105 @@
+/**
+ * The shapes stations are written in, and how their rows read back as the domain's Station with
+ * its connectors. StationRepository holds the queries.
+ */
+import type { Kysely, Selectable } from 'kysely';
+import type { ConnectorsTable, Database, StationsTable } from '../db/schema.js';
+import type { Registration, Station } from '../domain/station.js';
+import type { StationStatus } from '../domain/station-status.js';
+
+export interface NewStation {
+  chargePointId: string;
+  name: string;
+  /** Absent or null: at no site. */
+  siteId?: number | null;
+  location: string | null;
+  ocppPasswordHash: string | null;
+  registration: Registration;
+  now: string;
+}
+
+export interface StationChanges {
+  name?: string;
+  siteId?: number | null;
+  location?: string | null;
+  ocppPasswordHash?: string | null;
+  registration?: Registration;
+  now: string;
+}
+
+/** What the OCPP upgrade needs to decide on a connection. */
+export interface StationCredentials {
+  id: number;
+  registration: Registration;
+  passwordHash: string | null;
+}
+
+/** `null`: every station; a list: only these charge point ids. */
+export type StationScope = readonly string[] | null;
+
+/** The stations of `rows` with their connectors, read in one more query. */
+export async function withConnectors(
+  db: Kysely<Database>,
+  rows: Selectable<StationsTable>[],
+): Promise<Station[]> {
+  if (rows.length === 0) return [];
+  const connectors = await db
+    .selectFrom('connectors')
+    .selectAll()
+    .where(
+      'station_id',
+      'in',
+      rows.map((row) => row.id),
+    )
+    .orderBy('connector_id')
+    .execute();
+  return rows.map((row) =>
+    toStation(
+      row,
+      connectors.filter((c) => c.station_id === row.id),
+    ),
+  );
+}
+
+/** A station row and its connector rows as the domain's Station. */
+function toStation(row: Selectable<StationsTable>, connectors: Selectable<ConnectorsTable>[]): Station {
+  return {
+    id: row.id,
+    chargePointId: row.charge_point_id,
+    name: row.name,
+    siteId: row.site_id,
+    location: row.location,
+    registration: row.registration as Registration,
+    status: row.status as StationStatus,
+    connected: row.connected === 1,
+    hasOcppPassword: row.ocpp_password_hash !== null,
+    vendor: row.vendor,
+    model: row.model,
+    serialNumber: row.serial_number,
+    chargeBoxSerialNumber: row.charge_box_serial_number,
+    firmwareVersion: row.firmware_version,
+    iccid: row.iccid,
+    imsi: row.imsi,
+    meterType: row.meter_type,
+    meterSerialNumber: row.meter_serial_number,
+    lastBootAt: row.last_boot_at,
+    lastHeartbeat: row.last_heartbeat,
+    lastSeenAt: row.last_seen_at,
+    diagnosticsStatus: row.diagnostics_status,
+    firmwareStatus: row.firmware_status,
+    localListVersion: row.local_list_version,
+    localListSentAt: row.local_list_sent_at,
+    clockSkewSeconds: row.clock_skew_seconds,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    connectors: connectors.map((c) => ({
+      connectorId: c.connector_id,
+      status: c.status,
+      errorCode: c.error_code,
+      info: c.info,
+      vendorId: c.vendor_id,
+      vendorErrorCode: c.vendor_error_code,
+      timestamp: c.status_at ?? c.updated_at,
+    })),
+  };
+}
