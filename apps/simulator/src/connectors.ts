@@ -1,11 +1,6 @@
+import type { v16 } from '@cimorings/ocpp';
 import type { CentralSystemLink, Emit } from './events.js';
 import { ConnectorMeter } from './meter.js';
-import type {
-  CentralSystemCalls,
-  ChargePointErrorCode,
-  ChargePointStatus,
-  MeterValue,
-} from './ocpp/types.js';
 import type { LogFn, ResolvedOptions } from './options.js';
 
 /** A transaction running on a connector. */
@@ -16,7 +11,7 @@ export interface ActiveTransaction {
   meterStart: number;
   startedAt: string;
   /** The Transaction.Begin sample followed by the most recent periodic ones, for StopTransaction's transactionData. */
-  samples: MeterValue[];
+  samples: v16.MeterValue[];
 }
 
 /** A reservation made by ReserveNow. */
@@ -30,8 +25,8 @@ export interface Reservation {
 
 /** One connector's state. Fields are written by the bank and the session manager only. */
 export class Connector {
-  status: ChargePointStatus = 'Available';
-  errorCode: ChargePointErrorCode = 'NoError';
+  status: v16.ChargePointStatus = 'Available';
+  errorCode: v16.ChargePointErrorCode = 'NoError';
   operative = true;
   /** Availability to apply once the running transaction ends (ChangeAvailability answered `Scheduled`). */
   scheduledOperative: boolean | undefined;
@@ -54,13 +49,13 @@ export class Connector {
   }
 }
 
-type ReserveNowStatus = CentralSystemCalls['ReserveNow']['conf']['status'];
+type ReserveNowStatus = v16.Response<'ReserveNow'>['status'];
 
 /** A status change waiting to be reported, with the time it happened. */
 interface HeldReport {
   id: number;
-  status: ChargePointStatus;
-  errorCode: ChargePointErrorCode;
+  status: v16.ChargePointStatus;
+  errorCode: v16.ChargePointErrorCode;
   timestamp: string;
 }
 
@@ -75,8 +70,8 @@ const MAX_TIMER_MS = 2_147_483_647;
 export class ConnectorBank {
   /** Connector 0, the charge point as a whole. */
   readonly station = {
-    status: 'Available' as ChargePointStatus,
-    errorCode: 'NoError' as ChargePointErrorCode,
+    status: 'Available' as v16.ChargePointStatus,
+    errorCode: 'NoError' as v16.ChargePointErrorCode,
   };
   private stationOperative = true;
   private readonly connectors: Connector[];
@@ -120,7 +115,7 @@ export class ConnectorBank {
   }
 
   /** Status of connector `id` (0 = the charge point). */
-  statusOf(id: number): ChargePointStatus | undefined {
+  statusOf(id: number): v16.ChargePointStatus | undefined {
     return id === 0 ? this.station.status : this.get(id)?.status;
   }
 
@@ -131,8 +126,8 @@ export class ConnectorBank {
    */
   setStatus(
     id: number,
-    status: ChargePointStatus,
-    errorCode: ChargePointErrorCode = 'NoError',
+    status: v16.ChargePointStatus,
+    errorCode: v16.ChargePointErrorCode = 'NoError',
   ): Promise<void> {
     const target = id === 0 ? this.station : this.get(id);
     if (!target) throw new RangeError(`No connector ${id}`);
@@ -197,7 +192,7 @@ export class ConnectorBank {
       connector.scheduledOperative = undefined;
     }
     if (connector.status === 'Faulted') return Promise.resolve();
-    let status: ChargePointStatus = 'Available';
+    let status: v16.ChargePointStatus = 'Available';
     if (!connector.operative || !this.stationOperative) status = 'Unavailable';
     else if (connector.reservation) status = 'Reserved';
     return this.setStatus(connector.id, status);
@@ -237,7 +232,7 @@ export class ConnectorBank {
    * ReserveNow (OCPP 1.6 section 5.13). A known reservationId replaces that reservation.
    * Connector 0 is refused because ReserveConnectorZeroSupported is false.
    */
-  reserve(request: CentralSystemCalls['ReserveNow']['req']): ReserveNowStatus {
+  reserve(request: v16.Request<'ReserveNow'>): ReserveNowStatus {
     const replaced = this.connectors.find((c) => c.reservation?.reservationId === request.reservationId);
     if (replaced) this.dropReservation(replaced);
     const connector = this.get(request.connectorId);
