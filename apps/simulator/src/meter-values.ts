@@ -1,6 +1,7 @@
 import type { v16 } from '@cimorings/ocpp';
 import type { Configuration } from './configuration.js';
-import type { Connector, ConnectorBank } from './connectors.js';
+import type { Connector } from './connector.js';
+import type { ConnectorBank } from './connectors.js';
 import type { CentralSystemLink, Emit } from './events.js';
 import { toMeterValue } from './meter.js';
 import type { LogFn } from './options.js';
