@@ -124,7 +124,7 @@ export class SimulatedChargePoint extends EventEmitter<ChargePointEventMap> impl
   }
 
   /** The last BootNotification answer on this connection, `undefined` before one. */
-  get registrationStatus(): 'Accepted' | 'Pending' | 'Rejected' | undefined {
+  get registrationStatus(): v16.RegistrationStatus | undefined {
     return this.registration.status;
   }
 

@@ -157,7 +157,7 @@ export class ConnectorBank {
    * ChangeAvailability (OCPP 1.6 section 5.2): connector 0 means the charge point and all its
    * connectors; a connector with a transaction changes after it ends (`Scheduled`).
    */
-  changeAvailability(id: number, operative: boolean): 'Accepted' | 'Rejected' | 'Scheduled' {
+  changeAvailability(id: number, operative: boolean): v16.Response<'ChangeAvailability'>['status'] {
     if (id === 0) {
       this.stationOperative = operative;
       if (this.station.status !== 'Faulted') void this.setStatus(0, operative ? 'Available' : 'Unavailable');

@@ -18,7 +18,7 @@ export type Register = <A extends v16.CentralSystemAction>(action: A, handler: S
 /** What the command handlers may ask of the charge point's own lifecycle. */
 export interface Lifecycle {
   /** Stops all sessions, closes the connection and connects and boots again. */
-  reboot(type: 'Hard' | 'Soft'): Promise<void>;
+  reboot(type: v16.ResetType): Promise<void>;
   /** Sends a BootNotification now and acts on the answer. */
   sendBootNotification(): Promise<void>;
   /** Sends a Heartbeat now. */
