@@ -11,6 +11,6 @@ export function inRange<T>(check: () => T): T {
 }
 
 /** An error the OCPP transport answers with the given CallError code. */
-export function ocppViolation(ocppErrorCode: string, message: string): AppError {
+function ocppViolation(ocppErrorCode: string, message: string): AppError {
   return new AppError('VALIDATION_ERROR', message, { ocppErrorCode });
 }
