@@ -22,21 +22,35 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['../*', '!./*'], message: 'domain/ imports nothing outside itself' }] },
+        {
+          paths: ['@cimorings/ocpp', '@cimorings/ocpp/schemas'].map((name) => ({
+            name,
+            message: 'OCPP wire types belong to ocpp/: domain/ speaks in domain terms',
+          })),
+          patterns: [{ group: ['../*', '!./*'], message: 'domain/ imports nothing outside itself' }],
+        },
       ],
     },
   },
   {
-    // STYLE: services hold rules, not transports: they never import Fastify, Socket.IO or ocpp-rpc.
+    // STYLE: services hold rules, not transports: they never import Fastify, Socket.IO, ocpp-rpc or
+    // the OCPP message types.
     files: ['apps/server/src/services/**/*.ts', 'apps/server/src/repositories/**/*.ts'],
     rules: {
       'no-restricted-imports': [
         'error',
         {
-          paths: ['fastify', 'socket.io', 'ocpp-rpc'].map((name) => ({
-            name,
-            message: 'services and repositories do not know the transports',
-          })),
+          paths: [
+            ...['fastify', 'socket.io', 'ocpp-rpc'].map((name) => ({
+              name,
+              message: 'services and repositories do not know the transports',
+            })),
+            // Wire types belong to the OCPP layer: services take domain inputs, not OCPP payloads.
+            ...['@cimorings/ocpp', '@cimorings/ocpp/schemas'].map((name) => ({
+              name,
+              message: 'OCPP payloads are converted to domain inputs in ocpp/',
+            })),
+          ],
           patterns: [
             { group: ['**/http/*', '**/ocpp/*', '**/realtime/*'], message: 'no transport imports here' },
           ],

@@ -1,3 +1,4 @@
+import type { v16 } from '@cimorings/ocpp';
 import { EventEmitter, on } from 'node:events';
 import { FileTransfers } from './commands/firmware-management.js';
 import { registerCommands } from './commands/index.js';
@@ -8,14 +9,6 @@ import { Configuration } from './configuration.js';
 import { ConnectorBank } from './connectors.js';
 import type { CentralSystemLink, ChargePointEventMap } from './events.js';
 import { OcppConnection } from './ocpp/connection.js';
-import type {
-  ChargePointAction,
-  ChargePointCalls,
-  ChargePointErrorCode,
-  ChargePointStatus,
-  IdTagInfo,
-  StopReason,
-} from './ocpp/types.js';
 import { MeterValueSampler } from './meter-values.js';
 import { type ChargePointOptions, type ResolvedOptions, resolveOptions } from './options.js';
 import { RegistrationLoop } from './registration.js';
@@ -31,7 +24,7 @@ export interface StopOptions {
   /** End running sessions with a StopTransaction first. Default true. */
   stopSessions?: boolean;
   /** Reason sent in those StopTransactions. Default `Other`. */
-  reason?: StopReason;
+  reason?: v16.StopReason;
 }
 
 /**
@@ -131,7 +124,7 @@ export class SimulatedChargePoint extends EventEmitter<ChargePointEventMap> impl
   }
 
   /** The last BootNotification answer on this connection, `undefined` before one. */
-  get registrationStatus(): 'Accepted' | 'Pending' | 'Rejected' | undefined {
+  get registrationStatus(): v16.RegistrationStatus | undefined {
     return this.registration.status;
   }
 
@@ -141,7 +134,7 @@ export class SimulatedChargePoint extends EventEmitter<ChargePointEventMap> impl
   }
 
   /** Status of connector `connectorId` (0 = the charge point). */
-  status(connectorId: number): ChargePointStatus {
+  status(connectorId: number): v16.ChargePointStatus {
     const status = this.bank.statusOf(connectorId);
     if (!status) throw new RangeError(`No connector ${connectorId}`);
     return status;
@@ -175,10 +168,7 @@ export class SimulatedChargePoint extends EventEmitter<ChargePointEventMap> impl
   }
 
   /** Sends any request to the central system and resolves with its confirmation. */
-  async call<A extends ChargePointAction>(
-    action: A,
-    request: ChargePointCalls[A]['req'],
-  ): Promise<ChargePointCalls[A]['conf']> {
+  async call<A extends v16.ChargePointAction>(action: A, request: v16.Request<A>): Promise<v16.Response<A>> {
     try {
       return await this.connection.call(action, request);
     } catch (error) {
@@ -188,7 +178,7 @@ export class SimulatedChargePoint extends EventEmitter<ChargePointEventMap> impl
   }
 
   /** Sends Authorize and returns the central system's verdict on `idTag`. */
-  authorize(idTag: string = this.options.idTag): Promise<IdTagInfo> {
+  authorize(idTag: string = this.options.idTag): Promise<v16.IdTagInfo> {
     return this.sessions.authorize(idTag);
   }
 
@@ -210,7 +200,7 @@ export class SimulatedChargePoint extends EventEmitter<ChargePointEventMap> impl
    */
   stopSession(
     connectorId: number,
-    reason: StopReason = 'Local',
+    reason: v16.StopReason = 'Local',
     idTag?: string,
   ): Promise<StopSessionResult | undefined> {
     return this.sessions.stop(
@@ -236,8 +226,8 @@ export class SimulatedChargePoint extends EventEmitter<ChargePointEventMap> impl
    */
   setConnectorStatus(
     connectorId: number,
-    status: ChargePointStatus,
-    errorCode: ChargePointErrorCode = 'NoError',
+    status: v16.ChargePointStatus,
+    errorCode: v16.ChargePointErrorCode = 'NoError',
   ): Promise<void> {
     return this.bank.setStatus(connectorId, status, errorCode);
   }

@@ -1,4 +1,4 @@
-import type { ConfigurationEntry, ConfigurationStatus, Measurand } from './ocpp/types.js';
+import type { v16 } from '@cimorings/ocpp';
 
 type Kind = 'integer' | 'boolean' | 'measurands' | 'text';
 
@@ -10,7 +10,7 @@ interface KeyDefinition {
 }
 
 /** The measurands this simulator can sample, in the order it reports them. */
-export const SUPPORTED_MEASURANDS: readonly Measurand[] = [
+export const SUPPORTED_MEASURANDS: readonly v16.Measurand[] = [
   'Energy.Active.Import.Register',
   'Power.Active.Import',
   'SoC',
@@ -66,7 +66,7 @@ export interface ConfigurationSeed {
 /** One charge point's configuration keys, read by GetConfiguration and written by ChangeConfiguration. */
 export class Configuration {
   private readonly values: Map<string, string>;
-  private measurands: readonly Measurand[] = SUPPORTED_MEASURANDS;
+  private measurands: readonly v16.Measurand[] = SUPPORTED_MEASURANDS;
 
   constructor(seed: ConfigurationSeed) {
     this.values = new Map([
@@ -108,11 +108,11 @@ export class Configuration {
 
   /** GetConfiguration (OCPP 1.6 section 5.8): all keys when none are named, unknown names in `unknownKey`. */
   read(keys: readonly string[] | undefined): {
-    configurationKey: ConfigurationEntry[];
+    configurationKey: v16.ConfigurationEntry[];
     unknownKey: string[];
   } {
     const names = keys && keys.length > 0 ? keys : Object.keys(DEFINITIONS);
-    const configurationKey: ConfigurationEntry[] = [];
+    const configurationKey: v16.ConfigurationEntry[] = [];
     const unknownKey: string[] = [];
     for (const key of names) {
       const definition = DEFINITIONS[key];
@@ -131,7 +131,7 @@ export class Configuration {
    * ChangeConfiguration (OCPP 1.6 section 5.3): `NotSupported` for an unknown key, `Rejected` for a
    * read-only key or a value of the wrong form, otherwise stores it and answers `Accepted`.
    */
-  change(key: string, value: string): ConfigurationStatus {
+  change(key: string, value: string): v16.ConfigurationStatus {
     const definition = DEFINITIONS[key];
     if (!definition) return 'NotSupported';
     if (definition.readonly || !isValid(definition.kind, value)) return 'Rejected';
@@ -156,7 +156,7 @@ export class Configuration {
   }
 
   /** The measurands periodic samples carry (MeterValuesSampledData), parsed once per change. */
-  get sampledMeasurands(): readonly Measurand[] {
+  get sampledMeasurands(): readonly v16.Measurand[] {
     return this.measurands;
   }
 }
@@ -170,13 +170,13 @@ function isValid(kind: Kind, value: string): boolean {
     case 'measurands':
       return value
         .split(',')
-        .every((m) => m.trim() === '' || SUPPORTED_MEASURANDS.includes(m.trim() as Measurand));
+        .every((m) => m.trim() === '' || SUPPORTED_MEASURANDS.includes(m.trim() as v16.Measurand));
     case 'text':
       return value.length > 0;
   }
 }
 
-function parseMeasurands(value: string): readonly Measurand[] {
+function parseMeasurands(value: string): readonly v16.Measurand[] {
   const wanted = new Set(value.split(',').map((m) => m.trim()));
   return SUPPORTED_MEASURANDS.filter((m) => wanted.has(m));
 }

@@ -1,66 +1,16 @@
+import type { v16 } from '@cimorings/ocpp';
 import type { CentralSystemLink, Emit } from './events.js';
+import { Connector } from './connector.js';
 import { ConnectorMeter } from './meter.js';
-import type {
-  CentralSystemCalls,
-  ChargePointErrorCode,
-  ChargePointStatus,
-  MeterValue,
-} from './ocpp/types.js';
 import type { LogFn, ResolvedOptions } from './options.js';
 
-/** A transaction running on a connector. */
-export interface ActiveTransaction {
-  transactionId: number;
-  idTag: string;
-  /** Energy register at the start, Wh. */
-  meterStart: number;
-  startedAt: string;
-  /** The Transaction.Begin sample followed by the most recent periodic ones, for StopTransaction's transactionData. */
-  samples: MeterValue[];
-}
-
-/** A reservation made by ReserveNow. */
-export interface Reservation {
-  reservationId: number;
-  idTag: string;
-  parentIdTag: string | undefined;
-  /** Epoch milliseconds. */
-  expiresAt: number;
-}
-
-/** One connector's state. Fields are written by the bank and the session manager only. */
-export class Connector {
-  status: ChargePointStatus = 'Available';
-  errorCode: ChargePointErrorCode = 'NoError';
-  operative = true;
-  /** Availability to apply once the running transaction ends (ChangeAvailability answered `Scheduled`). */
-  scheduledOperative: boolean | undefined;
-  /** A session is being started; keeps a second start off the connector until it settles. */
-  starting = false;
-  transaction: ActiveTransaction | undefined;
-  reservation: Reservation | undefined;
-  meterTimer: NodeJS.Timeout | undefined;
-  reservationTimer: NodeJS.Timeout | undefined;
-
-  constructor(
-    readonly id: number,
-    readonly maxPowerW: number,
-    readonly meter: ConnectorMeter,
-  ) {}
-
-  /** Whether a session is starting or running here. */
-  get busy(): boolean {
-    return this.starting || this.transaction !== undefined;
-  }
-}
-
-type ReserveNowStatus = CentralSystemCalls['ReserveNow']['conf']['status'];
+type ReserveNowStatus = v16.Response<'ReserveNow'>['status'];
 
 /** A status change waiting to be reported, with the time it happened. */
 interface HeldReport {
   id: number;
-  status: ChargePointStatus;
-  errorCode: ChargePointErrorCode;
+  status: v16.ChargePointStatus;
+  errorCode: v16.ChargePointErrorCode;
   timestamp: string;
 }
 
@@ -75,8 +25,8 @@ const MAX_TIMER_MS = 2_147_483_647;
 export class ConnectorBank {
   /** Connector 0, the charge point as a whole. */
   readonly station = {
-    status: 'Available' as ChargePointStatus,
-    errorCode: 'NoError' as ChargePointErrorCode,
+    status: 'Available' as v16.ChargePointStatus,
+    errorCode: 'NoError' as v16.ChargePointErrorCode,
   };
   private stationOperative = true;
   private readonly connectors: Connector[];
@@ -120,7 +70,7 @@ export class ConnectorBank {
   }
 
   /** Status of connector `id` (0 = the charge point). */
-  statusOf(id: number): ChargePointStatus | undefined {
+  statusOf(id: number): v16.ChargePointStatus | undefined {
     return id === 0 ? this.station.status : this.get(id)?.status;
   }
 
@@ -131,8 +81,8 @@ export class ConnectorBank {
    */
   setStatus(
     id: number,
-    status: ChargePointStatus,
-    errorCode: ChargePointErrorCode = 'NoError',
+    status: v16.ChargePointStatus,
+    errorCode: v16.ChargePointErrorCode = 'NoError',
   ): Promise<void> {
     const target = id === 0 ? this.station : this.get(id);
     if (!target) throw new RangeError(`No connector ${id}`);
@@ -197,7 +147,7 @@ export class ConnectorBank {
       connector.scheduledOperative = undefined;
     }
     if (connector.status === 'Faulted') return Promise.resolve();
-    let status: ChargePointStatus = 'Available';
+    let status: v16.ChargePointStatus = 'Available';
     if (!connector.operative || !this.stationOperative) status = 'Unavailable';
     else if (connector.reservation) status = 'Reserved';
     return this.setStatus(connector.id, status);
@@ -207,7 +157,7 @@ export class ConnectorBank {
    * ChangeAvailability (OCPP 1.6 section 5.2): connector 0 means the charge point and all its
    * connectors; a connector with a transaction changes after it ends (`Scheduled`).
    */
-  changeAvailability(id: number, operative: boolean): 'Accepted' | 'Rejected' | 'Scheduled' {
+  changeAvailability(id: number, operative: boolean): v16.Response<'ChangeAvailability'>['status'] {
     if (id === 0) {
       this.stationOperative = operative;
       if (this.station.status !== 'Faulted') void this.setStatus(0, operative ? 'Available' : 'Unavailable');
@@ -237,7 +187,7 @@ export class ConnectorBank {
    * ReserveNow (OCPP 1.6 section 5.13). A known reservationId replaces that reservation.
    * Connector 0 is refused because ReserveConnectorZeroSupported is false.
    */
-  reserve(request: CentralSystemCalls['ReserveNow']['req']): ReserveNowStatus {
+  reserve(request: v16.Request<'ReserveNow'>): ReserveNowStatus {
     const replaced = this.connectors.find((c) => c.reservation?.reservationId === request.reservationId);
     if (replaced) this.dropReservation(replaced);
     const connector = this.get(request.connectorId);

@@ -1,13 +1,5 @@
+import type { v16 } from '@cimorings/ocpp';
 import type { EventEmitter } from 'node:events';
-import type {
-  CentralSystemAction,
-  ChargePointAction,
-  ChargePointCalls,
-  ChargePointErrorCode,
-  ChargePointStatus,
-  RegistrationStatus,
-  StopReason,
-} from './ocpp/types.js';
 
 /** The WebSocket opened. */
 export interface ConnectedEvent {
@@ -29,7 +21,7 @@ export interface DisconnectedEvent {
 
 /** A BootNotification was answered, whatever the status. */
 export interface BootEvent {
-  status: RegistrationStatus;
+  status: v16.RegistrationStatus;
   /** The interval from the answer, seconds. */
   interval: number;
 }
@@ -47,8 +39,8 @@ export interface HeartbeatEvent {
 /** A connector (0 = the charge point itself) changed status, or its status was reported again. */
 export interface StatusEvent {
   connectorId: number;
-  status: ChargePointStatus;
-  errorCode: ChargePointErrorCode;
+  status: v16.ChargePointStatus;
+  errorCode: v16.ChargePointErrorCode;
 }
 
 /** StartTransaction was answered with a transaction id and an accepted id tag. */
@@ -68,7 +60,7 @@ export interface TransactionStoppedEvent {
   transactionId: number;
   /** Energy register at the end, Wh. */
   meterStop: number;
-  reason: StopReason;
+  reason: v16.StopReason;
   timestamp: string;
   delivered: boolean;
 }
@@ -87,14 +79,14 @@ export interface MeterValuesEvent {
 
 /** The charge point answers a request from the central system; emitted just before the answer is sent. */
 export interface CommandEvent {
-  action: CentralSystemAction;
+  action: v16.CentralSystemAction;
   request: unknown;
   response: unknown;
 }
 
 /** A request the charge point sent was refused with a CallError, timed out or could not be sent. */
 export interface CallFailedEvent {
-  action: ChargePointAction;
+  action: v16.ChargePointAction;
   error: Error;
 }
 
@@ -125,8 +117,5 @@ export interface CentralSystemLink {
   /** True while connected and registered (BootNotification Accepted on this connection). */
   readonly accepted: boolean;
   /** Sends a request; rejects when not connected, on a CallError or on timeout. */
-  call<A extends ChargePointAction>(
-    action: A,
-    request: ChargePointCalls[A]['req'],
-  ): Promise<ChargePointCalls[A]['conf']>;
+  call<A extends v16.ChargePointAction>(action: A, request: v16.Request<A>): Promise<v16.Response<A>>;
 }

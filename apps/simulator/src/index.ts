@@ -9,4 +9,3 @@ export type { StartRefusal, StartSessionOptions, StartSessionResult, StopSession
 export type { Configuration } from './configuration.js';
 export type { LocalAuthList } from './commands/local-auth-list.js';
 export type { ChargingProfiles } from './commands/smart-charging.js';
-export type * from './ocpp/types.js';

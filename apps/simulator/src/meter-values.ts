@@ -1,8 +1,9 @@
+import type { v16 } from '@cimorings/ocpp';
 import type { Configuration } from './configuration.js';
-import type { Connector, ConnectorBank } from './connectors.js';
+import type { Connector } from './connector.js';
+import type { ConnectorBank } from './connectors.js';
 import type { CentralSystemLink, Emit } from './events.js';
 import { toMeterValue } from './meter.js';
-import type { ReadingContext } from './ocpp/types.js';
 import type { LogFn } from './options.js';
 
 /** Periodic samples kept per transaction for StopTransaction's transactionData, besides the first. */
@@ -31,7 +32,7 @@ export class MeterValueSampler {
    * transaction runs there. A periodic sample is also kept for the transaction's StopTransaction,
    * and a full battery turns Charging into SuspendedEV. Skipped while not registered.
    */
-  async send(connectorId: number, context: ReadingContext = 'Sample.Periodic'): Promise<void> {
+  async send(connectorId: number, context: v16.ReadingContext = 'Sample.Periodic'): Promise<void> {
     const connector = this.bank.get(connectorId);
     if (!connector) throw new RangeError(`No connector ${connectorId}`);
     const now = Date.now();

@@ -1,4 +1,4 @@
-import type { Measurand, MeterValue, ReadingContext, SampledValue } from './ocpp/types.js';
+import type { v16 } from '@cimorings/ocpp';
 
 /** What a connector's meter shows at one moment. */
 export interface MeterReading {
@@ -86,11 +86,11 @@ export class ConnectorMeter {
  */
 export function toMeterValue(
   reading: MeterReading,
-  context: ReadingContext,
+  context: v16.ReadingContext,
   timestamp: string,
-  measurands: readonly Measurand[],
-): MeterValue {
-  const sampledValue: SampledValue[] = [];
+  measurands: readonly v16.Measurand[],
+): v16.MeterValue {
+  const sampledValue: v16.SampledValue[] = [];
   for (const measurand of measurands) {
     if (measurand === 'Energy.Active.Import.Register') {
       const value = String(Math.round(reading.energyWh));

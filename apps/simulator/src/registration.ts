@@ -1,8 +1,8 @@
+import type { v16 } from '@cimorings/ocpp';
 import { Backoff } from './backoff.js';
 import type { Configuration } from './configuration.js';
 import type { Emit } from './events.js';
 import type { OcppConnection } from './ocpp/connection.js';
-import type { RegistrationStatus } from './ocpp/types.js';
 import type { ResolvedOptions } from './options.js';
 
 /** What happens once the central system accepted the charge point. */
@@ -17,7 +17,7 @@ export interface RegistrationHooks {
  */
 export class RegistrationLoop {
   /** The last BootNotification answer on the current connection. */
-  status: RegistrationStatus | undefined;
+  status: v16.RegistrationStatus | undefined;
   private running = false;
   private password: string | undefined;
   private readonly backoff: Backoff;

@@ -1,9 +1,10 @@
+import type { v16 } from '@cimorings/ocpp';
 import type { Configuration } from './configuration.js';
-import type { Connector, ConnectorBank, Reservation } from './connectors.js';
+import type { Connector, Reservation } from './connector.js';
+import type { ConnectorBank } from './connectors.js';
 import type { CentralSystemLink, Emit } from './events.js';
 import { toMeterValue } from './meter.js';
 import type { MeterValueSampler } from './meter-values.js';
-import type { ChargePointCalls, IdTagInfo, StopReason } from './ocpp/types.js';
 import type { LogFn, ResolvedOptions } from './options.js';
 
 /** Why a session did not start. */
@@ -24,7 +25,7 @@ export type StartSessionResult =
       started: false;
       connectorId: number;
       reason: StartRefusal;
-      idTagInfo?: IdTagInfo;
+      idTagInfo?: v16.IdTagInfo;
       transactionId?: number;
     };
 
@@ -45,7 +46,7 @@ export interface StopSessionResult {
   delivered: boolean;
 }
 
-type StopRequest = ChargePointCalls['StopTransaction']['req'];
+type StopRequest = v16.Request<'StopTransaction'>;
 
 /**
  * Charging sessions: Authorize, StartTransaction and StopTransaction (OCPP 1.6 sections 4.1, 4.8,
@@ -70,7 +71,7 @@ export class SessionManager {
   }
 
   /** Sends Authorize and returns the central system's verdict on `idTag`. */
-  async authorize(idTag: string): Promise<IdTagInfo> {
+  async authorize(idTag: string): Promise<v16.IdTagInfo> {
     return (await this.link.call('Authorize', { idTag })).idTagInfo;
   }
 
@@ -129,7 +130,7 @@ export class SessionManager {
   ): Promise<StartSessionResult> {
     const connectorId = connector.id;
     try {
-      let idTagInfo: IdTagInfo | undefined;
+      let idTagInfo: v16.IdTagInfo | undefined;
       if (options.authorize ?? true) {
         idTagInfo = await this.authorize(idTag);
         if (idTagInfo.status !== 'Accepted')
@@ -209,7 +210,7 @@ export class SessionManager {
    */
   async stop(
     connectorId: number,
-    reason: StopReason,
+    reason: v16.StopReason,
     idTag?: string,
   ): Promise<StopSessionResult | undefined> {
     const connector = this.bank.get(connectorId);
@@ -250,7 +251,7 @@ export class SessionManager {
   }
 
   /** Stops every running session with the same reason, one after the other. */
-  async stopAll(reason: StopReason): Promise<void> {
+  async stopAll(reason: v16.StopReason): Promise<void> {
     for (const connector of this.bank.all()) await this.stop(connector.id, reason);
   }
 

@@ -1,5 +1,5 @@
+import type { v16 } from '@cimorings/ocpp';
 import { describe, expect, it } from 'vitest';
-import type { ChargingProfile } from '../src/index.js';
 import { acceptedStation } from './support/fixtures.js';
 
 function soon(ms: number): string {
@@ -221,7 +221,7 @@ describe('local list, smart charging, diagnostics and firmware', () => {
 
   it('keeps charging profiles, builds the composite schedule from them and clears them', async () => {
     const { csms, cp } = await acceptedStation();
-    const profile: ChargingProfile = {
+    const profile: v16.ChargingProfile = {
       chargingProfileId: 11,
       stackLevel: 1,
       chargingProfilePurpose: 'TxDefaultProfile',
@@ -263,7 +263,7 @@ describe('local list, smart charging, diagnostics and firmware', () => {
 
   it('accepts a TxProfile only for a running transaction and drops it when the transaction ends', async () => {
     const { csms, cp } = await acceptedStation();
-    const txProfile: ChargingProfile = {
+    const txProfile: v16.ChargingProfile = {
       chargingProfileId: 3,
       stackLevel: 0,
       chargingProfilePurpose: 'TxProfile',

@@ -1,5 +1,5 @@
+import type { v16 } from '@cimorings/ocpp';
 import { describe, expect, it } from 'vitest';
-import type { TriggerableMessage } from '../src/index.js';
 import { acceptedStation } from './support/fixtures.js';
 
 describe('remote control commands', () => {
@@ -158,7 +158,7 @@ describe('remote control commands', () => {
     const { csms, cp } = await acceptedStation();
     await cp.startSession(1);
     csms.clearCalls();
-    const trigger = (requestedMessage: TriggerableMessage, connectorId?: number) =>
+    const trigger = (requestedMessage: v16.TriggerableMessage, connectorId?: number) =>
       csms.command(cp.id, 'TriggerMessage', {
         requestedMessage,
         ...(connectorId === undefined ? {} : { connectorId }),

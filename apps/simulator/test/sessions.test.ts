@@ -1,17 +1,17 @@
+import type { v16 } from '@cimorings/ocpp';
 import { describe, expect, it } from 'vitest';
-import type { ChargePointCalls, MeterValue, SampledValue } from '../src/index.js';
 import { acceptedStation } from './support/fixtures.js';
 
-type MeterValuesReq = ChargePointCalls['MeterValues']['req'];
+type MeterValuesReq = v16.Request<'MeterValues'>;
 
 function sample(
-  value: MeterValue | undefined,
-  measurand: SampledValue['measurand'],
-): SampledValue | undefined {
+  value: v16.MeterValue | undefined,
+  measurand: v16.SampledValue['measurand'],
+): v16.SampledValue | undefined {
   return value?.sampledValue.find((s) => s.measurand === measurand);
 }
 
-function numberOf(value: MeterValue | undefined, measurand: SampledValue['measurand']): number {
+function numberOf(value: v16.MeterValue | undefined, measurand: v16.SampledValue['measurand']): number {
   return Number(sample(value, measurand)?.value);
 }
 

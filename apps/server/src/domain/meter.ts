@@ -5,8 +5,12 @@ export const ENERGY = 'Energy.Active.Import.Register';
 export const POWER = 'Power.Active.Import';
 export const SOC = 'SoC';
 
-/** A sampled value as OCPP 1.6 sends it (§7.43 SampledValue): every field but `value` optional. */
-export interface SampledValueInput {
+/**
+ * One value of a meter reading as the charge point reported it, before it is read: the value is
+ * text, as meters send it, and every other field may be missing (the measurand then defaults to
+ * the energy register, see normalizeSample). `format: 'SignedData'` carries no number.
+ */
+export interface ReportedSample {
   value: string;
   context?: string;
   format?: string;
@@ -14,6 +18,20 @@ export interface SampledValueInput {
   phase?: string;
   location?: string;
   unit?: string;
+}
+
+/** The values a charge point measured at one moment (its own clock's time, as it sent it). */
+export interface MeterReading {
+  timestamp: string;
+  samples: readonly ReportedSample[];
+}
+
+/** A connector's meter readings, on their own or within a transaction the charge point names. */
+export interface MeterReport {
+  /** 0: the charge point's main meter. */
+  connectorId: number;
+  transactionId?: number;
+  readings: readonly MeterReading[];
 }
 
 export interface Sample {
@@ -42,7 +60,7 @@ const DEFAULT_UNIT = 'Wh';
  * @throws RangeError when a raw value is not a decimal number, or not physically plausible for
  * its measurand (see plausibleRange).
  */
-export function normalizeSample(input: SampledValueInput): Sample | null {
+export function normalizeSample(input: ReportedSample): Sample | null {
   if (input.format === 'SignedData') return null;
   const measurand = input.measurand ?? ENERGY;
   const text = input.value.trim();

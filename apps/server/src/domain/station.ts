@@ -11,6 +11,14 @@ export interface Connector {
   timestamp: string;
 }
 
+/**
+ * A connector's status as a charge point reports it (connector 0: the charge point itself), with
+ * the time on its own clock as it sent it, if it did; the server decides what time to keep.
+ */
+export interface ConnectorReport extends Omit<Connector, 'timestamp'> {
+  timestamp?: string;
+}
+
 /** `accepted`: a known station; `pending`: an unknown one that connected and awaits approval. */
 export type Registration = 'accepted' | 'pending';
 

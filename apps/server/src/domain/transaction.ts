@@ -1,4 +1,5 @@
 import type { AuthorizationStatus } from './id-tag.js';
+import type { MeterReading } from './meter.js';
 import { isPlausibleRegister } from './ocpp-ranges.js';
 
 export type TransactionStatus = 'active' | 'completed';
@@ -28,6 +29,38 @@ export interface Transaction {
   closedAt: string | null;
   /** The idTagInfo.status its StartTransaction was answered with (see isRefusedStart). */
   authorizationStatus: AuthorizationStatus;
+}
+
+/** A transaction a charge point reports it has started. */
+export interface TransactionStart {
+  connectorId: number;
+  idTag: string;
+  /** The energy register at the start, Wh. */
+  meterStart: number;
+  /** The charge point's own time of the start, as it sent it. */
+  timestamp: string;
+  /** The reservation the charge point says the transaction uses. */
+  reservationId?: number;
+}
+
+/** A transaction a charge point reports it has stopped. */
+export interface TransactionStop {
+  transactionId: number;
+  /** The energy register at the stop, Wh. */
+  meterStop: number;
+  /** The charge point's own time of the stop, as it sent it. */
+  timestamp: string;
+  /** The tag that ended it, when one did. */
+  idTag?: string;
+  /** Why it stopped; none sent means a local stop. */
+  reason?: string;
+  /** The meter readings the charge point reports with the stop (none when it sent none). */
+  readings: readonly MeterReading[];
+  /**
+   * The same readings exactly as the charge point sent them, undefined when it sent none: a stop
+   * of a transaction nobody knows keeps them verbatim for an operator to read.
+   */
+  readingsAsSent?: unknown;
 }
 
 /**

@@ -1,3 +1,4 @@
+import type { v16 } from '@cimorings/ocpp';
 import validators from 'ocpp-rpc/lib/standard-validators.js';
 import { AppError } from '../errors.js';
 import type { RequestValidator } from '../services/command.service.js';
@@ -84,9 +85,10 @@ function pathOfNul(value: unknown, path: string): string | undefined {
 /**
  * Checks a command's payload against the official OCPP 1.6 JSON schema of its request, the same
  * check strict mode applies on the wire, so that an invalid command is refused with 400 before
- * anything is sent.
+ * anything is sent. Typed with OCPP 1.6's own list, so that the compiler refuses a command action
+ * the central system may not send.
  */
-export const validateV16Request: RequestValidator = (action, payload) => {
+export const validateV16Request: RequestValidator = (action: v16.CentralSystemAction, payload: unknown) => {
   try {
     v16Schemas.validate(`urn:${action}.req`, payload);
   } catch (error) {

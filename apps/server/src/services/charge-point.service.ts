@@ -2,7 +2,7 @@ import type { UnknownStationPolicy } from '../config.js';
 import type { EventBus } from '../cluster/event-bus.js';
 import { isoNow, isoTime } from '../domain/clock.js';
 import type { KeyedRateLimit } from '../domain/keyed-rate-limit.js';
-import type { BootIdentity, Registration } from '../domain/station.js';
+import type { BootIdentity, ConnectorReport, Registration } from '../domain/station.js';
 import { guessSource } from '../domain/attempt-throttle.js';
 import { checkConnectorId } from '../domain/ocpp-ranges.js';
 import { deriveStationStatus, type StationStatus } from '../domain/station-status.js';
@@ -10,7 +10,7 @@ import { AppError } from '../errors.js';
 import type { StationRepository } from '../repositories/station.repository.js';
 import type { Passwords } from './password-guard.js';
 import type { ChargePointClock } from './charge-point-clock.js';
-import { inRange } from './transaction.service.js';
+import { inRange } from './range-check.js';
 
 /** What the OCPP transport keeps about an admitted charge point for its connection. */
 export interface ChargePointSession {
@@ -27,16 +27,6 @@ export interface ChargePointSession {
 export interface Admission {
   chargePointId: string;
   station: ChargePointSession | null;
-}
-
-export interface StatusReport {
-  connectorId: number;
-  status: string;
-  errorCode: string;
-  info?: string;
-  vendorId?: string;
-  vendorErrorCode?: string;
-  timestamp?: string;
 }
 
 export interface ChargePointSettings {
@@ -212,26 +202,14 @@ export class ChargePointService {
   }
 
   /** Stores a connector's status and, when the station's derived status changes, that too. */
-  async recordStatus(session: ChargePointSession, report: StatusReport): Promise<void> {
+  async recordStatus(session: ChargePointSession, report: ConnectorReport): Promise<void> {
     inRange(() => checkConnectorId(report.connectorId, 'connectorId of StatusNotification', 0));
     const received = this.clock.now();
     const now = isoTime(received);
     const [reported] = await this.clock.read(session.stationId, [report.timestamp], received);
     const timestamp = reported?.time ?? now;
     const before = await this.currentStatus(session.chargePointId);
-    await this.stations.upsertConnector(
-      session.stationId,
-      {
-        connectorId: report.connectorId,
-        status: report.status,
-        errorCode: report.errorCode,
-        info: report.info ?? null,
-        vendorId: report.vendorId ?? null,
-        vendorErrorCode: report.vendorErrorCode ?? null,
-        timestamp,
-      },
-      now,
-    );
+    await this.stations.upsertConnector(session.stationId, { ...report, timestamp }, now);
     const status = deriveStationStatus(await this.stations.connectorStatuses(session.stationId));
     this.events.publish({
       type: 'ConnectorStatusChanged',

@@ -2,39 +2,22 @@ import type { EventBus } from '../cluster/event-bus.js';
 import type { ReadTime } from '../domain/charge-point-time.js';
 import { isoTime } from '../domain/clock.js';
 import { decideIdTag, type IdTagInfo } from '../domain/id-tag.js';
-import { normalizeSample, summarize, type Sample, type SampledValueInput } from '../domain/meter.js';
+import {
+  normalizeSample,
+  summarize,
+  type MeterReport,
+  type ReportedSample,
+  type Sample,
+} from '../domain/meter.js';
 import { checkConnectorId, checkEnergyRegister, checkOcppId } from '../domain/ocpp-ranges.js';
 import { reservationEnded, reservationToUse } from '../domain/reservation.js';
-import { isRefusedStart } from '../domain/transaction.js';
-import { AppError } from '../errors.js';
+import { isRefusedStart, type TransactionStart, type TransactionStop } from '../domain/transaction.js';
 import type { IdTagRepository } from '../repositories/id-tag.repository.js';
 import type { ReservationRepository } from '../repositories/reservation.repository.js';
 import type { StoredSample, TransactionRepository } from '../repositories/transaction.repository.js';
 import type { ChargePointClock } from './charge-point-clock.js';
 import type { ChargePointSession } from './charge-point.service.js';
-
-export interface StartRequest {
-  connectorId: number;
-  idTag: string;
-  meterStart: number;
-  timestamp: string;
-  reservationId?: number;
-}
-
-export interface StopRequest {
-  transactionId: number;
-  meterStop: number;
-  timestamp: string;
-  idTag?: string;
-  reason?: string;
-  transactionData?: { timestamp: string; sampledValue: SampledValueInput[] }[];
-}
-
-export interface MeterValuesRequest {
-  connectorId: number;
-  transactionId?: number;
-  meterValue: { timestamp: string; sampledValue: SampledValueInput[] }[];
-}
+import { inRange } from './range-check.js';
 
 /** Station/transaction pairs remembered before the memory is emptied and refilled. */
 const KNOWN_TRANSACTIONS = 100_000;
@@ -78,7 +61,7 @@ export class TransactionService {
   }
 
   /**
-   * Records StartTransaction.req and answers a transaction id: always, since the charge point
+   * Records a transaction's start and answers a transaction id: always, since the charge point
    * has started already (it ends the session itself when the tag is not Accepted). A start
    * answered other than Accepted is stored refused: never active, never announced, never
    * counted for ConcurrentTx (see isRefusedStart). A retry of the same request gets the same id
@@ -90,7 +73,7 @@ export class TransactionService {
    */
   async start(
     session: ChargePointSession,
-    request: StartRequest,
+    request: TransactionStart,
   ): Promise<{ transactionId: number; idTagInfo: IdTagInfo }> {
     inRange(() => {
       checkConnectorId(request.connectorId, 'connectorId of StartTransaction', 1);
@@ -162,17 +145,17 @@ export class TransactionService {
   }
 
   /**
-   * Records StopTransaction.req, always: for an unknown transaction id it is kept apart with its
-   * transaction data. A repeated stop of a completed transaction changes nothing.
+   * Records a transaction's stop, always: for an unknown transaction id it is kept apart with its
+   * readings as sent. A repeated stop of a completed transaction changes nothing.
    */
-  async stop(session: ChargePointSession, request: StopRequest): Promise<{ idTagInfo?: IdTagInfo }> {
+  async stop(session: ChargePointSession, request: TransactionStop): Promise<{ idTagInfo?: IdTagInfo }> {
     inRange(() => {
       checkOcppId(request.transactionId, 'transactionId');
       checkEnergyRegister(request.meterStop, 'meterStop');
     });
     // Read every sample first: one implausible value refuses the whole message, as for MeterValues.
-    const entries = request.transactionData ?? [];
-    const sampled = entries.map((entry) => readSamples(entry.sampledValue));
+    const entries = request.readings;
+    const sampled = entries.map((entry) => readSamples(entry.samples));
     const received = this.clock.now();
     const now = isoTime(received);
     const [stopTime, ...entryTimes] = await this.clock.read(
@@ -192,7 +175,7 @@ export class TransactionService {
         meterStop: request.meterStop,
         stoppedAt,
         reason,
-        transactionData: request.transactionData,
+        transactionData: request.readingsAsSent,
         now,
       });
     } else {
@@ -227,18 +210,18 @@ export class TransactionService {
     return request.idTag === undefined ? {} : { idTagInfo: await this.authorize(request.idTag) };
   }
 
-  /** Stores MeterValues.req sample by sample, normalized, and publishes each reading. */
-  async meterValues(session: ChargePointSession, request: MeterValuesRequest): Promise<void> {
+  /** Stores a connector's meter readings sample by sample, normalized, and publishes each reading. */
+  async meterValues(session: ChargePointSession, request: MeterReport): Promise<void> {
     inRange(() => {
       checkConnectorId(request.connectorId, 'connectorId of MeterValues', 0);
       if (request.transactionId !== undefined) checkOcppId(request.transactionId, 'transactionId');
     });
     // Read every sample first, so that one bad value stores nothing.
-    const sampled = request.meterValue.map((entry) => readSamples(entry.sampledValue));
+    const sampled = request.readings.map((entry) => readSamples(entry.samples));
     const received = this.clock.now();
     const times = await this.clock.read(
       session.stationId,
-      request.meterValue.map((entry) => entry.timestamp),
+      request.readings.map((entry) => entry.timestamp),
       received,
     );
     const readings = stamped(sampled, times, isoTime(received));
@@ -271,7 +254,7 @@ export class TransactionService {
 }
 
 /** The samples of one meter value, normalized; a value out of range refuses the message. */
-function readSamples(values: readonly SampledValueInput[]): Sample[] {
+function readSamples(values: readonly ReportedSample[]): Sample[] {
   return values.flatMap((value) => {
     const sample = inRange(() => normalizeSample(value));
     return sample ? [sample] : [];
@@ -288,19 +271,4 @@ function stamped(
     const timestamp = times[index]?.time ?? received;
     return samples.map((sample) => ({ ...sample, timestamp }));
   });
-}
-
-/** Runs range checks, answering a RangeError with the CallError PropertyConstraintViolation. */
-export function inRange<T>(check: () => T): T {
-  try {
-    return check();
-  } catch (error) {
-    if (error instanceof RangeError) throw ocppViolation('PropertyConstraintViolation', error.message);
-    throw error;
-  }
-}
-
-/** An error the OCPP transport answers with the given CallError code. */
-export function ocppViolation(ocppErrorCode: string, message: string): AppError {
-  return new AppError('VALIDATION_ERROR', message, { ocppErrorCode });
 }

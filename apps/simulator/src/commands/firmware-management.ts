@@ -1,5 +1,5 @@
+import type { v16 } from '@cimorings/ocpp';
 import type { CentralSystemLink } from '../events.js';
-import type { DiagnosticsStatus, FirmwareStatus } from '../ocpp/types.js';
 import type { LogFn } from '../options.js';
 import type { Register } from './types.js';
 
@@ -9,8 +9,8 @@ import type { Register } from './types.js';
  * (OCPP 1.6 sections 4.4 and 4.5).
  */
 export class FileTransfers {
-  private diagnostics: DiagnosticsStatus = 'Idle';
-  private firmware: FirmwareStatus = 'Idle';
+  private diagnostics: v16.DiagnosticsStatus = 'Idle';
+  private firmware: v16.FirmwareStatus = 'Idle';
   private readonly timers = new Set<NodeJS.Timeout>();
 
   constructor(
@@ -47,13 +47,13 @@ export class FileTransfers {
   }
 
   /** Sends DiagnosticsStatusNotification with `status`, or with the current one (Idle when nothing runs). */
-  async notifyDiagnostics(status: DiagnosticsStatus = this.diagnostics): Promise<void> {
+  async notifyDiagnostics(status: v16.DiagnosticsStatus = this.diagnostics): Promise<void> {
     this.diagnostics = status;
     await this.send(() => this.link.call('DiagnosticsStatusNotification', { status }));
   }
 
   /** Sends FirmwareStatusNotification with `status`, or with the current one (Idle when nothing runs). */
-  async notifyFirmware(status: FirmwareStatus = this.firmware): Promise<void> {
+  async notifyFirmware(status: v16.FirmwareStatus = this.firmware): Promise<void> {
     this.firmware = status;
     await this.send(() => this.link.call('FirmwareStatusNotification', { status }));
   }

@@ -1,10 +1,10 @@
-import type { CentralSystemCalls, IdTagInfo } from '../ocpp/types.js';
+import type { v16 } from '@cimorings/ocpp';
 import type { Register } from './types.js';
 
 /** The local authorization list the central system sends (OCPP 1.6 sections 5.10 and 5.15). */
 export class LocalAuthList {
   private listVersion = 0;
-  private readonly entries = new Map<string, IdTagInfo>();
+  private readonly entries = new Map<string, v16.IdTagInfo>();
 
   /** Version of the installed list; 0 while none was ever sent. */
   get version(): number {
@@ -12,16 +12,12 @@ export class LocalAuthList {
   }
 
   /** What the list says about an id tag, if anything. */
-  lookup(idTag: string): IdTagInfo | undefined {
+  lookup(idTag: string): v16.IdTagInfo | undefined {
     return this.entries.get(idTag);
   }
 
   /** Installs a Full list or applies a Differential one (an entry without idTagInfo is removed). */
-  apply({
-    listVersion,
-    updateType,
-    localAuthorizationList = [],
-  }: CentralSystemCalls['SendLocalList']['req']): void {
+  apply({ listVersion, updateType, localAuthorizationList = [] }: v16.Request<'SendLocalList'>): void {
     if (updateType === 'Full') this.entries.clear();
     for (const { idTag, idTagInfo } of localAuthorizationList) {
       if (idTagInfo) this.entries.set(idTag, idTagInfo);

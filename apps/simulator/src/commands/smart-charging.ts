@@ -1,10 +1,5 @@
+import type { v16 } from '@cimorings/ocpp';
 import type { ConnectorBank } from '../connectors.js';
-import type {
-  CentralSystemCalls,
-  ChargingProfile,
-  ChargingRateUnit,
-  ChargingSchedule,
-} from '../ocpp/types.js';
 import type { Register } from './types.js';
 
 /** Profiles one charge point keeps at most (its MaxChargingProfilesInstalled). */
@@ -13,21 +8,21 @@ const MAX_PROFILES = 10;
 const VOLTS = 230;
 const DEFAULT_PHASES = 3;
 
-type ClearFilter = CentralSystemCalls['ClearChargingProfile']['req'];
+type ClearFilter = v16.Request<'ClearChargingProfile'>;
 
 /**
  * Charging profiles installed by SetChargingProfile, per connector (0 = the whole charge point).
  * They are stored and reported back; the simulated power does not follow them.
  */
 export class ChargingProfiles {
-  private byConnector = new Map<number, ChargingProfile[]>();
+  private byConnector = new Map<number, v16.ChargingProfile[]>();
 
   /**
    * Installs a profile, replacing one with the same id, or the same stack level and purpose on
    * that connector. False when the charge point already holds its maximum of profiles.
    */
-  install(connectorId: number, profile: ChargingProfile): boolean {
-    const replaces = (p: ChargingProfile, connector: number): boolean =>
+  install(connectorId: number, profile: v16.ChargingProfile): boolean {
+    const replaces = (p: v16.ChargingProfile, connector: number): boolean =>
       p.chargingProfileId === profile.chargingProfileId ||
       (connector === connectorId &&
         p.stackLevel === profile.stackLevel &&
@@ -77,9 +72,9 @@ export class ChargingProfiles {
   composite(
     connectorId: number,
     duration: number,
-    unit: ChargingRateUnit,
+    unit: v16.ChargingRateUnit,
     maxPowerW: number,
-  ): ChargingSchedule {
+  ): v16.ChargingSchedule {
     const own = this.byConnector.get(connectorId) ?? [];
     const station = connectorId === 0 ? [] : (this.byConnector.get(0) ?? []);
     const governing =
@@ -106,10 +101,13 @@ export class ChargingProfiles {
   }
 }
 
-function highest(profiles: readonly ChargingProfile[], purpose: ChargingProfile['chargingProfilePurpose']) {
+function highest(
+  profiles: readonly v16.ChargingProfile[],
+  purpose: v16.ChargingProfile['chargingProfilePurpose'],
+) {
   return profiles
     .filter((p) => p.chargingProfilePurpose === purpose)
-    .reduce<ChargingProfile | undefined>(
+    .reduce<v16.ChargingProfile | undefined>(
       (best, p) => (!best || p.stackLevel > best.stackLevel ? p : best),
       undefined,
     );
@@ -118,8 +116,8 @@ function highest(profiles: readonly ChargingProfile[], purpose: ChargingProfile[
 /** Converts a limit between W and A; the schema wants multiples of 0.1. */
 function convert(
   limit: number,
-  from: ChargingRateUnit,
-  to: ChargingRateUnit,
+  from: v16.ChargingRateUnit,
+  to: v16.ChargingRateUnit,
   phases = DEFAULT_PHASES,
 ): number {
   let value = limit;

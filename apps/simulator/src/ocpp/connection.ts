@@ -1,11 +1,6 @@
+import type { v16 } from '@cimorings/ocpp';
 import ocppRpc, { RPCClient } from 'ocpp-rpc';
 import type { RPC_ClientOptions } from 'ocpp-rpc/lib/client.js';
-import type {
-  CentralSystemAction,
-  CentralSystemCalls,
-  ChargePointAction,
-  ChargePointCalls,
-} from './types.js';
 
 /**
  * Tells ocpp-rpc to send no answer at all. Taken from the default export because ocpp-rpc
@@ -33,14 +28,14 @@ export interface ConnectionListener {
 }
 
 /** Answers one request from the central system; the request was already checked against its schema. */
-export type CommandHandler<A extends CentralSystemAction> = (
-  request: CentralSystemCalls[A]['req'],
-) => CentralSystemCalls[A]['conf'] | Promise<CentralSystemCalls[A]['conf']>;
+export type CommandHandler<A extends v16.CentralSystemAction> = (
+  request: v16.Request<A>,
+) => v16.Response<A> | Promise<v16.Response<A>>;
 
 /**
  * A typed OCPP-J 1.6 connection over ocpp-rpc. ocpp-rpc's bundled typings are loose (`call`
- * returns `unknown`, handlers take `any`); this wrapper narrows them to the message types in
- * `types.ts`. The casts below are safe because `strictMode` validates every request and
+ * returns `unknown`, handlers take `any`); this wrapper narrows them to the message types
+ * generated from those same schemas (`@cimorings/ocpp`). The casts below are safe because `strictMode` validates every request and
  * confirmation against the official OCPP 1.6 schemas in both directions before it reaches us.
  *
  * Reconnecting is left to the owner (`reconnect: false`): ocpp-rpc only retries after a first
@@ -114,18 +109,15 @@ export class OcppConnection {
   }
 
   /** Sends a request and resolves with the central system's confirmation. */
-  async call<A extends ChargePointAction>(
-    action: A,
-    request: ChargePointCalls[A]['req'],
-  ): Promise<ChargePointCalls[A]['conf']> {
-    return (await this.client.call(action, request)) as ChargePointCalls[A]['conf'];
+  async call<A extends v16.ChargePointAction>(action: A, request: v16.Request<A>): Promise<v16.Response<A>> {
+    return (await this.client.call(action, request)) as v16.Response<A>;
   }
 
   /** Registers the handler for one action the central system may send. */
-  handle<A extends CentralSystemAction>(action: A, handler: CommandHandler<A>): void {
+  handle<A extends v16.CentralSystemAction>(action: A, handler: CommandHandler<A>): void {
     this.client.handle(action, async ({ params }) => {
       if (this.silent) return NOREPLY as never;
-      return handler(params as CentralSystemCalls[A]['req']);
+      return handler(params as v16.Request<A>);
     });
   }
 }

@@ -1,5 +1,5 @@
+import type { v16 } from '@cimorings/ocpp';
 import type { SimulatedChargePoint } from '../charge-point.js';
-import type { StopReason } from '../ocpp/types.js';
 
 /** Timing of the simulated drivers, all in milliseconds as [shortest, longest]. */
 export interface RandomSessionsOptions {
@@ -14,7 +14,7 @@ export interface RandomSessionsOptions {
 }
 
 /** How drivers end their sessions: mostly at the charger, sometimes by unplugging the EV. */
-const STOP_REASONS: readonly StopReason[] = ['Local', 'Local', 'Local', 'EVDisconnected'];
+const STOP_REASONS: readonly v16.StopReason[] = ['Local', 'Local', 'Local', 'EVDisconnected'];
 
 /**
  * Keeps one charge point's connectors busy the way drivers would: arrive after a while, charge

@@ -1,30 +1,23 @@
+import type { v16 } from '@cimorings/ocpp';
 import type { AddressInfo } from 'node:net';
 import { RPCServer } from 'ocpp-rpc';
 import type * as serverClient from 'ocpp-rpc/lib/server-client.js';
-import type {
-  AuthorizationStatus,
-  CentralSystemAction,
-  CentralSystemCalls,
-  ChargePointAction,
-  ChargePointCalls,
-  RegistrationStatus,
-} from '../../src/ocpp/types.js';
 
 /** One request a charge point sent to the test central system. */
-export interface ReceivedCall<A extends ChargePointAction = ChargePointAction> {
+export interface ReceivedCall<A extends v16.ChargePointAction = v16.ChargePointAction> {
   identity: string;
   action: A;
-  params: ChargePointCalls[A]['req'];
+  params: v16.Request<A>;
 }
 
 /** How the test central system answers. */
 export interface TestCsmsOptions {
   /** Registration status for the n-th BootNotification of a station (1-based). Default Accepted. */
-  bootStatus?: (attempt: number) => RegistrationStatus;
+  bootStatus?: (attempt: number) => v16.RegistrationStatus;
   /** BootNotification interval, seconds. Default 1. */
   interval?: number;
   /** Verdict on an id tag in Authorize and StartTransaction. Default Accepted. */
-  idTagStatus?: (idTag: string) => AuthorizationStatus;
+  idTagStatus?: (idTag: string) => v16.AuthorizationStatus;
   /** When set, the WebSocket upgrade needs HTTP Basic auth with this password (401 otherwise). */
   password?: () => string;
 }
@@ -33,7 +26,7 @@ export interface TestCsmsOptions {
 type RpcServerClient = serverClient.default;
 
 type Waiter = {
-  action: ChargePointAction;
+  action: v16.ChargePointAction;
   predicate: (call: ReceivedCall) => boolean;
   resolve: (call: ReceivedCall) => void;
 };
@@ -107,11 +100,11 @@ export class TestCsms {
       case 'Heartbeat':
         return { currentTime: now };
       case 'Authorize':
-        return { idTagInfo: idTagInfo((call.params as ChargePointCalls['Authorize']['req']).idTag) };
+        return { idTagInfo: idTagInfo((call.params as v16.Request<'Authorize'>).idTag) };
       case 'StartTransaction':
         return {
           transactionId: this.nextTransactionId++,
-          idTagInfo: idTagInfo((call.params as ChargePointCalls['StartTransaction']['req']).idTag),
+          idTagInfo: idTagInfo((call.params as v16.Request<'StartTransaction'>).idTag),
         };
       case 'StopTransaction':
         return {};
@@ -123,15 +116,15 @@ export class TestCsms {
   }
 
   /** Resolves with the first matching request, already received or still to come. */
-  waitForCall<A extends ChargePointAction>(
+  waitForCall<A extends v16.ChargePointAction>(
     action: A,
-    predicate: (params: ChargePointCalls[A]['req']) => boolean = () => true,
+    predicate: (params: v16.Request<A>) => boolean = () => true,
     timeoutMs = 5000,
-  ): Promise<ChargePointCalls[A]['req']> {
+  ): Promise<v16.Request<A>> {
     const matches = (call: ReceivedCall): boolean =>
-      call.action === action && predicate(call.params as ChargePointCalls[A]['req']);
+      call.action === action && predicate(call.params as v16.Request<A>);
     const seen = this.calls.find(matches);
-    if (seen) return Promise.resolve(seen.params as ChargePointCalls[A]['req']);
+    if (seen) return Promise.resolve(seen.params as v16.Request<A>);
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`no ${action} within ${timeoutMs} ms`)), timeoutMs);
       this.waiters.push({
@@ -139,15 +132,15 @@ export class TestCsms {
         predicate: matches,
         resolve: (call) => {
           clearTimeout(timer);
-          resolve(call.params as ChargePointCalls[A]['req']);
+          resolve(call.params as v16.Request<A>);
         },
       });
     });
   }
 
   /** The requests of one action received so far. */
-  received<A extends ChargePointAction>(action: A): ChargePointCalls[A]['req'][] {
-    return this.calls.filter((c) => c.action === action).map((c) => c.params as ChargePointCalls[A]['req']);
+  received<A extends v16.ChargePointAction>(action: A): v16.Request<A>[] {
+    return this.calls.filter((c) => c.action === action).map((c) => c.params as v16.Request<A>);
   }
 
   /** Forgets the requests received so far. */
@@ -156,17 +149,17 @@ export class TestCsms {
   }
 
   /** Sends a command to a connected station and resolves with its answer. */
-  async command<A extends CentralSystemAction>(
+  async command<A extends v16.CentralSystemAction>(
     identity: string,
     action: A,
-    request: CentralSystemCalls[A]['req'],
-  ): Promise<CentralSystemCalls[A]['conf']> {
+    request: v16.Request<A>,
+  ): Promise<v16.Response<A>> {
     const client = this.clients.get(identity);
     if (!client) throw new Error(`${identity} is not connected`);
-    return (await client.call(action, request)) as CentralSystemCalls[A]['conf'];
+    return (await client.call(action, request)) as v16.Response<A>;
   }
 
-  /** Sends any action, also one outside {@link CentralSystemCalls}, and resolves with the answer. */
+  /** Sends any action, also one the simulator does not handle, and resolves with the answer. */
   async rawCommand(
     identity: string,
     action: string,

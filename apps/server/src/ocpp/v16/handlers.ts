@@ -1,13 +1,10 @@
-import type { ChargePointService } from '../../services/charge-point.service.js';
-import type {
-  TransactionService,
-  MeterValuesRequest,
-  StartRequest,
-  StopRequest,
-} from '../../services/transaction.service.js';
+import type { v16 } from '@cimorings/ocpp';
+import type { MeterReading } from '../../domain/meter.js';
+import type { ChargePointService, ChargePointSession } from '../../services/charge-point.service.js';
+import type { DataTransferService } from '../../services/data-transfer.service.js';
+import type { TransactionService } from '../../services/transaction.service.js';
 import type { ChargePointConnection } from '../connection.js';
 import { checkSampleCount } from './limits.js';
-import type { DataTransferService } from '../../services/data-transfer.service.js';
 
 /** Services the OCPP 1.6 handlers adapt to. */
 export interface V16Services {
@@ -16,42 +13,32 @@ export interface V16Services {
   dataTransfer: DataTransferService;
 }
 
-interface BootNotificationReq {
-  chargePointVendor: string;
-  chargePointModel: string;
-  chargePointSerialNumber?: string;
-  chargeBoxSerialNumber?: string;
-  firmwareVersion?: string;
-  iccid?: string;
-  imsi?: string;
-  meterType?: string;
-  meterSerialNumber?: string;
-}
-
-interface StatusNotificationReq {
-  connectorId: number;
-  errorCode: string;
-  status: string;
-  info?: string;
-  timestamp?: string;
-  vendorId?: string;
-  vendorErrorCode?: string;
-}
+/** What a handler of a CS→CSMS action answers, as the official schema says. */
+type Answer<A extends v16.ChargePointAction> = Promise<v16.Response<A>> | v16.Response<A>;
 
 /**
- * The CS→CSMS messages of OCPP 1.6 (§4), each adapted to one service call. The request has been
- * checked against the official schema by ocpp-rpc's strict mode before a handler runs, and the
- * answer is checked again before it is sent.
+ * The CS→CSMS messages of OCPP 1.6 (§4), each adapted to one service call: the wire payload
+ * becomes the service's domain input here, and the service's answer is checked against the
+ * response type by the compiler. The request has been checked against the official schema by
+ * ocpp-rpc's strict mode before a handler runs, and the answer is checked again before it is sent.
  */
 export function registerV16Handlers(connection: ChargePointConnection, services: V16Services): void {
   const { admission } = connection;
   const { chargePoints, transactions } = services;
   const protocol = connection.client.protocol ?? 'ocpp1.6';
+  const handle = <A extends v16.ChargePointAction>(
+    action: A,
+    handler: (params: v16.Request<A>, session: ChargePointSession) => Answer<A>,
+  ) => connection.handle(action, handler);
+  const handleBeforeAcceptance = <A extends v16.ChargePointAction>(
+    action: A,
+    handler: (params: v16.Request<A>) => Answer<A>,
+  ) => connection.handleBeforeAcceptance(action, handler);
 
   // OCPP 1.6 §4.2: before it is accepted, a charge point may boot (and keep its socket alive
   // with heartbeats); every other action is registered with `handle`, which refuses it with
   // SecurityError until then.
-  connection.handleBeforeAcceptance<BootNotificationReq>('BootNotification', async (p) => {
+  handleBeforeAcceptance('BootNotification', async (p) => {
     const answer = await chargePoints.boot(
       admission,
       {
@@ -73,41 +60,59 @@ export function registerV16Handlers(connection: ChargePointConnection, services:
     return answer;
   });
 
-  connection.handleBeforeAcceptance('Heartbeat', () => chargePoints.heartbeat(admission));
+  handleBeforeAcceptance('Heartbeat', () => chargePoints.heartbeat(admission));
 
-  connection.handle<StatusNotificationReq>('StatusNotification', async (p, session) => {
-    await chargePoints.recordStatus(session, p);
+  handle('StatusNotification', async (p, session) => {
+    await chargePoints.recordStatus(session, {
+      connectorId: p.connectorId,
+      status: p.status,
+      errorCode: p.errorCode,
+      info: p.info ?? null,
+      vendorId: p.vendorId ?? null,
+      vendorErrorCode: p.vendorErrorCode ?? null,
+      timestamp: p.timestamp,
+    });
     return {};
   });
 
-  connection.handle<{ idTag: string }>('Authorize', async (p) => ({
-    idTagInfo: await transactions.authorize(p.idTag),
-  }));
+  handle('Authorize', async (p) => ({ idTagInfo: await transactions.authorize(p.idTag) }));
 
-  connection.handle<StartRequest>('StartTransaction', (p, session) => transactions.start(session, p));
+  handle('StartTransaction', (p, session) => transactions.start(session, p));
 
-  connection.handle<StopRequest>('StopTransaction', (p, session) => {
+  handle('StopTransaction', (p, session) => {
     checkSampleCount('StopTransaction', p.transactionData);
-    return transactions.stop(session, p);
+    const { transactionData, ...stop } = p;
+    return transactions.stop(session, {
+      ...stop,
+      readings: readings(transactionData ?? []),
+      readingsAsSent: transactionData,
+    });
   });
 
-  connection.handle<MeterValuesRequest>('MeterValues', async (p, session) => {
+  handle('MeterValues', async (p, session) => {
     checkSampleCount('MeterValues', p.meterValue);
-    await transactions.meterValues(session, p);
+    await transactions.meterValues(session, {
+      connectorId: p.connectorId,
+      transactionId: p.transactionId,
+      readings: readings(p.meterValue),
+    });
     return {};
   });
 
-  connection.handle<{ vendorId: string; messageId?: string; data?: string }>('DataTransfer', (p) =>
-    services.dataTransfer.handle(p.vendorId, p.messageId, p.data),
-  );
+  handle('DataTransfer', (p) => services.dataTransfer.handle(p.vendorId, p.messageId, p.data));
 
-  connection.handle<{ status: string }>('DiagnosticsStatusNotification', async (p, session) => {
+  handle('DiagnosticsStatusNotification', async (p, session) => {
     await chargePoints.recordNotification(session, 'diagnostics', p.status);
     return {};
   });
 
-  connection.handle<{ status: string }>('FirmwareStatusNotification', async (p, session) => {
+  handle('FirmwareStatusNotification', async (p, session) => {
     await chargePoints.recordNotification(session, 'firmware', p.status);
     return {};
   });
+}
+
+/** The meter readings of MeterValues.req or StopTransaction.req's transactionData. */
+function readings(meterValues: readonly v16.MeterValue[]): MeterReading[] {
+  return meterValues.map((value) => ({ timestamp: value.timestamp, samples: value.sampledValue }));
 }
