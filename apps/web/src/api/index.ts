@@ -1,3 +1,4 @@
+import { inject, type InjectionKey } from 'vue';
 import { ApiClient, type ApiClientOptions } from './client';
 import type {
   CommandAudit,
@@ -134,16 +135,17 @@ export function createApi(client: ApiClient) {
 
 export type Api = ReturnType<typeof createApi>;
 
-let current: Api | null = null;
+/** The app's Api, provided once in main.ts (tests provide a fake). */
+export const API_KEY: InjectionKey<Api> = Symbol('api');
 
-/** Sets the API the stores use: main.ts at start, tests with a fake. */
-export function setApi(api: Api): void {
-  current = api;
-}
-
+/**
+ * The provided Api. Call it where inject() works: a component's or composable's setup, or the
+ * setup function of a store (Pinia runs it in the app's context).
+ */
 export function useApi(): Api {
-  if (!current) throw new Error('The API is not set up: call setApi() first');
-  return current;
+  const api = inject(API_KEY, null);
+  if (!api) throw new Error('No Api provided: app.provide(API_KEY, api) first');
+  return api;
 }
 
 export function apiFor(options: ApiClientOptions): Api {

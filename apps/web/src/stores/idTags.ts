@@ -4,6 +4,7 @@ import { useApi, type IdTag, type IdTagFields, type ImportReport, type Paging } 
 
 /** Id tags by tag; the page keeps the tags it shows. */
 export const useIdTagsStore = defineStore('idTags', () => {
+  const api = useApi();
   const byId = ref<Record<string, IdTag>>({});
   const ids = ref<string[]>([]);
   const total = ref(0);
@@ -16,7 +17,7 @@ export const useIdTagsStore = defineStore('idTags', () => {
   async function load(query: { search?: string } & Paging = {}): Promise<void> {
     loading.value = true;
     try {
-      const answer = await useApi().idTags.list(query);
+      const answer = await api.idTags.list(query);
       for (const tag of answer.items) byId.value[tag.idTag] = tag;
       ids.value = answer.items.map((tag) => tag.idTag);
       total.value = answer.total;
@@ -26,7 +27,6 @@ export const useIdTagsStore = defineStore('idTags', () => {
   }
 
   async function save(idTag: string, fields: IdTagFields, isNew: boolean): Promise<void> {
-    const api = useApi();
     const saved = isNew ? await api.idTags.create(idTag, fields) : await api.idTags.update(idTag, fields);
     byId.value[saved.idTag] = saved;
     if (!ids.value.includes(saved.idTag)) {
@@ -36,14 +36,14 @@ export const useIdTagsStore = defineStore('idTags', () => {
   }
 
   async function remove(idTag: string): Promise<void> {
-    await useApi().idTags.remove(idTag);
+    await api.idTags.remove(idTag);
     delete byId.value[idTag];
     ids.value = ids.value.filter((id) => id !== idTag);
     total.value = Math.max(0, total.value - 1);
   }
 
   async function importCsv(csv: string): Promise<ImportReport> {
-    return useApi().idTags.importCsv(csv);
+    return api.idTags.importCsv(csv);
   }
 
   return { byId, list, total, loading, load, save, remove, importCsv };

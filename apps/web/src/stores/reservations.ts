@@ -12,6 +12,7 @@ const STATUS_OF_REASON: Record<ReservationCancelledPayload['reason'], Reservatio
 
 /** Reservations by id; the list page keeps the ids it shows, newest first. */
 export const useReservationsStore = defineStore('reservations', () => {
+  const api = useApi();
   const byId = ref<Record<number, Reservation>>({});
   const ids = ref<number[]>([]);
   const total = ref(0);
@@ -33,7 +34,7 @@ export const useReservationsStore = defineStore('reservations', () => {
   async function load(filters: { status?: ReservationStatus | ''; chargePointId?: string } & Paging = {}) {
     loading.value = true;
     try {
-      const answer = await useApi().reservations.list(filters);
+      const answer = await api.reservations.list(filters);
       for (const reservation of answer.items) byId.value[reservation.reservationId] = reservation;
       ids.value = answer.items.map((r) => r.reservationId);
       total.value = answer.total;
@@ -43,7 +44,7 @@ export const useReservationsStore = defineStore('reservations', () => {
   }
 
   async function create(body: NewReservation): Promise<Reservation> {
-    const created = await useApi().reservations.create(body);
+    const created = await api.reservations.create(body);
     // The answer's status is the charge point's ("Accepted"); the reservation is now active.
     const reservation = { ...created, status: 'active' as const };
     upsert(reservation);
@@ -51,7 +52,7 @@ export const useReservationsStore = defineStore('reservations', () => {
   }
 
   async function cancel(reservationId: number): Promise<void> {
-    upsert(await useApi().reservations.cancel(reservationId));
+    upsert(await api.reservations.cancel(reservationId));
   }
 
   /** `reservation_created`. */

@@ -26,6 +26,7 @@ const ALL = 1000;
  * live events update the one copy here, so every view shows the same state.
  */
 export const useStationsStore = defineStore('stations', () => {
+  const api = useApi();
   const byId = ref<Record<string, Station>>({});
   /** The ids of the stations page, in the server's order. */
   const pageIds = ref<string[]>([]);
@@ -64,7 +65,7 @@ export const useStationsStore = defineStore('stations', () => {
   async function loadPage(filters: StationFilters & Paging): Promise<void> {
     loading.value = true;
     try {
-      const answer = await useApi().stations.list(filters);
+      const answer = await api.stations.list(filters);
       for (const station of answer.items) upsert(station);
       pageIds.value = answer.items.map((station) => station.chargePointId);
       pageTotal.value = answer.total;
@@ -74,27 +75,27 @@ export const useStationsStore = defineStore('stations', () => {
   }
 
   async function loadAll(): Promise<void> {
-    const answer = await useApi().stations.list({ limit: ALL });
+    const answer = await api.stations.list({ limit: ALL });
     for (const station of answer.items) upsert(station);
     allIds.value = answer.items.map((station) => station.chargePointId);
   }
 
   async function loadStats(): Promise<void> {
-    stats.value = await useApi().stats.get();
+    stats.value = await api.stats.get();
   }
 
   async function load(chargePointId: string): Promise<Station> {
-    const station = await useApi().stations.get(chargePointId);
+    const station = await api.stations.get(chargePointId);
     upsert(station);
     return station;
   }
 
   async function approve(chargePointId: string): Promise<void> {
-    upsert(await useApi().stations.approve(chargePointId));
+    upsert(await api.stations.approve(chargePointId));
   }
 
   async function remove(chargePointId: string): Promise<void> {
-    await useApi().stations.remove(chargePointId);
+    await api.stations.remove(chargePointId);
     delete byId.value[chargePointId];
     pageIds.value = pageIds.value.filter((id) => id !== chargePointId);
     allIds.value = allIds.value.filter((id) => id !== chargePointId);
