@@ -1,4 +1,5 @@
 import { inject, type InjectionKey } from 'vue';
+import type { v16 } from '@cimorings/ocpp';
 import { ApiClient, type ApiClientOptions } from './client';
 import type {
   CommandAudit,
@@ -75,11 +76,11 @@ export function createApi(client: ApiClient) {
       sendLocalList: (chargePointId: string, updateType: 'Full' | 'Differential') =>
         client.post<LocalListResult>(`/api/stations/${id(chargePointId)}/local-list`, { updateType }),
       /** Sends an OCPP 1.6 command; answers the charge point's response payload. */
-      command: (chargePointId: string, action: string, payload: Record<string, unknown> = {}) =>
-        client.post<Record<string, unknown>>(
-          `/api/stations/${id(chargePointId)}/commands/${id(action)}`,
-          payload,
-        ),
+      command: <A extends v16.CentralSystemAction>(
+        chargePointId: string,
+        action: A,
+        payload: v16.Request<A>,
+      ) => client.post<v16.Response<A>>(`/api/stations/${id(chargePointId)}/commands/${id(action)}`, payload),
     },
     stats: {
       get: () => client.get<Stats>('/api/stats'),

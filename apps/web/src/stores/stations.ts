@@ -3,6 +3,8 @@ import { computed, ref } from 'vue';
 import type { ConnectorStatusUpdatedPayload, StationStatusUpdatedPayload } from '@cimorings/contracts';
 import {
   useApi,
+  type Api,
+  type CreatedStation,
   type Paging,
   type Station,
   type StationFilters,
@@ -94,6 +96,22 @@ export const useStationsStore = defineStore('stations', () => {
     upsert(await api.stations.approve(chargePointId));
   }
 
+  /** Changes a station's name, location or site. */
+  async function update(
+    chargePointId: string,
+    changes: Parameters<Api['stations']['update']>[1],
+  ): Promise<void> {
+    upsert(await api.stations.update(chargePointId, changes));
+  }
+
+  /** Adds a station; answers the server's reply, with the password it generated (shown once). */
+  async function create(body: Parameters<Api['stations']['create']>[0]): Promise<CreatedStation> {
+    const created = await api.stations.create(body);
+    const { ocppPassword: _password, onboarding: _onboarding, ...station } = created;
+    upsert(station);
+    return created;
+  }
+
   async function remove(chargePointId: string): Promise<void> {
     await api.stations.remove(chargePointId);
     delete byId.value[chargePointId];
@@ -147,6 +165,8 @@ export const useStationsStore = defineStore('stations', () => {
     loadAll,
     load,
     approve,
+    update,
+    create,
     remove,
     applyStationStatus,
     applyConnectorStatus,
