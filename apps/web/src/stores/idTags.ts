@@ -1,6 +1,16 @@
 import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
-import { useApi, type IdTag, type IdTagFields, type ImportReport, type Paging } from '../api';
+import {
+  useApi,
+  type IdTag,
+  type IdTagFields,
+  type IdTagStatus,
+  type ImportReport,
+  type Paging,
+} from '../api';
+
+/** The statuses an operator gives a tag. */
+export const ID_TAG_STATUSES: readonly IdTagStatus[] = ['Accepted', 'Blocked', 'Expired'];
 
 /** Id tags by tag; the page keeps the tags it shows. */
 export const useIdTagsStore = defineStore('idTags', () => {

@@ -108,6 +108,11 @@ export const useTransactionsStore = defineStore('transactions', () => {
     await seedReadings(answer.items.map((tx) => tx.transactionId));
   }
 
+  /** The history matching `filters` as a CSV file. */
+  function exportCsv(filters: TransactionFilters): Promise<Blob> {
+    return api.transactions.csv(filters);
+  }
+
   async function loadHistory(filters: TransactionFilters & Paging): Promise<void> {
     loading.value = true;
     try {
@@ -213,6 +218,7 @@ export const useTransactionsStore = defineStore('transactions', () => {
     loading,
     loadActive,
     loadHistory,
+    exportCsv,
     loadDetail,
     close,
     applyStarted,
