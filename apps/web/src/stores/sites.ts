@@ -13,6 +13,8 @@ export const useSitesStore = defineStore('sites', () => {
   const loaded = ref(false);
 
   const list = computed(() => Object.values(byId.value).sort((a, b) => a.name.localeCompare(b.name)));
+  /** The sites as the options of a select, by name. */
+  const options = computed(() => list.value.map((site) => ({ value: site.id, label: site.name })));
 
   async function load(): Promise<void> {
     try {
@@ -33,5 +35,5 @@ export const useSitesStore = defineStore('sites', () => {
     return created;
   }
 
-  return { byId, list, available, loaded, load, create };
+  return { byId, list, options, available, loaded, load, create };
 });
