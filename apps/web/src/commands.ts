@@ -12,6 +12,9 @@ export type SendCommand = <A extends CommandAction>(
   payload: v16.Request<A>,
 ) => Promise<v16.Response<A> | null>;
 
+/** SendLocalList's kind: the whole id tag table, or the changes since the station's version. */
+export type LocalListUpdate = v16.Request<'SendLocalList'>['updateType'];
+
 /** One command sent from the station page and what came back. */
 export interface CommandAnswer {
   id: number;

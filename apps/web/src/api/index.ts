@@ -73,7 +73,7 @@ export function createApi(client: ApiClient) {
       commandLog: (chargePointId: string, paging: Paging = {}) =>
         client.get<Page<CommandAudit>>(`/api/stations/${id(chargePointId)}/commands`, { ...paging }),
       /** SendLocalList from the id tag table, the whole list or the changes since the last one. */
-      sendLocalList: (chargePointId: string, updateType: 'Full' | 'Differential') =>
+      sendLocalList: (chargePointId: string, updateType: v16.Request<'SendLocalList'>['updateType']) =>
         client.post<LocalListResult>(`/api/stations/${id(chargePointId)}/local-list`, { updateType }),
       /** Sends an OCPP 1.6 command; answers the charge point's response payload. */
       command: <A extends v16.CentralSystemAction>(

@@ -1,6 +1,6 @@
 import { ref, toValue, type MaybeRefOrGetter } from 'vue';
 import { useApi } from '../api';
-import type { CommandAnswer, SendCommand } from '../commands';
+import type { CommandAnswer, LocalListUpdate, SendCommand } from '../commands';
 import { useErrorText } from './useErrorText';
 
 /**
@@ -47,7 +47,7 @@ export function useStationCommands(chargePointId: MaybeRefOrGetter<string>, sett
     record(action, payload, () => api.stations.command(toValue(chargePointId), action, payload));
 
   /** SendLocalList from the id tag table. */
-  function sendLocalList(updateType: 'Full' | 'Differential'): void {
+  function sendLocalList(updateType: LocalListUpdate): void {
     void record('SendLocalList', { updateType }, () =>
       api.stations.sendLocalList(toValue(chargePointId), updateType),
     );
