@@ -5,10 +5,10 @@ import 'element-plus/dist/index.css';
 import 'uplot/dist/uPlot.min.css';
 import './styles.css';
 import App from './App.vue';
-import { apiFor, setApi } from './api';
+import { API_KEY, apiFor } from './api';
 import { formatEnergy } from './format';
 import { createAppI18n, rememberLocale } from './i18n';
-import { createRealtime, setRealtime, type Toast } from './realtime';
+import { createRealtime, REALTIME_KEY, type Toast } from './realtime';
 import { createAppRouter } from './router';
 import { useAuthStore } from './stores/auth';
 
@@ -19,8 +19,16 @@ const router = createAppRouter();
 app.use(pinia).use(i18n).use(router).use(ElementPlus);
 rememberLocale(i18n.global.locale.value);
 
+// The Api reads the session from the auth store, which needs the Api: provide it before the
+// first store is made (stores inject it in their setup), and read the store only on each call.
+app.provide(
+  API_KEY,
+  apiFor({
+    token: () => useAuthStore(pinia).token,
+    onUnauthorized: () => useAuthStore(pinia).logout('expired'),
+  }),
+);
 const auth = useAuthStore();
-setApi(apiFor({ token: () => auth.token, onUnauthorized: () => auth.logout('expired') }));
 
 /** The toasts of the customer's document: "Transaksi dimulai" / "Transaksi selesai". */
 function notify(toast: Toast): void {
@@ -48,7 +56,7 @@ function notify(toast: Toast): void {
 }
 
 const realtime = createRealtime({ url: window.location.origin, notify });
-setRealtime(realtime);
+app.provide(REALTIME_KEY, realtime);
 
 auth.onLogout(() => {
   realtime.stop();

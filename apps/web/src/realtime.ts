@@ -17,6 +17,7 @@ import type {
   TransactionStartedPayload,
   TransactionStoppedPayload,
 } from '@cimorings/contracts';
+import { inject, type InjectionKey } from 'vue';
 import { useAuthStore } from './stores/auth';
 import { useConnectionStore } from './stores/connection';
 import { useReservationsStore } from './stores/reservations';
@@ -160,13 +161,10 @@ export function createRealtime(options: RealtimeOptions): Realtime {
   };
 }
 
-let current: Realtime | null = null;
+/** The app's real-time client, provided once in main.ts (tests provide their own). */
+export const REALTIME_KEY: InjectionKey<Realtime> = Symbol('realtime');
 
-/** Sets the real-time client the composables use: main.ts at start, tests with their own. */
-export function setRealtime(realtime: Realtime | null): void {
-  current = realtime;
-}
-
+/** The provided real-time client, or null where none is (a component mounted on its own). */
 export function useRealtime(): Realtime | null {
-  return current;
+  return inject(REALTIME_KEY, null);
 }

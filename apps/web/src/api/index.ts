@@ -1,3 +1,5 @@
+import { inject, type InjectionKey } from 'vue';
+import type { v16 } from '@cimorings/ocpp';
 import { ApiClient, type ApiClientOptions } from './client';
 import type {
   CommandAudit,
@@ -71,14 +73,14 @@ export function createApi(client: ApiClient) {
       commandLog: (chargePointId: string, paging: Paging = {}) =>
         client.get<Page<CommandAudit>>(`/api/stations/${id(chargePointId)}/commands`, { ...paging }),
       /** SendLocalList from the id tag table, the whole list or the changes since the last one. */
-      sendLocalList: (chargePointId: string, updateType: 'Full' | 'Differential') =>
+      sendLocalList: (chargePointId: string, updateType: v16.Request<'SendLocalList'>['updateType']) =>
         client.post<LocalListResult>(`/api/stations/${id(chargePointId)}/local-list`, { updateType }),
       /** Sends an OCPP 1.6 command; answers the charge point's response payload. */
-      command: (chargePointId: string, action: string, payload: Record<string, unknown> = {}) =>
-        client.post<Record<string, unknown>>(
-          `/api/stations/${id(chargePointId)}/commands/${id(action)}`,
-          payload,
-        ),
+      command: <A extends v16.CentralSystemAction>(
+        chargePointId: string,
+        action: A,
+        payload: v16.Request<A>,
+      ) => client.post<v16.Response<A>>(`/api/stations/${id(chargePointId)}/commands/${id(action)}`, payload),
     },
     stats: {
       get: () => client.get<Stats>('/api/stats'),
@@ -134,16 +136,17 @@ export function createApi(client: ApiClient) {
 
 export type Api = ReturnType<typeof createApi>;
 
-let current: Api | null = null;
+/** The app's Api, provided once in main.ts (tests provide a fake). */
+export const API_KEY: InjectionKey<Api> = Symbol('api');
 
-/** Sets the API the stores use: main.ts at start, tests with a fake. */
-export function setApi(api: Api): void {
-  current = api;
-}
-
+/**
+ * The provided Api. Call it where inject() works: a component's or composable's setup, or the
+ * setup function of a store (Pinia runs it in the app's context).
+ */
 export function useApi(): Api {
-  if (!current) throw new Error('The API is not set up: call setApi() first');
-  return current;
+  const api = inject(API_KEY, null);
+  if (!api) throw new Error('No Api provided: app.provide(API_KEY, api) first');
+  return api;
 }
 
 export function apiFor(options: ApiClientOptions): Api {

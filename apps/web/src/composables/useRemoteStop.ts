@@ -10,6 +10,7 @@ import { useErrorText } from './useErrorText';
  */
 export function useRemoteStop() {
   const { t } = useI18n();
+  const api = useApi();
   const errorText = useErrorText();
   const stopping = ref<Record<number, boolean>>({});
 
@@ -25,7 +26,7 @@ export function useRemoteStop() {
     }
     stopping.value[tx.transactionId] = true;
     try {
-      const answer = await useApi().stations.command(tx.chargePointId, 'RemoteStopTransaction', {
+      const answer = await api.stations.command(tx.chargePointId, 'RemoteStopTransaction', {
         transactionId: tx.transactionId,
       });
       if (answer.status === 'Accepted') ElMessage.success(t('dashboard.stopSent'));

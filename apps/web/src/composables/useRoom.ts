@@ -7,11 +7,11 @@ import { useRealtime } from '../realtime';
  * station) leaves the old one and joins the new one.
  */
 export function useRoom(room: MaybeRefOrGetter<string | null>): void {
+  const realtime = useRealtime();
   let joined: string | null = null;
   let mounted = false;
 
   function join(next: string | null): void {
-    const realtime = useRealtime();
     if (joined === next) return;
     if (joined) void realtime?.leaveRoom(joined);
     joined = next;

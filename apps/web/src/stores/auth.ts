@@ -40,6 +40,7 @@ function readSession(now: number): StoredSession | null {
  * expires, when the server answers 401, or when the real-time handshake says Unauthorized.
  */
 export const useAuthStore = defineStore('auth', () => {
+  const api = useApi();
   const token = ref<string | null>(null);
   const expiresAt = ref<number | null>(null);
   const user = ref<UserView | null>(null);
@@ -98,12 +99,12 @@ export const useAuthStore = defineStore('auth', () => {
   }
 
   async function login(username: string, password: string): Promise<void> {
-    accept(await useApi().auth.login(username, password));
+    accept(await api.auth.login(username, password));
   }
 
   /** Reloads the user (roles and permissions may have changed since login). */
   async function refreshUser(): Promise<void> {
-    const fresh = await useApi().auth.me();
+    const fresh = await api.auth.me();
     user.value = fresh;
     const session = readSession(Date.now());
     if (session) storage()?.setItem(STORAGE_KEY, JSON.stringify({ ...session, user: fresh }));
@@ -111,7 +112,7 @@ export const useAuthStore = defineStore('auth', () => {
 
   async function changePassword(currentPassword: string, newPassword: string): Promise<void> {
     // The server ends older tokens and answers a new one.
-    accept(await useApi().auth.changePassword(currentPassword, newPassword));
+    accept(await api.auth.changePassword(currentPassword, newPassword));
   }
 
   function logout(reason: LogoutReason = 'user'): void {

@@ -1,7 +1,8 @@
 import { defineStore } from 'pinia';
-import { computed, ref } from 'vue';
+import { computed } from 'vue';
 import type { ReservationCancelledPayload, ReservationCreatedPayload } from '@cimorings/contracts';
 import { useApi, type NewReservation, type Paging, type Reservation, type ReservationStatus } from '../api';
+import { pagedCollection } from './pagedCollection';
 
 /** The status a `reservation_cancelled` reason leaves a reservation in. */
 const STATUS_OF_REASON: Record<ReservationCancelledPayload['reason'], ReservationStatus> = {
@@ -12,38 +13,20 @@ const STATUS_OF_REASON: Record<ReservationCancelledPayload['reason'], Reservatio
 
 /** Reservations by id; the list page keeps the ids it shows, newest first. */
 export const useReservationsStore = defineStore('reservations', () => {
-  const byId = ref<Record<number, Reservation>>({});
-  const ids = ref<number[]>([]);
-  const total = ref(0);
-  const loading = ref(false);
-
-  const list = computed(() =>
-    ids.value.map((id) => byId.value[id]).filter((r): r is Reservation => r !== undefined),
-  );
+  const api = useApi();
+  const { byId, total, loading, list, loadPage, put } = pagedCollection((r: Reservation) => r.reservationId);
   const activeCount = computed(() => list.value.filter((r) => r.status === 'active').length);
 
   function upsert(reservation: Reservation): void {
-    byId.value[reservation.reservationId] = { ...byId.value[reservation.reservationId], ...reservation };
-    if (!ids.value.includes(reservation.reservationId)) {
-      ids.value.unshift(reservation.reservationId);
-      total.value += 1;
-    }
+    put({ ...byId.value[reservation.reservationId], ...reservation });
   }
 
   async function load(filters: { status?: ReservationStatus | ''; chargePointId?: string } & Paging = {}) {
-    loading.value = true;
-    try {
-      const answer = await useApi().reservations.list(filters);
-      for (const reservation of answer.items) byId.value[reservation.reservationId] = reservation;
-      ids.value = answer.items.map((r) => r.reservationId);
-      total.value = answer.total;
-    } finally {
-      loading.value = false;
-    }
+    await loadPage(() => api.reservations.list(filters));
   }
 
   async function create(body: NewReservation): Promise<Reservation> {
-    const created = await useApi().reservations.create(body);
+    const created = await api.reservations.create(body);
     // The answer's status is the charge point's ("Accepted"); the reservation is now active.
     const reservation = { ...created, status: 'active' as const };
     upsert(reservation);
@@ -51,7 +34,7 @@ export const useReservationsStore = defineStore('reservations', () => {
   }
 
   async function cancel(reservationId: number): Promise<void> {
-    upsert(await useApi().reservations.cancel(reservationId));
+    upsert(await api.reservations.cancel(reservationId));
   }
 
   /** `reservation_created`. */

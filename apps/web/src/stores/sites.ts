@@ -7,15 +7,18 @@ import { ApiError, useApi, type Site } from '../api';
  * server has no sites API (it answers 404), so that the map and site filters stay hidden.
  */
 export const useSitesStore = defineStore('sites', () => {
+  const api = useApi();
   const byId = ref<Record<number, Site>>({});
   const available = ref(false);
   const loaded = ref(false);
 
   const list = computed(() => Object.values(byId.value).sort((a, b) => a.name.localeCompare(b.name)));
+  /** The sites as the options of a select, by name. */
+  const options = computed(() => list.value.map((site) => ({ value: site.id, label: site.name })));
 
   async function load(): Promise<void> {
     try {
-      const answer = await useApi().sites.list();
+      const answer = await api.sites.list();
       byId.value = Object.fromEntries(answer.items.map((site) => [site.id, site]));
       available.value = true;
     } catch (error) {
@@ -27,10 +30,10 @@ export const useSitesStore = defineStore('sites', () => {
   }
 
   async function create(site: Omit<Site, 'id'>): Promise<Site> {
-    const created = await useApi().sites.create(site);
+    const created = await api.sites.create(site);
     byId.value[created.id] = created;
     return created;
   }
 
-  return { byId, list, available, loaded, load, create };
+  return { byId, list, options, available, loaded, load, create };
 });

@@ -3,6 +3,8 @@ import { computed, ref } from 'vue';
 import type { ConnectorStatusUpdatedPayload, StationStatusUpdatedPayload } from '@cimorings/contracts';
 import {
   useApi,
+  type Api,
+  type CreatedStation,
   type Paging,
   type Station,
   type StationFilters,
@@ -26,6 +28,7 @@ const ALL = 1000;
  * live events update the one copy here, so every view shows the same state.
  */
 export const useStationsStore = defineStore('stations', () => {
+  const api = useApi();
   const byId = ref<Record<string, Station>>({});
   /** The ids of the stations page, in the server's order. */
   const pageIds = ref<string[]>([]);
@@ -64,7 +67,7 @@ export const useStationsStore = defineStore('stations', () => {
   async function loadPage(filters: StationFilters & Paging): Promise<void> {
     loading.value = true;
     try {
-      const answer = await useApi().stations.list(filters);
+      const answer = await api.stations.list(filters);
       for (const station of answer.items) upsert(station);
       pageIds.value = answer.items.map((station) => station.chargePointId);
       pageTotal.value = answer.total;
@@ -74,27 +77,43 @@ export const useStationsStore = defineStore('stations', () => {
   }
 
   async function loadAll(): Promise<void> {
-    const answer = await useApi().stations.list({ limit: ALL });
+    const answer = await api.stations.list({ limit: ALL });
     for (const station of answer.items) upsert(station);
     allIds.value = answer.items.map((station) => station.chargePointId);
   }
 
   async function loadStats(): Promise<void> {
-    stats.value = await useApi().stats.get();
+    stats.value = await api.stats.get();
   }
 
   async function load(chargePointId: string): Promise<Station> {
-    const station = await useApi().stations.get(chargePointId);
+    const station = await api.stations.get(chargePointId);
     upsert(station);
     return station;
   }
 
   async function approve(chargePointId: string): Promise<void> {
-    upsert(await useApi().stations.approve(chargePointId));
+    upsert(await api.stations.approve(chargePointId));
+  }
+
+  /** Changes a station's name, location or site. */
+  async function update(
+    chargePointId: string,
+    changes: Parameters<Api['stations']['update']>[1],
+  ): Promise<void> {
+    upsert(await api.stations.update(chargePointId, changes));
+  }
+
+  /** Adds a station; answers the server's reply, with the password it generated (shown once). */
+  async function create(body: Parameters<Api['stations']['create']>[0]): Promise<CreatedStation> {
+    const created = await api.stations.create(body);
+    const { ocppPassword: _password, onboarding: _onboarding, ...station } = created;
+    upsert(station);
+    return created;
   }
 
   async function remove(chargePointId: string): Promise<void> {
-    await useApi().stations.remove(chargePointId);
+    await api.stations.remove(chargePointId);
     delete byId.value[chargePointId];
     pageIds.value = pageIds.value.filter((id) => id !== chargePointId);
     allIds.value = allIds.value.filter((id) => id !== chargePointId);
@@ -146,6 +165,8 @@ export const useStationsStore = defineStore('stations', () => {
     loadAll,
     load,
     approve,
+    update,
+    create,
     remove,
     applyStationStatus,
     applyConnectorStatus,

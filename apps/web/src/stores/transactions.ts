@@ -48,6 +48,7 @@ export function deliveredWh(tx: LiveTransaction): number {
  * their meter values.
  */
 export const useTransactionsStore = defineStore('transactions', () => {
+  const api = useApi();
   const activeById = ref<Record<number, LiveTransaction>>({});
   const historyItems = ref<Transaction[]>([]);
   const historyTotal = ref(0);
@@ -77,7 +78,6 @@ export const useTransactionsStore = defineStore('transactions', () => {
   }
 
   async function seedReadings(ids: number[]): Promise<void> {
-    const api = useApi();
     await Promise.all(
       ids.slice(0, SEED_READINGS).map(async (transactionId) => {
         try {
@@ -98,7 +98,7 @@ export const useTransactionsStore = defineStore('transactions', () => {
   }
 
   async function loadActive(): Promise<void> {
-    const answer = await useApi().transactions.list({ status: 'active', limit: 1000 });
+    const answer = await api.transactions.list({ status: 'active', limit: 1000 });
     const next: Record<number, LiveTransaction> = {};
     for (const tx of answer.items) {
       const known = activeById.value[tx.transactionId];
@@ -108,10 +108,15 @@ export const useTransactionsStore = defineStore('transactions', () => {
     await seedReadings(answer.items.map((tx) => tx.transactionId));
   }
 
+  /** The history matching `filters` as a CSV file. */
+  function exportCsv(filters: TransactionFilters): Promise<Blob> {
+    return api.transactions.csv(filters);
+  }
+
   async function loadHistory(filters: TransactionFilters & Paging): Promise<void> {
     loading.value = true;
     try {
-      const answer = await useApi().transactions.list(filters);
+      const answer = await api.transactions.list(filters);
       historyItems.value = answer.items;
       historyTotal.value = answer.total;
     } finally {
@@ -120,14 +125,14 @@ export const useTransactionsStore = defineStore('transactions', () => {
   }
 
   async function close(transactionId: number, reason: string): Promise<void> {
-    const closed = await useApi().transactions.close(transactionId, reason);
+    const closed = await api.transactions.close(transactionId, reason);
     delete activeById.value[transactionId];
     const detail = details.value[transactionId];
     if (detail) Object.assign(detail, closed);
   }
 
   async function loadDetail(transactionId: number): Promise<TransactionDetail> {
-    const detail = await useApi().transactions.get(transactionId);
+    const detail = await api.transactions.get(transactionId);
     details.value[transactionId] = detail;
     return detail;
   }
@@ -213,6 +218,7 @@ export const useTransactionsStore = defineStore('transactions', () => {
     loading,
     loadActive,
     loadHistory,
+    exportCsv,
     loadDetail,
     close,
     applyStarted,

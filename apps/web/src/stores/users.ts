@@ -4,6 +4,7 @@ import { useApi, type NewUser, type PermissionInfo, type Role, type User } from 
 
 /** Users and roles by id, and the permission catalogue. */
 export const useUsersStore = defineStore('users', () => {
+  const api = useApi();
   const usersById = ref<Record<number, User>>({});
   const rolesById = ref<Record<number, Role>>({});
   const permissions = ref<PermissionInfo[]>([]);
@@ -17,7 +18,7 @@ export const useUsersStore = defineStore('users', () => {
   async function loadUsers(): Promise<void> {
     loading.value = true;
     try {
-      const answer = await useApi().users.list({ limit: 1000 });
+      const answer = await api.users.list({ limit: 1000 });
       usersById.value = Object.fromEntries(answer.items.map((user) => [user.id, user]));
     } finally {
       loading.value = false;
@@ -25,14 +26,12 @@ export const useUsersStore = defineStore('users', () => {
   }
 
   async function loadRoles(): Promise<void> {
-    const api = useApi();
     const [roleList, permissionList] = await Promise.all([api.roles.list(), api.roles.permissions()]);
     rolesById.value = Object.fromEntries(roleList.items.map((role) => [role.id, role]));
     permissions.value = permissionList.items;
   }
 
   async function saveUser(id: number | null, body: NewUser): Promise<void> {
-    const api = useApi();
     // The username is fixed once created; an empty password keeps the current one.
     const { username: _username, password, ...changes } = body;
     const saved =
@@ -43,7 +42,7 @@ export const useUsersStore = defineStore('users', () => {
   }
 
   async function removeUser(id: number): Promise<void> {
-    await useApi().users.remove(id);
+    await api.users.remove(id);
     delete usersById.value[id];
   }
 
@@ -51,13 +50,12 @@ export const useUsersStore = defineStore('users', () => {
     id: number | null,
     body: { name: string; description: string; permissions: string[] },
   ) {
-    const api = useApi();
     const saved = id === null ? await api.roles.create(body) : await api.roles.update(id, body);
     rolesById.value[saved.id] = saved;
   }
 
   async function removeRole(id: number): Promise<void> {
-    await useApi().roles.remove(id);
+    await api.roles.remove(id);
     delete rolesById.value[id];
   }
 

@@ -1,7 +1,7 @@
 // @vitest-environment happy-dom
 import { afterEach, describe, expect, it } from 'vitest';
 import { defineComponent, h, nextTick, ref } from 'vue';
-import { setApi, type Onboarding } from '../../src/api';
+import type { Onboarding } from '../../src/api';
 import AppShell from '../../src/components/base/AppShell.vue';
 import ConnectionBanner from '../../src/components/base/ConnectionBanner.vue';
 import StatusBadge from '../../src/components/base/StatusBadge.vue';
@@ -11,7 +11,7 @@ import ActiveTransactionCard from '../../src/components/transactions/ActiveTrans
 import TransactionStatusTag from '../../src/components/transactions/TransactionStatusTag.vue';
 import { formatClockOffset } from '../../src/format';
 import { useRoom } from '../../src/composables/useRoom';
-import { setRealtime, type Realtime } from '../../src/realtime';
+import type { Realtime } from '../../src/realtime';
 import { useAuthStore } from '../../src/stores/auth';
 import { useConnectionStore } from '../../src/stores/connection';
 import type { LiveTransaction } from '../../src/stores/transactions';
@@ -19,7 +19,6 @@ import { fakeApi, transaction, userWith } from '../support/fake-api';
 import { mountWithApp } from '../support/mount';
 
 afterEach(() => {
-  setRealtime(null);
   localStorage.clear();
 });
 
@@ -160,18 +159,16 @@ describe('SiteMap', () => {
 
 describe('AppShell', () => {
   it('shows only the pages the user may open', async () => {
-    setApi(
-      fakeApi({
-        auth: {
-          login: async () => ({
-            token: 't',
-            expiresIn: 60,
-            user: userWith(['stations.view', 'reservations.view']),
-          }),
-        },
-      }),
-    );
-    const { wrapper, pinia } = mountWithApp(AppShell, { slots: { default: () => h('div', 'page') } });
+    const api = fakeApi({
+      auth: {
+        login: async () => ({
+          token: 't',
+          expiresIn: 60,
+          user: userWith(['stations.view', 'reservations.view']),
+        }),
+      },
+    });
+    const { wrapper, pinia } = mountWithApp(AppShell, { api, slots: { default: () => h('div', 'page') } });
     const auth = useAuthStore(pinia);
     await auth.login('viewer', 'pw');
     await nextTick();
@@ -195,7 +192,6 @@ describe('useRoom', () => {
       joinRoom: async (room) => (joined.push(room), { ok: true }),
       leaveRoom: async (room) => (left.push(room), { ok: true }),
     };
-    setRealtime(fake);
     const room = ref('station_CS001');
     const Page = defineComponent({
       setup() {
@@ -203,7 +199,7 @@ describe('useRoom', () => {
         return () => h('div');
       },
     });
-    const { wrapper } = mountWithApp(Page);
+    const { wrapper } = mountWithApp(Page, { realtime: fake });
     expect(joined).toEqual(['station_CS001']);
     room.value = 'station_CS002';
     await nextTick();

@@ -1,14 +1,13 @@
 // @vitest-environment happy-dom
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createPinia, setActivePinia } from 'pinia';
 import type { SocketServiceOptions } from '@cimorings/contracts/socket-service';
-import { setApi } from '../../src/api';
 import { createRealtime, type SocketServiceLike, type Toast } from '../../src/realtime';
 import { useAuthStore } from '../../src/stores/auth';
 import { useConnectionStore } from '../../src/stores/connection';
 import { useReservationsStore } from '../../src/stores/reservations';
 import { useTransactionsStore } from '../../src/stores/transactions';
 import { activeList, fakeApi, userWith } from '../support/fake-api';
+import { piniaWith } from '../support/mount';
 
 /** Stands in for the contracts' SocketService: the test fires its events by hand. */
 class FakeService implements SocketServiceLike {
@@ -63,11 +62,10 @@ function start() {
 }
 
 beforeEach(async () => {
-  setActivePinia(createPinia());
   service = null;
   toasts = [];
   activeLoads = 0;
-  setApi(
+  piniaWith(
     fakeApi({
       auth: {
         login: async () => ({ token: 'jwt-1', expiresIn: 3600, user: userWith(['transactions.view']) }),
@@ -192,7 +190,7 @@ describe('auth store', () => {
     expect(auth.can('transactions.view')).toBe(true);
     expect(auth.can('stations.control')).toBe(false);
 
-    setActivePinia(createPinia());
+    piniaWith();
     vi.useFakeTimers();
     const reloaded = useAuthStore();
     expect(reloaded.restore()).toBe(true);
@@ -206,7 +204,7 @@ describe('auth store', () => {
   });
 
   it('treats system.admin as every permission', async () => {
-    setApi(
+    piniaWith(
       fakeApi({
         auth: { login: async () => ({ token: 't', expiresIn: 60, user: userWith(['system.admin']) }) },
       }),

@@ -1,10 +1,10 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { createPinia, setActivePinia } from 'pinia';
-import { setApi, type Station } from '../../src/api';
+import type { Station } from '../../src/api';
 import { useReservationsStore } from '../../src/stores/reservations';
 import { useStationsStore } from '../../src/stores/stations';
 import { deliveredWh, useTransactionsStore } from '../../src/stores/transactions';
 import { activeList, detailOf, fakeApi, transaction } from '../support/fake-api';
+import { piniaWith } from '../support/mount';
 
 function station(chargePointId: string, fields: Partial<Station> = {}): Station {
   return {
@@ -27,12 +27,12 @@ function station(chargePointId: string, fields: Partial<Station> = {}): Station 
 }
 
 beforeEach(() => {
-  setActivePinia(createPinia());
+  piniaWith();
 });
 
 describe('transactions store', () => {
   it('adds a started transaction, follows its meter values and removes it when it stops', () => {
-    setApi(fakeApi());
+    piniaWith(fakeApi());
     const store = useTransactionsStore();
     store.applyStarted({
       chargePointId: 'CS001',
@@ -81,7 +81,7 @@ describe('transactions store', () => {
   });
 
   it('marks a listed history row completed when its transaction stops', () => {
-    setApi(fakeApi());
+    piniaWith(fakeApi());
     const store = useTransactionsStore();
     store.historyItems = [transaction({ transactionId: 7, meterStart: 100 })];
     store.applyStopped({
@@ -100,7 +100,7 @@ describe('transactions store', () => {
 
   it('loads the active transactions with their latest readings', async () => {
     const tx = transaction({ transactionId: 3, meterStart: 2000 });
-    setApi(
+    piniaWith(
       fakeApi({
         transactions: {
           list: activeList(tx),
@@ -132,7 +132,7 @@ describe('transactions store', () => {
   it('asks for the active list once when readings arrive for a transaction it does not know', async () => {
     let calls = 0;
     const tx = transaction({ transactionId: 9 });
-    setApi(
+    piniaWith(
       fakeApi({
         transactions: {
           list: () => {
@@ -163,7 +163,7 @@ describe('transactions store', () => {
 
 describe('stations store', () => {
   it('counts accepted stations by status and keeps pending ones apart', async () => {
-    setApi(
+    piniaWith(
       fakeApi({
         stations: {
           list: async () => ({
@@ -192,7 +192,7 @@ describe('stations store', () => {
   });
 
   it('applies status and connector events to the one copy every list shows', async () => {
-    setApi(fakeApi({ stations: { list: async () => ({ items: [station('CS001')], total: 1 }) } }));
+    piniaWith(fakeApi({ stations: { list: async () => ({ items: [station('CS001')], total: 1 }) } }));
     const store = useStationsStore();
     await store.loadPage({});
     await store.loadAll();
@@ -215,7 +215,7 @@ describe('stations store', () => {
 
   it('asks whether a station that became Unavailable is still connected', async () => {
     let gets = 0;
-    setApi(
+    piniaWith(
       fakeApi({
         stations: {
           list: async () => ({ items: [station('CS001')], total: 1 }),
@@ -241,7 +241,7 @@ describe('stations store', () => {
 
 describe('reservations store', () => {
   it('adds created reservations and sets the status a cancellation reason means', () => {
-    setApi(fakeApi());
+    piniaWith(fakeApi());
     const store = useReservationsStore();
     const created = {
       chargePointId: 'CS001',
@@ -269,7 +269,7 @@ describe('reservations store', () => {
   });
 
   it('creates through the API and shows the new reservation as active', async () => {
-    setApi(
+    piniaWith(
       fakeApi({
         reservations: {
           create: async (body) => ({

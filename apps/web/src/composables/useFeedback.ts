@@ -1,0 +1,58 @@
+import type { Ref } from 'vue';
+import { ElMessage, ElMessageBox } from 'element-plus';
+import { useI18n } from 'vue-i18n';
+import { useErrorText } from './useErrorText';
+
+/** How a step the user asked for is reported; see `attempt`. */
+export interface AttemptOptions<T> {
+  /** The message shown when it worked; nothing is shown without one. */
+  success?: (result: T) => string;
+  /** The message shown when it failed; the error in words by default. */
+  failure?: (error: unknown) => string;
+  /** True while the step runs (a button's loading state). */
+  busy?: Ref<boolean>;
+}
+
+/**
+ * The one way a page reports what the user asked for: a success or error message, and a
+ * confirmation before a step that deletes or cancels something.
+ */
+export function useFeedback() {
+  const { t } = useI18n();
+  const errorText = useErrorText();
+
+  /** Runs `task` and says how it went; resolves true when it worked. */
+  async function attempt<T>(task: () => Promise<T>, options: AttemptOptions<T> = {}): Promise<boolean> {
+    if (options.busy) options.busy.value = true;
+    try {
+      const result = await task();
+      if (options.success) ElMessage.success(options.success(result));
+      return true;
+    } catch (error) {
+      ElMessage.error(options.failure ? options.failure(error) : errorText(error));
+      return false;
+    } finally {
+      if (options.busy) options.busy.value = false;
+    }
+  }
+
+  /** Asks before a step that deletes or cancels; resolves true when the user confirmed. */
+  async function confirm(
+    message: string,
+    confirmButtonText = t('common.delete'),
+    cancelButtonText = t('common.cancel'),
+  ): Promise<boolean> {
+    try {
+      await ElMessageBox.confirm(message, t('common.confirm'), {
+        type: 'warning',
+        confirmButtonText,
+        cancelButtonText,
+      });
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  return { attempt, confirm, errorText };
+}

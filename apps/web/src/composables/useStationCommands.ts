@@ -1,0 +1,57 @@
+import { ref, toValue, type MaybeRefOrGetter } from 'vue';
+import { useApi } from '../api';
+import type { CommandAnswer, LocalListUpdate, SendCommand } from '../commands';
+import { useErrorText } from './useErrorText';
+
+/**
+ * Sends commands to one station and keeps what came back, newest first, for the answers list.
+ * `settled` runs after each command (the message log reads the exchange again).
+ */
+export function useStationCommands(chargePointId: MaybeRefOrGetter<string>, settled: () => void) {
+  const api = useApi();
+  const errorText = useErrorText();
+  const answers = ref<CommandAnswer[]>([]);
+  /** The action being sent, or null. */
+  const busy = ref<string | null>(null);
+  let nextAnswerId = 1;
+
+  async function record<R extends object>(
+    action: string,
+    payload: object,
+    call: () => Promise<R>,
+  ): Promise<R | null> {
+    answers.value.unshift({
+      id: nextAnswerId++,
+      action,
+      payload,
+      at: new Date().toISOString(),
+      answer: null,
+      error: null,
+    });
+    const item = answers.value[0] as CommandAnswer;
+    busy.value = action;
+    try {
+      const answer = await call();
+      item.answer = answer;
+      return answer;
+    } catch (error) {
+      item.error = errorText(error);
+      return null;
+    } finally {
+      busy.value = null;
+      settled();
+    }
+  }
+
+  const send: SendCommand = (action, payload) =>
+    record(action, payload, () => api.stations.command(toValue(chargePointId), action, payload));
+
+  /** SendLocalList from the id tag table. */
+  function sendLocalList(updateType: LocalListUpdate): void {
+    void record('SendLocalList', { updateType }, () =>
+      api.stations.sendLocalList(toValue(chargePointId), updateType),
+    );
+  }
+
+  return { answers, busy, send, sendLocalList };
+}
