@@ -1,9 +1,8 @@
+import { MEASURANDS } from '@cimorings/contracts';
 import { MAX_ENERGY_REGISTER_WH } from './ocpp-ranges.js';
 
 /** The measurands whose units CIMORINGS normalizes (CONTRACT section 4). */
-export const ENERGY = 'Energy.Active.Import.Register';
-export const POWER = 'Power.Active.Import';
-export const SOC = 'SoC';
+export const { energy: ENERGY, power: POWER, soc: SOC } = MEASURANDS;
 
 /** A sampled value as OCPP 1.6 sends it (§7.43 SampledValue): every field but `value` optional. */
 export interface SampledValueInput {

@@ -1,20 +1,8 @@
-/** A station's status as clients see it (CONTRACT section 4). */
-export const STATION_STATUSES = ['Available', 'Occupied', 'Reserved', 'Unavailable', 'Faulted'] as const;
-export type StationStatus = (typeof STATION_STATUSES)[number];
+import { SESSION_CONNECTOR_STATUSES, type StationStatus } from '@cimorings/contracts';
 
-/** OCPP 1.6 ChargePointStatus (§7.7). */
-export type ConnectorStatus =
-  | 'Available'
-  | 'Preparing'
-  | 'Charging'
-  | 'SuspendedEVSE'
-  | 'SuspendedEV'
-  | 'Finishing'
-  | 'Reserved'
-  | 'Unavailable'
-  | 'Faulted';
+export { STATION_STATUSES, type StationStatus } from '@cimorings/contracts';
 
-const OCCUPIED: readonly string[] = ['Preparing', 'Charging', 'SuspendedEV', 'SuspendedEVSE', 'Finishing'];
+const OCCUPIED: readonly string[] = SESSION_CONNECTOR_STATUSES;
 
 /**
  * Derives a station's status from its connectors' statuses, connector 0 (the charge point

@@ -1,4 +1,10 @@
-import { FIXED_ROOMS, STATION_ROOM_PREFIX, type FixedRoom, type Permission } from '@cimorings/contracts';
+import {
+  FIXED_ROOMS,
+  isChargePointId,
+  STATION_ROOM_PREFIX,
+  type FixedRoom,
+  type Permission,
+} from '@cimorings/contracts';
 import { can, canSeeStation, type Actor } from '../domain/user.js';
 
 /**
@@ -37,7 +43,6 @@ const JOIN_PERMISSION: Record<FixedRoom | 'station', Permission> = {
 };
 
 const MAX_ROOM_LENGTH = 9 + 48;
-const CHARGE_POINT_ID = /^[A-Za-z0-9._:*+-]{1,48}$/;
 
 export type ParsedRoom = { kind: FixedRoom } | { kind: 'station'; chargePointId: string };
 
@@ -47,7 +52,7 @@ export function parseRoom(room: string): ParsedRoom | undefined {
   if ((FIXED_ROOMS as readonly string[]).includes(room)) return { kind: room as FixedRoom };
   if (!room.startsWith(STATION_ROOM_PREFIX)) return undefined;
   const chargePointId = room.slice(STATION_ROOM_PREFIX.length);
-  return CHARGE_POINT_ID.test(chargePointId) ? { kind: 'station', chargePointId } : undefined;
+  return isChargePointId(chargePointId) ? { kind: 'station', chargePointId } : undefined;
 }
 
 /** Whether the actor may join the room: the room's view permission, and for a station, access to it. */

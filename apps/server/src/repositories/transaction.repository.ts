@@ -1,7 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
 import type { AuthorizationStatus } from '../domain/id-tag.js';
-import type { Sample } from '../domain/meter.js';
+import { ENERGY, type Sample } from '../domain/meter.js';
 import { MAX_ENERGY_REGISTER_WH } from '../domain/ocpp-ranges.js';
 import type { MeterValue, Transaction } from '../domain/transaction.js';
 import { countOf, type Page, type PageRequest } from './paging.js';
@@ -287,7 +287,7 @@ export class TransactionRepository {
       .selectFrom('meter_values')
       .select((eb) => eb.fn.max('value').as('highest'))
       .where('transaction_id', '=', transactionId)
-      .where('measurand', '=', 'Energy.Active.Import.Register')
+      .where('measurand', '=', ENERGY)
       .where('phase', 'is', null)
       .where('value', '>=', 0)
       .where('value', '<=', MAX_ENERGY_REGISTER_WH)
