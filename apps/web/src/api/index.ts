@@ -7,6 +7,7 @@ import type {
   ImportReport,
   LoginResponse,
   NewReservation,
+  NewSite,
   NewUser,
   OcppMessage,
   CreatedStation,
@@ -85,7 +86,7 @@ export function createApi(client: ApiClient) {
     },
     sites: {
       list: () => client.get<Page<Site>>('/api/sites', { limit: 1000 }),
-      create: (body: Omit<Site, 'id'>) => client.post<Site>('/api/sites', body),
+      create: (body: NewSite) => client.post<Site>('/api/sites', body),
     },
     transactions: {
       list: (filters: TransactionFilters & Paging = {}) =>

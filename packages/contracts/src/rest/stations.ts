@@ -125,8 +125,6 @@ export const OnboardingSchema = Type.Object({
 /** A station as `POST /api/stations` answers it: with what to configure on the charger, once. */
 export const CreatedStationSchema = Type.Object({
   ...StationSchema.properties,
-  // The literal union of the shared schema does not survive the spread in TypeBox's static type.
-  status: Type.String({ description: STATION_STATUSES.join(', ') }),
   ocppPassword: Type.Union([Type.String(), Type.Null()], {
     description:
       'the password generated for the station: shown only in this answer, stored as a hash. ' +
