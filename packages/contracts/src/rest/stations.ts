@@ -157,6 +157,12 @@ export const CommandAuditSchema = Type.Object({
   finishedAt: Type.Union([Type.String(), Type.Null()]),
 });
 
+/** The body of `POST /api/stations/{chargePointId}/local-list`. */
+export const LocalListRequestSchema = Type.Object(
+  { updateType: Type.Union([Type.Literal('Full'), Type.Literal('Differential')]) },
+  { additionalProperties: false },
+);
+
 /** The answer of SendLocalList through `POST /api/stations/{chargePointId}/local-list`. */
 export const LocalListResultSchema = Type.Object({
   status: Type.String({
@@ -180,4 +186,5 @@ export type Onboarding = Static<typeof OnboardingSchema>;
 export type CreatedStation = Static<typeof CreatedStationSchema>;
 export type OcppMessage = Static<typeof OcppMessageSchema>;
 export type CommandAudit = Static<typeof CommandAuditSchema>;
+export type LocalListRequest = Static<typeof LocalListRequestSchema>;
 export type LocalListResult = Static<typeof LocalListResultSchema>;

@@ -1,8 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { Type } from 'typebox';
 import type { LocalListService } from '../../services/local-list.service.js';
 import { actorOf } from '../access.js';
-import { ChargePointParams, LocalListResultSchema } from '@cimorings/contracts/rest';
+import { ChargePointParams, LocalListRequestSchema, LocalListResultSchema } from '@cimorings/contracts/rest';
 import { errors } from '../schemas.js';
 
 const security = [{ bearer: [] }];
@@ -24,10 +23,7 @@ export const localListRoutes: FastifyPluginAsyncTypebox<{ localLists: LocalListS
           'only when the charge point answers Accepted.',
         security,
         params: ChargePointParams,
-        body: Type.Object(
-          { updateType: Type.Union([Type.Literal('Full'), Type.Literal('Differential')]) },
-          { additionalProperties: false },
-        ),
+        body: LocalListRequestSchema,
         response: {
           200: LocalListResultSchema,
           ...errors(400, 401, 403, 404, 409, 502, 504),
