@@ -1,10 +1,10 @@
-import type { ReservationStatus } from '@cimorings/contracts';
+import type { ReservationCancelledPayload, ReservationStatus } from '@cimorings/contracts';
 import type { DomainEvent } from './events.js';
 
 export { RESERVATION_STATUSES, RESERVE_NOW_STATUSES, type ReservationStatus } from '@cimorings/contracts';
 
 /** Why a reservation stopped being active, as the real-time API spells it (CONTRACT section 5). */
-export type ReservationEndReason = 'User cancelled' | 'Expired' | 'Used';
+export type ReservationEndReason = ReservationCancelledPayload['reason'];
 
 export interface Reservation {
   /** The OCPP reservationId. */
