@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { actionSchemas, protocolSchemas, type JsonSchema } from '@cimorings/ocpp/schemas';
+import { actionSchemas, protocolSchemas, type ActionSchemas, type JsonSchema } from '@cimorings/ocpp/schemas';
 import { ChargePointId, ChargePointParams } from '@cimorings/contracts/rest';
 import { Type } from 'typebox';
 import { CSMS_ACTIONS, type CommandService } from '../../services/command.service.js';
@@ -7,12 +7,15 @@ import { actorOf } from '../access.js';
 import { errors } from '../schemas.js';
 
 const security = [{ bearer: [] }];
-const V16_ACTIONS = actionSchemas(protocolSchemas('ocpp1.6'));
 const FAILURES = errors(400, 401, 403, 404, 409, 502, 504);
 
 /** An official schema as the OpenAPI document shows it: without its own `$schema` and `$id`. */
-function documented(action: string, part: 'request' | 'response'): Record<string, unknown> {
-  const schema: JsonSchema | undefined = V16_ACTIONS.get(action)?.[part];
+function documented(
+  actions: ReadonlyMap<string, ActionSchemas>,
+  action: string,
+  part: 'request' | 'response',
+): Record<string, unknown> {
+  const schema: JsonSchema | undefined = actions.get(action)?.[part];
   if (!schema) throw new Error(`ocpp-rpc ships no OCPP 1.6 ${part} schema for ${action}`);
   const { $schema: _dialect, $id: _id, ...rest } = schema;
   return rest;
@@ -30,9 +33,10 @@ export const commandRoutes: FastifyPluginAsyncTypebox<{ commands: CommandService
   app,
   { commands },
 ) => {
+  const v16 = actionSchemas(protocolSchemas('ocpp1.6'));
   for (const action of CSMS_ACTIONS) {
-    const request = documented(action, 'request');
-    const response = documented(action, 'response');
+    const request = documented(v16, action, 'request');
+    const response = documented(v16, action, 'response');
     app.post(
       `/api/stations/:chargePointId/commands/${action}`,
       {
