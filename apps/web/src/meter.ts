@@ -1,8 +1,7 @@
+import { MEASURANDS } from '@cimorings/contracts';
 import type { MeterValue } from './api';
 
-export const ENERGY = 'Energy.Active.Import.Register';
-export const POWER = 'Power.Active.Import';
-export const SOC = 'SoC';
+export const { energy: ENERGY, power: POWER, soc: SOC } = MEASURANDS;
 
 /** Series of one transaction for a chart: epoch seconds and values (null where not sampled). */
 export interface MeterSeries {
@@ -18,10 +17,10 @@ export interface MeterSeries {
  * SoC in %) into aligned series, one point per timestamp. Phase values are left out when a
  * total (no phase) is there.
  */
-export function meterSeries(values: readonly MeterValue[], meterStart: number): MeterSeries {
+export function meterSeries(values: readonly MeterValue[], meterStart: number | null): MeterSeries {
   const byTime = new Map<number, { energy?: number; power?: number; soc?: number }>();
   for (const value of values) {
-    if (value.phase) continue;
+    if (value.phase || value.value === null) continue;
     const t = Math.floor(Date.parse(value.timestamp) / 1000);
     if (Number.isNaN(t)) continue;
     const point = byTime.get(t) ?? {};
@@ -32,11 +31,14 @@ export function meterSeries(values: readonly MeterValue[], meterStart: number): 
     byTime.set(t, point);
   }
   const times = [...byTime.keys()].sort((a, b) => a - b);
+  // An older transaction may have no meterStart: its energy counts from the first reading.
+  const base =
+    meterStart ?? times.map((t) => byTime.get(t)?.energy).find((energy) => energy !== undefined) ?? 0;
   const series: MeterSeries = { t: [], energyKwh: [], powerKw: [], soc: [] };
   for (const t of times) {
     const point = byTime.get(t) ?? {};
     series.t.push(t);
-    series.energyKwh.push(point.energy === undefined ? null : round((point.energy - meterStart) / 1000, 3));
+    series.energyKwh.push(point.energy === undefined ? null : round((point.energy - base) / 1000, 3));
     series.powerKw.push(point.power ?? null);
     series.soc.push(point.soc ?? null);
   }
@@ -52,7 +54,9 @@ export function latestReadings(values: readonly MeterValue[]): {
 } {
   const latest = { energy: null as number | null, power: null as number | null, soc: null as number | null };
   let timestamp: string | null = null;
-  const sorted = [...values].filter((v) => !v.phase).sort((a, b) => a.timestamp.localeCompare(b.timestamp));
+  const sorted = [...values]
+    .filter((v) => !v.phase && v.value !== null)
+    .sort((a, b) => a.timestamp.localeCompare(b.timestamp));
   for (const value of sorted) {
     if (value.measurand === ENERGY) latest.energy = value.value;
     else if (value.measurand === POWER) latest.power = value.value;

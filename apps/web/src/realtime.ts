@@ -22,7 +22,7 @@ import { useAuthStore } from './stores/auth';
 import { useConnectionStore } from './stores/connection';
 import { useReservationsStore } from './stores/reservations';
 import { useStationsStore } from './stores/stations';
-import { useTransactionsStore } from './stores/transactions';
+import { energyBetween, useTransactionsStore } from './stores/transactions';
 
 /** The part of SocketService this module uses; tests pass a fake. */
 export interface SocketServiceLike {
@@ -80,7 +80,7 @@ export function createRealtime(options: RealtimeOptions): Realtime {
     transaction_stopped: (payload) => {
       const known = transactions.activeById[payload.transactionId];
       transactions.applyStopped(payload);
-      const energyWh = known ? payload.meterStop - known.meterStart : null;
+      const energyWh = known ? energyBetween(known.meterStart, payload.meterStop) : null;
       options.notify({ kind: 'transaction_stopped', payload, energyWh });
     },
     station_status_updated: (payload) => stations.applyStationStatus(payload),

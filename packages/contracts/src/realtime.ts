@@ -3,6 +3,7 @@
  * payloads, rooms and acknowledgements. Every `timestamp` and `expiryDate` is ISO 8601 UTC,
  * e.g. `2026-01-11T14:30:00.000Z`.
  */
+import type { StationStatus } from './lists.js';
 
 export interface TransactionStartedPayload {
   chargePointId: string;
@@ -26,7 +27,7 @@ export interface TransactionStoppedPayload {
 
 export interface StationStatusUpdatedPayload {
   chargePointId: string;
-  status: 'Available' | 'Occupied' | 'Reserved' | 'Unavailable' | 'Faulted';
+  status: StationStatus;
   timestamp: string;
 }
 

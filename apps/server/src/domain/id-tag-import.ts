@@ -1,10 +1,9 @@
+import { ID_TAG_STATUSES } from '@cimorings/contracts';
 import type { CsvRecord } from './csv.js';
 
 /** The columns of an id tag CSV file, as its header names them. */
 export const IMPORT_COLUMNS = ['idTag', 'status', 'expiryDate', 'parentIdTag'] as const;
 export type ImportColumn = (typeof IMPORT_COLUMNS)[number];
-
-export const ID_TAG_STATUSES = ['Accepted', 'Blocked', 'Expired'] as const;
 
 /** An id tag as a file row sets it. */
 export interface ImportedTag {

@@ -1,6 +1,6 @@
-/** OCPP 1.6 AuthorizationStatus (§7.2). */
-export const AUTHORIZATION_STATUSES = ['Accepted', 'Blocked', 'Expired', 'Invalid', 'ConcurrentTx'] as const;
-export type AuthorizationStatus = (typeof AUTHORIZATION_STATUSES)[number];
+import type { AuthorizationStatus } from '@cimorings/contracts';
+
+export { AUTHORIZATION_STATUSES, type AuthorizationStatus } from '@cimorings/contracts';
 
 /** OCPP 1.6 IdTagInfo (§7.27). */
 export interface IdTagInfo {

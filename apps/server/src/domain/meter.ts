@@ -1,9 +1,8 @@
+import { MEASURANDS } from '@cimorings/contracts';
 import { MAX_ENERGY_REGISTER_WH } from './ocpp-ranges.js';
 
 /** The measurands whose units CIMORINGS normalizes (CONTRACT section 4). */
-export const ENERGY = 'Energy.Active.Import.Register';
-export const POWER = 'Power.Active.Import';
-export const SOC = 'SoC';
+export const { energy: ENERGY, power: POWER, soc: SOC } = MEASURANDS;
 
 /**
  * One value of a meter reading as the charge point reported it, before it is read: the value is

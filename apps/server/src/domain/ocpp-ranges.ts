@@ -4,14 +4,9 @@
  * Each check throws a RangeError naming the field; services answer it with the CallError
  * `PropertyConstraintViolation` (OCPP-J 1.6 §4.2.3: a field holds a value it may not).
  */
+import { MAX_CONNECTOR_ID } from '@cimorings/contracts';
 
-/**
- * The highest connector id accepted (OCPP 1.6 §2.2: connectors are numbered 1, 2, … and 0 is
- * the charge point itself). Real charge points have a handful; controllers that present a whole
- * car park as one charge point have a few hundred. A bound keeps a rogue or broken station from
- * creating connector rows at will.
- */
-export const MAX_CONNECTOR_ID = 1000;
+export { MAX_CONNECTOR_ID };
 
 /**
  * The largest energy register accepted, in Wh: 1 TWh. A 350 kW charger running without pause

@@ -1,31 +1,10 @@
+import type { ReservationCancelledPayload, ReservationStatus } from '@cimorings/contracts';
 import type { DomainEvent } from './events.js';
 
-/**
- * Where a reservation stands:
- * - `pending`: stored, ReserveNow sent, no answer yet;
- * - `active`: the charge point accepted it and it has not ended;
- * - `used`: a transaction started on it;
- * - `cancelled`: cancelled by a user and the charge point agreed;
- * - `expired`: its expiryDate passed unused;
- * - `refused`: the charge point answered ReserveNow with something other than Accepted;
- * - `failed`: ReserveNow got no answer (timeout, CallError, the station went away).
- */
-export const RESERVATION_STATUSES = [
-  'pending',
-  'active',
-  'used',
-  'cancelled',
-  'expired',
-  'refused',
-  'failed',
-] as const;
-export type ReservationStatus = (typeof RESERVATION_STATUSES)[number];
-
-/** What a charge point may answer to ReserveNow (OCPP 1.6 ReservationStatus). */
-export const RESERVE_NOW_STATUSES = ['Accepted', 'Faulted', 'Occupied', 'Rejected', 'Unavailable'] as const;
+export { RESERVATION_STATUSES, RESERVE_NOW_STATUSES, type ReservationStatus } from '@cimorings/contracts';
 
 /** Why a reservation stopped being active, as the real-time API spells it (CONTRACT section 5). */
-export type ReservationEndReason = 'User cancelled' | 'Expired' | 'Used';
+export type ReservationEndReason = ReservationCancelledPayload['reason'];
 
 export interface Reservation {
   /** The OCPP reservationId. */

@@ -1,8 +1,8 @@
-/** A station's status as clients see it (CONTRACT section 4). */
-export const STATION_STATUSES = ['Available', 'Occupied', 'Reserved', 'Unavailable', 'Faulted'] as const;
-export type StationStatus = (typeof STATION_STATUSES)[number];
+import { SESSION_CONNECTOR_STATUSES, type StationStatus } from '@cimorings/contracts';
 
-const OCCUPIED: readonly string[] = ['Preparing', 'Charging', 'SuspendedEV', 'SuspendedEVSE', 'Finishing'];
+export { STATION_STATUSES, type StationStatus } from '@cimorings/contracts';
+
+const OCCUPIED: readonly string[] = SESSION_CONNECTOR_STATUSES;
 
 /**
  * Derives a station's status from its connectors' statuses, connector 0 (the charge point

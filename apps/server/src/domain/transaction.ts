@@ -1,8 +1,9 @@
+import type { TransactionStatus } from '@cimorings/contracts';
 import type { AuthorizationStatus } from './id-tag.js';
 import type { MeterReading } from './meter.js';
 import { isPlausibleRegister } from './ocpp-ranges.js';
 
-export type TransactionStatus = 'active' | 'completed';
+export type { TransactionStatus } from '@cimorings/contracts';
 
 export interface Transaction {
   transactionId: number;
@@ -75,9 +76,7 @@ export function isRefusedStart(status: AuthorizationStatus): boolean {
   return status !== 'Accepted';
 }
 
-/** How a transaction list is ordered; nulls (a transaction still running) come last. */
-export const TRANSACTION_SORTS = ['startedAt', 'stoppedAt', 'energyDelivered'] as const;
-export type TransactionSort = (typeof TRANSACTION_SORTS)[number];
+export { TRANSACTION_SORTS, type TransactionSort } from '@cimorings/contracts';
 export type SortOrder = 'asc' | 'desc';
 
 /** Whole seconds from start to stop, never negative (charge point clocks can jump). */

@@ -1,6 +1,7 @@
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import wsUtil from 'ocpp-rpc/lib/ws-util.js';
+import { isChargePointId } from '@cimorings/contracts';
 import { RPCServer, type RPCClient } from './rpc.js';
 import type { FastifyBaseLogger } from 'fastify';
 import { refuseUpgrade, safeUpgradeHandler } from '../http/upgrades.js';
@@ -22,7 +23,7 @@ const SUBPROTOCOL = 'ocpp1.6';
  * Charge point ids we accept in the URL: printable, no separators, at most 48 characters, and
  * not a dot segment (`.`, `..`), which URL normalization would swallow.
  */
-const IDENTITY = /^(?!\.{1,2}$)[A-Za-z0-9._:*+-]{1,48}$/;
+const isIdentity = (id: string): boolean => id !== '.' && id !== '..' && isChargePointId(id);
 
 /**
  * Reads the charge point id of an OCPP upgrade's path, `/ocpp/{chargePointId}`, before
@@ -42,7 +43,7 @@ export function readStationPath(url: string): { identity: string } | { status: 4
   } catch {
     return { status: 400, message: 'Malformed percent-encoding in the charge point id' };
   }
-  return IDENTITY.test(identity) ? { identity } : { status: 400, message: 'Invalid charge point id' };
+  return isIdentity(identity) ? { identity } : { status: 400, message: 'Invalid charge point id' };
 }
 
 /**
@@ -175,7 +176,7 @@ export class OcppServer {
     if (handshake.endpoint !== OCPP_PATH) throw new AppError('NOT_FOUND', 'Unknown OCPP endpoint');
     if (!this.settings.isDatabaseReady())
       throw new AppError('DATABASE_UNAVAILABLE', 'The database is not available yet');
-    if (!IDENTITY.test(handshake.identity)) throw new AppError('BAD_REQUEST', 'Invalid charge point id');
+    if (!isIdentity(handshake.identity)) throw new AppError('BAD_REQUEST', 'Invalid charge point id');
     if (!handshake.protocols.has(SUBPROTOCOL)) {
       throw new AppError('BAD_REQUEST', `The ${SUBPROTOCOL} subprotocol is required`);
     }

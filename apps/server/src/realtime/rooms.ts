@@ -1,4 +1,11 @@
-import { FIXED_ROOMS, STATION_ROOM_PREFIX, type FixedRoom, type Permission } from '@cimorings/contracts';
+import {
+  CHARGE_POINT_ID_MAX_LENGTH,
+  FIXED_ROOMS,
+  isChargePointId,
+  STATION_ROOM_PREFIX,
+  type FixedRoom,
+  type Permission,
+} from '@cimorings/contracts';
 import { can, canSeeStation, type Actor } from '../domain/user.js';
 
 /**
@@ -36,10 +43,8 @@ const JOIN_PERMISSION: Record<FixedRoom | 'station', Permission> = {
   station: 'stations.view',
 };
 
-/** The longest charge point id a station room may name (the id's own limit). */
-const MAX_CHARGE_POINT_ID_LENGTH = 48;
-const MAX_ROOM_LENGTH = STATION_ROOM_PREFIX.length + MAX_CHARGE_POINT_ID_LENGTH;
-const CHARGE_POINT_ID = new RegExp(`^[A-Za-z0-9._:*+-]{1,${MAX_CHARGE_POINT_ID_LENGTH}}$`);
+/** The longest room name: the station prefix and the longest charge point id. */
+const MAX_ROOM_LENGTH = STATION_ROOM_PREFIX.length + CHARGE_POINT_ID_MAX_LENGTH;
 
 export type ParsedRoom = { kind: FixedRoom } | { kind: 'station'; chargePointId: string };
 
@@ -49,7 +54,7 @@ export function parseRoom(room: string): ParsedRoom | undefined {
   if ((FIXED_ROOMS as readonly string[]).includes(room)) return { kind: room as FixedRoom };
   if (!room.startsWith(STATION_ROOM_PREFIX)) return undefined;
   const chargePointId = room.slice(STATION_ROOM_PREFIX.length);
-  return CHARGE_POINT_ID.test(chargePointId) ? { kind: 'station', chargePointId } : undefined;
+  return isChargePointId(chargePointId) ? { kind: 'station', chargePointId } : undefined;
 }
 
 /** Whether the actor may join the room: the room's view permission, and for a station, access to it. */

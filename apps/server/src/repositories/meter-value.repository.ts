@@ -2,7 +2,7 @@ import type { Insertable, Kysely } from 'kysely';
 import { BatchWriter } from '../db/batch-writer.js';
 import { BulkInsert } from '../db/bulk-insert.js';
 import type { Database, MeterValuesTable } from '../db/schema.js';
-import type { Sample } from '../domain/meter.js';
+import { ENERGY, type Sample } from '../domain/meter.js';
 import { MAX_ENERGY_REGISTER_WH } from '../domain/ocpp-ranges.js';
 import type { MeterValue } from '../domain/transaction.js';
 
@@ -98,7 +98,7 @@ export class MeterValueRepository {
       .selectFrom('meter_values')
       .select((eb) => eb.fn.max('value').as('highest'))
       .where('transaction_id', '=', transactionId)
-      .where('measurand', '=', 'Energy.Active.Import.Register')
+      .where('measurand', '=', ENERGY)
       .where('phase', 'is', null)
       .where('value', '>=', 0)
       .where('value', '<=', MAX_ENERGY_REGISTER_WH)

@@ -55,6 +55,23 @@ describe('health, metrics, API docs and logs', () => {
     expect(ui.headers.get('content-type')).toMatch(/text\/html/);
   });
 
+  it('documents each command with the official OCPP 1.6 request and response schema of its action', async () => {
+    const { body } = await app.request('GET', '/api/docs/openapi.json');
+    const commands = Object.keys(body.paths).filter((path) => path.includes('/commands/'));
+    expect(commands).toContain('/api/stations/{chargePointId}/commands/Reset');
+    expect(commands).toHaveLength(19);
+    const remoteStart = body.paths['/api/stations/{chargePointId}/commands/RemoteStartTransaction'].post;
+    const request = remoteStart.requestBody.content['application/json'].schema;
+    expect(request.required).toEqual(['idTag']);
+    expect(request.properties.idTag).toEqual({ type: 'string', maxLength: 20 });
+    expect(request.properties.connectorId).toEqual({ type: 'integer' });
+    const answer = remoteStart.responses['200'].content['application/json'].schema;
+    expect(answer.required).toEqual(['status']);
+    expect(answer.properties.status.enum).toEqual(['Accepted', 'Rejected']);
+    expect(remoteStart.responses['409']).toBeDefined();
+    expect(remoteStart.parameters.map((p: { name: string }) => p.name)).toEqual(['chargePointId']);
+  });
+
   it('answers unknown routes with the error body', async () => {
     const response = await app.request('GET', '/api/nothing-here');
     expect(response.status).toBe(404);

@@ -3,29 +3,36 @@ import type { v16 } from '@cimorings/ocpp';
 import { ApiClient, type ApiClientOptions } from './client';
 import type {
   CommandAudit,
+  CreatedStation,
   IdTag,
   IdTagFields,
-  LocalListResult,
   ImportReport,
+  LocalListRequest,
+  LocalListResult,
   LoginResponse,
   NewReservation,
+  NewRole,
+  NewSite,
+  NewStation,
   NewUser,
   OcppMessage,
-  CreatedStation,
   Onboarding,
   Page,
   PermissionInfo,
   Reservation,
   ReservationStatus,
   Role,
+  RoleChanges,
   Site,
-  Stats,
   Station,
+  StationChanges,
   StationFilters,
+  Stats,
   Transaction,
   TransactionDetail,
   TransactionFilters,
   User,
+  UserChanges,
   UserView,
 } from './types';
 
@@ -53,17 +60,10 @@ export function createApi(client: ApiClient) {
       list: (filters: StationFilters & Paging = {}) =>
         client.get<Page<Station>>('/api/stations', { ...filters }),
       get: (chargePointId: string) => client.get<Station>(`/api/stations/${id(chargePointId)}`),
-      create: (body: {
-        chargePointId: string;
-        name: string;
-        location?: string | null;
-        /** Absent: the server generates one (answered once); `null`: no password. */
-        ocppPassword?: string | null;
-      }) => client.post<CreatedStation>('/api/stations', body),
-      update: (
-        chargePointId: string,
-        body: { name?: string; location?: string | null; siteId?: number | null },
-      ) => client.patch<Station>(`/api/stations/${id(chargePointId)}`, body),
+      /** `ocppPassword` absent: the server generates one (answered once); `null`: no password. */
+      create: (body: NewStation) => client.post<CreatedStation>('/api/stations', body),
+      update: (chargePointId: string, body: StationChanges) =>
+        client.patch<Station>(`/api/stations/${id(chargePointId)}`, body),
       remove: (chargePointId: string) => client.delete(`/api/stations/${id(chargePointId)}`),
       approve: (chargePointId: string) => client.post<Station>(`/api/stations/${id(chargePointId)}/approve`),
       onboarding: (chargePointId: string) =>
@@ -73,7 +73,7 @@ export function createApi(client: ApiClient) {
       commandLog: (chargePointId: string, paging: Paging = {}) =>
         client.get<Page<CommandAudit>>(`/api/stations/${id(chargePointId)}/commands`, { ...paging }),
       /** SendLocalList from the id tag table, the whole list or the changes since the last one. */
-      sendLocalList: (chargePointId: string, updateType: v16.Request<'SendLocalList'>['updateType']) =>
+      sendLocalList: (chargePointId: string, updateType: LocalListRequest['updateType']) =>
         client.post<LocalListResult>(`/api/stations/${id(chargePointId)}/local-list`, { updateType }),
       /** Sends an OCPP 1.6 command; answers the charge point's response payload. */
       command: <A extends v16.CentralSystemAction>(
@@ -87,7 +87,7 @@ export function createApi(client: ApiClient) {
     },
     sites: {
       list: () => client.get<Page<Site>>('/api/sites', { limit: 1000 }),
-      create: (body: Omit<Site, 'id'>) => client.post<Site>('/api/sites', body),
+      create: (body: NewSite) => client.post<Site>('/api/sites', body),
     },
     transactions: {
       list: (filters: TransactionFilters & Paging = {}) =>
@@ -118,16 +118,13 @@ export function createApi(client: ApiClient) {
     users: {
       list: (paging: Paging = {}) => client.get<Page<User>>('/api/users', { ...paging }),
       create: (body: NewUser) => client.post<User>('/api/users', body),
-      update: (userId: number, body: Partial<Omit<NewUser, 'username'>>) =>
-        client.patch<User>(`/api/users/${userId}`, body),
+      update: (userId: number, body: UserChanges) => client.patch<User>(`/api/users/${userId}`, body),
       remove: (userId: number) => client.delete(`/api/users/${userId}`),
     },
     roles: {
       list: () => client.get<Page<Role>>('/api/roles', { limit: 1000 }),
-      create: (body: { name: string; description?: string; permissions: string[] }) =>
-        client.post<Role>('/api/roles', body),
-      update: (roleId: number, body: { name?: string; description?: string; permissions?: string[] }) =>
-        client.patch<Role>(`/api/roles/${roleId}`, body),
+      create: (body: NewRole) => client.post<Role>('/api/roles', body),
+      update: (roleId: number, body: RoleChanges) => client.patch<Role>(`/api/roles/${roleId}`, body),
       remove: (roleId: number) => client.delete(`/api/roles/${roleId}`),
       permissions: () => client.get<Page<PermissionInfo>>('/api/permissions', { limit: 1000 }),
     },

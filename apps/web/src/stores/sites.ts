@@ -1,6 +1,6 @@
 import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
-import { ApiError, useApi, type Site } from '../api';
+import { ApiError, useApi, type NewSite, type Site } from '../api';
 
 /**
  * Sites (groups of stations with an address and coordinates). `available` is false while the
@@ -29,7 +29,7 @@ export const useSitesStore = defineStore('sites', () => {
     }
   }
 
-  async function create(site: Omit<Site, 'id'>): Promise<Site> {
+  async function create(site: NewSite): Promise<Site> {
     const created = await api.sites.create(site);
     byId.value[created.id] = created;
     return created;

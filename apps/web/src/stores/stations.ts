@@ -1,6 +1,10 @@
 import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
-import type { ConnectorStatusUpdatedPayload, StationStatusUpdatedPayload } from '@cimorings/contracts';
+import {
+  STATION_STATUSES,
+  type ConnectorStatusUpdatedPayload,
+  type StationStatusUpdatedPayload,
+} from '@cimorings/contracts';
 import {
   useApi,
   type Api,
@@ -12,13 +16,7 @@ import {
   type Stats,
 } from '../api';
 
-export const STATION_STATUSES: readonly StationStatus[] = [
-  'Available',
-  'Occupied',
-  'Reserved',
-  'Unavailable',
-  'Faulted',
-];
+export { STATION_STATUSES } from '@cimorings/contracts';
 
 /** The most stations one request may answer (the server's page limit). */
 const ALL = 1000;

@@ -1,9 +1,10 @@
 import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
-import type {
-  MeterValuesUpdatedPayload,
-  TransactionStartedPayload,
-  TransactionStoppedPayload,
+import {
+  MEASURANDS,
+  type MeterValuesUpdatedPayload,
+  type TransactionStartedPayload,
+  type TransactionStoppedPayload,
 } from '@cimorings/contracts';
 import {
   useApi,
@@ -37,9 +38,14 @@ export const POWER_HISTORY = 720;
 /** How many active transactions get their latest readings fetched on load. */
 const SEED_READINGS = 20;
 
+/** Wh between two registers; null when the start is unknown (an older row). */
+export function energyBetween(meterStart: number | null, meterStop: number): number | null {
+  return meterStart === null ? null : meterStop - meterStart;
+}
+
 /** Wh delivered so far: the latest register minus meterStart. */
 export function deliveredWh(tx: LiveTransaction): number {
-  if (tx.energy === null) return tx.energyDelivered ?? 0;
+  if (tx.energy === null || tx.meterStart === null) return tx.energyDelivered ?? 0;
   return Math.max(0, tx.energy - tx.meterStart);
 }
 
@@ -171,11 +177,12 @@ export const useTransactionsStore = defineStore('transactions', () => {
     };
     for (const item of historyItems.value) {
       if (item.transactionId === event.transactionId) {
-        Object.assign(item, stopped, { energyDelivered: event.meterStop - item.meterStart });
+        Object.assign(item, stopped, { energyDelivered: energyBetween(item.meterStart, event.meterStop) });
       }
     }
     const detail = details.value[event.transactionId];
-    if (detail) Object.assign(detail, stopped, { energyDelivered: event.meterStop - detail.meterStart });
+    if (detail)
+      Object.assign(detail, stopped, { energyDelivered: energyBetween(detail.meterStart, event.meterStop) });
     if (tx) recordPower(Date.now());
   }
 
@@ -187,9 +194,9 @@ export const useTransactionsStore = defineStore('transactions', () => {
       const add = (measurand: string, value: number | null, unit: string) => {
         if (value !== null) detail.meterValues.push({ timestamp: event.timestamp, measurand, value, unit });
       };
-      add('Energy.Active.Import.Register', event.energy, 'Wh');
-      add('Power.Active.Import', event.power, 'kW');
-      add('SoC', event.soc, 'Percent');
+      add(MEASURANDS.energy, event.energy, 'Wh');
+      add(MEASURANDS.power, event.power, 'kW');
+      add(MEASURANDS.soc, event.soc, 'Percent');
     }
     const tx = activeById.value[event.transactionId];
     if (!tx) {

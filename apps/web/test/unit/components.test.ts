@@ -138,14 +138,16 @@ describe('OnboardingCard', () => {
   });
 });
 
+const TIMES = { createdAt: '2026-01-11T14:00:00.000Z', updatedAt: '2026-01-11T14:00:00.000Z' };
+
 describe('SiteMap', () => {
   it('plots the sites that have coordinates and says how many it left out', () => {
     const { wrapper } = mountWithApp(SiteMap, {
       props: {
         sites: [
-          { id: 1, name: 'Jakarta', address: null, latitude: -6.2, longitude: 106.8 },
-          { id: 2, name: 'Bandung', address: null, latitude: -6.9, longitude: 107.6 },
-          { id: 3, name: 'Nowhere', address: null, latitude: null, longitude: null },
+          { id: 1, name: 'Jakarta', address: null, latitude: -6.2, longitude: 106.8, ...TIMES },
+          { id: 2, name: 'Bandung', address: null, latitude: -6.9, longitude: 107.6, ...TIMES },
+          { id: 3, name: 'Nowhere', address: null, latitude: null, longitude: null, ...TIMES },
         ],
         stationCounts: { 1: 4 },
       },

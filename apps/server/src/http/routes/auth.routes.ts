@@ -2,13 +2,8 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import type { AuthService } from '../../services/auth.service.js';
 import { actorOf } from '../access.js';
-import { errors, Password, userView } from '../schemas.js';
-
-const LoginAnswer = Type.Object({
-  token: Type.String(),
-  expiresIn: Type.Integer({ description: 'token lifetime in seconds' }),
-  user: Type.Ref('User'),
-});
+import { LoginAnswerSchema, Password } from '@cimorings/contracts/rest';
+import { errors, userView } from '../schemas.js';
 
 export const authRoutes: FastifyPluginAsyncTypebox<{ auth: AuthService }> = async (app, { auth }) => {
   app.post(
@@ -22,7 +17,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ auth: AuthService }> = asyn
           username: Type.String({ minLength: 1, maxLength: 256 }),
           password: Type.String({ minLength: 1, maxLength: 1024 }),
         }),
-        response: { 200: LoginAnswer, ...errors(400, 401, 429, 503) },
+        response: { 200: LoginAnswerSchema, ...errors(400, 401, 429, 503) },
       },
     },
     async (request) => {
@@ -54,7 +49,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ auth: AuthService }> = asyn
         summary: 'Change your own password; answers a new token, older tokens stop working',
         security: [{ bearer: [] }],
         body: Type.Object({ currentPassword: Type.String({ maxLength: 1024 }), newPassword: Password }),
-        response: { 200: LoginAnswer, ...errors(400, 401, 429, 503) },
+        response: { 200: LoginAnswerSchema, ...errors(400, 401, 429, 503) },
       },
     },
     async (request) => {

@@ -3,58 +3,21 @@ import { Type } from 'typebox';
 import { AppError } from '../../errors.js';
 import type { IdTagService } from '../../services/id-tag.service.js';
 import { actorOf } from '../access.js';
-import { errors, PageQuery, pageOf, PageSchema, RowId } from '../schemas.js';
+import {
+  IdTagChangesSchema,
+  IdTagParams,
+  IdTagSchema,
+  ImportReportSchema,
+  NewIdTagSchema,
+  PageQuery,
+  PageSchema,
+} from '@cimorings/contracts/rest';
+import { errors, pageOf } from '../schemas.js';
 
 const security = [{ bearer: [] }];
-/** OCPP 1.6 IdToken: CiString20Type. */
-const IdToken = Type.String({ minLength: 1, maxLength: 20, pattern: '^[\\x20-\\x7E]+$' });
-const Params = Type.Object({ idTag: IdToken });
-const Fields = {
-  status: Type.Optional(
-    Type.Union([Type.Literal('Accepted'), Type.Literal('Blocked'), Type.Literal('Expired')]),
-  ),
-  expiryDate: Type.Optional(Type.Union([Type.String({ format: 'date-time' }), Type.Null()])),
-  parentIdTag: Type.Optional(Type.Union([IdToken, Type.Null()])),
-  userId: Type.Optional(Type.Union([RowId(), Type.Null()])),
-  allowConcurrent: Type.Optional(
-    Type.Boolean({ description: 'may hold several active transactions at once' }),
-  ),
-};
-
-const IdTagSchema = Type.Object(
-  {
-    idTag: Type.String(),
-    status: Type.String(),
-    expiryDate: Type.Union([Type.String(), Type.Null()]),
-    parentIdTag: Type.Union([Type.String(), Type.Null()]),
-    userId: Type.Union([Type.Integer(), Type.Null()]),
-    createdBy: Type.Union([Type.Integer(), Type.Null()], {
-      description: 'the user who created the tag; null when unknown',
-    }),
-    allowConcurrent: Type.Boolean(),
-    createdAt: Type.String(),
-    updatedAt: Type.String(),
-  },
-  { $id: 'IdTag' },
-);
 
 /** The largest id tag file accepted: some 200,000 short rows. */
 const IMPORT_BODY_LIMIT = 4 * 1024 * 1024;
-
-const ImportReportSchema = Type.Object({
-  created: Type.Integer(),
-  updated: Type.Integer(),
-  unchanged: Type.Integer({ description: 'rows that matched the stored tag already' }),
-  rejected: Type.Array(
-    Type.Object({
-      line: Type.Integer({ description: 'line of the file, the header being line 1' }),
-      idTag: Type.Union([Type.String(), Type.Null()]),
-      reason: Type.String(),
-    }),
-    { description: 'the first 1,000 rejected rows, in file order' },
-  ),
-  rejectedCount: Type.Integer({ description: 'how many rows were rejected in all' }),
-});
 
 export const idTagRoutes: FastifyPluginAsyncTypebox<{ idTags: IdTagService }> = async (app, { idTags }) => {
   app.addSchema(IdTagSchema);
@@ -115,7 +78,7 @@ export const idTagRoutes: FastifyPluginAsyncTypebox<{ idTags: IdTagService }> = 
       schema: {
         tags: ['id tags'],
         security,
-        body: Type.Object({ idTag: IdToken, ...Fields }, { additionalProperties: false }),
+        body: NewIdTagSchema,
         response: { 201: Type.Ref('IdTag'), ...errors(400, 401, 403, 409) },
       },
     },
@@ -132,7 +95,7 @@ export const idTagRoutes: FastifyPluginAsyncTypebox<{ idTags: IdTagService }> = 
       schema: {
         tags: ['id tags'],
         security,
-        params: Params,
+        params: IdTagParams,
         response: { 200: Type.Ref('IdTag'), ...errors(401, 403, 404) },
       },
     },
@@ -146,8 +109,8 @@ export const idTagRoutes: FastifyPluginAsyncTypebox<{ idTags: IdTagService }> = 
       schema: {
         tags: ['id tags'],
         security,
-        params: Params,
-        body: Type.Object(Fields, { additionalProperties: false }),
+        params: IdTagParams,
+        body: IdTagChangesSchema,
         response: { 200: Type.Ref('IdTag'), ...errors(400, 401, 403, 404) },
       },
     },
@@ -161,7 +124,7 @@ export const idTagRoutes: FastifyPluginAsyncTypebox<{ idTags: IdTagService }> = 
       schema: {
         tags: ['id tags'],
         security,
-        params: Params,
+        params: IdTagParams,
         response: { 204: Type.Null(), ...errors(401, 403, 404) },
       },
     },

@@ -1,8 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { Type } from 'typebox';
 import type { LocalListService } from '../../services/local-list.service.js';
 import { actorOf } from '../access.js';
-import { ChargePointId, errors } from '../schemas.js';
+import { ChargePointParams, LocalListRequestSchema, LocalListResultSchema } from '@cimorings/contracts/rest';
+import { errors } from '../schemas.js';
 
 const security = [{ bearer: [] }];
 
@@ -22,24 +22,10 @@ export const localListRoutes: FastifyPluginAsyncTypebox<{ localLists: LocalListS
           'accepted, and those deleted since (without idTagInfo). The version goes up by one and is kept ' +
           'only when the charge point answers Accepted.',
         security,
-        params: Type.Object({ chargePointId: ChargePointId }),
-        body: Type.Object(
-          { updateType: Type.Union([Type.Literal('Full'), Type.Literal('Differential')]) },
-          { additionalProperties: false },
-        ),
+        params: ChargePointParams,
+        body: LocalListRequestSchema,
         response: {
-          200: Type.Object({
-            status: Type.String({
-              description: 'the charge point’s answer: Accepted, Failed, NotSupported, VersionMismatch',
-            }),
-            updateType: Type.String(),
-            listVersion: Type.Integer({ description: 'the version sent' }),
-            localListVersion: Type.Union([Type.Integer(), Type.Null()], {
-              description: 'the version the station holds now, as far as the server knows',
-            }),
-            updated: Type.Integer({ description: 'tags sent with their idTagInfo' }),
-            removed: Type.Integer({ description: 'tags sent to be removed' }),
-          }),
+          200: LocalListResultSchema,
           ...errors(400, 401, 403, 404, 409, 502, 504),
         },
       },

@@ -2,10 +2,16 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import type { RoleService } from '../../services/role.service.js';
 import { actorOf } from '../access.js';
-import { errors, IdParams, PageQuery, pageOf, PageSchema, RoleName } from '../schemas.js';
+import {
+  IdParams,
+  NewRoleSchema,
+  PageQuery,
+  PageSchema,
+  PermissionInfoSchema,
+  RoleChangesSchema,
+} from '@cimorings/contracts/rest';
+import { errors, pageOf } from '../schemas.js';
 
-const Permissions = Type.Array(Type.String({ maxLength: 64 }), { maxItems: 200 });
-const Description = Type.String({ maxLength: 500 });
 const security = [{ bearer: [] }];
 
 /** Pages a list that is small enough to hold whole (roles, permissions). */
@@ -36,10 +42,7 @@ export const roleRoutes: FastifyPluginAsyncTypebox<{ roles: RoleService }> = asy
       schema: {
         tags: ['roles'],
         security,
-        body: Type.Object(
-          { name: RoleName, description: Type.Optional(Description), permissions: Permissions },
-          { additionalProperties: false },
-        ),
+        body: NewRoleSchema,
         response: { 201: Type.Ref('Role'), ...errors(400, 401, 403, 409) },
       },
     },
@@ -54,14 +57,7 @@ export const roleRoutes: FastifyPluginAsyncTypebox<{ roles: RoleService }> = asy
         tags: ['roles'],
         security,
         params: IdParams,
-        body: Type.Object(
-          {
-            name: Type.Optional(RoleName),
-            description: Type.Optional(Description),
-            permissions: Type.Optional(Permissions),
-          },
-          { additionalProperties: false },
-        ),
+        body: RoleChangesSchema,
         response: { 200: Type.Ref('Role'), ...errors(400, 401, 403, 404, 409) },
       },
     },
@@ -94,7 +90,7 @@ export const roleRoutes: FastifyPluginAsyncTypebox<{ roles: RoleService }> = asy
         security,
         querystring: PageQuery,
         response: {
-          200: PageSchema(Type.Object({ name: Type.String(), description: Type.String() })),
+          200: PageSchema(PermissionInfoSchema),
           ...errors(400, 401, 403),
         },
       },

@@ -2,33 +2,17 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import type { SiteService } from '../../services/site.service.js';
 import { actorOf } from '../access.js';
-import { errors, IdParams, PageQuery, pageOf, PageSchema } from '../schemas.js';
+import {
+  IdParams,
+  NewSiteSchema,
+  PageQuery,
+  PageSchema,
+  SiteChangesSchema,
+  SiteSchema,
+} from '@cimorings/contracts/rest';
+import { errors, pageOf } from '../schemas.js';
 
 const security = [{ bearer: [] }];
-const Latitude = Type.Number({ minimum: -90, maximum: 90, description: 'WGS 84 degrees' });
-const Longitude = Type.Number({ minimum: -180, maximum: 180, description: 'WGS 84 degrees' });
-const Fields = {
-  address: Type.Optional(Type.Union([Type.String({ maxLength: 500 }), Type.Null()])),
-  latitude: Type.Optional(Type.Union([Latitude, Type.Null()])),
-  longitude: Type.Optional(Type.Union([Longitude, Type.Null()])),
-};
-const Name = Type.String({ minLength: 1, maxLength: 200 });
-
-const SiteSchema = Type.Object(
-  {
-    id: Type.Integer(),
-    name: Type.String(),
-    address: Type.Union([Type.String(), Type.Null()]),
-    latitude: Type.Union([Type.Number(), Type.Null()]),
-    longitude: Type.Union([Type.Number(), Type.Null()]),
-    createdAt: Type.String({ format: 'date-time' }),
-    updatedAt: Type.String({ format: 'date-time' }),
-  },
-  {
-    $id: 'Site',
-    description: 'A place grouping stations; its stations are listed by GET /api/stations?siteId=',
-  },
-);
 
 /** Sites: read with stations.view, written with stations.edit, always within the caller's scope. */
 export const siteRoutes: FastifyPluginAsyncTypebox<{ sites: SiteService }> = async (app, { sites }) => {
@@ -59,7 +43,7 @@ export const siteRoutes: FastifyPluginAsyncTypebox<{ sites: SiteService }> = asy
         tags: ['sites'],
         summary: 'Create a site (users who see every station only)',
         security,
-        body: Type.Object({ name: Name, ...Fields }, { additionalProperties: false }),
+        body: NewSiteSchema,
         response: { 201: Type.Ref('Site'), ...errors(400, 401, 403) },
       },
     },
@@ -88,7 +72,7 @@ export const siteRoutes: FastifyPluginAsyncTypebox<{ sites: SiteService }> = asy
         tags: ['sites'],
         security,
         params: IdParams,
-        body: Type.Object({ name: Type.Optional(Name), ...Fields }, { additionalProperties: false }),
+        body: SiteChangesSchema,
         response: { 200: Type.Ref('Site'), ...errors(400, 401, 403, 404) },
       },
     },

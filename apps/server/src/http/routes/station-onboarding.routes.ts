@@ -1,35 +1,16 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
-import { Type, type Static } from 'typebox';
+import type { Static } from 'typebox';
 import type { Station } from '../../domain/station.js';
 import { OCPP_PATH } from '../../ocpp/server.js';
 import type { StationService } from '../../services/station.service.js';
 import { actorOf } from '../access.js';
-import { ChargePointId, errors } from '../schemas.js';
+import { ChargePointParams, OnboardingSchema } from '@cimorings/contracts/rest';
+import { errors } from '../schemas.js';
 
 const security = [{ bearer: [] }];
 /** A host as it may appear in a Host header: a name or IPv4 address, or a bracketed IPv6 one, and a port. */
 const HOST = /^(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/;
-
-export const OnboardingSchema = Type.Object({
-  chargePointId: Type.String({ description: 'the identity the charger presents, last part of ocppUrl' }),
-  ocppUrl: Type.String({ description: 'the full URL to configure on the charger' }),
-  centralSystemUrl: Type.String({
-    description: 'the same URL without the identity, for chargers that take the two apart',
-  }),
-  subprotocol: Type.Literal('ocpp1.6'),
-  passwordRequired: Type.Boolean({
-    description: 'the charger must send its password by HTTP Basic auth (set it with PATCH ocppPassword)',
-  }),
-  basicAuthUsername: Type.Union([Type.String(), Type.Null()], {
-    description: 'the Basic auth user name when a password is required: the charge point id',
-  }),
-  securityProfile: Type.Union([Type.Literal(0), Type.Literal(1), Type.Literal(2)], {
-    description: 'OCPP security profile: 0 none, 1 Basic auth over ws://, 2 Basic auth over wss://',
-  }),
-  heartbeatInterval: Type.Integer({ description: 'seconds, as BootNotification.conf will say' }),
-  registration: Type.Union([Type.Literal('accepted'), Type.Literal('pending')]),
-});
 
 /**
  * What to configure on a charger so that it reaches this station record: never the password
@@ -47,7 +28,7 @@ export const stationOnboardingRoutes: FastifyPluginAsyncTypebox<{
         tags: ['stations'],
         summary: 'The OCPP URL, subprotocol and credentials to configure on the charger',
         security,
-        params: Type.Object({ chargePointId: ChargePointId }),
+        params: ChargePointParams,
         response: { 200: OnboardingSchema, ...errors(400, 401, 403, 404) },
       },
     },

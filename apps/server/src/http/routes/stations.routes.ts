@@ -2,75 +2,28 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import type { Station } from '../../domain/station.js';
 import { redactOcppPayload } from '../../domain/ocpp-secrets.js';
-import { STATION_STATUSES } from '../../domain/station-status.js';
 import type { OcppLogRepository } from '../../repositories/ocpp-log.repository.js';
-import { CSMS_ACTIONS, type CommandService } from '../../services/command.service.js';
+import type { CommandService } from '../../services/command.service.js';
 import type { StationService } from '../../services/station.service.js';
 import { actorOf } from '../access.js';
 import { parsed } from '../logged-payload.js';
-import { OnboardingSchema, onboardingOf } from './station-onboarding.routes.js';
-import { ChargePointId, errors, PageQuery, pageOf, PageSchema, RowId } from '../schemas.js';
+import {
+  ChargePointParams,
+  CommandAuditSchema,
+  CreatedStationSchema,
+  NewStationSchema,
+  OcppMessageSchema,
+  PageQuery,
+  PageSchema,
+  StationChangesSchema,
+  StationFilterSchema,
+  StationSchema,
+} from '@cimorings/contracts/rest';
+import { commandRoutes } from './commands.routes.js';
+import { onboardingOf } from './station-onboarding.routes.js';
+import { errors, pageOf } from '../schemas.js';
 
 const security = [{ bearer: [] }];
-const Params = Type.Object({ chargePointId: ChargePointId });
-const SiteId = RowId({ description: 'a site of /api/sites' });
-const Nullable = <T extends ReturnType<typeof Type.String>>(schema: T) => Type.Union([schema, Type.Null()]);
-const OcppPassword = Type.String({
-  minLength: 8,
-  maxLength: 40,
-  description: 'OCPP 1.6 AuthorizationKey: 8 to 40 characters',
-});
-
-const ConnectorSchema = Type.Object({
-  connectorId: Type.Integer(),
-  status: Type.String(),
-  errorCode: Type.String(),
-  info: Type.Union([Type.String(), Type.Null()]),
-  vendorErrorCode: Type.Union([Type.String(), Type.Null()]),
-  timestamp: Type.String({ format: 'date-time' }),
-});
-
-export const StationSchema = Type.Object(
-  {
-    chargePointId: Type.String(),
-    name: Type.String(),
-    location: Type.Union([Type.String(), Type.Null()]),
-    siteId: Type.Union([Type.Integer(), Type.Null()]),
-    registration: Type.Union([Type.Literal('accepted'), Type.Literal('pending')]),
-    status: Type.Union(STATION_STATUSES.map((status) => Type.Literal(status))),
-    /** The error code the charge point reports for itself (connector 0). */
-    errorCode: Type.Union([Type.String(), Type.Null()]),
-    connected: Type.Boolean(),
-    hasOcppPassword: Type.Boolean(),
-    lastHeartbeat: Type.Union([Type.String(), Type.Null()]),
-    lastBootAt: Type.Union([Type.String(), Type.Null()]),
-    vendor: Type.Union([Type.String(), Type.Null()]),
-    model: Type.Union([Type.String(), Type.Null()]),
-    serialNumber: Type.Union([Type.String(), Type.Null()]),
-    chargeBoxSerialNumber: Type.Union([Type.String(), Type.Null()]),
-    firmwareVersion: Type.Union([Type.String(), Type.Null()]),
-    iccid: Type.Union([Type.String(), Type.Null()]),
-    imsi: Type.Union([Type.String(), Type.Null()]),
-    meterType: Type.Union([Type.String(), Type.Null()]),
-    meterSerialNumber: Type.Union([Type.String(), Type.Null()]),
-    diagnosticsStatus: Type.Union([Type.String(), Type.Null()]),
-    firmwareStatus: Type.Union([Type.String(), Type.Null()]),
-    localListVersion: Type.Union([Type.Integer(), Type.Null()], {
-      description: 'the local authorization list version the station last accepted; null: none sent',
-    }),
-    clockSkewSeconds: Type.Union([Type.Integer(), Type.Null()], {
-      description:
-        'the station clock minus the server clock (s) when a timestamp it sent was last too far off to believe ' +
-        '(before 2015, or over 15 minutes ahead) and the receipt time was used instead; null: none since its last boot',
-    }),
-    connectors: Type.Array(ConnectorSchema, {
-      description: 'the outlets, connector 0 (the station itself) left out',
-    }),
-    createdAt: Type.String(),
-    updatedAt: Type.String(),
-  },
-  { $id: 'Station' },
-);
 
 /** The station object of the API: never its password, connector 0 folded into the station. */
 export function stationView(station: Station) {
@@ -91,19 +44,6 @@ export function stationView(station: Station) {
   };
 }
 
-/** A station as `POST /api/stations` answers it: with what to configure on the charger, once. */
-const CreatedStationSchema = Type.Object({
-  ...StationSchema.properties,
-  // The literal union of the shared schema does not survive the spread in TypeBox's static type.
-  status: Type.String({ description: STATION_STATUSES.join(', ') }),
-  ocppPassword: Type.Union([Type.String(), Type.Null()], {
-    description:
-      'the password generated for the station: shown only in this answer, stored as a hash. ' +
-      'null when the request gave one, or opted out with ocppPassword: null',
-  }),
-  onboarding: OnboardingSchema,
-});
-
 export const stationRoutes: FastifyPluginAsyncTypebox<{
   stations: StationService;
   commands: CommandService;
@@ -120,13 +60,7 @@ export const stationRoutes: FastifyPluginAsyncTypebox<{
       schema: {
         tags: ['stations'],
         security,
-        querystring: Type.Object({
-          ...PageQuery.properties,
-          registration: Type.Optional(Type.Union([Type.Literal('accepted'), Type.Literal('pending')])),
-          status: Type.Optional(Type.Union(STATION_STATUSES.map((status) => Type.Literal(status)))),
-          search: Type.Optional(Type.String({ maxLength: 100 })),
-          siteId: Type.Optional(SiteId),
-        }),
+        querystring: Type.Object({ ...PageQuery.properties, ...StationFilterSchema.properties }),
         response: { 200: PageSchema(Type.Ref('Station')), ...errors(400, 401, 403) },
       },
     },
@@ -149,22 +83,7 @@ export const stationRoutes: FastifyPluginAsyncTypebox<{
       schema: {
         tags: ['stations'],
         security,
-        body: Type.Object(
-          {
-            chargePointId: ChargePointId,
-            name: Type.String({ minLength: 1, maxLength: 200 }),
-            siteId: Type.Optional(Type.Union([SiteId, Type.Null()])),
-            location: Type.Optional(Nullable(Type.String({ maxLength: 500 }))),
-            ocppPassword: Type.Optional(
-              Type.Union([OcppPassword, Type.Null()], {
-                description:
-                  'absent: a strong password is generated and answered once; null: no password ' +
-                  '(not recommended: anyone who knows the id can then connect as the station)',
-              }),
-            ),
-          },
-          { additionalProperties: false },
-        ),
+        body: NewStationSchema,
         response: { 201: CreatedStationSchema, ...errors(400, 401, 403, 409) },
       },
     },
@@ -185,7 +104,7 @@ export const stationRoutes: FastifyPluginAsyncTypebox<{
       schema: {
         tags: ['stations'],
         security,
-        params: Params,
+        params: ChargePointParams,
         response: { 200: Type.Ref('Station'), ...errors(401, 403, 404) },
       },
     },
@@ -199,16 +118,8 @@ export const stationRoutes: FastifyPluginAsyncTypebox<{
       schema: {
         tags: ['stations'],
         security,
-        params: Params,
-        body: Type.Object(
-          {
-            name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
-            siteId: Type.Optional(Type.Union([SiteId, Type.Null()])),
-            location: Type.Optional(Nullable(Type.String({ maxLength: 500 }))),
-            ocppPassword: Type.Optional(Type.Union([OcppPassword, Type.Null()])),
-          },
-          { additionalProperties: false },
-        ),
+        params: ChargePointParams,
+        body: StationChangesSchema,
         response: { 200: Type.Ref('Station'), ...errors(400, 401, 403, 404) },
       },
     },
@@ -223,7 +134,7 @@ export const stationRoutes: FastifyPluginAsyncTypebox<{
       schema: {
         tags: ['stations'],
         security,
-        params: Params,
+        params: ChargePointParams,
         response: { 204: Type.Null(), ...errors(401, 403, 404, 409) },
       },
     },
@@ -241,7 +152,7 @@ export const stationRoutes: FastifyPluginAsyncTypebox<{
         tags: ['stations'],
         summary: 'Accept a pending station',
         security,
-        params: Params,
+        params: ChargePointParams,
         response: { 200: Type.Ref('Station'), ...errors(401, 403, 404) },
       },
     },
@@ -256,20 +167,10 @@ export const stationRoutes: FastifyPluginAsyncTypebox<{
         tags: ['stations'],
         summary: 'The OCPP message log of a station, newest first',
         security,
-        params: Params,
+        params: ChargePointParams,
         querystring: PageQuery,
         response: {
-          200: PageSchema(
-            Type.Object({
-              id: Type.Integer(),
-              direction: Type.Union([Type.Literal('in'), Type.Literal('out')]),
-              messageType: Type.Integer({ description: '2 CALL, 3 CALLRESULT, 4 CALLERROR, 0 unreadable' }),
-              messageId: Type.String(),
-              action: Type.Union([Type.String(), Type.Null()]),
-              payload: Type.Unknown(),
-              timestamp: Type.String(),
-            }),
-          ),
+          200: PageSchema(OcppMessageSchema),
           ...errors(400, 401, 403, 404),
         },
       },
@@ -297,22 +198,10 @@ export const stationRoutes: FastifyPluginAsyncTypebox<{
         tags: ['commands'],
         summary: 'The audit trail of commands sent to a station: who, what, the answer; newest first',
         security,
-        params: Params,
+        params: ChargePointParams,
         querystring: PageQuery,
         response: {
-          200: PageSchema(
-            Type.Object({
-              id: Type.Integer(),
-              action: Type.String(),
-              request: Type.Unknown(),
-              response: Type.Unknown(),
-              outcome: Type.String(),
-              userId: Type.Union([Type.Integer(), Type.Null()]),
-              username: Type.Union([Type.String(), Type.Null()]),
-              sentAt: Type.String(),
-              finishedAt: Type.Union([Type.String(), Type.Null()]),
-            }),
-          ),
+          200: PageSchema(CommandAuditSchema),
           ...errors(400, 401, 403, 404),
         },
       },
@@ -332,26 +221,5 @@ export const stationRoutes: FastifyPluginAsyncTypebox<{
     },
   );
 
-  app.post(
-    '/api/stations/:chargePointId/commands/:action',
-    {
-      config: { access: 'stations.control' },
-      schema: {
-        tags: ['commands'],
-        summary: 'Send an OCPP 1.6 command; answers the charge point’s response',
-        description: `action: one of ${CSMS_ACTIONS.join(', ')}. The body is the OCPP request payload.`,
-        security,
-        params: Type.Object({ chargePointId: ChargePointId, action: Type.String({ maxLength: 64 }) }),
-        body: Type.Optional(Type.Unknown()),
-        response: { 200: Type.Unknown(), ...errors(400, 401, 403, 404, 409, 502, 504) },
-      },
-    },
-    async (request) =>
-      commands.send(
-        actorOf(request),
-        request.params.chargePointId,
-        request.params.action,
-        request.body ?? {},
-      ),
-  );
+  await app.register(commandRoutes, { commands });
 };

@@ -2,80 +2,25 @@ import { Readable } from 'node:stream';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type, type Static } from 'typebox';
 import { csvLine } from '../../domain/csv.js';
-import { AUTHORIZATION_STATUSES, type AuthorizationStatus } from '../../domain/id-tag.js';
-import { TRANSACTION_SORTS, type Transaction } from '../../domain/transaction.js';
+import { TRANSACTION_SORTS } from '@cimorings/contracts';
+import {
+  PageQuery,
+  PageSchema,
+  TransactionDetailSchema,
+  TransactionFilterSchema,
+  TransactionParams,
+  TransactionSchema,
+} from '@cimorings/contracts/rest';
+import type { Transaction } from '../../domain/transaction.js';
 import type {
   TransactionHistoryService,
   TransactionListFilter,
 } from '../../services/transaction-history.service.js';
 import { actorOf } from '../access.js';
-import { ChargePointId, errors, PageQuery, pageOf, PageSchema } from '../schemas.js';
+import { errors, pageOf } from '../schemas.js';
 
 const security = [{ bearer: [] }];
-const Nullable = <T extends ReturnType<typeof Type.Number>>(schema: T) => Type.Union([schema, Type.Null()]);
-
-const TransactionSchema = Type.Object(
-  {
-    transactionId: Type.Integer(),
-    chargePointId: Type.String(),
-    connectorId: Type.Integer(),
-    idTag: Type.String(),
-    reservationId: Type.Union([Type.Integer(), Type.Null()]),
-    status: Type.Union([Type.Literal('active'), Type.Literal('completed')]),
-    meterStart: Nullable(
-      Type.Number({ description: 'Wh; null only for an older row holding what no meter can show' }),
-    ),
-    meterStop: Nullable(Type.Number({ description: 'Wh' })),
-    startedAt: Type.String({ format: 'date-time' }),
-    stoppedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
-    stopReason: Type.Union([Type.String(), Type.Null()]),
-    energyDelivered: Nullable(
-      Type.Number({
-        description:
-          'meterStop − meterStart, Wh; 0 when the meter went backwards, null while active or when a register is unknown',
-      }),
-    ),
-    durationSeconds: Type.Union([Type.Integer(), Type.Null()], {
-      description: 'stoppedAt − startedAt, whole seconds; null while active',
-    }),
-    closedBy: Type.Union([Type.Integer(), Type.Null()], {
-      description: 'the user who closed it for a silent station; null when the station stopped it',
-    }),
-    closedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()], {
-      description: 'when an operator closed it (server time); null when the station stopped it',
-    }),
-    authorizationStatus: Type.Unsafe<AuthorizationStatus>({
-      type: 'string',
-      enum: [...AUTHORIZATION_STATUSES],
-      description:
-        'the idTagInfo.status StartTransaction was answered with; other than Accepted: the start was refused, ' +
-        'the transaction is stored completed and never counts as active (its StopTransaction is recorded in it when it comes)',
-    }),
-  },
-  { $id: 'Transaction' },
-);
-
-/** Transaction ids are 64-bit; beyond 2^53−1 the parsed number is not the one asked for. */
-const TransactionParams = Type.Object({
-  transactionId: Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER }),
-});
-
-/** The filters of the list and of the CSV export. */
-const FilterQuery = Type.Object({
-  status: Type.Optional(Type.Union([Type.Literal('active'), Type.Literal('completed')])),
-  chargePointId: Type.Optional(ChargePointId),
-  idTag: Type.Optional(Type.String({ maxLength: 20 })),
-  from: Type.Optional(Type.String({ format: 'date-time', description: 'started at or after' })),
-  to: Type.Optional(Type.String({ format: 'date-time', description: 'started before' })),
-  stuck: Type.Optional(
-    Type.Boolean({
-      description:
-        'true: only active transactions with no meter value and no heartbeat of their station for TRANSACTION_STUCK_AFTER_MINUTES',
-    }),
-  ),
-});
-
-function filterOf(query: Static<typeof FilterQuery>): TransactionListFilter {
+function filterOf(query: Static<typeof TransactionFilterSchema>): TransactionListFilter {
   const { status, chargePointId, idTag, from, to, stuck } = query;
   return {
     status,
@@ -113,18 +58,6 @@ async function* csvFile(first: Transaction[], rest: AsyncIterator<Transaction[]>
   }
 }
 
-const MeterValueSchema = Type.Object({
-  timestamp: Type.String(),
-  measurand: Type.String(),
-  value: Type.Union([Type.Number(), Type.Null()], {
-    description: 'null only for an older row holding a value that is not a finite number',
-  }),
-  unit: Type.Union([Type.String(), Type.Null()]),
-  phase: Type.Union([Type.String(), Type.Null()]),
-  location: Type.Union([Type.String(), Type.Null()]),
-  context: Type.Union([Type.String(), Type.Null()]),
-});
-
 export const transactionRoutes: FastifyPluginAsyncTypebox<{
   transactions: TransactionHistoryService;
 }> = async (app, { transactions }) => {
@@ -139,7 +72,7 @@ export const transactionRoutes: FastifyPluginAsyncTypebox<{
         security,
         querystring: Type.Object({
           ...PageQuery.properties,
-          ...FilterQuery.properties,
+          ...TransactionFilterSchema.properties,
           sort: Type.Optional(
             Type.Union(
               TRANSACTION_SORTS.map((sort) => Type.Literal(sort)),
@@ -171,7 +104,7 @@ export const transactionRoutes: FastifyPluginAsyncTypebox<{
         summary: 'The transactions of the filters as a CSV file, in transaction id order, streamed',
         security,
         produces: ['text/csv'],
-        querystring: FilterQuery,
+        querystring: TransactionFilterSchema,
         // 200 is the CSV stream itself: no schema to serialize it by.
         response: errors(400, 401, 403),
       },
@@ -222,7 +155,7 @@ export const transactionRoutes: FastifyPluginAsyncTypebox<{
         security,
         params: TransactionParams,
         response: {
-          200: Type.Object({ ...TransactionSchema.properties, meterValues: Type.Array(MeterValueSchema) }),
+          200: TransactionDetailSchema,
           ...errors(400, 401, 403, 404),
         },
       },

@@ -2,29 +2,9 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import type { UserService } from '../../services/user.service.js';
 import { actorOf } from '../access.js';
-import {
-  ChargePointId,
-  errors,
-  IdParams,
-  PageQuery,
-  pageOf,
-  PageSchema,
-  Password,
-  RoleName,
-  RowId,
-  Username,
-  userView,
-} from '../schemas.js';
+import { IdParams, NewUserSchema, PageQuery, PageSchema, UserChangesSchema } from '@cimorings/contracts/rest';
+import { errors, pageOf, userView } from '../schemas.js';
 
-const Scope = Type.Union([Type.Array(ChargePointId, { maxItems: 10000 }), Type.Null()], {
-  description:
-    'absent or null (with allowedSites too): every station; a list: these charge point ids, plus the stations of allowedSites',
-});
-const SiteScope = Type.Union([Type.Array(RowId(), { maxItems: 1000 }), Type.Null()], {
-  description:
-    'absent or null (with allowedStations too): every station; a list: the stations of these sites',
-});
-const Roles = Type.Array(RoleName, { maxItems: 100 });
 const security = [{ bearer: [] }];
 
 export const userRoutes: FastifyPluginAsyncTypebox<{ users: UserService }> = async (app, { users }) => {
@@ -52,17 +32,7 @@ export const userRoutes: FastifyPluginAsyncTypebox<{ users: UserService }> = asy
       schema: {
         tags: ['users'],
         security,
-        body: Type.Object(
-          {
-            username: Username,
-            password: Password,
-            roles: Roles,
-            allowedStations: Type.Optional(Scope),
-            allowedSites: Type.Optional(SiteScope),
-            active: Type.Optional(Type.Boolean()),
-          },
-          { additionalProperties: false },
-        ),
+        body: NewUserSchema,
         response: { 201: Type.Ref('User'), ...errors(400, 401, 403, 409) },
       },
     },
@@ -94,16 +64,7 @@ export const userRoutes: FastifyPluginAsyncTypebox<{ users: UserService }> = asy
         tags: ['users'],
         security,
         params: IdParams,
-        body: Type.Object(
-          {
-            password: Type.Optional(Password),
-            roles: Type.Optional(Roles),
-            allowedStations: Type.Optional(Scope),
-            allowedSites: Type.Optional(SiteScope),
-            active: Type.Optional(Type.Boolean()),
-          },
-          { additionalProperties: false },
-        ),
+        body: UserChangesSchema,
         response: { 200: Type.Ref('User'), ...errors(400, 401, 403, 404, 409) },
       },
     },

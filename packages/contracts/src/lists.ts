@@ -1,0 +1,113 @@
+/**
+ * The small lists of the product, written once for the server, the dashboard and the simulator. No TypeBox here: the dashboard imports these values, and they must not pull a
+ * schema library into its bundle (the REST schemas are in '@cimorings/contracts/rest').
+ */
+import type { v16 } from '@cimorings/ocpp';
+
+/** A station's status as clients see it (CONTRACT section 4), derived from its connectors. */
+export const STATION_STATUSES = ['Available', 'Occupied', 'Reserved', 'Unavailable', 'Faulted'] as const;
+export type StationStatus = (typeof STATION_STATUSES)[number];
+
+/** A connector's status: OCPP 1.6 ChargePointStatus (§7.7), as StatusNotification reports it. */
+export const CONNECTOR_STATUSES = [
+  'Available',
+  'Preparing',
+  'Charging',
+  'SuspendedEVSE',
+  'SuspendedEV',
+  'Finishing',
+  'Reserved',
+  'Unavailable',
+  'Faulted',
+] as const satisfies readonly v16.ChargePointStatus[];
+
+/** The connector statuses of a session in progress: they make a station Occupied. */
+export const SESSION_CONNECTOR_STATUSES = [
+  'Preparing',
+  'Charging',
+  'SuspendedEV',
+  'SuspendedEVSE',
+  'Finishing',
+] as const satisfies readonly v16.ChargePointStatus[];
+
+/** The longest charge point id: OCPP 1.6 bounds it to 48 characters in the URL. */
+export const CHARGE_POINT_ID_MAX_LENGTH = 48;
+/** The characters of a charge point id (the length is bounded apart, 1 to CHARGE_POINT_ID_MAX_LENGTH). */
+export const CHARGE_POINT_ID_PATTERN = '^[A-Za-z0-9._:*+-]+$';
+const CHARGE_POINT_ID = new RegExp(CHARGE_POINT_ID_PATTERN);
+
+/** Whether a text is a charge point id: 1 to 48 of the characters above. */
+export function isChargePointId(text: string): boolean {
+  return text.length >= 1 && text.length <= CHARGE_POINT_ID_MAX_LENGTH && CHARGE_POINT_ID.test(text);
+}
+
+/** The measurands CIMORINGS normalizes and shows (energy in Wh, power in kW, SoC in %). */
+export const MEASURANDS = {
+  energy: 'Energy.Active.Import.Register',
+  power: 'Power.Active.Import',
+  soc: 'SoC',
+} as const satisfies Record<string, v16.Measurand>;
+
+/** OCPP 1.6 AuthorizationStatus (§7.2): what Authorize and StartTransaction answer for an id tag. */
+export const AUTHORIZATION_STATUSES = [
+  'Accepted',
+  'Blocked',
+  'Expired',
+  'Invalid',
+  'ConcurrentTx',
+] as const satisfies readonly v16.AuthorizationStatus[];
+export type AuthorizationStatus = (typeof AUTHORIZATION_STATUSES)[number];
+
+/** The statuses an operator may give an id tag (the others are answers, never stored). */
+export const ID_TAG_STATUSES = [
+  'Accepted',
+  'Blocked',
+  'Expired',
+] as const satisfies readonly AuthorizationStatus[];
+export type IdTagStatus = (typeof ID_TAG_STATUSES)[number];
+
+/**
+ * Where a reservation stands:
+ * - `pending`: stored, ReserveNow sent, no answer yet;
+ * - `active`: the charge point accepted it and it has not ended;
+ * - `used`: a transaction started on it;
+ * - `cancelled`: cancelled by a user and the charge point agreed;
+ * - `expired`: its expiryDate passed unused;
+ * - `refused`: the charge point answered ReserveNow with something other than Accepted;
+ * - `failed`: ReserveNow got no answer (timeout, CallError, the station went away).
+ */
+export const RESERVATION_STATUSES = [
+  'pending',
+  'active',
+  'used',
+  'cancelled',
+  'expired',
+  'refused',
+  'failed',
+] as const;
+export type ReservationStatus = (typeof RESERVATION_STATUSES)[number];
+
+/** What a charge point may answer to ReserveNow (OCPP 1.6 ReservationStatus). */
+export const RESERVE_NOW_STATUSES = [
+  'Accepted',
+  'Faulted',
+  'Occupied',
+  'Rejected',
+  'Unavailable',
+] as const satisfies readonly v16.Response<'ReserveNow'>['status'][];
+
+/** Where a transaction stands: running, or stopped (or refused at its start). */
+export const TRANSACTION_STATUSES = ['active', 'completed'] as const;
+export type TransactionStatus = (typeof TRANSACTION_STATUSES)[number];
+
+/** How a transaction list is ordered; nulls (a transaction still running) come last. */
+export const TRANSACTION_SORTS = ['startedAt', 'stoppedAt', 'energyDelivered'] as const;
+export type TransactionSort = (typeof TRANSACTION_SORTS)[number];
+
+/**
+ * The highest connector id accepted (OCPP 1.6 §2.2: connectors are numbered 1, 2, … and 0 is
+ * the charge point itself). Real charge points have a handful; controllers that present a whole
+ * car park as one charge point have a few hundred. A bound keeps a rogue or broken station from
+ * creating connector rows at will.
+ */
+export const MAX_CONNECTOR_ID = 1000;

@@ -1,0 +1,60 @@
+/** The id tag resources: `/api/id-tags` and its CSV import. */
+import { Type, type Static } from 'typebox';
+import { ID_TAG_STATUSES } from '../lists.js';
+import { IdToken, Literals, RowId } from './common.js';
+
+export const IdTagParams = Type.Object({ idTag: IdToken });
+
+/** What an operator may set on an id tag (`POST` and `PATCH`), besides the tag itself. */
+export const IdTagFields = {
+  status: Type.Optional(Literals(ID_TAG_STATUSES)),
+  expiryDate: Type.Optional(Type.Union([Type.String({ format: 'date-time' }), Type.Null()])),
+  parentIdTag: Type.Optional(Type.Union([IdToken, Type.Null()])),
+  userId: Type.Optional(Type.Union([RowId(), Type.Null()])),
+  allowConcurrent: Type.Optional(
+    Type.Boolean({ description: 'may hold several active transactions at once' }),
+  ),
+};
+export const NewIdTagSchema = Type.Object(
+  { idTag: IdToken, ...IdTagFields },
+  { additionalProperties: false },
+);
+export const IdTagChangesSchema = Type.Object(IdTagFields, { additionalProperties: false });
+
+export const IdTagSchema = Type.Object(
+  {
+    idTag: Type.String(),
+    status: Type.String(),
+    expiryDate: Type.Union([Type.String(), Type.Null()]),
+    parentIdTag: Type.Union([Type.String(), Type.Null()]),
+    userId: Type.Union([Type.Integer(), Type.Null()]),
+    createdBy: Type.Union([Type.Integer(), Type.Null()], {
+      description: 'the user who created the tag; null when unknown',
+    }),
+    allowConcurrent: Type.Boolean(),
+    createdAt: Type.String(),
+    updatedAt: Type.String(),
+  },
+  { $id: 'IdTag' },
+);
+
+/** The report of an id tag CSV import: valid rows applied, the others listed with the reason. */
+export const ImportReportSchema = Type.Object({
+  created: Type.Integer(),
+  updated: Type.Integer(),
+  unchanged: Type.Integer({ description: 'rows that matched the stored tag already' }),
+  rejected: Type.Array(
+    Type.Object({
+      line: Type.Integer({ description: 'line of the file, the header being line 1' }),
+      idTag: Type.Union([Type.String(), Type.Null()]),
+      reason: Type.String(),
+    }),
+    { description: 'the first 1,000 rejected rows, in file order' },
+  ),
+  rejectedCount: Type.Integer({ description: 'how many rows were rejected in all' }),
+});
+
+export type IdTag = Static<typeof IdTagSchema>;
+export type IdTagChanges = Static<typeof IdTagChangesSchema>;
+export type NewIdTag = Static<typeof NewIdTagSchema>;
+export type ImportReport = Static<typeof ImportReportSchema>;

@@ -1,0 +1,65 @@
+/** The reservation resources: `/api/reservations`. */
+import { Type, type Static } from 'typebox';
+import { MAX_CONNECTOR_ID, RESERVATION_STATUSES } from '../lists.js';
+import { ChargePointId, IdToken, Literals } from './common.js';
+
+/** E.164: a plus, a country code, at most 15 digits in all (e.g. +6281234567890). */
+const PhoneNumber = Type.String({
+  pattern: '^\\+[1-9]\\d{6,14}$',
+  description: 'E.164, e.g. +6281234567890',
+});
+
+export const ReservationStatusSchema = Literals(RESERVATION_STATUSES, {
+  description:
+    'pending (ReserveNow sent), active, used, cancelled, expired, refused (by the charge point) or failed (no answer)',
+});
+
+/** The fields of a reservation but its status. */
+export const ReservationFields = {
+  reservationId: Type.Integer({ description: 'the OCPP reservationId' }),
+  chargePointId: Type.String(),
+  connectorId: Type.Integer({ description: '0: any connector of the station' }),
+  idTag: Type.String(),
+  parentIdTag: Type.Union([Type.String(), Type.Null()], {
+    description: 'the tag’s parent, sent in ReserveNow; its other child tags may use the reservation',
+  }),
+  expiryDate: Type.String({ format: 'date-time' }),
+  userName: Type.Union([Type.String(), Type.Null()]),
+  phoneNumber: Type.Union([Type.String(), Type.Null()]),
+  transactionId: Type.Union([Type.Integer(), Type.Null()], { description: 'the transaction that used it' }),
+  createdBy: Type.Union([Type.Integer(), Type.Null()], { description: 'id of the user who made it' }),
+  createdAt: Type.String(),
+  updatedAt: Type.String(),
+};
+
+export const ReservationSchema = Type.Object(
+  {
+    ...ReservationFields,
+    status: ReservationStatusSchema,
+  },
+  { $id: 'Reservation' },
+);
+
+export const ReservationParams = Type.Object({
+  reservationId: Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER }),
+});
+
+/** The body of `POST /api/reservations`. */
+export const NewReservationSchema = Type.Object(
+  {
+    chargePointId: ChargePointId,
+    connectorId: Type.Integer({
+      minimum: 0,
+      maximum: MAX_CONNECTOR_ID,
+      description: '0: any connector (OCPP 1.6 §5.13)',
+    }),
+    idTag: IdToken,
+    expiryDate: Type.String({ format: 'date-time', description: 'in the future' }),
+    userName: Type.Optional(Type.Union([Type.String({ maxLength: 100 }), Type.Null()])),
+    phoneNumber: Type.Optional(Type.Union([PhoneNumber, Type.Null()])),
+  },
+  { additionalProperties: false },
+);
+
+export type Reservation = Static<typeof ReservationSchema>;
+export type NewReservation = Static<typeof NewReservationSchema>;

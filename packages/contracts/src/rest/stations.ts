@@ -1,0 +1,190 @@
+/** The station resources: `/api/stations`, its onboarding values, message log and command trail. */
+import { Type, type Static } from 'typebox';
+import { STATION_STATUSES } from '../lists.js';
+import { ChargePointId, Literals, RowId } from './common.js';
+
+const Registration = Type.Union([Type.Literal('accepted'), Type.Literal('pending')]);
+export const StationStatusSchema = Literals(STATION_STATUSES);
+const SiteId = RowId({ description: 'a site of /api/sites' });
+const Text = (maxLength: number) => Type.Union([Type.String({ maxLength }), Type.Null()]);
+const OcppPassword = Type.String({
+  minLength: 8,
+  maxLength: 40,
+  description: 'OCPP 1.6 AuthorizationKey: 8 to 40 characters',
+});
+
+export const ConnectorSchema = Type.Object({
+  connectorId: Type.Integer(),
+  status: Type.String(),
+  errorCode: Type.String(),
+  info: Type.Union([Type.String(), Type.Null()]),
+  vendorErrorCode: Type.Union([Type.String(), Type.Null()]),
+  timestamp: Type.String({ format: 'date-time' }),
+});
+
+export const StationSchema = Type.Object(
+  {
+    chargePointId: Type.String(),
+    name: Type.String(),
+    location: Type.Union([Type.String(), Type.Null()]),
+    siteId: Type.Union([Type.Integer(), Type.Null()]),
+    registration: Registration,
+    status: StationStatusSchema,
+    /** The error code the charge point reports for itself (connector 0). */
+    errorCode: Type.Union([Type.String(), Type.Null()]),
+    connected: Type.Boolean(),
+    hasOcppPassword: Type.Boolean(),
+    lastHeartbeat: Type.Union([Type.String(), Type.Null()]),
+    lastBootAt: Type.Union([Type.String(), Type.Null()]),
+    vendor: Type.Union([Type.String(), Type.Null()]),
+    model: Type.Union([Type.String(), Type.Null()]),
+    serialNumber: Type.Union([Type.String(), Type.Null()]),
+    chargeBoxSerialNumber: Type.Union([Type.String(), Type.Null()]),
+    firmwareVersion: Type.Union([Type.String(), Type.Null()]),
+    iccid: Type.Union([Type.String(), Type.Null()]),
+    imsi: Type.Union([Type.String(), Type.Null()]),
+    meterType: Type.Union([Type.String(), Type.Null()]),
+    meterSerialNumber: Type.Union([Type.String(), Type.Null()]),
+    diagnosticsStatus: Type.Union([Type.String(), Type.Null()]),
+    firmwareStatus: Type.Union([Type.String(), Type.Null()]),
+    localListVersion: Type.Union([Type.Integer(), Type.Null()], {
+      description: 'the local authorization list version the station last accepted; null: none sent',
+    }),
+    clockSkewSeconds: Type.Union([Type.Integer(), Type.Null()], {
+      description:
+        'the station clock minus the server clock (s) when a timestamp it sent was last too far off to believe ' +
+        '(before 2015, or over 15 minutes ahead) and the receipt time was used instead; null: none since its last boot',
+    }),
+    connectors: Type.Array(ConnectorSchema, {
+      description: 'the outlets, connector 0 (the station itself) left out',
+    }),
+    createdAt: Type.String(),
+    updatedAt: Type.String(),
+  },
+  { $id: 'Station' },
+);
+
+/** The filters of `GET /api/stations`, besides paging. */
+export const StationFilterSchema = Type.Object({
+  registration: Type.Optional(Registration),
+  status: Type.Optional(StationStatusSchema),
+  search: Type.Optional(Type.String({ maxLength: 100 })),
+  siteId: Type.Optional(SiteId),
+});
+
+/** The body of `POST /api/stations`. */
+export const NewStationSchema = Type.Object(
+  {
+    chargePointId: ChargePointId,
+    name: Type.String({ minLength: 1, maxLength: 200 }),
+    siteId: Type.Optional(Type.Union([SiteId, Type.Null()])),
+    location: Type.Optional(Text(500)),
+    ocppPassword: Type.Optional(
+      Type.Union([OcppPassword, Type.Null()], {
+        description:
+          'absent: a strong password is generated and answered once; null: no password ' +
+          '(not recommended: anyone who knows the id can then connect as the station)',
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+/** The body of `PATCH /api/stations/{chargePointId}`. */
+export const StationChangesSchema = Type.Object(
+  {
+    name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+    siteId: Type.Optional(Type.Union([SiteId, Type.Null()])),
+    location: Type.Optional(Text(500)),
+    ocppPassword: Type.Optional(Type.Union([OcppPassword, Type.Null()])),
+  },
+  { additionalProperties: false },
+);
+
+/** What to configure on a charger (`GET /api/stations/{chargePointId}/onboarding`). */
+export const OnboardingSchema = Type.Object({
+  chargePointId: Type.String({ description: 'the identity the charger presents, last part of ocppUrl' }),
+  ocppUrl: Type.String({ description: 'the full URL to configure on the charger' }),
+  centralSystemUrl: Type.String({
+    description: 'the same URL without the identity, for chargers that take the two apart',
+  }),
+  subprotocol: Type.Literal('ocpp1.6'),
+  passwordRequired: Type.Boolean({
+    description: 'the charger must send its password by HTTP Basic auth (set it with PATCH ocppPassword)',
+  }),
+  basicAuthUsername: Type.Union([Type.String(), Type.Null()], {
+    description: 'the Basic auth user name when a password is required: the charge point id',
+  }),
+  securityProfile: Type.Union([Type.Literal(0), Type.Literal(1), Type.Literal(2)], {
+    description: 'OCPP security profile: 0 none, 1 Basic auth over ws://, 2 Basic auth over wss://',
+  }),
+  heartbeatInterval: Type.Integer({ description: 'seconds, as BootNotification.conf will say' }),
+  registration: Registration,
+});
+
+/** A station as `POST /api/stations` answers it: with what to configure on the charger, once. */
+export const CreatedStationSchema = Type.Object({
+  ...StationSchema.properties,
+  ocppPassword: Type.Union([Type.String(), Type.Null()], {
+    description:
+      'the password generated for the station: shown only in this answer, stored as a hash. ' +
+      'null when the request gave one, or opted out with ocppPassword: null',
+  }),
+  onboarding: OnboardingSchema,
+});
+
+/** One OCPP message of a station's log (`GET /api/stations/{chargePointId}/messages`). */
+export const OcppMessageSchema = Type.Object({
+  id: Type.Integer(),
+  direction: Type.Union([Type.Literal('in'), Type.Literal('out')]),
+  messageType: Type.Integer({ description: '2 CALL, 3 CALLRESULT, 4 CALLERROR, 0 unreadable' }),
+  messageId: Type.String(),
+  action: Type.Union([Type.String(), Type.Null()]),
+  payload: Type.Unknown(),
+  timestamp: Type.String(),
+});
+
+/** One command of a station's audit trail (`GET /api/stations/{chargePointId}/commands`). */
+export const CommandAuditSchema = Type.Object({
+  id: Type.Integer(),
+  action: Type.String(),
+  request: Type.Unknown(),
+  response: Type.Unknown(),
+  outcome: Type.String(),
+  userId: Type.Union([Type.Integer(), Type.Null()]),
+  username: Type.Union([Type.String(), Type.Null()]),
+  sentAt: Type.String(),
+  finishedAt: Type.Union([Type.String(), Type.Null()]),
+});
+
+/** The body of `POST /api/stations/{chargePointId}/local-list`. */
+export const LocalListRequestSchema = Type.Object(
+  { updateType: Type.Union([Type.Literal('Full'), Type.Literal('Differential')]) },
+  { additionalProperties: false },
+);
+
+/** The answer of SendLocalList through `POST /api/stations/{chargePointId}/local-list`. */
+export const LocalListResultSchema = Type.Object({
+  status: Type.String({
+    description: 'the charge point’s answer: Accepted, Failed, NotSupported, VersionMismatch',
+  }),
+  updateType: Type.String(),
+  listVersion: Type.Integer({ description: 'the version sent' }),
+  localListVersion: Type.Union([Type.Integer(), Type.Null()], {
+    description: 'the version the station holds now, as far as the server knows',
+  }),
+  updated: Type.Integer({ description: 'tags sent with their idTagInfo' }),
+  removed: Type.Integer({ description: 'tags sent to be removed' }),
+});
+
+export type Connector = Static<typeof ConnectorSchema>;
+export type Station = Static<typeof StationSchema>;
+export type StationFilters = Static<typeof StationFilterSchema>;
+export type NewStation = Static<typeof NewStationSchema>;
+export type StationChanges = Static<typeof StationChangesSchema>;
+export type Onboarding = Static<typeof OnboardingSchema>;
+export type CreatedStation = Static<typeof CreatedStationSchema>;
+export type OcppMessage = Static<typeof OcppMessageSchema>;
+export type CommandAudit = Static<typeof CommandAuditSchema>;
+export type LocalListRequest = Static<typeof LocalListRequestSchema>;
+export type LocalListResult = Static<typeof LocalListResultSchema>;

@@ -1,0 +1,92 @@
+/** The transaction resources: `/api/transactions`, its filters and meter values. */
+import { Type, type Static } from 'typebox';
+import { AUTHORIZATION_STATUSES, TRANSACTION_STATUSES, type AuthorizationStatus } from '../lists.js';
+import { ChargePointId, Literals } from './common.js';
+
+const Nullable = <T extends ReturnType<typeof Type.Number>>(schema: T) => Type.Union([schema, Type.Null()]);
+const Status = Literals(TRANSACTION_STATUSES);
+
+export const TransactionSchema = Type.Object(
+  {
+    transactionId: Type.Integer(),
+    chargePointId: Type.String(),
+    connectorId: Type.Integer(),
+    idTag: Type.String(),
+    reservationId: Type.Union([Type.Integer(), Type.Null()]),
+    status: Status,
+    meterStart: Nullable(
+      Type.Number({ description: 'Wh; null only for an older row holding what no meter can show' }),
+    ),
+    meterStop: Nullable(Type.Number({ description: 'Wh' })),
+    startedAt: Type.String({ format: 'date-time' }),
+    stoppedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+    stopReason: Type.Union([Type.String(), Type.Null()]),
+    energyDelivered: Nullable(
+      Type.Number({
+        description:
+          'meterStop − meterStart, Wh; 0 when the meter went backwards, null while active or when a register is unknown',
+      }),
+    ),
+    durationSeconds: Type.Union([Type.Integer(), Type.Null()], {
+      description: 'stoppedAt − startedAt, whole seconds; null while active',
+    }),
+    closedBy: Type.Union([Type.Integer(), Type.Null()], {
+      description: 'the user who closed it for a silent station; null when the station stopped it',
+    }),
+    closedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()], {
+      description: 'when an operator closed it (server time); null when the station stopped it',
+    }),
+    authorizationStatus: Type.Unsafe<AuthorizationStatus>({
+      type: 'string',
+      enum: [...AUTHORIZATION_STATUSES],
+      description:
+        'the idTagInfo.status StartTransaction was answered with; other than Accepted: the start was refused, ' +
+        'the transaction is stored completed and never counts as active (its StopTransaction is recorded in it when it comes)',
+    }),
+  },
+  { $id: 'Transaction' },
+);
+
+/** Transaction ids are 64-bit; beyond 2^53−1 the parsed number is not the one asked for. */
+export const TransactionParams = Type.Object({
+  transactionId: Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER }),
+});
+
+/** The filters of the list and of the CSV export. */
+export const TransactionFilterSchema = Type.Object({
+  status: Type.Optional(Status),
+  chargePointId: Type.Optional(ChargePointId),
+  idTag: Type.Optional(Type.String({ maxLength: 20 })),
+  from: Type.Optional(Type.String({ format: 'date-time', description: 'started at or after' })),
+  to: Type.Optional(Type.String({ format: 'date-time', description: 'started before' })),
+  stuck: Type.Optional(
+    Type.Boolean({
+      description:
+        'true: only active transactions with no meter value and no heartbeat of their station for TRANSACTION_STUCK_AFTER_MINUTES',
+    }),
+  ),
+});
+
+/** One sampled value of a transaction, in the stored unit (Wh, kW, %). */
+export const MeterValueSchema = Type.Object({
+  timestamp: Type.String(),
+  measurand: Type.String(),
+  value: Type.Union([Type.Number(), Type.Null()], {
+    description: 'null only for an older row holding a value that is not a finite number',
+  }),
+  unit: Type.Union([Type.String(), Type.Null()]),
+  phase: Type.Union([Type.String(), Type.Null()]),
+  location: Type.Union([Type.String(), Type.Null()]),
+  context: Type.Union([Type.String(), Type.Null()]),
+});
+
+/** `GET /api/transactions/{transactionId}`: the transaction with its meter values. */
+export const TransactionDetailSchema = Type.Object({
+  ...TransactionSchema.properties,
+  meterValues: Type.Array(MeterValueSchema),
+});
+
+export type Transaction = Static<typeof TransactionSchema>;
+export type TransactionFilters = Static<typeof TransactionFilterSchema>;
+export type MeterValue = Static<typeof MeterValueSchema>;
+export type TransactionDetail = Static<typeof TransactionDetailSchema>;

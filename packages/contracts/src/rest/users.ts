@@ -1,0 +1,109 @@
+/** The user and role resources: `/api/auth`, `/api/users`, `/api/roles`, `/api/permissions`. */
+import { Type, type Static } from 'typebox';
+import { ChargePointId, Password, RoleName, RowId, Username } from './common.js';
+
+export const UserSchema = Type.Object(
+  {
+    id: Type.Integer(),
+    username: Type.String(),
+    roles: Type.Array(Type.String()),
+    permissions: Type.Array(Type.String(), {
+      description: 'effective permissions: system.admin holders are given every permission',
+    }),
+    allowedStations: Type.Union([Type.Array(Type.String()), Type.Null()], {
+      description: 'null (with allowedSites null): every station; a list: these charge point ids',
+    }),
+    allowedSites: Type.Union([Type.Array(Type.Integer()), Type.Null()], {
+      description: 'null (with allowedStations null): every station; a list: the stations of these sites',
+    }),
+    active: Type.Boolean(),
+    createdAt: Type.String({ format: 'date-time' }),
+    updatedAt: Type.String({ format: 'date-time' }),
+  },
+  { $id: 'User' },
+);
+
+/** The answer of `POST /api/auth/login`. */
+export const LoginAnswerSchema = Type.Object({
+  token: Type.String(),
+  expiresIn: Type.Integer({ description: 'token lifetime in seconds' }),
+  user: Type.Ref('User'),
+});
+
+const Scope = Type.Union([Type.Array(ChargePointId, { maxItems: 10000 }), Type.Null()], {
+  description:
+    'absent or null (with allowedSites too): every station; a list: these charge point ids, plus the stations of allowedSites',
+});
+const SiteScope = Type.Union([Type.Array(RowId(), { maxItems: 1000 }), Type.Null()], {
+  description:
+    'absent or null (with allowedStations too): every station; a list: the stations of these sites',
+});
+const Roles = Type.Array(RoleName, { maxItems: 100 });
+
+/** What `PATCH /api/users/{id}` may change. */
+const UserChangeFields = {
+  password: Type.Optional(Password),
+  roles: Type.Optional(Roles),
+  allowedStations: Type.Optional(Scope),
+  allowedSites: Type.Optional(SiteScope),
+  active: Type.Optional(Type.Boolean()),
+};
+
+/** The body of `POST /api/users`. */
+export const NewUserSchema = Type.Object(
+  {
+    username: Username,
+    password: Password,
+    roles: Roles,
+    allowedStations: Type.Optional(Scope),
+    allowedSites: Type.Optional(SiteScope),
+    active: Type.Optional(Type.Boolean()),
+  },
+  { additionalProperties: false },
+);
+/** The body of `PATCH /api/users/{id}`. */
+export const UserChangesSchema = Type.Object(UserChangeFields, { additionalProperties: false });
+
+export const RoleSchema = Type.Object(
+  {
+    id: Type.Integer(),
+    name: Type.String(),
+    description: Type.String(),
+    builtIn: Type.Boolean(),
+    permissions: Type.Array(Type.String()),
+  },
+  { $id: 'Role' },
+);
+
+const Permissions = Type.Array(Type.String({ maxLength: 64 }), { maxItems: 200 });
+const Description = Type.String({ maxLength: 500 });
+
+/** The body of `POST /api/roles`. */
+export const NewRoleSchema = Type.Object(
+  { name: RoleName, description: Type.Optional(Description), permissions: Permissions },
+  { additionalProperties: false },
+);
+/** The body of `PATCH /api/roles/{id}`. */
+export const RoleChangesSchema = Type.Object(
+  {
+    name: Type.Optional(RoleName),
+    description: Type.Optional(Description),
+    permissions: Type.Optional(Permissions),
+  },
+  { additionalProperties: false },
+);
+
+/** One entry of `GET /api/permissions`. */
+export const PermissionInfoSchema = Type.Object({ name: Type.String(), description: Type.String() });
+
+/** The user object of the API; `permissions` is what the user may effectively do. */
+export type UserView = Static<typeof UserSchema>;
+export interface LoginResponse extends Omit<Static<typeof LoginAnswerSchema>, 'user'> {
+  user: UserView;
+}
+export type NewUser = Static<typeof NewUserSchema>;
+export type UserChanges = Static<typeof UserChangesSchema>;
+export type Role = Static<typeof RoleSchema>;
+export type NewRole = Static<typeof NewRoleSchema>;
+export type RoleChanges = Static<typeof RoleChangesSchema>;
+export type PermissionInfo = Static<typeof PermissionInfoSchema>;
