@@ -27,7 +27,7 @@ function main(): void {
   const { database } = loadConfig(process.env);
   if (database.kind === 'postgres') {
     throw new BackupRefused(
-      'DATABASE_URL is PostgreSQL: back it up with pg_dump, e.g. pg_dump --format=custom --file=FILE "$DATABASE_URL" (see deploy/README.md)',
+      'DATABASE_URL is PostgreSQL: back it up with pg_dump, e.g. pg_dump --format=custom --file=FILE "$DATABASE_URL" (see docs/deployment.md)',
     );
   }
   // npm runs this in apps/server; a relative --out means where the operator typed the command.
