@@ -10,6 +10,8 @@ export interface ServerProcess {
   readonly child: ChildProcessWithoutNullStreams;
   /** The http:// URL it listens at, once it says so. */
   readonly url: Promise<string>;
+  /** Everything it wrote so far, standard output and error. */
+  output(): string;
   /** Sends SIGTERM and resolves with the exit code. */
   stop(): Promise<number | null>;
 }
@@ -39,6 +41,7 @@ export function startServerProcess(cwd: string, env: Record<string, string>): Se
   return {
     child,
     url,
+    output: () => output,
     stop: () => {
       child.kill('SIGTERM');
       return exit;
