@@ -169,7 +169,8 @@ describe('npm run backup', () => {
       await restored.stop();
     }
     expect(storedReadings(backup).get('BACKUP-1')).toContain(1_000_000);
-  });
+    // Three processes start under tsx (the server twice, the backup once): seconds each on a busy machine.
+  }, 120_000);
 
   it('refuses with one line: no --out, an existing file without --force, a PostgreSQL database, no database', async () => {
     const database = join(dir, 'refusals.db');
@@ -207,5 +208,5 @@ describe('npm run backup', () => {
     expect(none.stderr).toBe(`backup: no database at ${join(dir, 'absent.db')}: nothing to back up\n`);
     expect(existsSync(join(dir, 'absent.db'))).toBe(false);
     expect(existsSync(join(dir, 'none-backup.db'))).toBe(false);
-  });
+  }, 60_000);
 });

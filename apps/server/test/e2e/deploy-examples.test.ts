@@ -184,5 +184,5 @@ describe('the deployment examples in deploy/', () => {
       proxy?.kill('SIGTERM');
       await server.stop();
     }
-  });
+  }, 60_000);
 });
