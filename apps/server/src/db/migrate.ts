@@ -1,4 +1,5 @@
-import { Migrator, type Kysely, type Migration } from 'kysely';
+import type { Kysely } from 'kysely';
+import { Migrator, type Migration } from 'kysely/migration';
 import type { Dialect } from './connect.js';
 import type { Database } from './schema.js';
 import { initialSchema } from './migrations/001_initial.js';

@@ -107,7 +107,7 @@ class BusyRetryingConnection implements DatabaseConnection {
   }
 
   /** Not retried: nothing streams on SQLite (a stream cannot be replayed once rows are out). */
-  streamQuery<R>(query: CompiledQuery, chunkSize?: number): AsyncIterableIterator<QueryResult<R>> {
+  streamQuery<R>(query: CompiledQuery, chunkSize: number): AsyncIterableIterator<QueryResult<R>> {
     return this.connection.streamQuery<R>(query, chunkSize);
   }
 }

@@ -1,4 +1,5 @@
-import type { ColumnDefinitionBuilder, CreateTableBuilder, Kysely, Migration } from 'kysely';
+import type { ColumnDefinitionBuilder, CreateTableBuilder, Kysely } from 'kysely';
+import type { Migration } from 'kysely/migration';
 import type { Dialect } from '../connect.js';
 
 /**
