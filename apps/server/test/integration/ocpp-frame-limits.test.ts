@@ -1,7 +1,7 @@
 import WebSocket from 'ws';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, DIALECTS, type TestDatabase } from '../support/databases.js';
-import { startTestApp, type TestApp } from '../support/test-app.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { DIALECTS } from '../support/databases.js';
+import { useTestApp } from '../support/use-test-app.js';
 import { bootChargePoint, connectChargePoint, eventually, ocppUrl } from '../support/ocpp-client.js';
 
 const NOW = '2026-01-11T14:30:00Z';
@@ -27,28 +27,21 @@ async function rawStation(url: string) {
  * are bounded, and a connection that keeps sending what is refused is closed.
  */
 describe.each(DIALECTS)('OCPP size limits on %s', (dialect) => {
-  let database: TestDatabase;
-  let app: TestApp;
-  let admin: string;
   const logLines: string[] = [];
 
-  beforeAll(async () => {
-    database = await createTestDatabase(dialect);
-    app = await startTestApp({
-      databaseUrl: database.url,
-      env: { OCPP_UNKNOWN_STATIONS: 'accept' },
-      logLines,
-    });
-    admin = (await app.login()).token;
-    await app.request('POST', '/api/id-tags', { token: admin, body: { idTag: 'TAG-1', status: 'Accepted' } });
+  const app = useTestApp(dialect, {
+    env: { OCPP_UNKNOWN_STATIONS: 'accept' },
+    logLines,
   });
-  afterAll(async () => {
-    await app?.close();
-    await database?.drop();
+  beforeAll(async () => {
+    await app.request('POST', '/api/id-tags', {
+      token: app.admin,
+      body: { idTag: 'TAG-1', status: 'Accepted' },
+    });
   });
 
   const messages = async (id: string) =>
-    (await app.request('GET', `/api/stations/${id}/messages?limit=100`, { token: admin })).body;
+    (await app.request('GET', `/api/stations/${id}/messages?limit=100`, { token: app.admin })).body;
 
   it('closes with 1009 a connection whose frame exceeds 64 KiB, storing nothing of it, and keeps serving', async () => {
     const { client } = await bootChargePoint(app.url, 'BIG-1');
@@ -87,14 +80,14 @@ describe.each(DIALECTS)('OCPP size limits on %s', (dialect) => {
         transactionData: samples(1001),
       }),
     ).rejects.toMatchObject({ rpcErrorCode: 'OccurenceConstraintViolation' });
-    const stored = await app.request('GET', `/api/transactions/${transactionId}`, { token: admin });
+    const stored = await app.request('GET', `/api/transactions/${transactionId}`, { token: app.admin });
     expect(stored.body).toMatchObject({ status: 'active', meterValues: [] });
     // At the bound it is accepted.
     await client.call('MeterValues', { connectorId: 1, transactionId, meterValue: samples(1000) });
     await eventually(
       async () =>
-        (await app.request('GET', `/api/transactions/${transactionId}`, { token: admin })).body.meterValues
-          .length > 0,
+        (await app.request('GET', `/api/transactions/${transactionId}`, { token: app.admin })).body
+          .meterValues.length > 0,
     );
     await client.close();
   });

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, DIALECTS, type TestDatabase } from '../support/databases.js';
-import { startTestApp, type TestApp } from '../support/test-app.js';
+import { DIALECTS } from '../support/databases.js';
+import { useTestApp } from '../support/use-test-app.js';
 import { bootChargePoint, eventually, type TestChargePoint } from '../support/ocpp-client.js';
 
 interface LogLine {
@@ -12,8 +12,6 @@ interface LogLine {
 }
 
 describe.each(DIALECTS)('OCPP handler failures on %s', (dialect) => {
-  let database: TestDatabase;
-  let app: TestApp;
   let cp: TestChargePoint;
   const logLines: string[] = [];
   const logsOf = (action: string) =>
@@ -21,13 +19,12 @@ describe.each(DIALECTS)('OCPP handler failures on %s', (dialect) => {
       .map((line) => JSON.parse(line) as LogLine)
       .filter((line) => line.chargePointId === 'CP-FAIL' && line.action === action);
 
+  const app = useTestApp(dialect, {
+    env: { OCPP_UNKNOWN_STATIONS: 'accept' },
+    logLines,
+    login: false,
+  });
   beforeAll(async () => {
-    database = await createTestDatabase(dialect);
-    app = await startTestApp({
-      databaseUrl: database.url,
-      env: { OCPP_UNKNOWN_STATIONS: 'accept' },
-      logLines,
-    });
     app.dataTransfer.register('Faulty', async () => {
       throw new Error('vendor handler exploded');
     });
@@ -35,8 +32,6 @@ describe.each(DIALECTS)('OCPP handler failures on %s', (dialect) => {
   });
   afterAll(async () => {
     await cp?.close();
-    await app?.close();
-    await database?.drop();
   });
 
   it('logs an unexpected failure at error level with the station, the action and the error', async () => {

@@ -1,7 +1,7 @@
 import WebSocket from 'ws';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, DIALECTS, type TestDatabase } from '../support/databases.js';
-import { startTestApp, type TestApp } from '../support/test-app.js';
+import { describe, expect, it } from 'vitest';
+import { DIALECTS } from '../support/databases.js';
+import { useTestApp } from '../support/use-test-app.js';
 import { eventually, ocppUrl } from '../support/ocpp-client.js';
 
 /** A raw charge point: `call` sends a frame and resolves the answer with its message id. */
@@ -30,17 +30,7 @@ async function rawStation(url: string) {
  * the server remember 16 ids of 64 KB for every id it ever connected with, for ever.
  */
 describe.each(DIALECTS)('remembered OCPP answers on %s', (dialect) => {
-  let database: TestDatabase;
-  let app: TestApp;
-
-  beforeAll(async () => {
-    database = await createTestDatabase(dialect);
-    app = await startTestApp({ databaseUrl: database.url });
-  });
-  afterAll(async () => {
-    await app?.close();
-    await database?.drop();
-  });
+  const app = useTestApp(dialect, { login: false });
 
   it('remembers nothing for a charge point that has not booted', async () => {
     const { socket, call } = await rawStation(`${ocppUrl(app.url)}/RECENT-UNKNOWN`);

@@ -1,26 +1,22 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, DIALECTS, type TestDatabase } from '../support/databases.js';
-import { ManualClock, startTestApp, type TestApp } from '../support/test-app.js';
+import { useTestApp } from '../support/use-test-app.js';
+import { DIALECTS } from '../support/databases.js';
+import { ManualClock } from '../support/test-app.js';
 import { bootChargePoint, type TestChargePoint } from '../support/ocpp-client.js';
 
 describe.each(DIALECTS)('dashboard statistics on %s', (dialect) => {
-  let database: TestDatabase;
-  let app: TestApp;
-  let admin: string;
   // 2026-01-11T14:30:00Z: today from 2026-01-11T00:00Z, this month from 2026-01-01T00:00Z (UTC).
   const clock = new ManualClock();
   const chargers: TestChargePoint[] = [];
   let north: number;
 
+  const app = useTestApp(dialect, { clock });
   beforeAll(async () => {
-    database = await createTestDatabase(dialect);
-    app = await startTestApp({ databaseUrl: database.url, clock });
-    admin = (await app.login()).token;
     await app.request('POST', '/api/id-tags', {
-      token: admin,
+      token: app.admin,
       body: { idTag: 'ST-TAG', allowConcurrent: true },
     });
-    north = (await app.request('POST', '/api/sites', { token: admin, body: { name: 'North' } })).body.id;
+    north = (await app.request('POST', '/api/sites', { token: app.admin, body: { name: 'North' } })).body.id;
     for (const [chargePointId, siteId] of [
       ['ST-1', north],
       ['ST-2', north],
@@ -28,7 +24,7 @@ describe.each(DIALECTS)('dashboard statistics on %s', (dialect) => {
       ['ST-4', null],
     ] as const) {
       await app.request('POST', '/api/stations', {
-        token: admin,
+        token: app.admin,
         body: { chargePointId, name: chargePointId, siteId, ocppPassword: null },
       });
     }
@@ -77,8 +73,6 @@ describe.each(DIALECTS)('dashboard statistics on %s', (dialect) => {
   });
   afterAll(async () => {
     for (const charger of chargers) await charger.close();
-    await app?.close();
-    await database?.drop();
   });
 
   const stats = async (token: string) => {
@@ -88,14 +82,14 @@ describe.each(DIALECTS)('dashboard statistics on %s', (dialect) => {
   };
   const userToken = async (username: string, scope: Record<string, unknown>) => {
     await app.request('POST', '/api/users', {
-      token: admin,
+      token: app.admin,
       body: { username, password: `${username}-password-1`, roles: ['viewer'], ...scope },
     });
     return (await app.login(username, `${username}-password-1`)).token;
   };
 
   it('counts stations by status, connections, active transactions and energy today and this month (UTC)', async () => {
-    expect(await stats(admin)).toEqual({
+    expect(await stats(app.admin)).toEqual({
       stations: {
         total: 5,
         connected: 3,
@@ -138,7 +132,7 @@ describe.each(DIALECTS)('dashboard statistics on %s', (dialect) => {
   it('answers 401 without a token and 403 without stations.view', async () => {
     expect((await app.request('GET', '/api/stats')).status).toBe(401);
     await app.request('POST', '/api/users', {
-      token: admin,
+      token: app.admin,
       body: { username: 'st-bare', password: 'st-bare-pass', roles: [] },
     });
     const bare = (await app.login('st-bare', 'st-bare-pass')).token;

@@ -1,0 +1,87 @@
+import { afterAll, beforeAll } from 'vitest';
+import { createTestDatabase, type TestDatabase } from './databases.js';
+import { startTestApp, type TestApp, type TestAppOptions } from './test-app.js';
+
+/** A test app that `useTestApp` starts before a describe block's tests and stops after them. */
+export interface UsedTestApp extends TestApp {
+  /** The admin's token, logged in at start-up (unless `login: false`). */
+  readonly admin: string;
+  /** The database made for this block, dropped after its tests. */
+  readonly database: TestDatabase;
+}
+
+export type UsedTestAppOptions = Omit<TestAppOptions, 'databaseUrl'> & {
+  /** Whether to log in as admin at start-up (true by default); off where logins are counted. */
+  login?: boolean;
+};
+
+/**
+ * Gives a describe block a real server on a fresh database of `dialect`: made in `beforeAll`,
+ * closed and dropped in `afterAll`. The answer stands for the app from `beforeAll` on; reading it
+ * earlier throws. `options` may be a function, for settings made in an earlier hook.
+ *
+ * With CIMORINGS_TEST_POSTGRES set and the server unreachable, creating the database fails the
+ * block's tests: nothing is skipped.
+ */
+export function useTestApp(
+  dialect: TestDatabase['kind'],
+  options: UsedTestAppOptions | (() => UsedTestAppOptions | Promise<UsedTestAppOptions>) = {},
+): UsedTestApp {
+  let database: TestDatabase | undefined;
+  let app: TestApp | undefined;
+  let admin: string | undefined;
+
+  beforeAll(async () => {
+    database = await createTestDatabase(dialect);
+    const { login = true, ...settings } = typeof options === 'function' ? await options() : options;
+    app = await startTestApp({ databaseUrl: database.url, ...settings });
+    if (login) admin = (await app.login()).token;
+  });
+  afterAll(async () => {
+    await app?.close();
+    await database?.drop();
+  });
+
+  const started = (): TestApp => {
+    if (!app) throw new Error('the test app starts in beforeAll: use it inside hooks and tests');
+    return app;
+  };
+  // A proxy rather than a copy, so that whatever a TestApp offers stays reachable here.
+  return new Proxy({} as UsedTestApp, {
+    get(_target, key) {
+      if (key === 'admin') {
+        if (admin === undefined)
+          throw new Error('no admin token: this test app was started with login: false');
+        return admin;
+      }
+      if (key === 'database') {
+        if (!database) throw new Error('the test database is made in beforeAll');
+        return database;
+      }
+      const value: unknown = Reflect.get(started(), key);
+      return typeof value === 'function' ? value.bind(app) : value;
+    },
+  });
+}
+
+/**
+ * Runs `work` against a real server on a fresh database of `dialect`, for a test that needs an
+ * app of its own; closes the app and drops the database afterwards, whatever `work` did.
+ */
+export async function withTestApp<T>(
+  dialect: TestDatabase['kind'],
+  options: Omit<TestAppOptions, 'databaseUrl'>,
+  work: (app: TestApp, database: TestDatabase) => Promise<T>,
+): Promise<T> {
+  const database = await createTestDatabase(dialect);
+  try {
+    const app = await startTestApp({ databaseUrl: database.url, ...options });
+    try {
+      return await work(app, database);
+    } finally {
+      await app.close();
+    }
+  } finally {
+    await database.drop();
+  }
+}
