@@ -1,9 +1,10 @@
 import fc from 'fast-check';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DIALECTS } from '../support/databases.js';
 import { ocppUrl } from '../support/ocpp-client.js';
 import { useTestApp } from '../support/use-test-app.js';
-import { baselineSnapshot, storeBaseline } from './support/baseline.js';
+import { createStation } from '../support/builders.js';
+import { baselineSnapshot, useBaseline } from './support/baseline.js';
 import {
   expectAnsweredOrClosed,
   expectReadable,
@@ -97,23 +98,13 @@ const MALFORMED: { name: string; text: string | Buffer; answers?: string; valid?
 
 describe.each(DIALECTS)('malformed OCPP frames on %s', (dialect) => {
   const app = useTestApp(dialect, { env: { OCPP_UNKNOWN_STATIONS: 'pending' } });
-  let transactionId: number;
-  let before: Awaited<ReturnType<typeof baselineSnapshot>>;
-
-  beforeAll(async () => {
-    transactionId = await storeBaseline(app, app.admin);
-    before = await baselineSnapshot(app, app.admin, transactionId);
-  });
+  const baseline = useBaseline(app);
 
   async function stationOf(kind: 'accepted' | 'pending'): Promise<HostileStation> {
     const identity = `FRAMES-${kind === 'accepted' ? 'A' : 'P'}`;
     if (kind === 'pending') return new HostileStation(ocppUrl(app.url), identity);
     const password = 'frames-station-password';
-    const created = await app.request('POST', '/api/stations', {
-      token: app.admin,
-      body: { chargePointId: identity, name: 'Frames', ocppPassword: password },
-    });
-    expect(created.status).toBe(201);
+    await createStation(app, app.admin, { chargePointId: identity, name: 'Frames', ocppPassword: password });
     return new HostileStation(ocppUrl(app.url), identity, password);
   }
 
@@ -177,7 +168,7 @@ describe.each(DIALECTS)('malformed OCPP frames on %s', (dialect) => {
       for (const code of station.closes) expect(isCleanClose(code), `close code ${code}`).toBe(true);
       await expectServerUp(app, app.admin, `FRAMES-FRESH-${kind}`);
       await expectReadable(app, app.admin, [`FRAMES-${kind === 'accepted' ? 'A' : 'P'}`]);
-      expect(await baselineSnapshot(app, app.admin, transactionId)).toEqual(before);
+      expect(await baselineSnapshot(app, app.admin, baseline.transactionId)).toEqual(baseline.before);
       expect(({} as Record<string, unknown>).polluted).toBeUndefined();
     },
   );

@@ -1,9 +1,10 @@
 import fc from 'fast-check';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DIALECTS } from '../support/databases.js';
 import { ocppUrl } from '../support/ocpp-client.js';
 import { useTestApp } from '../support/use-test-app.js';
-import { baselineSnapshot, storeBaseline } from './support/baseline.js';
+import { createStation } from '../support/builders.js';
+import { baselineSnapshot, useBaseline } from './support/baseline.js';
 import {
   expectAnsweredOrClosed,
   expectReadable,
@@ -45,22 +46,16 @@ const hostileCall = fc.constantFrom(...CHARGE_POINT_ACTIONS).chain((action) => {
 
 describe.each(DIALECTS)('hostile OCPP payloads on %s', (dialect) => {
   const app = useTestApp(dialect, { env: { OCPP_UNKNOWN_STATIONS: 'pending' } });
-  let transactionId: number;
-  let before: Awaited<ReturnType<typeof baselineSnapshot>>;
-
-  beforeAll(async () => {
-    transactionId = await storeBaseline(app, app.admin);
-    before = await baselineSnapshot(app, app.admin, transactionId);
-  });
+  const baseline = useBaseline(app);
 
   const stations = {
     accepted: async () => {
       const password = 'accepted-hostile-password';
-      const created = await app.request('POST', '/api/stations', {
-        token: app.admin,
-        body: { chargePointId: 'HOSTILE-A', name: 'Hostile', ocppPassword: password },
+      await createStation(app, app.admin, {
+        chargePointId: 'HOSTILE-A',
+        name: 'Hostile',
+        ocppPassword: password,
       });
-      expect(created.status).toBe(201);
       return new HostileStation(ocppUrl(app.url), 'HOSTILE-A', password);
     },
     'unknown (pending)': async () => new HostileStation(ocppUrl(app.url), 'HOSTILE-UNKNOWN'),
@@ -87,7 +82,7 @@ describe.each(DIALECTS)('hostile OCPP payloads on %s', (dialect) => {
       }
       await expectServerUp(app, app.admin, `FRESH-${kind === 'accepted' ? 'A' : 'P'}`);
       await expectReadable(app, app.admin, [station.identity]);
-      expect(await baselineSnapshot(app, app.admin, transactionId)).toEqual(before);
+      expect(await baselineSnapshot(app, app.admin, baseline.transactionId)).toEqual(baseline.before);
       expect(({} as Record<string, unknown>).polluted).toBeUndefined();
     },
   );

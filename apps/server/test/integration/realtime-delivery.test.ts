@@ -1,41 +1,24 @@
-import { randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { io } from 'socket.io-client';
 import { SimulatedChargePoint } from '@cimorings/simulator';
 import { SocketService } from '@cimorings/contracts/socket-service';
-import { createTestDatabase, DIALECTS } from '../support/databases.js';
+import { useRealtime } from '../support/use-realtime.js';
+import { userToken as createUserToken } from '../support/builders.js';
 import { useTestApp, withTestApp } from '../support/use-test-app.js';
-import { startTestApp } from '../support/test-app.js';
 import { connectChargePoint, eventually, ocppUrl } from '../support/ocpp-client.js';
-import { connectSocket, join, recorder, type TestSocket } from '../support/realtime-client.js';
+import { connectSocket, join, recorder } from '../support/realtime-client.js';
 
 describe('real-time delivery', () => {
   const app = useTestApp('sqlite', { env: { OCPP_UNKNOWN_STATIONS: 'accept' } });
-  const sockets: TestSocket[] = [];
-  const stations: SimulatedChargePoint[] = [];
-
-  const open = async (token: string) => {
-    const socket = await connectSocket(app.url, token);
-    sockets.push(socket);
-    return socket;
-  };
-  const userToken = async (username: string, roles: string[], allowedStations: string[] | null = null) => {
-    await app.request('POST', '/api/users', {
-      token: app.admin,
-      body: { username, password: `${username}-password-1`, roles, allowedStations },
-    });
-    return (await app.login(username, `${username}-password-1`)).token;
-  };
+  const { stations, open } = useRealtime(app);
+  const userToken = (username: string, roles: string[], allowedStations: string[] | null = null) =>
+    createUserToken(app, app.admin, { username, roles, allowedStations });
 
   beforeAll(async () => {
     await app.request('POST', '/api/id-tags', {
       token: app.admin,
       body: { idTag: 'SIMTAG', allowConcurrent: true },
     });
-  });
-  afterAll(async () => {
-    for (const socket of sockets) socket.close();
-    await Promise.all(stations.map((cp) => cp.stop({ stopSessions: false })));
   });
 
   it('never sends a scoped client an event of a station outside its scope, over a busy run', async () => {
@@ -285,39 +268,3 @@ describe('a real-time client whose token expires', () => {
     });
   });
 });
-
-const redisUrl = process.env.CIMORINGS_TEST_REDIS;
-
-// Declared only when Redis is there to test against, so that no test is ever reported skipped.
-if (redisUrl) {
-  describe.each(DIALECTS)('two nodes sharing Redis and the %s database', (dialect) => {
-    it('deliver an event from a station on one node to a dashboard on the other', async () => {
-      const database = await createTestDatabase(dialect);
-      const env = {
-        REDIS_URL: /^rediss?:\/\//.test(redisUrl) ? redisUrl : 'redis://127.0.0.1:6379',
-        JWT_SECRET: randomBytes(32).toString('hex'),
-        OCPP_UNKNOWN_STATIONS: 'accept',
-      };
-      const nodeA = await startTestApp({ databaseUrl: database.url, env });
-      const nodeB = await startTestApp({ databaseUrl: database.url, env });
-      try {
-        const { token } = await nodeA.login();
-        const socket = await connectSocket(nodeB.url, token);
-        expect(await join(socket, 'dashboard')).toEqual({ ok: true });
-        const events = recorder(socket);
-        const id = `NODE-${randomBytes(3).toString('hex')}`;
-        const cp = await connectChargePoint(nodeA.url, id);
-        await cp.call('BootNotification', { chargePointVendor: 'V', chargePointModel: 'M' });
-        await cp.call('StatusNotification', { connectorId: 1, status: 'Charging', errorCode: 'NoError' });
-        const [status] = await events.waitFor('connector_status_updated');
-        expect(status).toMatchObject({ chargePointId: id, connectorId: 1, status: 'Charging' });
-        socket.close();
-        await cp.close();
-      } finally {
-        await nodeA.close();
-        await nodeB.close();
-        await database.drop();
-      }
-    });
-  });
-}

@@ -1,8 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { SimulatedChargePoint } from '@cimorings/simulator';
+import { useRealtime } from '../support/use-realtime.js';
+import { userToken as createUserToken } from '../support/builders.js';
 import { useTestApp } from '../support/use-test-app.js';
 import { ocppUrl } from '../support/ocpp-client.js';
-import { connectSocket, join, leave, recorder, type TestSocket } from '../support/realtime-client.js';
+import { connectSocket, join, leave, recorder } from '../support/realtime-client.js';
 
 const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
@@ -22,14 +24,7 @@ function expectShape(payload: Record<string, unknown>, shape: Record<string, str
 
 describe('the real-time API', () => {
   const app = useTestApp('sqlite', { env: { OCPP_UNKNOWN_STATIONS: 'accept' } });
-  const sockets: TestSocket[] = [];
-  const stations: SimulatedChargePoint[] = [];
-
-  const open = async (token?: string) => {
-    const socket = await connectSocket(app.url, token);
-    sockets.push(socket);
-    return socket;
-  };
+  const { sockets, stations, open } = useRealtime(app);
   const station = async (
     id: string,
     options: Partial<ConstructorParameters<typeof SimulatedChargePoint>[0]> = {},
@@ -40,22 +35,13 @@ describe('the real-time API', () => {
     await cp.waitFor('accepted');
     return cp;
   };
-  const userToken = async (username: string, roles: string[], allowedStations: string[] | null = null) => {
-    await app.request('POST', '/api/users', {
-      token: app.admin,
-      body: { username, password: `${username}-password-1`, roles, allowedStations },
-    });
-    return (await app.login(username, `${username}-password-1`)).token;
-  };
+  const userToken = (username: string, roles: string[], allowedStations: string[] | null = null) =>
+    createUserToken(app, app.admin, { username, roles, allowedStations });
 
   beforeAll(async () => {
     for (const idTag of ['SIMTAG', 'TAG-A', 'TAG-B']) {
       await app.request('POST', '/api/id-tags', { token: app.admin, body: { idTag, allowConcurrent: true } });
     }
-  });
-  afterAll(async () => {
-    for (const socket of sockets) socket.close();
-    await Promise.all(stations.map((cp) => cp.stop({ stopSessions: false })));
   });
 
   describe('handshake', () => {

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll } from 'vitest';
 import { createTestDatabase, type TestDatabase } from './databases.js';
 import { startTestApp, type TestApp, type TestAppOptions } from './test-app.js';
@@ -84,4 +85,33 @@ export async function withTestApp<T>(
   } finally {
     await database.drop();
   }
+}
+
+/**
+ * What makes apps nodes of one cluster: the Redis of CIMORINGS_TEST_REDIS (a URL, or any other
+ * value for the local default) and one JWT secret, so that a token of one node holds on another.
+ */
+export function clusterEnv(): { REDIS_URL: string; JWT_SECRET: string } {
+  const url = process.env.CIMORINGS_TEST_REDIS ?? '';
+  return {
+    REDIS_URL: /^rediss?:\/\//.test(url) ? url : 'redis://127.0.0.1:6379',
+    JWT_SECRET: randomBytes(32).toString('hex'),
+  };
+}
+
+/** Runs `work` against two nodes sharing Redis and a fresh database of `dialect`. */
+export async function withTwoNodes(
+  dialect: TestDatabase['kind'],
+  env: Record<string, string>,
+  work: (nodeA: TestApp, nodeB: TestApp) => Promise<void>,
+): Promise<void> {
+  const shared = { ...clusterEnv(), ...env };
+  await withTestApp(dialect, { env: shared }, async (nodeA, database) => {
+    const nodeB = await startTestApp({ databaseUrl: database.url, env: shared });
+    try {
+      await work(nodeA, nodeB);
+    } finally {
+      await nodeB.close();
+    }
+  });
 }

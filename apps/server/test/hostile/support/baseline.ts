@@ -1,4 +1,4 @@
-import { expect } from 'vitest';
+import { beforeAll, expect } from 'vitest';
 import { connectChargePoint, BOOT, eventually } from '../../support/ocpp-client.js';
 import type { TestApp } from '../../support/test-app.js';
 
@@ -68,4 +68,20 @@ export async function baselineSnapshot(app: TestApp, admin: string, transactionI
     transactions: await read(`/api/transactions?chargePointId=${KEEP.station}`),
     idTag: await read(`/api/id-tags/${KEEP.idTag}`),
   };
+}
+
+/**
+ * Stores the baseline before a suite's tests (after the app started), and answers the snapshot
+ * then taken and the transaction id, to compare with what is stored after each hostile step.
+ */
+export function useBaseline(app: TestApp & { readonly admin: string }) {
+  const baseline = {
+    transactionId: 0,
+    before: undefined as Awaited<ReturnType<typeof baselineSnapshot>> | undefined,
+  };
+  beforeAll(async () => {
+    baseline.transactionId = await storeBaseline(app, app.admin);
+    baseline.before = await baselineSnapshot(app, app.admin, baseline.transactionId);
+  });
+  return baseline;
 }
