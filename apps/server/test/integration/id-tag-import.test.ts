@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { userToken } from '../support/builders.js';
 import { DIALECTS } from '../support/databases.js';
 import { useTestApp } from '../support/use-test-app.js';
 
@@ -150,11 +151,11 @@ describe.each(DIALECTS)('id tag CSV import on %s', (dialect) => {
 
   it('answers 401 without a token and 403 without idtags.manage', async () => {
     expect((await importCsv('idTag\nIMP-P\n', '')).status).toBe(401);
-    await app.request('POST', '/api/users', {
-      token: app.admin,
-      body: { username: 'imp-viewer', password: 'imp-viewer-pass', roles: ['viewer'] },
+    const viewer = await userToken(app, app.admin, {
+      username: 'imp-viewer',
+      password: 'imp-viewer-pass',
+      roles: ['viewer'],
     });
-    const viewer = (await app.login('imp-viewer', 'imp-viewer-pass')).token;
     expect((await importCsv('idTag\nIMP-P\n', viewer)).status).toBe(403);
     expect((await app.request('GET', '/api/id-tags/IMP-P', { token: app.admin })).status).toBe(404);
   });

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { userToken } from '../support/builders.js';
 import { useTestApp } from '../support/use-test-app.js';
 import { DIALECTS } from '../support/databases.js';
 import { ManualClock } from '../support/test-app.js';
@@ -167,17 +168,18 @@ describe.each(DIALECTS)('SendLocalList from the id tag table on %s', (dialect) =
 
   it('answers 401, 403, 404 (unknown or outside the scope) and 409 for an offline station', async () => {
     expect((await send('Full', 'LL-1', '')).status).toBe(401);
-    await app.request('POST', '/api/users', {
-      token: app.admin,
-      body: { username: 'll-viewer', password: 'll-viewer-pass', roles: ['viewer'] },
+    const viewer = await userToken(app, app.admin, {
+      username: 'll-viewer',
+      password: 'll-viewer-pass',
+      roles: ['viewer'],
     });
-    const viewer = (await app.login('ll-viewer', 'll-viewer-pass')).token;
     expect((await send('Full', 'LL-1', viewer)).status).toBe(403);
-    await app.request('POST', '/api/users', {
-      token: app.admin,
-      body: { username: 'll-op', password: 'll-op-pass-1', roles: ['operator'], allowedStations: ['LL-2'] },
+    const scoped = await userToken(app, app.admin, {
+      username: 'll-op',
+      password: 'll-op-pass-1',
+      roles: ['operator'],
+      allowedStations: ['LL-2'],
     });
-    const scoped = (await app.login('ll-op', 'll-op-pass-1')).token;
     expect((await send('Full', 'LL-1', scoped)).status).toBe(404);
     expect((await send('Full', 'LL-NOPE')).status).toBe(404);
     const offline = await send('Full', 'LL-2');

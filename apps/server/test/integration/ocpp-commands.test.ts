@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { userToken } from '../support/builders.js';
 import ocppRpc from 'ocpp-rpc';
 import { DIALECTS } from '../support/databases.js';
 import { useTestApp } from '../support/use-test-app.js';
@@ -156,11 +157,11 @@ describe.each(DIALECTS)('commands to a charge point on %s', (dialect) => {
   });
 
   it('needs stations.control, and hides stations outside the caller’s scope', async () => {
-    await app.request('POST', '/api/users', {
-      token: app.admin,
-      body: { username: 'watcher', password: 'watcher-pass', roles: ['viewer'] },
+    const viewer = await userToken(app, app.admin, {
+      username: 'watcher',
+      password: 'watcher-pass',
+      roles: ['viewer'],
     });
-    const viewer = (await app.login('watcher', 'watcher-pass')).token;
     expect((await command('CMD-1', 'ClearCache', {}, viewer)).status).toBe(403);
     await app.request('POST', '/api/users', {
       token: app.admin,

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { userToken } from '../support/builders.js';
 import { loadConfig } from '../../src/config.js';
 import { openDatabase } from '../../src/db/connect.js';
 import { DIALECTS } from '../support/databases.js';
@@ -25,11 +26,11 @@ describe.each(DIALECTS)('the AuthorizationKey is write-only on %s', (dialect) =>
     logLines,
   });
   beforeAll(async () => {
-    await app.request('POST', '/api/users', {
-      token: app.admin,
-      body: { username: 'vic', password: 'viewer-pass-12', roles: ['viewer'] },
+    viewer = await userToken(app, app.admin, {
+      username: 'vic',
+      password: 'viewer-pass-12',
+      roles: ['viewer'],
     });
-    viewer = (await app.login('vic', 'viewer-pass-12')).token;
     ({ client: cp } = await bootChargePoint(app.url, 'SEC-1'));
     cp.handle(async ({ method }) =>
       method === 'ChangeConfiguration'

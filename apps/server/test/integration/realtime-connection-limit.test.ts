@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { userToken } from '../support/builders.js';
 import { DIALECTS } from '../support/databases.js';
 import { useTestApp } from '../support/use-test-app.js';
 import { connectSocket, join, type TestSocket } from '../support/realtime-client.js';
@@ -19,11 +20,11 @@ describe.each(DIALECTS)('real-time connections per user, on %s', (dialect) => {
   const sockets: TestSocket[] = [];
 
   beforeAll(async () => {
-    await app.request('POST', '/api/users', {
-      token: app.admin,
-      body: { username: 'hoarder', password: 'hoarder-pass-1', roles: ['viewer'] },
+    viewer = await userToken(app, app.admin, {
+      username: 'hoarder',
+      password: 'hoarder-pass-1',
+      roles: ['viewer'],
     });
-    viewer = (await app.login('hoarder', 'hoarder-pass-1')).token;
   });
   afterAll(async () => {
     for (const socket of sockets) socket.close();

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { userToken } from '../support/builders.js';
 import ocppRpc from 'ocpp-rpc';
-import { createTestDatabase, DIALECTS, type TestDatabase } from '../support/databases.js';
-import { useTestApp } from '../support/use-test-app.js';
+import { DIALECTS } from '../support/databases.js';
+import { useTestApp, useTestDatabase } from '../support/use-test-app.js';
 import { startTestApp } from '../support/test-app.js';
 import { bootChargePoint, eventually, type TestChargePoint } from '../support/ocpp-client.js';
 import type { DomainEvent } from '../../src/domain/events.js';
@@ -298,11 +299,11 @@ describe.each(DIALECTS)('reservations on %s', (dialect) => {
     expect((await app.request('POST', '/api/reservations', { body: valid() })).status).toBe(401);
     expect((await app.request('DELETE', '/api/reservations/1')).status).toBe(401);
 
-    await app.request('POST', '/api/users', {
-      token: app.admin,
-      body: { username: 'rsv-viewer', password: 'viewer-pass-1', roles: ['viewer'] },
+    const viewer = await userToken(app, app.admin, {
+      username: 'rsv-viewer',
+      password: 'viewer-pass-1',
+      roles: ['viewer'],
     });
-    const viewer = (await app.login('rsv-viewer', 'viewer-pass-1')).token;
     const { reservationId } = (await reserve(valid())).body;
     expect((await app.request('GET', '/api/reservations', { token: viewer })).status).toBe(200);
     expect((await get(reservationId, viewer)).status).toBe('active');
@@ -457,14 +458,7 @@ describe.each(DIALECTS)('reservations on %s', (dialect) => {
 });
 
 describe.each(DIALECTS)('reservation expiry across a restart on %s', (dialect) => {
-  let database: TestDatabase;
-
-  beforeAll(async () => {
-    database = await createTestDatabase(dialect);
-  });
-  afterAll(async () => {
-    await database?.drop();
-  });
+  const database = useTestDatabase(dialect);
 
   it('expires, on start, a reservation whose expiryDate passed while the server was down', async () => {
     // An hour between runs: only the run at start can expire it in time.

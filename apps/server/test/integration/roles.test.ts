@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { userToken } from '../support/builders.js';
 import { PERMISSION_NAMES } from '@cimorings/contracts';
 import { DIALECTS } from '../support/databases.js';
 import { useTestApp } from '../support/use-test-app.js';
@@ -40,11 +41,11 @@ describe.each(DIALECTS)('roles and permissions on %s', (dialect) => {
     });
     expect(created.status).toBe(201);
     expect(created.body).toMatchObject({ name: 'support', description: 'Help desk', builtIn: false });
-    await app.request('POST', '/api/users', {
-      token: app.admin,
-      body: { username: 'helen', password: 'helen-pass-1', roles: ['support'] },
+    const helen = await userToken(app, app.admin, {
+      username: 'helen',
+      password: 'helen-pass-1',
+      roles: ['support'],
     });
-    const helen = (await app.login('helen', 'helen-pass-1')).token;
     expect((await app.request('GET', '/api/users', { token: helen })).status).toBe(403);
 
     const edited = await app.request('PATCH', `/api/roles/${created.body.id}`, {
@@ -121,11 +122,11 @@ describe.each(DIALECTS)('roles and permissions on %s', (dialect) => {
       token: app.admin,
       body: { name: 'role-manager', permissions: ['roles.manage', 'stations.view'] },
     });
-    await app.request('POST', '/api/users', {
-      token: app.admin,
-      body: { username: 'rita', password: 'rita-pass-1234', roles: ['role-manager'] },
+    const rita = await userToken(app, app.admin, {
+      username: 'rita',
+      password: 'rita-pass-1234',
+      roles: ['role-manager'],
     });
-    const rita = (await app.login('rita', 'rita-pass-1234')).token;
     expect((await app.request('GET', '/api/roles', { token: rita })).status).toBe(200);
     const above = await app.request('POST', '/api/roles', {
       token: rita,
@@ -224,11 +225,11 @@ describe.each(DIALECTS)('roles and permissions on %s', (dialect) => {
   });
 
   it('checks each roles endpoint for its permission', async () => {
-    await app.request('POST', '/api/users', {
-      token: app.admin,
-      body: { username: 'vic', password: 'vic-pass-1234', roles: ['viewer'] },
+    const vic = await userToken(app, app.admin, {
+      username: 'vic',
+      password: 'vic-pass-1234',
+      roles: ['viewer'],
     });
-    const vic = (await app.login('vic', 'vic-pass-1234')).token;
     expect((await app.request('GET', '/api/roles', { token: vic })).status).toBe(200);
     expect((await app.request('GET', '/api/permissions', { token: vic })).status).toBe(200);
     expect(

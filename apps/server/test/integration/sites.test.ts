@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { createStation, userToken as createUserToken } from '../support/builders.js';
 import { DIALECTS } from '../support/databases.js';
 import { useTestApp } from '../support/use-test-app.js';
 import { bootChargePoint } from '../support/ocpp-client.js';
@@ -12,21 +13,10 @@ describe.each(DIALECTS)('sites, and users scoped by site, on %s', (dialect) => {
     expect(response.status).toBe(201);
     return response.body.id as number;
   };
-  const station = async (chargePointId: string, siteId: number | null = null) => {
-    const response = await app.request('POST', '/api/stations', {
-      token: app.admin,
-      body: { chargePointId, name: chargePointId, siteId, ocppPassword: null },
-    });
-    expect(response.status).toBe(201);
-  };
-  const userToken = async (username: string, roles: string[], scope: Record<string, unknown>) => {
-    const created = await app.request('POST', '/api/users', {
-      token: app.admin,
-      body: { username, password: `${username}-password-1`, roles, ...scope },
-    });
-    expect(created.status).toBe(201);
-    return (await app.login(username, `${username}-password-1`)).token;
-  };
+  const station = (chargePointId: string, siteId: number | null = null) =>
+    createStation(app, app.admin, { chargePointId, siteId, ocppPassword: null });
+  const userToken = (username: string, roles: string[], scope: Record<string, unknown>) =>
+    createUserToken(app, app.admin, { username, roles, ...scope });
   const ids = (body: { items: { chargePointId: string }[] }) => body.items.map((s) => s.chargePointId);
 
   it('creates, reads, lists, changes and deletes a site', async () => {

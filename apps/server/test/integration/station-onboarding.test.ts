@@ -1,5 +1,6 @@
 import ocppRpc from 'ocpp-rpc';
 import { describe, expect, it } from 'vitest';
+import { userToken } from '../support/builders.js';
 import { DIALECTS } from '../support/databases.js';
 import { useTestApp } from '../support/use-test-app.js';
 
@@ -84,11 +85,11 @@ describe.each(DIALECTS)('station onboarding on %s', (dialect) => {
       body: { chargePointId: 'ONB-3', name: 'x' },
     });
     expect((await app.request('GET', '/api/stations/ONB-3/onboarding')).status).toBe(401);
-    await app.request('POST', '/api/users', {
-      token: app.admin,
-      body: { username: 'onb-none', password: 'onb-none-pass', roles: [] },
+    const none = await userToken(app, app.admin, {
+      username: 'onb-none',
+      password: 'onb-none-pass',
+      roles: [],
     });
-    const none = (await app.login('onb-none', 'onb-none-pass')).token;
     expect((await app.request('GET', '/api/stations/ONB-3/onboarding', { token: none })).status).toBe(403);
     await app.request('POST', '/api/users', {
       token: app.admin,

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { userToken } from '../support/builders.js';
 import { DIALECTS } from '../support/databases.js';
 import { useTestApp } from '../support/use-test-app.js';
 import { bootChargePoint, eventually } from '../support/ocpp-client.js';
@@ -88,11 +89,11 @@ describe.each(DIALECTS)('stations, id tags and transactions over REST on %s', (d
 
   it('checks station permissions: 401 without a token, 403 without the permission', async () => {
     expect((await app.request('GET', '/api/stations')).status).toBe(401);
-    await app.request('POST', '/api/users', {
-      token: app.admin,
-      body: { username: 'viewer1', password: 'viewer1-pass', roles: ['viewer'] },
+    const viewer = await userToken(app, app.admin, {
+      username: 'viewer1',
+      password: 'viewer1-pass',
+      roles: ['viewer'],
     });
-    const viewer = (await app.login('viewer1', 'viewer1-pass')).token;
     expect((await app.request('GET', '/api/stations', { token: viewer })).status).toBe(200);
     for (const [method, path, body] of [
       ['POST', '/api/stations', { chargePointId: 'V-1', name: 'x' }],

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { userToken } from '../support/builders.js';
 import { useTestApp } from '../support/use-test-app.js';
 import { DIALECTS } from '../support/databases.js';
 import { ManualClock } from '../support/test-app.js';
@@ -80,13 +81,8 @@ describe.each(DIALECTS)('dashboard statistics on %s', (dialect) => {
     expect(response.status).toBe(200);
     return response.body;
   };
-  const userToken = async (username: string, scope: Record<string, unknown>) => {
-    await app.request('POST', '/api/users', {
-      token: app.admin,
-      body: { username, password: `${username}-password-1`, roles: ['viewer'], ...scope },
-    });
-    return (await app.login(username, `${username}-password-1`)).token;
-  };
+  const viewerToken = (username: string, scope: Record<string, unknown>) =>
+    userToken(app, app.admin, { username, roles: ['viewer'], ...scope });
 
   it('counts stations by status, connections, active transactions and energy today and this month (UTC)', async () => {
     expect(await stats(app.admin)).toEqual({
@@ -109,19 +105,19 @@ describe.each(DIALECTS)('dashboard statistics on %s', (dialect) => {
   });
 
   it('counts only the stations of the caller, by station list and by site', async () => {
-    const byStation = await userToken('st-one', { allowedStations: ['ST-1'] });
+    const byStation = await viewerToken('st-one', { allowedStations: ['ST-1'] });
     expect(await stats(byStation)).toMatchObject({
       stations: { total: 1, connected: 1, pending: 0, byStatus: { Occupied: 1, Faulted: 0, Unavailable: 0 } },
       transactions: { active: 1 },
       energy: { todayWh: 1020, monthWh: 3320 },
     });
-    const bySite = await userToken('st-north', { allowedSites: [north] });
+    const bySite = await viewerToken('st-north', { allowedSites: [north] });
     expect(await stats(bySite)).toMatchObject({
       stations: { total: 2, connected: 2, byStatus: { Occupied: 1, Faulted: 1 } },
       transactions: { active: 2 },
       energy: { todayWh: 1520, monthWh: 3820 },
     });
-    const nothing = await userToken('st-none', { allowedStations: [] });
+    const nothing = await viewerToken('st-none', { allowedStations: [] });
     expect(await stats(nothing)).toMatchObject({
       stations: { total: 0, connected: 0, pending: 0 },
       transactions: { active: 0 },
@@ -131,11 +127,11 @@ describe.each(DIALECTS)('dashboard statistics on %s', (dialect) => {
 
   it('answers 401 without a token and 403 without stations.view', async () => {
     expect((await app.request('GET', '/api/stats')).status).toBe(401);
-    await app.request('POST', '/api/users', {
-      token: app.admin,
-      body: { username: 'st-bare', password: 'st-bare-pass', roles: [] },
+    const bare = await userToken(app, app.admin, {
+      username: 'st-bare',
+      password: 'st-bare-pass',
+      roles: [],
     });
-    const bare = (await app.login('st-bare', 'st-bare-pass')).token;
     expect((await app.request('GET', '/api/stats', { token: bare })).status).toBe(403);
   });
 });

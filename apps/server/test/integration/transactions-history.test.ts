@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { userToken } from '../support/builders.js';
 import { useTestApp } from '../support/use-test-app.js';
 import { parseCsv } from '../../src/domain/csv.js';
 import { DIALECTS } from '../support/databases.js';
@@ -173,11 +174,11 @@ describe.each(DIALECTS)('transaction history: sorting, CSV, stuck transactions o
     ).not.toContain(out);
     expect((await app.request('GET', `/api/transactions/${out}`, { token: scoped })).status).toBe(404);
     expect((await app.request('GET', '/api/transactions.csv')).status).toBe(401);
-    await app.request('POST', '/api/users', {
-      token: app.admin,
-      body: { username: 'his-none', password: 'his-none-pass', roles: [] },
+    const none = await userToken(app, app.admin, {
+      username: 'his-none',
+      password: 'his-none-pass',
+      roles: [],
     });
-    const none = (await app.login('his-none', 'his-none-pass')).token;
     expect((await app.request('GET', '/api/transactions.csv', { token: none })).status).toBe(403);
   });
 

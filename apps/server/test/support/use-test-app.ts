@@ -17,6 +17,31 @@ export type UsedTestAppOptions = Omit<TestAppOptions, 'databaseUrl'> & {
 };
 
 /**
+ * Gives a describe block a fresh database of `dialect`, made in `beforeAll` and dropped in
+ * `afterAll`; its `url` can be read from `beforeAll` on.
+ */
+export function useTestDatabase(dialect: TestDatabase['kind']): TestDatabase {
+  let database: TestDatabase | undefined;
+  beforeAll(async () => {
+    database = await createTestDatabase(dialect);
+  });
+  afterAll(async () => {
+    await database?.drop();
+  });
+  const made = (): TestDatabase => {
+    if (!database) throw new Error('the test database is made in beforeAll: use it inside hooks and tests');
+    return database;
+  };
+  return {
+    kind: dialect,
+    get url() {
+      return made().url;
+    },
+    drop: () => made().drop(),
+  };
+}
+
+/**
  * Gives a describe block a real server on a fresh database of `dialect`: made in `beforeAll`,
  * closed and dropped in `afterAll`. The answer stands for the app from `beforeAll` on; reading it
  * earlier throws. `options` may be a function, for settings made in an earlier hook.
@@ -28,19 +53,17 @@ export function useTestApp(
   dialect: TestDatabase['kind'],
   options: UsedTestAppOptions | (() => UsedTestAppOptions | Promise<UsedTestAppOptions>) = {},
 ): UsedTestApp {
-  let database: TestDatabase | undefined;
+  const database = useTestDatabase(dialect);
   let app: TestApp | undefined;
   let admin: string | undefined;
 
   beforeAll(async () => {
-    database = await createTestDatabase(dialect);
     const { login = true, ...settings } = typeof options === 'function' ? await options() : options;
     app = await startTestApp({ databaseUrl: database.url, ...settings });
     if (login) admin = (await app.login()).token;
   });
   afterAll(async () => {
     await app?.close();
-    await database?.drop();
   });
 
   const started = (): TestApp => {
@@ -55,10 +78,7 @@ export function useTestApp(
           throw new Error('no admin token: this test app was started with login: false');
         return admin;
       }
-      if (key === 'database') {
-        if (!database) throw new Error('the test database is made in beforeAll');
-        return database;
-      }
+      if (key === 'database') return database;
       const value: unknown = Reflect.get(started(), key);
       return typeof value === 'function' ? value.bind(app) : value;
     },
