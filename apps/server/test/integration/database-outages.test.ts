@@ -4,6 +4,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import SQLite from 'better-sqlite3';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseLogLines } from '../support/log-lines.js';
 import { createTestDatabase, DIALECTS, postgresServerUrl, type TestDatabase } from '../support/databases.js';
 import { useTestApp } from '../support/use-test-app.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
@@ -41,20 +42,12 @@ async function stallDuring<T>(work: () => Promise<T>): Promise<{ result: T; stal
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-interface LogLine {
-  level: number;
-  msg: string;
-  chargePointId?: string;
-  action?: string;
-  err?: { message: string };
-}
-
 // Lock contention between writers is SQLite's alone: PostgreSQL writers do not lock the database.
 describe('SQLite locked by another writer', () => {
   let cp: TestChargePoint;
   let transactionId: number;
   const logLines: string[] = [];
-  const logs = () => logLines.map((line) => JSON.parse(line) as LogLine);
+  const logs = () => parseLogLines(logLines);
 
   const app = useTestApp('sqlite', {
     env: { OCPP_UNKNOWN_STATIONS: 'accept' },

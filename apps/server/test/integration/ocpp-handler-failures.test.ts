@@ -1,23 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseLogLines } from '../support/log-lines.js';
 import { DIALECTS } from '../support/databases.js';
 import { useTestApp } from '../support/use-test-app.js';
 import { bootChargePoint, eventually, type TestChargePoint } from '../support/ocpp-client.js';
-
-interface LogLine {
-  level: number;
-  msg: string;
-  chargePointId?: string;
-  action?: string;
-  err?: { message: string };
-}
 
 describe.each(DIALECTS)('OCPP handler failures on %s', (dialect) => {
   let cp: TestChargePoint;
   const logLines: string[] = [];
   const logsOf = (action: string) =>
-    logLines
-      .map((line) => JSON.parse(line) as LogLine)
-      .filter((line) => line.chargePointId === 'CP-FAIL' && line.action === action);
+    parseLogLines(logLines).filter((line) => line.chargePointId === 'CP-FAIL' && line.action === action);
 
   const app = useTestApp(dialect, {
     env: { OCPP_UNKNOWN_STATIONS: 'accept' },

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { parseLogLines } from '../support/log-lines.js';
 import { createTestDatabase, DIALECTS } from '../support/databases.js';
 import { useTestApp } from '../support/use-test-app.js';
 import { startTestApp } from '../support/test-app.js';
@@ -76,9 +77,9 @@ describe('OCPP_UNKNOWN_STATIONS=accept', () => {
         logLines,
       });
       await app.close();
-      return logLines
-        .map((line) => JSON.parse(line) as { level: number; msg: string })
-        .filter((line) => line.level === 40 && line.msg.includes('OCPP_UNKNOWN_STATIONS'));
+      return parseLogLines(logLines).filter(
+        (line) => line.level === 40 && line.msg.includes('OCPP_UNKNOWN_STATIONS'),
+      );
     };
     try {
       const accept = await warnings('accept');
