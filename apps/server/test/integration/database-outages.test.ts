@@ -4,6 +4,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import SQLite from 'better-sqlite3';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTransaction } from '../support/builders.js';
 import { parseLogLines } from '../support/log-lines.js';
 import { createTestDatabase, DIALECTS, postgresServerUrl, type TestDatabase } from '../support/databases.js';
 import { useTestApp } from '../support/use-test-app.js';
@@ -49,19 +50,14 @@ describe('SQLite locked by another writer', () => {
   const logLines: string[] = [];
   const logs = () => parseLogLines(logLines);
 
-  const app = useTestApp('sqlite', {
-    env: { OCPP_UNKNOWN_STATIONS: 'accept' },
-    logLines,
-  });
+  const app = useTestApp('sqlite', { env: { OCPP_UNKNOWN_STATIONS: 'accept' }, logLines });
   beforeAll(async () => {
     await app.request('POST', '/api/id-tags', { token: app.admin, body: { idTag: 'LOCK' } });
     ({ client: cp } = await bootChargePoint(app.url, 'CP-LOCK'));
-    ({ transactionId } = (await cp.call('StartTransaction', {
-      connectorId: 1,
+    ({ transactionId } = await startTransaction(cp, {
       idTag: 'LOCK',
-      meterStart: 0,
       timestamp: '2026-01-11T14:30:00.000Z',
-    })) as { transactionId: number });
+    }));
   });
   afterAll(async () => {
     await cp?.close();
@@ -219,10 +215,7 @@ describe.each(DIALECTS.filter((dialect) => dialect === 'postgres'))(
   (dialect) => {
     const logLines: string[] = [];
 
-    const app = useTestApp(dialect, {
-      env: { OCPP_UNKNOWN_STATIONS: 'accept' },
-      logLines,
-    });
+    const app = useTestApp(dialect, { env: { OCPP_UNKNOWN_STATIONS: 'accept' }, logLines });
     beforeAll(async () => {
       expect(
         (await app.request('POST', '/api/id-tags', { token: app.admin, body: { idTag: 'BLIP' } })).status,
@@ -236,12 +229,10 @@ describe.each(DIALECTS.filter((dialect) => dialect === 'postgres'))(
       for (let i = 0; i < STATIONS; i++) {
         const { client } = await bootChargePoint(app.url, `CP-BLIP-${i}`);
         stations.push(client);
-        const start = (await client.call('StartTransaction', {
-          connectorId: 1,
+        const start = await startTransaction(client, {
           idTag: 'BLIP',
-          meterStart: 0,
           timestamp: new Date(T0).toISOString(),
-        })) as { transactionId: number };
+        });
         outcomes.push({ transactionId: start.transactionId, acknowledged: [], refused: [] });
       }
 

@@ -2,7 +2,7 @@ import WebSocket from 'ws';
 import { describe, expect, it } from 'vitest';
 import { DIALECTS } from '../support/databases.js';
 import { useTestApp } from '../support/use-test-app.js';
-import { eventually, ocppUrl } from '../support/ocpp-client.js';
+import { eventually, ocppUrl, opened } from '../support/ocpp-client.js';
 
 /**
  * Action names and payload keys that are also names of Object.prototype's members are names
@@ -19,10 +19,7 @@ describe.each(DIALECTS)('OCPP names of Object.prototype members on %s', (dialect
       const frame = JSON.parse(data.toString()) as unknown[];
       answers.set(String(frame[1]), frame);
     });
-    await new Promise((resolve, reject) => {
-      socket.once('open', resolve);
-      socket.once('error', reject);
-    });
+    await opened(socket);
     socket.send(
       JSON.stringify([2, 'boot', 'BootNotification', { chargePointVendor: 'A', chargePointModel: 'B' }]),
     );

@@ -6,9 +6,7 @@ import { useTestApp } from '../support/use-test-app.js';
 import { bootChargePoint, upgradeStatus, ocppUrl, type TestChargePoint } from '../support/ocpp-client.js';
 
 describe.each(DIALECTS)('commands to a charge point on %s', (dialect) => {
-  const app = useTestApp(dialect, {
-    env: { OCPP_UNKNOWN_STATIONS: 'accept', OCPP_CALL_TIMEOUT_MS: '400' },
-  });
+  const app = useTestApp(dialect, { env: { OCPP_UNKNOWN_STATIONS: 'accept', OCPP_CALL_TIMEOUT_MS: '400' } });
   let cp: TestChargePoint;
   /** What the charge point received, in order. */
   const received: { action: string; params: unknown }[] = [];
@@ -163,16 +161,12 @@ describe.each(DIALECTS)('commands to a charge point on %s', (dialect) => {
       roles: ['viewer'],
     });
     expect((await command('CMD-1', 'ClearCache', {}, viewer)).status).toBe(403);
-    await app.request('POST', '/api/users', {
-      token: app.admin,
-      body: {
-        username: 'local-op',
-        password: 'local-pass-1',
-        roles: ['operator'],
-        allowedStations: ['OFF-1'],
-      },
+    const scoped = await userToken(app, app.admin, {
+      username: 'local-op',
+      password: 'local-pass-1',
+      roles: ['operator'],
+      allowedStations: ['OFF-1'],
     });
-    const scoped = (await app.login('local-op', 'local-pass-1')).token;
     expect((await command('CMD-1', 'ClearCache', {}, scoped)).status).toBe(404);
     expect((await app.request('GET', '/api/stations/CMD-1', { token: scoped })).status).toBe(404);
     const list = await app.request('GET', '/api/stations', { token: scoped });

@@ -2,7 +2,7 @@ import WebSocket from 'ws';
 import { describe, expect, it } from 'vitest';
 import { DIALECTS } from '../support/databases.js';
 import { useTestApp } from '../support/use-test-app.js';
-import { eventually, ocppUrl } from '../support/ocpp-client.js';
+import { eventually, ocppUrl, opened } from '../support/ocpp-client.js';
 
 /** JSON nested 30,000 deep: 60 KB, under the frame limit, and past what JSON.stringify can recurse. */
 const DEEP = `${'['.repeat(30_000)}${']'.repeat(30_000)}`;
@@ -18,10 +18,7 @@ async function rawStation(url: string, answer: (messageId: string) => string) {
     if (frame[0] === 2) socket.send(answer(String(frame[1])));
     else frames.push(text);
   });
-  await new Promise((resolve, reject) => {
-    socket.once('open', resolve);
-    socket.once('error', reject);
-  });
+  await opened(socket);
   socket.send(
     JSON.stringify([2, 'boot', 'BootNotification', { chargePointVendor: 'A', chargePointModel: 'B' }]),
   );

@@ -1,8 +1,9 @@
 import WebSocket from 'ws';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { startTransaction } from '../support/builders.js';
 import { DIALECTS } from '../support/databases.js';
 import { useTestApp } from '../support/use-test-app.js';
-import { bootChargePoint, connectChargePoint, eventually, ocppUrl } from '../support/ocpp-client.js';
+import { bootChargePoint, connectChargePoint, eventually, ocppUrl, opened } from '../support/ocpp-client.js';
 
 const NOW = '2026-01-11T14:30:00Z';
 
@@ -13,10 +14,7 @@ function samples(count: number) {
 /** A raw socket for frames no OCPP library would send; resolves its close code. */
 async function rawStation(url: string) {
   const socket = new WebSocket(url, ['ocpp1.6']);
-  await new Promise((resolve, reject) => {
-    socket.once('open', resolve);
-    socket.once('error', reject);
-  });
+  await opened(socket);
   const closed = new Promise<number>((resolve) => socket.once('close', (code) => resolve(code)));
   socket.on('error', () => undefined);
   return { socket, closed };
@@ -29,10 +27,7 @@ async function rawStation(url: string) {
 describe.each(DIALECTS)('OCPP size limits on %s', (dialect) => {
   const logLines: string[] = [];
 
-  const app = useTestApp(dialect, {
-    env: { OCPP_UNKNOWN_STATIONS: 'accept' },
-    logLines,
-  });
+  const app = useTestApp(dialect, { env: { OCPP_UNKNOWN_STATIONS: 'accept' }, logLines });
   beforeAll(async () => {
     await app.request('POST', '/api/id-tags', {
       token: app.admin,
@@ -63,12 +58,7 @@ describe.each(DIALECTS)('OCPP size limits on %s', (dialect) => {
 
   it('refuses MeterValues and StopTransaction with more than 1000 samples, storing none of them', async () => {
     const { client } = await bootChargePoint(app.url, 'SAMPLES-1');
-    const { transactionId } = (await client.call('StartTransaction', {
-      connectorId: 1,
-      idTag: 'TAG-1',
-      meterStart: 0,
-      timestamp: NOW,
-    })) as { transactionId: number };
+    const { transactionId } = await startTransaction(client, { idTag: 'TAG-1', timestamp: NOW });
     await expect(
       client.call('MeterValues', { connectorId: 1, transactionId, meterValue: samples(1001) }),
     ).rejects.toMatchObject({ rpcErrorCode: 'OccurenceConstraintViolation' });

@@ -10,11 +10,7 @@ describe.each(DIALECTS)('OCPP handler failures on %s', (dialect) => {
   const logsOf = (action: string) =>
     parseLogLines(logLines).filter((line) => line.chargePointId === 'CP-FAIL' && line.action === action);
 
-  const app = useTestApp(dialect, {
-    env: { OCPP_UNKNOWN_STATIONS: 'accept' },
-    logLines,
-    login: false,
-  });
+  const app = useTestApp(dialect, { env: { OCPP_UNKNOWN_STATIONS: 'accept' }, logLines, login: false });
   beforeAll(async () => {
     app.dataTransfer.register('Faulty', async () => {
       throw new Error('vendor handler exploded');

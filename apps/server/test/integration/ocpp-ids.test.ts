@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTransaction } from '../support/builders.js';
 import { loadConfig } from '../../src/config.js';
 import { openDatabase, type DatabaseHandle } from '../../src/db/connect.js';
 import { DIALECTS } from '../support/databases.js';
@@ -72,13 +73,7 @@ describe.each(DIALECTS)('OCPP ids at the edges on %s', (dialect) => {
   );
 
   it('answers a StartTransaction naming the reservation id 2^31 without failing', async () => {
-    const answer = (await cp.call('StartTransaction', {
-      connectorId: 1,
-      idTag: 'GOOD',
-      meterStart: 0,
-      timestamp: T0,
-      reservationId: INT32_MAX + 1,
-    })) as { transactionId: number; idTagInfo: { status: string } };
+    const answer = await startTransaction(cp, { idTag: 'GOOD', timestamp: T0, reservationId: INT32_MAX + 1 });
     expect(answer.idTagInfo.status).toBe('Accepted');
     await cp.call('StopTransaction', { transactionId: answer.transactionId, meterStop: 10, timestamp: T0 });
   });

@@ -7,7 +7,7 @@ import {
 } from '../../src/services/ocpp-log.service.js';
 import { DIALECTS } from '../support/databases.js';
 import { useTestApp } from '../support/use-test-app.js';
-import { BOOT, bootChargePoint, eventually, ocppUrl } from '../support/ocpp-client.js';
+import { BOOT, bootChargePoint, eventually, ocppUrl, opened } from '../support/ocpp-client.js';
 
 const BOOTS = 1500;
 
@@ -37,10 +37,7 @@ describe.each(DIALECTS)('OCPP message log budget on %s', (dialect) => {
     const socket = new WebSocket(`${ocppUrl(app.url)}/${id}`, ['ocpp1.6']);
     let answers = 0;
     socket.on('message', () => void answers++);
-    await new Promise((resolve, reject) => {
-      socket.once('open', resolve);
-      socket.once('error', reject);
-    });
+    await opened(socket);
     for (let i = 0; i < calls; i++)
       socket.send(JSON.stringify([2, `${i}-`.padEnd(idChars, 'm'), action, payload]));
     await eventually(() => answers === calls, 20_000);

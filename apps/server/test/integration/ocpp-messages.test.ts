@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTransaction } from '../support/builders.js';
 import { DIALECTS } from '../support/databases.js';
 import { useTestApp } from '../support/use-test-app.js';
 import {
@@ -139,34 +140,33 @@ describe.each(DIALECTS)('OCPP 1.6 messages from a charge point on %s', (dialect)
   });
 
   it('answers ConcurrentTx to a second session of the same tag, unless the tag allows several', async () => {
-    const second = (await cp.call('StartTransaction', {
+    const second = await startTransaction(cp, {
       connectorId: 2,
       idTag: 'GOOD',
       meterStart: 50,
       timestamp: '2026-01-11T14:31:00.000Z',
-    })) as { transactionId: number; idTagInfo: { status: string } };
+    });
     expect(second.idTagInfo.status).toBe('ConcurrentTx');
     expect(second.transactionId).toBeGreaterThan(0);
     await cp.call('StopTransaction', { transactionId: second.transactionId, meterStop: 50, timestamp: T0 });
     for (const connectorId of [1, 2]) {
-      const fleet = (await cp.call('StartTransaction', {
+      const fleet = await startTransaction(cp, {
         connectorId,
         idTag: 'FLEET',
-        meterStart: 0,
         timestamp: `2026-01-11T15:0${connectorId}:00.000Z`,
-      })) as { transactionId: number; idTagInfo: { status: string } };
+      });
       expect(fleet.idTagInfo.status).toBe('Accepted');
       await cp.call('StopTransaction', { transactionId: fleet.transactionId, meterStop: 10, timestamp: T0 });
     }
   });
 
   it('stores meter values converted to Wh, kW and % with the measurand default', async () => {
-    const { transactionId } = (await cp.call('StartTransaction', {
+    const { transactionId } = await startTransaction(cp, {
       connectorId: 2,
       idTag: 'CHILD',
       meterStart: 2000,
       timestamp: '2026-01-11T16:00:00.000Z',
-    })) as { transactionId: number };
+    });
     await cp.call('MeterValues', {
       connectorId: 2,
       transactionId,
@@ -359,12 +359,10 @@ describe.each(DIALECTS)('bad OCPP input on %s', (dialect) => {
 
   it('stores no meter value of a message with one bad value', async () => {
     const cp = await connectChargePoint(app.url, 'CP-BAD', { strictMode: false });
-    const { transactionId } = (await cp.call('StartTransaction', {
-      connectorId: 1,
+    const { transactionId } = await startTransaction(cp, {
       idTag: 'GOOD',
-      meterStart: 0,
       timestamp: '2026-01-11T14:30:00Z',
-    })) as { transactionId: number };
+    });
     await expect(
       cp.call('MeterValues', {
         connectorId: 1,

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_CALLS_WAITING } from '../../src/ocpp/connection.js';
 import { DIALECTS } from '../support/databases.js';
 import { useTestApp } from '../support/use-test-app.js';
-import { eventually, ocppUrl } from '../support/ocpp-client.js';
+import { eventually, ocppUrl, opened } from '../support/ocpp-client.js';
 
 const CALLS = 300;
 
@@ -33,10 +33,7 @@ describe.each(DIALECTS)('pipelined OCPP calls on %s', (dialect) => {
     const socket = new WebSocket(`${ocppUrl(app.url)}/PIPE-1`, ['ocpp1.6']);
     const answers: unknown[][] = [];
     socket.on('message', (data: Buffer) => void answers.push(JSON.parse(data.toString()) as unknown[]));
-    await new Promise((resolve, reject) => {
-      socket.once('open', resolve);
-      socket.once('error', reject);
-    });
+    await opened(socket);
     socket.send(
       JSON.stringify([2, 'boot', 'BootNotification', { chargePointVendor: 'A', chargePointModel: 'B' }]),
     );

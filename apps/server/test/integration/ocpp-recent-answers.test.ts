@@ -2,17 +2,14 @@ import WebSocket from 'ws';
 import { describe, expect, it } from 'vitest';
 import { DIALECTS } from '../support/databases.js';
 import { useTestApp } from '../support/use-test-app.js';
-import { eventually, ocppUrl } from '../support/ocpp-client.js';
+import { eventually, ocppUrl, opened } from '../support/ocpp-client.js';
 
 /** A raw charge point: `call` sends a frame and resolves the answer with its message id. */
 async function rawStation(url: string) {
   const socket = new WebSocket(url, ['ocpp1.6']);
   const answers: unknown[][] = [];
   socket.on('message', (data: Buffer) => void answers.push(JSON.parse(data.toString()) as unknown[]));
-  await new Promise((resolve, reject) => {
-    socket.once('open', resolve);
-    socket.once('error', reject);
-  });
+  await opened(socket);
   const call = async (messageId: string, action: string, payload: object) => {
     const before = answers.length;
     socket.send(JSON.stringify([2, messageId, action, payload]));

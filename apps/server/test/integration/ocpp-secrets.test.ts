@@ -21,10 +21,7 @@ describe.each(DIALECTS)('the AuthorizationKey is write-only on %s', (dialect) =>
   let cp: TestChargePoint;
   const logLines: string[] = [];
 
-  const app = useTestApp(dialect, {
-    env: { OCPP_UNKNOWN_STATIONS: 'accept' },
-    logLines,
-  });
+  const app = useTestApp(dialect, { env: { OCPP_UNKNOWN_STATIONS: 'accept' }, logLines });
   beforeAll(async () => {
     viewer = await userToken(app, app.admin, {
       username: 'vic',

@@ -13,9 +13,7 @@ const LIMIT = 5;
  * connection frees its place.
  */
 describe.each(DIALECTS)('real-time connections per user, on %s', (dialect) => {
-  const app = useTestApp(dialect, {
-    realtimeSettings: { maxConnectionsPerUser: LIMIT },
-  });
+  const app = useTestApp(dialect, { realtimeSettings: { maxConnectionsPerUser: LIMIT } });
   let viewer: string;
   const sockets: TestSocket[] = [];
 

@@ -3,7 +3,7 @@ import { io } from 'socket.io-client';
 import { SimulatedChargePoint } from '@cimorings/simulator';
 import { SocketService } from '@cimorings/contracts/socket-service';
 import { useRealtime } from '../support/use-realtime.js';
-import { userToken as createUserToken } from '../support/builders.js';
+import { userToken as createUserToken, startTransaction } from '../support/builders.js';
 import { useTestApp, withTestApp } from '../support/use-test-app.js';
 import { connectChargePoint, eventually, ocppUrl } from '../support/ocpp-client.js';
 import { connectSocket, join, recorder } from '../support/realtime-client.js';
@@ -55,12 +55,10 @@ describe('real-time delivery', () => {
     const events = recorder(socket);
     const cp = await connectChargePoint(app.url, 'ORDER-1');
     await cp.call('BootNotification', { chargePointVendor: 'V', chargePointModel: 'M' });
-    const { transactionId } = (await cp.call('StartTransaction', {
-      connectorId: 1,
+    const { transactionId } = await startTransaction(cp, {
       idTag: 'SIMTAG',
-      meterStart: 0,
       timestamp: new Date().toISOString(),
-    })) as { transactionId: number };
+    });
     // Sent back to back, without waiting for each answer.
     await Promise.all(
       Array.from({ length: 200 }, (_, i) =>

@@ -328,16 +328,12 @@ describe.each(DIALECTS)('reservations on %s', (dialect) => {
   });
 
   it('shows a user limited to some stations only the reservations there', async () => {
-    await app.request('POST', '/api/users', {
-      token: app.admin,
-      body: {
-        username: 'rsv-local',
-        password: 'local-pass-1',
-        roles: ['operator'],
-        allowedStations: ['RSV-2'],
-      },
+    const local = await userToken(app, app.admin, {
+      username: 'rsv-local',
+      password: 'local-pass-1',
+      roles: ['operator'],
+      allowedStations: ['RSV-2'],
     });
-    const local = (await app.login('rsv-local', 'local-pass-1')).token;
     const mine = await reserve(valid({ chargePointId: 'RSV-2' }), local);
     expect(mine.status, mine.text).toBe(201);
     const theirs = (await reserve(valid())).body.reservationId as number;
@@ -370,16 +366,12 @@ describe.each(DIALECTS)('reservations on %s', (dialect) => {
         })
       ).status,
     ).toBe(200);
-    await app.request('POST', '/api/users', {
-      token: app.admin,
-      body: {
-        username: 'rsv-site',
-        password: 'site-pass-12',
-        roles: ['operator'],
-        allowedSites: [site.body.id],
-      },
+    const bySite = await userToken(app, app.admin, {
+      username: 'rsv-site',
+      password: 'site-pass-12',
+      roles: ['operator'],
+      allowedSites: [site.body.id],
     });
-    const bySite = (await app.login('rsv-site', 'site-pass-12')).token;
     const here = await reserve(valid({ chargePointId: 'RSV-2' }), bySite);
     expect(here.status, here.text).toBe(201);
     const elsewhere = (await reserve(valid())).body.reservationId as number;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createStation, userToken as createUserToken } from '../support/builders.js';
+import { createStation, userToken as createUserToken, startTransaction } from '../support/builders.js';
 import { DIALECTS } from '../support/databases.js';
 import { useTestApp } from '../support/use-test-app.js';
 import { bootChargePoint } from '../support/ocpp-client.js';
@@ -232,12 +232,10 @@ describe.each(DIALECTS)('sites, and users scoped by site, on %s', (dialect) => {
       const started: number[] = [];
       for (const id of ['WEST-1', 'EAST-1']) {
         const { client } = await bootChargePoint(app.url, id);
-        const answer = (await client.call('StartTransaction', {
-          connectorId: 1,
+        const answer = await startTransaction(client, {
           idTag: 'SITE-TAG',
-          meterStart: 0,
           timestamp: new Date().toISOString(),
-        })) as { transactionId: number };
+        });
         started.push(answer.transactionId);
         await client.close();
       }

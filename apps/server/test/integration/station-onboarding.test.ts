@@ -1,6 +1,6 @@
 import ocppRpc from 'ocpp-rpc';
 import { describe, expect, it } from 'vitest';
-import { userToken } from '../support/builders.js';
+import { userToken, expectPermissionRequired } from '../support/builders.js';
 import { DIALECTS } from '../support/databases.js';
 import { useTestApp } from '../support/use-test-app.js';
 
@@ -84,23 +84,13 @@ describe.each(DIALECTS)('station onboarding on %s', (dialect) => {
       token: app.admin,
       body: { chargePointId: 'ONB-3', name: 'x' },
     });
-    expect((await app.request('GET', '/api/stations/ONB-3/onboarding')).status).toBe(401);
-    const none = await userToken(app, app.admin, {
-      username: 'onb-none',
-      password: 'onb-none-pass',
-      roles: [],
+    await expectPermissionRequired(app, app.admin, '/api/stations/ONB-3/onboarding', 'onb-none');
+    const scoped = await userToken(app, app.admin, {
+      username: 'onb-scoped',
+      password: 'onb-scoped-pass',
+      roles: ['viewer'],
+      allowedStations: ['ONB-1'],
     });
-    expect((await app.request('GET', '/api/stations/ONB-3/onboarding', { token: none })).status).toBe(403);
-    await app.request('POST', '/api/users', {
-      token: app.admin,
-      body: {
-        username: 'onb-scoped',
-        password: 'onb-scoped-pass',
-        roles: ['viewer'],
-        allowedStations: ['ONB-1'],
-      },
-    });
-    const scoped = (await app.login('onb-scoped', 'onb-scoped-pass')).token;
     expect((await app.request('GET', '/api/stations/ONB-3/onboarding', { token: scoped })).status).toBe(404);
     expect((await app.request('GET', '/api/stations/ONB-1/onboarding', { token: scoped })).status).toBe(200);
     expect((await app.request('GET', '/api/stations/NOPE/onboarding', { token: app.admin })).status).toBe(

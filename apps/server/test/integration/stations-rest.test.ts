@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { userToken } from '../support/builders.js';
+import { userToken, startTransaction } from '../support/builders.js';
 import { DIALECTS } from '../support/databases.js';
 import { useTestApp } from '../support/use-test-app.js';
 import { bootChargePoint, eventually } from '../support/ocpp-client.js';
@@ -68,12 +68,10 @@ describe.each(DIALECTS)('stations, id tags and transactions over REST on %s', (d
   it('refuses to delete a station while a transaction runs there', async () => {
     await app.request('POST', '/api/id-tags', { token: app.admin, body: { idTag: 'DEL-TAG' } });
     const { client } = await bootChargePoint(app.url, 'BUSY-DEL');
-    const { transactionId } = (await client.call('StartTransaction', {
-      connectorId: 1,
+    const { transactionId } = await startTransaction(client, {
       idTag: 'DEL-TAG',
-      meterStart: 0,
       timestamp: new Date().toISOString(),
-    })) as { transactionId: number };
+    });
     const refused = await app.request('DELETE', '/api/stations/BUSY-DEL', { token: app.admin });
     expect(refused.status).toBe(409);
     expect(refused.body.error.code).toBe('CONFLICT');
@@ -161,12 +159,11 @@ describe.each(DIALECTS)('stations, id tags and transactions over REST on %s', (d
       ['SCOPE-B', '2026-03-02T10:00:00.000Z'],
     ] as const) {
       const { client } = await bootChargePoint(app.url, id);
-      const answer = (await client.call('StartTransaction', {
-        connectorId: 1,
+      const answer = await startTransaction(client, {
         idTag: 'TX-TAG',
         meterStart: 100,
         timestamp: startedAt,
-      })) as { transactionId: number };
+      });
       sessions[id] = answer.transactionId;
       if (id === 'SCOPE-A') {
         await client.call('StopTransaction', {
@@ -194,16 +191,12 @@ describe.each(DIALECTS)('stations, id tags and transactions over REST on %s', (d
       400,
     );
 
-    await app.request('POST', '/api/users', {
-      token: app.admin,
-      body: {
-        username: 'scoped-a',
-        password: 'scoped-a-pass',
-        roles: ['viewer'],
-        allowedStations: ['SCOPE-A'],
-      },
+    const scoped = await userToken(app, app.admin, {
+      username: 'scoped-a',
+      password: 'scoped-a-pass',
+      roles: ['viewer'],
+      allowedStations: ['SCOPE-A'],
     });
-    const scoped = (await app.login('scoped-a', 'scoped-a-pass')).token;
     const mine = await app.request('GET', '/api/transactions?idTag=TX-TAG', { token: scoped });
     expect(mine.body.items.map((t: { chargePointId: string }) => t.chargePointId)).toEqual(['SCOPE-A']);
     expect(

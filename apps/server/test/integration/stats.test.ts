@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { userToken } from '../support/builders.js';
+import { userToken, expectPermissionRequired, startTransaction } from '../support/builders.js';
 import { useTestApp } from '../support/use-test-app.js';
 import { DIALECTS } from '../support/databases.js';
 import { ManualClock } from '../support/test-app.js';
@@ -37,12 +37,11 @@ describe.each(DIALECTS)('dashboard statistics on %s', (dialect) => {
       stoppedAt: string | null,
       energy: number,
     ) => {
-      const { transactionId } = (await cp.call('StartTransaction', {
-        connectorId: 1,
+      const { transactionId } = await startTransaction(cp, {
         idTag: 'ST-TAG',
         meterStart: 1000,
         timestamp: startedAt,
-      })) as { transactionId: number };
+      });
       if (stoppedAt)
         await cp.call('StopTransaction', { transactionId, meterStop: 1000 + energy, timestamp: stoppedAt });
     };
@@ -126,12 +125,6 @@ describe.each(DIALECTS)('dashboard statistics on %s', (dialect) => {
   });
 
   it('answers 401 without a token and 403 without stations.view', async () => {
-    expect((await app.request('GET', '/api/stats')).status).toBe(401);
-    const bare = await userToken(app, app.admin, {
-      username: 'st-bare',
-      password: 'st-bare-pass',
-      roles: [],
-    });
-    expect((await app.request('GET', '/api/stats', { token: bare })).status).toBe(403);
+    await expectPermissionRequired(app, app.admin, '/api/stats', 'st-bare');
   });
 });

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { userToken } from '../support/builders.js';
+import { userToken, expectPermissionRequired } from '../support/builders.js';
 import { useTestApp } from '../support/use-test-app.js';
 import { parseCsv } from '../../src/domain/csv.js';
 import { DIALECTS } from '../support/databases.js';
@@ -153,16 +153,12 @@ describe.each(DIALECTS)('transaction history: sorting, CSV, stuck transactions o
   it('exports and lists only what the caller may see; 401 and 403 otherwise', async () => {
     await charger('SCOPE-OUT');
     const out = await start(chargers.at(-1) as TestChargePoint, '2026-01-03T10:00:00.000Z');
-    await app.request('POST', '/api/users', {
-      token: app.admin,
-      body: {
-        username: 'his-op',
-        password: 'his-op-pass-1',
-        roles: ['operator'],
-        allowedStations: ['CSV-1'],
-      },
+    const scoped = await userToken(app, app.admin, {
+      username: 'his-op',
+      password: 'his-op-pass-1',
+      roles: ['operator'],
+      allowedStations: ['CSV-1'],
     });
-    const scoped = (await app.login('his-op', 'his-op-pass-1')).token;
     const csv = await app.request('GET', '/api/transactions.csv', { token: scoped });
     expect(
       parseCsv(csv.text)
@@ -173,13 +169,7 @@ describe.each(DIALECTS)('transaction history: sorting, CSV, stuck transactions o
       ids((await app.request('GET', '/api/transactions?limit=1000', { token: scoped })).body),
     ).not.toContain(out);
     expect((await app.request('GET', `/api/transactions/${out}`, { token: scoped })).status).toBe(404);
-    expect((await app.request('GET', '/api/transactions.csv')).status).toBe(401);
-    const none = await userToken(app, app.admin, {
-      username: 'his-none',
-      password: 'his-none-pass',
-      roles: [],
-    });
-    expect((await app.request('GET', '/api/transactions.csv', { token: none })).status).toBe(403);
+    await expectPermissionRequired(app, app.admin, '/api/transactions.csv', 'his-none');
   });
 
   it('lists as stuck the active transactions silent for the configured time', async () => {
@@ -318,16 +308,12 @@ describe.each(DIALECTS)('transaction history: sorting, CSV, stuck transactions o
       token: app.admin,
       body: { name: 'tx-manager', permissions: ['transactions.view', 'transactions.manage'] },
     });
-    await app.request('POST', '/api/users', {
-      token: app.admin,
-      body: {
-        username: 'his-mgr',
-        password: 'his-mgr-pass',
-        roles: ['tx-manager'],
-        allowedStations: ['CSV-1'],
-      },
+    const scopedManager = await userToken(app, app.admin, {
+      username: 'his-mgr',
+      password: 'his-mgr-pass',
+      roles: ['tx-manager'],
+      allowedStations: ['CSV-1'],
     });
-    const scopedManager = (await app.login('his-mgr', 'his-mgr-pass')).token;
     clock.advance(6 * MINUTE);
     const outside = await app.request('POST', `/api/transactions/${id}/close`, {
       token: scopedManager,

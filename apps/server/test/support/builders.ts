@@ -77,3 +77,18 @@ export async function startTransaction(cp: TestChargePoint, fields: StartFields)
     idTagInfo: { status: string; [field: string]: unknown };
   };
 }
+
+/**
+ * Expects `path` to answer 401 without a token and 403 to `username`, a user made here without
+ * any role (and so without any permission).
+ */
+export async function expectPermissionRequired(
+  app: TestApp,
+  token: string,
+  path: string,
+  username: string,
+): Promise<void> {
+  expect((await app.request('GET', path)).status).toBe(401);
+  const none = await userToken(app, token, { username, roles: [] });
+  expect((await app.request('GET', path, { token: none })).status).toBe(403);
+}
