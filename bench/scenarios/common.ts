@@ -21,8 +21,8 @@ export async function settle(context: ScenarioContext): Promise<void> {
   if (busy > 0.25) context.say(`the machine is still busy (${busy} cores used by others): measuring anyway`);
 }
 
-/** Starts a scenario's target once the machine is quiet enough, and says so. */
-export async function startScenarioTarget(
+/** Launches a scenario's target: once the machine is quiet enough (see `settle`), saying so. */
+export async function launch(
   context: ScenarioContext,
   kind: TargetKind,
   options: { name: string; heartbeatInterval: number; cpuProfile?: boolean },
