@@ -151,11 +151,7 @@ describe.each(DIALECTS)('id tag CSV import on %s', (dialect) => {
 
   it('answers 401 without a token and 403 without idtags.manage', async () => {
     expect((await importCsv('idTag\nIMP-P\n', '')).status).toBe(401);
-    const viewer = await userToken(app, app.admin, {
-      username: 'imp-viewer',
-      password: 'imp-viewer-pass',
-      roles: ['viewer'],
-    });
+    const viewer = await userToken(app, app.admin, { username: 'imp-viewer', roles: ['viewer'] });
     expect((await importCsv('idTag\nIMP-P\n', viewer)).status).toBe(403);
     expect((await app.request('GET', '/api/id-tags/IMP-P', { token: app.admin })).status).toBe(404);
   });

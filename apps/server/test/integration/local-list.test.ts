@@ -168,15 +168,10 @@ describe.each(DIALECTS)('SendLocalList from the id tag table on %s', (dialect) =
 
   it('answers 401, 403, 404 (unknown or outside the scope) and 409 for an offline station', async () => {
     expect((await send('Full', 'LL-1', '')).status).toBe(401);
-    const viewer = await userToken(app, app.admin, {
-      username: 'll-viewer',
-      password: 'll-viewer-pass',
-      roles: ['viewer'],
-    });
+    const viewer = await userToken(app, app.admin, { username: 'll-viewer', roles: ['viewer'] });
     expect((await send('Full', 'LL-1', viewer)).status).toBe(403);
     const scoped = await userToken(app, app.admin, {
       username: 'll-op',
-      password: 'll-op-pass-1',
       roles: ['operator'],
       allowedStations: ['LL-2'],
     });

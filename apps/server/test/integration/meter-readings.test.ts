@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createStation } from '../support/builders.js';
 import { loadConfig } from '../../src/config.js';
 import { openDatabase, type DatabaseHandle } from '../../src/db/connect.js';
 import { DIALECTS } from '../support/databases.js';
@@ -154,14 +155,7 @@ describe.each(DIALECTS)('meter readings on %s', (dialect) => {
     let nanId: number | undefined;
 
     beforeAll(async () => {
-      expect(
-        (
-          await app.request('POST', '/api/stations', {
-            token: app.admin,
-            body: { chargePointId: 'CP-OLD', name: 'Old' },
-          })
-        ).status,
-      ).toBe(201);
+      await createStation(app, app.admin, { chargePointId: 'CP-OLD', name: 'Old' });
       const station = await handle.db
         .selectFrom('stations')
         .select('id')

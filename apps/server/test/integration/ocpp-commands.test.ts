@@ -155,15 +155,10 @@ describe.each(DIALECTS)('commands to a charge point on %s', (dialect) => {
   });
 
   it('needs stations.control, and hides stations outside the caller’s scope', async () => {
-    const viewer = await userToken(app, app.admin, {
-      username: 'watcher',
-      password: 'watcher-pass',
-      roles: ['viewer'],
-    });
+    const viewer = await userToken(app, app.admin, { username: 'watcher', roles: ['viewer'] });
     expect((await command('CMD-1', 'ClearCache', {}, viewer)).status).toBe(403);
     const scoped = await userToken(app, app.admin, {
       username: 'local-op',
-      password: 'local-pass-1',
       roles: ['operator'],
       allowedStations: ['OFF-1'],
     });

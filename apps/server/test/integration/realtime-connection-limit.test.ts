@@ -18,11 +18,7 @@ describe.each(DIALECTS)('real-time connections per user, on %s', (dialect) => {
   const sockets: TestSocket[] = [];
 
   beforeAll(async () => {
-    viewer = await userToken(app, app.admin, {
-      username: 'hoarder',
-      password: 'hoarder-pass-1',
-      roles: ['viewer'],
-    });
+    viewer = await userToken(app, app.admin, { username: 'hoarder', roles: ['viewer'] });
   });
   afterAll(async () => {
     for (const socket of sockets) socket.close();

@@ -299,11 +299,7 @@ describe.each(DIALECTS)('reservations on %s', (dialect) => {
     expect((await app.request('POST', '/api/reservations', { body: valid() })).status).toBe(401);
     expect((await app.request('DELETE', '/api/reservations/1')).status).toBe(401);
 
-    const viewer = await userToken(app, app.admin, {
-      username: 'rsv-viewer',
-      password: 'viewer-pass-1',
-      roles: ['viewer'],
-    });
+    const viewer = await userToken(app, app.admin, { username: 'rsv-viewer', roles: ['viewer'] });
     const { reservationId } = (await reserve(valid())).body;
     expect((await app.request('GET', '/api/reservations', { token: viewer })).status).toBe(200);
     expect((await get(reservationId, viewer)).status).toBe('active');
@@ -330,7 +326,6 @@ describe.each(DIALECTS)('reservations on %s', (dialect) => {
   it('shows a user limited to some stations only the reservations there', async () => {
     const local = await userToken(app, app.admin, {
       username: 'rsv-local',
-      password: 'local-pass-1',
       roles: ['operator'],
       allowedStations: ['RSV-2'],
     });
@@ -368,7 +363,6 @@ describe.each(DIALECTS)('reservations on %s', (dialect) => {
     ).toBe(200);
     const bySite = await userToken(app, app.admin, {
       username: 'rsv-site',
-      password: 'site-pass-12',
       roles: ['operator'],
       allowedSites: [site.body.id],
     });

@@ -41,11 +41,7 @@ describe.each(DIALECTS)('roles and permissions on %s', (dialect) => {
     });
     expect(created.status).toBe(201);
     expect(created.body).toMatchObject({ name: 'support', description: 'Help desk', builtIn: false });
-    const helen = await userToken(app, app.admin, {
-      username: 'helen',
-      password: 'helen-pass-1',
-      roles: ['support'],
-    });
+    const helen = await userToken(app, app.admin, { username: 'helen', roles: ['support'] });
     expect((await app.request('GET', '/api/users', { token: helen })).status).toBe(403);
 
     const edited = await app.request('PATCH', `/api/roles/${created.body.id}`, {
@@ -122,11 +118,7 @@ describe.each(DIALECTS)('roles and permissions on %s', (dialect) => {
       token: app.admin,
       body: { name: 'role-manager', permissions: ['roles.manage', 'stations.view'] },
     });
-    const rita = await userToken(app, app.admin, {
-      username: 'rita',
-      password: 'rita-pass-1234',
-      roles: ['role-manager'],
-    });
+    const rita = await userToken(app, app.admin, { username: 'rita', roles: ['role-manager'] });
     expect((await app.request('GET', '/api/roles', { token: rita })).status).toBe(200);
     const above = await app.request('POST', '/api/roles', {
       token: rita,
@@ -225,11 +217,7 @@ describe.each(DIALECTS)('roles and permissions on %s', (dialect) => {
   });
 
   it('checks each roles endpoint for its permission', async () => {
-    const vic = await userToken(app, app.admin, {
-      username: 'vic',
-      password: 'vic-pass-1234',
-      roles: ['viewer'],
-    });
+    const vic = await userToken(app, app.admin, { username: 'vic', roles: ['viewer'] });
     expect((await app.request('GET', '/api/roles', { token: vic })).status).toBe(200);
     expect((await app.request('GET', '/api/permissions', { token: vic })).status).toBe(200);
     expect(

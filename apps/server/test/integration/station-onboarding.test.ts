@@ -87,7 +87,6 @@ describe.each(DIALECTS)('station onboarding on %s', (dialect) => {
     await expectPermissionRequired(app, app.admin, '/api/stations/ONB-3/onboarding', 'onb-none');
     const scoped = await userToken(app, app.admin, {
       username: 'onb-scoped',
-      password: 'onb-scoped-pass',
       roles: ['viewer'],
       allowedStations: ['ONB-1'],
     });

@@ -310,7 +310,6 @@ describe.each(DIALECTS)('transaction history: sorting, CSV, stuck transactions o
     });
     const scopedManager = await userToken(app, app.admin, {
       username: 'his-mgr',
-      password: 'his-mgr-pass',
       roles: ['tx-manager'],
       allowedStations: ['CSV-1'],
     });
