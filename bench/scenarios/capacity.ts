@@ -2,8 +2,8 @@ import { Fleet } from '../lib/fleet.js';
 import type { LatencySummary } from '../lib/histogram.js';
 import type { CapacitySize } from '../lib/options.js';
 import { CpuWindow, rssBytes, sleep } from '../lib/procs.js';
-import { eventLoopLag, startTarget, type TargetKind } from '../lib/targets.js';
-import { round, settle, stationIds, type ScenarioContext } from './common.js';
+import { eventLoopLag, type TargetKind } from '../lib/targets.js';
+import { round, launch, stationIds, type ScenarioContext } from './common.js';
 
 export interface CapacityResult {
   target: TargetKind;
@@ -41,9 +41,7 @@ export async function runCapacity(
   size: CapacitySize,
 ): Promise<CapacityResult> {
   const name = `capacity-${kind}`;
-  await settle(context);
-  context.say(`${name}: starting the ${kind}`);
-  const target = await startTarget(context, kind, { name, heartbeatInterval: size.heartbeatInterval });
+  const target = await launch(context, kind, { name, heartbeatInterval: size.heartbeatInterval });
   let fleet: Fleet | undefined;
   try {
     fleet = await Fleet.start(size.workers, context.loadCore, context.logDir, name);

@@ -1,6 +1,6 @@
 import type { Fleet } from '../lib/fleet.js';
 import { waitForQuiet } from '../lib/procs.js';
-import type { RunContext, Target } from '../lib/targets.js';
+import { startTarget, type RunContext, type Target, type TargetKind } from '../lib/targets.js';
 
 /** The id tag every bench session uses: a fleet card that may hold many sessions at once. */
 export const BENCH_ID_TAG = 'BENCHFLEET';
@@ -19,6 +19,17 @@ export async function settle(context: ScenarioContext): Promise<void> {
   if (context.quietWaitMs <= 0) return;
   const busy = await waitForQuiet(0.25, context.quietWaitMs);
   if (busy > 0.25) context.say(`the machine is still busy (${busy} cores used by others): measuring anyway`);
+}
+
+/** Launches a scenario's target: once the machine is quiet enough (see `settle`), saying so. */
+export async function launch(
+  context: ScenarioContext,
+  kind: TargetKind,
+  options: { name: string; heartbeatInterval: number; cpuProfile?: boolean },
+): Promise<Target> {
+  await settle(context);
+  context.say(`${options.name}: starting the ${kind}`);
+  return startTarget(context, kind, options);
 }
 
 export function stationIds(prefix: string, count: number): string[] {

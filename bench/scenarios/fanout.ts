@@ -8,8 +8,8 @@ import { Histogram, type LatencySummary } from '../lib/histogram.js';
 import type { DashboardCommand, DashboardReport } from '../lib/ipc.js';
 import type { FanoutSize } from '../lib/options.js';
 import { CpuWindow, spawnTs } from '../lib/procs.js';
-import { mainThreadProfile, profileDir, startTarget, type TargetKind } from '../lib/targets.js';
-import { BENCH_ID_TAG, connectAndStart, round, settle, stationIds, type ScenarioContext } from './common.js';
+import { mainThreadProfile, profileDir, type TargetKind } from '../lib/targets.js';
+import { BENCH_ID_TAG, connectAndStart, round, launch, stationIds, type ScenarioContext } from './common.js';
 
 const DASHBOARDS = fileURLToPath(new URL('../load/dashboards.ts', import.meta.url));
 
@@ -60,9 +60,7 @@ export async function runFanout(
   cpuProfile: boolean,
 ): Promise<FanoutResult> {
   const name = `fanout-${kind}`;
-  await settle(context);
-  context.say(`${name}: starting the ${kind}`);
-  const target = await startTarget(context, kind, { name, heartbeatInterval: 300, cpuProfile });
+  const target = await launch(context, kind, { name, heartbeatInterval: 300, cpuProfile });
   let fleet: Fleet | undefined;
   let clients: Channel<DashboardCommand, DashboardReport> | undefined;
   let result: Omit<FanoutResult, 'profile'> | undefined;

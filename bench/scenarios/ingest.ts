@@ -3,9 +3,9 @@ import { Fleet } from '../lib/fleet.js';
 import type { LatencySummary } from '../lib/histogram.js';
 import type { IngestSize } from '../lib/options.js';
 import { CpuWindow, rssBytes, sleep } from '../lib/procs.js';
-import { mainThreadProfile, profileDir, startTarget, type TargetKind } from '../lib/targets.js';
+import { mainThreadProfile, profileDir, type TargetKind } from '../lib/targets.js';
 import { SAMPLES_PER_METER_VALUES } from '../load/lean-station.js';
-import { BENCH_ID_TAG, connectAndStart, round, settle, stationIds, type ScenarioContext } from './common.js';
+import { BENCH_ID_TAG, connectAndStart, round, launch, stationIds, type ScenarioContext } from './common.js';
 
 export interface IngestStep {
   /** Calls/s asked of the load generators. */
@@ -54,9 +54,7 @@ export async function runIngest(
   cpuProfile: boolean,
 ): Promise<IngestResult> {
   const name = `ingest-${kind}`;
-  await settle(context);
-  context.say(`${name}: starting the ${kind}`);
-  const target = await startTarget(context, kind, { name, heartbeatInterval: 300, cpuProfile });
+  const target = await launch(context, kind, { name, heartbeatInterval: 300, cpuProfile });
   let fleet: Fleet | undefined;
   const steps: IngestStep[] = [];
   let profileFromMs: number | undefined;

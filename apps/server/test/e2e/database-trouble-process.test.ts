@@ -1,48 +1,17 @@
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { resolve } from 'node:path';
 import SQLite from 'better-sqlite3';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SERVER_DIR, startServerProcess } from '../support/server-process.js';
 import { createTestDatabase, DIALECTS, postgresServerUrl, type TestDatabase } from '../support/databases.js';
 import { bootChargePoint, eventually, type TestChargePoint } from '../support/ocpp-client.js';
 
-const SERVER_DIR = resolve(import.meta.dirname, '../..');
-const TSX = resolve(SERVER_DIR, '../../node_modules/.bin/tsx');
-const MAIN = resolve(SERVER_DIR, 'src/main.ts');
-
 /** The real server process, as `npm start` runs it, on the given database. */
 function startServer(databaseUrl: string) {
-  const child: ChildProcessWithoutNullStreams = spawn(TSX, [MAIN], {
-    cwd: SERVER_DIR,
-    env: {
-      PATH: process.env.PATH ?? '',
-      HOME: process.env.HOME ?? '',
-      PORT: '0',
-      HOST: '127.0.0.1',
-      DATABASE_URL: databaseUrl,
-      ADMIN_PASSWORD: 'admin-password-1',
-      OCPP_UNKNOWN_STATIONS: 'accept',
-    },
+  return startServerProcess(SERVER_DIR, {
+    DATABASE_URL: databaseUrl,
+    ADMIN_PASSWORD: 'admin-password-1',
+    OCPP_UNKNOWN_STATIONS: 'accept',
   });
-  let output = '';
-  let exitCode: number | null | undefined;
-  const exited = new Promise<number | null>((done) =>
-    child.on('exit', (code) => {
-      exitCode = code;
-      done(code);
-    }),
-  );
-  const url = new Promise<string>((found, fail) => {
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
-      if (match?.[1]) found(match[1]);
-    };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', onData);
-    void exited.then(() => fail(new Error(`server exited before listening:\n${output}`)));
-  });
-  return { child, url, exited, output: () => output, running: () => exitCode === undefined };
 }
 
 /** Disturbs the database the way each dialect can be disturbed from outside. */

@@ -1,9 +1,9 @@
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../support/databases.js';
-import { ADMIN_PASSWORD, startTestApp, type TestApp } from '../support/test-app.js';
+import { afterAll, describe, expect, it } from 'vitest';
+import { useTestApp } from '../support/use-test-app.js';
+import { ADMIN_PASSWORD } from '../support/test-app.js';
 import { bootChargePoint, eventually, type TestChargePoint } from '../support/ocpp-client.js';
 
 const DOCS = resolve(import.meta.dirname, '../../../../docs');
@@ -22,18 +22,11 @@ function runExample(url: string, password: string) {
 }
 
 describe('the real-time API documentation', () => {
-  let database: TestDatabase;
-  let app: TestApp;
+  const app = useTestApp('sqlite', { env: { OCPP_UNKNOWN_STATIONS: 'accept' }, login: false });
   const stations: TestChargePoint[] = [];
 
-  beforeAll(async () => {
-    database = await createTestDatabase('sqlite');
-    app = await startTestApp({ databaseUrl: database.url, env: { OCPP_UNKNOWN_STATIONS: 'accept' } });
-  });
   afterAll(async () => {
     for (const station of stations) await station.close({ force: true });
-    await app.close();
-    await database.drop();
   });
 
   it('shows, in English and in Indonesian, exactly the example program that is tested here', () => {

@@ -1,44 +1,8 @@
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-
-const SERVER_DIR = resolve(import.meta.dirname, '../..');
-const TSX = resolve(SERVER_DIR, '../../node_modules/.bin/tsx');
-const MAIN = resolve(SERVER_DIR, 'src/main.ts');
-
-interface Running {
-  child: ChildProcessWithoutNullStreams;
-  output: () => string;
-  url: Promise<string>;
-  exit: Promise<number | null>;
-}
-
-/**
- * Starts the real server process the way `npm start` does, in `cwd`, with only PATH and HOME
- * from this environment plus `env`: no DATABASE_URL, no ADMIN_PASSWORD, no JWT_SECRET.
- */
-function startServer(cwd: string, env: Record<string, string> = {}): Running {
-  const child = spawn(TSX, [MAIN], {
-    cwd,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', PORT: '0', HOST: '127.0.0.1', ...env },
-  });
-  let output = '';
-  const url = new Promise<string>((resolveUrl, reject) => {
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
-      if (match?.[1]) resolveUrl(match[1]);
-    };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', onData);
-    child.on('exit', () => reject(new Error(`server exited before listening:\n${output}`)));
-  });
-  url.catch(() => undefined);
-  const exit = new Promise<number | null>((resolveExit) => child.on('exit', (code) => resolveExit(code)));
-  return { child, output: () => output, url, exit };
-}
+import { startServerProcess } from '../support/server-process.js';
 
 async function waitFor(check: () => boolean, what: string): Promise<void> {
   for (let i = 0; i < 200 && !check(); i++) await new Promise((r) => setTimeout(r, 50));
@@ -50,7 +14,7 @@ describe('the server process', () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('starts on a fresh directory with no configuration, writes the admin password to a private file, and stops on SIGTERM', async () => {
-    const first = startServer(dir);
+    const first = startServerProcess(dir);
     const url = await first.url;
     // No terminal reads its stderr here: the password goes to a file only its owner may read.
     const file = join(dir, 'data', 'admin-password.txt');
@@ -83,21 +47,21 @@ describe('the server process', () => {
     expect(logLines.join('\n')).not.toContain(token);
 
     first.child.kill('SIGTERM');
-    expect(await first.exit).toBe(0);
+    expect(await first.exited).toBe(0);
 
     // Second start on the same data: no new password, and the first run's token still works.
-    const second = startServer(dir);
+    const second = startServerProcess(dir);
     const secondUrl = await second.url;
     const me = await fetch(`${secondUrl}/api/auth/me`, { headers: { authorization: `Bearer ${token}` } });
     expect(me.status).toBe(200);
     expect(second.output()).not.toContain('password:');
     second.child.kill('SIGINT');
-    expect(await second.exit).toBe(0);
+    expect(await second.exited).toBe(0);
   });
 
   it('refuses to start on bad configuration, naming each bad variable in one line, with exit code 1', async () => {
-    const bad = startServer(dir, { PORT: 'abc', LOG_LEVEL: 'loud', DATABASE_URL: 'mysql://nope' });
-    expect(await bad.exit).toBe(1);
+    const bad = startServerProcess(dir, { PORT: 'abc', LOG_LEVEL: 'loud', DATABASE_URL: 'mysql://nope' });
+    expect(await bad.exited).toBe(1);
     const lines = bad.output().trim().split('\n');
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(/^Invalid configuration: /);
@@ -109,8 +73,8 @@ describe('the server process', () => {
     const { writeFileSync } = await import('node:fs');
     writeFileSync(join(withEnv, '.env'), 'OCPP_UNKNOWN_STATIONS=sometimes\n');
     try {
-      const bad = startServer(withEnv);
-      expect(await bad.exit).toBe(1);
+      const bad = startServerProcess(withEnv);
+      expect(await bad.exited).toBe(1);
       expect(bad.output()).toContain('OCPP_UNKNOWN_STATIONS');
     } finally {
       rmSync(withEnv, { recursive: true, force: true });

@@ -1,20 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SimulatedChargePoint } from '@cimorings/simulator';
-import { createTestDatabase, type TestDatabase } from '../support/databases.js';
-import { startTestApp, type TestApp } from '../support/test-app.js';
+import { useTestApp } from '../support/use-test-app.js';
 import { eventually, ocppUrl } from '../support/ocpp-client.js';
 
 describe('the simulator against the real server', () => {
-  let database: TestDatabase;
-  let app: TestApp;
-  let admin: string;
+  const app = useTestApp('sqlite', { env: { OCPP_UNKNOWN_STATIONS: 'pending' } });
   let cp: SimulatedChargePoint;
 
   beforeAll(async () => {
-    database = await createTestDatabase('sqlite');
-    app = await startTestApp({ databaseUrl: database.url, env: { OCPP_UNKNOWN_STATIONS: 'pending' } });
-    admin = (await app.login()).token;
-    await app.request('POST', '/api/id-tags', { token: admin, body: { idTag: 'SIMTAG' } });
+    await app.request('POST', '/api/id-tags', { token: app.admin, body: { idTag: 'SIMTAG' } });
     cp = new SimulatedChargePoint({
       id: 'SIM-E2E',
       url: ocppUrl(app.url),
@@ -27,24 +21,22 @@ describe('the simulator against the real server', () => {
   });
   afterAll(async () => {
     await cp?.stop({ stopSessions: false });
-    await app?.close();
-    await database?.drop();
   });
 
   const command = async (action: string, body: unknown) => {
     const response = await app.request('POST', `/api/stations/SIM-E2E/commands/${action}`, {
-      token: admin,
+      token: app.admin,
       body,
     });
     expect(response.status, `${action}: ${response.text}`).toBe(200);
     return response.body;
   };
-  const station = async () => (await app.request('GET', '/api/stations/SIM-E2E', { token: admin })).body;
+  const station = async () => (await app.request('GET', '/api/stations/SIM-E2E', { token: app.admin })).body;
 
   it('waits as pending until approved, then boots as accepted without waiting out its retry', async () => {
     await eventually(() => cp.registrationStatus === 'Pending');
     expect((await station()).registration).toBe('pending');
-    await app.request('POST', '/api/stations/SIM-E2E/approve', { token: admin });
+    await app.request('POST', '/api/stations/SIM-E2E/approve', { token: app.admin });
     await cp.waitFor('accepted');
     await eventually(async () => (await station()).status === 'Available');
     expect(await station()).toMatchObject({
@@ -59,21 +51,21 @@ describe('the simulator against the real server', () => {
       status: 'Accepted',
     });
     const activeList = () =>
-      app.request('GET', '/api/transactions?status=active&chargePointId=SIM-E2E', { token: admin });
+      app.request('GET', '/api/transactions?status=active&chargePointId=SIM-E2E', { token: app.admin });
     await eventually(async () => (await activeList()).body.total === 1);
     expect((await station()).status).toBe('Occupied');
     const active = await activeList();
     const { transactionId } = active.body.items[0];
     await eventually(async () => {
-      const detail = await app.request('GET', `/api/transactions/${transactionId}`, { token: admin });
+      const detail = await app.request('GET', `/api/transactions/${transactionId}`, { token: app.admin });
       return detail.body.meterValues.some((m: { measurand: string }) => m.measurand === 'SoC');
     });
     expect(await command('RemoteStopTransaction', { transactionId })).toEqual({ status: 'Accepted' });
     await eventually(async () => {
-      const detail = await app.request('GET', `/api/transactions/${transactionId}`, { token: admin });
+      const detail = await app.request('GET', `/api/transactions/${transactionId}`, { token: app.admin });
       return detail.body.status === 'completed';
     });
-    const done = await app.request('GET', `/api/transactions/${transactionId}`, { token: admin });
+    const done = await app.request('GET', `/api/transactions/${transactionId}`, { token: app.admin });
     expect(done.body.stopReason).toBe('Remote');
     expect(done.body.energyDelivered).toBeGreaterThanOrEqual(0);
     expect(await command('RemoteStopTransaction', { transactionId: 999999 })).toEqual({ status: 'Rejected' });

@@ -1,9 +1,10 @@
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, DIALECTS, type TestDatabase } from '../support/databases.js';
+import { describe, expect, it } from 'vitest';
+import { DIALECTS } from '../support/databases.js';
 import { ocppUrl } from '../support/ocpp-client.js';
-import { startTestApp, type TestApp } from '../support/test-app.js';
-import { baselineSnapshot, storeBaseline } from './support/baseline.js';
+import { useTestApp } from '../support/use-test-app.js';
+import { createStation } from '../support/builders.js';
+import { baselineSnapshot, useBaseline } from './support/baseline.js';
 import {
   expectAnsweredOrClosed,
   expectReadable,
@@ -96,33 +97,14 @@ const MALFORMED: { name: string; text: string | Buffer; answers?: string; valid?
 ];
 
 describe.each(DIALECTS)('malformed OCPP frames on %s', (dialect) => {
-  let database: TestDatabase;
-  let app: TestApp;
-  let admin: string;
-  let transactionId: number;
-  let before: Awaited<ReturnType<typeof baselineSnapshot>>;
-
-  beforeAll(async () => {
-    database = await createTestDatabase(dialect);
-    app = await startTestApp({ databaseUrl: database.url, env: { OCPP_UNKNOWN_STATIONS: 'pending' } });
-    admin = (await app.login()).token;
-    transactionId = await storeBaseline(app, admin);
-    before = await baselineSnapshot(app, admin, transactionId);
-  });
-  afterAll(async () => {
-    await app?.close();
-    await database?.drop();
-  });
+  const app = useTestApp(dialect, { env: { OCPP_UNKNOWN_STATIONS: 'pending' } });
+  const baseline = useBaseline(app);
 
   async function stationOf(kind: 'accepted' | 'pending'): Promise<HostileStation> {
     const identity = `FRAMES-${kind === 'accepted' ? 'A' : 'P'}`;
     if (kind === 'pending') return new HostileStation(ocppUrl(app.url), identity);
     const password = 'frames-station-password';
-    const created = await app.request('POST', '/api/stations', {
-      token: admin,
-      body: { chargePointId: identity, name: 'Frames', ocppPassword: password },
-    });
-    expect(created.status).toBe(201);
+    await createStation(app, app.admin, { chargePointId: identity, name: 'Frames', ocppPassword: password });
     return new HostileStation(ocppUrl(app.url), identity, password);
   }
 
@@ -184,9 +166,9 @@ describe.each(DIALECTS)('malformed OCPP frames on %s', (dialect) => {
         station.close();
       }
       for (const code of station.closes) expect(isCleanClose(code), `close code ${code}`).toBe(true);
-      await expectServerUp(app, admin, `FRAMES-FRESH-${kind}`);
-      await expectReadable(app, admin, [`FRAMES-${kind === 'accepted' ? 'A' : 'P'}`]);
-      expect(await baselineSnapshot(app, admin, transactionId)).toEqual(before);
+      await expectServerUp(app, app.admin, `FRAMES-FRESH-${kind}`);
+      await expectReadable(app, app.admin, [`FRAMES-${kind === 'accepted' ? 'A' : 'P'}`]);
+      expect(await baselineSnapshot(app, app.admin, baseline.transactionId)).toEqual(baseline.before);
       expect(({} as Record<string, unknown>).polluted).toBeUndefined();
     },
   );

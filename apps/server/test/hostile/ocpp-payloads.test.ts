@@ -1,9 +1,10 @@
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, DIALECTS, type TestDatabase } from '../support/databases.js';
+import { describe, expect, it } from 'vitest';
+import { DIALECTS } from '../support/databases.js';
 import { ocppUrl } from '../support/ocpp-client.js';
-import { startTestApp, type TestApp } from '../support/test-app.js';
-import { baselineSnapshot, storeBaseline } from './support/baseline.js';
+import { useTestApp } from '../support/use-test-app.js';
+import { createStation } from '../support/builders.js';
+import { baselineSnapshot, useBaseline } from './support/baseline.js';
 import {
   expectAnsweredOrClosed,
   expectReadable,
@@ -44,32 +45,17 @@ const hostileCall = fc.constantFrom(...CHARGE_POINT_ACTIONS).chain((action) => {
 });
 
 describe.each(DIALECTS)('hostile OCPP payloads on %s', (dialect) => {
-  let database: TestDatabase;
-  let app: TestApp;
-  let admin: string;
-  let transactionId: number;
-  let before: Awaited<ReturnType<typeof baselineSnapshot>>;
-
-  beforeAll(async () => {
-    database = await createTestDatabase(dialect);
-    app = await startTestApp({ databaseUrl: database.url, env: { OCPP_UNKNOWN_STATIONS: 'pending' } });
-    admin = (await app.login()).token;
-    transactionId = await storeBaseline(app, admin);
-    before = await baselineSnapshot(app, admin, transactionId);
-  });
-  afterAll(async () => {
-    await app?.close();
-    await database?.drop();
-  });
+  const app = useTestApp(dialect, { env: { OCPP_UNKNOWN_STATIONS: 'pending' } });
+  const baseline = useBaseline(app);
 
   const stations = {
     accepted: async () => {
       const password = 'accepted-hostile-password';
-      const created = await app.request('POST', '/api/stations', {
-        token: admin,
-        body: { chargePointId: 'HOSTILE-A', name: 'Hostile', ocppPassword: password },
+      await createStation(app, app.admin, {
+        chargePointId: 'HOSTILE-A',
+        name: 'Hostile',
+        ocppPassword: password,
       });
-      expect(created.status).toBe(201);
       return new HostileStation(ocppUrl(app.url), 'HOSTILE-A', password);
     },
     'unknown (pending)': async () => new HostileStation(ocppUrl(app.url), 'HOSTILE-UNKNOWN'),
@@ -94,9 +80,9 @@ describe.each(DIALECTS)('hostile OCPP payloads on %s', (dialect) => {
       } finally {
         station.close();
       }
-      await expectServerUp(app, admin, `FRESH-${kind === 'accepted' ? 'A' : 'P'}`);
-      await expectReadable(app, admin, [station.identity]);
-      expect(await baselineSnapshot(app, admin, transactionId)).toEqual(before);
+      await expectServerUp(app, app.admin, `FRESH-${kind === 'accepted' ? 'A' : 'P'}`);
+      await expectReadable(app, app.admin, [station.identity]);
+      expect(await baselineSnapshot(app, app.admin, baseline.transactionId)).toEqual(baseline.before);
       expect(({} as Record<string, unknown>).polluted).toBeUndefined();
     },
   );

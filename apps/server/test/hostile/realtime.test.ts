@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, DIALECTS, type TestDatabase } from '../support/databases.js';
+import { DIALECTS } from '../support/databases.js';
 import { bootChargePoint } from '../support/ocpp-client.js';
 import { connectSocket, join, recorder, type TestSocket } from '../support/realtime-client.js';
-import { startTestApp, type TestApp } from '../support/test-app.js';
+import { useTestApp } from '../support/use-test-app.js';
 import { hostileJson, nastyString } from './support/hostile-values.js';
 import { fuzzParameters } from './support/settings.js';
 
@@ -56,26 +56,19 @@ function expectRoomAck(answer: unknown, what: string) {
 }
 
 describe.each(DIALECTS)('hostile Socket.IO clients on %s', (dialect) => {
-  let database: TestDatabase;
-  let app: TestApp;
-  let admin: string;
+  const app = useTestApp(dialect, { env: { OCPP_UNKNOWN_STATIONS: 'accept' } });
   let watcher: TestSocket;
 
   beforeAll(async () => {
-    database = await createTestDatabase(dialect);
-    app = await startTestApp({ databaseUrl: database.url, env: { OCPP_UNKNOWN_STATIONS: 'accept' } });
-    admin = (await app.login()).token;
-    watcher = await connectSocket(app.url, admin);
+    watcher = await connectSocket(app.url, app.admin);
     expect(await join(watcher, 'dashboard')).toEqual({ ok: true });
   });
   afterAll(async () => {
     watcher?.close();
-    await app?.close();
-    await database?.drop();
   });
 
   it('answers with a failed ack a join without a payload, with several, and an unknown event', async () => {
-    const socket = await connectSocket(app.url, admin);
+    const socket = await connectSocket(app.url, app.admin);
     try {
       expect(await socket.timeout(3_000).emitWithAck('join_room')).toEqual({
         ok: false,
@@ -98,7 +91,7 @@ describe.each(DIALECTS)('hostile Socket.IO clients on %s', (dialect) => {
   });
 
   it('answers every event that waits for an answer, stays up and keeps serving other clients', async () => {
-    let hostile = await connectSocket(app.url, admin);
+    let hostile = await connectSocket(app.url, app.admin);
     const disconnects: string[] = [];
     const watch = (socket: TestSocket) => socket.on('disconnect', (reason) => void disconnects.push(reason));
     watch(hostile);
@@ -107,7 +100,7 @@ describe.each(DIALECTS)('hostile Socket.IO clients on %s', (dialect) => {
       await fc.assert(
         fc.asyncProperty(hostileEmit, async ({ event, args, withAck }) => {
           if (!hostile.connected) {
-            hostile = await connectSocket(app.url, admin);
+            hostile = await connectSocket(app.url, app.admin);
             watch(hostile);
           }
           const what = `${event.slice(0, 40)} ${JSON.stringify(args).slice(0, 200)}`;
@@ -152,7 +145,7 @@ describe.each(DIALECTS)('hostile Socket.IO clients on %s', (dialect) => {
     await client.call('StatusNotification', { connectorId: 1, errorCode: 'NoError', status: 'Available' });
     await received.waitFor('connector_status_updated');
     expect(watcher.connected).toBe(true);
-    const fresh = await connectSocket(app.url, admin);
+    const fresh = await connectSocket(app.url, app.admin);
     expect(await join(fresh, 'dashboard')).toEqual({ ok: true });
     fresh.close();
     await client.close();

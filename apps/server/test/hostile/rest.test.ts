@@ -1,7 +1,7 @@
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, DIALECTS, type TestDatabase } from '../support/databases.js';
-import { startTestApp, type TestApp } from '../support/test-app.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { DIALECTS } from '../support/databases.js';
+import { useTestApp } from '../support/use-test-app.js';
 import { baselineSnapshot, storeBaseline } from './support/baseline.js';
 import { documentedOperations, hostileRequest, urlOf } from './support/rest-operations.js';
 import { fuzzParameters } from './support/settings.js';
@@ -10,14 +10,11 @@ const RUNS = 150;
 const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 describe.each(DIALECTS)('hostile REST requests on %s', (dialect) => {
-  let database: TestDatabase;
-  let app: TestApp;
+  const app = useTestApp(dialect, { login: false });
   let tokens: Record<'admin' | 'viewer' | 'nobody', string | undefined>;
   let transactionId: number;
 
   beforeAll(async () => {
-    database = await createTestDatabase(dialect);
-    app = await startTestApp({ databaseUrl: database.url });
     const admin = (await app.login()).token;
     const viewer = await app.request('POST', '/api/users', {
       token: admin,
@@ -30,10 +27,6 @@ describe.each(DIALECTS)('hostile REST requests on %s', (dialect) => {
       nobody: undefined,
     };
     transactionId = await storeBaseline(app, admin);
-  });
-  afterAll(async () => {
-    await app?.close();
-    await database?.drop();
   });
 
   it('answers every documented route without a 5xx, refuses with an error body and changes nothing then', async () => {

@@ -1,21 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { createUser } from '../support/builders.js';
 import { createSigner } from 'fast-jwt';
-import { createTestDatabase, DIALECTS, type TestDatabase } from '../support/databases.js';
-import { ADMIN_PASSWORD, ManualClock, startTestApp, type TestApp } from '../support/test-app.js';
+import { useTestApp } from '../support/use-test-app.js';
+import { DIALECTS } from '../support/databases.js';
+import { ADMIN_PASSWORD, ManualClock } from '../support/test-app.js';
 
 describe.each(DIALECTS)('authentication on %s', (dialect) => {
-  let database: TestDatabase;
-  let app: TestApp;
   const clock = new ManualClock();
 
-  beforeAll(async () => {
-    database = await createTestDatabase(dialect);
-    app = await startTestApp({ databaseUrl: database.url, clock, env: { JWT_EXPIRES_IN: '1h' } });
-  });
-  afterAll(async () => {
-    await app?.close();
-    await database?.drop();
-  });
+  const app = useTestApp(dialect, { clock, env: { JWT_EXPIRES_IN: '1h' }, login: false });
 
   it('logs the admin in with a token, its lifetime and the user object', async () => {
     const response = await app.request('POST', '/api/auth/login', {
@@ -143,12 +136,13 @@ describe.each(DIALECTS)('authentication on %s', (dialect) => {
 
   it('refuses a disabled user at login and ends their tokens', async () => {
     const { token: adminToken } = await app.login();
-    const created = await app.request('POST', '/api/users', {
-      token: adminToken,
-      body: { username: 'dora', password: 'dora-pass-1234', roles: ['viewer'] },
+    const created = await createUser(app, adminToken, {
+      username: 'dora',
+      password: 'dora-pass-1234',
+      roles: ['viewer'],
     });
     const { token } = await app.login('dora', 'dora-pass-1234');
-    const disabled = await app.request('PATCH', `/api/users/${created.body.id}`, {
+    const disabled = await app.request('PATCH', `/api/users/${created.id}`, {
       token: adminToken,
       body: { active: false },
     });
@@ -163,32 +157,21 @@ describe.each(DIALECTS)('authentication on %s', (dialect) => {
 
   it('answers 401 to a token of a deleted user', async () => {
     const { token: adminToken } = await app.login();
-    const created = await app.request('POST', '/api/users', {
-      token: adminToken,
-      body: { username: 'gone', password: 'gone-pass-1234', roles: ['viewer'] },
+    const created = await createUser(app, adminToken, {
+      username: 'gone',
+      password: 'gone-pass-1234',
+      roles: ['viewer'],
     });
     const { token } = await app.login('gone', 'gone-pass-1234');
-    expect((await app.request('DELETE', `/api/users/${created.body.id}`, { token: adminToken })).status).toBe(
-      204,
-    );
+    expect((await app.request('DELETE', `/api/users/${created.id}`, { token: adminToken })).status).toBe(204);
     expect((await app.request('GET', '/api/auth/me', { token })).status).toBe(401);
   });
 });
 
 describe.each(DIALECTS)('login brute-force protection on %s', (dialect) => {
-  let database: TestDatabase;
-  let app: TestApp;
   const clock = new ManualClock();
-
-  beforeAll(async () => {
-    database = await createTestDatabase(dialect);
-    // Behind a trusted proxy, so that each test speaks from addresses of its own.
-    app = await startTestApp({ databaseUrl: database.url, clock, env: { TRUST_PROXY: '127.0.0.1' } });
-  });
-  afterAll(async () => {
-    await app?.close();
-    await database?.drop();
-  });
+  // Behind a trusted proxy, so that each test speaks from addresses of its own.
+  const app = useTestApp(dialect, { clock, env: { TRUST_PROXY: '127.0.0.1' }, login: false });
 
   const attempt = (username: string, password: string, from: string) =>
     app.request('POST', '/api/auth/login', {
@@ -311,17 +294,7 @@ describe.each(DIALECTS)('login brute-force protection on %s', (dialect) => {
 });
 
 describe('login throttling without a trusted proxy', () => {
-  let database: TestDatabase;
-  let app: TestApp;
-
-  beforeAll(async () => {
-    database = await createTestDatabase('sqlite');
-    app = await startTestApp({ databaseUrl: database.url });
-  });
-  afterAll(async () => {
-    await app?.close();
-    await database?.drop();
-  });
+  const app = useTestApp('sqlite', { login: false });
 
   it('ignores X-Forwarded-For, so a client cannot escape by claiming other addresses', async () => {
     for (let i = 0; i < 5; i++) {

@@ -1,36 +1,30 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, DIALECTS, type TestDatabase } from '../support/databases.js';
+import { useTestApp } from '../support/use-test-app.js';
+import { DIALECTS } from '../support/databases.js';
 import { BOOT, bootChargePoint, type TestChargePoint } from '../support/ocpp-client.js';
-import { ManualClock, startTestApp, type TestApp } from '../support/test-app.js';
+import { ManualClock } from '../support/test-app.js';
 
 const NOW = '2026-06-01T12:00:00.000Z';
 const minutes = (n: number) => new Date(Date.parse(NOW) + n * 60_000).toISOString();
 
 /** Issue 10 item 10: a charge point time far from the server's clock is the receipt time. */
 describe.each(DIALECTS)('charge point timestamps on %s', (dialect) => {
-  let database: TestDatabase;
-  let app: TestApp;
-  let admin: string;
   let cp: TestChargePoint;
   const clock = new ManualClock(Date.parse(NOW));
 
+  const app = useTestApp(dialect, { clock, env: { OCPP_UNKNOWN_STATIONS: 'accept' } });
   beforeAll(async () => {
-    database = await createTestDatabase(dialect);
-    app = await startTestApp({ databaseUrl: database.url, clock, env: { OCPP_UNKNOWN_STATIONS: 'accept' } });
-    admin = (await app.login()).token;
     await app.request('POST', '/api/id-tags', {
-      token: admin,
+      token: app.admin,
       body: { idTag: 'GOOD', allowConcurrent: true },
     });
     ({ client: cp } = await bootChargePoint(app.url, 'CP-CLOCK'));
   });
   afterAll(async () => {
     await cp?.close();
-    await app?.close();
-    await database?.drop();
   });
 
-  const station = async () => (await app.request('GET', '/api/stations/CP-CLOCK', { token: admin })).body;
+  const station = async () => (await app.request('GET', '/api/stations/CP-CLOCK', { token: app.admin })).body;
   const status = (timestamp: string) =>
     cp.call('StatusNotification', { connectorId: 1, status: 'Available', errorCode: 'NoError', timestamp });
 
@@ -90,14 +84,15 @@ describe.each(DIALECTS)('charge point timestamps on %s', (dialect) => {
       timestamp: '1970-01-01T00:10:00.000Z',
       transactionData: [{ timestamp: '1970-01-01T00:09:00.000Z', sampledValue: [{ value: '29' }] }],
     });
-    const detail = (await app.request('GET', `/api/transactions/${first.transactionId}`, { token: admin }))
-      .body;
+    const detail = (
+      await app.request('GET', `/api/transactions/${first.transactionId}`, { token: app.admin })
+    ).body;
     expect(detail).toMatchObject({ startedAt: NOW, stoppedAt: minutes(1), durationSeconds: 60 });
     expect(detail.meterValues.map((v: { timestamp: string }) => v.timestamp)).toEqual([
       minutes(1),
       minutes(1),
     ]);
-    const list = await app.request('GET', '/api/transactions?chargePointId=CP-CLOCK', { token: admin });
+    const list = await app.request('GET', '/api/transactions?chargePointId=CP-CLOCK', { token: app.admin });
     expect(list.body.total).toBe(1);
     expect((await station()).clockSkewSeconds).toBe(
       Math.round((Date.parse('1970-01-01T00:09:00.000Z') - Date.parse(minutes(1))) / 1000),

@@ -4,7 +4,10 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import SQLite from 'better-sqlite3';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTransaction } from '../support/builders.js';
+import { parseLogLines } from '../support/log-lines.js';
 import { createTestDatabase, DIALECTS, postgresServerUrl, type TestDatabase } from '../support/databases.js';
+import { useTestApp } from '../support/use-test-app.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 import { bootChargePoint, eventually, type TestChargePoint } from '../support/ocpp-client.js';
 
@@ -40,48 +43,27 @@ async function stallDuring<T>(work: () => Promise<T>): Promise<{ result: T; stal
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-interface LogLine {
-  level: number;
-  msg: string;
-  chargePointId?: string;
-  action?: string;
-  err?: { message: string };
-}
-
 // Lock contention between writers is SQLite's alone: PostgreSQL writers do not lock the database.
 describe('SQLite locked by another writer', () => {
-  let database: TestDatabase;
-  let app: TestApp;
-  let admin: string;
   let cp: TestChargePoint;
   let transactionId: number;
   const logLines: string[] = [];
-  const logs = () => logLines.map((line) => JSON.parse(line) as LogLine);
+  const logs = () => parseLogLines(logLines);
 
+  const app = useTestApp('sqlite', { env: { OCPP_UNKNOWN_STATIONS: 'accept' }, logLines });
   beforeAll(async () => {
-    database = await createTestDatabase('sqlite');
-    app = await startTestApp({
-      databaseUrl: database.url,
-      env: { OCPP_UNKNOWN_STATIONS: 'accept' },
-      logLines,
-    });
-    admin = (await app.login()).token;
-    await app.request('POST', '/api/id-tags', { token: admin, body: { idTag: 'LOCK' } });
+    await app.request('POST', '/api/id-tags', { token: app.admin, body: { idTag: 'LOCK' } });
     ({ client: cp } = await bootChargePoint(app.url, 'CP-LOCK'));
-    ({ transactionId } = (await cp.call('StartTransaction', {
-      connectorId: 1,
+    ({ transactionId } = await startTransaction(cp, {
       idTag: 'LOCK',
-      meterStart: 0,
       timestamp: '2026-01-11T14:30:00.000Z',
-    })) as { transactionId: number });
+    }));
   });
   afterAll(async () => {
     await cp?.close();
-    await app?.close();
-    await database?.drop();
   });
 
-  const path = () => database.url.replace(/^sqlite:/, '');
+  const path = () => app.database.url.replace(/^sqlite:/, '');
   const meterValues = (value: number) =>
     cp.call('MeterValues', {
       connectorId: 1,
@@ -107,7 +89,7 @@ describe('SQLite locked by another writer', () => {
     expect(result.answer).toEqual({});
     expect(stallMs, 'longest event-loop stall, ms').toBeLessThan(MAX_STALL_MS);
     for (const time of result.healthTimes) expect(time).toBeLessThan(MAX_STALL_MS);
-    const detail = await app.request('GET', `/api/transactions/${transactionId}`, { token: admin });
+    const detail = await app.request('GET', `/api/transactions/${transactionId}`, { token: app.admin });
     expect(detail.body.meterValues).toContainEqual(expect.objectContaining({ value: 1111 }));
   }, 30_000);
 
@@ -119,7 +101,7 @@ describe('SQLite locked by another writer', () => {
         const { stallMs, result } = await stallDuring(async () => {
           const [ocpp, rest] = await Promise.allSettled([
             meterValues(2222),
-            app.request('POST', '/api/id-tags', { token: admin, body: { idTag: 'LOCKED-OUT' } }),
+            app.request('POST', '/api/id-tags', { token: app.admin, body: { idTag: 'LOCKED-OUT' } }),
           ]);
           return { ocpp, rest };
         });
@@ -145,7 +127,7 @@ describe('SQLite locked by another writer', () => {
       // And once the other writer is gone, everything works again.
       expect(await meterValues(3333)).toEqual({});
       expect(
-        (await app.request('POST', '/api/id-tags', { token: admin, body: { idTag: 'AFTER' } })).status,
+        (await app.request('POST', '/api/id-tags', { token: app.admin, body: { idTag: 'AFTER' } })).status,
       ).toBe(201);
     },
     GIVE_UP_AFTER_MS * 4,
@@ -202,10 +184,6 @@ async function meterLoop(cp: TestChargePoint, outcome: Outcome, stop: () => bool
 describe('SQLite locked by another writer at start-up', () => {
   let database: TestDatabase;
   let app: TestApp | undefined;
-  afterAll(async () => {
-    await app?.close();
-    await database?.drop();
-  });
 
   it(
     'waits for the lock instead of giving up, and is ready once it is released',
@@ -235,41 +213,26 @@ describe('SQLite locked by another writer at start-up', () => {
 describe.each(DIALECTS.filter((dialect) => dialect === 'postgres'))(
   'a PostgreSQL connection reset while charge points talk (%s)',
   (dialect) => {
-    let database: TestDatabase;
-    let app: TestApp;
-    let admin: string;
     const logLines: string[] = [];
 
+    const app = useTestApp(dialect, { env: { OCPP_UNKNOWN_STATIONS: 'accept' }, logLines });
     beforeAll(async () => {
-      database = await createTestDatabase(dialect);
-      app = await startTestApp({
-        databaseUrl: database.url,
-        env: { OCPP_UNKNOWN_STATIONS: 'accept' },
-        logLines,
-      });
-      admin = (await app.login()).token;
       expect(
-        (await app.request('POST', '/api/id-tags', { token: admin, body: { idTag: 'BLIP' } })).status,
+        (await app.request('POST', '/api/id-tags', { token: app.admin, body: { idTag: 'BLIP' } })).status,
       ).toBe(201);
-    });
-    afterAll(async () => {
-      await app?.close();
-      await database?.drop();
     });
 
     it('rides out backends killed mid-traffic: the app survives, acknowledged data is stored, it recovers', async () => {
-      const databaseName = new URL(database.url).pathname.slice(1);
+      const databaseName = new URL(app.database.url).pathname.slice(1);
       const outcomes: Outcome[] = [];
       const stations: TestChargePoint[] = [];
       for (let i = 0; i < STATIONS; i++) {
         const { client } = await bootChargePoint(app.url, `CP-BLIP-${i}`);
         stations.push(client);
-        const start = (await client.call('StartTransaction', {
-          connectorId: 1,
+        const start = await startTransaction(client, {
           idTag: 'BLIP',
-          meterStart: 0,
           timestamp: new Date(T0).toISOString(),
-        })) as { transactionId: number };
+        });
         outcomes.push({ transactionId: start.transactionId, acknowledged: [], refused: [] });
       }
 
@@ -291,7 +254,7 @@ describe.each(DIALECTS.filter((dialect) => dialect === 'postgres'))(
       const restStatuses: number[] = [];
       const reads = (async () => {
         while (!stopped) {
-          const page = await app.request('GET', '/api/transactions', { token: admin });
+          const page = await app.request('GET', '/api/transactions', { token: app.admin });
           restStatuses.push(page.status);
           if (page.status !== 200) expect(page.body.error.code).toBe('DATABASE_UNAVAILABLE');
         }
@@ -323,7 +286,7 @@ describe.each(DIALECTS.filter((dialect) => dialect === 'postgres'))(
       for (const outcome of outcomes) {
         expect(outcome.acknowledged.length).toBeGreaterThan(0);
         const detail = await app.request('GET', `/api/transactions/${outcome.transactionId}`, {
-          token: admin,
+          token: app.admin,
         });
         expect(detail.status).toBe(200);
         const stored = new Set(

@@ -1,7 +1,7 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, DIALECTS, type TestDatabase } from '../support/databases.js';
-import { startTestApp, type TestApp } from '../support/test-app.js';
+import { describe, expect, it } from 'vitest';
+import { DIALECTS } from '../support/databases.js';
+import { useTestApp } from '../support/use-test-app.js';
 
 /** The import route's body limit (4 MiB). */
 const BODY_LIMIT = 4 * 1024 * 1024;
@@ -34,23 +34,11 @@ async function longestStall(work: () => Promise<void>): Promise<number> {
 }
 
 describe.each(DIALECTS)('id tag imports of operator-sized files on %s', (dialect) => {
-  let database: TestDatabase;
-  let app: TestApp;
-  let admin: string;
-
-  beforeAll(async () => {
-    database = await createTestDatabase(dialect);
-    app = await startTestApp({ databaseUrl: database.url });
-    admin = (await app.login()).token;
-  });
-  afterAll(async () => {
-    await app?.close();
-    await database?.drop();
-  });
+  const app = useTestApp(dialect);
 
   const importCsv = (csv: string) =>
     app.request('POST', '/api/id-tags/import', {
-      token: admin,
+      token: app.admin,
       body: csv,
       headers: { 'content-type': 'text/csv' },
     });
@@ -79,7 +67,7 @@ describe.each(DIALECTS)('id tag imports of operator-sized files on %s', (dialect
 
   it('creates a 20,000-row chain hanging from a stored tag without blocking the event loop', async () => {
     expect(
-      (await app.request('POST', '/api/id-tags', { token: admin, body: { idTag: 'ROOT' } })).status,
+      (await app.request('POST', '/api/id-tags', { token: app.admin, body: { idTag: 'ROOT' } })).status,
     ).toBe(201);
     let response: Awaited<ReturnType<typeof importCsv>> | undefined;
     const stall = await longestStall(async () => {
@@ -93,7 +81,7 @@ describe.each(DIALECTS)('id tag imports of operator-sized files on %s', (dialect
       rejectedCount: 0,
     });
     expect(stall, 'longest event-loop stall, ms').toBeLessThan(MAX_BLOCK_MS);
-    const last = await app.request('GET', '/api/id-tags/D19999', { token: admin });
+    const last = await app.request('GET', '/api/id-tags/D19999', { token: app.admin });
     expect(last.body).toMatchObject({ idTag: 'D19999', parentIdTag: 'ROOT' });
   }, 120_000);
 

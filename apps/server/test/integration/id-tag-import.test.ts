@@ -1,37 +1,26 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, DIALECTS, type TestDatabase } from '../support/databases.js';
-import { startTestApp, type TestApp } from '../support/test-app.js';
+import { describe, expect, it } from 'vitest';
+import { userToken } from '../support/builders.js';
+import { DIALECTS } from '../support/databases.js';
+import { useTestApp } from '../support/use-test-app.js';
 
 describe.each(DIALECTS)('id tag CSV import on %s', (dialect) => {
-  let database: TestDatabase;
-  let app: TestApp;
-  let admin: string;
+  const app = useTestApp(dialect);
 
-  beforeAll(async () => {
-    database = await createTestDatabase(dialect);
-    app = await startTestApp({ databaseUrl: database.url });
-    admin = (await app.login()).token;
-  });
-  afterAll(async () => {
-    await app?.close();
-    await database?.drop();
-  });
-
-  const importCsv = (csv: string, token = admin, contentType = 'text/csv; charset=utf-8') =>
+  const importCsv = (csv: string, token = app.admin, contentType = 'text/csv; charset=utf-8') =>
     app.request('POST', '/api/id-tags/import', {
       token,
       body: csv,
       headers: { 'content-type': contentType },
     });
   const tag = async (idTag: string) =>
-    (await app.request('GET', `/api/id-tags/${idTag}`, { token: admin })).body;
+    (await app.request('GET', `/api/id-tags/${idTag}`, { token: app.admin })).body;
 
   it('creates and changes tags, and leaves alone rows that change nothing', async () => {
     await app.request('POST', '/api/id-tags', {
-      token: admin,
+      token: app.admin,
       body: { idTag: 'IMP-OLD', status: 'Blocked', allowConcurrent: true },
     });
-    await app.request('POST', '/api/id-tags', { token: admin, body: { idTag: 'IMP-SAME' } });
+    await app.request('POST', '/api/id-tags', { token: app.admin, body: { idTag: 'IMP-SAME' } });
     const csv = [
       'idTag,status,expiryDate,parentIdTag',
       'IMP-PARENT,,,',
@@ -59,7 +48,7 @@ describe.each(DIALECTS)('id tag CSV import on %s', (dialect) => {
 
   it('keeps the stored value of a column the file lacks', async () => {
     await app.request('POST', '/api/id-tags', {
-      token: admin,
+      token: app.admin,
       body: { idTag: 'IMP-KEEP', status: 'Blocked', expiryDate: '2030-01-01T00:00:00Z' },
     });
     const response = await importCsv('idtag,PARENTIDTAG\nIMP-KEEP,IMP-PARENT\nIMP-NEWKEEP,\n');
@@ -74,7 +63,7 @@ describe.each(DIALECTS)('id tag CSV import on %s', (dialect) => {
 
   it('reports each bad row with its line and reason, and applies only the good ones', async () => {
     await app.request('POST', '/api/id-tags', {
-      token: admin,
+      token: app.admin,
       body: { idTag: 'BAD-KEPT', status: 'Accepted' },
     });
     const csv = [
@@ -128,7 +117,9 @@ describe.each(DIALECTS)('id tag CSV import on %s', (dialect) => {
     expect(await tag('GOOD-2, quoted')).toMatchObject({ parentIdTag: 'GOOD-1' });
     expect(await tag('GOOD-3')).toMatchObject({ status: 'Expired' });
     for (const idTag of ['BAD-DATE', 'BAD-SELF', 'BAD-ORPHAN', 'BAD-CHILD', 'BAD-FIELDS']) {
-      expect((await app.request('GET', `/api/id-tags/${idTag}`, { token: admin })).status, idTag).toBe(404);
+      expect((await app.request('GET', `/api/id-tags/${idTag}`, { token: app.admin })).status, idTag).toBe(
+        404,
+      );
     }
   });
 
@@ -144,11 +135,14 @@ describe.each(DIALECTS)('id tag CSV import on %s', (dialect) => {
       expect(response.status, JSON.stringify(csv)).toBe(400);
       expect(response.body.error).toMatchObject({ code: 'VALIDATION_ERROR', details: { fields: ['body'] } });
     }
-    expect((await app.request('GET', '/api/id-tags/IMP-X', { token: admin })).status).toBe(404);
+    expect((await app.request('GET', '/api/id-tags/IMP-X', { token: app.admin })).status).toBe(404);
   });
 
   it('takes only text/csv, within a size limit', async () => {
-    const json = await app.request('POST', '/api/id-tags/import', { token: admin, body: { idTag: 'IMP-J' } });
+    const json = await app.request('POST', '/api/id-tags/import', {
+      token: app.admin,
+      body: { idTag: 'IMP-J' },
+    });
     expect(json.status).toBe(415);
     expect(json.body.error.code).toBe('UNSUPPORTED_MEDIA_TYPE');
     const huge = await importCsv(`idTag\n${'X'.repeat(5 * 1024 * 1024)}\n`);
@@ -157,12 +151,8 @@ describe.each(DIALECTS)('id tag CSV import on %s', (dialect) => {
 
   it('answers 401 without a token and 403 without idtags.manage', async () => {
     expect((await importCsv('idTag\nIMP-P\n', '')).status).toBe(401);
-    await app.request('POST', '/api/users', {
-      token: admin,
-      body: { username: 'imp-viewer', password: 'imp-viewer-pass', roles: ['viewer'] },
-    });
-    const viewer = (await app.login('imp-viewer', 'imp-viewer-pass')).token;
+    const viewer = await userToken(app, app.admin, { username: 'imp-viewer', roles: ['viewer'] });
     expect((await importCsv('idTag\nIMP-P\n', viewer)).status).toBe(403);
-    expect((await app.request('GET', '/api/id-tags/IMP-P', { token: admin })).status).toBe(404);
+    expect((await app.request('GET', '/api/id-tags/IMP-P', { token: app.admin })).status).toBe(404);
   });
 });

@@ -1,6 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, DIALECTS, type TestDatabase } from '../support/databases.js';
-import { ADMIN_PASSWORD, startTestApp, type TestApp } from '../support/test-app.js';
+import { describe, expect, it } from 'vitest';
+import { useTestApp, withTestApp } from '../support/use-test-app.js';
+import { DIALECTS } from '../support/databases.js';
+import { ADMIN_PASSWORD, type TestApp } from '../support/test-app.js';
 
 /**
  * The last active administrator stays also when two administrators act at the same moment:
@@ -8,17 +9,7 @@ import { ADMIN_PASSWORD, startTestApp, type TestApp } from '../support/test-app.
  * leaving nobody able to administer the system.
  */
 describe.each(DIALECTS)('the last administrator under concurrent changes, on %s', (dialect) => {
-  let database: TestDatabase;
-  let app: TestApp;
-
-  beforeAll(async () => {
-    database = await createTestDatabase(dialect);
-    app = await startTestApp({ databaseUrl: database.url });
-  });
-  afterAll(async () => {
-    await app?.close();
-    await database?.drop();
-  });
+  const app = useTestApp(dialect, { login: false });
 
   it('lets only one of two administrators disabling or deleting each other win', async () => {
     let survivor = { id: (await app.login()).user.id, username: 'admin', password: ADMIN_PASSWORD };
@@ -57,14 +48,9 @@ describe.each(DIALECTS)('the last administrator under concurrent changes, on %s'
   });
   it('lets only one win of a role losing system.admin and the other administrator being disabled', async () => {
     // Its own database: the test above leaves another administrator than `admin`.
-    const ownDatabase = await createTestDatabase(dialect);
-    const app = await startTestApp({ databaseUrl: ownDatabase.url });
-    try {
+    await withTestApp(dialect, {}, async (app) => {
       await roleRace(app);
-    } finally {
-      await app.close();
-      await ownDatabase.drop();
-    }
+    });
   });
 });
 

@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, DIALECTS, type TestDatabase } from '../support/databases.js';
-import { ManualClock, startTestApp, type TestApp } from '../support/test-app.js';
+import { userToken } from '../support/builders.js';
+import { useTestApp } from '../support/use-test-app.js';
+import { DIALECTS } from '../support/databases.js';
+import { ManualClock } from '../support/test-app.js';
 import { bootChargePoint, type TestChargePoint } from '../support/ocpp-client.js';
 
 interface SendLocalList {
@@ -13,19 +15,14 @@ interface SendLocalList {
 }
 
 describe.each(DIALECTS)('SendLocalList from the id tag table on %s', (dialect) => {
-  let database: TestDatabase;
-  let app: TestApp;
-  let admin: string;
   let charger: TestChargePoint;
   const clock = new ManualClock();
   /** What the charge point received, and what it answers next. */
   const received: SendLocalList[] = [];
   let answer = 'Accepted';
 
+  const app = useTestApp(dialect, { clock, env: { OCPP_UNKNOWN_STATIONS: 'accept' } });
   beforeAll(async () => {
-    database = await createTestDatabase(dialect);
-    app = await startTestApp({ databaseUrl: database.url, clock, env: { OCPP_UNKNOWN_STATIONS: 'accept' } });
-    admin = (await app.login()).token;
     ({ client: charger } = await bootChargePoint(app.url, 'LL-1'));
     charger.handle('SendLocalList', async ({ params }) => {
       received.push(params as SendLocalList);
@@ -34,13 +31,12 @@ describe.each(DIALECTS)('SendLocalList from the id tag table on %s', (dialect) =
   });
   afterAll(async () => {
     await charger?.close();
-    await app?.close();
-    await database?.drop();
   });
 
-  const send = (updateType: unknown, chargePointId = 'LL-1', token = admin) =>
+  const send = (updateType: unknown, chargePointId = 'LL-1', token = app.admin) =>
     app.request('POST', `/api/stations/${chargePointId}/local-list`, { token, body: { updateType } });
-  const tag = (body: Record<string, unknown>) => app.request('POST', '/api/id-tags', { token: admin, body });
+  const tag = (body: Record<string, unknown>) =>
+    app.request('POST', '/api/id-tags', { token: app.admin, body });
   const last = () => received.at(-1) as SendLocalList;
 
   it('sends every tag in a Full list, then only what changed in a Differential one', async () => {
@@ -73,14 +69,16 @@ describe.each(DIALECTS)('SendLocalList from the id tag table on %s', (dialect) =
         { idTag: 'LL-PARENT', idTagInfo: { status: 'Accepted' } },
       ],
     });
-    expect((await app.request('GET', '/api/stations/LL-1', { token: admin })).body.localListVersion).toBe(1);
+    expect((await app.request('GET', '/api/stations/LL-1', { token: app.admin })).body.localListVersion).toBe(
+      1,
+    );
 
     clock.advance(1000);
-    await app.request('PATCH', '/api/id-tags/LL-BLOCKED', { token: admin, body: { status: 'Accepted' } });
+    await app.request('PATCH', '/api/id-tags/LL-BLOCKED', { token: app.admin, body: { status: 'Accepted' } });
     await tag({ idTag: 'LL-NEW' });
-    await app.request('DELETE', '/api/id-tags/LL-OLD', { token: admin });
+    await app.request('DELETE', '/api/id-tags/LL-OLD', { token: app.admin });
     // Deleted and made again: an update, not a removal.
-    await app.request('DELETE', '/api/id-tags/LL-CHILD', { token: admin });
+    await app.request('DELETE', '/api/id-tags/LL-CHILD', { token: app.admin });
     await tag({ idTag: 'LL-CHILD', status: 'Blocked' });
     clock.advance(1000);
 
@@ -109,7 +107,7 @@ describe.each(DIALECTS)('SendLocalList from the id tag table on %s', (dialect) =
     expect(nothing.body).toMatchObject({ status: 'Accepted', listVersion: 3, updated: 0, removed: 0 });
     expect(last().localAuthorizationList).toEqual([]);
 
-    const commands = await app.request('GET', '/api/stations/LL-1/commands', { token: admin });
+    const commands = await app.request('GET', '/api/stations/LL-1/commands', { token: app.admin });
     expect(commands.body.items.filter((c: { action: string }) => c.action === 'SendLocalList')).toHaveLength(
       3,
     );
@@ -119,7 +117,8 @@ describe.each(DIALECTS)('SendLocalList from the id tag table on %s', (dialect) =
     clock.advance(1000);
     await tag({ idTag: 'LL-LATER' });
     clock.advance(1000);
-    const before = (await app.request('GET', '/api/stations/LL-1', { token: admin })).body.localListVersion;
+    const before = (await app.request('GET', '/api/stations/LL-1', { token: app.admin })).body
+      .localListVersion;
     answer = 'Failed';
     const failed = await send('Differential');
     expect(failed.body).toMatchObject({
@@ -127,7 +126,7 @@ describe.each(DIALECTS)('SendLocalList from the id tag table on %s', (dialect) =
       listVersion: before + 1,
       localListVersion: before,
     });
-    expect((await app.request('GET', '/api/stations/LL-1', { token: admin })).body.localListVersion).toBe(
+    expect((await app.request('GET', '/api/stations/LL-1', { token: app.admin })).body.localListVersion).toBe(
       before,
     );
     answer = 'Accepted';
@@ -160,7 +159,7 @@ describe.each(DIALECTS)('SendLocalList from the id tag table on %s', (dialect) =
   it('refuses a bad update type with 400 and sends nothing', async () => {
     const count = received.length;
     for (const body of [{ updateType: 'Partial' }, {}, { updateType: 'Full', listVersion: 9 }]) {
-      const response = await app.request('POST', '/api/stations/LL-1/local-list', { token: admin, body });
+      const response = await app.request('POST', '/api/stations/LL-1/local-list', { token: app.admin, body });
       expect(response.status, JSON.stringify(body)).toBe(400);
       expect(response.body.error.details.fields.join()).toMatch(/updateType|listVersion/);
     }
@@ -169,17 +168,13 @@ describe.each(DIALECTS)('SendLocalList from the id tag table on %s', (dialect) =
 
   it('answers 401, 403, 404 (unknown or outside the scope) and 409 for an offline station', async () => {
     expect((await send('Full', 'LL-1', '')).status).toBe(401);
-    await app.request('POST', '/api/users', {
-      token: admin,
-      body: { username: 'll-viewer', password: 'll-viewer-pass', roles: ['viewer'] },
-    });
-    const viewer = (await app.login('ll-viewer', 'll-viewer-pass')).token;
+    const viewer = await userToken(app, app.admin, { username: 'll-viewer', roles: ['viewer'] });
     expect((await send('Full', 'LL-1', viewer)).status).toBe(403);
-    await app.request('POST', '/api/users', {
-      token: admin,
-      body: { username: 'll-op', password: 'll-op-pass-1', roles: ['operator'], allowedStations: ['LL-2'] },
+    const scoped = await userToken(app, app.admin, {
+      username: 'll-op',
+      roles: ['operator'],
+      allowedStations: ['LL-2'],
     });
-    const scoped = (await app.login('ll-op', 'll-op-pass-1')).token;
     expect((await send('Full', 'LL-1', scoped)).status).toBe(404);
     expect((await send('Full', 'LL-NOPE')).status).toBe(404);
     const offline = await send('Full', 'LL-2');

@@ -2,9 +2,10 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, DIALECTS, type TestDatabase } from '../support/databases.js';
+import { useTestApp } from '../support/use-test-app.js';
+import { DIALECTS } from '../support/databases.js';
 import { ocppUrl, upgradeStatus } from '../support/ocpp-client.js';
-import { ADMIN_PASSWORD, startTestApp, type TestApp } from '../support/test-app.js';
+import { ADMIN_PASSWORD } from '../support/test-app.js';
 
 /** A free TCP port on 127.0.0.1. */
 async function freePort(): Promise<number> {
@@ -52,25 +53,21 @@ if (process.env.CIMORINGS_TEST_REDIS) {
   const dialect = DIALECTS.includes('postgres') ? 'postgres' : 'sqlite';
 
   describe(`logins while Redis is lost (${dialect})`, () => {
-    let database: TestDatabase;
-    let app: TestApp;
     let redis: ChildProcess;
     let port: number;
 
     beforeAll(async () => {
       port = await freePort();
       redis = await startRedis(port);
-      database = await createTestDatabase(dialect);
-      app = await startTestApp({
-        databaseUrl: database.url,
-        env: { REDIS_URL: `redis://127.0.0.1:${port}`, JWT_SECRET: randomBytes(32).toString('hex') },
-      });
     });
     afterAll(async () => {
-      await app?.close();
-      await database?.drop();
       if (redis) await stopRedis(redis);
     });
+    // Registered after Redis starts (and so closed before it stops).
+    const app = useTestApp(dialect, () => ({
+      env: { REDIS_URL: `redis://127.0.0.1:${port}`, JWT_SECRET: randomBytes(32).toString('hex') },
+      login: false,
+    }));
 
     const login = (username: string, password: string) =>
       app.request('POST', '/api/auth/login', { body: { username, password } });

@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, DIALECTS, type TestDatabase } from '../support/databases.js';
-import { startTestApp, type TestApp } from '../support/test-app.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { DIALECTS } from '../support/databases.js';
+import { useTestApp } from '../support/use-test-app.js';
 
 /**
  * Password guesses are counted per source, and an IPv6 source is its /64 network: one
@@ -8,22 +8,15 @@ import { startTestApp, type TestApp } from '../support/test-app.js';
  * fresh sources. The client address comes from X-Forwarded-For through a trusted proxy.
  */
 describe.each(DIALECTS)('the source a password guess is counted against, on %s', (dialect) => {
-  let database: TestDatabase;
-  let app: TestApp;
+  const app = useTestApp(dialect, { env: { TRUST_PROXY: '127.0.0.1' }, login: false });
 
   beforeAll(async () => {
-    database = await createTestDatabase(dialect);
-    app = await startTestApp({ databaseUrl: database.url, env: { TRUST_PROXY: '127.0.0.1' } });
     const { token } = await app.login();
     const created = await app.request('POST', '/api/users', {
       token,
       body: { username: 'ipv6-user', password: 'ipv6-user-pass-1', roles: ['viewer'] },
     });
     expect(created.status).toBe(201);
-  });
-  afterAll(async () => {
-    await app?.close();
-    await database?.drop();
   });
 
   const login = (from: string, username: string, password: string) =>

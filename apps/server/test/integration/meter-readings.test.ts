@@ -1,45 +1,39 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createStation } from '../support/builders.js';
 import { loadConfig } from '../../src/config.js';
 import { openDatabase, type DatabaseHandle } from '../../src/db/connect.js';
-import { createTestDatabase, DIALECTS, type TestDatabase } from '../support/databases.js';
+import { DIALECTS } from '../support/databases.js';
 import { bootChargePoint, connectChargePoint, type TestChargePoint } from '../support/ocpp-client.js';
-import { startTestApp, type TestApp } from '../support/test-app.js';
+import { useTestApp } from '../support/use-test-app.js';
 
 const T0 = '2026-01-11T14:30:00.000Z';
 
 /** Issue 10 item 7: implausible readings are refused, and older rows holding them read safely. */
 describe.each(DIALECTS)('meter readings on %s', (dialect) => {
-  let database: TestDatabase;
-  let app: TestApp;
-  let admin: string;
+  const app = useTestApp(dialect, { env: { OCPP_UNKNOWN_STATIONS: 'accept' } });
   let cp: TestChargePoint;
   let raw: TestChargePoint;
   let handle: DatabaseHandle;
 
   beforeAll(async () => {
-    database = await createTestDatabase(dialect);
-    app = await startTestApp({ databaseUrl: database.url, env: { OCPP_UNKNOWN_STATIONS: 'accept' } });
-    admin = (await app.login()).token;
     for (const idTag of ['GOOD', 'FLEET']) {
       await app.request('POST', '/api/id-tags', {
-        token: admin,
+        token: app.admin,
         body: { idTag, allowConcurrent: idTag === 'FLEET' },
       });
     }
     ({ client: cp } = await bootChargePoint(app.url, 'CP-METER'));
     raw = await connectChargePoint(app.url, 'CP-METER-RAW', { strictMode: false });
     await raw.call('BootNotification', { chargePointVendor: 'Acme', chargePointModel: 'X' });
-    handle = openDatabase(loadConfig({ DATABASE_URL: database.url }).database);
+    handle = openDatabase(loadConfig({ DATABASE_URL: app.database.url }).database);
   });
   afterAll(async () => {
     await cp?.close();
     await raw?.close();
     await handle?.close();
-    await app?.close();
-    await database?.drop();
   });
 
-  const get = async (path: string) => app.request('GET', path, { token: admin });
+  const get = async (path: string) => app.request('GET', path, { token: app.admin });
   const start = async (client: TestChargePoint, meterStart: number, timestamp = T0) =>
     (await client.call('StartTransaction', { connectorId: 1, idTag: 'FLEET', meterStart, timestamp })) as {
       transactionId: number;
@@ -161,14 +155,7 @@ describe.each(DIALECTS)('meter readings on %s', (dialect) => {
     let nanId: number | undefined;
 
     beforeAll(async () => {
-      expect(
-        (
-          await app.request('POST', '/api/stations', {
-            token: admin,
-            body: { chargePointId: 'CP-OLD', name: 'Old' },
-          })
-        ).status,
-      ).toBe(201);
+      await createStation(app, app.admin, { chargePointId: 'CP-OLD', name: 'Old' });
       const station = await handle.db
         .selectFrom('stations')
         .select('id')
@@ -250,7 +237,7 @@ describe.each(DIALECTS)('meter readings on %s', (dialect) => {
 
     it('closes one with the highest plausible register, never Infinity', async () => {
       const closed = await app.request('POST', `/api/transactions/${activeId}/close`, {
-        token: admin,
+        token: app.admin,
         body: { reason: 'station gone' },
       });
       expect(closed.status).toBe(200);

@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, DIALECTS, type TestDatabase } from '../support/databases.js';
-import { startTestApp, type TestApp } from '../support/test-app.js';
+import { describe, expect, it } from 'vitest';
+import { DIALECTS } from '../support/databases.js';
+import { useTestApp, withTestApp } from '../support/use-test-app.js';
 import { BOOT, bootChargePoint, connectChargePoint, eventually } from '../support/ocpp-client.js';
 
 const NOW = '2026-01-11T14:30:00Z';
@@ -27,26 +27,14 @@ const GATED: [string, object][] = [
  * nothing (OCPP 1.6 §4.2).
  */
 describe.each(DIALECTS)('the acceptance gate on %s', (dialect) => {
-  let database: TestDatabase;
-  let app: TestApp;
-  let admin: string;
-
-  beforeAll(async () => {
-    database = await createTestDatabase(dialect);
-    app = await startTestApp({ databaseUrl: database.url });
-    admin = (await app.login()).token;
-  });
-  afterAll(async () => {
-    await app?.close();
-    await database?.drop();
-  });
+  const app = useTestApp(dialect);
 
   const station = async (id: string) =>
-    (await app.request('GET', `/api/stations/${id}`, { token: admin })).body;
+    (await app.request('GET', `/api/stations/${id}`, { token: app.admin })).body;
   const transactions = async (id: string) =>
-    (await app.request('GET', `/api/transactions?chargePointId=${id}`, { token: admin })).body;
+    (await app.request('GET', `/api/transactions?chargePointId=${id}`, { token: app.admin })).body;
   const messages = async (id: string) =>
-    (await app.request('GET', `/api/stations/${id}/messages?limit=100`, { token: admin })).body;
+    (await app.request('GET', `/api/stations/${id}/messages?limit=100`, { token: app.admin })).body;
   const eventsOf = (id: string, types: string[]) =>
     app.publishedEvents.filter(
       (e) => 'chargePointId' in e && e.chargePointId === id && types.includes(e.type),
@@ -84,7 +72,9 @@ describe.each(DIALECTS)('the acceptance gate on %s', (dialect) => {
     await expect(
       client.call('StatusNotification', { connectorId: 1, status: 'Available', errorCode: 'NoError' }),
     ).rejects.toMatchObject({ rpcErrorCode: 'SecurityError' });
-    expect((await app.request('POST', '/api/stations/GATED-2/approve', { token: admin })).status).toBe(200);
+    expect((await app.request('POST', '/api/stations/GATED-2/approve', { token: app.admin })).status).toBe(
+      200,
+    );
     await client.call('StatusNotification', { connectorId: 1, status: 'Available', errorCode: 'NoError' });
     expect((await station('GATED-2')).connectors).toMatchObject([{ connectorId: 1, status: 'Available' }]);
     await client.close();
@@ -92,7 +82,7 @@ describe.each(DIALECTS)('the acceptance gate on %s', (dialect) => {
 
   it('lets an accepted station that reconnects report at once, without a BootNotification', async () => {
     await app.request('POST', '/api/stations', {
-      token: admin,
+      token: app.admin,
       // Without a password (POST /api/stations generates one unless told otherwise).
       body: { chargePointId: 'KNOWN-2', name: 'Known', ocppPassword: null },
     });
@@ -112,9 +102,7 @@ describe.each(DIALECTS)('the acceptance gate on %s', (dialect) => {
 
 describe.each(DIALECTS)('the acceptance gate under accept on %s', (dialect) => {
   it('refuses what an unknown charge point sends before its BootNotification, storing nothing', async () => {
-    const database = await createTestDatabase(dialect);
-    const app = await startTestApp({ databaseUrl: database.url, env: { OCPP_UNKNOWN_STATIONS: 'accept' } });
-    try {
+    await withTestApp(dialect, { env: { OCPP_UNKNOWN_STATIONS: 'accept' } }, async (app) => {
       const admin = (await app.login()).token;
       const client = await connectChargePoint(app.url, 'EAGER-1');
       await expect(
@@ -126,9 +114,6 @@ describe.each(DIALECTS)('the acceptance gate under accept on %s', (dialect) => {
       const stored = await app.request('GET', '/api/stations/EAGER-1', { token: admin });
       expect(stored.body.connectors).toMatchObject([{ connectorId: 1, status: 'Available' }]);
       await client.close();
-    } finally {
-      await app.close();
-      await database.drop();
-    }
+    });
   });
 });

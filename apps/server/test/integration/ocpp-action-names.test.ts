@@ -1,8 +1,8 @@
 import WebSocket from 'ws';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, DIALECTS, type TestDatabase } from '../support/databases.js';
-import { startTestApp, type TestApp } from '../support/test-app.js';
-import { eventually, ocppUrl } from '../support/ocpp-client.js';
+import { describe, expect, it } from 'vitest';
+import { DIALECTS } from '../support/databases.js';
+import { useTestApp } from '../support/use-test-app.js';
+import { eventually, ocppUrl, opened } from '../support/ocpp-client.js';
 
 /**
  * Action names and payload keys that are also names of Object.prototype's members are names
@@ -10,19 +10,7 @@ import { eventually, ocppUrl } from '../support/ocpp-client.js';
  * looked its redactor up by action name and called Object.prototype's `__proto__` accessor).
  */
 describe.each(DIALECTS)('OCPP names of Object.prototype members on %s', (dialect) => {
-  let database: TestDatabase;
-  let app: TestApp;
-  let admin: string;
-
-  beforeAll(async () => {
-    database = await createTestDatabase(dialect);
-    app = await startTestApp({ databaseUrl: database.url, env: { OCPP_UNKNOWN_STATIONS: 'accept' } });
-    admin = (await app.login()).token;
-  });
-  afterAll(async () => {
-    await app?.close();
-    await database?.drop();
-  });
+  const app = useTestApp(dialect, { env: { OCPP_UNKNOWN_STATIONS: 'accept' } });
 
   it('answers NotImplemented to actions named __proto__, toString or valueOf, and logs them', async () => {
     const socket = new WebSocket(`${ocppUrl(app.url)}/NAMES-1`, ['ocpp1.6']);
@@ -31,10 +19,7 @@ describe.each(DIALECTS)('OCPP names of Object.prototype members on %s', (dialect
       const frame = JSON.parse(data.toString()) as unknown[];
       answers.set(String(frame[1]), frame);
     });
-    await new Promise((resolve, reject) => {
-      socket.once('open', resolve);
-      socket.once('error', reject);
-    });
+    await opened(socket);
     socket.send(
       JSON.stringify([2, 'boot', 'BootNotification', { chargePointVendor: 'A', chargePointModel: 'B' }]),
     );
@@ -52,7 +37,9 @@ describe.each(DIALECTS)('OCPP names of Object.prototype members on %s', (dialect
     }
     socket.close();
     await eventually(async () => {
-      const logged = await app.request('GET', '/api/stations/NAMES-1/messages?limit=100', { token: admin });
+      const logged = await app.request('GET', '/api/stations/NAMES-1/messages?limit=100', {
+        token: app.admin,
+      });
       const calls = (
         logged.body.items as { direction: string; action: string | null; payload: unknown }[]
       ).filter((m) => m.direction === 'in' && m.action === '__proto__');

@@ -1,8 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useTestApp } from '../support/use-test-app.js';
 import { argon2Hasher, type PasswordHasher } from '../../src/services/password-hasher.js';
-import { createTestDatabase, DIALECTS, type TestDatabase } from '../support/databases.js';
+import { DIALECTS } from '../support/databases.js';
 import { ocppUrl, upgradeStatus } from '../support/ocpp-client.js';
-import { ManualClock, startTestApp, type TestApp } from '../support/test-app.js';
+import { ManualClock } from '../support/test-app.js';
 
 /** argon2, counting the password checks it is asked for. */
 class CountingHasher implements PasswordHasher {
@@ -17,26 +18,14 @@ class CountingHasher implements PasswordHasher {
 }
 
 describe.each(DIALECTS)('Basic-auth guesses on the OCPP endpoint on %s', (dialect) => {
-  let database: TestDatabase;
-  let app: TestApp;
-  let admin: string;
   const hasher = new CountingHasher();
   const clock = new ManualClock();
-
-  beforeAll(async () => {
-    database = await createTestDatabase(dialect);
-    // Behind a trusted proxy, so that the guesses can come from addresses of each test's own.
-    app = await startTestApp({ databaseUrl: database.url, clock, hasher, env: { TRUST_PROXY: '127.0.0.1' } });
-    admin = (await app.login()).token;
-  });
-  afterAll(async () => {
-    await app?.close();
-    await database?.drop();
-  });
+  // Behind a trusted proxy, so that the guesses can come from addresses of each test's own.
+  const app = useTestApp(dialect, { clock, hasher, env: { TRUST_PROXY: '127.0.0.1' } });
 
   const createStation = async (chargePointId: string, ocppPassword: string) => {
     const created = await app.request('POST', '/api/stations', {
-      token: admin,
+      token: app.admin,
       body: { chargePointId, name: chargePointId, ocppPassword },
     });
     expect(created.status).toBe(201);

@@ -1,24 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { userToken } from '../support/builders.js';
 import ocppRpc from 'ocpp-rpc';
-import { createTestDatabase, DIALECTS, type TestDatabase } from '../support/databases.js';
-import { startTestApp, type TestApp } from '../support/test-app.js';
+import { DIALECTS } from '../support/databases.js';
+import { useTestApp } from '../support/use-test-app.js';
 import { bootChargePoint, upgradeStatus, ocppUrl, type TestChargePoint } from '../support/ocpp-client.js';
 
 describe.each(DIALECTS)('commands to a charge point on %s', (dialect) => {
-  let database: TestDatabase;
-  let app: TestApp;
-  let admin: string;
+  const app = useTestApp(dialect, { env: { OCPP_UNKNOWN_STATIONS: 'accept', OCPP_CALL_TIMEOUT_MS: '400' } });
   let cp: TestChargePoint;
   /** What the charge point received, in order. */
   const received: { action: string; params: unknown }[] = [];
 
   beforeAll(async () => {
-    database = await createTestDatabase(dialect);
-    app = await startTestApp({
-      databaseUrl: database.url,
-      env: { OCPP_UNKNOWN_STATIONS: 'accept', OCPP_CALL_TIMEOUT_MS: '400' },
-    });
-    admin = (await app.login()).token;
     ({ client: cp } = await bootChargePoint(app.url, 'CMD-1'));
     cp.handle(async ({ method, params }) => {
       received.push({ action: method ?? '', params });
@@ -48,18 +41,16 @@ describe.each(DIALECTS)('commands to a charge point on %s', (dialect) => {
       }
     });
     await app.request('POST', '/api/stations', {
-      token: admin,
+      token: app.admin,
       body: { chargePointId: 'OFF-1', name: 'Offline' },
     });
   });
   afterAll(async () => {
     // The Reset it never answered would hold a graceful close.
     await cp?.close({ force: true });
-    await app?.close();
-    await database?.drop();
   });
 
-  const command = (station: string, action: string, body: unknown, token = admin) =>
+  const command = (station: string, action: string, body: unknown, token = app.admin) =>
     app.request('POST', `/api/stations/${station}/commands/${action}`, { token, body });
 
   it('sends a command and answers 200 with the charge point’s response as it is', async () => {
@@ -164,22 +155,13 @@ describe.each(DIALECTS)('commands to a charge point on %s', (dialect) => {
   });
 
   it('needs stations.control, and hides stations outside the caller’s scope', async () => {
-    await app.request('POST', '/api/users', {
-      token: admin,
-      body: { username: 'watcher', password: 'watcher-pass', roles: ['viewer'] },
-    });
-    const viewer = (await app.login('watcher', 'watcher-pass')).token;
+    const viewer = await userToken(app, app.admin, { username: 'watcher', roles: ['viewer'] });
     expect((await command('CMD-1', 'ClearCache', {}, viewer)).status).toBe(403);
-    await app.request('POST', '/api/users', {
-      token: admin,
-      body: {
-        username: 'local-op',
-        password: 'local-pass-1',
-        roles: ['operator'],
-        allowedStations: ['OFF-1'],
-      },
+    const scoped = await userToken(app, app.admin, {
+      username: 'local-op',
+      roles: ['operator'],
+      allowedStations: ['OFF-1'],
     });
-    const scoped = (await app.login('local-op', 'local-pass-1')).token;
     expect((await command('CMD-1', 'ClearCache', {}, scoped)).status).toBe(404);
     expect((await app.request('GET', '/api/stations/CMD-1', { token: scoped })).status).toBe(404);
     const list = await app.request('GET', '/api/stations', { token: scoped });
@@ -187,7 +169,7 @@ describe.each(DIALECTS)('commands to a charge point on %s', (dialect) => {
   });
 
   it('records each command with who sent it, the payload, the answer and the outcome', async () => {
-    const trail = await app.request('GET', '/api/stations/CMD-1/commands?limit=100', { token: admin });
+    const trail = await app.request('GET', '/api/stations/CMD-1/commands?limit=100', { token: app.admin });
     expect(trail.status).toBe(200);
     const byAction = (action: string) =>
       trail.body.items.find((c: { action: string }) => c.action === action);
@@ -215,7 +197,7 @@ describe.each(DIALECTS)('commands to a charge point on %s', (dialect) => {
       value: 'new-secret-key-1',
     });
     expect(response.body).toEqual({ status: 'Accepted' });
-    const station = await app.request('GET', '/api/stations/CMD-1', { token: admin });
+    const station = await app.request('GET', '/api/stations/CMD-1', { token: app.admin });
     expect(station.body.hasOcppPassword).toBe(true);
     expect(await upgradeStatus(`${ocppUrl(app.url)}/CMD-1`)).toBe(401);
     const basic = `Basic ${Buffer.from('CMD-1:new-secret-key-1').toString('base64')}`;

@@ -1,6 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, DIALECTS, type TestDatabase } from '../support/databases.js';
-import { startTestApp, type TestApp } from '../support/test-app.js';
+import { describe, expect, it } from 'vitest';
+import { createTestDatabase, DIALECTS } from '../support/databases.js';
+import { useTestApp, withTestApp } from '../support/use-test-app.js';
+import { startTestApp } from '../support/test-app.js';
 import {
   bootChargePoint,
   connectChargePoint,
@@ -10,27 +11,15 @@ import {
 } from '../support/ocpp-client.js';
 
 describe.each(DIALECTS)('charge point admission on %s', (dialect) => {
-  let database: TestDatabase;
-  let app: TestApp;
-  let admin: string;
-
-  beforeAll(async () => {
-    database = await createTestDatabase(dialect);
-    app = await startTestApp({ databaseUrl: database.url, env: { OCPP_HEARTBEAT_INTERVAL: '60' } });
-    admin = (await app.login()).token;
-  });
-  afterAll(async () => {
-    await app?.close();
-    await database?.drop();
-  });
+  const app = useTestApp(dialect, { env: { OCPP_HEARTBEAT_INTERVAL: '60' } });
 
   const station = async (id: string) =>
-    (await app.request('GET', `/api/stations/${id}`, { token: admin })).body;
+    (await app.request('GET', `/api/stations/${id}`, { token: app.admin })).body;
 
   it('registers an unknown charge point as pending, answers Pending until approved, then Accepted', async () => {
     const { client, boot } = await bootChargePoint(app.url, 'NEW-1');
     expect(boot).toMatchObject({ status: 'Pending', interval: 60 });
-    const pending = await app.request('GET', '/api/stations?registration=pending', { token: admin });
+    const pending = await app.request('GET', '/api/stations?registration=pending', { token: app.admin });
     expect(pending.body.items.map((s: { chargePointId: string }) => s.chargePointId)).toContain('NEW-1');
     expect(pending.body.items[0]).toMatchObject({ registration: 'pending', connected: true });
     await expect(
@@ -48,7 +37,7 @@ describe.each(DIALECTS)('charge point admission on %s', (dialect) => {
         return { status: 'Accepted' };
       }),
     );
-    const approved = await app.request('POST', '/api/stations/NEW-1/approve', { token: admin });
+    const approved = await app.request('POST', '/api/stations/NEW-1/approve', { token: app.admin });
     expect(approved.status).toBe(200);
     expect(approved.body.registration).toBe('accepted');
     expect(await triggered).toEqual({ requestedMessage: 'BootNotification' });
@@ -74,7 +63,7 @@ describe.each(DIALECTS)('charge point admission on %s', (dialect) => {
 
   it('asks a station with a password for it by Basic auth, refusing a wrong or missing one with 401', async () => {
     const created = await app.request('POST', '/api/stations', {
-      token: admin,
+      token: app.admin,
       body: { chargePointId: 'SECURE-1', name: 'Secure', ocppPassword: 'correct-horse-1' },
     });
     expect(created.status).toBe(201);
@@ -92,7 +81,7 @@ describe.each(DIALECTS)('charge point admission on %s', (dialect) => {
     await client.close();
 
     const cleared = await app.request('PATCH', '/api/stations/SECURE-1', {
-      token: admin,
+      token: app.admin,
       body: { ocppPassword: null },
     });
     expect(cleared.body.hasOcppPassword).toBe(false);
@@ -101,7 +90,7 @@ describe.each(DIALECTS)('charge point admission on %s', (dialect) => {
 
   it('replaces an older connection by a newer one with the same id', async () => {
     const { client: first } = await bootChargePoint(app.url, 'TWICE');
-    await app.request('POST', '/api/stations/TWICE/approve', { token: admin });
+    await app.request('POST', '/api/stations/TWICE/approve', { token: app.admin });
     const closed = new Promise((resolve) => first.once('close', resolve));
     const second = await connectChargePoint(app.url, 'TWICE');
     expect(await closed).toMatchObject({ code: 4000 });
@@ -112,7 +101,7 @@ describe.each(DIALECTS)('charge point admission on %s', (dialect) => {
 
   it('marks a station Unavailable and disconnected as soon as its socket closes', async () => {
     const { client } = await bootChargePoint(app.url, 'LEAVER');
-    await app.request('POST', '/api/stations/LEAVER/approve', { token: admin });
+    await app.request('POST', '/api/stations/LEAVER/approve', { token: app.admin });
     await client.call('StatusNotification', { connectorId: 1, status: 'Available', errorCode: 'NoError' });
     expect(await station('LEAVER')).toMatchObject({ connected: true, status: 'Available' });
     await client.close();
@@ -150,27 +139,25 @@ describe.each(DIALECTS)('the other unknown-station policies on %s', (dialect) =>
 
 describe('a station that falls silent', () => {
   it('is disconnected and marked Unavailable after 2.5 heartbeat intervals without a message', async () => {
-    const database = await createTestDatabase('sqlite');
-    const app = await startTestApp({
-      databaseUrl: database.url,
-      env: { OCPP_HEARTBEAT_INTERVAL: '1', OCPP_UNKNOWN_STATIONS: 'accept' },
-    });
-    try {
-      const admin = (await app.login()).token;
-      const { client } = await bootChargePoint(app.url, 'QUIET');
-      const closed = new Promise((resolve) => client.once('close', resolve));
-      const silentSince = Date.now();
-      await closed;
-      expect(Date.now() - silentSince).toBeGreaterThanOrEqual(2000);
-      await eventually(
-        async () =>
-          (await app.request('GET', '/api/stations/QUIET', { token: admin })).body.connected === false,
-      );
-      const station = await app.request('GET', '/api/stations/QUIET', { token: admin });
-      expect(station.body.status).toBe('Unavailable');
-    } finally {
-      await app.close();
-      await database.drop();
-    }
+    await withTestApp(
+      'sqlite',
+      {
+        env: { OCPP_HEARTBEAT_INTERVAL: '1', OCPP_UNKNOWN_STATIONS: 'accept' },
+      },
+      async (app) => {
+        const admin = (await app.login()).token;
+        const { client } = await bootChargePoint(app.url, 'QUIET');
+        const closed = new Promise((resolve) => client.once('close', resolve));
+        const silentSince = Date.now();
+        await closed;
+        expect(Date.now() - silentSince).toBeGreaterThanOrEqual(2000);
+        await eventually(
+          async () =>
+            (await app.request('GET', '/api/stations/QUIET', { token: admin })).body.connected === false,
+        );
+        const station = await app.request('GET', '/api/stations/QUIET', { token: admin });
+        expect(station.body.status).toBe('Unavailable');
+      },
+    );
   });
 });

@@ -1,8 +1,8 @@
 import WebSocket from 'ws';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, DIALECTS, type TestDatabase } from '../support/databases.js';
-import { startTestApp, type TestApp } from '../support/test-app.js';
-import { eventually, ocppUrl } from '../support/ocpp-client.js';
+import { describe, expect, it } from 'vitest';
+import { DIALECTS } from '../support/databases.js';
+import { useTestApp } from '../support/use-test-app.js';
+import { eventually, ocppUrl, opened } from '../support/ocpp-client.js';
 
 /** JSON nested 30,000 deep: 60 KB, under the frame limit, and past what JSON.stringify can recurse. */
 const DEEP = `${'['.repeat(30_000)}${']'.repeat(30_000)}`;
@@ -18,10 +18,7 @@ async function rawStation(url: string, answer: (messageId: string) => string) {
     if (frame[0] === 2) socket.send(answer(String(frame[1])));
     else frames.push(text);
   });
-  await new Promise((resolve, reject) => {
-    socket.once('open', resolve);
-    socket.once('error', reject);
-  });
+  await opened(socket);
   socket.send(
     JSON.stringify([2, 'boot', 'BootNotification', { chargePointVendor: 'A', chargePointModel: 'B' }]),
   );
@@ -34,25 +31,12 @@ async function rawStation(url: string, answer: (messageId: string) => string) {
  * them (its failure happened inside ocpp-rpc's frame handling), and a CallError must not echo them.
  */
 describe.each(DIALECTS)('deeply nested OCPP frames on %s', (dialect) => {
-  let database: TestDatabase;
-  let app: TestApp;
-  let admin: string;
-
-  beforeAll(async () => {
-    database = await createTestDatabase(dialect);
-    app = await startTestApp({
-      databaseUrl: database.url,
-      env: { OCPP_UNKNOWN_STATIONS: 'accept', OCPP_CALL_TIMEOUT_MS: String(CALL_TIMEOUT_MS) },
-    });
-    admin = (await app.login()).token;
-  });
-  afterAll(async () => {
-    await app?.close();
-    await database?.drop();
+  const app = useTestApp(dialect, {
+    env: { OCPP_UNKNOWN_STATIONS: 'accept', OCPP_CALL_TIMEOUT_MS: String(CALL_TIMEOUT_MS) },
   });
 
   const command = (id: string) =>
-    app.request('POST', `/api/stations/${id}/commands/GetConfiguration`, { token: admin, body: {} });
+    app.request('POST', `/api/stations/${id}/commands/GetConfiguration`, { token: app.admin, body: {} });
 
   it('ends a command at once with 502 when the station answers a deeply nested CallError or CallResult', async () => {
     const errors = await rawStation(

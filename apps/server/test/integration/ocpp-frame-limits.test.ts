@@ -1,8 +1,9 @@
 import WebSocket from 'ws';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, DIALECTS, type TestDatabase } from '../support/databases.js';
-import { startTestApp, type TestApp } from '../support/test-app.js';
-import { bootChargePoint, connectChargePoint, eventually, ocppUrl } from '../support/ocpp-client.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { startTransaction } from '../support/builders.js';
+import { DIALECTS } from '../support/databases.js';
+import { useTestApp } from '../support/use-test-app.js';
+import { bootChargePoint, connectChargePoint, eventually, ocppUrl, opened } from '../support/ocpp-client.js';
 
 const NOW = '2026-01-11T14:30:00Z';
 
@@ -13,10 +14,7 @@ function samples(count: number) {
 /** A raw socket for frames no OCPP library would send; resolves its close code. */
 async function rawStation(url: string) {
   const socket = new WebSocket(url, ['ocpp1.6']);
-  await new Promise((resolve, reject) => {
-    socket.once('open', resolve);
-    socket.once('error', reject);
-  });
+  await opened(socket);
   const closed = new Promise<number>((resolve) => socket.once('close', (code) => resolve(code)));
   socket.on('error', () => undefined);
   return { socket, closed };
@@ -27,28 +25,18 @@ async function rawStation(url: string) {
  * are bounded, and a connection that keeps sending what is refused is closed.
  */
 describe.each(DIALECTS)('OCPP size limits on %s', (dialect) => {
-  let database: TestDatabase;
-  let app: TestApp;
-  let admin: string;
   const logLines: string[] = [];
 
+  const app = useTestApp(dialect, { env: { OCPP_UNKNOWN_STATIONS: 'accept' }, logLines });
   beforeAll(async () => {
-    database = await createTestDatabase(dialect);
-    app = await startTestApp({
-      databaseUrl: database.url,
-      env: { OCPP_UNKNOWN_STATIONS: 'accept' },
-      logLines,
+    await app.request('POST', '/api/id-tags', {
+      token: app.admin,
+      body: { idTag: 'TAG-1', status: 'Accepted' },
     });
-    admin = (await app.login()).token;
-    await app.request('POST', '/api/id-tags', { token: admin, body: { idTag: 'TAG-1', status: 'Accepted' } });
-  });
-  afterAll(async () => {
-    await app?.close();
-    await database?.drop();
   });
 
   const messages = async (id: string) =>
-    (await app.request('GET', `/api/stations/${id}/messages?limit=100`, { token: admin })).body;
+    (await app.request('GET', `/api/stations/${id}/messages?limit=100`, { token: app.admin })).body;
 
   it('closes with 1009 a connection whose frame exceeds 64 KiB, storing nothing of it, and keeps serving', async () => {
     const { client } = await bootChargePoint(app.url, 'BIG-1');
@@ -70,12 +58,7 @@ describe.each(DIALECTS)('OCPP size limits on %s', (dialect) => {
 
   it('refuses MeterValues and StopTransaction with more than 1000 samples, storing none of them', async () => {
     const { client } = await bootChargePoint(app.url, 'SAMPLES-1');
-    const { transactionId } = (await client.call('StartTransaction', {
-      connectorId: 1,
-      idTag: 'TAG-1',
-      meterStart: 0,
-      timestamp: NOW,
-    })) as { transactionId: number };
+    const { transactionId } = await startTransaction(client, { idTag: 'TAG-1', timestamp: NOW });
     await expect(
       client.call('MeterValues', { connectorId: 1, transactionId, meterValue: samples(1001) }),
     ).rejects.toMatchObject({ rpcErrorCode: 'OccurenceConstraintViolation' });
@@ -87,14 +70,14 @@ describe.each(DIALECTS)('OCPP size limits on %s', (dialect) => {
         transactionData: samples(1001),
       }),
     ).rejects.toMatchObject({ rpcErrorCode: 'OccurenceConstraintViolation' });
-    const stored = await app.request('GET', `/api/transactions/${transactionId}`, { token: admin });
+    const stored = await app.request('GET', `/api/transactions/${transactionId}`, { token: app.admin });
     expect(stored.body).toMatchObject({ status: 'active', meterValues: [] });
     // At the bound it is accepted.
     await client.call('MeterValues', { connectorId: 1, transactionId, meterValue: samples(1000) });
     await eventually(
       async () =>
-        (await app.request('GET', `/api/transactions/${transactionId}`, { token: admin })).body.meterValues
-          .length > 0,
+        (await app.request('GET', `/api/transactions/${transactionId}`, { token: app.admin })).body
+          .meterValues.length > 0,
     );
     await client.close();
   });

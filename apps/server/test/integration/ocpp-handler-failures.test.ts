@@ -1,33 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, DIALECTS, type TestDatabase } from '../support/databases.js';
-import { startTestApp, type TestApp } from '../support/test-app.js';
+import { parseLogLines } from '../support/log-lines.js';
+import { DIALECTS } from '../support/databases.js';
+import { useTestApp } from '../support/use-test-app.js';
 import { bootChargePoint, eventually, type TestChargePoint } from '../support/ocpp-client.js';
 
-interface LogLine {
-  level: number;
-  msg: string;
-  chargePointId?: string;
-  action?: string;
-  err?: { message: string };
-}
-
 describe.each(DIALECTS)('OCPP handler failures on %s', (dialect) => {
-  let database: TestDatabase;
-  let app: TestApp;
   let cp: TestChargePoint;
   const logLines: string[] = [];
   const logsOf = (action: string) =>
-    logLines
-      .map((line) => JSON.parse(line) as LogLine)
-      .filter((line) => line.chargePointId === 'CP-FAIL' && line.action === action);
+    parseLogLines(logLines).filter((line) => line.chargePointId === 'CP-FAIL' && line.action === action);
 
+  const app = useTestApp(dialect, { env: { OCPP_UNKNOWN_STATIONS: 'accept' }, logLines, login: false });
   beforeAll(async () => {
-    database = await createTestDatabase(dialect);
-    app = await startTestApp({
-      databaseUrl: database.url,
-      env: { OCPP_UNKNOWN_STATIONS: 'accept' },
-      logLines,
-    });
     app.dataTransfer.register('Faulty', async () => {
       throw new Error('vendor handler exploded');
     });
@@ -35,8 +19,6 @@ describe.each(DIALECTS)('OCPP handler failures on %s', (dialect) => {
   });
   afterAll(async () => {
     await cp?.close();
-    await app?.close();
-    await database?.drop();
   });
 
   it('logs an unexpected failure at error level with the station, the action and the error', async () => {

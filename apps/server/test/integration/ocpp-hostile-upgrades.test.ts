@@ -1,24 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, DIALECTS, type TestDatabase } from '../support/databases.js';
-import { startTestApp, type TestApp } from '../support/test-app.js';
+import { describe, expect, it } from 'vitest';
+import { DIALECTS } from '../support/databases.js';
+import { useTestApp } from '../support/use-test-app.js';
 import { bootChargePoint } from '../support/ocpp-client.js';
 import { rawUpgradeStatus } from '../support/raw-upgrade.js';
 
 /** Issue 10, item 1: no upgrade request, however malformed, may stop the server. */
 describe.each(DIALECTS)('hostile WebSocket upgrades on %s', (dialect) => {
-  let database: TestDatabase;
-  let app: TestApp;
-  let admin: string;
-
-  beforeAll(async () => {
-    database = await createTestDatabase(dialect);
-    app = await startTestApp({ databaseUrl: database.url, env: { OCPP_UNKNOWN_STATIONS: 'accept' } });
-    admin = (await app.login()).token;
-  });
-  afterAll(async () => {
-    await app?.close();
-    await database?.drop();
-  });
+  const app = useTestApp(dialect, { env: { OCPP_UNKNOWN_STATIONS: 'accept' } });
 
   const stillServing = async () => {
     expect((await app.request('GET', '/api/health')).status).toBe(200);
@@ -52,7 +40,7 @@ describe.each(DIALECTS)('hostile WebSocket upgrades on %s', (dialect) => {
       '/ocpp/',
     ];
     for (const path of paths) expect(await rawUpgradeStatus(app.url, path), path).toBe(400);
-    const stations = await app.request('GET', '/api/stations?limit=100', { token: admin });
+    const stations = await app.request('GET', '/api/stations?limit=100', { token: app.admin });
     expect(stations.status).toBe(200);
     await stillServing();
   });

@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTransaction } from '../support/builders.js';
 import { loadConfig } from '../../src/config.js';
 import { openDatabase, type DatabaseHandle } from '../../src/db/connect.js';
-import { createTestDatabase, DIALECTS, type TestDatabase } from '../support/databases.js';
+import { DIALECTS } from '../support/databases.js';
 import { bootChargePoint, connectChargePoint, type TestChargePoint } from '../support/ocpp-client.js';
-import { startTestApp, type TestApp } from '../support/test-app.js';
+import { useTestApp } from '../support/use-test-app.js';
 
 const T0 = '2026-01-11T14:30:00.000Z';
 const INT32_MAX = 2 ** 31 - 1;
@@ -11,25 +12,18 @@ const SAFE_MAX = Number.MAX_SAFE_INTEGER;
 
 /** Issue 10 item 9: OCPP integers beyond int4 and connector ids out of range, on both dialects. */
 describe.each(DIALECTS)('OCPP ids at the edges on %s', (dialect) => {
-  let database: TestDatabase;
-  let app: TestApp;
-  let admin: string;
+  const app = useTestApp(dialect, { env: { OCPP_UNKNOWN_STATIONS: 'accept' } });
   let cp: TestChargePoint;
   let handle: DatabaseHandle;
 
   beforeAll(async () => {
-    database = await createTestDatabase(dialect);
-    app = await startTestApp({ databaseUrl: database.url, env: { OCPP_UNKNOWN_STATIONS: 'accept' } });
-    admin = (await app.login()).token;
-    await app.request('POST', '/api/id-tags', { token: admin, body: { idTag: 'GOOD' } });
+    await app.request('POST', '/api/id-tags', { token: app.admin, body: { idTag: 'GOOD' } });
     ({ client: cp } = await bootChargePoint(app.url, 'CP-IDS'));
-    handle = openDatabase(loadConfig({ DATABASE_URL: database.url }).database);
+    handle = openDatabase(loadConfig({ DATABASE_URL: app.database.url }).database);
   });
   afterAll(async () => {
     await cp?.close();
     await handle?.close();
-    await app?.close();
-    await database?.drop();
   });
 
   const unmatchedStops = async (transactionId: number) =>
@@ -79,13 +73,7 @@ describe.each(DIALECTS)('OCPP ids at the edges on %s', (dialect) => {
   );
 
   it('answers a StartTransaction naming the reservation id 2^31 without failing', async () => {
-    const answer = (await cp.call('StartTransaction', {
-      connectorId: 1,
-      idTag: 'GOOD',
-      meterStart: 0,
-      timestamp: T0,
-      reservationId: INT32_MAX + 1,
-    })) as { transactionId: number; idTagInfo: { status: string } };
+    const answer = await startTransaction(cp, { idTag: 'GOOD', timestamp: T0, reservationId: INT32_MAX + 1 });
     expect(answer.idTagInfo.status).toBe('Accepted');
     await cp.call('StopTransaction', { transactionId: answer.transactionId, meterStop: 10, timestamp: T0 });
   });
@@ -113,14 +101,14 @@ describe.each(DIALECTS)('OCPP ids at the edges on %s', (dialect) => {
       })
       .execute();
     await cp.call('StopTransaction', { transactionId: INT32_MAX + 10, meterStop: 105, timestamp: T0 });
-    const detail = await app.request('GET', `/api/transactions/${INT32_MAX + 10}`, { token: admin });
+    const detail = await app.request('GET', `/api/transactions/${INT32_MAX + 10}`, { token: app.admin });
     expect(detail.status).toBe(200);
     expect(detail.body).toMatchObject({
       transactionId: INT32_MAX + 10,
       status: 'completed',
       energyDelivered: 100,
     });
-    expect((await app.request('GET', `/api/transactions/${SAFE_MAX + 1}`, { token: admin })).status).toBe(
+    expect((await app.request('GET', `/api/transactions/${SAFE_MAX + 1}`, { token: app.admin })).status).toBe(
       400,
     );
   });
@@ -146,10 +134,10 @@ describe.each(DIALECTS)('OCPP ids at the edges on %s', (dialect) => {
     try {
       await raw.call('BootNotification', { chargePointVendor: 'Acme', chargePointModel: 'X' });
       const counts = async () => ({
-        connectors: (await app.request('GET', '/api/stations/CP-IDS-BAD', { token: admin })).body.connectors
-          .length,
+        connectors: (await app.request('GET', '/api/stations/CP-IDS-BAD', { token: app.admin })).body
+          .connectors.length,
         transactions: (
-          await app.request('GET', '/api/transactions?chargePointId=CP-IDS-BAD', { token: admin })
+          await app.request('GET', '/api/transactions?chargePointId=CP-IDS-BAD', { token: app.admin })
         ).body.total,
         stops: (await handle.db.selectFrom('unmatched_stops').select('id').execute()).length,
       });
@@ -166,7 +154,7 @@ describe.each(DIALECTS)('OCPP ids at the edges on %s', (dialect) => {
 
   it('refuses a reservation for a connector id beyond the bound with 400', async () => {
     const response = await app.request('POST', '/api/reservations', {
-      token: admin,
+      token: app.admin,
       body: {
         chargePointId: 'CP-IDS',
         connectorId: INT32_MAX + 1,

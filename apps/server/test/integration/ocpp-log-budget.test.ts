@@ -1,13 +1,13 @@
 import WebSocket from 'ws';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   LOG_CHARS_PER_STATION_PER_MINUTE,
   LOG_CHARS_PER_UNACCEPTED_STATION_PER_MINUTE,
   MAX_LOGGED_MESSAGE_ID_CHARS,
 } from '../../src/services/ocpp-log.service.js';
-import { createTestDatabase, DIALECTS, type TestDatabase } from '../support/databases.js';
-import { startTestApp, type TestApp } from '../support/test-app.js';
-import { BOOT, bootChargePoint, eventually, ocppUrl } from '../support/ocpp-client.js';
+import { DIALECTS } from '../support/databases.js';
+import { useTestApp } from '../support/use-test-app.js';
+import { BOOT, bootChargePoint, eventually, ocppUrl, opened } from '../support/ocpp-client.js';
 
 const BOOTS = 1500;
 
@@ -24,22 +24,10 @@ interface Logged {
  * and wrote 1.2 GB in eight seconds. Each station now has a budget of log a minute.
  */
 describe.each(DIALECTS)('OCPP message log budget on %s', (dialect) => {
-  let database: TestDatabase;
-  let app: TestApp;
-  let admin: string;
-
-  beforeAll(async () => {
-    database = await createTestDatabase(dialect);
-    app = await startTestApp({ databaseUrl: database.url });
-    admin = (await app.login()).token;
-  });
-  afterAll(async () => {
-    await app?.close();
-    await database?.drop();
-  });
+  const app = useTestApp(dialect);
 
   const logOf = async (id: string) =>
-    (await app.request('GET', `/api/stations/${id}/messages?limit=1000`, { token: admin })).body as {
+    (await app.request('GET', `/api/stations/${id}/messages?limit=1000`, { token: app.admin })).body as {
       items: Logged[];
       total: number;
     };
@@ -49,10 +37,7 @@ describe.each(DIALECTS)('OCPP message log budget on %s', (dialect) => {
     const socket = new WebSocket(`${ocppUrl(app.url)}/${id}`, ['ocpp1.6']);
     let answers = 0;
     socket.on('message', () => void answers++);
-    await new Promise((resolve, reject) => {
-      socket.once('open', resolve);
-      socket.once('error', reject);
-    });
+    await opened(socket);
     for (let i = 0; i < calls; i++)
       socket.send(JSON.stringify([2, `${i}-`.padEnd(idChars, 'm'), action, payload]));
     await eventually(() => answers === calls, 20_000);
@@ -79,7 +64,7 @@ describe.each(DIALECTS)('OCPP message log budget on %s', (dialect) => {
 
   it('gives an accepted station a larger budget, and keeps it too', async () => {
     const created = await app.request('POST', '/api/stations', {
-      token: admin,
+      token: app.admin,
       body: { chargePointId: 'LOG-FLOOD-2', name: 'Flood', ocppPassword: null },
     });
     expect(created.status).toBe(201);

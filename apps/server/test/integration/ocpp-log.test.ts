@@ -1,26 +1,25 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { useTestDatabase } from '../support/use-test-app.js';
 import { loadConfig } from '../../src/config.js';
 import { openDatabase, type DatabaseHandle } from '../../src/db/connect.js';
 import { migrateToLatest } from '../../src/db/migrate.js';
 import { OcppLogRepository } from '../../src/repositories/ocpp-log.repository.js';
 import { OcppLogService } from '../../src/services/ocpp-log.service.js';
-import { createTestDatabase, DIALECTS, type TestDatabase } from '../support/databases.js';
+import { DIALECTS } from '../support/databases.js';
 import { ManualClock } from '../support/test-app.js';
 
 describe.each(DIALECTS)('the OCPP message log on %s', (dialect) => {
-  let database: TestDatabase;
+  const database = useTestDatabase(dialect);
   let handle: DatabaseHandle;
   let repository: OcppLogRepository;
 
   beforeAll(async () => {
-    database = await createTestDatabase(dialect);
     handle = openDatabase(loadConfig({ DATABASE_URL: database.url }).database);
     await migrateToLatest(handle.db, handle.dialect);
     repository = new OcppLogRepository(handle.db);
   });
   afterAll(async () => {
     await handle?.close();
-    await database?.drop();
   });
 
   const frame = (messageId: string) => ({

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, DIALECTS, type TestDatabase } from '../support/databases.js';
-import { startTestApp, type TestApp } from '../support/test-app.js';
+import { startTransaction } from '../support/builders.js';
+import { DIALECTS } from '../support/databases.js';
+import { useTestApp } from '../support/use-test-app.js';
 import {
   bootChargePoint,
   connectChargePoint,
@@ -13,15 +14,10 @@ import {
 const T0 = '2026-01-11T14:30:00.000Z';
 
 describe.each(DIALECTS)('OCPP 1.6 messages from a charge point on %s', (dialect) => {
-  let database: TestDatabase;
-  let app: TestApp;
-  let admin: string;
+  const app = useTestApp(dialect, { env: { OCPP_UNKNOWN_STATIONS: 'accept' } });
   let cp: TestChargePoint;
 
   beforeAll(async () => {
-    database = await createTestDatabase(dialect);
-    app = await startTestApp({ databaseUrl: database.url, env: { OCPP_UNKNOWN_STATIONS: 'accept' } });
-    admin = (await app.login()).token;
     for (const tag of [
       { idTag: 'GOOD', status: 'Accepted' },
       { idTag: 'PARENT', status: 'Accepted' },
@@ -31,18 +27,16 @@ describe.each(DIALECTS)('OCPP 1.6 messages from a charge point on %s', (dialect)
       { idTag: 'MARKED', status: 'Expired' },
       { idTag: 'FLEET', status: 'Accepted', allowConcurrent: true },
     ]) {
-      expect((await app.request('POST', '/api/id-tags', { token: admin, body: tag })).status).toBe(201);
+      expect((await app.request('POST', '/api/id-tags', { token: app.admin, body: tag })).status).toBe(201);
     }
     ({ client: cp } = await bootChargePoint(app.url, 'CP-MSG'));
   });
   afterAll(async () => {
     await cp?.close();
-    await app?.close();
-    await database?.drop();
   });
 
   const station = async (id = 'CP-MSG') =>
-    (await app.request('GET', `/api/stations/${id}`, { token: admin })).body;
+    (await app.request('GET', `/api/stations/${id}`, { token: app.admin })).body;
 
   it('records the identity of BootNotification and answers Accepted with the heartbeat interval', async () => {
     const { client, boot } = await bootChargePoint(app.url, 'CP-BOOT');
@@ -128,7 +122,7 @@ describe.each(DIALECTS)('OCPP 1.6 messages from a charge point on %s', (dialect)
     const retry = (await cp.call('StartTransaction', start)) as { transactionId: number; idTagInfo: object };
     expect(retry).toEqual(first);
     const list = await app.request('GET', '/api/transactions?status=active&chargePointId=CP-MSG', {
-      token: admin,
+      token: app.admin,
     });
     expect(list.body.total).toBe(1);
     expect(list.body.items[0]).toMatchObject({
@@ -146,34 +140,33 @@ describe.each(DIALECTS)('OCPP 1.6 messages from a charge point on %s', (dialect)
   });
 
   it('answers ConcurrentTx to a second session of the same tag, unless the tag allows several', async () => {
-    const second = (await cp.call('StartTransaction', {
+    const second = await startTransaction(cp, {
       connectorId: 2,
       idTag: 'GOOD',
       meterStart: 50,
       timestamp: '2026-01-11T14:31:00.000Z',
-    })) as { transactionId: number; idTagInfo: { status: string } };
+    });
     expect(second.idTagInfo.status).toBe('ConcurrentTx');
     expect(second.transactionId).toBeGreaterThan(0);
     await cp.call('StopTransaction', { transactionId: second.transactionId, meterStop: 50, timestamp: T0 });
     for (const connectorId of [1, 2]) {
-      const fleet = (await cp.call('StartTransaction', {
+      const fleet = await startTransaction(cp, {
         connectorId,
         idTag: 'FLEET',
-        meterStart: 0,
         timestamp: `2026-01-11T15:0${connectorId}:00.000Z`,
-      })) as { transactionId: number; idTagInfo: { status: string } };
+      });
       expect(fleet.idTagInfo.status).toBe('Accepted');
       await cp.call('StopTransaction', { transactionId: fleet.transactionId, meterStop: 10, timestamp: T0 });
     }
   });
 
   it('stores meter values converted to Wh, kW and % with the measurand default', async () => {
-    const { transactionId } = (await cp.call('StartTransaction', {
+    const { transactionId } = await startTransaction(cp, {
       connectorId: 2,
       idTag: 'CHILD',
       meterStart: 2000,
       timestamp: '2026-01-11T16:00:00.000Z',
-    })) as { transactionId: number };
+    });
     await cp.call('MeterValues', {
       connectorId: 2,
       transactionId,
@@ -189,7 +182,7 @@ describe.each(DIALECTS)('OCPP 1.6 messages from a charge point on %s', (dialect)
         { timestamp: '2026-01-11T16:02:00.000Z', sampledValue: [{ value: '2600' }] },
       ],
     });
-    const detail = await app.request('GET', `/api/transactions/${transactionId}`, { token: admin });
+    const detail = await app.request('GET', `/api/transactions/${transactionId}`, { token: app.admin });
     expect(detail.status).toBe(200);
     expect(detail.body.meterValues).toEqual([
       expect.objectContaining({ measurand: 'Energy.Active.Import.Register', value: 2500, unit: 'Wh' }),
@@ -213,7 +206,7 @@ describe.each(DIALECTS)('OCPP 1.6 messages from a charge point on %s', (dialect)
       ],
     })) as { idTagInfo: { status: string; parentIdTag?: string } };
     expect(stop.idTagInfo).toMatchObject({ status: 'Accepted', parentIdTag: 'PARENT' });
-    const done = await app.request('GET', `/api/transactions/${transactionId}`, { token: admin });
+    const done = await app.request('GET', `/api/transactions/${transactionId}`, { token: app.admin });
     expect(done.body).toMatchObject({
       status: 'completed',
       meterStop: 3100,
@@ -229,7 +222,7 @@ describe.each(DIALECTS)('OCPP 1.6 messages from a charge point on %s', (dialect)
       timestamp: '2026-01-11T17:00:00.000Z',
     });
     expect(
-      (await app.request('GET', `/api/transactions/${transactionId}`, { token: admin })).body.meterStop,
+      (await app.request('GET', `/api/transactions/${transactionId}`, { token: app.admin })).body.meterStop,
     ).toBe(3100);
   });
 
@@ -242,7 +235,7 @@ describe.each(DIALECTS)('OCPP 1.6 messages from a charge point on %s', (dialect)
       reason: 'EVDisconnected',
     })) as { idTagInfo: { status: string } };
     expect(answer.idTagInfo.status).toBe('Blocked');
-    const none = await app.request('GET', '/api/transactions/987654', { token: admin });
+    const none = await app.request('GET', '/api/transactions/987654', { token: app.admin });
     expect(none.status).toBe(404);
   });
 
@@ -272,10 +265,10 @@ describe.each(DIALECTS)('OCPP 1.6 messages from a charge point on %s', (dialect)
   it('logs every frame in and out, readable per station', async () => {
     await cp.call('Heartbeat', {});
     await eventually(async () => {
-      const log = await app.request('GET', '/api/stations/CP-MSG/messages?limit=2', { token: admin });
+      const log = await app.request('GET', '/api/stations/CP-MSG/messages?limit=2', { token: app.admin });
       return log.body.items?.[0]?.action === 'Heartbeat' && log.body.items[0].messageType === 3;
     });
-    const log = await app.request('GET', '/api/stations/CP-MSG/messages?limit=2', { token: admin });
+    const log = await app.request('GET', '/api/stations/CP-MSG/messages?limit=2', { token: app.admin });
     const [answer, call] = log.body.items;
     expect(call).toMatchObject({ direction: 'in', messageType: 2, action: 'Heartbeat', payload: {} });
     expect(answer).toMatchObject({ direction: 'out', messageType: 3, messageId: call.messageId });
@@ -285,25 +278,16 @@ describe.each(DIALECTS)('OCPP 1.6 messages from a charge point on %s', (dialect)
 });
 
 describe.each(DIALECTS)('bad OCPP input on %s', (dialect) => {
-  let database: TestDatabase;
-  let app: TestApp;
-  let admin: string;
+  const app = useTestApp(dialect, { env: { OCPP_UNKNOWN_STATIONS: 'accept' } });
 
   beforeAll(async () => {
-    database = await createTestDatabase(dialect);
-    app = await startTestApp({ databaseUrl: database.url, env: { OCPP_UNKNOWN_STATIONS: 'accept' } });
-    admin = (await app.login()).token;
-    await app.request('POST', '/api/id-tags', { token: admin, body: { idTag: 'GOOD' } });
+    await app.request('POST', '/api/id-tags', { token: app.admin, body: { idTag: 'GOOD' } });
     const { client } = await bootChargePoint(app.url, 'CP-BAD');
     await client.close();
   });
-  afterAll(async () => {
-    await app?.close();
-    await database?.drop();
-  });
 
   const transactionCount = async () =>
-    (await app.request('GET', '/api/transactions?chargePointId=CP-BAD', { token: admin })).body.total;
+    (await app.request('GET', '/api/transactions?chargePointId=CP-BAD', { token: app.admin })).body.total;
 
   it.each([
     ['a frame that is not JSON', 'hello', 'FormationViolation'],
@@ -375,12 +359,10 @@ describe.each(DIALECTS)('bad OCPP input on %s', (dialect) => {
 
   it('stores no meter value of a message with one bad value', async () => {
     const cp = await connectChargePoint(app.url, 'CP-BAD', { strictMode: false });
-    const { transactionId } = (await cp.call('StartTransaction', {
-      connectorId: 1,
+    const { transactionId } = await startTransaction(cp, {
       idTag: 'GOOD',
-      meterStart: 0,
       timestamp: '2026-01-11T14:30:00Z',
-    })) as { transactionId: number };
+    });
     await expect(
       cp.call('MeterValues', {
         connectorId: 1,
@@ -388,7 +370,7 @@ describe.each(DIALECTS)('bad OCPP input on %s', (dialect) => {
         meterValue: [{ timestamp: '2026-01-11T14:31:00Z', sampledValue: [{ value: '5' }, { value: 'NaN' }] }],
       }),
     ).rejects.toMatchObject({ rpcErrorCode: 'PropertyConstraintViolation' });
-    const detail = await app.request('GET', `/api/transactions/${transactionId}`, { token: admin });
+    const detail = await app.request('GET', `/api/transactions/${transactionId}`, { token: app.admin });
     expect(detail.body.meterValues).toEqual([]);
     await cp.close();
   });
@@ -407,7 +389,7 @@ describe.each(DIALECTS)('bad OCPP input on %s', (dialect) => {
       expect(await socket.send(meter)).toEqual([3, 'dup-2', {}]);
       expect(await socket.send(meter)).toEqual([3, 'dup-2', {}]);
       expect(await transactionCount()).toBe(before);
-      const detail = await app.request('GET', `/api/transactions/${transactionId}`, { token: admin });
+      const detail = await app.request('GET', `/api/transactions/${transactionId}`, { token: app.admin });
       expect(detail.body.meterValues).toHaveLength(1);
     } finally {
       socket.close();

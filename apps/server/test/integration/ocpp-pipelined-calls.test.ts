@@ -1,9 +1,9 @@
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_CALLS_WAITING } from '../../src/ocpp/connection.js';
-import { createTestDatabase, DIALECTS, type TestDatabase } from '../support/databases.js';
-import { startTestApp, type TestApp } from '../support/test-app.js';
-import { eventually, ocppUrl } from '../support/ocpp-client.js';
+import { DIALECTS } from '../support/databases.js';
+import { useTestApp } from '../support/use-test-app.js';
+import { eventually, ocppUrl, opened } from '../support/ocpp-client.js';
 
 const CALLS = 300;
 
@@ -13,16 +13,11 @@ const CALLS = 300;
  * the server's memory, and each is still answered in order once the ones before it are.
  */
 describe.each(DIALECTS)('pipelined OCPP calls on %s', (dialect) => {
-  let database: TestDatabase;
-  let app: TestApp;
-  let admin: string;
+  const app = useTestApp(dialect, { env: { OCPP_UNKNOWN_STATIONS: 'accept' } });
   let release: () => void = () => undefined;
   let entered = 0;
 
   beforeAll(async () => {
-    database = await createTestDatabase(dialect);
-    app = await startTestApp({ databaseUrl: database.url, env: { OCPP_UNKNOWN_STATIONS: 'accept' } });
-    admin = (await app.login()).token;
     const gate = new Promise<void>((resolve) => (release = resolve));
     app.dataTransfer.register('Slow', async () => {
       entered++;
@@ -32,18 +27,13 @@ describe.each(DIALECTS)('pipelined OCPP calls on %s', (dialect) => {
   });
   afterAll(async () => {
     release();
-    await app?.close();
-    await database?.drop();
   });
 
   it('stops reading a station whose unanswered calls pile up, and answers them all once it can', async () => {
     const socket = new WebSocket(`${ocppUrl(app.url)}/PIPE-1`, ['ocpp1.6']);
     const answers: unknown[][] = [];
     socket.on('message', (data: Buffer) => void answers.push(JSON.parse(data.toString()) as unknown[]));
-    await new Promise((resolve, reject) => {
-      socket.once('open', resolve);
-      socket.once('error', reject);
-    });
+    await opened(socket);
     socket.send(
       JSON.stringify([2, 'boot', 'BootNotification', { chargePointVendor: 'A', chargePointModel: 'B' }]),
     );
@@ -57,7 +47,7 @@ describe.each(DIALECTS)('pipelined OCPP calls on %s', (dialect) => {
     await eventually(() => entered === 1);
     // Time for every frame to arrive, were the socket still read, and for the log to be written.
     await new Promise((resolve) => setTimeout(resolve, 1000));
-    const logged = await app.request('GET', '/api/stations/PIPE-1/messages?limit=1', { token: admin });
+    const logged = await app.request('GET', '/api/stations/PIPE-1/messages?limit=1', { token: app.admin });
     // The boot exchange, the calls read before the pause, and what one read of the socket held.
     expect(logged.body.total).toBeGreaterThanOrEqual(MAX_CALLS_WAITING);
     expect(logged.body.total).toBeLessThan(2 + MAX_CALLS_WAITING + 40);

@@ -1,18 +1,15 @@
 import WebSocket from 'ws';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, DIALECTS, type TestDatabase } from '../support/databases.js';
-import { startTestApp, type TestApp } from '../support/test-app.js';
-import { eventually, ocppUrl } from '../support/ocpp-client.js';
+import { describe, expect, it } from 'vitest';
+import { DIALECTS } from '../support/databases.js';
+import { useTestApp } from '../support/use-test-app.js';
+import { eventually, ocppUrl, opened } from '../support/ocpp-client.js';
 
 /** A raw charge point: `call` sends a frame and resolves the answer with its message id. */
 async function rawStation(url: string) {
   const socket = new WebSocket(url, ['ocpp1.6']);
   const answers: unknown[][] = [];
   socket.on('message', (data: Buffer) => void answers.push(JSON.parse(data.toString()) as unknown[]));
-  await new Promise((resolve, reject) => {
-    socket.once('open', resolve);
-    socket.once('error', reject);
-  });
+  await opened(socket);
   const call = async (messageId: string, action: string, payload: object) => {
     const before = answers.length;
     socket.send(JSON.stringify([2, messageId, action, payload]));
@@ -30,17 +27,7 @@ async function rawStation(url: string) {
  * the server remember 16 ids of 64 KB for every id it ever connected with, for ever.
  */
 describe.each(DIALECTS)('remembered OCPP answers on %s', (dialect) => {
-  let database: TestDatabase;
-  let app: TestApp;
-
-  beforeAll(async () => {
-    database = await createTestDatabase(dialect);
-    app = await startTestApp({ databaseUrl: database.url });
-  });
-  afterAll(async () => {
-    await app?.close();
-    await database?.drop();
-  });
+  const app = useTestApp(dialect, { login: false });
 
   it('remembers nothing for a charge point that has not booted', async () => {
     const { socket, call } = await rawStation(`${ocppUrl(app.url)}/RECENT-UNKNOWN`);

@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { userToken } from '../support/builders.js';
 import { loadConfig } from '../../src/config.js';
 import { openDatabase } from '../../src/db/connect.js';
-import { createTestDatabase, DIALECTS, type TestDatabase } from '../support/databases.js';
-import { startTestApp, type TestApp } from '../support/test-app.js';
+import { DIALECTS } from '../support/databases.js';
+import { useTestApp } from '../support/use-test-app.js';
 import {
   bootChargePoint,
   connectChargePoint,
@@ -16,26 +17,13 @@ const KEY = 'fresh-authorization-key-9';
 const STORED_KEY = 'stored-key-on-the-charger-7';
 
 describe.each(DIALECTS)('the AuthorizationKey is write-only on %s', (dialect) => {
-  let database: TestDatabase;
-  let app: TestApp;
-  let admin: string;
   let viewer: string;
   let cp: TestChargePoint;
   const logLines: string[] = [];
 
+  const app = useTestApp(dialect, { env: { OCPP_UNKNOWN_STATIONS: 'accept' }, logLines });
   beforeAll(async () => {
-    database = await createTestDatabase(dialect);
-    app = await startTestApp({
-      databaseUrl: database.url,
-      env: { OCPP_UNKNOWN_STATIONS: 'accept' },
-      logLines,
-    });
-    admin = (await app.login()).token;
-    await app.request('POST', '/api/users', {
-      token: admin,
-      body: { username: 'vic', password: 'viewer-pass-12', roles: ['viewer'] },
-    });
-    viewer = (await app.login('vic', 'viewer-pass-12')).token;
+    viewer = await userToken(app, app.admin, { username: 'vic', roles: ['viewer'] });
     ({ client: cp } = await bootChargePoint(app.url, 'SEC-1'));
     cp.handle(async ({ method }) =>
       method === 'ChangeConfiguration'
@@ -51,18 +39,16 @@ describe.each(DIALECTS)('the AuthorizationKey is write-only on %s', (dialect) =>
   });
   afterAll(async () => {
     await cp?.close({ force: true });
-    await app?.close();
-    await database?.drop();
   });
 
   it('redacts it in the REST answer, the command audit and the message log, and still uses it as the password', async () => {
     const change = await app.request('POST', '/api/stations/SEC-1/commands/ChangeConfiguration', {
-      token: admin,
+      token: app.admin,
       body: { key: 'AuthorizationKey', value: KEY },
     });
     expect(change.status).toBe(200);
     const read = await app.request('POST', '/api/stations/SEC-1/commands/GetConfiguration', {
-      token: admin,
+      token: app.admin,
       body: {},
     });
     expect(read.status).toBe(200);
@@ -92,7 +78,7 @@ describe.each(DIALECTS)('the AuthorizationKey is write-only on %s', (dialect) =>
     expect(messages.text).not.toContain(STORED_KEY);
 
     // Kept out of the database itself, not only out of the answers.
-    const handle = openDatabase(loadConfig({ DATABASE_URL: database.url }).database);
+    const handle = openDatabase(loadConfig({ DATABASE_URL: app.database.url }).database);
     try {
       const stored = JSON.stringify([
         await handle.db.selectFrom('commands').selectAll().execute(),
@@ -122,12 +108,12 @@ describe.each(DIALECTS)('the AuthorizationKey is write-only on %s', (dialect) =>
     client.handle(async ({ method }) => (method === 'GetDiagnostics' ? { fileName: 'diag.zip' } : {}));
     try {
       const diagnostics = await app.request('POST', '/api/stations/SEC-URL/commands/GetDiagnostics', {
-        token: admin,
+        token: app.admin,
         body: { location: `ftp://diag:${URL_PASSWORD}@files.example.com/uploads/` },
       });
       expect(diagnostics.status).toBe(200);
       const firmware = await app.request('POST', '/api/stations/SEC-URL/commands/UpdateFirmware', {
-        token: admin,
+        token: app.admin,
         body: {
           location: `https://fw:${URL_PASSWORD}@files.example.com/fw.bin`,
           retrieveDate: '2026-01-11T14:30:00.000Z',
@@ -150,7 +136,7 @@ describe.each(DIALECTS)('the AuthorizationKey is write-only on %s', (dialect) =>
         return messages.body.items.some((entry: { action: string }) => entry.action === 'UpdateFirmware');
       });
       expect(messages.text).not.toContain(URL_PASSWORD);
-      const handle = openDatabase(loadConfig({ DATABASE_URL: database.url }).database);
+      const handle = openDatabase(loadConfig({ DATABASE_URL: app.database.url }).database);
       try {
         const stored = JSON.stringify([
           await handle.db.selectFrom('commands').selectAll().execute(),

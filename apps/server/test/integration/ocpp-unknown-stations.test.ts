@@ -1,6 +1,7 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, DIALECTS, type TestDatabase } from '../support/databases.js';
-import { ManualClock, startTestApp, type TestApp } from '../support/test-app.js';
+import { afterEach, describe, expect, it } from 'vitest';
+import { useTestApp } from '../support/use-test-app.js';
+import { DIALECTS } from '../support/databases.js';
+import { ManualClock } from '../support/test-app.js';
 import {
   BOOT,
   bootChargePoint,
@@ -15,29 +16,17 @@ import {
  * unknown charge point, within a bound on pending stations and a rate per source address.
  */
 describe.each(DIALECTS)('unknown charge points under pending on %s', (dialect) => {
-  let database: TestDatabase;
-  let app: TestApp;
-  let admin: string;
+  const app = useTestApp(dialect, {
+    env: { OCPP_BOOT_TIMEOUT: '1', OCPP_PENDING_STATIONS_MAX: '3', OCPP_NEW_STATIONS_PER_MINUTE: '100' },
+  });
   const open: TestChargePoint[] = [];
 
-  beforeAll(async () => {
-    database = await createTestDatabase(dialect);
-    app = await startTestApp({
-      databaseUrl: database.url,
-      env: { OCPP_BOOT_TIMEOUT: '1', OCPP_PENDING_STATIONS_MAX: '3', OCPP_NEW_STATIONS_PER_MINUTE: '100' },
-    });
-    admin = (await app.login()).token;
-  });
   afterEach(async () => {
     await Promise.all(open.splice(0).map((client) => client.close({ force: true })));
   });
-  afterAll(async () => {
-    await app?.close();
-    await database?.drop();
-  });
 
   const stationIds = async (): Promise<string[]> =>
-    (await app.request('GET', '/api/stations?limit=100', { token: admin })).body.items.map(
+    (await app.request('GET', '/api/stations?limit=100', { token: app.admin })).body.items.map(
       (s: { chargePointId: string }) => s.chargePointId,
     );
   const connect = async (id: string, options = {}) => {
@@ -67,12 +56,14 @@ describe.each(DIALECTS)('unknown charge points under pending on %s', (dialect) =
     await expect(client.call('Heartbeat', {})).resolves.toHaveProperty('currentTime');
     expect(await stationIds()).not.toContain('NEWBIE-1');
     expect(await client.call('BootNotification', BOOT)).toMatchObject({ status: 'Pending' });
-    const stored = await app.request('GET', '/api/stations/NEWBIE-1', { token: admin });
+    const stored = await app.request('GET', '/api/stations/NEWBIE-1', { token: app.admin });
     expect(stored.body).toMatchObject({ registration: 'pending', connected: true, vendor: 'Acme' });
     // Once registered it has no deadline: it is still connected past it.
     await new Promise((r) => setTimeout(r, 1300));
-    expect((await app.request('GET', '/api/stations/NEWBIE-1', { token: admin })).body.connected).toBe(true);
-    await app.request('DELETE', '/api/stations/NEWBIE-1', { token: admin });
+    expect((await app.request('GET', '/api/stations/NEWBIE-1', { token: app.admin })).body.connected).toBe(
+      true,
+    );
+    await app.request('DELETE', '/api/stations/NEWBIE-1', { token: app.admin });
   });
 
   it('refuses new unknown charge points while OCPP_PENDING_STATIONS_MAX await approval, storing nothing', async () => {
@@ -90,7 +81,9 @@ describe.each(DIALECTS)('unknown charge points under pending on %s', (dialect) =
     expect(await stationIds()).toEqual(['FULL-1', 'FULL-2', 'FULL-3']);
 
     // Approving one frees a place; known stations are never refused by the bound.
-    expect((await app.request('POST', '/api/stations/FULL-1/approve', { token: admin })).status).toBe(200);
+    expect((await app.request('POST', '/api/stations/FULL-1/approve', { token: app.admin })).status).toBe(
+      200,
+    );
     expect(await upgradeStatus(`${ocppUrl(app.url)}/FULL-2`)).toBe(101);
     const { client, boot } = await bootChargePoint(app.url, 'LATE-2');
     open.push(client);
@@ -99,23 +92,10 @@ describe.each(DIALECTS)('unknown charge points under pending on %s', (dialect) =
 });
 
 describe.each(DIALECTS)('the rate of new unknown charge points per source on %s', (dialect) => {
-  let database: TestDatabase;
-  let app: TestApp;
-  let admin: string;
-
-  beforeAll(async () => {
-    database = await createTestDatabase(dialect);
-    app = await startTestApp({
-      databaseUrl: database.url,
-      // A clock that does not move: the bucket refills only when the test says so.
-      clock: new ManualClock(),
-      env: { OCPP_UNKNOWN_STATIONS: 'accept', OCPP_NEW_STATIONS_PER_MINUTE: '3', TRUST_PROXY: '127.0.0.1' },
-    });
-    admin = (await app.login()).token;
-  });
-  afterAll(async () => {
-    await app?.close();
-    await database?.drop();
+  const app = useTestApp(dialect, {
+    // A clock that does not move: the bucket refills only when the test says so.
+    clock: new ManualClock(),
+    env: { OCPP_UNKNOWN_STATIONS: 'accept', OCPP_NEW_STATIONS_PER_MINUTE: '3', TRUST_PROXY: '127.0.0.1' },
   });
 
   const from = (address: string) => ({ headers: { 'x-forwarded-for': address } });
@@ -141,7 +121,7 @@ describe.each(DIALECTS)('the rate of new unknown charge points per source on %s'
     expect(await upgradeStatus(`${ocppUrl(app.url)}/V6-4`, from('2001:db8:1:2:ffff::4'))).toBe(429);
     expect(await upgradeStatus(`${ocppUrl(app.url)}/V6-5`, from('2001:db8:1:3::1'))).toBe(101);
     // Under accept, too, a socket alone stores nothing.
-    const stations = await app.request('GET', '/api/stations?limit=100', { token: admin });
+    const stations = await app.request('GET', '/api/stations?limit=100', { token: app.admin });
     expect(stations.body.items.map((s: { chargePointId: string }) => s.chargePointId)).toEqual(['KNOWN-1']);
   });
 });

@@ -1,28 +1,16 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { openDatabase } from '../../src/db/connect.js';
 import { UserRepository } from '../../src/repositories/user.repository.js';
 import { argon2Hasher } from '../../src/services/password-hasher.js';
-import { createTestDatabase, DIALECTS, type TestDatabase } from '../support/databases.js';
-import { startTestApp, type TestApp } from '../support/test-app.js';
+import { DIALECTS } from '../support/databases.js';
+import { useTestApp } from '../support/use-test-app.js';
 
 describe.each(DIALECTS)('password rules on %s', (dialect) => {
-  let database: TestDatabase;
-  let app: TestApp;
-  let admin: string;
-
-  beforeAll(async () => {
-    database = await createTestDatabase(dialect);
-    app = await startTestApp({ databaseUrl: database.url });
-    admin = (await app.login()).token;
-  });
-  afterAll(async () => {
-    await app?.close();
-    await database?.drop();
-  });
+  const app = useTestApp(dialect);
 
   const createUser = (username: string, password: string) =>
-    app.request('POST', '/api/users', { token: admin, body: { username, password, roles: ['viewer'] } });
+    app.request('POST', '/api/users', { token: app.admin, body: { username, password, roles: ['viewer'] } });
 
   it('refuses new passwords shorter than 12 characters: creation, admin reset and own change', async () => {
     const short = await createUser('shorty', 'eleven-char');
@@ -32,7 +20,7 @@ describe.each(DIALECTS)('password rules on %s', (dialect) => {
     expect(created.status).toBe(201);
 
     const reset = await app.request('PATCH', `/api/users/${created.body.id}`, {
-      token: admin,
+      token: app.admin,
       body: { password: 'eleven-char' },
     });
     expect(reset.status).toBe(400);
@@ -50,7 +38,7 @@ describe.each(DIALECTS)('password rules on %s', (dialect) => {
   });
 
   it('still logs in a user whose stored password predates the rule', async () => {
-    const handle = openDatabase(loadConfig({ DATABASE_URL: database.url }).database);
+    const handle = openDatabase(loadConfig({ DATABASE_URL: app.database.url }).database);
     try {
       await new UserRepository(handle.db).create({
         username: 'oldtimer',
@@ -88,12 +76,12 @@ describe.each(DIALECTS)('password rules on %s', (dialect) => {
   });
   it("changes one's own password only where the current one is asked for, not through PATCH /api/users", async () => {
     const role = await app.request('POST', '/api/roles', {
-      token: admin,
+      token: app.admin,
       body: { name: 'staff-manager', permissions: ['users.view', 'users.manage'] },
     });
     expect(role.status).toBe(201);
     const created = await app.request('POST', '/api/users', {
-      token: admin,
+      token: app.admin,
       body: { username: 'hr-lead', password: 'hr-lead-pass-1', roles: ['staff-manager'] },
     });
     expect(created.status).toBe(201);
@@ -117,7 +105,7 @@ describe.each(DIALECTS)('password rules on %s', (dialect) => {
     });
     expect(own.status).toBe(200);
     const reset = await app.request('PATCH', `/api/users/${created.body.id}`, {
-      token: admin,
+      token: app.admin,
       body: { password: 'hr-lead-pass-3' },
     });
     expect(reset.status).toBe(200);

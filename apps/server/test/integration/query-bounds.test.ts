@@ -1,7 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, DIALECTS, type TestDatabase } from '../support/databases.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useTestApp } from '../support/use-test-app.js';
+import { DIALECTS } from '../support/databases.js';
 import { bootChargePoint } from '../support/ocpp-client.js';
-import { startTestApp, type TestApp, type TestResponse } from '../support/test-app.js';
+import { type TestResponse } from '../support/test-app.js';
 
 /** Every list route: each takes the shared paging parameters. */
 const LISTS = [
@@ -61,26 +62,20 @@ function expectBadRequest(response: TestResponse, what: string) {
 }
 
 describe.each(DIALECTS)('bounds of numeric and date parameters on %s', (dialect) => {
-  let database: TestDatabase;
-  let app: TestApp;
-  let admin: string;
+  const app = useTestApp(dialect, { env: { OCPP_UNKNOWN_STATIONS: 'accept' } });
 
   beforeAll(async () => {
-    database = await createTestDatabase(dialect);
-    app = await startTestApp({ databaseUrl: database.url, env: { OCPP_UNKNOWN_STATIONS: 'accept' } });
-    admin = (await app.login()).token;
     const { client } = await bootChargePoint(app.url, 'BOUNDS-1');
     await client.close();
-  });
-  afterAll(async () => {
-    await app?.close();
-    await database?.drop();
   });
 
   it('answers 400 to paging values out of range on every list, before any query', async () => {
     for (const path of LISTS) {
       for (const query of BAD_PAGING) {
-        expectBadRequest(await app.request('GET', `${path}?${query}`, { token: admin }), `${path}?${query}`);
+        expectBadRequest(
+          await app.request('GET', `${path}?${query}`, { token: app.admin }),
+          `${path}?${query}`,
+        );
       }
     }
   });
@@ -88,7 +83,7 @@ describe.each(DIALECTS)('bounds of numeric and date parameters on %s', (dialect)
   it('still serves the largest paging values it accepts, as empty pages', async () => {
     for (const path of LISTS) {
       for (const query of ['offset=2147483647', 'page=2147483647&limit=1000']) {
-        const response = await app.request('GET', `${path}?${query}`, { token: admin });
+        const response = await app.request('GET', `${path}?${query}`, { token: app.admin });
         expect(response.status, `${path}?${query}`).toBe(200);
         expect(response.body.items, `${path}?${query}`).toEqual([]);
       }
@@ -98,26 +93,26 @@ describe.each(DIALECTS)('bounds of numeric and date parameters on %s', (dialect)
   it('answers 400 to row ids in paths and queries that no integer column holds', async () => {
     for (const [method, path] of BAD_IDS) {
       const body = method === 'POST' ? { reason: 'x' } : method === 'PATCH' ? {} : undefined;
-      expectBadRequest(await app.request(method, path, { token: admin, body }), `${method} ${path}`);
+      expectBadRequest(await app.request(method, path, { token: app.admin, body }), `${method} ${path}`);
     }
     // The largest id that fits is looked up as any other: not there.
-    expect((await app.request('GET', '/api/transactions/2147483647', { token: admin })).status).toBe(404);
-    expect((await app.request('GET', '/api/users/2147483647', { token: admin })).status).toBe(404);
+    expect((await app.request('GET', '/api/transactions/2147483647', { token: app.admin })).status).toBe(404);
+    expect((await app.request('GET', '/api/users/2147483647', { token: app.admin })).status).toBe(404);
   });
 
   it('answers 400 to ids in bodies that no integer column holds', async () => {
     const tag = await app.request('POST', '/api/id-tags', {
-      token: admin,
+      token: app.admin,
       body: { idTag: 'BOUNDS-TAG', userId: 99999999999 },
     });
     expectBadRequest(tag, 'id tag userId');
     const user = await app.request('POST', '/api/users', {
-      token: admin,
+      token: app.admin,
       body: { username: 'bounds', password: 'long-enough-pw', roles: ['viewer'], allowedSites: [3e9] },
     });
     expectBadRequest(user, 'allowedSites');
     const station = await app.request('PATCH', '/api/stations/BOUNDS-1', {
-      token: admin,
+      token: app.admin,
       body: { siteId: 2147483648 },
     });
     expectBadRequest(station, 'station siteId');
@@ -131,24 +126,26 @@ describe.each(DIALECTS)('bounds of numeric and date parameters on %s', (dialect)
       'yesterday',
     ]) {
       const query = `from=${encodeURIComponent(date)}`;
-      expectBadRequest(await app.request('GET', `/api/transactions?${query}`, { token: admin }), query);
+      expectBadRequest(await app.request('GET', `/api/transactions?${query}`, { token: app.admin }), query);
       expectBadRequest(
-        await app.request('GET', `/api/transactions.csv?to=${encodeURIComponent(date)}`, { token: admin }),
+        await app.request('GET', `/api/transactions.csv?to=${encodeURIComponent(date)}`, {
+          token: app.admin,
+        }),
         date,
       );
       const tag = await app.request('POST', '/api/id-tags', {
-        token: admin,
+        token: app.admin,
         body: { idTag: 'BOUNDS-DATE', expiryDate: date },
       });
       expectBadRequest(tag, `expiryDate ${date}`);
     }
-    expect((await app.request('GET', '/api/id-tags/BOUNDS-DATE', { token: admin })).status).toBe(404);
+    expect((await app.request('GET', '/api/id-tags/BOUNDS-DATE', { token: app.admin })).status).toBe(404);
     // The ends of the range a date-time may take are still dates.
     const early = await app.request(
       'GET',
       '/api/transactions?from=0000-01-01T00:00:00Z&to=9999-12-31T23:59:59Z',
       {
-        token: admin,
+        token: app.admin,
       },
     );
     expect(early.status).toBe(200);
@@ -156,22 +153,22 @@ describe.each(DIALECTS)('bounds of numeric and date parameters on %s', (dialect)
 
   it('answers 400 to text holding U+0000, which PostgreSQL cannot store, in bodies and queries', async () => {
     const station = await app.request('POST', '/api/stations', {
-      token: admin,
+      token: app.admin,
       body: { chargePointId: 'BOUNDS-NUL', name: 'a\u0000b' },
     });
     expectBadRequest(station, 'station name');
-    expectBadRequest(await app.request('GET', '/api/stations?search=a%00b', { token: admin }), 'search');
+    expectBadRequest(await app.request('GET', '/api/stations?search=a%00b', { token: app.admin }), 'search');
     const site = await app.request('POST', '/api/sites', {
-      token: admin,
+      token: app.admin,
       body: { name: 'x', address: '\u0000' },
     });
     expectBadRequest(site, 'site address');
-    expect((await app.request('GET', '/api/stations/BOUNDS-NUL', { token: admin })).status).toBe(404);
+    expect((await app.request('GET', '/api/stations/BOUNDS-NUL', { token: app.admin })).status).toBe(404);
   });
 
   it('answers a path Fastify cannot decode with the usual error body', async () => {
     for (const path of ['/api/users/%', '/api/stations/%E0%A4%A', '/api/id-tags/%C0%AF%']) {
-      const response = await app.request('GET', path, { token: admin });
+      const response = await app.request('GET', path, { token: app.admin });
       expect(response.status, path).toBe(400);
       expect(response.body, path).toEqual({
         error: expect.objectContaining({ code: 'BAD_REQUEST', message: expect.any(String) }),

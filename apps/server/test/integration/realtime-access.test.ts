@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, DIALECTS, type TestDatabase } from '../support/databases.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
+import { clusterEnv } from '../support/use-test-app.js';
 import { connectChargePoint, type TestChargePoint } from '../support/ocpp-client.js';
 import { connectSocket, join, leave, recorder, type TestSocket } from '../support/realtime-client.js';
 
@@ -11,10 +12,9 @@ import { connectSocket, join, leave, recorder, type TestSocket } from '../suppor
  * user's socket is on node B. Each case ends by showing that no further event of what the user
  * lost reaches it, while an admin's socket on the same node still gets it.
  */
-const redisUrl = process.env.CIMORINGS_TEST_REDIS;
 const setups: [string, 'sqlite' | 'postgres', boolean][] = [
   ['one node', 'sqlite', false],
-  ...(redisUrl
+  ...(process.env.CIMORINGS_TEST_REDIS
     ? DIALECTS.map(
         (dialect) => ['two nodes sharing Redis', dialect, true] as [string, typeof dialect, boolean],
       )
@@ -41,10 +41,7 @@ describe.each(setups)('access changes on open real-time connections: %s, %s', (_
     database = await createTestDatabase(dialect);
     const env = {
       OCPP_UNKNOWN_STATIONS: 'accept',
-      ...(twoNodes && {
-        REDIS_URL: /^rediss?:\/\//.test(redisUrl ?? '') ? (redisUrl as string) : 'redis://127.0.0.1:6379',
-        JWT_SECRET: randomBytes(32).toString('hex'),
-      }),
+      ...(twoNodes && clusterEnv()),
     };
     nodeA = await startTestApp({ databaseUrl: database.url, env });
     nodeB = twoNodes ? await startTestApp({ databaseUrl: database.url, env }) : nodeA;

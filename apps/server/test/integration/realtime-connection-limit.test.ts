@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, DIALECTS, type TestDatabase } from '../support/databases.js';
-import { startTestApp, type TestApp } from '../support/test-app.js';
+import { userToken } from '../support/builders.js';
+import { DIALECTS } from '../support/databases.js';
+import { useTestApp } from '../support/use-test-app.js';
 import { connectSocket, join, type TestSocket } from '../support/realtime-client.js';
 
 const LIMIT = 5;
@@ -12,29 +13,15 @@ const LIMIT = 5;
  * connection frees its place.
  */
 describe.each(DIALECTS)('real-time connections per user, on %s', (dialect) => {
-  let database: TestDatabase;
-  let app: TestApp;
-  let admin: string;
+  const app = useTestApp(dialect, { realtimeSettings: { maxConnectionsPerUser: LIMIT } });
   let viewer: string;
   const sockets: TestSocket[] = [];
 
   beforeAll(async () => {
-    database = await createTestDatabase(dialect);
-    app = await startTestApp({
-      databaseUrl: database.url,
-      realtimeSettings: { maxConnectionsPerUser: LIMIT },
-    });
-    admin = (await app.login()).token;
-    await app.request('POST', '/api/users', {
-      token: admin,
-      body: { username: 'hoarder', password: 'hoarder-pass-1', roles: ['viewer'] },
-    });
-    viewer = (await app.login('hoarder', 'hoarder-pass-1')).token;
+    viewer = await userToken(app, app.admin, { username: 'hoarder', roles: ['viewer'] });
   });
   afterAll(async () => {
     for (const socket of sockets) socket.close();
-    await app?.close();
-    await database?.drop();
   });
 
   const openMany = async (token: string, count: number) => {
@@ -52,7 +39,7 @@ describe.each(DIALECTS)('real-time connections per user, on %s', (dialect) => {
     for (const socket of open) expect((await join(socket, 'dashboard')).ok).toBe(true);
 
     // Another user is not held back by it.
-    const others = await openMany(admin, 2);
+    const others = await openMany(app.admin, 2);
     expect(others.every((socket) => socket.connected)).toBe(true);
 
     // A closed connection frees its place.

@@ -1,47 +1,24 @@
-import { randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { io } from 'socket.io-client';
 import { SimulatedChargePoint } from '@cimorings/simulator';
 import { SocketService } from '@cimorings/contracts/socket-service';
-import { createTestDatabase, DIALECTS, type TestDatabase } from '../support/databases.js';
-import { startTestApp, type TestApp } from '../support/test-app.js';
+import { useRealtime } from '../support/use-realtime.js';
+import { userToken as createUserToken, startTransaction } from '../support/builders.js';
+import { useTestApp, withTestApp } from '../support/use-test-app.js';
 import { connectChargePoint, eventually, ocppUrl } from '../support/ocpp-client.js';
-import { connectSocket, join, recorder, type TestSocket } from '../support/realtime-client.js';
+import { connectSocket, join, recorder } from '../support/realtime-client.js';
 
 describe('real-time delivery', () => {
-  let database: TestDatabase;
-  let app: TestApp;
-  let admin: string;
-  const sockets: TestSocket[] = [];
-  const stations: SimulatedChargePoint[] = [];
-
-  const open = async (token: string) => {
-    const socket = await connectSocket(app.url, token);
-    sockets.push(socket);
-    return socket;
-  };
-  const userToken = async (username: string, roles: string[], allowedStations: string[] | null = null) => {
-    await app.request('POST', '/api/users', {
-      token: admin,
-      body: { username, password: `${username}-password-1`, roles, allowedStations },
-    });
-    return (await app.login(username, `${username}-password-1`)).token;
-  };
+  const app = useTestApp('sqlite', { env: { OCPP_UNKNOWN_STATIONS: 'accept' } });
+  const { stations, open } = useRealtime(app);
+  const userToken = (username: string, roles: string[], allowedStations: string[] | null = null) =>
+    createUserToken(app, app.admin, { username, roles, allowedStations });
 
   beforeAll(async () => {
-    database = await createTestDatabase('sqlite');
-    app = await startTestApp({ databaseUrl: database.url, env: { OCPP_UNKNOWN_STATIONS: 'accept' } });
-    admin = (await app.login()).token;
     await app.request('POST', '/api/id-tags', {
-      token: admin,
+      token: app.admin,
       body: { idTag: 'SIMTAG', allowConcurrent: true },
     });
-  });
-  afterAll(async () => {
-    for (const socket of sockets) socket.close();
-    await Promise.all(stations.map((cp) => cp.stop({ stopSessions: false })));
-    await app?.close();
-    await database?.drop();
   });
 
   it('never sends a scoped client an event of a station outside its scope, over a busy run', async () => {
@@ -49,7 +26,7 @@ describe('real-time delivery', () => {
     for (const room of ['dashboard', 'transactions', 'reservations'])
       expect(await join(scoped, room)).toEqual({ ok: true });
     expect(await join(scoped, 'station_BUSY-2')).toEqual({ ok: false, error: 'FORBIDDEN' });
-    const everything = await open(admin);
+    const everything = await open(app.admin);
     await join(everything, 'dashboard');
     const mine = recorder(scoped);
     const all = recorder(everything);
@@ -73,17 +50,15 @@ describe('real-time delivery', () => {
   });
 
   it('keeps the order of one station’s events over 200 rapid meter values', async () => {
-    const socket = await open(admin);
+    const socket = await open(app.admin);
     await join(socket, 'station_ORDER-1');
     const events = recorder(socket);
     const cp = await connectChargePoint(app.url, 'ORDER-1');
     await cp.call('BootNotification', { chargePointVendor: 'V', chargePointModel: 'M' });
-    const { transactionId } = (await cp.call('StartTransaction', {
-      connectorId: 1,
+    const { transactionId } = await startTransaction(cp, {
       idTag: 'SIMTAG',
-      meterStart: 0,
       timestamp: new Date().toISOString(),
-    })) as { transactionId: number };
+    });
     // Sent back to back, without waiting for each answer.
     await Promise.all(
       Array.from({ length: 200 }, (_, i) =>
@@ -100,8 +75,8 @@ describe('real-time delivery', () => {
   });
 
   it('answers a flooding client RATE_LIMITED and then disconnects it, without slowing another client', async () => {
-    const flooder = await open(admin);
-    const calm = await open(admin);
+    const flooder = await open(app.admin);
+    const calm = await open(app.admin);
     const disconnected = new Promise((resolve) => flooder.once('disconnect', resolve));
     const answers = await Promise.all(
       Array.from({ length: 26 }, () => flooder.timeout(2000).emitWithAck('join_room', { room: 'dashboard' })),
@@ -128,7 +103,7 @@ describe('real-time delivery', () => {
     // The document's code, as written, with a stand-in for its Vuex store.
     const dispatched: [string, unknown][] = [];
     const store = {
-      getters: { token: admin },
+      getters: { token: app.admin },
       dispatch: (action: string, data: unknown) => dispatched.push([action, data]),
     };
     const process = { env: { VUE_APP_SOCKET_URL: app.url } };
@@ -251,7 +226,7 @@ describe('real-time delivery', () => {
     const started: unknown[] = [];
     const service = new SocketService({
       url: app.url,
-      token: () => admin,
+      token: () => app.admin,
       handlers: { transaction_started: (payload) => started.push(payload) },
     });
     const socket = service.connect();
@@ -279,9 +254,7 @@ describe('real-time delivery', () => {
 
 describe('a real-time client whose token expires', () => {
   it('is disconnected by the server at that moment', async () => {
-    const database = await createTestDatabase('sqlite');
-    const app = await startTestApp({ databaseUrl: database.url, env: { JWT_EXPIRES_IN: '2s' } });
-    try {
+    await withTestApp('sqlite', { env: { JWT_EXPIRES_IN: '2s' } }, async (app) => {
       const { token } = await app.login();
       const socket = await connectSocket(app.url, token);
       const connectedAt = Date.now();
@@ -290,45 +263,6 @@ describe('a real-time client whose token expires', () => {
       expect(Date.now() - connectedAt).toBeGreaterThan(1000);
       expect(Date.now() - connectedAt).toBeLessThan(3500);
       await expect(connectSocket(app.url, token)).rejects.toMatchObject({ message: 'Unauthorized' });
-    } finally {
-      await app.close();
-      await database.drop();
-    }
-  });
-});
-
-const redisUrl = process.env.CIMORINGS_TEST_REDIS;
-
-// Declared only when Redis is there to test against, so that no test is ever reported skipped.
-if (redisUrl) {
-  describe.each(DIALECTS)('two nodes sharing Redis and the %s database', (dialect) => {
-    it('deliver an event from a station on one node to a dashboard on the other', async () => {
-      const database = await createTestDatabase(dialect);
-      const env = {
-        REDIS_URL: /^rediss?:\/\//.test(redisUrl) ? redisUrl : 'redis://127.0.0.1:6379',
-        JWT_SECRET: randomBytes(32).toString('hex'),
-        OCPP_UNKNOWN_STATIONS: 'accept',
-      };
-      const nodeA = await startTestApp({ databaseUrl: database.url, env });
-      const nodeB = await startTestApp({ databaseUrl: database.url, env });
-      try {
-        const { token } = await nodeA.login();
-        const socket = await connectSocket(nodeB.url, token);
-        expect(await join(socket, 'dashboard')).toEqual({ ok: true });
-        const events = recorder(socket);
-        const id = `NODE-${randomBytes(3).toString('hex')}`;
-        const cp = await connectChargePoint(nodeA.url, id);
-        await cp.call('BootNotification', { chargePointVendor: 'V', chargePointModel: 'M' });
-        await cp.call('StatusNotification', { connectorId: 1, status: 'Charging', errorCode: 'NoError' });
-        const [status] = await events.waitFor('connector_status_updated');
-        expect(status).toMatchObject({ chargePointId: id, connectorId: 1, status: 'Charging' });
-        socket.close();
-        await cp.close();
-      } finally {
-        await nodeA.close();
-        await nodeB.close();
-        await database.drop();
-      }
     });
   });
-}
+});

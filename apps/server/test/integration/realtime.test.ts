@@ -1,9 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { SimulatedChargePoint } from '@cimorings/simulator';
-import { createTestDatabase, type TestDatabase } from '../support/databases.js';
-import { startTestApp, type TestApp } from '../support/test-app.js';
+import { useRealtime } from '../support/use-realtime.js';
+import { userToken as createUserToken } from '../support/builders.js';
+import { useTestApp } from '../support/use-test-app.js';
 import { ocppUrl } from '../support/ocpp-client.js';
-import { connectSocket, join, leave, recorder, type TestSocket } from '../support/realtime-client.js';
+import { connectSocket, join, leave, recorder } from '../support/realtime-client.js';
 
 const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
@@ -22,17 +23,8 @@ function expectShape(payload: Record<string, unknown>, shape: Record<string, str
 }
 
 describe('the real-time API', () => {
-  let database: TestDatabase;
-  let app: TestApp;
-  let admin: string;
-  const sockets: TestSocket[] = [];
-  const stations: SimulatedChargePoint[] = [];
-
-  const open = async (token?: string) => {
-    const socket = await connectSocket(app.url, token);
-    sockets.push(socket);
-    return socket;
-  };
+  const app = useTestApp('sqlite', { env: { OCPP_UNKNOWN_STATIONS: 'accept' } });
+  const { sockets, stations, open } = useRealtime(app);
   const station = async (
     id: string,
     options: Partial<ConstructorParameters<typeof SimulatedChargePoint>[0]> = {},
@@ -43,27 +35,13 @@ describe('the real-time API', () => {
     await cp.waitFor('accepted');
     return cp;
   };
-  const userToken = async (username: string, roles: string[], allowedStations: string[] | null = null) => {
-    await app.request('POST', '/api/users', {
-      token: admin,
-      body: { username, password: `${username}-password-1`, roles, allowedStations },
-    });
-    return (await app.login(username, `${username}-password-1`)).token;
-  };
+  const userToken = (username: string, roles: string[], allowedStations: string[] | null = null) =>
+    createUserToken(app, app.admin, { username, roles, allowedStations });
 
   beforeAll(async () => {
-    database = await createTestDatabase('sqlite');
-    app = await startTestApp({ databaseUrl: database.url, env: { OCPP_UNKNOWN_STATIONS: 'accept' } });
-    admin = (await app.login()).token;
     for (const idTag of ['SIMTAG', 'TAG-A', 'TAG-B']) {
-      await app.request('POST', '/api/id-tags', { token: admin, body: { idTag, allowConcurrent: true } });
+      await app.request('POST', '/api/id-tags', { token: app.admin, body: { idTag, allowConcurrent: true } });
     }
-  });
-  afterAll(async () => {
-    for (const socket of sockets) socket.close();
-    await Promise.all(stations.map((cp) => cp.stop({ stopSessions: false })));
-    await app?.close();
-    await database?.drop();
   });
 
   describe('handshake', () => {
@@ -76,10 +54,10 @@ describe('the real-time API', () => {
     });
 
     it('accepts the REST token in auth.token, or in an Authorization header', async () => {
-      const socket = await open(admin);
+      const socket = await open(app.admin);
       expect(socket.connected).toBe(true);
       const viaHeader = await connectSocket(app.url, undefined, {
-        headers: { authorization: `Bearer ${admin}` },
+        headers: { authorization: `Bearer ${app.admin}` },
       });
       sockets.push(viaHeader);
       expect(viaHeader.connected).toBe(true);
@@ -88,7 +66,7 @@ describe('the real-time API', () => {
 
   describe('rooms', () => {
     it('joins and leaves the public rooms with acknowledgements', async () => {
-      const socket = await open(admin);
+      const socket = await open(app.admin);
       for (const room of ['dashboard', 'transactions', 'reservations', 'station_ANY-1']) {
         expect(await join(socket, room)).toEqual({ ok: true });
         expect(await leave(socket, room)).toEqual({ ok: true });
@@ -96,7 +74,7 @@ describe('the real-time API', () => {
     });
 
     it('refuses unknown rooms and bad payloads', async () => {
-      const socket = await open(admin);
+      const socket = await open(app.admin);
       expect(await join(socket, 'everything')).toEqual({ ok: false, error: 'UNKNOWN_ROOM' });
       expect(await join(socket, 'station_')).toEqual({ ok: false, error: 'UNKNOWN_ROOM' });
       expect(await join(socket, 'dashboard|stations|*')).toEqual({ ok: false, error: 'UNKNOWN_ROOM' });
@@ -114,7 +92,7 @@ describe('the real-time API', () => {
 
     it('needs the view permission of a room, and access to a station for its room', async () => {
       const role = await app.request('POST', '/api/roles', {
-        token: admin,
+        token: app.admin,
         body: { name: 'station-watch', permissions: ['stations.view'] },
       });
       expect(role.status).toBe(201);
@@ -129,7 +107,7 @@ describe('the real-time API', () => {
 
   describe('events', () => {
     it('sends each station event with exactly the document’s fields and types', async () => {
-      const socket = await open(admin);
+      const socket = await open(app.admin);
       await join(socket, 'dashboard');
       const events = recorder(socket);
       const cp = await station('RT-SHAPE', { meterIntervalMs: 100 });
@@ -189,7 +167,7 @@ describe('the real-time API', () => {
     });
 
     it('sends reservation events with the document’s fields, only to those who may see reservations', async () => {
-      const manager = await open(admin);
+      const manager = await open(app.admin);
       await join(manager, 'reservations');
       const stationsOnly = await open(await userToken('watch2', ['station-watch']));
       await join(stationsOnly, 'dashboard');
@@ -233,7 +211,7 @@ describe('the real-time API', () => {
     });
 
     it('sends room events only to the room: transactions gets no status events', async () => {
-      const socket = await open(admin);
+      const socket = await open(app.admin);
       await join(socket, 'transactions');
       const events = recorder(socket);
       const cp = await station('RT-ROOM');
@@ -246,7 +224,7 @@ describe('the real-time API', () => {
     });
 
     it('stops sending a room’s events after leave_room', async () => {
-      const socket = await open(admin);
+      const socket = await open(app.admin);
       await join(socket, 'station_RT-LEAVE');
       const events = recorder(socket);
       const cp = await station('RT-LEAVE');
@@ -259,7 +237,7 @@ describe('the real-time API', () => {
     });
 
     it('sends one copy of an event to a client in several rooms that carry it', async () => {
-      const socket = await open(admin);
+      const socket = await open(app.admin);
       await join(socket, 'dashboard');
       await join(socket, 'transactions');
       await join(socket, 'station_RT-ONCE');

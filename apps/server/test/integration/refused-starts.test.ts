@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, DIALECTS, type TestDatabase } from '../support/databases.js';
+import { DIALECTS } from '../support/databases.js';
 import { bootChargePoint, type TestChargePoint } from '../support/ocpp-client.js';
-import { startTestApp, type TestApp } from '../support/test-app.js';
+import { useTestApp } from '../support/use-test-app.js';
 
 interface StartAnswer {
   transactionId: number;
@@ -10,26 +10,19 @@ interface StartAnswer {
 
 /** Issue 10 item 8: a StartTransaction answered other than Accepted never counts as active. */
 describe.each(DIALECTS)('refused StartTransaction on %s', (dialect) => {
-  let database: TestDatabase;
-  let app: TestApp;
-  let admin: string;
+  const app = useTestApp(dialect, { env: { OCPP_UNKNOWN_STATIONS: 'accept' } });
   let home: TestChargePoint;
   let rogue: TestChargePoint;
   let elsewhere: TestChargePoint;
   let minute = 0;
 
   beforeAll(async () => {
-    database = await createTestDatabase(dialect);
-    app = await startTestApp({ databaseUrl: database.url, env: { OCPP_UNKNOWN_STATIONS: 'accept' } });
-    admin = (await app.login()).token;
     ({ client: home } = await bootChargePoint(app.url, 'CP-HOME'));
     ({ client: rogue } = await bootChargePoint(app.url, 'CP-ROGUE'));
     ({ client: elsewhere } = await bootChargePoint(app.url, 'CP-ELSEWHERE'));
   });
   afterAll(async () => {
     for (const client of [home, rogue, elsewhere]) await client?.close();
-    await app?.close();
-    await database?.drop();
   });
 
   /** A distinct start time per call, so that no start is a retry of another. */
@@ -51,13 +44,14 @@ describe.each(DIALECTS)('refused StartTransaction on %s', (dialect) => {
   const tag = async (method: 'POST' | 'PATCH', idTag: string, body: object) => {
     const path = method === 'POST' ? '/api/id-tags' : `/api/id-tags/${idTag}`;
     const response = await app.request(method, path, {
-      token: admin,
+      token: app.admin,
       body: method === 'POST' ? { idTag, ...body } : body,
     });
     expect(response.status).toBeLessThan(300);
   };
   const activeOf = async (idTag: string) =>
-    (await app.request('GET', `/api/transactions?status=active&idTag=${idTag}`, { token: admin })).body.total;
+    (await app.request('GET', `/api/transactions?status=active&idTag=${idTag}`, { token: app.admin })).body
+      .total;
 
   it('does not lock a card in use elsewhere when a rogue station starts with it (ConcurrentTx)', async () => {
     await tag('POST', 'CARD-1', {});
@@ -103,10 +97,10 @@ describe.each(DIALECTS)('refused StartTransaction on %s', (dialect) => {
     expect(refused.idTagInfo.status).toBe('Invalid');
     // A retry (same station, connector, tag, meter, time) gets the same id and answer.
     expect(await start(rogue, 'NOBODY', timestamp)).toEqual(refused);
-    const stats = await app.request('GET', '/api/stats', { token: admin });
+    const stats = await app.request('GET', '/api/stats', { token: app.admin });
     expect(stats.body.transactions.active).toBe(0);
     const path = `/api/transactions/${refused.transactionId}`;
-    expect((await app.request('GET', path, { token: admin })).body).toMatchObject({
+    expect((await app.request('GET', path, { token: app.admin })).body).toMatchObject({
       status: 'completed',
       authorizationStatus: 'Invalid',
       meterStart: 100,
@@ -114,7 +108,7 @@ describe.each(DIALECTS)('refused StartTransaction on %s', (dialect) => {
       stoppedAt: null,
     });
     await stop(rogue, refused.transactionId, 130);
-    const stopped = (await app.request('GET', path, { token: admin })).body;
+    const stopped = (await app.request('GET', path, { token: app.admin })).body;
     expect(stopped).toMatchObject({
       status: 'completed',
       authorizationStatus: 'Invalid',
@@ -123,8 +117,8 @@ describe.each(DIALECTS)('refused StartTransaction on %s', (dialect) => {
       energyDelivered: 30,
     });
     await stop(rogue, refused.transactionId, 999);
-    expect((await app.request('GET', path, { token: admin })).body.meterStop).toBe(130);
-    const list = await app.request('GET', '/api/transactions?idTag=NOBODY', { token: admin });
+    expect((await app.request('GET', path, { token: app.admin })).body.meterStop).toBe(130);
+    const list = await app.request('GET', '/api/transactions?idTag=NOBODY', { token: app.admin });
     expect(list.body.total).toBe(1);
   });
 

@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { userToken } from '../support/builders.js';
 import ocppRpc from 'ocpp-rpc';
-import { createTestDatabase, DIALECTS, type TestDatabase } from '../support/databases.js';
-import { startTestApp, type TestApp } from '../support/test-app.js';
+import { DIALECTS } from '../support/databases.js';
+import { useTestApp, useTestDatabase } from '../support/use-test-app.js';
+import { startTestApp } from '../support/test-app.js';
 import { bootChargePoint, eventually, type TestChargePoint } from '../support/ocpp-client.js';
 import type { DomainEvent } from '../../src/domain/events.js';
 
@@ -30,21 +32,15 @@ const ofType = <T extends DomainEvent['type']>(events: DomainEvent[], type: T) =
   events.filter((event): event is Extract<DomainEvent, { type: T }> => event.type === type);
 
 describe.each(DIALECTS)('reservations on %s', (dialect) => {
-  let database: TestDatabase;
-  let app: TestApp;
-  let admin: string;
+  const app = useTestApp(dialect, {
+    env: { OCPP_UNKNOWN_STATIONS: 'accept', OCPP_CALL_TIMEOUT_MS: '400' },
+    reservationExpiryIntervalMs: 100,
+  });
   let cp: TestChargePoint;
   let other: TestChargePoint;
   let station: ReturnType<typeof scriptedChargePoint>;
 
   beforeAll(async () => {
-    database = await createTestDatabase(dialect);
-    app = await startTestApp({
-      databaseUrl: database.url,
-      env: { OCPP_UNKNOWN_STATIONS: 'accept', OCPP_CALL_TIMEOUT_MS: '400' },
-      reservationExpiryIntervalMs: 100,
-    });
-    admin = (await app.login()).token;
     for (const tag of [
       { idTag: 'PARENT' },
       { idTag: 'CHILD', parentIdTag: 'PARENT' },
@@ -54,14 +50,14 @@ describe.each(DIALECTS)('reservations on %s', (dialect) => {
       { idTag: 'BOB' },
       { idTag: 'CAROL' },
     ]) {
-      expect((await app.request('POST', '/api/id-tags', { token: admin, body: tag })).status).toBe(201);
+      expect((await app.request('POST', '/api/id-tags', { token: app.admin, body: tag })).status).toBe(201);
     }
     ({ client: cp } = await bootChargePoint(app.url, 'RSV-1'));
     station = scriptedChargePoint(cp);
     ({ client: other } = await bootChargePoint(app.url, 'RSV-2'));
     scriptedChargePoint(other);
     await app.request('POST', '/api/stations', {
-      token: admin,
+      token: app.admin,
       body: { chargePointId: 'RSV-OFF', name: 'Off' },
     });
   });
@@ -69,11 +65,9 @@ describe.each(DIALECTS)('reservations on %s', (dialect) => {
     // A ReserveNow it never answered would hold a graceful close.
     await cp?.close({ force: true });
     await other?.close({ force: true });
-    await app?.close();
-    await database?.drop();
   });
 
-  const reserve = (body: Record<string, unknown>, token = admin) =>
+  const reserve = (body: Record<string, unknown>, token = app.admin) =>
     app.request('POST', '/api/reservations', { token, body });
   const valid = (fields: Record<string, unknown> = {}) => ({
     chargePointId: 'RSV-1',
@@ -82,13 +76,14 @@ describe.each(DIALECTS)('reservations on %s', (dialect) => {
     expiryDate: inMs(3_600_000),
     ...fields,
   });
-  const get = async (id: number, token = admin) =>
+  const get = async (id: number, token = app.admin) =>
     (await app.request('GET', `/api/reservations/${id}`, { token })).body;
-  const cancel = (id: number, token = admin) => app.request('DELETE', `/api/reservations/${id}`, { token });
+  const cancel = (id: number, token = app.admin) =>
+    app.request('DELETE', `/api/reservations/${id}`, { token });
   const activeIds = async () =>
-    (await app.request('GET', '/api/reservations?status=active&limit=1000', { token: admin })).body.items.map(
-      (r: { reservationId: number }) => r.reservationId,
-    );
+    (
+      await app.request('GET', '/api/reservations?status=active&limit=1000', { token: app.admin })
+    ).body.items.map((r: { reservationId: number }) => r.reservationId);
   const endedEvents = (reservationId: number) =>
     ofType(app.publishedEvents, 'ReservationCancelled').filter((e) => e.reservationId === reservationId);
   const startTransaction = (params: Record<string, unknown>) =>
@@ -137,7 +132,7 @@ describe.each(DIALECTS)('reservations on %s', (dialect) => {
     });
 
     const list = await app.request('GET', '/api/reservations?status=active&chargePointId=RSV-1', {
-      token: admin,
+      token: app.admin,
     });
     expect(list.status).toBe(200);
     expect(list.body.items[0]).toMatchObject({
@@ -172,14 +167,18 @@ describe.each(DIALECTS)('reservations on %s', (dialect) => {
   it('lists newest first, pages, and filters by status', async () => {
     const first = (await reserve(valid({ connectorId: 2 }))).body.reservationId as number;
     const second = (await reserve(valid({ connectorId: 3 }))).body.reservationId as number;
-    const page = await app.request('GET', '/api/reservations?limit=1', { token: admin });
+    const page = await app.request('GET', '/api/reservations?limit=1', { token: app.admin });
     expect(page.body.items.map((r: { reservationId: number }) => r.reservationId)).toEqual([second]);
-    const next = await app.request('GET', '/api/reservations?limit=1&offset=1', { token: admin });
+    const next = await app.request('GET', '/api/reservations?limit=1&offset=1', { token: app.admin });
     expect(next.body.items.map((r: { reservationId: number }) => r.reservationId)).toEqual([first]);
     expect(page.body.total).toBe(next.body.total);
-    const cancelledOnly = await app.request('GET', '/api/reservations?status=cancelled', { token: admin });
+    const cancelledOnly = await app.request('GET', '/api/reservations?status=cancelled', {
+      token: app.admin,
+    });
     expect(cancelledOnly.body.items.every((r: { status: string }) => r.status === 'cancelled')).toBe(true);
-    expect((await app.request('GET', '/api/reservations?status=lost', { token: admin })).status).toBe(400);
+    expect((await app.request('GET', '/api/reservations?status=lost', { token: app.admin })).status).toBe(
+      400,
+    );
     for (const id of [first, second]) expect((await cancel(id)).status).toBe(200);
   });
 
@@ -223,7 +222,7 @@ describe.each(DIALECTS)('reservations on %s', (dialect) => {
       station.script.reserve = 'Accepted';
     }
     expect(await activeIds()).toEqual(before);
-    const failed = await app.request('GET', '/api/reservations?status=failed', { token: admin });
+    const failed = await app.request('GET', '/api/reservations?status=failed', { token: app.admin });
     expect(failed.body.total).toBe(2);
   });
 
@@ -300,11 +299,7 @@ describe.each(DIALECTS)('reservations on %s', (dialect) => {
     expect((await app.request('POST', '/api/reservations', { body: valid() })).status).toBe(401);
     expect((await app.request('DELETE', '/api/reservations/1')).status).toBe(401);
 
-    await app.request('POST', '/api/users', {
-      token: admin,
-      body: { username: 'rsv-viewer', password: 'viewer-pass-1', roles: ['viewer'] },
-    });
-    const viewer = (await app.login('rsv-viewer', 'viewer-pass-1')).token;
+    const viewer = await userToken(app, app.admin, { username: 'rsv-viewer', roles: ['viewer'] });
     const { reservationId } = (await reserve(valid())).body;
     expect((await app.request('GET', '/api/reservations', { token: viewer })).status).toBe(200);
     expect((await get(reservationId, viewer)).status).toBe('active');
@@ -318,27 +313,22 @@ describe.each(DIALECTS)('reservations on %s', (dialect) => {
     const unknownStation = await reserve(valid({ chargePointId: 'NOPE' }));
     expect(unknownStation.status).toBe(404);
     expect(unknownStation.body.error.code).toBe('NOT_FOUND');
-    expect((await app.request('GET', '/api/reservations/999999', { token: admin })).status).toBe(404);
+    expect((await app.request('GET', '/api/reservations/999999', { token: app.admin })).status).toBe(404);
     expect((await cancel(999_999)).status).toBe(404);
 
-    const before = (await app.request('GET', '/api/reservations', { token: admin })).body.total;
+    const before = (await app.request('GET', '/api/reservations', { token: app.admin })).body.total;
     const offline = await reserve(valid({ chargePointId: 'RSV-OFF' }));
     expect(offline.status).toBe(409);
     expect(offline.body.error.code).toBe('STATION_OFFLINE');
-    expect((await app.request('GET', '/api/reservations', { token: admin })).body.total).toBe(before);
+    expect((await app.request('GET', '/api/reservations', { token: app.admin })).body.total).toBe(before);
   });
 
   it('shows a user limited to some stations only the reservations there', async () => {
-    await app.request('POST', '/api/users', {
-      token: admin,
-      body: {
-        username: 'rsv-local',
-        password: 'local-pass-1',
-        roles: ['operator'],
-        allowedStations: ['RSV-2'],
-      },
+    const local = await userToken(app, app.admin, {
+      username: 'rsv-local',
+      roles: ['operator'],
+      allowedStations: ['RSV-2'],
     });
-    const local = (await app.login('rsv-local', 'local-pass-1')).token;
     const mine = await reserve(valid({ chargePointId: 'RSV-2' }), local);
     expect(mine.status, mine.text).toBe(201);
     const theirs = (await reserve(valid())).body.reservationId as number;
@@ -358,22 +348,24 @@ describe.each(DIALECTS)('reservations on %s', (dialect) => {
   });
 
   it('shows a user limited to a site the reservations at that site’s stations', async () => {
-    const site = await app.request('POST', '/api/sites', { token: admin, body: { name: 'Reserved mall' } });
+    const site = await app.request('POST', '/api/sites', {
+      token: app.admin,
+      body: { name: 'Reserved mall' },
+    });
     expect(site.status).toBe(201);
     expect(
-      (await app.request('PATCH', '/api/stations/RSV-2', { token: admin, body: { siteId: site.body.id } }))
-        .status,
+      (
+        await app.request('PATCH', '/api/stations/RSV-2', {
+          token: app.admin,
+          body: { siteId: site.body.id },
+        })
+      ).status,
     ).toBe(200);
-    await app.request('POST', '/api/users', {
-      token: admin,
-      body: {
-        username: 'rsv-site',
-        password: 'site-pass-12',
-        roles: ['operator'],
-        allowedSites: [site.body.id],
-      },
+    const bySite = await userToken(app, app.admin, {
+      username: 'rsv-site',
+      roles: ['operator'],
+      allowedSites: [site.body.id],
     });
-    const bySite = (await app.login('rsv-site', 'site-pass-12')).token;
     const here = await reserve(valid({ chargePointId: 'RSV-2' }), bySite);
     expect(here.status, here.text).toBe(201);
     const elsewhere = (await reserve(valid())).body.reservationId as number;
@@ -406,7 +398,7 @@ describe.each(DIALECTS)('reservations on %s', (dialect) => {
     expect(sibling.idTagInfo.status).toBe('Accepted');
     expect(await get(reservationId)).toMatchObject({ status: 'used', transactionId: sibling.transactionId });
     const transaction = await app.request('GET', `/api/transactions/${sibling.transactionId}`, {
-      token: admin,
+      token: app.admin,
     });
     expect(transaction.body.reservationId).toBe(reservationId);
 
@@ -452,14 +444,7 @@ describe.each(DIALECTS)('reservations on %s', (dialect) => {
 });
 
 describe.each(DIALECTS)('reservation expiry across a restart on %s', (dialect) => {
-  let database: TestDatabase;
-
-  beforeAll(async () => {
-    database = await createTestDatabase(dialect);
-  });
-  afterAll(async () => {
-    await database?.drop();
-  });
+  const database = useTestDatabase(dialect);
 
   it('expires, on start, a reservation whose expiryDate passed while the server was down', async () => {
     // An hour between runs: only the run at start can expire it in time.

@@ -1,19 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useTestDatabase } from '../support/use-test-app.js';
 import { migrateToLatest } from '../../src/db/migrate.js';
 import { openDatabase } from '../../src/db/connect.js';
 import { loadConfig } from '../../src/config.js';
-import { createTestDatabase, DIALECTS, type TestDatabase } from '../support/databases.js';
+import { createTestDatabase, DIALECTS } from '../support/databases.js';
 import { startTestApp } from '../support/test-app.js';
 
 describe.each(DIALECTS)('restarts on %s', (dialect) => {
-  let database: TestDatabase;
-
-  beforeAll(async () => {
-    database = await createTestDatabase(dialect);
-  });
-  afterAll(async () => {
-    await database?.drop();
-  });
+  const database = useTestDatabase(dialect);
 
   it('keeps users and accepts tokens issued before a restart (generated secret)', async () => {
     const first = await startTestApp({ databaseUrl: database.url, env: { ADMIN_PASSWORD: '' } });

@@ -1,30 +1,19 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { userToken } from '../support/builders.js';
 import { PERMISSION_NAMES } from '@cimorings/contracts';
-import { createTestDatabase, DIALECTS, type TestDatabase } from '../support/databases.js';
-import { startTestApp, type TestApp } from '../support/test-app.js';
+import { DIALECTS } from '../support/databases.js';
+import { useTestApp } from '../support/use-test-app.js';
 
 describe.each(DIALECTS)('roles and permissions on %s', (dialect) => {
-  let database: TestDatabase;
-  let app: TestApp;
-  let admin: string;
-
-  beforeAll(async () => {
-    database = await createTestDatabase(dialect);
-    app = await startTestApp({ databaseUrl: database.url });
-    admin = (await app.login()).token;
-  });
-  afterAll(async () => {
-    await app?.close();
-    await database?.drop();
-  });
+  const app = useTestApp(dialect);
 
   const roleNamed = async (name: string) =>
-    (await app.request('GET', '/api/roles?limit=1000', { token: admin })).body.items.find(
+    (await app.request('GET', '/api/roles?limit=1000', { token: app.admin })).body.items.find(
       (role: { name: string }) => role.name === name,
     );
 
   it('lists every permission of the contract, with descriptions', async () => {
-    const response = await app.request('GET', '/api/permissions?limit=1000', { token: admin });
+    const response = await app.request('GET', '/api/permissions?limit=1000', { token: app.admin });
     expect(response.status).toBe(200);
     expect(response.body.total).toBe(PERMISSION_NAMES.length);
     expect(response.body.items.map((p: { name: string }) => p.name).sort()).toEqual(
@@ -34,7 +23,7 @@ describe.each(DIALECTS)('roles and permissions on %s', (dialect) => {
   });
 
   it('seeds the built-in roles admin, operator and viewer', async () => {
-    const response = await app.request('GET', '/api/roles', { token: admin });
+    const response = await app.request('GET', '/api/roles', { token: app.admin });
     expect(response.status).toBe(200);
     const byName = Object.fromEntries(response.body.items.map((r: { name: string }) => [r.name, r]));
     expect(byName.admin).toMatchObject({ builtIn: true, permissions: ['system.admin'] });
@@ -47,56 +36,56 @@ describe.each(DIALECTS)('roles and permissions on %s', (dialect) => {
 
   it('creates, edits and deletes a custom role, and its grants take effect at once', async () => {
     const created = await app.request('POST', '/api/roles', {
-      token: admin,
+      token: app.admin,
       body: { name: 'support', description: 'Help desk', permissions: ['stations.view'] },
     });
     expect(created.status).toBe(201);
     expect(created.body).toMatchObject({ name: 'support', description: 'Help desk', builtIn: false });
-    await app.request('POST', '/api/users', {
-      token: admin,
-      body: { username: 'helen', password: 'helen-pass-1', roles: ['support'] },
-    });
-    const helen = (await app.login('helen', 'helen-pass-1')).token;
+    const helen = await userToken(app, app.admin, { username: 'helen', roles: ['support'] });
     expect((await app.request('GET', '/api/users', { token: helen })).status).toBe(403);
 
     const edited = await app.request('PATCH', `/api/roles/${created.body.id}`, {
-      token: admin,
+      token: app.admin,
       body: { permissions: ['stations.view', 'users.view'], description: 'Help desk, sees users' },
     });
     expect(edited.status).toBe(200);
     expect(edited.body.permissions).toEqual(['stations.view', 'users.view']);
     expect((await app.request('GET', '/api/users', { token: helen })).status).toBe(200);
 
-    const inUse = await app.request('DELETE', `/api/roles/${created.body.id}`, { token: admin });
+    const inUse = await app.request('DELETE', `/api/roles/${created.body.id}`, { token: app.admin });
     expect(inUse.status).toBe(409);
     expect(inUse.body.error.code).toBe('ROLE_IN_USE');
     const helenId = (await app.request('GET', '/api/auth/me', { token: helen })).body.id;
-    await app.request('PATCH', `/api/users/${helenId}`, { token: admin, body: { roles: [] } });
-    expect((await app.request('DELETE', `/api/roles/${created.body.id}`, { token: admin })).status).toBe(204);
+    await app.request('PATCH', `/api/users/${helenId}`, { token: app.admin, body: { roles: [] } });
+    expect((await app.request('DELETE', `/api/roles/${created.body.id}`, { token: app.admin })).status).toBe(
+      204,
+    );
     expect(await roleNamed('support')).toBeUndefined();
-    expect((await app.request('DELETE', `/api/roles/${created.body.id}`, { token: admin })).status).toBe(404);
+    expect((await app.request('DELETE', `/api/roles/${created.body.id}`, { token: app.admin })).status).toBe(
+      404,
+    );
   });
 
   it('refuses unknown permissions, bad names and duplicates', async () => {
     const unknown = await app.request('POST', '/api/roles', {
-      token: admin,
+      token: app.admin,
       body: { name: 'odd', permissions: ['stations.fly'] },
     });
     expect(unknown.status).toBe(400);
     expect(unknown.body.error.details.fields).toEqual(['permissions']);
     const badName = await app.request('POST', '/api/roles', {
-      token: admin,
+      token: app.admin,
       body: { name: 'a b', permissions: [] },
     });
     expect(badName.status).toBe(400);
     const duplicate = await app.request('POST', '/api/roles', {
-      token: admin,
+      token: app.admin,
       body: { name: 'viewer', permissions: [] },
     });
     expect(duplicate.status).toBe(409);
     const operator = await roleNamed('operator');
     const rename = await app.request('PATCH', `/api/roles/${operator.id}`, {
-      token: admin,
+      token: app.admin,
       body: { name: 'viewer' },
     });
     expect(rename.status).toBe(409);
@@ -106,32 +95,30 @@ describe.each(DIALECTS)('roles and permissions on %s', (dialect) => {
   it('keeps the built-in roles by name, and admin with system.admin', async () => {
     const operator = await roleNamed('operator');
     const rename = await app.request('PATCH', `/api/roles/${operator.id}`, {
-      token: admin,
+      token: app.admin,
       body: { name: 'operators' },
     });
     expect(rename.status).toBe(409);
     expect(rename.body.error.code).toBe('BUILT_IN_ROLE');
-    expect((await app.request('DELETE', `/api/roles/${operator.id}`, { token: admin })).status).toBe(409);
+    expect((await app.request('DELETE', `/api/roles/${operator.id}`, { token: app.admin })).status).toBe(409);
     const edit = await app.request('PATCH', `/api/roles/${operator.id}`, {
-      token: admin,
+      token: app.admin,
       body: { permissions: [...operator.permissions, 'transactions.manage'] },
     });
     expect(edit.status).toBe(200);
     expect(edit.body.permissions).toContain('transactions.manage');
     const adminRole = await roleNamed('admin');
-    expect((await app.request('DELETE', `/api/roles/${adminRole.id}`, { token: admin })).status).toBe(409);
+    expect((await app.request('DELETE', `/api/roles/${adminRole.id}`, { token: app.admin })).status).toBe(
+      409,
+    );
   });
 
   it('lets a role manager grant only what they hold', async () => {
     const managerRole = await app.request('POST', '/api/roles', {
-      token: admin,
+      token: app.admin,
       body: { name: 'role-manager', permissions: ['roles.manage', 'stations.view'] },
     });
-    await app.request('POST', '/api/users', {
-      token: admin,
-      body: { username: 'rita', password: 'rita-pass-1234', roles: ['role-manager'] },
-    });
-    const rita = (await app.login('rita', 'rita-pass-1234')).token;
+    const rita = await userToken(app, app.admin, { username: 'rita', roles: ['role-manager'] });
     expect((await app.request('GET', '/api/roles', { token: rita })).status).toBe(200);
     const above = await app.request('POST', '/api/roles', {
       token: rita,
@@ -160,12 +147,12 @@ describe.each(DIALECTS)('roles and permissions on %s', (dialect) => {
   it('lets a manager limited to some stations change only roles held within its reach, never a built-in one', async () => {
     for (const chargePointId of ['RS-MINE', 'RS-OTHER']) {
       await app.request('POST', '/api/stations', {
-        token: admin,
+        token: app.admin,
         body: { chargePointId, name: chargePointId, ocppPassword: null },
       });
     }
     const siteRole = await app.request('POST', '/api/roles', {
-      token: admin,
+      token: app.admin,
       body: {
         name: 'site-roles',
         permissions: ['roles.manage', 'users.view', 'stations.view', 'stations.control'],
@@ -174,7 +161,7 @@ describe.each(DIALECTS)('roles and permissions on %s', (dialect) => {
     expect(siteRole.status).toBe(201);
     const user = async (username: string, roles: string[], allowedStations: string[] | null) =>
       app.request('POST', '/api/users', {
-        token: admin,
+        token: app.admin,
         body: { username, password: `${username}-pass-1234`, roles, allowedStations },
       });
     expect((await user('sami', ['site-roles'], ['RS-MINE'])).status).toBe(201);
@@ -198,7 +185,7 @@ describe.each(DIALECTS)('roles and permissions on %s', (dialect) => {
 
     // A custom role held by someone at another station is beyond reach too.
     const shared = await app.request('POST', '/api/roles', {
-      token: admin,
+      token: app.admin,
       body: { name: 'shared-desk', permissions: ['stations.view', 'stations.control'] },
     });
     expect((await user('olga', ['shared-desk'], ['RS-OTHER'])).status).toBe(201);
@@ -230,11 +217,7 @@ describe.each(DIALECTS)('roles and permissions on %s', (dialect) => {
   });
 
   it('checks each roles endpoint for its permission', async () => {
-    await app.request('POST', '/api/users', {
-      token: admin,
-      body: { username: 'vic', password: 'vic-pass-1234', roles: ['viewer'] },
-    });
-    const vic = (await app.login('vic', 'vic-pass-1234')).token;
+    const vic = await userToken(app, app.admin, { username: 'vic', roles: ['viewer'] });
     expect((await app.request('GET', '/api/roles', { token: vic })).status).toBe(200);
     expect((await app.request('GET', '/api/permissions', { token: vic })).status).toBe(200);
     expect(

@@ -1,14 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, DIALECTS, type TestDatabase } from '../support/databases.js';
-import { startTestApp, type TestApp } from '../support/test-app.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { DIALECTS } from '../support/databases.js';
+import { useTestApp } from '../support/use-test-app.js';
 
 /**
  * A user limited to some stations reaches only the users within its scope and the id tags of
  * those users (README, contract notes), over real HTTP.
  */
 describe.each(DIALECTS)('what a user limited to some stations reaches, on %s', (dialect) => {
-  let database: TestDatabase;
-  let app: TestApp;
+  const app = useTestApp(dialect, { login: false });
   let admin: string;
   let manager: string;
   const ids: Record<string, number> = {};
@@ -25,8 +24,6 @@ describe.each(DIALECTS)('what a user limited to some stations reaches, on %s', (
     app.request('POST', '/api/id-tags', { token, body });
 
   beforeAll(async () => {
-    database = await createTestDatabase(dialect);
-    app = await startTestApp({ databaseUrl: database.url });
     const login = await app.login();
     admin = login.token;
     ids.admin = login.user.id;
@@ -44,10 +41,6 @@ describe.each(DIALECTS)('what a user limited to some stations reaches, on %s', (
     expect((await tag(admin, { idTag: 'OTHER-1', userId: ids.other })).status).toBe(201);
     expect((await tag(admin, { idTag: 'STAFF-1', userId: ids.staff })).status).toBe(201);
     expect((await tag(manager, { idTag: 'MINE-1' })).status).toBe(201);
-  });
-  afterAll(async () => {
-    await app?.close();
-    await database?.drop();
   });
 
   const statusOf = async (idTag: string) =>

@@ -1,49 +1,27 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, DIALECTS, type TestDatabase } from '../support/databases.js';
-import { startTestApp, type TestApp } from '../support/test-app.js';
+import { describe, expect, it } from 'vitest';
+import { createStation, userToken as createUserToken, startTransaction } from '../support/builders.js';
+import { DIALECTS } from '../support/databases.js';
+import { useTestApp } from '../support/use-test-app.js';
 import { bootChargePoint } from '../support/ocpp-client.js';
 import { connectSocket, join, recorder } from '../support/realtime-client.js';
 
 describe.each(DIALECTS)('sites, and users scoped by site, on %s', (dialect) => {
-  let database: TestDatabase;
-  let app: TestApp;
-  let admin: string;
-
-  beforeAll(async () => {
-    database = await createTestDatabase(dialect);
-    app = await startTestApp({ databaseUrl: database.url, env: { OCPP_UNKNOWN_STATIONS: 'accept' } });
-    admin = (await app.login()).token;
-  });
-  afterAll(async () => {
-    await app?.close();
-    await database?.drop();
-  });
+  const app = useTestApp(dialect, { env: { OCPP_UNKNOWN_STATIONS: 'accept' } });
 
   const site = async (name: string, extra: Record<string, unknown> = {}) => {
-    const response = await app.request('POST', '/api/sites', { token: admin, body: { name, ...extra } });
+    const response = await app.request('POST', '/api/sites', { token: app.admin, body: { name, ...extra } });
     expect(response.status).toBe(201);
     return response.body.id as number;
   };
-  const station = async (chargePointId: string, siteId: number | null = null) => {
-    const response = await app.request('POST', '/api/stations', {
-      token: admin,
-      body: { chargePointId, name: chargePointId, siteId, ocppPassword: null },
-    });
-    expect(response.status).toBe(201);
-  };
-  const userToken = async (username: string, roles: string[], scope: Record<string, unknown>) => {
-    const created = await app.request('POST', '/api/users', {
-      token: admin,
-      body: { username, password: `${username}-password-1`, roles, ...scope },
-    });
-    expect(created.status).toBe(201);
-    return (await app.login(username, `${username}-password-1`)).token;
-  };
+  const station = (chargePointId: string, siteId: number | null = null) =>
+    createStation(app, app.admin, { chargePointId, siteId, ocppPassword: null });
+  const userToken = (username: string, roles: string[], scope: Record<string, unknown>) =>
+    createUserToken(app, app.admin, { username, roles, ...scope });
   const ids = (body: { items: { chargePointId: string }[] }) => body.items.map((s) => s.chargePointId);
 
   it('creates, reads, lists, changes and deletes a site', async () => {
     const created = await app.request('POST', '/api/sites', {
-      token: admin,
+      token: app.admin,
       body: { name: 'Grand Indonesia', address: 'Jl. M.H. Thamrin 1', latitude: -6.195, longitude: 106.82 },
     });
     expect(created.status).toBe(201);
@@ -55,13 +33,13 @@ describe.each(DIALECTS)('sites, and users scoped by site, on %s', (dialect) => {
       longitude: 106.82,
     });
     const id = created.body.id as number;
-    expect((await app.request('GET', `/api/sites/${id}`, { token: admin })).body.name).toBe(
+    expect((await app.request('GET', `/api/sites/${id}`, { token: app.admin })).body.name).toBe(
       'Grand Indonesia',
     );
-    const listed = await app.request('GET', '/api/sites?search=grand', { token: admin });
+    const listed = await app.request('GET', '/api/sites?search=grand', { token: app.admin });
     expect(listed.body).toMatchObject({ total: 1, items: [expect.objectContaining({ id })] });
     const patched = await app.request('PATCH', `/api/sites/${id}`, {
-      token: admin,
+      token: app.admin,
       body: { name: 'GI', latitude: null, longitude: null },
     });
     expect(patched.status).toBe(200);
@@ -71,12 +49,12 @@ describe.each(DIALECTS)('sites, and users scoped by site, on %s', (dialect) => {
       longitude: null,
       address: 'Jl. M.H. Thamrin 1',
     });
-    expect((await app.request('DELETE', `/api/sites/${id}`, { token: admin })).status).toBe(204);
-    expect((await app.request('GET', `/api/sites/${id}`, { token: admin })).status).toBe(404);
+    expect((await app.request('DELETE', `/api/sites/${id}`, { token: app.admin })).status).toBe(204);
+    expect((await app.request('GET', `/api/sites/${id}`, { token: app.admin })).status).toBe(404);
     expect(
-      (await app.request('PATCH', `/api/sites/${id}`, { token: admin, body: { name: 'x' } })).status,
+      (await app.request('PATCH', `/api/sites/${id}`, { token: app.admin, body: { name: 'x' } })).status,
     ).toBe(404);
-    expect((await app.request('DELETE', `/api/sites/${id}`, { token: admin })).status).toBe(404);
+    expect((await app.request('DELETE', `/api/sites/${id}`, { token: app.admin })).status).toBe(404);
   });
 
   it('refuses bad site input with 400 naming the field', async () => {
@@ -90,15 +68,18 @@ describe.each(DIALECTS)('sites, and users scoped by site, on %s', (dialect) => {
       [{ name: 'x', longitude: 10 }, 'latitude'],
       [{ name: 'x', owner: 'me' }, 'owner'],
     ] as const) {
-      const response = await app.request('POST', '/api/sites', { token: admin, body });
+      const response = await app.request('POST', '/api/sites', { token: app.admin, body });
       expect(response.status, JSON.stringify(body)).toBe(400);
       expect(response.body.error.details.fields.join()).toContain(field);
     }
     const id = await site('Edge', { latitude: -90, longitude: 180 });
-    const half = await app.request('PATCH', `/api/sites/${id}`, { token: admin, body: { latitude: null } });
+    const half = await app.request('PATCH', `/api/sites/${id}`, {
+      token: app.admin,
+      body: { latitude: null },
+    });
     expect(half.status).toBe(400);
     expect(half.body.error.details.fields).toEqual(['latitude']);
-    expect((await app.request('GET', '/api/sites/0', { token: admin })).status).toBe(400);
+    expect((await app.request('GET', '/api/sites/0', { token: app.admin })).status).toBe(400);
   });
 
   it('answers 401 without a token and 403 without the permission', async () => {
@@ -115,76 +96,78 @@ describe.each(DIALECTS)('sites, and users scoped by site, on %s', (dialect) => {
       const response = await app.request(method, path, { token: viewer, ...(body && { body }) });
       expect(response.status, `${method} ${path}`).toBe(403);
     }
-    expect((await app.request('GET', `/api/sites/${id}`, { token: admin })).body.name).toBe('Perms');
+    expect((await app.request('GET', `/api/sites/${id}`, { token: app.admin })).body.name).toBe('Perms');
   });
 
   it('places stations at sites, filters by site, and keeps a site with stations (409)', async () => {
     const mall = await site('Mall');
     await station('SITE-A1', mall);
     await station('SITE-A2');
-    expect(ids((await app.request('GET', `/api/stations?siteId=${mall}`, { token: admin })).body)).toEqual([
-      'SITE-A1',
-    ]);
+    expect(
+      ids((await app.request('GET', `/api/stations?siteId=${mall}`, { token: app.admin })).body),
+    ).toEqual(['SITE-A1']);
     const moved = await app.request('PATCH', '/api/stations/SITE-A2', {
-      token: admin,
+      token: app.admin,
       body: { siteId: mall },
     });
     expect(moved.body.siteId).toBe(mall);
-    expect((await app.request('GET', `/api/stations?siteId=${mall}`, { token: admin })).body.total).toBe(2);
+    expect((await app.request('GET', `/api/stations?siteId=${mall}`, { token: app.admin })).body.total).toBe(
+      2,
+    );
     const unknown = await app.request('PATCH', '/api/stations/SITE-A2', {
-      token: admin,
+      token: app.admin,
       body: { siteId: 999999 },
     });
     expect(unknown.status).toBe(400);
     expect(unknown.body.error.details.fields).toEqual(['siteId']);
     const unknownOnCreate = await app.request('POST', '/api/stations', {
-      token: admin,
+      token: app.admin,
       body: { chargePointId: 'SITE-A3', name: 'x', siteId: 999999 },
     });
     expect(unknownOnCreate.status).toBe(400);
-    expect((await app.request('GET', '/api/stations/SITE-A3', { token: admin })).status).toBe(404);
+    expect((await app.request('GET', '/api/stations/SITE-A3', { token: app.admin })).status).toBe(404);
 
-    const refused = await app.request('DELETE', `/api/sites/${mall}`, { token: admin });
+    const refused = await app.request('DELETE', `/api/sites/${mall}`, { token: app.admin });
     expect(refused.status).toBe(409);
     expect(refused.body.error).toMatchObject({ code: 'CONFLICT', details: { stations: 2 } });
     for (const id of ['SITE-A1', 'SITE-A2'])
-      await app.request('PATCH', `/api/stations/${id}`, { token: admin, body: { siteId: null } });
-    expect((await app.request('DELETE', `/api/sites/${mall}`, { token: admin })).status).toBe(204);
+      await app.request('PATCH', `/api/stations/${id}`, { token: app.admin, body: { siteId: null } });
+    expect((await app.request('DELETE', `/api/sites/${mall}`, { token: app.admin })).status).toBe(204);
   });
 
   it('round-trips allowedSites and refuses unknown sites', async () => {
     const one = await site('Round 1');
     const created = await app.request('POST', '/api/users', {
-      token: admin,
+      token: app.admin,
       body: { username: 'by-site', password: 'by-site-pass', roles: ['viewer'], allowedSites: [one] },
     });
     expect(created.status).toBe(201);
     expect(created.body).toMatchObject({ allowedSites: [one], allowedStations: [] });
     const id = created.body.id as number;
     const both = await app.request('PATCH', `/api/users/${id}`, {
-      token: admin,
+      token: app.admin,
       body: { allowedStations: ['CS001'] },
     });
     expect(both.body).toMatchObject({ allowedSites: [one], allowedStations: ['CS001'] });
     // Taking the sites away leaves the listed stations, not every station.
     const sitesGone = await app.request('PATCH', `/api/users/${id}`, {
-      token: admin,
+      token: app.admin,
       body: { allowedSites: null },
     });
     expect(sitesGone.body).toMatchObject({ allowedSites: [], allowedStations: ['CS001'] });
     const all = await app.request('PATCH', `/api/users/${id}`, {
-      token: admin,
+      token: app.admin,
       body: { allowedStations: null, allowedSites: null },
     });
     expect(all.body).toMatchObject({ allowedSites: null, allowedStations: null });
     const unknown = await app.request('PATCH', `/api/users/${id}`, {
-      token: admin,
+      token: app.admin,
       body: { allowedSites: [999999] },
     });
     expect(unknown.status).toBe(400);
     expect(unknown.body.error.details.fields).toEqual(['allowedSites']);
     const badType = await app.request('PATCH', `/api/users/${id}`, {
-      token: admin,
+      token: app.admin,
       body: { allowedSites: ['1'] },
     });
     expect(badType.status).toBe(400);
@@ -225,9 +208,9 @@ describe.each(DIALECTS)('sites, and users scoped by site, on %s', (dialect) => {
     expect(command.status).toBe(404);
 
     // The scope follows the site: a station moved there is visible at the next request.
-    await app.request('PATCH', '/api/stations/SOUTH-1', { token: admin, body: { siteId: north } });
+    await app.request('PATCH', '/api/stations/SOUTH-1', { token: app.admin, body: { siteId: north } });
     expect((await app.request('GET', '/api/stations/SOUTH-1', { token: user })).status).toBe(200);
-    await app.request('PATCH', '/api/stations/SOUTH-1', { token: admin, body: { siteId: south } });
+    await app.request('PATCH', '/api/stations/SOUTH-1', { token: app.admin, body: { siteId: south } });
     expect((await app.request('GET', '/api/stations/SOUTH-1', { token: user })).status).toBe(404);
   });
 
@@ -237,7 +220,7 @@ describe.each(DIALECTS)('sites, and users scoped by site, on %s', (dialect) => {
     await station('EAST-1', east);
     await station('WEST-1', west);
     await app.request('POST', '/api/id-tags', {
-      token: admin,
+      token: app.admin,
       body: { idTag: 'SITE-TAG', allowConcurrent: true },
     });
     const user = await userToken('east-op', ['operator'], { allowedSites: [east] });
@@ -249,12 +232,10 @@ describe.each(DIALECTS)('sites, and users scoped by site, on %s', (dialect) => {
       const started: number[] = [];
       for (const id of ['WEST-1', 'EAST-1']) {
         const { client } = await bootChargePoint(app.url, id);
-        const answer = (await client.call('StartTransaction', {
-          connectorId: 1,
+        const answer = await startTransaction(client, {
           idTag: 'SITE-TAG',
-          meterStart: 0,
           timestamp: new Date().toISOString(),
-        })) as { transactionId: number };
+        });
         started.push(answer.transactionId);
         await client.close();
       }
@@ -287,7 +268,7 @@ describe.each(DIALECTS)('sites, and users scoped by site, on %s', (dialect) => {
     await station('MINE-1', mine);
     await station('THEIRS-1', theirs);
     const role = await app.request('POST', '/api/roles', {
-      token: admin,
+      token: app.admin,
       body: {
         name: 'site-manager',
         permissions: ['users.manage', 'users.view', 'stations.view', 'stations.edit', 'stations.create'],
@@ -333,7 +314,7 @@ describe.each(DIALECTS)('sites, and users scoped by site, on %s', (dialect) => {
       body: { siteId: null },
     });
     expect(away.status).toBe(403);
-    expect((await app.request('GET', '/api/stations/MINE-2', { token: admin })).body.siteId).toBe(mine);
+    expect((await app.request('GET', '/api/stations/MINE-2', { token: app.admin })).body.siteId).toBe(mine);
 
     // A site seen only through one of its stations can be read, not changed.
     const byStation = await userToken('station-mgr', ['site-manager'], { allowedStations: ['THEIRS-1'] });

@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, DIALECTS, type TestDatabase } from '../support/databases.js';
-import { startTestApp, type TestApp } from '../support/test-app.js';
+import { describe, expect, it } from 'vitest';
+import { DIALECTS } from '../support/databases.js';
+import { useTestApp } from '../support/use-test-app.js';
 import { bootChargePoint, eventually } from '../support/ocpp-client.js';
 
 /**
@@ -8,24 +8,12 @@ import { bootChargePoint, eventually } from '../support/ocpp-client.js';
  * (at another site, seen by other users) shows none of the old one's message log or commands.
  */
 describe.each(DIALECTS)('deleting a station, on %s', (dialect) => {
-  let database: TestDatabase;
-  let app: TestApp;
-  let admin: string;
-
-  beforeAll(async () => {
-    database = await createTestDatabase(dialect);
-    app = await startTestApp({ databaseUrl: database.url });
-    admin = (await app.login()).token;
-  });
-  afterAll(async () => {
-    await app?.close();
-    await database?.drop();
-  });
+  const app = useTestApp(dialect);
 
   it('leaves nothing of its message log and command audit to a later station with the same id', async () => {
     const create = (siteId: number | null) =>
       app.request('POST', '/api/stations', {
-        token: admin,
+        token: app.admin,
         body: { chargePointId: 'REUSED-1', name: 'Reused', ocppPassword: null, siteId },
       });
     expect((await create(null)).status).toBe(201);
@@ -33,22 +21,22 @@ describe.each(DIALECTS)('deleting a station, on %s', (dialect) => {
     client.handle(async () => ({ status: 'Accepted' }));
     expect(await client.call('Authorize', { idTag: 'CUSTOMER-CARD-7' })).toHaveProperty('idTagInfo');
     const reset = await app.request('POST', '/api/stations/REUSED-1/commands/Reset', {
-      token: admin,
+      token: app.admin,
       body: { type: 'Soft' },
     });
     expect(reset.status).toBe(200);
     await eventually(
       async () =>
-        (await app.request('GET', '/api/stations/REUSED-1/messages', { token: admin })).body.total >= 4,
+        (await app.request('GET', '/api/stations/REUSED-1/messages', { token: app.admin })).body.total >= 4,
     );
     await client.close({ force: true });
 
-    expect((await app.request('DELETE', '/api/stations/REUSED-1', { token: admin })).status).toBe(204);
+    expect((await app.request('DELETE', '/api/stations/REUSED-1', { token: app.admin })).status).toBe(204);
     // Another operator's site gets a new station with the same id.
-    const site = await app.request('POST', '/api/sites', { token: admin, body: { name: 'Elsewhere' } });
+    const site = await app.request('POST', '/api/sites', { token: app.admin, body: { name: 'Elsewhere' } });
     expect((await create(site.body.id)).status).toBe(201);
     const created = await app.request('POST', '/api/users', {
-      token: admin,
+      token: app.admin,
       body: {
         username: 'elsewhere',
         password: 'elsewhere-pass-1',

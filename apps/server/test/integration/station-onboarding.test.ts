@@ -1,32 +1,20 @@
 import ocppRpc from 'ocpp-rpc';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, DIALECTS, type TestDatabase } from '../support/databases.js';
-import { startTestApp, type TestApp } from '../support/test-app.js';
+import { describe, expect, it } from 'vitest';
+import { userToken, expectPermissionRequired } from '../support/builders.js';
+import { DIALECTS } from '../support/databases.js';
+import { useTestApp } from '../support/use-test-app.js';
 
 describe.each(DIALECTS)('station onboarding on %s', (dialect) => {
-  let database: TestDatabase;
-  let app: TestApp;
-  let admin: string;
-
-  beforeAll(async () => {
-    database = await createTestDatabase(dialect);
-    app = await startTestApp({
-      databaseUrl: database.url,
-      env: { OCPP_UNKNOWN_STATIONS: 'reject', OCPP_HEARTBEAT_INTERVAL: '120' },
-    });
-    admin = (await app.login()).token;
-  });
-  afterAll(async () => {
-    await app?.close();
-    await database?.drop();
+  const app = useTestApp(dialect, {
+    env: { OCPP_UNKNOWN_STATIONS: 'reject', OCPP_HEARTBEAT_INTERVAL: '120' },
   });
 
   it('tells the exact URL, subprotocol and interval, and a charger configured so gets in', async () => {
     await app.request('POST', '/api/stations', {
-      token: admin,
+      token: app.admin,
       body: { chargePointId: 'ONB-1', name: 'Onboard', ocppPassword: 'onboard-secret-1' },
     });
-    const response = await app.request('GET', '/api/stations/ONB-1/onboarding', { token: admin });
+    const response = await app.request('GET', '/api/stations/ONB-1/onboarding', { token: app.admin });
     expect(response.status).toBe(200);
     const host = new URL(app.url).host;
     expect(response.body).toEqual({
@@ -63,11 +51,11 @@ describe.each(DIALECTS)('station onboarding on %s', (dialect) => {
 
   it('answers wss:// and the public host behind a TLS proxy, and profile 0 without a password', async () => {
     await app.request('POST', '/api/stations', {
-      token: admin,
+      token: app.admin,
       body: { chargePointId: 'ONB-2', name: 'x', ocppPassword: null },
     });
     const proxied = await app.request('GET', '/api/stations/ONB-2/onboarding', {
-      token: admin,
+      token: app.admin,
       headers: { 'x-forwarded-proto': 'https, http', 'x-forwarded-host': 'csms.example.id' },
     });
     expect(proxied.body).toMatchObject({
@@ -77,11 +65,11 @@ describe.each(DIALECTS)('station onboarding on %s', (dialect) => {
       securityProfile: 0,
     });
     await app.request('PATCH', '/api/stations/ONB-2', {
-      token: admin,
+      token: app.admin,
       body: { ocppPassword: 'later-secret-2' },
     });
     const secured = await app.request('GET', '/api/stations/ONB-2/onboarding', {
-      token: admin,
+      token: app.admin,
       headers: { 'x-forwarded-proto': 'https', 'x-forwarded-host': 'bad host/<x>' },
     });
     expect(secured.body).toMatchObject({
@@ -92,28 +80,22 @@ describe.each(DIALECTS)('station onboarding on %s', (dialect) => {
   });
 
   it('answers 401, 403, and 404 for an unknown station or one outside the scope', async () => {
-    await app.request('POST', '/api/stations', { token: admin, body: { chargePointId: 'ONB-3', name: 'x' } });
-    expect((await app.request('GET', '/api/stations/ONB-3/onboarding')).status).toBe(401);
-    await app.request('POST', '/api/users', {
-      token: admin,
-      body: { username: 'onb-none', password: 'onb-none-pass', roles: [] },
+    await app.request('POST', '/api/stations', {
+      token: app.admin,
+      body: { chargePointId: 'ONB-3', name: 'x' },
     });
-    const none = (await app.login('onb-none', 'onb-none-pass')).token;
-    expect((await app.request('GET', '/api/stations/ONB-3/onboarding', { token: none })).status).toBe(403);
-    await app.request('POST', '/api/users', {
-      token: admin,
-      body: {
-        username: 'onb-scoped',
-        password: 'onb-scoped-pass',
-        roles: ['viewer'],
-        allowedStations: ['ONB-1'],
-      },
+    await expectPermissionRequired(app, app.admin, '/api/stations/ONB-3/onboarding', 'onb-none');
+    const scoped = await userToken(app, app.admin, {
+      username: 'onb-scoped',
+      roles: ['viewer'],
+      allowedStations: ['ONB-1'],
     });
-    const scoped = (await app.login('onb-scoped', 'onb-scoped-pass')).token;
     expect((await app.request('GET', '/api/stations/ONB-3/onboarding', { token: scoped })).status).toBe(404);
     expect((await app.request('GET', '/api/stations/ONB-1/onboarding', { token: scoped })).status).toBe(200);
-    expect((await app.request('GET', '/api/stations/NOPE/onboarding', { token: admin })).status).toBe(404);
-    expect((await app.request('GET', '/api/stations/bad%20id/onboarding', { token: admin })).status).toBe(
+    expect((await app.request('GET', '/api/stations/NOPE/onboarding', { token: app.admin })).status).toBe(
+      404,
+    );
+    expect((await app.request('GET', '/api/stations/bad%20id/onboarding', { token: app.admin })).status).toBe(
       400,
     );
   });

@@ -1,6 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, DIALECTS, type TestDatabase } from '../support/databases.js';
-import { startTestApp, type TestApp } from '../support/test-app.js';
+import { describe, expect, it } from 'vitest';
+import { parseLogLines } from '../support/log-lines.js';
+import { createTestDatabase, DIALECTS } from '../support/databases.js';
+import { useTestApp } from '../support/use-test-app.js';
+import { startTestApp } from '../support/test-app.js';
 import { connectChargePoint, ocppUrl, upgradeStatus, BOOT } from '../support/ocpp-client.js';
 
 const basic = (id: string, password: string) => ({
@@ -8,22 +10,10 @@ const basic = (id: string, password: string) => ({
 });
 
 describe.each(DIALECTS)('station passwords on %s', (dialect) => {
-  let database: TestDatabase;
-  let app: TestApp;
-  let admin: string;
-
-  beforeAll(async () => {
-    database = await createTestDatabase(dialect);
-    app = await startTestApp({ databaseUrl: database.url, env: { OCPP_UNKNOWN_STATIONS: 'reject' } });
-    admin = (await app.login()).token;
-  });
-  afterAll(async () => {
-    await app?.close();
-    await database?.drop();
-  });
+  const app = useTestApp(dialect, { env: { OCPP_UNKNOWN_STATIONS: 'reject' } });
 
   const create = (body: Record<string, unknown>) =>
-    app.request('POST', '/api/stations', { token: admin, body });
+    app.request('POST', '/api/stations', { token: app.admin, body });
 
   it('generates a strong password for a new station and shows it once, with the onboarding values', async () => {
     const created = await create({ chargePointId: 'PW-1', name: 'Generated' });
@@ -44,7 +34,7 @@ describe.each(DIALECTS)('station passwords on %s', (dialect) => {
 
     // Never again: not in the station, its list or its onboarding values.
     for (const path of ['/api/stations/PW-1', '/api/stations', '/api/stations/PW-1/onboarding']) {
-      const read = await app.request('GET', path, { token: admin });
+      const read = await app.request('GET', path, { token: app.admin });
       expect(read.status).toBe(200);
       expect(read.text).not.toContain(password);
     }
@@ -87,9 +77,9 @@ describe('OCPP_UNKNOWN_STATIONS=accept', () => {
         logLines,
       });
       await app.close();
-      return logLines
-        .map((line) => JSON.parse(line) as { level: number; msg: string })
-        .filter((line) => line.level === 40 && line.msg.includes('OCPP_UNKNOWN_STATIONS'));
+      return parseLogLines(logLines).filter(
+        (line) => line.level === 40 && line.msg.includes('OCPP_UNKNOWN_STATIONS'),
+      );
     };
     try {
       const accept = await warnings('accept');

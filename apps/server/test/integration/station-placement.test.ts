@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, DIALECTS, type TestDatabase } from '../support/databases.js';
-import { startTestApp, type TestApp } from '../support/test-app.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { DIALECTS } from '../support/databases.js';
+import { useTestApp } from '../support/use-test-app.js';
 
 /**
  * A user limited to some stations moves a station only between its own sites: a station listed
@@ -8,35 +8,30 @@ import { startTestApp, type TestApp } from '../support/test-app.js';
  * pulled out of one, and the ids of sites beyond it cannot be probed through `siteId`.
  */
 describe.each(DIALECTS)('where a user limited to some stations may place a station, on %s', (dialect) => {
-  let database: TestDatabase;
-  let app: TestApp;
-  let admin: string;
+  const app = useTestApp(dialect);
   let mover: string;
   let ownSite: number;
   let foreignSite: number;
 
   beforeAll(async () => {
-    database = await createTestDatabase(dialect);
-    app = await startTestApp({ databaseUrl: database.url });
-    admin = (await app.login()).token;
     const site = async (name: string) =>
-      (await app.request('POST', '/api/sites', { token: admin, body: { name } })).body.id as number;
+      (await app.request('POST', '/api/sites', { token: app.admin, body: { name } })).body.id as number;
     ownSite = await site('Own depot');
     foreignSite = await site('Someone else');
     const station = (chargePointId: string, siteId: number | null) =>
       app.request('POST', '/api/stations', {
-        token: admin,
+        token: app.admin,
         body: { chargePointId, name: chargePointId, ocppPassword: null, siteId },
       });
     expect((await station('PL-LISTED', null)).status).toBe(201);
     expect((await station('PL-FOREIGN', foreignSite)).status).toBe(201);
     const role = await app.request('POST', '/api/roles', {
-      token: admin,
+      token: app.admin,
       body: { name: 'placer', permissions: ['stations.view', 'stations.edit', 'stations.create'] },
     });
     expect(role.status).toBe(201);
     const user = await app.request('POST', '/api/users', {
-      token: admin,
+      token: app.admin,
       body: {
         username: 'placer',
         password: 'placer-pass-123',
@@ -48,15 +43,11 @@ describe.each(DIALECTS)('where a user limited to some stations may place a stati
     expect(user.status).toBe(201);
     mover = (await app.login('placer', 'placer-pass-123')).token;
   });
-  afterAll(async () => {
-    await app?.close();
-    await database?.drop();
-  });
 
   const place = (chargePointId: string, siteId: number | null) =>
     app.request('PATCH', `/api/stations/${chargePointId}`, { token: mover, body: { siteId } });
   const siteOf = async (chargePointId: string) =>
-    (await app.request('GET', `/api/stations/${chargePointId}`, { token: admin })).body.siteId;
+    (await app.request('GET', `/api/stations/${chargePointId}`, { token: app.admin })).body.siteId;
 
   it('does not push a station listed for it into a site of someone else', async () => {
     const pushed = await place('PL-LISTED', foreignSite);
@@ -98,7 +89,7 @@ describe.each(DIALECTS)('where a user limited to some stations may place a stati
     expect(await siteOf('PL-LISTED')).toBeNull();
     // An unscoped user places stations anywhere.
     const byAdmin = await app.request('PATCH', '/api/stations/PL-LISTED', {
-      token: admin,
+      token: app.admin,
       body: { siteId: foreignSite },
     });
     expect(byAdmin.status).toBe(200);

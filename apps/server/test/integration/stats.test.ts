@@ -1,26 +1,23 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, DIALECTS, type TestDatabase } from '../support/databases.js';
-import { ManualClock, startTestApp, type TestApp } from '../support/test-app.js';
+import { userToken, expectPermissionRequired, startTransaction } from '../support/builders.js';
+import { useTestApp } from '../support/use-test-app.js';
+import { DIALECTS } from '../support/databases.js';
+import { ManualClock } from '../support/test-app.js';
 import { bootChargePoint, type TestChargePoint } from '../support/ocpp-client.js';
 
 describe.each(DIALECTS)('dashboard statistics on %s', (dialect) => {
-  let database: TestDatabase;
-  let app: TestApp;
-  let admin: string;
   // 2026-01-11T14:30:00Z: today from 2026-01-11T00:00Z, this month from 2026-01-01T00:00Z (UTC).
   const clock = new ManualClock();
   const chargers: TestChargePoint[] = [];
   let north: number;
 
+  const app = useTestApp(dialect, { clock });
   beforeAll(async () => {
-    database = await createTestDatabase(dialect);
-    app = await startTestApp({ databaseUrl: database.url, clock });
-    admin = (await app.login()).token;
     await app.request('POST', '/api/id-tags', {
-      token: admin,
+      token: app.admin,
       body: { idTag: 'ST-TAG', allowConcurrent: true },
     });
-    north = (await app.request('POST', '/api/sites', { token: admin, body: { name: 'North' } })).body.id;
+    north = (await app.request('POST', '/api/sites', { token: app.admin, body: { name: 'North' } })).body.id;
     for (const [chargePointId, siteId] of [
       ['ST-1', north],
       ['ST-2', north],
@@ -28,7 +25,7 @@ describe.each(DIALECTS)('dashboard statistics on %s', (dialect) => {
       ['ST-4', null],
     ] as const) {
       await app.request('POST', '/api/stations', {
-        token: admin,
+        token: app.admin,
         body: { chargePointId, name: chargePointId, siteId, ocppPassword: null },
       });
     }
@@ -40,12 +37,11 @@ describe.each(DIALECTS)('dashboard statistics on %s', (dialect) => {
       stoppedAt: string | null,
       energy: number,
     ) => {
-      const { transactionId } = (await cp.call('StartTransaction', {
-        connectorId: 1,
+      const { transactionId } = await startTransaction(cp, {
         idTag: 'ST-TAG',
         meterStart: 1000,
         timestamp: startedAt,
-      })) as { transactionId: number };
+      });
       if (stoppedAt)
         await cp.call('StopTransaction', { transactionId, meterStop: 1000 + energy, timestamp: stoppedAt });
     };
@@ -77,8 +73,6 @@ describe.each(DIALECTS)('dashboard statistics on %s', (dialect) => {
   });
   afterAll(async () => {
     for (const charger of chargers) await charger.close();
-    await app?.close();
-    await database?.drop();
   });
 
   const stats = async (token: string) => {
@@ -86,16 +80,11 @@ describe.each(DIALECTS)('dashboard statistics on %s', (dialect) => {
     expect(response.status).toBe(200);
     return response.body;
   };
-  const userToken = async (username: string, scope: Record<string, unknown>) => {
-    await app.request('POST', '/api/users', {
-      token: admin,
-      body: { username, password: `${username}-password-1`, roles: ['viewer'], ...scope },
-    });
-    return (await app.login(username, `${username}-password-1`)).token;
-  };
+  const viewerToken = (username: string, scope: Record<string, unknown>) =>
+    userToken(app, app.admin, { username, roles: ['viewer'], ...scope });
 
   it('counts stations by status, connections, active transactions and energy today and this month (UTC)', async () => {
-    expect(await stats(admin)).toEqual({
+    expect(await stats(app.admin)).toEqual({
       stations: {
         total: 5,
         connected: 3,
@@ -115,19 +104,19 @@ describe.each(DIALECTS)('dashboard statistics on %s', (dialect) => {
   });
 
   it('counts only the stations of the caller, by station list and by site', async () => {
-    const byStation = await userToken('st-one', { allowedStations: ['ST-1'] });
+    const byStation = await viewerToken('st-one', { allowedStations: ['ST-1'] });
     expect(await stats(byStation)).toMatchObject({
       stations: { total: 1, connected: 1, pending: 0, byStatus: { Occupied: 1, Faulted: 0, Unavailable: 0 } },
       transactions: { active: 1 },
       energy: { todayWh: 1020, monthWh: 3320 },
     });
-    const bySite = await userToken('st-north', { allowedSites: [north] });
+    const bySite = await viewerToken('st-north', { allowedSites: [north] });
     expect(await stats(bySite)).toMatchObject({
       stations: { total: 2, connected: 2, byStatus: { Occupied: 1, Faulted: 1 } },
       transactions: { active: 2 },
       energy: { todayWh: 1520, monthWh: 3820 },
     });
-    const nothing = await userToken('st-none', { allowedStations: [] });
+    const nothing = await viewerToken('st-none', { allowedStations: [] });
     expect(await stats(nothing)).toMatchObject({
       stations: { total: 0, connected: 0, pending: 0 },
       transactions: { active: 0 },
@@ -136,12 +125,6 @@ describe.each(DIALECTS)('dashboard statistics on %s', (dialect) => {
   });
 
   it('answers 401 without a token and 403 without stations.view', async () => {
-    expect((await app.request('GET', '/api/stats')).status).toBe(401);
-    await app.request('POST', '/api/users', {
-      token: admin,
-      body: { username: 'st-bare', password: 'st-bare-pass', roles: [] },
-    });
-    const bare = (await app.login('st-bare', 'st-bare-pass')).token;
-    expect((await app.request('GET', '/api/stats', { token: bare })).status).toBe(403);
+    await expectPermissionRequired(app, app.admin, '/api/stats', 'st-bare');
   });
 });

@@ -1,20 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../support/databases.js';
-import { ADMIN_PASSWORD, startTestApp, type TestApp } from '../support/test-app.js';
+import { describe, expect, it } from 'vitest';
+import { useTestApp } from '../support/use-test-app.js';
+import { ADMIN_PASSWORD } from '../support/test-app.js';
 
 describe('health, metrics, API docs and logs', () => {
-  let database: TestDatabase;
-  let app: TestApp;
   const logLines: string[] = [];
 
-  beforeAll(async () => {
-    database = await createTestDatabase('sqlite');
-    app = await startTestApp({ databaseUrl: database.url, logLines });
-  });
-  afterAll(async () => {
-    await app?.close();
-    await database?.drop();
-  });
+  const app = useTestApp('sqlite', { logLines, login: false });
 
   it('answers /api/health and /api/ready without a token', async () => {
     expect(await app.request('GET', '/api/health')).toMatchObject({ status: 200, body: { status: 'ok' } });

@@ -3,8 +3,8 @@ import vm from 'node:vm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { openDatabase, type DatabaseHandle } from '../../src/db/connect.js';
-import { createTestDatabase, DIALECTS, type TestDatabase } from '../support/databases.js';
-import { startTestApp, type TestApp } from '../support/test-app.js';
+import { DIALECTS } from '../support/databases.js';
+import { useTestApp } from '../support/use-test-app.js';
 
 const ROWS = 10_000;
 
@@ -15,20 +15,15 @@ function collector(): () => void {
 }
 
 describe.each(DIALECTS)('the transactions CSV export on %s', (dialect) => {
-  let database: TestDatabase;
-  let app: TestApp;
+  const app = useTestApp(dialect);
   let handle: DatabaseHandle;
-  let admin: string;
 
   beforeAll(async () => {
-    database = await createTestDatabase(dialect);
-    app = await startTestApp({ databaseUrl: database.url });
-    admin = (await app.login()).token;
     await app.request('POST', '/api/stations', {
-      token: admin,
+      token: app.admin,
       body: { chargePointId: 'EXP-1', name: 'Export' },
     });
-    handle = openDatabase(loadConfig({ DATABASE_URL: database.url }).database);
+    handle = openDatabase(loadConfig({ DATABASE_URL: app.database.url }).database);
     const station = await handle.db
       .selectFrom('stations')
       .select('id')
@@ -58,8 +53,6 @@ describe.each(DIALECTS)('the transactions CSV export on %s', (dialect) => {
   });
   afterAll(async () => {
     await handle?.close();
-    await app?.close();
-    await database?.drop();
   });
 
   it(`streams ${ROWS} transactions with memory staying flat`, async () => {
@@ -67,7 +60,7 @@ describe.each(DIALECTS)('the transactions CSV export on %s', (dialect) => {
     gc();
     const baseline = process.memoryUsage().heapUsed;
     const response = await fetch(`${app.url}/api/transactions.csv?chargePointId=EXP-1`, {
-      headers: { authorization: `Bearer ${admin}` },
+      headers: { authorization: `Bearer ${app.admin}` },
     });
     expect(response.status).toBe(200);
     const reader = (response.body as ReadableStream<Uint8Array>).getReader();

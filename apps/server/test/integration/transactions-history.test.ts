@@ -1,38 +1,32 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { userToken, expectPermissionRequired } from '../support/builders.js';
+import { useTestApp } from '../support/use-test-app.js';
 import { parseCsv } from '../../src/domain/csv.js';
-import { createTestDatabase, DIALECTS, type TestDatabase } from '../support/databases.js';
-import { ManualClock, startTestApp, type TestApp } from '../support/test-app.js';
+import { DIALECTS } from '../support/databases.js';
+import { ManualClock } from '../support/test-app.js';
 import { bootChargePoint, type TestChargePoint } from '../support/ocpp-client.js';
 
 const MINUTE = 60_000;
 
 describe.each(DIALECTS)('transaction history: sorting, CSV, stuck transactions on %s', (dialect) => {
-  let database: TestDatabase;
-  let app: TestApp;
-  let admin: string;
   const clock = new ManualClock();
   const chargers: TestChargePoint[] = [];
 
+  const app = useTestApp(dialect, {
+    clock,
+    env: {
+      OCPP_UNKNOWN_STATIONS: 'accept',
+      OCPP_HEARTBEAT_INTERVAL: '86400',
+      TRANSACTION_STUCK_AFTER_MINUTES: '5',
+    },
+  });
   beforeAll(async () => {
-    database = await createTestDatabase(dialect);
-    app = await startTestApp({
-      databaseUrl: database.url,
-      clock,
-      env: {
-        OCPP_UNKNOWN_STATIONS: 'accept',
-        OCPP_HEARTBEAT_INTERVAL: '86400',
-        TRANSACTION_STUCK_AFTER_MINUTES: '5',
-      },
-    });
-    admin = (await app.login()).token;
     for (const idTag of ['HIS-TAG', '=cmd|x']) {
-      await app.request('POST', '/api/id-tags', { token: admin, body: { idTag, allowConcurrent: true } });
+      await app.request('POST', '/api/id-tags', { token: app.admin, body: { idTag, allowConcurrent: true } });
     }
   });
   afterAll(async () => {
     for (const charger of chargers) await charger.close();
-    await app?.close();
-    await database?.drop();
   });
 
   const charger = async (id: string) => {
@@ -62,7 +56,8 @@ describe.each(DIALECTS)('transaction history: sorting, CSV, stuck transactions o
 
     const list = async (query: string) =>
       ids(
-        (await app.request('GET', `/api/transactions?chargePointId=SORT-1&${query}`, { token: admin })).body,
+        (await app.request('GET', `/api/transactions?chargePointId=SORT-1&${query}`, { token: app.admin }))
+          .body,
       );
     expect(await list('')).toEqual([c, a, d, b]);
     expect(await list('sort=startedAt&order=asc')).toEqual([b, d, a, c]);
@@ -71,14 +66,14 @@ describe.each(DIALECTS)('transaction history: sorting, CSV, stuck transactions o
     expect(await list('sort=energyDelivered')).toEqual([b, a, d, c]);
     expect(await list('sort=energyDelivered&order=asc&limit=2')).toEqual([d, a]);
 
-    const detail = (await app.request('GET', `/api/transactions/${a}`, { token: admin })).body;
+    const detail = (await app.request('GET', `/api/transactions/${a}`, { token: app.admin })).body;
     expect(detail).toMatchObject({
       energyDelivered: 5000,
       durationSeconds: 1800,
       closedBy: null,
       closedAt: null,
     });
-    const listed = (await app.request('GET', '/api/transactions?chargePointId=SORT-1', { token: admin }))
+    const listed = (await app.request('GET', '/api/transactions?chargePointId=SORT-1', { token: app.admin }))
       .body;
     expect(listed.items.map((t: { durationSeconds: number | null }) => t.durationSeconds)).toEqual([
       null,
@@ -95,10 +90,10 @@ describe.each(DIALECTS)('transaction history: sorting, CSV, stuck transactions o
       ['stuck=maybe', 'stuck'],
       ['from=yesterday', 'from'],
     ]) {
-      const response = await app.request('GET', `/api/transactions?${query}`, { token: admin });
+      const response = await app.request('GET', `/api/transactions?${query}`, { token: app.admin });
       expect(response.status, query).toBe(400);
       expect(response.body.error.details.fields.join()).toContain(field);
-      const csv = await app.request('GET', `/api/transactions.csv?${query}`, { token: admin });
+      const csv = await app.request('GET', `/api/transactions.csv?${query}`, { token: app.admin });
       if (field !== 'sort' && field !== 'order') expect(csv.status, `csv ${query}`).toBe(400);
     }
   });
@@ -109,7 +104,7 @@ describe.each(DIALECTS)('transaction history: sorting, CSV, stuck transactions o
     await stop(cp, t1, '2026-01-02T10:10:00.000Z', 1510);
     const t2 = await start(cp, '2026-01-02T11:00:00.000Z', 0, 'HIS-TAG', 2);
     const response = await fetch(`${app.url}/api/transactions.csv?chargePointId=CSV-1`, {
-      headers: { authorization: `Bearer ${admin}` },
+      headers: { authorization: `Bearer ${app.admin}` },
     });
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toBe('text/csv; charset=utf-8');
@@ -147,10 +142,10 @@ describe.each(DIALECTS)('transaction history: sorting, CSV, stuck transactions o
       [String(t2), 'CSV-1', '2', 'HIS-TAG', 'active', '0', '', '', '2026-01-02T11:00:00.000Z', '', '', ''],
     ]);
     const active = await app.request('GET', '/api/transactions.csv?chargePointId=CSV-1&status=active', {
-      token: admin,
+      token: app.admin,
     });
     expect(parseCsv(active.text)).toHaveLength(2);
-    const none = await app.request('GET', '/api/transactions.csv?chargePointId=NOBODY', { token: admin });
+    const none = await app.request('GET', '/api/transactions.csv?chargePointId=NOBODY', { token: app.admin });
     expect(none.status).toBe(200);
     expect(parseCsv(none.text)).toHaveLength(1);
   });
@@ -158,16 +153,12 @@ describe.each(DIALECTS)('transaction history: sorting, CSV, stuck transactions o
   it('exports and lists only what the caller may see; 401 and 403 otherwise', async () => {
     await charger('SCOPE-OUT');
     const out = await start(chargers.at(-1) as TestChargePoint, '2026-01-03T10:00:00.000Z');
-    await app.request('POST', '/api/users', {
-      token: admin,
-      body: {
-        username: 'his-op',
-        password: 'his-op-pass-1',
-        roles: ['operator'],
-        allowedStations: ['CSV-1'],
-      },
+    const scoped = await userToken(app, app.admin, {
+      username: 'his-op',
+      password: 'his-op-pass-1',
+      roles: ['operator'],
+      allowedStations: ['CSV-1'],
     });
-    const scoped = (await app.login('his-op', 'his-op-pass-1')).token;
     const csv = await app.request('GET', '/api/transactions.csv', { token: scoped });
     expect(
       parseCsv(csv.text)
@@ -178,13 +169,7 @@ describe.each(DIALECTS)('transaction history: sorting, CSV, stuck transactions o
       ids((await app.request('GET', '/api/transactions?limit=1000', { token: scoped })).body),
     ).not.toContain(out);
     expect((await app.request('GET', `/api/transactions/${out}`, { token: scoped })).status).toBe(404);
-    expect((await app.request('GET', '/api/transactions.csv')).status).toBe(401);
-    await app.request('POST', '/api/users', {
-      token: admin,
-      body: { username: 'his-none', password: 'his-none-pass', roles: [] },
-    });
-    const none = (await app.login('his-none', 'his-none-pass')).token;
-    expect((await app.request('GET', '/api/transactions.csv', { token: none })).status).toBe(403);
+    await expectPermissionRequired(app, app.admin, '/api/transactions.csv', 'his-none');
   });
 
   it('lists as stuck the active transactions silent for the configured time', async () => {
@@ -193,7 +178,7 @@ describe.each(DIALECTS)('transaction history: sorting, CSV, stuck transactions o
     const metered = await start(cp, clock.now().toISOString(), 100, 'HIS-TAG', 2);
     const stuck = async () =>
       ids(
-        (await app.request('GET', '/api/transactions?stuck=true&chargePointId=STUCK-1', { token: admin }))
+        (await app.request('GET', '/api/transactions?stuck=true&chargePointId=STUCK-1', { token: app.admin }))
           .body,
       );
     expect(await stuck()).toEqual([]);
@@ -207,8 +192,11 @@ describe.each(DIALECTS)('transaction history: sorting, CSV, stuck transactions o
     expect(await stuck()).toEqual([quiet]);
     expect(
       ids(
-        (await app.request('GET', '/api/transactions?stuck=false&chargePointId=STUCK-1', { token: admin }))
-          .body,
+        (
+          await app.request('GET', '/api/transactions?stuck=false&chargePointId=STUCK-1', {
+            token: app.admin,
+          })
+        ).body,
       ),
     ).toEqual(expect.arrayContaining([quiet, metered]));
     clock.advance(4 * MINUTE);
@@ -237,15 +225,15 @@ describe.each(DIALECTS)('transaction history: sorting, CSV, stuck transactions o
     const close = (token: string, body: unknown, transactionId = id) =>
       app.request('POST', `/api/transactions/${transactionId}/close`, { token, body });
 
-    const alive = await close(admin, { reason: 'charger silent' });
+    const alive = await close(app.admin, { reason: 'charger silent' });
     expect(alive.status).toBe(409);
     expect(alive.body.error).toMatchObject({ code: 'CONFLICT', details: { connected: true } });
 
     clock.advance(6 * MINUTE);
     const before = app.publishedEvents.length;
-    const closed = await close(admin, { reason: '  Charger lost power, closed by operator  ' });
+    const closed = await close(app.admin, { reason: '  Charger lost power, closed by operator  ' });
     expect(closed.status).toBe(200);
-    const me = (await app.request('GET', '/api/auth/me', { token: admin })).body;
+    const me = (await app.request('GET', '/api/auth/me', { token: app.admin })).body;
     expect(closed.body).toMatchObject({
       transactionId: id,
       status: 'completed',
@@ -266,10 +254,12 @@ describe.each(DIALECTS)('transaction history: sorting, CSV, stuck transactions o
       reason: 'Other',
       timestamp: clock.now().toISOString(),
     });
-    expect((await close(admin, { reason: 'again' })).status).toBe(409);
+    expect((await close(app.admin, { reason: 'again' })).status).toBe(409);
     // The station may still send its own stop later: it changes nothing.
     await stop(cp, id, clock.now().toISOString(), 9999);
-    expect((await app.request('GET', `/api/transactions/${id}`, { token: admin })).body.meterStop).toBe(4500);
+    expect((await app.request('GET', `/api/transactions/${id}`, { token: app.admin })).body.meterStop).toBe(
+      4500,
+    );
   });
 
   it('closes at once when the station is offline, with meterStart without readings', async () => {
@@ -277,14 +267,14 @@ describe.each(DIALECTS)('transaction history: sorting, CSV, stuck transactions o
     const id = await start(cp, clock.now().toISOString(), 777);
     await cp.close();
     let closed = await app.request('POST', `/api/transactions/${id}/close`, {
-      token: admin,
+      token: app.admin,
       body: { reason: 'offline' },
     });
     for (let i = 0; closed.status === 409 && i < 50; i++) {
       // The socket's close reaches the server a moment later.
       await new Promise((resolve) => setTimeout(resolve, 20));
       closed = await app.request('POST', `/api/transactions/${id}/close`, {
-        token: admin,
+        token: app.admin,
         body: { reason: 'offline' },
       });
     }
@@ -302,7 +292,7 @@ describe.each(DIALECTS)('transaction history: sorting, CSV, stuck transactions o
       { reason: 'x'.repeat(256) },
       { reason: 'ok', extra: 1 },
     ]) {
-      const response = await app.request('POST', `/api/transactions/${id}/close`, { token: admin, body });
+      const response = await app.request('POST', `/api/transactions/${id}/close`, { token: app.admin, body });
       expect(response.status, JSON.stringify(body)).toBe(400);
       expect(response.body.error.details.fields.join()).toMatch(/reason|extra/);
     }
@@ -315,19 +305,14 @@ describe.each(DIALECTS)('transaction history: sorting, CSV, stuck transactions o
         .status,
     ).toBe(403);
     await app.request('POST', '/api/roles', {
-      token: admin,
+      token: app.admin,
       body: { name: 'tx-manager', permissions: ['transactions.view', 'transactions.manage'] },
     });
-    await app.request('POST', '/api/users', {
-      token: admin,
-      body: {
-        username: 'his-mgr',
-        password: 'his-mgr-pass',
-        roles: ['tx-manager'],
-        allowedStations: ['CSV-1'],
-      },
+    const scopedManager = await userToken(app, app.admin, {
+      username: 'his-mgr',
+      roles: ['tx-manager'],
+      allowedStations: ['CSV-1'],
     });
-    const scopedManager = (await app.login('his-mgr', 'his-mgr-pass')).token;
     clock.advance(6 * MINUTE);
     const outside = await app.request('POST', `/api/transactions/${id}/close`, {
       token: scopedManager,
@@ -335,10 +320,14 @@ describe.each(DIALECTS)('transaction history: sorting, CSV, stuck transactions o
     });
     expect(outside.status).toBe(404);
     expect(
-      (await app.request('POST', '/api/transactions/999999/close', { token: admin, body: { reason: 'x' } }))
-        .status,
+      (
+        await app.request('POST', '/api/transactions/999999/close', {
+          token: app.admin,
+          body: { reason: 'x' },
+        })
+      ).status,
     ).toBe(404);
-    expect((await app.request('GET', `/api/transactions/${id}`, { token: admin })).body.status).toBe(
+    expect((await app.request('GET', `/api/transactions/${id}`, { token: app.admin })).body.status).toBe(
       'active',
     );
   });

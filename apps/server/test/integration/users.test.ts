@@ -1,23 +1,16 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, DIALECTS, type TestDatabase } from '../support/databases.js';
-import { startTestApp, type TestApp } from '../support/test-app.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { DIALECTS } from '../support/databases.js';
+import { useTestApp } from '../support/use-test-app.js';
 
 describe.each(DIALECTS)('users on %s', (dialect) => {
-  let database: TestDatabase;
-  let app: TestApp;
+  const app = useTestApp(dialect, { login: false });
   let admin: string;
   let adminId: number;
 
   beforeAll(async () => {
-    database = await createTestDatabase(dialect);
-    app = await startTestApp({ databaseUrl: database.url });
     const login = await app.login();
     admin = login.token;
     adminId = login.user.id;
-  });
-  afterAll(async () => {
-    await app?.close();
-    await database?.drop();
   });
 
   const createUser = (body: Record<string, unknown>, token = admin) =>

@@ -61,15 +61,20 @@ export function upgradeStatus(
   });
 }
 
+/** Resolves once `socket` is open; rejects with its error when it cannot open. */
+export function opened(socket: WebSocket): Promise<void> {
+  return new Promise((resolve, reject) => {
+    socket.once('open', () => resolve());
+    socket.once('error', reject);
+  });
+}
+
 /** A raw WebSocket with the 1.6 subprotocol, to send frames no OCPP library would. */
 export async function rawSocket(
   url: string,
 ): Promise<{ send(frame: string): Promise<unknown>; close(): void }> {
   const socket = new WebSocket(url, ['ocpp1.6']);
-  await new Promise((resolve, reject) => {
-    socket.once('open', resolve);
-    socket.once('error', reject);
-  });
+  await opened(socket);
   return {
     send: (frame) =>
       new Promise((resolve) => {

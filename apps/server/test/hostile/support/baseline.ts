@@ -1,4 +1,5 @@
-import { expect } from 'vitest';
+import { beforeAll, expect } from 'vitest';
+import { createIdTags, createStation, startTransaction } from '../../support/builders.js';
 import { connectChargePoint, BOOT, eventually } from '../../support/ocpp-client.js';
 import type { TestApp } from '../../support/test-app.js';
 
@@ -10,24 +11,19 @@ export const KEEP = { station: 'KEEP-1', password: 'keep-station-password', idTa
  * and a completed transaction of it with its meter values. Answers the transaction id.
  */
 export async function storeBaseline(app: TestApp, admin: string): Promise<number> {
-  const tag = await app.request('POST', '/api/id-tags', {
-    token: admin,
-    body: { idTag: KEEP.idTag, status: 'Accepted', expiryDate: '2099-01-01T00:00:00.000Z' },
+  await createIdTags(app, admin, {
+    idTag: KEEP.idTag,
+    status: 'Accepted',
+    expiryDate: '2099-01-01T00:00:00.000Z',
   });
-  expect(tag.status).toBe(201);
-  const station = await app.request('POST', '/api/stations', {
-    token: admin,
-    body: { chargePointId: KEEP.station, name: 'Kept', ocppPassword: KEEP.password },
-  });
-  expect(station.status).toBe(201);
+  await createStation(app, admin, { chargePointId: KEEP.station, name: 'Kept', ocppPassword: KEEP.password });
   const cp = await connectChargePoint(app.url, KEEP.station, { password: KEEP.password });
   expect(await cp.call('BootNotification', BOOT)).toMatchObject({ status: 'Accepted' });
-  const start = (await cp.call('StartTransaction', {
-    connectorId: 1,
+  const start = await startTransaction(cp, {
     idTag: KEEP.idTag,
     meterStart: 1_000,
     timestamp: '2026-01-11T14:30:00.000Z',
-  })) as { transactionId: number };
+  });
   await cp.call('MeterValues', {
     connectorId: 1,
     transactionId: start.transactionId,
@@ -68,4 +64,20 @@ export async function baselineSnapshot(app: TestApp, admin: string, transactionI
     transactions: await read(`/api/transactions?chargePointId=${KEEP.station}`),
     idTag: await read(`/api/id-tags/${KEEP.idTag}`),
   };
+}
+
+/**
+ * Stores the baseline before a suite's tests (after the app started), and answers the snapshot
+ * then taken and the transaction id, to compare with what is stored after each hostile step.
+ */
+export function useBaseline(app: TestApp & { readonly admin: string }) {
+  const baseline = {
+    transactionId: 0,
+    before: undefined as Awaited<ReturnType<typeof baselineSnapshot>> | undefined,
+  };
+  beforeAll(async () => {
+    baseline.transactionId = await storeBaseline(app, app.admin);
+    baseline.before = await baselineSnapshot(app, app.admin, baseline.transactionId);
+  });
+  return baseline;
 }

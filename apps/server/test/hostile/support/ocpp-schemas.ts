@@ -40,16 +40,9 @@ export const V16_ERROR_CODES = [
 ];
 
 /** The codes that say "your message is wrong" (or not for you): what an invalid request must get. */
-const REFUSAL_CODES = new Set([
-  'NotImplemented',
-  'NotSupported',
-  'ProtocolError',
-  'SecurityError',
-  'FormationViolation',
-  'PropertyConstraintViolation',
-  'OccurenceConstraintViolation',
-  'TypeConstraintViolation',
-]);
+const REFUSAL_CODES = new Set(
+  V16_ERROR_CODES.filter((code) => code !== 'InternalError' && code !== 'GenericError'),
+);
 
 export function schemaOf(id: string): JsonSchema {
   const schema = SCHEMAS.find((candidate) => candidate.$id === id);

@@ -1,0 +1,94 @@
+import { expect } from 'vitest';
+import type { TestChargePoint } from './ocpp-client.js';
+import type { TestApp } from './test-app.js';
+
+/**
+ * Builders for test data. Each goes through the public API as a client would, and fails the test
+ * at once when the server refuses, so that a test never runs on data it only believes it has.
+ */
+
+/** The body of POST /api/stations; `name` is the charge point id unless given. */
+export interface StationFields {
+  chargePointId: string;
+  name?: string;
+  [field: string]: unknown;
+}
+
+/** Creates a station and answers what the server stored. */
+export async function createStation(app: TestApp, token: string, fields: StationFields) {
+  const response = await app.request('POST', '/api/stations', {
+    token,
+    body: { name: fields.chargePointId, ...fields },
+  });
+  expect(response.status, response.text).toBe(201);
+  return response.body;
+}
+
+/** Creates id tags, given by their text or by the whole body of POST /api/id-tags. */
+export async function createIdTags(
+  app: TestApp,
+  token: string,
+  ...tags: (string | { idTag: string; [field: string]: unknown })[]
+): Promise<void> {
+  for (const tag of tags) {
+    const body = typeof tag === 'string' ? { idTag: tag } : tag;
+    const response = await app.request('POST', '/api/id-tags', { token, body });
+    expect(response.status, `${body.idTag}: ${response.text}`).toBe(201);
+  }
+}
+
+/** The body of POST /api/users; the password is `<username>-password-1` unless given. */
+export interface UserFields {
+  username: string;
+  roles: string[];
+  password?: string;
+  [field: string]: unknown;
+}
+
+/** Creates a user and answers what the server stored (its `id` among it). */
+export async function createUser(app: TestApp, token: string, fields: UserFields) {
+  const response = await app.request('POST', '/api/users', {
+    token,
+    body: { password: `${fields.username}-password-1`, ...fields },
+  });
+  expect(response.status, response.text).toBe(201);
+  return response.body;
+}
+
+/** Creates a user and answers a token of theirs. */
+export async function userToken(app: TestApp, token: string, fields: UserFields): Promise<string> {
+  await createUser(app, token, fields);
+  return (await app.login(fields.username, fields.password ?? `${fields.username}-password-1`)).token;
+}
+
+/** The fields of a StartTransaction; connector 1 and meter 0 unless given. */
+export interface StartFields {
+  idTag: string;
+  timestamp: string;
+  connectorId?: number;
+  meterStart?: number;
+  [field: string]: unknown;
+}
+
+/** Starts a transaction from a booted charge point and answers the whole StartTransaction answer. */
+export async function startTransaction(cp: TestChargePoint, fields: StartFields) {
+  return (await cp.call('StartTransaction', { connectorId: 1, meterStart: 0, ...fields })) as {
+    transactionId: number;
+    idTagInfo: { status: string; [field: string]: unknown };
+  };
+}
+
+/**
+ * Expects `path` to answer 401 without a token and 403 to `username`, a user made here without
+ * any role (and so without any permission).
+ */
+export async function expectPermissionRequired(
+  app: TestApp,
+  token: string,
+  path: string,
+  username: string,
+): Promise<void> {
+  expect((await app.request('GET', path)).status).toBe(401);
+  const none = await userToken(app, token, { username, roles: [] });
+  expect((await app.request('GET', path, { token: none })).status).toBe(403);
+}
