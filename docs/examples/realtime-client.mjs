@@ -1,5 +1,5 @@
 // A complete real-time client: logs in over REST, connects to Socket.IO with the token, joins a
-// room and prints every event it receives. Run it with Node.js 20 or later next to an installed
+// room and prints every event it receives. Run it with Node.js 22.12 or later next to an installed
 // socket.io-client (npm install socket.io-client):
 //   CIMORINGS_URL=http://localhost:3000 CIMORINGS_USERNAME=admin CIMORINGS_PASSWORD=secret \
 //   CIMORINGS_ROOM=dashboard node realtime-client.mjs
