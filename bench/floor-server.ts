@@ -16,6 +16,7 @@
 import { createServer } from 'node:http';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
+import type { v16 } from '@cimorings/ocpp';
 import ocppRpc from 'ocpp-rpc';
 import { Server as SocketServer } from 'socket.io';
 
@@ -36,14 +37,8 @@ const rpc = new ocppRpc.RPCServer({
 });
 rpc.auth((accept) => accept({}, 'ocpp1.6'));
 
-interface MeterValuesRequest {
-  connectorId: number;
-  transactionId?: number;
-  meterValue: { timestamp: string; sampledValue: { value: string; measurand?: string; unit?: string }[] }[];
-}
-
 /** Energy (Wh), power (kW) and SoC of a reading, as our server reports them (units as the bench sends). */
-function figures(values: MeterValuesRequest['meterValue'][number]['sampledValue']) {
+function figures(values: readonly v16.SampledValue[]) {
   const pick = (measurand: string) => {
     const value = values.find((v) => (v.measurand ?? 'Energy.Active.Import.Register') === measurand)?.value;
     return value === undefined ? null : Number(value);
@@ -70,7 +65,7 @@ rpc.on('client', (client) => {
   client.handle('StartTransaction', () => ({ transactionId: nextTransactionId++, ...accepted }));
   client.handle('StopTransaction', () => ({}));
   client.handle('MeterValues', ({ params }: { params: unknown }) => {
-    const request = params as MeterValuesRequest;
+    const request = params as v16.MeterValuesRequest;
     for (const reading of request.meterValue) {
       io.to('dashboard').emit('meter_values_updated', {
         chargePointId: client.identity,
