@@ -32,8 +32,12 @@ describe.each(DIALECTS)('OCPP message log budget on %s', (dialect) => {
       total: number;
     };
 
-  /** Pipelines `calls` frames of `action` on a raw socket and waits for every answer. */
+  /**
+   * Pipelines `calls` frames of `action` on a raw socket and waits for every answer; resolves
+   * with how long the station was connected (ms), over which its budget refills.
+   */
   async function flood(id: string, calls: number, action: string, payload: object, idChars: number) {
+    const started = Date.now();
     const socket = new WebSocket(`${ocppUrl(app.url)}/${id}`, ['ocpp1.6']);
     let answers = 0;
     socket.on('message', () => void answers++);
@@ -43,11 +47,14 @@ describe.each(DIALECTS)('OCPP message log budget on %s', (dialect) => {
     await eventually(() => answers === calls, 20_000);
     await new Promise((resolve) => setTimeout(resolve, 500));
     socket.close();
+    return Date.now() - started;
   }
 
-  function expectBudgetKept(items: Logged[], total: number, budget: number, sent: number) {
-    // Every row here holds over 64 characters (its message id): the budget, and what refilled meanwhile.
-    expect(total).toBeLessThan(budget / 64 + 100);
+  function expectBudgetKept(items: Logged[], total: number, budget: number, sent: number, elapsedMs: number) {
+    // Every row here holds over 64 characters (its message id): the budget, and what refilled
+    // meanwhile (a busy machine answers the flood in seconds rather than at once).
+    const refilled = (budget * elapsedMs) / 60_000;
+    expect(total).toBeLessThan((budget + refilled) / 64 + 100);
     expect(total).toBeLessThan(sent);
     expect(items.every((m) => m.messageId.length <= MAX_LOGGED_MESSAGE_ID_CHARS)).toBe(true);
     const markers = items.filter((m) => m.messageType === 0);
@@ -56,9 +63,9 @@ describe.each(DIALECTS)('OCPP message log budget on %s', (dialect) => {
   }
 
   it('leaves out, past its small budget, the frames of a pending station that boots in a loop, and marks the gap', async () => {
-    await flood('LOG-FLOOD-1', BOOTS, 'BootNotification', BOOT, 5000);
+    const elapsed = await flood('LOG-FLOOD-1', BOOTS, 'BootNotification', BOOT, 5000);
     const { items, total } = await logOf('LOG-FLOOD-1');
-    expectBudgetKept(items, total, LOG_CHARS_PER_UNACCEPTED_STATION_PER_MINUTE, 2 * BOOTS);
+    expectBudgetKept(items, total, LOG_CHARS_PER_UNACCEPTED_STATION_PER_MINUTE, 2 * BOOTS, elapsed);
     expect(items.filter((m) => m.action === 'BootNotification').length).toBeGreaterThan(10);
   });
 
@@ -68,9 +75,9 @@ describe.each(DIALECTS)('OCPP message log budget on %s', (dialect) => {
       body: { chargePointId: 'LOG-FLOOD-2', name: 'Flood', ocppPassword: null },
     });
     expect(created.status).toBe(201);
-    await flood('LOG-FLOOD-2', BOOTS * 2, 'Heartbeat', {}, MAX_LOGGED_MESSAGE_ID_CHARS);
+    const elapsed = await flood('LOG-FLOOD-2', BOOTS * 2, 'Heartbeat', {}, MAX_LOGGED_MESSAGE_ID_CHARS);
     const { items, total } = await logOf('LOG-FLOOD-2');
-    expectBudgetKept(items, total, LOG_CHARS_PER_STATION_PER_MINUTE, 4 * BOOTS);
+    expectBudgetKept(items, total, LOG_CHARS_PER_STATION_PER_MINUTE, 4 * BOOTS, elapsed);
     expect(total).toBeGreaterThan(LOG_CHARS_PER_UNACCEPTED_STATION_PER_MINUTE / 50);
   });
 
