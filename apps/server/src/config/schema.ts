@@ -229,6 +229,26 @@ export const CONFIG_SCHEMA = Type.Object({
     60,
     'minutes without a meter value or heartbeat after which an active transaction is listed as stuck',
   ),
+  tlsCertFile: variable(unsetOr(Type.String()), {
+    env: 'TLS_CERT_FILE',
+    default: null,
+    accepts: 'a file path',
+    description:
+      'PEM certificate chain: with `TLS_KEY_FILE`, HTTPS, WSS and Socket.IO are served on `PORT` over TLS 1.2 or later; both files are re-read when they change, without a restart',
+  }),
+  tlsKeyFile: variable(unsetOr(Type.String()), {
+    env: 'TLS_KEY_FILE',
+    default: null,
+    accepts: 'a file path',
+    description: 'PEM private key of `TLS_CERT_FILE`',
+  }),
+  tlsClientCaFile: variable(unsetOr(Type.String()), {
+    env: 'TLS_CLIENT_CA_FILE',
+    default: null,
+    accepts: 'a file path',
+    description:
+      'PEM CA certificates: the server asks for a client certificate and the OCPP endpoint accepts those issued by this CA (security profile 3); browsers without one still reach the dashboard and API',
+  }),
   logLevel: variable(Type.Enum(LOG_LEVELS), { env: 'LOG_LEVEL', default: 'info', description: 'log level' }),
   trustProxy: variable(
     Type.Decode(
@@ -259,5 +279,13 @@ export const CONFIG_RULES: readonly ((isSet: (env: string) => boolean) => string
   (isSet) =>
     isSet('REDIS_URL') && !isSet('JWT_SECRET')
       ? 'JWT_SECRET is required when REDIS_URL is set (every node must share it)'
+      : null,
+  (isSet) =>
+    isSet('TLS_CERT_FILE') !== isSet('TLS_KEY_FILE')
+      ? 'TLS_CERT_FILE and TLS_KEY_FILE must be set together (the certificate and its private key)'
+      : null,
+  (isSet) =>
+    isSet('TLS_CLIENT_CA_FILE') && !isSet('TLS_CERT_FILE')
+      ? 'TLS_CLIENT_CA_FILE needs TLS_CERT_FILE and TLS_KEY_FILE (client certificates are asked for over TLS)'
       : null,
 ];

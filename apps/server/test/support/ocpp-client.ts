@@ -17,7 +17,13 @@ export function ocppUrl(httpUrl: string): string {
 export async function connectChargePoint(
   httpUrl: string,
   identity: string,
-  options: { password?: string; strictMode?: boolean; protocols?: string[] } = {},
+  options: {
+    password?: string;
+    strictMode?: boolean;
+    protocols?: string[];
+    /** Over wss: the CA to trust and, for security profile 3, the client certificate and key. */
+    tls?: { ca: string; cert?: string; key?: string };
+  } = {},
 ): Promise<TestChargePoint> {
   const settings = {
     endpoint: ocppUrl(httpUrl),
@@ -26,6 +32,7 @@ export async function connectChargePoint(
     strictMode: options.strictMode ?? true,
     reconnect: false,
     ...(options.password !== undefined && { password: options.password }),
+    ...(options.tls && { wsOpts: options.tls }),
   };
   // ocpp-rpc's typings mark every option required although each has a default.
   const client = new ocppRpc.RPCClient(settings as unknown as ClientOptions);
