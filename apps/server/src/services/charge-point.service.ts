@@ -7,6 +7,13 @@ import { guessSource } from '../domain/attempt-throttle.js';
 import { checkConnectorId } from '../domain/ocpp-ranges.js';
 import { deriveStationStatus, type StationStatus } from '../domain/station-status.js';
 import { AppError } from '../errors.js';
+import {
+  needsPassword,
+  securityRefusal,
+  type ConnectionSecurity,
+  type Refusal,
+} from '../domain/security-profile.js';
+import type { SecurityEventRecorder } from './security-event.service.js';
 import type { StationRepository } from '../repositories/station.repository.js';
 import type { Passwords } from './password-guard.js';
 import type { ChargePointClock } from './charge-point-clock.js';
@@ -68,31 +75,49 @@ export class ChargePointService {
     private readonly settings: ChargePointSettings,
     /** Admits new unknown charge points per source address (false: over the rate). */
     private readonly newcomers: KeyedRateLimit,
+    /** Where refused upgrades of known stations are recorded (CONTRACT section 8). */
+    private readonly securityEvents: SecurityEventRecorder,
   ) {}
 
   /**
    * Decides whether a charge point may connect (before the WebSocket upgrade). Unknown ones
    * follow OCPP_UNKNOWN_STATIONS, and are admitted without being stored: only a valid
-   * BootNotification registers them (`boot`). A station with a password must present it
-   * (Basic auth, OCPP 1.6 security profile 1).
+   * BootNotification registers them (`boot`). A known station must connect as its security
+   * profile asks (CONTRACT section 8): TLS from profile 2, a verified certificate naming it at
+   * profile 3, its password (Basic auth) at profiles 1 and 2; a refusal is recorded as a
+   * security event of the station.
    * @param source the client's address, as TRUST_PROXY says to read it
+   * @param connection how the charge point reached the upgrade (TLS, client certificate)
    * @throws AppError NOT_FOUND for an unknown station under `reject`, UNAUTHORIZED for a
-   * missing or wrong password, TOO_MANY_ATTEMPTS when guesses from `source` or on this
+   * connection below the profile, a certificate of another station, a missing or wrong password, TOO_MANY_ATTEMPTS when guesses from `source` or on this
    * station are throttled (no hash computed), SERVICE_UNAVAILABLE when the throttle is lost,
    * RATE_LIMITED when new unknown charge points come faster than OCPP_NEW_STATIONS_PER_MINUTE
    * from `source`, or while OCPP_PENDING_STATIONS_MAX await approval.
    */
-  async admit(chargePointId: string, password: string | undefined, source: string): Promise<Admission> {
+  async admit(
+    chargePointId: string,
+    password: string | undefined,
+    source: string,
+    connection: ConnectionSecurity,
+  ): Promise<Admission> {
     const known = await this.stations.findCredentials(chargePointId);
     if (known) {
-      const { passwordHash } = known;
-      if (passwordHash !== null) {
+      const { passwordHash, securityProfile } = known;
+      const refusal = securityRefusal(securityProfile, chargePointId, connection);
+      if (refusal !== null) await this.refuse(known.id, chargePointId, refusal);
+      if (needsPassword(securityProfile)) {
         const ok =
           password !== undefined &&
+          passwordHash !== null &&
           (await this.passwords.guard.attempt(chargePointId, source, () =>
             this.passwords.hasher.verify(passwordHash, password),
           ));
-        if (!ok) throw new AppError('UNAUTHORIZED', `Wrong or missing password for ${chargePointId}`);
+        if (!ok) {
+          await this.refuse(known.id, chargePointId, {
+            type: 'FailedToAuthenticateAtCentralSystem',
+            techInfo: password === undefined ? 'no password sent' : 'wrong password',
+          });
+        }
       }
       return {
         chargePointId,
@@ -113,6 +138,12 @@ export class ChargePointService {
       throw new AppError('RATE_LIMITED', 'Too many charge points await approval; retry later');
     }
     return { chargePointId, station: null };
+  }
+
+  /** Records the refusal as a security event of the station, then refuses (401 at the upgrade). */
+  private async refuse(stationId: number, chargePointId: string, refusal: Refusal): Promise<never> {
+    await this.securityEvents.recordRefusal(stationId, chargePointId, refusal);
+    throw new AppError('UNAUTHORIZED', `${refusal.techInfo} (${chargePointId})`);
   }
 
   async connected(session: ChargePointSession): Promise<void> {
@@ -193,14 +224,15 @@ export class ChargePointService {
         name: chargePointId,
         location: null,
         ocppPasswordHash: null,
+        securityProfile: 0,
         registration: policy === 'accept' ? 'accepted' : 'pending',
         now: isoNow(this.clock),
       });
       // Another connection may have registered it first; what is stored decides.
       stored = await this.stations.findCredentials(chargePointId);
     }
-    // Created by an operator with a password since this connection came in without one.
-    if (!stored || stored.passwordHash !== null) return null;
+    // Created by an operator with a password or a profile since this connection came in without.
+    if (!stored || stored.passwordHash !== null || stored.securityProfile !== 0) return null;
     admission.station = { stationId: stored.id, chargePointId, registration: stored.registration };
     await this.connected(admission.station);
     return admission.station;

@@ -9,6 +9,7 @@ import type { StationService } from '../../services/station.service.js';
 import { actorOf } from '../access.js';
 import { parsed } from '../logged-payload.js';
 import { OnboardingSchema, onboardingOf } from './station-onboarding.routes.js';
+import { SecurityProfileSchema } from './station-security.routes.js';
 import { ChargePointId, errors, PageQuery, pageOf, PageSchema, RowId } from '../schemas.js';
 
 const security = [{ bearer: [] }];
@@ -42,6 +43,7 @@ export const StationSchema = Type.Object(
     errorCode: Type.Union([Type.String(), Type.Null()]),
     connected: Type.Boolean(),
     hasOcppPassword: Type.Boolean(),
+    securityProfile: SecurityProfileSchema,
     lastHeartbeat: Type.Union([Type.String(), Type.Null()]),
     lastBootAt: Type.Union([Type.String(), Type.Null()]),
     vendor: Type.Union([Type.String(), Type.Null()]),
@@ -96,6 +98,7 @@ const CreatedStationSchema = Type.Object({
   ...StationSchema.properties,
   // The literal union of the shared schema does not survive the spread in TypeBox's static type.
   status: Type.String({ description: STATION_STATUSES.join(', ') }),
+  securityProfile: Type.Integer({ minimum: 0, maximum: 3, description: 'OCPP security profile 0..3' }),
   ocppPassword: Type.Union([Type.String(), Type.Null()], {
     description:
       'the password generated for the station: shown only in this answer, stored as a hash. ' +
@@ -162,6 +165,7 @@ export const stationRoutes: FastifyPluginAsyncTypebox<{
                   '(not recommended: anyone who knows the id can then connect as the station)',
               }),
             ),
+            securityProfile: Type.Optional(SecurityProfileSchema),
           },
           { additionalProperties: false },
         ),
@@ -206,6 +210,7 @@ export const stationRoutes: FastifyPluginAsyncTypebox<{
             siteId: Type.Optional(Type.Union([SiteId, Type.Null()])),
             location: Type.Optional(Nullable(Type.String({ maxLength: 500 }))),
             ocppPassword: Type.Optional(Type.Union([OcppPassword, Type.Null()])),
+            securityProfile: Type.Optional(SecurityProfileSchema),
           },
           { additionalProperties: false },
         ),

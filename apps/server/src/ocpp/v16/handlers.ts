@@ -8,12 +8,14 @@ import type {
 import type { ChargePointConnection } from '../connection.js';
 import { checkSampleCount } from './limits.js';
 import type { DataTransferService } from '../../services/data-transfer.service.js';
+import type { SecurityEventReport, SecurityEventService } from '../../services/security-event.service.js';
 
 /** Services the OCPP 1.6 handlers adapt to. */
 export interface V16Services {
   chargePoints: ChargePointService;
   transactions: TransactionService;
   dataTransfer: DataTransferService;
+  securityEvents: SecurityEventService;
 }
 
 interface BootNotificationReq {
@@ -103,6 +105,12 @@ export function registerV16Handlers(connection: ChargePointConnection, services:
 
   connection.handle<{ status: string }>('DiagnosticsStatusNotification', async (p, session) => {
     await chargePoints.recordNotification(session, 'diagnostics', p.status);
+    return {};
+  });
+
+  // OCPP 1.6 Security Whitepaper §4.5: stored, answered with an empty conf.
+  connection.handle<SecurityEventReport>('SecurityEventNotification', async (p, session) => {
+    await services.securityEvents.reported(session, p);
     return {};
   });
 
