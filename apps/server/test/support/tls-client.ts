@@ -1,5 +1,6 @@
 import { request } from 'node:https';
 import { connect, type ConnectionOptions, type PeerCertificate } from 'node:tls';
+import WebSocket from 'ws';
 import type { TestResponse } from './test-app.js';
 
 /** Who a TLS client trusts and, for security profile 3, which certificate it presents. */
@@ -68,5 +69,28 @@ export function serverCertificate(
       socket.end();
     });
     socket.on('error', reject);
+  });
+}
+
+/**
+ * What the server answers to a WebSocket upgrade over TLS: the HTTP status of a refusal, or 101.
+ * @param headers e.g. Basic auth
+ */
+export function tlsUpgradeStatus(
+  url: string,
+  tls: TlsClientOptions,
+  headers: Record<string, string> = {},
+): Promise<number> {
+  return new Promise((resolve) => {
+    const socket = new WebSocket(url, ['ocpp1.6'], { ...tls, headers });
+    socket.on('unexpected-response', (_request, response) => {
+      resolve(response.statusCode ?? 0);
+      socket.terminate();
+    });
+    socket.on('open', () => {
+      resolve(101);
+      socket.close();
+    });
+    socket.on('error', () => resolve(-1));
   });
 }
