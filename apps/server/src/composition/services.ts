@@ -22,6 +22,7 @@ import { ReservationExpiry, ReservationService } from '../services/reservation.s
 import { RoleService } from '../services/role.service.js';
 import { SecurityEventService } from '../services/security-event.service.js';
 import { SetupService } from '../services/setup.service.js';
+import { StationAdmissionService } from '../services/station-admission.service.js';
 import { SiteService } from '../services/site.service.js';
 import { StationService } from '../services/station.service.js';
 import { StatsService } from '../services/stats.service.js';
@@ -64,6 +65,11 @@ export function createServices(parts: ServiceParts) {
     chargePointClock,
     new KeyedRateLimit(SERVER_SECURITY_EVENTS_PER_MINUTE, () => clock.now().getTime()),
   );
+  const chargePointSettings = {
+    unknownStations: config.ocppUnknownStations,
+    heartbeatInterval: config.ocppHeartbeatInterval,
+    pendingStationsMax: config.ocppPendingStationsMax,
+  };
   return {
     tokens,
     auth: new AuthService(
@@ -74,18 +80,13 @@ export function createServices(parts: ServiceParts) {
       events,
     ),
     setup: new SetupService(repos.users, repos.roles, repos.settings, hasher, clock),
-    chargePoints: new ChargePointService(
+    chargePoints: new ChargePointService(repos.stations, events, chargePointClock, chargePointSettings),
+    admission: new StationAdmissionService(
       repos.stations,
       { hasher, guard: new PasswordGuard(throttle, clock, 'ocpp') },
-      events,
-      chargePointClock,
-      {
-        unknownStations: config.ocppUnknownStations,
-        heartbeatInterval: config.ocppHeartbeatInterval,
-        pendingStationsMax: config.ocppPendingStationsMax,
-      },
-      new KeyedRateLimit(config.ocppNewStationsPerMinute, () => clock.now().getTime()),
       securityEvents,
+      new KeyedRateLimit(config.ocppNewStationsPerMinute, () => clock.now().getTime()),
+      chargePointSettings,
     ),
     securityEvents,
     transactions: new TransactionService(

@@ -16,7 +16,7 @@ export function createOcppServer(
   isDatabaseReady: () => boolean,
   log: FastifyBaseLogger,
 ): OcppServer {
-  const { chargePoints, transactions, dataTransfer, ocppLog, securityEvents } = services;
+  const { admission, chargePoints, transactions, dataTransfer, ocppLog, securityEvents } = services;
   if (config.ocppUnknownStations === 'accept') {
     // Accepted unknown stations have no password: anyone can connect with any id and act as a station.
     log.warn(
@@ -25,7 +25,7 @@ export function createOcppServer(
     );
   }
   return new OcppServer(
-    chargePoints,
+    admission,
     { chargePoints, transactions, dataTransfer, securityEvents },
     cluster.presence,
     ocppLog,

@@ -1,21 +1,10 @@
 import type { UnknownStationPolicy } from '../config.js';
 import type { EventBus } from '../cluster/event-bus.js';
 import { isoNow, isoTime } from '../domain/clock.js';
-import type { KeyedRateLimit } from '../domain/keyed-rate-limit.js';
 import type { BootIdentity, Registration } from '../domain/station.js';
-import { guessSource } from '../domain/attempt-throttle.js';
 import { checkConnectorId } from '../domain/ocpp-ranges.js';
 import { deriveStationStatus, type StationStatus } from '../domain/station-status.js';
-import { AppError } from '../errors.js';
-import {
-  needsPassword,
-  securityRefusal,
-  type ConnectionSecurity,
-  type Refusal,
-} from '../domain/security-profile.js';
-import type { SecurityEventRecorder } from './security-event.service.js';
 import type { StationRepository } from '../repositories/station.repository.js';
-import type { Passwords } from './password-guard.js';
 import type { ChargePointClock } from './charge-point-clock.js';
 import { inRange } from './transaction.service.js';
 
@@ -62,89 +51,17 @@ export interface BootAnswer {
 }
 
 /**
- * The life of a charge point as the OCPP transport reports it: admission, boot, heartbeats,
+ * The life of a charge point as the OCPP transport reports it (StationAdmissionService lets it
+ * in): boot, heartbeats,
  * connector statuses and the station status derived from them, notifications, disconnection.
  */
 export class ChargePointService {
   constructor(
     private readonly stations: StationRepository,
-    /** Basic-auth guesses throttled per station id and source address, before any hash. */
-    private readonly passwords: Passwords,
     private readonly events: EventBus,
     private readonly clock: ChargePointClock,
     private readonly settings: ChargePointSettings,
-    /** Admits new unknown charge points per source address (false: over the rate). */
-    private readonly newcomers: KeyedRateLimit,
-    /** Where refused upgrades of known stations are recorded (CONTRACT section 8). */
-    private readonly securityEvents: SecurityEventRecorder,
   ) {}
-
-  /**
-   * Decides whether a charge point may connect (before the WebSocket upgrade). Unknown ones
-   * follow OCPP_UNKNOWN_STATIONS, and are admitted without being stored: only a valid
-   * BootNotification registers them (`boot`). A known station must connect as its security
-   * profile asks (CONTRACT section 8): TLS from profile 2, a verified certificate naming it at
-   * profile 3, its password (Basic auth) at profiles 1 and 2; a refusal is recorded as a
-   * security event of the station.
-   * @param source the client's address, as TRUST_PROXY says to read it
-   * @param connection how the charge point reached the upgrade (TLS, client certificate)
-   * @throws AppError NOT_FOUND for an unknown station under `reject`, UNAUTHORIZED for a
-   * connection below the profile, a certificate of another station, a missing or wrong password, TOO_MANY_ATTEMPTS when guesses from `source` or on this
-   * station are throttled (no hash computed), SERVICE_UNAVAILABLE when the throttle is lost,
-   * RATE_LIMITED when new unknown charge points come faster than OCPP_NEW_STATIONS_PER_MINUTE
-   * from `source`, or while OCPP_PENDING_STATIONS_MAX await approval.
-   */
-  async admit(
-    chargePointId: string,
-    password: string | undefined,
-    source: string,
-    connection: ConnectionSecurity,
-  ): Promise<Admission> {
-    const known = await this.stations.findCredentials(chargePointId);
-    if (known) {
-      const { passwordHash, securityProfile } = known;
-      const refusal = securityRefusal(securityProfile, chargePointId, connection);
-      if (refusal !== null) await this.refuse(known.id, chargePointId, refusal);
-      if (needsPassword(securityProfile)) {
-        const ok =
-          password !== undefined &&
-          passwordHash !== null &&
-          (await this.passwords.guard.attempt(chargePointId, source, () =>
-            this.passwords.hasher.verify(passwordHash, password),
-          ));
-        if (!ok) {
-          await this.refuse(known.id, chargePointId, {
-            type: 'FailedToAuthenticateAtCentralSystem',
-            techInfo: password === undefined ? 'no password sent' : 'wrong password',
-          });
-        }
-      }
-      return {
-        chargePointId,
-        station: { stationId: known.id, chargePointId, registration: known.registration },
-      };
-    }
-    if (this.settings.unknownStations === 'reject') {
-      throw new AppError('NOT_FOUND', `Unknown charge point ${chargePointId}`);
-    }
-    // Counted per source as password guesses are (an IPv6 client as its /64, which it can rotate
-    // through); an address is at most 45 characters, a longer one is not kept whole.
-    if (!this.newcomers.take(guessSource(source).slice(0, 64))) {
-      throw new AppError('RATE_LIMITED', 'Too many new charge points from this address; retry later', {
-        source,
-      });
-    }
-    if (await this.pendingFull()) {
-      throw new AppError('RATE_LIMITED', 'Too many charge points await approval; retry later');
-    }
-    return { chargePointId, station: null };
-  }
-
-  /** Records the refusal as a security event of the station, then refuses (401 at the upgrade). */
-  private async refuse(stationId: number, chargePointId: string, refusal: Refusal): Promise<never> {
-    await this.securityEvents.recordRefusal(stationId, chargePointId, refusal);
-    throw new AppError('UNAUTHORIZED', `${refusal.techInfo} (${chargePointId})`);
-  }
 
   async connected(session: ChargePointSession): Promise<void> {
     const now = isoNow(this.clock);
