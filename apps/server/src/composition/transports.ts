@@ -37,7 +37,10 @@ export function createOcppServer(
       livenessCheckMs: Math.min(15_000, config.ocppHeartbeatInterval * 500),
       isDatabaseReady,
       clientAddress: clientAddressResolver(config.trustProxy),
-      trustedPeer: trustedPeerResolver(config.trustProxy),
+      proxy: {
+        isTrusted: trustedPeerResolver(config.trustProxy),
+        clientCertHeader: config.tlsProxyClientCertHeader?.toLowerCase() ?? null,
+      },
       bootTimeoutMs: config.ocppBootTimeout * 1000,
       maxFrameBytes: config.ocppMaxFrameBytes,
     },

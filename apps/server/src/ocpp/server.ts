@@ -11,7 +11,7 @@ import type { Admission } from '../services/charge-point.service.js';
 import type { StationAdmissionService } from '../services/station-admission.service.js';
 import type { OcppLogService } from '../services/ocpp-log.service.js';
 import { ChargePointConnection } from './connection.js';
-import { connectionSecurityOf, type TrustedPeer } from './connection-security.js';
+import { connectionSecurityOf, type ProxyTrust } from './connection-security.js';
 import { RecentAnswers } from './recent-answers.js';
 import { watchRefusals } from './refusal-budget.js';
 import { v16Schemas } from './validation.js';
@@ -78,8 +78,8 @@ export interface OcppServerSettings {
   bootTimeoutMs: number;
   /** Largest frame a charge point may send, bytes; a bigger one closes the socket with 1009. */
   maxFrameBytes: number;
-  /** Whether an upgrade request comes from a TRUST_PROXY address (its X-Forwarded-Proto believed). */
-  trustedPeer: TrustedPeer;
+  /** What a TLS-terminating proxy of TRUST_PROXY may tell: TLS, the client certificate. */
+  proxy: ProxyTrust;
 }
 
 /**
@@ -187,7 +187,7 @@ export class OcppServer {
       handshake.identity,
       handshake.password?.toString('utf8'),
       this.settings.clientAddress(handshake.request),
-      connectionSecurityOf(handshake.request, this.settings.trustedPeer),
+      connectionSecurityOf(handshake.request, this.settings.proxy),
     );
   }
 

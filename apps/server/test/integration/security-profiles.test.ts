@@ -1,3 +1,4 @@
+import { X509Certificate } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TestPki, type Issued } from '../support/certificates.js';
 import { createTestDatabase, DIALECTS, type TestDatabase } from '../support/databases.js';
@@ -193,18 +194,23 @@ describe.each(DIALECTS)('security profiles over TLS on %s', (dialect) => {
   });
 });
 
-describe.each(DIALECTS)('security profiles without TLS on %s', (dialect) => {
+describe.each(DIALECTS)('security profiles behind a TLS-terminating proxy on %s', (dialect) => {
+  const pki = new TestPki();
   let database: TestDatabase;
   let app: TestApp;
 
   beforeAll(async () => {
     database = await createTestDatabase(dialect);
     // 127.0.0.1 stands for a TLS-terminating proxy in front of the server.
-    app = await startTestApp({ databaseUrl: database.url, env: { TRUST_PROXY: '127.0.0.1' } });
+    app = await startTestApp({
+      databaseUrl: database.url,
+      env: { TRUST_PROXY: '127.0.0.1', TLS_PROXY_CLIENT_CERT_HEADER: 'X-Client-Cert' },
+    });
   });
   afterAll(async () => {
     await app?.close();
     await database?.drop();
+    pki.close();
   });
 
   it('refuses a profile 2 station over ws:// unless a trusted proxy says it came over TLS', async () => {
@@ -233,5 +239,37 @@ describe.each(DIALECTS)('security profiles without TLS on %s', (dialect) => {
       ],
       total: 1,
     });
+  });
+
+  it('takes a profile 3 station certificate from the header of the proxy, as PEM or base64 DER', async () => {
+    const { token } = await app.login();
+    const created = await app.request('POST', '/api/stations', {
+      token,
+      body: { chargePointId: 'PROXY-3', name: 'p3', ocppPassword: null, securityProfile: 3 },
+    });
+    expect(created.status).toBe(201);
+    const stationCa = pki.ca('Proxied station CA');
+    const own = pki.issue('proxy-3', 'PROXY-3', { issuer: stationCa });
+    const other = pki.issue('proxy-other', 'PLAIN-2', { issuer: stationCa });
+    const der = (pem: string) => new X509Certificate(pem).raw.toString('base64');
+    const url = `${ocppUrl(app.url)}/PROXY-3`;
+    const https = { 'x-forwarded-proto': 'https' };
+
+    expect(await upgradeStatus(url, { headers: https })).toBe(401);
+    expect(
+      await upgradeStatus(url, { headers: { ...https, 'x-client-cert': encodeURIComponent(other.cert) } }),
+    ).toBe(401);
+    expect(await upgradeStatus(url, { headers: { ...https, 'x-client-cert': 'garbage' } })).toBe(401);
+    expect(
+      await upgradeStatus(url, { headers: { ...https, 'x-client-cert': encodeURIComponent(own.cert) } }),
+    ).toBe(101);
+    expect(await upgradeStatus(url, { headers: { 'x-client-cert': der(own.cert) } })).toBe(101);
+
+    const recorded = await app.request('GET', '/api/stations/PROXY-3/security-events', { token });
+    expect(recorded.body.items.map((event: { type: string }) => event.type)).toEqual([
+      'InvalidChargePointCertificate',
+      'InvalidChargePointCertificate',
+      'SecurityProfileNotMet',
+    ]);
   });
 });

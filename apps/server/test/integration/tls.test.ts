@@ -119,9 +119,14 @@ describe('TLS configuration', () => {
   it('names the missing half when only the certificate or only the key is given', () => {
     for (const env of [{ TLS_CERT_FILE: '/etc/cert.pem' }, { TLS_KEY_FILE: '/etc/key.pem' }]) {
       expect(() => loadConfig(env)).toThrow(ConfigError);
-      expect(() => loadConfig(env)).toThrow(/TLS_CERT_FILE and TLS_KEY_FILE must be set together/);
+      expect(() => loadConfig(env)).toThrow(/TLS_(CERT|KEY)_FILE needs TLS_(KEY|CERT)_FILE/);
     }
-    expect(() => loadConfig({ TLS_CLIENT_CA_FILE: '/etc/ca.pem' })).toThrow(/TLS_CLIENT_CA_FILE needs/);
+    expect(() => loadConfig({ TLS_CLIENT_CA_FILE: '/etc/ca.pem' })).toThrow(
+      /TLS_CLIENT_CA_FILE needs TLS_CERT_FILE/,
+    );
+    expect(() => loadConfig({ TLS_PROXY_CLIENT_CERT_HEADER: 'X-Client-Cert' })).toThrow(
+      /TLS_PROXY_CLIENT_CERT_HEADER needs TRUST_PROXY/,
+    );
   });
 
   it('refuses to start on a file it cannot read, naming it', async () => {

@@ -41,6 +41,7 @@ describe('configuration', () => {
       tlsCertFile: null,
       tlsKeyFile: null,
       tlsClientCaFile: null,
+      tlsProxyClientCertHeader: null,
       logLevel: 'info',
       trustProxy: [],
     });
