@@ -119,11 +119,13 @@ describe.each(DIALECTS)('security profiles over TLS on %s', (dialect) => {
     const own = pki.issue('sp3', 'SP-3', { issuer: stationCa });
     const other = pki.issue('other', 'SP-2', { issuer: stationCa });
     const selfSigned = pki.issue('self', 'SP-3');
+    const expired = pki.expired('expired', 'SP-3', stationCa);
     const withCert = (cert: Issued) => ({ ca: serverCa.cert, cert: cert.cert, key: cert.key });
 
     expect(await tlsUpgradeStatus(wss('SP-3'), { ca: serverCa.cert })).toBe(401);
     expect(await tlsUpgradeStatus(wss('SP-3'), withCert(other))).toBe(401);
     expect(await tlsUpgradeStatus(wss('SP-3'), withCert(selfSigned))).toBe(401);
+    expect(await tlsUpgradeStatus(wss('SP-3'), withCert(expired))).toBe(401);
     // A certificate of another station is refused at any profile, even 0.
     expect(await tlsUpgradeStatus(wss('SP-0'), withCert(other))).toBe(401);
 
@@ -140,7 +142,7 @@ describe.each(DIALECTS)('security profiles over TLS on %s', (dialect) => {
     await station.close();
 
     const recorded = await events('SP-3');
-    expect(recorded.total).toBe(4);
+    expect(recorded.total).toBe(5);
     expect(recorded.items[0]).toEqual({
       type: 'TamperDetectionActivated',
       timestamp,
@@ -150,10 +152,12 @@ describe.each(DIALECTS)('security profiles over TLS on %s', (dialect) => {
     expect(recorded.items.slice(1).map((event: { type: string }) => event.type)).toEqual([
       'InvalidChargePointCertificate',
       'InvalidChargePointCertificate',
+      'InvalidChargePointCertificate',
       'SecurityProfileNotMet',
     ]);
-    expect(recorded.items[1].techInfo).toMatch(/not accepted/);
-    expect(recorded.items[2].techInfo).toMatch(/certificate of SP-2, not SP-3/);
+    expect(recorded.items[1].techInfo).toMatch(/not accepted: CERT_HAS_EXPIRED/);
+    expect(recorded.items[2].techInfo).toMatch(/not accepted/);
+    expect(recorded.items[3].techInfo).toMatch(/certificate of SP-2, not SP-3/);
     expect((await events('SP-0')).items[0]).toMatchObject({
       type: 'InvalidChargePointCertificate',
       source: 'server',

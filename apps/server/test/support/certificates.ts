@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -95,6 +95,71 @@ export class TestPki {
       extFile,
       '-out',
       certFile,
+    ]);
+    return this.read(certFile, keyFile);
+  }
+
+  /**
+   * A client certificate for `commonName` signed by `issuer` that expired in 2020: `x509 -req`
+   * cannot back-date, so `openssl ca` signs it with explicit dates.
+   */
+  expired(name: string, commonName: string, issuer: Issued): Issued {
+    const { certFile, keyFile } = this.paths(name);
+    const csrFile = join(this.dir, `${name}.csr`);
+    const db = join(this.dir, `${name}-ca`);
+    mkdirSync(db);
+    writeFileSync(join(db, 'index.txt'), '');
+    writeFileSync(join(db, 'serial'), '1000\n');
+    const config = join(db, 'ca.cnf');
+    writeFileSync(
+      config,
+      [
+        '[ca]',
+        'default_ca = test',
+        '[test]',
+        `database = ${join(db, 'index.txt')}`,
+        `new_certs_dir = ${db}`,
+        `serial = ${join(db, 'serial')}`,
+        'default_md = sha256',
+        'policy = any',
+        'unique_subject = no',
+        '[any]',
+        'commonName = supplied',
+        '',
+      ].join('\n'),
+    );
+    this.openssl([
+      'req',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:P-256',
+      '-nodes',
+      '-subj',
+      `/CN=${commonName}`,
+      '-keyout',
+      keyFile,
+      '-out',
+      csrFile,
+    ]);
+    this.openssl([
+      'ca',
+      '-batch',
+      '-config',
+      config,
+      '-cert',
+      issuer.certFile,
+      '-keyfile',
+      issuer.keyFile,
+      '-in',
+      csrFile,
+      '-out',
+      certFile,
+      '-notext',
+      '-startdate',
+      '20200101000000Z',
+      '-enddate',
+      '20200201000000Z',
     ]);
     return this.read(certFile, keyFile);
   }
