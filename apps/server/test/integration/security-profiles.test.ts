@@ -4,7 +4,7 @@ import { TestPki, type Issued } from '../support/certificates.js';
 import { createTestDatabase, DIALECTS, type TestDatabase } from '../support/databases.js';
 import { BOOT, connectChargePoint, ocppUrl, upgradeStatus } from '../support/ocpp-client.js';
 import { ADMIN_PASSWORD, startTestApp, type TestApp } from '../support/test-app.js';
-import { httpsRequest, tlsUpgradeStatus } from '../support/tls-client.js';
+import { httpsLogin, httpsRequest } from '../support/tls-client.js';
 
 const basic = (id: string, password: string) => ({
   authorization: `Basic ${Buffer.from(`${id}:${password}`).toString('base64')}`,
@@ -33,16 +33,7 @@ describe.each(DIALECTS)('security profiles over TLS on %s', (dialect) => {
       },
     });
     // The API answers a client without a certificate although the server asks for one.
-    const login = await httpsRequest(
-      `${app.url}/api/auth/login`,
-      { ca: serverCa.cert },
-      {
-        method: 'POST',
-        body: { username: 'admin', password: ADMIN_PASSWORD },
-      },
-    );
-    expect(login.status).toBe(200);
-    admin = login.body.token;
+    admin = await httpsLogin(app.url, serverCa.cert, 'admin', ADMIN_PASSWORD);
   });
   afterAll(async () => {
     await app?.close();
@@ -96,9 +87,12 @@ describe.each(DIALECTS)('security profiles over TLS on %s', (dialect) => {
 
   it('admits a profile 2 station over TLS with its password only, recording each refusal', async () => {
     expect(
-      await tlsUpgradeStatus(wss('SP-2'), { ca: serverCa.cert }, basic('SP-2', 'wrong-password-1')),
+      await upgradeStatus(wss('SP-2'), {
+        tls: { ca: serverCa.cert },
+        headers: basic('SP-2', 'wrong-password-1'),
+      }),
     ).toBe(401);
-    expect(await tlsUpgradeStatus(wss('SP-2'), { ca: serverCa.cert })).toBe(401);
+    expect(await upgradeStatus(wss('SP-2'), { tls: { ca: serverCa.cert } })).toBe(401);
     const station = await connectChargePoint(app.url, 'SP-2', {
       password: 'profile-two-secret',
       tls: { ca: serverCa.cert },
@@ -122,12 +116,12 @@ describe.each(DIALECTS)('security profiles over TLS on %s', (dialect) => {
     const expired = pki.expired('expired', 'SP-3', stationCa);
     const withCert = (cert: Issued) => ({ ca: serverCa.cert, cert: cert.cert, key: cert.key });
 
-    expect(await tlsUpgradeStatus(wss('SP-3'), { ca: serverCa.cert })).toBe(401);
-    expect(await tlsUpgradeStatus(wss('SP-3'), withCert(other))).toBe(401);
-    expect(await tlsUpgradeStatus(wss('SP-3'), withCert(selfSigned))).toBe(401);
-    expect(await tlsUpgradeStatus(wss('SP-3'), withCert(expired))).toBe(401);
+    expect(await upgradeStatus(wss('SP-3'), { tls: { ca: serverCa.cert } })).toBe(401);
+    expect(await upgradeStatus(wss('SP-3'), { tls: withCert(other) })).toBe(401);
+    expect(await upgradeStatus(wss('SP-3'), { tls: withCert(selfSigned) })).toBe(401);
+    expect(await upgradeStatus(wss('SP-3'), { tls: withCert(expired) })).toBe(401);
     // A certificate of another station is refused at any profile, even 0.
-    expect(await tlsUpgradeStatus(wss('SP-0'), withCert(other))).toBe(401);
+    expect(await upgradeStatus(wss('SP-0'), { tls: withCert(other) })).toBe(401);
 
     const station = await connectChargePoint(app.url, 'SP-3', { tls: withCert(own) });
     expect(await station.call('BootNotification', BOOT)).toMatchObject({ status: 'Accepted' });
@@ -177,22 +171,9 @@ describe.each(DIALECTS)('security profiles over TLS on %s', (dialect) => {
       allowedStations: ['SP-2'],
     });
     expect(user.status, user.text).toBe(201);
-    const login = await httpsRequest(
-      `${app.url}/api/auth/login`,
-      { ca: serverCa.cert },
-      {
-        method: 'POST',
-        body: { username: 'sp-viewer', password: 'sp-viewer-password-1' },
-      },
-    );
+    const token = await httpsLogin(app.url, serverCa.cert, 'sp-viewer', 'sp-viewer-password-1');
     const asViewer = (id: string) =>
-      httpsRequest(
-        `${app.url}/api/stations/${id}/security-events`,
-        { ca: serverCa.cert },
-        {
-          token: login.body.token,
-        },
-      );
+      httpsRequest(`${app.url}/api/stations/${id}/security-events`, { ca: serverCa.cert }, { token });
     expect((await asViewer('SP-2')).status).toBe(200);
     expect((await asViewer('SP-3')).status).toBe(404);
   });

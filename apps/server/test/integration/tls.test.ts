@@ -7,7 +7,7 @@ import { TestPki, type Issued } from '../support/certificates.js';
 import { createTestDatabase, type TestDatabase } from '../support/databases.js';
 import { BOOT, connectChargePoint, eventually } from '../support/ocpp-client.js';
 import { ADMIN_PASSWORD, startTestApp, type TestApp } from '../support/test-app.js';
-import { httpsRequest, serverCertificate } from '../support/tls-client.js';
+import { httpsLogin, httpsRequest, serverCertificate } from '../support/tls-client.js';
 
 describe('TLS (TLS_CERT_FILE, TLS_KEY_FILE)', () => {
   const pki = new TestPki();
@@ -52,22 +52,14 @@ describe('TLS (TLS_CERT_FILE, TLS_KEY_FILE)', () => {
     expect(health.status).toBe(200);
     await expect(fetch(`${app.url.replace('https', 'http')}/api/health`)).rejects.toThrow();
 
-    const login = await httpsRequest(
-      `${app.url}/api/auth/login`,
-      { ca: ca.cert },
-      {
-        method: 'POST',
-        body: { username: 'admin', password: ADMIN_PASSWORD },
-      },
-    );
-    expect(login.status).toBe(200);
+    const token = await httpsLogin(app.url, ca.cert, 'admin', ADMIN_PASSWORD);
 
     const station = await connectChargePoint(app.url, 'TLS-1', { tls: { ca: ca.cert } });
     expect(await station.call('BootNotification', BOOT)).toMatchObject({ status: 'Accepted' });
     await station.close();
 
     const socket = io(app.url, {
-      auth: { token: login.body.token },
+      auth: { token },
       ca: ca.cert,
       transports: ['websocket'],
       reconnection: false,

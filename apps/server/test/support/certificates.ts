@@ -11,9 +11,12 @@ export interface Issued {
   keyFile: string;
 }
 
+/** A new P-256 key, without a passphrase. */
+const NEW_KEY = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes'];
+
 /**
  * Makes keys and certificates with the `openssl` command line in a directory of its own:
- * a CA, server certificates for 127.0.0.1 and client certificates whose subject CN is a
+ * CAs, server certificates for 127.0.0.1 and client certificates whose subject CN is a
  * charge point id, as the README tells an operator to.
  */
 export class TestPki {
@@ -23,14 +26,16 @@ export class TestPki {
   /** A self-signed CA. */
   ca(name: string): Issued {
     const { certFile, keyFile } = this.paths(name);
+    const usage = [
+      '-addext',
+      'basicConstraints=critical,CA:TRUE',
+      '-addext',
+      'keyUsage=critical,keyCertSign,cRLSign',
+    ];
     this.openssl([
       'req',
       '-x509',
-      '-newkey',
-      'ec',
-      '-pkeyopt',
-      'ec_paramgen_curve:P-256',
-      '-nodes',
+      ...NEW_KEY,
       '-days',
       '30',
       '-subj',
@@ -39,10 +44,7 @@ export class TestPki {
       keyFile,
       '-out',
       certFile,
-      '-addext',
-      'basicConstraints=critical,CA:TRUE',
-      '-addext',
-      'keyUsage=critical,keyCertSign,cRLSign',
+      ...usage,
     ]);
     return this.read(certFile, keyFile);
   }
@@ -52,36 +54,15 @@ export class TestPki {
    * adds 127.0.0.1 and localhost as subject alternative names, else it is a client certificate.
    */
   issue(name: string, commonName: string, options: { issuer?: Issued; server?: boolean } = {}): Issued {
-    const { certFile, keyFile } = this.paths(name);
-    const csrFile = join(this.dir, `${name}.csr`);
+    const { certFile, keyFile, csrFile } = this.request(name, commonName);
     const extFile = join(this.dir, `${name}.ext`);
     writeFileSync(
       extFile,
       options.server ? 'subjectAltName=IP:127.0.0.1,DNS:localhost\n' : 'extendedKeyUsage=clientAuth\n',
     );
-    this.openssl([
-      'req',
-      '-newkey',
-      'ec',
-      '-pkeyopt',
-      'ec_paramgen_curve:P-256',
-      '-nodes',
-      '-subj',
-      `/CN=${commonName}`,
-      '-keyout',
-      keyFile,
-      '-out',
-      csrFile,
-    ]);
-    const signer = options.issuer
-      ? [
-          '-CA',
-          options.issuer.certFile,
-          '-CAkey',
-          options.issuer.keyFile,
-          '-set_serial',
-          String(this.serial++),
-        ]
+    const { issuer } = options;
+    const signer = issuer
+      ? ['-CA', issuer.certFile, '-CAkey', issuer.keyFile, '-set_serial', String(this.serial++)]
       : ['-signkey', keyFile];
     this.openssl([
       'x509',
@@ -104,68 +85,41 @@ export class TestPki {
    * cannot back-date, so `openssl ca` signs it with explicit dates.
    */
   expired(name: string, commonName: string, issuer: Issued): Issued {
-    const { certFile, keyFile } = this.paths(name);
-    const csrFile = join(this.dir, `${name}.csr`);
+    const { certFile, keyFile, csrFile } = this.request(name, commonName);
     const db = join(this.dir, `${name}-ca`);
     mkdirSync(db);
     writeFileSync(join(db, 'index.txt'), '');
     writeFileSync(join(db, 'serial'), '1000\n');
     const config = join(db, 'ca.cnf');
-    writeFileSync(
-      config,
-      [
-        '[ca]',
-        'default_ca = test',
-        '[test]',
-        `database = ${join(db, 'index.txt')}`,
-        `new_certs_dir = ${db}`,
-        `serial = ${join(db, 'serial')}`,
-        'default_md = sha256',
-        'policy = any',
-        'unique_subject = no',
-        '[any]',
-        'commonName = supplied',
-        '',
-      ].join('\n'),
-    );
-    this.openssl([
-      'req',
-      '-newkey',
-      'ec',
-      '-pkeyopt',
-      'ec_paramgen_curve:P-256',
-      '-nodes',
-      '-subj',
-      `/CN=${commonName}`,
-      '-keyout',
-      keyFile,
-      '-out',
-      csrFile,
-    ]);
-    this.openssl([
-      'ca',
-      '-batch',
-      '-config',
-      config,
-      '-cert',
-      issuer.certFile,
-      '-keyfile',
-      issuer.keyFile,
-      '-in',
-      csrFile,
-      '-out',
-      certFile,
-      '-notext',
-      '-startdate',
-      '20200101000000Z',
-      '-enddate',
-      '20200201000000Z',
-    ]);
+    const settings = [
+      `database = ${join(db, 'index.txt')}`,
+      `new_certs_dir = ${db}`,
+      `serial = ${join(db, 'serial')}`,
+    ];
+    const policy = [
+      'default_md = sha256',
+      'policy = any',
+      'unique_subject = no',
+      '[any]',
+      'commonName = supplied',
+    ];
+    writeFileSync(config, ['[ca]', 'default_ca = test', '[test]', ...settings, ...policy, ''].join('\n'));
+    const dates = ['-startdate', '20200101000000Z', '-enddate', '20200201000000Z'];
+    const signer = ['-config', config, '-cert', issuer.certFile, '-keyfile', issuer.keyFile];
+    this.openssl(['ca', '-batch', ...signer, '-in', csrFile, '-out', certFile, '-notext', ...dates]);
     return this.read(certFile, keyFile);
   }
 
   close(): void {
     rmSync(this.dir, { recursive: true, force: true });
+  }
+
+  /** A new key and a certificate signing request for `commonName`. */
+  private request(name: string, commonName: string) {
+    const { certFile, keyFile } = this.paths(name);
+    const csrFile = join(this.dir, `${name}.csr`);
+    this.openssl(['req', ...NEW_KEY, '-subj', `/CN=${commonName}`, '-keyout', keyFile, '-out', csrFile]);
+    return { certFile, keyFile, csrFile };
   }
 
   private paths(name: string) {

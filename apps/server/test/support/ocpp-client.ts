@@ -52,10 +52,18 @@ export async function bootChargePoint(httpUrl: string, identity: string, options
 /** What the server answers to an upgrade it refuses: the HTTP status, or 101 when it accepts. */
 export function upgradeStatus(
   url: string,
-  options: { protocols?: string[]; headers?: Record<string, string> } = {},
+  options: {
+    protocols?: string[];
+    headers?: Record<string, string>;
+    /** Over wss: the CA to trust and a client certificate and key to present. */
+    tls?: { ca: string; cert?: string; key?: string };
+  } = {},
 ) {
   return new Promise<number>((resolve) => {
-    const socket = new WebSocket(url, options.protocols ?? ['ocpp1.6'], { headers: options.headers ?? {} });
+    const socket = new WebSocket(url, options.protocols ?? ['ocpp1.6'], {
+      ...options.tls,
+      headers: options.headers ?? {},
+    });
     socket.on('unexpected-response', (_request, response) => {
       resolve(response.statusCode ?? 0);
       socket.terminate();

@@ -1,6 +1,5 @@
 import { request } from 'node:https';
 import { connect, type ConnectionOptions, type PeerCertificate } from 'node:tls';
-import WebSocket from 'ws';
 import type { TestResponse } from './test-app.js';
 
 /** Who a TLS client trusts and, for security profile 3, which certificate it presents. */
@@ -72,25 +71,16 @@ export function serverCertificate(
   });
 }
 
-/**
- * What the server answers to a WebSocket upgrade over TLS: the HTTP status of a refusal, or 101.
- * @param headers e.g. Basic auth
- */
-export function tlsUpgradeStatus(
-  url: string,
-  tls: TlsClientOptions,
-  headers: Record<string, string> = {},
-): Promise<number> {
-  return new Promise((resolve) => {
-    const socket = new WebSocket(url, ['ocpp1.6'], { ...tls, headers });
-    socket.on('unexpected-response', (_request, response) => {
-      resolve(response.statusCode ?? 0);
-      socket.terminate();
-    });
-    socket.on('open', () => {
-      resolve(101);
-      socket.close();
-    });
-    socket.on('error', () => resolve(-1));
-  });
+/** Logs in as `username` over HTTPS; answers the token. */
+export async function httpsLogin(appUrl: string, ca: string, username: string, password: string) {
+  const login = await httpsRequest(
+    `${appUrl}/api/auth/login`,
+    { ca },
+    {
+      method: 'POST',
+      body: { username, password },
+    },
+  );
+  if (login.status !== 200) throw new Error(`login as ${username} failed: ${login.status} ${login.text}`);
+  return login.body.token as string;
 }
