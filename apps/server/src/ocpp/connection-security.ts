@@ -58,9 +58,7 @@ export function connectionSecurityOf(request: IncomingMessage, proxy: ProxyTrust
 function forwardedCertificate(header: string): ClientCertificate {
   try {
     const text = decodeURIComponent(header.trim());
-    const certificate = new X509Certificate(
-      text.includes('-----BEGIN') ? text : Buffer.from(text, 'base64'),
-    );
+    const certificate = new X509Certificate(text.includes('-----BEGIN') ? text : Buffer.from(text, 'base64'));
     const commonNames = certificate.subject.split('\n').filter((part) => part.startsWith('CN='));
     const now = Date.now();
     const current = Date.parse(certificate.validFrom) <= now && now <= Date.parse(certificate.validTo);
