@@ -205,6 +205,10 @@ describe.each(DIALECTS)('security profiles behind a TLS-terminating proxy on %s'
       body: { chargePointId: 'PLAIN-2', name: 'p', ocppPassword: 'plain-two-secret', securityProfile: 2 },
     });
     expect(created.status).toBe(201);
+    // Profile 2 is refused over ws://: the onboarding values say wss:// whatever the caller used.
+    const onboarding = await app.request('GET', '/api/stations/PLAIN-2/onboarding', { token });
+    expect(onboarding.body).toMatchObject({ securityProfile: 2, passwordRequired: true });
+    expect(onboarding.body.ocppUrl).toMatch(/^wss:\/\//);
     const url = `${ocppUrl(app.url)}/PLAIN-2`;
     expect(await upgradeStatus(url, { headers: basic('PLAIN-2', 'plain-two-secret') })).toBe(401);
     expect(
@@ -233,6 +237,12 @@ describe.each(DIALECTS)('security profiles behind a TLS-terminating proxy on %s'
       body: { chargePointId: 'PROXY-3', name: 'p3', ocppPassword: null, securityProfile: 3 },
     });
     expect(created.status).toBe(201);
+    const onboarding = await app.request('GET', '/api/stations/PROXY-3/onboarding', { token });
+    expect(onboarding.body).toMatchObject({
+      securityProfile: 3,
+      passwordRequired: false,
+      basicAuthUsername: null,
+    });
     const stationCa = pki.ca('Proxied station CA');
     const own = pki.issue('proxy-3', 'PROXY-3', { issuer: stationCa });
     const other = pki.issue('proxy-other', 'PLAIN-2', { issuer: stationCa });
