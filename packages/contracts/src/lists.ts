@@ -111,3 +111,10 @@ export type TransactionSort = (typeof TRANSACTION_SORTS)[number];
  * creating connector rows at will.
  */
 export const MAX_CONNECTOR_ID = 1000;
+
+/**
+ * OCPP security profiles (OCPP 1.6 Security Whitepaper edition 3, §2; OCPP 2.0.1 Part 2 A00.FR):
+ * 0 no authentication, 1 Basic auth, 2 Basic auth over TLS, 3 a TLS client certificate.
+ */
+export const SECURITY_PROFILES = [0, 1, 2, 3] as const;
+export type SecurityProfile = (typeof SECURITY_PROFILES)[number];

@@ -5,6 +5,7 @@ import { MeterValueRepository } from '../repositories/meter-value.repository.js'
 import { OcppLogRepository } from '../repositories/ocpp-log.repository.js';
 import { ReservationRepository } from '../repositories/reservation.repository.js';
 import { RoleRepository } from '../repositories/role.repository.js';
+import { SecurityEventRepository } from '../repositories/security-event.repository.js';
 import { SettingsRepository } from '../repositories/settings.repository.js';
 import { SiteRepository } from '../repositories/site.repository.js';
 import { StationRepository } from '../repositories/station.repository.js';
@@ -25,6 +26,7 @@ export interface Repositories {
   ocppLog: OcppLogRepository;
   reservations: ReservationRepository;
   stats: StatsRepository;
+  securityEvents: SecurityEventRepository;
 }
 
 export function createRepositories(db: Kysely<Database>): Repositories {
@@ -41,5 +43,6 @@ export function createRepositories(db: Kysely<Database>): Repositories {
     ocppLog: new OcppLogRepository(db),
     reservations: new ReservationRepository(db),
     stats: new StatsRepository(db),
+    securityEvents: new SecurityEventRepository(db),
   };
 }

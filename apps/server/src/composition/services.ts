@@ -20,7 +20,9 @@ import { PasswordGuard } from '../services/password-guard.js';
 import type { PasswordHasher } from '../services/password-hasher.js';
 import { ReservationExpiry, ReservationService } from '../services/reservation.service.js';
 import { RoleService } from '../services/role.service.js';
+import { SecurityEventService } from '../services/security-event.service.js';
 import { SetupService } from '../services/setup.service.js';
+import { StationAdmissionService } from '../services/station-admission.service.js';
 import { SiteService } from '../services/site.service.js';
 import { StationService } from '../services/station.service.js';
 import { StatsService } from '../services/stats.service.js';
@@ -44,6 +46,9 @@ export interface ServiceParts {
 
 export type Services = ReturnType<typeof createServices>;
 
+/** Refused upgrades stored per station a minute, past which they are not (anyone can cause them). */
+const SERVER_SECURITY_EVENTS_PER_MINUTE = 30;
+
 /** Every service, each given exactly what it uses. */
 export function createServices(parts: ServiceParts) {
   const { config, clock, hasher, cluster, repositories: repos, log } = parts;
@@ -54,6 +59,17 @@ export function createServices(parts: ServiceParts) {
   const links = { presence, router, callTimeoutMs: config.ocppCallTimeoutMs };
   const stations = new StationService(repos.stations, hasher, links, events, clock);
   const commands = new CommandService(stations, links, repos.ocppLog, validateV16Request, clock);
+  const securityEvents = new SecurityEventService(
+    repos.securityEvents,
+    stations,
+    chargePointClock,
+    new KeyedRateLimit(SERVER_SECURITY_EVENTS_PER_MINUTE, () => clock.now().getTime()),
+  );
+  const chargePointSettings = {
+    unknownStations: config.ocppUnknownStations,
+    heartbeatInterval: config.ocppHeartbeatInterval,
+    pendingStationsMax: config.ocppPendingStationsMax,
+  };
   return {
     tokens,
     auth: new AuthService(
@@ -64,18 +80,15 @@ export function createServices(parts: ServiceParts) {
       events,
     ),
     setup: new SetupService(repos.users, repos.roles, repos.settings, hasher, clock),
-    chargePoints: new ChargePointService(
+    chargePoints: new ChargePointService(repos.stations, events, chargePointClock, chargePointSettings),
+    admission: new StationAdmissionService(
       repos.stations,
       { hasher, guard: new PasswordGuard(throttle, clock, 'ocpp') },
-      events,
-      chargePointClock,
-      {
-        unknownStations: config.ocppUnknownStations,
-        heartbeatInterval: config.ocppHeartbeatInterval,
-        pendingStationsMax: config.ocppPendingStationsMax,
-      },
+      securityEvents,
       new KeyedRateLimit(config.ocppNewStationsPerMinute, () => clock.now().getTime()),
+      chargePointSettings,
     ),
+    securityEvents,
     transactions: new TransactionService(
       repos.transactions,
       repos.idTags,

@@ -3,7 +3,7 @@ import type { Redis } from 'ioredis';
 import type { Server as NodeHttpServer } from 'node:http';
 import type { ClusterSeams } from '../cluster/index.js';
 import type { Config } from '../config.js';
-import { clientAddressResolver } from '../http/client-address.js';
+import { clientAddressResolver, trustedPeerResolver } from '../http/client-address.js';
 import { OcppServer } from '../ocpp/server.js';
 import { DEFAULT_REALTIME_SETTINGS, RealtimeServer, type RealtimeSettings } from '../realtime/io.js';
 import type { Services } from './services.js';
@@ -16,7 +16,7 @@ export function createOcppServer(
   isDatabaseReady: () => boolean,
   log: FastifyBaseLogger,
 ): OcppServer {
-  const { chargePoints, transactions, dataTransfer, ocppLog } = services;
+  const { admission, chargePoints, transactions, dataTransfer, ocppLog, securityEvents } = services;
   if (config.ocppUnknownStations === 'accept') {
     // Accepted unknown stations have no password: anyone can connect with any id and act as a station.
     log.warn(
@@ -25,8 +25,8 @@ export function createOcppServer(
     );
   }
   return new OcppServer(
-    chargePoints,
-    { chargePoints, transactions, dataTransfer },
+    admission,
+    { chargePoints, transactions, dataTransfer, securityEvents },
     cluster.presence,
     ocppLog,
     log,
@@ -37,6 +37,10 @@ export function createOcppServer(
       livenessCheckMs: Math.min(15_000, config.ocppHeartbeatInterval * 500),
       isDatabaseReady,
       clientAddress: clientAddressResolver(config.trustProxy),
+      proxy: {
+        isTrusted: trustedPeerResolver(config.trustProxy),
+        clientCertHeader: config.tlsProxyClientCertHeader?.toLowerCase() ?? null,
+      },
       bootTimeoutMs: config.ocppBootTimeout * 1000,
       maxFrameBytes: config.ocppMaxFrameBytes,
     },

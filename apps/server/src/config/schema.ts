@@ -229,6 +229,33 @@ export const CONFIG_SCHEMA = Type.Object({
     60,
     'minutes without a meter value or heartbeat after which an active transaction is listed as stuck',
   ),
+  tlsCertFile: variable(unsetOr(Type.String()), {
+    env: 'TLS_CERT_FILE',
+    default: null,
+    accepts: 'a file path',
+    description:
+      'PEM certificate chain: with `TLS_KEY_FILE`, HTTPS, WSS and Socket.IO are served on `PORT` over TLS 1.2 or later; both files are re-read when they change, without a restart',
+  }),
+  tlsKeyFile: variable(unsetOr(Type.String()), {
+    env: 'TLS_KEY_FILE',
+    default: null,
+    accepts: 'a file path',
+    description: 'PEM private key of `TLS_CERT_FILE`',
+  }),
+  tlsClientCaFile: variable(unsetOr(Type.String()), {
+    env: 'TLS_CLIENT_CA_FILE',
+    default: null,
+    accepts: 'a file path',
+    description:
+      'PEM CA certificates: the server asks for a client certificate and the OCPP endpoint accepts those issued by this CA (security profile 3); browsers without one still reach the dashboard and API',
+  }),
+  tlsProxyClientCertHeader: variable(unsetOr(Type.String({ pattern: '^[A-Za-z0-9-]{1,64}$' })), {
+    env: 'TLS_PROXY_CLIENT_CERT_HEADER',
+    default: null,
+    accepts: 'a header name',
+    description:
+      'behind a TLS-terminating proxy: the header in which it passes the client certificate it verified (PEM or base64 DER, URL-encoded or not) for security profile 3; believed only from `TRUST_PROXY` addresses; unset reads none',
+  }),
   logLevel: variable(Type.Enum(LOG_LEVELS), { env: 'LOG_LEVEL', default: 'info', description: 'log level' }),
   trustProxy: variable(
     Type.Decode(
@@ -251,6 +278,11 @@ export const CONFIG_SCHEMA = Type.Object({
 /** The configuration as the schema decodes it, before defaults that depend on other variables. */
 export type Settings = StaticDecode<typeof CONFIG_SCHEMA>;
 
+function needs(env: string, other: string, reason: string) {
+  return (isSet: (env: string) => boolean) =>
+    isSet(env) && !isSet(other) ? `${env} needs ${other} (${reason})` : null;
+}
+
 /**
  * Rules between variables, checked after each variable on its own. Each gets whether a variable
  * is set and returns the problem, or `null`.
@@ -260,4 +292,8 @@ export const CONFIG_RULES: readonly ((isSet: (env: string) => boolean) => string
     isSet('REDIS_URL') && !isSet('JWT_SECRET')
       ? 'JWT_SECRET is required when REDIS_URL is set (every node must share it)'
       : null,
+  needs('TLS_CERT_FILE', 'TLS_KEY_FILE', 'the private key of the certificate'),
+  needs('TLS_KEY_FILE', 'TLS_CERT_FILE', 'the certificate of the key'),
+  needs('TLS_CLIENT_CA_FILE', 'TLS_CERT_FILE', 'client certificates are asked for over TLS'),
+  needs('TLS_PROXY_CLIENT_CERT_HEADER', 'TRUST_PROXY', 'the header is believed only from the proxy'),
 ];

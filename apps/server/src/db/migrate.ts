@@ -6,6 +6,7 @@ import { initialSchema } from './migrations/001_initial.js';
 import { localListsAndOperatorClose } from './migrations/002_local_lists_and_operator_close.js';
 import { ocppDataRanges } from './migrations/003_ocpp_data_ranges.js';
 import { idTagCreator } from './migrations/004_id_tag_creator.js';
+import { securityProfiles } from './migrations/005_security_profiles.js';
 
 /**
  * The numbered, forward-only migrations, in order. Each takes the dialect because a few column
@@ -17,6 +18,7 @@ function migrations(dialect: Dialect): Record<string, Migration> {
     '002_local_lists_and_operator_close': localListsAndOperatorClose(),
     '003_ocpp_data_ranges': ocppDataRanges(dialect),
     '004_id_tag_creator': idTagCreator(),
+    '005_security_profiles': securityProfiles(dialect),
   };
 }
 

@@ -110,8 +110,22 @@ export interface StationsTable {
   local_list_sent_at: IsoTime | null;
   /** Station clock minus server clock (s) when a timestamp of it was last replaced; null: none since boot. */
   clock_skew_seconds: number | null;
+  /** OCPP security profile 0..3 the station must connect with (CONTRACT section 8). */
+  security_profile: number;
   created_at: IsoTime;
   updated_at: IsoTime;
+}
+
+/** What a station reported with SecurityEventNotification, or the server recorded about it. */
+export interface SecurityEventsTable {
+  id: Generated<number>;
+  station_id: number;
+  type: string;
+  timestamp: IsoTime;
+  tech_info: string | null;
+  /** `station` or `server`. */
+  source: string;
+  created_at: IsoTime;
 }
 
 export interface ConnectorsTable {
@@ -276,4 +290,5 @@ export interface Database {
   reservations: ReservationsTable;
   ocpp_messages: OcppMessagesTable;
   commands: CommandsTable;
+  security_events: SecurityEventsTable;
 }

@@ -1,3 +1,4 @@
+import type { SecurityProfile } from './security-profile.js';
 import type { StationStatus } from './station-status.js';
 
 export interface Connector {
@@ -46,6 +47,8 @@ export interface Station {
   connected: boolean;
   /** True when the charge point must present a password (OCPP security profile 1/2). */
   hasOcppPassword: boolean;
+  /** The OCPP security profile it must connect with (CONTRACT section 8). */
+  securityProfile: SecurityProfile;
   vendor: string | null;
   model: string | null;
   serialNumber: string | null;

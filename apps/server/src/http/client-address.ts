@@ -19,3 +19,13 @@ export function clientAddressResolver(trusted: readonly string[]): ClientAddress
     return proxyAddr(request, trust);
   };
 }
+
+/** Whether the peer of a request (the socket's address, not a forwarded one) is a TRUST_PROXY entry. */
+export function trustedPeerResolver(trusted: readonly string[]): (request: IncomingMessage) => boolean {
+  if (trusted.length === 0) return () => false;
+  const trust = proxyAddr.compile([...trusted]);
+  return (request) => {
+    const address = request.socket.remoteAddress;
+    return address !== undefined && trust(address, 0);
+  };
+}

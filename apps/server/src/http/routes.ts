@@ -6,6 +6,7 @@ import type { IdTagService } from '../services/id-tag.service.js';
 import type { LocalListService } from '../services/local-list.service.js';
 import type { ReservationService } from '../services/reservation.service.js';
 import type { RoleService } from '../services/role.service.js';
+import type { SecurityEventService } from '../services/security-event.service.js';
 import type { SiteService } from '../services/site.service.js';
 import type { StationService } from '../services/station.service.js';
 import type { StatsService } from '../services/stats.service.js';
@@ -18,6 +19,7 @@ import { reservationRoutes } from './routes/reservations.routes.js';
 import { roleRoutes } from './routes/roles.routes.js';
 import { siteRoutes } from './routes/sites.routes.js';
 import { stationOnboardingRoutes } from './routes/station-onboarding.routes.js';
+import { stationSecurityRoutes } from './routes/station-security.routes.js';
 import { stationRoutes } from './routes/stations.routes.js';
 import { statsRoutes } from './routes/stats.routes.js';
 import { systemRoutes } from './routes/system.routes.js';
@@ -37,6 +39,7 @@ export interface RouteServices {
   sites: SiteService;
   stats: StatsService;
   localLists: LocalListService;
+  securityEvents: SecurityEventService;
 }
 
 export interface RouteSettings {
@@ -67,4 +70,5 @@ export async function registerRoutes(
   await server.register(statsRoutes, { stats: services.stats });
   await server.register(localListRoutes, { localLists: services.localLists });
   await server.register(stationOnboardingRoutes, { stations, heartbeatInterval });
+  await server.register(stationSecurityRoutes, { securityEvents: services.securityEvents });
 }

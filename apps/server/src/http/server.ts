@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { Server as TlsServer } from 'node:tls';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import helmet from '@fastify/helmet';
 import swagger from '@fastify/swagger';
@@ -10,6 +11,7 @@ import { registerAccessControl } from './access.js';
 import { answerFrameworkError, registerErrorHandler } from './error-handler.js';
 import { registerMetrics } from './metrics.js';
 import { ErrorSchema, RoleSchema, UserSchema } from './schemas.js';
+import { readTlsOptions, tlsFilesOf, watchTlsFiles } from './tls.js';
 import { buildRequestValidator } from './validation.js';
 
 /** A request id from the caller's `X-Request-Id` when it is sane, else a new one. */
@@ -19,7 +21,10 @@ function requestId(header: unknown): string {
 
 /** The Fastify instance, not listening, that answers with the request's id. */
 export function createHttpServer(config: Readonly<Config>, log: FastifyBaseLogger) {
+  // TLS_CERT_FILE / TLS_KEY_FILE (CONTRACT section 8): HTTPS, WSS and Socket.IO on the one port.
+  const tlsFiles = tlsFilesOf(config);
   const server = Fastify({
+    ...(tlsFiles !== null && { https: readTlsOptions(tlsFiles) }),
     loggerInstance: log,
     // TRUST_PROXY (CONTRACT section 1): request.ip is the client behind the trusted proxies only.
     trustProxy: config.trustProxy.length > 0 ? [...config.trustProxy] : false,
@@ -30,6 +35,11 @@ export function createHttpServer(config: Readonly<Config>, log: FastifyBaseLogge
   server.addHook('onSend', async (request, reply) => {
     void reply.header('x-request-id', request.id);
   });
+  if (tlsFiles !== null) {
+    // An HTTPS server is a tls.Server; Fastify's types know it only as the http.Server it extends.
+    const stopWatching = watchTlsFiles(server.server as unknown as TlsServer, tlsFiles, log);
+    server.addHook('onClose', async () => stopWatching());
+  }
   return server;
 }
 

@@ -8,9 +8,11 @@ import { refuseUpgrade, safeUpgradeHandler } from '../http/upgrades.js';
 import type { StationPresence } from '../cluster/station-presence.js';
 import { AppError, databaseUnavailable } from '../errors.js';
 import type { ClientAddressOf } from '../http/client-address.js';
-import type { Admission, ChargePointService } from '../services/charge-point.service.js';
+import type { Admission } from '../services/charge-point.service.js';
+import type { StationAdmissionService } from '../services/station-admission.service.js';
 import type { OcppLogService } from '../services/ocpp-log.service.js';
 import { ChargePointConnection } from './connection.js';
+import { connectionSecurityOf, type ProxyTrust } from './connection-security.js';
 import { RecentAnswers } from './recent-answers.js';
 import { watchRefusals } from './refusal-budget.js';
 import { v16Schemas } from './validation.js';
@@ -77,6 +79,8 @@ export interface OcppServerSettings {
   bootTimeoutMs: number;
   /** Largest frame a charge point may send, bytes; a bigger one closes the socket with 1009. */
   maxFrameBytes: number;
+  /** What a TLS-terminating proxy of TRUST_PROXY may tell: TLS, the client certificate. */
+  proxy: ProxyTrust;
 }
 
 /**
@@ -96,7 +100,7 @@ export class OcppServer {
   private livenessTimer: NodeJS.Timeout | undefined;
 
   constructor(
-    private readonly chargePoints: ChargePointService,
+    private readonly admission: StationAdmissionService,
     private readonly services: V16Services,
     private readonly presence: StationPresence,
     private readonly messageLog: OcppLogService,
@@ -180,10 +184,11 @@ export class OcppServer {
     if (!handshake.protocols.has(SUBPROTOCOL)) {
       throw new AppError('BAD_REQUEST', `The ${SUBPROTOCOL} subprotocol is required`);
     }
-    return this.chargePoints.admit(
+    return this.admission.admit(
       handshake.identity,
       handshake.password?.toString('utf8'),
       this.settings.clientAddress(handshake.request),
+      connectionSecurityOf(handshake.request, this.settings.proxy),
     );
   }
 
@@ -195,7 +200,7 @@ export class OcppServer {
       admission,
       this.recent,
       this.messageLog,
-      (session) => this.chargePoints.refreshRegistration(session),
+      (session) => this.services.chargePoints.refreshRegistration(session),
       this.log,
     );
     registerV16Handlers(connection, this.services);
@@ -218,7 +223,7 @@ export class OcppServer {
     client.on('close', () => {
       clearTimeout(bootDeadline);
       if (!this.presence.unregister(connection) || admission.station === null) return;
-      this.chargePoints
+      this.services.chargePoints
         .disconnected(admission.station)
         .catch((error: unknown) =>
           this.log.error({ err: error, chargePointId }, 'could not record disconnection'),
@@ -238,7 +243,7 @@ export class OcppServer {
 
     if (admission.station === null) return;
     try {
-      await this.chargePoints.connected(admission.station);
+      await this.services.chargePoints.connected(admission.station);
     } catch (error) {
       this.log.error({ err: error, chargePointId }, 'could not record connection');
     }

@@ -4,6 +4,7 @@
  */
 import type { Kysely, Selectable } from 'kysely';
 import type { ConnectorsTable, Database, StationsTable } from '../db/schema.js';
+import type { SecurityProfile } from '../domain/security-profile.js';
 import type { Registration, Station } from '../domain/station.js';
 import type { StationStatus } from '../domain/station-status.js';
 
@@ -14,6 +15,7 @@ export interface NewStation {
   siteId?: number | null;
   location: string | null;
   ocppPasswordHash: string | null;
+  securityProfile: SecurityProfile;
   registration: Registration;
   now: string;
 }
@@ -23,6 +25,7 @@ export interface StationChanges {
   siteId?: number | null;
   location?: string | null;
   ocppPasswordHash?: string | null;
+  securityProfile?: SecurityProfile;
   registration?: Registration;
   now: string;
 }
@@ -32,6 +35,7 @@ export interface StationCredentials {
   id: number;
   registration: Registration;
   passwordHash: string | null;
+  securityProfile: SecurityProfile;
 }
 
 /** `null`: every station; a list: only these charge point ids. */
@@ -73,6 +77,7 @@ function toStation(row: Selectable<StationsTable>, connectors: Selectable<Connec
     status: row.status as StationStatus,
     connected: row.connected === 1,
     hasOcppPassword: row.ocpp_password_hash !== null,
+    securityProfile: row.security_profile as SecurityProfile,
     vendor: row.vendor,
     model: row.model,
     serialNumber: row.serial_number,

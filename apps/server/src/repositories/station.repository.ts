@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
+import type { SecurityProfile } from '../domain/security-profile.js';
 import type { BootIdentity, Connector, Registration, Station } from '../domain/station.js';
 import type { StationStatus } from '../domain/station-status.js';
 import { countOf, type Page, type PageRequest } from './paging.js';
@@ -22,7 +23,7 @@ export class StationRepository {
   async findCredentials(chargePointId: string): Promise<StationCredentials | undefined> {
     const row = await this.db
       .selectFrom('stations')
-      .select(['id', 'registration', 'ocpp_password_hash'])
+      .select(['id', 'registration', 'ocpp_password_hash', 'security_profile'])
       .where('charge_point_id', '=', chargePointId)
       .executeTakeFirst();
     return (
@@ -30,6 +31,7 @@ export class StationRepository {
         id: row.id,
         registration: row.registration as Registration,
         passwordHash: row.ocpp_password_hash,
+        securityProfile: row.security_profile as SecurityProfile,
       }
     );
   }
@@ -96,6 +98,7 @@ export class StationRepository {
         site_id: station.siteId ?? null,
         location: station.location,
         ocpp_password_hash: station.ocppPasswordHash,
+        security_profile: station.securityProfile,
         registration: station.registration,
         status: 'Unavailable',
         connected: 0,
@@ -120,6 +123,7 @@ export class StationRepository {
         ...(changes.location !== undefined && { location: changes.location }),
         ...(changes.ocppPasswordHash !== undefined && { ocpp_password_hash: changes.ocppPasswordHash }),
         ...(changes.registration !== undefined && { registration: changes.registration }),
+        ...(changes.securityProfile !== undefined && { security_profile: changes.securityProfile }),
       })
       .where('charge_point_id', '=', chargePointId)
       .returningAll()

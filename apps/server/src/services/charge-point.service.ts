@@ -1,14 +1,10 @@
 import type { UnknownStationPolicy } from '../config.js';
 import type { EventBus } from '../cluster/event-bus.js';
 import { isoNow, isoTime } from '../domain/clock.js';
-import type { KeyedRateLimit } from '../domain/keyed-rate-limit.js';
 import type { BootIdentity, ConnectorReport, Registration } from '../domain/station.js';
-import { guessSource } from '../domain/attempt-throttle.js';
 import { checkConnectorId } from '../domain/ocpp-ranges.js';
 import { deriveStationStatus, type StationStatus } from '../domain/station-status.js';
-import { AppError } from '../errors.js';
 import type { StationRepository } from '../repositories/station.repository.js';
-import type { Passwords } from './password-guard.js';
 import type { ChargePointClock } from './charge-point-clock.js';
 import { inRange } from './range-check.js';
 
@@ -45,65 +41,17 @@ export interface BootAnswer {
 }
 
 /**
- * The life of a charge point as the OCPP transport reports it: admission, boot, heartbeats,
+ * The life of a charge point as the OCPP transport reports it (StationAdmissionService lets it
+ * in): boot, heartbeats,
  * connector statuses and the station status derived from them, notifications, disconnection.
  */
 export class ChargePointService {
   constructor(
     private readonly stations: StationRepository,
-    /** Basic-auth guesses throttled per station id and source address, before any hash. */
-    private readonly passwords: Passwords,
     private readonly events: EventBus,
     private readonly clock: ChargePointClock,
     private readonly settings: ChargePointSettings,
-    /** Admits new unknown charge points per source address (false: over the rate). */
-    private readonly newcomers: KeyedRateLimit,
   ) {}
-
-  /**
-   * Decides whether a charge point may connect (before the WebSocket upgrade). Unknown ones
-   * follow OCPP_UNKNOWN_STATIONS, and are admitted without being stored: only a valid
-   * BootNotification registers them (`boot`). A station with a password must present it
-   * (Basic auth, OCPP 1.6 security profile 1).
-   * @param source the client's address, as TRUST_PROXY says to read it
-   * @throws AppError NOT_FOUND for an unknown station under `reject`, UNAUTHORIZED for a
-   * missing or wrong password, TOO_MANY_ATTEMPTS when guesses from `source` or on this
-   * station are throttled (no hash computed), SERVICE_UNAVAILABLE when the throttle is lost,
-   * RATE_LIMITED when new unknown charge points come faster than OCPP_NEW_STATIONS_PER_MINUTE
-   * from `source`, or while OCPP_PENDING_STATIONS_MAX await approval.
-   */
-  async admit(chargePointId: string, password: string | undefined, source: string): Promise<Admission> {
-    const known = await this.stations.findCredentials(chargePointId);
-    if (known) {
-      const { passwordHash } = known;
-      if (passwordHash !== null) {
-        const ok =
-          password !== undefined &&
-          (await this.passwords.guard.attempt(chargePointId, source, () =>
-            this.passwords.hasher.verify(passwordHash, password),
-          ));
-        if (!ok) throw new AppError('UNAUTHORIZED', `Wrong or missing password for ${chargePointId}`);
-      }
-      return {
-        chargePointId,
-        station: { stationId: known.id, chargePointId, registration: known.registration },
-      };
-    }
-    if (this.settings.unknownStations === 'reject') {
-      throw new AppError('NOT_FOUND', `Unknown charge point ${chargePointId}`);
-    }
-    // Counted per source as password guesses are (an IPv6 client as its /64, which it can rotate
-    // through); an address is at most 45 characters, a longer one is not kept whole.
-    if (!this.newcomers.take(guessSource(source).slice(0, 64))) {
-      throw new AppError('RATE_LIMITED', 'Too many new charge points from this address; retry later', {
-        source,
-      });
-    }
-    if (await this.pendingFull()) {
-      throw new AppError('RATE_LIMITED', 'Too many charge points await approval; retry later');
-    }
-    return { chargePointId, station: null };
-  }
 
   async connected(session: ChargePointSession): Promise<void> {
     const now = isoNow(this.clock);
@@ -183,14 +131,15 @@ export class ChargePointService {
         name: chargePointId,
         location: null,
         ocppPasswordHash: null,
+        securityProfile: 0,
         registration: policy === 'accept' ? 'accepted' : 'pending',
         now: isoNow(this.clock),
       });
       // Another connection may have registered it first; what is stored decides.
       stored = await this.stations.findCredentials(chargePointId);
     }
-    // Created by an operator with a password since this connection came in without one.
-    if (!stored || stored.passwordHash !== null) return null;
+    // Created by an operator with a password or a profile since this connection came in without.
+    if (!stored || stored.passwordHash !== null || stored.securityProfile !== 0) return null;
     admission.station = { stationId: stored.id, chargePointId, registration: stored.registration };
     await this.connected(admission.station);
     return admission.station;

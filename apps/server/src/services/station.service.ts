@@ -2,6 +2,11 @@ import { randomBytes } from 'node:crypto';
 import type { StationLinks } from '../cluster/command-router.js';
 import type { EventBus } from '../cluster/event-bus.js';
 import { type Clock, isoNow } from '../domain/clock.js';
+import {
+  defaultSecurityProfile,
+  profilePasswordProblem,
+  type SecurityProfile,
+} from '../domain/security-profile.js';
 import type { Registration, Station } from '../domain/station.js';
 import { canSeeStation, mayPlaceStation, type Actor } from '../domain/user.js';
 import { AppError } from '../errors.js';
@@ -20,6 +25,8 @@ export interface CreateStationInput {
    * an explicit opt-out.
    */
   ocppPassword?: string | null;
+  /** Absent: 1 when the station has a password, else 0. */
+  securityProfile?: SecurityProfile;
 }
 
 /** A new station, with the password generated for it: shown once, stored only as a hash. */
@@ -45,6 +52,11 @@ export interface UpdateStationInput {
   location?: string | null;
   /** A new password, or `null` to stop asking for one. */
   ocppPassword?: string | null;
+  /**
+   * Absent: kept, except that a station at profile 0 or 1 follows its password (1 with one,
+   * 0 without), as it did before profiles existed.
+   */
+  securityProfile?: SecurityProfile;
 }
 
 export interface StationFilter {
@@ -82,12 +94,15 @@ export class StationService {
     await this.checkPlacement(actor, input.chargePointId, siteId, null);
     const generatedOcppPassword = input.ocppPassword === undefined ? generateOcppPassword() : null;
     const password = generatedOcppPassword ?? input.ocppPassword;
+    const securityProfile = input.securityProfile ?? defaultSecurityProfile(Boolean(password));
+    checkProfile(securityProfile, Boolean(password));
     const station = await this.stations.create({
       chargePointId: input.chargePointId,
       name: input.name,
       siteId,
       location: input.location ?? null,
       ocppPasswordHash: password ? await this.hasher.hash(password) : null,
+      securityProfile,
       registration: 'accepted',
       now: isoNow(this.clock),
     });
@@ -109,7 +124,14 @@ export class StationService {
     if (input.siteId !== undefined && input.siteId !== current.siteId) {
       await this.checkPlacement(actor, chargePointId, input.siteId, current.siteId);
     }
+    const hasPassword =
+      input.ocppPassword === undefined ? current.hasOcppPassword : input.ocppPassword !== null;
+    const securityProfile =
+      input.securityProfile ??
+      (current.securityProfile <= 1 ? defaultSecurityProfile(hasPassword) : current.securityProfile);
+    checkProfile(securityProfile, hasPassword);
     const updated = await this.stations.update(chargePointId, {
+      securityProfile,
       ...(input.name !== undefined && { name: input.name }),
       ...(input.siteId !== undefined && { siteId: input.siteId }),
       ...(input.location !== undefined && { location: input.location }),
@@ -161,9 +183,14 @@ export class StationService {
     return station;
   }
 
-  /** Stores a new OCPP password, after the charge point accepted it as its AuthorizationKey. */
+  /**
+   * Stores a new OCPP password, after the charge point accepted it as its AuthorizationKey; a
+   * station at profile 0 moves to 1, since it now has a password to present.
+   */
   async storeAuthorizationKey(chargePointId: string, key: string): Promise<void> {
+    const current = await this.stations.findCredentials(chargePointId);
     await this.stations.update(chargePointId, {
+      ...(current?.securityProfile === 0 && { securityProfile: 1 }),
       ocppPasswordHash: await this.hasher.hash(key),
       now: isoNow(this.clock),
     });
@@ -197,4 +224,10 @@ export class StationService {
       throw new AppError('STATION_FORBIDDEN', `Station ${chargePointId} would be outside your station scope`);
     }
   }
+}
+
+/** @throws AppError VALIDATION_ERROR for a profile without the password it needs, or 0 with one. */
+function checkProfile(profile: SecurityProfile, hasPassword: boolean): void {
+  const problem = profilePasswordProblem(profile, hasPassword);
+  if (problem !== null) throw new AppError('VALIDATION_ERROR', problem, { fields: ['securityProfile'] });
 }

@@ -16,6 +16,7 @@ const LISTS = [
   '/api/sites',
   '/api/stations/BOUNDS-1/messages',
   '/api/stations/BOUNDS-1/commands',
+  '/api/stations/BOUNDS-1/security-events',
 ];
 
 /** Paging values that no list can honour: each must be a 400 before any query runs. */

@@ -17,7 +17,13 @@ export function ocppUrl(httpUrl: string): string {
 export async function connectChargePoint(
   httpUrl: string,
   identity: string,
-  options: { password?: string; strictMode?: boolean; protocols?: string[] } = {},
+  options: {
+    password?: string;
+    strictMode?: boolean;
+    protocols?: string[];
+    /** Over wss: the CA to trust and, for security profile 3, the client certificate and key. */
+    tls?: { ca: string; cert?: string; key?: string };
+  } = {},
 ): Promise<TestChargePoint> {
   const settings = {
     endpoint: ocppUrl(httpUrl),
@@ -26,6 +32,7 @@ export async function connectChargePoint(
     strictMode: options.strictMode ?? true,
     reconnect: false,
     ...(options.password !== undefined && { password: options.password }),
+    ...(options.tls && { wsOpts: options.tls }),
   };
   // ocpp-rpc's typings mark every option required although each has a default.
   const client = new ocppRpc.RPCClient(settings as unknown as ClientOptions);
@@ -45,10 +52,18 @@ export async function bootChargePoint(httpUrl: string, identity: string, options
 /** What the server answers to an upgrade it refuses: the HTTP status, or 101 when it accepts. */
 export function upgradeStatus(
   url: string,
-  options: { protocols?: string[]; headers?: Record<string, string> } = {},
+  options: {
+    protocols?: string[];
+    headers?: Record<string, string>;
+    /** Over wss: the CA to trust and a client certificate and key to present. */
+    tls?: { ca: string; cert?: string; key?: string };
+  } = {},
 ) {
   return new Promise<number>((resolve) => {
-    const socket = new WebSocket(url, options.protocols ?? ['ocpp1.6'], { headers: options.headers ?? {} });
+    const socket = new WebSocket(url, options.protocols ?? ['ocpp1.6'], {
+      ...options.tls,
+      headers: options.headers ?? {},
+    });
     socket.on('unexpected-response', (_request, response) => {
       resolve(response.statusCode ?? 0);
       socket.terminate();

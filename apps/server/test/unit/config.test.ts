@@ -38,6 +38,10 @@ describe('configuration', () => {
       ocppMaxFrameBytes: 65536,
       ocppLogRetentionDays: 30,
       transactionStuckAfterMinutes: 60,
+      tlsCertFile: null,
+      tlsKeyFile: null,
+      tlsClientCaFile: null,
+      tlsProxyClientCertHeader: null,
       logLevel: 'info',
       trustProxy: [],
     });

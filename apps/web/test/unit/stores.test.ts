@@ -21,6 +21,7 @@ function station(chargePointId: string, fields: Partial<Station> = {}): Station 
     siteId: null,
     errorCode: null,
     hasOcppPassword: false,
+    securityProfile: 0,
     lastBootAt: null,
     serialNumber: null,
     chargeBoxSerialNumber: null,

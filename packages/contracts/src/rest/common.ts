@@ -76,7 +76,7 @@ export const Nullable = <T extends TSchema>(schema: T, options: { description?: 
  * One of a list of strings, as `anyOf` of constants; typed as the union of the list (TypeBox's
  * own union of mapped literals loses it when its object is spread into another).
  */
-export function Literals<const T extends readonly string[]>(
+export function Literals<const T extends readonly (string | number)[]>(
   values: T,
   options: { description?: string } = {},
 ): TUnsafe<T[number]> {

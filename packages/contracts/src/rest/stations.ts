@@ -1,7 +1,15 @@
 /** The station resources: `/api/stations`, its onboarding values, message log and command trail. */
 import { Type, type Static } from 'typebox';
-import { STATION_STATUSES } from '../lists.js';
+import { SECURITY_PROFILES, STATION_STATUSES } from '../lists.js';
 import { ChargePointId, Literals, RowId } from './common.js';
+
+/** The station field `securityProfile` (CONTRACT section 8). */
+export const SecurityProfileSchema = Literals(SECURITY_PROFILES, {
+  description:
+    'OCPP security profile the station must connect with: 0 none, 1 Basic auth, 2 Basic auth over TLS, ' +
+    '3 a TLS client certificate from TLS_CLIENT_CA_FILE whose subject CN is the chargePointId. ' +
+    'Default: 1 with a password, else 0',
+});
 
 const Registration = Type.Union([Type.Literal('accepted'), Type.Literal('pending')]);
 export const StationStatusSchema = Literals(STATION_STATUSES);
@@ -34,6 +42,7 @@ export const StationSchema = Type.Object(
     errorCode: Type.Union([Type.String(), Type.Null()]),
     connected: Type.Boolean(),
     hasOcppPassword: Type.Boolean(),
+    securityProfile: SecurityProfileSchema,
     lastHeartbeat: Type.Union([Type.String(), Type.Null()]),
     lastBootAt: Type.Union([Type.String(), Type.Null()]),
     vendor: Type.Union([Type.String(), Type.Null()]),
@@ -86,6 +95,7 @@ export const NewStationSchema = Type.Object(
           '(not recommended: anyone who knows the id can then connect as the station)',
       }),
     ),
+    securityProfile: Type.Optional(SecurityProfileSchema),
   },
   { additionalProperties: false },
 );
@@ -97,6 +107,7 @@ export const StationChangesSchema = Type.Object(
     siteId: Type.Optional(Type.Union([SiteId, Type.Null()])),
     location: Type.Optional(Text(500)),
     ocppPassword: Type.Optional(Type.Union([OcppPassword, Type.Null()])),
+    securityProfile: Type.Optional(SecurityProfileSchema),
   },
   { additionalProperties: false },
 );
@@ -115,8 +126,9 @@ export const OnboardingSchema = Type.Object({
   basicAuthUsername: Type.Union([Type.String(), Type.Null()], {
     description: 'the Basic auth user name when a password is required: the charge point id',
   }),
-  securityProfile: Type.Union([Type.Literal(0), Type.Literal(1), Type.Literal(2)], {
-    description: 'OCPP security profile: 0 none, 1 Basic auth over ws://, 2 Basic auth over wss://',
+  securityProfile: Type.Union([Type.Literal(0), Type.Literal(1), Type.Literal(2), Type.Literal(3)], {
+    description:
+      'OCPP security profile: 0 none, 1 Basic auth over ws://, 2 Basic auth over wss://, 3 a client certificate over wss://',
   }),
   heartbeatInterval: Type.Integer({ description: 'seconds, as BootNotification.conf will say' }),
   registration: Registration,
@@ -125,6 +137,8 @@ export const OnboardingSchema = Type.Object({
 /** A station as `POST /api/stations` answers it: with what to configure on the charger, once. */
 export const CreatedStationSchema = Type.Object({
   ...StationSchema.properties,
+  // The literal union of the shared schema does not survive the spread in TypeBox's static type.
+  securityProfile: SecurityProfileSchema,
   ocppPassword: Type.Union([Type.String(), Type.Null()], {
     description:
       'the password generated for the station: shown only in this answer, stored as a hash. ' +

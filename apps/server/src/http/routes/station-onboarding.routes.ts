@@ -44,19 +44,23 @@ export const stationOnboardingRoutes: FastifyPluginAsyncTypebox<{
 /** What to configure on the charger of `station`, as reached by the caller of `request`. */
 export function onboardingOf(
   request: FastifyRequest,
-  station: Pick<Station, 'chargePointId' | 'hasOcppPassword' | 'registration'>,
+  station: Pick<Station, 'chargePointId' | 'hasOcppPassword' | 'registration' | 'securityProfile'>,
   heartbeatInterval: number,
 ): Static<typeof OnboardingSchema> {
-  const { scheme, host } = publicOrigin(request);
+  const origin = publicOrigin(request);
+  const { host } = origin;
+  // Profiles 2 and 3 are refused over ws:// (CONTRACT section 8), whatever the caller used.
+  const scheme = station.securityProfile >= 2 ? 'wss' : origin.scheme;
+  const basicAuth = station.hasOcppPassword && station.securityProfile !== 3;
   const centralSystemUrl = `${scheme}://${host}${OCPP_PATH}`;
   return {
     chargePointId: station.chargePointId,
     ocppUrl: `${centralSystemUrl}/${encodeURIComponent(station.chargePointId)}`,
     centralSystemUrl,
     subprotocol: 'ocpp1.6',
-    passwordRequired: station.hasOcppPassword,
-    basicAuthUsername: station.hasOcppPassword ? station.chargePointId : null,
-    securityProfile: !station.hasOcppPassword ? 0 : scheme === 'wss' ? 2 : 1,
+    passwordRequired: basicAuth,
+    basicAuthUsername: basicAuth ? station.chargePointId : null,
+    securityProfile: station.securityProfile === 3 ? 3 : !basicAuth ? 0 : scheme === 'wss' ? 2 : 1,
     heartbeatInterval,
     registration: station.registration,
   };

@@ -5,12 +5,14 @@ import type { DataTransferService } from '../../services/data-transfer.service.j
 import type { TransactionService } from '../../services/transaction.service.js';
 import type { ChargePointConnection } from '../connection.js';
 import { checkSampleCount } from './limits.js';
+import type { SecurityEventService } from '../../services/security-event.service.js';
 
 /** Services the OCPP 1.6 handlers adapt to. */
 export interface V16Services {
   chargePoints: ChargePointService;
   transactions: TransactionService;
   dataTransfer: DataTransferService;
+  securityEvents: SecurityEventService;
 }
 
 /** What a handler of a CS→CSMS action answers, as the official schema says. */
@@ -103,6 +105,16 @@ export function registerV16Handlers(connection: ChargePointConnection, services:
 
   handle('DiagnosticsStatusNotification', async (p, session) => {
     await chargePoints.recordNotification(session, 'diagnostics', p.status);
+    return {};
+  });
+
+  // OCPP 1.6 Security Whitepaper §4.5: stored, answered with an empty conf.
+  handle('SecurityEventNotification', async (p, session) => {
+    await services.securityEvents.reported(session, {
+      type: p.type,
+      timestamp: p.timestamp,
+      techInfo: p.techInfo,
+    });
     return {};
   });
 
