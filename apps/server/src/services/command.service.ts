@@ -1,4 +1,4 @@
-import { V16_CENTRAL_SYSTEM_ACTIONS, type v16 } from '@cimorings/ocpp';
+import { CSMS_ACTIONS, type CsmsAction } from '@cimorings/contracts';
 import type { StationLinks } from '../cluster/command-router.js';
 import { type Clock, isoNow } from '../domain/clock.js';
 import { redactOcppPayload } from '../domain/ocpp-secrets.js';
@@ -7,24 +7,7 @@ import { AppError } from '../errors.js';
 import type { OcppLogRepository } from '../repositories/ocpp-log.repository.js';
 import type { StationService } from './station.service.js';
 
-type V16CentralSystemAction = v16.CentralSystemAction;
-
-/** The security whitepaper's central system messages, which we do not support yet. */
-const SECURITY_EXTENSION_ACTIONS = [
-  'CertificateSigned',
-  'DeleteCertificate',
-  'ExtendedTriggerMessage',
-  'GetInstalledCertificateIds',
-  'GetLog',
-  'InstallCertificate',
-  'SignedUpdateFirmware',
-] as const satisfies readonly V16CentralSystemAction[];
-
-/** The messages a central system may send to an OCPP 1.6 charge point (§5), that we support. */
-export type CsmsAction = Exclude<V16CentralSystemAction, (typeof SECURITY_EXTENSION_ACTIONS)[number]>;
-export const CSMS_ACTIONS: readonly CsmsAction[] = V16_CENTRAL_SYSTEM_ACTIONS.filter(
-  (action): action is CsmsAction => !(SECURITY_EXTENSION_ACTIONS as readonly string[]).includes(action),
-);
+export { CSMS_ACTIONS, type CsmsAction } from '@cimorings/contracts';
 
 /** Checks a request payload against the official schema of an action; throws on a violation. */
 export type RequestValidator = (action: CsmsAction, payload: unknown) => void;
