@@ -2,7 +2,7 @@
  * The small lists of the product, written once for the server, the dashboard and the simulator. No TypeBox here: the dashboard imports these values, and they must not pull a
  * schema library into its bundle (the REST schemas are in '@cimorings/contracts/rest').
  */
-import type { v16 } from '@cimorings/ocpp';
+import { V16_CENTRAL_SYSTEM_ACTIONS, type v16 } from '@cimorings/ocpp';
 
 /** A station's status as clients see it (CONTRACT section 4), derived from its connectors. */
 export const STATION_STATUSES = ['Available', 'Occupied', 'Reserved', 'Unavailable', 'Faulted'] as const;
@@ -29,6 +29,23 @@ export const SESSION_CONNECTOR_STATUSES = [
   'SuspendedEVSE',
   'Finishing',
 ] as const satisfies readonly v16.ChargePointStatus[];
+
+/** The security whitepaper's central system messages, which CIMORINGS does not send yet. */
+const SECURITY_EXTENSION_ACTIONS = [
+  'CertificateSigned',
+  'DeleteCertificate',
+  'ExtendedTriggerMessage',
+  'GetInstalledCertificateIds',
+  'GetLog',
+  'InstallCertificate',
+  'SignedUpdateFirmware',
+] as const satisfies readonly v16.CentralSystemAction[];
+
+/** The OCPP 1.6 messages (§5) an operator may send to a charge point: `POST …/commands/{Action}`. */
+export type CsmsAction = Exclude<v16.CentralSystemAction, (typeof SECURITY_EXTENSION_ACTIONS)[number]>;
+export const CSMS_ACTIONS: readonly CsmsAction[] = V16_CENTRAL_SYSTEM_ACTIONS.filter(
+  (action): action is CsmsAction => !(SECURITY_EXTENSION_ACTIONS as readonly string[]).includes(action),
+);
 
 /** The longest charge point id: OCPP 1.6 bounds it to 48 characters in the URL. */
 export const CHARGE_POINT_ID_MAX_LENGTH = 48;

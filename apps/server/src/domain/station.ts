@@ -36,7 +36,8 @@ export interface BootIdentity {
   meterSerialNumber: string | null;
 }
 
-export interface Station {
+/** A station; what BootNotification reported is null until its first boot. */
+export interface Station extends Omit<BootIdentity, 'vendor' | 'model'> {
   id: number;
   chargePointId: string;
   name: string;
@@ -51,13 +52,6 @@ export interface Station {
   securityProfile: SecurityProfile;
   vendor: string | null;
   model: string | null;
-  serialNumber: string | null;
-  chargeBoxSerialNumber: string | null;
-  firmwareVersion: string | null;
-  iccid: string | null;
-  imsi: string | null;
-  meterType: string | null;
-  meterSerialNumber: string | null;
   lastBootAt: string | null;
   lastHeartbeat: string | null;
   lastSeenAt: string | null;

@@ -5,8 +5,20 @@ import { PERMISSION_NAMES, SUPER_PERMISSION, type UserView } from '@cimorings/co
 import type { PageQuery } from '@cimorings/contracts/rest';
 import type { User } from '../domain/user.js';
 import type { PageRequest } from '../repositories/paging.js';
+import type { Access } from './access.js';
 
 export { ErrorSchema, RoleSchema, UserSchema } from '@cimorings/contracts/rest';
+
+/** The OpenAPI security of a route that takes the bearer token. */
+export const BEARER = [{ bearer: [] }];
+
+/**
+ * The options of a route called with the bearer token: the access it declares and its schema,
+ * listed in the OpenAPI document under `tag`.
+ */
+export function bearerRoute<S extends object>(access: Access, tag: string, schema: S) {
+  return { config: { access }, schema: { tags: [tag], security: BEARER, ...schema } };
+}
 
 /** Error answers a route may give, for the OpenAPI document. */
 export function errors(...statuses: number[]): Record<number, TSchema> {

@@ -17,97 +17,74 @@ export interface OutgoingEvent<E extends RealtimeEventName = RealtimeEventName> 
 export function toRealtimeEvent(event: DomainEvent): OutgoingEvent | undefined {
   switch (event.type) {
     case 'TransactionStarted':
-      return {
-        name: 'transaction_started',
-        kind: 'transactions',
-        chargePointId: event.chargePointId,
-        payload: {
-          chargePointId: event.chargePointId,
-          transactionId: event.transactionId,
-          connectorId: event.connectorId,
-          idTag: event.idTag,
-          meterStart: event.meterStart,
-          timestamp: event.timestamp,
-        },
-      };
+      return outgoing(
+        'transaction_started',
+        'transactions',
+        pick(event, ['chargePointId', 'transactionId', 'connectorId', 'idTag', 'meterStart', 'timestamp']),
+      );
     case 'TransactionStopped':
-      return {
-        name: 'transaction_stopped',
-        kind: 'transactions',
-        chargePointId: event.chargePointId,
-        payload: {
-          chargePointId: event.chargePointId,
-          transactionId: event.transactionId,
-          meterStop: event.meterStop,
-          reason: event.reason,
-          timestamp: event.timestamp,
-        },
-      };
+      return outgoing(
+        'transaction_stopped',
+        'transactions',
+        pick(event, ['chargePointId', 'transactionId', 'meterStop', 'reason', 'timestamp']),
+      );
     case 'StationStatusChanged':
-      return {
-        name: 'station_status_updated',
-        kind: 'stations',
-        chargePointId: event.chargePointId,
-        payload: { chargePointId: event.chargePointId, status: event.status, timestamp: event.timestamp },
-      };
+      return outgoing(
+        'station_status_updated',
+        'stations',
+        pick(event, ['chargePointId', 'status', 'timestamp']),
+      );
     case 'ConnectorStatusChanged':
-      return {
-        name: 'connector_status_updated',
-        kind: 'stations',
-        chargePointId: event.chargePointId,
-        payload: {
-          chargePointId: event.chargePointId,
-          connectorId: event.connectorId,
-          status: event.status,
-          errorCode: event.errorCode,
-          timestamp: event.timestamp,
-        },
-      };
+      return outgoing(
+        'connector_status_updated',
+        'stations',
+        pick(event, ['chargePointId', 'connectorId', 'status', 'errorCode', 'timestamp']),
+      );
     case 'MeterValuesReceived':
-      return {
-        name: 'meter_values_updated',
-        kind: 'transactions',
-        chargePointId: event.chargePointId,
-        payload: {
-          chargePointId: event.chargePointId,
-          transactionId: event.transactionId,
-          connectorId: event.connectorId,
-          energy: event.energy,
-          power: event.power,
-          soc: event.soc,
-          timestamp: event.timestamp,
-        },
-      };
+      return outgoing(
+        'meter_values_updated',
+        'transactions',
+        pick(event, ['chargePointId', 'transactionId', 'connectorId', 'energy', 'power', 'soc', 'timestamp']),
+      );
     case 'ReservationCreated':
-      return {
-        name: 'reservation_created',
-        kind: 'reservations',
-        chargePointId: event.chargePointId,
-        payload: {
-          reservationId: event.reservationId,
-          chargePointId: event.chargePointId,
-          connectorId: event.connectorId,
-          idTag: event.idTag,
-          expiryDate: event.expiryDate,
-          userName: event.userName,
-          phoneNumber: event.phoneNumber,
-        },
-      };
+      return outgoing(
+        'reservation_created',
+        'reservations',
+        pick(event, [
+          'reservationId',
+          'chargePointId',
+          'connectorId',
+          'idTag',
+          'expiryDate',
+          'userName',
+          'phoneNumber',
+        ]),
+      );
     case 'ReservationCancelled':
-      return {
-        name: 'reservation_cancelled',
-        kind: 'reservations',
-        chargePointId: event.chargePointId,
-        payload: {
-          reservationId: event.reservationId,
-          chargePointId: event.chargePointId,
-          connectorId: event.connectorId,
-          reason: event.reason,
-        },
-      };
+      return outgoing(
+        'reservation_cancelled',
+        'reservations',
+        pick(event, ['reservationId', 'chargePointId', 'connectorId', 'reason']),
+      );
     case 'StationConnected':
     case 'StationDisconnected':
     case 'AccessChanged':
       return undefined;
   }
+}
+
+/** An event to send, to the rooms of the payload's station. */
+function outgoing<E extends RealtimeEventName>(
+  name: E,
+  kind: EventKind,
+  payload: OutgoingEvent<E>['payload'] & { chargePointId: string },
+): OutgoingEvent<E> {
+  return { name, kind, chargePointId: payload.chargePointId, payload };
+}
+
+/** Exactly the named fields of a domain event, in that order: nothing else reaches the client. */
+function pick<T, K extends keyof T>(source: T, keys: readonly K[]): Pick<T, K> {
+  const picked = {} as Pick<T, K>;
+  for (const key of keys) picked[key] = source[key];
+  return picked;
 }

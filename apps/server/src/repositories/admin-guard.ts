@@ -36,11 +36,22 @@ export async function lockAdmins(db: Db): Promise<void> {
     .execute();
 }
 
-export async function activeAdmins(db: Db): Promise<number> {
+/** Who is left out when counting administrators: one user and/or the grants of one role. */
+export interface AdminsWithout {
+  userId?: number;
+  roleId?: number;
+}
+
+/**
+ * Active users holding `system.admin` through a role, leaving out one user and/or the grants
+ * of one role: what would remain if that user lost admin, or that role lost the permission.
+ */
+export async function activeAdmins(db: Db, without: AdminsWithout = {}): Promise<number> {
   return countOf(
     db
       .selectFrom('users')
       .where('users.active', '=', 1)
+      .$if(without.userId !== undefined, (qb) => qb.where('users.id', '!=', without.userId ?? 0))
       .where((eb) =>
         eb.exists(
           eb
@@ -48,6 +59,9 @@ export async function activeAdmins(db: Db): Promise<number> {
             .innerJoin('role_permissions', 'role_permissions.role_id', 'user_roles.role_id')
             .whereRef('user_roles.user_id', '=', 'users.id')
             .where('role_permissions.permission', '=', SUPER_PERMISSION)
+            .$if(without.roleId !== undefined, (qb) =>
+              qb.where('user_roles.role_id', '!=', without.roleId ?? 0),
+            )
             .select('user_roles.user_id'),
         ),
       ),

@@ -1,5 +1,5 @@
-import type { Kysely } from 'kysely';
-import type { Database } from '../db/schema.js';
+import type { Kysely, Selectable } from 'kysely';
+import type { CommandsTable, Database, OcppMessagesTable } from '../db/schema.js';
 import { BulkInsert } from '../db/bulk-insert.js';
 import { countOf, type Page, type PageRequest } from './paging.js';
 
@@ -77,19 +77,7 @@ export class OcppLogRepository {
       .limit(page.limit)
       .offset(page.offset)
       .execute();
-    return {
-      items: rows.map((row) => ({
-        id: row.id,
-        chargePointId: row.charge_point_id,
-        direction: row.direction as 'in' | 'out',
-        messageType: row.message_type,
-        messageId: row.message_id,
-        action: row.action,
-        payload: row.payload,
-        timestamp: row.created_at,
-      })),
-      total: await countOf(query),
-    };
+    return { items: rows.map(toLogEntry), total: await countOf(query) };
   }
 
   /** Deletes log entries older than `before`; answers how many. */
@@ -128,20 +116,7 @@ export class OcppLogRepository {
       .limit(page.limit)
       .offset(page.offset)
       .execute();
-    return {
-      items: rows.map((row) => ({
-        id: row.id,
-        action: row.action,
-        request: JSON.parse(row.request) as unknown,
-        response: row.response === null ? null : (JSON.parse(row.response) as unknown),
-        outcome: row.outcome,
-        userId: row.user_id,
-        username: row.username,
-        sentAt: row.created_at,
-        finishedAt: row.finished_at,
-      })),
-      total: await countOf(query),
-    };
+    return { items: rows.map(toCommandEntry), total: await countOf(query) };
   }
 
   async finishCommand(id: number, outcome: string, response: unknown, now: string): Promise<void> {
@@ -155,4 +130,31 @@ export class OcppLogRepository {
       .where('id', '=', id)
       .execute();
   }
+}
+
+function toLogEntry(row: Selectable<OcppMessagesTable>): OcppLogEntry & { id: number } {
+  return {
+    id: row.id,
+    chargePointId: row.charge_point_id,
+    direction: row.direction as 'in' | 'out',
+    messageType: row.message_type,
+    messageId: row.message_id,
+    action: row.action,
+    payload: row.payload,
+    timestamp: row.created_at,
+  };
+}
+
+function toCommandEntry(row: Selectable<CommandsTable> & { username: string | null }): CommandEntry {
+  return {
+    id: row.id,
+    action: row.action,
+    request: JSON.parse(row.request) as unknown,
+    response: row.response === null ? null : (JSON.parse(row.response) as unknown),
+    outcome: row.outcome,
+    userId: row.user_id,
+    username: row.username,
+    sentAt: row.created_at,
+    finishedAt: row.finished_at,
+  };
 }

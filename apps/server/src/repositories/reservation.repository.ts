@@ -6,15 +6,12 @@ import type { StationScope } from './station.repository.js';
 
 type Db = Kysely<Database>;
 
-export interface NewReservation {
+/** A reservation to store: what the operator gave, at the station's row id. */
+export interface NewReservation extends Pick<
+  Reservation,
+  'connectorId' | 'idTag' | 'parentIdTag' | 'expiryDate' | 'userName' | 'phoneNumber' | 'createdBy'
+> {
   stationId: number;
-  connectorId: number;
-  idTag: string;
-  parentIdTag: string | null;
-  expiryDate: string;
-  userName: string | null;
-  phoneNumber: string | null;
-  createdBy: number | null;
   now: string;
 }
 
@@ -28,7 +25,6 @@ export interface ReservationFilter {
 export class ReservationRepository {
   constructor(private readonly db: Db) {}
 
-  /** Stores a reservation as `pending`, numbering it. */
   /**
    * The parent of a stored id tag, kept with its reservation: a charge point accepts a tag of the
    * same parent for it (OCPP 1.6 §5.13). `null` for an unknown tag or one without a parent.
@@ -42,6 +38,7 @@ export class ReservationRepository {
     return row?.parent_id_tag ?? null;
   }
 
+  /** Stores a reservation as `pending`, numbering it. */
   async create(reservation: NewReservation): Promise<Reservation> {
     const { id } = await this.db
       .insertInto('reservations')

@@ -1,8 +1,13 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
-import { SUPER_PERMISSION } from '@cimorings/contracts';
 import type { Database, UsersTable } from '../db/schema.js';
 import type { ScopeGrant, User } from '../domain/user.js';
-import { activeAdmins, lockAdmins, LastAdminError, type AdminGuard } from './admin-guard.js';
+import {
+  activeAdmins,
+  lockAdmins,
+  LastAdminError,
+  type AdminGuard,
+  type AdminsWithout,
+} from './admin-guard.js';
 import { countOf, type Page, type PageRequest } from './paging.js';
 
 type Db = Kysely<Database>;
@@ -136,30 +141,9 @@ export class UserRepository {
     });
   }
 
-  /**
-   * Active users holding `system.admin` through a role, leaving out one user and/or the grants
-   * of one role: what would remain if that user lost admin, or that role lost the permission.
-   */
-  async countAdmins(without: { userId?: number; roleId?: number } = {}): Promise<number> {
-    return countOf(
-      this.db
-        .selectFrom('users')
-        .where('users.active', '=', 1)
-        .$if(without.userId !== undefined, (qb) => qb.where('users.id', '!=', without.userId ?? 0))
-        .where((eb) =>
-          eb.exists(
-            eb
-              .selectFrom('user_roles')
-              .innerJoin('role_permissions', 'role_permissions.role_id', 'user_roles.role_id')
-              .whereRef('user_roles.user_id', '=', 'users.id')
-              .where('role_permissions.permission', '=', SUPER_PERMISSION)
-              .$if(without.roleId !== undefined, (qb) =>
-                qb.where('user_roles.role_id', '!=', without.roleId ?? 0),
-              )
-              .select('user_roles.user_id'),
-          ),
-        ),
-    );
+  /** Active administrators, leaving out what `without` names (see activeAdmins). */
+  countAdmins(without: AdminsWithout = {}): Promise<number> {
+    return activeAdmins(this.db, without);
   }
 
   /**

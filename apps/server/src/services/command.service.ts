@@ -1,3 +1,4 @@
+import { CSMS_ACTIONS, type CsmsAction } from '@cimorings/contracts';
 import type { StationLinks } from '../cluster/command-router.js';
 import { type Clock, isoNow } from '../domain/clock.js';
 import { redactOcppPayload } from '../domain/ocpp-secrets.js';
@@ -6,29 +7,7 @@ import { AppError } from '../errors.js';
 import type { OcppLogRepository } from '../repositories/ocpp-log.repository.js';
 import type { StationService } from './station.service.js';
 
-/** The messages a central system may send to an OCPP 1.6 charge point (§5). */
-export const CSMS_ACTIONS = [
-  'CancelReservation',
-  'ChangeAvailability',
-  'ChangeConfiguration',
-  'ClearCache',
-  'ClearChargingProfile',
-  'DataTransfer',
-  'GetCompositeSchedule',
-  'GetConfiguration',
-  'GetDiagnostics',
-  'GetLocalListVersion',
-  'RemoteStartTransaction',
-  'RemoteStopTransaction',
-  'ReserveNow',
-  'Reset',
-  'SendLocalList',
-  'SetChargingProfile',
-  'TriggerMessage',
-  'UnlockConnector',
-  'UpdateFirmware',
-] as const;
-export type CsmsAction = (typeof CSMS_ACTIONS)[number];
+export { CSMS_ACTIONS, type CsmsAction } from '@cimorings/contracts';
 
 /** Checks a request payload against the official schema of an action; throws on a violation. */
 export type RequestValidator = (action: CsmsAction, payload: unknown) => void;

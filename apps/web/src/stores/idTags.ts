@@ -1,16 +1,8 @@
 import { defineStore } from 'pinia';
-import {
-  useApi,
-  type IdTag,
-  type IdTagFields,
-  type IdTagStatus,
-  type ImportReport,
-  type Paging,
-} from '../api';
+import { useApi, type IdTag, type IdTagFields, type ImportReport, type Paging } from '../api';
 import { pagedCollection } from './pagedCollection';
 
-/** The statuses an operator gives a tag. */
-export const ID_TAG_STATUSES: readonly IdTagStatus[] = ['Accepted', 'Blocked', 'Expired'];
+export { ID_TAG_STATUSES } from '@cimorings/contracts';
 
 /** Id tags by tag; the page keeps the tags it shows. */
 export const useIdTagsStore = defineStore('idTags', () => {

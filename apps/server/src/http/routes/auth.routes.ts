@@ -3,7 +3,7 @@ import { Type } from 'typebox';
 import type { AuthService } from '../../services/auth.service.js';
 import { actorOf } from '../access.js';
 import { LoginAnswerSchema, Password } from '@cimorings/contracts/rest';
-import { errors, userView } from '../schemas.js';
+import { bearerRoute, errors, userView } from '../schemas.js';
 
 export const authRoutes: FastifyPluginAsyncTypebox<{ auth: AuthService }> = async (app, { auth }) => {
   app.post(
@@ -28,30 +28,20 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ auth: AuthService }> = asyn
 
   app.get(
     '/api/auth/me',
-    {
-      config: { access: 'user' },
-      schema: {
-        tags: ['auth'],
-        summary: 'The user of the token',
-        security: [{ bearer: [] }],
-        response: { 200: Type.Ref('User'), ...errors(401) },
-      },
-    },
+    bearerRoute('user', 'auth', {
+      summary: 'The user of the token',
+      response: { 200: Type.Ref('User'), ...errors(401) },
+    }),
     async (request) => userView(actorOf(request)),
   );
 
   app.post(
     '/api/auth/password',
-    {
-      config: { access: 'user' },
-      schema: {
-        tags: ['auth'],
-        summary: 'Change your own password; answers a new token, older tokens stop working',
-        security: [{ bearer: [] }],
-        body: Type.Object({ currentPassword: Type.String({ maxLength: 1024 }), newPassword: Password }),
-        response: { 200: LoginAnswerSchema, ...errors(400, 401, 429, 503) },
-      },
-    },
+    bearerRoute('user', 'auth', {
+      summary: 'Change your own password; answers a new token, older tokens stop working',
+      body: Type.Object({ currentPassword: Type.String({ maxLength: 1024 }), newPassword: Password }),
+      response: { 200: LoginAnswerSchema, ...errors(400, 401, 429, 503) },
+    }),
     async (request) => {
       const result = await auth.changePassword(
         actorOf(request),

@@ -4,9 +4,8 @@ import { ChargePointId, ChargePointParams } from '@cimorings/contracts/rest';
 import { Type } from 'typebox';
 import { CSMS_ACTIONS, type CommandService } from '../../services/command.service.js';
 import { actorOf } from '../access.js';
-import { errors } from '../schemas.js';
+import { BEARER, errors } from '../schemas.js';
 
-const security = [{ bearer: [] }];
 const FAILURES = errors(400, 401, 403, 404, 409, 502, 504);
 
 /** An official schema as the OpenAPI document shows it: without its own `$schema` and `$id`. */
@@ -54,7 +53,7 @@ export const commandRoutes: FastifyPluginAsyncTypebox<{ commands: CommandService
             `The body is the ${action}.req payload, checked against the official OCPP 1.6 schema ` +
             '(400 VALIDATION_ERROR with error.details.ocppErrorCode if invalid, nothing sent; absent: {}). ' +
             `200 answers the charge point’s ${action}.conf as it is, secrets redacted.`,
-          security,
+          security: BEARER,
           params: ChargePointParams,
           body: Type.Optional(Type.Unknown()),
           response: { 200: Type.Unknown(), ...FAILURES },
@@ -73,7 +72,7 @@ export const commandRoutes: FastifyPluginAsyncTypebox<{ commands: CommandService
         hide: true,
         tags: ['commands'],
         summary: 'Any other action: refused with 400, error.details.actions listing the ones sent',
-        security,
+        security: BEARER,
         params: Type.Object({ chargePointId: ChargePointId, action: Type.String({ maxLength: 64 }) }),
         body: Type.Optional(Type.Unknown()),
         response: { 200: Type.Unknown(), ...FAILURES },

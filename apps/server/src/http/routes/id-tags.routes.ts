@@ -12,9 +12,7 @@ import {
   PageQuery,
   PageSchema,
 } from '@cimorings/contracts/rest';
-import { errors, pageOf } from '../schemas.js';
-
-const security = [{ bearer: [] }];
+import { BEARER, bearerRoute, errors, pageOf } from '../schemas.js';
 
 /** The largest id tag file accepted: some 200,000 short rows. */
 const IMPORT_BODY_LIMIT = 4 * 1024 * 1024;
@@ -45,7 +43,7 @@ export const idTagRoutes: FastifyPluginAsyncTypebox<{ idTags: IdTagService }> = 
           'Header row required: idTag,status,expiryDate,parentIdTag (any order; all but idTag optional). ' +
           'Empty status means Accepted; expiryDate is an ISO 8601 date-time with a time zone. ' +
           'Valid rows are applied; rejected rows change nothing.',
-        security,
+        security: BEARER,
         consumes: ['text/csv'],
         body: Type.String({ description: 'the CSV file' }),
         response: { 200: ImportReportSchema, ...errors(400, 401, 403, 413, 415) },
@@ -56,32 +54,22 @@ export const idTagRoutes: FastifyPluginAsyncTypebox<{ idTags: IdTagService }> = 
 
   app.get(
     '/api/id-tags',
-    {
-      config: { access: 'idtags.view' },
-      schema: {
-        tags: ['id tags'],
-        security,
-        querystring: Type.Object({
-          ...PageQuery.properties,
-          search: Type.Optional(Type.String({ maxLength: 20 })),
-        }),
-        response: { 200: PageSchema(Type.Ref('IdTag')), ...errors(400, 401, 403) },
-      },
-    },
+    bearerRoute('idtags.view', 'id tags', {
+      querystring: Type.Object({
+        ...PageQuery.properties,
+        search: Type.Optional(Type.String({ maxLength: 20 })),
+      }),
+      response: { 200: PageSchema(Type.Ref('IdTag')), ...errors(400, 401, 403) },
+    }),
     async (request) => idTags.list(actorOf(request), pageOf(request.query), request.query.search),
   );
 
   app.post(
     '/api/id-tags',
-    {
-      config: { access: 'idtags.manage' },
-      schema: {
-        tags: ['id tags'],
-        security,
-        body: NewIdTagSchema,
-        response: { 201: Type.Ref('IdTag'), ...errors(400, 401, 403, 409) },
-      },
-    },
+    bearerRoute('idtags.manage', 'id tags', {
+      body: NewIdTagSchema,
+      response: { 201: Type.Ref('IdTag'), ...errors(400, 401, 403, 409) },
+    }),
     async (request, reply) => {
       const { idTag, ...fields } = request.body;
       return reply.status(201).send(await idTags.create(actorOf(request), idTag, fields));
@@ -90,44 +78,29 @@ export const idTagRoutes: FastifyPluginAsyncTypebox<{ idTags: IdTagService }> = 
 
   app.get(
     '/api/id-tags/:idTag',
-    {
-      config: { access: 'idtags.view' },
-      schema: {
-        tags: ['id tags'],
-        security,
-        params: IdTagParams,
-        response: { 200: Type.Ref('IdTag'), ...errors(401, 403, 404) },
-      },
-    },
+    bearerRoute('idtags.view', 'id tags', {
+      params: IdTagParams,
+      response: { 200: Type.Ref('IdTag'), ...errors(401, 403, 404) },
+    }),
     async (request) => idTags.get(actorOf(request), request.params.idTag),
   );
 
   app.patch(
     '/api/id-tags/:idTag',
-    {
-      config: { access: 'idtags.manage' },
-      schema: {
-        tags: ['id tags'],
-        security,
-        params: IdTagParams,
-        body: IdTagChangesSchema,
-        response: { 200: Type.Ref('IdTag'), ...errors(400, 401, 403, 404) },
-      },
-    },
+    bearerRoute('idtags.manage', 'id tags', {
+      params: IdTagParams,
+      body: IdTagChangesSchema,
+      response: { 200: Type.Ref('IdTag'), ...errors(400, 401, 403, 404) },
+    }),
     async (request) => idTags.update(actorOf(request), request.params.idTag, request.body),
   );
 
   app.delete(
     '/api/id-tags/:idTag',
-    {
-      config: { access: 'idtags.manage' },
-      schema: {
-        tags: ['id tags'],
-        security,
-        params: IdTagParams,
-        response: { 204: Type.Null(), ...errors(401, 403, 404) },
-      },
-    },
+    bearerRoute('idtags.manage', 'id tags', {
+      params: IdTagParams,
+      response: { 204: Type.Null(), ...errors(401, 403, 404) },
+    }),
     async (request, reply) => {
       await idTags.delete(actorOf(request), request.params.idTag);
       return reply.status(204).send(null);

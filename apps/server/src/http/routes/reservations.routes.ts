@@ -13,9 +13,7 @@ import {
 } from '@cimorings/contracts/rest';
 import type { ReservationService } from '../../services/reservation.service.js';
 import { actorOf } from '../access.js';
-import { errors, pageOf } from '../schemas.js';
-
-const security = [{ bearer: [] }];
+import { bearerRoute, errors, pageOf } from '../schemas.js';
 
 export const reservationRoutes: FastifyPluginAsyncTypebox<{ reservations: ReservationService }> = async (
   app,
@@ -25,20 +23,15 @@ export const reservationRoutes: FastifyPluginAsyncTypebox<{ reservations: Reserv
 
   app.get(
     '/api/reservations',
-    {
-      config: { access: 'reservations.view' },
-      schema: {
-        tags: ['reservations'],
-        summary: 'Reservations at the stations in the caller’s scope, newest first',
-        security,
-        querystring: Type.Object({
-          ...PageQuery.properties,
-          status: Type.Optional(ReservationStatusSchema),
-          chargePointId: Type.Optional(ChargePointId),
-        }),
-        response: { 200: PageSchema(Type.Ref('Reservation')), ...errors(400, 401, 403) },
-      },
-    },
+    bearerRoute('reservations.view', 'reservations', {
+      summary: 'Reservations at the stations in the caller’s scope, newest first',
+      querystring: Type.Object({
+        ...PageQuery.properties,
+        status: Type.Optional(ReservationStatusSchema),
+        chargePointId: Type.Optional(ChargePointId),
+      }),
+      response: { 200: PageSchema(Type.Ref('Reservation')), ...errors(400, 401, 403) },
+    }),
     async (request) => {
       const { status, chargePointId } = request.query;
       return reservations.list(actorOf(request), pageOf(request.query), { status, chargePointId });
@@ -47,40 +40,30 @@ export const reservationRoutes: FastifyPluginAsyncTypebox<{ reservations: Reserv
 
   app.get(
     '/api/reservations/:reservationId',
-    {
-      config: { access: 'reservations.view' },
-      schema: {
-        tags: ['reservations'],
-        security,
-        params: ReservationParams,
-        response: { 200: Type.Ref('Reservation'), ...errors(400, 401, 403, 404) },
-      },
-    },
+    bearerRoute('reservations.view', 'reservations', {
+      params: ReservationParams,
+      response: { 200: Type.Ref('Reservation'), ...errors(400, 401, 403, 404) },
+    }),
     async (request) => reservations.get(actorOf(request), request.params.reservationId),
   );
 
   app.post(
     '/api/reservations',
-    {
-      config: { access: 'reservations.manage' },
-      schema: {
-        tags: ['reservations'],
-        summary: 'Reserve a connector: sends ReserveNow',
-        description:
-          'Answers 201 once the charge point accepted; 409 RESERVATION_REFUSED with error.details.status ' +
-          `(${RESERVE_NOW_STATUSES.filter((s) => s !== 'Accepted').join(', ')}) when it refused; ` +
-          '409 STATION_OFFLINE, 504 STATION_TIMEOUT, 502 OCPP_CALL_ERROR as for any command.',
-        security,
-        body: NewReservationSchema,
-        response: {
-          201: Type.Object({
-            ...ReservationFields,
-            status: Type.Literal('Accepted', { description: 'the charge point’s answer' }),
-          }),
-          ...errors(400, 401, 403, 404, 409, 502, 504),
-        },
+    bearerRoute('reservations.manage', 'reservations', {
+      summary: 'Reserve a connector: sends ReserveNow',
+      description:
+        'Answers 201 once the charge point accepted; 409 RESERVATION_REFUSED with error.details.status ' +
+        `(${RESERVE_NOW_STATUSES.filter((s) => s !== 'Accepted').join(', ')}) when it refused; ` +
+        '409 STATION_OFFLINE, 504 STATION_TIMEOUT, 502 OCPP_CALL_ERROR as for any command.',
+      body: NewReservationSchema,
+      response: {
+        201: Type.Object({
+          ...ReservationFields,
+          status: Type.Literal('Accepted', { description: 'the charge point’s answer' }),
+        }),
+        ...errors(400, 401, 403, 404, 409, 502, 504),
       },
-    },
+    }),
     async (request, reply) => {
       const reservation = await reservations.create(actorOf(request), request.body);
       return reply.status(201).send({ ...reservation, status: 'Accepted' as const });
@@ -89,20 +72,15 @@ export const reservationRoutes: FastifyPluginAsyncTypebox<{ reservations: Reserv
 
   app.delete(
     '/api/reservations/:reservationId',
-    {
-      config: { access: 'reservations.manage' },
-      schema: {
-        tags: ['reservations'],
-        summary: 'Cancel a reservation: sends CancelReservation',
-        description:
-          'Answers 200 with the reservation, now cancelled. 409: CONFLICT when it is not active ' +
-          '(error.details.status), RESERVATION_REFUSED when the charge point rejected the cancellation, ' +
-          'STATION_OFFLINE; in each case the reservation is kept as it was.',
-        security,
-        params: ReservationParams,
-        response: { 200: Type.Ref('Reservation'), ...errors(400, 401, 403, 404, 409, 502, 504) },
-      },
-    },
+    bearerRoute('reservations.manage', 'reservations', {
+      summary: 'Cancel a reservation: sends CancelReservation',
+      description:
+        'Answers 200 with the reservation, now cancelled. 409: CONFLICT when it is not active ' +
+        '(error.details.status), RESERVATION_REFUSED when the charge point rejected the cancellation, ' +
+        'STATION_OFFLINE; in each case the reservation is kept as it was.',
+      params: ReservationParams,
+      response: { 200: Type.Ref('Reservation'), ...errors(400, 401, 403, 404, 409, 502, 504) },
+    }),
     async (request) => reservations.cancel(actorOf(request), request.params.reservationId),
   );
 };

@@ -10,9 +10,7 @@ import {
   PermissionInfoSchema,
   RoleChangesSchema,
 } from '@cimorings/contracts/rest';
-import { errors, pageOf } from '../schemas.js';
-
-const security = [{ bearer: [] }];
+import { bearerRoute, errors, pageOf } from '../schemas.js';
 
 /** Pages a list that is small enough to hold whole (roles, permissions). */
 function paged<T>(all: T[], query: { limit?: number; offset?: number; page?: number }) {
@@ -23,58 +21,38 @@ function paged<T>(all: T[], query: { limit?: number; offset?: number; page?: num
 export const roleRoutes: FastifyPluginAsyncTypebox<{ roles: RoleService }> = async (app, { roles }) => {
   app.get(
     '/api/roles',
-    {
-      config: { access: ['users.view', 'roles.manage'] },
-      schema: {
-        tags: ['roles'],
-        security,
-        querystring: PageQuery,
-        response: { 200: PageSchema(Type.Ref('Role')), ...errors(400, 401, 403) },
-      },
-    },
+    bearerRoute(['users.view', 'roles.manage'], 'roles', {
+      querystring: PageQuery,
+      response: { 200: PageSchema(Type.Ref('Role')), ...errors(400, 401, 403) },
+    }),
     async (request) => paged(await roles.list(), request.query),
   );
 
   app.post(
     '/api/roles',
-    {
-      config: { access: 'roles.manage' },
-      schema: {
-        tags: ['roles'],
-        security,
-        body: NewRoleSchema,
-        response: { 201: Type.Ref('Role'), ...errors(400, 401, 403, 409) },
-      },
-    },
+    bearerRoute('roles.manage', 'roles', {
+      body: NewRoleSchema,
+      response: { 201: Type.Ref('Role'), ...errors(400, 401, 403, 409) },
+    }),
     async (request, reply) => reply.status(201).send(await roles.create(actorOf(request), request.body)),
   );
 
   app.patch(
     '/api/roles/:id',
-    {
-      config: { access: 'roles.manage' },
-      schema: {
-        tags: ['roles'],
-        security,
-        params: IdParams,
-        body: RoleChangesSchema,
-        response: { 200: Type.Ref('Role'), ...errors(400, 401, 403, 404, 409) },
-      },
-    },
+    bearerRoute('roles.manage', 'roles', {
+      params: IdParams,
+      body: RoleChangesSchema,
+      response: { 200: Type.Ref('Role'), ...errors(400, 401, 403, 404, 409) },
+    }),
     async (request) => roles.update(actorOf(request), request.params.id, request.body),
   );
 
   app.delete(
     '/api/roles/:id',
-    {
-      config: { access: 'roles.manage' },
-      schema: {
-        tags: ['roles'],
-        security,
-        params: IdParams,
-        response: { 204: Type.Null(), ...errors(400, 401, 403, 404, 409) },
-      },
-    },
+    bearerRoute('roles.manage', 'roles', {
+      params: IdParams,
+      response: { 204: Type.Null(), ...errors(400, 401, 403, 404, 409) },
+    }),
     async (request, reply) => {
       await roles.delete(actorOf(request), request.params.id);
       return reply.status(204).send(null);
@@ -83,18 +61,13 @@ export const roleRoutes: FastifyPluginAsyncTypebox<{ roles: RoleService }> = asy
 
   app.get(
     '/api/permissions',
-    {
-      config: { access: ['users.view', 'roles.manage'] },
-      schema: {
-        tags: ['roles'],
-        security,
-        querystring: PageQuery,
-        response: {
-          200: PageSchema(PermissionInfoSchema),
-          ...errors(400, 401, 403),
-        },
+    bearerRoute(['users.view', 'roles.manage'], 'roles', {
+      querystring: PageQuery,
+      response: {
+        200: PageSchema(PermissionInfoSchema),
+        ...errors(400, 401, 403),
       },
-    },
+    }),
     async (request) => paged(await roles.listPermissions(), request.query),
   );
 };

@@ -10,9 +10,7 @@ import {
   SiteChangesSchema,
   SiteSchema,
 } from '@cimorings/contracts/rest';
-import { errors, pageOf } from '../schemas.js';
-
-const security = [{ bearer: [] }];
+import { bearerRoute, errors, pageOf } from '../schemas.js';
 
 /** Sites: read with stations.view, written with stations.edit, always within the caller's scope. */
 export const siteRoutes: FastifyPluginAsyncTypebox<{ sites: SiteService }> = async (app, { sites }) => {
@@ -20,77 +18,52 @@ export const siteRoutes: FastifyPluginAsyncTypebox<{ sites: SiteService }> = asy
 
   app.get(
     '/api/sites',
-    {
-      config: { access: 'stations.view' },
-      schema: {
-        tags: ['sites'],
-        security,
-        querystring: Type.Object({
-          ...PageQuery.properties,
-          search: Type.Optional(Type.String({ maxLength: 100 })),
-        }),
-        response: { 200: PageSchema(Type.Ref('Site')), ...errors(400, 401, 403) },
-      },
-    },
+    bearerRoute('stations.view', 'sites', {
+      querystring: Type.Object({
+        ...PageQuery.properties,
+        search: Type.Optional(Type.String({ maxLength: 100 })),
+      }),
+      response: { 200: PageSchema(Type.Ref('Site')), ...errors(400, 401, 403) },
+    }),
     async (request) => sites.list(actorOf(request), pageOf(request.query), request.query.search),
   );
 
   app.post(
     '/api/sites',
-    {
-      config: { access: 'stations.edit' },
-      schema: {
-        tags: ['sites'],
-        summary: 'Create a site (users who see every station only)',
-        security,
-        body: NewSiteSchema,
-        response: { 201: Type.Ref('Site'), ...errors(400, 401, 403) },
-      },
-    },
+    bearerRoute('stations.edit', 'sites', {
+      summary: 'Create a site (users who see every station only)',
+      body: NewSiteSchema,
+      response: { 201: Type.Ref('Site'), ...errors(400, 401, 403) },
+    }),
     async (request, reply) => reply.status(201).send(await sites.create(actorOf(request), request.body)),
   );
 
   app.get(
     '/api/sites/:id',
-    {
-      config: { access: 'stations.view' },
-      schema: {
-        tags: ['sites'],
-        security,
-        params: IdParams,
-        response: { 200: Type.Ref('Site'), ...errors(400, 401, 403, 404) },
-      },
-    },
+    bearerRoute('stations.view', 'sites', {
+      params: IdParams,
+      response: { 200: Type.Ref('Site'), ...errors(400, 401, 403, 404) },
+    }),
     async (request) => sites.get(actorOf(request), request.params.id),
   );
 
   app.patch(
     '/api/sites/:id',
-    {
-      config: { access: 'stations.edit' },
-      schema: {
-        tags: ['sites'],
-        security,
-        params: IdParams,
-        body: SiteChangesSchema,
-        response: { 200: Type.Ref('Site'), ...errors(400, 401, 403, 404) },
-      },
-    },
+    bearerRoute('stations.edit', 'sites', {
+      params: IdParams,
+      body: SiteChangesSchema,
+      response: { 200: Type.Ref('Site'), ...errors(400, 401, 403, 404) },
+    }),
     async (request) => sites.update(actorOf(request), request.params.id, request.body),
   );
 
   app.delete(
     '/api/sites/:id',
-    {
-      config: { access: 'stations.edit' },
-      schema: {
-        tags: ['sites'],
-        summary: 'Delete a site; refused (409) while stations are at it',
-        security,
-        params: IdParams,
-        response: { 204: Type.Null(), ...errors(400, 401, 403, 404, 409) },
-      },
-    },
+    bearerRoute('stations.edit', 'sites', {
+      summary: 'Delete a site; refused (409) while stations are at it',
+      params: IdParams,
+      response: { 204: Type.Null(), ...errors(400, 401, 403, 404, 409) },
+    }),
     async (request, reply) => {
       await sites.delete(actorOf(request), request.params.id);
       return reply.status(204).send(null);

@@ -17,9 +17,8 @@ import type {
   TransactionListFilter,
 } from '../../services/transaction-history.service.js';
 import { actorOf } from '../access.js';
-import { errors, pageOf } from '../schemas.js';
+import { bearerRoute, errors, pageOf } from '../schemas.js';
 
-const security = [{ bearer: [] }];
 function filterOf(query: Static<typeof TransactionFilterSchema>): TransactionListFilter {
   const { status, chargePointId, idTag, from, to, stuck } = query;
   return {
@@ -65,27 +64,22 @@ export const transactionRoutes: FastifyPluginAsyncTypebox<{
 
   app.get(
     '/api/transactions',
-    {
-      config: { access: 'transactions.view' },
-      schema: {
-        tags: ['transactions'],
-        security,
-        querystring: Type.Object({
-          ...PageQuery.properties,
-          ...TransactionFilterSchema.properties,
-          sort: Type.Optional(
-            Type.Union(
-              TRANSACTION_SORTS.map((sort) => Type.Literal(sort)),
-              { description: 'default startedAt; transactions without the value come last' },
-            ),
+    bearerRoute('transactions.view', 'transactions', {
+      querystring: Type.Object({
+        ...PageQuery.properties,
+        ...TransactionFilterSchema.properties,
+        sort: Type.Optional(
+          Type.Union(
+            TRANSACTION_SORTS.map((sort) => Type.Literal(sort)),
+            { description: 'default startedAt; transactions without the value come last' },
           ),
-          order: Type.Optional(
-            Type.Union([Type.Literal('asc'), Type.Literal('desc')], { description: 'default desc' }),
-          ),
-        }),
-        response: { 200: PageSchema(Type.Ref('Transaction')), ...errors(400, 401, 403) },
-      },
-    },
+        ),
+        order: Type.Optional(
+          Type.Union([Type.Literal('asc'), Type.Literal('desc')], { description: 'default desc' }),
+        ),
+      }),
+      response: { 200: PageSchema(Type.Ref('Transaction')), ...errors(400, 401, 403) },
+    }),
     async (request) => {
       const { sort, order } = request.query;
       return transactions.list(actorOf(request), pageOf(request.query), filterOf(request.query), {
@@ -97,18 +91,13 @@ export const transactionRoutes: FastifyPluginAsyncTypebox<{
 
   app.get(
     '/api/transactions.csv',
-    {
-      config: { access: 'transactions.view' },
-      schema: {
-        tags: ['transactions'],
-        summary: 'The transactions of the filters as a CSV file, in transaction id order, streamed',
-        security,
-        produces: ['text/csv'],
-        querystring: TransactionFilterSchema,
-        // 200 is the CSV stream itself: no schema to serialize it by.
-        response: errors(400, 401, 403),
-      },
-    },
+    bearerRoute('transactions.view', 'transactions', {
+      summary: 'The transactions of the filters as a CSV file, in transaction id order, streamed',
+      produces: ['text/csv'],
+      querystring: TransactionFilterSchema,
+      // 200 is the CSV stream itself: no schema to serialize it by.
+      response: errors(400, 401, 403),
+    }),
     async (request, reply) => {
       const batches = transactions.export(actorOf(request), filterOf(request.query))[Symbol.asyncIterator]();
       // The first batch before the answer starts, so that a failing query still gets its error status.
@@ -125,41 +114,31 @@ export const transactionRoutes: FastifyPluginAsyncTypebox<{
 
   app.post(
     '/api/transactions/:transactionId/close',
-    {
-      config: { access: 'transactions.manage' },
-      schema: {
-        tags: ['transactions'],
-        summary: 'Close an active transaction whose station went silent or offline',
-        description:
-          'meterStop becomes the highest energy register reported (else meterStart), stoppedAt now, ' +
-          'stopReason the given reason; 409 while the station is connected and reporting.',
-        security,
-        params: TransactionParams,
-        body: Type.Object(
-          { reason: Type.String({ maxLength: 255, pattern: '\\S', description: 'why, kept as stopReason' }) },
-          { additionalProperties: false },
-        ),
-        response: { 200: Type.Ref('Transaction'), ...errors(400, 401, 403, 404, 409) },
-      },
-    },
+    bearerRoute('transactions.manage', 'transactions', {
+      summary: 'Close an active transaction whose station went silent or offline',
+      description:
+        'meterStop becomes the highest energy register reported (else meterStart), stoppedAt now, ' +
+        'stopReason the given reason; 409 while the station is connected and reporting.',
+      params: TransactionParams,
+      body: Type.Object(
+        { reason: Type.String({ maxLength: 255, pattern: '\\S', description: 'why, kept as stopReason' }) },
+        { additionalProperties: false },
+      ),
+      response: { 200: Type.Ref('Transaction'), ...errors(400, 401, 403, 404, 409) },
+    }),
     async (request) =>
       transactions.close(actorOf(request), request.params.transactionId, request.body.reason.trim()),
   );
 
   app.get(
     '/api/transactions/:transactionId',
-    {
-      config: { access: 'transactions.view' },
-      schema: {
-        tags: ['transactions'],
-        security,
-        params: TransactionParams,
-        response: {
-          200: TransactionDetailSchema,
-          ...errors(400, 401, 403, 404),
-        },
+    bearerRoute('transactions.view', 'transactions', {
+      params: TransactionParams,
+      response: {
+        200: TransactionDetailSchema,
+        ...errors(400, 401, 403, 404),
       },
-    },
+    }),
     async (request) => transactions.get(actorOf(request), request.params.transactionId),
   );
 };

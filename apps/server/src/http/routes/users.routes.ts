@@ -3,22 +3,15 @@ import { Type } from 'typebox';
 import type { UserService } from '../../services/user.service.js';
 import { actorOf } from '../access.js';
 import { IdParams, NewUserSchema, PageQuery, PageSchema, UserChangesSchema } from '@cimorings/contracts/rest';
-import { errors, pageOf, userView } from '../schemas.js';
-
-const security = [{ bearer: [] }];
+import { bearerRoute, errors, pageOf, userView } from '../schemas.js';
 
 export const userRoutes: FastifyPluginAsyncTypebox<{ users: UserService }> = async (app, { users }) => {
   app.get(
     '/api/users',
-    {
-      config: { access: 'users.view' },
-      schema: {
-        tags: ['users'],
-        security,
-        querystring: PageQuery,
-        response: { 200: PageSchema(Type.Ref('User')), ...errors(400, 401, 403) },
-      },
-    },
+    bearerRoute('users.view', 'users', {
+      querystring: PageQuery,
+      response: { 200: PageSchema(Type.Ref('User')), ...errors(400, 401, 403) },
+    }),
     async (request) => {
       const page = await users.list(actorOf(request), pageOf(request.query));
       return { items: page.items.map(userView), total: page.total };
@@ -27,15 +20,10 @@ export const userRoutes: FastifyPluginAsyncTypebox<{ users: UserService }> = asy
 
   app.post(
     '/api/users',
-    {
-      config: { access: 'users.manage' },
-      schema: {
-        tags: ['users'],
-        security,
-        body: NewUserSchema,
-        response: { 201: Type.Ref('User'), ...errors(400, 401, 403, 409) },
-      },
-    },
+    bearerRoute('users.manage', 'users', {
+      body: NewUserSchema,
+      response: { 201: Type.Ref('User'), ...errors(400, 401, 403, 409) },
+    }),
     async (request, reply) => {
       const user = await users.create(actorOf(request), request.body);
       return reply.status(201).send(userView(user));
@@ -44,44 +32,29 @@ export const userRoutes: FastifyPluginAsyncTypebox<{ users: UserService }> = asy
 
   app.get(
     '/api/users/:id',
-    {
-      config: { access: 'users.view' },
-      schema: {
-        tags: ['users'],
-        security,
-        params: IdParams,
-        response: { 200: Type.Ref('User'), ...errors(400, 401, 403, 404) },
-      },
-    },
+    bearerRoute('users.view', 'users', {
+      params: IdParams,
+      response: { 200: Type.Ref('User'), ...errors(400, 401, 403, 404) },
+    }),
     async (request) => userView(await users.get(actorOf(request), request.params.id)),
   );
 
   app.patch(
     '/api/users/:id',
-    {
-      config: { access: 'users.manage' },
-      schema: {
-        tags: ['users'],
-        security,
-        params: IdParams,
-        body: UserChangesSchema,
-        response: { 200: Type.Ref('User'), ...errors(400, 401, 403, 404, 409) },
-      },
-    },
+    bearerRoute('users.manage', 'users', {
+      params: IdParams,
+      body: UserChangesSchema,
+      response: { 200: Type.Ref('User'), ...errors(400, 401, 403, 404, 409) },
+    }),
     async (request) => userView(await users.update(actorOf(request), request.params.id, request.body)),
   );
 
   app.delete(
     '/api/users/:id',
-    {
-      config: { access: 'users.manage' },
-      schema: {
-        tags: ['users'],
-        security,
-        params: IdParams,
-        response: { 204: Type.Null(), ...errors(400, 401, 403, 404, 409) },
-      },
-    },
+    bearerRoute('users.manage', 'users', {
+      params: IdParams,
+      response: { 204: Type.Null(), ...errors(400, 401, 403, 404, 409) },
+    }),
     async (request, reply) => {
       await users.delete(actorOf(request), request.params.id);
       return reply.status(204).send(null);
