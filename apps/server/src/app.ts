@@ -55,7 +55,7 @@ export async function buildApp(config: Readonly<Config>, options: AppOptions): P
 
   const infrastructure = openInfrastructure(config, log);
   const { database, lifecycle, redis } = infrastructure;
-  const cluster = createClusterSeams(redis, log);
+  const cluster = createClusterSeams(redis, log, config.nodeId);
   const repositories = createRepositories(database.db);
   const services = createServices({
     config,

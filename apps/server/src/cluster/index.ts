@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { FastifyBaseLogger } from 'fastify';
 import { LocalCommandRouter, type CommandRouter } from './command-router.js';
@@ -28,7 +29,11 @@ export interface ClusterSeams {
  * found, commands delivered and password guesses counted through it; domain events stay on
  * their node (see EventBus).
  */
-export function createClusterSeams(redis: Redis | null, log: FastifyBaseLogger): ClusterSeams {
+export function createClusterSeams(
+  redis: Redis | null,
+  log: FastifyBaseLogger,
+  nodeId: string = randomUUID(),
+): ClusterSeams {
   const events = new InMemoryEventBus((error, event) =>
     log.error({ err: error, event: event.type }, 'event listener failed'),
   );
@@ -46,7 +51,7 @@ export function createClusterSeams(redis: Redis | null, log: FastifyBaseLogger):
     };
   }
   const clusterError = (error: unknown) => log.warn({ err: error }, 'cluster coordination failed');
-  const channel = new NodeChannel(redis, clusterError);
+  const channel = new NodeChannel(nodeId, redis, clusterError);
   const presence = new RedisStationPresence(redis, channel, clusterError);
   const router = new RedisCommandRouter(presence, channel);
   const throttle = new RedisLoginThrottle(redis);

@@ -74,6 +74,8 @@ export async function startTestApp(options: TestAppOptions): Promise<TestApp> {
     DATABASE_URL: options.databaseUrl,
     ADMIN_PASSWORD,
     LOG_LEVEL: options.logLines ? 'info' : 'silent',
+    // Several apps run in one test process: the default (host name and pid) would be shared.
+    NODE_ID: `test-${randomBytes(4).toString('hex')}`,
     ...options.env,
   });
   const lines = options.logLines;
