@@ -113,6 +113,7 @@ export async function buildApp(config: Readonly<Config>, options: AppOptions): P
   await registerHttpFoundation(server, { auth: services.auth, isDatabaseReady });
   await registerRoutes(server, services, {
     checkReady: infrastructure.checkReady,
+    clusterNodes: () => cluster.membership.nodes(),
     ocppLog: repositories.ocppLog,
     heartbeatInterval: config.ocppHeartbeatInterval,
   });

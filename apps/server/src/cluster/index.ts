@@ -5,6 +5,8 @@ import { LocalCommandRouter, type CommandRouter } from './command-router.js';
 import { InMemoryEventBus, type EventBus } from './event-bus.js';
 import { MemoryLoginThrottle, type LoginThrottle } from './login-throttle.js';
 import { NodeChannel } from './node-channel.js';
+import { InMemoryNodeMembership, type NodeMembership } from './node-membership.js';
+import { RedisNodeMembership } from './redis-node-membership.js';
 import { RedisCommandRouter } from './redis-command-router.js';
 import { RedisLoginThrottle } from './redis-login-throttle.js';
 import { RedisStationPresence } from './redis-station-presence.js';
@@ -19,6 +21,8 @@ export interface ClusterSeams {
   readonly router: CommandRouter;
   /** Password guesses, counted where every node sees them. */
   readonly throttle: LoginThrottle;
+  /** The nodes alive now; finds dead ones and hands over their stations. */
+  readonly membership: NodeMembership;
   /** Resolves once this node receives what the other nodes send it. */
   whenReady(): Promise<unknown>;
   close(): Promise<void>;
@@ -46,6 +50,7 @@ export function createClusterSeams(
       presence,
       router: new LocalCommandRouter(presence),
       throttle,
+      membership: new InMemoryNodeMembership(nodeId, presence),
       whenReady: () => Promise.resolve(),
       close: () => throttle.close(),
     };
@@ -55,14 +60,17 @@ export function createClusterSeams(
   const presence = new RedisStationPresence(redis, channel, clusterError);
   const router = new RedisCommandRouter(presence, channel);
   const throttle = new RedisLoginThrottle(redis);
+  const membership = new RedisNodeMembership(nodeId, redis, presence, log);
   return {
     shared: true,
     events,
     presence,
     router,
     throttle,
+    membership,
     whenReady: () => channel.whenReady(),
     close: async () => {
+      await membership.close();
       router.close();
       await presence.close();
       await channel.close();
