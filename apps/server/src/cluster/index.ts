@@ -9,6 +9,8 @@ import { InMemoryNodeMembership, type NodeMembership } from './node-membership.j
 import { RedisNodeMembership } from './redis-node-membership.js';
 import { RedisCommandRouter } from './redis-command-router.js';
 import { RedisLoginThrottle } from './redis-login-throttle.js';
+import { RedisRecentAnswers } from './redis-recent-answers.js';
+import { MemoryRecentAnswers, type RecentAnswers } from '../ocpp/recent-answers.js';
 import { RedisStationPresence } from './redis-station-presence.js';
 import { InMemoryStationPresence, type StationPresence } from './station-presence.js';
 
@@ -21,6 +23,8 @@ export interface ClusterSeams {
   readonly router: CommandRouter;
   /** Password guesses, counted where every node sees them. */
   readonly throttle: LoginThrottle;
+  /** The answers given to stations by message id, where every node finds them. */
+  readonly recentAnswers: RecentAnswers;
   /** The nodes alive now; finds dead ones and hands over their stations. */
   readonly membership: NodeMembership;
   /** Resolves once this node receives what the other nodes send it. */
@@ -50,6 +54,7 @@ export function createClusterSeams(
       presence,
       router: new LocalCommandRouter(presence),
       throttle,
+      recentAnswers: new MemoryRecentAnswers(),
       membership: new InMemoryNodeMembership(nodeId, presence),
       whenReady: () => Promise.resolve(),
       close: () => throttle.close(),
@@ -67,6 +72,7 @@ export function createClusterSeams(
     presence,
     router,
     throttle,
+    recentAnswers: new RedisRecentAnswers(redis, clusterError),
     membership,
     whenReady: () => channel.whenReady(),
     close: async () => {
