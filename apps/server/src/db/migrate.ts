@@ -5,6 +5,7 @@ import { initialSchema } from './migrations/001_initial.js';
 import { localListsAndOperatorClose } from './migrations/002_local_lists_and_operator_close.js';
 import { ocppDataRanges } from './migrations/003_ocpp_data_ranges.js';
 import { idTagCreator } from './migrations/004_id_tag_creator.js';
+import { meterValuesUnique } from './migrations/006_meter_values_unique.js';
 
 /**
  * The numbered, forward-only migrations, in order. Each takes the dialect because a few column
@@ -16,6 +17,8 @@ function migrations(dialect: Dialect): Record<string, Migration> {
     '002_local_lists_and_operator_close': localListsAndOperatorClose(),
     '003_ocpp_data_ranges': ocppDataRanges(dialect),
     '004_id_tag_creator': idTagCreator(),
+    // 005 is taken by the TLS security profiles (another branch).
+    '006_meter_values_unique': meterValuesUnique(),
   };
 }
 
@@ -24,11 +27,16 @@ function migrations(dialect: Dialect): Record<string, Migration> {
  * Kysely records what ran and holds a lock while it runs.
  */
 export async function migrateToLatest(db: Kysely<Database>, dialect: Dialect): Promise<string[]> {
+  return migrateTo(db, dialect);
+}
+
+/** Brings the schema to the named migration (the latest when unnamed): how a test builds an older schema. */
+export async function migrateTo(db: Kysely<Database>, dialect: Dialect, name?: string): Promise<string[]> {
   const migrator = new Migrator({
     db,
     provider: { getMigrations: () => Promise.resolve(migrations(dialect)) },
   });
-  const { error, results } = await migrator.migrateToLatest();
+  const { error, results } = await (name === undefined ? migrator.migrateToLatest() : migrator.migrateTo(name));
   if (error) throw error instanceof Error ? error : new Error(String(error));
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
 }

@@ -78,6 +78,7 @@ describe.each(DIALECTS)('restarts on %s', (dialect) => {
         '002_local_lists_and_operator_close',
         '003_ocpp_data_ranges',
         '004_id_tag_creator',
+        '006_meter_values_unique',
       ]);
       expect(await migrateToLatest(handle.db, handle.dialect)).toEqual([]);
     } finally {
