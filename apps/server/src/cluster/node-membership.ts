@@ -9,20 +9,26 @@ export interface NodeInfo {
   stations: number;
 }
 
-/** Told, once across the cluster, of each station held by a node that died. */
-export type StationLost = (chargePointId: string) => Promise<void>;
+/** What the membership needs of the stations' records. */
+export interface StationRecords {
+  /** Told, once across the cluster, of each station no live node holds: it is disconnected. */
+  lost(chargePointId: string): Promise<void>;
+  /** The stations recorded as connected. */
+  connected(): Promise<string[]>;
+}
 
 /**
  * The nodes alive now. One node alone: itself (InMemoryNodeMembership). Several sharing Redis:
  * each heartbeats with an expiry, and a survivor that finds a node's heartbeat gone hands each
- * station that node held to `lost`, once across the cluster (RedisNodeMembership).
+ * station that node held to `lost`, once across the cluster, as it does a station recorded as
+ * connected that no node holds (RedisNodeMembership).
  */
 export interface NodeMembership {
   readonly nodeId: string;
   /** The nodes alive now, this one included, by nodeId. */
   nodes(): Promise<NodeInfo[]>;
   /** Starts heartbeating and watching the other nodes; resolves after the first heartbeat. */
-  start(lost: StationLost): Promise<void>;
+  start(stations: StationRecords): Promise<void>;
   /** Stops heartbeating; the node leaves the list. */
   close(): Promise<void>;
 }

@@ -1,6 +1,6 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { Redis } from 'ioredis';
-import type { NodeInfo, NodeMembership, StationLost } from './node-membership.js';
+import type { NodeInfo, NodeMembership, StationRecords } from './node-membership.js';
 import type { RedisStationPresence } from './redis-station-presence.js';
 
 export interface MembershipTiming {
@@ -26,6 +26,8 @@ export class RedisNodeMembership implements NodeMembership {
   private readonly startedAt = new Date().toISOString();
   private timer: NodeJS.Timeout | undefined;
   private sweeping: Promise<void> = Promise.resolve();
+  /** Stations recorded as connected that no node held at the last sweep. */
+  private unheld = new Set<string>();
 
   constructor(
     readonly nodeId: string,
@@ -45,13 +47,13 @@ export class RedisNodeMembership implements NodeMembership {
     return infos.flatMap((info) => (info === null ? [] : [JSON.parse(info) as NodeInfo]));
   }
 
-  async start(lost: StationLost): Promise<void> {
+  async start(stations: StationRecords): Promise<void> {
     await this.heartbeat();
     // Stations recorded under this id by an earlier process with the same NODE_ID are not held now.
-    await this.forgetStationsOf(this.nodeId, lost);
+    await this.forgetStationsOf(this.nodeId, stations.lost);
     this.timer = setInterval(() => {
       this.sweeping = this.sweeping
-        .then(() => this.beatAndSweep(lost))
+        .then(() => this.beatAndSweep(stations))
         .catch((error: unknown) => this.log.warn({ err: error }, 'cluster heartbeat failed'));
     }, this.timing.heartbeatMs);
     this.timer.unref();
@@ -64,24 +66,61 @@ export class RedisNodeMembership implements NodeMembership {
     await this.redis.srem(`${this.prefix}nodes`, this.nodeId).catch(() => undefined);
   }
 
-  private async beatAndSweep(lost: StationLost): Promise<void> {
+  private async beatAndSweep(stations: StationRecords): Promise<void> {
     await this.heartbeat();
     const holders = await this.presence.holders();
     const others = [...new Set(Object.values(holders))].filter((id) => id !== this.nodeId);
-    if (others.length === 0) return;
-    const alive = await this.redis.mget(others.map((id) => this.keyOf(id)));
+    const alive = others.length === 0 ? [] : await this.redis.mget(others.map((id) => this.keyOf(id)));
     for (const [index, nodeId] of others.entries()) {
       if (alive[index] !== null) continue;
-      const claim = `${this.prefix}dead:${nodeId}`;
-      const claimed = await this.redis.set(claim, this.nodeId, 'PX', this.timing.expiryMs * 2, 'NX');
-      if (claimed === 'OK') await this.forgetStationsOf(nodeId, lost, holders);
+      if (await this.claim(`dead:${nodeId}`)) await this.forgetStationsOf(nodeId, stations.lost, holders);
     }
+    await this.sweepUnheld(stations, holders);
+  }
+
+  /**
+   * Stations recorded as connected that no node holds (their node died before Redis knew of
+   * them, or Redis lost its data): disconnected once across the cluster, when two sweeps in a
+   * row find them so (a station connecting now is recorded in the database before in Redis).
+   */
+  private async sweepUnheld(stations: StationRecords, holders: Record<string, string>): Promise<void> {
+    const unheld = (await stations.connected()).filter(
+      (chargePointId) =>
+        holders[chargePointId] === undefined && this.presence.get(chargePointId) === undefined,
+    );
+    const previous = this.unheld;
+    this.unheld = new Set(unheld);
+    for (const chargePointId of unheld) {
+      if (!previous.has(chargePointId) || !(await this.claim(`unheld:${chargePointId}`))) continue;
+      if ((await this.presence.nodeOf(chargePointId)) !== null) continue;
+      this.log.warn({ chargePointId }, 'station recorded as connected but held by no node: disconnected');
+      await stations
+        .lost(chargePointId)
+        .catch((error: unknown) =>
+          this.log.error(
+            { err: error, chargePointId },
+            'could not record the disconnection of a lost station',
+          ),
+        );
+    }
+  }
+
+  /** Whether this node is the first to claim `name` (a claim lasts two heartbeat expiries). */
+  private async claim(name: string): Promise<boolean> {
+    const claimed = await this.redis.set(
+      `${this.prefix}${name}`,
+      this.nodeId,
+      'PX',
+      this.timing.expiryMs * 2,
+      'NX',
+    );
+    return claimed === 'OK';
   }
 
   /** Forgets the stations `nodeId` held, handing each one this call forgot to `lost`. */
   private async forgetStationsOf(
     nodeId: string,
-    lost: StationLost,
+    lost: StationRecords['lost'],
     holders?: Record<string, string>,
   ): Promise<void> {
     const held = Object.entries(holders ?? (await this.presence.holders()))

@@ -36,7 +36,9 @@ export async function migrateTo(db: Kysely<Database>, dialect: Dialect, name?: s
     db,
     provider: { getMigrations: () => Promise.resolve(migrations(dialect)) },
   });
-  const { error, results } = await (name === undefined ? migrator.migrateToLatest() : migrator.migrateTo(name));
+  const { error, results } = await (name === undefined
+    ? migrator.migrateToLatest()
+    : migrator.migrateTo(name));
   if (error) throw error instanceof Error ? error : new Error(String(error));
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
 }

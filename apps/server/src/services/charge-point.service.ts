@@ -268,6 +268,11 @@ export class ChargePointService {
   }
 
   /** Marks stations disconnected at start: no socket of an earlier process survives it. */
+  /** The stations recorded as connected, wherever they are held. */
+  connectedIds(): Promise<string[]> {
+    return this.stations.connectedIds();
+  }
+
   async resetConnections(): Promise<void> {
     await this.stations.markAllDisconnected(isoNow(this.clock));
   }
