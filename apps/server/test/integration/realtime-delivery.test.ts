@@ -256,6 +256,8 @@ describe('real-time delivery', () => {
     });
     const socket = service.connect();
     await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+    // WebSocket from the start: no sticky sessions needed behind a load balancer (CONTRACT section 6).
+    expect(socket.io.engine.transport.name).toBe('websocket');
     expect(await service.joinRoom('transactions')).toEqual({ ok: true });
     expect(await service.joinRoom('nowhere')).toEqual({ ok: false, error: 'UNKNOWN_ROOM' });
     // The server drops the connection; the client reconnects and joins again by itself.
