@@ -4,7 +4,7 @@ import { loadConfig } from '../../src/config.js';
 import { openDatabase } from '../../src/db/connect.js';
 import { createTestDatabase, SHARED_DIALECTS } from '../support/databases.js';
 import { bootChargePoint, eventually } from '../support/ocpp-client.js';
-import { startTestApp } from '../support/test-app.js';
+import { startTwoNodes } from '../support/test-app.js';
 
 const redisUrl = process.env.CIMORINGS_TEST_REDIS;
 
@@ -13,13 +13,7 @@ if (redisUrl && SHARED_DIALECTS.length > 0) {
   describe('stations no live node holds, with two nodes sharing Redis', () => {
     it('disconnects a station recorded as connected that no node holds, once', async () => {
       const database = await createTestDatabase('postgres');
-      const env = {
-        REDIS_URL: /^rediss?:\/\//.test(redisUrl) ? redisUrl : 'redis://127.0.0.1:6379',
-        JWT_SECRET: randomBytes(32).toString('hex'),
-        OCPP_UNKNOWN_STATIONS: 'accept',
-      };
-      const nodeA = await startTestApp({ databaseUrl: database.url, env });
-      const nodeB = await startTestApp({ databaseUrl: database.url, env });
+      const [nodeA, nodeB] = await startTwoNodes(database.url, redisUrl);
       const handle = openDatabase(loadConfig({ DATABASE_URL: database.url }).database);
       const id = `UNHELD-${randomBytes(3).toString('hex')}`;
       const held = `HELD-${randomBytes(3).toString('hex')}`;

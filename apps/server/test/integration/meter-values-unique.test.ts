@@ -7,7 +7,7 @@ import { migrateTo } from '../../src/db/migrate.js';
 import { MeterValueRepository } from '../../src/repositories/meter-value.repository.js';
 import { createTestDatabase, DIALECTS, SHARED_DIALECTS } from '../support/databases.js';
 import { ocppUrl, rawSocket } from '../support/ocpp-client.js';
-import { startTestApp } from '../support/test-app.js';
+import { startTwoNodes } from '../support/test-app.js';
 
 const T0 = '2026-02-01T10:00:00.000Z';
 const energy = (value: number, phase?: string) => ({
@@ -89,13 +89,7 @@ if (redisUrl && SHARED_DIALECTS.length > 0) {
   describe('a message repeated to another node after a reconnect', () => {
     it('is stored once and gets the same answer: MeterValues and StartTransaction', async () => {
       const database = await createTestDatabase('postgres');
-      const env = {
-        REDIS_URL: /^rediss?:\/\//.test(redisUrl) ? redisUrl : 'redis://127.0.0.1:6379',
-        JWT_SECRET: randomBytes(32).toString('hex'),
-        OCPP_UNKNOWN_STATIONS: 'accept',
-      };
-      const nodeA = await startTestApp({ databaseUrl: database.url, env });
-      const nodeB = await startTestApp({ databaseUrl: database.url, env });
+      const [nodeA, nodeB] = await startTwoNodes(database.url, redisUrl);
       const id = `RETRY-${randomBytes(3).toString('hex')}`;
       const handle = openDatabase(loadConfig({ DATABASE_URL: database.url }).database);
       try {
