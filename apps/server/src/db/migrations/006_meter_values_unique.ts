@@ -2,7 +2,7 @@ import { sql, type Kysely, type Migration } from 'kysely';
 
 /**
  * What makes one meter value: the station, connector and transaction it belongs to, the instant
- * it was sampled and which quantity it measures. A retried MeterValues (the same message id on
+ * it was sampled, which quantity it measures, and the value. A retried MeterValues (the same message id on
  * another node after a reconnect) carries the same samples: with this key they are stored once,
  * whichever node receives them (inserts use ON CONFLICT DO NOTHING). The nullable columns are
  * compared through COALESCE, since a unique index counts NULLs as distinct on both databases.
@@ -18,6 +18,9 @@ const NATURAL_KEY = sql.raw(
     "(COALESCE(location, ''))",
     "(COALESCE(context, ''))",
     "(COALESCE(unit, ''))",
+    // A retry carries the same value; two readings that differ are both kept (e.g. two samples
+    // whose impossible timestamps were both replaced by the same receipt time).
+    'value',
   ].join(', '),
 );
 
