@@ -55,7 +55,7 @@ export async function buildApp(config: Readonly<Config>, options: AppOptions): P
 
   const infrastructure = openInfrastructure(config, log);
   const { database, lifecycle, redis } = infrastructure;
-  const cluster = createClusterSeams(redis, log);
+  const cluster = createClusterSeams(redis, log, config.nodeId);
   const repositories = createRepositories(database.db);
   const services = createServices({
     config,
@@ -113,6 +113,7 @@ export async function buildApp(config: Readonly<Config>, options: AppOptions): P
   await registerHttpFoundation(server, { auth: services.auth, isDatabaseReady });
   await registerRoutes(server, services, {
     checkReady: infrastructure.checkReady,
+    clusterNodes: () => cluster.membership.nodes(),
     ocppLog: repositories.ocppLog,
     heartbeatInterval: config.ocppHeartbeatInterval,
   });

@@ -4,6 +4,7 @@
  * then frozen. Nothing else in the server reads `process.env`.
  */
 
+import { hostname } from 'node:os';
 import { dirname, join } from 'node:path';
 import { IsInteger } from 'typebox';
 import { Value } from 'typebox/value';
@@ -20,7 +21,7 @@ export {
 } from './config/schema.js';
 
 /** The server's configuration, typed by its schema; see config/schema.ts for each value. */
-export type Config = Readonly<Settings & { adminPasswordFile: string }>;
+export type Config = Readonly<Settings & { adminPasswordFile: string; nodeId: string }>;
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -52,7 +53,7 @@ export function loadConfig(env: Env): Config {
   }
   const isSet = (name: string) => read(name) !== undefined;
   for (const rule of CONFIG_RULES) {
-    const problem = rule(isSet);
+    const problem = rule(isSet, read);
     if (problem !== null) problems.push(problem);
   }
   if (problems.length > 0) throw new ConfigError(problems);
@@ -61,6 +62,7 @@ export function loadConfig(env: Env): Config {
   const { database } = settings;
   return Object.freeze({
     ...settings,
+    nodeId: settings.nodeId ?? `${hostname()}-${process.pid}`,
     adminPasswordFile:
       settings.adminPasswordFile ??
       join(database.kind === 'sqlite' ? dirname(database.path) : './data', 'admin-password.txt'),

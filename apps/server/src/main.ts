@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { hostname } from 'node:os';
 import { pino } from 'pino';
 import { announceAdminPassword } from './admin-password-notice.js';
 import { buildApp } from './app.js';
@@ -34,7 +35,11 @@ async function main(): Promise<void> {
     process.exit(1);
   }
 
-  const logger = pino({ level: config.logLevel, redact: { paths: REDACT, censor: '[redacted]' } });
+  const logger = pino({
+    level: config.logLevel,
+    base: { pid: process.pid, hostname: hostname(), nodeId: config.nodeId },
+    redact: { paths: REDACT, censor: '[redacted]' },
+  });
   // Decided deliberately (issue 10, item 1): a rejected promise nobody awaited belongs to one
   // message, request or timer tick whose caller is gone. The state it touched lives in the
   // database, in transactions, so the process keeps serving every other station and client:

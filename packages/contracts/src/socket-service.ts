@@ -38,6 +38,9 @@ export class SocketService {
     const socket: RealtimeSocket = io(url, {
       // A function, so that a reconnection sends the token current at that moment.
       auth: (send) => send({ token: typeof token === 'function' ? token() : token }),
+      // WebSocket first: it needs no sticky sessions behind a load balancer (CONTRACT section 6);
+      // long-polling only where WebSockets do not get through.
+      transports: ['websocket', 'polling'],
     });
     this.socket = socket;
     this.setupListeners(socket);

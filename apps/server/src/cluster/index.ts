@@ -1,11 +1,16 @@
+import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { FastifyBaseLogger } from 'fastify';
 import { LocalCommandRouter, type CommandRouter } from './command-router.js';
 import { InMemoryEventBus, type EventBus } from './event-bus.js';
 import { MemoryLoginThrottle, type LoginThrottle } from './login-throttle.js';
 import { NodeChannel } from './node-channel.js';
+import { InMemoryNodeMembership, type NodeMembership } from './node-membership.js';
+import { RedisNodeMembership } from './redis-node-membership.js';
 import { RedisCommandRouter } from './redis-command-router.js';
 import { RedisLoginThrottle } from './redis-login-throttle.js';
+import { RedisRecentAnswers } from './redis-recent-answers.js';
+import { MemoryRecentAnswers, type RecentAnswers } from '../ocpp/recent-answers.js';
 import { RedisStationPresence } from './redis-station-presence.js';
 import { InMemoryStationPresence, type StationPresence } from './station-presence.js';
 
@@ -18,6 +23,10 @@ export interface ClusterSeams {
   readonly router: CommandRouter;
   /** Password guesses, counted where every node sees them. */
   readonly throttle: LoginThrottle;
+  /** The answers given to stations by message id, where every node finds them. */
+  readonly recentAnswers: RecentAnswers;
+  /** The nodes alive now; finds dead ones and hands over their stations. */
+  readonly membership: NodeMembership;
   /** Resolves once this node receives what the other nodes send it. */
   whenReady(): Promise<unknown>;
   close(): Promise<void>;
@@ -28,7 +37,11 @@ export interface ClusterSeams {
  * found, commands delivered and password guesses counted through it; domain events stay on
  * their node (see EventBus).
  */
-export function createClusterSeams(redis: Redis | null, log: FastifyBaseLogger): ClusterSeams {
+export function createClusterSeams(
+  redis: Redis | null,
+  log: FastifyBaseLogger,
+  nodeId: string = randomUUID(),
+): ClusterSeams {
   const events = new InMemoryEventBus((error, event) =>
     log.error({ err: error, event: event.type }, 'event listener failed'),
   );
@@ -41,23 +54,29 @@ export function createClusterSeams(redis: Redis | null, log: FastifyBaseLogger):
       presence,
       router: new LocalCommandRouter(presence),
       throttle,
+      recentAnswers: new MemoryRecentAnswers(),
+      membership: new InMemoryNodeMembership(nodeId, presence),
       whenReady: () => Promise.resolve(),
       close: () => throttle.close(),
     };
   }
   const clusterError = (error: unknown) => log.warn({ err: error }, 'cluster coordination failed');
-  const channel = new NodeChannel(redis, clusterError);
+  const channel = new NodeChannel(nodeId, redis, clusterError);
   const presence = new RedisStationPresence(redis, channel, clusterError);
   const router = new RedisCommandRouter(presence, channel);
   const throttle = new RedisLoginThrottle(redis);
+  const membership = new RedisNodeMembership(nodeId, redis, presence, log);
   return {
     shared: true,
     events,
     presence,
     router,
     throttle,
+    recentAnswers: new RedisRecentAnswers(redis, clusterError),
+    membership,
     whenReady: () => channel.whenReady(),
     close: async () => {
+      await membership.close();
       router.close();
       await presence.close();
       await channel.close();

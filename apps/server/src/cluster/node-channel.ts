@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { ErrorCode } from '@cimorings/contracts';
 
@@ -34,12 +33,12 @@ export type NodeMessageOf<K extends NodeMessageKind> = Extract<NodeMessage, { ki
  * can reach the node holding a given charge point. One subscriber connection per node.
  */
 export class NodeChannel {
-  readonly nodeId = randomUUID();
   private readonly handlers = new Map<NodeMessageKind, (message: NodeMessage) => void>();
   private readonly subscriber: Redis;
   private ready: Promise<unknown>;
 
   constructor(
+    readonly nodeId: string,
     private readonly redis: Redis,
     onError: (error: unknown) => void,
     private readonly prefix = 'cimorings:node:',

@@ -68,8 +68,20 @@ export class RedisStationPresence implements StationPresence {
     return this.redis.hget(this.key, chargePointId);
   }
 
-  async forgetNode(nodeId: string, chargePointId: string): Promise<void> {
-    await this.redis.eval(RELEASE, 1, this.key, chargePointId, nodeId);
+  async forgetNode(nodeId: string, chargePointId: string): Promise<boolean> {
+    return (await this.redis.eval(RELEASE, 1, this.key, chargePointId, nodeId)) === 1;
+  }
+
+  /** Every charge point recorded in Redis, with the node holding it. */
+  async holders(): Promise<Record<string, string>> {
+    return this.redis.hgetall(this.key);
+  }
+
+  /** Records again every station held here (after Redis forgot this node, e.g. while unreachable). */
+  async reassert(): Promise<void> {
+    const held = this.local.all().map((connection) => connection.chargePointId);
+    if (held.length === 0) return;
+    await this.redis.hset(this.key, Object.fromEntries(held.map((id) => [id, this.channel.nodeId])));
   }
 
   async close(): Promise<void> {

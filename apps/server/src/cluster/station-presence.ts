@@ -26,8 +26,11 @@ export interface StationPresence {
   all(): StationConnection[];
   /** The id of the node holding the charge point, `null` when none does. */
   nodeOf(chargePointId: string): Promise<string | null>;
-  /** Forgets that `nodeId` holds the charge point (that node is gone), unless another took it since. */
-  forgetNode(nodeId: string, chargePointId: string): Promise<void>;
+  /**
+   * Forgets that `nodeId` holds the charge point (that node is gone), unless another took it
+   * since; answers whether this call forgot it (true for one caller only, across the cluster).
+   */
+  forgetNode(nodeId: string, chargePointId: string): Promise<boolean>;
   /** Lets go of this node's stations as it shuts down. */
   close(): Promise<void>;
 }
@@ -64,8 +67,8 @@ export class InMemoryStationPresence implements StationPresence {
   }
 
   /** One node alone: no other node can hold a station, so there is nothing to forget. */
-  forgetNode(): Promise<void> {
-    return Promise.resolve();
+  forgetNode(): Promise<boolean> {
+    return Promise.resolve(false);
   }
 
   /** Forgets every connection: the node no longer holds any station. */

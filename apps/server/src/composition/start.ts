@@ -30,6 +30,11 @@ export function startDatabase(parts: StartParts): Promise<SetupResult> {
     services.tokens.useSecret(await services.setup.jwtSecret(config.jwtSecret));
     // One node alone knows that no station socket survived its restart; with several, others may hold some.
     if (!cluster.shared) await services.chargePoints.resetConnections();
+    // Before any station is admitted here: this node is listed alive, and watches the others.
+    await cluster.membership.start({
+      lost: (chargePointId) => services.chargePoints.lostWithItsNode(chargePointId),
+      connected: () => services.chargePoints.connectedIds(),
+    });
     services.ocppLog.startPruning();
     return result;
   });

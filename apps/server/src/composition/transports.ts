@@ -44,6 +44,7 @@ export function createOcppServer(
       bootTimeoutMs: config.ocppBootTimeout * 1000,
       maxFrameBytes: config.ocppMaxFrameBytes,
     },
+    cluster.recentAnswers,
   );
 }
 

@@ -137,6 +137,14 @@ export const CONFIG_SCHEMA = Type.Object({
     description:
       'share state between several nodes behind a load balancer; unset runs one node with in-memory coordination',
   }),
+  nodeId: variable(unsetOr(Type.String({ pattern: '^[A-Za-z0-9._:-]{1,64}$' })), {
+    env: 'NODE_ID',
+    default: null,
+    defaultText: 'host name and process id',
+    accepts: '1 to 64 letters, digits, `.`, `_`, `:` or `-`',
+    description:
+      'names this node in logs, metrics and `GET /api/cluster`; unique among the nodes sharing `REDIS_URL`',
+  }),
   // 32 characters at least: RFC 7518 §3.2 asks for a 256-bit key for HS256.
   jwtSecret: variable(unsetOr(Type.String({ minLength: 32 })), {
     env: 'JWT_SECRET',
@@ -285,9 +293,12 @@ function needs(env: string, other: string, reason: string) {
 
 /**
  * Rules between variables, checked after each variable on its own. Each gets whether a variable
- * is set and returns the problem, or `null`.
+ * is set and its text, and returns the problem, or `null`.
  */
-export const CONFIG_RULES: readonly ((isSet: (env: string) => boolean) => string | null)[] = [
+export const CONFIG_RULES: readonly ((
+  isSet: (env: string) => boolean,
+  read: (env: string) => string | undefined,
+) => string | null)[] = [
   (isSet) =>
     isSet('REDIS_URL') && !isSet('JWT_SECRET')
       ? 'JWT_SECRET is required when REDIS_URL is set (every node must share it)'
@@ -296,4 +307,11 @@ export const CONFIG_RULES: readonly ((isSet: (env: string) => boolean) => string
   needs('TLS_KEY_FILE', 'TLS_CERT_FILE', 'the certificate of the key'),
   needs('TLS_CLIENT_CA_FILE', 'TLS_CERT_FILE', 'client certificates are asked for over TLS'),
   needs('TLS_PROXY_CLIENT_CERT_HEADER', 'TRUST_PROXY', 'the header is believed only from the proxy'),
+  // Nodes sharing Redis share one database: an embedded SQLite file cannot be shared. (A
+  // malformed REDIS_URL is named on its own.)
+  (_isSet, read) =>
+    /^rediss?:\/\/./.test(read('REDIS_URL') ?? '') &&
+    (read('DATABASE_URL') ?? 'sqlite:').startsWith('sqlite:')
+      ? 'REDIS_URL needs a PostgreSQL DATABASE_URL: several nodes cannot share a SQLite database'
+      : null,
 ];

@@ -17,6 +17,8 @@ export class BulkInsert<T extends keyof Database> {
     private readonly db: Kysely<Database>,
     private readonly table: T,
     private readonly columns: readonly (keyof Insertable<Database[T]> & string)[],
+    /** Skip a row that a unique key already holds (ON CONFLICT DO NOTHING), instead of failing. */
+    private readonly skipDuplicates = false,
   ) {}
 
   /** Inserts `rows` atomically: in one statement, or in one transaction when they need several. */
@@ -41,10 +43,9 @@ export class BulkInsert<T extends keyof Database> {
     if (text === undefined) {
       const placeholder = Object.fromEntries(this.columns.map((column) => [column, null]));
       const rows = Array.from({ length: count }, () => placeholder) as Insertable<Database[T]>[];
-      text = this.db
-        .insertInto(this.table)
-        .values(rows as never)
-        .compile().sql;
+      const insert = this.db.insertInto(this.table).values(rows as never);
+      text = (this.skipDuplicates ? insert.onConflict((conflict) => conflict.doNothing()) : insert).compile()
+        .sql;
       this.texts.set(count, text);
     }
     return text;

@@ -7,6 +7,7 @@ import { localListsAndOperatorClose } from './migrations/002_local_lists_and_ope
 import { ocppDataRanges } from './migrations/003_ocpp_data_ranges.js';
 import { idTagCreator } from './migrations/004_id_tag_creator.js';
 import { securityProfiles } from './migrations/005_security_profiles.js';
+import { meterValuesUnique } from './migrations/006_meter_values_unique.js';
 
 /**
  * The numbered, forward-only migrations, in order. Each takes the dialect because a few column
@@ -19,6 +20,7 @@ function migrations(dialect: Dialect): Record<string, Migration> {
     '003_ocpp_data_ranges': ocppDataRanges(dialect),
     '004_id_tag_creator': idTagCreator(),
     '005_security_profiles': securityProfiles(dialect),
+    '006_meter_values_unique': meterValuesUnique(),
   };
 }
 
@@ -27,11 +29,18 @@ function migrations(dialect: Dialect): Record<string, Migration> {
  * Kysely records what ran and holds a lock while it runs.
  */
 export async function migrateToLatest(db: Kysely<Database>, dialect: Dialect): Promise<string[]> {
+  return migrateTo(db, dialect);
+}
+
+/** Brings the schema to the named migration (the latest when unnamed): how a test builds an older schema. */
+export async function migrateTo(db: Kysely<Database>, dialect: Dialect, name?: string): Promise<string[]> {
   const migrator = new Migrator({
     db,
     provider: { getMigrations: () => Promise.resolve(migrations(dialect)) },
   });
-  const { error, results } = await migrator.migrateToLatest();
+  const { error, results } = await (name === undefined
+    ? migrator.migrateToLatest()
+    : migrator.migrateTo(name));
   if (error) throw error instanceof Error ? error : new Error(String(error));
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
 }

@@ -1,3 +1,4 @@
+import type { NodeInfo } from '../cluster/node-membership.js';
 import type { FastifyInstance } from 'fastify';
 import type { OcppLogRepository } from '../repositories/ocpp-log.repository.js';
 import type { AuthService } from '../services/auth.service.js';
@@ -45,6 +46,8 @@ export interface RouteServices {
 export interface RouteSettings {
   /** Resolves when the database (and Redis, when configured) answers; rejects otherwise. */
   checkReady: () => Promise<void>;
+  /** The nodes alive now, for `GET /api/cluster`. */
+  clusterNodes: () => Promise<NodeInfo[]>;
   /** The message log and command audit, read by the station routes. */
   ocppLog: OcppLogRepository;
   /** Seconds, for the onboarding values of a station. */
@@ -55,10 +58,10 @@ export interface RouteSettings {
 export async function registerRoutes(
   server: FastifyInstance,
   services: RouteServices,
-  { checkReady, ocppLog, heartbeatInterval }: RouteSettings,
+  { checkReady, clusterNodes, ocppLog, heartbeatInterval }: RouteSettings,
 ): Promise<void> {
   const { stations, commands } = services;
-  await server.register(systemRoutes, { checkReady });
+  await server.register(systemRoutes, { checkReady, clusterNodes });
   await server.register(authRoutes, { auth: services.auth });
   await server.register(userRoutes, { users: services.users });
   await server.register(roleRoutes, { roles: services.roles });

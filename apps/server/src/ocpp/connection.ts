@@ -145,13 +145,14 @@ export class ChargePointConnection implements StationConnection {
     messageId: string,
     work: () => Promise<object> | object,
   ): Promise<Record<string, unknown>> {
-    const known = this.recent.get(this.chargePointId, messageId, action);
+    const known = await this.recent.get(this.chargePointId, messageId, action);
     if (known !== undefined) return known as Record<string, unknown>;
     try {
       const answer = (await work()) as Record<string, unknown>;
       // Only a registered station's: an unknown charge point changed nothing a retry could
       // repeat, and remembering for every id that ever connected would grow without end.
-      if (this.admission.station !== null) this.recent.set(this.chargePointId, messageId, action, answer);
+      if (this.admission.station !== null)
+        await this.recent.set(this.chargePointId, messageId, action, answer);
       return answer;
     } catch (error) {
       const callError = toCallError(error);

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 
 /** How many answers are remembered per charge point. */
-const PER_STATION = 16;
+export const PER_STATION = 16;
 /** How many charge points' answers are remembered, the least recently answered forgotten first. */
 const STATIONS = 10_000;
 /**
@@ -10,7 +10,8 @@ const STATIONS = 10_000;
  */
 const MAX_ID_CHARS = 64;
 
-function keyOf(messageId: string): string {
+/** What is kept of a message id: itself, or the SHA-256 of a long one. */
+export function keyOf(messageId: string): string {
   return messageId.length <= MAX_ID_CHARS
     ? messageId
     : `sha256:${createHash('sha256').update(messageId).digest('base64')}`;
@@ -19,18 +20,34 @@ function keyOf(messageId: string): string {
 /**
  * The last answers given to each charge point, by message id, so that a call repeated with the
  * same message id (a retry after a lost answer, OCPP-J 1.6 §4.1.3) gets the same answer without
- * being applied twice. Kept across reconnections, since that is when retries happen. Bounded in
- * every direction: answers per station, stations, and the length of what is kept of an id.
+ * being applied twice. Kept across reconnections, since that is when retries happen, and, with
+ * several nodes, where every node finds them (RedisRecentAnswers), since a station may reconnect
+ * to another node. One contract suite runs against both.
  */
-export class RecentAnswers {
+export interface RecentAnswers {
+  /** The answer given to this message id and action, `undefined` when none is remembered. */
+  get(chargePointId: string, messageId: string, action: string): Promise<unknown>;
+  set(chargePointId: string, messageId: string, action: string, answer: unknown): Promise<void>;
+}
+
+/**
+ * One node: in memory. Bounded in every direction: answers per station, stations, and the length
+ * of what is kept of an id.
+ */
+export class MemoryRecentAnswers implements RecentAnswers {
   private readonly byStation = new Map<string, Map<string, { action: string; answer: unknown }>>();
 
-  get(chargePointId: string, messageId: string, action: string): unknown {
+  get(chargePointId: string, messageId: string, action: string): Promise<unknown> {
     const entry = this.byStation.get(chargePointId)?.get(keyOf(messageId));
-    return entry?.action === action ? entry.answer : undefined;
+    return Promise.resolve(entry?.action === action ? entry.answer : undefined);
   }
 
-  set(chargePointId: string, messageId: string, action: string, answer: unknown): void {
+  set(chargePointId: string, messageId: string, action: string, answer: unknown): Promise<void> {
+    this.remember(chargePointId, messageId, action, answer);
+    return Promise.resolve();
+  }
+
+  private remember(chargePointId: string, messageId: string, action: string, answer: unknown): void {
     const answers =
       this.byStation.get(chargePointId) ?? new Map<string, { action: string; answer: unknown }>();
     // Re-inserted so that the map's order is least recently answered first.

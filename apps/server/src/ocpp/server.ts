@@ -13,7 +13,7 @@ import type { StationAdmissionService } from '../services/station-admission.serv
 import type { OcppLogService } from '../services/ocpp-log.service.js';
 import { ChargePointConnection } from './connection.js';
 import { connectionSecurityOf, type ProxyTrust } from './connection-security.js';
-import { RecentAnswers } from './recent-answers.js';
+import { MemoryRecentAnswers, type RecentAnswers } from './recent-answers.js';
 import { watchRefusals } from './refusal-budget.js';
 import { v16Schemas } from './validation.js';
 import { registerV16Handlers, type V16Services } from './v16/handlers.js';
@@ -96,7 +96,6 @@ const MAX_BAD_MESSAGES = 10;
  */
 export class OcppServer {
   private readonly rpc: RPCServer;
-  private readonly recent = new RecentAnswers();
   private livenessTimer: NodeJS.Timeout | undefined;
 
   constructor(
@@ -106,6 +105,8 @@ export class OcppServer {
     private readonly messageLog: OcppLogService,
     private readonly log: FastifyBaseLogger,
     private readonly settings: OcppServerSettings,
+    /** Where the answers to repeated message ids are found: every node's, with several. */
+    private readonly recent: RecentAnswers = new MemoryRecentAnswers(),
   ) {
     this.rpc = new RPCServer({
       protocols: [SUBPROTOCOL],

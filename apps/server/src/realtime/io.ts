@@ -21,6 +21,8 @@ interface SocketData {
   checkedAt: number;
   /** Public room → the internal rooms joined for it. */
   rooms: Map<string, string[]>;
+  /** `rooms` as the session stored for recovery keeps it (the Redis adapter cannot store a Map). */
+  savedRooms?: Record<string, string[]>;
 }
 
 /** Between nodes: a user's access changed (`null`: any user's), so each node checks its sockets. */
@@ -56,6 +58,13 @@ export const DEFAULT_REALTIME_SETTINGS: RealtimeSettings = {
 const RECHECK_ATTEMPTS = 3;
 const RECHECK_RETRY_MS = 1000;
 
+/**
+ * A client whose connection dropped for less than this and reconnects, to any node, gets the
+ * events it missed, once and in order, and its rooms back (CONTRACT section 6). Its token is
+ * checked again (the middlewares run) and its rooms recomputed with its current rights.
+ */
+const RECOVERY_MS = 2 * 60_000;
+
 /** The longest a setTimeout can wait (about 24.8 days); a later expiry is checked again then. */
 const MAX_TIMER_MS = 2_147_483_647;
 
@@ -88,6 +97,7 @@ export class RealtimeServer {
       cors: { origin: true },
       // Other upgrade paths (OCPP) belong to other listeners: leave them alone.
       destroyUpgrade: false,
+      connectionStateRecovery: { maxDisconnectionDuration: RECOVERY_MS, skipMiddlewares: false },
       ...(redis && { adapter: createAdapter(watchErrors(redis.duplicate(), log)) }),
     });
     this.io.use((socket, next) => {
@@ -142,7 +152,8 @@ export class RealtimeServer {
     const { user, expiresAt } = await this.auth.authenticate(token);
     socket.data.user = user;
     socket.data.token = token;
-    socket.data.rooms = new Map();
+    socket.data.rooms = socket.recovered ? restoredRooms(socket.data.savedRooms) : new Map();
+    delete socket.data.savedRooms;
     this.disconnectAt(socket, expiresAt * 1000);
   }
 
@@ -203,8 +214,18 @@ export class RealtimeServer {
 
   private onConnection(socket: RealtimeSocket): void {
     if (!this.admitConnection(socket)) return;
-    // A change that came while the handshake read the rights was not applied to this socket yet.
-    if (socket.data.checkedAt !== this.accessChanges) void this.reauthorize(socket);
+    // Before the session is stored for recovery (Socket.IO stores it after 'disconnecting').
+    socket.once('disconnecting', () => {
+      socket.data.savedRooms = Object.fromEntries(socket.data.rooms);
+    });
+    if (socket.recovered) {
+      // Only the internal rooms of its public ones: nothing restored that the rights check would miss.
+      const kept = new Set([socket.id, ...[...socket.data.rooms.values()].flat()]);
+      for (const room of socket.rooms) if (!kept.has(room)) void socket.leave(room);
+    }
+    // A change that came while the handshake read the rights was not applied to this socket yet;
+    // a recovered one's rooms were chosen with the rights of its earlier connection.
+    if (socket.data.checkedAt !== this.accessChanges || socket.recovered) void this.reauthorize(socket);
     const bucket = new TokenBucket(this.settings);
     socket.use((packet, next) => {
       const { allowed, abusive } = bucket.take();
@@ -257,4 +278,15 @@ export class RealtimeServer {
 function watchErrors(client: Redis, log: FastifyBaseLogger): Redis {
   client.on('error', (error: unknown) => log.warn({ err: error }, 'redis error (real-time adapter)'));
   return client;
+}
+
+/** The rooms of a recovered session, checked for their shape (they came back through Redis). */
+function restoredRooms(rooms: unknown): Map<string, string[]> {
+  if (typeof rooms !== 'object' || rooms === null) return new Map();
+  return new Map(
+    Object.entries(rooms).filter(
+      (entry): entry is [string, string[]] =>
+        Array.isArray(entry[1]) && entry[1].every((room) => typeof room === 'string'),
+    ),
+  );
 }

@@ -23,19 +23,25 @@ export class MeterValueRepository {
   private readonly samples: BatchWriter<MeterValueRow>;
 
   constructor(private readonly db: Kysely<Database>) {
-    const insert = new BulkInsert(db, 'meter_values', [
-      'station_id',
-      'connector_id',
-      'transaction_id',
-      'sampled_at',
-      'measurand',
-      'phase',
-      'location',
-      'context',
-      'unit',
-      'value',
-      'received_at',
-    ]);
+    // A sample already stored (a retried message, on any node) is skipped: see 006_meter_values_unique.
+    const insert = new BulkInsert(
+      db,
+      'meter_values',
+      [
+        'station_id',
+        'connector_id',
+        'transaction_id',
+        'sampled_at',
+        'measurand',
+        'phase',
+        'location',
+        'context',
+        'unit',
+        'value',
+        'received_at',
+      ],
+      true,
+    );
     this.samples = new BatchWriter((rows) => insert.insertAll(rows));
   }
 

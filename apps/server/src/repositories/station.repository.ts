@@ -253,6 +253,16 @@ export class StationRepository {
   }
 
   /** Marks every station disconnected: at start, no socket of a previous process is alive. */
+  /** The charge point ids of the stations recorded as connected. */
+  async connectedIds(): Promise<string[]> {
+    const rows = await this.db
+      .selectFrom('stations')
+      .select('charge_point_id')
+      .where('connected', '=', 1)
+      .execute();
+    return rows.map((row) => row.charge_point_id);
+  }
+
   async markAllDisconnected(now: string): Promise<void> {
     await this.db
       .updateTable('stations')

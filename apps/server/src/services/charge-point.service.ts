@@ -66,20 +66,22 @@ export class ChargePointService {
     });
   }
 
-  async disconnected(session: ChargePointSession): Promise<void> {
+  async disconnected({ stationId, chargePointId }: Pick<ChargePointSession, 'stationId' | 'chargePointId'>) {
     const now = isoNow(this.clock);
-    await this.stations.setConnection(session.stationId, false, 'Unavailable', now);
-    this.events.publish({
-      type: 'StationDisconnected',
-      chargePointId: session.chargePointId,
-      timestamp: now,
-    });
+    await this.stations.setConnection(stationId, false, 'Unavailable', now);
+    this.events.publish({ type: 'StationDisconnected', chargePointId, timestamp: now });
     this.events.publish({
       type: 'StationStatusChanged',
-      chargePointId: session.chargePointId,
+      chargePointId,
       status: 'Unavailable',
       timestamp: now,
     });
+  }
+
+  /** A station whose node died (another node tells): disconnected as if its socket closed here. */
+  async lostWithItsNode(chargePointId: string): Promise<void> {
+    const station = await this.stations.find(chargePointId);
+    if (station) await this.disconnected({ stationId: station.id, chargePointId });
   }
 
   /**
@@ -193,6 +195,11 @@ export class ChargePointService {
   }
 
   /** Marks stations disconnected at start: no socket of an earlier process survives it. */
+  /** The stations recorded as connected, wherever they are held. */
+  connectedIds(): Promise<string[]> {
+    return this.stations.connectedIds();
+  }
+
   async resetConnections(): Promise<void> {
     await this.stations.markAllDisconnected(isoNow(this.clock));
   }

@@ -55,7 +55,7 @@ describe.each(CONFIGURATIONS)('the $name station presence', ({ nodes }) => {
     presence.register(fakeConnection(id));
     await eventually(async () => (await presence.nodeOf(id)) !== null);
     const holder = await presence.nodeOf(id);
-    await presence.forgetNode(`gone-${randomBytes(4).toString('hex')}`, id);
+    expect(await presence.forgetNode(`gone-${randomBytes(4).toString('hex')}`, id)).toBe(false);
     expect(await presence.nodeOf(id)).toBe(holder);
     expect(presence.get(id)?.chargePointId).toBe(id);
   });

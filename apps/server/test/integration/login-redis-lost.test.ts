@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useTestApp } from '../support/use-test-app.js';
-import { DIALECTS } from '../support/databases.js';
+import { SHARED_DIALECTS } from '../support/databases.js';
 import { ocppUrl, upgradeStatus } from '../support/ocpp-client.js';
 import { ADMIN_PASSWORD } from '../support/test-app.js';
 
@@ -48,10 +48,8 @@ async function stopRedis(child: ChildProcess): Promise<void> {
 }
 
 // Declared only where Redis tests run (CIMORINGS_TEST_REDIS), like the other Redis suites.
-if (process.env.CIMORINGS_TEST_REDIS) {
-  // Several nodes share PostgreSQL; SQLite only when no PostgreSQL is there to test against.
-  const dialect = DIALECTS.includes('postgres') ? 'postgres' : 'sqlite';
-
+// REDIS_URL needs PostgreSQL (SQLite with it is refused at start).
+for (const dialect of process.env.CIMORINGS_TEST_REDIS ? SHARED_DIALECTS : []) {
   describe(`logins while Redis is lost (${dialect})`, () => {
     let redis: ChildProcess;
     let port: number;

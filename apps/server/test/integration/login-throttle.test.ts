@@ -8,7 +8,7 @@ import {
 } from '../../src/cluster/login-throttle.js';
 import { RedisLoginThrottle } from '../../src/cluster/redis-login-throttle.js';
 import type { DelayPolicy } from '../../src/domain/attempt-throttle.js';
-import { createTestDatabase } from '../support/databases.js';
+import { createTestDatabase, SHARED_DIALECTS } from '../support/databases.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
 const redisUrl = process.env.CIMORINGS_TEST_REDIS;
@@ -115,10 +115,11 @@ describe.each(implementations)('the %s login throttle', (_name, make) => {
 });
 
 // Declared only when Redis is there to test against, so that no test is ever reported skipped.
-if (redisUrl) {
+// REDIS_URL needs PostgreSQL (SQLite with it is refused at start).
+if (redisUrl && SHARED_DIALECTS.length > 0) {
   describe('login brute-force protection across two nodes sharing Redis', () => {
     it('counts failures on one node against logins on the other, atomically', async () => {
-      const database = await createTestDatabase('sqlite');
+      const database = await createTestDatabase('postgres');
       // Redis outlives this test and is shared with every other test of the run: the logins come
       // from an address of this run's own (through a trusted proxy), so that failures counted
       // for 127.0.0.1 elsewhere cannot change what this test sees.

@@ -183,11 +183,12 @@ describe.each(DIALECTS)('meter readings on %s', (dialect) => {
       // SQLite stores NaN as NULL, which the column refuses; PostgreSQL keeps it.
       if (dialect === 'postgres')
         nanId = await insert(row(Number.NaN, Number.NaN, '2026-01-01T00:00:04.000Z'));
-      const sample = (transactionId: number, value: number) => ({
+      // One sample per instant and quantity: meter_values keeps one row per natural key.
+      const sample = (transactionId: number, value: number, sampledAt = T0) => ({
         station_id: station.id,
         connector_id: 1,
         transaction_id: transactionId,
-        sampled_at: T0,
+        sampled_at: sampledAt,
         measurand: 'Energy.Active.Import.Register',
         unit: 'Wh',
         value,
@@ -195,7 +196,11 @@ describe.each(DIALECTS)('meter readings on %s', (dialect) => {
       });
       await handle.db
         .insertInto('meter_values')
-        .values([sample(completedId, Infinity), sample(activeId, Infinity), sample(activeId, 4200)])
+        .values([
+          sample(completedId, Infinity),
+          sample(activeId, Infinity),
+          sample(activeId, 4200, '2026-01-11T14:30:01.000Z'),
+        ])
         .execute();
     });
 

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, DIALECTS, type TestDatabase } from '../support/databases.js';
+import { createTestDatabase, SHARED_DIALECTS, type TestDatabase } from '../support/databases.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 import { clusterEnv } from '../support/use-test-app.js';
 import { connectChargePoint, type TestChargePoint } from '../support/ocpp-client.js';
@@ -15,7 +15,7 @@ import { connectSocket, join, leave, recorder, type TestSocket } from '../suppor
 const setups: [string, 'sqlite' | 'postgres', boolean][] = [
   ['one node', 'sqlite', false],
   ...(process.env.CIMORINGS_TEST_REDIS
-    ? DIALECTS.map(
+    ? SHARED_DIALECTS.map(
         (dialect) => ['two nodes sharing Redis', dialect, true] as [string, typeof dialect, boolean],
       )
     : []),

@@ -73,6 +73,7 @@ describe.each(DIALECTS)('restarts on %s', (dialect) => {
         '003_ocpp_data_ranges',
         '004_id_tag_creator',
         '005_security_profiles',
+        '006_meter_values_unique',
       ]);
       expect(await migrateToLatest(handle.db, handle.dialect)).toEqual([]);
     } finally {

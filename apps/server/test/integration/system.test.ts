@@ -12,6 +12,23 @@ describe('health, metrics, API docs and logs', () => {
     expect(await app.request('GET', '/api/ready')).toMatchObject({ status: 200, body: { status: 'ready' } });
   });
 
+  it('lists this node alone in /api/cluster without Redis, to monitoring.view only', async () => {
+    expect((await app.request('GET', '/api/cluster')).status).toBe(401);
+    const { token } = await app.login();
+    const response = await app.request('GET', '/api/cluster', { token });
+    expect(response.status).toBe(200);
+    expect(response.body).toEqual({
+      nodes: [
+        {
+          nodeId: expect.stringMatching(/^test-/),
+          startedAt: expect.any(String),
+          lastSeenAt: expect.any(String),
+          stations: 0,
+        },
+      ],
+    });
+  });
+
   it('serves Prometheus metrics with HTTP request counts by route', async () => {
     await app.request('GET', '/api/health');
     const response = await app.request('GET', '/metrics');

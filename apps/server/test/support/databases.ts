@@ -21,6 +21,13 @@ export const DIALECTS: ('sqlite' | 'postgres')[] = process.env.CIMORINGS_TEST_PO
   ? ['sqlite', 'postgres']
   : ['sqlite'];
 
+/**
+ * The dialects of tests where several nodes share Redis (REDIS_URL): PostgreSQL only, since a
+ * SQLite database cannot be shared and REDIS_URL with one is refused at start. Empty without
+ * CIMORINGS_TEST_POSTGRES: such suites are then not declared, never reported skipped.
+ */
+export const SHARED_DIALECTS: 'postgres'[] = DIALECTS.includes('postgres') ? ['postgres'] : [];
+
 export function postgresServerUrl(): string {
   const value = process.env.CIMORINGS_TEST_POSTGRES ?? '';
   return /^postgres(ql)?:\/\//.test(value) ? value : 'postgres://root@127.0.0.1:5432/test';

@@ -65,6 +65,25 @@ function ownClientAddress(env: Record<string, string> | undefined): Record<strin
   return { 'x-forwarded-for': `10.${randomBytes(3).join('.')}` };
 }
 
+/**
+ * Two nodes sharing Redis and one PostgreSQL database (`databaseUrl`), accepting unknown
+ * stations, as the cluster tests start them.
+ */
+export async function startTwoNodes(databaseUrl: string, redisUrl: string): Promise<[TestApp, TestApp]> {
+  const env = {
+    REDIS_URL: /^rediss?:\/\//.test(redisUrl) ? redisUrl : 'redis://127.0.0.1:6379',
+    JWT_SECRET: randomBytes(32).toString('hex'),
+    OCPP_UNKNOWN_STATIONS: 'accept',
+  };
+  const nodeA = await startTestApp({ databaseUrl, env });
+  try {
+    return [nodeA, await startTestApp({ databaseUrl, env })];
+  } catch (error) {
+    await nodeA.close();
+    throw error;
+  }
+}
+
 export async function startTestApp(options: TestAppOptions): Promise<TestApp> {
   const clientHeaders = ownClientAddress(options.env);
   const config = loadConfig({
@@ -74,6 +93,8 @@ export async function startTestApp(options: TestAppOptions): Promise<TestApp> {
     DATABASE_URL: options.databaseUrl,
     ADMIN_PASSWORD,
     LOG_LEVEL: options.logLines ? 'info' : 'silent',
+    // Several apps run in one test process: the default (host name and pid) would be shared.
+    NODE_ID: `test-${randomBytes(4).toString('hex')}`,
     ...options.env,
   });
   const lines = options.logLines;

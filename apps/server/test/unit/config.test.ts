@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import {
   ConfigError,
@@ -25,6 +26,7 @@ describe('configuration', () => {
       host: '0.0.0.0',
       database: { kind: 'sqlite', path: './data/cimorings.db' },
       redisUrl: null,
+      nodeId: `${hostname()}-${process.pid}`,
       jwtSecret: null,
       jwtExpiresIn: 8 * 3600,
       adminPassword: null,
@@ -158,9 +160,23 @@ describe('configuration', () => {
   });
 
   it('requires JWT_SECRET when REDIS_URL is set, since every node must share it', () => {
-    expect(problemsOf({ REDIS_URL: 'redis://127.0.0.1:6379' })).toEqual([
-      expect.stringMatching(/^JWT_SECRET .*REDIS_URL/),
-    ]);
+    expect(
+      problemsOf({ REDIS_URL: 'redis://127.0.0.1:6379', DATABASE_URL: 'postgres://cs@db:5432/cimorings' }),
+    ).toEqual([expect.stringMatching(/^JWT_SECRET .*REDIS_URL/)]);
+  });
+
+  it('refuses REDIS_URL with a SQLite database, set or by default, in one line', () => {
+    const shared = { REDIS_URL: 'redis://127.0.0.1:6379', JWT_SECRET: 's'.repeat(32) };
+    const refusal = 'REDIS_URL needs a PostgreSQL DATABASE_URL: several nodes cannot share a SQLite database';
+    expect(problemsOf({ ...shared, DATABASE_URL: 'sqlite:./data/x.db' })).toEqual([refusal]);
+    expect(problemsOf(shared)).toEqual([refusal]);
+    expect(problemsOf({ ...shared, DATABASE_URL: 'postgres://cs@db:5432/cimorings' })).toEqual([]);
+  });
+
+  it('names the node by NODE_ID, by default its host name and process id', () => {
+    expect(loadConfig({ NODE_ID: 'node-a' }).nodeId).toBe('node-a');
+    expect(loadConfig({}).nodeId).toBe(`${hostname()}-${process.pid}`);
+    expect(problemsOf({ NODE_ID: 'has space' })).toEqual([expect.stringMatching(/^NODE_ID /)]);
   });
 
   it('types each value as the schema decodes it, and freezes the lists', () => {

@@ -1,15 +1,28 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { AppError } from '../../errors.js';
+import type { NodeInfo } from '../../cluster/node-membership.js';
 import { errors } from '../schemas.js';
 
 export interface SystemRoutesOptions {
   /** Resolves when the database (and Redis, when configured) answers; rejects otherwise. */
   checkReady: () => Promise<void>;
+  /** The nodes alive now. */
+  clusterNodes: () => Promise<NodeInfo[]>;
 }
 
+const ClusterNode = Type.Object({
+  nodeId: Type.String({ description: 'NODE_ID' }),
+  startedAt: Type.String(),
+  lastSeenAt: Type.String(),
+  stations: Type.Integer({ description: 'station WebSockets the node holds' }),
+});
+
 /** Liveness and readiness, for load balancers and orchestrators (CONTRACT section 1). */
-export const systemRoutes: FastifyPluginAsyncTypebox<SystemRoutesOptions> = async (app, { checkReady }) => {
+export const systemRoutes: FastifyPluginAsyncTypebox<SystemRoutesOptions> = async (
+  app,
+  { checkReady, clusterNodes },
+) => {
   app.get(
     '/api/health',
     {
@@ -42,5 +55,19 @@ export const systemRoutes: FastifyPluginAsyncTypebox<SystemRoutesOptions> = asyn
       }
       return { status: 'ready' as const };
     },
+  );
+
+  app.get(
+    '/api/cluster',
+    {
+      config: { access: 'monitoring.view' },
+      schema: {
+        tags: ['system'],
+        summary: 'The nodes alive now (CONTRACT section 6); one node without Redis lists itself',
+        security: [{ bearer: [] }],
+        response: { 200: Type.Object({ nodes: Type.Array(ClusterNode) }), ...errors(401, 403) },
+      },
+    },
+    async () => ({ nodes: await clusterNodes() }),
   );
 };

@@ -1,0 +1,130 @@
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, SHARED_DIALECTS, type TestDatabase } from '../support/databases.js';
+import { bootChargePoint, eventually, type TestChargePoint } from '../support/ocpp-client.js';
+import { connectSocket, join, recorder, type TestSocket } from '../support/realtime-client.js';
+import { startNodeProcess as startServerProcess, type NodeProcess as ServerProcess } from '../support/node-process.js';
+
+const ADMIN_PASSWORD = 'failover-admin-password';
+const redisUrl = process.env.CIMORINGS_TEST_REDIS;
+
+async function api(node: ServerProcess, path: string, token?: string) {
+  const response = await fetch(node.url + path, {
+    headers: { ...(token && { authorization: `Bearer ${token}` }), 'x-forwarded-for': '10.9.9.9' },
+  });
+  return { status: response.status, body: (await response.json()) as any }; // eslint-disable-line @typescript-eslint/no-explicit-any
+}
+
+async function login(node: ServerProcess): Promise<string> {
+  const response = await fetch(`${node.url}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-forwarded-for': `10.${randomBytes(3).join('.')}` },
+    body: JSON.stringify({ username: 'admin', password: ADMIN_PASSWORD }),
+  });
+  const body = (await response.json()) as { token: string };
+  return body.token;
+}
+
+/**
+ * CONTRACT section 6 with real node processes on PostgreSQL and Redis: a node killed with
+ * SIGKILL (no goodbye) leaves the cluster list, and its stations are Unavailable within 30 s
+ * with one station_status_updated each across the two survivors, unless they reconnected.
+ */
+if (redisUrl && SHARED_DIALECTS.length > 0) {
+  describe('three nodes sharing PostgreSQL and Redis, one killed', () => {
+    let database: TestDatabase;
+    const nodes: ServerProcess[] = [];
+    const run = randomBytes(3).toString('hex');
+    const [idA, idB, idC] = ['a', 'b', 'c'].map((name) => `${name}-${run}`) as [string, string, string];
+    const stations: TestChargePoint[] = [];
+    let socket: TestSocket | undefined;
+
+    beforeAll(async () => {
+      database = await createTestDatabase('postgres');
+      const shared = {
+        DATABASE_URL: database.url,
+        REDIS_URL: /^rediss?:\/\//.test(redisUrl) ? redisUrl : 'redis://127.0.0.1:6379',
+        JWT_SECRET: randomBytes(32).toString('hex'),
+        ADMIN_PASSWORD,
+        OCPP_UNKNOWN_STATIONS: 'accept',
+        TRUST_PROXY: '127.0.0.1',
+        LOG_LEVEL: 'info',
+      };
+      // One first, so that the others find the database migrated.
+      nodes.push(await startServerProcess({ ...shared, NODE_ID: idA }));
+      nodes.push(
+        ...(await Promise.all([idB, idC].map((id) => startServerProcess({ ...shared, NODE_ID: id })))),
+      );
+    }, 120_000);
+
+    afterAll(async () => {
+      socket?.close();
+      await Promise.all(stations.map((station) => station.close({ force: true }).catch(() => undefined)));
+      await Promise.all(nodes.map((node) => node.stop()));
+      await database?.drop();
+    });
+
+    it('marks the stations of the dead node Unavailable within 30 s, once each, unless they reconnected', async () => {
+      const [nodeA, nodeB, nodeC] = nodes as [ServerProcess, ServerProcess, ServerProcess];
+      const token = await login(nodeB);
+      const listed = await api(nodeB, '/api/cluster', token);
+      expect(listed.status).toBe(200);
+      // Other tests' nodes may share this Redis: these three are listed, whatever else is.
+      expect(nodeIds(listed.body)).toEqual(expect.arrayContaining([idA, idB, idC]));
+
+      const ids = ['LOST-1', 'LOST-2', 'MOVED'].map((name) => `${name}-${randomBytes(3).toString('hex')}`);
+      for (const id of ids) {
+        const { client } = await bootChargePoint(nodeA.url, id);
+        // Available once connected: only a lost station is Unavailable.
+        await client.call('StatusNotification', {
+          connectorId: 1,
+          status: 'Available',
+          errorCode: 'NoError',
+        });
+        stations.push(client);
+      }
+      await eventually(async () => {
+        const cluster = await api(nodeB, '/api/cluster', token);
+        const a = cluster.body.nodes.find((node: { nodeId: string }) => node.nodeId === idA);
+        return a?.stations === 3;
+      }, 15_000);
+
+      socket = await connectSocket(nodeB.url, token, { headers: { 'x-forwarded-for': '10.9.9.8' } });
+      expect(await join(socket, 'dashboard')).toEqual({ ok: true });
+      const events = recorder(socket);
+
+      const killedAt = Date.now();
+      await nodeA.kill();
+      // A station that reconnects at once to another node stays connected there.
+      const moved = ids[2] as string;
+      stations.push((await bootChargePoint(nodeC.url, moved)).client);
+
+      const lost = ids.slice(0, 2);
+      await eventually(async () => {
+        const views = await Promise.all(lost.map((id) => api(nodeC, `/api/stations/${id}`, token)));
+        return views.every((view) => view.body.connected === false && view.body.status === 'Unavailable');
+      }, 30_000);
+      expect(Date.now() - killedAt).toBeLessThan(30_000);
+
+      // Both survivors sweep every 5 s: give the slower one time to (wrongly) repeat it.
+      await new Promise((r) => setTimeout(r, 8_000));
+      const unavailable = events
+        .of('station_status_updated')
+        .filter((event) => event.status === 'Unavailable')
+        .map((event) => event.chargePointId);
+      expect(unavailable.sort()).toEqual([...lost].sort());
+      const movedView = await api(nodeB, `/api/stations/${moved}`, token);
+      expect(movedView.body.connected).toBe(true);
+
+      const after = await api(nodeB, '/api/cluster', token);
+      expect(nodeIds(after.body)).toEqual(expect.arrayContaining([idB, idC]));
+      expect(nodeIds(after.body)).not.toContain(idA);
+      const c = after.body.nodes.find((node: { nodeId: string }) => node.nodeId === idC);
+      expect(c.stations).toBe(1);
+    }, 90_000);
+  });
+}
+
+function nodeIds(cluster: { nodes: { nodeId: string }[] }): string[] {
+  return cluster.nodes.map((node) => node.nodeId).sort();
+}

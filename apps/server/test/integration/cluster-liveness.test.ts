@@ -1,0 +1,54 @@
+import { randomBytes } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config.js';
+import { openDatabase } from '../../src/db/connect.js';
+import { createTestDatabase, SHARED_DIALECTS } from '../support/databases.js';
+import { bootChargePoint, eventually } from '../support/ocpp-client.js';
+import { startTwoNodes } from '../support/test-app.js';
+
+const redisUrl = process.env.CIMORINGS_TEST_REDIS;
+
+// REDIS_URL needs PostgreSQL (SQLite with it is refused at start).
+if (redisUrl && SHARED_DIALECTS.length > 0) {
+  describe('stations no live node holds, with two nodes sharing Redis', () => {
+    it('disconnects a station recorded as connected that no node holds, once', async () => {
+      const database = await createTestDatabase('postgres');
+      const [nodeA, nodeB] = await startTwoNodes(database.url, redisUrl);
+      const handle = openDatabase(loadConfig({ DATABASE_URL: database.url }).database);
+      const id = `UNHELD-${randomBytes(3).toString('hex')}`;
+      const held = `HELD-${randomBytes(3).toString('hex')}`;
+      try {
+        const { client } = await bootChargePoint(nodeA.url, id);
+        const { client: stays } = await bootChargePoint(nodeB.url, held);
+        await client.close();
+        const { token } = await nodeA.login();
+        const view = async (chargePointId: string) =>
+          (await nodeB.request('GET', `/api/stations/${chargePointId}`, { token })).body;
+        await eventually(async () => (await view(id)).connected === false);
+        // As a node that died before Redis learned of its station leaves it.
+        await handle.db
+          .updateTable('stations')
+          .set({ connected: 1, status: 'Available' })
+          .where('charge_point_id', '=', id)
+          .execute();
+        const since = [nodeA.publishedEvents.length, nodeB.publishedEvents.length] as const;
+
+        await eventually(async () => (await view(id)).connected === false, 20_000);
+        expect((await view(id)).status).toBe('Unavailable');
+        expect((await view(held)).connected).toBe(true);
+        await new Promise((r) => setTimeout(r, 6_000));
+        const unavailable = [
+          ...nodeA.publishedEvents.slice(since[0]),
+          ...nodeB.publishedEvents.slice(since[1]),
+        ].filter((event) => event.type === 'StationStatusChanged' && event.chargePointId === id);
+        expect(unavailable).toHaveLength(1);
+        await stays.close();
+      } finally {
+        await handle.close();
+        await nodeA.close();
+        await nodeB.close();
+        await database.drop();
+      }
+    }, 40_000);
+  });
+}

@@ -1,0 +1,145 @@
+import { randomBytes } from 'node:crypto';
+import { sql } from 'kysely';
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config.js';
+import { openDatabase } from '../../src/db/connect.js';
+import { migrateTo } from '../../src/db/migrate.js';
+import { MeterValueRepository } from '../../src/repositories/meter-value.repository.js';
+import { createTestDatabase, DIALECTS, SHARED_DIALECTS } from '../support/databases.js';
+import { ocppUrl, rawSocket } from '../support/ocpp-client.js';
+import { startTwoNodes } from '../support/test-app.js';
+
+const T0 = '2026-02-01T10:00:00.000Z';
+const energy = (value: number, phase?: string) => ({
+  timestamp: T0,
+  measurand: 'Energy.Active.Import.Register',
+  phase: phase ?? null,
+  location: null,
+  context: 'Sample.Periodic',
+  unit: 'Wh',
+  value,
+});
+
+describe.each(DIALECTS)('meter values keyed by what they measure (%s)', (dialect) => {
+  it('drops the duplicates stored before the unique key, keeping the first of each, then skips repeats', async () => {
+    const database = await createTestDatabase(dialect);
+    const handle = openDatabase(loadConfig({ DATABASE_URL: database.url }).database);
+    try {
+      await migrateTo(handle.db, handle.dialect, '004_id_tag_creator');
+      await sql`INSERT INTO stations (charge_point_id, name, created_at, updated_at) VALUES ('CP-DUP', 'dup', ${T0}, ${T0})`.execute(
+        handle.db,
+      );
+      const row = (value: number, phase: string | null) => ({
+        station_id: sql<number>`(SELECT id FROM stations WHERE charge_point_id = 'CP-DUP')`,
+        connector_id: 1,
+        transaction_id: null,
+        sampled_at: T0,
+        measurand: 'Energy.Active.Import.Register',
+        phase,
+        context: 'Sample.Periodic',
+        unit: 'Wh',
+        value,
+        received_at: T0,
+      });
+      // Stored twice by a retry before the key existed; the L1 sample is another quantity.
+      for (const values of [row(100, null), row(100, null), row(100, null), row(40, 'L1')]) {
+        await handle.db.insertInto('meter_values').values(values).execute();
+      }
+
+      expect(await migrateTo(handle.db, handle.dialect)).toEqual(['006_meter_values_unique']);
+      const stored = async () =>
+        handle.db.selectFrom('meter_values').select(['id', 'phase', 'value']).orderBy('id').execute();
+      const kept = await stored();
+      expect(kept.map(({ phase, value }) => [phase, value])).toEqual([
+        [null, 100],
+        ['L1', 40],
+      ]);
+
+      const station = await handle.db
+        .selectFrom('stations')
+        .select('id')
+        .where('charge_point_id', '=', 'CP-DUP')
+        .executeTakeFirstOrThrow();
+      const meterValues = new MeterValueRepository(handle.db);
+      // The same samples again, in one batch and in the next: nothing new; a new sample is stored.
+      await Promise.all([
+        meterValues.add(station.id, 1, null, [energy(100)], T0),
+        meterValues.add(station.id, 1, null, [energy(100), energy(40, 'L1')], T0),
+      ]);
+      await meterValues.add(
+        station.id,
+        1,
+        null,
+        [energy(100), { ...energy(101), timestamp: T0.replace('00.000', '05.000') }],
+        T0,
+      );
+      await meterValues.flush();
+      expect((await stored()).map(({ value }) => value)).toEqual([100, 40, 101]);
+    } finally {
+      await handle.close();
+      await database.drop();
+    }
+  });
+});
+
+const redisUrl = process.env.CIMORINGS_TEST_REDIS;
+
+// REDIS_URL needs PostgreSQL (SQLite with it is refused at start).
+if (redisUrl && SHARED_DIALECTS.length > 0) {
+  describe('a message repeated to another node after a reconnect', () => {
+    it('is stored once and gets the same answer: MeterValues and StartTransaction', async () => {
+      const database = await createTestDatabase('postgres');
+      const [nodeA, nodeB] = await startTwoNodes(database.url, redisUrl);
+      const id = `RETRY-${randomBytes(3).toString('hex')}`;
+      const handle = openDatabase(loadConfig({ DATABASE_URL: database.url }).database);
+      try {
+        const first = await rawSocket(`${ocppUrl(nodeA.url)}/${id}`);
+        await sendWithId(first, 'boot-1', 'BootNotification', {
+          chargePointVendor: 'V',
+          chargePointModel: 'M',
+        });
+        const startId = `start-${randomBytes(4).toString('hex')}`;
+        const meterId = `meter-${randomBytes(4).toString('hex')}`;
+        const startPayload = { connectorId: 1, idTag: 'TAG', meterStart: 0, timestamp: T0 };
+        const started = await sendWithId(first, startId, 'StartTransaction', startPayload);
+        const meterPayload = {
+          connectorId: 1,
+          transactionId: (started as { transactionId: number }).transactionId,
+          meterValue: [
+            {
+              timestamp: T0,
+              sampledValue: [{ value: '1500', measurand: 'Energy.Active.Import.Register', unit: 'Wh' }],
+            },
+          ],
+        };
+        const metered = await sendWithId(first, meterId, 'MeterValues', meterPayload);
+        first.close();
+
+        // The answers were lost: the station reconnects through node B and repeats both.
+        const second = await rawSocket(`${ocppUrl(nodeB.url)}/${id}`);
+        expect(await sendWithId(second, startId, 'StartTransaction', startPayload)).toEqual(started);
+        expect(await sendWithId(second, meterId, 'MeterValues', meterPayload)).toEqual(metered);
+        second.close();
+
+        const transactions = await handle.db.selectFrom('transactions').select('id').execute();
+        expect(transactions).toHaveLength(1);
+        const values = await handle.db.selectFrom('meter_values').select('value').execute();
+        expect(values.map(({ value }) => value)).toEqual([1500]);
+      } finally {
+        await handle.close();
+        await nodeA.close();
+        await nodeB.close();
+        await database.drop();
+      }
+    });
+  });
+}
+
+type RawStation = Awaited<ReturnType<typeof rawSocket>>;
+
+/** Sends a CALL with a message id of the test's choosing, as a station repeating one does. */
+async function sendWithId(station: RawStation, messageId: string, action: string, payload: unknown) {
+  const answer = (await station.send(JSON.stringify([2, messageId, action, payload]))) as unknown[];
+  expect(answer.slice(0, 2)).toEqual([3, messageId]);
+  return answer[2];
+}
