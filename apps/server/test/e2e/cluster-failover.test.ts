@@ -3,7 +3,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, SHARED_DIALECTS, type TestDatabase } from '../support/databases.js';
 import { bootChargePoint, eventually, type TestChargePoint } from '../support/ocpp-client.js';
 import { connectSocket, join, recorder, type TestSocket } from '../support/realtime-client.js';
-import { startNodeProcess as startServerProcess, type NodeProcess as ServerProcess } from '../support/node-process.js';
+import {
+  startNodeProcess as startServerProcess,
+  type NodeProcess as ServerProcess,
+} from '../support/node-process.js';
 
 const ADMIN_PASSWORD = 'failover-admin-password';
 const redisUrl = process.env.CIMORINGS_TEST_REDIS;

@@ -25,7 +25,7 @@ describe.each(DIALECTS)('meter values keyed by what they measure (%s)', (dialect
     const database = await createTestDatabase(dialect);
     const handle = openDatabase(loadConfig({ DATABASE_URL: database.url }).database);
     try {
-      await migrateTo(handle.db, handle.dialect, '004_id_tag_creator');
+      await migrateTo(handle.db, handle.dialect, '005_security_profiles');
       await sql`INSERT INTO stations (charge_point_id, name, created_at, updated_at) VALUES ('CP-DUP', 'dup', ${T0}, ${T0})`.execute(
         handle.db,
       );
