@@ -159,10 +159,14 @@ describe('the deployment examples in deploy/', () => {
         localAddress: '127.0.0.2',
         headers: { 'X-Forwarded-For': '203.0.113.9' },
       });
-      const line = server
-        .output()
-        .split('\n')
-        .find((entry) => entry.includes('second-loopback'));
+      // The server writes its log line after it answered: wait for it to come through the pipe.
+      const logged = () =>
+        server
+          .output()
+          .split('\n')
+          .find((entry) => entry.includes('second-loopback'));
+      for (let i = 0; i < 100 && logged() === undefined; i++) await new Promise((r) => setTimeout(r, 50));
+      const line = logged();
       expect(line).toContain('"remoteAddress":"127.0.0.2"');
       expect(line).not.toContain('203.0.113.9');
 
