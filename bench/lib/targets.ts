@@ -107,6 +107,9 @@ export async function startTarget(
       HOST: '127.0.0.1',
       DATABASE_URL: database.url,
       OCPP_UNKNOWN_STATIONS: 'accept',
+      // Every simulated station comes from this one address: the per-address admission rate
+      // (meant for strangers) would refuse the fleet with 429, so it is set to its highest.
+      OCPP_NEW_STATIONS_PER_MINUTE: '100000',
       OCPP_HEARTBEAT_INTERVAL: String(options.heartbeatInterval),
       LOG_LEVEL: 'warn',
       ADMIN_PASSWORD: adminPassword,
