@@ -29,6 +29,7 @@ import { StationService } from '../services/station.service.js';
 import { StatsService } from '../services/stats.service.js';
 import { TokenService } from '../services/token.service.js';
 import { TransactionHistoryService } from '../services/transaction-history.service.js';
+import { TransactionEventService } from '../services/transaction-event.service.js';
 import { TransactionService } from '../services/transaction.service.js';
 import { UserService } from '../services/user.service.js';
 import type { Repositories } from './repositories.js';
@@ -71,6 +72,7 @@ export function createServices(parts: ServiceParts) {
     heartbeatInterval: config.ocppHeartbeatInterval,
     pendingStationsMax: config.ocppPendingStationsMax,
   };
+  const chargePoints = new ChargePointService(repos.stations, events, chargePointClock, chargePointSettings);
   return {
     tokens,
     auth: new AuthService(
@@ -81,7 +83,7 @@ export function createServices(parts: ServiceParts) {
       events,
     ),
     setup: new SetupService(repos.users, repos.roles, repos.settings, hasher, clock),
-    chargePoints: new ChargePointService(repos.stations, events, chargePointClock, chargePointSettings),
+    chargePoints,
     admission: new StationAdmissionService(
       repos.stations,
       { hasher, guard: new PasswordGuard(throttle, clock, 'ocpp') },
@@ -97,8 +99,17 @@ export function createServices(parts: ServiceParts) {
       events,
       chargePointClock,
     ),
+    transactionEvents: new TransactionEventService(
+      repos.transactionEvents,
+      repos.transactions,
+      repos.idTags,
+      repos.reservations,
+      chargePoints,
+      events,
+      chargePointClock,
+    ),
     dataTransfer: new DataTransferService(),
-    deviceModel: new DeviceModelService(repos.stationVariables, links, repos.ocppLog, clock),
+    deviceModel: new DeviceModelService(repos.stationVariables, repos.stations, links, repos.ocppLog, clock),
     stations,
     commands,
     reservations: new ReservationService(repos.reservations, stations, commands, events, clock),
