@@ -4,7 +4,7 @@ import { DIALECTS } from '../support/databases.js';
 import { useTestApp } from '../support/use-test-app.js';
 import { eventually, upgradeStatus, ocppUrl, type TestChargePoint } from '../support/ocpp-client.js';
 import { BOOT2, bootStation2, connectStation2 } from '../support/ocpp2-client.js';
-import { transactionEvent } from '../support/ocpp2-session.js';
+import { transactionEvent, sendStatus } from '../support/ocpp2-session.js';
 
 const T0 = '2026-01-11T14:30:00.000Z';
 
@@ -193,26 +193,11 @@ describe.each(DIALECTS)('OCPP 2.0.1 provisioning and status on %s', (dialect) =>
   });
 
   it('TC_G_01_CSMS, TC_G_20_CSMS: maps an EVSE status to a connector of the station, Faulted with OtherError', async () => {
-    await cs.call('StatusNotification', {
-      timestamp: T0,
-      connectorStatus: 'Available',
-      evseId: 1,
-      connectorId: 1,
-    });
+    await sendStatus(cs, 1, 'Available', T0);
     expect((await station('CS-201')).status).toBe('Available');
-    await cs.call('StatusNotification', {
-      timestamp: T0,
-      connectorStatus: 'Occupied',
-      evseId: 1,
-      connectorId: 1,
-    });
+    await sendStatus(cs, 1, 'Occupied', T0);
     expect((await station('CS-201')).status).toBe('Occupied');
-    await cs.call('StatusNotification', {
-      timestamp: T0,
-      connectorStatus: 'Faulted',
-      evseId: 2,
-      connectorId: 1,
-    });
+    await sendStatus(cs, 2, 'Faulted', T0);
     const body = await station('CS-201');
     expect(body.status).toBe('Faulted');
     expect(body.connectors).toEqual([
