@@ -121,6 +121,19 @@ export class ChargePointConnection implements StationConnection {
     }
   }
 
+  /**
+   * Runs `work` as the next answer to the station goes out (ocpp-rpc emits it just before it
+   * writes the frame): for what may only follow an answer, such as a command after BootNotification.
+   */
+  afterNextAnswer(work: () => void): void {
+    const listener = (event: { outbound: boolean }) => {
+      if (!event.outbound) return;
+      this.client.off('response', listener);
+      work();
+    };
+    this.client.on('response', listener);
+  }
+
   /** @param force drop the socket at once, without a closing handshake (for a dead peer). */
   async close(code: number, reason: string, force = false): Promise<void> {
     await this.client.close({ code, reason, force });

@@ -51,7 +51,7 @@ describe.each(DIALECTS)('OCPP 2.0.1 provisioning and status on %s', (dialect) =>
     };
 
   beforeAll(async () => {
-    for (const chargePointId of ['CS-201', 'CS-BOOT', 'CS-MULTI', 'CS-21']) {
+    for (const chargePointId of ['CS-201', 'CS-BOOT', 'CS-MULTI', 'CS-ORDER']) {
       await createStation(app, app.admin, { chargePointId, ocppPassword: null });
     }
     ({ client: cs } = await bootStation2(app.url, 'CS-201', {
@@ -185,6 +185,28 @@ describe.each(DIALECTS)('OCPP 2.0.1 provisioning and status on %s', (dialect) =>
       ['SmartChargingCtrlr', 'Actual', 'true'],
       ['SmartChargingCtrlr', 'Target', 'false'],
     ]);
+  });
+
+  it('TC_B_13_CSMS: sends GetBaseReport only once the BootNotification answer is out, and only while no report is kept', async () => {
+    // The frames as they arrive, in wire order: the answer to the boot (3), then the call (2).
+    const seen: string[] = [];
+    const client = await connectStation2(app.url, 'CS-ORDER');
+    client.on('message', ({ message, outbound }: { message: string; outbound: boolean }) => {
+      const [type, , action] = JSON.parse(message) as [number, string, unknown];
+      if (!outbound) seen.push(type === 2 ? String(action) : `answer ${type}`);
+    });
+    await client.call('BootNotification', BOOT2);
+    await eventually(() => seen.length === 2);
+    expect(seen).toEqual(['answer 3', 'GetBaseReport']);
+    await client.call('NotifyReport', { ...REPORT, tbc: false });
+    await client.call('BootNotification', BOOT2);
+    await client.call('Heartbeat', {});
+    expect(seen).toEqual(['answer 3', 'GetBaseReport', 'answer 3', 'answer 3', 'answer 3']);
+    const trail = await app.request('GET', '/api/stations/CS-ORDER/commands', { token: app.admin });
+    expect(trail.body.items).toEqual([
+      expect.objectContaining({ action: 'GetBaseReport', outcome: 'answered', userId: null }),
+    ]);
+    await client.close();
   });
 
   it('answers Heartbeat with the current time', async () => {
