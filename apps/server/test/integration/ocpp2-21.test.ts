@@ -118,6 +118,7 @@ describe.each(DIALECTS)('an OCPP 2.1 station on %s', (dialect) => {
     });
     expect(command.status).toBe(502);
     expect(command.body.error.code).toBe('OCPP_CALL_ERROR');
+    expect(command.body.error.message).toContain('a result its schema does not allow');
     expect(Date.now() - started).toBeLessThan(5000);
     await eventually(() => received.some((frame) => frame[0] === 5));
     const call = received.find((frame) => frame[0] === 2 && frame[2] === 'ClearCache');
