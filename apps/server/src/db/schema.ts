@@ -153,6 +153,8 @@ export interface IdTagsTable {
   created_by: number | null;
   /** 1: the tag may hold several active transactions at once. */
   allow_concurrent: Flag;
+  /** The OCPP 2.0.1 IdTokenEnumType sent with the tag to 2.x stations (migration 008). */
+  type: Generated<string>;
   created_at: IsoTime;
   updated_at: IsoTime;
 }
