@@ -152,4 +152,8 @@ export const MAX_CONNECTOR_ID = 1000;
  * 0 no authentication, 1 Basic auth, 2 Basic auth over TLS, 3 a TLS client certificate.
  */
 export const SECURITY_PROFILES = [0, 1, 2, 3] as const;
+
+/** The OCPP versions a station may speak (CONTRACT section 7), as the station object's `ocppVersion`. */
+export const OCPP_VERSIONS = ['1.6', '2.0.1', '2.1'] as const;
+export type OcppVersion = (typeof OCPP_VERSIONS)[number];
 export type SecurityProfile = (typeof SECURITY_PROFILES)[number];
