@@ -6,12 +6,12 @@ import { migrateTo, migrateToLatest } from '../../src/db/migrate.js';
 import { createTestDatabase, DIALECTS } from '../support/databases.js';
 import { useTestApp } from '../support/use-test-app.js';
 
-describe.each(DIALECTS)('migration 008_id_tag_type on %s', (dialect) => {
-  it('gives the tags and deletions stored before the type of an RFID card, ISO14443', async () => {
+describe.each(DIALECTS)('migrations 007 and 008 on %s', (dialect) => {
+  it('give the tags and deletions stored before the type of an RFID card, ISO14443', async () => {
     const database = await createTestDatabase(dialect);
     const handle = openDatabase(loadConfig({ DATABASE_URL: database.url }).database);
     try {
-      await migrateTo(handle.db, handle.dialect, '007_ocpp2');
+      await migrateTo(handle.db, handle.dialect, '006_meter_values_unique');
       const now = '2026-01-01T00:00:00.000Z';
       await sql`insert into id_tags (id_tag, status, allow_concurrent, created_at, updated_at)
         values ('OLD-CARD', 'Accepted', 0, ${now}, ${now})`.execute(handle.db);
@@ -19,7 +19,9 @@ describe.each(DIALECTS)('migration 008_id_tag_type on %s', (dialect) => {
         handle.db,
       );
 
-      expect(await migrateToLatest(handle.db, handle.dialect)).toContain('008_id_tag_type');
+      expect(await migrateToLatest(handle.db, handle.dialect)).toEqual(
+        expect.arrayContaining(['007_ocpp2', '008_id_tag_type']),
+      );
       expect(await handle.db.selectFrom('id_tags').select(['id_tag', 'type']).execute()).toEqual([
         { id_tag: 'OLD-CARD', type: 'ISO14443' },
       ]);
