@@ -74,7 +74,8 @@ async function useEveryOperation(commands: ChargePointCommands): Promise<void> {
   });
   await commands.getLocalListVersion();
   await commands.clearCache();
-  await commands.triggerBoot();
+  await commands.trigger('BootNotification');
+  await commands.trigger('StatusNotification', 2);
   await commands.getVariables([{ component: 'OCPP16', variable: 'HeartbeatInterval' }]);
   await commands.setVariables([{ component: 'OCPP16', variable: 'HeartbeatInterval', value: '60' }]);
   await commands.setChargingProfile(0, PROFILE);
@@ -104,6 +105,7 @@ describe('the command adapters', () => {
       'GetLocalListVersion',
       'ClearCache',
       'TriggerMessage',
+      'TriggerMessage',
       'GetConfiguration',
       'ChangeConfiguration',
       'SetChargingProfile',
@@ -118,8 +120,9 @@ describe('the command adapters', () => {
       reservationId: 3,
       parentIdTag: 'FLEET',
     });
-    expect(sent[13]?.payload).toMatchObject({ connectorId: 0, csChargingProfiles: { chargingProfileId: 7 } });
-    expect(sent[14]?.payload).toMatchObject({ csChargingProfiles: { transactionId: 12 } });
+    expect(sent[11]?.payload).toEqual({ requestedMessage: 'StatusNotification', connectorId: 2 });
+    expect(sent[14]?.payload).toMatchObject({ connectorId: 0, csChargingProfiles: { chargingProfileId: 7 } });
+    expect(sent[15]?.payload).toMatchObject({ csChargingProfiles: { transactionId: 12 } });
     expect(await commands.getLocalListVersion()).toBe(3);
   });
 
@@ -133,6 +136,10 @@ describe('the command adapters', () => {
     expect(sent.map((m) => m.action)).toContain('RequestStartTransaction');
     const payload = (action: string, nth = 0) => sent.filter((m) => m.action === action)[nth]?.payload;
     expect(payload('RequestStopTransaction')).toEqual({ transactionId: 'TX-12' });
+    expect(payload('TriggerMessage', 1)).toEqual({
+      requestedMessage: 'StatusNotification',
+      evse: { id: 2, connectorId: 1 },
+    });
     expect(payload('ReserveNow')).toEqual({
       id: 3,
       expiryDateTime: '2026-01-11T16:00:00.000Z',
