@@ -2,7 +2,7 @@
  * The small lists of the product, written once for the server, the dashboard and the simulator. No TypeBox here: the dashboard imports these values, and they must not pull a
  * schema library into its bundle (the REST schemas are in '@cimorings/contracts/rest').
  */
-import { V16_CENTRAL_SYSTEM_ACTIONS, type v16 } from '@cimorings/ocpp';
+import { V16_CENTRAL_SYSTEM_ACTIONS, type v16, type v201 } from '@cimorings/ocpp';
 
 /** A station's status as clients see it (CONTRACT section 4), derived from its connectors. */
 export const STATION_STATUSES = ['Available', 'Occupied', 'Reserved', 'Unavailable', 'Faulted'] as const;
@@ -47,6 +47,44 @@ export const CSMS_ACTIONS: readonly CsmsAction[] = V16_CENTRAL_SYSTEM_ACTIONS.fi
   (action): action is CsmsAction => !(SECURITY_EXTENSION_ACTIONS as readonly string[]).includes(action),
 );
 
+/**
+ * The OCPP 2.0.1 messages an operator may send to a 2.0.1 or 2.1 station through
+ * `POST …/commands/{Action}` (CONTRACT section 7).
+ */
+export const V2_CSMS_ACTIONS = [
+  'CancelReservation',
+  'CertificateSigned',
+  'ChangeAvailability',
+  'ClearCache',
+  'ClearChargingProfile',
+  'ClearVariableMonitoring',
+  'DataTransfer',
+  'DeleteCertificate',
+  'GetBaseReport',
+  'GetChargingProfiles',
+  'GetCompositeSchedule',
+  'GetInstalledCertificateIds',
+  'GetLocalListVersion',
+  'GetLog',
+  'GetReport',
+  'GetTransactionStatus',
+  'GetVariables',
+  'InstallCertificate',
+  'RequestStartTransaction',
+  'RequestStopTransaction',
+  'ReserveNow',
+  'Reset',
+  'SendLocalList',
+  'SetChargingProfile',
+  'SetNetworkProfile',
+  'SetVariableMonitoring',
+  'SetVariables',
+  'TriggerMessage',
+  'UnlockConnector',
+  'UpdateFirmware',
+] as const satisfies readonly v201.Action[];
+export type V2CsmsAction = (typeof V2_CSMS_ACTIONS)[number];
+
 /** The longest charge point id: OCPP 1.6 bounds it to 48 characters in the URL. */
 export const CHARGE_POINT_ID_MAX_LENGTH = 48;
 /** The characters of a charge point id (the length is bounded apart, 1 to CHARGE_POINT_ID_MAX_LENGTH). */
@@ -74,6 +112,24 @@ export const AUTHORIZATION_STATUSES = [
   'ConcurrentTx',
 ] as const satisfies readonly v16.AuthorizationStatus[];
 export type AuthorizationStatus = (typeof AUTHORIZATION_STATUSES)[number];
+
+/**
+ * OCPP 2.0.1 IdTokenEnumType: the kind of an id tag, sent with it to 2.x stations (an id tag
+ * without one is an RFID card, ISO14443). OCPP 2.1 accepts the same names.
+ */
+export const ID_TOKEN_TYPES = [
+  'Central',
+  'eMAID',
+  'ISO14443',
+  'ISO15693',
+  'KeyCode',
+  'Local',
+  'MacAddress',
+  'NoAuthorization',
+] as const satisfies readonly v201.IdTokenEnumType[];
+export type IdTokenType = (typeof ID_TOKEN_TYPES)[number];
+/** The type of an id tag stored without one. */
+export const DEFAULT_ID_TOKEN_TYPE: IdTokenType = 'ISO14443';
 
 /** The statuses an operator may give an id tag (the others are answers, never stored). */
 export const ID_TAG_STATUSES = [
