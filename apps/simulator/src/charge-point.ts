@@ -11,7 +11,7 @@ import type { CentralSystemLink, ChargePointEventMap } from './events.js';
 import { OcppConnection } from './ocpp/connection.js';
 import { MeterValueSampler } from './meter-values.js';
 import { type ChargePointOptions, type ResolvedOptions, resolveOptions } from './options.js';
-import { RegistrationLoop } from './registration.js';
+import { RegistrationLoop, type RegistrationProtocol } from './registration.js';
 import {
   SessionManager,
   type StartSessionOptions,
@@ -92,7 +92,13 @@ export class SimulatedChargePoint extends EventEmitter<ChargePointEventMap> impl
     );
     this.sessions = new SessionManager(this.bank, this, this.sampler, this.config, emit, resolved);
     this.transfers = new FileTransfers(this, resolved.id, resolved.fileTransferStepMs, resolved.log);
-    this.registration = new RegistrationLoop(this.connection, this.config, resolved, emit, {
+    const protocol: RegistrationProtocol = {
+      bootNotification: () => this.connection.call('BootNotification', resolved.boot),
+      heartbeat: () => this.connection.call('Heartbeat', {}),
+      heartbeatIntervalS: () => this.config.integer('HeartbeatInterval'),
+      setHeartbeatIntervalS: (seconds) => this.config.change('HeartbeatInterval', String(seconds)),
+    };
+    this.registration = new RegistrationLoop(this.connection, protocol, resolved, this, {
       onAccepted: async () => {
         this.sampler.resume();
         await this.bank.reportAll();
