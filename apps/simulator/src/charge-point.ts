@@ -1,5 +1,5 @@
 import type { v16 } from '@cimorings/ocpp';
-import { EventEmitter, on } from 'node:events';
+import { EventEmitter } from 'node:events';
 import { FileTransfers } from './commands/firmware-management.js';
 import { registerCommands } from './commands/index.js';
 import { LocalAuthList } from './commands/local-auth-list.js';
@@ -11,6 +11,7 @@ import type { CentralSystemLink, ChargePointEventMap } from './events.js';
 import { OcppConnection } from './ocpp/connection.js';
 import { MeterValueSampler } from './meter-values.js';
 import { type ChargePointOptions, type ResolvedOptions, resolveOptions } from './options.js';
+import { waitForEvent } from './wait-for.js';
 import { RegistrationLoop, type RegistrationProtocol } from './registration.js';
 import {
   SessionManager,
@@ -242,22 +243,12 @@ export class SimulatedChargePoint extends EventEmitter<ChargePointEventMap> impl
    * Resolves with the next `event` whose payload satisfies `predicate`; rejects after
    * `timeoutMs` (default 10 s) so a test fails instead of hanging.
    */
-  async waitFor<K extends keyof ChargePointEventMap>(
+  waitFor<K extends keyof ChargePointEventMap>(
     event: K,
     predicate: (payload: ChargePointEventMap[K][0]) => boolean = () => true,
     timeoutMs = 10_000,
   ): Promise<ChargePointEventMap[K][0]> {
-    const signal = AbortSignal.timeout(timeoutMs);
-    try {
-      for await (const [payload] of on(this, event, { signal })) {
-        if (predicate(payload as ChargePointEventMap[K][0])) return payload as ChargePointEventMap[K][0];
-      }
-    } catch (error) {
-      if (signal.aborted)
-        throw new Error(`${this.id}: no '${event}' within ${timeoutMs} ms`, { cause: error });
-      throw error;
-    }
-    throw new Error(`${this.id}: stopped listening for '${event}'`);
+    return waitForEvent(this, this.id, event, predicate, timeoutMs);
   }
 
   private idTagOf(connectorId: number): string | undefined {

@@ -1,6 +1,7 @@
 import type { v16 } from '@cimorings/ocpp';
 import ocppRpc, { RPCClient } from 'ocpp-rpc';
 import type { RPC_ClientOptions } from 'ocpp-rpc/lib/client.js';
+import { ocpp21Validator } from './validators.js';
 
 /**
  * Tells ocpp-rpc to send no answer at all. Taken from the default export because ocpp-rpc
@@ -105,7 +106,7 @@ export function clientOptions(settings: ConnectionSettings, protocol: string): R
     identity: settings.identity,
     protocols: [protocol],
     strictMode: true,
-    strictModeValidators: [],
+    strictModeValidators: protocol === 'ocpp2.1' ? [ocpp21Validator()] : [],
     password: null,
     callTimeoutMs: settings.callTimeoutMs,
     pingIntervalMs: settings.pingIntervalMs,
