@@ -59,3 +59,13 @@ afterEach(async () => {
   // Every message either side sent must have passed the official schemas of the version spoken.
   expect(violations).toEqual([]);
 });
+
+/** Resolves once `check` holds, polling every 10 ms; rejects after `timeoutMs`. */
+export async function until(check: () => boolean, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline)
+      throw new Error(`condition not met within ${timeoutMs} ms: ${check.toString()}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}

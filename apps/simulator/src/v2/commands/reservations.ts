@@ -28,7 +28,9 @@ export function registerAuthorizationAndReservations(on: V2Register, ctx: V2Comm
     if (refusal) return { status: refusal };
     clearTimeout(evse.reservation?.timer);
     const delayMs = Math.max(0, Date.parse(expiryDateTime) - Date.now());
-    const timer = setTimeout(() => void expire(ctx, evse, id), Math.min(delayMs, 2_147_483_647));
+    const expiry = () =>
+      expire(ctx, evse, id).catch((error: Error) => log('warn', `reservation ${id}: ${error.message}`));
+    const timer = setTimeout(() => void expiry(), Math.min(delayMs, 2_147_483_647));
     evse.reservation = { id, idToken, evseId: evse.id, timer, ...(groupIdToken ? { groupIdToken } : {}) };
     afterAnswer(log, () => bank.refresh(evse));
     return { status: 'Accepted' };
