@@ -2,7 +2,7 @@
  * The small lists of the product, written once for the server, the dashboard and the simulator. No TypeBox here: the dashboard imports these values, and they must not pull a
  * schema library into its bundle (the REST schemas are in '@cimorings/contracts/rest').
  */
-import { V16_CENTRAL_SYSTEM_ACTIONS, type v16 } from '@cimorings/ocpp';
+import { V16_CENTRAL_SYSTEM_ACTIONS, type v16, type v201 } from '@cimorings/ocpp';
 
 /** A station's status as clients see it (CONTRACT section 4), derived from its connectors. */
 export const STATION_STATUSES = ['Available', 'Occupied', 'Reserved', 'Unavailable', 'Faulted'] as const;
@@ -75,6 +75,24 @@ export const AUTHORIZATION_STATUSES = [
 ] as const satisfies readonly v16.AuthorizationStatus[];
 export type AuthorizationStatus = (typeof AUTHORIZATION_STATUSES)[number];
 
+/**
+ * OCPP 2.0.1 IdTokenEnumType: the kind of an id tag, sent with it to 2.x stations (an id tag
+ * without one is an RFID card, ISO14443). OCPP 2.1 accepts the same names.
+ */
+export const ID_TOKEN_TYPES = [
+  'Central',
+  'eMAID',
+  'ISO14443',
+  'ISO15693',
+  'KeyCode',
+  'Local',
+  'MacAddress',
+  'NoAuthorization',
+] as const satisfies readonly v201.IdTokenEnumType[];
+export type IdTokenType = (typeof ID_TOKEN_TYPES)[number];
+/** The type of an id tag stored without one. */
+export const DEFAULT_ID_TOKEN_TYPE: IdTokenType = 'ISO14443';
+
 /** The statuses an operator may give an id tag (the others are answers, never stored). */
 export const ID_TAG_STATUSES = [
   'Accepted',
@@ -134,4 +152,8 @@ export const MAX_CONNECTOR_ID = 1000;
  * 0 no authentication, 1 Basic auth, 2 Basic auth over TLS, 3 a TLS client certificate.
  */
 export const SECURITY_PROFILES = [0, 1, 2, 3] as const;
+
+/** The OCPP versions a station may speak (CONTRACT section 7), as the station object's `ocppVersion`. */
+export const OCPP_VERSIONS = ['1.6', '2.0.1', '2.1'] as const;
+export type OcppVersion = (typeof OCPP_VERSIONS)[number];
 export type SecurityProfile = (typeof SECURITY_PROFILES)[number];

@@ -9,7 +9,8 @@ export interface TransactionStartedPayload {
   chargePointId: string;
   transactionId: number;
   connectorId: number;
-  idTag: string;
+  /** Null for an OCPP 2.x transaction started without an id token (cable first). */
+  idTag: string | null;
   /** Wh. */
   meterStart: number;
   timestamp: string;

@@ -9,6 +9,7 @@ import { SecurityEventRepository } from '../repositories/security-event.reposito
 import { SettingsRepository } from '../repositories/settings.repository.js';
 import { SiteRepository } from '../repositories/site.repository.js';
 import { StationRepository } from '../repositories/station.repository.js';
+import { StationVariableRepository } from '../repositories/station-variable.repository.js';
 import { StatsRepository } from '../repositories/stats.repository.js';
 import { TransactionRepository } from '../repositories/transaction.repository.js';
 import { UserRepository } from '../repositories/user.repository.js';
@@ -27,6 +28,7 @@ export interface Repositories {
   reservations: ReservationRepository;
   stats: StatsRepository;
   securityEvents: SecurityEventRepository;
+  stationVariables: StationVariableRepository;
 }
 
 export function createRepositories(db: Kysely<Database>): Repositories {
@@ -44,5 +46,6 @@ export function createRepositories(db: Kysely<Database>): Repositories {
     reservations: new ReservationRepository(db),
     stats: new StatsRepository(db),
     securityEvents: new SecurityEventRepository(db),
+    stationVariables: new StationVariableRepository(db),
   };
 }

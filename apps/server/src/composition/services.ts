@@ -9,6 +9,7 @@ import { ChargePointClock } from '../services/charge-point-clock.js';
 import { ChargePointService } from '../services/charge-point.service.js';
 import { CommandService } from '../services/command.service.js';
 import { DataTransferService } from '../services/data-transfer.service.js';
+import { DeviceModelService } from '../services/device-model.service.js';
 import { IdTagService } from '../services/id-tag.service.js';
 import { LocalListService } from '../services/local-list.service.js';
 import {
@@ -97,6 +98,7 @@ export function createServices(parts: ServiceParts) {
       chargePointClock,
     ),
     dataTransfer: new DataTransferService(),
+    deviceModel: new DeviceModelService(repos.stationVariables, links, repos.ocppLog, clock),
     stations,
     commands,
     reservations: new ReservationService(repos.reservations, stations, commands, events, clock),

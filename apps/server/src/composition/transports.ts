@@ -8,7 +8,7 @@ import { OcppServer } from '../ocpp/server.js';
 import { DEFAULT_REALTIME_SETTINGS, RealtimeServer, type RealtimeSettings } from '../realtime/io.js';
 import type { Services } from './services.js';
 
-/** The OCPP 1.6 WebSocket server over the services. */
+/** The OCPP WebSocket server (1.6, 2.0.1 and 2.1) over the services. */
 export function createOcppServer(
   config: Readonly<Config>,
   services: Services,
@@ -16,7 +16,8 @@ export function createOcppServer(
   isDatabaseReady: () => boolean,
   log: FastifyBaseLogger,
 ): OcppServer {
-  const { admission, chargePoints, transactions, dataTransfer, ocppLog, securityEvents } = services;
+  const { admission, chargePoints, transactions, dataTransfer, ocppLog, securityEvents, deviceModel } =
+    services;
   if (config.ocppUnknownStations === 'accept') {
     // Accepted unknown stations have no password: anyone can connect with any id and act as a station.
     log.warn(
@@ -26,7 +27,7 @@ export function createOcppServer(
   }
   return new OcppServer(
     admission,
-    { chargePoints, transactions, dataTransfer, securityEvents },
+    { chargePoints, transactions, dataTransfer, securityEvents, deviceModel },
     cluster.presence,
     ocppLog,
     log,

@@ -99,6 +99,8 @@ export interface StationsTable {
   meter_type: string | null;
   meter_serial_number: string | null;
   ocpp_protocol: string | null;
+  /** `1.6`, `2.0.1` or `2.1`: the protocol of its latest connection (migration 007). */
+  ocpp_version: Generated<string>;
   last_boot_at: IsoTime | null;
   last_heartbeat: IsoTime | null;
   last_seen_at: IsoTime | null;
@@ -153,6 +155,8 @@ export interface IdTagsTable {
   created_by: number | null;
   /** 1: the tag may hold several active transactions at once. */
   allow_concurrent: Flag;
+  /** The OCPP 2.0.1 IdTokenEnumType sent with the tag to 2.x stations (migration 008). */
+  type: Generated<string>;
   created_at: IsoTime;
   updated_at: IsoTime;
 }
@@ -162,7 +166,10 @@ export interface TransactionsTable {
   id: Generated<number>;
   station_id: number;
   connector_id: number;
-  id_tag: string;
+  /** Null for a 2.x transaction started without an id token (cable first) until one arrives. */
+  id_tag: string | null;
+  /** A 2.x station's own transaction id; null for 1.6, where the id is ours (migration 007). */
+  ocpp_transaction_id: string | null;
   reservation_id: number | null;
   /** `active` or `completed`. */
   status: string;
@@ -270,6 +277,48 @@ export interface CommandsTable {
   finished_at: IsoTime | null;
 }
 
+/** A 2.x TransactionEvent, kept once per station transaction and seqNo (migration 007). */
+export interface TransactionEventsTable {
+  id: Generated<number>;
+  station_id: number;
+  ocpp_transaction_id: string;
+  /** Ours, once the transaction exists. */
+  transaction_id: number | null;
+  seq_no: number;
+  /** Started, Updated or Ended. */
+  event_type: string;
+  trigger_reason: string;
+  /** The station's time of the event. */
+  timestamp: IsoTime;
+  /** 1: sent from the station's offline queue. */
+  offline: Flag;
+  charging_state: string | null;
+  received_at: IsoTime;
+}
+
+/** One attribute of a 2.x station's device model, as NotifyReport (or SetVariables) told it. */
+export interface StationVariablesTable {
+  station_id: number;
+  component: string;
+  /** '' when the component has no instance. */
+  component_instance: string;
+  /** -1 when the component is not on an EVSE. */
+  evse_id: number;
+  /** -1 when not on a connector. */
+  connector_id: number;
+  variable: string;
+  /** '' when the variable has no instance. */
+  variable_instance: string;
+  /** Actual, Target, MinSet or MaxSet. */
+  attribute_type: string;
+  value: string | null;
+  /** ReadOnly, WriteOnly or ReadWrite. */
+  mutability: string | null;
+  data_type: string | null;
+  unit: string | null;
+  updated_at: IsoTime;
+}
+
 export interface Database {
   settings: SettingsTable;
   users: UsersTable;
@@ -291,4 +340,6 @@ export interface Database {
   ocpp_messages: OcppMessagesTable;
   commands: CommandsTable;
   security_events: SecurityEventsTable;
+  transaction_events: TransactionEventsTable;
+  station_variables: StationVariablesTable;
 }

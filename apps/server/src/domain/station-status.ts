@@ -2,7 +2,8 @@ import { SESSION_CONNECTOR_STATUSES, type StationStatus } from '@cimorings/contr
 
 export { STATION_STATUSES, type StationStatus } from '@cimorings/contracts';
 
-const OCCUPIED: readonly string[] = SESSION_CONNECTOR_STATUSES;
+/** An OCPP 2.x `Occupied` connector without a transaction counts like `Preparing` (CONTRACT section 7). */
+const OCCUPIED: readonly string[] = [...SESSION_CONNECTOR_STATUSES, 'Occupied'];
 
 /**
  * Derives a station's status from its connectors' statuses, connector 0 (the charge point

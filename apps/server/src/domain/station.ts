@@ -1,3 +1,4 @@
+import type { OcppVersion } from '@cimorings/contracts';
 import type { SecurityProfile } from './security-profile.js';
 import type { StationStatus } from './station-status.js';
 
@@ -50,6 +51,8 @@ export interface Station extends Omit<BootIdentity, 'vendor' | 'model'> {
   hasOcppPassword: boolean;
   /** The OCPP security profile it must connect with (CONTRACT section 8). */
   securityProfile: SecurityProfile;
+  /** The OCPP version of its latest connection (CONTRACT section 7). */
+  ocppVersion: OcppVersion;
   vendor: string | null;
   model: string | null;
   lastBootAt: string | null;

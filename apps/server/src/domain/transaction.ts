@@ -9,7 +9,10 @@ export interface Transaction {
   transactionId: number;
   chargePointId: string;
   connectorId: number;
-  idTag: string;
+  /** Null for a 2.x transaction started without an id token (cable first) until one arrives. */
+  idTag: string | null;
+  /** A 2.x station's own transaction id; null for OCPP 1.6, whose transaction id is ours. */
+  ocppTransactionId: string | null;
   reservationId: number | null;
   status: TransactionStatus;
   /** Wh; null only for an older row holding what no meter can show (see registerOrNull). */

@@ -5,7 +5,7 @@ import { redactOcppPayload } from '../domain/ocpp-secrets.js';
 import { AppError } from '../errors.js';
 import type { Admission, ChargePointSession } from '../services/charge-point.service.js';
 import type { OcppLogService } from '../services/ocpp-log.service.js';
-import { useOcpp16ErrorCodes } from './error-codes.js';
+import { useProtocolErrorCodes } from './error-codes.js';
 import type { RecentAnswers } from './recent-answers.js';
 
 const CALL = 2;
@@ -47,7 +47,7 @@ export class ChargePointConnection implements StationConnection {
     private readonly logger: FastifyBaseLogger,
   ) {
     this.chargePointId = admission.chargePointId;
-    useOcpp16ErrorCodes(client);
+    useProtocolErrorCodes(client);
     client.on('message', ({ outbound }: { outbound: boolean }) => {
       if (!outbound) this.lastSeen = Date.now();
     });

@@ -12,23 +12,33 @@ const V16_CODES: Record<string, string> = {
   OccurrenceConstraintViolation: 'OccurenceConstraintViolation',
 };
 
+/**
+ * CallError codes valid in OCPP-J 2.0.1 and 2.1 (§4.3): the 1.6 spellings a shared rule may
+ * produce (a range check of a service, the 1.6 sample limits) become the 2.x ones.
+ */
+const V2_CODES: Record<string, string> = {
+  FormationViolation: 'FormatViolation',
+  OccurenceConstraintViolation: 'OccurrenceConstraintViolation',
+};
+
 const CALLERROR = 4;
 
-function rewrite(frame: unknown[] | null | undefined): void {
+function rewrite(codes: Record<string, string>, frame: unknown[] | null | undefined): void {
   if (!frame || frame[0] !== CALLERROR || typeof frame[2] !== 'string') return;
-  const code = V16_CODES[frame[2]];
+  const code = codes[frame[2]];
   if (code) frame[2] = code;
 }
 
 /**
- * Makes a 1.6 connection answer with 1.6 error codes. ocpp-rpc emits the outgoing CALLERROR
+ * Makes a connection answer with its protocol's error codes (1.6 or 2.x). ocpp-rpc emits the outgoing CALLERROR
  * frame (as an array) synchronously just before serializing it, in its 'response' event for
  * answers to calls and its 'badMessage' event for unreadable frames, so the code is rewritten
  * there, without parsing anything again.
  */
-export function useOcpp16ErrorCodes(client: RPCClient): void {
+export function useProtocolErrorCodes(client: RPCClient): void {
+  const codes = client.protocol === 'ocpp1.6' ? V16_CODES : V2_CODES;
   client.on('response', (event: { outbound: boolean; payload: unknown[] }) => {
-    if (event.outbound) rewrite(event.payload);
+    if (event.outbound) rewrite(codes, event.payload);
   });
-  client.on('badMessage', (event: { response: unknown[] | null }) => rewrite(event.response));
+  client.on('badMessage', (event: { response: unknown[] | null }) => rewrite(codes, event.response));
 }

@@ -15,12 +15,13 @@ import { ChargePointConnection } from './connection.js';
 import { connectionSecurityOf, type ProxyTrust } from './connection-security.js';
 import { MemoryRecentAnswers, type RecentAnswers } from './recent-answers.js';
 import { watchRefusals } from './refusal-budget.js';
-import { v16Schemas } from './validation.js';
+import { v16Schemas, v201Schemas, v21Schemas } from './validation.js';
 import { registerV16Handlers, type V16Services } from './v16/handlers.js';
+import { registerV2Handlers, type V2Services } from './v2/handlers.js';
+import { pickSubprotocol, SUBPROTOCOLS, versionOf } from './protocols.js';
 
 /** The path prefix of the OCPP endpoint: `ws://HOST:PORT/ocpp/{chargePointId}`. */
 export const OCPP_PATH = '/ocpp';
-const SUBPROTOCOL = 'ocpp1.6';
 /**
  * Charge point ids we accept in the URL: printable, no separators, at most 48 characters, and
  * not a dot segment (`.`, `..`), which URL normalization would swallow.
@@ -100,7 +101,7 @@ export class OcppServer {
 
   constructor(
     private readonly admission: StationAdmissionService,
-    private readonly services: V16Services,
+    private readonly services: V16Services & V2Services,
     private readonly presence: StationPresence,
     private readonly messageLog: OcppLogService,
     private readonly log: FastifyBaseLogger,
@@ -109,9 +110,9 @@ export class OcppServer {
     private readonly recent: RecentAnswers = new MemoryRecentAnswers(),
   ) {
     this.rpc = new RPCServer({
-      protocols: [SUBPROTOCOL],
+      protocols: [...SUBPROTOCOLS],
       strictMode: true,
-      strictModeValidators: [v16Schemas as never],
+      strictModeValidators: [v16Schemas, v201Schemas, v21Schemas] as never,
       pingIntervalMs: settings.pingIntervalMs,
       callConcurrency: 1,
       maxBadMessages: MAX_BAD_MESSAGES,
@@ -120,7 +121,7 @@ export class OcppServer {
     });
     this.rpc.auth((accept, reject, handshake) => {
       void this.admit(handshake).then(
-        (session) => accept(session, SUBPROTOCOL),
+        (admission) => accept(admission, admission.subprotocol),
         (failure: unknown) => {
           // A database that is busy or unreachable is a 503 the charge point retries, not a 500.
           const error = failure instanceof AppError ? failure : (databaseUnavailable(failure) ?? failure);
@@ -177,20 +178,24 @@ export class OcppServer {
     protocols: Set<string>;
     password: Buffer | undefined;
     request: IncomingMessage;
-  }): Promise<Admission> {
+  }): Promise<Admission & { subprotocol: string }> {
     if (handshake.endpoint !== OCPP_PATH) throw new AppError('NOT_FOUND', 'Unknown OCPP endpoint');
     if (!this.settings.isDatabaseReady())
       throw new AppError('DATABASE_UNAVAILABLE', 'The database is not available yet');
     if (!isIdentity(handshake.identity)) throw new AppError('BAD_REQUEST', 'Invalid charge point id');
-    if (!handshake.protocols.has(SUBPROTOCOL)) {
-      throw new AppError('BAD_REQUEST', `The ${SUBPROTOCOL} subprotocol is required`);
+    // Of the protocols a charge point offers, the newest we speak (CONTRACT section 7).
+    const subprotocol = pickSubprotocol(handshake.protocols);
+    if (subprotocol === undefined) {
+      throw new AppError('BAD_REQUEST', `One of the subprotocols ${SUBPROTOCOLS.join(', ')} is required`);
     }
-    return this.admission.admit(
+    const admission = await this.admission.admit(
       handshake.identity,
       handshake.password?.toString('utf8'),
       this.settings.clientAddress(handshake.request),
       connectionSecurityOf(handshake.request, this.settings.proxy),
+      versionOf(subprotocol),
     );
+    return Object.assign(admission, { subprotocol });
   }
 
   private async onClient(client: RPCClient & { session: unknown }): Promise<void> {
@@ -204,7 +209,8 @@ export class OcppServer {
       (session) => this.services.chargePoints.refreshRegistration(session),
       this.log,
     );
-    registerV16Handlers(connection, this.services);
+    if (admission.ocppVersion === '1.6') registerV16Handlers(connection, this.services);
+    else registerV2Handlers(connection, this.services, this.log);
     const replaced = this.presence.register(connection);
     if (replaced) {
       this.log.info({ chargePointId }, 'new connection replaces the old one');
@@ -244,7 +250,7 @@ export class OcppServer {
 
     if (admission.station === null) return;
     try {
-      await this.services.chargePoints.connected(admission.station);
+      await this.services.chargePoints.connected(admission.station, admission.ocppVersion);
     } catch (error) {
       this.log.error({ err: error, chargePointId }, 'could not record connection');
     }

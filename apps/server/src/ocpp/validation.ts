@@ -10,66 +10,118 @@ export interface SchemaValidator {
   validate(schemaId: string, params: unknown): boolean;
 }
 
-/**
- * The OCPP-J 1.6 CallError for each kind of schema violation (§4.2.3 Table 7): the field is
- * missing or repeated wrongly (occurrence), of the wrong JSON type (type), or present with a
- * value the schema does not allow: not in the enumeration, too long, out of range, not a date,
- * or not a field of the message at all (property). Anything else is a malformed message.
- */
-const CODE_BY_KEYWORD: Record<string, string> = {
-  required: 'OccurenceConstraintViolation',
-  minItems: 'OccurenceConstraintViolation',
-  maxItems: 'OccurenceConstraintViolation',
-  minProperties: 'OccurenceConstraintViolation',
-  maxProperties: 'OccurenceConstraintViolation',
+/** The CallError codes a protocol names the kinds of schema violation with. */
+interface ViolationCodes {
+  occurrence: string;
+  type: string;
+  property: string;
+  /** Anything else: a malformed message. */
+  format: string;
+}
+
+/** OCPP-J 1.6 §4.2.3 Table 7 (with its spelling of "Occurence"). */
+const V16_CODES: ViolationCodes = {
+  occurrence: 'OccurenceConstraintViolation',
   type: 'TypeConstraintViolation',
-  enum: 'PropertyConstraintViolation',
-  const: 'PropertyConstraintViolation',
-  pattern: 'PropertyConstraintViolation',
-  format: 'PropertyConstraintViolation',
-  maxLength: 'PropertyConstraintViolation',
-  minLength: 'PropertyConstraintViolation',
-  maximum: 'PropertyConstraintViolation',
-  minimum: 'PropertyConstraintViolation',
-  exclusiveMaximum: 'PropertyConstraintViolation',
-  exclusiveMinimum: 'PropertyConstraintViolation',
-  multipleOf: 'PropertyConstraintViolation',
-  additionalProperties: 'PropertyConstraintViolation',
+  property: 'PropertyConstraintViolation',
+  format: 'FormationViolation',
 };
 
-const official = (validators as unknown as SchemaValidator[]).find((v) => v.subprotocol === 'ocpp1.6');
+/** OCPP-J 2.0.1 §4.3 (and 2.1): the same kinds, spelled differently. */
+export const V2_CODES: ViolationCodes = {
+  occurrence: 'OccurrenceConstraintViolation',
+  type: 'TypeConstraintViolation',
+  property: 'PropertyConstraintViolation',
+  format: 'FormatViolation',
+};
 
 /**
- * The official OCPP 1.6 JSON schemas as shipped by ocpp-rpc, answering each violation with the
- * 1.6 code above (ocpp-rpc's own table answers enumerations and lengths with FormatViolation,
- * a code 1.6 does not have). Given to strict mode, so every frame in and out is checked by it.
+ * The kind of each schema violation: the field is missing or repeated wrongly (occurrence), of
+ * the wrong JSON type (type), or present with a value the schema does not allow: not in the
+ * enumeration, too long, out of range, not a date, or not a field of the message at all
+ * (property). Anything else is a malformed message.
  */
-export const v16Schemas: SchemaValidator = {
-  subprotocol: 'ocpp1.6',
-  validate(schemaId, params) {
-    if (!official) throw new Error('ocpp-rpc ships no OCPP 1.6 schemas');
-    try {
-      official.validate(schemaId, params);
-    } catch (error) {
-      const errors = (error as { details?: { errors?: { keyword?: string }[] } }).details?.errors;
-      const keyword = errors?.[0]?.keyword;
-      if (keyword === undefined) throw error;
-      // ocpp-rpc's details also hold the whole payload (`data`), which would be echoed back in
-      // the CallError: as long again as the frame, and one it cannot always serialize (a payload
-      // nested 30,000 deep makes JSON.stringify overflow, and ocpp-rpc then drops the socket).
-      throw createRPCError(CODE_BY_KEYWORD[keyword] ?? 'FormationViolation', (error as Error).message, {
-        errors,
-      });
-    }
-    const nul = pathOfNul(params, '');
-    if (nul !== undefined) {
-      // OCPP 1.6 allows only printable ASCII in its CiString types, and PostgreSQL cannot keep
-      // U+0000 in any text column: refused here rather than failing as an InternalError later.
-      throw createRPCError('PropertyConstraintViolation', `${nul || 'payload'} must not contain U+0000`, {});
-    }
-    return true;
-  },
+const KIND_BY_KEYWORD: Record<string, keyof ViolationCodes> = {
+  required: 'occurrence',
+  minItems: 'occurrence',
+  maxItems: 'occurrence',
+  minProperties: 'occurrence',
+  maxProperties: 'occurrence',
+  type: 'type',
+  enum: 'property',
+  const: 'property',
+  pattern: 'property',
+  format: 'property',
+  maxLength: 'property',
+  minLength: 'property',
+  maximum: 'property',
+  minimum: 'property',
+  exclusiveMaximum: 'property',
+  exclusiveMinimum: 'property',
+  multipleOf: 'property',
+  additionalProperties: 'property',
 };
+
+const officials = validators as unknown as SchemaValidator[];
+
+/**
+ * The official JSON schemas of one protocol as shipped by ocpp-rpc, answering each violation
+ * with the protocol's code above (ocpp-rpc's own table answers enumerations and lengths with
+ * FormatViolation, a code 1.6 does not have). Given to strict mode, so every frame in and out is
+ * checked by it. `schemaIdOf` turns the id strict mode asks for (`urn:Action.req`,
+ * `urn:Action.conf`) into the protocol's own (OCPP 2.1 names them `urn:ActionRequest`).
+ */
+function officialSchemas(
+  subprotocol: string,
+  codes: ViolationCodes,
+  schemaIdOf: (schemaId: string) => string = (id) => id,
+): SchemaValidator {
+  const official = officials.find((v) => v.subprotocol === subprotocol);
+  quietTypeWarnings(official);
+  return {
+    subprotocol,
+    validate(schemaId, params) {
+      if (!official) throw new Error(`ocpp-rpc ships no ${subprotocol} schemas`);
+      try {
+        official.validate(schemaIdOf(schemaId), params);
+      } catch (error) {
+        const errors = (error as { details?: { errors?: { keyword?: string }[] } }).details?.errors;
+        const keyword = errors?.[0]?.keyword;
+        if (keyword === undefined) throw error;
+        // ocpp-rpc's details also hold the whole payload (`data`), which would be echoed back in
+        // the CallError: as long again as the frame, and one it cannot always serialize (a payload
+        // nested 30,000 deep makes JSON.stringify overflow, and ocpp-rpc then drops the socket).
+        throw createRPCError(codes[KIND_BY_KEYWORD[keyword] ?? 'format'], (error as Error).message, {
+          errors,
+        });
+      }
+      const nul = pathOfNul(params, '');
+      if (nul !== undefined) {
+        // OCPP allows only printable characters in its CiString types, and PostgreSQL cannot
+        // keep U+0000 in any text column: refused here rather than failing as an InternalError later.
+        throw createRPCError(codes.property, `${nul || 'payload'} must not contain U+0000`, {});
+      }
+      return true;
+    },
+  };
+}
+
+/**
+ * The OCPP 2.1 schemas declare `additionalProperties` on string enumerations, which Ajv's
+ * default strictTypes mode reports on the console at every schema it compiles (a line per
+ * message type, in the server's output). They validate the same either way; ocpp-rpc makes its
+ * Ajv without a way to pass options, so the option is set on the instance it keeps in `_ajv`.
+ */
+function quietTypeWarnings(validator: SchemaValidator | undefined): void {
+  const options = (validator as { _ajv?: { opts?: { strictTypes?: unknown } } } | undefined)?._ajv?.opts;
+  if (options) options.strictTypes = false;
+}
+
+export const v16Schemas = officialSchemas('ocpp1.6', V16_CODES);
+export const v201Schemas = officialSchemas('ocpp2.0.1', V2_CODES);
+export const v21Schemas = officialSchemas('ocpp2.1', V2_CODES, (id) =>
+  id.replace(/\.req$/, 'Request').replace(/\.conf$/, 'Response'),
+);
 
 /** The JSON pointer of the first key or string holding U+0000, if any. */
 function pathOfNul(value: unknown, path: string): string | undefined {

@@ -1,3 +1,4 @@
+import type { IdTokenType } from '@cimorings/contracts';
 import type { Kysely, Selectable } from 'kysely';
 import type { Database, IdTagsTable } from '../db/schema.js';
 import type { IdTagRecord } from '../domain/id-tag.js';
@@ -7,6 +8,8 @@ export interface IdTag extends IdTagRecord {
   userId: number | null;
   /** The user who created the tag; `null` when unknown. */
   createdBy: number | null;
+  /** The OCPP 2.0.1 IdTokenEnumType sent with the tag to 2.x stations. */
+  type: string;
   createdAt: string;
   updatedAt: string;
 }
@@ -17,6 +20,7 @@ export interface IdTagFields {
   parentIdTag?: string | null;
   userId?: number | null;
   allowConcurrent?: boolean;
+  type?: IdTokenType;
 }
 
 /** Id tags (RFID cards, app tokens). Queries only. */
@@ -147,6 +151,7 @@ export class IdTagRepository {
         user_id: fields.userId ?? null,
         created_by: createdBy,
         allow_concurrent: fields.allowConcurrent ? 1 : 0,
+        ...(fields.type !== undefined && { type: fields.type }),
         created_at: now,
         updated_at: now,
       })
@@ -166,6 +171,7 @@ export class IdTagRepository {
         ...(fields.parentIdTag !== undefined && { parent_id_tag: fields.parentIdTag }),
         ...(fields.userId !== undefined && { user_id: fields.userId }),
         ...(fields.allowConcurrent !== undefined && { allow_concurrent: fields.allowConcurrent ? 1 : 0 }),
+        ...(fields.type !== undefined && { type: fields.type }),
       })
       .where('id_tag', '=', idTag)
       .returningAll()
@@ -206,6 +212,7 @@ function toIdTag(row: Selectable<IdTagsTable>): IdTag {
     userId: row.user_id,
     createdBy: row.created_by,
     allowConcurrent: row.allow_concurrent === 1,
+    type: row.type,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };

@@ -2,6 +2,7 @@
  * The shapes stations are written in, and how their rows read back as the domain's Station with
  * its connectors. StationRepository holds the queries.
  */
+import type { OcppVersion } from '@cimorings/contracts';
 import type { Kysely, Selectable } from 'kysely';
 import type { ConnectorsTable, Database, StationsTable } from '../db/schema.js';
 import type { SecurityProfile } from '../domain/security-profile.js';
@@ -78,6 +79,7 @@ function toStation(row: Selectable<StationsTable>, connectors: Selectable<Connec
     connected: row.connected === 1,
     hasOcppPassword: row.ocpp_password_hash !== null,
     securityProfile: row.security_profile as SecurityProfile,
+    ocppVersion: row.ocpp_version as OcppVersion,
     vendor: row.vendor,
     model: row.model,
     serialNumber: row.serial_number,

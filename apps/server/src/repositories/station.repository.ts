@@ -1,3 +1,4 @@
+import type { OcppVersion } from '@cimorings/contracts';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
 import type { SecurityProfile } from '../domain/security-profile.js';
@@ -177,7 +178,13 @@ export class StationRepository {
     });
   }
 
-  async recordBoot(stationId: number, identity: BootIdentity, protocol: string, now: string): Promise<void> {
+  async recordBoot(
+    stationId: number,
+    identity: BootIdentity,
+    protocol: string,
+    ocppVersion: OcppVersion,
+    now: string,
+  ): Promise<void> {
     await this.db
       .updateTable('stations')
       .set({
@@ -191,6 +198,7 @@ export class StationRepository {
         meter_type: identity.meterType,
         meter_serial_number: identity.meterSerialNumber,
         ocpp_protocol: protocol,
+        ocpp_version: ocppVersion,
         last_boot_at: now,
         last_seen_at: now,
         // The station sets its clock from BootNotification.conf's currentTime (OCPP 1.6 §4.2).
@@ -215,10 +223,18 @@ export class StationRepository {
     connected: boolean,
     status: StationStatus,
     now: string,
+    /** The protocol of the connection that opened, when one did. */
+    ocppVersion?: OcppVersion,
   ): Promise<void> {
     await this.db
       .updateTable('stations')
-      .set({ connected: connected ? 1 : 0, status, last_seen_at: now, updated_at: now })
+      .set({
+        connected: connected ? 1 : 0,
+        status,
+        last_seen_at: now,
+        updated_at: now,
+        ...(ocppVersion === undefined ? {} : { ocpp_version: ocppVersion }),
+      })
       .where('id', '=', stationId)
       .execute();
   }

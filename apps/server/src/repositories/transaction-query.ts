@@ -101,6 +101,7 @@ export function toTransaction(row: Selectable<TransactionsTable> & { charge_poin
     chargePointId: row.charge_point_id,
     connectorId: row.connector_id,
     idTag: row.id_tag,
+    ocppTransactionId: row.ocpp_transaction_id,
     reservationId: row.reservation_id,
     status: row.status as TransactionStatus,
     meterStart: registerOrNull(row.meter_start),

@@ -1,3 +1,4 @@
+import type { OcppVersion } from '@cimorings/contracts';
 import type { UnknownStationPolicy } from '../config.js';
 import type { EventBus } from '../cluster/event-bus.js';
 import { isoNow, isoTime } from '../domain/clock.js';
@@ -22,6 +23,8 @@ export interface ChargePointSession {
  */
 export interface Admission {
   chargePointId: string;
+  /** The OCPP version of this connection (its subprotocol). */
+  ocppVersion: OcppVersion;
   station: ChargePointSession | null;
 }
 
@@ -53,10 +56,10 @@ export class ChargePointService {
     private readonly settings: ChargePointSettings,
   ) {}
 
-  async connected(session: ChargePointSession): Promise<void> {
+  async connected(session: ChargePointSession, ocppVersion: OcppVersion): Promise<void> {
     const now = isoNow(this.clock);
     const status = deriveStationStatus(await this.stations.connectorStatuses(session.stationId));
-    await this.stations.setConnection(session.stationId, true, status, now);
+    await this.stations.setConnection(session.stationId, true, status, now, ocppVersion);
     this.events.publish({ type: 'StationConnected', chargePointId: session.chargePointId, timestamp: now });
     this.events.publish({
       type: 'StationStatusChanged',
@@ -96,7 +99,7 @@ export class ChargePointService {
     const now = isoNow(this.clock);
     const session = admission.station ?? (await this.register(admission));
     if (!session) return { status: 'Rejected', interval: this.settings.heartbeatInterval, currentTime: now };
-    await this.stations.recordBoot(session.stationId, identity, protocol, now);
+    await this.stations.recordBoot(session.stationId, identity, protocol, admission.ocppVersion, now);
     this.clock.booted(session.stationId);
     const credentials = await this.stations.findCredentials(session.chargePointId);
     session.registration = credentials?.registration ?? session.registration;
@@ -143,7 +146,7 @@ export class ChargePointService {
     // Created by an operator with a password or a profile since this connection came in without.
     if (!stored || stored.passwordHash !== null || stored.securityProfile !== 0) return null;
     admission.station = { stationId: stored.id, chargePointId, registration: stored.registration };
-    await this.connected(admission.station);
+    await this.connected(admission.station, admission.ocppVersion);
     return admission.station;
   }
 

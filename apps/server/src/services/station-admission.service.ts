@@ -1,3 +1,4 @@
+import type { OcppVersion } from '@cimorings/contracts';
 import { guessSource } from '../domain/attempt-throttle.js';
 import type { KeyedRateLimit } from '../domain/keyed-rate-limit.js';
 import {
@@ -49,6 +50,7 @@ export class StationAdmissionService {
     password: string | undefined,
     source: string,
     connection: ConnectionSecurity,
+    ocppVersion: OcppVersion = '1.6',
   ): Promise<Admission> {
     const known = await this.stations.findCredentials(chargePointId);
     if (known) {
@@ -71,6 +73,7 @@ export class StationAdmissionService {
       }
       return {
         chargePointId,
+        ocppVersion,
         station: { stationId: known.id, chargePointId, registration: known.registration },
       };
     }
@@ -87,7 +90,7 @@ export class StationAdmissionService {
     if (await this.pendingFull()) {
       throw new AppError('RATE_LIMITED', 'Too many charge points await approval; retry later');
     }
-    return { chargePointId, station: null };
+    return { chargePointId, ocppVersion, station: null };
   }
 
   /** Records the refusal as a security event of the station, then refuses (401 at the upgrade). */

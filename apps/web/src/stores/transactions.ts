@@ -150,6 +150,8 @@ export const useTransactionsStore = defineStore('transactions', () => {
       chargePointId: event.chargePointId,
       connectorId: event.connectorId,
       idTag: event.idTag,
+      // Not in the real-time payload: the detail read from the API carries it.
+      ocppTransactionId: null,
       status: 'active',
       meterStart: event.meterStart,
       meterStop: null,

@@ -23,6 +23,7 @@ export function transaction(fields: Partial<Transaction> & { transactionId: numb
     chargePointId: 'CS001',
     connectorId: 1,
     idTag: 'USER123',
+    ocppTransactionId: null,
     status: 'active',
     meterStart: 1000,
     meterStop: null,

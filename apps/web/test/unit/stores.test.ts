@@ -22,6 +22,7 @@ function station(chargePointId: string, fields: Partial<Station> = {}): Station 
     errorCode: null,
     hasOcppPassword: false,
     securityProfile: 0,
+    ocppVersion: '1.6',
     lastBootAt: null,
     serialNumber: null,
     chargeBoxSerialNumber: null,

@@ -1,6 +1,6 @@
 /** The id tag resources: `/api/id-tags` and its CSV import. */
 import { Type, type Static } from 'typebox';
-import { ID_TAG_STATUSES } from '../lists.js';
+import { ID_TAG_STATUSES, ID_TOKEN_TYPES } from '../lists.js';
 import { IdToken, Literals, RowId } from './common.js';
 
 export const IdTagParams = Type.Object({ idTag: IdToken });
@@ -13,6 +13,11 @@ export const IdTagFields = {
   userId: Type.Optional(Type.Union([RowId(), Type.Null()])),
   allowConcurrent: Type.Optional(
     Type.Boolean({ description: 'may hold several active transactions at once' }),
+  ),
+  type: Type.Optional(
+    Literals(ID_TOKEN_TYPES, {
+      description: 'OCPP 2.0.1 IdTokenEnumType, sent with the tag to 2.x stations (default ISO14443)',
+    }),
   ),
 };
 export const NewIdTagSchema = Type.Object(
@@ -32,6 +37,7 @@ export const IdTagSchema = Type.Object(
       description: 'the user who created the tag; null when unknown',
     }),
     allowConcurrent: Type.Boolean(),
+    type: Type.String({ description: 'OCPP 2.0.1 IdTokenEnumType' }),
     createdAt: Type.String(),
     updatedAt: Type.String(),
   },

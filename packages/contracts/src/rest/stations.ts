@@ -1,6 +1,6 @@
 /** The station resources: `/api/stations`, its onboarding values, message log and command trail. */
 import { Type, type Static } from 'typebox';
-import { SECURITY_PROFILES, STATION_STATUSES } from '../lists.js';
+import { OCPP_VERSIONS, SECURITY_PROFILES, STATION_STATUSES } from '../lists.js';
 import { ChargePointId, Literals, RowId } from './common.js';
 
 /** The station field `securityProfile` (CONTRACT section 8). */
@@ -43,6 +43,10 @@ export const StationSchema = Type.Object(
     connected: Type.Boolean(),
     hasOcppPassword: Type.Boolean(),
     securityProfile: SecurityProfileSchema,
+    ocppVersion: Literals(OCPP_VERSIONS, {
+      description:
+        'the OCPP version of its latest connection: 1.6, 2.0.1 or 2.1 (a station that never connected: 1.6)',
+    }),
     lastHeartbeat: Type.Union([Type.String(), Type.Null()]),
     lastBootAt: Type.Union([Type.String(), Type.Null()]),
     vendor: Type.Union([Type.String(), Type.Null()]),

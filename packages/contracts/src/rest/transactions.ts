@@ -11,7 +11,14 @@ export const TransactionSchema = Type.Object(
     transactionId: Type.Integer(),
     chargePointId: Type.String(),
     connectorId: Type.Integer(),
-    idTag: Type.String(),
+    idTag: Type.Union([Type.String(), Type.Null()], {
+      description:
+        'null for an OCPP 2.x transaction started without an id token (cable first) until one arrives',
+    }),
+    ocppTransactionId: Type.Union([Type.String(), Type.Null()], {
+      description:
+        "an OCPP 2.x station's own transaction id (GET /api/transactions/{id} takes it too); null for OCPP 1.6",
+    }),
     reservationId: Type.Union([Type.Integer(), Type.Null()]),
     status: Status,
     meterStart: Nullable(

@@ -1,0 +1,18 @@
+import { sql, type Kysely } from 'kysely';
+import type { Migration } from 'kysely/migration';
+
+/**
+ * The OCPP 2.0.1 IdTokenEnumType of each id tag (issue 13): what the server states when it sends
+ * the tag to a 2.x station (RequestStartTransaction, ReserveNow, SendLocalList, a groupIdToken).
+ * Tags stored before are RFID cards, the usual case: ISO14443.
+ */
+export function idTagType(): Migration {
+  return {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .alterTable('id_tags')
+        .addColumn('type', 'text', (col) => col.notNull().defaultTo(sql.lit('ISO14443')))
+        .execute();
+    },
+  };
+}

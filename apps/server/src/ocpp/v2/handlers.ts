@@ -1,0 +1,108 @@
+import type { v201 } from '@cimorings/ocpp';
+import type { FastifyBaseLogger } from 'fastify';
+import type { ChargePointService, ChargePointSession } from '../../services/charge-point.service.js';
+import type { DeviceModelService } from '../../services/device-model.service.js';
+import type { ChargePointConnection } from '../connection.js';
+import { connectorStatusOf, reportedVariables } from './mapping.js';
+
+/** Services the OCPP 2.x handlers adapt to: the same ones as 1.6's, and the device model. */
+export interface V2Services {
+  chargePoints: ChargePointService;
+  deviceModel: DeviceModelService;
+}
+
+/** What a handler of a station's action answers, as the official schema says. */
+type Answer<A extends v201.Action> = Promise<v201.Response<A> & object> | (v201.Response<A> & object);
+
+/** Registers the typed handlers of one connection: `handle` once accepted, `before` at any time. */
+export function v2Registrar(connection: ChargePointConnection) {
+  return {
+    handle: <A extends v201.Action>(
+      action: A,
+      handler: (params: v201.Request<A>, session: ChargePointSession) => Answer<A>,
+    ) => connection.handle(action, handler),
+    before: <A extends v201.Action>(action: A, handler: (params: v201.Request<A>) => Answer<A>) =>
+      connection.handleBeforeAcceptance(action, handler),
+  };
+}
+
+/**
+ * The messages an OCPP 2.0.1 charging station sends (2.1 ones too, validated with the 2.1
+ * schemas), each adapted to the services the 1.6 handlers use: the wire payload becomes a domain
+ * input here. Strict mode has checked the request against the official schema before a handler
+ * runs, and checks the answer again before it is sent. An action without a handler is answered
+ * NotImplemented by ocpp-rpc.
+ */
+export function registerV2Handlers(
+  connection: ChargePointConnection,
+  services: V2Services,
+  log: FastifyBaseLogger,
+): void {
+  const { admission } = connection;
+  const { chargePoints, deviceModel } = services;
+  const { handle, before } = v2Registrar(connection);
+  const protocol = connection.client.protocol ?? 'ocpp2.0.1';
+
+  // B01-B03: registration as for 1.6, Basic auth having been checked at the upgrade.
+  before('BootNotification', async (p) => {
+    const station = p.chargingStation;
+    const answer = await chargePoints.boot(
+      admission,
+      {
+        vendor: station.vendorName,
+        model: station.model,
+        serialNumber: station.serialNumber ?? null,
+        chargeBoxSerialNumber: null,
+        firmwareVersion: station.firmwareVersion ?? null,
+        iccid: station.modem?.iccid ?? null,
+        imsi: station.modem?.imsi ?? null,
+        meterType: null,
+        meterSerialNumber: null,
+      },
+      protocol,
+    );
+    if (answer.status === 'Rejected') connection.closeAfterAnswers(1008, 'BootNotification rejected');
+    if (answer.status === 'Accepted' && admission.station) {
+      void askForDeviceModel(admission.station, services, connection.chargePointId, log);
+    }
+    return answer;
+  });
+
+  before('Heartbeat', () => chargePoints.heartbeat(admission));
+
+  handle('StatusNotification', async (p, session) => {
+    await chargePoints.recordStatus(session, {
+      connectorId: p.evseId,
+      ...connectorStatusOf(p.connectorStatus),
+      info: null,
+      vendorId: null,
+      vendorErrorCode: null,
+      timestamp: p.timestamp,
+    });
+    return {};
+  });
+
+  handle('NotifyReport', async (p, session) => {
+    await deviceModel.storeReport(session, reportedVariables(p.reportData ?? []));
+    return {};
+  });
+}
+
+/**
+ * After an accepted boot, a station whose device model is not known yet is asked for it (B07),
+ * once the BootNotification answer has gone out: a CSMS may send nothing before it.
+ */
+async function askForDeviceModel(
+  session: ChargePointSession,
+  services: V2Services,
+  chargePointId: string,
+  log: FastifyBaseLogger,
+): Promise<void> {
+  try {
+    if (!(await services.deviceModel.unreported(session))) return;
+    await new Promise((resolve) => setImmediate(resolve));
+    await services.deviceModel.requestBaseReport(chargePointId);
+  } catch (error) {
+    log.warn({ err: error, chargePointId }, 'GetBaseReport after boot failed');
+  }
+}

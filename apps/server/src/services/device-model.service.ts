@@ -1,0 +1,85 @@
+import type { StationLinks } from '../cluster/command-router.js';
+import { type Clock, isoNow } from '../domain/clock.js';
+import type { StationVariable, StationVariableFilter } from '../domain/device-model.js';
+import { AppError } from '../errors.js';
+import type { OcppLogRepository } from '../repositories/ocpp-log.repository.js';
+import type { Page, PageRequest } from '../repositories/paging.js';
+import type { StationVariableRepository } from '../repositories/station-variable.repository.js';
+import type { ChargePointSession } from './charge-point.service.js';
+
+/** The report a CSMS asks for after a station's first accepted boot (OCPP 2.0.1 B07). */
+const BASE_REPORT = 'FullInventory';
+
+/**
+ * A station's device model (OCPP 2.0.1 part 1 §4, CONTRACT section 7): what its NotifyReport
+ * parts tell is kept, one row per attribute, and read back page by page. A later report of the
+ * same attribute replaces the kept value.
+ */
+export class DeviceModelService {
+  private nextRequestId: number;
+
+  constructor(
+    private readonly variables: StationVariableRepository,
+    private readonly links: StationLinks,
+    private readonly audit: OcppLogRepository,
+    private readonly clock: Clock,
+  ) {
+    // A requestId the station has not seen from this process before (it is a 32-bit integer).
+    this.nextRequestId = Math.floor(clock.now().getTime() / 1000) % 1_000_000_000;
+  }
+
+  /** Keeps the attributes of one NotifyReport part (or of accepted SetVariables). */
+  async storeReport(session: ChargePointSession, variables: readonly StationVariable[]): Promise<void> {
+    if (variables.length === 0) return;
+    await this.variables.upsert(session.stationId, variables, isoNow(this.clock));
+  }
+
+  list(
+    stationId: number,
+    page: PageRequest,
+    filter: StationVariableFilter = {},
+  ): Promise<Page<StationVariable>> {
+    return this.variables.list(stationId, page, filter);
+  }
+
+  /** True while nothing of the station's device model is kept (no report arrived yet). */
+  async unreported(session: ChargePointSession): Promise<boolean> {
+    return (await this.variables.count(session.stationId)) === 0;
+  }
+
+  /**
+   * Asks the station for its whole device model (GetBaseReport FullInventory), recorded in the
+   * command trail as sent by the system; the report itself arrives in NotifyReport parts.
+   * @returns the station's GetBaseReport answer
+   * @throws AppError STATION_OFFLINE, STATION_TIMEOUT or OCPP_CALL_ERROR
+   */
+  async requestBaseReport(chargePointId: string): Promise<unknown> {
+    const payload = { requestId: this.nextRequestId++, reportBase: BASE_REPORT };
+    const id = await this.audit.recordCommand({
+      chargePointId,
+      action: 'GetBaseReport',
+      request: payload,
+      userId: null,
+      now: isoNow(this.clock),
+    });
+    try {
+      const answer = await this.links.router.call(
+        chargePointId,
+        'GetBaseReport',
+        payload,
+        this.links.callTimeoutMs,
+      );
+      await this.audit.finishCommand(id, 'answered', answer, isoNow(this.clock));
+      return answer;
+    } catch (error) {
+      const outcome = error instanceof AppError ? error.code.toLowerCase() : 'failed';
+      await this.audit.finishCommand(
+        id,
+        outcome,
+        error instanceof AppError ? error.details : undefined,
+        isoNow(this.clock),
+      );
+      throw error;
+    }
+  }
+}
