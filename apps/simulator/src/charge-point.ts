@@ -56,6 +56,10 @@ export class SimulatedChargePoint extends EventEmitter<ChargePointEventMap> impl
 
   constructor(options: ChargePointOptions) {
     super();
+    if (options.protocol !== undefined && options.protocol !== '1.6')
+      throw new RangeError(
+        `A SimulatedChargePoint speaks OCPP 1.6; use createSimulatedStation for ${options.protocol}`,
+      );
     const given = resolveOptions(options);
     // Every part logs through this, so each line names the station it comes from.
     const resolved: ResolvedOptions = {
