@@ -20,6 +20,7 @@ export const stations: Pick<Messages, 'stations' | 'detail'> = {
     lastHeartbeat: 'Last heartbeat',
     vendorModel: 'Vendor / model',
     firmware: 'Firmware',
+    ocppVersion: 'OCPP version',
     connectors: 'Connectors',
     add: 'Add station',
     ocppPassword: 'OCPP password (optional)',

@@ -18,6 +18,7 @@ export const stations = {
     lastHeartbeat: 'Heartbeat terakhir',
     vendorModel: 'Vendor / Model',
     firmware: 'Firmware',
+    ocppVersion: 'Versi OCPP',
     connectors: 'Konektor',
     add: 'Tambah stasiun',
     ocppPassword: 'Kata sandi OCPP (opsional)',
