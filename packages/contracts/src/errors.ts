@@ -5,6 +5,8 @@
 export const ERROR_STATUS = {
   VALIDATION_ERROR: 400,
   BAD_REQUEST: 400,
+  /** A command of another OCPP version than the station speaks (CONTRACT section 7). */
+  UNSUPPORTED_ACTION: 400,
   UNAUTHORIZED: 401,
   PERMISSION_REQUIRED: 403,
   STATION_FORBIDDEN: 403,

@@ -47,6 +47,44 @@ export const CSMS_ACTIONS: readonly CsmsAction[] = V16_CENTRAL_SYSTEM_ACTIONS.fi
   (action): action is CsmsAction => !(SECURITY_EXTENSION_ACTIONS as readonly string[]).includes(action),
 );
 
+/**
+ * The OCPP 2.0.1 messages an operator may send to a 2.0.1 or 2.1 station through
+ * `POST …/commands/{Action}` (CONTRACT section 7).
+ */
+export const V2_CSMS_ACTIONS = [
+  'CancelReservation',
+  'CertificateSigned',
+  'ChangeAvailability',
+  'ClearCache',
+  'ClearChargingProfile',
+  'ClearVariableMonitoring',
+  'DataTransfer',
+  'DeleteCertificate',
+  'GetBaseReport',
+  'GetChargingProfiles',
+  'GetCompositeSchedule',
+  'GetInstalledCertificateIds',
+  'GetLocalListVersion',
+  'GetLog',
+  'GetReport',
+  'GetTransactionStatus',
+  'GetVariables',
+  'InstallCertificate',
+  'RequestStartTransaction',
+  'RequestStopTransaction',
+  'ReserveNow',
+  'Reset',
+  'SendLocalList',
+  'SetChargingProfile',
+  'SetNetworkProfile',
+  'SetVariableMonitoring',
+  'SetVariables',
+  'TriggerMessage',
+  'UnlockConnector',
+  'UpdateFirmware',
+] as const satisfies readonly v201.Action[];
+export type V2CsmsAction = (typeof V2_CSMS_ACTIONS)[number];
+
 /** The longest charge point id: OCPP 1.6 bounds it to 48 characters in the URL. */
 export const CHARGE_POINT_ID_MAX_LENGTH = 48;
 /** The characters of a charge point id (the length is bounded apart, 1 to CHARGE_POINT_ID_MAX_LENGTH). */

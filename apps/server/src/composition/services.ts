@@ -3,7 +3,7 @@ import type { ClusterSeams } from '../cluster/index.js';
 import type { Config } from '../config.js';
 import type { Clock } from '../domain/clock.js';
 import { KeyedRateLimit } from '../domain/keyed-rate-limit.js';
-import { validateV16Request } from '../ocpp/validation.js';
+import { COMMAND_PROTOCOLS } from '../ocpp/commands.js';
 import { AuthService } from '../services/auth.service.js';
 import { ChargePointClock } from '../services/charge-point-clock.js';
 import { ChargePointService } from '../services/charge-point.service.js';
@@ -25,6 +25,9 @@ import { SecurityEventService } from '../services/security-event.service.js';
 import { SetupService } from '../services/setup.service.js';
 import { StationAdmissionService } from '../services/station-admission.service.js';
 import { SiteService } from '../services/site.service.js';
+import { StationApprovalService } from '../services/station-approval.service.js';
+import { StationControlService } from '../services/station-control.service.js';
+import { StationVariablesService } from '../services/station-variables.service.js';
 import { StationService } from '../services/station.service.js';
 import { StatsService } from '../services/stats.service.js';
 import { TokenService } from '../services/token.service.js';
@@ -59,7 +62,8 @@ export function createServices(parts: ServiceParts) {
   const chargePointClock = new ChargePointClock(clock, repos.stations);
   const links = { presence, router, callTimeoutMs: config.ocppCallTimeoutMs };
   const stations = new StationService(repos.stations, hasher, links, events, clock);
-  const commands = new CommandService(stations, links, repos.ocppLog, validateV16Request, clock);
+  const commands = new CommandService(stations, links, repos.ocppLog, COMMAND_PROTOCOLS, clock);
+  const deviceModel = new DeviceModelService(repos.stationVariables, links, repos.ocppLog, clock);
   const securityEvents = new SecurityEventService(
     repos.securityEvents,
     stations,
@@ -98,10 +102,13 @@ export function createServices(parts: ServiceParts) {
       chargePointClock,
     ),
     dataTransfer: new DataTransferService(),
-    deviceModel: new DeviceModelService(repos.stationVariables, links, repos.ocppLog, clock),
+    deviceModel,
     stations,
     commands,
-    reservations: new ReservationService(repos.reservations, stations, commands, events, clock),
+    control: new StationControlService(commands, repos.transactions, repos.idTags),
+    approvals: new StationApprovalService(stations, commands),
+    variables: new StationVariablesService(commands, deviceModel),
+    reservations: new ReservationService(repos.reservations, repos.idTags, commands, events, clock),
     // Within a minute of expiryDate, as the contract asks; at start too, for those that expired meanwhile.
     reservationExpiry: new ReservationExpiry(
       repos.reservations,
@@ -129,6 +136,6 @@ export function createServices(parts: ServiceParts) {
     }),
     sites: new SiteService(repos.sites, clock),
     stats: new StatsService(repos.stats, clock),
-    localLists: new LocalListService(stations, repos.stations, repos.idTags, commands, clock),
+    localLists: new LocalListService(repos.stations, repos.idTags, commands, clock),
   };
 }

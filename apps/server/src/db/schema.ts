@@ -198,6 +198,8 @@ export interface TransactionsTable {
 export interface IdTagDeletionsTable {
   id_tag: string;
   deleted_at: IsoTime;
+  /** The deleted tag's type, to remove it from 2.x stations' local lists (migration 008). */
+  type: Generated<string>;
 }
 
 /** StopTransaction.req for a transactionId we do not know: kept, never dropped (CONTRACT section 4). */

@@ -2,6 +2,18 @@ import type { AuthorizationStatus } from '@cimorings/contracts';
 
 export { AUTHORIZATION_STATUSES, type AuthorizationStatus } from '@cimorings/contracts';
 
+/** An id tag as it is sent to a station: its text and, for 2.x, its IdTokenEnumType. */
+export interface IdTokenRef {
+  idTag: string;
+  type: string;
+}
+
+/** An id tag with its group (parent), each with its type, as a station is told about them. */
+export interface IdTokenWithGroup {
+  idToken: IdTokenRef;
+  group?: IdTokenRef;
+}
+
 /** OCPP 1.6 IdTagInfo (§7.27). */
 export interface IdTagInfo {
   status: AuthorizationStatus;

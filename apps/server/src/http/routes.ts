@@ -9,6 +9,9 @@ import type { ReservationService } from '../services/reservation.service.js';
 import type { RoleService } from '../services/role.service.js';
 import type { SecurityEventService } from '../services/security-event.service.js';
 import type { SiteService } from '../services/site.service.js';
+import type { StationApprovalService } from '../services/station-approval.service.js';
+import type { StationControlService } from '../services/station-control.service.js';
+import type { StationVariablesService } from '../services/station-variables.service.js';
 import type { StationService } from '../services/station.service.js';
 import type { StatsService } from '../services/stats.service.js';
 import type { TransactionHistoryService } from '../services/transaction-history.service.js';
@@ -20,6 +23,8 @@ import { reservationRoutes } from './routes/reservations.routes.js';
 import { roleRoutes } from './routes/roles.routes.js';
 import { siteRoutes } from './routes/sites.routes.js';
 import { stationOnboardingRoutes } from './routes/station-onboarding.routes.js';
+import { stationControlRoutes } from './routes/station-control.routes.js';
+import { stationVariableRoutes } from './routes/station-variables.routes.js';
 import { stationSecurityRoutes } from './routes/station-security.routes.js';
 import { stationRoutes } from './routes/stations.routes.js';
 import { statsRoutes } from './routes/stats.routes.js';
@@ -34,6 +39,9 @@ export interface RouteServices {
   roles: RoleService;
   stations: StationService;
   commands: CommandService;
+  control: StationControlService;
+  approvals: StationApprovalService;
+  variables: StationVariablesService;
   idTags: IdTagService;
   transactionHistory: TransactionHistoryService;
   reservations: ReservationService;
@@ -65,7 +73,13 @@ export async function registerRoutes(
   await server.register(authRoutes, { auth: services.auth });
   await server.register(userRoutes, { users: services.users });
   await server.register(roleRoutes, { roles: services.roles });
-  await server.register(stationRoutes, { stations, commands, ocppLog, heartbeatInterval });
+  await server.register(stationRoutes, {
+    stations,
+    approvals: services.approvals,
+    commands,
+    ocppLog,
+    heartbeatInterval,
+  });
   await server.register(idTagRoutes, { idTags: services.idTags });
   await server.register(transactionRoutes, { transactions: services.transactionHistory });
   await server.register(reservationRoutes, { reservations: services.reservations });
@@ -74,4 +88,6 @@ export async function registerRoutes(
   await server.register(localListRoutes, { localLists: services.localLists });
   await server.register(stationOnboardingRoutes, { stations, heartbeatInterval });
   await server.register(stationSecurityRoutes, { securityEvents: services.securityEvents });
+  await server.register(stationControlRoutes, { control: services.control });
+  await server.register(stationVariableRoutes, { variables: services.variables });
 }

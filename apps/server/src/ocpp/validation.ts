@@ -1,7 +1,4 @@
-import type { v16 } from '@cimorings/ocpp';
 import validators from 'ocpp-rpc/lib/standard-validators.js';
-import { AppError } from '../errors.js';
-import type { RequestValidator } from '../services/command.service.js';
 import { createRPCError } from './rpc.js';
 
 /** What ocpp-rpc's strict mode asks of a validator. */
@@ -133,21 +130,3 @@ function pathOfNul(value: unknown, path: string): string | undefined {
   }
   return undefined;
 }
-
-/**
- * Checks a command's payload against the official OCPP 1.6 JSON schema of its request, the same
- * check strict mode applies on the wire, so that an invalid command is refused with 400 before
- * anything is sent. Typed with OCPP 1.6's own list, so that the compiler refuses a command action
- * the central system may not send.
- */
-export const validateV16Request: RequestValidator = (action: v16.CentralSystemAction, payload: unknown) => {
-  try {
-    v16Schemas.validate(`urn:${action}.req`, payload);
-  } catch (error) {
-    const details = error as { rpcErrorCode?: string; details?: { errors?: unknown } };
-    throw new AppError('VALIDATION_ERROR', `Invalid ${action}.req: ${(error as Error).message}`, {
-      ocppErrorCode: details.rpcErrorCode ?? 'FormationViolation',
-      errors: details.details?.errors ?? [],
-    });
-  }
-};

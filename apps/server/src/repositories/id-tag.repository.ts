@@ -1,7 +1,7 @@
-import type { IdTokenType } from '@cimorings/contracts';
+import { DEFAULT_ID_TOKEN_TYPE, type IdTokenType } from '@cimorings/contracts';
 import type { Kysely, Selectable } from 'kysely';
 import type { Database, IdTagsTable } from '../db/schema.js';
-import type { IdTagRecord } from '../domain/id-tag.js';
+import type { IdTagRecord, IdTokenRef, IdTokenWithGroup } from '../domain/id-tag.js';
 import { countOf, type Page, type PageRequest } from './paging.js';
 
 export interface IdTag extends IdTagRecord {
@@ -34,6 +34,26 @@ export class IdTagRepository {
       .where('id_tag', '=', idTag)
       .executeTakeFirst();
     return row && toIdTag(row);
+  }
+
+  /**
+   * A tag as a station is told about it: with its type and its parent's (the default type for
+   * a tag or parent that is not stored, which a station may still know).
+   */
+  async tokenOf(idTag: string): Promise<IdTokenWithGroup> {
+    const row = await this.db
+      .selectFrom('id_tags as tag')
+      .leftJoin('id_tags as parent', 'parent.id_tag', 'tag.parent_id_tag')
+      .select(['tag.type', 'tag.parent_id_tag', 'parent.type as parent_type'])
+      .where('tag.id_tag', '=', idTag)
+      .executeTakeFirst();
+    const parent = row?.parent_id_tag ?? null;
+    return {
+      idToken: { idTag, type: row?.type ?? DEFAULT_ID_TOKEN_TYPE },
+      ...(parent !== null && {
+        group: { idTag: parent, type: row?.parent_type ?? DEFAULT_ID_TOKEN_TYPE },
+      }),
+    };
   }
 
   /** The stored tags among `idTags`. */
@@ -95,10 +115,10 @@ export class IdTagRepository {
   }
 
   /** Tags deleted at or after `since` and not created again. */
-  async deletedSince(since: string): Promise<string[]> {
+  async deletedSince(since: string): Promise<IdTokenRef[]> {
     const rows = await this.db
       .selectFrom('id_tag_deletions')
-      .select('id_tag')
+      .select(['id_tag', 'type'])
       .where('deleted_at', '>=', since)
       .where((eb) =>
         eb.not(
@@ -112,7 +132,7 @@ export class IdTagRepository {
       )
       .orderBy('id_tag')
       .execute();
-    return rows.map((row) => row.id_tag);
+    return rows.map((row) => ({ idTag: row.id_tag, type: row.type }));
   }
 
   /**
@@ -182,12 +202,16 @@ export class IdTagRepository {
   /** Deletes a tag and remembers when, so that differential local lists drop it too. */
   async delete(idTag: string, now: string): Promise<boolean> {
     return this.db.transaction().execute(async (trx) => {
-      const result = await trx.deleteFrom('id_tags').where('id_tag', '=', idTag).executeTakeFirst();
-      if (result.numDeletedRows === 0n) return false;
+      const deleted = await trx
+        .deleteFrom('id_tags')
+        .where('id_tag', '=', idTag)
+        .returning('type')
+        .executeTakeFirst();
+      if (!deleted) return false;
       await trx
         .insertInto('id_tag_deletions')
-        .values({ id_tag: idTag, deleted_at: now })
-        .onConflict((oc) => oc.column('id_tag').doUpdateSet({ deleted_at: now }))
+        .values({ id_tag: idTag, deleted_at: now, type: deleted.type })
+        .onConflict((oc) => oc.column('id_tag').doUpdateSet({ deleted_at: now, type: deleted.type }))
         .execute();
       return true;
     });

@@ -25,19 +25,6 @@ export interface ReservationFilter {
 export class ReservationRepository {
   constructor(private readonly db: Db) {}
 
-  /**
-   * The parent of a stored id tag, kept with its reservation: a charge point accepts a tag of the
-   * same parent for it (OCPP 1.6 §5.13). `null` for an unknown tag or one without a parent.
-   */
-  async parentIdTagOf(idTag: string): Promise<string | null> {
-    const row = await this.db
-      .selectFrom('id_tags')
-      .select('parent_id_tag')
-      .where('id_tag', '=', idTag)
-      .executeTakeFirst();
-    return row?.parent_id_tag ?? null;
-  }
-
   /** Stores a reservation as `pending`, numbering it. */
   async create(reservation: NewReservation): Promise<Reservation> {
     const { id } = await this.db

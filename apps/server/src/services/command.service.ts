@@ -1,44 +1,83 @@
-import { CSMS_ACTIONS, type CsmsAction } from '@cimorings/contracts';
 import type { StationLinks } from '../cluster/command-router.js';
 import { type Clock, isoNow } from '../domain/clock.js';
 import { redactOcppPayload } from '../domain/ocpp-secrets.js';
 import type { Actor } from '../domain/user.js';
 import { AppError } from '../errors.js';
 import type { OcppLogRepository } from '../repositories/ocpp-log.repository.js';
+import type { Station } from '../domain/station.js';
+import type { ChargePointCommands, CommandProtocol, CommandProtocols } from './charge-point-commands.js';
 import type { StationService } from './station.service.js';
 
 export { CSMS_ACTIONS, type CsmsAction } from '@cimorings/contracts';
 
-/** Checks a request payload against the official schema of an action; throws on a violation. */
-export type RequestValidator = (action: CsmsAction, payload: unknown) => void;
-
 /**
- * Commands from operators to charge points: checked against the official schema, sent through
- * the CommandRouter, and recorded with who sent them, what and the answer (the audit trail).
- * Secrets in a command or its answer are redacted in the audit and in what the caller gets back.
+ * Commands from operators to charge points, in the station's own protocol: checked against the
+ * official schema, sent through the CommandRouter, and recorded with who sent them, what and the
+ * answer (the audit trail). Secrets in a command or its answer are redacted in the audit and in
+ * what the caller gets back. Services command stations through `to`, in domain terms.
  */
 export class CommandService {
   constructor(
     private readonly stations: StationService,
     private readonly links: StationLinks,
     private readonly audit: OcppLogRepository,
-    private readonly validate: RequestValidator,
+    private readonly protocols: CommandProtocols,
     private readonly clock: Clock,
   ) {}
 
   /**
-   * @throws AppError VALIDATION_ERROR (nothing sent), NOT_FOUND, STATION_OFFLINE,
-   * STATION_TIMEOUT or OCPP_CALL_ERROR.
+   * Sends the message `action` with `payload` as it is (the commands endpoint).
+   * @throws AppError VALIDATION_ERROR (an action no protocol lets a CSMS send, or a payload
+   * breaking its schema: nothing sent), NOT_FOUND, UNSUPPORTED_ACTION (an action of another
+   * protocol than the station's), STATION_OFFLINE, STATION_TIMEOUT or OCPP_CALL_ERROR.
    */
   async send(actor: Actor, chargePointId: string, action: string, payload: unknown): Promise<unknown> {
-    if (!isCsmsAction(action)) {
-      throw new AppError('VALIDATION_ERROR', `${action} is not an OCPP 1.6 message a central system sends`, {
+    const known = Object.values(this.protocols).some((protocol) => protocol.actions.includes(action));
+    if (!known) {
+      throw new AppError('VALIDATION_ERROR', `${action} is not an OCPP message a CSMS sends`, {
         fields: ['action'],
-        actions: CSMS_ACTIONS,
+        actions: [...new Set(Object.values(this.protocols).flatMap((protocol) => protocol.actions))],
       });
     }
-    this.validate(action, payload);
-    await this.stations.get(actor, chargePointId);
+    const station = await this.stations.get(actor, chargePointId);
+    const protocol = this.protocols[station.ocppVersion];
+    if (!protocol.actions.includes(action)) {
+      throw new AppError(
+        'UNSUPPORTED_ACTION',
+        `${chargePointId} speaks OCPP ${station.ocppVersion}, which has no ${action} for a CSMS to send`,
+        { ocppVersion: station.ocppVersion, actions: protocol.actions },
+      );
+    }
+    return this.dispatch(actor, chargePointId, protocol, action, payload);
+  }
+
+  /**
+   * The port to one station, speaking its protocol; every message it sends is checked and
+   * audited as the commands endpoint's are.
+   * @throws AppError NOT_FOUND (also outside the actor's scope).
+   */
+  async to(
+    actor: Actor,
+    chargePointId: string,
+  ): Promise<{ station: Station; commands: ChargePointCommands }> {
+    const station = await this.stations.get(actor, chargePointId);
+    const protocol = this.protocols[station.ocppVersion];
+    return {
+      station,
+      commands: protocol.commands((action, payload) =>
+        this.dispatch(actor, chargePointId, protocol, action, payload),
+      ),
+    };
+  }
+
+  private async dispatch(
+    actor: Actor,
+    chargePointId: string,
+    protocol: CommandProtocol,
+    action: string,
+    payload: unknown,
+  ): Promise<unknown> {
+    protocol.validate(action, payload);
     const id = await this.audit.recordCommand({
       chargePointId,
       action,
@@ -51,7 +90,8 @@ export class CommandService {
       const response = await this.links.router.call(chargePointId, action, payload, this.links.callTimeoutMs);
       const shown = redactOcppPayload(action, response);
       await this.audit.finishCommand(id, 'answered', shown, isoNow(this.clock));
-      await this.applyEffects(chargePointId, action, payload, response);
+      const password = protocol.acceptedPassword(action, payload, response);
+      if (password !== null) await this.stations.storeAuthorizationKey(chargePointId, password);
       return shown;
     } catch (error) {
       const outcome = error instanceof AppError ? error.code.toLowerCase() : 'failed';
@@ -64,18 +104,4 @@ export class CommandService {
       throw error;
     }
   }
-
-  /** What the central system records once a charge point accepted a command. */
-  private async applyEffects(chargePointId: string, action: CsmsAction, payload: unknown, response: unknown) {
-    const accepted = (response as { status?: string } | undefined)?.status === 'Accepted';
-    const { key, value } = (payload ?? {}) as { key?: string; value?: string };
-    if (action === 'ChangeConfiguration' && accepted && key === 'AuthorizationKey' && value) {
-      // OCPP 1.6 security whitepaper: the accepted AuthorizationKey is the Basic auth password from now on.
-      await this.stations.storeAuthorizationKey(chargePointId, value);
-    }
-  }
-}
-
-export function isCsmsAction(action: string): action is CsmsAction {
-  return (CSMS_ACTIONS as readonly string[]).includes(action);
 }

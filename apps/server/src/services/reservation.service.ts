@@ -9,9 +9,10 @@ import {
 import { canSeeStation, type Actor } from '../domain/user.js';
 import { AppError } from '../errors.js';
 import type { Page, PageRequest } from '../repositories/paging.js';
+import type { IdTagRepository } from '../repositories/id-tag.repository.js';
 import type { ReservationRepository } from '../repositories/reservation.repository.js';
+import type { CommandAnswer } from './charge-point-commands.js';
 import type { CommandService } from './command.service.js';
-import type { StationService } from './station.service.js';
 
 export interface CreateReservationInput {
   chargePointId: string;
@@ -31,13 +32,14 @@ export interface ReservationListFilter {
 
 /**
  * Reservations as operators make and cancel them (OCPP 1.6 §5.13 ReserveNow, §5.1
- * CancelReservation), always within the caller's station scope. The commands go through the
- * CommandService, so that they are schema-checked and on the audit trail like any other.
+ * CancelReservation; OCPP 2.0.1 H01, H02), always within the caller's station scope. The
+ * commands go through the CommandService, in the station's protocol, so that they are
+ * schema-checked and on the audit trail like any other.
  */
 export class ReservationService {
   constructor(
     private readonly reservations: ReservationRepository,
-    private readonly stations: StationService,
+    private readonly idTags: IdTagRepository,
     private readonly commands: CommandService,
     private readonly events: EventBus,
     private readonly clock: Clock,
@@ -57,7 +59,7 @@ export class ReservationService {
   }
 
   /**
-   * Stores the reservation, sends ReserveNow (with the tag's parentIdTag when it has one) and
+   * Stores the reservation, sends ReserveNow (with the tag's parent when it has one) and
    * makes it active once the charge point accepts it.
    * @throws AppError VALIDATION_ERROR (expiryDate not in the future), NOT_FOUND, STATION_OFFLINE,
    * RESERVATION_REFUSED (details.status: the charge point's answer), STATION_TIMEOUT or
@@ -68,11 +70,12 @@ export class ReservationService {
     if (Number.isNaN(expiry.getTime()) || expiry.getTime() <= this.clock.now().getTime()) {
       throw new AppError('VALIDATION_ERROR', 'expiryDate must be in the future', { fields: ['expiryDate'] });
     }
-    const station = await this.stations.get(actor, input.chargePointId);
+    const { station, commands } = await this.commands.to(actor, input.chargePointId);
     if (!station.connected) {
       throw new AppError('STATION_OFFLINE', `Station ${input.chargePointId} is not connected`);
     }
-    const parentIdTag = await this.reservations.parentIdTagOf(input.idTag);
+    const token = await this.idTags.tokenOf(input.idTag);
+    const parentIdTag = token.group?.idTag ?? null;
     const pending = await this.reservations.create({
       stationId: station.id,
       connectorId: input.connectorId,
@@ -85,20 +88,19 @@ export class ReservationService {
       now: isoNow(this.clock),
     });
     const { reservationId } = pending;
-    let answer: unknown;
+    let answer: CommandAnswer;
     try {
-      answer = await this.commands.send(actor, station.chargePointId, 'ReserveNow', {
+      answer = await commands.reserveNow({
+        reservationId,
         connectorId: pending.connectorId,
         expiryDate: pending.expiryDate,
-        idTag: pending.idTag,
-        reservationId,
-        ...(parentIdTag !== null && { parentIdTag }),
+        ...token,
       });
     } catch (error) {
       await this.reservations.transition(reservationId, 'pending', 'failed', isoNow(this.clock));
       throw error;
     }
-    const status = statusOf(answer);
+    const { status } = answer;
     if (status !== 'Accepted') {
       await this.reservations.transition(reservationId, 'pending', 'refused', isoNow(this.clock));
       throw new AppError(
@@ -125,10 +127,8 @@ export class ReservationService {
   async cancel(actor: Actor, reservationId: number): Promise<Reservation> {
     const reservation = await this.get(actor, reservationId);
     if (reservation.status !== 'active') throw notActive(reservation);
-    const answer = await this.commands.send(actor, reservation.chargePointId, 'CancelReservation', {
-      reservationId,
-    });
-    const status = statusOf(answer);
+    const { commands } = await this.commands.to(actor, reservation.chargePointId);
+    const { status } = await commands.cancelReservation(reservationId);
     if (status !== 'Accepted') {
       throw new AppError(
         'RESERVATION_REFUSED',
@@ -209,12 +209,6 @@ export class ReservationExpiry {
         this.running = undefined;
       });
   }
-}
-
-/** The status of a ReserveNow.conf or CancelReservation.conf. */
-function statusOf(answer: unknown): string {
-  const status = (answer as { status?: unknown } | undefined)?.status;
-  return typeof status === 'string' ? status : 'Rejected';
 }
 
 function notActive(reservation: Reservation): AppError {

@@ -159,10 +159,7 @@ export class StationService {
     await this.links.presence.get(chargePointId)?.close(4002, 'Station deleted', true);
   }
 
-  /**
-   * Accepts a pending station. When it is connected it is asked to boot again at once
-   * (TriggerMessage, OCPP 1.6 §5.17), so that it does not wait out its retry interval.
-   */
+  /** Accepts a pending station (StationApprovalService also asks it to boot again). */
   async approve(actor: Actor, chargePointId: string): Promise<Station> {
     await this.get(actor, chargePointId);
     const station = await this.stations.update(chargePointId, {
@@ -170,16 +167,6 @@ export class StationService {
       now: isoNow(this.clock),
     });
     if (!station) throw new AppError('NOT_FOUND', `No station ${chargePointId}`);
-    if (station.connected) {
-      this.links.router
-        .call(
-          chargePointId,
-          'TriggerMessage',
-          { requestedMessage: 'BootNotification' },
-          this.links.callTimeoutMs,
-        )
-        .catch(() => undefined);
-    }
     return station;
   }
 

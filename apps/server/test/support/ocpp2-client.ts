@@ -33,9 +33,12 @@ export async function connectStation2(
     ...(options.password !== undefined && { password: options.password }),
   };
   const client = new ocppRpc.RPCClient(settings as unknown as ClientOptions);
-  const handlers = { GetBaseReport: () => ({ status: 'Accepted' }), ...options.handlers };
+  const handlers: Record<string, (params: unknown) => unknown> = {
+    GetBaseReport: () => ({ status: 'Accepted' }),
+    ...options.handlers,
+  };
   for (const [action, handler] of Object.entries(handlers)) {
-    client.handle(action, ({ params }: { params: unknown }) => handler(params));
+    client.handle(action, async ({ params }) => (await handler(params)) as Record<string, unknown>);
   }
   await client.connect();
   return client;

@@ -7,6 +7,7 @@ export * from './common.js';
 export * from './id-tags.js';
 export * from './reservations.js';
 export * from './sites.js';
+export * from './station-control.js';
 export * from './stations.js';
 export * from './stats.js';
 export * from './transactions.js';

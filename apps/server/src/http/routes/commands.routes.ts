@@ -1,41 +1,57 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { actionSchemas, protocolSchemas, type ActionSchemas, type JsonSchema } from '@cimorings/ocpp/schemas';
+import { actionSchemas, protocolSchemas } from '@cimorings/ocpp/schemas';
+import { CSMS_ACTIONS, V2_CSMS_ACTIONS } from '@cimorings/contracts';
 import { ChargePointId, ChargePointParams } from '@cimorings/contracts/rest';
 import { Type } from 'typebox';
-import { CSMS_ACTIONS, type CommandService } from '../../services/command.service.js';
+import type { CommandService } from '../../services/command.service.js';
 import { actorOf } from '../access.js';
+import { documented } from '../ocpp-schema-docs.js';
 import { BEARER, errors } from '../schemas.js';
 
 const FAILURES = errors(400, 401, 403, 404, 409, 502, 504);
 
-/** An official schema as the OpenAPI document shows it: without its own `$schema` and `$id`. */
-function documented(
-  actions: ReadonlyMap<string, ActionSchemas>,
-  action: string,
-  part: 'request' | 'response',
-): Record<string, unknown> {
-  const schema: JsonSchema | undefined = actions.get(action)?.[part];
-  if (!schema) throw new Error(`ocpp-rpc ships no OCPP 1.6 ${part} schema for ${action}`);
-  const { $schema: _dialect, $id: _id, ...rest } = schema;
-  return rest;
+/** The protocols whose messages the commands endpoint takes, with the actions of each. */
+const PROTOCOLS = [
+  {
+    name: 'OCPP 1.6',
+    actions: CSMS_ACTIONS as readonly string[],
+    schemas: actionSchemas(protocolSchemas('ocpp1.6')),
+  },
+  {
+    name: 'OCPP 2.0.1',
+    actions: V2_CSMS_ACTIONS as readonly string[],
+    schemas: actionSchemas(protocolSchemas('ocpp2.0.1')),
+  },
+];
+
+/** One schema per protocol that has the action; several as alternatives, each titled. */
+function alternatives(action: string, part: 'request' | 'response'): Record<string, unknown> {
+  const variants = PROTOCOLS.filter((protocol) => protocol.actions.includes(action)).map((protocol) => ({
+    title: `${protocol.name} ${action} ${part}`,
+    ...documented(protocol.schemas, action, part),
+  }));
+  return variants.length === 1 && variants[0] ? variants[0] : { anyOf: variants };
 }
 
 /**
- * `POST /api/stations/{chargePointId}/commands/{Action}` (CONTRACT section 3): one route per
- * action a central system sends, so that the OpenAPI document shows each action's official
- * request and response schema. The schemas are documentation only: the body is checked by the
- * CommandService against the same official schema, as strict mode checks it on the wire (its
- * 400 names the OCPP error code), and the charge point's answer is passed back as it is.
+ * `POST /api/stations/{chargePointId}/commands/{Action}` (CONTRACT sections 3 and 7): one route
+ * per action a CSMS sends in OCPP 1.6 or 2.0.1, so that the OpenAPI document shows each
+ * action's official request and response schema (both, when the two protocols share the name).
+ * The schemas are documentation only: the body is checked by the CommandService against the
+ * schema of the station's own protocol (2.1 stations: the 2.1 schema), as strict mode checks it
+ * on the wire (its 400 names the OCPP error code); an action of the other protocol is
+ * UNSUPPORTED_ACTION; the charge point's answer is passed back as it is.
  * Any other action name reaches the hidden catch-all route, which refuses it with 400.
  */
 export const commandRoutes: FastifyPluginAsyncTypebox<{ commands: CommandService }> = async (
   app,
   { commands },
 ) => {
-  const v16 = actionSchemas(protocolSchemas('ocpp1.6'));
-  for (const action of CSMS_ACTIONS) {
-    const request = documented(v16, action, 'request');
-    const response = documented(v16, action, 'response');
+  const actions = [...new Set(PROTOCOLS.flatMap((protocol) => protocol.actions))].sort();
+  for (const action of actions) {
+    const request = alternatives(action, 'request');
+    const response = alternatives(action, 'response');
+    const names = PROTOCOLS.filter((protocol) => protocol.actions.includes(action)).map((p) => p.name);
     app.post(
       `/api/stations/:chargePointId/commands/${action}`,
       {
@@ -48,11 +64,13 @@ export const commandRoutes: FastifyPluginAsyncTypebox<{ commands: CommandService
         },
         schema: {
           tags: ['commands'],
-          summary: `Send ${action} (OCPP 1.6); answers the charge point’s response`,
+          summary: `Send ${action} (${names.join(', ')}); answers the charge point’s response`,
           description:
-            `The body is the ${action}.req payload, checked against the official OCPP 1.6 schema ` +
+            `The body is the ${action} request payload of the station’s OCPP version (${names.join(' or ')}; ` +
+            '2.1 stations take the 2.0.1 actions with the 2.1 schema), checked against the official schema ' +
             '(400 VALIDATION_ERROR with error.details.ocppErrorCode if invalid, nothing sent; absent: {}). ' +
-            `200 answers the charge point’s ${action}.conf as it is, secrets redacted.`,
+            '400 UNSUPPORTED_ACTION for a station of another OCPP version. ' +
+            `200 answers the charge point’s ${action} response as it is, secrets redacted.`,
           security: BEARER,
           params: ChargePointParams,
           body: Type.Optional(Type.Unknown()),

@@ -4,6 +4,7 @@ import type { Station } from '../../domain/station.js';
 import { redactOcppPayload } from '../../domain/ocpp-secrets.js';
 import type { OcppLogRepository } from '../../repositories/ocpp-log.repository.js';
 import type { CommandService } from '../../services/command.service.js';
+import type { StationApprovalService } from '../../services/station-approval.service.js';
 import type { StationService } from '../../services/station.service.js';
 import { actorOf } from '../access.js';
 import { parsed } from '../logged-payload.js';
@@ -46,11 +47,12 @@ export function stationView(station: Station) {
 
 export const stationRoutes: FastifyPluginAsyncTypebox<{
   stations: StationService;
+  approvals: StationApprovalService;
   commands: CommandService;
   ocppLog: OcppLogRepository;
   /** Seconds, for the onboarding values of a new station. */
   heartbeatInterval: number;
-}> = async (app, { stations, commands, ocppLog, heartbeatInterval }) => {
+}> = async (app, { stations, approvals, commands, ocppLog, heartbeatInterval }) => {
   app.addSchema(StationSchema);
 
   app.get(
@@ -156,7 +158,7 @@ export const stationRoutes: FastifyPluginAsyncTypebox<{
         response: { 200: Type.Ref('Station'), ...errors(401, 403, 404) },
       },
     },
-    async (request) => stationView(await stations.approve(actorOf(request), request.params.chargePointId)),
+    async (request) => stationView(await approvals.approve(actorOf(request), request.params.chargePointId)),
   );
 
   app.get(

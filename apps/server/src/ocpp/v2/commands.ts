@@ -1,0 +1,239 @@
+import { V2_CSMS_ACTIONS } from '@cimorings/contracts';
+import type { v201 } from '@cimorings/ocpp';
+import type {
+  ChargePointCommands,
+  CommandChannel,
+  CommandProtocol,
+  IdTokenRef,
+  TokenInfo,
+  VariableChange,
+  VariableReading,
+  VariableRef,
+  VariableSetResult,
+} from '../../services/charge-point-commands.js';
+import { AppError } from '../../errors.js';
+import { chargingProfileOf, clearRequestOf } from './charging-profiles.js';
+import { validateRequest } from '../command-validation.js';
+import { v201Schemas, v21Schemas } from '../validation.js';
+
+type Action = (typeof V2_CSMS_ACTIONS)[number];
+
+/**
+ * Sends one OCPP 2.0.1 message; strict mode has checked the answer against its schema. A 2.1
+ * station answers with the 2.1 schema, a superset of these fields.
+ */
+function caller(send: CommandChannel) {
+  return async <A extends Action>(action: A, payload: v201.Request<A>) =>
+    (await send(action, payload)) as v201.Response<A>;
+}
+
+function idTokenOf(ref: IdTokenRef): v201.IdTokenType {
+  return { idToken: ref.idTag, type: ref.type as v201.IdTokenEnumType };
+}
+
+function tokenInfoOf(info: TokenInfo): v201.IdTokenInfoType {
+  return {
+    status: info.status as v201.AuthorizationStatusEnumType,
+    ...(info.expiryDate !== undefined && { cacheExpiryDateTime: info.expiryDate }),
+    ...(info.group && { groupIdToken: idTokenOf(info.group) }),
+  };
+}
+
+/** The component of a variable, with its EVSE (and connector) when it has one. */
+function componentOf(ref: VariableRef): v201.ComponentType {
+  return {
+    name: ref.component,
+    ...(ref.componentInstance !== undefined && { instance: ref.componentInstance }),
+    ...(ref.evseId !== undefined && {
+      evse: { id: ref.evseId, ...(ref.connectorId !== undefined && { connectorId: ref.connectorId }) },
+    }),
+  };
+}
+
+function variableOf(ref: VariableRef): v201.VariableType {
+  return {
+    name: ref.variable,
+    ...(ref.variableInstance !== undefined && { instance: ref.variableInstance }),
+  };
+}
+
+/** A variable as the station named it in an answer. */
+function refOf(component: v201.ComponentType, variable: v201.VariableType): VariableRef {
+  return {
+    component: component.name,
+    ...(component.instance !== undefined && { componentInstance: component.instance }),
+    ...(component.evse && { evseId: component.evse.id }),
+    ...(component.evse?.connectorId !== undefined && { connectorId: component.evse.connectorId }),
+    variable: variable.name,
+    ...(variable.instance !== undefined && { variableInstance: variable.instance }),
+  };
+}
+
+/**
+ * The port over an OCPP 2.0.1 or 2.1 charging station. A connector of the station object is an
+ * EVSE (CONTRACT section 7): `connectorId` is the `evseId`, 0 the whole station.
+ */
+export function v2Commands(send: CommandChannel): ChargePointCommands {
+  const call = caller(send);
+  return {
+    // OCPP 2.0.1 F01: RequestStartTransaction, the station choosing the EVSE when none is given.
+    remoteStart: ({ connectorId, idToken, group, remoteStartId }) =>
+      call('RequestStartTransaction', {
+        idToken: idTokenOf(idToken),
+        remoteStartId,
+        ...(connectorId !== undefined && connectorId > 0 && { evseId: connectorId }),
+        ...(group && { groupIdToken: idTokenOf(group) }),
+      }),
+    // OCPP 2.0.1 F03: the station's own transaction id.
+    remoteStop: async ({ transactionId, ocppTransactionId }) => {
+      if (ocppTransactionId === null) {
+        throw new AppError('NOT_FOUND', `Transaction ${transactionId} has no id of the station's`);
+      }
+      return call('RequestStopTransaction', { transactionId: ocppTransactionId });
+    },
+    // OCPP 2.0.1 B11/B12: Soft waits for the station to be idle, Hard does not.
+    reset: (kind) => call('Reset', { type: kind === 'Soft' ? 'OnIdle' : 'Immediate' }),
+    // OCPP 2.0.1 F05: one plug per EVSE as far as the station object knows.
+    unlock: (connectorId) => call('UnlockConnector', { evseId: connectorId, connectorId: 1 }),
+    // OCPP 2.0.1 G03/G04: no evse changes the whole station.
+    changeAvailability: (connectorId, kind) =>
+      call('ChangeAvailability', {
+        operationalStatus: kind,
+        ...(connectorId > 0 && { evse: { id: connectorId } }),
+      }),
+    // OCPP 2.0.1 H01: no evseId reserves any EVSE.
+    reserveNow: ({ reservationId, connectorId, expiryDate, idToken, group }) =>
+      call('ReserveNow', {
+        id: reservationId,
+        expiryDateTime: expiryDate,
+        idToken: idTokenOf(idToken),
+        ...(connectorId > 0 && { evseId: connectorId }),
+        ...(group && { groupIdToken: idTokenOf(group) }),
+      }),
+    cancelReservation: (reservationId) => call('CancelReservation', { reservationId }),
+    // OCPP 2.0.1 D01: the list, when not empty (the schema wants at least one entry).
+    sendLocalList: ({ listVersion, updateType, entries }) => {
+      const list = entries.map(({ idToken, info }) => ({
+        idToken: idTokenOf(idToken),
+        ...(info && { idTokenInfo: tokenInfoOf(info) }),
+      }));
+      const [first, ...rest] = list;
+      return call('SendLocalList', {
+        versionNumber: listVersion,
+        updateType,
+        ...(first && { localAuthorizationList: [first, ...rest] }),
+      });
+    },
+    getLocalListVersion: async () => (await call('GetLocalListVersion', {})).versionNumber,
+    clearCache: () => call('ClearCache', {}),
+    triggerBoot: () => call('TriggerMessage', { requestedMessage: 'BootNotification' }),
+    getVariables: (refs) => getVariables(call, refs),
+    setVariables: (changes) => setVariables(call, changes),
+    // OCPP 2.0.1 K01, K10, K08.
+    setChargingProfile: async (connectorId, profile) =>
+      call('SetChargingProfile', { evseId: connectorId, chargingProfile: chargingProfileOf(profile) }),
+    clearChargingProfile: (criteria) => call('ClearChargingProfile', clearRequestOf(criteria)),
+    getCompositeSchedule: (connectorId, duration, chargingRateUnit) =>
+      call('GetCompositeSchedule', {
+        evseId: connectorId,
+        duration,
+        ...(chargingRateUnit && { chargingRateUnit }),
+      }),
+  };
+}
+
+async function getVariables(
+  call: ReturnType<typeof caller>,
+  refs: readonly VariableRef[],
+): Promise<VariableReading[]> {
+  const [first, ...rest] = refs.map((ref): v201.GetVariableDataType => ({
+    component: componentOf(ref),
+    variable: variableOf(ref),
+    ...(ref.attributeType !== undefined && { attributeType: ref.attributeType as v201.AttributeEnumType }),
+  }));
+  if (!first) return [];
+  const answer = await call('GetVariables', { getVariableData: [first, ...rest] });
+  return answer.getVariableResult.map((result) => ({
+    ...refOf(result.component, result.variable),
+    attributeType: result.attributeType ?? 'Actual',
+    value: result.attributeValue ?? null,
+    mutability: null,
+    attributeStatus: result.attributeStatus,
+  }));
+}
+
+/**
+ * SetVariables (OCPP 2.0.1 B05) in one message. The station answers each variable in a result
+ * of its own, not necessarily in order: each change gets the result naming its variable.
+ */
+async function setVariables(
+  call: ReturnType<typeof caller>,
+  changes: readonly VariableChange[],
+): Promise<VariableSetResult[]> {
+  const [first, ...rest] = changes.map((change): v201.SetVariableDataType => ({
+    component: componentOf(change),
+    variable: variableOf(change),
+    attributeValue: change.value,
+    ...(change.attributeType !== undefined && {
+      attributeType: change.attributeType as v201.AttributeEnumType,
+    }),
+  }));
+  if (!first) return [];
+  const answer = await call('SetVariables', { setVariableData: [first, ...rest] });
+  const unused = [...answer.setVariableResult];
+  return changes.map((change) => {
+    const { value: _value, ...ref } = change;
+    const attributeType = change.attributeType ?? 'Actual';
+    const index = unused.findIndex(
+      (result) =>
+        sameVariable(refOf(result.component, result.variable), ref) &&
+        (result.attributeType ?? 'Actual') === attributeType,
+    );
+    const [result] = index >= 0 ? unused.splice(index, 1) : [];
+    // A station that leaves a variable out of its answer did not accept its change.
+    return { ...ref, attributeType, attributeStatus: result?.attributeStatus ?? 'Rejected' };
+  });
+}
+
+function sameVariable(a: VariableRef, b: VariableRef): boolean {
+  return (
+    a.component === b.component &&
+    a.componentInstance === b.componentInstance &&
+    a.evseId === b.evseId &&
+    a.connectorId === b.connectorId &&
+    a.variable === b.variable &&
+    a.variableInstance === b.variableInstance
+  );
+}
+
+/** The component and variable of the Basic auth password (OCPP 2.0.1 A01, SecurityCtrlr). */
+const BASIC_AUTH_PASSWORD = { component: 'SecurityCtrlr', variable: 'BasicAuthPassword' };
+
+/** The OCPP 2.0.1 / 2.1 command adapter, with the schemas of `subprotocol`. */
+export function v2CommandProtocol(subprotocol: 'ocpp2.0.1' | 'ocpp2.1'): CommandProtocol {
+  return {
+    actions: V2_CSMS_ACTIONS,
+    validate: (action, payload) =>
+      validateRequest(subprotocol === 'ocpp2.1' ? v21Schemas : v201Schemas, action, payload),
+    commands: v2Commands,
+    acceptedPassword(action, payload, response) {
+      if (action !== 'SetVariables') return null;
+      const request = payload as v201.SetVariablesRequest;
+      const results = (response as v201.SetVariablesResponse).setVariableResult;
+      // OCPP 2.0.1 A01: the accepted BasicAuthPassword is the password from the next connection on.
+      const sent = request.setVariableData.find(
+        (item) =>
+          item.component.name === BASIC_AUTH_PASSWORD.component &&
+          item.variable.name === BASIC_AUTH_PASSWORD.variable &&
+          (item.attributeType ?? 'Actual') === 'Actual',
+      );
+      const accepted = results.some(
+        (result) =>
+          result.component.name === BASIC_AUTH_PASSWORD.component &&
+          result.variable.name === BASIC_AUTH_PASSWORD.variable &&
+          result.attributeStatus === 'Accepted',
+      );
+      return sent && accepted ? sent.attributeValue : null;
+    },
+  };
+}

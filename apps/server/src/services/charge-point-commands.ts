@@ -1,0 +1,201 @@
+import type { OcppVersion } from '@cimorings/contracts';
+import type { IdTokenRef } from '../domain/id-tag.js';
+
+export type { IdTokenRef } from '../domain/id-tag.js';
+
+/**
+ * The port through which services command a charge point, in domain terms: each protocol's
+ * adapter (ocpp/v16/commands.ts, ocpp/v2/commands.ts) turns an operation into the station's own
+ * message and its answer back into these shapes, so that services neither build OCPP payloads
+ * nor ask which protocol a station speaks.
+ */
+
+/** What an id tag may do, as a station is told (OCPP 1.6 IdTagInfo, 2.0.1 IdTokenInfo). */
+export interface TokenInfo {
+  /** Accepted, Blocked, Expired, Invalid or ConcurrentTx. */
+  status: string;
+  expiryDate?: string;
+  /** The tag's parent, its group. */
+  group?: IdTokenRef;
+}
+
+/**
+ * A station's answer to a command: its status, and whatever else it said, as it said it (the
+ * other fields are the protocol's, passed on to clients untouched).
+ */
+export interface CommandAnswer {
+  status: string;
+}
+
+export type ResetKind = 'Soft' | 'Hard';
+export type AvailabilityKind = 'Operative' | 'Inoperative';
+export type LocalListUpdate = 'Full' | 'Differential';
+
+export interface RemoteStartInput {
+  /** Absent: the station chooses. */
+  connectorId?: number;
+  idToken: IdTokenRef;
+  group?: IdTokenRef;
+  /** Links the transaction the station starts to this request (2.x remoteStartId). */
+  remoteStartId: number;
+}
+
+export interface RemoteStopInput {
+  /** The integer id every API uses. */
+  transactionId: number;
+  /** A 2.x station's own id of the transaction; null for 1.6, whose id is ours. */
+  ocppTransactionId: string | null;
+}
+
+export interface ReserveNowInput {
+  reservationId: number;
+  /** 0: any connector (EVSE) of the station. */
+  connectorId: number;
+  /** ISO 8601. */
+  expiryDate: string;
+  idToken: IdTokenRef;
+  group?: IdTokenRef;
+}
+
+export interface LocalListEntry {
+  idToken: IdTokenRef;
+  /** Absent in a differential update: the tag is removed from the station's list. */
+  info?: TokenInfo;
+}
+
+export interface LocalListInput {
+  listVersion: number;
+  updateType: LocalListUpdate;
+  entries: LocalListEntry[];
+}
+
+/** One variable of a station's device model; a 1.6 configuration key is component "OCPP16". */
+export interface VariableRef {
+  component: string;
+  componentInstance?: string;
+  evseId?: number;
+  connectorId?: number;
+  variable: string;
+  variableInstance?: string;
+  /** Actual (the default), Target, MinSet or MaxSet. */
+  attributeType?: string;
+}
+
+export interface VariableChange extends VariableRef {
+  value: string;
+}
+
+/** A variable as read from the station. */
+export interface VariableReading extends VariableRef {
+  attributeType: string;
+  /** Null when the station did not give one (unknown, or not readable). */
+  value: string | null;
+  /** ReadOnly, ReadWrite, WriteOnly; null when unknown. */
+  mutability: string | null;
+  /** The station's GetVariableStatus (2.x) or Accepted / UnknownVariable (1.6). */
+  attributeStatus: string;
+}
+
+/** What a station answered about one variable it was asked to change. */
+export interface VariableSetResult extends VariableRef {
+  attributeType: string;
+  /** The station's status as it sent it: Accepted, Rejected, RebootRequired, ... */
+  attributeStatus: string;
+}
+
+/**
+ * A charging profile (OCPP 1.6 §7.13 ChargingProfile, the shape of CONTRACT section 9), sent to
+ * a 2.x station as its ChargingProfileType: ChargePointMaxProfile is ChargingStationMaxProfile,
+ * the schedule the profile's only one.
+ */
+export interface ChargingProfileInput {
+  chargingProfileId: number;
+  stackLevel: number;
+  chargingProfilePurpose: 'ChargePointMaxProfile' | 'TxDefaultProfile' | 'TxProfile';
+  chargingProfileKind: 'Absolute' | 'Recurring' | 'Relative';
+  recurrencyKind?: 'Daily' | 'Weekly';
+  validFrom?: string;
+  validTo?: string;
+  /** A TxProfile's transaction, with the station's own id of it for 2.x. */
+  transaction?: RemoteStopInput;
+  chargingSchedule: {
+    /** Seconds. */
+    duration?: number;
+    startSchedule?: string;
+    chargingRateUnit: 'A' | 'W';
+    chargingSchedulePeriod: { startPeriod: number; limit: number; numberPhases?: number }[];
+    minChargingRate?: number;
+  };
+}
+
+/** Which profiles ClearChargingProfile clears; nothing given: all of them. */
+export interface ChargingProfileCriteria {
+  chargingProfileId?: number;
+  connectorId?: number;
+  chargingProfilePurpose?: ChargingProfileInput['chargingProfilePurpose'];
+  stackLevel?: number;
+}
+
+/** The protocol component of a 1.6 station's configuration keys in the device model routes. */
+export const OCPP16_COMPONENT = 'OCPP16';
+
+/** The commands a service may give a charge point; each answers the station's answer. */
+export interface ChargePointCommands {
+  remoteStart(input: RemoteStartInput): Promise<CommandAnswer>;
+  remoteStop(input: RemoteStopInput): Promise<CommandAnswer>;
+  /** Soft: once idle (2.x OnIdle); Hard: at once (2.x Immediate). */
+  reset(kind: ResetKind): Promise<CommandAnswer>;
+  unlock(connectorId: number): Promise<CommandAnswer>;
+  /** Connector 0: the whole station. */
+  changeAvailability(connectorId: number, kind: AvailabilityKind): Promise<CommandAnswer>;
+  reserveNow(input: ReserveNowInput): Promise<CommandAnswer>;
+  cancelReservation(reservationId: number): Promise<CommandAnswer>;
+  sendLocalList(input: LocalListInput): Promise<CommandAnswer>;
+  /** The version of the station's local list (0: none, -1 in 1.6: no list support). */
+  getLocalListVersion(): Promise<number>;
+  clearCache(): Promise<CommandAnswer>;
+  /** Asks the station to send a BootNotification now. */
+  triggerBoot(): Promise<CommandAnswer>;
+  /** Reads variables; none named: every one the station reports at once (1.6 only). */
+  getVariables(refs: readonly VariableRef[]): Promise<VariableReading[]>;
+  /** Changes variables; one result per change, in order. */
+  setVariables(changes: readonly VariableChange[]): Promise<VariableSetResult[]>;
+  /** Installs a charging profile on a connector (EVSE), 0 for the whole station. */
+  setChargingProfile(connectorId: number, profile: ChargingProfileInput): Promise<CommandAnswer>;
+  clearChargingProfile(criteria: ChargingProfileCriteria): Promise<CommandAnswer>;
+  /** The station's answer as it is (its schedule is shaped by its protocol). */
+  getCompositeSchedule(
+    connectorId: number,
+    durationSeconds: number,
+    chargingRateUnit?: 'A' | 'W',
+  ): Promise<CommandAnswer>;
+}
+
+/**
+ * Sends one message of the station's protocol and answers the station's response: checked
+ * against the official schema, routed to the node holding the station, and audited
+ * (CommandService).
+ * @throws AppError VALIDATION_ERROR, STATION_OFFLINE, STATION_TIMEOUT or OCPP_CALL_ERROR.
+ */
+export type CommandChannel = (action: string, payload: unknown) => Promise<unknown>;
+
+/** What services need of each protocol's command adapter. */
+export interface CommandProtocol {
+  /** The messages an operator may send through the commands endpoint. */
+  readonly actions: readonly string[];
+  /**
+   * Checks a request payload against the official schema of an action.
+   * @throws AppError VALIDATION_ERROR (details.ocppErrorCode, details.errors).
+   */
+  validate(action: string, payload: unknown): void;
+  /** The port over a channel to one station. */
+  commands(send: CommandChannel): ChargePointCommands;
+  /**
+   * The Basic auth password a station took with this command (1.6 ChangeConfiguration of
+   * AuthorizationKey, 2.x SetVariables of SecurityCtrlr.BasicAuthPassword), else null.
+   */
+  acceptedPassword(action: string, payload: unknown, response: unknown): string | null;
+}
+
+/** The command adapter of each protocol. */
+export type CommandProtocols = Readonly<Record<OcppVersion, CommandProtocol>>;

@@ -1,0 +1,100 @@
+import type { v201 } from '@cimorings/ocpp';
+
+/** A message a test station received from the server, in order. */
+export interface Received {
+  action: string;
+  params: unknown;
+}
+
+type Answer = (params: never) => unknown;
+
+/**
+ * Schema-valid OCPP 2.0.1 answers to every message a CSMS may send (the 30 of CONTRACT
+ * section 7), as a cooperative station gives them; tests override the few they need otherwise.
+ */
+export const ANSWERS_2: Record<string, Answer> = {
+  CancelReservation: () => ({ status: 'Accepted' }),
+  CertificateSigned: () => ({ status: 'Accepted' }),
+  ChangeAvailability: () => ({ status: 'Accepted' }),
+  ClearCache: () => ({ status: 'Accepted' }),
+  ClearChargingProfile: () => ({ status: 'Accepted' }),
+  ClearVariableMonitoring: (params: v201.ClearVariableMonitoringRequest) => ({
+    clearMonitoringResult: params.id.map((id) => ({ id, status: 'Accepted' })),
+  }),
+  DataTransfer: () => ({ status: 'Accepted', data: 'pong' }),
+  DeleteCertificate: () => ({ status: 'Accepted' }),
+  GetBaseReport: () => ({ status: 'Accepted' }),
+  GetChargingProfiles: () => ({ status: 'NoProfiles' }),
+  GetCompositeSchedule: (params: v201.GetCompositeScheduleRequest) => ({
+    status: 'Accepted',
+    schedule: {
+      evseId: params.evseId,
+      duration: params.duration,
+      scheduleStart: '2026-01-11T14:30:00.000Z',
+      chargingRateUnit: params.chargingRateUnit ?? 'A',
+      chargingSchedulePeriod: [{ startPeriod: 0, limit: 16 }],
+    },
+  }),
+  GetInstalledCertificateIds: () => ({ status: 'NotFound' }),
+  GetLocalListVersion: () => ({ versionNumber: 0 }),
+  GetLog: () => ({ status: 'Accepted', filename: 'station.log' }),
+  GetReport: () => ({ status: 'Accepted' }),
+  GetTransactionStatus: () => ({ messagesInQueue: false }),
+  GetVariables: (params: v201.GetVariablesRequest) => ({
+    getVariableResult: params.getVariableData.map((data) => ({
+      attributeStatus: 'Accepted',
+      component: data.component,
+      variable: data.variable,
+      attributeValue: '42',
+    })),
+  }),
+  InstallCertificate: () => ({ status: 'Accepted' }),
+  RequestStartTransaction: () => ({ status: 'Accepted' }),
+  RequestStopTransaction: () => ({ status: 'Accepted' }),
+  ReserveNow: () => ({ status: 'Accepted' }),
+  Reset: () => ({ status: 'Accepted' }),
+  SendLocalList: () => ({ status: 'Accepted' }),
+  SetChargingProfile: () => ({ status: 'Accepted' }),
+  SetNetworkProfile: () => ({ status: 'Accepted' }),
+  SetVariableMonitoring: (params: v201.SetVariableMonitoringRequest) => ({
+    setMonitoringResult: params.setMonitoringData.map((data) => ({
+      status: 'Accepted',
+      type: data.type,
+      severity: data.severity,
+      component: data.component,
+      variable: data.variable,
+    })),
+  }),
+  SetVariables: (params: v201.SetVariablesRequest) => ({
+    setVariableResult: params.setVariableData.map((data) => ({
+      attributeStatus: 'Accepted',
+      component: data.component,
+      variable: data.variable,
+      ...(data.attributeType !== undefined && { attributeType: data.attributeType }),
+    })),
+  }),
+  TriggerMessage: () => ({ status: 'Accepted' }),
+  UnlockConnector: () => ({ status: 'Unlocked' }),
+  UpdateFirmware: () => ({ status: 'Accepted' }),
+};
+
+/**
+ * Handlers for a test station that record what it receives in `received` and answer with
+ * `overrides[action]` as it is when the message arrives (tests may change it), else ANSWERS_2;
+ * an answer may throw an RPC error, or never settle.
+ */
+export function recordingHandlers(
+  received: Received[],
+  overrides: Record<string, Answer> = {},
+): Record<string, (params: unknown) => unknown> {
+  return Object.fromEntries(
+    Object.keys(ANSWERS_2).map((action) => [
+      action,
+      (params: unknown) => {
+        received.push({ action, params });
+        const answer = overrides[action] ?? ANSWERS_2[action];
+        return answer?.(params as never);
+      },
+    ]),
+  );
+}
