@@ -14,6 +14,7 @@ import { createHttpServer, registerHttpFoundation } from './http/server.js';
 import { guardUpgradeSockets, refuseUnknownUpgrades } from './http/upgrades.js';
 import type { RealtimeSettings } from './realtime/io.js';
 import type { DataTransferService } from './services/data-transfer.service.js';
+import type { DeviceModelService } from './services/device-model.service.js';
 import { argon2Hasher, type PasswordHasher } from './services/password-hasher.js';
 import type { SetupResult } from './services/setup.service.js';
 
@@ -39,6 +40,8 @@ export interface App {
   events: EventBus;
   /** Where vendor-specific DataTransfer handlers are registered. */
   dataTransfer: DataTransferService;
+  /** A station's device model as kept (tests read it; the REST routes come with v2cmds). */
+  deviceModel: DeviceModelService;
   /** Resolves once the database is migrated and seeded; rejects on a non-transient failure. */
   databaseReady: Promise<SetupResult>;
 }
@@ -122,5 +125,11 @@ export async function buildApp(config: Readonly<Config>, options: AppOptions): P
   refuseUnknownUpgrades(server.server);
   if (options.dashboardRoot !== undefined) await registerDashboard(server, options.dashboardRoot);
 
-  return { server, databaseReady, events: cluster.events, dataTransfer: services.dataTransfer };
+  return {
+    server,
+    databaseReady,
+    events: cluster.events,
+    dataTransfer: services.dataTransfer,
+    deviceModel: services.deviceModel,
+  };
 }

@@ -11,6 +11,7 @@ import { SiteRepository } from '../repositories/site.repository.js';
 import { StationRepository } from '../repositories/station.repository.js';
 import { StationVariableRepository } from '../repositories/station-variable.repository.js';
 import { StatsRepository } from '../repositories/stats.repository.js';
+import { TransactionEventRepository } from '../repositories/transaction-event.repository.js';
 import { TransactionRepository } from '../repositories/transaction.repository.js';
 import { UserRepository } from '../repositories/user.repository.js';
 
@@ -29,6 +30,7 @@ export interface Repositories {
   stats: StatsRepository;
   securityEvents: SecurityEventRepository;
   stationVariables: StationVariableRepository;
+  transactionEvents: TransactionEventRepository;
 }
 
 export function createRepositories(db: Kysely<Database>): Repositories {
@@ -47,5 +49,6 @@ export function createRepositories(db: Kysely<Database>): Repositories {
     stats: new StatsRepository(db),
     securityEvents: new SecurityEventRepository(db),
     stationVariables: new StationVariableRepository(db),
+    transactionEvents: new TransactionEventRepository(db),
   };
 }

@@ -32,6 +32,7 @@ import { StationService } from '../services/station.service.js';
 import { StatsService } from '../services/stats.service.js';
 import { TokenService } from '../services/token.service.js';
 import { TransactionHistoryService } from '../services/transaction-history.service.js';
+import { TransactionEventService } from '../services/transaction-event.service.js';
 import { TransactionService } from '../services/transaction.service.js';
 import { UserService } from '../services/user.service.js';
 import type { Repositories } from './repositories.js';
@@ -63,7 +64,13 @@ export function createServices(parts: ServiceParts) {
   const links = { presence, router, callTimeoutMs: config.ocppCallTimeoutMs };
   const stations = new StationService(repos.stations, hasher, links, events, clock);
   const commands = new CommandService(stations, links, repos.ocppLog, COMMAND_PROTOCOLS, clock);
-  const deviceModel = new DeviceModelService(repos.stationVariables, links, repos.ocppLog, clock);
+  const deviceModel = new DeviceModelService(
+    repos.stationVariables,
+    repos.stations,
+    links,
+    repos.ocppLog,
+    clock,
+  );
   const securityEvents = new SecurityEventService(
     repos.securityEvents,
     stations,
@@ -75,6 +82,7 @@ export function createServices(parts: ServiceParts) {
     heartbeatInterval: config.ocppHeartbeatInterval,
     pendingStationsMax: config.ocppPendingStationsMax,
   };
+  const chargePoints = new ChargePointService(repos.stations, events, chargePointClock, chargePointSettings);
   return {
     tokens,
     auth: new AuthService(
@@ -85,7 +93,7 @@ export function createServices(parts: ServiceParts) {
       events,
     ),
     setup: new SetupService(repos.users, repos.roles, repos.settings, hasher, clock),
-    chargePoints: new ChargePointService(repos.stations, events, chargePointClock, chargePointSettings),
+    chargePoints,
     admission: new StationAdmissionService(
       repos.stations,
       { hasher, guard: new PasswordGuard(throttle, clock, 'ocpp') },
@@ -98,6 +106,15 @@ export function createServices(parts: ServiceParts) {
       repos.transactions,
       repos.idTags,
       repos.reservations,
+      events,
+      chargePointClock,
+    ),
+    transactionEvents: new TransactionEventService(
+      repos.transactionEvents,
+      repos.transactions,
+      repos.idTags,
+      repos.reservations,
+      chargePoints,
       events,
       chargePointClock,
     ),

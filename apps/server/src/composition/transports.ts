@@ -16,8 +16,7 @@ export function createOcppServer(
   isDatabaseReady: () => boolean,
   log: FastifyBaseLogger,
 ): OcppServer {
-  const { admission, chargePoints, transactions, dataTransfer, ocppLog, securityEvents, deviceModel } =
-    services;
+  const { admission, ocppLog } = services;
   if (config.ocppUnknownStations === 'accept') {
     // Accepted unknown stations have no password: anyone can connect with any id and act as a station.
     log.warn(
@@ -27,7 +26,15 @@ export function createOcppServer(
   }
   return new OcppServer(
     admission,
-    { chargePoints, transactions, dataTransfer, securityEvents, deviceModel },
+    {
+      chargePoints: services.chargePoints,
+      transactions: services.transactions,
+      dataTransfer: services.dataTransfer,
+      securityEvents: services.securityEvents,
+      deviceModel: services.deviceModel,
+      transactionEvents: services.transactionEvents,
+      reservations: services.reservations,
+    },
     cluster.presence,
     ocppLog,
     log,

@@ -155,7 +155,7 @@ export interface IdTagsTable {
   created_by: number | null;
   /** 1: the tag may hold several active transactions at once. */
   allow_concurrent: Flag;
-  /** The OCPP 2.0.1 IdTokenEnumType sent with the tag to 2.x stations (migration 008). */
+  /** The OCPP 2.x IdTokenEnumType (migration 007): ISO14443 unless told otherwise. */
   type: Generated<string>;
   created_at: IsoTime;
   updated_at: IsoTime;
@@ -295,6 +295,13 @@ export interface TransactionEventsTable {
   /** 1: sent from the station's offline queue. */
   offline: Flag;
   charging_state: string | null;
+  /** idToken.idToken, when the event carries one. */
+  id_token: string | null;
+  /** Wh: the Transaction.Begin / Transaction.End energy register, the first and last energy reading. */
+  energy_begin: number | null;
+  energy_end: number | null;
+  energy_first: number | null;
+  energy_last: number | null;
   received_at: IsoTime;
 }
 

@@ -17,7 +17,8 @@ import { MemoryRecentAnswers, type RecentAnswers } from './recent-answers.js';
 import { watchRefusals } from './refusal-budget.js';
 import { v16Schemas, v201Schemas, v21Schemas } from './validation.js';
 import { registerV16Handlers, type V16Services } from './v16/handlers.js';
-import { registerV2Handlers, type V2Services } from './v2/handlers.js';
+import { registerV2Handlers, sendHandlers, type V2Services } from './v2/handlers.js';
+import { useOcpp21Frames } from './v2/frames.js';
 import { pickSubprotocol, SUBPROTOCOLS, versionOf } from './protocols.js';
 
 /** The path prefix of the OCPP endpoint: `ws://HOST:PORT/ocpp/{chargePointId}`. */
@@ -211,6 +212,9 @@ export class OcppServer {
     );
     if (admission.ocppVersion === '1.6') registerV16Handlers(connection, this.services);
     else registerV2Handlers(connection, this.services, this.log);
+    if (admission.ocppVersion === '2.1') {
+      useOcpp21Frames(client, chargePointId, v21Schemas, sendHandlers(chargePointId, this.log), this.log);
+    }
     const replaced = this.presence.register(connection);
     if (replaced) {
       this.log.info({ chargePointId }, 'new connection replaces the old one');

@@ -108,6 +108,18 @@ export class TransactionRepository {
     return row && toTransaction(row);
   }
 
+  /** The newest transaction an OCPP 2.x station names `ocppTransactionId`, among `scope`'s stations. */
+  async findByOcppId(
+    ocppTransactionId: string,
+    scope: readonly string[] | null,
+  ): Promise<Transaction | undefined> {
+    if (scope !== null && scope.length === 0) return undefined;
+    let query = selectTransactions(this.db).where('transactions.ocpp_transaction_id', '=', ocppTransactionId);
+    if (scope !== null) query = query.where('stations.charge_point_id', 'in', [...scope]);
+    const row = await query.orderBy('transactions.id', 'desc').executeTakeFirst();
+    return row && toTransaction(row);
+  }
+
   /** The station's transaction, if `transactionId` is one of that station's. */
   async findAtStation(stationId: number, transactionId: number): Promise<Transaction | undefined> {
     const row = await selectTransactions(this.db)

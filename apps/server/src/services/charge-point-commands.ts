@@ -28,6 +28,9 @@ export interface CommandAnswer {
 }
 
 export type ResetKind = 'Soft' | 'Hard';
+/** The messages both protocols let a CSMS ask for with TriggerMessage. */
+export type TriggeredMessage =
+  'BootNotification' | 'FirmwareStatusNotification' | 'Heartbeat' | 'MeterValues' | 'StatusNotification';
 export type AvailabilityKind = 'Operative' | 'Inoperative';
 export type LocalListUpdate = 'Full' | 'Differential';
 
@@ -154,8 +157,11 @@ export interface ChargePointCommands {
   /** The version of the station's local list (0: none, -1 in 1.6: no list support). */
   getLocalListVersion(): Promise<number>;
   clearCache(): Promise<CommandAnswer>;
-  /** Asks the station to send a BootNotification now. */
-  triggerBoot(): Promise<CommandAnswer>;
+  /**
+   * Asks the station to send one of its messages now (OCPP 1.6 §5.17, 2.0.1 F06), about one
+   * connector (EVSE) when given: a StatusNotification of a 2.x station names its connector 1.
+   */
+  trigger(message: TriggeredMessage, connectorId?: number): Promise<CommandAnswer>;
   /** Reads variables; none named: every one the station reports at once (1.6 only). */
   getVariables(refs: readonly VariableRef[]): Promise<VariableReading[]>;
   /** Changes variables; one result per change, in order. */

@@ -5,6 +5,7 @@ import { AppError } from '../errors.js';
 import type { OcppLogRepository } from '../repositories/ocpp-log.repository.js';
 import type { Page, PageRequest } from '../repositories/paging.js';
 import type { StationVariableRepository } from '../repositories/station-variable.repository.js';
+import type { StationRepository } from '../repositories/station.repository.js';
 import type { ChargePointSession } from './charge-point.service.js';
 
 /** The report a CSMS asks for after a station's first accepted boot (OCPP 2.0.1 B07). */
@@ -20,6 +21,7 @@ export class DeviceModelService {
 
   constructor(
     private readonly variables: StationVariableRepository,
+    private readonly stations: StationRepository,
     private readonly links: StationLinks,
     private readonly audit: OcppLogRepository,
     private readonly clock: Clock,
@@ -34,12 +36,19 @@ export class DeviceModelService {
     await this.variables.upsert(session.stationId, variables, isoNow(this.clock));
   }
 
-  list(
-    stationId: number,
+  /**
+   * A station's kept attributes, by component, EVSE, connector and variable. The caller checks
+   * who may see the station.
+   * @throws AppError NOT_FOUND for an unknown station
+   */
+  async list(
+    chargePointId: string,
     page: PageRequest,
     filter: StationVariableFilter = {},
   ): Promise<Page<StationVariable>> {
-    return this.variables.list(stationId, page, filter);
+    const station = await this.stations.findCredentials(chargePointId);
+    if (!station) throw new AppError('NOT_FOUND', `Unknown station ${chargePointId}`);
+    return this.variables.list(station.id, page, filter);
   }
 
   /** True while nothing of the station's device model is kept (no report arrived yet). */

@@ -147,6 +147,23 @@ export class ReservationService {
     this.events.publish(reservationEnded(cancelled, 'User cancelled'));
     return cancelled;
   }
+
+  /**
+   * A station tells that one of its reservations ended without a transaction (OCPP 2.0.1
+   * ReservationStatusUpdate): `expired`, or `removed` (cancelled at the station). Only an active
+   * reservation of that station ends; any other id changes nothing.
+   */
+  async endedAtStation(
+    chargePointId: string,
+    reservationId: number,
+    end: 'expired' | 'removed',
+  ): Promise<void> {
+    const reservation = await this.reservations.find(reservationId);
+    if (reservation?.chargePointId !== chargePointId || reservation.status !== 'active') return;
+    const to = end === 'expired' ? 'expired' : 'cancelled';
+    const ended = await this.reservations.transition(reservationId, 'active', to, isoNow(this.clock));
+    if (ended) this.events.publish(reservationEnded(ended, end === 'expired' ? 'Expired' : 'User cancelled'));
+  }
 }
 
 export interface ReservationExpirySettings {

@@ -21,7 +21,7 @@ export class StationApprovalService {
     if (station.connected) {
       void this.commands
         .to(actor, chargePointId)
-        .then(({ commands }) => commands.triggerBoot())
+        .then(({ commands }) => commands.trigger('BootNotification'))
         .catch(() => undefined);
     }
     return station;

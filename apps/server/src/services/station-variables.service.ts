@@ -39,7 +39,7 @@ export class StationVariablesService {
   ): Promise<Page<VariableView>> {
     const { station, commands } = await this.commands.to(actor, chargePointId);
     if (keepsDeviceModel(station)) {
-      const kept = await this.deviceModel.list(station.id, page, filter);
+      const kept = await this.deviceModel.list(station.chargePointId, page, filter);
       return { items: kept.items.map(viewOf), total: kept.total };
     }
     const read = (await commands.getVariables([])).filter(

@@ -48,10 +48,29 @@ export class TransactionHistoryService {
     return this.transactions.list(page, this.scoped(actor, filter), order);
   }
 
-  /** A transaction with its meter values; NOT_FOUND also when its station is outside the scope. */
-  async get(actor: Actor, transactionId: number): Promise<Transaction & { meterValues: MeterValue[] }> {
-    const transaction = await this.find(actor, transactionId);
-    return { ...transaction, meterValues: await this.transactions.meterValues(transactionId) };
+  /**
+   * A transaction with its meter values, by its integer id or by an OCPP 2.x station's own id
+   * (CONTRACT section 7): digits are our id first; a station's id, unique per station, names the
+   * newest such transaction among the stations the caller sees. NOT_FOUND also when its station
+   * is outside the scope; VALIDATION_ERROR for digits beyond 2^53−1 that no station sent.
+   */
+  async get(actor: Actor, key: string): Promise<Transaction & { meterValues: MeterValue[] }> {
+    const id = /^\d{1,16}$/.test(key) ? Number(key) : undefined;
+    const byId =
+      id !== undefined && id >= 1 && Number.isSafeInteger(id) ? await this.transactions.find(id) : undefined;
+    const transaction =
+      byId && canSeeStation(actor.stationScope, byId.chargePointId)
+        ? byId
+        : await this.transactions.findByOcppId(key, actor.stationScope);
+    if (!transaction) {
+      if (/^\d+$/.test(key) && !(id !== undefined && Number.isSafeInteger(id))) {
+        throw new AppError('VALIDATION_ERROR', `transactionId ${key} is beyond 2^53−1`, {
+          fields: ['transactionId'],
+        });
+      }
+      throw new AppError('NOT_FOUND', `No transaction ${key}`);
+    }
+    return { ...transaction, meterValues: await this.transactions.meterValues(transaction.transactionId) };
   }
 
   /** Every transaction of the filter, a batch at a time, in transaction id order. */

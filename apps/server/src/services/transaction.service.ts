@@ -254,7 +254,7 @@ export class TransactionService {
 }
 
 /** The samples of one meter value, normalized; a value out of range refuses the message. */
-function readSamples(values: readonly ReportedSample[]): Sample[] {
+export function readSamples(values: readonly ReportedSample[]): Sample[] {
   return values.flatMap((value) => {
     const sample = inRange(() => normalizeSample(value));
     return sample ? [sample] : [];

@@ -237,6 +237,26 @@ describe.each(DIALECTS)('OCA OCPP 2.0.1 CSMS test cases, blocks B D F H K, on %s
       });
     });
 
+    it.each([
+      ['TC_H_07_CSMS', 'Expired', 'expired'],
+      ['TC_H_20_CSMS', 'Removed', 'cancelled'],
+    ])(
+      '%s ends the reservation the station reports %s in a ReservationStatusUpdate',
+      async (_id, update, status) => {
+        const made = await request('POST', '/api/reservations', {
+          chargePointId: 'OCA-201',
+          connectorId: 1,
+          idTag: '100000C01',
+          expiryDate: expiryDate(),
+        });
+        expect(made.status, made.text).toBe(201);
+        const { reservationId } = made.body;
+        await cs.call('ReservationStatusUpdate', { reservationId, reservationUpdateStatus: update });
+        const after = await app.request('GET', `/api/reservations/${reservationId}`, { token: app.admin });
+        expect(after.body).toMatchObject({ reservationId, status });
+      },
+    );
+
     it('TC_H_22_CSMS handles a Rejected ReserveNow: 409 RESERVATION_REFUSED, nothing active', async () => {
       const response = await answering(
         'ReserveNow',

@@ -1,17 +1,59 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createStation } from '../support/builders.js';
 import { DIALECTS } from '../support/databases.js';
 import { useTestApp } from '../support/use-test-app.js';
 import { eventually, upgradeStatus, ocppUrl, type TestChargePoint } from '../support/ocpp-client.js';
 import { BOOT2, bootStation2, connectStation2 } from '../support/ocpp2-client.js';
+import { transactionEvent } from '../support/ocpp2-session.js';
 
 const T0 = '2026-01-11T14:30:00.000Z';
 
+const REPORT = {
+  requestId: 1,
+  generatedAt: T0,
+  seqNo: 0,
+  tbc: true,
+  reportData: [
+    {
+      component: { name: 'OCPPCommCtrlr' },
+      variable: { name: 'HeartbeatInterval' },
+      variableAttribute: [{ type: 'Actual', value: '300', mutability: 'ReadWrite' }],
+      variableCharacteristics: { dataType: 'integer', unit: 's', supportsMonitoring: false },
+    },
+    {
+      component: { name: 'Connector', evse: { id: 1, connectorId: 1 } },
+      variable: { name: 'AvailabilityState' },
+      variableAttribute: [{ value: 'Available', mutability: 'ReadOnly' }],
+      variableCharacteristics: { dataType: 'OptionList', supportsMonitoring: true },
+    },
+    {
+      component: { name: 'SmartChargingCtrlr', instance: 'main' },
+      variable: { name: 'Enabled' },
+      variableAttribute: [
+        { type: 'Actual', value: 'true', mutability: 'ReadWrite' },
+        { type: 'Target', value: 'false', mutability: 'ReadWrite' },
+      ],
+    },
+  ],
+};
+
 describe.each(DIALECTS)('OCPP 2.0.1 provisioning and status on %s', (dialect) => {
-  const app = useTestApp(dialect, { env: { OCPP_UNKNOWN_STATIONS: 'accept' } });
+  // The default policy: an unknown station waits for approval.
+  const app = useTestApp(dialect);
   let cs: TestChargePoint;
   const reports: unknown[] = [];
+  const station = async (id: string) =>
+    (await app.request('GET', `/api/stations/${id}`, { token: app.admin })).body as Record<
+      string,
+      unknown
+    > & {
+      connectors: Record<string, unknown>[];
+    };
 
   beforeAll(async () => {
+    for (const chargePointId of ['CS-201', 'CS-BOOT', 'CS-MULTI', 'CS-21']) {
+      await createStation(app, app.admin, { chargePointId, ocppPassword: null });
+    }
     ({ client: cs } = await bootStation2(app.url, 'CS-201', {
       handlers: {
         GetBaseReport: (params) => {
@@ -24,9 +66,6 @@ describe.each(DIALECTS)('OCPP 2.0.1 provisioning and status on %s', (dialect) =>
   afterAll(async () => {
     await cs?.close();
   });
-
-  const station = async (id = 'CS-201') =>
-    (await app.request('GET', `/api/stations/${id}`, { token: app.admin })).body as Record<string, unknown>;
 
   it('TC_B_01_CSMS: a cold boot is accepted with the heartbeat interval and the station shows 2.0.1', async () => {
     const { client, boot } = await bootStation2(app.url, 'CS-BOOT');
@@ -42,7 +81,7 @@ describe.each(DIALECTS)('OCPP 2.0.1 provisioning and status on %s', (dialect) =>
     await client.close();
   });
 
-  it('picks the newest protocol the station offers', async () => {
+  it('TC_B_58_CSMS: picks the newest subprotocol the station offers, and refuses one it does not speak', async () => {
     const client = await connectStation2(app.url, 'CS-MULTI', {
       protocols: ['ocpp1.6', 'ocpp2.0.1', 'ocpp2.1'],
     });
@@ -54,12 +93,98 @@ describe.each(DIALECTS)('OCPP 2.0.1 provisioning and status on %s', (dialect) =>
     expect(older.protocol).toBe('ocpp2.0.1');
     await eventually(async () => (await station('CS-MULTI')).ocppVersion === '2.0.1');
     await older.close();
-    expect(await upgradeStatus(`${ocppUrl(app.url)}/CS-NONE`, { protocols: ['ocpp2.0'] })).toBe(400);
+    expect(await upgradeStatus(`${ocppUrl(app.url)}/CS-MULTI`, { protocols: ['ocpp2.0'] })).toBe(400);
   });
 
-  it('TC_B_07_CSMS: asks for the full inventory after the first accepted boot', async () => {
+  it('TC_B_02_CSMS, TC_B_30_CSMS: a pending station may only boot; once approved it is accepted', async () => {
+    const pending = await connectStation2(app.url, 'CS-NEW', { strictMode: false });
+    expect(((await pending.call('BootNotification', BOOT2)) as { status: string }).status).toBe('Pending');
+    expect((await pending.call('Heartbeat', {})) as object).toHaveProperty('currentTime');
+    await expect(
+      pending.call('TransactionEvent', transactionEvent('Started', 'TX-P', 0, { evseId: 1 })),
+    ).rejects.toMatchObject({ rpcErrorCode: 'SecurityError' });
+    expect((await station('CS-NEW')).registration).toBe('pending');
+    expect((await app.request('POST', '/api/stations/CS-NEW/approve', { token: app.admin })).status).toBe(
+      200,
+    );
+    expect(((await pending.call('BootNotification', BOOT2)) as { status: string }).status).toBe('Accepted');
+    await pending.close();
+  });
+
+  it('TC_A_01_CSMS, TC_A_03_CSMS: asks a station with a password for it by Basic auth', async () => {
+    await createStation(app, app.admin, { chargePointId: 'CS-SECRET', ocppPassword: 'correct-horse-2' });
+    const url = `${ocppUrl(app.url)}/CS-SECRET`;
+    expect(await upgradeStatus(url, { protocols: ['ocpp2.0.1'] })).toBe(401);
+    const basic = (password: string) => `Basic ${Buffer.from(`CS-SECRET:${password}`).toString('base64')}`;
+    expect(
+      await upgradeStatus(url, {
+        protocols: ['ocpp2.0.1'],
+        headers: { authorization: basic('wrong-pass-1') },
+      }),
+    ).toBe(401);
+    const { client, boot } = await bootStation2(app.url, 'CS-SECRET', { password: 'correct-horse-2' });
+    expect(boot.status).toBe('Accepted');
+    await client.close();
+  });
+
+  it('TC_B_13_CSMS: asks for the full inventory after the first accepted boot and keeps the report', async () => {
     await eventually(() => reports.length > 0);
-    expect(reports[0]).toMatchObject({ reportBase: 'FullInventory' });
+    expect(reports[0]).toMatchObject({ reportBase: 'FullInventory', requestId: expect.any(Number) });
+    await cs.call('NotifyReport', REPORT);
+    await cs.call('NotifyReport', {
+      requestId: 1,
+      generatedAt: T0,
+      seqNo: 1,
+      reportData: [
+        {
+          component: { name: 'OCPPCommCtrlr' },
+          variable: { name: 'HeartbeatInterval' },
+          variableAttribute: [{ type: 'Actual', value: '600' }],
+        },
+      ],
+    });
+    const { items, total } = await app.deviceModel.list('CS-201', { limit: 50, offset: 0 });
+    expect(total).toBe(4);
+    expect(items).toEqual([
+      expect.objectContaining({
+        component: 'Connector',
+        evseId: 1,
+        connectorId: 1,
+        variable: 'AvailabilityState',
+        attributeType: 'Actual',
+        value: 'Available',
+        mutability: 'ReadOnly',
+        dataType: 'OptionList',
+      }),
+      // A later part replaced the value and kept what it did not repeat.
+      expect.objectContaining({
+        component: 'OCPPCommCtrlr',
+        componentInstance: null,
+        evseId: null,
+        connectorId: null,
+        variable: 'HeartbeatInterval',
+        value: '600',
+        mutability: 'ReadWrite',
+        dataType: 'integer',
+        unit: 's',
+      }),
+      expect.objectContaining({
+        component: 'SmartChargingCtrlr',
+        componentInstance: 'main',
+        attributeType: 'Actual',
+      }),
+      expect.objectContaining({
+        component: 'SmartChargingCtrlr',
+        componentInstance: 'main',
+        attributeType: 'Target',
+      }),
+    ]);
+    expect(items.map((i) => [i.component, i.attributeType, i.value])).toEqual([
+      ['Connector', 'Actual', 'Available'],
+      ['OCPPCommCtrlr', 'Actual', '600'],
+      ['SmartChargingCtrlr', 'Actual', 'true'],
+      ['SmartChargingCtrlr', 'Target', 'false'],
+    ]);
   });
 
   it('answers Heartbeat with the current time', async () => {
@@ -67,24 +192,107 @@ describe.each(DIALECTS)('OCPP 2.0.1 provisioning and status on %s', (dialect) =>
     expect(Date.parse(answer.currentTime)).toBeGreaterThan(Date.now() - 60_000);
   });
 
-  it('TC_G_01_CSMS: maps an EVSE status to a connector of the station', async () => {
+  it('TC_G_01_CSMS, TC_G_20_CSMS: maps an EVSE status to a connector of the station, Faulted with OtherError', async () => {
     await cs.call('StatusNotification', {
       timestamp: T0,
       connectorStatus: 'Available',
       evseId: 1,
       connectorId: 1,
     });
+    expect((await station('CS-201')).status).toBe('Available');
+    await cs.call('StatusNotification', {
+      timestamp: T0,
+      connectorStatus: 'Occupied',
+      evseId: 1,
+      connectorId: 1,
+    });
+    expect((await station('CS-201')).status).toBe('Occupied');
     await cs.call('StatusNotification', {
       timestamp: T0,
       connectorStatus: 'Faulted',
       evseId: 2,
       connectorId: 1,
     });
-    const body = await station();
+    const body = await station('CS-201');
     expect(body.status).toBe('Faulted');
     expect(body.connectors).toEqual([
-      expect.objectContaining({ connectorId: 1, status: 'Available', errorCode: 'NoError' }),
+      expect.objectContaining({ connectorId: 1, status: 'Occupied', errorCode: 'NoError', timestamp: T0 }),
       expect.objectContaining({ connectorId: 2, status: 'Faulted', errorCode: 'OtherError' }),
     ]);
+  });
+
+  it('keeps security events, firmware and log statuses, and what NotifyEvent tells of a variable', async () => {
+    await cs.call('SecurityEventNotification', {
+      type: 'TamperDetectionActivated',
+      timestamp: T0,
+      techInfo: 'lid',
+    });
+    await cs.call('FirmwareStatusNotification', { status: 'Downloading', requestId: 3 });
+    await cs.call('LogStatusNotification', { status: 'Uploaded', requestId: 4 });
+    await cs.call('NotifyEvent', {
+      generatedAt: T0,
+      seqNo: 0,
+      eventData: [
+        {
+          eventId: 1,
+          timestamp: T0,
+          trigger: 'Delta',
+          actualValue: 'Occupied',
+          eventNotificationType: 'HardWiredNotification',
+          component: { name: 'Connector', evse: { id: 1, connectorId: 1 } },
+          variable: { name: 'AvailabilityState' },
+        },
+      ],
+    });
+    const events = await app.request('GET', '/api/stations/CS-201/security-events', { token: app.admin });
+    expect(events.body.items).toEqual([
+      expect.objectContaining({
+        type: 'TamperDetectionActivated',
+        timestamp: T0,
+        techInfo: 'lid',
+        source: 'station',
+      }),
+    ]);
+    expect(await station('CS-201')).toMatchObject({
+      firmwareStatus: 'Downloading',
+      diagnosticsStatus: 'Uploaded',
+    });
+    const { items } = await app.deviceModel.list(
+      'CS-201',
+      { limit: 10, offset: 0 },
+      { component: 'Connector' },
+    );
+    expect(items).toEqual([
+      expect.objectContaining({ variable: 'AvailabilityState', value: 'Occupied', mutability: 'ReadOnly' }),
+    ]);
+  });
+
+  it('TC_P_01_CSMS: answers DataTransfer UnknownVendorId as for 1.6, and NotifyChargingLimit / ReportChargingProfiles', async () => {
+    expect(
+      await cs.call('DataTransfer', { vendorId: 'com.example', messageId: 'x', data: { a: 1 } }),
+    ).toEqual({
+      status: 'UnknownVendorId',
+    });
+    expect(
+      await cs.call('NotifyChargingLimit', { chargingLimit: { chargingLimitSource: 'EMS' }, evseId: 1 }),
+    ).toEqual({});
+    expect(
+      await cs.call('ReportChargingProfiles', {
+        requestId: 1,
+        chargingLimitSource: 'CSO',
+        evseId: 1,
+        chargingProfile: [
+          {
+            id: 1,
+            stackLevel: 0,
+            chargingProfilePurpose: 'TxDefaultProfile',
+            chargingProfileKind: 'Absolute',
+            chargingSchedule: [
+              { id: 1, chargingRateUnit: 'W', chargingSchedulePeriod: [{ startPeriod: 0, limit: 11000 }] },
+            ],
+          },
+        ],
+      }),
+    ).toEqual({});
   });
 });

@@ -38,7 +38,7 @@ export async function connectStation2(
     ...options.handlers,
   };
   for (const [action, handler] of Object.entries(handlers)) {
-    client.handle(action, async ({ params }) => (await handler(params)) as Record<string, unknown>);
+    client.handle(action, (call?: { params?: unknown }) => handler(call?.params) as never);
   }
   await client.connect();
   return client;

@@ -7,6 +7,7 @@ import type { DomainEvent } from '../../src/domain/events.js';
 import type { EventBus } from '../../src/cluster/event-bus.js';
 import type { RealtimeSettings } from '../../src/realtime/io.js';
 import type { DataTransferService } from '../../src/services/data-transfer.service.js';
+import type { DeviceModelService } from '../../src/services/device-model.service.js';
 import type { PasswordHasher } from '../../src/services/password-hasher.js';
 import type { LoginResponse } from '@cimorings/contracts';
 
@@ -34,6 +35,8 @@ export interface TestApp {
   events: EventBus;
   /** Where vendor DataTransfer handlers are registered. */
   dataTransfer: DataTransferService;
+  /** The device models stations reported (NotifyReport). */
+  deviceModel: DeviceModelService;
   announcedPasswords: string[];
   /** Every domain event published since the app was built, also those of its start-up work. */
   publishedEvents: DomainEvent[];
@@ -102,7 +105,7 @@ export async function startTestApp(options: TestAppOptions): Promise<TestApp> {
     ? pino({ level: 'info' }, { write: (line: string) => void lines.push(line) })
     : pino({ level: 'silent' });
   const announcedPasswords: string[] = [];
-  const { server, databaseReady, events, dataTransfer } = await buildApp(config, {
+  const { server, databaseReady, events, dataTransfer, deviceModel } = await buildApp(config, {
     logger,
     ...(options.clock && { clock: options.clock }),
     ...(options.hasher && { hasher: options.hasher }),
@@ -143,6 +146,7 @@ export async function startTestApp(options: TestAppOptions): Promise<TestApp> {
     url: address,
     events,
     dataTransfer,
+    deviceModel,
     announcedPasswords,
     publishedEvents,
     close: () => server.close(),

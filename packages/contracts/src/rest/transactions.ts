@@ -59,6 +59,18 @@ export const TransactionParams = Type.Object({
   transactionId: Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER }),
 });
 
+/**
+ * `GET /api/transactions/{transactionId}`: the integer id, or the id an OCPP 2.x station gave it
+ * (`ocppTransactionId`, 36 characters at most); digits are the integer id first.
+ */
+export const TransactionLookupParams = Type.Object({
+  transactionId: Type.String({
+    minLength: 1,
+    maxLength: 36,
+    description: "the transaction's integer id, or its OCPP 2.x station's own transactionId",
+  }),
+});
+
 /** The filters of the list and of the CSV export. */
 export const TransactionFilterSchema = Type.Object({
   status: Type.Optional(Status),

@@ -11,6 +11,8 @@ import type { Dialect } from '../connect.js';
  *   nullable: a 2.x transaction started cable first has no id token until one arrives.
  * - `transaction_events`: every TransactionEvent kept once per (station, transaction, seqNo), so
  *   that a repeat changes nothing and events from the station's offline queue are put in order.
+ * - `id_tags.type`: the OCPP 2.x IdTokenEnumType of a tag (`ISO14443` unless told otherwise),
+ *   used whenever a tag is sent to a 2.x station.
  * - `station_variables`: the device model a 2.x station reports (NotifyReport), one row per
  *   component, EVSE/connector, variable and attribute type.
  */
@@ -21,6 +23,11 @@ export function ocpp2(dialect: Dialect): Migration {
       await db.schema
         .alterTable('stations')
         .addColumn('ocpp_version', 'text', (col) => col.notNull().defaultTo('1.6'))
+        .execute();
+
+      await db.schema
+        .alterTable('id_tags')
+        .addColumn('type', 'text', (col) => col.notNull().defaultTo('ISO14443'))
         .execute();
 
       await db.schema.alterTable('transactions').addColumn('ocpp_transaction_id', 'text').execute();
@@ -56,6 +63,13 @@ export function ocpp2(dialect: Dialect): Migration {
         .addColumn('timestamp', 'text', (col) => col.notNull())
         .addColumn('offline', 'integer', (col) => col.notNull().defaultTo(0))
         .addColumn('charging_state', 'text')
+        .addColumn('id_token', 'text')
+        // Wh: the energy register of the event's Transaction.Begin / Transaction.End sample, and
+        // its first and last energy reading, from which meterStart and meterStop are read.
+        .addColumn('energy_begin', 'double precision')
+        .addColumn('energy_end', 'double precision')
+        .addColumn('energy_first', 'double precision')
+        .addColumn('energy_last', 'double precision')
         .addColumn('received_at', 'text', (col) => col.notNull())
         .addUniqueConstraint('transaction_events_once', ['station_id', 'ocpp_transaction_id', 'seq_no'])
         .execute();

@@ -2,18 +2,14 @@ import { sql, type Kysely } from 'kysely';
 import type { Migration } from 'kysely/migration';
 
 /**
- * The OCPP 2.0.1 IdTokenEnumType of each id tag (issue 13): what the server states when it sends
- * the tag to a 2.x station (RequestStartTransaction, ReserveNow, SendLocalList, a groupIdToken).
- * Tags stored before are RFID cards, the usual case: ISO14443. A deletion keeps the type too, so
- * that a differential local list removes the tag a 2.x station knows by its text and type.
+ * The type of a deleted id tag (issue 13). A tag's own type, the OCPP 2.x IdTokenEnumType the
+ * server states when it sends the tag to a 2.x station, came with migration 007; a deletion
+ * keeps it too, so that a differential local list removes the tag a 2.x station knows by its
+ * text and its type. Deletions recorded before are of RFID cards, the usual case: ISO14443.
  */
 export function idTagType(): Migration {
   return {
     async up(db: Kysely<unknown>) {
-      await db.schema
-        .alterTable('id_tags')
-        .addColumn('type', 'text', (col) => col.notNull().defaultTo(sql.lit('ISO14443')))
-        .execute();
       await db.schema
         .alterTable('id_tag_deletions')
         .addColumn('type', 'text', (col) => col.notNull().defaultTo(sql.lit('ISO14443')))

@@ -8,6 +8,7 @@ import {
   PageSchema,
   TransactionDetailSchema,
   TransactionFilterSchema,
+  TransactionLookupParams,
   TransactionParams,
   TransactionSchema,
 } from '@cimorings/contracts/rest';
@@ -133,7 +134,7 @@ export const transactionRoutes: FastifyPluginAsyncTypebox<{
   app.get(
     '/api/transactions/:transactionId',
     bearerRoute('transactions.view', 'transactions', {
-      params: TransactionParams,
+      params: TransactionLookupParams,
       response: {
         200: TransactionDetailSchema,
         ...errors(400, 401, 403, 404),

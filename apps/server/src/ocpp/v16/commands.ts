@@ -58,7 +58,8 @@ export function v16Commands(send: CommandChannel): ChargePointCommands {
       }),
     getLocalListVersion: async () => (await call('GetLocalListVersion', {})).listVersion,
     clearCache: () => call('ClearCache', {}),
-    triggerBoot: () => call('TriggerMessage', { requestedMessage: 'BootNotification' }),
+    trigger: (requestedMessage, connectorId) =>
+      call('TriggerMessage', { requestedMessage, ...(connectorId !== undefined && { connectorId }) }),
     getVariables: (refs) => getConfiguration(call, refs),
     setVariables: (changes) => changeConfiguration(call, changes),
     setChargingProfile: (connectorId, { transaction, ...profile }) =>

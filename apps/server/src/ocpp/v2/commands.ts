@@ -126,7 +126,15 @@ export function v2Commands(send: CommandChannel): ChargePointCommands {
     },
     getLocalListVersion: async () => (await call('GetLocalListVersion', {})).versionNumber,
     clearCache: () => call('ClearCache', {}),
-    triggerBoot: () => call('TriggerMessage', { requestedMessage: 'BootNotification' }),
+    // OCPP 2.0.1 F06.FR.13: a StatusNotification is asked for one connector of an EVSE.
+    trigger: (requestedMessage, connectorId) =>
+      call('TriggerMessage', {
+        requestedMessage,
+        ...(connectorId !== undefined &&
+          connectorId > 0 && {
+            evse: { id: connectorId, ...(requestedMessage === 'StatusNotification' && { connectorId: 1 }) },
+          }),
+      }),
     getVariables: (refs) => getVariables(call, refs),
     setVariables: (changes) => setVariables(call, changes),
     // OCPP 2.0.1 K01, K10, K08.

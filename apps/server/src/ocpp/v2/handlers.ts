@@ -3,12 +3,18 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { ChargePointService, ChargePointSession } from '../../services/charge-point.service.js';
 import type { DeviceModelService } from '../../services/device-model.service.js';
 import type { ChargePointConnection } from '../connection.js';
-import { connectorStatusOf, reportedVariables } from './mapping.js';
+import type { SendHandlers } from './frames.js';
+import type { DataTransferService } from '../../services/data-transfer.service.js';
+import type { SecurityEventService } from '../../services/security-event.service.js';
+import { connectorStatusOf, eventVariables, reportedVariables } from './mapping.js';
+import { registerV2TransactionHandlers, type V2TransactionServices } from './transaction-handlers.js';
 
 /** Services the OCPP 2.x handlers adapt to: the same ones as 1.6's, and the device model. */
-export interface V2Services {
+export interface V2Services extends V2TransactionServices {
   chargePoints: ChargePointService;
   deviceModel: DeviceModelService;
+  dataTransfer: DataTransferService;
+  securityEvents: SecurityEventService;
 }
 
 /** What a handler of a station's action answers, as the official schema says. */
@@ -70,10 +76,12 @@ export function registerV2Handlers(
 
   before('Heartbeat', () => chargePoints.heartbeat(admission));
 
+  // G01-G04: an EVSE is a connector of the station object; Occupied shows the charging state.
   handle('StatusNotification', async (p, session) => {
+    const status = await services.transactionEvents.connectorStatus(session, p.evseId, p.connectorStatus);
     await chargePoints.recordStatus(session, {
       connectorId: p.evseId,
-      ...connectorStatusOf(p.connectorStatus),
+      ...connectorStatusOf(status),
       info: null,
       vendorId: null,
       vendorErrorCode: null,
@@ -86,6 +94,71 @@ export function registerV2Handlers(
     await deviceModel.storeReport(session, reportedVariables(p.reportData ?? []));
     return {};
   });
+
+  // N07: an event about a variable tells its actual value.
+  handle('NotifyEvent', async (p, session) => {
+    await deviceModel.storeReport(session, eventVariables(p.eventData));
+    return {};
+  });
+
+  // A04: kept in the same table as 1.6's.
+  handle('SecurityEventNotification', async (p, session) => {
+    await services.securityEvents.reported(session, {
+      type: p.type,
+      timestamp: p.timestamp,
+      ...(p.techInfo !== undefined && { techInfo: p.techInfo }),
+    });
+    return {};
+  });
+
+  handle('FirmwareStatusNotification', async (p, session) => {
+    await chargePoints.recordNotification(session, 'firmware', p.status);
+    return {};
+  });
+
+  // N01: the status of a log upload, kept where 1.6 keeps its diagnostics upload's.
+  handle('LogStatusNotification', async (p, session) => {
+    await chargePoints.recordNotification(session, 'diagnostics', p.status);
+    return {};
+  });
+
+  // K: what the station tells of its limits and profiles is acknowledged (smart charging reads its own).
+  handle('NotifyChargingLimit', (p) => {
+    log.info({ chargePointId: connection.chargePointId, limit: p.chargingLimit }, 'NotifyChargingLimit');
+    return {};
+  });
+  handle('ReportChargingProfiles', (p) => {
+    log.info(
+      { chargePointId: connection.chargePointId, requestId: p.requestId, profiles: p.chargingProfile.length },
+      'ReportChargingProfiles',
+    );
+    return {};
+  });
+
+  // P01: as 1.6 does, UnknownVendorId unless a vendor's handler is registered.
+  handle('DataTransfer', async (p) => {
+    const data = typeof p.data === 'string' || p.data === undefined ? p.data : JSON.stringify(p.data);
+    const answer = await services.dataTransfer.handle(p.vendorId, p.messageId, data);
+    // 2.0.1's `data` is of any JSON type (the generated type says object): a vendor's text is kept as it is.
+    return {
+      status: answer.status,
+      ...(answer.data !== undefined && { data: answer.data as unknown as Record<string, unknown> }),
+    };
+  });
+
+  registerV2TransactionHandlers(connection, services);
+}
+
+/**
+ * The messages a 2.1 station may SEND (never answered). NotifyPeriodicEventStream carries the
+ * samples of a monitoring stream, which CIMORINGS does not set up yet (the 2.1 use cases come
+ * later): read, checked and logged.
+ */
+export function sendHandlers(chargePointId: string, log: FastifyBaseLogger): SendHandlers {
+  return {
+    NotifyPeriodicEventStream: (payload) =>
+      log.debug({ chargePointId, stream: (payload as { id?: unknown }).id }, 'NotifyPeriodicEventStream'),
+  };
 }
 
 /**

@@ -1,0 +1,197 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/schema.js';
+import type { Transaction } from '../domain/transaction.js';
+import type { EnergyMarks, TransactionEventInput } from '../domain/transaction-event.js';
+import { CHARGED_STATES } from '../domain/transaction-event.js';
+import { selectTransactions, toTransaction } from './transaction-query.js';
+
+type Db = Kysely<Database>;
+
+/** A transaction first heard of from a 2.x station's TransactionEvent. */
+export interface NewStationTransaction {
+  stationId: number;
+  ocppTransactionId: string;
+  connectorId: number;
+  idTag: string | null;
+  meterStart: number;
+  startedAt: string;
+  reservationId: number | null;
+  now: string;
+}
+
+/** What the events of one transaction say, taken in seqNo order. */
+export interface EventSummary {
+  /** Wh: the Transaction.Begin register, else the first reading; null when none was sent. */
+  meterStart: number | null;
+  /** Wh: the Transaction.End register, else the last reading; null when none was sent. */
+  meterStop: number | null;
+  /** The charging state of the event with the highest seqNo that told one. */
+  chargingState: string | null;
+  /** The seqNo of that event. */
+  chargingStateSeqNo: number | null;
+  /** Whether any event had the EV charging (or suspended while charging). */
+  charged: boolean;
+}
+
+/**
+ * The TransactionEvents of 2.x stations (migration 007) and the transactions they make, found by
+ * the station's own transaction id. Queries only.
+ */
+export class TransactionEventRepository {
+  constructor(private readonly db: Db) {}
+
+  /** Keeps an event; false when one with its seqNo was kept already (a repeat). */
+  async record(
+    stationId: number,
+    event: TransactionEventInput,
+    timestamp: string,
+    energy: EnergyMarks,
+    now: string,
+  ): Promise<boolean> {
+    const inserted = await this.db
+      .insertInto('transaction_events')
+      .values({
+        station_id: stationId,
+        ocpp_transaction_id: event.ocppTransactionId,
+        seq_no: event.seqNo,
+        event_type: event.eventType,
+        trigger_reason: event.triggerReason,
+        timestamp,
+        offline: event.offline ? 1 : 0,
+        charging_state: event.chargingState ?? null,
+        id_token: event.idTag ?? null,
+        energy_begin: energy.begin,
+        energy_end: energy.end,
+        energy_first: energy.first,
+        energy_last: energy.last,
+        received_at: now,
+      })
+      .onConflict((oc) => oc.columns(['station_id', 'ocpp_transaction_id', 'seq_no']).doNothing())
+      .returning('id')
+      .executeTakeFirst();
+    return inserted !== undefined;
+  }
+
+  async find(stationId: number, ocppTransactionId: string): Promise<Transaction | undefined> {
+    const row = await selectTransactions(this.db)
+      .where('transactions.station_id', '=', stationId)
+      .where('transactions.ocpp_transaction_id', '=', ocppTransactionId)
+      .executeTakeFirst();
+    return row && toTransaction(row);
+  }
+
+  /** Creates the transaction of a station transaction id, or finds the one created before. */
+  async create(start: NewStationTransaction): Promise<{ transaction: Transaction; created: boolean }> {
+    const inserted = await this.db
+      .insertInto('transactions')
+      .values({
+        station_id: start.stationId,
+        ocpp_transaction_id: start.ocppTransactionId,
+        connector_id: start.connectorId,
+        id_tag: start.idTag,
+        reservation_id: start.reservationId,
+        status: 'active',
+        meter_start: start.meterStart,
+        started_at: start.startedAt,
+        // The 1.6 retry key (migration 003) is not this transaction's: its id is the station's.
+        start_reported_at: null,
+        created_at: start.now,
+        updated_at: start.now,
+      })
+      .onConflict((oc) => oc.columns(['station_id', 'ocpp_transaction_id']).doNothing())
+      .returning('id')
+      .executeTakeFirst();
+    const transaction = await this.find(start.stationId, start.ocppTransactionId);
+    if (!transaction) throw new Error(`transaction ${start.ocppTransactionId} vanished`);
+    return { transaction, created: inserted !== undefined };
+  }
+
+  /** Points the transaction's events at it. */
+  async link(stationId: number, ocppTransactionId: string, transactionId: number): Promise<void> {
+    await this.db
+      .updateTable('transaction_events')
+      .set({ transaction_id: transactionId })
+      .where('station_id', '=', stationId)
+      .where('ocpp_transaction_id', '=', ocppTransactionId)
+      .where('transaction_id', 'is', null)
+      .execute();
+  }
+
+  async summary(stationId: number, ocppTransactionId: string): Promise<EventSummary> {
+    const events = await this.db
+      .selectFrom('transaction_events')
+      .select(['seq_no', 'charging_state', 'energy_begin', 'energy_end', 'energy_first', 'energy_last'])
+      .where('station_id', '=', stationId)
+      .where('ocpp_transaction_id', '=', ocppTransactionId)
+      .orderBy('seq_no')
+      .execute();
+    const first = events.find((e) => e.energy_first !== null)?.energy_first ?? null;
+    const last = events.findLast((e) => e.energy_last !== null)?.energy_last ?? null;
+    const state = events.findLast((e) => e.charging_state !== null);
+    return {
+      meterStart: events.find((e) => e.energy_begin !== null)?.energy_begin ?? first,
+      meterStop: events.findLast((e) => e.energy_end !== null)?.energy_end ?? last,
+      chargingState: state?.charging_state ?? null,
+      chargingStateSeqNo: state ? Number(state.seq_no) : null,
+      charged: events.some((e) => e.charging_state !== null && CHARGED_STATES.includes(e.charging_state)),
+    };
+  }
+
+  /** Changes what later events tell of a transaction: its tag, start, registers, connector. */
+  async amend(
+    transactionId: number,
+    changes: {
+      idTag?: string;
+      startedAt?: string;
+      meterStart?: number;
+      meterStop?: number;
+      connectorId?: number;
+    },
+    now: string,
+  ): Promise<void> {
+    const set = {
+      ...(changes.idTag !== undefined && { id_tag: changes.idTag }),
+      ...(changes.startedAt !== undefined && { started_at: changes.startedAt }),
+      ...(changes.meterStart !== undefined && { meter_start: changes.meterStart }),
+      ...(changes.connectorId !== undefined && { connector_id: changes.connectorId }),
+    };
+    if (Object.keys(set).length > 0) {
+      await this.db
+        .updateTable('transactions')
+        .set({ ...set, updated_at: now })
+        .where('id', '=', transactionId)
+        .execute();
+    }
+    if (changes.meterStop !== undefined) {
+      // Only once stopped: a running transaction has no meterStop yet.
+      await this.db
+        .updateTable('transactions')
+        .set({ meter_stop: changes.meterStop, updated_at: now })
+        .where('id', '=', transactionId)
+        .where('stopped_at', 'is not', null)
+        .execute();
+    }
+  }
+
+  /** The 2.x transaction running on a station's connector (EVSE), if any, newest first. */
+  async running(stationId: number, connectorId: number): Promise<Transaction | undefined> {
+    const row = await selectTransactions(this.db)
+      .where('transactions.station_id', '=', stationId)
+      .where('transactions.connector_id', '=', connectorId)
+      .where('transactions.status', '=', 'active')
+      .where('transactions.ocpp_transaction_id', 'is not', null)
+      .orderBy('transactions.id', 'desc')
+      .executeTakeFirst();
+    return row && toTransaction(row);
+  }
+
+  /** The OCPP 2.x IdTokenEnumType of a stored tag. */
+  async tokenType(idTag: string): Promise<string | undefined> {
+    const row = await this.db
+      .selectFrom('id_tags')
+      .select('type')
+      .where('id_tag', '=', idTag)
+      .executeTakeFirst();
+    return row?.type;
+  }
+}

@@ -1,0 +1,62 @@
+import type { TestChargePoint } from './ocpp-client.js';
+
+/** What a TransactionEvent of a test carries besides its type, id and seqNo. */
+export interface EventFields {
+  triggerReason?: string;
+  timestamp?: string;
+  chargingState?: string;
+  stoppedReason?: string;
+  idToken?: string;
+  evseId?: number;
+  offline?: boolean;
+  reservationId?: number;
+  /** Energy registers (Wh), each a sampled value with the given context. */
+  energy?: { wh: number; context?: string; timestamp?: string }[];
+  meterValue?: unknown[];
+}
+
+/** A TransactionEventRequest as a 2.0.1 station sends it. */
+export function transactionEvent(
+  eventType: 'Started' | 'Updated' | 'Ended',
+  transactionId: string,
+  seqNo: number,
+  fields: EventFields = {},
+): Record<string, unknown> {
+  const timestamp = fields.timestamp ?? new Date().toISOString();
+  const meterValue =
+    fields.meterValue ??
+    fields.energy?.map((e) => ({
+      timestamp: e.timestamp ?? timestamp,
+      sampledValue: [
+        {
+          value: e.wh,
+          measurand: 'Energy.Active.Import.Register',
+          ...(e.context && { context: e.context }),
+        },
+      ],
+    }));
+  return {
+    eventType,
+    timestamp,
+    triggerReason: fields.triggerReason ?? (eventType === 'Started' ? 'Authorized' : 'MeterValuePeriodic'),
+    seqNo,
+    transactionInfo: {
+      transactionId,
+      ...(fields.chargingState && { chargingState: fields.chargingState }),
+      ...(fields.stoppedReason && { stoppedReason: fields.stoppedReason }),
+    },
+    ...(fields.offline !== undefined && { offline: fields.offline }),
+    ...(fields.reservationId !== undefined && { reservationId: fields.reservationId }),
+    ...(fields.evseId !== undefined && { evse: { id: fields.evseId, connectorId: 1 } }),
+    ...(fields.idToken && { idToken: { idToken: fields.idToken, type: 'ISO14443' } }),
+    ...(meterValue && meterValue.length > 0 && { meterValue }),
+  };
+}
+
+/** Sends a TransactionEvent and answers the station's view of the answer. */
+export async function sendEvent(
+  cs: TestChargePoint,
+  ...args: Parameters<typeof transactionEvent>
+): Promise<{ idTokenInfo?: { status: string; groupIdToken?: { idToken: string; type: string } } }> {
+  return (await cs.call('TransactionEvent', transactionEvent(...args))) as never;
+}
