@@ -58,10 +58,7 @@ const accepted = { idTagInfo: { status: 'Accepted' } };
 /** OCPP 2.0.1: the same verdict as `accepted`, spelled as 2.0.1 spells it. */
 const tokenAccepted = { idTokenInfo: { status: 'Accepted' } };
 rpc.on('client', (client) => {
-  if (client.protocol === 'ocpp2.0.1') {
-    answerV201(client);
-    return;
-  }
+  // Spelled alike in 1.6 and 2.0.1.
   client.handle('BootNotification', () => ({
     status: 'Accepted',
     interval: heartbeatInterval,
@@ -69,6 +66,11 @@ rpc.on('client', (client) => {
   }));
   client.handle('Heartbeat', () => ({ currentTime: new Date().toISOString() }));
   client.handle('StatusNotification', () => ({}));
+  client.handle('DataTransfer', () => ({ status: 'UnknownVendorId' }));
+  if (client.protocol === 'ocpp2.0.1') {
+    answerV201(client);
+    return;
+  }
   client.handle('Authorize', () => accepted);
   client.handle('StartTransaction', () => ({ transactionId: nextTransactionId++, ...accepted }));
   client.handle('StopTransaction', () => ({}));
@@ -85,29 +87,20 @@ rpc.on('client', (client) => {
     }
     return {};
   });
-  client.handle('DataTransfer', () => ({ status: 'UnknownVendorId' }));
   client.handle('DiagnosticsStatusNotification', () => ({}));
   client.handle('FirmwareStatusNotification', () => ({}));
 });
 
-/** The 2.0.1 messages a station sends, answered at once as the 1.6 ones are. */
+/** The 2.0.1 messages a station sends besides those above, answered at once as the 1.6 ones are. */
 function answerV201(client: {
   handle: (action: string, handler: (call: { params: unknown }) => unknown) => void;
 }) {
-  client.handle('BootNotification', () => ({
-    status: 'Accepted',
-    interval: heartbeatInterval,
-    currentTime: new Date().toISOString(),
-  }));
-  client.handle('Heartbeat', () => ({ currentTime: new Date().toISOString() }));
-  client.handle('StatusNotification', () => ({}));
   client.handle('Authorize', () => tokenAccepted);
   client.handle('TransactionEvent', ({ params }) =>
     (params as v201.TransactionEventRequest).idToken ? tokenAccepted : {},
   );
   client.handle('MeterValues', () => ({}));
   client.handle('NotifyReport', () => ({}));
-  client.handle('DataTransfer', () => ({ status: 'UnknownVendorId' }));
 }
 
 const lag = monitorEventLoopDelay({ resolution: 10 });
