@@ -237,6 +237,29 @@ describe('the dashboard in a real browser', () => {
     await page.waitForSelector(`${comm} >> text=120`);
     await page.waitForSelector('[data-test=variables] >> text=EVSE (EVSE 2)');
     await shoot('14-station-201-variables');
+    // A 2.0.1 session looks like any other on the live dashboard and the transaction page.
+    await page.goto(`${server.url}/`);
+    const started = await station201.startSession(2, TAG);
+    if (!started.started) throw new Error(`the 2.0.1 session did not start: ${started.reason}`);
+    const tx = await server.call('GET', `/api/transactions/${started.transactionId}`, adminToken);
+    expect(tx.body).toMatchObject({
+      chargePointId: 'E2E201',
+      connectorId: 2,
+      ocppTransactionId: started.transactionId,
+    });
+    const card = `[data-test=active-tx-${tx.body.transactionId}]`;
+    await page.waitForSelector(card);
+    await station201.sendMeterValues(2);
+    await page.waitForFunction(
+      (selector) => /\d/.test(document.querySelector(selector)?.textContent ?? ''),
+      `${card} [data-test=tx-energy]`,
+    );
+    await station201.stopSession(2);
+    await page.waitForSelector(card, { state: 'detached' });
+    await page.goto(`${server.url}/transactions/${tx.body.transactionId}`);
+    await page.waitForSelector('[data-test=meter-chart] canvas');
+    await page.goto(`${server.url}/stations/E2E201`);
+    await page.waitForSelector('[data-test=station-title] >> text=E2E201');
     await page.click('.el-tabs__item:has-text("Perintah")');
     await page.click('[data-test=trigger-message]');
     await page.waitForSelector('.el-select-dropdown__item:has-text("TransactionEvent")');
