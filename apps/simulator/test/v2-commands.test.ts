@@ -262,4 +262,41 @@ describe.each(['2.0.1', '2.1'] as const)('an OCPP %s simulated station answers t
       status: 'NotFound',
     });
   });
+
+  it('answers as a station without monitors, and reports the components a GetReport names', async () => {
+    const { csms, cs } = await acceptedV2Station(protocol);
+    const set = await csms.command(cs.id, 'SetVariableMonitoring', {
+      setMonitoringData: [
+        {
+          value: 1,
+          type: 'Delta',
+          severity: 5,
+          component: { name: 'OCPPCommCtrlr' },
+          variable: { name: 'HeartbeatInterval' },
+        },
+        {
+          value: 1,
+          type: 'Delta',
+          severity: 5,
+          component: { name: 'Toaster' },
+          variable: { name: 'Crumbs' },
+        },
+      ],
+    });
+    expect(set.setMonitoringResult.map((r) => r.status)).toEqual(['Rejected', 'UnknownComponent']);
+    expect(await csms.command(cs.id, 'ClearVariableMonitoring', { id: [3] })).toEqual({
+      clearMonitoringResult: [{ status: 'NotFound', id: 3 }],
+    });
+    expect(
+      await csms.command(cs.id, 'GetReport', {
+        requestId: 9,
+        componentVariable: [{ component: { name: 'EVSE', evse: { id: 2 } }, variable: { name: 'Power' } }],
+      }),
+    ).toEqual({ status: 'Accepted' });
+    const [report] = await csms.waitForCalls('NotifyReport');
+    expect(report?.reportData).toEqual([
+      expect.objectContaining({ component: { name: 'EVSE', evse: { id: 2 } }, variable: { name: 'Power' } }),
+    ]);
+    expect(report?.tbc).toBeUndefined();
+  });
 });

@@ -7,7 +7,7 @@ import { waitForEvent } from '../wait-for.js';
 import { Authorizer } from './authorization.js';
 import { registerV2Commands } from './commands/index.js';
 import { type V2Protocol, type V2Response, V2Connection } from './connection.js';
-import { deviceModelCatalogue } from './device-model-catalogue.js';
+import { catalogueSettings, deviceModelCatalogue } from './device-model-catalogue.js';
 import { DeviceModel } from './device-model.js';
 import { TransactionEventQueue } from './event-queue.js';
 import { EvseBank } from './evses.js';
@@ -66,19 +66,7 @@ export class SimulatedChargingStation extends EventEmitter<ChargingStationEventM
     this.protocol = options.protocol;
     this.idTokenType = options.idTokenType ?? 'ISO14443';
     const emit = this.emit.bind(this);
-    this.deviceModel = new DeviceModel(
-      deviceModelCatalogue({
-        evsePowerW: resolved.powerKw.map((kw) => kw * 1000),
-        heartbeatIntervalS: 300,
-        txUpdatedIntervalS: Math.max(1, Math.round(resolved.meterIntervalMs / 1000)),
-        basicAuthPassword: resolved.password,
-        identity: resolved.id,
-        vendor: resolved.boot.chargePointVendor,
-        model: resolved.boot.chargePointModel,
-        serialNumber: resolved.boot.chargePointSerialNumber,
-        firmwareVersion: resolved.boot.firmwareVersion,
-      }),
-    );
+    this.deviceModel = new DeviceModel(deviceModelCatalogue(catalogueSettings(resolved)));
     this.connection = new V2Connection(
       {
         endpoint: resolved.url,

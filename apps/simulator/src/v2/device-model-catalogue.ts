@@ -1,4 +1,5 @@
 import type { v201 } from '@cimorings/ocpp';
+import type { ResolvedOptions } from '../options.js';
 
 /** One variable of the simulated device model with its Actual attribute. */
 export interface VariableSpec {
@@ -28,6 +29,21 @@ export interface CatalogueSettings {
   model: string;
   serialNumber: string;
   firmwareVersion: string;
+}
+
+/** The catalogue settings of a station with these options: TxUpdatedInterval from `meterIntervalMs`, in whole seconds. */
+export function catalogueSettings(options: ResolvedOptions): CatalogueSettings {
+  return {
+    evsePowerW: options.powerKw.map((kw) => kw * 1000),
+    heartbeatIntervalS: 300,
+    txUpdatedIntervalS: Math.max(1, Math.round(options.meterIntervalMs / 1000)),
+    basicAuthPassword: options.password,
+    identity: options.id,
+    vendor: options.boot.chargePointVendor,
+    model: options.boot.chargePointModel,
+    serialNumber: options.boot.chargePointSerialNumber,
+    firmwareVersion: options.boot.firmwareVersion,
+  };
 }
 
 const MEASURANDS =

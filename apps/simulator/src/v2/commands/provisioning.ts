@@ -40,21 +40,15 @@ export function registerProvisioning(on: V2Register, ctx: V2CommandContext): voi
     return { status: 'Accepted' };
   });
   on('SetNetworkProfile', () => ({ status: 'Accepted' }));
+  // The station supports no monitors (supportsMonitoring false): a known variable is refused.
   on('SetVariableMonitoring', ({ setMonitoringData }) => ({
     setMonitoringResult: mapTuple(setMonitoringData, ({ component, variable, type, severity }) => {
-      const known = model.get({ component, variable });
-      return {
-        status:
-          known.attributeStatus === 'Accepted' || known.attributeStatus === 'Rejected'
-            ? 'Rejected'
-            : known.attributeStatus === 'UnknownComponent'
-              ? 'UnknownComponent'
-              : 'UnknownVariable',
-        type,
-        severity,
-        component,
-        variable,
-      };
+      const { attributeStatus } = model.get({ component, variable });
+      const status =
+        attributeStatus === 'UnknownComponent' || attributeStatus === 'UnknownVariable'
+          ? attributeStatus
+          : 'Rejected';
+      return { status, type, severity, component, variable };
     }),
   }));
   on('ClearVariableMonitoring', ({ id }) => ({
