@@ -1,7 +1,7 @@
 /**
- * The floor: a bare OCPP 1.6-J central system on ocpp-rpc, configured like ours (strict schema
- * validation both ways, one call at a time per station, 30 s pings), that answers every call at
- * once and stores nothing. What our server achieves is reported as a ratio of what this does on
+ * The floor: a bare OCPP 1.6-J and 2.0.1 central system on ocpp-rpc, configured like ours (strict
+ * schema validation both ways, one call at a time per station, 30 s pings), that answers every
+ * call at once and stores nothing; a station gets the version it offers. What our server achieves is reported as a ratio of what this does on
  * the same machine in the same run.
  *
  * It is also the floor of the real-time fan-out: a bare Socket.IO server on the same port, where
@@ -16,7 +16,7 @@
 import { createServer } from 'node:http';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
-import type { v16 } from '@cimorings/ocpp';
+import type { v16, v201 } from '@cimorings/ocpp';
 import ocppRpc from 'ocpp-rpc';
 import { Server as SocketServer } from 'socket.io';
 
@@ -30,12 +30,14 @@ const { values } = parseArgs({
 const heartbeatInterval = Number(values.heartbeat);
 
 const rpc = new ocppRpc.RPCServer({
-  protocols: ['ocpp1.6'],
+  protocols: ['ocpp2.0.1', 'ocpp1.6'],
   strictMode: true,
   pingIntervalMs: 30_000,
   callConcurrency: 1,
 });
-rpc.auth((accept) => accept({}, 'ocpp1.6'));
+rpc.auth((accept, _reject, handshake) =>
+  accept({}, handshake.protocols.has('ocpp2.0.1') ? 'ocpp2.0.1' : 'ocpp1.6'),
+);
 
 /** Energy (Wh), power (kW) and SoC of a reading, as our server reports them (units as the bench sends). */
 function figures(values: readonly v16.SampledValue[]) {
@@ -53,7 +55,10 @@ function figures(values: readonly v16.SampledValue[]) {
 
 let nextTransactionId = 1;
 const accepted = { idTagInfo: { status: 'Accepted' } };
+/** OCPP 2.0.1: the same verdict as `accepted`, spelled as 2.0.1 spells it. */
+const tokenAccepted = { idTokenInfo: { status: 'Accepted' } };
 rpc.on('client', (client) => {
+  // Spelled alike in 1.6 and 2.0.1.
   client.handle('BootNotification', () => ({
     status: 'Accepted',
     interval: heartbeatInterval,
@@ -61,6 +66,11 @@ rpc.on('client', (client) => {
   }));
   client.handle('Heartbeat', () => ({ currentTime: new Date().toISOString() }));
   client.handle('StatusNotification', () => ({}));
+  client.handle('DataTransfer', () => ({ status: 'UnknownVendorId' }));
+  if (client.protocol === 'ocpp2.0.1') {
+    answerV201(client);
+    return;
+  }
   client.handle('Authorize', () => accepted);
   client.handle('StartTransaction', () => ({ transactionId: nextTransactionId++, ...accepted }));
   client.handle('StopTransaction', () => ({}));
@@ -77,10 +87,21 @@ rpc.on('client', (client) => {
     }
     return {};
   });
-  client.handle('DataTransfer', () => ({ status: 'UnknownVendorId' }));
   client.handle('DiagnosticsStatusNotification', () => ({}));
   client.handle('FirmwareStatusNotification', () => ({}));
 });
+
+/** The 2.0.1 messages a station sends besides those above, answered at once as the 1.6 ones are. */
+function answerV201(client: {
+  handle: (action: string, handler: (call: { params: unknown }) => unknown) => void;
+}) {
+  client.handle('Authorize', () => tokenAccepted);
+  client.handle('TransactionEvent', ({ params }) =>
+    (params as v201.TransactionEventRequest).idToken ? tokenAccepted : {},
+  );
+  client.handle('MeterValues', () => ({}));
+  client.handle('NotifyReport', () => ({}));
+}
 
 const lag = monitorEventLoopDelay({ resolution: 10 });
 lag.enable();

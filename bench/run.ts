@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { parseOptions, USAGE, UsageError, type BenchOptions } from './lib/options.js';
 import { fileLimit, HAS_TASKSET, killChildren, setNiceness } from './lib/procs.js';
 import { summarizeProfile } from './lib/profile.js';
-import { evaluateBudget, toMarkdown, type Machine, type Report } from './lib/report.js';
+import { evaluateBudget, toMarkdown, type Machine, type ProtocolRun, type Report } from './lib/report.js';
 import { runCapacity } from './scenarios/capacity.js';
 import type { ScenarioContext } from './scenarios/common.js';
 import { runFanout } from './scenarios/fanout.js';
@@ -115,20 +115,36 @@ async function main(): Promise<number> {
   };
 
   const wants = (scenario: string) => options.scenarios.includes(scenario as never);
-  let ingest: Report['ingest'] = null;
   let fanout: Report['fanout'] = null;
-  let capacity: Report['capacity'] = null;
   const profiles: Report['profiles'] = { ingest: null, fanout: null };
+  const protocols: ProtocolRun[] = [];
   try {
-    if (wants('ingest')) {
-      const floor = await attempt('ingest (floor)', () => runIngest(context, 'floor', options.ingest, false));
-      const server = await attempt('ingest (server)', () =>
-        runIngest(context, 'server', options.ingest, options.profile),
-      );
-      if (floor && server) {
-        ingest = { floor, server, ratio: floor.sustained > 0 ? server.sustained / floor.sustained : 0 };
-        if (server.profile)
-          profiles.ingest = summarizeProfile(server.profile, server.profileFromMs, server.profileToMs);
+    for (const protocol of options.protocols) {
+      const run: ProtocolRun = { protocol, ingest: null, capacity: null };
+      protocols.push(run);
+      const label = (scenario: string, kind: string) =>
+        `${scenario} (${kind}${protocol === '1.6' ? '' : `, OCPP ${protocol}`})`;
+      if (wants('ingest')) {
+        const floor = await attempt(label('ingest', 'floor'), () =>
+          runIngest(context, 'floor', options.ingest, false, protocol),
+        );
+        const server = await attempt(label('ingest', 'server'), () =>
+          runIngest(context, 'server', options.ingest, options.profile && !profiles.ingest, protocol),
+        );
+        if (floor && server) {
+          run.ingest = { floor, server, ratio: floor.sustained > 0 ? server.sustained / floor.sustained : 0 };
+          if (server.profile)
+            profiles.ingest = summarizeProfile(server.profile, server.profileFromMs, server.profileToMs);
+        }
+      }
+      if (wants('capacity')) {
+        const floor = await attempt(label('capacity', 'floor'), () =>
+          runCapacity(context, 'floor', options.capacity, protocol),
+        );
+        const server = await attempt(label('capacity', 'server'), () =>
+          runCapacity(context, 'server', options.capacity, protocol),
+        );
+        if (floor && server) run.capacity = { floor, server };
       }
     }
     if (wants('fanout')) {
@@ -142,21 +158,20 @@ async function main(): Promise<number> {
       if (server?.profile)
         profiles.fanout = summarizeProfile(server.profile, server.profileFromMs, server.profileToMs);
     }
-    if (wants('capacity')) {
-      const floor = await attempt('capacity (floor)', () => runCapacity(context, 'floor', options.capacity));
-      const server = await attempt('capacity (server)', () =>
-        runCapacity(context, 'server', options.capacity),
-      );
-      if (floor && server) capacity = { floor, server };
-    }
   } finally {
     rmSync(dataDir, { recursive: true, force: true });
   }
 
+  const ingest = protocols[0]?.ingest ?? null;
+  const capacity = protocols[0]?.capacity ?? null;
   const others = [
-    ...(ingest ? [...ingest.floor.steps, ...ingest.server.steps].map((step) => step.otherCpu) : []),
+    ...protocols.flatMap(({ ingest: i }) =>
+      i ? [...i.floor.steps, ...i.server.steps].map((step) => step.otherCpu) : [],
+    ),
     ...(fanout ? [fanout.floor.otherCpu, fanout.server.otherCpu] : []),
-    ...(capacity ? [capacity.floor, capacity.server].flatMap((c) => [c.stormOtherCpu, c.idleOtherCpu]) : []),
+    ...protocols.flatMap(({ capacity: c }) =>
+      c ? [c.floor, c.server].flatMap((r) => [r.stormOtherCpu, r.idleOtherCpu]) : [],
+    ),
   ];
   const busiest = Math.max(0, ...others);
   if (busiest > 0.15) {
@@ -179,6 +194,7 @@ async function main(): Promise<number> {
     ingest,
     fanout,
     capacity,
+    protocols,
     profiles,
     notes,
   };

@@ -4,6 +4,7 @@ import { Channel } from './channel.js';
 import { Histogram } from './histogram.js';
 import type { WorkerCommand, WorkerReport } from './ipc.js';
 import { spawnTs } from './procs.js';
+import { type FleetProtocol, protocolOf } from '../load/messages.js';
 
 const WORKER = fileURLToPath(new URL('../load/worker.ts', import.meta.url));
 
@@ -55,14 +56,27 @@ export class Fleet {
     return Promise.all(this.workers.map((worker, i) => worker.request(commands(i), expect, timeoutMs)));
   }
 
-  /** Connects and boots `ids`, dealt out to the workers; resolves when every worker is done. */
-  async connect(url: string, ids: string[], connectors: number, concurrency: number, timeoutMs: number) {
+  /**
+   * Connects and boots `ids`, dealt out to the workers, each station speaking `protocol` (a mixed
+   * fleet alternates 1.6 and 2.0.1 along `ids`); resolves when every worker is done.
+   */
+  async connect(
+    url: string,
+    ids: string[],
+    connectors: number,
+    concurrency: number,
+    timeoutMs: number,
+    protocol: FleetProtocol = '1.6',
+  ) {
     const n = this.workers.length;
+    const mine = (i: number) => (_: unknown, k: number) => k % n === i;
+    const protocols = ids.map((_, k) => protocolOf(protocol, k));
     const reports = await this.all(
       (i) => ({
         type: 'connect',
         url,
-        ids: ids.filter((_, k) => k % n === i),
+        ids: ids.filter(mine(i)),
+        protocols: protocols.filter(mine(i)),
         connectors,
         concurrency,
         attempts: 5,
@@ -89,7 +103,7 @@ export class Fleet {
     };
   }
 
-  /** MeterValues at `rate` calls/s in total (shared evenly) for `durationMs`. */
+  /** Meter values at `rate` calls/s in total (shared evenly) for `durationMs`. */
   async meter(rate: number, durationMs: number) {
     const n = this.workers.length;
     const reports = await this.all(

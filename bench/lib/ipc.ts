@@ -1,3 +1,4 @@
+import type { BenchProtocol } from '../load/messages.js';
 import type { HistogramData } from './histogram.js';
 
 /** Driver → load worker. */
@@ -6,6 +7,8 @@ export type WorkerCommand =
       type: 'connect';
       url: string;
       ids: string[];
+      /** The protocol of each station, in the order of `ids`. */
+      protocols: BenchProtocol[];
       connectors: number;
       /** Connections being opened at once by this worker (handshake + BootNotification). */
       concurrency: number;

@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { FLEET_PROTOCOLS, type FleetProtocol } from '../load/messages.js';
 
 export type Mode = 'full' | 'quick' | 'smoke';
 export type ScenarioName = 'ingest' | 'fanout' | 'capacity';
@@ -55,6 +56,11 @@ export interface BenchOptions {
   quietWaitMs: number;
   /** Niceness of the server and load processes (negative needs root). */
   nice: number;
+  /**
+   * The fleets the ingest and capacity scenarios run with, each reported beside the others:
+   * `1.6`, `2.0.1`, or `mixed` (half of each). The first one is also the one the budget reads.
+   */
+  protocols: FleetProtocol[];
   ingest: IngestSize;
   fanout: FanoutSize;
   capacity: CapacitySize;
@@ -126,7 +132,7 @@ export const SIZES: Record<Mode, Pick<BenchOptions, 'ingest' | 'fanout' | 'capac
 
 export const USAGE = `Usage: npm run bench -- [--quick | --smoke] [--db sqlite|postgres] [--profile]
        [--scenarios ingest,fanout,capacity] [--out DIR] [--name NAME] [--postgres-url URL]
-       [--quiet-wait SECONDS] [--nice N]
+       [--quiet-wait SECONDS] [--nice N] [--protocol 1.6,2.0.1,mixed]
 
   --quick         scaled down, about two minutes
   --smoke         tiny, a few seconds (what the harness test runs)
@@ -138,6 +144,9 @@ export const USAGE = `Usage: npm run bench -- [--quick | --smoke] [--db sqlite|p
   --name          report file name without extension (default the start time)
   --quiet-wait    before each measured server, wait up to this many seconds for other processes
                   to leave the machine quiet (default 120; 0 never waits)
+  --protocol      the OCPP versions of the ingest and capacity fleets, comma separated, each run
+                  against the server and a floor answering that version and reported side by side:
+                  1.6 (default), 2.0.1, mixed (half 1.6, half 2.0.1); the first is the budget's
   --nice=N        niceness of the server and load processes, e.g. --nice=-10 to favour them over other
                   work on a shared machine (negative values need root; default 0)
 `;
@@ -166,6 +175,7 @@ function readOptions(argv: string[], defaultOutDir: string): BenchOptions {
       name: { type: 'string' },
       'quiet-wait': { type: 'string', default: '120' },
       nice: { type: 'string', default: '0' },
+      protocol: { type: 'string', default: '1.6' },
       help: { type: 'boolean', default: false },
     },
   });
@@ -178,6 +188,10 @@ function readOptions(argv: string[], defaultOutDir: string): BenchOptions {
     if (!['ingest', 'fanout', 'capacity'].includes(scenario))
       throw new UsageError(`unknown scenario ${scenario}`);
   }
+  const protocols = values.protocol.split(',').map((p) => p.trim());
+  const unknown = protocols.find((p) => !FLEET_PROTOCOLS.includes(p as FleetProtocol));
+  if (unknown !== undefined || protocols.length === 0)
+    throw new UsageError(`--protocol takes ${FLEET_PROTOCOLS.join(', ')} (comma separated), not ${unknown}`);
   const mode: Mode = values.smoke ? 'smoke' : values.quick ? 'quick' : 'full';
   const sizes = structuredClone(SIZES[mode]);
   return {
@@ -190,6 +204,7 @@ function readOptions(argv: string[], defaultOutDir: string): BenchOptions {
     name: values.name,
     quietWaitMs: mode === 'smoke' ? 0 : Number(values['quiet-wait']) * 1000,
     nice: Number(values.nice),
+    protocols: [...new Set(protocols)] as FleetProtocol[],
     ...sizes,
   };
 }

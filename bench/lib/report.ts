@@ -4,6 +4,8 @@ import type { IngestResult, IngestStep } from '../scenarios/ingest.js';
 import type { LatencySummary } from './histogram.js';
 import type { BenchOptions } from './options.js';
 import type { ProfileSummary } from './profile.js';
+import type { FleetProtocol } from '../load/messages.js';
+import { protocolsMarkdown } from './report-protocols.js';
 
 export interface Machine {
   /** The commit measured (`-dirty`: with uncommitted changes), null outside a git checkout. */
@@ -20,6 +22,13 @@ export interface Machine {
   loadCore: string | null;
   /** Niceness of the measured processes. */
   nice: number;
+}
+
+/** The ingest and capacity scenarios of one fleet protocol, each against the server and its floor. */
+export interface ProtocolRun {
+  protocol: FleetProtocol;
+  ingest: { floor: IngestResult; server: IngestResult; ratio: number } | null;
+  capacity: { floor: CapacityResult; server: CapacityResult } | null;
 }
 
 export interface BudgetLine {
@@ -43,6 +52,8 @@ export interface Report {
   ingest: { floor: IngestResult; server: IngestResult; ratio: number } | null;
   fanout: { floor: FanoutResult; server: FanoutResult } | null;
   capacity: { floor: CapacityResult; server: CapacityResult } | null;
+  /** Ingest and capacity per fleet protocol (`--protocol`), the first being `ingest` and `capacity` above. */
+  protocols: ProtocolRun[];
   /** CPU profiles of the server (with --profile): under ingest, and under fan-out. */
   profiles: { ingest: ProfileSummary | null; fanout: ProfileSummary | null };
   budget: BudgetLine[];
@@ -118,11 +129,11 @@ export function evaluateBudget(report: Omit<Report, 'budget'>): BudgetLine[] {
   return lines;
 }
 
-function pct(ratio: number): string {
+export function pct(ratio: number): string {
   return `${Math.round(ratio * 1000) / 10} %`;
 }
 
-const ms = (value: number | null) => (value === null ? '–' : String(value));
+export const ms = (value: number | null) => (value === null ? '–' : String(value));
 const latency = (l: LatencySummary) => `${ms(l.p50)} / ${ms(l.p95)} / ${ms(l.p99)} / ${ms(l.max)}`;
 const metCell = (met: boolean | null) => (met === null ? 'not measured' : met ? '**met**' : '**not met**');
 
@@ -161,7 +172,7 @@ export function toMarkdown(report: Report): string {
   if (report.ingest) {
     const { floor, server, ratio } = report.ingest;
     out.push(
-      '## 1. Ingest (MeterValues)',
+      `## 1. Ingest (MeterValues${report.protocols[0]?.protocol === '1.6' ? '' : `; OCPP ${report.protocols[0]?.protocol}`})`,
       '',
       `${server.stations} stations × ${server.connectors} connectors, each with an active transaction; the rate ` +
         `steps up until p99 passes ${report.sizes.ingest.p99LimitMs} ms in two steps in a row, or the answers fall ` +
@@ -237,6 +248,7 @@ export function toMarkdown(report: Report): string {
       '',
     );
   }
+  out.push(...protocolsMarkdown(report));
   for (const [scenario, p] of Object.entries(report.profiles)) {
     if (!p) continue;
     out.push(

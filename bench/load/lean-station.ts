@@ -1,4 +1,5 @@
 import WebSocket from 'ws';
+import type { BenchProtocol } from './messages.js';
 
 /** What a call's answer was: the CALLRESULT payload text, or a CallError / transport failure. */
 export type CallOutcome =
@@ -7,8 +8,8 @@ export type CallOutcome =
 type Done = (outcome: CallOutcome) => void;
 
 /**
- * One charge point reduced to what a load test needs: a raw `ws` socket speaking OCPP-J 1.6
- * frames built as text, one call in flight at a time (OCPP-J "synchronicity"), and the round
+ * One charge point reduced to what a load test needs: a raw `ws` socket speaking OCPP-J 1.6 or
+ * 2.0.1 frames built as text (`messages.ts`), one call in flight at a time (OCPP-J "synchronicity"), and the round
  * trip of each call timed on this process's monotonic clock. No schema validation and no
  * JSON parsing of answers on the hot path: answers are matched by message id from the text.
  * The simulator's `SimulatedChargePoint` is the faithful charge point; this is its load mode,
@@ -21,8 +22,10 @@ export class LeanStation {
   private pendingDone: Done | undefined;
   private sentAt = 0;
   private timer: NodeJS.Timeout | undefined;
-  /** Transaction id per connector (index 0 = connector 1). */
-  readonly transactionIds: number[] = [];
+  /** Transaction id per connector (index 0 = connector 1): 1.6 the central system's, 2.0.1 the station's. */
+  readonly transactionIds: (number | string)[] = [];
+  /** The next TransactionEvent `seqNo` per connector (2.0.1). */
+  readonly seqNos: number[] = [];
   /** The next connector to report MeterValues for. */
   nextConnector = 1;
   /** Heartbeat interval the central system asked for, in seconds. */
@@ -32,6 +35,7 @@ export class LeanStation {
     readonly id: string,
     readonly connectors: number,
     private readonly callTimeoutMs: number,
+    readonly protocol: BenchProtocol = '1.6',
   ) {}
 
   get busy(): boolean {
@@ -45,7 +49,7 @@ export class LeanStation {
   /** Opens the WebSocket; rejects on an HTTP refusal or a network error. */
   connect(baseUrl: string, localAddress?: string): Promise<void> {
     return new Promise((resolve, reject) => {
-      const socket = new WebSocket(`${baseUrl}/${this.id}`, 'ocpp1.6', {
+      const socket = new WebSocket(`${baseUrl}/${this.id}`, `ocpp${this.protocol}`, {
         perMessageDeflate: false,
         handshakeTimeout: this.callTimeoutMs,
         ...(localAddress !== undefined && { localAddress }),
@@ -128,22 +132,3 @@ export class LeanStation {
     done(outcome);
   }
 }
-
-/** MeterValues.req as JSON text: energy (Wh), power (W) and SoC, stamped with `epochMs`. */
-export function meterValuesPayload(
-  connectorId: number,
-  transactionId: number,
-  epochMs: number,
-  energyWh: number,
-): string {
-  const timestamp = new Date(epochMs).toISOString();
-  return (
-    `{"connectorId":${connectorId},"transactionId":${transactionId},"meterValue":[{"timestamp":"${timestamp}",` +
-    `"sampledValue":[{"value":"${energyWh}","context":"Sample.Periodic","measurand":"Energy.Active.Import.Register","unit":"Wh"},` +
-    `{"value":"11000","context":"Sample.Periodic","measurand":"Power.Active.Import","unit":"W"},` +
-    `{"value":"55","context":"Sample.Periodic","measurand":"SoC","unit":"Percent"}]}]}`
-  );
-}
-
-/** Sampled values in each MeterValues.req sent by {@link meterValuesPayload}. */
-export const SAMPLES_PER_METER_VALUES = 3;

@@ -4,7 +4,8 @@
  */
 import { Histogram } from '../lib/histogram.js';
 import { countError, serveCommands, type WorkerCommand, type WorkerReport } from '../lib/ipc.js';
-import { LeanStation, meterValuesPayload } from './lean-station.js';
+import { LeanStation } from './lean-station.js';
+import { bootCall, meterCall, startCall, startedTransaction } from './messages.js';
 
 /** How long a call waits for its answer before it counts as failed, ms. */
 const CALL_TIMEOUT_MS = 30_000;
@@ -26,19 +27,14 @@ async function connect(command: Extract<WorkerCommand, { type: 'connect' }>): Pr
   let retries = 0;
   let lastBootAt = 0;
   let next = 0;
-  const bootPayload = (id: string) =>
-    JSON.stringify({
-      chargePointVendor: 'CIMORINGS',
-      chargePointModel: 'BenchLoad',
-      chargePointSerialNumber: id,
-    });
 
   const bootOne = async (station: LeanStation): Promise<void> => {
     const began = performance.now();
     for (let attempt = 1; attempt <= command.attempts; attempt++) {
       try {
         if (!station.open) await station.connect(command.url);
-        const outcome = await station.callAsync('BootNotification', bootPayload(station.id));
+        const boot = bootCall(station.protocol, station.id);
+        const outcome = await station.callAsync(boot.action, boot.payload);
         if (outcome.ok && outcome.payload.includes('"Accepted"')) {
           const interval = /"interval":(\d+)/.exec(outcome.payload)?.[1];
           station.heartbeatInterval = interval === undefined ? 0 : Number(interval);
@@ -63,15 +59,17 @@ async function connect(command: Extract<WorkerCommand, { type: 'connect' }>): Pr
 
   const runner = async () => {
     while (next < command.ids.length) {
-      const id = command.ids[next++] as string;
-      await bootOne(new LeanStation(id, command.connectors, CALL_TIMEOUT_MS));
+      const index = next++;
+      const id = command.ids[index] as string;
+      const protocol = command.protocols[index] ?? '1.6';
+      await bootOne(new LeanStation(id, command.connectors, CALL_TIMEOUT_MS, protocol));
     }
   };
   await Promise.all(Array.from({ length: Math.min(command.concurrency, command.ids.length) }, runner));
   return { type: 'connected', booted, failed, retries, lastBootAt, bootLatency: latency.toData(), errors };
 }
 
-/** StartTransaction on every connector of every station, in parallel across stations. */
+/** A transaction on every connector of every station (StartTransaction, or TransactionEvent Started), in parallel across stations. */
 async function start(idTag: string): Promise<WorkerReport> {
   const errors: Record<string, number> = {};
   let started = 0;
@@ -79,17 +77,19 @@ async function start(idTag: string): Promise<WorkerReport> {
   await Promise.all(
     stations.map(async (station) => {
       for (let connectorId = 1; connectorId <= station.connectors; connectorId++) {
-        const outcome = await station.callAsync(
-          'StartTransaction',
-          JSON.stringify({ connectorId, idTag, meterStart: 0, timestamp: new Date().toISOString() }),
-        );
-        const transactionId = outcome.ok ? /"transactionId":(\d+)/.exec(outcome.payload)?.[1] : undefined;
+        const own = `${station.id}-${connectorId}-${Date.now()}`;
+        const call = startCall(station.protocol, connectorId, idTag, own);
+        const outcome = await station.callAsync(call.action, call.payload);
+        const transactionId = outcome.ok
+          ? startedTransaction(station.protocol, outcome.payload, own)
+          : undefined;
         if (transactionId === undefined) {
           failed += 1;
           countError(errors, outcome.ok ? 'no transactionId' : outcome.error);
           continue;
         }
-        station.transactionIds[connectorId - 1] = Number(transactionId);
+        station.transactionIds[connectorId - 1] = transactionId;
+        station.seqNos[connectorId - 1] = 1;
         started += 1;
       }
     }),
@@ -98,7 +98,7 @@ async function start(idTag: string): Promise<WorkerReport> {
 }
 
 /**
- * MeterValues at `rate` calls/s for `durationMs`, open loop: every millisecond the calls due by
+ * Meter values (1.6 MeterValues, 2.0.1 TransactionEvent Updated) at `rate` calls/s for `durationMs`, open loop: every millisecond the calls due by
  * then go out to the stations that have no call in flight (first come, first served). A call
  * due while every station waits for an answer is not sent later: it counts as `deferred`, the
  * sign that the server no longer keeps up. Round trips are timed from the send.
@@ -164,15 +164,19 @@ function meter(rate: number, durationMs: number): Promise<WorkerReport> {
         station.nextConnector = connectorId >= station.connectors ? 1 : connectorId + 1;
         const wh = (energy.get(station) ?? 0) + 10;
         energy.set(station, wh);
-        const payload = meterValuesPayload(
+        const seqNo = station.seqNos[connectorId - 1] ?? 1;
+        station.seqNos[connectorId - 1] = seqNo + 1;
+        const sample = meterCall(
+          station.protocol,
           connectorId,
           station.transactionIds[connectorId - 1] ?? 0,
+          seqNo,
           performance.timeOrigin + performance.now(),
           wh,
         );
         inFlight += 1;
         sent += 1;
-        station.call('MeterValues', payload, callbacks.get(station) as (outcome: unknown) => void);
+        station.call(sample.action, sample.payload, callbacks.get(station) as (outcome: unknown) => void);
       }
       if (performance.now() - began < durationMs) setTimeout(tick, 1);
       else finishIfDone();

@@ -3,10 +3,12 @@ import type { LatencySummary } from '../lib/histogram.js';
 import type { CapacitySize } from '../lib/options.js';
 import { CpuWindow, rssBytes, sleep } from '../lib/procs.js';
 import { eventLoopLag, type TargetKind } from '../lib/targets.js';
-import { round, launch, stationIds, type ScenarioContext } from './common.js';
+import type { FleetProtocol } from '../load/messages.js';
+import { round, launch, protocolSuffix, stationIds, type ScenarioContext } from './common.js';
 
 export interface CapacityResult {
   target: TargetKind;
+  protocol: FleetProtocol;
   stations: number;
   booted: number;
   failed: number;
@@ -39,8 +41,9 @@ export async function runCapacity(
   context: ScenarioContext,
   kind: TargetKind,
   size: CapacitySize,
+  protocol: FleetProtocol = '1.6',
 ): Promise<CapacityResult> {
-  const name = `capacity-${kind}`;
+  const name = `capacity-${kind}${protocolSuffix(protocol)}`;
   const target = await launch(context, kind, { name, heartbeatInterval: size.heartbeatInterval });
   let fleet: Fleet | undefined;
   try {
@@ -57,6 +60,7 @@ export async function runCapacity(
       2,
       size.concurrency,
       600_000,
+      protocol,
     );
     const bootStormSeconds = storm.booted === 0 ? 0 : (storm.lastBootAt - began) / 1000;
     const stormServerCpu = server.cores();
@@ -77,6 +81,7 @@ export async function runCapacity(
     const rssIdle = rssBytes(target.child.pid);
     return {
       target: kind,
+      protocol,
       stations: size.stations,
       booted: storm.booted,
       failed: storm.failed,

@@ -1,4 +1,5 @@
 import type { Fleet } from '../lib/fleet.js';
+import type { FleetProtocol } from '../load/messages.js';
 import { waitForQuiet } from '../lib/procs.js';
 import { startTarget, type RunContext, type Target, type TargetKind } from '../lib/targets.js';
 
@@ -37,14 +38,20 @@ export function stationIds(prefix: string, count: number): string[] {
   return Array.from({ length: count }, (_, i) => `${prefix}${String(i + 1).padStart(width, '0')}`);
 }
 
+/** What a scenario's names and logs carry for a protocol: nothing for 1.6, the default. */
+export function protocolSuffix(protocol: FleetProtocol): string {
+  return protocol === '1.6' ? '' : `-${protocol}`;
+}
+
 /** Boots `ids` and starts a transaction on each connector; throws unless every one started. */
 export async function connectAndStart(
   fleet: Fleet,
   target: Target,
   ids: string[],
   connectors: number,
+  protocol: FleetProtocol = '1.6',
 ): Promise<void> {
-  const boot = await fleet.connect(target.ocppUrl, ids, connectors, 100, 300_000);
+  const boot = await fleet.connect(target.ocppUrl, ids, connectors, 100, 300_000, protocol);
   if (boot.failed > 0)
     throw new Error(`${boot.failed} stations did not boot: ${JSON.stringify(boot.errors)}`);
   const started = await fleet.startTransactions(BENCH_ID_TAG, 300_000);

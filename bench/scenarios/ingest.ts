@@ -4,8 +4,16 @@ import type { LatencySummary } from '../lib/histogram.js';
 import type { IngestSize } from '../lib/options.js';
 import { CpuWindow, rssBytes, sleep } from '../lib/procs.js';
 import { mainThreadProfile, profileDir, type TargetKind } from '../lib/targets.js';
-import { SAMPLES_PER_METER_VALUES } from '../load/lean-station.js';
-import { BENCH_ID_TAG, connectAndStart, round, launch, stationIds, type ScenarioContext } from './common.js';
+import { type FleetProtocol, SAMPLES_PER_METER_VALUES } from '../load/messages.js';
+import {
+  BENCH_ID_TAG,
+  connectAndStart,
+  round,
+  launch,
+  protocolSuffix,
+  stationIds,
+  type ScenarioContext,
+} from './common.js';
 
 export interface IngestStep {
   /** Calls/s asked of the load generators. */
@@ -30,6 +38,7 @@ export interface IngestStep {
 
 export interface IngestResult {
   target: TargetKind;
+  protocol: FleetProtocol;
   stations: number;
   connectors: number;
   steps: IngestStep[];
@@ -46,14 +55,15 @@ export interface IngestResult {
   profileToMs: number;
 }
 
-/** Scenario 1: MeterValues from every connector's transaction, stepping the rate up until p99 passes the limit. */
+/** Scenario 1: meter values from every connector's transaction (1.6 MeterValues, 2.0.1 TransactionEvent), stepping the rate up until p99 passes the limit. */
 export async function runIngest(
   context: ScenarioContext,
   kind: TargetKind,
   size: IngestSize,
   cpuProfile: boolean,
+  protocol: FleetProtocol = '1.6',
 ): Promise<IngestResult> {
-  const name = `ingest-${kind}`;
+  const name = `ingest-${kind}${protocolSuffix(protocol)}`;
   const target = await launch(context, kind, { name, heartbeatInterval: 300, cpuProfile });
   let fleet: Fleet | undefined;
   const steps: IngestStep[] = [];
@@ -69,7 +79,7 @@ export async function runIngest(
     context.say(
       `${name}: booting ${size.stations} stations, starting ${size.stations * size.connectors} transactions`,
     );
-    await connectAndStart(fleet, target, stationIds('ING', size.stations), size.connectors);
+    await connectAndStart(fleet, target, stationIds('ING', size.stations), size.connectors, protocol);
     profileFromMs = performance.now() - target.spawnedAt;
     let overBefore = false;
     for (const rate of size.rates) {
@@ -114,6 +124,7 @@ export async function runIngest(
   );
   return {
     target: kind,
+    protocol,
     stations: size.stations,
     connectors: size.connectors,
     steps,

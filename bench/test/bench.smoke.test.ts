@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { Report } from '../lib/report.js';
+import type { ProtocolRun, Report } from '../lib/report.js';
 
 const RUN = fileURLToPath(new URL('../run.ts', import.meta.url));
 const out = mkdtempSync(join(tmpdir(), 'cimorings-bench-smoke-'));
@@ -19,16 +19,43 @@ function expectLatency(summary: { count: number; p50: number | null; p99: number
   expect(summary.p99).toEqual(expect.any(Number));
 }
 
+/** Every ingest and capacity figure of one fleet, against the server and the floor. */
+function expectFleetFigures(ingest: ProtocolRun['ingest'], capacity: ProtocolRun['capacity']): void {
+  expect(ingest).not.toBeNull();
+  for (const result of [ingest!.floor, ingest!.server]) {
+    expect(result.steps.length).toBeGreaterThan(0);
+    expect(result.sustained).toBeGreaterThan(0);
+    for (const step of result.steps) {
+      expectLatency(step.latency);
+      expect(step.failed).toBe(0);
+      expect(step.serverCpu).toBeGreaterThan(0);
+    }
+  }
+  expect(ingest!.ratio).toBeGreaterThan(0);
+  // Group commit must not lose what was acknowledged.
+  expect(ingest!.server.storedSamples).toBeGreaterThanOrEqual(ingest!.server.acknowledgedSamples);
+
+  expect(capacity).not.toBeNull();
+  for (const result of [capacity!.floor, capacity!.server]) {
+    expect(result.booted).toBe(result.stations);
+    expect(result.bootStormSeconds).toBeGreaterThan(0);
+    expect(result.openAfterIdle).toBe(result.stations);
+    expect(result.heartbeats).toBeGreaterThan(0);
+    expect(result.eventLoopLag).not.toBeNull();
+    expect(result.rssIdleMb).toBeGreaterThan(0);
+  }
+}
+
 describe('npm run bench (smoke size)', () => {
   it(
-    'runs every scenario against the server and the floor and reports every figure',
-    { timeout: 240_000 },
+    'runs every scenario against the server and the floor, ingest and capacity with 1.6 and 2.0.1 fleets, and reports every figure',
+    { timeout: 360_000 },
     async () => {
       await promisify(execFile)(
         process.execPath,
-        ['--import', 'tsx', RUN, '--smoke', '--out', out, '--name', 'smoke'],
+        ['--import', 'tsx', RUN, '--smoke', '--protocol', '1.6,2.0.1', '--out', out, '--name', 'smoke'],
         {
-          timeout: 230_000,
+          timeout: 350_000,
         },
       );
       const report = JSON.parse(readFileSync(join(out, 'smoke.json'), 'utf8')) as Report;
@@ -38,20 +65,11 @@ describe('npm run bench (smoke size)', () => {
       expect(report.machine.cores).toBeGreaterThan(0);
       expect(report.machine.cpuModel).not.toBe('');
 
-      const ingest = report.ingest;
-      expect(ingest).not.toBeNull();
-      for (const result of [ingest!.floor, ingest!.server]) {
-        expect(result.steps.length).toBeGreaterThan(0);
-        expect(result.sustained).toBeGreaterThan(0);
-        for (const step of result.steps) {
-          expectLatency(step.latency);
-          expect(step.failed).toBe(0);
-          expect(step.serverCpu).toBeGreaterThan(0);
-        }
-      }
-      expect(ingest!.ratio).toBeGreaterThan(0);
-      // Group commit must not lose what was acknowledged.
-      expect(ingest!.server.storedSamples).toBeGreaterThanOrEqual(ingest!.server.acknowledgedSamples);
+      expect(report.protocols.map((run) => run.protocol)).toEqual(['1.6', '2.0.1']);
+      expect(report.ingest).toEqual(report.protocols[0]?.ingest);
+      for (const { ingest, capacity } of report.protocols) expectFleetFigures(ingest, capacity);
+      expect(markdown).toContain('## 4. OCPP versions side by side');
+      expect(markdown).toMatch(/\| 2\.0\.1 \| \d+ \/ \d+ \|/);
 
       const fanout = report.fanout;
       expect(fanout).not.toBeNull();
@@ -64,17 +82,6 @@ describe('npm run bench (smoke size)', () => {
       expect(scoped.clientsWithEvents).toBe(scoped.clients);
       expect(scoped.outOfScope).toBe(0);
       expect(scoped.forbiddenRefused).toBe(scoped.clients);
-
-      const capacity = report.capacity;
-      expect(capacity).not.toBeNull();
-      for (const result of [capacity!.floor, capacity!.server]) {
-        expect(result.booted).toBe(result.stations);
-        expect(result.bootStormSeconds).toBeGreaterThan(0);
-        expect(result.openAfterIdle).toBe(result.stations);
-        expect(result.heartbeats).toBeGreaterThan(0);
-        expect(result.eventLoopLag).not.toBeNull();
-        expect(result.rssIdleMb).toBeGreaterThan(0);
-      }
 
       expect(report.budget.map((line) => line.id)).toEqual([
         'ingest-ratio',

@@ -1,5 +1,5 @@
 import type { v16 } from '@cimorings/ocpp';
-import { EventEmitter, on } from 'node:events';
+import { EventEmitter } from 'node:events';
 import { FileTransfers } from './commands/firmware-management.js';
 import { registerCommands } from './commands/index.js';
 import { LocalAuthList } from './commands/local-auth-list.js';
@@ -11,7 +11,8 @@ import type { CentralSystemLink, ChargePointEventMap } from './events.js';
 import { OcppConnection } from './ocpp/connection.js';
 import { MeterValueSampler } from './meter-values.js';
 import { type ChargePointOptions, type ResolvedOptions, resolveOptions } from './options.js';
-import { RegistrationLoop } from './registration.js';
+import { waitForEvent } from './wait-for.js';
+import { RegistrationLoop, type RegistrationProtocol } from './registration.js';
 import {
   SessionManager,
   type StartSessionOptions,
@@ -55,6 +56,10 @@ export class SimulatedChargePoint extends EventEmitter<ChargePointEventMap> impl
 
   constructor(options: ChargePointOptions) {
     super();
+    if (options.protocol !== undefined && options.protocol !== '1.6')
+      throw new RangeError(
+        `A SimulatedChargePoint speaks OCPP 1.6; use createSimulatedStation for ${options.protocol}`,
+      );
     const given = resolveOptions(options);
     // Every part logs through this, so each line names the station it comes from.
     const resolved: ResolvedOptions = {
@@ -92,7 +97,13 @@ export class SimulatedChargePoint extends EventEmitter<ChargePointEventMap> impl
     );
     this.sessions = new SessionManager(this.bank, this, this.sampler, this.config, emit, resolved);
     this.transfers = new FileTransfers(this, resolved.id, resolved.fileTransferStepMs, resolved.log);
-    this.registration = new RegistrationLoop(this.connection, this.config, resolved, emit, {
+    const protocol: RegistrationProtocol = {
+      bootNotification: () => this.connection.call('BootNotification', resolved.boot),
+      heartbeat: () => this.connection.call('Heartbeat', {}),
+      heartbeatIntervalS: () => this.config.integer('HeartbeatInterval'),
+      setHeartbeatIntervalS: (seconds) => this.config.change('HeartbeatInterval', String(seconds)),
+    };
+    this.registration = new RegistrationLoop(this.connection, protocol, resolved, this, {
       onAccepted: async () => {
         this.sampler.resume();
         await this.bank.reportAll();
@@ -236,22 +247,12 @@ export class SimulatedChargePoint extends EventEmitter<ChargePointEventMap> impl
    * Resolves with the next `event` whose payload satisfies `predicate`; rejects after
    * `timeoutMs` (default 10 s) so a test fails instead of hanging.
    */
-  async waitFor<K extends keyof ChargePointEventMap>(
+  waitFor<K extends keyof ChargePointEventMap>(
     event: K,
     predicate: (payload: ChargePointEventMap[K][0]) => boolean = () => true,
     timeoutMs = 10_000,
   ): Promise<ChargePointEventMap[K][0]> {
-    const signal = AbortSignal.timeout(timeoutMs);
-    try {
-      for await (const [payload] of on(this, event, { signal })) {
-        if (predicate(payload as ChargePointEventMap[K][0])) return payload as ChargePointEventMap[K][0];
-      }
-    } catch (error) {
-      if (signal.aborted)
-        throw new Error(`${this.id}: no '${event}' within ${timeoutMs} ms`, { cause: error });
-      throw error;
-    }
-    throw new Error(`${this.id}: stopped listening for '${event}'`);
+    return waitForEvent(this, this.id, event, predicate, timeoutMs);
   }
 
   private idTagOf(connectorId: number): string | undefined {

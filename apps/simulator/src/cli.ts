@@ -1,7 +1,9 @@
 import { SimulatedChargePoint } from './charge-point.js';
 import { type CliOptions, parseCliArgs, stationIds, USAGE, UsageError } from './cli/args.js';
 import { printEvents, stamped } from './cli/output.js';
+import { printV2Events } from './cli/output-v2.js';
 import { RandomSessions } from './scenarios/random-sessions.js';
+import { createSimulatedStation } from './station.js';
 
 /** How long stopping may take before the process gives up waiting. */
 const STOP_TIMEOUT_MS = 5000;
@@ -11,19 +13,19 @@ const err = (line: string): void => void process.stderr.write(`${stamped(line)}\
 
 /** Runs the simulated network until SIGINT or SIGTERM. */
 function run(options: CliOptions): void {
-  const stations = stationIds(options.prefix, options.stations).map(
-    (id) =>
-      new SimulatedChargePoint({
-        id,
-        url: options.url,
-        ...(options.password === undefined ? {} : { password: options.password }),
-        connectors: options.connectors,
-        idTag: options.idTag,
-        meterIntervalMs: options.meterIntervalMs,
-        powerKw: options.powerKw,
-        // Events already say what happens; the log adds only what went wrong.
-        log: (level, message) => (level === 'warn' || level === 'error' ? err(message) : undefined),
-      }),
+  const stations = stationIds(options.prefix, options.stations).map((id, index) =>
+    createSimulatedStation({
+      protocol: options.protocol === 'mixed' ? (index % 2 === 0 ? '1.6' : '2.0.1') : options.protocol,
+      id,
+      url: options.url,
+      ...(options.password === undefined ? {} : { password: options.password }),
+      connectors: options.connectors,
+      idTag: options.idTag,
+      meterIntervalMs: options.meterIntervalMs,
+      powerKw: options.powerKw,
+      // Events already say what happens; the log adds only what went wrong.
+      log: (level, message) => (level === 'warn' || level === 'error' ? err(message) : undefined),
+    }),
   );
   // Drivers arrive every 1 to 6 meter intervals and charge for 3 to 30, so a demo with a short
   // --meter-interval moves as fast as its meter values do.
@@ -38,9 +40,12 @@ function run(options: CliOptions): void {
       )
     : [];
 
-  out(`${stations.length} charge point(s) x ${options.connectors} connector(s) -> ${options.url}`);
+  out(
+    `${stations.length} station(s) x ${options.connectors} connector(s), OCPP ${options.protocol} -> ${options.url}`,
+  );
   for (const cp of stations) {
-    printEvents(cp, out);
+    if (cp instanceof SimulatedChargePoint) printEvents(cp, out);
+    else printV2Events(cp, out);
     void cp.start();
   }
   for (const driver of drivers) driver.start();

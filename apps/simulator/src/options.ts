@@ -62,6 +62,11 @@ export interface ChargePointOptions {
   fileTransferStepMs?: number;
   /** Receives log lines; nothing is logged when absent. */
   log?: LogFn;
+  /**
+   * The OCPP version. A `SimulatedChargePoint` speaks `1.6` (the default) and refuses another;
+   * `createSimulatedStation` builds a `SimulatedChargingStation` for `2.0.1` and `2.1`.
+   */
+  protocol?: '1.6' | '2.0.1' | '2.1';
 }
 
 /** Options with every default filled in. */

@@ -1,14 +1,41 @@
 import type { v16 } from '@cimorings/ocpp';
 import { Backoff } from './backoff.js';
-import type { Configuration } from './configuration.js';
-import type { Emit } from './events.js';
-import type { OcppConnection } from './ocpp/connection.js';
+import type { ChargePointEventMap } from './events.js';
 import type { ResolvedOptions } from './options.js';
+import type { EventEmitter } from 'node:events';
 
 /** What happens once the central system accepted the charge point. */
 export interface RegistrationHooks {
   onAccepted(): Promise<void>;
 }
+
+/** The station's connection as registration drives it, whatever the OCPP version. */
+export interface RegistrationLink {
+  readonly isOpen: boolean;
+  /** Set while Rejected: requests from the central system then get no answer. */
+  silent: boolean;
+  open(password: string | undefined): Promise<void>;
+  close(code: number, reason: string): Promise<void>;
+}
+
+/**
+ * The messages and the setting registration needs, in the station's OCPP version. The status
+ * values and the answers' fields read here are spelled alike in 1.6, 2.0.1 and 2.1.
+ */
+export interface RegistrationProtocol {
+  /** Sends the station's BootNotification. */
+  bootNotification(): Promise<{ status: v16.RegistrationStatus; interval: number }>;
+  heartbeat(): Promise<{ currentTime: string }>;
+  /** The heartbeat interval in seconds (a configuration key or a device model variable). */
+  heartbeatIntervalS(): number;
+  setHeartbeatIntervalS(seconds: number): void;
+}
+
+/** Where the registration events go: the station itself, 1.6 or 2.x. */
+export type RegistrationEvents = Pick<
+  ChargePointEventMap,
+  'connected' | 'connectionFailed' | 'disconnected' | 'boot' | 'accepted' | 'heartbeat'
+>;
 
 /**
  * Keeps a charge point connected and registered: connect (with backoff), BootNotification until
@@ -28,10 +55,13 @@ export class RegistrationLoop {
   private settleFirstAttempt: (() => void) | undefined;
 
   constructor(
-    private readonly connection: OcppConnection,
-    private readonly config: Configuration,
-    private readonly options: ResolvedOptions,
-    private readonly emit: Emit,
+    private readonly connection: RegistrationLink,
+    private readonly protocol: RegistrationProtocol,
+    private readonly options: Pick<
+      ResolvedOptions,
+      'id' | 'url' | 'password' | 'reconnect' | 'bootRetryMs' | 'log'
+    >,
+    private readonly events: Pick<EventEmitter<RegistrationEvents>, 'emit'>,
     private readonly hooks: RegistrationHooks,
   ) {
     this.password = options.password;
@@ -79,7 +109,7 @@ export class RegistrationLoop {
     this.connection.silent = false;
     const willReconnect = this.running;
     this.log('info', `disconnected (${code}${reason ? ` ${reason}` : ''})`);
-    this.emit('disconnected', { code, reason, willReconnect });
+    this.events.emit('disconnected', { code, reason, willReconnect });
     if (willReconnect) this.scheduleConnect(this.backoff.next());
   }
 
@@ -98,14 +128,14 @@ export class RegistrationLoop {
       if (!this.running) return;
       const retryInMs = this.backoff.next();
       this.log('warn', `connection failed: ${(error as Error).message}; retrying in ${retryInMs} ms`);
-      this.emit('connectionFailed', { error: error as Error, retryInMs });
+      this.events.emit('connectionFailed', { error: error as Error, retryInMs });
       this.scheduleConnect(retryInMs);
       return;
     }
     if (!this.running) return;
     this.backoff.reset();
     this.log('info', 'connected');
-    this.emit('connected', { url: `${this.options.url}/${this.options.id}` });
+    this.events.emit('connected', { url: `${this.options.url}/${this.options.id}` });
     this.settleFirstAttempt?.();
     await this.boot();
   }
@@ -119,7 +149,7 @@ export class RegistrationLoop {
     if (!this.connection.isOpen) return;
     let answer;
     try {
-      answer = await this.connection.call('BootNotification', this.options.boot);
+      answer = await this.protocol.bootNotification();
     } catch (error) {
       this.log('warn', `BootNotification failed: ${(error as Error).message}`);
       if (this.connection.isOpen)
@@ -130,23 +160,23 @@ export class RegistrationLoop {
     this.status = status;
     this.connection.silent = status === 'Rejected';
     this.log('info', `BootNotification ${status} (interval ${interval} s)`);
-    this.emit('boot', { status, interval });
+    this.events.emit('boot', { status, interval });
     if (status !== 'Accepted') {
       const waitMs = interval > 0 ? interval * 1000 : this.options.bootRetryMs;
       this.bootTimer = setTimeout(() => void this.boot(), waitMs);
       return;
     }
-    if (interval > 0) this.config.change('HeartbeatInterval', String(interval));
+    if (interval > 0) this.protocol.setHeartbeatIntervalS(interval);
     this.armHeartbeat();
     await this.hooks.onAccepted();
-    this.emit('accepted', { heartbeatIntervalS: this.config.integer('HeartbeatInterval') });
+    this.events.emit('accepted', { heartbeatIntervalS: this.protocol.heartbeatIntervalS() });
   }
 
   /** (Re)starts periodic heartbeats at HeartbeatInterval seconds; none while not accepted or at 0. */
   armHeartbeat(): void {
     clearInterval(this.heartbeatTimer);
     this.heartbeatTimer = undefined;
-    const seconds = this.config.integer('HeartbeatInterval');
+    const seconds = this.protocol.heartbeatIntervalS();
     if (this.status !== 'Accepted' || seconds <= 0) return;
     this.heartbeatTimer = setInterval(() => {
       this.sendHeartbeat().catch((error: Error) => this.log('warn', `Heartbeat failed: ${error.message}`));
@@ -155,8 +185,8 @@ export class RegistrationLoop {
 
   /** Sends a Heartbeat now; rejects when it fails. */
   async sendHeartbeat(): Promise<void> {
-    const { currentTime } = await this.connection.call('Heartbeat', {});
-    this.emit('heartbeat', { currentTime });
+    const { currentTime } = await this.protocol.heartbeat();
+    this.events.emit('heartbeat', { currentTime });
   }
 
   private clearTimers(): void {

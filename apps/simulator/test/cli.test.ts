@@ -27,6 +27,7 @@ describe('parseCliArgs', () => {
       prefix: 'SIM',
       sessions: false,
       powerKw: 11,
+      protocol: '1.6',
     });
   });
 
@@ -49,6 +50,8 @@ describe('parseCliArgs', () => {
       '--sessions',
       '--power',
       '22',
+      '--protocol',
+      '2.0.1',
     ]);
     expect(options).toEqual({
       stations: 10,
@@ -60,7 +63,9 @@ describe('parseCliArgs', () => {
       prefix: 'LOAD',
       sessions: true,
       powerKw: 22,
+      protocol: '2.0.1',
     });
+    expect(parseCliArgs(['--protocol', 'mixed'])?.protocol).toBe('mixed');
   });
 
   it('returns undefined for --help and refuses bad values with a UsageError', () => {
@@ -69,6 +74,7 @@ describe('parseCliArgs', () => {
       ['--stations', '0'],
       ['--meter-interval', '10'],
       ['--url', 'http://x'],
+      ['--protocol', '2.0'],
       ['--bogus'],
       ['x'],
     ]) {

@@ -145,6 +145,9 @@ async function main(): Promise<void> {
       '--stations',
       String(stations),
       '--sessions',
+      // Odd stations speak OCPP 1.6, even ones 2.0.1: the mixed fleet most operators run.
+      '--protocol',
+      'mixed',
       '--meter-interval',
       values['meter-interval'],
       '--id-tag',
@@ -164,7 +167,7 @@ async function main(): Promise<void> {
       `  admin:       admin / ${adminPassword}`,
       `  scoped user: ${SCOPED_USER.username} / ${SCOPED_USER.password} (sees SIM001 and SIM002 only)`,
       `  API docs:    ${base}/api/docs`,
-      `  ${stations} simulated charge points (SIM001…) start and stop sessions on their own.`,
+      `  ${stations} simulated charge points (SIM001…; odd ones OCPP 1.6, even ones 2.0.1) start and stop sessions on their own.`,
       '  Ctrl+C stops everything.',
       '',
       '',

@@ -1,16 +1,22 @@
-import type { v16 } from '@cimorings/ocpp';
-
-/** The OCPP 1.6 actions the dashboard may send to a charge point. */
-export type CommandAction = v16.CentralSystemAction;
+import { CSMS_ACTIONS, V2_CSMS_ACTIONS, type OcppVersion } from '@cimorings/contracts';
+import type { v16, v201 } from '@cimorings/ocpp';
+import type { StationAnswer, StationOperation, StationOperationBodies } from './api';
 
 /**
- * Sends `action` with its request; resolves the charge point's response, or null when the
- * command failed (the failure is shown with the command's answers).
+ * Sends one of the operations every station offers (remote start, remote stop, reset, unlock,
+ * availability); resolves the station's answer, or null when it failed (the failure is shown
+ * with the command's answers).
  */
-export type SendCommand = <A extends CommandAction>(
-  action: A,
-  payload: v16.Request<A>,
-) => Promise<v16.Response<A> | null>;
+export type SendOperation = <O extends StationOperation>(
+  operation: O,
+  body: StationOperationBodies[O],
+) => Promise<StationAnswer | null>;
+
+/**
+ * Sends a message of the station's own OCPP version by its name; resolves the station's answer,
+ * or null when it failed. The server checks the payload against that version's schema.
+ */
+export type SendMessage = (action: string, payload: object) => Promise<Record<string, unknown> | null>;
 
 /** SendLocalList's kind: the whole id tag table, or the changes since the station's version. */
 export type LocalListUpdate = v16.Request<'SendLocalList'>['updateType'];
@@ -40,7 +46,7 @@ function everyOf<Union extends string>() {
   ): List => list;
 }
 
-/** What TriggerMessage may ask for (OCPP 1.6 section 5.17), in the order the form lists them. */
+/** What TriggerMessage may ask a 1.6 charge point for (OCPP 1.6 section 5.17), in the order the form lists them. */
 export const TRIGGERABLE_MESSAGES = everyOf<v16.TriggerableMessage>()([
   'BootNotification',
   'DiagnosticsStatusNotification',
@@ -50,14 +56,39 @@ export const TRIGGERABLE_MESSAGES = everyOf<v16.TriggerableMessage>()([
   'StatusNotification',
 ]);
 
-/** Reads GetConfiguration.conf: its known keys (sorted) and the keys it did not know. */
-export function readConfiguration(answer: v16.Response<'GetConfiguration'>): {
-  entries: v16.ConfigurationEntry[];
-  unknownKeys: string[];
-} {
-  const keys = answer.configurationKey ?? [];
-  return {
-    entries: [...keys].sort((a, b) => a.key.localeCompare(b.key)),
-    unknownKeys: answer.unknownKey ?? [],
-  };
+/** What TriggerMessage may ask a 2.0.1 station for (OCPP 2.0.1 F06), in the order the form lists them. */
+export const V2_TRIGGERABLE_MESSAGES = everyOf<v201.MessageTriggerEnumType>()([
+  'BootNotification',
+  'FirmwareStatusNotification',
+  'Heartbeat',
+  'LogStatusNotification',
+  'MeterValues',
+  'PublishFirmwareStatusNotification',
+  'SignChargingStationCertificate',
+  'SignCombinedCertificate',
+  'SignV2GCertificate',
+  'StatusNotification',
+  'TransactionEvent',
+]);
+
+/** The messages an operator may send a station of `version` on the commands endpoint, by name. */
+export function actionsFor(version: OcppVersion): readonly string[] {
+  return version === '1.6' ? CSMS_ACTIONS : V2_CSMS_ACTIONS;
+}
+
+/** The messages TriggerMessage may ask a station of `version` for. */
+export function triggersFor(version: OcppVersion): readonly string[] {
+  return version === '1.6' ? TRIGGERABLE_MESSAGES : V2_TRIGGERABLE_MESSAGES;
+}
+
+/** TriggerMessage's payload in the station's version: 1.6 names a connector, 2.0.1 an EVSE. */
+export function triggerPayload(
+  version: OcppVersion,
+  requestedMessage: string,
+  connectorId: number | undefined,
+): object {
+  if (connectorId === undefined) return { requestedMessage };
+  return version === '1.6'
+    ? { requestedMessage, connectorId }
+    : { requestedMessage, evse: { id: connectorId } };
 }

@@ -12,12 +12,18 @@ export interface CliOptions {
   prefix: string;
   sessions: boolean;
   powerKw: number;
+  /** The OCPP version of every station, or `mixed`: odd stations 1.6, even ones 2.0.1. */
+  protocol: CliProtocol;
 }
+
+/** What `--protocol` takes. */
+export const CLI_PROTOCOLS = ['1.6', '2.0.1', '2.1', 'mixed'] as const;
+export type CliProtocol = (typeof CLI_PROTOCOLS)[number];
 
 /** The help text, printed by `--help` and after a usage error. */
 export const USAGE = `Usage: simulate [options]
 
-Runs OCPP 1.6-J charge points against a central system.
+Runs OCPP 1.6-J, 2.0.1 or 2.1 charging stations against a central system.
 
   --stations <n>          number of charge points (default 1)
   --connectors <n>        connectors per charge point (default 2)
@@ -28,6 +34,7 @@ Runs OCPP 1.6-J charge points against a central system.
   --power <kW>            maximum power per connector (default 11)
   --prefix <text>         charge point id prefix; ids are PREFIX001, PREFIX002, ... (default SIM)
   --sessions              start and stop sessions at random so the network looks alive
+  --protocol <version>    1.6, 2.0.1, 2.1, or mixed (odd stations 1.6, even 2.0.1) (default 1.6)
   --help                  show this text
 `;
 
@@ -52,6 +59,7 @@ export function parseCliArgs(argv: readonly string[]): CliOptions | undefined {
         power: { type: 'string', default: '11' },
         prefix: { type: 'string', default: 'SIM' },
         sessions: { type: 'boolean', default: false },
+        protocol: { type: 'string', default: '1.6' },
         help: { type: 'boolean', default: false },
       },
     }));
@@ -67,6 +75,8 @@ export function parseCliArgs(argv: readonly string[]): CliOptions | undefined {
   }
   if (meterIntervalMs <= 0) throw new UsageError('--meter-interval must be more than 0');
   if (!/^wss?:\/\//.test(values.url)) throw new UsageError('--url must start with ws:// or wss://');
+  const protocol = CLI_PROTOCOLS.find((p) => p === values.protocol);
+  if (!protocol) throw new UsageError(`--protocol must be one of ${CLI_PROTOCOLS.join(', ')}`);
   const idTag = values['id-tag'];
   if (idTag.length < 1 || idTag.length > 20) throw new UsageError('--id-tag must be 1 to 20 characters');
   return {
@@ -79,6 +89,7 @@ export function parseCliArgs(argv: readonly string[]): CliOptions | undefined {
     prefix: values.prefix,
     sessions: values.sessions,
     powerKw: positiveNumber('--power', values.power),
+    protocol,
   };
 }
 

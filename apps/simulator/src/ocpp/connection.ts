@@ -1,13 +1,14 @@
 import type { v16 } from '@cimorings/ocpp';
 import ocppRpc, { RPCClient } from 'ocpp-rpc';
 import type { RPC_ClientOptions } from 'ocpp-rpc/lib/client.js';
+import { ocpp21Validator } from './validators.js';
 
 /**
  * Tells ocpp-rpc to send no answer at all. Taken from the default export because ocpp-rpc
  * spreads it into `module.exports`, which Node cannot see as a named export, and retyped
  * because its typings declare it as `{ NOREPLY: symbol }` while it is the symbol itself.
  */
-const NOREPLY = ocppRpc.NOREPLY as unknown as symbol;
+export const NOREPLY = ocppRpc.NOREPLY as unknown as symbol;
 
 /** How to reach the central system. */
 export interface ConnectionSettings {
@@ -53,36 +54,8 @@ export class OcppConnection {
   silent = false;
 
   constructor(settings: ConnectionSettings, listener: ConnectionListener) {
-    this.options = {
-      endpoint: settings.endpoint,
-      identity: settings.identity,
-      protocols: ['ocpp1.6'],
-      strictMode: true,
-      strictModeValidators: [],
-      password: null,
-      callTimeoutMs: settings.callTimeoutMs,
-      pingIntervalMs: settings.pingIntervalMs,
-      deferPingsOnActivity: true,
-      // OCPP-J 1.6 ("Synchronicity"): wait for each CALL's answer before sending the next.
-      callConcurrency: 1,
-      reconnect: false,
-      maxReconnects: 0,
-      backoff: { initialDelay: 1000, maxDelay: 10_000, factor: 2, randomisationFactor: 0.25 },
-      respondWithDetailedErrors: false,
-      maxBadMessages: Infinity,
-      wsOpts: {},
-      headers: {},
-    };
-    this.client = new RPCClient(this.options);
-    this.client.on('disconnect', ({ code, reason }: { code: number; reason: string | Buffer }) =>
-      listener.onDisconnect(code, String(reason)),
-    );
-    this.client.on('strictValidationFailure', ({ method, outbound, error }: ValidationFailure) =>
-      listener.onWarning(`${outbound ? 'sent' : 'received'} invalid ${method}: ${error.message}`),
-    );
-    this.client.on('badMessage', ({ error }: { error: Error }) =>
-      listener.onWarning(`bad message: ${error.message}`),
-    );
+    this.options = clientOptions(settings, 'ocpp1.6');
+    this.client = listenedClient(this.options, listener);
   }
 
   /** Whether the WebSocket is open and calls can be made. */
@@ -120,6 +93,48 @@ export class OcppConnection {
       return handler(params as v16.Request<A>);
     });
   }
+}
+
+/**
+ * The ocpp-rpc client options every simulated station uses, whatever its protocol: strict mode
+ * on the official schemas of `protocol`, one call in flight at a time (OCPP-J "synchronicity"),
+ * and no reconnecting by the library (see {@link OcppConnection}).
+ */
+export function clientOptions(settings: ConnectionSettings, protocol: string): RPC_ClientOptions {
+  return {
+    endpoint: settings.endpoint,
+    identity: settings.identity,
+    protocols: [protocol],
+    strictMode: true,
+    strictModeValidators: protocol === 'ocpp2.1' ? [ocpp21Validator()] : [],
+    password: null,
+    callTimeoutMs: settings.callTimeoutMs,
+    pingIntervalMs: settings.pingIntervalMs,
+    deferPingsOnActivity: true,
+    callConcurrency: 1,
+    reconnect: false,
+    maxReconnects: 0,
+    backoff: { initialDelay: 1000, maxDelay: 10_000, factor: 2, randomisationFactor: 0.25 },
+    respondWithDetailedErrors: false,
+    maxBadMessages: Infinity,
+    wsOpts: {},
+    headers: {},
+  };
+}
+
+/** An ocpp-rpc client whose disconnects, schema violations and bad frames reach `listener`. */
+export function listenedClient(options: RPC_ClientOptions, listener: ConnectionListener): RPCClient {
+  const client = new RPCClient(options);
+  client.on('disconnect', ({ code, reason }: { code: number; reason: string | Buffer }) =>
+    listener.onDisconnect(code, String(reason)),
+  );
+  client.on('strictValidationFailure', ({ method, outbound, error }: ValidationFailure) =>
+    listener.onWarning(`${outbound ? 'sent' : 'received'} invalid ${method}: ${error.message}`),
+  );
+  client.on('badMessage', ({ error }: { error: Error }) =>
+    listener.onWarning(`bad message: ${error.message}`),
+  );
+  return client;
 }
 
 interface ValidationFailure {

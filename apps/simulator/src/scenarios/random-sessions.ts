@@ -1,5 +1,4 @@
-import type { v16 } from '@cimorings/ocpp';
-import type { SimulatedChargePoint } from '../charge-point.js';
+import type { SimulatedStation } from '../station.js';
 
 /** Timing of the simulated drivers, all in milliseconds as [shortest, longest]. */
 export interface RandomSessionsOptions {
@@ -14,7 +13,7 @@ export interface RandomSessionsOptions {
 }
 
 /** How drivers end their sessions: mostly at the charger, sometimes by unplugging the EV. */
-const STOP_REASONS: readonly v16.StopReason[] = ['Local', 'Local', 'Local', 'EVDisconnected'];
+const STOP_REASONS = ['Local', 'Local', 'Local', 'EVDisconnected'] as const;
 
 /**
  * Keeps one charge point's connectors busy the way drivers would: arrive after a while, charge
@@ -26,7 +25,7 @@ export class RandomSessions {
   private running = false;
 
   constructor(
-    private readonly chargePoint: SimulatedChargePoint,
+    private readonly chargePoint: SimulatedStation,
     private readonly options: RandomSessionsOptions,
   ) {
     this.random = options.random ?? Math.random;
@@ -38,7 +37,7 @@ export class RandomSessions {
     for (let id = 1; id <= this.chargePoint.connectorCount; id += 1) this.later(id, 'arrive');
   }
 
-  /** Stops scheduling; sessions already running are left to {@link SimulatedChargePoint.stop}. */
+  /** Stops scheduling; sessions already running are left to the station's `stop`. */
   stop(): void {
     this.running = false;
     for (const timer of this.timers) clearTimeout(timer);

@@ -1,5 +1,4 @@
 import { inject, type InjectionKey } from 'vue';
-import type { v16 } from '@cimorings/ocpp';
 import { ApiClient, type ApiClientOptions } from './client';
 import type {
   CommandAudit,
@@ -26,7 +25,11 @@ import type {
   Site,
   Station,
   StationChanges,
+  StationAnswer,
   StationFilters,
+  StationOperation,
+  StationOperationBodies,
+  StationVariable,
   Stats,
   Transaction,
   TransactionDetail,
@@ -34,6 +37,8 @@ import type {
   User,
   UserChanges,
   UserView,
+  VariableChanges,
+  VariableResults,
 } from './types';
 
 export { ApiClient, ApiError } from './client';
@@ -75,12 +80,24 @@ export function createApi(client: ApiClient) {
       /** SendLocalList from the id tag table, the whole list or the changes since the last one. */
       sendLocalList: (chargePointId: string, updateType: LocalListRequest['updateType']) =>
         client.post<LocalListResult>(`/api/stations/${id(chargePointId)}/local-list`, { updateType }),
-      /** Sends an OCPP 1.6 command; answers the charge point's response payload. */
-      command: <A extends v16.CentralSystemAction>(
+      /** The station's device model (1.6: its configuration keys, component "OCPP16"). */
+      variables: (chargePointId: string, query: Paging & { component?: string } = {}) =>
+        client.get<Page<StationVariable>>(`/api/stations/${id(chargePointId)}/variables`, { ...query }),
+      /** Changes variables (SetVariables, or ChangeConfiguration per key); one result per item. */
+      setVariables: (chargePointId: string, changes: VariableChanges) =>
+        client.patch<VariableResults>(`/api/stations/${id(chargePointId)}/variables`, changes),
+      /** One of the operations every station offers (remote start, reset, ...), in its own OCPP version. */
+      control: <O extends StationOperation>(
         chargePointId: string,
-        action: A,
-        payload: v16.Request<A>,
-      ) => client.post<v16.Response<A>>(`/api/stations/${id(chargePointId)}/commands/${id(action)}`, payload),
+        operation: O,
+        body: StationOperationBodies[O],
+      ) => client.post<StationAnswer>(`/api/stations/${id(chargePointId)}/${operation}`, body),
+      /** Sends a message of the station's own OCPP version (1.6 or 2.0.1 names); answers its response payload. */
+      message: (chargePointId: string, action: string, payload: object) =>
+        client.post<Record<string, unknown>>(
+          `/api/stations/${id(chargePointId)}/commands/${id(action)}`,
+          payload,
+        ),
     },
     stats: {
       get: () => client.get<Stats>('/api/stats'),

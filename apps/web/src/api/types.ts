@@ -5,6 +5,7 @@
  * kW, SoC in %.
  */
 import type * as rest from '@cimorings/contracts/rest';
+import type { Static } from 'typebox';
 
 export type { IdTagStatus, ReservationStatus, StationStatus } from '@cimorings/contracts';
 export type {
@@ -27,10 +28,27 @@ export type {
   RoleChanges,
   Site,
   StationChanges,
+  StationVariable,
   Stats,
   UserChanges,
   UserView,
+  VariableChanges,
 } from '@cimorings/contracts/rest';
+
+/** The operations every station offers whatever its OCPP version, with their bodies (CONTRACT section 7). */
+export interface StationOperationBodies {
+  'remote-start': rest.RemoteStart;
+  'remote-stop': Static<typeof rest.RemoteStopSchema>;
+  reset: Static<typeof rest.ResetSchema>;
+  unlock: Static<typeof rest.UnlockSchema>;
+  availability: Static<typeof rest.AvailabilitySchema>;
+}
+export type StationOperation = keyof StationOperationBodies;
+/** A station's answer to an operation: its `status`, and whatever else it said. */
+export type StationAnswer = Static<typeof rest.StationAnswerSchema>;
+
+/** `PATCH /api/stations/{id}/variables`: the station's answer per change, in order. */
+export type VariableResults = Static<typeof rest.VariableResultsSchema>;
 
 /** A page of a list: `{ items, total }`. */
 export interface Page<T> {

@@ -5,8 +5,8 @@ import { useApi } from '../api';
 import { useErrorText } from './useErrorText';
 
 /**
- * Stops a transaction from the UI: asks for confirmation, sends RemoteStopTransaction and says
- * what the charge point answered. The list updates when `transaction_stopped` arrives.
+ * Stops a transaction from the UI: asks for confirmation, sends the station's remote stop
+ * (RemoteStopTransaction for 1.6, RequestStopTransaction for 2.x) and says what it answered. The list updates when `transaction_stopped` arrives.
  */
 export function useRemoteStop() {
   const { t } = useI18n();
@@ -26,7 +26,7 @@ export function useRemoteStop() {
     }
     stopping.value[tx.transactionId] = true;
     try {
-      const answer = await api.stations.command(tx.chargePointId, 'RemoteStopTransaction', {
+      const answer = await api.stations.control(tx.chargePointId, 'remote-stop', {
         transactionId: tx.transactionId,
       });
       if (answer.status === 'Accepted') ElMessage.success(t('dashboard.stopSent'));

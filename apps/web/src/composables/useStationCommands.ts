@@ -1,6 +1,6 @@
 import { ref, toValue, type MaybeRefOrGetter } from 'vue';
 import { useApi } from '../api';
-import type { CommandAnswer, LocalListUpdate, SendCommand } from '../commands';
+import type { CommandAnswer, LocalListUpdate, SendMessage, SendOperation } from '../commands';
 import { useErrorText } from './useErrorText';
 
 /**
@@ -43,8 +43,13 @@ export function useStationCommands(chargePointId: MaybeRefOrGetter<string>, sett
     }
   }
 
-  const send: SendCommand = (action, payload) =>
-    record(action, payload, () => api.stations.command(toValue(chargePointId), action, payload));
+  /** A message of the station's own OCPP version, by name (TriggerMessage, ClearCache, ...). */
+  const send: SendMessage = (action, payload) =>
+    record(action, payload, () => api.stations.message(toValue(chargePointId), action, payload));
+
+  /** An operation every station offers, whatever its version; recorded under the operation's name. */
+  const control: SendOperation = (operation, body) =>
+    record(operation, body, () => api.stations.control(toValue(chargePointId), operation, body));
 
   /** SendLocalList from the id tag table. */
   function sendLocalList(updateType: LocalListUpdate): void {
@@ -53,5 +58,5 @@ export function useStationCommands(chargePointId: MaybeRefOrGetter<string>, sett
     );
   }
 
-  return { answers, busy, send, sendLocalList };
+  return { answers, busy, send, control, sendLocalList };
 }

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SimulatedChargePoint } from '@cimorings/simulator';
+import { SimulatedChargePoint, SimulatedChargingStation } from '@cimorings/simulator';
 import { CHROMIUM, CHROMIUM_ARGS, ensureDashboardBuilt, freePort, ServerProcess, WEB_ROOT } from './support';
 
 const ADMIN_PASSWORD = 'e2e-admin-password';
@@ -25,6 +25,7 @@ let context: BrowserContext;
 let page: Page;
 let adminToken: string;
 const chargePoints: SimulatedChargePoint[] = [];
+let station201: SimulatedChargingStation;
 const pageErrors: string[] = [];
 
 function chargePoint(id: string): SimulatedChargePoint {
@@ -94,12 +95,23 @@ beforeAll(async () => {
     allowedStations: ['E2E001'],
   });
   expect(scoped.status).toBe(201);
-  await Promise.all(
-    [chargePoint('E2E001'), chargePoint('E2E002')].map(async (cp) => {
-      await cp.start();
-      await cp.waitFor('accepted', undefined, 15_000);
-    }),
-  );
+  station201 = new SimulatedChargingStation({
+    id: 'E2E201',
+    protocol: '2.0.1',
+    url: `ws://127.0.0.1:${server.port}/ocpp`,
+    connectors: 2,
+    idTag: TAG,
+    meterIntervalMs: 1000,
+    reconnect: { initialDelayMs: 300, maxDelayMs: 1000, factor: 1.5, jitter: 0 },
+    bootRetryMs: 1000,
+  });
+  const v16 = [chargePoint('E2E001'), chargePoint('E2E002')];
+  const accepted = [
+    ...v16.map((cp) => cp.waitFor('accepted', undefined, 15_000)),
+    station201.waitFor('accepted', undefined, 15_000),
+  ];
+  await Promise.all([...v16, station201].map((cp) => cp.start()));
+  await Promise.all(accepted);
 
   browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
   context = await browser.newContext({ viewport: DESKTOP, locale: 'id-ID', timezoneId: 'Asia/Jakarta' });
@@ -110,7 +122,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close();
-  await Promise.allSettled(chargePoints.map((cp) => cp.stop({ stopSessions: false })));
+  await Promise.allSettled([...chargePoints, station201].map((cp) => cp?.stop({ stopSessions: false })));
   await server?.stop();
   if (dir) rmSync(dir, { recursive: true, force: true });
   console.log(`\n  dashboard screenshots: ${SHOTS}\n`);
@@ -124,7 +136,7 @@ describe('the dashboard in a real browser', () => {
     await login(page, 'admin', ADMIN_PASSWORD);
     await page.waitForSelector('text=Dasbor langsung');
     await page.waitForFunction(() =>
-      document.querySelector('[data-test=connected-count]')?.textContent?.startsWith('2'),
+      document.querySelector('[data-test=connected-count]')?.textContent?.startsWith('3'),
     );
   });
 
@@ -190,16 +202,73 @@ describe('the dashboard in a real browser', () => {
     await page.goto(`${server.url}/stations/E2E001`);
     await page.waitForSelector('[data-test=station-title]');
     await page.click('.el-tabs__item:has-text("Konfigurasi")');
-    await page.click('[data-test=read-configuration]');
-    await page.waitForSelector('[data-test=configuration] >> text=HeartbeatInterval');
+    await page.click('[data-test=read-variables]');
+    await page.waitForSelector('[data-test=variables-OCPP16] >> text=HeartbeatInterval');
     await page.click('.el-tabs__item:has-text("Perintah")');
     await page.click('[data-test=cmd-reset-soft]');
-    await page.waitForSelector('[data-test=answer-Reset] [data-test=answer-status]:has-text("Accepted")');
+    await page.waitForSelector('[data-test=answer-reset] [data-test=answer-status]:has-text("Accepted")');
     await page.screenshot({ path: join(SHOTS, '04-station-commands-desktop.png'), fullPage: true });
     await page.click('.el-tabs__item:has-text("Log pesan OCPP")');
     await page.waitForSelector('[data-test=message-log] >> text=BootNotification');
     await page.click('.el-tabs__item:has-text("Konektor")');
     await shoot('04-station-detail');
+  });
+
+  it('shows an OCPP 2.0.1 station with its version, edits its device model by component, and resets it', async () => {
+    await expect
+      .poll(async () => (await server.call('GET', '/api/stations/E2E201/variables', adminToken)).body.total, {
+        timeout: 15_000,
+      })
+      .toBeGreaterThan(0);
+    await page.goto(`${server.url}/stations`);
+    const row = page.locator('[data-test=station-list] tr', { hasText: 'E2E201' });
+    await row.locator('text=OCPP 2.0.1').waitFor();
+    await page.goto(`${server.url}/stations/E2E201`);
+    await page.waitForSelector('[data-test=station-title] >> text=E2E201');
+    expect(await page.textContent('[data-test=ocpp-version]')).toContain('2.0.1');
+    await page.click('.el-tabs__item:has-text("Konfigurasi")');
+    await page.click('[data-test=read-variables]');
+    const comm = '[data-test=variables-OCPPCommCtrlr]';
+    await page.click(`${comm} .el-collapse-item__header`);
+    await page.click(`${comm} [data-test=change-OCPPCommCtrlr-HeartbeatInterval]`);
+    await page.fill('.el-message-box input', '120');
+    await confirmDialog(page);
+    await expect.poll(() => station201.deviceModel.value('OCPPCommCtrlr', 'HeartbeatInterval')).toBe('120');
+    await page.waitForSelector(`${comm} >> text=120`);
+    await page.waitForSelector('[data-test=variables] >> text=EVSE (EVSE 2)');
+    await shoot('14-station-201-variables');
+    // A 2.0.1 session looks like any other on the live dashboard and the transaction page.
+    await page.goto(`${server.url}/`);
+    const started = await station201.startSession(2, TAG);
+    if (!started.started) throw new Error(`the 2.0.1 session did not start: ${started.reason}`);
+    const tx = await server.call('GET', `/api/transactions/${started.transactionId}`, adminToken);
+    expect(tx.body).toMatchObject({
+      chargePointId: 'E2E201',
+      connectorId: 2,
+      ocppTransactionId: started.transactionId,
+    });
+    const card = `[data-test=active-tx-${tx.body.transactionId}]`;
+    await page.waitForSelector(card);
+    await station201.sendMeterValues(2);
+    await page.waitForFunction(
+      (selector) => /\d/.test(document.querySelector(selector)?.textContent ?? ''),
+      `${card} [data-test=tx-energy]`,
+    );
+    await station201.stopSession(2);
+    await page.waitForSelector(card, { state: 'detached' });
+    await page.goto(`${server.url}/transactions/${tx.body.transactionId}`);
+    await page.waitForSelector('[data-test=meter-chart] canvas');
+    await page.goto(`${server.url}/stations/E2E201`);
+    await page.waitForSelector('[data-test=station-title] >> text=E2E201');
+    await page.click('.el-tabs__item:has-text("Perintah")');
+    await page.click('[data-test=trigger-message]');
+    await page.waitForSelector('.el-select-dropdown__item:has-text("TransactionEvent")');
+    await page.keyboard.press('Escape');
+    const rebooted = station201.waitFor('boot', undefined, 15_000);
+    await page.click('[data-test=cmd-reset-soft]');
+    await page.waitForSelector('[data-test=answer-reset] [data-test=answer-status]:has-text("Accepted")');
+    await rebooted;
+    await shoot('15-station-201-commands');
   });
 
   it('adds a station with a generated password, shown once with how to connect it', async () => {

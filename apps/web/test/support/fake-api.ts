@@ -35,7 +35,7 @@ export function transaction(fields: Partial<Transaction> & { transactionId: numb
   };
 }
 
-function page<T>(items: T[]): Page<T> {
+export function page<T>(items: T[]): Page<T> {
   return { items, total: items.length };
 }
 
@@ -64,7 +64,10 @@ export function fakeApi(overrides: DeepPartial<Api> = {}): Api {
       'messages',
       'commandLog',
       'sendLocalList',
-      'command',
+      'control',
+      'message',
+      'variables',
+      'setVariables',
     ]),
     stats: area('stats', ['get']),
     sites: area('sites', ['list', 'create']),
