@@ -104,6 +104,7 @@ export async function buildApp(config: Readonly<Config>, options: AppOptions): P
     lifecycle.stop();
     await databaseReady.catch(() => undefined);
     await services.reservationExpiry.stop();
+    await services.meterValueRetention.stop();
     await services.ocppLog.close();
     await repositories.meterValues.flush();
     await cluster.close();
