@@ -111,7 +111,11 @@ export async function buildApp(config: Readonly<Config>, options: AppOptions): P
     await infrastructure.close();
   });
 
-  await registerHttpFoundation(server, { auth: services.auth, isDatabaseReady });
+  await registerHttpFoundation(
+    server,
+    { auth: services.auth, isDatabaseReady },
+    { conflatedMeterValues: () => realtime.conflatedMeterValues },
+  );
   await registerRoutes(server, services, {
     checkReady: infrastructure.checkReady,
     clusterNodes: () => cluster.membership.nodes(),
