@@ -96,6 +96,16 @@ export function evaluateBudget(report: Omit<Report, 'budget'>): BudgetLine[] {
         (scaled ? `scaled down: ${fan.dashboards} dashboards at ${fan.rate} events/s. ` : '') +
         `${pct(fan.deliveredShare)} of the expected events delivered`,
     });
+    const age = fan.shownAge.p99;
+    lines.push({
+      id: 'shown-age',
+      budget: "every dashboard's shown value of each session at most 1 s old (p99), skips counted",
+      value:
+        (age === null ? 'no event received' : `${age} ms`) +
+        ` (floor ${floor.shownAge.p99 ?? '–'} ms); ${fan.conflated ?? 0} superseded values skipped`,
+      met: age !== null && age <= 1000 && fan.dashboardsDisconnected === 0,
+      note: scaled ? `scaled down: ${fan.dashboards} dashboards at ${fan.rate} events/s` : '',
+    });
   }
   if (report.capacity) {
     const { floor, server } = report.capacity;
@@ -201,6 +211,8 @@ export function toMarkdown(report: Report): string {
       '| --- | --- | --- |',
       `| MeterValues/s answered | ${f.achieved} | ${floor.achieved} |`,
       `| **MeterValues → \`meter_values_updated\` at the dashboards, ms p50 / p95 / p99 / max** | **${latency(f.eventLatency)}** | ${latency(floor.eventLatency)} |`,
+      `| **age of the value each dashboard shows, ms p50 / p95 / p99 / max** | **${latency(f.shownAge)}** | ${latency(floor.shownAge)} |`,
+      `| superseded meter values skipped (conflated) | ${f.conflated ?? '–'} | – |`,
       `| events delivered/s (all dashboards) | ${f.deliveriesPerSecond} | ${floor.deliveriesPerSecond} |`,
       `| delivered / expected | ${pct(f.deliveredShare)} | ${pct(floor.deliveredShare)} |`,
       `| events per dashboard (min–max) | ${f.minPerDashboard}–${f.maxPerDashboard} | ${floor.minPerDashboard}–${floor.maxPerDashboard} |`,
