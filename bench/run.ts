@@ -16,6 +16,7 @@ import { evaluateBudget, toMarkdown, type Machine, type Report } from './lib/rep
 import { runCapacity } from './scenarios/capacity.js';
 import type { ScenarioContext } from './scenarios/common.js';
 import { runFanout } from './scenarios/fanout.js';
+import { runHistory } from './scenarios/history.js';
 import { runIngest } from './scenarios/ingest.js';
 
 const RESULTS = fileURLToPath(new URL('./results', import.meta.url));
@@ -118,6 +119,7 @@ async function main(): Promise<number> {
   let ingest: Report['ingest'] = null;
   let fanout: Report['fanout'] = null;
   let capacity: Report['capacity'] = null;
+  let history: Report['history'] = null;
   const profiles: Report['profiles'] = { ingest: null, fanout: null };
   try {
     if (wants('ingest')) {
@@ -149,6 +151,7 @@ async function main(): Promise<number> {
       );
       if (floor && server) capacity = { floor, server };
     }
+    if (wants('history')) history = await attempt('history', () => runHistory(context, options.history));
   } finally {
     rmSync(dataDir, { recursive: true, force: true });
   }
@@ -175,10 +178,16 @@ async function main(): Promise<number> {
     mode: options.mode,
     db: options.db,
     machine,
-    sizes: { ingest: options.ingest, fanout: options.fanout, capacity: options.capacity },
+    sizes: {
+      ingest: options.ingest,
+      fanout: options.fanout,
+      capacity: options.capacity,
+      history: options.history,
+    },
     ingest,
     fanout,
     capacity,
+    history,
     profiles,
     notes,
   };

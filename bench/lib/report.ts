@@ -1,9 +1,11 @@
 import type { CapacityResult } from '../scenarios/capacity.js';
 import type { FanoutResult } from '../scenarios/fanout.js';
+import type { HistoryResult } from '../scenarios/history.js';
 import type { IngestResult, IngestStep } from '../scenarios/ingest.js';
 import type { LatencySummary } from './histogram.js';
 import type { BenchOptions } from './options.js';
 import type { ProfileSummary } from './profile.js';
+import { historyBudget, historyMarkdown } from './report-history.js';
 
 export interface Machine {
   /** The commit measured (`-dirty`: with uncommitted changes), null outside a git checkout. */
@@ -39,10 +41,11 @@ export interface Report {
   mode: BenchOptions['mode'];
   db: BenchOptions['db'];
   machine: Machine;
-  sizes: Pick<BenchOptions, 'ingest' | 'fanout' | 'capacity'>;
+  sizes: Pick<BenchOptions, 'ingest' | 'fanout' | 'capacity' | 'history'>;
   ingest: { floor: IngestResult; server: IngestResult; ratio: number } | null;
   fanout: { floor: FanoutResult; server: FanoutResult } | null;
   capacity: { floor: CapacityResult; server: CapacityResult } | null;
+  history: HistoryResult | null;
   /** CPU profiles of the server (with --profile): under ingest, and under fan-out. */
   profiles: { ingest: ProfileSummary | null; fanout: ProfileSummary | null };
   budget: BudgetLine[];
@@ -125,6 +128,7 @@ export function evaluateBudget(report: Omit<Report, 'budget'>): BudgetLine[] {
       note: '',
     });
   }
+  if (report.history) lines.push(...historyBudget(report.history));
   return lines;
 }
 
@@ -249,6 +253,7 @@ export function toMarkdown(report: Report): string {
       '',
     );
   }
+  if (report.history) out.push(...historyMarkdown(report.history));
   for (const [scenario, p] of Object.entries(report.profiles)) {
     if (!p) continue;
     out.push(
