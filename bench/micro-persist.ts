@@ -7,7 +7,7 @@
  * machine disturbs less than the full bench (`valgrind --tool=callgrind` on it counts
  * instructions, independent of load).
  *
- *   npx tsx bench/micro-persist.ts [--messages 20000] [--per-turn 8] [--stations 1000]
+ *   npx tsx bench/micro-persist.ts [--messages 20000] [--per-turn 8] [--stations 1000] [--log]
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -18,12 +18,15 @@ import { loadConfig } from '../apps/server/src/config.js';
 import { openDatabase } from '../apps/server/src/db/connect.js';
 import { migrateToLatest } from '../apps/server/src/db/migrate.js';
 import { MeterValueRepository } from '../apps/server/src/repositories/meter-value.repository.js';
+import { OcppLogRepository, type OcppLogEntry } from '../apps/server/src/repositories/ocpp-log.repository.js';
 
 const { values: args } = parseArgs({
   options: {
     messages: { type: 'string', default: '20000' },
     'per-turn': { type: 'string', default: '8' },
     stations: { type: 'string', default: '1000' },
+    /** Also the message log: two frames a message, written 500 at a time as OcppLogService does. */
+    log: { type: 'boolean', default: false },
   },
 });
 const messages = Number(args.messages);
@@ -65,12 +68,32 @@ try {
       { ...common, measurand: 'SoC', unit: 'Percent', value: n % 100 },
     ];
   };
+  const log = new OcppLogRepository(handle.db);
+  let frames: OcppLogEntry[] = [];
+  const logFrames = (n: number, samples: unknown) => {
+    if (!args.log) return;
+    const common = {
+      chargePointId: `MICRO-${n % stations}`,
+      messageId: `m${n}`,
+      timestamp: new Date().toISOString(),
+    };
+    frames.push(
+      { ...common, direction: 'in', messageType: 2, action: 'MeterValues', payload: JSON.stringify(samples) },
+      { ...common, direction: 'out', messageType: 3, action: 'MeterValues', payload: '{}' },
+    );
+  };
   const run = async (from: number, count: number) => {
     for (let n = from; n < from + count; n += perTurn) {
       const turn: Promise<void>[] = [];
       for (let k = n; k < Math.min(n + perTurn, from + count); k++) {
         const station = stationIds[k % stations] ?? 0;
-        turn.push(repository.add(station, 1, null, samplesOf(k), new Date().toISOString()));
+        const samples = samplesOf(k);
+        turn.push(repository.add(station, 1, null, samples, new Date().toISOString()));
+        logFrames(k, samples);
+      }
+      if (frames.length >= 500) {
+        turn.push(log.append(frames));
+        frames = [];
       }
       await Promise.all(turn);
     }
@@ -99,6 +122,7 @@ try {
     `${JSON.stringify({
       messages,
       perTurn,
+      log: args.log,
       cpuUsPerMessage: Math.round(((used.user + used.system) / messages) * 10) / 10,
       messagesPerSecond: Math.round(messages / (elapsed / 1000)),
       storedSamples: stored,

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useTestDatabase } from '../support/use-test-app.js';
 import { loadConfig } from '../../src/config.js';
@@ -80,6 +81,45 @@ describe.each(DIALECTS)('the OCPP message log on %s', (dialect) => {
     );
     expect(ids).toContain('recent');
     expect(ids).not.toContain('old');
+    await log.close();
+  });
+
+  it('prunes a log longer than one batch, and the migration left no index on the time to keep up', async () => {
+    const clock = new ManualClock(Date.parse('2026-03-01T00:00:00.000Z'));
+    const log = new OcppLogService(
+      repository,
+      clock,
+      {
+        retentionDays: 30,
+        flushIntervalMs: 10,
+        charsPerStationPerMinute: 1e9,
+        charsPerUnacceptedStationPerMinute: 1e9,
+      },
+      (e) => {
+        throw e;
+      },
+    );
+    const station = { ...frame('x'), chargePointId: 'LOG-LONG' };
+    for (let i = 0; i < 4500; i++) log.record({ ...station, messageId: `old-${i}` }, true);
+    await log.flush();
+    clock.advance(40 * 86_400_000);
+    log.record({ ...station, messageId: 'recent' }, true);
+    await log.flush();
+    clock.advance(1000);
+    expect(await log.prune()).toBeGreaterThanOrEqual(4500);
+    const page = await repository.list('LOG-LONG', { limit: 10, offset: 0 });
+    expect(page.items.map((entry) => entry.messageId)).toEqual(['recent']);
+    const indexes =
+      dialect === 'postgres'
+        ? await sql<{
+            name: string;
+          }>`SELECT indexname AS name FROM pg_indexes WHERE tablename = 'ocpp_messages'`.execute(handle.db)
+        : await sql<{
+            name: string;
+          }>`SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'ocpp_messages'`.execute(
+            handle.db,
+          );
+    expect(indexes.rows.map((row) => row.name)).not.toContain('ocpp_messages_created');
     await log.close();
   });
 

@@ -13,6 +13,8 @@ import type { Dialect } from '../connect.js';
  *   '' were one value to it already), so no stored row can collide.
  * - `meter_value_aggregates`: the 15-minute aggregates a transaction keeps of its samples once
  *   the raw ones are past METER_VALUES_RETENTION_DAYS (see MeterValueRetention).
+ * - The message log loses its index on `created_at`, which every frame written (two a message)
+ *   kept up to date for the hourly prune alone: the prune now walks the oldest rows by id.
  */
 export function meterValuesPlainKey(dialect: Dialect): Migration {
   return {
@@ -27,6 +29,7 @@ export function meterValuesPlainKey(dialect: Dialect): Migration {
         .columns(['transaction_id', 'sampled_at'])
         .execute();
       await createAggregates(db);
+      await sql`DROP INDEX IF EXISTS ocpp_messages_created`.execute(db);
     },
   };
 }
