@@ -12,3 +12,15 @@ export function toStored(value: string | null): string {
 export function fromStored(value: string): string | null {
   return value === '' ? null : value;
 }
+
+/** What a stored sample holds beyond where and when it was received (the retention reads these). */
+export const SAMPLE_FIELDS = [
+  'transaction_id',
+  'sampled_at',
+  'measurand',
+  'phase',
+  'location',
+  'context',
+  'unit',
+  'value',
+] as const;

@@ -1,6 +1,6 @@
 import { sql, type Insertable, type Kysely } from 'kysely';
 import type { Database, MeterValueAggregatesTable } from '../db/schema.js';
-import { NO_TRANSACTION } from './meter-value-columns.js';
+import { NO_TRANSACTION, SAMPLE_FIELDS } from './meter-value-columns.js';
 
 /** The length of an aggregate's bucket. */
 export const BUCKET_MS = 15 * 60_000;
@@ -33,16 +33,7 @@ export class MeterValueRetentionRepository {
         .deleteFrom('meter_values')
         .where('id', 'in', oldest)
         .where('received_at', '<', before)
-        .returning([
-          'transaction_id',
-          'sampled_at',
-          'measurand',
-          'phase',
-          'location',
-          'context',
-          'unit',
-          'value',
-        ])
+        .returning(SAMPLE_FIELDS)
         .execute();
       const aggregates = await ofKnownTransactions(trx, [...aggregate(taken).values()]);
       for (let start = 0; start < aggregates.length; start += AGGREGATES_PER_STATEMENT) {

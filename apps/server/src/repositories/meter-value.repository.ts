@@ -1,30 +1,18 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely, type RawBuilder } from 'kysely';
 import { BatchWriter } from '../db/batch-writer.js';
 import { BulkInsert } from '../db/bulk-insert.js';
 import type { Database } from '../db/schema.js';
 import { ENERGY, type Sample } from '../domain/meter.js';
 import { MAX_ENERGY_REGISTER_WH } from '../domain/ocpp-ranges.js';
 import type { MeterValue } from '../domain/transaction.js';
-import { fromStored, NO_TRANSACTION, toStored } from './meter-value-columns.js';
+import { fromStored, NO_TRANSACTION, SAMPLE_FIELDS, toStored } from './meter-value-columns.js';
 
 export interface StoredSample extends Sample {
   timestamp: string;
 }
 
 /** The columns of a sample as add() flattens them, in this order. */
-const COLUMNS = [
-  'station_id',
-  'connector_id',
-  'transaction_id',
-  'sampled_at',
-  'measurand',
-  'phase',
-  'location',
-  'context',
-  'unit',
-  'value',
-  'received_at',
-] as const;
+const COLUMNS = ['station_id', 'connector_id', ...SAMPLE_FIELDS, 'received_at'] as const;
 
 /**
  * Meter values, written by group commit (see BatchWriter): the samples of every MeterValues and
@@ -127,28 +115,22 @@ export class MeterValueRepository {
    * number on PostgreSQL).
    */
   async highestEnergyRegister(transactionId: number): Promise<number | null> {
-    const [raw, aggregated] = await Promise.all([
-      this.db
-        .selectFrom('meter_values')
-        .select((eb) => eb.fn.max('value').as('highest'))
-        .where('transaction_id', '=', transactionId)
-        .where('measurand', '=', ENERGY)
-        .where('phase', '=', '')
-        .where('value', '>=', 0)
-        .where('value', '<=', MAX_ENERGY_REGISTER_WH)
-        .executeTakeFirst(),
-      this.db
-        .selectFrom('meter_value_aggregates')
-        .select((eb) => eb.fn.max('highest').as('highest'))
-        .where('transaction_id', '=', transactionId)
-        .where('measurand', '=', ENERGY)
-        .where('phase', '=', '')
-        .where('highest', '>=', 0)
-        .where('highest', '<=', MAX_ENERGY_REGISTER_WH)
-        .executeTakeFirst(),
+    const found = await Promise.all([
+      this.highest(sql.table('meter_values'), sql.ref('value'), transactionId),
+      this.highest(sql.table('meter_value_aggregates'), sql.ref('highest'), transactionId),
     ]);
-    const values = [raw?.highest, aggregated?.highest].filter((value) => typeof value === 'number');
+    const values = found.filter((value) => value !== null);
     return values.length === 0 ? null : Math.max(...values);
+  }
+
+  /** The highest plausible whole-meter energy register of `column` in `table` for the transaction. */
+  private async highest(table: RawBuilder<unknown>, column: RawBuilder<unknown>, transactionId: number) {
+    const { rows } = await sql<{ highest: number | null }>`
+      SELECT MAX(${column}) AS highest FROM ${table}
+      WHERE transaction_id = ${transactionId} AND measurand = ${ENERGY} AND phase = ''
+        AND ${column} >= 0 AND ${column} <= ${MAX_ENERGY_REGISTER_WH}`.execute(this.db);
+    const highest = rows[0]?.highest;
+    return typeof highest === 'number' ? highest : null;
   }
 }
 

@@ -32,6 +32,22 @@ describe.each(DIALECTS)('the OCPP message log on %s', (dialect) => {
     payload: '{}',
   });
 
+  /** A log kept 30 days, written every 10 ms, with budgets no test here reaches. */
+  const keptFor30Days = (clock: ManualClock) =>
+    new OcppLogService(
+      repository,
+      clock,
+      {
+        retentionDays: 30,
+        flushIntervalMs: 10,
+        charsPerStationPerMinute: 1e9,
+        charsPerUnacceptedStationPerMinute: 1e9,
+      },
+      (e) => {
+        throw e;
+      },
+    );
+
   it('writes buffered frames in order, and all of them on close', async () => {
     const clock = new ManualClock();
     const log = new OcppLogService(
@@ -56,19 +72,7 @@ describe.each(DIALECTS)('the OCPP message log on %s', (dialect) => {
 
   it('keeps frames for the retention window and prunes older ones', async () => {
     const clock = new ManualClock(Date.parse('2026-01-01T00:00:00.000Z'));
-    const log = new OcppLogService(
-      repository,
-      clock,
-      {
-        retentionDays: 30,
-        flushIntervalMs: 10,
-        charsPerStationPerMinute: 1e6,
-        charsPerUnacceptedStationPerMinute: 1e6,
-      },
-      (e) => {
-        throw e;
-      },
-    );
+    const log = keptFor30Days(clock);
     log.record(frame('old'), true);
     await log.flush();
     clock.advance(20 * 86_400_000);
@@ -86,19 +90,7 @@ describe.each(DIALECTS)('the OCPP message log on %s', (dialect) => {
 
   it('prunes a log longer than one batch, and the migration left no index on the time to keep up', async () => {
     const clock = new ManualClock(Date.parse('2026-03-01T00:00:00.000Z'));
-    const log = new OcppLogService(
-      repository,
-      clock,
-      {
-        retentionDays: 30,
-        flushIntervalMs: 10,
-        charsPerStationPerMinute: 1e9,
-        charsPerUnacceptedStationPerMinute: 1e9,
-      },
-      (e) => {
-        throw e;
-      },
-    );
+    const log = keptFor30Days(clock);
     const station = { ...frame('x'), chargePointId: 'LOG-LONG' };
     for (let i = 0; i < 4500; i++) log.record({ ...station, messageId: `old-${i}` }, true);
     await log.flush();
