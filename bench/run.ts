@@ -16,6 +16,7 @@ import { evaluateBudget, toMarkdown, type Machine, type ProtocolRun, type Report
 import { runCapacity } from './scenarios/capacity.js';
 import type { ScenarioContext } from './scenarios/common.js';
 import { runFanout } from './scenarios/fanout.js';
+import { runHistory } from './scenarios/history.js';
 import { runIngest } from './scenarios/ingest.js';
 
 const RESULTS = fileURLToPath(new URL('./results', import.meta.url));
@@ -116,6 +117,7 @@ async function main(): Promise<number> {
 
   const wants = (scenario: string) => options.scenarios.includes(scenario as never);
   let fanout: Report['fanout'] = null;
+  let history: Report['history'] = null;
   const profiles: Report['profiles'] = { ingest: null, fanout: null };
   const protocols: ProtocolRun[] = [];
   try {
@@ -158,6 +160,7 @@ async function main(): Promise<number> {
       if (server?.profile)
         profiles.fanout = summarizeProfile(server.profile, server.profileFromMs, server.profileToMs);
     }
+    if (wants('history')) history = await attempt('history', () => runHistory(context, options.history));
   } finally {
     rmSync(dataDir, { recursive: true, force: true });
   }
@@ -190,11 +193,17 @@ async function main(): Promise<number> {
     mode: options.mode,
     db: options.db,
     machine,
-    sizes: { ingest: options.ingest, fanout: options.fanout, capacity: options.capacity },
+    sizes: {
+      ingest: options.ingest,
+      fanout: options.fanout,
+      capacity: options.capacity,
+      history: options.history,
+    },
     ingest,
     fanout,
     capacity,
     protocols,
+    history,
     profiles,
     notes,
   };

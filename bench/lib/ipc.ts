@@ -65,7 +65,8 @@ export type DashboardCommand =
       /** Real socket.io-client clients of station-scoped users. */
       scoped: { token: string; allowed: string[]; forbidden: string }[];
     }
-  | { type: 'measure' }
+  /** `intervalMs`: how often each connector sends MeterValues (for the shown value's age). */
+  | { type: 'measure'; intervalMs: number }
   | { type: 'collect' }
   | { type: 'close' };
 
@@ -94,6 +95,8 @@ export type DashboardReport =
         minPerClient: number;
         maxPerClient: number;
         latency: HistogramData;
+        /** The age of the value each dashboard showed, at each change (see dashboards.ts shownAge). */
+        shownAge: HistogramData;
         disconnected: number;
       };
       scoped: ScopedReport;

@@ -2,7 +2,9 @@ import { parseArgs } from 'node:util';
 import { FLEET_PROTOCOLS, type FleetProtocol } from '../load/messages.js';
 
 export type Mode = 'full' | 'quick' | 'smoke';
-export type ScenarioName = 'ingest' | 'fanout' | 'capacity';
+import type { HistorySize } from '../scenarios/history.js';
+
+export type ScenarioName = 'ingest' | 'fanout' | 'capacity' | 'history';
 
 export interface IngestSize {
   stations: number;
@@ -64,12 +66,13 @@ export interface BenchOptions {
   ingest: IngestSize;
   fanout: FanoutSize;
   capacity: CapacitySize;
+  history: HistorySize;
 }
 
 const LADDER = [1000, 2000, 4000, 8000, 12_000, 16_000, 24_000, 32_000, 48_000, 64_000, 96_000];
 
 /** The sizes of each mode: `full` is the issue's, `quick` about two minutes, `smoke` seconds. */
-export const SIZES: Record<Mode, Pick<BenchOptions, 'ingest' | 'fanout' | 'capacity'>> = {
+export const SIZES: Record<Mode, Pick<BenchOptions, 'ingest' | 'fanout' | 'capacity' | 'history'>> = {
   full: {
     ingest: {
       stations: 2000,
@@ -91,6 +94,7 @@ export const SIZES: Record<Mode, Pick<BenchOptions, 'ingest' | 'fanout' | 'capac
       durationMs: 30_000,
     },
     capacity: { stations: 20_000, workers: 4, concurrency: 250, idleMs: 60_000, heartbeatInterval: 60 },
+    history: { samples: 5_000_000, requests: 100 },
   },
   quick: {
     ingest: {
@@ -113,6 +117,7 @@ export const SIZES: Record<Mode, Pick<BenchOptions, 'ingest' | 'fanout' | 'capac
       durationMs: 8000,
     },
     capacity: { stations: 5000, workers: 2, concurrency: 250, idleMs: 10_000, heartbeatInterval: 10 },
+    history: { samples: 300_000, requests: 50 },
   },
   smoke: {
     ingest: {
@@ -127,12 +132,13 @@ export const SIZES: Record<Mode, Pick<BenchOptions, 'ingest' | 'fanout' | 'capac
     },
     fanout: { stations: 10, connectors: 2, workers: 1, dashboards: 3, scoped: 2, rate: 50, durationMs: 1000 },
     capacity: { stations: 20, workers: 1, concurrency: 20, idleMs: 1500, heartbeatInterval: 1 },
+    history: { samples: 6000, requests: 5 },
   },
 };
 
 export const USAGE = `Usage: npm run bench -- [--quick | --smoke] [--db sqlite|postgres] [--profile]
-       [--scenarios ingest,fanout,capacity] [--out DIR] [--name NAME] [--postgres-url URL]
-       [--quiet-wait SECONDS] [--nice N] [--protocol 1.6,2.0.1,mixed]
+       [--scenarios ingest,fanout,capacity,history] [--out DIR] [--name NAME] [--postgres-url URL]
+       [--quiet-wait SECONDS] [--nice N] [--protocol 1.6,2.0.1,mixed] [--history-samples N]
 
   --quick         scaled down, about two minutes
   --smoke         tiny, a few seconds (what the harness test runs)
@@ -149,6 +155,8 @@ export const USAGE = `Usage: npm run bench -- [--quick | --smoke] [--db sqlite|p
                   1.6 (default), 2.0.1, mixed (half 1.6, half 2.0.1); the first is the budget's
   --nice=N        niceness of the server and load processes, e.g. --nice=-10 to favour them over other
                   work on a shared machine (negative values need root; default 0)
+  --history-samples  samples the history scenario stores (default 5,000,000; --quick 300,000;
+                  --smoke 6,000); the issue's figure is 50,000,000
 `;
 
 export function parseOptions(argv: string[], defaultOutDir: string): BenchOptions {
@@ -170,7 +178,8 @@ function readOptions(argv: string[], defaultOutDir: string): BenchOptions {
       db: { type: 'string', default: 'sqlite' },
       'postgres-url': { type: 'string', default: 'postgres://root@127.0.0.1:5432/postgres' },
       profile: { type: 'boolean', default: false },
-      scenarios: { type: 'string', default: 'ingest,fanout,capacity' },
+      scenarios: { type: 'string', default: 'ingest,fanout,capacity,history' },
+      'history-samples': { type: 'string' },
       out: { type: 'string', default: defaultOutDir },
       name: { type: 'string' },
       'quiet-wait': { type: 'string', default: '120' },
@@ -185,7 +194,7 @@ function readOptions(argv: string[], defaultOutDir: string): BenchOptions {
     throw new UsageError('--db must be sqlite or postgres');
   const scenarios = values.scenarios.split(',').map((s) => s.trim());
   for (const scenario of scenarios) {
-    if (!['ingest', 'fanout', 'capacity'].includes(scenario))
+    if (!['ingest', 'fanout', 'capacity', 'history'].includes(scenario))
       throw new UsageError(`unknown scenario ${scenario}`);
   }
   const protocols = values.protocol.split(',').map((p) => p.trim());
@@ -194,6 +203,12 @@ function readOptions(argv: string[], defaultOutDir: string): BenchOptions {
     throw new UsageError(`--protocol takes ${FLEET_PROTOCOLS.join(', ')} (comma separated), not ${unknown}`);
   const mode: Mode = values.smoke ? 'smoke' : values.quick ? 'quick' : 'full';
   const sizes = structuredClone(SIZES[mode]);
+  if (values['history-samples'] !== undefined) {
+    const samples = Number(values['history-samples']);
+    if (!Number.isInteger(samples) || samples < 60)
+      throw new UsageError('--history-samples must be a whole number of at least 60');
+    sizes.history.samples = samples;
+  }
   return {
     mode,
     db: values.db,

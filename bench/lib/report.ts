@@ -1,11 +1,13 @@
 import type { CapacityResult } from '../scenarios/capacity.js';
 import type { FanoutResult } from '../scenarios/fanout.js';
+import type { HistoryResult } from '../scenarios/history.js';
 import type { IngestResult, IngestStep } from '../scenarios/ingest.js';
 import type { LatencySummary } from './histogram.js';
 import type { BenchOptions } from './options.js';
 import type { ProfileSummary } from './profile.js';
 import type { FleetProtocol } from '../load/messages.js';
 import { protocolsMarkdown } from './report-protocols.js';
+import { historyBudget, historyMarkdown } from './report-history.js';
 
 export interface Machine {
   /** The commit measured (`-dirty`: with uncommitted changes), null outside a git checkout. */
@@ -48,12 +50,13 @@ export interface Report {
   mode: BenchOptions['mode'];
   db: BenchOptions['db'];
   machine: Machine;
-  sizes: Pick<BenchOptions, 'ingest' | 'fanout' | 'capacity'>;
+  sizes: Pick<BenchOptions, 'ingest' | 'fanout' | 'capacity' | 'history'>;
   ingest: { floor: IngestResult; server: IngestResult; ratio: number } | null;
   fanout: { floor: FanoutResult; server: FanoutResult } | null;
   capacity: { floor: CapacityResult; server: CapacityResult } | null;
   /** Ingest and capacity per fleet protocol (`--protocol`), the first being `ingest` and `capacity` above. */
   protocols: ProtocolRun[];
+  history: HistoryResult | null;
   /** CPU profiles of the server (with --profile): under ingest, and under fan-out. */
   profiles: { ingest: ProfileSummary | null; fanout: ProfileSummary | null };
   budget: BudgetLine[];
@@ -107,6 +110,16 @@ export function evaluateBudget(report: Omit<Report, 'budget'>): BudgetLine[] {
         (scaled ? `scaled down: ${fan.dashboards} dashboards at ${fan.rate} events/s. ` : '') +
         `${pct(fan.deliveredShare)} of the expected events delivered`,
     });
+    const age = fan.shownAge.p99;
+    lines.push({
+      id: 'shown-age',
+      budget: "every dashboard's shown value of each session at most 1 s old (p99), skips counted",
+      value:
+        (age === null ? 'no event received' : `${age} ms`) +
+        ` (floor ${floor.shownAge.p99 ?? '–'} ms); ${fan.conflated ?? 0} superseded values skipped`,
+      met: age !== null && age <= 1000 && fan.dashboardsDisconnected === 0,
+      note: scaled ? `scaled down: ${fan.dashboards} dashboards at ${fan.rate} events/s` : '',
+    });
   }
   if (report.capacity) {
     const { floor, server } = report.capacity;
@@ -126,6 +139,7 @@ export function evaluateBudget(report: Omit<Report, 'budget'>): BudgetLine[] {
       note: '',
     });
   }
+  if (report.history) lines.push(...historyBudget(report.history));
   return lines;
 }
 
@@ -212,6 +226,8 @@ export function toMarkdown(report: Report): string {
       '| --- | --- | --- |',
       `| MeterValues/s answered | ${f.achieved} | ${floor.achieved} |`,
       `| **MeterValues → \`meter_values_updated\` at the dashboards, ms p50 / p95 / p99 / max** | **${latency(f.eventLatency)}** | ${latency(floor.eventLatency)} |`,
+      `| **age of the value each dashboard shows, ms p50 / p95 / p99 / max** | **${latency(f.shownAge)}** | ${latency(floor.shownAge)} |`,
+      `| superseded meter values skipped (conflated) | ${f.conflated ?? '–'} | – |`,
       `| events delivered/s (all dashboards) | ${f.deliveriesPerSecond} | ${floor.deliveriesPerSecond} |`,
       `| delivered / expected | ${pct(f.deliveredShare)} | ${pct(floor.deliveredShare)} |`,
       `| events per dashboard (min–max) | ${f.minPerDashboard}–${f.maxPerDashboard} | ${floor.minPerDashboard}–${floor.maxPerDashboard} |`,
@@ -249,6 +265,7 @@ export function toMarkdown(report: Report): string {
     );
   }
   out.push(...protocolsMarkdown(report));
+  if (report.history) out.push(...historyMarkdown(report.history));
   for (const [scenario, p] of Object.entries(report.profiles)) {
     if (!p) continue;
     out.push(

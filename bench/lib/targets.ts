@@ -39,6 +39,10 @@ export interface Target {
   storedSamples: number | null;
   /** `performance.now()` of this process when the target was spawned (to place profile samples). */
   spawnedAt: number;
+  /** From the spawn to the first 200 of /api/ready, ms. */
+  readyAfterMs: number;
+  /** Our server's DATABASE_URL ('' for the floor), for a scenario that fills the database itself. */
+  databaseUrl: string;
 }
 
 let serial = 0;
@@ -60,7 +64,7 @@ export function mainThreadProfile(dir: string): string | null {
 export async function startTarget(
   context: RunContext,
   kind: TargetKind,
-  options: { name: string; heartbeatInterval: number; cpuProfile?: boolean },
+  options: { name: string; heartbeatInterval: number; cpuProfile?: boolean; env?: Record<string, string> },
 ): Promise<Target> {
   const port = await freePort();
   const httpUrl = `http://127.0.0.1:${port}`;
@@ -86,6 +90,8 @@ export async function startTarget(
       adminPassword: '',
       storedSamples: null,
       spawnedAt,
+      readyAfterMs: performance.now() - spawnedAt,
+      databaseUrl: '',
       stop: () => stopProcess(child),
     };
   }
@@ -114,6 +120,7 @@ export async function startTarget(
       LOG_LEVEL: 'warn',
       ADMIN_PASSWORD: adminPassword,
       NODE_ENV: 'production',
+      ...options.env,
     },
   });
   await waitForHttp(`${httpUrl}/api/ready`, child, 90_000);
@@ -125,6 +132,8 @@ export async function startTarget(
     adminPassword,
     storedSamples: null,
     spawnedAt,
+    readyAfterMs: performance.now() - spawnedAt,
+    databaseUrl: database.url,
     stop: async () => {
       await stopProcess(child);
       target.storedSamples = await database.countSamples().catch(() => null);

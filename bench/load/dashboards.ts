@@ -20,23 +20,58 @@ function now(): number {
   return performance.timeOrigin + performance.now();
 }
 
-/** Latency of a `meter_values_updated` frame: now minus the `timestamp` the charge point stamped. */
-function meterLatency(frame: Buffer): number | undefined {
+const TRANSACTION_KEY = Buffer.from('"transactionId":');
+
+/** The `timestamp` the charge point stamped on a `meter_values_updated` frame (its send time), ms. */
+function sentAt(frame: Buffer): number | undefined {
   const at = frame.indexOf(TIMESTAMP_KEY);
   if (at < 0) return undefined;
   const start = at + TIMESTAMP_KEY.length;
-  return now() - Date.parse(frame.toString('latin1', start, start + 24));
+  return Date.parse(frame.toString('latin1', start, start + 24));
+}
+
+/** The transaction of a `meter_values_updated` frame, as text (digits up to the comma). */
+function transactionOf(frame: Buffer): string | undefined {
+  const at = frame.indexOf(TRANSACTION_KEY);
+  if (at < 0) return undefined;
+  const start = at + TRANSACTION_KEY.length;
+  const end = frame.indexOf(44 /* , */, start);
+  return end < 0 ? undefined : frame.toString('latin1', start, end);
+}
+
+/**
+ * The age of the value a dashboard shows, taken each time a session's value changes: how long
+ * the dashboard showed an older value than the charge point had sent. With every value
+ * delivered it is the delivery latency; when values were skipped (conflated), it runs from the
+ * send of the first value the dashboard did not get, which the stations' fixed interval gives:
+ * the previous shown value's send time plus `intervalMs`.
+ */
+function shownAge(
+  arrived: number,
+  sent: number,
+  previousSent: number | undefined,
+  intervalMs: number,
+): number {
+  const firstMissed = previousSent === undefined ? sent : Math.min(sent, previousSent + intervalMs);
+  return arrived - firstMissed;
 }
 
 class LeanDashboard {
   events = 0;
   closed = false;
   private socket: WebSocket | undefined;
+  /** The send time of the value shown, per transaction. */
+  private readonly shown = new Map<string, number>();
 
   constructor(
-    private readonly latency: { current: Histogram },
-    private readonly measuring: { on: boolean },
+    private readonly latency: { current: Histogram; shownAge: Histogram },
+    private readonly measuring: { on: boolean; intervalMs: number },
   ) {}
+
+  startMeasuring(): void {
+    this.events = 0;
+    this.shown.clear();
+  }
 
   connect(url: string, token: string): Promise<void> {
     const wsUrl = `${url.replace(/^http/, 'ws')}/socket.io/?EIO=4&transport=websocket`;
@@ -61,8 +96,15 @@ class LeanDashboard {
           if (!this.measuring.on || data.compare(EVENT_PREFIX, 0, 3, 0, 3) !== 0) return;
           this.events += 1;
           if (data.compare(METER_EVENT, 0, METER_EVENT.length, 0, METER_EVENT.length) === 0) {
-            const ms = meterLatency(data);
-            if (ms !== undefined) this.latency.current.record(ms);
+            const sent = sentAt(data);
+            if (sent === undefined) return;
+            const arrived = now();
+            this.latency.current.record(arrived - sent);
+            const transaction = transactionOf(data);
+            if (transaction === undefined) return;
+            const previous = this.shown.get(transaction);
+            this.latency.shownAge.record(shownAge(arrived, sent, previous, this.measuring.intervalMs));
+            this.shown.set(transaction, sent);
           }
           return;
         }
@@ -148,9 +190,9 @@ function connectScoped(
   });
 }
 
-const dashboardLatency = { current: new Histogram() };
+const dashboardLatency = { current: new Histogram(), shownAge: new Histogram() };
 const scopedLatency = { current: new Histogram() };
-const measuring = { on: false };
+const measuring = { on: false, intervalMs: 0 };
 const dashboards: LeanDashboard[] = [];
 const scoped: ScopedClient[] = [];
 let measureStart = 0;
@@ -186,13 +228,15 @@ async function run(command: DashboardCommand): Promise<DashboardReport | undefin
       return { type: 'connected', dashboards: dashboards.length, scoped: scoped.length, failed, errors };
     }
     case 'measure':
-      for (const client of dashboards) client.events = 0;
+      for (const client of dashboards) client.startMeasuring();
       for (const client of scoped) {
         client.events = 0;
         client.outOfScope = 0;
       }
       dashboardLatency.current = new Histogram();
+      dashboardLatency.shownAge = new Histogram();
       scopedLatency.current = new Histogram();
+      measuring.intervalMs = command.intervalMs;
       measuring.on = true;
       measureStart = performance.now();
       return { type: 'measuring' };
@@ -208,6 +252,7 @@ async function run(command: DashboardCommand): Promise<DashboardReport | undefin
           minPerClient: counts.length === 0 ? 0 : Math.min(...counts),
           maxPerClient: counts.length === 0 ? 0 : Math.max(...counts),
           latency: dashboardLatency.current.toData(),
+          shownAge: dashboardLatency.shownAge.toData(),
           disconnected: dashboards.filter((client) => client.closed).length,
         },
         scoped: {

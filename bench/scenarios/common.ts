@@ -26,7 +26,7 @@ export async function settle(context: ScenarioContext): Promise<void> {
 export async function launch(
   context: ScenarioContext,
   kind: TargetKind,
-  options: { name: string; heartbeatInterval: number; cpuProfile?: boolean },
+  options: { name: string; heartbeatInterval: number; cpuProfile?: boolean; env?: Record<string, string> },
 ): Promise<Target> {
   await settle(context);
   context.say(`${options.name}: starting the ${kind}`);

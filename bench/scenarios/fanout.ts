@@ -24,6 +24,13 @@ export interface FanoutResult {
   meterValuesLatency: LatencySummary;
   /** Send of MeterValues → `meter_values_updated` received, at the lean dashboards. */
   eventLatency: LatencySummary;
+  /**
+   * The age of the value each dashboard showed of each session, taken at each change: from the
+   * send of the first value it had not got to the arrival of the one that replaced it.
+   */
+  shownAge: LatencySummary;
+  /** meter_values_updated a slow dashboard skipped for a newer one (the server's metric; null for the floor). */
+  conflated: number | null;
   /** Events delivered to the dashboards per second, all of them together. */
   deliveriesPerSecond: number;
   /** Events received / events expected (answered MeterValues × dashboards). */
@@ -112,7 +119,9 @@ export async function runFanout(
     if (connected.failed > 0)
       throw new Error(`${connected.failed} real-time clients failed: ${connected.errors.join('; ')}`);
 
-    await clients.request({ type: 'measure' }, 'measuring', 10_000);
+    const intervalMs = ((size.stations * size.connectors) / size.rate) * 1000;
+    const conflatedBefore = kind === 'server' ? await conflatedCount(target.httpUrl) : null;
+    await clients.request({ type: 'measure', intervalMs }, 'measuring', 10_000);
     const profileFromMs = performance.now() - target.spawnedAt;
     const server = new CpuWindow([target.child.pid]);
     const load = new CpuWindow([...fleet.pids, clients.pid]);
@@ -124,11 +133,13 @@ export async function runFanout(
     const loadCpu = load.cores();
     const otherCpu = round(Math.max(0, server.machineCores() - serverCpu - loadCpu), 3);
     const collected = await clients.request({ type: 'collect' }, 'collected', 30_000);
+    const conflatedAfter = kind === 'server' ? await conflatedCount(target.httpUrl) : null;
     const { dashboards } = collected;
     const expected = meter.answered * dashboards.clients;
     context.say(
       `${name}: ${meter.achieved}/s MeterValues, event p50 ${Histogram.from(dashboards.latency).summary().p50} ` +
-        `p99 ${Histogram.from(dashboards.latency).summary().p99} ms, ${collected.scoped.outOfScope} out of scope`,
+        `p99 ${Histogram.from(dashboards.latency).summary().p99} ms, shown value age p99 ` +
+        `${Histogram.from(dashboards.shownAge).summary().p99} ms, ${collected.scoped.outOfScope} out of scope`,
     );
     result = {
       target: kind,
@@ -139,6 +150,9 @@ export async function runFanout(
       achieved: meter.achieved,
       meterValuesLatency: meter.latency.summary(),
       eventLatency: Histogram.from(dashboards.latency).summary(),
+      shownAge: Histogram.from(dashboards.shownAge).summary(),
+      conflated:
+        conflatedAfter === null || conflatedBefore === null ? null : conflatedAfter - conflatedBefore,
       deliveriesPerSecond: Math.round(dashboards.events / (collected.elapsedMs / 1000)),
       deliveredShare: expected === 0 ? 0 : round(dashboards.events / expected, 4),
       minPerDashboard: dashboards.minPerClient,
@@ -157,4 +171,10 @@ export async function runFanout(
     await target.stop();
   }
   return { ...result, profile: cpuProfile ? mainThreadProfile(profileDir(context, name)) : null };
+}
+
+/** The server's count of conflated meter values (realtime_meter_values_conflated_total). */
+async function conflatedCount(httpUrl: string): Promise<number> {
+  const text = await (await fetch(`${httpUrl}/metrics`)).text();
+  return Number(/^realtime_meter_values_conflated_total (\d+)$/m.exec(text)?.[1] ?? 0);
 }

@@ -83,12 +83,32 @@ describe('npm run bench (smoke size)', () => {
       expect(scoped.outOfScope).toBe(0);
       expect(scoped.forbiddenRefused).toBe(scoped.clients);
 
+      for (const result of [fanout!.floor, fanout!.server]) expectLatency(result.shownAge);
+      expect(fanout!.server.conflated).toEqual(expect.any(Number));
+
+      const { history } = report;
+      expect(history).not.toBeNull();
+      expect(history!.samples).toBe(6000);
+      expect(history!.bytesPerSample).toBeGreaterThan(0);
+      for (const read of [
+        history!.list,
+        history!.listFiltered,
+        history!.detail,
+        history!.stats,
+        history!.csvFirstByte,
+      ])
+        expectLatency(read);
+      expect(history!.startup.readyMs).toBeGreaterThan(0);
+      expect(history!.startup.idleRssMb).toBeGreaterThan(0);
+
       expect(report.budget.map((line) => line.id)).toEqual([
         'ingest-ratio',
         'meter-p99',
         'event-p99',
+        'shown-age',
         'boot-storm',
         'rss-per-station',
+        'history-reads',
       ]);
       for (const line of report.budget) {
         expect(line.met, line.id).not.toBeNull();
@@ -97,6 +117,7 @@ describe('npm run bench (smoke size)', () => {
       expect(markdown).toContain('## 1. Ingest');
       expect(markdown).toContain('## 2. Fan-out');
       expect(markdown).toContain('## 3. Capacity');
+      expect(markdown).toContain('## 4. History');
     },
   );
 });

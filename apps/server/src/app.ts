@@ -107,13 +107,18 @@ export async function buildApp(config: Readonly<Config>, options: AppOptions): P
     lifecycle.stop();
     await databaseReady.catch(() => undefined);
     await services.reservationExpiry.stop();
+    await services.meterValueRetention.stop();
     await services.ocppLog.close();
     await repositories.meterValues.flush();
     await cluster.close();
     await infrastructure.close();
   });
 
-  await registerHttpFoundation(server, { auth: services.auth, isDatabaseReady });
+  await registerHttpFoundation(
+    server,
+    { auth: services.auth, isDatabaseReady },
+    { conflatedMeterValues: () => realtime.conflatedMeterValues },
+  );
   await registerRoutes(server, services, {
     checkReady: infrastructure.checkReady,
     clusterNodes: () => cluster.membership.nodes(),

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
 import { IdTagRepository } from '../repositories/id-tag.repository.js';
+import { MeterValueRetentionRepository } from '../repositories/meter-value-retention.repository.js';
 import { MeterValueRepository } from '../repositories/meter-value.repository.js';
 import { OcppLogRepository } from '../repositories/ocpp-log.repository.js';
 import { ReservationRepository } from '../repositories/reservation.repository.js';
@@ -24,6 +25,7 @@ export interface Repositories {
   idTags: IdTagRepository;
   /** Written by group commit: flush before the database closes. */
   meterValues: MeterValueRepository;
+  meterValueRetention: MeterValueRetentionRepository;
   transactions: TransactionRepository;
   ocppLog: OcppLogRepository;
   reservations: ReservationRepository;
@@ -43,6 +45,7 @@ export function createRepositories(db: Kysely<Database>): Repositories {
     stations: new StationRepository(db),
     idTags: new IdTagRepository(db),
     meterValues,
+    meterValueRetention: new MeterValueRetentionRepository(db),
     transactions: new TransactionRepository(db, meterValues),
     ocppLog: new OcppLogRepository(db),
     reservations: new ReservationRepository(db),

@@ -13,6 +13,10 @@ import { DeviceModelService } from '../services/device-model.service.js';
 import { IdTagService } from '../services/id-tag.service.js';
 import { LocalListService } from '../services/local-list.service.js';
 import {
+  DEFAULT_RETENTION_BATCHING,
+  MeterValueRetention,
+} from '../services/meter-value-retention.service.js';
+import {
   LOG_CHARS_PER_STATION_PER_MINUTE,
   LOG_CHARS_PER_UNACCEPTED_STATION_PER_MINUTE,
   OcppLogService,
@@ -144,6 +148,12 @@ export function createServices(parts: ServiceParts) {
         charsPerUnacceptedStationPerMinute: LOG_CHARS_PER_UNACCEPTED_STATION_PER_MINUTE,
       },
       (error) => log.error({ err: error }, 'OCPP message log write failed'),
+    ),
+    meterValueRetention: new MeterValueRetention(
+      repos.meterValueRetention,
+      clock,
+      { retentionDays: config.meterValuesRetentionDays, ...DEFAULT_RETENTION_BATCHING },
+      (error) => log.error({ err: error }, 'meter value retention failed'),
     ),
     users: new UserService(repos.users, { roles: repos.roles, sites: repos.sites }, hasher, events, clock),
     roles: new RoleService(repos.roles, repos.users, events, clock),

@@ -36,6 +36,7 @@ export function startDatabase(parts: StartParts): Promise<SetupResult> {
       connected: () => services.chargePoints.connectedIds(),
     });
     services.ocppLog.startPruning();
+    if (config.meterValuesRetentionDays > 0) services.meterValueRetention.start();
     return result;
   });
   ready.then(

@@ -230,6 +230,13 @@ export const CONFIG_SCHEMA = Type.Object({
     30,
     'days every OCPP frame stays in the message log; `0` keeps no log',
   ),
+  meterValuesRetentionDays: wholeNumber(
+    'METER_VALUES_RETENTION_DAYS',
+    0,
+    36500,
+    90,
+    "days raw meter values are kept; older ones are condensed into 15-minute aggregates kept with their transaction (a register's last value, any other quantity's mean, lowest and highest); `0` keeps every raw value",
+  ),
   transactionStuckAfterMinutes: wholeNumber(
     'TRANSACTION_STUCK_AFTER_MINUTES',
     1,

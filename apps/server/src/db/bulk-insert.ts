@@ -8,7 +8,7 @@ const ROWS_PER_STATEMENT = 200;
  * A multi-row INSERT into one table with a fixed column list, for the hot batched writes (meter
  * values, the message log). Building a 500-row insert with Kysely's query builder costs more
  * than running it; here the SQL text of each row count is compiled once (in the database's own
- * placeholder syntax) and every batch only flattens its values into the parameters.
+ * placeholder syntax) and every batch only hands its values over as the parameters.
  */
 export class BulkInsert<T extends keyof Database> {
   private readonly texts = new Map<number, string>();
@@ -23,19 +23,35 @@ export class BulkInsert<T extends keyof Database> {
 
   /** Inserts `rows` atomically: in one statement, or in one transaction when they need several. */
   async insertAll(rows: readonly Insertable<Database[T]>[]): Promise<void> {
-    if (rows.length <= ROWS_PER_STATEMENT) await this.insert(rows, this.db);
-    else await this.db.transaction().execute((trx) => this.insert(rows, trx));
+    const values: unknown[] = [];
+    for (const row of rows) {
+      for (const column of this.columns) values.push((row as Record<string, unknown>)[column] ?? null);
+    }
+    await this.insertValues(values);
   }
 
-  private async insert(rows: readonly Insertable<Database[T]>[], db: Kysely<Database>): Promise<void> {
-    for (let start = 0; start < rows.length; start += ROWS_PER_STATEMENT) {
-      const chunk = rows.slice(start, start + ROWS_PER_STATEMENT);
-      const parameters: unknown[] = [];
-      for (const row of chunk) {
-        for (const column of this.columns) parameters.push((row as Record<string, unknown>)[column] ?? null);
-      }
-      await db.executeQuery(CompiledQuery.raw(this.text(chunk.length), parameters));
+  /**
+   * Inserts rows given as one flat list of values, row after row in the order of `columns`
+   * (no object per row on the hot path), atomically like insertAll.
+   */
+  async insertValues(values: readonly unknown[]): Promise<void> {
+    const width = this.columns.length;
+    const perStatement = ROWS_PER_STATEMENT * width;
+    if (values.length <= perStatement) {
+      if (values.length > 0) await this.run(values, this.db);
+      return;
     }
+    await this.db.transaction().execute(async (trx) => {
+      for (let start = 0; start < values.length; start += perStatement) {
+        await this.run(values.slice(start, start + perStatement), trx);
+      }
+    });
+  }
+
+  private async run(values: readonly unknown[], db: Kysely<Database>): Promise<void> {
+    await db.executeQuery(
+      CompiledQuery.raw(this.text(values.length / this.columns.length), values as unknown[]),
+    );
   }
 
   private text(count: number): string {

@@ -1,4 +1,4 @@
-import type { Generated } from 'kysely';
+import type { ColumnType, Generated } from 'kysely';
 
 /**
  * The database as Kysely sees it. Both dialects read back the same JavaScript types:
@@ -220,16 +220,40 @@ export interface MeterValuesTable {
   id: Generated<number>;
   station_id: number;
   connector_id: number;
-  transaction_id: number | null;
+  /** -1 for a sample outside any transaction (NOT NULL since 011: the unique key is plain columns). */
+  transaction_id: ColumnType<number, number | undefined, number>;
   sampled_at: IsoTime;
   measurand: string;
-  phase: string | null;
-  location: string | null;
-  context: string | null;
+  /** '' for none (NOT NULL since 011), likewise location, context and unit. */
+  phase: ColumnType<string, string | undefined, string>;
+  location: ColumnType<string, string | undefined, string>;
+  context: ColumnType<string, string | undefined, string>;
   /** The unit after conversion: Wh for energy, kW for power, Percent for SoC. */
-  unit: string | null;
+  unit: ColumnType<string, string | undefined, string>;
   value: number;
   received_at: IsoTime;
+}
+
+/**
+ * 15-minute aggregates of a transaction's meter values past METER_VALUES_RETENTION_DAYS, one row
+ * per bucket and quantity (011). '' for a phase, location, context or unit the samples had none of.
+ */
+export interface MeterValueAggregatesTable {
+  transaction_id: number;
+  /** The bucket's start, on a 15-minute boundary (UTC). */
+  bucket_start: IsoTime;
+  measurand: string;
+  phase: string;
+  location: string;
+  context: string;
+  unit: string;
+  samples: number;
+  total: number;
+  lowest: number;
+  highest: number;
+  /** The value and time of the bucket's latest sample. */
+  last_value: number;
+  last_at: IsoTime;
 }
 
 export interface ReservationsTable {
@@ -345,6 +369,7 @@ export interface Database {
   transactions: TransactionsTable;
   unmatched_stops: UnmatchedStopsTable;
   meter_values: MeterValuesTable;
+  meter_value_aggregates: MeterValueAggregatesTable;
   reservations: ReservationsTable;
   ocpp_messages: OcppMessagesTable;
   commands: CommandsTable;

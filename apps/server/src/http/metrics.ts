@@ -1,13 +1,31 @@
 import type { FastifyInstance } from 'fastify';
 import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
 
+/** Figures kept elsewhere that /metrics reports. */
+export interface MetricSources {
+  /** Meter values conflated by the real-time flow control, since start. */
+  conflatedMeterValues?: () => number;
+}
+
 /**
  * Prometheus metrics: the process defaults plus HTTP requests by method, route and status.
  * One registry per app, so that several apps in one test process do not collide.
  */
-export function registerMetrics(app: FastifyInstance): Registry {
+export function registerMetrics(app: FastifyInstance, sources: MetricSources = {}): Registry {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
+  const { conflatedMeterValues } = sources;
+  if (conflatedMeterValues) {
+    new Counter({
+      name: 'realtime_meter_values_conflated_total',
+      help: 'meter_values_updated events a slow real-time client skipped for a newer one of the same transaction',
+      registers: [registry],
+      collect() {
+        this.reset();
+        this.inc(conflatedMeterValues());
+      },
+    });
+  }
   const requests = new Counter({
     name: 'http_requests_total',
     help: 'HTTP requests answered, by method, route and status code',

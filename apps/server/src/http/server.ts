@@ -9,7 +9,7 @@ import type { Config } from '../config.js';
 import type { AuthService } from '../services/auth.service.js';
 import { registerAccessControl } from './access.js';
 import { answerFrameworkError, registerErrorHandler } from './error-handler.js';
-import { registerMetrics } from './metrics.js';
+import { registerMetrics, type MetricSources } from './metrics.js';
 import { ErrorSchema, RoleSchema, UserSchema } from './schemas.js';
 import { readTlsOptions, tlsFilesOf, watchTlsFiles } from './tls.js';
 import { buildRequestValidator } from './validation.js';
@@ -52,6 +52,7 @@ export type HttpServer = ReturnType<typeof createHttpServer>;
 export async function registerHttpFoundation(
   server: FastifyInstance,
   access: { auth: AuthService; isDatabaseReady: () => boolean },
+  metricSources: MetricSources = {},
 ): Promise<void> {
   await server.register(helmet, {
     contentSecurityPolicy: {
@@ -65,7 +66,7 @@ export async function registerHttpFoundation(
     },
   });
   registerErrorHandler(server);
-  registerMetrics(server);
+  registerMetrics(server, metricSources);
   registerAccessControl(server, access);
 
   server.addSchema(ErrorSchema);

@@ -9,6 +9,7 @@ import type { User } from '../domain/user.js';
 import { AppError, isDatabaseUnavailable } from '../errors.js';
 import type { AuthService } from '../services/auth.service.js';
 import { toRealtimeEvent } from './events.js';
+import { DEFAULT_FLOW_CONTROL, FlowControl, type EngineConnection } from './flow-control.js';
 import { TokenBucket } from './rate-limit.js';
 import { answer, joinRoom, leaveRoom, reply } from './room-requests.js';
 import { internalRoomsFor, mayJoin, parseRoom, targetRooms } from './rooms.js';
@@ -44,6 +45,8 @@ export interface RealtimeSettings {
    * many dashboards and wall screens, not for one account opening sockets until memory runs out.
    */
   maxConnectionsPerUser: number;
+  /** Unsent bytes past which a socket is behind and its pending meter values are conflated (FlowControl). */
+  behindBytes: number;
 }
 
 export const DEFAULT_REALTIME_SETTINGS: RealtimeSettings = {
@@ -52,6 +55,7 @@ export const DEFAULT_REALTIME_SETTINGS: RealtimeSettings = {
   maxRefusals: 30,
   refusalWindowMs: 10_000,
   maxConnectionsPerUser: 1000,
+  behindBytes: DEFAULT_FLOW_CONTROL.behindBytes,
 };
 
 /** Tries at reading a user's rights again after an access change, 1 s apart, within the contract's 5 s. */
@@ -82,6 +86,8 @@ export class RealtimeServer {
   private accessChanges = 0;
   /** The open connections of each user on this node. */
   private readonly connectionsOf = new Map<number, Set<string>>();
+  /** Coalesced writes and conflated meter values, per socket. */
+  private readonly flow: FlowControl;
 
   constructor(
     httpServer: HttpServer,
@@ -91,6 +97,7 @@ export class RealtimeServer {
     private readonly settings: RealtimeSettings,
     redis: Redis | null,
   ) {
+    this.flow = new FlowControl({ behindBytes: settings.behindBytes });
     this.io = new Server(httpServer, {
       serveClient: false,
       // Tokens travel in the handshake, never in cookies, so any origin may connect.
@@ -133,6 +140,11 @@ export class RealtimeServer {
         .to(targetRooms(outgoing.kind, outgoing.chargePointId))
         .emit(outgoing.name, outgoing.payload as never);
     });
+  }
+
+  /** Meter values a behind socket skipped for a newer one of the same transaction, since start. */
+  get conflatedMeterValues(): number {
+    return this.flow.conflated;
   }
 
   /** Disconnects every client; the HTTP server itself is closed by its owner. */
@@ -214,6 +226,7 @@ export class RealtimeServer {
 
   private onConnection(socket: RealtimeSocket): void {
     if (!this.admitConnection(socket)) return;
+    this.flow.attach(socket.conn as unknown as EngineConnection);
     // Before the session is stored for recovery (Socket.IO stores it after 'disconnecting').
     socket.once('disconnecting', () => {
       socket.data.savedRooms = Object.fromEntries(socket.data.rooms);

@@ -1,48 +1,35 @@
-import type { Insertable, Kysely } from 'kysely';
+import { sql, type Kysely, type RawBuilder } from 'kysely';
 import { BatchWriter } from '../db/batch-writer.js';
 import { BulkInsert } from '../db/bulk-insert.js';
-import type { Database, MeterValuesTable } from '../db/schema.js';
+import type { Database } from '../db/schema.js';
 import { ENERGY, type Sample } from '../domain/meter.js';
 import { MAX_ENERGY_REGISTER_WH } from '../domain/ocpp-ranges.js';
 import type { MeterValue } from '../domain/transaction.js';
+import { fromStored, NO_TRANSACTION, SAMPLE_FIELDS, toStored } from './meter-value-columns.js';
 
 export interface StoredSample extends Sample {
   timestamp: string;
 }
 
-type MeterValueRow = Insertable<MeterValuesTable>;
+/** The columns of a sample as add() flattens them, in this order. */
+const COLUMNS = ['station_id', 'connector_id', ...SAMPLE_FIELDS, 'received_at'] as const;
 
 /**
  * Meter values, written by group commit (see BatchWriter): the samples of every MeterValues and
  * StopTransaction handled in one turn of the event loop go to the database in one statement,
  * and each caller's promise resolves once they are committed, so that a CallResult still means
  * "stored". One commit per message was the largest database cost of ingest in the bench's
- * profile. Queries only.
+ * profile. A transaction's samples past the retention are kept as 15-minute aggregates
+ * (MeterValueRetentionRepository); the reads here join both. Queries only.
  */
 export class MeterValueRepository {
-  private readonly samples: BatchWriter<MeterValueRow>;
+  /** The parameters of the pending rows, flat: no object per sample on the hot path. */
+  private readonly samples: BatchWriter<unknown>;
 
   constructor(private readonly db: Kysely<Database>) {
-    // A sample already stored (a retried message, on any node) is skipped: see 006_meter_values_unique.
-    const insert = new BulkInsert(
-      db,
-      'meter_values',
-      [
-        'station_id',
-        'connector_id',
-        'transaction_id',
-        'sampled_at',
-        'measurand',
-        'phase',
-        'location',
-        'context',
-        'unit',
-        'value',
-        'received_at',
-      ],
-      true,
-    );
-    this.samples = new BatchWriter((rows) => insert.insertAll(rows));
+    // A sample already stored (a retried message, on any node) is skipped: see 011_meter_values_plain_key.
+    const insert = new BulkInsert(db, 'meter_values', COLUMNS, true);
+    this.samples = new BatchWriter((values) => insert.insertValues(values));
   }
 
   /** Resolves once the samples are committed, with the other samples of the same turn. */
@@ -53,21 +40,24 @@ export class MeterValueRepository {
     samples: readonly StoredSample[],
     now: string,
   ): Promise<void> {
-    await this.samples.add(
-      samples.map((sample) => ({
-        station_id: stationId,
-        connector_id: connectorId,
-        transaction_id: transactionId,
-        sampled_at: sample.timestamp,
-        measurand: sample.measurand,
-        phase: sample.phase,
-        location: sample.location,
-        context: sample.context,
-        unit: sample.unit,
-        value: sample.value,
-        received_at: now,
-      })),
-    );
+    const values: unknown[] = [];
+    const transaction = transactionId ?? NO_TRANSACTION;
+    for (const sample of samples) {
+      values.push(
+        stationId,
+        connectorId,
+        transaction,
+        sample.timestamp,
+        sample.measurand,
+        toStored(sample.phase),
+        toStored(sample.location),
+        toStored(sample.context),
+        toStored(sample.unit),
+        sample.value,
+        now,
+      );
+    }
+    await this.samples.add(values);
   }
 
   /** Writes the samples still pending; call before closing the database. */
@@ -75,40 +65,80 @@ export class MeterValueRepository {
     return this.samples.close();
   }
 
+  /**
+   * The transaction's meter values in time order: its 15-minute aggregates where the raw samples
+   * are past the retention (a register's last value, any other quantity's mean, at the bucket's
+   * last sample time), then the raw samples.
+   */
   async ofTransaction(transactionId: number): Promise<MeterValue[]> {
-    const rows = await this.db
-      .selectFrom('meter_values')
-      .selectAll()
-      .where('transaction_id', '=', transactionId)
-      .orderBy('sampled_at')
-      .orderBy('id')
-      .execute();
-    return rows.map((row) => ({
+    const [aggregates, rows] = await Promise.all([
+      this.db
+        .selectFrom('meter_value_aggregates')
+        .selectAll()
+        .where('transaction_id', '=', transactionId)
+        .orderBy('bucket_start')
+        .orderBy('measurand')
+        .orderBy('phase')
+        .execute(),
+      this.db
+        .selectFrom('meter_values')
+        .selectAll()
+        .where('transaction_id', '=', transactionId)
+        .orderBy('sampled_at')
+        .orderBy('id')
+        .execute(),
+    ]);
+    const condensed = aggregates.map((row) => ({
+      timestamp: row.last_at,
+      measurand: row.measurand,
+      value: finite(row.measurand.endsWith('.Register') ? row.last_value : row.total / row.samples),
+      unit: fromStored(row.unit),
+      phase: fromStored(row.phase),
+      location: fromStored(row.location),
+      context: fromStored(row.context),
+    }));
+    const raw = rows.map((row) => ({
       timestamp: row.sampled_at,
       measurand: row.measurand,
-      // Older rows may hold Infinity or NaN, which JSON cannot carry.
-      value: Number.isFinite(row.value) ? row.value : null,
-      unit: row.unit,
-      phase: row.phase,
-      location: row.location,
-      context: row.context,
+      value: finite(row.value),
+      unit: fromStored(row.unit),
+      phase: fromStored(row.phase),
+      location: fromStored(row.location),
+      context: fromStored(row.context),
     }));
+    return condensed.length === 0 ? raw : [...condensed, ...raw].sort(byTime);
   }
 
   /**
-   * The highest plausible energy register (Wh) the transaction's meter values reached; null
-   * without any. Older rows may hold Infinity or NaN (NaN sorts above every number on PostgreSQL).
+   * The highest plausible energy register (Wh) the transaction's meter values reached, raw or
+   * aggregated; null without any. Older rows may hold Infinity or NaN (NaN sorts above every
+   * number on PostgreSQL).
    */
   async highestEnergyRegister(transactionId: number): Promise<number | null> {
-    const row = await this.db
-      .selectFrom('meter_values')
-      .select((eb) => eb.fn.max('value').as('highest'))
-      .where('transaction_id', '=', transactionId)
-      .where('measurand', '=', ENERGY)
-      .where('phase', 'is', null)
-      .where('value', '>=', 0)
-      .where('value', '<=', MAX_ENERGY_REGISTER_WH)
-      .executeTakeFirst();
-    return row?.highest ?? null;
+    const found = await Promise.all([
+      this.highest(sql.table('meter_values'), sql.ref('value'), transactionId),
+      this.highest(sql.table('meter_value_aggregates'), sql.ref('highest'), transactionId),
+    ]);
+    const values = found.filter((value) => value !== null);
+    return values.length === 0 ? null : Math.max(...values);
   }
+
+  /** The highest plausible whole-meter energy register of `column` in `table` for the transaction. */
+  private async highest(table: RawBuilder<unknown>, column: RawBuilder<unknown>, transactionId: number) {
+    const { rows } = await sql<{ highest: number | null }>`
+      SELECT MAX(${column}) AS highest FROM ${table}
+      WHERE transaction_id = ${transactionId} AND measurand = ${ENERGY} AND phase = ''
+        AND ${column} >= 0 AND ${column} <= ${MAX_ENERGY_REGISTER_WH}`.execute(this.db);
+    const highest = rows[0]?.highest;
+    return typeof highest === 'number' ? highest : null;
+  }
+}
+
+/** Older rows may hold Infinity or NaN, which JSON cannot carry. */
+function finite(value: number): number | null {
+  return Number.isFinite(value) ? value : null;
+}
+
+function byTime(a: MeterValue, b: MeterValue): number {
+  return a.timestamp < b.timestamp ? -1 : a.timestamp > b.timestamp ? 1 : 0;
 }

@@ -80,10 +80,17 @@ export class OcppLogRepository {
     return { items: rows.map(toLogEntry), total: await countOf(query) };
   }
 
-  /** Deletes log entries older than `before`; answers how many. */
-  async prune(before: string): Promise<number> {
+  /**
+   * Deletes entries older than `before` among the `limit` oldest (by id, which follows the time
+   * they were written); answers how many. Only those rows are looked at, through the primary
+   * key: no index on the time is kept up to date for every frame written (011), and a batch
+   * costs the same however long the log is. 0: the oldest entries are within the retention.
+   */
+  async pruneOldest(before: string, limit: number): Promise<number> {
+    const oldest = this.db.selectFrom('ocpp_messages').select('id').orderBy('id').limit(limit);
     const result = await this.db
       .deleteFrom('ocpp_messages')
+      .where('id', 'in', oldest)
       .where('created_at', '<', before)
       .executeTakeFirst();
     return Number(result.numDeletedRows);

@@ -223,8 +223,11 @@ export class TransactionRepository {
     if (filter.scope !== null && filter.scope.length === 0) return { items: [], total: 0 };
     const query = filterTransactions(this.db, filter);
     const key = SORT_KEYS[order.sort];
-    const rows = await query
-      .orderBy(sql`case when ${key} is null then 1 else 0 end`)
+    // Nulls last; started_at is never null, and without the term the index on it serves the
+    // first page of a long history at once instead of sorting every transaction (issue 17).
+    const ordered =
+      order.sort === 'startedAt' ? query : query.orderBy(sql`case when ${key} is null then 1 else 0 end`);
+    const rows = await ordered
       .orderBy(key, order.order)
       .orderBy('transactions.id', order.order)
       .limit(page.limit)

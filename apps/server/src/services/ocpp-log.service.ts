@@ -65,6 +65,9 @@ export function capPayload(payload: string): string {
 /** Buffered frames beyond which a write starts at once rather than at the next tick. */
 const FLUSH_AT = 500;
 const PRUNE_EVERY_MS = 60 * 60 * 1000;
+/** Log entries deleted per statement when pruning, and the pause between two statements. */
+const PRUNE_BATCH = 2000;
+const PRUNE_PAUSE_MS = 10;
 
 /**
  * The OCPP message log: every frame in and out, written in batches off the message path so that
@@ -153,9 +156,20 @@ export class OcppLogService {
     this.pruneTimer.unref();
   }
 
+  /**
+   * Deletes the entries past the retention, in batches of PRUNE_BATCH with a pause between, so
+   * that a long log is pruned without holding the database from the frames and samples being
+   * written meanwhile; answers how many were deleted.
+   */
   async prune(): Promise<number> {
-    const before = new Date(this.clock.now().getTime() - this.settings.retentionDays * 86_400_000);
-    return this.log.prune(isoTime(before));
+    const before = isoTime(new Date(this.clock.now().getTime() - this.settings.retentionDays * 86_400_000));
+    let pruned = 0;
+    for (;;) {
+      const deleted = await this.log.pruneOldest(before, PRUNE_BATCH);
+      pruned += deleted;
+      if (deleted === 0) return pruned;
+      await new Promise((resolve) => setTimeout(resolve, PRUNE_PAUSE_MS));
+    }
   }
 
   async close(): Promise<void> {

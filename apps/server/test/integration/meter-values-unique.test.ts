@@ -42,19 +42,34 @@ describe.each(DIALECTS)('meter values keyed by what they measure (%s)', (dialect
         received_at: T0,
       });
       // Stored twice by a retry before the key existed; the L1 sample is another quantity.
+      // The table's type is the latest schema's (NOT NULL since 011): these rows are of 005's.
       for (const values of [row(100, null), row(100, null), row(100, null), row(40, 'L1')]) {
-        await handle.db.insertInto('meter_values').values(values).execute();
+        await handle.db
+          .insertInto('meter_values')
+          .values(values as never)
+          .execute();
       }
 
       expect(await migrateTo(handle.db, handle.dialect, '006_meter_values_unique')).toEqual([
         '006_meter_values_unique',
       ]);
       const stored = async () =>
-        handle.db.selectFrom('meter_values').select(['id', 'phase', 'value']).orderBy('id').execute();
+        handle.db
+          .selectFrom('meter_values')
+          .select(['id', 'transaction_id', 'phase', 'location', 'value'])
+          .orderBy('id')
+          .execute();
       const kept = await stored();
       expect(kept.map(({ phase, value }) => [phase, value])).toEqual([
         [null, 100],
         ['L1', 40],
+      ]);
+
+      // 011: the same rows, their ids kept, with '' and -1 for what was NULL.
+      expect(await migrateTo(handle.db, handle.dialect)).toEqual(['011_meter_values_plain_key']);
+      expect(await stored()).toEqual([
+        { id: kept[0]?.id, transaction_id: -1, phase: '', location: '', value: 100 },
+        { id: kept[1]?.id, transaction_id: -1, phase: 'L1', location: '', value: 40 },
       ]);
 
       const station = await handle.db
@@ -76,7 +91,10 @@ describe.each(DIALECTS)('meter values keyed by what they measure (%s)', (dialect
         T0,
       );
       await meterValues.flush();
-      expect((await stored()).map(({ value }) => value)).toEqual([100, 40, 101]);
+      const after = await stored();
+      expect(after.map(({ value }) => value)).toEqual([100, 40, 101]);
+      // Ids go on from where the table was, never reused.
+      expect(after[2]?.id).toBeGreaterThan(kept[1]?.id ?? Infinity);
     } finally {
       await handle.close();
       await database.drop();

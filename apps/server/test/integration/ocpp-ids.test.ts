@@ -67,8 +67,8 @@ describe.each(DIALECTS)('OCPP ids at the edges on %s', (dialect) => {
         )
         .where('value', '=', 42)
         .execute();
-      // The transaction is unknown: the samples are kept, not attached to it.
-      expect(rows).toContainEqual({ value: 42, transaction_id: null });
+      // The transaction is unknown: the samples are kept, not attached to it (-1: none, since 011).
+      expect(rows).toContainEqual({ value: 42, transaction_id: -1 });
     },
   );
 

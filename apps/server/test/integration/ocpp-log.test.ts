@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useTestDatabase } from '../support/use-test-app.js';
 import { loadConfig } from '../../src/config.js';
@@ -31,6 +32,22 @@ describe.each(DIALECTS)('the OCPP message log on %s', (dialect) => {
     payload: '{}',
   });
 
+  /** A log kept 30 days, written every 10 ms, with budgets no test here reaches. */
+  const keptFor30Days = (clock: ManualClock) =>
+    new OcppLogService(
+      repository,
+      clock,
+      {
+        retentionDays: 30,
+        flushIntervalMs: 10,
+        charsPerStationPerMinute: 1e9,
+        charsPerUnacceptedStationPerMinute: 1e9,
+      },
+      (e) => {
+        throw e;
+      },
+    );
+
   it('writes buffered frames in order, and all of them on close', async () => {
     const clock = new ManualClock();
     const log = new OcppLogService(
@@ -55,19 +72,7 @@ describe.each(DIALECTS)('the OCPP message log on %s', (dialect) => {
 
   it('keeps frames for the retention window and prunes older ones', async () => {
     const clock = new ManualClock(Date.parse('2026-01-01T00:00:00.000Z'));
-    const log = new OcppLogService(
-      repository,
-      clock,
-      {
-        retentionDays: 30,
-        flushIntervalMs: 10,
-        charsPerStationPerMinute: 1e6,
-        charsPerUnacceptedStationPerMinute: 1e6,
-      },
-      (e) => {
-        throw e;
-      },
-    );
+    const log = keptFor30Days(clock);
     log.record(frame('old'), true);
     await log.flush();
     clock.advance(20 * 86_400_000);
@@ -80,6 +85,33 @@ describe.each(DIALECTS)('the OCPP message log on %s', (dialect) => {
     );
     expect(ids).toContain('recent');
     expect(ids).not.toContain('old');
+    await log.close();
+  });
+
+  it('prunes a log longer than one batch, and the migration left no index on the time to keep up', async () => {
+    const clock = new ManualClock(Date.parse('2026-03-01T00:00:00.000Z'));
+    const log = keptFor30Days(clock);
+    const station = { ...frame('x'), chargePointId: 'LOG-LONG' };
+    for (let i = 0; i < 4500; i++) log.record({ ...station, messageId: `old-${i}` }, true);
+    await log.flush();
+    clock.advance(40 * 86_400_000);
+    log.record({ ...station, messageId: 'recent' }, true);
+    await log.flush();
+    clock.advance(1000);
+    expect(await log.prune()).toBeGreaterThanOrEqual(4500);
+    const page = await repository.list('LOG-LONG', { limit: 10, offset: 0 });
+    expect(page.items.map((entry) => entry.messageId)).toEqual(['recent']);
+    const indexes =
+      dialect === 'postgres'
+        ? await sql<{
+            name: string;
+          }>`SELECT indexname AS name FROM pg_indexes WHERE tablename = 'ocpp_messages'`.execute(handle.db)
+        : await sql<{
+            name: string;
+          }>`SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'ocpp_messages'`.execute(
+            handle.db,
+          );
+    expect(indexes.rows.map((row) => row.name)).not.toContain('ocpp_messages_created');
     await log.close();
   });
 

@@ -39,6 +39,7 @@ describe('configuration', () => {
       ocppBootTimeout: 60,
       ocppMaxFrameBytes: 65536,
       ocppLogRetentionDays: 30,
+      meterValuesRetentionDays: 90,
       transactionStuckAfterMinutes: 60,
       tlsCertFile: null,
       tlsKeyFile: null,
@@ -139,6 +140,9 @@ describe('configuration', () => {
     ['OCPP_CALL_TIMEOUT_MS', 'soon'],
     ['TRANSACTION_STUCK_AFTER_MINUTES', '0'],
     ['TRANSACTION_STUCK_AFTER_MINUTES', 'an hour'],
+    ['METER_VALUES_RETENTION_DAYS', '-1'],
+    ['METER_VALUES_RETENTION_DAYS', '36501'],
+    ['METER_VALUES_RETENTION_DAYS', 'ninety'],
     ['LOG_LEVEL', 'loud'],
   ])('names %s when it is %s', (name, value) => {
     const problems = problemsOf({ JWT_SECRET: 's'.repeat(32), [name]: value });
