@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
+import { CertificateRepository } from '../repositories/certificate.repository.js';
 import { IdTagRepository } from '../repositories/id-tag.repository.js';
 import { MeterValueRepository } from '../repositories/meter-value.repository.js';
 import { OcppLogRepository } from '../repositories/ocpp-log.repository.js';
@@ -27,6 +28,7 @@ export interface Repositories {
   reservations: ReservationRepository;
   stats: StatsRepository;
   securityEvents: SecurityEventRepository;
+  certificates: CertificateRepository;
 }
 
 export function createRepositories(db: Kysely<Database>): Repositories {
@@ -44,5 +46,6 @@ export function createRepositories(db: Kysely<Database>): Repositories {
     reservations: new ReservationRepository(db),
     stats: new StatsRepository(db),
     securityEvents: new SecurityEventRepository(db),
+    certificates: new CertificateRepository(db),
   };
 }

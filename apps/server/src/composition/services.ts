@@ -7,7 +7,12 @@ import { validateV16Request } from '../ocpp/validation.js';
 import { AuthService } from '../services/auth.service.js';
 import { ChargePointClock } from '../services/charge-point-clock.js';
 import { ChargePointService } from '../services/charge-point.service.js';
+import { askV16CertificateRenewal } from '../ocpp/v16/certificate-renewal.js';
+import { CertificateRenewal } from '../services/certificate-renewal.js';
+import { CertificateService } from '../services/certificate.service.js';
+import { CommandCertificates } from '../services/command-certificates.js';
 import { CommandService } from '../services/command.service.js';
+import { PeriodicTask } from '../services/periodic-task.js';
 import { DataTransferService } from '../services/data-transfer.service.js';
 import { IdTagService } from '../services/id-tag.service.js';
 import { LocalListService } from '../services/local-list.service.js';
@@ -30,6 +35,7 @@ import { TokenService } from '../services/token.service.js';
 import { TransactionHistoryService } from '../services/transaction-history.service.js';
 import { TransactionService } from '../services/transaction.service.js';
 import { UserService } from '../services/user.service.js';
+import { loadFirmwareSigningCertificate, loadOcppCa } from './certificates.js';
 import type { Repositories } from './repositories.js';
 
 /** What the services are made from. */
@@ -42,6 +48,8 @@ export interface ServiceParts {
   log: FastifyBaseLogger;
   /** How often active reservations past their expiryDate are expired, in ms. */
   reservationExpiryIntervalMs: number;
+  /** How often certificates near their expiry are looked for, in ms. */
+  certificateRenewalIntervalMs: number;
 }
 
 export type Services = ReturnType<typeof createServices>;
@@ -58,12 +66,35 @@ export function createServices(parts: ServiceParts) {
   const chargePointClock = new ChargePointClock(clock, repos.stations);
   const links = { presence, router, callTimeoutMs: config.ocppCallTimeoutMs };
   const stations = new StationService(repos.stations, hasher, links, events, clock);
-  const commands = new CommandService(stations, links, repos.ocppLog, validateV16Request, clock);
+  const commands = new CommandService(
+    stations,
+    links,
+    repos.ocppLog,
+    validateV16Request,
+    clock,
+    new CommandCertificates(loadFirmwareSigningCertificate(config)),
+  );
   const securityEvents = new SecurityEventService(
     repos.securityEvents,
     stations,
     chargePointClock,
     new KeyedRateLimit(SERVER_SECURITY_EVENTS_PER_MINUTE, () => clock.now().getTime()),
+  );
+  const certificates = new CertificateService(
+    loadOcppCa(config),
+    repos.certificates,
+    stations,
+    securityEvents,
+    clock,
+    { validityDays: config.ocppCertificateValidityDays },
+    (message) => log.warn(message),
+  );
+  const renewal = new CertificateRenewal(
+    repos.certificates,
+    (chargePointId) => presence.get(chargePointId) !== undefined,
+    askV16CertificateRenewal(router, config.ocppCallTimeoutMs),
+    clock,
+    { renewalDays: config.ocppCertificateRenewalDays },
   );
   const chargePointSettings = {
     unknownStations: config.ocppUnknownStations,
@@ -87,8 +118,15 @@ export function createServices(parts: ServiceParts) {
       securityEvents,
       new KeyedRateLimit(config.ocppNewStationsPerMinute, () => clock.now().getTime()),
       chargePointSettings,
+      (fingerprint) => certificates.isRevoked(fingerprint),
     ),
     securityEvents,
+    certificates,
+    certificateRenewal: new PeriodicTask(
+      () => renewal.askDue(),
+      parts.certificateRenewalIntervalMs,
+      (error) => log.error({ err: error }, 'certificate renewal failed'),
+    ),
     transactions: new TransactionService(
       repos.transactions,
       repos.idTags,

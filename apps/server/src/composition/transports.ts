@@ -16,7 +16,8 @@ export function createOcppServer(
   isDatabaseReady: () => boolean,
   log: FastifyBaseLogger,
 ): OcppServer {
-  const { admission, chargePoints, transactions, dataTransfer, ocppLog, securityEvents } = services;
+  const { admission, chargePoints, transactions, dataTransfer, ocppLog, securityEvents, certificates } =
+    services;
   if (config.ocppUnknownStations === 'accept') {
     // Accepted unknown stations have no password: anyone can connect with any id and act as a station.
     log.warn(
@@ -26,7 +27,14 @@ export function createOcppServer(
   }
   return new OcppServer(
     admission,
-    { chargePoints, transactions, dataTransfer, securityEvents },
+    {
+      chargePoints,
+      transactions,
+      dataTransfer,
+      securityEvents,
+      certificates,
+      callTimeoutMs: config.ocppCallTimeoutMs,
+    },
     cluster.presence,
     ocppLog,
     log,

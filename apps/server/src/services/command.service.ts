@@ -5,6 +5,7 @@ import { redactOcppPayload } from '../domain/ocpp-secrets.js';
 import type { Actor } from '../domain/user.js';
 import { AppError } from '../errors.js';
 import type { OcppLogRepository } from '../repositories/ocpp-log.repository.js';
+import type { CommandCertificates } from './command-certificates.js';
 import type { StationService } from './station.service.js';
 
 export { CSMS_ACTIONS, type CsmsAction } from '@cimorings/contracts';
@@ -24,20 +25,24 @@ export class CommandService {
     private readonly audit: OcppLogRepository,
     private readonly validate: RequestValidator,
     private readonly clock: Clock,
+    /** The security extension's certificates: the configured ones added, garbage refused. */
+    private readonly certificates: CommandCertificates,
   ) {}
 
   /**
    * @throws AppError VALIDATION_ERROR (nothing sent), NOT_FOUND, STATION_OFFLINE,
    * STATION_TIMEOUT or OCPP_CALL_ERROR.
    */
-  async send(actor: Actor, chargePointId: string, action: string, payload: unknown): Promise<unknown> {
+  async send(actor: Actor, chargePointId: string, action: string, body: unknown): Promise<unknown> {
     if (!isCsmsAction(action)) {
       throw new AppError('VALIDATION_ERROR', `${action} is not an OCPP 1.6 message a central system sends`, {
         fields: ['action'],
         actions: CSMS_ACTIONS,
       });
     }
+    const payload = this.certificates.complete(action, body);
     this.validate(action, payload);
+    this.certificates.check(action, payload);
     await this.stations.get(actor, chargePointId);
     const id = await this.audit.recordCommand({
       chargePointId,
