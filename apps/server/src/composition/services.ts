@@ -7,7 +7,10 @@ import { validateV16Request } from '../ocpp/validation.js';
 import { AuthService } from '../services/auth.service.js';
 import { ChargePointClock } from '../services/charge-point-clock.js';
 import { ChargePointService } from '../services/charge-point.service.js';
+import { isoNow } from '../domain/clock.js';
 import { askV16CertificateRenewal } from '../ocpp/v16/certificate-renewal.js';
+import { v16SecurityProfileSwitch } from '../ocpp/v16/security-profile-switch.js';
+import { SecurityProfileRaise } from '../services/security-profile-raise.js';
 import { CertificateRenewal } from '../services/certificate-renewal.js';
 import { CertificateService } from '../services/certificate.service.js';
 import { CommandCertificates } from '../services/command-certificates.js';
@@ -65,7 +68,20 @@ export function createServices(parts: ServiceParts) {
   // The server's clock as OCPP services read it: with the one rule for charge point timestamps.
   const chargePointClock = new ChargePointClock(clock, repos.stations);
   const links = { presence, router, callTimeoutMs: config.ocppCallTimeoutMs };
-  const stations = new StationService(repos.stations, hasher, links, events, clock);
+  const profileRaise = new SecurityProfileRaise(
+    {
+      hasCurrentCertificate: (stationId) => repos.certificates.hasCurrent(stationId, isoNow(clock)),
+      countActiveTransactions: (chargePointId) => repos.stations.countActiveTransactions(chargePointId),
+    },
+    v16SecurityProfileSwitch(links, (error) =>
+      log.warn({ err: error }, 'Reset after a security profile raise failed'),
+    ),
+    {
+      tls: config.tlsCertFile !== null || config.trustProxy.length > 0,
+      clientCertificates: config.tlsClientCaFile !== null || config.tlsProxyClientCertHeader !== null,
+    },
+  );
+  const stations = new StationService(repos.stations, hasher, links, events, clock, profileRaise);
   const commands = new CommandService(
     stations,
     links,

@@ -20,6 +20,7 @@ import { reservationRoutes } from './routes/reservations.routes.js';
 import { roleRoutes } from './routes/roles.routes.js';
 import { siteRoutes } from './routes/sites.routes.js';
 import { stationOnboardingRoutes } from './routes/station-onboarding.routes.js';
+import type { CertificateService } from '../services/certificate.service.js';
 import { stationSecurityRoutes } from './routes/station-security.routes.js';
 import { stationRoutes } from './routes/stations.routes.js';
 import { statsRoutes } from './routes/stats.routes.js';
@@ -41,6 +42,7 @@ export interface RouteServices {
   stats: StatsService;
   localLists: LocalListService;
   securityEvents: SecurityEventService;
+  certificates: CertificateService;
 }
 
 export interface RouteSettings {
@@ -73,5 +75,8 @@ export async function registerRoutes(
   await server.register(statsRoutes, { stats: services.stats });
   await server.register(localListRoutes, { localLists: services.localLists });
   await server.register(stationOnboardingRoutes, { stations, heartbeatInterval });
-  await server.register(stationSecurityRoutes, { securityEvents: services.securityEvents });
+  await server.register(stationSecurityRoutes, {
+    securityEvents: services.securityEvents,
+    certificates: services.certificates,
+  });
 }
