@@ -48,8 +48,13 @@ export class SecurityApp {
       },
       ...options,
     });
-    this.token = await httpsLogin(this.app.url, this.serverCa.cert, 'admin', ADMIN_PASSWORD);
+    await this.login();
     return this;
+  }
+
+  /** Logs in as admin again (a token is valid for JWT_EXPIRES_IN of the server's clock). */
+  async login(): Promise<void> {
+    this.token = await httpsLogin(this.app.url, this.serverCa.cert, 'admin', ADMIN_PASSWORD);
   }
 
   async close(): Promise<void> {
