@@ -17,6 +17,7 @@ function run(options: CliOptions): void {
         id,
         url: options.url,
         ...(options.password === undefined ? {} : { password: options.password }),
+        tls: options.tls,
         connectors: options.connectors,
         idTag: options.idTag,
         meterIntervalMs: options.meterIntervalMs,
