@@ -59,6 +59,8 @@ export type Services = ReturnType<typeof createServices>;
 
 /** Refused upgrades stored per station a minute, past which they are not (anyone can cause them). */
 const SERVER_SECURITY_EVENTS_PER_MINUTE = 30;
+/** Certificates the OCPP CA signs per station a minute (a renewal needs one). */
+const CERTIFICATES_PER_STATION_PER_MINUTE = 3;
 
 /** Every service, each given exactly what it uses. */
 export function createServices(parts: ServiceParts) {
@@ -102,7 +104,10 @@ export function createServices(parts: ServiceParts) {
     stations,
     securityEvents,
     clock,
-    { validityDays: config.ocppCertificateValidityDays },
+    {
+      validityDays: config.ocppCertificateValidityDays,
+      signings: new KeyedRateLimit(CERTIFICATES_PER_STATION_PER_MINUTE, () => clock.now().getTime()),
+    },
     (message) => log.warn(message),
   );
   const renewal = new CertificateRenewal(

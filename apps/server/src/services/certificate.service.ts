@@ -1,4 +1,5 @@
 import { type Clock, isoNow } from '../domain/clock.js';
+import type { KeyedRateLimit } from '../domain/keyed-rate-limit.js';
 import type { Actor } from '../domain/user.js';
 import { AppError } from '../errors.js';
 import type { CertificateRepository, IssuedCertificate } from '../repositories/certificate.repository.js';
@@ -17,9 +18,14 @@ export interface CertificateRequester {
 export type SigningOutcome =
   { status: 'Rejected' } | { status: 'Accepted'; chain: string; serialNumber: string };
 
-export interface CertificateSettings {
+export interface CertificatePolicy {
   /** OCPP_CERTIFICATE_VALIDITY_DAYS. */
   validityDays: number;
+  /**
+   * Certificates signed per station a minute: each one is a stored row, and a station that
+   * sends good CSRs in a loop must not fill the table. Past it, CSRs are answered Rejected.
+   */
+  signings: KeyedRateLimit;
 }
 
 /**
@@ -37,7 +43,7 @@ export class CertificateService {
     private readonly stations: StationService,
     private readonly securityEvents: SecurityEventRecorder,
     private readonly clock: Clock,
-    private readonly settings: CertificateSettings,
+    private readonly policy: CertificatePolicy,
     /** Told why a CSR could not be signed at all (no CA): an operator must act. */
     private readonly warn: (message: string) => void,
   ) {}
@@ -56,15 +62,20 @@ export class CertificateService {
       return { status: 'Rejected' };
     }
     const check = await this.authority.check(csr, chargePointId);
-    if (!check.ok) {
+    const problem = !check.ok
+      ? check.problem
+      : this.policy.signings.take(chargePointId)
+        ? null
+        : 'too many certificate signing requests; retry in a minute';
+    if (!check.ok || problem !== null) {
       await this.securityEvents.recordRefusal(stationId, chargePointId, {
         type: 'InvalidCertificateSigningRequest',
-        techInfo: check.problem,
+        techInfo: problem ?? 'rejected',
       });
       return { status: 'Rejected' };
     }
     const now = this.clock.now();
-    const signed = await this.authority.sign(check.checked, this.settings.validityDays, now);
+    const signed = await this.authority.sign(check.checked, this.policy.validityDays, now);
     await this.certificates.add(stationId, {
       serialNumber: signed.serialNumber,
       subject: signed.subject,

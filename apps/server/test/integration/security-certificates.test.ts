@@ -135,6 +135,15 @@ describe.each(DIALECTS)('the OCPP CA and certificate security on %s', (dialect) 
     const signed = waitFor(answers, 'CertificateSigned', { status: 'Accepted' });
     expect(await station.call('SignCertificate', { csr: good.csr })).toEqual({ status: 'Accepted' });
     expect((await signed).certificateChain).toMatch(/^-----BEGIN CERTIFICATE-----/);
+    // Good CSRs in a loop: three certificates a minute, then Rejected (each one is a stored row).
+    answers.CertificateSigned = () => ({ status: 'Accepted' });
+    const statuses = [];
+    for (let i = 0; i < 3; i++) statuses.push(await station.call('SignCertificate', { csr: good.csr }));
+    expect(statuses).toEqual([{ status: 'Accepted' }, { status: 'Accepted' }, { status: 'Rejected' }]);
+    expect((await security.certificates('SEC-BAD')).body.total).toBe(3);
+    expect((await security.events('SEC-BAD')).body.items[0].techInfo).toMatch(
+      /too many certificate signing requests/,
+    );
     await station.close();
   });
 
