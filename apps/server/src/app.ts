@@ -30,6 +30,8 @@ export interface AppOptions {
   announceAdminPassword?: (password: string) => void;
   /** How often active reservations past their expiryDate are expired, in ms; default 15 000. */
   reservationExpiryIntervalMs?: number;
+  /** How often certificates near their expiry are looked for, in ms; default one hour. */
+  certificateRenewalIntervalMs?: number;
   /** Real-time limits other than the defaults (DEFAULT_REALTIME_SETTINGS), e.g. for tests. */
   realtimeSettings?: Partial<RealtimeSettings>;
 }
@@ -55,6 +57,7 @@ export async function buildApp(config: Readonly<Config>, options: AppOptions): P
   const clock = options.clock ?? systemClock;
   const hasher = options.hasher ?? argon2Hasher;
   const reservationExpiryIntervalMs = options.reservationExpiryIntervalMs ?? 15_000;
+  const certificateRenewalIntervalMs = options.certificateRenewalIntervalMs ?? 3_600_000;
 
   const infrastructure = openInfrastructure(config, log);
   const { database, lifecycle, redis } = infrastructure;
@@ -68,6 +71,7 @@ export async function buildApp(config: Readonly<Config>, options: AppOptions): P
     repositories,
     log,
     reservationExpiryIntervalMs,
+    certificateRenewalIntervalMs,
   });
 
   const server = createHttpServer(config, log);
@@ -94,7 +98,10 @@ export async function buildApp(config: Readonly<Config>, options: AppOptions): P
   // the events after buildApp also hears of the reservations that expired while it was down.
   server.addHook('onReady', async () => {
     void databaseReady.then(
-      () => services.reservationExpiry.start(),
+      () => {
+        services.reservationExpiry.start();
+        services.certificateRenewal.start();
+      },
       () => undefined,
     );
   });
@@ -108,6 +115,7 @@ export async function buildApp(config: Readonly<Config>, options: AppOptions): P
     await databaseReady.catch(() => undefined);
     await services.reservationExpiry.stop();
     await services.meterValueRetention.stop();
+    await services.certificateRenewal.stop();
     await services.ocppLog.close();
     await repositories.meterValues.flush();
     await cluster.close();

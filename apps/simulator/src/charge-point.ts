@@ -13,6 +13,7 @@ import { MeterValueSampler } from './meter-values.js';
 import { type ChargePointOptions, type ResolvedOptions, resolveOptions } from './options.js';
 import { waitForEvent } from './wait-for.js';
 import { RegistrationLoop, type RegistrationProtocol } from './registration.js';
+import { SecurityExtension } from './security.js';
 import {
   SessionManager,
   type StartSessionOptions,
@@ -53,6 +54,8 @@ export class SimulatedChargePoint extends EventEmitter<ChargePointEventMap> impl
   readonly localAuthList = new LocalAuthList();
   /** Installed by the central system with SetChargingProfile. */
   readonly chargingProfiles = new ChargingProfiles();
+  /** Certificates and security events (OCPP 1.6 security whitepaper). */
+  readonly security: SecurityExtension;
 
   constructor(options: ChargePointOptions) {
     super();
@@ -80,6 +83,7 @@ export class SimulatedChargePoint extends EventEmitter<ChargePointEventMap> impl
         identity: resolved.id,
         callTimeoutMs: resolved.callTimeoutMs,
         pingIntervalMs: resolved.pingIntervalMs,
+        tls: resolved.tls,
       },
       {
         onDisconnect: (code, reason) => this.registration.onDisconnect(code, reason),
@@ -96,6 +100,7 @@ export class SimulatedChargePoint extends EventEmitter<ChargePointEventMap> impl
       resolved.log,
     );
     this.sessions = new SessionManager(this.bank, this, this.sampler, this.config, emit, resolved);
+    this.security = new SecurityExtension(this, this.connection, resolved.id, resolved.log);
     this.transfers = new FileTransfers(this, resolved.id, resolved.fileTransferStepMs, resolved.log);
     const protocol: RegistrationProtocol = {
       bootNotification: () => this.connection.call('BootNotification', resolved.boot),
@@ -282,6 +287,7 @@ export class SimulatedChargePoint extends EventEmitter<ChargePointEventMap> impl
       localAuthList: this.localAuthList,
       chargingProfiles: this.chargingProfiles,
       lifecycle,
+      security: { security: this.security, link: this, stepMs: this.options.fileTransferStepMs },
       emit: this.emit.bind(this),
       log: this.options.log,
     });

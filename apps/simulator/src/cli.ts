@@ -18,6 +18,7 @@ function run(options: CliOptions): void {
       protocol: options.protocol === 'mixed' ? (index % 2 === 0 ? '1.6' : '2.0.1') : options.protocol,
       id,
       url: options.url,
+      tls: options.tls,
       ...(options.password === undefined ? {} : { password: options.password }),
       connectors: options.connectors,
       idTag: options.idTag,

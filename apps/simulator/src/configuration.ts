@@ -19,7 +19,7 @@ export const SUPPORTED_MEASURANDS: readonly v16.Measurand[] = [
 /**
  * The configuration keys this charge point knows: the OCPP 1.6 section 9 keys of the profiles it
  * implements (Core, Local Auth List Management, Reservation, Smart Charging) plus
- * `AuthorizationKey` from the OCPP 1.6 security whitepaper. Shared by all instances, so a
+ * `AuthorizationKey` and `SecurityProfile` from the OCPP 1.6 security whitepaper. Shared by all instances, so a
  * thousand simulated stations hold one table and only their own values.
  */
 const DEFINITIONS: Readonly<Record<string, KeyDefinition>> = {
@@ -53,6 +53,7 @@ const DEFINITIONS: Readonly<Record<string, KeyDefinition>> = {
   ChargingScheduleMaxPeriods: { kind: 'integer', readonly: true },
   MaxChargingProfilesInstalled: { kind: 'integer', readonly: true },
   AuthorizationKey: { kind: 'text', readonly: false, writeOnly: true },
+  SecurityProfile: { kind: 'integer', readonly: false },
 };
 
 /** Values that depend on the simulator's options. */
@@ -102,6 +103,7 @@ export class Configuration {
       ['ChargingScheduleAllowedChargingRateUnit', 'Current,Power'],
       ['ChargingScheduleMaxPeriods', '24'],
       ['MaxChargingProfilesInstalled', '10'],
+      ['SecurityProfile', '0'],
     ]);
     if (seed.authorizationKey !== undefined) this.values.set('AuthorizationKey', seed.authorizationKey);
   }
@@ -135,6 +137,9 @@ export class Configuration {
     const definition = DEFINITIONS[key];
     if (!definition) return 'NotSupported';
     if (definition.readonly || !isValid(definition.kind, value)) return 'Rejected';
+    // Security whitepaper §2.4: a profile may only go up, to 3 at most.
+    if (key === 'SecurityProfile' && (Number(value) > 3 || Number(value) < this.integer(key)))
+      return 'Rejected';
     this.values.set(key, value);
     if (key === 'MeterValuesSampledData') this.measurands = parseMeasurands(value);
     return 'Accepted';

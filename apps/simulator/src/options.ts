@@ -24,6 +24,8 @@ export interface ChargePointOptions {
   url: string;
   /** HTTP Basic auth password (security profile 1); none is sent when absent. */
   password?: string;
+  /** Over `wss://` (security profiles 2 and 3): the CA to trust and a client certificate and key, PEM. */
+  tls?: TlsOptions;
   /** Number of connectors, numbered from 1. Default 2. */
   connectors?: number;
   /** Id tag used when a session is started without one. Default `SIMTAG`. */
@@ -69,11 +71,21 @@ export interface ChargePointOptions {
   protocol?: '1.6' | '2.0.1' | '2.1';
 }
 
+/** What a `wss://` connection trusts and presents (PEM texts). */
+export interface TlsOptions {
+  /** The CA of the central system's certificate; the system's trusted CAs when absent. */
+  ca?: string;
+  /** A client certificate (chain) for security profile 3, with its `key`. */
+  cert?: string;
+  key?: string;
+}
+
 /** Options with every default filled in. */
 export interface ResolvedOptions {
   readonly id: string;
   readonly url: string;
   readonly password: string | undefined;
+  readonly tls: TlsOptions;
   readonly connectors: number;
   readonly idTag: string;
   readonly meterIntervalMs: number;
@@ -108,6 +120,7 @@ export function resolveOptions(options: ChargePointOptions): ResolvedOptions {
     id: options.id,
     url: options.url.replace(/\/+$/, ''),
     password: options.password,
+    tls: options.tls ?? {},
     connectors,
     idTag: options.idTag ?? 'SIMTAG',
     meterIntervalMs: options.meterIntervalMs ?? 10_000,

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseCliArgs, stationIds, UsageError } from '../src/cli/args.js';
 import { parseCliDuration } from '../src/cli/duration.js';
@@ -28,6 +31,7 @@ describe('parseCliArgs', () => {
       sessions: false,
       powerKw: 11,
       protocol: '1.6',
+      tls: {},
     });
   });
 
@@ -64,8 +68,37 @@ describe('parseCliArgs', () => {
       sessions: true,
       powerKw: 22,
       protocol: '2.0.1',
+      tls: {},
     });
     expect(parseCliArgs(['--protocol', 'mixed'])?.protocol).toBe('mixed');
+  });
+
+  it('connects over wss:// with --tls, and reads the PEM files of --ca, --cert and --key', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sim-cli-'));
+    const pem = (name: string) => {
+      const path = join(dir, name);
+      writeFileSync(
+        path,
+        `-----BEGIN ${name.toUpperCase()}-----\nAAAA\n-----END ${name.toUpperCase()}-----\n`,
+      );
+      return path;
+    };
+    try {
+      expect(parseCliArgs(['--tls'])?.url).toBe('wss://localhost:3000/ocpp');
+      const options = parseCliArgs(['--ca', pem('ca'), '--cert', pem('cert'), '--key', pem('key')]);
+      expect(options?.url).toBe('wss://localhost:3000/ocpp');
+      expect(options?.tls).toEqual({
+        ca: expect.stringContaining('BEGIN CA'),
+        cert: expect.stringContaining('BEGIN CERT'),
+        key: expect.stringContaining('BEGIN KEY'),
+      });
+      expect(() => parseCliArgs(['--cert', pem('cert')])).toThrow('--cert and --key go together');
+      expect(() => parseCliArgs(['--ca', join(dir, 'missing.pem')])).toThrow(/--ca .* cannot be read/);
+      writeFileSync(join(dir, 'plain.txt'), 'not pem');
+      expect(() => parseCliArgs(['--ca', join(dir, 'plain.txt')])).toThrow(/is not a PEM file/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('returns undefined for --help and refuses bad values with a UsageError', () => {

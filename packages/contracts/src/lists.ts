@@ -30,22 +30,13 @@ export const SESSION_CONNECTOR_STATUSES = [
   'Finishing',
 ] as const satisfies readonly v16.ChargePointStatus[];
 
-/** The security whitepaper's central system messages, which CIMORINGS does not send yet. */
-const SECURITY_EXTENSION_ACTIONS = [
-  'CertificateSigned',
-  'DeleteCertificate',
-  'ExtendedTriggerMessage',
-  'GetInstalledCertificateIds',
-  'GetLog',
-  'InstallCertificate',
-  'SignedUpdateFirmware',
-] as const satisfies readonly v16.CentralSystemAction[];
-
-/** The OCPP 1.6 messages (§5) an operator may send to a charge point: `POST …/commands/{Action}`. */
-export type CsmsAction = Exclude<v16.CentralSystemAction, (typeof SECURITY_EXTENSION_ACTIONS)[number]>;
-export const CSMS_ACTIONS: readonly CsmsAction[] = V16_CENTRAL_SYSTEM_ACTIONS.filter(
-  (action): action is CsmsAction => !(SECURITY_EXTENSION_ACTIONS as readonly string[]).includes(action),
-);
+/**
+ * The OCPP 1.6 messages (§5) an operator may send to a charge point: `POST …/commands/{Action}`,
+ * the security whitepaper's (CertificateSigned, DeleteCertificate, ExtendedTriggerMessage,
+ * GetInstalledCertificateIds, GetLog, InstallCertificate, SignedUpdateFirmware) included.
+ */
+export type CsmsAction = v16.CentralSystemAction;
+export const CSMS_ACTIONS: readonly CsmsAction[] = V16_CENTRAL_SYSTEM_ACTIONS;
 
 /**
  * The OCPP 2.0.1 messages an operator may send to a 2.0.1 or 2.1 station through

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
+import { CertificateRepository } from '../repositories/certificate.repository.js';
 import { IdTagRepository } from '../repositories/id-tag.repository.js';
 import { MeterValueRetentionRepository } from '../repositories/meter-value-retention.repository.js';
 import { MeterValueRepository } from '../repositories/meter-value.repository.js';
@@ -33,6 +34,7 @@ export interface Repositories {
   securityEvents: SecurityEventRepository;
   stationVariables: StationVariableRepository;
   transactionEvents: TransactionEventRepository;
+  certificates: CertificateRepository;
 }
 
 export function createRepositories(db: Kysely<Database>): Repositories {
@@ -53,5 +55,6 @@ export function createRepositories(db: Kysely<Database>): Repositories {
     securityEvents: new SecurityEventRepository(db),
     stationVariables: new StationVariableRepository(db),
     transactionEvents: new TransactionEventRepository(db),
+    certificates: new CertificateRepository(db),
   };
 }

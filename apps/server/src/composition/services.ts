@@ -7,7 +7,15 @@ import { COMMAND_PROTOCOLS } from '../ocpp/commands.js';
 import { AuthService } from '../services/auth.service.js';
 import { ChargePointClock } from '../services/charge-point-clock.js';
 import { ChargePointService } from '../services/charge-point.service.js';
+import { isoNow } from '../domain/clock.js';
+import { askV16CertificateRenewal } from '../ocpp/v16/certificate-renewal.js';
+import { v16SecurityProfileSwitch } from '../ocpp/v16/security-profile-switch.js';
+import { SecurityProfileRaise } from '../services/security-profile-raise.js';
+import { CertificateRenewal } from '../services/certificate-renewal.js';
+import { CertificateService } from '../services/certificate.service.js';
+import { CommandCertificates } from '../services/command-certificates.js';
 import { CommandService } from '../services/command.service.js';
+import { PeriodicTask } from '../services/periodic-task.js';
 import { DataTransferService } from '../services/data-transfer.service.js';
 import { DeviceModelService } from '../services/device-model.service.js';
 import { IdTagService } from '../services/id-tag.service.js';
@@ -39,6 +47,7 @@ import { TransactionHistoryService } from '../services/transaction-history.servi
 import { TransactionEventService } from '../services/transaction-event.service.js';
 import { TransactionService } from '../services/transaction.service.js';
 import { UserService } from '../services/user.service.js';
+import { loadFirmwareSigningCertificate, loadOcppCa } from './certificates.js';
 import type { Repositories } from './repositories.js';
 
 /** What the services are made from. */
@@ -51,12 +60,16 @@ export interface ServiceParts {
   log: FastifyBaseLogger;
   /** How often active reservations past their expiryDate are expired, in ms. */
   reservationExpiryIntervalMs: number;
+  /** How often certificates near their expiry are looked for, in ms. */
+  certificateRenewalIntervalMs: number;
 }
 
 export type Services = ReturnType<typeof createServices>;
 
 /** Refused upgrades stored per station a minute, past which they are not (anyone can cause them). */
 const SERVER_SECURITY_EVENTS_PER_MINUTE = 30;
+/** Certificates the OCPP CA signs per station a minute (a renewal needs one). */
+const CERTIFICATES_PER_STATION_PER_MINUTE = 3;
 
 /** Every service, each given exactly what it uses. */
 export function createServices(parts: ServiceParts) {
@@ -66,8 +79,28 @@ export function createServices(parts: ServiceParts) {
   // The server's clock as OCPP services read it: with the one rule for charge point timestamps.
   const chargePointClock = new ChargePointClock(clock, repos.stations);
   const links = { presence, router, callTimeoutMs: config.ocppCallTimeoutMs };
-  const stations = new StationService(repos.stations, hasher, links, events, clock);
-  const commands = new CommandService(stations, links, repos.ocppLog, COMMAND_PROTOCOLS, clock);
+  const profileRaise = new SecurityProfileRaise(
+    {
+      hasCurrentCertificate: (stationId) => repos.certificates.hasCurrent(stationId, isoNow(clock)),
+      countActiveTransactions: (chargePointId) => repos.stations.countActiveTransactions(chargePointId),
+    },
+    v16SecurityProfileSwitch(links, (error) =>
+      log.warn({ err: error }, 'Reset after a security profile raise failed'),
+    ),
+    {
+      tls: config.tlsCertFile !== null || config.trustProxy.length > 0,
+      clientCertificates: config.tlsClientCaFile !== null || config.tlsProxyClientCertHeader !== null,
+    },
+  );
+  const stations = new StationService(repos.stations, hasher, links, events, clock, profileRaise);
+  const commands = new CommandService(
+    stations,
+    links,
+    repos.ocppLog,
+    COMMAND_PROTOCOLS,
+    clock,
+    new CommandCertificates(loadFirmwareSigningCertificate(config)),
+  );
   const deviceModel = new DeviceModelService(
     repos.stationVariables,
     repos.stations,
@@ -80,6 +113,25 @@ export function createServices(parts: ServiceParts) {
     stations,
     chargePointClock,
     new KeyedRateLimit(SERVER_SECURITY_EVENTS_PER_MINUTE, () => clock.now().getTime()),
+  );
+  const certificates = new CertificateService(
+    loadOcppCa(config),
+    repos.certificates,
+    stations,
+    securityEvents,
+    clock,
+    {
+      validityDays: config.ocppCertificateValidityDays,
+      signings: new KeyedRateLimit(CERTIFICATES_PER_STATION_PER_MINUTE, () => clock.now().getTime()),
+    },
+    (message) => log.warn(message),
+  );
+  const renewal = new CertificateRenewal(
+    repos.certificates,
+    (chargePointId) => presence.get(chargePointId) !== undefined,
+    askV16CertificateRenewal(router, config.ocppCallTimeoutMs),
+    clock,
+    { renewalDays: config.ocppCertificateRenewalDays },
   );
   const chargePointSettings = {
     unknownStations: config.ocppUnknownStations,
@@ -104,8 +156,15 @@ export function createServices(parts: ServiceParts) {
       securityEvents,
       new KeyedRateLimit(config.ocppNewStationsPerMinute, () => clock.now().getTime()),
       chargePointSettings,
+      (fingerprint) => certificates.isRevoked(fingerprint),
     ),
     securityEvents,
+    certificates,
+    certificateRenewal: new PeriodicTask(
+      () => renewal.askDue(),
+      parts.certificateRenewalIntervalMs,
+      (error) => log.error({ err: error }, 'certificate renewal failed'),
+    ),
     transactions: new TransactionService(
       repos.transactions,
       repos.idTags,

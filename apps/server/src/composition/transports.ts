@@ -34,6 +34,8 @@ export function createOcppServer(
       deviceModel: services.deviceModel,
       transactionEvents: services.transactionEvents,
       reservations: services.reservations,
+      certificates: services.certificates,
+      callTimeoutMs: config.ocppCallTimeoutMs,
     },
     cluster.presence,
     ocppLog,

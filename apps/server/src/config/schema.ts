@@ -271,6 +271,41 @@ export const CONFIG_SCHEMA = Type.Object({
     description:
       'behind a TLS-terminating proxy: the header in which it passes the client certificate it verified (PEM or base64 DER, URL-encoded or not) for security profile 3; believed only from `TRUST_PROXY` addresses; unset reads none',
   }),
+  ocppCaCertFile: variable(unsetOr(Type.String()), {
+    env: 'OCPP_CA_CERT_FILE',
+    default: null,
+    defaultText: '`TLS_CLIENT_CA_FILE`',
+    accepts: 'a file path',
+    description:
+      'PEM certificate of the CA that signs the certificates charge points ask for with `SignCertificate` (security profile 3); with `OCPP_CA_KEY_FILE`. Unset: `TLS_CLIENT_CA_FILE` when `OCPP_CA_KEY_FILE` is set, else no CA (every `SignCertificate` is answered `Rejected`)',
+  }),
+  ocppCaKeyFile: variable(unsetOr(Type.String()), {
+    env: 'OCPP_CA_KEY_FILE',
+    default: null,
+    accepts: 'a file path',
+    description: 'PEM private key (RSA or EC P-256/P-384) of the OCPP CA certificate',
+  }),
+  ocppCertificateValidityDays: wholeNumber(
+    'OCPP_CERTIFICATE_VALIDITY_DAYS',
+    1,
+    3650,
+    365,
+    'days a charge point certificate signed by the OCPP CA is valid',
+  ),
+  ocppCertificateRenewalDays: wholeNumber(
+    'OCPP_CERTIFICATE_RENEWAL_DAYS',
+    1,
+    365,
+    30,
+    'days before a signed charge point certificate expires from which its connected station is asked to renew it (`ExtendedTriggerMessage SignChargePointCertificate`, at most once a day)',
+  ),
+  ocppFirmwareSigningCertFile: variable(unsetOr(Type.String()), {
+    env: 'OCPP_FIRMWARE_SIGNING_CERT_FILE',
+    default: null,
+    accepts: 'a file path',
+    description:
+      'PEM certificate of the firmware signer: sent as `firmware.signingCertificate` of a `SignedUpdateFirmware` command whose body leaves it out',
+  }),
   logLevel: variable(Type.Enum(LOG_LEVELS), { env: 'LOG_LEVEL', default: 'info', description: 'log level' }),
   trustProxy: variable(
     Type.Decode(
@@ -314,6 +349,11 @@ export const CONFIG_RULES: readonly ((
   needs('TLS_KEY_FILE', 'TLS_CERT_FILE', 'the certificate of the key'),
   needs('TLS_CLIENT_CA_FILE', 'TLS_CERT_FILE', 'client certificates are asked for over TLS'),
   needs('TLS_PROXY_CLIENT_CERT_HEADER', 'TRUST_PROXY', 'the header is believed only from the proxy'),
+  needs('OCPP_CA_CERT_FILE', 'OCPP_CA_KEY_FILE', 'the CA signs with its private key'),
+  (isSet) =>
+    isSet('OCPP_CA_KEY_FILE') && !isSet('OCPP_CA_CERT_FILE') && !isSet('TLS_CLIENT_CA_FILE')
+      ? 'OCPP_CA_KEY_FILE needs OCPP_CA_CERT_FILE or TLS_CLIENT_CA_FILE (the certificate of the CA key)'
+      : null,
   // Nodes sharing Redis share one database: an embedded SQLite file cannot be shared. (A
   // malformed REDIS_URL is named on its own.)
   (_isSet, read) =>

@@ -10,6 +10,7 @@ import { securityProfiles } from './migrations/005_security_profiles.js';
 import { meterValuesUnique } from './migrations/006_meter_values_unique.js';
 import { ocpp2 } from './migrations/007_ocpp2.js';
 import { idTagType } from './migrations/008_id_tag_type.js';
+import { stationCertificates } from './migrations/009_station_certificates.js';
 import { meterValuesPlainKey } from './migrations/011_meter_values_plain_key.js';
 
 /**
@@ -26,6 +27,7 @@ function migrations(dialect: Dialect): Record<string, Migration> {
     '006_meter_values_unique': meterValuesUnique(),
     '007_ocpp2': ocpp2(dialect),
     '008_id_tag_type': idTagType(),
+    '009_station_certificates': stationCertificates(dialect),
     '011_meter_values_plain_key': meterValuesPlainKey(dialect),
   };
 }

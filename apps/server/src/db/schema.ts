@@ -114,8 +114,31 @@ export interface StationsTable {
   clock_skew_seconds: number | null;
   /** OCPP security profile 0..3 the station must connect with (CONTRACT section 8). */
   security_profile: number;
+  /** The last LogStatusNotification status (OCPP 1.6 security whitepaper). */
+  log_status: string | null;
+  /** The last SignedFirmwareStatusNotification status (OCPP 1.6 security whitepaper). */
+  signed_firmware_status: string | null;
   created_at: IsoTime;
   updated_at: IsoTime;
+}
+
+/** A certificate the OCPP CA signed for a station (SignCertificate), and its revocation. */
+export interface StationCertificatesTable {
+  id: Generated<number>;
+  station_id: number;
+  /** Upper-case hex, as Node's X509Certificate writes it. */
+  serial_number: string;
+  subject: string;
+  not_before: IsoTime;
+  not_after: IsoTime;
+  /** SHA-256, `AB:CD:…` as Node writes it; unique. */
+  fingerprint: string;
+  /** PEM. */
+  certificate: string;
+  issued_at: IsoTime;
+  revoked_at: IsoTime | null;
+  /** When ExtendedTriggerMessage SignChargePointCertificate was last sent for it. */
+  renewal_requested_at: IsoTime | null;
 }
 
 /** What a station reported with SecurityEventNotification, or the server recorded about it. */
@@ -376,4 +399,5 @@ export interface Database {
   security_events: SecurityEventsTable;
   transaction_events: TransactionEventsTable;
   station_variables: StationVariablesTable;
+  station_certificates: StationCertificatesTable;
 }

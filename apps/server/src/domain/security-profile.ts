@@ -27,6 +27,8 @@ export interface ClientCertificate {
   commonName: string | null;
   /** Why it was not verified (OpenSSL's code, such as CERT_HAS_EXPIRED); null when verified. */
   problem: string | null;
+  /** SHA-256 fingerprint, `AB:CD:…`: how a revoked certificate is known; null when unreadable. */
+  fingerprint: string | null;
 }
 
 /** How a charge point reached the upgrade. */
@@ -39,7 +41,13 @@ export interface ConnectionSecurity {
 
 /** The server's own security event types (those of stations are what they send). */
 export type ServerSecurityEvent =
-  'SecurityProfileNotMet' | 'InvalidChargePointCertificate' | 'FailedToAuthenticateAtCentralSystem';
+  | 'SecurityProfileNotMet'
+  | 'InvalidChargePointCertificate'
+  | 'FailedToAuthenticateAtCentralSystem'
+  /** A CSR refused: another station's name, a weak key, unreadable (SignCertificate). */
+  | 'InvalidCertificateSigningRequest'
+  /** The station did not take the certificate signed for it (CertificateSigned not Accepted). */
+  | 'ChargePointCertificateNotInstalled';
 
 /** Why a connection is refused, recorded as a security event of the station. */
 export interface Refusal {

@@ -60,6 +60,10 @@ export interface Station extends Omit<BootIdentity, 'vendor' | 'model'> {
   lastSeenAt: string | null;
   diagnosticsStatus: string | null;
   firmwareStatus: string | null;
+  /** The last LogStatusNotification status (GetLog). */
+  logStatus: string | null;
+  /** The last SignedFirmwareStatusNotification status (SignedUpdateFirmware). */
+  signedFirmwareStatus: string | null;
   /** The version of the local authorization list the station last accepted; null: none sent. */
   localListVersion: number | null;
   /** When the id tag table was read for that list. */
@@ -74,3 +78,9 @@ export interface Station extends Omit<BootIdentity, 'vendor' | 'model'> {
   updatedAt: string;
   connectors: Connector[];
 }
+
+/**
+ * The progress reports a station sends about a job it was given: diagnostics and firmware
+ * (OCPP 1.6 §4.4, §4.5), the security log and the signed firmware (security whitepaper §3.8, §3.5).
+ */
+export type NotificationKind = 'diagnostics' | 'firmware' | 'log' | 'signedFirmware';

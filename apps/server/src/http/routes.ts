@@ -25,6 +25,7 @@ import { siteRoutes } from './routes/sites.routes.js';
 import { stationOnboardingRoutes } from './routes/station-onboarding.routes.js';
 import { stationControlRoutes } from './routes/station-control.routes.js';
 import { stationVariableRoutes } from './routes/station-variables.routes.js';
+import type { CertificateService } from '../services/certificate.service.js';
 import { stationSecurityRoutes } from './routes/station-security.routes.js';
 import { stationRoutes } from './routes/stations.routes.js';
 import { statsRoutes } from './routes/stats.routes.js';
@@ -49,6 +50,7 @@ export interface RouteServices {
   stats: StatsService;
   localLists: LocalListService;
   securityEvents: SecurityEventService;
+  certificates: CertificateService;
 }
 
 export interface RouteSettings {
@@ -87,7 +89,10 @@ export async function registerRoutes(
   await server.register(statsRoutes, { stats: services.stats });
   await server.register(localListRoutes, { localLists: services.localLists });
   await server.register(stationOnboardingRoutes, { stations, heartbeatInterval });
-  await server.register(stationSecurityRoutes, { securityEvents: services.securityEvents });
+  await server.register(stationSecurityRoutes, {
+    securityEvents: services.securityEvents,
+    certificates: services.certificates,
+  });
   await server.register(stationControlRoutes, { control: services.control });
   await server.register(stationVariableRoutes, { variables: services.variables });
 }

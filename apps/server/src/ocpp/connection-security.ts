@@ -36,6 +36,7 @@ export function connectionSecurityOf(request: IncomingMessage, proxy: ProxyTrust
                 : problem instanceof Error
                   ? problem.message
                   : (problem ?? 'unverified'),
+            fingerprint: typeof peer.fingerprint256 === 'string' ? peer.fingerprint256 : null,
           }
         : null,
     };
@@ -66,8 +67,14 @@ function forwardedCertificate(header: string): ClientCertificate {
       verified: current,
       commonName: commonNames.length === 1 ? (commonNames[0]?.slice(3) ?? null) : null,
       problem: current ? null : 'CERT_NOT_CURRENT (as passed by the proxy)',
+      fingerprint: certificate.fingerprint256,
     };
   } catch {
-    return { verified: false, commonName: null, problem: 'unreadable certificate passed by the proxy' };
+    return {
+      verified: false,
+      commonName: null,
+      problem: 'unreadable certificate passed by the proxy',
+      fingerprint: null,
+    };
   }
 }

@@ -38,6 +38,8 @@ export class ChargePointConnection implements StationConnection {
   private readonly actions = new Map<string, string>();
   /** The errors strict mode rejected a command's call with because the station's CALLRESULT broke its schema. */
   private readonly invalidAnswers = new WeakSet<object>();
+  /** The message id of the call being handled now (calls are handled one at a time). */
+  private handling = '';
 
   constructor(
     readonly client: RPCClient,
@@ -96,8 +98,38 @@ export class ChargePointConnection implements StationConnection {
   handleBeforeAcceptance<P>(action: string, handler: (params: P) => Promise<object> | object): void {
     // Strict mode has validated `params` against the action's official schema before this runs.
     this.client.handle(action, ({ params, messageId }) =>
-      this.serially(() => this.answerOnce(action, messageId ?? '', () => handler(params as P))),
+      this.serially(() => {
+        this.handling = messageId ?? '';
+        return this.answerOnce(action, messageId ?? '', () => handler(params as P));
+      }),
     );
+  }
+
+  /**
+   * Runs `work` once the answer to the call being handled has been sent: a CALL the central
+   * system must send after its answer, such as CertificateSigned after SignCertificate.conf
+   * (OCPP 1.6 security whitepaper §3.2). ocpp-rpc sends the answer right after its
+   * `callResult` event; nothing runs when the call is answered with an error instead.
+   */
+  afterAnswer(work: () => Promise<void>): void {
+    const messageId = this.handling;
+    const done = ({ messageId: id }: { messageId: string }) => {
+      if (id !== messageId) return false;
+      this.client.off('callResult', onResult);
+      this.client.off('callError', onError);
+      return true;
+    };
+    const onResult = (event: { messageId: string }) => {
+      if (!done(event)) return;
+      setImmediate(() => {
+        work().catch((error: unknown) =>
+          this.logger.error({ err: error, chargePointId: this.chargePointId }, 'work after an answer failed'),
+        );
+      });
+    };
+    const onError = (event: { messageId: string }) => void done(event);
+    this.client.on('callResult', onResult);
+    this.client.on('callError', onError);
   }
 
   async call(action: string, payload: unknown, timeoutMs: number): Promise<unknown> {

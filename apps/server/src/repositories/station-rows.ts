@@ -94,6 +94,8 @@ function toStation(row: Selectable<StationsTable>, connectors: Selectable<Connec
     lastSeenAt: row.last_seen_at,
     diagnosticsStatus: row.diagnostics_status,
     firmwareStatus: row.firmware_status,
+    logStatus: row.log_status,
+    signedFirmwareStatus: row.signed_firmware_status,
     localListVersion: row.local_list_version,
     localListSentAt: row.local_list_sent_at,
     clockSkewSeconds: row.clock_skew_seconds,

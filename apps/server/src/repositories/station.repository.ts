@@ -2,7 +2,7 @@ import type { OcppVersion } from '@cimorings/contracts';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
 import type { SecurityProfile } from '../domain/security-profile.js';
-import type { BootIdentity, Connector, Registration, Station } from '../domain/station.js';
+import type { BootIdentity, Connector, NotificationKind, Registration, Station } from '../domain/station.js';
 import type { StationStatus } from '../domain/station-status.js';
 import { countOf, type Page, type PageRequest } from './paging.js';
 import {
@@ -14,6 +14,14 @@ import {
 } from './station-rows.js';
 
 type Db = Kysely<Database>;
+
+/** Where each kind of notification's last status is kept. */
+const NOTIFICATION_COLUMNS = {
+  diagnostics: 'diagnostics_status',
+  firmware: 'firmware_status',
+  log: 'log_status',
+  signedFirmware: 'signed_firmware_status',
+} as const satisfies Record<NotificationKind, string>;
 
 export type { NewStation, StationChanges, StationCredentials, StationScope } from './station-rows.js';
 
@@ -257,13 +265,13 @@ export class StationRepository {
 
   async setNotificationStatus(
     stationId: number,
-    kind: 'diagnostics_status' | 'firmware_status',
+    kind: NotificationKind,
     status: string,
     now: string,
   ): Promise<void> {
     await this.db
       .updateTable('stations')
-      .set({ [kind]: status, updated_at: now })
+      .set({ [NOTIFICATION_COLUMNS[kind]]: status, updated_at: now })
       .where('id', '=', stationId)
       .execute();
   }

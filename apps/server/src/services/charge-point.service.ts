@@ -2,7 +2,7 @@ import type { OcppVersion } from '@cimorings/contracts';
 import type { UnknownStationPolicy } from '../config.js';
 import type { EventBus } from '../cluster/event-bus.js';
 import { isoNow, isoTime } from '../domain/clock.js';
-import type { BootIdentity, ConnectorReport, Registration } from '../domain/station.js';
+import type { BootIdentity, ConnectorReport, NotificationKind, Registration } from '../domain/station.js';
 import { checkConnectorId } from '../domain/ocpp-ranges.js';
 import { deriveStationStatus, type StationStatus } from '../domain/station-status.js';
 import type { StationRepository } from '../repositories/station.repository.js';
@@ -186,15 +186,10 @@ export class ChargePointService {
 
   async recordNotification(
     session: ChargePointSession,
-    kind: 'diagnostics' | 'firmware',
+    kind: NotificationKind,
     status: string,
   ): Promise<void> {
-    await this.stations.setNotificationStatus(
-      session.stationId,
-      kind === 'diagnostics' ? 'diagnostics_status' : 'firmware_status',
-      status,
-      isoNow(this.clock),
-    );
+    await this.stations.setNotificationStatus(session.stationId, kind, status, isoNow(this.clock));
   }
 
   /** Marks stations disconnected at start: no socket of an earlier process survives it. */

@@ -6,6 +6,7 @@ import { AppError } from '../errors.js';
 import type { OcppLogRepository } from '../repositories/ocpp-log.repository.js';
 import type { Station } from '../domain/station.js';
 import type { ChargePointCommands, CommandProtocol, CommandProtocols } from './charge-point-commands.js';
+import type { CommandCertificates } from './command-certificates.js';
 import type { StationService } from './station.service.js';
 
 export { CSMS_ACTIONS, type CsmsAction } from '@cimorings/contracts';
@@ -23,6 +24,8 @@ export class CommandService {
     private readonly audit: OcppLogRepository,
     private readonly protocols: CommandProtocols,
     private readonly clock: Clock,
+    /** The security extension's certificates: the configured ones added, garbage refused. */
+    private readonly certificates: CommandCertificates,
   ) {}
 
   /**
@@ -75,9 +78,11 @@ export class CommandService {
     chargePointId: string,
     protocol: CommandProtocol,
     action: string,
-    payload: unknown,
+    request: unknown,
   ): Promise<unknown> {
+    const payload = this.certificates.complete(action, request);
     protocol.validate(action, payload);
+    this.certificates.check(action, payload);
     const id = await this.audit.recordCommand({
       chargePointId,
       action,

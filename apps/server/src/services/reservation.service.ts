@@ -13,6 +13,7 @@ import type { IdTagRepository } from '../repositories/id-tag.repository.js';
 import type { ReservationRepository } from '../repositories/reservation.repository.js';
 import type { CommandAnswer } from './charge-point-commands.js';
 import type { CommandService } from './command.service.js';
+import { PeriodicTask } from './periodic-task.js';
 
 export interface CreateReservationInput {
   chargePointId: string;
@@ -178,23 +179,20 @@ export interface ReservationExpirySettings {
  * sent to it. Several nodes may run it at once: each reservation ends, and is told, once.
  */
 export class ReservationExpiry {
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> | undefined;
-  private stopped = false;
+  private readonly task: PeriodicTask;
 
   constructor(
     private readonly reservations: ReservationRepository,
     private readonly events: EventBus,
     private readonly clock: Clock,
-    private readonly settings: ReservationExpirySettings,
-    private readonly onError: (error: unknown) => void,
-  ) {}
+    settings: ReservationExpirySettings,
+    onError: (error: unknown) => void,
+  ) {
+    this.task = new PeriodicTask(() => this.expireDue(), settings.intervalMs, onError);
+  }
 
   start(): void {
-    if (this.stopped || this.timer) return;
-    this.tick();
-    this.timer = setInterval(() => this.tick(), this.settings.intervalMs);
-    this.timer.unref();
+    this.task.start();
   }
 
   /** Expires what is due now; answers the reservations it ended. */
@@ -211,20 +209,8 @@ export class ReservationExpiry {
   }
 
   /** Stops the timer and waits for a run in progress, so that the database can close after. */
-  async stop(): Promise<void> {
-    this.stopped = true;
-    clearInterval(this.timer);
-    await this.running;
-  }
-
-  /** One run at a time: a tick that finds the previous run still busy is skipped. */
-  private tick(): void {
-    if (this.running || this.stopped) return;
-    this.running = this.expireDue()
-      .then(() => undefined, this.onError)
-      .finally(() => {
-        this.running = undefined;
-      });
+  stop(): Promise<void> {
+    return this.task.stop();
   }
 }
 

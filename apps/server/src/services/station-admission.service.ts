@@ -28,6 +28,8 @@ export class StationAdmissionService {
     /** Admits new unknown charge points per source address (false: over the rate). */
     private readonly newcomers: KeyedRateLimit,
     private readonly settings: Pick<ChargePointSettings, 'unknownStations' | 'pendingStationsMax'>,
+    /** Whether a certificate (by SHA-256 fingerprint) was revoked by an operator. */
+    private readonly revoked: (fingerprint: string) => Promise<boolean>,
   ) {}
 
   /**
@@ -35,8 +37,8 @@ export class StationAdmissionService {
    * follow OCPP_UNKNOWN_STATIONS, and are admitted without being stored: only a valid
    * BootNotification registers them (`boot`). A known station must connect as its security
    * profile asks (CONTRACT section 8): TLS from profile 2, a verified certificate naming it at
-   * profile 3, its password (Basic auth) at profiles 1 and 2; a refusal is recorded as a
-   * security event of the station.
+   * profile 3, its password (Basic auth) at profiles 1 and 2; a certificate an operator revoked
+   * is refused at any profile; a refusal is recorded as a security event of the station.
    * @param source the client's address, as TRUST_PROXY says to read it
    * @param connection how the charge point reached the upgrade (TLS, client certificate)
    * @throws AppError NOT_FOUND for an unknown station under `reject`, UNAUTHORIZED for a
@@ -57,6 +59,17 @@ export class StationAdmissionService {
       const { passwordHash, securityProfile } = known;
       const refusal = securityRefusal(securityProfile, chargePointId, connection);
       if (refusal !== null) await this.refuse(known.id, chargePointId, refusal);
+      const certificate = connection.certificate;
+      if (
+        certificate?.verified &&
+        certificate.fingerprint !== null &&
+        (await this.revoked(certificate.fingerprint))
+      ) {
+        await this.refuse(known.id, chargePointId, {
+          type: 'InvalidChargePointCertificate',
+          techInfo: `certificate revoked (SHA-256 ${certificate.fingerprint})`,
+        });
+      }
       if (needsPassword(securityProfile)) {
         const ok =
           password !== undefined &&

@@ -13,6 +13,7 @@ import { AppError } from '../errors.js';
 import type { Page, PageRequest } from '../repositories/paging.js';
 import type { StationRepository } from '../repositories/station.repository.js';
 import type { PasswordHasher } from './password-hasher.js';
+import type { SecurityProfileRaise } from './security-profile-raise.js';
 
 export interface CreateStationInput {
   chargePointId: string;
@@ -74,6 +75,8 @@ export class StationService {
     private readonly links: StationLinks,
     private readonly events: EventBus,
     private readonly clock: Clock,
+    /** A connected station's profile is raised only once it accepted the new one. */
+    private readonly profiles: SecurityProfileRaise,
   ) {}
 
   list(actor: Actor, page: PageRequest, filter: StationFilter): Promise<Page<Station>> {
@@ -119,6 +122,11 @@ export class StationService {
     this.events.publish({ type: 'AccessChanged', userId: null });
   }
 
+  /**
+   * Raising the profile of a connected station asks it first (SecurityProfileRaise): it is stored
+   * once the station accepted, and nothing of the request is stored when it did not.
+   * @throws AppError as SecurityProfileRaise.ask, VALIDATION_ERROR, NOT_FOUND, STATION_FORBIDDEN.
+   */
   async update(actor: Actor, chargePointId: string, input: UpdateStationInput): Promise<Station> {
     const current = await this.get(actor, chargePointId);
     if (input.siteId !== undefined && input.siteId !== current.siteId) {
@@ -130,6 +138,8 @@ export class StationService {
       input.securityProfile ??
       (current.securityProfile <= 1 ? defaultSecurityProfile(hasPassword) : current.securityProfile);
     checkProfile(securityProfile, hasPassword);
+    const raising = input.securityProfile !== undefined && this.profiles.needed(current, securityProfile);
+    if (raising) await this.profiles.ask(current, securityProfile, input.ocppPassword !== undefined);
     const updated = await this.stations.update(chargePointId, {
       securityProfile,
       ...(input.name !== undefined && { name: input.name }),
@@ -142,6 +152,7 @@ export class StationService {
     });
     if (!updated) throw new AppError('NOT_FOUND', `No station ${chargePointId}`);
     if (input.siteId !== undefined && input.siteId !== current.siteId) this.siteScopesChanged();
+    if (raising) void this.profiles.reconnect(chargePointId).catch(() => undefined);
     return updated;
   }
 

@@ -110,6 +110,28 @@ export class TestPki {
     return this.read(certFile, keyFile);
   }
 
+  /**
+   * A certificate signing request for `subject` (e.g. `/CN=CP-1/O=Acme`) with a new key:
+   * `key` is openssl's `-newkey` argument (`rsa:2048`, `rsa:1024`, `ec` on `curve`).
+   */
+  csr(name: string, subject: string, key: { type: string; curve?: string } = { type: 'ec', curve: 'P-256' }) {
+    const { keyFile } = this.paths(name);
+    const csrFile = join(this.dir, `${name}.csr`);
+    const newKey = [
+      '-newkey',
+      key.type,
+      ...(key.curve ? ['-pkeyopt', `ec_paramgen_curve:${key.curve}`] : []),
+      '-nodes',
+    ];
+    this.openssl(['req', ...newKey, '-subj', subject, '-keyout', keyFile, '-out', csrFile]);
+    return { csr: readFileSync(csrFile, 'utf8'), key: readFileSync(keyFile, 'utf8'), keyFile };
+  }
+
+  /** Runs openssl with `args` in this directory; answers its standard output. */
+  run(args: string[]): string {
+    return execFileSync('openssl', args, { stdio: 'pipe', cwd: this.dir }).toString();
+  }
+
   close(): void {
     rmSync(this.dir, { recursive: true, force: true });
   }

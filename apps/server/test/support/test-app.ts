@@ -24,6 +24,8 @@ export interface TestAppOptions {
   logLines?: string[];
   /** How often the reservation expiry job runs, in ms (the app's default otherwise). */
   reservationExpiryIntervalMs?: number;
+  /** How often certificates near their expiry are looked for, in ms (the app's default otherwise). */
+  certificateRenewalIntervalMs?: number;
   /** Real-time limits other than the app's defaults. */
   realtimeSettings?: Partial<RealtimeSettings>;
 }
@@ -112,6 +114,9 @@ export async function startTestApp(options: TestAppOptions): Promise<TestApp> {
     ...(options.dashboardRoot !== undefined && { dashboardRoot: options.dashboardRoot }),
     ...(options.reservationExpiryIntervalMs !== undefined && {
       reservationExpiryIntervalMs: options.reservationExpiryIntervalMs,
+    }),
+    ...(options.certificateRenewalIntervalMs !== undefined && {
+      certificateRenewalIntervalMs: options.certificateRenewalIntervalMs,
     }),
     ...(options.realtimeSettings && { realtimeSettings: options.realtimeSettings }),
     announceAdminPassword: (password) => announcedPasswords.push(password),

@@ -45,9 +45,28 @@ describe('configuration', () => {
       tlsKeyFile: null,
       tlsClientCaFile: null,
       tlsProxyClientCertHeader: null,
+      ocppCaCertFile: null,
+      ocppCaKeyFile: null,
+      ocppCertificateValidityDays: 365,
+      ocppCertificateRenewalDays: 30,
+      ocppFirmwareSigningCertFile: null,
       logLevel: 'info',
       trustProxy: [],
     });
+  });
+
+  it('takes the OCPP CA key with a certificate: its own or TLS_CLIENT_CA_FILE, never alone', () => {
+    expect(problemsOf({ OCPP_CA_CERT_FILE: 'ca.pem' })).toEqual([
+      'OCPP_CA_CERT_FILE needs OCPP_CA_KEY_FILE (the CA signs with its private key)',
+    ]);
+    expect(problemsOf({ OCPP_CA_KEY_FILE: 'ca.key' })).toEqual([
+      'OCPP_CA_KEY_FILE needs OCPP_CA_CERT_FILE or TLS_CLIENT_CA_FILE (the certificate of the CA key)',
+    ]);
+    const tls = { TLS_CERT_FILE: 'c', TLS_KEY_FILE: 'k', TLS_CLIENT_CA_FILE: 'ca.pem' };
+    expect(problemsOf({ ...tls, OCPP_CA_KEY_FILE: 'ca.key' })).toEqual([]);
+    expect(
+      problemsOf({ OCPP_CERTIFICATE_VALIDITY_DAYS: '0', OCPP_CERTIFICATE_RENEWAL_DAYS: '366' }),
+    ).toHaveLength(2);
   });
 
   it('reads TRUST_PROXY as a list of addresses and CIDRs, and names a bad entry', () => {

@@ -12,15 +12,15 @@ const plain: ConnectionSecurity = { tls: false, certificate: null };
 const tls: ConnectionSecurity = { tls: true, certificate: null };
 const own: ConnectionSecurity = {
   tls: true,
-  certificate: { verified: true, commonName: 'CP-1', problem: null },
+  certificate: { verified: true, commonName: 'CP-1', problem: null, fingerprint: null },
 };
 const other: ConnectionSecurity = {
   tls: true,
-  certificate: { verified: true, commonName: 'CP-2', problem: null },
+  certificate: { verified: true, commonName: 'CP-2', problem: null, fingerprint: null },
 };
 const expired: ConnectionSecurity = {
   tls: true,
-  certificate: { verified: false, commonName: 'CP-1', problem: 'certificate has expired' },
+  certificate: { verified: false, commonName: 'CP-1', problem: 'certificate has expired', fingerprint: null },
 };
 
 describe('security profile rules', () => {

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { parseCliDuration } from './duration.js';
 
@@ -14,6 +15,8 @@ export interface CliOptions {
   powerKw: number;
   /** The OCPP version of every station, or `mixed`: odd stations 1.6, even ones 2.0.1. */
   protocol: CliProtocol;
+  /** Over wss:// (security profiles 2 and 3): PEM texts read from --ca, --cert, --key. */
+  tls: { ca?: string; cert?: string; key?: string };
 }
 
 /** What `--protocol` takes. */
@@ -29,6 +32,10 @@ Runs OCPP 1.6-J, 2.0.1 or 2.1 charging stations against a central system.
   --connectors <n>        connectors per charge point (default 2)
   --url <ws-url>          central system base URL (default ws://localhost:3000/ocpp)
   --password <text>       HTTP Basic auth password of every charge point
+  --tls                   connect over wss:// (a ws:// --url becomes wss://; security profile 2)
+  --ca <file>             PEM CA that issued the central system's certificate (implies --tls)
+  --cert <file>           PEM client certificate (chain) for security profile 3, with --key
+  --key <file>            PEM private key of --cert
   --id-tag <tag>          id tag for sessions (default SIMTAG)
   --meter-interval <dur>  MeterValues interval, e.g. 10s, 500ms, 2m (default 10s)
   --power <kW>            maximum power per connector (default 11)
@@ -54,6 +61,10 @@ export function parseCliArgs(argv: readonly string[]): CliOptions | undefined {
         connectors: { type: 'string', default: '2' },
         url: { type: 'string', default: 'ws://localhost:3000/ocpp' },
         password: { type: 'string' },
+        tls: { type: 'boolean', default: false },
+        ca: { type: 'string' },
+        cert: { type: 'string' },
+        key: { type: 'string' },
         'id-tag': { type: 'string', default: 'SIMTAG' },
         'meter-interval': { type: 'string', default: '10s' },
         power: { type: 'string', default: '11' },
@@ -77,12 +88,20 @@ export function parseCliArgs(argv: readonly string[]): CliOptions | undefined {
   if (!/^wss?:\/\//.test(values.url)) throw new UsageError('--url must start with ws:// or wss://');
   const protocol = CLI_PROTOCOLS.find((p) => p === values.protocol);
   if (!protocol) throw new UsageError(`--protocol must be one of ${CLI_PROTOCOLS.join(', ')}`);
+  if ((values.cert === undefined) !== (values.key === undefined))
+    throw new UsageError('--cert and --key go together');
+  const tls = {
+    ...(values.ca !== undefined && { ca: readPem('--ca', values.ca) }),
+    ...(values.cert !== undefined && { cert: readPem('--cert', values.cert) }),
+    ...(values.key !== undefined && { key: readPem('--key', values.key) }),
+  };
+  const secure = values.tls || Object.keys(tls).length > 0;
   const idTag = values['id-tag'];
   if (idTag.length < 1 || idTag.length > 20) throw new UsageError('--id-tag must be 1 to 20 characters');
   return {
     stations: positiveInteger('--stations', values.stations),
     connectors: positiveInteger('--connectors', values.connectors),
-    url: values.url,
+    url: secure ? values.url.replace(/^ws:\/\//, 'wss://') : values.url,
     password: values.password,
     idTag,
     meterIntervalMs,
@@ -90,7 +109,19 @@ export function parseCliArgs(argv: readonly string[]): CliOptions | undefined {
     sessions: values.sessions,
     powerKw: positiveNumber('--power', values.power),
     protocol,
+    tls,
   };
+}
+
+function readPem(name: string, path: string): string {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new UsageError(`${name} ${path} cannot be read: ${(error as Error).message}`);
+  }
+  if (!text.includes('-----BEGIN ')) throw new UsageError(`${name} ${path} is not a PEM file`);
+  return text;
 }
 
 function positiveInteger(name: string, text: string): number {

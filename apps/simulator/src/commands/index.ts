@@ -10,6 +10,7 @@ import { type FileTransfers, registerFirmwareCommands } from './firmware-managem
 import { type LocalAuthList, registerLocalAuthListCommands } from './local-auth-list.js';
 import { registerRemoteTriggerCommands } from './remote-trigger.js';
 import { registerReservationCommands } from './reservation.js';
+import { registerSecurityCommands, type SecurityDeps } from './security.js';
 import { type ChargingProfiles, registerSmartChargingCommands } from './smart-charging.js';
 import type { Lifecycle, Register } from './types.js';
 
@@ -23,6 +24,7 @@ export interface CommandDeps {
   localAuthList: LocalAuthList;
   chargingProfiles: ChargingProfiles;
   lifecycle: Lifecycle;
+  security: Omit<SecurityDeps, 'lifecycle'>;
   emit: Emit;
   log: LogFn;
 }
@@ -58,4 +60,5 @@ export function registerCommands(connection: OcppConnection, deps: CommandDeps):
   registerRemoteTriggerCommands(register, { bank, sampler, transfers, lifecycle });
   registerReservationCommands(register, bank);
   registerSmartChargingCommands(register, bank, deps.chargingProfiles);
+  registerSecurityCommands(register, { ...deps.security, lifecycle });
 }

@@ -20,6 +20,8 @@ export interface ConnectionSettings {
   callTimeoutMs: number;
   /** WebSocket ping interval in milliseconds, 0 to send none; a missed pong drops the socket. */
   pingIntervalMs: number;
+  /** Over wss://: the CA to trust, and the client certificate and key (security profile 3), PEM. */
+  tls?: { ca?: string; cert?: string; key?: string };
 }
 
 /** What the connection reports to its owner. */
@@ -45,7 +47,7 @@ export type CommandHandler<A extends v16.CentralSystemAction> = (
  */
 export class OcppConnection {
   private readonly client: RPCClient;
-  private readonly options: RPC_ClientOptions;
+  private options: RPC_ClientOptions;
   private password: string | null = null;
   /**
    * While true, requests from the central system get no answer: OCPP 1.6 section 4.2 says a
@@ -71,9 +73,16 @@ export class OcppConnection {
     const next = password ?? null;
     if (next !== this.password) {
       this.password = next;
-      this.client.reconfigure({ ...this.options, password: next });
+      this.options = { ...this.options, password: next };
+      this.client.reconfigure(this.options);
     }
     await this.client.connect();
+  }
+
+  /** Presents this client certificate (chain) and key from the next connection on (security profile 3). */
+  useClientCertificate(cert: string, key: string): void {
+    this.options = { ...this.options, wsOpts: { ...this.options.wsOpts, cert, key } };
+    this.client.reconfigure(this.options);
   }
 
   /** Closes the WebSocket cleanly (or aborts a connection attempt in progress). */
@@ -117,7 +126,7 @@ export function clientOptions(settings: ConnectionSettings, protocol: string): R
     backoff: { initialDelay: 1000, maxDelay: 10_000, factor: 2, randomisationFactor: 0.25 },
     respondWithDetailedErrors: false,
     maxBadMessages: Infinity,
-    wsOpts: {},
+    wsOpts: { ...settings.tls },
     headers: {},
   };
 }

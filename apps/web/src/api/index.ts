@@ -22,8 +22,10 @@ import type {
   ReservationStatus,
   Role,
   RoleChanges,
+  SecurityEvent,
   Site,
   Station,
+  StationCertificate,
   StationChanges,
   StationAnswer,
   StationFilters,
@@ -75,6 +77,18 @@ export function createApi(client: ApiClient) {
         client.get<Onboarding>(`/api/stations/${id(chargePointId)}/onboarding`),
       messages: (chargePointId: string, paging: Paging = {}) =>
         client.get<Page<OcppMessage>>(`/api/stations/${id(chargePointId)}/messages`, { ...paging }),
+      /** What the station reported and what the server recorded about it, newest first. */
+      securityEvents: (chargePointId: string, paging: Paging = {}) =>
+        client.get<Page<SecurityEvent>>(`/api/stations/${id(chargePointId)}/security-events`, { ...paging }),
+      /** The certificates the OCPP CA signed for the station, latest first. */
+      certificates: (chargePointId: string, paging: Paging = {}) =>
+        client.get<Page<StationCertificate>>(`/api/stations/${id(chargePointId)}/certificates`, {
+          ...paging,
+        }),
+      revokeCertificate: (chargePointId: string, serialNumber: string) =>
+        client.post<StationCertificate>(
+          `/api/stations/${id(chargePointId)}/certificates/${id(serialNumber)}/revoke`,
+        ),
       commandLog: (chargePointId: string, paging: Paging = {}) =>
         client.get<Page<CommandAudit>>(`/api/stations/${id(chargePointId)}/commands`, { ...paging }),
       /** SendLocalList from the id tag table, the whole list or the changes since the last one. */

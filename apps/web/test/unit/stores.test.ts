@@ -32,6 +32,8 @@ function station(chargePointId: string, fields: Partial<Station> = {}): Station 
     meterSerialNumber: null,
     diagnosticsStatus: null,
     firmwareStatus: null,
+    logStatus: null,
+    signedFirmwareStatus: null,
     localListVersion: null,
     clockSkewSeconds: null,
     createdAt: '2026-01-11T14:00:00.000Z',

@@ -12,3 +12,4 @@ export * from './stations.js';
 export * from './stats.js';
 export * from './transactions.js';
 export * from './users.js';
+export * from './station-security.js';

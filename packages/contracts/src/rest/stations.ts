@@ -60,6 +60,13 @@ export const StationSchema = Type.Object(
     meterSerialNumber: Type.Union([Type.String(), Type.Null()]),
     diagnosticsStatus: Type.Union([Type.String(), Type.Null()]),
     firmwareStatus: Type.Union([Type.String(), Type.Null()]),
+    logStatus: Type.Union([Type.String(), Type.Null()], {
+      description: 'the last LogStatusNotification status (after a GetLog command); null: none yet',
+    }),
+    signedFirmwareStatus: Type.Union([Type.String(), Type.Null()], {
+      description:
+        'the last SignedFirmwareStatusNotification status (after a SignedUpdateFirmware command); null: none yet',
+    }),
     localListVersion: Type.Union([Type.Integer(), Type.Null()], {
       description: 'the local authorization list version the station last accepted; null: none sent',
     }),

@@ -1,23 +1,26 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { Type } from 'typebox';
+import {
+  CertificateParams,
+  ChargePointParams,
+  PageQuery,
+  PageSchema,
+  SecurityEventSchema,
+  StationCertificateSchema,
+} from '@cimorings/contracts/rest';
+import type { CertificateService } from '../../services/certificate.service.js';
 import type { SecurityEventService } from '../../services/security-event.service.js';
 import { actorOf } from '../access.js';
-import { ChargePointParams, PageQuery, PageSchema } from '@cimorings/contracts/rest';
-import { errors, pageOf } from '../schemas.js';
+import { BEARER, errors, pageOf } from '../schemas.js';
 
-const SecurityEventSchema = Type.Object({
-  type: Type.String(),
-  timestamp: Type.String({ format: 'date-time' }),
-  techInfo: Type.Optional(Type.String()),
-  source: Type.Union([Type.Literal('station'), Type.Literal('server')], {
-    description: 'station: sent with SecurityEventNotification; server: recorded by the server',
-  }),
-});
-
-/** `GET /api/stations/{id}/security-events`, with the station view permission of the station routes. */
+/**
+ * A station's security record (CONTRACT section 8): its security events and the certificates the
+ * OCPP CA signed for it, with the station view permission of the station routes; revoking one
+ * needs the station edit permission.
+ */
 export const stationSecurityRoutes: FastifyPluginAsyncTypebox<{
   securityEvents: SecurityEventService;
-}> = async (app, { securityEvents }) => {
+  certificates: CertificateService;
+}> = async (app, { securityEvents, certificates }) => {
   app.get(
     '/api/stations/:chargePointId/security-events',
     {
@@ -25,7 +28,7 @@ export const stationSecurityRoutes: FastifyPluginAsyncTypebox<{
       schema: {
         tags: ['stations'],
         summary: 'What the station reported and what the server recorded about it, newest first',
-        security: [{ bearer: [] }],
+        security: BEARER,
         params: ChargePointParams,
         querystring: PageQuery,
         response: { 200: PageSchema(SecurityEventSchema), ...errors(400, 401, 403, 404) },
@@ -33,5 +36,38 @@ export const stationSecurityRoutes: FastifyPluginAsyncTypebox<{
     },
     async (request) =>
       securityEvents.list(actorOf(request), request.params.chargePointId, pageOf(request.query)),
+  );
+
+  app.get(
+    '/api/stations/:chargePointId/certificates',
+    {
+      config: { access: 'stations.view' },
+      schema: {
+        tags: ['stations'],
+        summary: 'The certificates the OCPP CA signed for the station (SignCertificate), latest first',
+        security: BEARER,
+        params: ChargePointParams,
+        querystring: PageQuery,
+        response: { 200: PageSchema(StationCertificateSchema), ...errors(400, 401, 403, 404) },
+      },
+    },
+    async (request) =>
+      certificates.list(actorOf(request), request.params.chargePointId, pageOf(request.query)),
+  );
+
+  app.post(
+    '/api/stations/:chargePointId/certificates/:serialNumber/revoke',
+    {
+      config: { access: 'stations.edit' },
+      schema: {
+        tags: ['stations'],
+        summary: 'Revokes a certificate of the station: refused at the OCPP upgrade from now on (401)',
+        security: BEARER,
+        params: CertificateParams,
+        response: { 200: StationCertificateSchema, ...errors(400, 401, 403, 404) },
+      },
+    },
+    async (request) =>
+      certificates.revoke(actorOf(request), request.params.chargePointId, request.params.serialNumber),
   );
 };

@@ -6,9 +6,10 @@ import type { TransactionService } from '../../services/transaction.service.js';
 import type { ChargePointConnection } from '../connection.js';
 import { checkSampleCount } from './limits.js';
 import type { SecurityEventService } from '../../services/security-event.service.js';
+import { registerV16SecurityHandlers, type V16SecurityServices } from './security-handlers.js';
 
 /** Services the OCPP 1.6 handlers adapt to. */
-export interface V16Services {
+export interface V16Services extends V16SecurityServices {
   chargePoints: ChargePointService;
   transactions: TransactionService;
   dataTransfer: DataTransferService;
@@ -122,6 +123,8 @@ export function registerV16Handlers(connection: ChargePointConnection, services:
     await chargePoints.recordNotification(session, 'firmware', p.status);
     return {};
   });
+
+  registerV16SecurityHandlers(connection, services);
 }
 
 /** The meter readings of MeterValues.req or StopTransaction.req's transactionData. */

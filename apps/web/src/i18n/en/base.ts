@@ -85,6 +85,7 @@ export const base: Pick<
     STATION_OFFLINE: 'The station is not connected',
     STATION_TIMEOUT: 'The station did not answer in time',
     OCPP_CALL_ERROR: 'The station answered with OCPP error {detail}',
+    PROFILE_CHANGE_REFUSED: 'The station refused the new security profile: {detail}',
     RESERVATION_REFUSED: 'The station refused the reservation: {detail}',
     PERMISSION_REQUIRED: 'You do not have permission for this',
     STATION_FORBIDDEN: 'This station is outside your scope',

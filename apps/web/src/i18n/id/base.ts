@@ -80,6 +80,7 @@ export const base = {
     STATION_OFFLINE: 'Stasiun tidak terhubung',
     STATION_TIMEOUT: 'Stasiun tidak menjawab tepat waktu',
     OCPP_CALL_ERROR: 'Stasiun menjawab dengan kesalahan OCPP {detail}',
+    PROFILE_CHANGE_REFUSED: 'Stasiun menolak profil keamanan baru: {detail}',
     RESERVATION_REFUSED: 'Stasiun menolak reservasi: {detail}',
     PERMISSION_REQUIRED: 'Anda tidak memiliki izin untuk ini',
     STATION_FORBIDDEN: 'Stasiun ini di luar cakupan Anda',

@@ -1,0 +1,59 @@
+import type { v16 } from '@cimorings/ocpp';
+import type { CertificateService } from '../../services/certificate.service.js';
+import type { ChargePointService, ChargePointSession } from '../../services/charge-point.service.js';
+import type { ChargePointConnection } from '../connection.js';
+
+/** What the OCPP 1.6 security extension's handlers use. */
+export interface V16SecurityServices {
+  chargePoints: ChargePointService;
+  certificates: CertificateService;
+  /** Ms CertificateSigned waits for the station's answer (OCPP_CALL_TIMEOUT_MS). */
+  callTimeoutMs: number;
+}
+
+/**
+ * The charge point messages of the OCPP 1.6 security whitepaper (edition 3) other than
+ * SecurityEventNotification: SignCertificate (§3.2, with CertificateSigned sent after the
+ * answer), LogStatusNotification (§3.8) and SignedFirmwareStatusNotification (§3.5).
+ */
+export function registerV16SecurityHandlers(
+  connection: ChargePointConnection,
+  services: V16SecurityServices,
+): void {
+  const { chargePoints, certificates } = services;
+  const handle = <A extends v16.ChargePointAction>(
+    action: A,
+    handler: (params: v16.Request<A>, session: ChargePointSession) => Promise<v16.Response<A>>,
+  ) => connection.handle(action, handler);
+
+  // §3.2 "Update Charge Point Certificate": the CSR is answered at once; once Accepted, the
+  // signed chain follows in CertificateSigned.req, after SignCertificate.conf has been sent.
+  handle('SignCertificate', async (p, session) => {
+    const outcome = await certificates.sign(session, p.csr);
+    if (outcome.status === 'Accepted') {
+      connection.afterAnswer(async () => {
+        const problem = await connection
+          .call('CertificateSigned', { certificateChain: outcome.chain }, services.callTimeoutMs)
+          .then(
+            (answer) => {
+              const status = (answer as v16.Response<'CertificateSigned'>).status;
+              return status === 'Accepted' ? null : `the station answered CertificateSigned ${status}`;
+            },
+            (error: unknown) => `CertificateSigned not delivered: ${(error as Error).message}`,
+          );
+        await certificates.delivered(session, outcome.serialNumber, problem);
+      });
+    }
+    return { status: outcome.status };
+  });
+
+  handle('LogStatusNotification', async (p, session) => {
+    await chargePoints.recordNotification(session, 'log', p.status);
+    return {};
+  });
+
+  handle('SignedFirmwareStatusNotification', async (p, session) => {
+    await chargePoints.recordNotification(session, 'signedFirmware', p.status);
+    return {};
+  });
+}
