@@ -91,7 +91,11 @@ export async function buildApp(config: Readonly<Config>, options: AppOptions): P
   // the events after buildApp also hears of the reservations that expired while it was down.
   server.addHook('onReady', async () => {
     void databaseReady.then(
-      () => services.reservationExpiry.start(),
+      () => {
+        services.reservationExpiry.start();
+        services.chargingProfiles.start();
+        services.loadManager.start();
+      },
       () => undefined,
     );
   });
@@ -104,6 +108,8 @@ export async function buildApp(config: Readonly<Config>, options: AppOptions): P
     lifecycle.stop();
     await databaseReady.catch(() => undefined);
     await services.reservationExpiry.stop();
+    services.chargingProfiles.stop();
+    await services.loadManager.stop();
     await services.ocppLog.close();
     await repositories.meterValues.flush();
     await cluster.close();

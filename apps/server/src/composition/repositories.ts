@@ -1,6 +1,8 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
+import { ChargingProfileRepository } from '../repositories/charging-profile.repository.js';
 import { IdTagRepository } from '../repositories/id-tag.repository.js';
+import { LoadRepository } from '../repositories/load.repository.js';
 import { MeterValueRepository } from '../repositories/meter-value.repository.js';
 import { OcppLogRepository } from '../repositories/ocpp-log.repository.js';
 import { ReservationRepository } from '../repositories/reservation.repository.js';
@@ -27,6 +29,8 @@ export interface Repositories {
   reservations: ReservationRepository;
   stats: StatsRepository;
   securityEvents: SecurityEventRepository;
+  chargingProfiles: ChargingProfileRepository;
+  loads: LoadRepository;
 }
 
 export function createRepositories(db: Kysely<Database>): Repositories {
@@ -44,5 +48,7 @@ export function createRepositories(db: Kysely<Database>): Repositories {
     reservations: new ReservationRepository(db),
     stats: new StatsRepository(db),
     securityEvents: new SecurityEventRepository(db),
+    chargingProfiles: new ChargingProfileRepository(db),
+    loads: new LoadRepository(db),
   };
 }

@@ -3,13 +3,16 @@ import type { ClusterSeams } from '../cluster/index.js';
 import type { Config } from '../config.js';
 import type { Clock } from '../domain/clock.js';
 import { KeyedRateLimit } from '../domain/keyed-rate-limit.js';
+import { V16ChargingLimits } from '../ocpp/v16/charging-limits.js';
 import { validateV16Request } from '../ocpp/validation.js';
 import { AuthService } from '../services/auth.service.js';
 import { ChargePointClock } from '../services/charge-point-clock.js';
 import { ChargePointService } from '../services/charge-point.service.js';
+import { ChargingProfileService } from '../services/charging-profile.service.js';
 import { CommandService } from '../services/command.service.js';
 import { DataTransferService } from '../services/data-transfer.service.js';
 import { IdTagService } from '../services/id-tag.service.js';
+import { LoadManager } from '../services/load-manager.js';
 import { LocalListService } from '../services/local-list.service.js';
 import {
   LOG_CHARS_PER_STATION_PER_MINUTE,
@@ -49,6 +52,13 @@ export type Services = ReturnType<typeof createServices>;
 /** Refused upgrades stored per station a minute, past which they are not (anyone can cause them). */
 const SERVER_SECURITY_EVENTS_PER_MINUTE = 30;
 
+/**
+ * Load management: a session drawing less than its share may take 2 kW more than it draws
+ * before the rest goes to others; limits within 0.5 kW of the one in force are not sent again.
+ */
+const LOAD_HEADROOM_KW = 2;
+const LOAD_HYSTERESIS_KW = 0.5;
+
 /** Every service, each given exactly what it uses. */
 export function createServices(parts: ServiceParts) {
   const { config, clock, hasher, cluster, repositories: repos, log } = parts;
@@ -65,6 +75,9 @@ export function createServices(parts: ServiceParts) {
     chargePointClock,
     new KeyedRateLimit(SERVER_SECURITY_EVENTS_PER_MINUTE, () => clock.now().getTime()),
   );
+  // OCPP 1.6 only for now; a 2.x station needs a ChargingLimits of its own (chosen per station's
+  // protocol here) once the 2.x commands exist.
+  const chargingLimits = new V16ChargingLimits(links);
   const chargePointSettings = {
     unknownStations: config.ocppUnknownStations,
     heartbeatInterval: config.ocppHeartbeatInterval,
@@ -125,8 +138,29 @@ export function createServices(parts: ServiceParts) {
     transactionHistory: new TransactionHistoryService(repos.transactions, events, clock, {
       stuckAfterMinutes: config.transactionStuckAfterMinutes,
     }),
-    sites: new SiteService(repos.sites, clock),
+    sites: new SiteService(repos.sites, events, clock),
     stats: new StatsService(repos.stats, clock),
     localLists: new LocalListService(stations, repos.stations, repos.idTags, commands, clock),
+    chargingProfiles: new ChargingProfileService(
+      stations,
+      repos.chargingProfiles,
+      chargingLimits,
+      events,
+      clock,
+      log,
+    ),
+    loadManager: new LoadManager(
+      repos.loads,
+      repos.sites,
+      chargingLimits,
+      events,
+      clock,
+      {
+        intervalMs: config.loadManagementIntervalMs,
+        headroomKw: LOAD_HEADROOM_KW,
+        hysteresisKw: LOAD_HYSTERESIS_KW,
+      },
+      log,
+    ),
   };
 }

@@ -8,6 +8,7 @@ import { ocppDataRanges } from './migrations/003_ocpp_data_ranges.js';
 import { idTagCreator } from './migrations/004_id_tag_creator.js';
 import { securityProfiles } from './migrations/005_security_profiles.js';
 import { meterValuesUnique } from './migrations/006_meter_values_unique.js';
+import { loadManagement } from './migrations/010_load_management.js';
 
 /**
  * The numbered, forward-only migrations, in order. Each takes the dialect because a few column
@@ -21,6 +22,7 @@ function migrations(dialect: Dialect): Record<string, Migration> {
     '004_id_tag_creator': idTagCreator(),
     '005_security_profiles': securityProfiles(dialect),
     '006_meter_values_unique': meterValuesUnique(),
+    '010_load_management': loadManagement(dialect),
   };
 }
 

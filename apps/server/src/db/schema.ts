@@ -72,6 +72,20 @@ export interface SitesTable {
   address: string | null;
   latitude: number | null;
   longitude: number | null;
+  /** IANA time zone of the limit schedule (migration 010). */
+  time_zone: Generated<string>;
+  /** The grid limit, kW; null: none. */
+  max_power_kw: number | null;
+  /** The grid limit, A per phase; null: none. */
+  max_current_a: number | null;
+  /** 1 or 3. */
+  phases: Generated<number>;
+  /** Volts per phase. */
+  voltage: Generated<number>;
+  /** The least current a charging session gets before later arrivals are paused, A per phase. */
+  min_current_a: Generated<number>;
+  /** JSON text: `[{ from: "HH:MM", to: "HH:MM", maxPowerKw }]`; null: none. */
+  limit_schedule: string | null;
   created_at: IsoTime;
   updated_at: IsoTime;
 }
@@ -112,7 +126,35 @@ export interface StationsTable {
   clock_skew_seconds: number | null;
   /** OCPP security profile 0..3 the station must connect with (CONTRACT section 8). */
   security_profile: number;
+  /** kW per connector (migration 010); null: the highest measured, 22 kW while none is. */
+  max_power_kw: Generated<number | null>;
   created_at: IsoTime;
+  updated_at: IsoTime;
+}
+
+/** A ChargePointMaxProfile or TxDefaultProfile a station accepted (migration 010). */
+export interface ChargingProfilesTable {
+  id: Generated<number>;
+  station_id: number;
+  /** The OCPP chargingProfileId. */
+  charging_profile_id: number;
+  connector_id: number;
+  stack_level: number;
+  purpose: string;
+  /** The OCPP 1.6 csChargingProfiles as JSON text. */
+  profile: string;
+  created_at: IsoTime;
+  updated_at: IsoTime;
+}
+
+/** The limit the load manager last gave a charging session (migration 010). */
+export interface LoadAllocationsTable {
+  transaction_id: number;
+  site_id: number;
+  limit_kw: number;
+  paused: Flag;
+  /** `sent`, `pending` (to send again) or `refused`. */
+  state: string;
   updated_at: IsoTime;
 }
 
@@ -291,4 +333,6 @@ export interface Database {
   ocpp_messages: OcppMessagesTable;
   commands: CommandsTable;
   security_events: SecurityEventsTable;
+  charging_profiles: ChargingProfilesTable;
+  load_allocations: LoadAllocationsTable;
 }

@@ -33,8 +33,11 @@ export interface SessionLoad {
   measuredKw: number | null;
   /** The limit it was last given, kW (0 when paused); null when none yet. */
   previousKw: number | null;
-  /** Its station refused a profile: it is out of our hands and counted at `maxKw`. */
-  refused: boolean;
+  /**
+   * kW the session is counted at because it is out of our hands: its station's maximum when the
+   * station refused a profile, its last limit while the station does not answer; null: ours to share.
+   */
+  heldKw: number | null;
 }
 
 export interface AllocationSettings {
@@ -63,15 +66,15 @@ const STEP_KW = 0.01;
 const roundDown = (kw: number) => Math.floor(kw / STEP_KW + 1e-9) * STEP_KW;
 
 /**
- * The limit each session gets. Sessions whose station refused profiles count at their `maxKw`;
- * the rest share what remains: in order of arrival each gets at least its minimum while those
+ * The limit each session gets. Sessions out of our hands count at their `heldKw`; the
+ * rest share what remains: in order of arrival each gets at least its minimum while those
  * fit, later arrivals are paused (limit 0); the budget is then shared equally, a session never
  * getting more than its station's maximum or, when it draws less than it was given, its
  * measured power plus `headroomKw` (what it leaves goes to the others). A previous limit within
  * `hysteresisKw` of the new one is kept when the sum still fits.
  *
  * Guarantees (tested with fast-check): the sum of the limits stays within `limitKw` (or the sum
- * of the refused sessions' maxima, when those alone exceed it); an unpaused session gets at
+ * of the held sessions' `heldKw`, when those alone exceed it); an unpaused session gets at
  * least `min(minKw, maxKw)`; a paused session arrived after every unpaused one; the same input
  * gives the same output, and feeding the output back as `previousKw` changes nothing.
  */
@@ -81,11 +84,12 @@ export function allocate(sessions: readonly SessionLoad[], settings: AllocationS
   );
   const result = new Map<number, SessionLimit>();
   let budget = settings.limitKw;
-  for (const session of ordered.filter((s) => s.refused)) {
-    result.set(session.key, { key: session.key, limitKw: session.maxKw, paused: false });
-    budget -= session.maxKw;
+  for (const session of ordered) {
+    if (session.heldKw === null) continue;
+    result.set(session.key, { key: session.key, limitKw: session.heldKw, paused: session.heldKw === 0 });
+    budget -= session.heldKw;
   }
-  const controlled = ordered.filter((s) => !s.refused);
+  const controlled = ordered.filter((s) => s.heldKw === null);
   const floor = (s: SessionLoad) => roundDown(Math.min(settings.minKw, s.maxKw));
   // First come, first served: admit while the minimums fit; everyone after the first that does
   // not fit is paused, so that pausing always takes the latest arrivals.

@@ -11,7 +11,7 @@ import type { AuthService } from '../services/auth.service.js';
 import { toRealtimeEvent } from './events.js';
 import { TokenBucket } from './rate-limit.js';
 import { answer, joinRoom, leaveRoom, reply } from './room-requests.js';
-import { internalRoomsFor, mayJoin, parseRoom, targetRooms } from './rooms.js';
+import { internalRoomsFor, mayJoin, parseRoom, targetRoomsOfStations } from './rooms.js';
 
 interface SocketData {
   user: User;
@@ -130,7 +130,7 @@ export class RealtimeServer {
       const outgoing = toRealtimeEvent(event);
       if (!outgoing) return;
       this.io
-        .to(targetRooms(outgoing.kind, outgoing.chargePointId))
+        .to(targetRoomsOfStations(outgoing.kind, outgoing.chargePointIds))
         .emit(outgoing.name, outgoing.payload as never);
     });
   }
