@@ -54,10 +54,10 @@ const SERVER_SECURITY_EVENTS_PER_MINUTE = 30;
 
 /**
  * Load management: a session drawing less than its share may take 2 kW more than it draws
- * before the rest goes to others; limits within 0.5 kW of the one in force are not sent again.
+ * before the rest goes to others; limits within 0.2 kW of the one in force are not sent again.
  */
 const LOAD_HEADROOM_KW = 2;
-const LOAD_HYSTERESIS_KW = 0.5;
+const LOAD_HYSTERESIS_KW = 0.2;
 
 /** Every service, each given exactly what it uses. */
 export function createServices(parts: ServiceParts) {

@@ -20,8 +20,20 @@ export interface LoadManagerSettings {
 
 /** CONTRACT section 9: a station's kW per connector while neither configured nor measured. */
 export const DEFAULT_STATION_KW = 22;
-/** Events arriving together (a burst of meter values) are handled in one pass after this, ms. */
-const SETTLE_MS = 100;
+/**
+ * Events arriving together (a burst of meter values) are handled in one pass after this, ms; it
+ * also lets a StartTransaction.conf reach the station before its first TxProfile (OCPP 1.6
+ * §5.16.3: a TxProfile names a transaction the station must know).
+ */
+const SETTLE_MS = 300;
+/**
+ * A station that refused a profile is asked again after this, ms: a refusal may be passing (a
+ * TxProfile that overtook the StartTransaction.conf), and meanwhile the session counts at the
+ * station's maximum.
+ */
+const REFUSED_RETRY_MS = 3000;
+/** Passes over one site in a row, when stations keep refusing. */
+const MAX_PASSES = 3;
 
 /** What a site's load is now (`GET /api/sites/{id}/load`). */
 export interface SiteLoad {
@@ -61,6 +73,8 @@ export class LoadManager {
   private readonly running = new Map<number, Promise<void>>();
   private readonly settling = new Map<number, NodeJS.Timeout>();
   private readonly published = new Map<number, string>();
+  /** When each session's station last refused its profile (ms since epoch). */
+  private readonly refusedAt = new Map<number, number>();
   private timer: NodeJS.Timeout | undefined;
   private unsubscribe: (() => void) | undefined;
 
@@ -149,6 +163,7 @@ export class LoadManager {
         return this.soonAt(event.chargePointId);
       case 'TransactionStopped':
         this.measured.delete(event.transactionId);
+        this.refusedAt.delete(event.transactionId);
         return this.soonAt(event.chargePointId);
       case 'TransactionStarted':
         return this.soonAt(event.chargePointId);
@@ -182,36 +197,45 @@ export class LoadManager {
     const site = await this.sites.find(siteId);
     if (!site) return;
     const limitKw = limitInForce(site, this.clock.now());
-    const sessions = await this.loads.activeSessions(siteId);
-    const given = new Map((await this.loads.allocations(siteId)).map((a) => [a.transactionId, a]));
-    const maxKw = await this.stationMaxima(sessions);
-    if (limitKw === null) {
-      await this.lift(siteId, sessions, given, maxKw);
-    } else {
-      const wanted = allocate(
-        sessions.map((s) => {
-          const allocation = given.get(s.transactionId);
-          const max = maxKw(s);
-          return {
-            key: s.transactionId,
-            arrivedAt: s.startedAt,
-            maxKw: max,
-            measuredKw: this.measured.get(s.transactionId) ?? null,
-            previousKw: allocation?.limitKw ?? null,
-            heldKw: heldKw(s, allocation, max),
-          };
-        }),
-        {
-          limitKw,
-          minKw: electricalKw(site.minCurrentA, site),
-          headroomKw: this.settings.headroomKw,
-          hysteresisKw: this.settings.hysteresisKw,
-        },
-      );
-      const allocations = await this.send(sessions, wanted, given, maxKw);
-      await this.loads.saveAllocations(siteId, allocations, isoNow(this.clock));
+    // A refusal frees less than was planned: share again at once with the session at its maximum.
+    for (let pass = 0; pass < MAX_PASSES; pass++) {
+      if (!(await this.shareOnce(site, limitKw))) break;
     }
     await this.publish(site);
+  }
+
+  /** One pass over a site; true when a station refused, so that the share must be made again. */
+  private async shareOnce(site: Site, limitKw: number | null): Promise<boolean> {
+    const sessions = await this.loads.activeSessions(site.id);
+    const given = new Map((await this.loads.allocations(site.id)).map((a) => [a.transactionId, a]));
+    const maxKw = await this.stationMaxima(sessions);
+    if (limitKw === null) {
+      await this.lift(site.id, sessions, given, maxKw);
+      return false;
+    }
+    const wanted = allocate(
+      sessions.map((s) => {
+        const allocation = given.get(s.transactionId);
+        const max = maxKw(s);
+        return {
+          key: s.transactionId,
+          arrivedAt: s.startedAt,
+          maxKw: max,
+          measuredKw: this.measured.get(s.transactionId) ?? null,
+          previousKw: allocation?.limitKw ?? null,
+          heldKw: this.stillRefused(allocation) ? max : heldKw(s, allocation, max),
+        };
+      }),
+      {
+        limitKw,
+        minKw: electricalKw(site.minCurrentA, site),
+        headroomKw: this.settings.headroomKw,
+        hysteresisKw: this.settings.hysteresisKw,
+      },
+    );
+    const allocations = await this.send(sessions, wanted, given, maxKw);
+    await this.loads.saveAllocations(site.id, allocations, isoNow(this.clock));
+    return allocations.some((a) => a.state === 'refused' && given.get(a.transactionId)?.state !== 'refused');
   }
 
   /**
@@ -231,8 +255,8 @@ export class LoadManager {
       const session = byKey.get(limit.key);
       const before = given.get(limit.key);
       if (!session) continue;
-      const owed = before === undefined || before.state === 'pending' || before.limitKw !== limit.limitKw;
-      if (before?.state === 'refused' || !session.stationConnected || !owed) {
+      const owed = before === undefined || before.state !== 'sent' || before.limitKw !== limit.limitKw;
+      if (this.stillRefused(before) || !session.stationConnected || !owed) {
         result.push(
           before ?? {
             transactionId: limit.key,
@@ -288,6 +312,7 @@ export class LoadManager {
         { chargePointId, transactionId, status, countedKw: maxKw },
         'station refused the load manager’s charging profile: its session is counted at the station maximum',
       );
+      this.refusedAt.set(transactionId, Date.now());
       return { transactionId, limitKw: maxKw, paused: false, state: 'refused' };
     } catch (error) {
       // Whether the station got it is unknown: it is counted at the higher of both until it boots.
@@ -318,6 +343,13 @@ export class LoadManager {
         ),
     );
     await this.loads.saveAllocations(siteId, [], isoNow(this.clock));
+  }
+
+  /** Whether a session's station refused its profile too recently to ask again. */
+  private stillRefused(allocation: Allocation | undefined): boolean {
+    if (allocation?.state !== 'refused') return false;
+    const at = this.refusedAt.get(allocation.transactionId);
+    return at !== undefined && Date.now() - at < REFUSED_RETRY_MS;
   }
 
   /** Each session's station maximum: configured, else the highest measured, else 22 kW. */
@@ -352,11 +384,9 @@ export class LoadManager {
   }
 }
 
-/** What a session out of our hands is counted at; null when it is ours to share. */
+/** What a session whose station is not connected is counted at (its last limit); null when ours to share. */
 function heldKw(session: SiteSession, allocation: Allocation | undefined, maxKw: number): number | null {
-  if (allocation?.state === 'refused') return maxKw;
-  if (!session.stationConnected) return allocation?.limitKw ?? maxKw;
-  return null;
+  return session.stationConnected ? null : (allocation?.limitKw ?? maxKw);
 }
 
 const round = (kw: number) => Math.round(kw * 1000) / 1000;
