@@ -1,5 +1,6 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { ClusterSeams } from '../cluster/index.js';
+import type { NodeMembership } from '../cluster/node-membership.js';
 import type { Config } from '../config.js';
 import type { Clock } from '../domain/clock.js';
 import { KeyedRateLimit } from '../domain/keyed-rate-limit.js';
@@ -13,6 +14,7 @@ import { CommandService } from '../services/command.service.js';
 import { DataTransferService } from '../services/data-transfer.service.js';
 import { IdTagService } from '../services/id-tag.service.js';
 import { LoadManager } from '../services/load-manager.js';
+import { SessionLimitSender } from '../services/session-limit-sender.js';
 import { LocalListService } from '../services/local-list.service.js';
 import {
   LOG_CHARS_PER_STATION_PER_MINUTE,
@@ -152,15 +154,27 @@ export function createServices(parts: ServiceParts) {
     loadManager: new LoadManager(
       repos.loads,
       repos.sites,
-      chargingLimits,
+      new SessionLimitSender(chargingLimits, log),
       events,
       clock,
       {
         intervalMs: config.loadManagementIntervalMs,
         headroomKw: LOAD_HEADROOM_KW,
         hysteresisKw: LOAD_HYSTERESIS_KW,
+        drives: () => drivesLoadManagement(cluster.membership),
       },
       log,
     ),
   };
+}
+
+/**
+ * Whether this node drives site load management: the alive node with the lowest NODE_ID does
+ * (a node alone always does), so that one node sends the profiles. While membership changes (a
+ * node starting or dying) two nodes may drive for a moment; their passes compute the same
+ * limits from the same stored allocations.
+ */
+async function drivesLoadManagement(membership: NodeMembership): Promise<boolean> {
+  const [first] = (await membership.nodes()).map((node) => node.nodeId).sort();
+  return first === undefined || first === membership.nodeId;
 }

@@ -114,17 +114,19 @@ export class LoadRepository {
     }));
   }
 
-  /** Stores the allocations given, and forgets the site's others (sessions that ended). */
-  async saveAllocations(siteId: number, allocations: readonly Allocation[], now: string): Promise<void> {
+  /**
+   * Stores the allocations that changed, and forgets those of the site's sessions not in
+   * `active` (sessions that ended).
+   */
+  async saveAllocations(
+    siteId: number,
+    active: readonly number[],
+    allocations: readonly Allocation[],
+    now: string,
+  ): Promise<void> {
     await this.db.transaction().execute(async (trx) => {
       let forget = trx.deleteFrom('load_allocations').where('site_id', '=', siteId);
-      if (allocations.length > 0) {
-        forget = forget.where(
-          'transaction_id',
-          'not in',
-          allocations.map((a) => a.transactionId),
-        );
-      }
+      if (active.length > 0) forget = forget.where('transaction_id', 'not in', [...active]);
       await forget.execute();
       for (const allocation of allocations) {
         const values = {

@@ -1,13 +1,12 @@
 import type { EventBus } from '../cluster/event-bus.js';
 import { type Clock, isoNow } from '../domain/clock.js';
 import type { DomainEvent } from '../domain/events.js';
-import { allocate, electricalKw, type SessionLimit } from '../domain/load-allocation.js';
+import { allocate, electricalKw } from '../domain/load-allocation.js';
 import { limitInForce } from '../domain/site-limit.js';
 import type { Site } from '../domain/site.js';
-import { AppError } from '../errors.js';
 import type { Allocation, LoadRepository, SiteSession } from '../repositories/load.repository.js';
 import type { SiteRepository } from '../repositories/site.repository.js';
-import type { ChargingLimits } from './charging-limits.js';
+import type { SessionLimitSender } from './session-limit-sender.js';
 
 export interface LoadManagerSettings {
   /** How often every managed site is shared again (schedule boundaries, retries), ms; at most 5 s. */
@@ -16,6 +15,8 @@ export interface LoadManagerSettings {
   headroomKw: number;
   /** A new limit within this of the one a session has is not sent, kW. */
   hysteresisKw: number;
+  /** Whether this node drives load management (one node of several does). */
+  drives: () => Promise<boolean>;
 }
 
 /** CONTRACT section 9: a station's kW per connector while neither configured nor measured. */
@@ -26,12 +27,6 @@ export const DEFAULT_STATION_KW = 22;
  * §5.16.3: a TxProfile names a transaction the station must know).
  */
 const SETTLE_MS = 300;
-/**
- * A station that refused a profile is asked again after this, ms: a refusal may be passing (a
- * TxProfile that overtook the StartTransaction.conf), and meanwhile the session counts at the
- * station's maximum.
- */
-const REFUSED_RETRY_MS = 3000;
 /** Passes over one site in a row, when stations keep refusing. */
 const MAX_PASSES = 3;
 
@@ -60,10 +55,12 @@ export interface SiteLoad {
  * refuses is logged and counted at its maximum. What was given is stored (load_allocations),
  * so a restarted node goes on from it.
  *
- * Several nodes: the manager must run on one node only (each would otherwise send the same
- * profiles); it reads sessions and allocations from the database, so that node may be any, but
- * the measured power it redistributes comes from the meter values of the stations it holds
- * (the EventBus is per node). Electing that node is left to the deployment for now.
+ * Several nodes: one node drives (`settings.drives`: the alive node with the lowest NODE_ID),
+ * the others only mark what a booting station is owed. It reads sessions and allocations from
+ * the database, so its timer pass picks up sessions started at other nodes within `intervalMs`;
+ * the measured power it redistributes and the highest power of a station come from the meter
+ * values of the stations it holds (the EventBus is per node): a session at another node counts
+ * at its station's maximum demand.
  */
 export class LoadManager {
   /** Last power reported per transaction, kW. */
@@ -73,15 +70,15 @@ export class LoadManager {
   private readonly running = new Map<number, Promise<void>>();
   private readonly settling = new Map<number, NodeJS.Timeout>();
   private readonly published = new Map<number, string>();
-  /** When each session's station last refused its profile (ms since epoch). */
-  private readonly refusedAt = new Map<number, number>();
+  /** Stations that booted since their sessions were last shared: their limits are owed again. */
+  private readonly booted = new Set<string>();
   private timer: NodeJS.Timeout | undefined;
   private unsubscribe: (() => void) | undefined;
 
   constructor(
     private readonly loads: LoadRepository,
     private readonly sites: SiteRepository,
-    private readonly limits: ChargingLimits,
+    private readonly sender: SessionLimitSender,
     private readonly events: EventBus,
     private readonly clock: Clock,
     private readonly settings: LoadManagerSettings,
@@ -131,6 +128,7 @@ export class LoadManager {
   /** Shares every managed site again; what the timer runs. */
   async shareAll(): Promise<void> {
     try {
+      if (!(await this.settings.drives())) return;
       for (const siteId of await this.loads.sitesToManage()) await this.share(siteId);
     } catch (error) {
       this.log.warn({ err: error }, 'load management pass failed');
@@ -163,12 +161,14 @@ export class LoadManager {
         return this.soonAt(event.chargePointId);
       case 'TransactionStopped':
         this.measured.delete(event.transactionId);
-        this.refusedAt.delete(event.transactionId);
+        this.sender.forget(event.transactionId);
         return this.soonAt(event.chargePointId);
       case 'TransactionStarted':
         return this.soonAt(event.chargePointId);
       case 'StationBooted':
         // A booted station has lost its TxProfiles: what it should hold is sent again.
+        // Marked in memory too, so that a pass already running cannot write the mark away.
+        this.booted.add(event.chargePointId);
         void this.loads.resendTo(event.chargePointId).then(() => this.soonAt(event.chargePointId));
         return;
       default:
@@ -187,7 +187,10 @@ export class LoadManager {
     if (this.settling.has(siteId)) return;
     const timeout = setTimeout(() => {
       this.settling.delete(siteId);
-      void this.share(siteId);
+      void this.settings.drives().then(
+        (drives) => (drives ? this.share(siteId) : undefined),
+        (error: unknown) => this.log.warn({ err: error }, 'load management: which node drives is unknown'),
+      );
     }, SETTLE_MS);
     timeout.unref();
     this.settling.set(siteId, timeout);
@@ -207,10 +210,22 @@ export class LoadManager {
   /** One pass over a site; true when a station refused, so that the share must be made again. */
   private async shareOnce(site: Site, limitKw: number | null): Promise<boolean> {
     const sessions = await this.loads.activeSessions(site.id);
-    const given = new Map((await this.loads.allocations(site.id)).map((a) => [a.transactionId, a]));
+    const booted = new Set(
+      sessions.filter((s) => this.booted.has(s.chargePointId)).map((s) => s.transactionId),
+    );
+    for (const s of sessions) this.booted.delete(s.chargePointId);
+    const given = new Map(
+      (await this.loads.allocations(site.id)).map((a) => [
+        a.transactionId,
+        booted.has(a.transactionId) && a.state === 'sent' ? { ...a, state: 'pending' as const } : a,
+      ]),
+    );
     const maxKw = await this.stationMaxima(sessions);
     if (limitKw === null) {
-      await this.lift(site.id, sessions, given, maxKw);
+      if (given.size > 0) {
+        await this.sender.lift(sessions, given, maxKw);
+        await this.loads.saveAllocations(site.id, [], [], isoNow(this.clock));
+      }
       return false;
     }
     const wanted = allocate(
@@ -223,7 +238,7 @@ export class LoadManager {
           maxKw: max,
           measuredKw: this.measured.get(s.transactionId) ?? null,
           previousKw: allocation?.limitKw ?? null,
-          heldKw: this.stillRefused(allocation) ? max : heldKw(s, allocation, max),
+          heldKw: this.sender.stillRefused(allocation) ? max : heldKw(s, allocation, max),
         };
       }),
       {
@@ -233,123 +248,12 @@ export class LoadManager {
         hysteresisKw: this.settings.hysteresisKw,
       },
     );
-    const allocations = await this.send(sessions, wanted, given, maxKw);
-    await this.loads.saveAllocations(site.id, allocations, isoNow(this.clock));
+    const allocations = await this.sender.send(sessions, wanted, given, maxKw);
+    // Only what changed is written: a mark made meanwhile (a station booted) stays.
+    const changed = allocations.filter((a) => !sameAllocation(a, given.get(a.transactionId)));
+    const active = sessions.map((s) => s.transactionId);
+    await this.loads.saveAllocations(site.id, active, changed, isoNow(this.clock));
     return allocations.some((a) => a.state === 'refused' && given.get(a.transactionId)?.state !== 'refused');
-  }
-
-  /**
-   * Sends the limits that changed (or are owed: a station that booted or did not answer),
-   * lowering ones first, and answers what each session holds now.
-   */
-  private async send(
-    sessions: readonly SiteSession[],
-    wanted: readonly SessionLimit[],
-    given: ReadonlyMap<number, Allocation>,
-    maxKw: (s: SiteSession) => number,
-  ): Promise<Allocation[]> {
-    const byKey = new Map(sessions.map((s) => [s.transactionId, s]));
-    const result: Allocation[] = [];
-    const changes: { session: SiteSession; limit: SessionLimit; before: Allocation | undefined }[] = [];
-    for (const limit of wanted) {
-      const session = byKey.get(limit.key);
-      const before = given.get(limit.key);
-      if (!session) continue;
-      const owed = before === undefined || before.state !== 'sent' || before.limitKw !== limit.limitKw;
-      if (this.stillRefused(before) || !session.stationConnected || !owed) {
-        result.push(
-          before ?? {
-            transactionId: limit.key,
-            limitKw: limit.limitKw,
-            paused: limit.paused,
-            state: 'pending',
-          },
-        );
-      } else {
-        changes.push({ session, limit, before });
-      }
-    }
-    const lowering = changes.filter((c) => c.limit.limitKw <= (c.before?.limitKw ?? maxKw(c.session)));
-    const raising = changes.filter((c) => !lowering.includes(c));
-    const send = (group: typeof changes) =>
-      Promise.all(group.map((c) => this.sendOne(c.session, c.limit, c.before, maxKw(c.session))));
-    const lowered = await send(lowering);
-    result.push(...lowered);
-    if (lowered.every((a) => a.state === 'sent')) {
-      result.push(...(await send(raising)));
-    } else {
-      // Room that was to be freed may still be in use: raising waits for the next pass.
-      for (const c of raising) {
-        result.push(
-          c.before ?? {
-            transactionId: c.limit.key,
-            limitKw: maxKw(c.session),
-            paused: false,
-            state: 'pending',
-          },
-        );
-      }
-    }
-    return result;
-  }
-
-  private async sendOne(
-    session: SiteSession,
-    limit: SessionLimit,
-    before: Allocation | undefined,
-    maxKw: number,
-  ): Promise<Allocation> {
-    const { transactionId, chargePointId, connectorId } = session;
-    try {
-      const status = await this.limits.applySessionLimit(
-        chargePointId,
-        { connectorId, transactionId },
-        limit.limitKw * 1000,
-      );
-      if (status === 'Accepted')
-        return { transactionId, limitKw: limit.limitKw, paused: limit.paused, state: 'sent' };
-      this.log.warn(
-        { chargePointId, transactionId, status, countedKw: maxKw },
-        'station refused the load manager’s charging profile: its session is counted at the station maximum',
-      );
-      this.refusedAt.set(transactionId, Date.now());
-      return { transactionId, limitKw: maxKw, paused: false, state: 'refused' };
-    } catch (error) {
-      // Whether the station got it is unknown: it is counted at the higher of both until it boots.
-      const code = error instanceof AppError ? error.code : 'INTERNAL_ERROR';
-      this.log.warn({ chargePointId, transactionId, code }, 'load manager’s charging profile not delivered');
-      const held = Math.max(limit.limitKw, before?.limitKw ?? maxKw);
-      return { transactionId, limitKw: held, paused: held === 0, state: 'pending' };
-    }
-  }
-
-  /** The limit was removed: each limited session gets its station's maximum back, once. */
-  private async lift(
-    siteId: number,
-    sessions: readonly SiteSession[],
-    given: ReadonlyMap<number, Allocation>,
-    maxKw: (s: SiteSession) => number,
-  ): Promise<void> {
-    if (given.size === 0) return;
-    await Promise.all(
-      sessions
-        .filter((s) => s.stationConnected && given.get(s.transactionId)?.state === 'sent')
-        .map((s) =>
-          this.limits
-            .applySessionLimit(s.chargePointId, s, maxKw(s) * 1000)
-            .catch((error: unknown) =>
-              this.log.warn({ err: error, chargePointId: s.chargePointId }, 'lifting a limit failed'),
-            ),
-        ),
-    );
-    await this.loads.saveAllocations(siteId, [], isoNow(this.clock));
-  }
-
-  /** Whether a session's station refused its profile too recently to ask again. */
-  private stillRefused(allocation: Allocation | undefined): boolean {
-    if (allocation?.state !== 'refused') return false;
-    const at = this.refusedAt.get(allocation.transactionId);
-    return at !== undefined && Date.now() - at < REFUSED_RETRY_MS;
   }
 
   /** Each session's station maximum: configured, else the highest measured, else 22 kW. */
@@ -390,3 +294,7 @@ function heldKw(session: SiteSession, allocation: Allocation | undefined, maxKw:
 }
 
 const round = (kw: number) => Math.round(kw * 1000) / 1000;
+
+function sameAllocation(a: Allocation, b: Allocation | undefined): boolean {
+  return b !== undefined && a.limitKw === b.limitKw && a.paused === b.paused && a.state === b.state;
+}

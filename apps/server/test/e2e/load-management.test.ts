@@ -72,10 +72,12 @@ describe.each(DIALECTS)('site load management with 20 simulated stations on %s',
     expect(await join(socket, 'dashboard')).toEqual({ ok: true });
     fleet = new LoadFleet(app.url, IDS);
     await fleet.start();
+    // A session draws its maximum until its first TxProfile arrives: after its StartTransaction.conf
+    // and the 300 ms the manager lets events settle (more on a busy machine): 2.5 s of grace.
     fleet.watch(
       () => limitKw,
       () => refusedKw,
-      1500,
+      2500,
     );
   });
   afterAll(async () => {
@@ -102,11 +104,12 @@ describe.each(DIALECTS)('site load management with 20 simulated stations on %s',
 
   it('gives the share of stopped sessions to the others, and does not flap while nothing changes', async () => {
     for (const station of charging().slice(0, 5)) await station.stopSession(1);
-    // 100 / 15 = 6.66 kW each, or a limit kept within the 0.2 kW hysteresis of it.
+    // 100 / 15 = 6.66 kW each, or a limit kept within the 0.2 kW hysteresis of it (what one keeps
+    // below its share goes to the others).
     const body = await settled(
       (b) =>
         b.sessions.length === 15 &&
-        b.sessions.every((s: { limitKw: number }) => s.limitKw >= 6.46 && s.limitKw <= 6.67),
+        b.sessions.every((s: { limitKw: number }) => s.limitKw >= 6.46 && s.limitKw <= 6.9),
     );
     expect(body.allocatedKw).toBeLessThanOrEqual(100);
     await eventually(() => Math.abs(fleet.givenKw() - body.allocatedKw) < 0.01);
@@ -171,9 +174,8 @@ describe.each(DIALECTS)('site load management with 20 simulated stations on %s',
       meanwhile.sessions.find((s: { chargePointId: string }) => s.chargePointId === station.id)?.limitKw,
     ).toBe(target.limitKw);
     expect(meanwhile.allocatedKw).toBeLessThanOrEqual(50);
-    // What it held is lost, as after a reboot: the server must send it again.
-    station.chargingProfiles.clear({});
-    fleet.given.delete(station.id);
+    // Once it boots again, the server sends its limit again (a reboot may have lost it).
+    const sentBefore = fleet.txProfiles.filter((p) => p.chargePointId === station.id).length;
     const accepted = station.waitFor('accepted');
     await station.start();
     await accepted;
@@ -181,7 +183,8 @@ describe.each(DIALECTS)('site load management with 20 simulated stations on %s',
       const now = (await load()).sessions.find(
         (s: { chargePointId: string }) => s.chargePointId === station.id,
       );
-      return fleet.given.get(station.id)?.limitKw === now?.limitKw;
+      const resent = fleet.txProfiles.filter((p) => p.chargePointId === station.id).slice(sentBefore);
+      return resent.some((p) => p.status === 'Accepted' && p.limitKw === now?.limitKw);
     }, 5000);
   });
 

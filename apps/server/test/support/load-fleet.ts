@@ -94,8 +94,10 @@ export class LoadFleet {
       const recent = Date.now() - this.lastChange < graceMs;
       const given = this.givenKw() + extraKw();
       const enforced = this.enforcedKw() + extraKw();
-      if (!recent && given > limit + 0.01) this.violations.push(`given ${given} > ${limit}`);
-      if (!recent && enforced > limit + 0.01) this.violations.push(`enforced ${enforced} > ${limit}`);
+      if (!recent && given > limit + 0.01)
+        this.violations.push(`${new Date().toISOString()} given ${given} > ${limit}`);
+      if (!recent && enforced > limit + 0.01)
+        this.violations.push(`${new Date().toISOString()} enforced ${enforced} > ${limit}`);
     }, sampleMs);
   }
 
