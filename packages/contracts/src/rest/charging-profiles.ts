@@ -28,15 +28,17 @@ export const ChargingScheduleSchema = Type.Object(
   { additionalProperties: false },
 );
 
-export const CHARGING_PROFILE_PURPOSES = ['ChargePointMaxProfile', 'TxDefaultProfile', 'TxProfile'] as const;
-
 /** csChargingProfiles of OCPP 1.6 SetChargingProfile.req (§7.7). */
 export const ChargingProfileSchema = Type.Object(
   {
     chargingProfileId: Int32(),
     transactionId: Type.Optional(Int32()),
     stackLevel: Int32({ minimum: 0 }),
-    chargingProfilePurpose: Type.Union(CHARGING_PROFILE_PURPOSES.map((p) => Type.Literal(p))),
+    chargingProfilePurpose: Type.Union([
+      Type.Literal('ChargePointMaxProfile'),
+      Type.Literal('TxDefaultProfile'),
+      Type.Literal('TxProfile'),
+    ]),
     chargingProfileKind: Type.Union([
       Type.Literal('Absolute'),
       Type.Literal('Recurring'),
