@@ -174,7 +174,7 @@ export function createServices(parts: ServiceParts) {
  * node starting or dying) two nodes may drive for a moment; their passes compute the same
  * limits from the same stored allocations.
  */
-async function drivesLoadManagement(membership: NodeMembership): Promise<boolean> {
+export async function drivesLoadManagement(membership: NodeMembership): Promise<boolean> {
   const [first] = (await membership.nodes()).map((node) => node.nodeId).sort();
   return first === undefined || first === membership.nodeId;
 }

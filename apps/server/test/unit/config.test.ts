@@ -40,6 +40,7 @@ describe('configuration', () => {
       ocppMaxFrameBytes: 65536,
       ocppLogRetentionDays: 30,
       transactionStuckAfterMinutes: 60,
+      loadManagementIntervalMs: 2000,
       tlsCertFile: null,
       tlsKeyFile: null,
       tlsClientCaFile: null,
