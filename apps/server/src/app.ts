@@ -101,6 +101,8 @@ export async function buildApp(config: Readonly<Config>, options: AppOptions): P
       () => {
         services.reservationExpiry.start();
         services.certificateRenewal.start();
+        services.chargingProfiles.start();
+        services.loadManager.start();
       },
       () => undefined,
     );
@@ -116,6 +118,8 @@ export async function buildApp(config: Readonly<Config>, options: AppOptions): P
     await services.reservationExpiry.stop();
     await services.meterValueRetention.stop();
     await services.certificateRenewal.stop();
+    services.chargingProfiles.stop();
+    await services.loadManager.stop();
     await services.ocppLog.close();
     await repositories.meterValues.flush();
     await cluster.close();

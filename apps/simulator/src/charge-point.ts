@@ -116,6 +116,17 @@ export class SimulatedChargePoint extends EventEmitter<ChargePointEventMap> impl
       },
     });
     this.on('transactionStopped', ({ connectorId }) => this.chargingProfiles.dropTxProfiles(connectorId));
+    // The power each EV draws follows the profiles the charge point accepted.
+    for (const connector of this.bank.all()) {
+      connector.meter.limitBy((now) =>
+        this.chargingProfiles.limitW(
+          connector.id,
+          now,
+          connector.maxPowerW,
+          connector.transaction?.startedAt,
+        ),
+      );
+    }
     this.registerCommands();
   }
 

@@ -25,6 +25,8 @@ export class ConnectorMeter {
   private soc: number | undefined;
   private charging = false;
   private lastUpdateMs = 0;
+  /** The charging limit in force at a moment (epoch ms), W; none until `limitBy` is called. */
+  private limitAt: (now: number) => number = () => Infinity;
 
   constructor(
     private readonly maxPowerW: number,
@@ -32,6 +34,14 @@ export class ConnectorMeter {
     initialEnergyWh: number,
   ) {
     this.energyWh = initialEnergyWh;
+  }
+
+  /**
+   * Caps the power at the limit in force (the charging profiles the charge point accepted).
+   * The limit is read whenever the meter advances: a change is applied from the read before it.
+   */
+  limitBy(limitAt: (now: number) => number): void {
+    this.limitAt = limitAt;
   }
 
   /** An EV at `soc` percent is plugged in and starts charging at `now` (epoch ms). */
@@ -59,12 +69,12 @@ export class ConnectorMeter {
     if (this.charging && this.soc !== undefined && now > this.lastUpdateMs) {
       const hours = (now - this.lastUpdateMs) / 3_600_000;
       const roomWh = ((100 - this.soc) / 100) * this.capacityWh;
-      const addedWh = Math.min(this.powerFor(this.soc) * hours, roomWh);
+      const addedWh = Math.min(this.powerFor(this.soc, now) * hours, roomWh);
       this.energyWh += addedWh;
       this.soc = Math.min(100, this.soc + (addedWh / this.capacityWh) * 100);
     }
     this.lastUpdateMs = Math.max(this.lastUpdateMs, now);
-    const powerW = this.charging && this.soc !== undefined ? this.powerFor(this.soc) : 0;
+    const powerW = this.charging && this.soc !== undefined ? this.powerFor(this.soc, now) : 0;
     return { energyWh: this.energyWh, powerW, soc: this.soc };
   }
 
@@ -73,10 +83,14 @@ export class ConnectorMeter {
     return Math.round(this.read(now).energyWh);
   }
 
-  private powerFor(soc: number): number {
+  /** What the EV draws at `soc`: its own curve, within the limit in force at `now`. */
+  private powerFor(soc: number, now: number): number {
     if (soc >= 100) return 0;
-    if (soc < TAPER_FROM_SOC) return this.maxPowerW;
-    return this.maxPowerW * Math.max(MIN_TAPER, (100 - soc) / (100 - TAPER_FROM_SOC));
+    const curve =
+      soc < TAPER_FROM_SOC
+        ? this.maxPowerW
+        : this.maxPowerW * Math.max(MIN_TAPER, (100 - soc) / (100 - TAPER_FROM_SOC));
+    return Math.max(0, Math.min(curve, this.limitAt(now)));
   }
 }
 

@@ -21,6 +21,7 @@ import { inject, type InjectionKey } from 'vue';
 import { useAuthStore } from './stores/auth';
 import { useConnectionStore } from './stores/connection';
 import { useReservationsStore } from './stores/reservations';
+import { useSiteLoadsStore } from './stores/siteLoads';
 import { useStationsStore } from './stores/stations';
 import { energyBetween, useTransactionsStore } from './stores/transactions';
 
@@ -67,6 +68,7 @@ export function createRealtime(options: RealtimeOptions): Realtime {
   const stations = useStationsStore();
   const transactions = useTransactionsStore();
   const reservations = useReservationsStore();
+  const siteLoads = useSiteLoadsStore();
   const createService = options.createService ?? ((o: SocketServiceOptions) => new SocketService(o));
   let service: SocketServiceLike | null = null;
   let everConnected = false;
@@ -88,6 +90,7 @@ export function createRealtime(options: RealtimeOptions): Realtime {
     meter_values_updated: (payload) => transactions.applyMeterValues(payload),
     reservation_created: (payload) => reservations.applyCreated(payload),
     reservation_cancelled: (payload) => reservations.applyCancelled(payload),
+    site_load_updated: (payload) => siteLoads.applyUpdated(payload),
   };
 
   /** Events were missed while the connection was down: reload what is live. */

@@ -35,6 +35,13 @@ export const routes: RouteRecordRaw[] = [
     meta: { permissions: ['stations.view'], title: 'nav.stations' },
   },
   {
+    path: '/sites/:siteId(\\d+)',
+    name: 'site',
+    component: () => import('./views/SiteDetailView.vue'),
+    props: (route) => ({ siteId: Number(route.params.siteId) }),
+    meta: { permissions: ['stations.view'], title: 'nav.stations' },
+  },
+  {
     path: '/transactions',
     name: 'transactions',
     component: () => import('./views/TransactionsView.vue'),

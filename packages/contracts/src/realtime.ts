@@ -70,6 +70,21 @@ export interface ReservationCancelledPayload {
   reason: 'User cancelled' | 'Expired' | 'Used';
 }
 
+/**
+ * A site's load was shared again (CONTRACT section 9, an addition to the seed's events): in room
+ * `dashboard` and in the station rooms of the site's stations.
+ */
+export interface SiteLoadUpdatedPayload {
+  siteId: number;
+  /** kW in force; null without a limit. */
+  limitKw: number | null;
+  /** kW, the sum of the limits given. */
+  allocatedKw: number;
+  /** kW, the sum of the power the sessions last reported. */
+  measuredKw: number;
+  timestamp: string;
+}
+
 /** Server → client events. */
 export interface ServerToClientEvents {
   transaction_started: (payload: TransactionStartedPayload) => void;
@@ -79,6 +94,7 @@ export interface ServerToClientEvents {
   meter_values_updated: (payload: MeterValuesUpdatedPayload) => void;
   reservation_created: (payload: ReservationCreatedPayload) => void;
   reservation_cancelled: (payload: ReservationCancelledPayload) => void;
+  site_load_updated: (payload: SiteLoadUpdatedPayload) => void;
 }
 
 export type RealtimeEventName = keyof ServerToClientEvents;
@@ -91,6 +107,7 @@ export const REALTIME_EVENTS: readonly RealtimeEventName[] = [
   'meter_values_updated',
   'reservation_created',
   'reservation_cancelled',
+  'site_load_updated',
 ];
 
 /** The acknowledgement of `join_room` and `leave_room`. */

@@ -3,6 +3,8 @@ import type { Database } from '../db/schema.js';
 import { CertificateRepository } from '../repositories/certificate.repository.js';
 import { IdTagRepository } from '../repositories/id-tag.repository.js';
 import { MeterValueRetentionRepository } from '../repositories/meter-value-retention.repository.js';
+import { ChargingProfileRepository } from '../repositories/charging-profile.repository.js';
+import { LoadRepository } from '../repositories/load.repository.js';
 import { MeterValueRepository } from '../repositories/meter-value.repository.js';
 import { OcppLogRepository } from '../repositories/ocpp-log.repository.js';
 import { ReservationRepository } from '../repositories/reservation.repository.js';
@@ -35,6 +37,8 @@ export interface Repositories {
   stationVariables: StationVariableRepository;
   transactionEvents: TransactionEventRepository;
   certificates: CertificateRepository;
+  chargingProfiles: ChargingProfileRepository;
+  loads: LoadRepository;
 }
 
 export function createRepositories(db: Kysely<Database>): Repositories {
@@ -56,5 +60,7 @@ export function createRepositories(db: Kysely<Database>): Repositories {
     stationVariables: new StationVariableRepository(db),
     transactionEvents: new TransactionEventRepository(db),
     certificates: new CertificateRepository(db),
+    chargingProfiles: new ChargingProfileRepository(db),
+    loads: new LoadRepository(db),
   };
 }

@@ -1,5 +1,6 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { ClusterSeams } from '../cluster/index.js';
+import type { NodeMembership } from '../cluster/node-membership.js';
 import type { Config } from '../config.js';
 import type { Clock } from '../domain/clock.js';
 import { KeyedRateLimit } from '../domain/keyed-rate-limit.js';
@@ -14,11 +15,15 @@ import { SecurityProfileRaise } from '../services/security-profile-raise.js';
 import { CertificateRenewal } from '../services/certificate-renewal.js';
 import { CertificateService } from '../services/certificate.service.js';
 import { CommandCertificates } from '../services/command-certificates.js';
+import { V16ChargingLimits } from '../ocpp/v16/charging-limits.js';
+import { ChargingProfileService } from '../services/charging-profile.service.js';
 import { CommandService } from '../services/command.service.js';
 import { PeriodicTask } from '../services/periodic-task.js';
 import { DataTransferService } from '../services/data-transfer.service.js';
 import { DeviceModelService } from '../services/device-model.service.js';
 import { IdTagService } from '../services/id-tag.service.js';
+import { LoadManager } from '../services/load-manager.js';
+import { SessionLimitSender } from '../services/session-limit-sender.js';
 import { LocalListService } from '../services/local-list.service.js';
 import {
   DEFAULT_RETENTION_BATCHING,
@@ -70,6 +75,13 @@ export type Services = ReturnType<typeof createServices>;
 const SERVER_SECURITY_EVENTS_PER_MINUTE = 30;
 /** Certificates the OCPP CA signs per station a minute (a renewal needs one). */
 const CERTIFICATES_PER_STATION_PER_MINUTE = 3;
+
+/**
+ * Load management: a session drawing less than its share may take 2 kW more than it draws
+ * before the rest goes to others; limits within 0.2 kW of the one in force are not sent again.
+ */
+const LOAD_HEADROOM_KW = 2;
+const LOAD_HYSTERESIS_KW = 0.2;
 
 /** Every service, each given exactly what it uses. */
 export function createServices(parts: ServiceParts) {
@@ -133,6 +145,9 @@ export function createServices(parts: ServiceParts) {
     clock,
     { renewalDays: config.ocppCertificateRenewalDays },
   );
+  // OCPP 1.6 only for now; a 2.x station needs a ChargingLimits of its own (chosen per station's
+  // protocol here) once the 2.x commands exist.
+  const chargingLimits = new V16ChargingLimits(links);
   const chargePointSettings = {
     unknownStations: config.ocppUnknownStations,
     heartbeatInterval: config.ocppHeartbeatInterval,
@@ -220,8 +235,41 @@ export function createServices(parts: ServiceParts) {
     transactionHistory: new TransactionHistoryService(repos.transactions, events, clock, {
       stuckAfterMinutes: config.transactionStuckAfterMinutes,
     }),
-    sites: new SiteService(repos.sites, clock),
+    sites: new SiteService(repos.sites, events, clock),
     stats: new StatsService(repos.stats, clock),
     localLists: new LocalListService(repos.stations, repos.idTags, commands, clock),
+    chargingProfiles: new ChargingProfileService(
+      stations,
+      repos.chargingProfiles,
+      chargingLimits,
+      events,
+      clock,
+      log,
+    ),
+    loadManager: new LoadManager(
+      repos.loads,
+      repos.sites,
+      new SessionLimitSender(chargingLimits, log),
+      events,
+      clock,
+      {
+        intervalMs: config.loadManagementIntervalMs,
+        headroomKw: LOAD_HEADROOM_KW,
+        hysteresisKw: LOAD_HYSTERESIS_KW,
+        drives: () => drivesLoadManagement(cluster.membership),
+      },
+      log,
+    ),
   };
+}
+
+/**
+ * Whether this node drives site load management: the alive node with the lowest NODE_ID does
+ * (a node alone always does), so that one node sends the profiles. While membership changes (a
+ * node starting or dying) two nodes may drive for a moment; their passes compute the same
+ * limits from the same stored allocations.
+ */
+export async function drivesLoadManagement(membership: NodeMembership): Promise<boolean> {
+  const [first] = (await membership.nodes()).map((node) => node.nodeId).sort();
+  return first === undefined || first === membership.nodeId;
 }

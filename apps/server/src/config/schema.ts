@@ -244,6 +244,13 @@ export const CONFIG_SCHEMA = Type.Object({
     60,
     'minutes without a meter value or heartbeat after which an active transaction is listed as stuck',
   ),
+  loadManagementIntervalMs: wholeNumber(
+    'LOAD_MANAGEMENT_INTERVAL_MS',
+    100,
+    5000,
+    2000,
+    'milliseconds between two passes of site load management over every site with a limit (schedule boundaries, retries); sessions starting or stopping, meter values and limit changes are handled at once',
+  ),
   tlsCertFile: variable(unsetOr(Type.String()), {
     env: 'TLS_CERT_FILE',
     default: null,

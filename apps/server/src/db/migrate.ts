@@ -11,6 +11,7 @@ import { meterValuesUnique } from './migrations/006_meter_values_unique.js';
 import { ocpp2 } from './migrations/007_ocpp2.js';
 import { idTagType } from './migrations/008_id_tag_type.js';
 import { stationCertificates } from './migrations/009_station_certificates.js';
+import { loadManagement } from './migrations/010_load_management.js';
 import { meterValuesPlainKey } from './migrations/011_meter_values_plain_key.js';
 
 /**
@@ -28,6 +29,7 @@ function migrations(dialect: Dialect): Record<string, Migration> {
     '007_ocpp2': ocpp2(dialect),
     '008_id_tag_type': idTagType(),
     '009_station_certificates': stationCertificates(dialect),
+    '010_load_management': loadManagement(dialect),
     '011_meter_values_plain_key': meterValuesPlainKey(dialect),
   };
 }

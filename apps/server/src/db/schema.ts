@@ -72,6 +72,20 @@ export interface SitesTable {
   address: string | null;
   latitude: number | null;
   longitude: number | null;
+  /** IANA time zone of the limit schedule (migration 010). */
+  time_zone: Generated<string>;
+  /** The grid limit, kW; null: none. */
+  max_power_kw: number | null;
+  /** The grid limit, A per phase; null: none. */
+  max_current_a: number | null;
+  /** 1 or 3. */
+  phases: Generated<number>;
+  /** Volts per phase. */
+  voltage: Generated<number>;
+  /** The least current a charging session gets before later arrivals are paused, A per phase. */
+  min_current_a: Generated<number>;
+  /** JSON text: `[{ from: "HH:MM", to: "HH:MM", maxPowerKw }]`; null: none. */
+  limit_schedule: string | null;
   created_at: IsoTime;
   updated_at: IsoTime;
 }
@@ -118,6 +132,8 @@ export interface StationsTable {
   log_status: string | null;
   /** The last SignedFirmwareStatusNotification status (OCPP 1.6 security whitepaper). */
   signed_firmware_status: string | null;
+  /** kW per connector (migration 010); null: the highest measured, 22 kW while none is. */
+  max_power_kw: Generated<number | null>;
   created_at: IsoTime;
   updated_at: IsoTime;
 }
@@ -139,6 +155,32 @@ export interface StationCertificatesTable {
   revoked_at: IsoTime | null;
   /** When ExtendedTriggerMessage SignChargePointCertificate was last sent for it. */
   renewal_requested_at: IsoTime | null;
+}
+
+/** A ChargePointMaxProfile or TxDefaultProfile a station accepted (migration 010). */
+export interface ChargingProfilesTable {
+  id: Generated<number>;
+  station_id: number;
+  /** The OCPP chargingProfileId. */
+  charging_profile_id: number;
+  connector_id: number;
+  stack_level: number;
+  purpose: string;
+  /** The OCPP 1.6 csChargingProfiles as JSON text. */
+  profile: string;
+  created_at: IsoTime;
+  updated_at: IsoTime;
+}
+
+/** The limit the load manager last gave a charging session (migration 010). */
+export interface LoadAllocationsTable {
+  transaction_id: number;
+  site_id: number;
+  limit_kw: number;
+  paused: Flag;
+  /** `sent`, `pending` (to send again) or `refused`. */
+  state: string;
+  updated_at: IsoTime;
 }
 
 /** What a station reported with SecurityEventNotification, or the server recorded about it. */
@@ -400,4 +442,6 @@ export interface Database {
   transaction_events: TransactionEventsTable;
   station_variables: StationVariablesTable;
   station_certificates: StationCertificatesTable;
+  charging_profiles: ChargingProfilesTable;
+  load_allocations: LoadAllocationsTable;
 }

@@ -3,6 +3,7 @@ import type {
   MeterValuesUpdatedPayload,
   ReservationCancelledPayload,
   ReservationCreatedPayload,
+  SiteLoadUpdatedPayload,
   StationStatusUpdatedPayload,
   TransactionStartedPayload,
   TransactionStoppedPayload,
@@ -24,6 +25,12 @@ export type DomainEvent =
   | ({ type: 'ReservationCancelled' } & ReservationCancelledPayload)
   | { type: 'StationConnected'; chargePointId: string; timestamp: string }
   | { type: 'StationDisconnected'; chargePointId: string; timestamp: string }
+  /** A station's BootNotification was answered Accepted: what it should hold is sent again. */
+  | { type: 'StationBooted'; chargePointId: string; timestamp: string }
+  /** A site's limit, schedule or electrical settings changed: its load is shared again. */
+  | { type: 'SiteLimitChanged'; siteId: number }
+  /** The load manager gave a site's sessions new limits (CONTRACT section 9). */
+  | ({ type: 'SiteLoadUpdated'; chargePointIds: string[] } & SiteLoadUpdatedPayload)
   /**
    * What a user may see or whether it may stay connected changed (disabled, deleted, password,
    * roles, station scope); `userId` null when it may have changed for any user (a role changed).

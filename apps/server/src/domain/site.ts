@@ -1,5 +1,10 @@
-/** A place that groups stations (a car park, a mall), by which users may be scoped. */
-export interface Site {
+import type { SiteLimit } from './site-limit.js';
+
+/**
+ * A place that groups stations (a car park, a mall), by which users may be scoped; its grid
+ * connection's limit is shared among its charging sessions (SiteLimit).
+ */
+export interface Site extends SiteLimit {
   id: number;
   name: string;
   address: string | null;

@@ -43,6 +43,8 @@ export interface Station extends Omit<BootIdentity, 'vendor' | 'model'> {
   chargePointId: string;
   name: string;
   siteId: number | null;
+  /** kW per connector as configured; null: the highest measured, 22 kW while none is. */
+  maxPowerKw: number | null;
   location: string | null;
   registration: Registration;
   status: StationStatus;

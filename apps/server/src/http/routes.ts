@@ -2,6 +2,8 @@ import type { NodeInfo } from '../cluster/node-membership.js';
 import type { FastifyInstance } from 'fastify';
 import type { OcppLogRepository } from '../repositories/ocpp-log.repository.js';
 import type { AuthService } from '../services/auth.service.js';
+import type { ChargingProfileService } from '../services/charging-profile.service.js';
+import type { LoadManager } from '../services/load-manager.js';
 import type { CommandService } from '../services/command.service.js';
 import type { IdTagService } from '../services/id-tag.service.js';
 import type { LocalListService } from '../services/local-list.service.js';
@@ -17,6 +19,7 @@ import type { StatsService } from '../services/stats.service.js';
 import type { TransactionHistoryService } from '../services/transaction-history.service.js';
 import type { UserService } from '../services/user.service.js';
 import { authRoutes } from './routes/auth.routes.js';
+import { chargingProfileRoutes } from './routes/charging-profiles.routes.js';
 import { idTagRoutes } from './routes/id-tags.routes.js';
 import { localListRoutes } from './routes/local-list.routes.js';
 import { reservationRoutes } from './routes/reservations.routes.js';
@@ -51,6 +54,8 @@ export interface RouteServices {
   localLists: LocalListService;
   securityEvents: SecurityEventService;
   certificates: CertificateService;
+  chargingProfiles: ChargingProfileService;
+  loadManager: LoadManager;
 }
 
 export interface RouteSettings {
@@ -85,7 +90,7 @@ export async function registerRoutes(
   await server.register(idTagRoutes, { idTags: services.idTags });
   await server.register(transactionRoutes, { transactions: services.transactionHistory });
   await server.register(reservationRoutes, { reservations: services.reservations });
-  await server.register(siteRoutes, { sites: services.sites });
+  await server.register(siteRoutes, { sites: services.sites, loads: services.loadManager });
   await server.register(statsRoutes, { stats: services.stats });
   await server.register(localListRoutes, { localLists: services.localLists });
   await server.register(stationOnboardingRoutes, { stations, heartbeatInterval });
@@ -95,4 +100,5 @@ export async function registerRoutes(
   });
   await server.register(stationControlRoutes, { control: services.control });
   await server.register(stationVariableRoutes, { variables: services.variables });
+  await server.register(chargingProfileRoutes, { profiles: services.chargingProfiles });
 }

@@ -2,12 +2,13 @@ import type { RealtimeEventName, ServerToClientEvents } from '@cimorings/contrac
 import type { DomainEvent } from '../domain/events.js';
 import type { EventKind } from './rooms.js';
 
-/** A customer event ready to send: its name, payload, kind and station. */
+/** A customer event ready to send: its name, payload, kind and the stations it is about. */
 export interface OutgoingEvent<E extends RealtimeEventName = RealtimeEventName> {
   name: E;
   payload: Parameters<ServerToClientEvents[E]>[0];
   kind: EventKind;
-  chargePointId: string;
+  /** One station, or every station of a site (`site_load_updated`; none for a site without stations). */
+  chargePointIds: readonly string[];
 }
 
 /**
@@ -66,8 +67,18 @@ export function toRealtimeEvent(event: DomainEvent): OutgoingEvent | undefined {
         'reservations',
         pick(event, ['reservationId', 'chargePointId', 'connectorId', 'reason']),
       );
+    case 'SiteLoadUpdated':
+      // CONTRACT section 9: room `dashboard` and the station rooms of the site's stations.
+      return {
+        name: 'site_load_updated',
+        kind: 'stations',
+        chargePointIds: event.chargePointIds,
+        payload: pick(event, ['siteId', 'limitKw', 'allocatedKw', 'measuredKw', 'timestamp']),
+      };
     case 'StationConnected':
     case 'StationDisconnected':
+    case 'StationBooted':
+    case 'SiteLimitChanged':
     case 'AccessChanged':
       return undefined;
   }
@@ -79,7 +90,7 @@ function outgoing<E extends RealtimeEventName>(
   kind: EventKind,
   payload: OutgoingEvent<E>['payload'] & { chargePointId: string },
 ): OutgoingEvent<E> {
-  return { name, kind, chargePointId: payload.chargePointId, payload };
+  return { name, kind, chargePointIds: [payload.chargePointId], payload };
 }
 
 /** Exactly the named fields of a domain event, in that order: nothing else reaches the client. */

@@ -12,7 +12,7 @@ import { toRealtimeEvent } from './events.js';
 import { DEFAULT_FLOW_CONTROL, FlowControl, type EngineConnection } from './flow-control.js';
 import { TokenBucket } from './rate-limit.js';
 import { answer, joinRoom, leaveRoom, reply } from './room-requests.js';
-import { internalRoomsFor, mayJoin, parseRoom, targetRooms } from './rooms.js';
+import { internalRoomsFor, mayJoin, parseRoom, targetRoomsOfStations } from './rooms.js';
 
 interface SocketData {
   user: User;
@@ -137,7 +137,7 @@ export class RealtimeServer {
       const outgoing = toRealtimeEvent(event);
       if (!outgoing) return;
       this.io
-        .to(targetRooms(outgoing.kind, outgoing.chargePointId))
+        .to(targetRoomsOfStations(outgoing.kind, outgoing.chargePointIds))
         .emit(outgoing.name, outgoing.payload as never);
     });
   }

@@ -80,3 +80,12 @@ export function targetRooms(kind: EventKind, chargePointId: string): string[] {
   rooms.push(`${STATION_ROOM_PREFIX}${chargePointId}|${kind}|*`);
   return rooms;
 }
+
+/**
+ * The internal rooms an event of `kind` about several stations goes to (a site's): each
+ * station's rooms once; with none, the rooms of users who see every station.
+ */
+export function targetRoomsOfStations(kind: EventKind, chargePointIds: readonly string[]): string[] {
+  if (chargePointIds.length === 0) return [`dashboard|${kind}|*`];
+  return [...new Set(chargePointIds.flatMap((id) => targetRooms(kind, id)))];
+}

@@ -1,12 +1,13 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { Database, SitesTable } from '../db/schema.js';
 import type { Site } from '../domain/site.js';
+import type { SiteLimit } from '../domain/site-limit.js';
 import { countOf, type Page, type PageRequest } from './paging.js';
 import type { StationScope } from './station.repository.js';
 
 type Db = Kysely<Database>;
 
-export interface SiteFields {
+export interface SiteFields extends Partial<SiteLimit> {
   name?: string;
   address?: string | null;
   latitude?: number | null;
@@ -98,6 +99,7 @@ export class SiteRepository {
         address: fields.address ?? null,
         latitude: fields.latitude ?? null,
         longitude: fields.longitude ?? null,
+        ...limitColumns(fields),
         created_at: now,
         updated_at: now,
       })
@@ -115,6 +117,7 @@ export class SiteRepository {
         ...(fields.address !== undefined && { address: fields.address }),
         ...(fields.latitude !== undefined && { latitude: fields.latitude }),
         ...(fields.longitude !== undefined && { longitude: fields.longitude }),
+        ...limitColumns(fields),
       })
       .where('id', '=', id)
       .returningAll()
@@ -140,7 +143,30 @@ function toSite(row: Selectable<SitesTable>): Site {
     address: row.address,
     latitude: row.latitude,
     longitude: row.longitude,
+    timeZone: row.time_zone,
+    maxPowerKw: row.max_power_kw,
+    maxCurrentA: row.max_current_a,
+    phases: row.phases,
+    voltage: row.voltage,
+    minCurrentA: row.min_current_a,
+    limitSchedule:
+      row.limit_schedule === null ? null : (JSON.parse(row.limit_schedule) as SiteLimit['limitSchedule']),
     createdAt: row.created_at,
     updatedAt: row.updated_at,
+  };
+}
+
+/** The limit fields given, as columns; absent fields are left out. */
+function limitColumns(fields: Partial<SiteLimit>) {
+  return {
+    ...(fields.timeZone !== undefined && { time_zone: fields.timeZone }),
+    ...(fields.maxPowerKw !== undefined && { max_power_kw: fields.maxPowerKw }),
+    ...(fields.maxCurrentA !== undefined && { max_current_a: fields.maxCurrentA }),
+    ...(fields.phases !== undefined && { phases: fields.phases }),
+    ...(fields.voltage !== undefined && { voltage: fields.voltage }),
+    ...(fields.minCurrentA !== undefined && { min_current_a: fields.minCurrentA }),
+    ...(fields.limitSchedule !== undefined && {
+      limit_schedule: fields.limitSchedule === null ? null : JSON.stringify(fields.limitSchedule),
+    }),
   };
 }

@@ -14,6 +14,7 @@ export interface NewStation {
   name: string;
   /** Absent or null: at no site. */
   siteId?: number | null;
+  maxPowerKw?: number | null;
   location: string | null;
   ocppPasswordHash: string | null;
   securityProfile: SecurityProfile;
@@ -24,6 +25,7 @@ export interface NewStation {
 export interface StationChanges {
   name?: string;
   siteId?: number | null;
+  maxPowerKw?: number | null;
   location?: string | null;
   ocppPasswordHash?: string | null;
   securityProfile?: SecurityProfile;
@@ -73,6 +75,7 @@ function toStation(row: Selectable<StationsTable>, connectors: Selectable<Connec
     chargePointId: row.charge_point_id,
     name: row.name,
     siteId: row.site_id,
+    maxPowerKw: row.max_power_kw,
     location: row.location,
     registration: row.registration as Registration,
     status: row.status as StationStatus,

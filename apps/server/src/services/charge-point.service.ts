@@ -103,6 +103,9 @@ export class ChargePointService {
     this.clock.booted(session.stationId);
     const credentials = await this.stations.findCredentials(session.chargePointId);
     session.registration = credentials?.registration ?? session.registration;
+    if (session.registration === 'accepted') {
+      this.events.publish({ type: 'StationBooted', chargePointId: session.chargePointId, timestamp: now });
+    }
     return {
       status: session.registration === 'accepted' ? 'Accepted' : 'Pending',
       interval: this.settings.heartbeatInterval,

@@ -1,5 +1,7 @@
+import type { EventBus } from '../cluster/event-bus.js';
 import { type Clock, isoNow } from '../domain/clock.js';
 import { incompletePosition, type Site } from '../domain/site.js';
+import { isTimeZone, scheduleProblems } from '../domain/site-limit.js';
 import type { Actor } from '../domain/user.js';
 import { AppError } from '../errors.js';
 import type { Page, PageRequest } from '../repositories/paging.js';
@@ -14,6 +16,7 @@ import type { SiteFields, SiteRepository, SiteVisibility } from '../repositories
 export class SiteService {
   constructor(
     private readonly sites: SiteRepository,
+    private readonly events: EventBus,
     private readonly clock: Clock,
   ) {}
 
@@ -31,7 +34,10 @@ export class SiteService {
   async create(actor: Actor, fields: SiteFields & { name: string }): Promise<Site> {
     requireUnscoped(actor, 'create sites');
     checkPosition(fields.latitude ?? null, fields.longitude ?? null);
-    return this.sites.create(fields, isoNow(this.clock));
+    checkLimit(fields);
+    const site = await this.sites.create(fields, isoNow(this.clock));
+    this.events.publish({ type: 'SiteLimitChanged', siteId: site.id });
+    return site;
   }
 
   async update(actor: Actor, id: number, fields: SiteFields): Promise<Site> {
@@ -43,8 +49,10 @@ export class SiteService {
       fields.latitude === undefined ? site.latitude : fields.latitude,
       fields.longitude === undefined ? site.longitude : fields.longitude,
     );
+    checkLimit(fields);
     const updated = await this.sites.update(id, fields, isoNow(this.clock));
     if (!updated) throw new AppError('NOT_FOUND', `No site ${id}`);
+    this.events.publish({ type: 'SiteLimitChanged', siteId: id });
     return updated;
   }
 
@@ -74,5 +82,18 @@ function checkPosition(latitude: number | null, longitude: number | null): void 
   const fields = incompletePosition(latitude, longitude);
   if (fields.length > 0) {
     throw new AppError('VALIDATION_ERROR', 'A position needs both latitude and longitude', { fields });
+  }
+}
+
+/** The time zone and the schedule's windows (HH:MM, no overlap); the schema checked the rest. */
+function checkLimit(fields: SiteFields): void {
+  if (fields.timeZone !== undefined && !isTimeZone(fields.timeZone)) {
+    throw new AppError('VALIDATION_ERROR', `${fields.timeZone} is not an IANA time zone`, {
+      fields: ['timeZone'],
+    });
+  }
+  const problems = scheduleProblems(fields.limitSchedule ?? []);
+  if (problems.length > 0) {
+    throw new AppError('VALIDATION_ERROR', problems.join('; '), { fields: ['limitSchedule'] });
   }
 }

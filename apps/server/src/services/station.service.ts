@@ -19,6 +19,8 @@ export interface CreateStationInput {
   chargePointId: string;
   name: string;
   siteId?: number | null;
+  /** kW per connector; absent or null: the highest measured, 22 kW while none is. */
+  maxPowerKw?: number | null;
   location?: string | null;
   /**
    * The Basic auth password the charger must present. Absent: a strong one is generated (a
@@ -50,6 +52,7 @@ export interface UpdateStationInput {
   name?: string;
   /** Moves the station to a site, or out of any with `null`. */
   siteId?: number | null;
+  maxPowerKw?: number | null;
   location?: string | null;
   /** A new password, or `null` to stop asking for one. */
   ocppPassword?: string | null;
@@ -103,6 +106,7 @@ export class StationService {
       chargePointId: input.chargePointId,
       name: input.name,
       siteId,
+      maxPowerKw: input.maxPowerKw ?? null,
       location: input.location ?? null,
       ocppPasswordHash: password ? await this.hasher.hash(password) : null,
       securityProfile,
@@ -144,6 +148,7 @@ export class StationService {
       securityProfile,
       ...(input.name !== undefined && { name: input.name }),
       ...(input.siteId !== undefined && { siteId: input.siteId }),
+      ...(input.maxPowerKw !== undefined && { maxPowerKw: input.maxPowerKw }),
       ...(input.location !== undefined && { location: input.location }),
       ...(input.ocppPassword !== undefined && {
         ocppPasswordHash: input.ocppPassword === null ? null : await this.hasher.hash(input.ocppPassword),

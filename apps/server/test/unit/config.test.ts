@@ -41,6 +41,7 @@ describe('configuration', () => {
       ocppLogRetentionDays: 30,
       meterValuesRetentionDays: 90,
       transactionStuckAfterMinutes: 60,
+      loadManagementIntervalMs: 2000,
       tlsCertFile: null,
       tlsKeyFile: null,
       tlsClientCaFile: null,

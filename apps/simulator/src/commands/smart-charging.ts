@@ -12,7 +12,7 @@ type ClearFilter = v16.Request<'ClearChargingProfile'>;
 
 /**
  * Charging profiles installed by SetChargingProfile, per connector (0 = the whole charge point).
- * They are stored and reported back; the simulated power does not follow them.
+ * They are stored and reported back, and the simulated power follows them (`limitW`).
  */
 export class ChargingProfiles {
   private byConnector = new Map<number, v16.ChargingProfile[]>();
@@ -99,6 +99,45 @@ export class ChargingProfiles {
       })),
     };
   }
+
+  /**
+   * The limit in force on a connector at `now` (epoch ms), W: the period in force of the
+   * governing profile (as in `composite`), never above a ChargePointMaxProfile (applied to each
+   * connector, a simplification), `maxPowerW` without either. `sessionStart` (ISO) is where a
+   * Relative profile's periods count from.
+   */
+  limitW(connectorId: number, now: number, maxPowerW: number, sessionStart?: string): number {
+    const own = this.byConnector.get(connectorId) ?? [];
+    const station = this.byConnector.get(0) ?? [];
+    const governing =
+      highest(own, 'TxProfile') ?? highest(own, 'TxDefaultProfile') ?? highest(station, 'TxDefaultProfile');
+    let limit = maxPowerW;
+    for (const profile of [governing, highest(station, 'ChargePointMaxProfile')]) {
+      const inForce = profile && periodLimitW(profile, now, sessionStart);
+      if (inForce !== undefined) limit = Math.min(limit, inForce);
+    }
+    return limit;
+  }
+}
+
+const RECURRENCE_MS = { Daily: 86_400_000, Weekly: 604_800_000 } as const;
+
+/** The limit of a profile's period in force at `now`, W; undefined outside its schedule. */
+function periodLimitW(profile: v16.ChargingProfile, now: number, sessionStart?: string): number | undefined {
+  const schedule = profile.chargingSchedule;
+  const startOf = (text: string | undefined) => (text === undefined ? undefined : Date.parse(text));
+  let start =
+    profile.chargingProfileKind === 'Relative'
+      ? (startOf(sessionStart) ?? now)
+      : (startOf(schedule.startSchedule) ?? startOf(profile.validFrom) ?? now);
+  if (profile.chargingProfileKind === 'Recurring' && now >= start) {
+    const period = RECURRENCE_MS[profile.recurrencyKind ?? 'Daily'];
+    start += Math.floor((now - start) / period) * period;
+  }
+  const offsetS = (now - start) / 1000;
+  if (offsetS < 0 || (schedule.duration !== undefined && offsetS >= schedule.duration)) return undefined;
+  const period = schedule.chargingSchedulePeriod.filter((p) => p.startPeriod <= offsetS).at(-1);
+  return period && convert(period.limit, schedule.chargingRateUnit, 'W', period.numberPhases);
 }
 
 function highest(
@@ -126,6 +165,12 @@ function convert(
   return Math.round(value * 10) / 10;
 }
 
+/** Brings every meter up to now under the limits in force so far, before they change. */
+function settleMeters(bank: ConnectorBank): void {
+  const now = Date.now();
+  for (const connector of bank.all()) connector.meter.read(now);
+}
+
 /** Handlers of the Smart Charging profile (OCPP 1.6 sections 5.5, 5.7 and 5.16). */
 export function registerSmartChargingCommands(
   register: Register,
@@ -144,10 +189,14 @@ export function registerSmartChargingCommands(
         return { status: 'Rejected' };
       }
     }
+    settleMeters(bank);
     return { status: profiles.install(connectorId, profile) ? 'Accepted' : 'Rejected' };
   });
 
-  register('ClearChargingProfile', (filter) => ({ status: profiles.clear(filter) ? 'Accepted' : 'Unknown' }));
+  register('ClearChargingProfile', (filter) => {
+    settleMeters(bank);
+    return { status: profiles.clear(filter) ? 'Accepted' : 'Unknown' };
+  });
 
   register('GetCompositeSchedule', ({ connectorId, duration, chargingRateUnit = 'W' }) => {
     if (!bank.exists(connectorId)) return { status: 'Rejected' };

@@ -11,6 +11,7 @@ import type {
   LoginResponse,
   NewReservation,
   NewRole,
+  NewChargingProfile,
   NewSite,
   NewStation,
   NewUser,
@@ -24,10 +25,13 @@ import type {
   RoleChanges,
   SecurityEvent,
   Site,
+  SiteChanges,
+  SiteLoad,
   Station,
   StationCertificate,
   StationChanges,
   StationAnswer,
+  StationChargingProfile,
   StationFilters,
   StationOperation,
   StationOperationBodies,
@@ -119,6 +123,17 @@ export function createApi(client: ApiClient) {
     sites: {
       list: () => client.get<Page<Site>>('/api/sites', { limit: 1000 }),
       create: (body: NewSite) => client.post<Site>('/api/sites', body),
+      get: (siteId: number) => client.get<Site>(`/api/sites/${siteId}`),
+      update: (siteId: number, body: SiteChanges) => client.patch<Site>(`/api/sites/${siteId}`, body),
+      load: (siteId: number) => client.get<SiteLoad>(`/api/sites/${siteId}/load`),
+    },
+    chargingProfiles: {
+      list: (chargePointId: string) =>
+        client.get<Page<StationChargingProfile>>(`/api/stations/${id(chargePointId)}/charging-profiles`),
+      install: (chargePointId: string, body: NewChargingProfile) =>
+        client.post<StationChargingProfile>(`/api/stations/${id(chargePointId)}/charging-profiles`, body),
+      remove: (chargePointId: string, chargingProfileId: number) =>
+        client.delete(`/api/stations/${id(chargePointId)}/charging-profiles/${chargingProfileId}`),
     },
     transactions: {
       list: (filters: TransactionFilters & Paging = {}) =>

@@ -9,15 +9,18 @@ import type { Static } from 'typebox';
 
 export type { IdTagStatus, ReservationStatus, StationStatus } from '@cimorings/contracts';
 export type {
+  ChargingProfile,
   CommandAudit,
   CreatedStation,
   IdTag,
   ImportReport,
   LocalListRequest,
   LocalListResult,
+  LimitWindow,
   LoginResponse,
   NewReservation,
   NewRole,
+  NewChargingProfile,
   NewSite,
   NewStation,
   NewUser,
@@ -31,6 +34,9 @@ export type {
   StationCertificate,
   StationChanges,
   StationVariable,
+  SiteChanges,
+  SiteLoad,
+  StationChargingProfile,
   Stats,
   UserChanges,
   UserView,

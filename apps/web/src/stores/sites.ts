@@ -1,6 +1,6 @@
 import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
-import { ApiError, useApi, type NewSite, type Site } from '../api';
+import { ApiError, useApi, type NewSite, type Site, type SiteChanges } from '../api';
 
 /**
  * Sites (groups of stations with an address and coordinates). `available` is false while the
@@ -35,5 +35,18 @@ export const useSitesStore = defineStore('sites', () => {
     return created;
   }
 
-  return { byId, list, options, available, loaded, load, create };
+  /** Reads one site (its limit fields) into the store. */
+  async function fetch(siteId: number): Promise<Site> {
+    const site = await api.sites.get(siteId);
+    byId.value[site.id] = site;
+    return site;
+  }
+
+  async function update(siteId: number, changes: SiteChanges): Promise<Site> {
+    const updated = await api.sites.update(siteId, changes);
+    byId.value[updated.id] = updated;
+    return updated;
+  }
+
+  return { byId, list, options, available, loaded, load, create, fetch, update };
 });

@@ -19,6 +19,7 @@ function station(chargePointId: string, fields: Partial<Station> = {}): Station 
     model: null,
     firmwareVersion: null,
     siteId: null,
+    maxPowerKw: null,
     errorCode: null,
     hasOcppPassword: false,
     securityProfile: 0,

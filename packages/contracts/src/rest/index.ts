@@ -3,6 +3,7 @@
  * validates, serializes and documents with them; the dashboard derives its types from them.
  * Import types from here with `import type` in browser code: the schemas are runtime values.
  */
+export * from './charging-profiles.js';
 export * from './common.js';
 export * from './id-tags.js';
 export * from './reservations.js';

@@ -14,6 +14,7 @@ export const SecurityProfileSchema = Literals(SECURITY_PROFILES, {
 const Registration = Type.Union([Type.Literal('accepted'), Type.Literal('pending')]);
 export const StationStatusSchema = Literals(STATION_STATUSES);
 const SiteId = RowId({ description: 'a site of /api/sites' });
+const MaxPowerKw = Type.Number({ exclusiveMinimum: 0, maximum: 10_000, description: 'kW per connector' });
 const Text = (maxLength: number) => Type.Union([Type.String({ maxLength }), Type.Null()]);
 const OcppPassword = Type.String({
   minLength: 8,
@@ -36,6 +37,9 @@ export const StationSchema = Type.Object(
     name: Type.String(),
     location: Type.Union([Type.String(), Type.Null()]),
     siteId: Type.Union([Type.Integer(), Type.Null()]),
+    maxPowerKw: Type.Union([Type.Number(), Type.Null()], {
+      description: 'kW per connector; null: the highest power measured on it, 22 kW while none is',
+    }),
     registration: Registration,
     status: StationStatusSchema,
     /** The error code the charge point reports for itself (connector 0). */
@@ -98,6 +102,7 @@ export const NewStationSchema = Type.Object(
     chargePointId: ChargePointId,
     name: Type.String({ minLength: 1, maxLength: 200 }),
     siteId: Type.Optional(Type.Union([SiteId, Type.Null()])),
+    maxPowerKw: Type.Optional(Type.Union([MaxPowerKw, Type.Null()])),
     location: Type.Optional(Text(500)),
     ocppPassword: Type.Optional(
       Type.Union([OcppPassword, Type.Null()], {
@@ -116,6 +121,7 @@ export const StationChangesSchema = Type.Object(
   {
     name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
     siteId: Type.Optional(Type.Union([SiteId, Type.Null()])),
+    maxPowerKw: Type.Optional(Type.Union([MaxPowerKw, Type.Null()])),
     location: Type.Optional(Text(500)),
     ocppPassword: Type.Optional(Type.Union([OcppPassword, Type.Null()])),
     securityProfile: Type.Optional(SecurityProfileSchema),

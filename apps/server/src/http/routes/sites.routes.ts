@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
+import type { LoadManager } from '../../services/load-manager.js';
 import type { SiteService } from '../../services/site.service.js';
 import { actorOf } from '../access.js';
 import {
@@ -8,13 +9,18 @@ import {
   PageQuery,
   PageSchema,
   SiteChangesSchema,
+  SiteLoadSchema,
   SiteSchema,
 } from '@cimorings/contracts/rest';
 import { bearerRoute, errors, pageOf } from '../schemas.js';
 
 /** Sites: read with stations.view, written with stations.edit, always within the caller's scope. */
-export const siteRoutes: FastifyPluginAsyncTypebox<{ sites: SiteService }> = async (app, { sites }) => {
+export const siteRoutes: FastifyPluginAsyncTypebox<{ sites: SiteService; loads: LoadManager }> = async (
+  app,
+  { sites, loads },
+) => {
   app.addSchema(SiteSchema);
+  app.addSchema(SiteLoadSchema);
 
   app.get(
     '/api/sites',
@@ -45,6 +51,16 @@ export const siteRoutes: FastifyPluginAsyncTypebox<{ sites: SiteService }> = asy
       response: { 200: Type.Ref('Site'), ...errors(400, 401, 403, 404) },
     }),
     async (request) => sites.get(actorOf(request), request.params.id),
+  );
+
+  app.get(
+    '/api/sites/:id/load',
+    bearerRoute('stations.view', 'sites', {
+      summary: 'The limit in force, what was given to the charging sessions and what they draw',
+      params: IdParams,
+      response: { 200: Type.Ref('SiteLoad'), ...errors(400, 401, 403, 404) },
+    }),
+    async (request) => loads.load(await sites.get(actorOf(request), request.params.id)),
   );
 
   app.patch(

@@ -87,6 +87,7 @@ export const base: Pick<
     OCPP_CALL_ERROR: 'The station answered with OCPP error {detail}',
     PROFILE_CHANGE_REFUSED: 'The station refused the new security profile: {detail}',
     RESERVATION_REFUSED: 'The station refused the reservation: {detail}',
+    PROFILE_REJECTED: 'The station refused the charging profile: {detail}',
     PERMISSION_REQUIRED: 'You do not have permission for this',
     STATION_FORBIDDEN: 'This station is outside your scope',
     NOT_FOUND: 'Not found',

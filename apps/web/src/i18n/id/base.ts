@@ -82,6 +82,7 @@ export const base = {
     OCPP_CALL_ERROR: 'Stasiun menjawab dengan kesalahan OCPP {detail}',
     PROFILE_CHANGE_REFUSED: 'Stasiun menolak profil keamanan baru: {detail}',
     RESERVATION_REFUSED: 'Stasiun menolak reservasi: {detail}',
+    PROFILE_REJECTED: 'Stasiun menolak profil pengisian: {detail}',
     PERMISSION_REQUIRED: 'Anda tidak memiliki izin untuk ini',
     STATION_FORBIDDEN: 'Stasiun ini di luar cakupan Anda',
     NOT_FOUND: 'Tidak ditemukan',

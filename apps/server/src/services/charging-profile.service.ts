@@ -1,0 +1,137 @@
+import type { EventBus } from '../cluster/event-bus.js';
+import {
+  type ChargingProfile,
+  type KeptChargingProfile,
+  profileProblems,
+  replacesProfile,
+} from '../domain/charging-profile.js';
+import { type Clock, isoNow } from '../domain/clock.js';
+import type { Actor } from '../domain/user.js';
+import { AppError } from '../errors.js';
+import type { ChargingProfileRepository } from '../repositories/charging-profile.repository.js';
+import type { ChargingLimits } from './charging-limits.js';
+import type { StationService } from './station.service.js';
+
+/** How long after a boot kept profiles are sent, ms. */
+const AFTER_BOOT_MS = 200;
+
+/** A kept profile as the REST API shows it. */
+export interface InstalledProfile {
+  chargingProfileId: number;
+  connectorId: number;
+  csChargingProfiles: ChargingProfile;
+  status: 'installed';
+}
+
+/**
+ * Charging profiles as data (CONTRACT section 9): a station's ChargePointMaxProfile and
+ * TxDefaultProfile profiles, checked against OCPP's rules, sent, kept only once the station
+ * accepted them, and sent again each time it boots.
+ */
+export class ChargingProfileService {
+  private unsubscribe: (() => void) | undefined;
+
+  constructor(
+    private readonly stations: StationService,
+    private readonly profiles: ChargingProfileRepository,
+    private readonly limits: ChargingLimits,
+    private readonly events: EventBus,
+    private readonly clock: Clock,
+    private readonly log: { warn(details: object, message: string): void },
+  ) {}
+
+  /** Sends the kept profiles to each station that boots. */
+  start(): void {
+    this.unsubscribe = this.events.subscribe((event) => {
+      if (event.type === 'StationBooted') void this.resend(event.chargePointId);
+    });
+  }
+
+  stop(): void {
+    this.unsubscribe?.();
+  }
+
+  async list(actor: Actor, chargePointId: string): Promise<InstalledProfile[]> {
+    const station = await this.stations.get(actor, chargePointId);
+    return (await this.profiles.list(station.id)).map(shown);
+  }
+
+  /**
+   * @throws AppError VALIDATION_ERROR (OCPP's rules broken: nothing sent), PROFILE_REJECTED
+   * (the station refused: nothing kept), NOT_FOUND and the errors of a command.
+   */
+  async install(actor: Actor, chargePointId: string, kept: KeptChargingProfile): Promise<InstalledProfile> {
+    const station = await this.stations.get(actor, chargePointId);
+    const problems = profileProblems(kept.connectorId, kept.profile, this.clock.now());
+    if (problems.length > 0) {
+      throw new AppError('VALIDATION_ERROR', problems.join('; '), {
+        fields: ['csChargingProfiles'],
+        problems,
+      });
+    }
+    const status = await this.limits.installProfile(chargePointId, kept);
+    if (status !== 'Accepted') {
+      throw new AppError('PROFILE_REJECTED', `${chargePointId} answered SetChargingProfile with ${status}`, {
+        status,
+      });
+    }
+    const replaced = (await this.profiles.list(station.id))
+      .filter((other) => replacesProfile(kept, other))
+      .map((other) => other.profile.chargingProfileId);
+    await this.profiles.replace(station.id, kept, replaced, isoNow(this.clock));
+    return shown(kept);
+  }
+
+  /**
+   * Sends ClearChargingProfile for a kept profile and forgets it (also when the station no
+   * longer knew it: it holds nothing of it either way).
+   * @throws AppError NOT_FOUND for a profile not kept; the errors of a command (then it stays kept).
+   */
+  async remove(actor: Actor, chargePointId: string, chargingProfileId: number): Promise<void> {
+    const station = await this.stations.get(actor, chargePointId);
+    const kept = await this.profiles.list(station.id);
+    if (!kept.some((k) => k.profile.chargingProfileId === chargingProfileId)) {
+      throw new AppError('NOT_FOUND', `${chargePointId} keeps no charging profile ${chargingProfileId}`);
+    }
+    await this.limits.clearProfile(chargePointId, chargingProfileId);
+    await this.profiles.delete(station.id, chargingProfileId);
+  }
+
+  /** The station's composite schedule, as it answers GetCompositeSchedule. */
+  async compositeSchedule(
+    actor: Actor,
+    chargePointId: string,
+    query: { connectorId: number; duration: number; chargingRateUnit?: 'A' | 'W' },
+  ): Promise<Record<string, unknown>> {
+    await this.stations.get(actor, chargePointId);
+    return this.limits.compositeSchedule(chargePointId, query);
+  }
+
+  /** Sends every kept profile to a station that booted; a refusal or failure is logged. */
+  async resend(chargePointId: string): Promise<void> {
+    try {
+      // After the BootNotification answer has left: a station may refuse calls before it is accepted.
+      await new Promise((resolve) => setTimeout(resolve, AFTER_BOOT_MS));
+      for (const kept of await this.profiles.listOf(chargePointId)) {
+        const status = await this.limits.installProfile(chargePointId, kept);
+        if (status !== 'Accepted') {
+          this.log.warn(
+            { chargePointId, chargingProfileId: kept.profile.chargingProfileId, status },
+            'station refused a kept charging profile at boot',
+          );
+        }
+      }
+    } catch (error) {
+      this.log.warn({ err: error, chargePointId }, 'sending kept charging profiles at boot failed');
+    }
+  }
+}
+
+function shown(kept: KeptChargingProfile): InstalledProfile {
+  return {
+    chargingProfileId: kept.profile.chargingProfileId,
+    connectorId: kept.connectorId,
+    csChargingProfiles: kept.profile,
+    status: 'installed',
+  };
+}

@@ -1,0 +1,300 @@
+import type { EventBus } from '../cluster/event-bus.js';
+import { type Clock, isoNow } from '../domain/clock.js';
+import type { DomainEvent } from '../domain/events.js';
+import { allocate, electricalKw } from '../domain/load-allocation.js';
+import { limitInForce } from '../domain/site-limit.js';
+import type { Site } from '../domain/site.js';
+import type { Allocation, LoadRepository, SiteSession } from '../repositories/load.repository.js';
+import type { SiteRepository } from '../repositories/site.repository.js';
+import type { SessionLimitSender } from './session-limit-sender.js';
+
+export interface LoadManagerSettings {
+  /** How often every managed site is shared again (schedule boundaries, retries), ms; at most 5 s. */
+  intervalMs: number;
+  /** What a session drawing less than its share may draw beyond its measured power, kW. */
+  headroomKw: number;
+  /** A new limit within this of the one a session has is not sent, kW. */
+  hysteresisKw: number;
+  /** Whether this node drives load management (one node of several does). */
+  drives: () => Promise<boolean>;
+}
+
+/** CONTRACT section 9: a station's kW per connector while neither configured nor measured. */
+export const DEFAULT_STATION_KW = 22;
+/**
+ * Events arriving together (a burst of meter values) are handled in one pass after this, ms; it
+ * also lets a StartTransaction.conf reach the station before its first TxProfile (OCPP 1.6
+ * §5.16.3: a TxProfile names a transaction the station must know).
+ */
+const SETTLE_MS = 300;
+/** Passes over one site in a row, when stations keep refusing. */
+const MAX_PASSES = 3;
+
+/** What a site's load is now (`GET /api/sites/{id}/load`). */
+export interface SiteLoad {
+  limitKw: number | null;
+  allocatedKw: number;
+  measuredKw: number;
+  sessions: {
+    chargePointId: string;
+    connectorId: number;
+    transactionId: number;
+    limitKw: number;
+    powerKw: number | null;
+    paused: boolean;
+  }[];
+}
+
+/**
+ * Shares each site's grid limit among its charging sessions (CONTRACT section 9): whenever a
+ * session starts or stops, a meter value arrives, a limit changes, a station boots, and every
+ * `intervalMs` (schedule boundaries, retries), it computes the limits (`allocate`), sends those
+ * that really changed, lowering ones first so that the sum on the stations never exceeds the
+ * limit, and publishes `SiteLoadUpdated` when the allocation changed. A station that does not
+ * answer is counted at the higher of its old and new limit until it boots again; one that
+ * refuses is logged and counted at its maximum. What was given is stored (load_allocations),
+ * so a restarted node goes on from it.
+ *
+ * Several nodes: one node drives (`settings.drives`: the alive node with the lowest NODE_ID),
+ * the others only mark what a booting station is owed. It reads sessions and allocations from
+ * the database, so its timer pass picks up sessions started at other nodes within `intervalMs`;
+ * the measured power it redistributes and the highest power of a station come from the meter
+ * values of the stations it holds (the EventBus is per node): a session at another node counts
+ * at its station's maximum demand.
+ */
+export class LoadManager {
+  /** Last power reported per transaction, kW. */
+  private readonly measured = new Map<number, number>();
+  /** Highest power measured per station, kW (read once from the database, then from events). */
+  private readonly stationPeakKw = new Map<string, number>();
+  private readonly running = new Map<number, Promise<void>>();
+  private readonly settling = new Map<number, NodeJS.Timeout>();
+  private readonly published = new Map<number, string>();
+  /** Stations that booted since their sessions were last shared: their limits are owed again. */
+  private readonly booted = new Set<string>();
+  private timer: NodeJS.Timeout | undefined;
+  private unsubscribe: (() => void) | undefined;
+
+  constructor(
+    private readonly loads: LoadRepository,
+    private readonly sites: SiteRepository,
+    private readonly sender: SessionLimitSender,
+    private readonly events: EventBus,
+    private readonly clock: Clock,
+    private readonly settings: LoadManagerSettings,
+    private readonly log: { warn(details: object, message: string): void },
+  ) {}
+
+  start(): void {
+    this.unsubscribe = this.events.subscribe((event) => this.heard(event));
+    this.timer = setInterval(() => void this.shareAll(), this.settings.intervalMs);
+    this.timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    this.unsubscribe?.();
+    clearInterval(this.timer);
+    for (const timeout of this.settling.values()) clearTimeout(timeout);
+    this.settling.clear();
+    await Promise.allSettled(this.running.values());
+  }
+
+  /** What the site's load is now, from what was given and what the sessions last reported. */
+  async load(site: Site): Promise<SiteLoad> {
+    const [sessions, given] = await Promise.all([
+      this.loads.activeSessions(site.id),
+      this.loads.allocations(site.id),
+    ]);
+    const byTransaction = new Map(given.map((a) => [a.transactionId, a]));
+    const rows = sessions.map((s) => {
+      const allocation = byTransaction.get(s.transactionId);
+      return {
+        chargePointId: s.chargePointId,
+        connectorId: s.connectorId,
+        transactionId: s.transactionId,
+        limitKw: allocation?.limitKw ?? 0,
+        powerKw: this.measured.get(s.transactionId) ?? null,
+        paused: allocation?.paused ?? false,
+      };
+    });
+    return {
+      limitKw: limitInForce(site, this.clock.now()),
+      allocatedKw: round(rows.reduce((sum, r) => sum + r.limitKw, 0)),
+      measuredKw: round(rows.reduce((sum, r) => sum + (r.powerKw ?? 0), 0)),
+      sessions: rows,
+    };
+  }
+
+  /** Shares every managed site again; what the timer runs. */
+  async shareAll(): Promise<void> {
+    try {
+      if (!(await this.settings.drives())) return;
+      for (const siteId of await this.loads.sitesToManage()) await this.share(siteId);
+    } catch (error) {
+      this.log.warn({ err: error }, 'load management pass failed');
+    }
+  }
+
+  /** Shares one site again, after any pass already running for it. */
+  share(siteId: number): Promise<void> {
+    const previous = this.running.get(siteId) ?? Promise.resolve();
+    const next = previous
+      .then(() => this.shareNow(siteId))
+      .catch((error: unknown) => this.log.warn({ err: error, siteId }, 'load management of a site failed'));
+    this.running.set(siteId, next);
+    void next.then(() => {
+      if (this.running.get(siteId) === next) this.running.delete(siteId);
+    });
+    return next;
+  }
+
+  private heard(event: DomainEvent): void {
+    switch (event.type) {
+      case 'SiteLimitChanged':
+        return this.soon(event.siteId);
+      case 'MeterValuesReceived':
+        if (event.power !== null) {
+          if (event.transactionId !== null) this.measured.set(event.transactionId, event.power);
+          const peak = this.stationPeakKw.get(event.chargePointId) ?? 0;
+          if (event.power > peak) this.stationPeakKw.set(event.chargePointId, event.power);
+        }
+        return this.soonAt(event.chargePointId);
+      case 'TransactionStopped':
+        this.measured.delete(event.transactionId);
+        this.sender.forget(event.transactionId);
+        return this.soonAt(event.chargePointId);
+      case 'TransactionStarted':
+        return this.soonAt(event.chargePointId);
+      case 'StationBooted':
+        // A booted station has lost its TxProfiles: what it should hold is sent again.
+        // Marked in memory too, so that a pass already running cannot write the mark away.
+        this.booted.add(event.chargePointId);
+        void this.loads.resendTo(event.chargePointId).then(() => this.soonAt(event.chargePointId));
+        return;
+      default:
+        return;
+    }
+  }
+
+  private soonAt(chargePointId: string): void {
+    void this.loads.siteOf(chargePointId).then(
+      (siteId) => siteId !== null && this.soon(siteId),
+      (error: unknown) => this.log.warn({ err: error, chargePointId }, 'load management lookup failed'),
+    );
+  }
+
+  private soon(siteId: number): void {
+    if (this.settling.has(siteId)) return;
+    const timeout = setTimeout(() => {
+      this.settling.delete(siteId);
+      void this.settings.drives().then(
+        (drives) => (drives ? this.share(siteId) : undefined),
+        (error: unknown) => this.log.warn({ err: error }, 'load management: which node drives is unknown'),
+      );
+    }, SETTLE_MS);
+    timeout.unref();
+    this.settling.set(siteId, timeout);
+  }
+
+  private async shareNow(siteId: number): Promise<void> {
+    const site = await this.sites.find(siteId);
+    if (!site) return;
+    const limitKw = limitInForce(site, this.clock.now());
+    // A refusal frees less than was planned: share again at once with the session at its maximum.
+    for (let pass = 0; pass < MAX_PASSES; pass++) {
+      if (!(await this.shareOnce(site, limitKw))) break;
+    }
+    await this.publish(site);
+  }
+
+  /** One pass over a site; true when a station refused, so that the share must be made again. */
+  private async shareOnce(site: Site, limitKw: number | null): Promise<boolean> {
+    const sessions = await this.loads.activeSessions(site.id);
+    const booted = new Set(
+      sessions.filter((s) => this.booted.has(s.chargePointId)).map((s) => s.transactionId),
+    );
+    for (const s of sessions) this.booted.delete(s.chargePointId);
+    const given = new Map(
+      (await this.loads.allocations(site.id)).map((a) => [
+        a.transactionId,
+        booted.has(a.transactionId) && a.state === 'sent' ? { ...a, state: 'pending' as const } : a,
+      ]),
+    );
+    const maxKw = await this.stationMaxima(sessions);
+    if (limitKw === null) {
+      if (given.size > 0) {
+        await this.sender.lift(sessions, given, maxKw);
+        await this.loads.saveAllocations(site.id, [], [], isoNow(this.clock));
+      }
+      return false;
+    }
+    const wanted = allocate(
+      sessions.map((s) => {
+        const allocation = given.get(s.transactionId);
+        const max = maxKw(s);
+        return {
+          key: s.transactionId,
+          arrivedAt: s.startedAt,
+          maxKw: max,
+          measuredKw: this.measured.get(s.transactionId) ?? null,
+          previousKw: allocation?.limitKw ?? null,
+          heldKw: this.sender.stillRefused(allocation) ? max : heldKw(s, allocation, max),
+        };
+      }),
+      {
+        limitKw,
+        minKw: electricalKw(site.minCurrentA, site),
+        headroomKw: this.settings.headroomKw,
+        hysteresisKw: this.settings.hysteresisKw,
+      },
+    );
+    const allocations = await this.sender.send(sessions, wanted, given, maxKw);
+    // Only what changed is written: a mark made meanwhile (a station booted) stays.
+    const changed = allocations.filter((a) => !sameAllocation(a, given.get(a.transactionId)));
+    const active = sessions.map((s) => s.transactionId);
+    await this.loads.saveAllocations(site.id, active, changed, isoNow(this.clock));
+    return allocations.some((a) => a.state === 'refused' && given.get(a.transactionId)?.state !== 'refused');
+  }
+
+  /** Each session's station maximum: configured, else the highest measured, else 22 kW. */
+  private async stationMaxima(sessions: readonly SiteSession[]): Promise<(s: SiteSession) => number> {
+    const unknown = sessions
+      .filter((s) => s.stationMaxKw === null && !this.stationPeakKw.has(s.chargePointId))
+      .map((s) => s.chargePointId);
+    for (const [chargePointId, kw] of await this.loads.highestPowerKw([...new Set(unknown)])) {
+      this.stationPeakKw.set(chargePointId, Math.max(kw, this.stationPeakKw.get(chargePointId) ?? 0));
+    }
+    return (s) => s.stationMaxKw ?? this.stationPeakKw.get(s.chargePointId) ?? DEFAULT_STATION_KW;
+  }
+
+  /** Publishes the site's load when its allocation changed since it was last published. */
+  private async publish(site: Site): Promise<void> {
+    const load = await this.load(site);
+    const shape = JSON.stringify([
+      load.limitKw,
+      load.sessions.map((s) => [s.transactionId, s.limitKw, s.paused]),
+    ]);
+    if (this.published.get(site.id) === shape) return;
+    this.published.set(site.id, shape);
+    this.events.publish({
+      type: 'SiteLoadUpdated',
+      siteId: site.id,
+      chargePointIds: await this.loads.stationsOf(site.id),
+      limitKw: load.limitKw === null ? null : round(load.limitKw),
+      allocatedKw: load.allocatedKw,
+      measuredKw: load.measuredKw,
+      timestamp: isoNow(this.clock),
+    });
+  }
+}
+
+/** What a session whose station is not connected is counted at (its last limit); null when ours to share. */
+function heldKw(session: SiteSession, allocation: Allocation | undefined, maxKw: number): number | null {
+  return session.stationConnected ? null : (allocation?.limitKw ?? maxKw);
+}
+
+const round = (kw: number) => Math.round(kw * 1000) / 1000;
+
+function sameAllocation(a: Allocation, b: Allocation | undefined): boolean {
+  return b !== undefined && a.limitKw === b.limitKw && a.paused === b.paused && a.state === b.state;
+}

@@ -1,0 +1,136 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createIdTags, createStation, startTransaction, userToken } from '../support/builders.js';
+import { DIALECTS } from '../support/databases.js';
+import { bootChargePoint, eventually, type TestChargePoint } from '../support/ocpp-client.js';
+import { connectSocket, join, recorder } from '../support/realtime-client.js';
+import { useTestApp } from '../support/use-test-app.js';
+
+type SetProfile = {
+  connectorId: number;
+  csChargingProfiles: {
+    chargingProfilePurpose: string;
+    chargingSchedule: { chargingSchedulePeriod: { limit: number }[] };
+  };
+};
+
+describe.each(DIALECTS)('the load of a site, one station at a time, on %s', (dialect) => {
+  const app = useTestApp(dialect, { env: { LOAD_MANAGEMENT_INTERVAL_MS: '200' } });
+  let cp: TestChargePoint;
+  let siteId: number;
+  let otherSiteId: number;
+  const profiles: SetProfile[] = [];
+  const lastLimitW = () =>
+    profiles.at(-1)?.csChargingProfiles.chargingSchedule.chargingSchedulePeriod[0]?.limit;
+
+  beforeAll(async () => {
+    siteId = (await app.request('POST', '/api/sites', { token: app.admin, body: { name: 'Depot' } })).body.id;
+    otherSiteId = (await app.request('POST', '/api/sites', { token: app.admin, body: { name: 'Other' } }))
+      .body.id;
+    await createStation(app, app.admin, {
+      chargePointId: 'SL-1',
+      siteId,
+      ocppPassword: null,
+      maxPowerKw: 22,
+    });
+    await createStation(app, app.admin, { chargePointId: 'SL-2', siteId: otherSiteId, ocppPassword: null });
+    await createIdTags(app, app.admin, 'SL-TAG');
+    ({ client: cp } = await bootChargePoint(app.url, 'SL-1'));
+    cp.handle(async ({ method, params }) => {
+      if (method === 'SetChargingProfile') profiles.push(params as SetProfile);
+      return method === 'SetChargingProfile' ? { status: 'Accepted' } : {};
+    });
+  });
+  afterAll(async () => {
+    await cp?.close({ force: true });
+  });
+
+  const load = (id = siteId, token = app.admin) => app.request('GET', `/api/sites/${id}/load`, { token });
+
+  it('sends nothing while the site has no limit', async () => {
+    const { transactionId } = await startTransaction(cp, {
+      idTag: 'SL-TAG',
+      timestamp: new Date().toISOString(),
+    });
+    await new Promise((resolve) => setTimeout(resolve, 800));
+    expect(profiles).toEqual([]);
+    expect((await load()).body).toEqual({
+      limitKw: null,
+      allocatedKw: 0,
+      measuredKw: 0,
+      sessions: [
+        { chargePointId: 'SL-1', connectorId: 1, transactionId, limitKw: 0, powerKw: null, paused: false },
+      ],
+    });
+  });
+
+  it('gives the session a TxProfile when a limit is set, and tells the dashboard and the station room', async () => {
+    const dashboard = await connectSocket(app.url, app.admin);
+    const stationRoom = await connectSocket(app.url, app.admin);
+    const scoped = await userToken(app, app.admin, {
+      username: 'sl-other',
+      roles: ['viewer'],
+      allowedStations: ['SL-2'],
+    });
+    const outsider = await connectSocket(app.url, scoped);
+    const [inDashboard, inStationRoom, outsiderEvents] = [dashboard, stationRoom, outsider].map(recorder);
+    try {
+      expect(await join(dashboard, 'dashboard')).toEqual({ ok: true });
+      expect(await join(stationRoom, 'station_SL-1')).toEqual({ ok: true });
+      expect(await join(outsider, 'dashboard')).toEqual({ ok: true });
+      await app.request('PATCH', `/api/sites/${siteId}`, { token: app.admin, body: { maxPowerKw: 7 } });
+      await eventually(() => lastLimitW() === 7000);
+      expect(profiles.at(-1)).toMatchObject({
+        connectorId: 1,
+        csChargingProfiles: {
+          chargingProfilePurpose: 'TxProfile',
+          chargingProfileKind: 'Relative',
+          chargingSchedule: {
+            chargingRateUnit: 'W',
+            chargingSchedulePeriod: [{ startPeriod: 0, limit: 7000 }],
+          },
+        },
+      });
+      const update = { siteId, limitKw: 7, allocatedKw: 7, measuredKw: 0, timestamp: expect.any(String) };
+      expect((await inStationRoom!.waitFor('site_load_updated')).at(-1)).toEqual(update);
+      expect((await inDashboard!.waitFor('site_load_updated')).at(-1)).toEqual(update);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      // A user who sees none of the site's stations hears nothing of it, and cannot read it.
+      expect(outsiderEvents!.of('site_load_updated')).toEqual([]);
+      expect((await load(siteId, scoped)).status).toBe(404);
+    } finally {
+      for (const socket of [dashboard, stationRoom, outsider]) socket.close();
+    }
+  });
+
+  it('follows a lower current limit, the tighter of the two', async () => {
+    await app.request('PATCH', `/api/sites/${siteId}`, { token: app.admin, body: { maxCurrentA: 8 } });
+    // 8 A × 230 V × 3 phases = 5.52 kW.
+    await eventually(() => lastLimitW() === 5520);
+    await eventually(async () => (await load()).body.allocatedKw === 5.52);
+    expect((await load()).body).toMatchObject({ limitKw: 5.52, allocatedKw: 5.52 });
+  });
+
+  it('pauses the session when the limit is below its minimum', async () => {
+    await app.request('PATCH', `/api/sites/${siteId}`, {
+      token: app.admin,
+      body: { maxCurrentA: null, maxPowerKw: 3 },
+    });
+    // 3 kW is less than the 4.14 kW minimum of 6 A on 3 phases: paused.
+    await eventually(() => lastLimitW() === 0);
+    await eventually(async () => (await load()).body.sessions[0].paused === true);
+    expect((await load()).body.sessions[0]).toMatchObject({ limitKw: 0, paused: true });
+  });
+
+  it('lifts the limit when it is removed', async () => {
+    const sent = profiles.length;
+    await app.request('PATCH', `/api/sites/${siteId}`, { token: app.admin, body: { maxPowerKw: null } });
+    await eventually(() => profiles.length > sent && lastLimitW() === 22000);
+    await eventually(async () => (await load()).body.allocatedKw === 0);
+    expect((await load()).body).toMatchObject({ limitKw: null, allocatedKw: 0 });
+  });
+
+  it('answers 404 for an unknown site and 401 without a token', async () => {
+    expect((await load(999_999)).status).toBe(404);
+    expect((await app.request('GET', `/api/sites/${siteId}/load`)).status).toBe(401);
+  });
+});
