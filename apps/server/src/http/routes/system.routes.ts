@@ -5,7 +5,7 @@ import type { NodeInfo } from '../../cluster/node-membership.js';
 import { errors } from '../schemas.js';
 
 export interface SystemRoutesOptions {
-  /** Resolves when the database (and Redis, when configured) answers; rejects otherwise. */
+  /** Resolves when the database (and Redis, when configured) answers; rejects otherwise, never for load. */
   checkReady: () => Promise<void>;
   /** The nodes alive now. */
   clusterNodes: () => Promise<NodeInfo[]>;
@@ -42,7 +42,7 @@ export const systemRoutes: FastifyPluginAsyncTypebox<SystemRoutesOptions> = asyn
       config: { access: 'none' },
       schema: {
         tags: ['system'],
-        summary: 'The database is reachable: 200, else 503',
+        summary: 'The node can serve (its database, and Redis when configured, answer): 200, else 503',
         response: { 200: Type.Object({ status: Type.Literal('ready') }), ...errors(503) },
       },
     },
