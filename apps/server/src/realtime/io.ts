@@ -82,6 +82,8 @@ export class RealtimeServer {
   private accessChanges = 0;
   /** The open connections of each user on this node. */
   private readonly connectionsOf = new Map<number, Set<string>>();
+  /** The Redis connection the adapter publishes on and stores recovery sessions with. */
+  private readonly adapterClient: Redis | null;
 
   constructor(
     httpServer: HttpServer,
@@ -91,6 +93,7 @@ export class RealtimeServer {
     private readonly settings: RealtimeSettings,
     redis: Redis | null,
   ) {
+    this.adapterClient = redis && watchErrors(redis.duplicate(), log);
     this.io = new Server(httpServer, {
       serveClient: false,
       // Tokens travel in the handshake, never in cookies, so any origin may connect.
@@ -98,7 +101,7 @@ export class RealtimeServer {
       // Other upgrade paths (OCPP) belong to other listeners: leave them alone.
       destroyUpgrade: false,
       connectionStateRecovery: { maxDisconnectionDuration: RECOVERY_MS, skipMiddlewares: false },
-      ...(redis && { adapter: createAdapter(watchErrors(redis.duplicate(), log)) }),
+      ...(this.adapterClient && { adapter: createAdapter(this.adapterClient) }),
     });
     this.io.use((socket, next) => {
       this.authenticate(socket).then(
@@ -135,12 +138,18 @@ export class RealtimeServer {
     });
   }
 
-  /** Disconnects every client; the HTTP server itself is closed by its owner. */
-  close(): void {
+  /**
+   * Closes this node's clients, never another node's (`io.disconnectSockets` would reach every
+   * node through the adapter): their transports are closed, which Socket.IO counts as a
+   * recoverable drop, so each client reconnects (through the load balancer, to another node)
+   * and gets what it missed from the session stored in Redis (CONTRACT section 6). Resolves
+   * once those sessions are written. The HTTP server itself is closed by its owner.
+   */
+  async close(): Promise<void> {
     this.unsubscribe();
-    this.io.disconnectSockets(true);
     this.io.engine.close();
-    void this.io.of('/').adapter.close();
+    await this.io.of('/').adapter.close();
+    await this.adapterClient?.quit().catch(() => undefined);
   }
 
   private async authenticate(socket: RealtimeSocket): Promise<void> {
