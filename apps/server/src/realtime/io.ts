@@ -12,6 +12,7 @@ import { toRealtimeEvent } from './events.js';
 import { TokenBucket } from './rate-limit.js';
 import { answer, joinRoom, leaveRoom, reply } from './room-requests.js';
 import { internalRoomsFor, mayJoin, parseRoom, targetRooms } from './rooms.js';
+import { restoredRooms, SessionKeeper } from './session-keeper.js';
 
 interface SocketData {
   user: User;
@@ -84,6 +85,8 @@ export class RealtimeServer {
   private readonly connectionsOf = new Map<number, Set<string>>();
   /** The Redis connection the adapter publishes on and stores recovery sessions with. */
   private readonly adapterClient: Redis | null;
+  /** With several nodes: the sessions stored ahead, for a node that dies (SessionKeeper). */
+  private readonly sessions: SessionKeeper | undefined;
 
   constructor(
     httpServer: HttpServer,
@@ -122,6 +125,11 @@ export class RealtimeServer {
     });
     this.io.on('connection', (socket) => this.onConnection(socket));
     this.clustered = redis !== null;
+    const sockets = this.io.of('/').sockets;
+    this.sessions = this.clustered
+      ? new SessionKeeper(this.io.of('/').adapter, () => sockets.values())
+      : undefined;
+    this.sessions?.start();
     this.io.on('access_changed', (userId) => void this.recheckAccess(userId));
     this.unsubscribe = events.subscribe((event) => {
       if (event.type === 'AccessChanged') {
@@ -147,6 +155,7 @@ export class RealtimeServer {
    */
   async close(): Promise<void> {
     this.unsubscribe();
+    this.sessions?.stop();
     this.io.engine.close();
     await this.io.of('/').adapter.close();
     await this.adapterClient?.quit().catch(() => undefined);
@@ -209,6 +218,7 @@ export class RealtimeServer {
       if (after.length > 0) socket.data.rooms.set(name, after);
       else socket.data.rooms.delete(name);
     }
+    this.sessions?.keep(socket);
   }
 
   /** Disconnects the socket when its token expires (CONTRACT section 5). */
@@ -246,8 +256,17 @@ export class RealtimeServer {
         socket.disconnect(true);
       }
     });
-    socket.on('join_room', (...args: unknown[]) => answer(args, (payload) => joinRoom(socket, payload)));
-    socket.on('leave_room', (...args: unknown[]) => answer(args, (payload) => leaveRoom(socket, payload)));
+    const stored = (ack: RoomAck) => {
+      this.sessions?.keep(socket);
+      return ack;
+    };
+    socket.on('join_room', (...args: unknown[]) =>
+      answer(args, (payload) => stored(joinRoom(socket, payload))),
+    );
+    socket.on('leave_room', (...args: unknown[]) =>
+      answer(args, (payload) => stored(leaveRoom(socket, payload))),
+    );
+    this.sessions?.keep(socket);
     // A client waiting for an answer gets one, also to an event the server does not know.
     socket.onAny((event: unknown, ...args: unknown[]) => {
       if (event !== 'join_room' && event !== 'leave_room')
@@ -287,15 +306,4 @@ export class RealtimeServer {
 function watchErrors(client: Redis, log: FastifyBaseLogger): Redis {
   client.on('error', (error: unknown) => log.warn({ err: error }, 'redis error (real-time adapter)'));
   return client;
-}
-
-/** The rooms of a recovered session, checked for their shape (they came back through Redis). */
-function restoredRooms(rooms: unknown): Map<string, string[]> {
-  if (typeof rooms !== 'object' || rooms === null) return new Map();
-  return new Map(
-    Object.entries(rooms).filter(
-      (entry): entry is [string, string[]] =>
-        Array.isArray(entry[1]) && entry[1].every((room) => typeof room === 'string'),
-    ),
-  );
 }
