@@ -23,9 +23,11 @@ export const systemRoutes: FastifyPluginAsyncTypebox<SystemRoutesOptions> = asyn
   app,
   { checkReady, clusterNodes },
 ) => {
+  // Load balancers ask these every few seconds per node: their requests are not logged (warn and up only).
   app.get(
     '/api/health',
     {
+      logLevel: 'warn',
       config: { access: 'none' },
       schema: {
         tags: ['system'],
@@ -39,6 +41,7 @@ export const systemRoutes: FastifyPluginAsyncTypebox<SystemRoutesOptions> = asyn
   app.get(
     '/api/ready',
     {
+      logLevel: 'warn',
       config: { access: 'none' },
       schema: {
         tags: ['system'],
