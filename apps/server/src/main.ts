@@ -63,8 +63,10 @@ async function main(): Promise<void> {
     announceAdminPassword: (password) =>
       announceAdminPassword(password, { file: config.adminPasswordFile, stderr: process.stderr, logger }),
   });
-  databaseReady.catch(() => {
-    logger.fatal('cannot set up the database; exiting');
+  databaseReady.catch((error: unknown) => {
+    const reason = error instanceof Error ? error.message : String(error);
+    logger.fatal({ err: error }, `cannot start: ${reason}`);
+    process.stderr.write(`CIMORINGS cannot start: ${reason}\n`);
     void server.close().finally(() => process.exit(1));
   });
 

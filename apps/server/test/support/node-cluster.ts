@@ -1,6 +1,11 @@
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { localHaproxyConfig, startHaproxy } from '../../../../scripts/lib/cluster.js';
 import { createTestDatabase, type TestDatabase } from './databases.js';
-import { startReadyServerProcess, type ReadyServerProcess } from './server-process.js';
+import { startReadyServerProcess, waitUntilReady, type ReadyServerProcess } from './server-process.js';
 
 export const CLUSTER_ADMIN_PASSWORD = 'cluster-admin-password';
 
@@ -9,7 +14,7 @@ export interface NodeCluster {
   database: TestDatabase;
   /** The running nodes by NODE_ID (a restarted node replaces its entry). */
   nodes: Map<string, ReadyServerProcess>;
-  /** Starts a node (again) under `nodeId`. */
+  /** Starts a node (again) under `nodeId`, on the port it had before. */
   start(nodeId: string): Promise<ReadyServerProcess>;
   /** Kills every node still running and drops the database. */
   close(): Promise<void>;
@@ -44,8 +49,12 @@ export async function startNodeCluster(
     ...env,
   };
   const nodes = new Map<string, ReadyServerProcess>();
+  // A node started again listens where it did: a proxy in front keeps its address.
+  const ports = new Map<string, number>();
   const start = async (nodeId: string) => {
-    const node = await startReadyServerProcess({ ...shared, NODE_ID: nodeId });
+    const port = ports.get(nodeId) ?? (await freePort());
+    ports.set(nodeId, port);
+    const node = await startReadyServerProcess({ ...shared, NODE_ID: nodeId, PORT: String(port) });
     nodes.set(nodeId, node);
     return node;
   };
@@ -97,4 +106,39 @@ export async function adminToken(baseUrl: string): Promise<string> {
   });
   if (login.status !== 200) throw new Error(`login failed: ${login.status} ${JSON.stringify(login.body)}`);
   return login.body.token as string;
+}
+
+/** A TCP port of 127.0.0.1 that nothing listens on right now. */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((listening) => server.listen(0, '127.0.0.1', listening));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((closed) => server.close(closed));
+  return port;
+}
+
+/** HAProxy with deploy/haproxy.cfg's defaults and backend in front of `nodes`, on a free port. */
+export async function startProxy(nodes: Map<string, ReadyServerProcess>) {
+  const port = await freePort();
+  const dir = mkdtempSync(join(tmpdir(), 'cimorings-proxy-'));
+  const config = join(dir, 'haproxy.cfg');
+  const servers = [...nodes].map(([name, node]) => ({ name, address: new URL(node.address).host }));
+  writeFileSync(config, localHaproxyConfig(`127.0.0.1:${port}`, servers));
+  const lines: string[] = [];
+  const child = startHaproxy(config, (line) => lines.push(line));
+  const url = `http://127.0.0.1:${port}`;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  await waitUntilReady(url, 20_000).catch((error: unknown) => {
+    child.kill('SIGKILL');
+    throw new Error(`HAProxy not ready: ${String(error)}\n${lines.join('\n')}`);
+  });
+  return {
+    url,
+    output: () => lines.join('\n'),
+    close: async () => {
+      child.kill('SIGTERM');
+      await exited;
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }

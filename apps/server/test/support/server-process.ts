@@ -91,7 +91,7 @@ export async function startReadyServerProcess(
     return { ...server, address };
   } catch (error) {
     await server.kill();
-    throw error;
+    throw new Error(`${String(error)}\n${server.output().slice(-3000)}`, { cause: error });
   }
 }
 
