@@ -1,7 +1,8 @@
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import type { Config } from './config.js';
-import { createClusterSeams } from './cluster/index.js';
+import { createClusterSeams, type ClusterSeams } from './cluster/index.js';
 import type { EventBus } from './cluster/event-bus.js';
+import { within } from './domain/deadline.js';
 import { openInfrastructure } from './composition/infrastructure.js';
 import { createRepositories } from './composition/repositories.js';
 import { createServices } from './composition/services.js';
@@ -10,7 +11,7 @@ import { startDatabase } from './composition/start.js';
 import { systemClock, type Clock } from './domain/clock.js';
 import { registerDashboard } from './http/dashboard.js';
 import { registerRoutes } from './http/routes.js';
-import { createHttpServer, registerHttpFoundation } from './http/server.js';
+import { createHttpServer, registerHttpFoundation, stopAccepting } from './http/server.js';
 import { guardUpgradeSockets, refuseUnknownUpgrades } from './http/upgrades.js';
 import type { RealtimeSettings } from './realtime/io.js';
 import type { DataTransferService } from './services/data-transfer.service.js';
@@ -107,10 +108,14 @@ export async function buildApp(config: Readonly<Config>, options: AppOptions): P
       () => undefined,
     );
   });
-  // Live connections first: the HTTP server cannot finish closing while sockets stay open.
+  // Graceful stop (CONTRACT section 6): take no new connections (the load balancer sends them to
+  // another node), close the stations' sockets once their answers are out, then this node's
+  // dashboards (after the stations' last events), and wait for the rest to end.
   server.addHook('preClose', async () => {
-    realtime.close();
-    await ocpp.close();
+    const ended = stopAccepting(server.server);
+    await ocpp.close({ handOver: await otherNodesAlive(cluster) });
+    await realtime.close();
+    await ended;
   });
   server.addHook('onClose', async () => {
     lifecycle.stop();
@@ -149,4 +154,14 @@ export async function buildApp(config: Readonly<Config>, options: AppOptions): P
     dataTransfer: services.dataTransfer,
     deviceModel: services.deviceModel,
   };
+}
+
+/**
+ * Whether another node is alive to take this one's stations as it stops (false without Redis,
+ * or when Redis does not answer within 2 s: then the stations are recorded disconnected here).
+ */
+async function otherNodesAlive(cluster: ClusterSeams): Promise<boolean> {
+  if (!cluster.shared) return false;
+  const nodes = await within(cluster.membership.nodes(), 2_000, 'Redis').catch(() => []);
+  return nodes.some((node) => node.nodeId !== cluster.membership.nodeId);
 }

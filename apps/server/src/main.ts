@@ -17,8 +17,11 @@ const REDACT = [
   '*.token',
 ];
 
-/** How long a graceful shutdown may take before the process exits anyway. */
-const SHUTDOWN_GRACE_MS = 10_000;
+/**
+ * How long a graceful shutdown may take before the process exits anyway: within the 30 s of
+ * CONTRACT section 6, and longer than its own steps (stations 10 s, connections 5 s, writes).
+ */
+const SHUTDOWN_GRACE_MS = 25_000;
 
 async function main(): Promise<void> {
   if (process.argv.slice(2).some((argument) => argument === '--help' || argument === '-h')) {
@@ -60,8 +63,10 @@ async function main(): Promise<void> {
     announceAdminPassword: (password) =>
       announceAdminPassword(password, { file: config.adminPasswordFile, stderr: process.stderr, logger }),
   });
-  databaseReady.catch(() => {
-    logger.fatal('cannot set up the database; exiting');
+  databaseReady.catch((error: unknown) => {
+    const reason = error instanceof Error ? error.message : String(error);
+    logger.fatal({ err: error }, `cannot start: ${reason}`);
+    process.stderr.write(`CIMORINGS cannot start: ${reason}\n`);
     void server.close().finally(() => process.exit(1));
   });
 
@@ -78,7 +83,10 @@ async function main(): Promise<void> {
       process.exit(1);
     }, SHUTDOWN_GRACE_MS).unref();
     server.close().then(
-      () => process.exit(0),
+      () => {
+        logger.info('stopped: connections closed, acknowledged writes stored, left the cluster');
+        process.exit(0);
+      },
       (error: unknown) => {
         logger.error({ err: error }, 'error while shutting down');
         process.exit(1);

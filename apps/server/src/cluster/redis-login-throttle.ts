@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import { liveState } from '../domain/attempt-throttle.js';
+import { within } from '../domain/deadline.js';
 import type { LoginThrottle, ThrottleKey } from './login-throttle.js';
 
 /**
@@ -97,10 +98,6 @@ export class RedisLoginThrottle implements LoginThrottle {
   }
 
   private bounded<T>(call: Promise<T>): Promise<T> {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error('Redis throttle call timed out')), CALL_TIMEOUT_MS);
-    });
-    return Promise.race([call, timeout]).finally(() => clearTimeout(timer));
+    return within(call, CALL_TIMEOUT_MS, 'Redis (login throttle)');
   }
 }

@@ -1,8 +1,12 @@
 import type { Redis } from 'ioredis';
+import { within } from '../domain/deadline.js';
 import { keyOf, PER_STATION, type RecentAnswers } from '../ocpp/recent-answers.js';
 
 /** How long a station's answers are kept after its last one: the contract asks for 10 minutes at least. */
 export const ANSWERS_EXPIRY_MS = 15 * 60_000;
+
+/** The longest a station's message waits for Redis, ms: past it, it is answered without. */
+const CALL_TIMEOUT_MS = 500;
 
 /**
  * Remembers one answer: a hash (message id -> answer) and a list (the ids, oldest first), trimmed
@@ -35,8 +39,13 @@ export class RedisRecentAnswers implements RecentAnswers {
   ) {}
 
   async get(chargePointId: string, messageId: string, action: string): Promise<unknown> {
+    if (!this.reachable()) return undefined;
     try {
-      const text = await this.redis.hget(this.hashOf(chargePointId), keyOf(messageId));
+      const text = await within(
+        this.redis.hget(this.hashOf(chargePointId), keyOf(messageId)),
+        CALL_TIMEOUT_MS,
+        'Redis (recent answers)',
+      );
       if (text === null) return undefined;
       const entry = JSON.parse(text) as { action: string; answer: unknown };
       return entry.action === action ? entry.answer : undefined;
@@ -49,9 +58,21 @@ export class RedisRecentAnswers implements RecentAnswers {
   async set(chargePointId: string, messageId: string, action: string, answer: unknown): Promise<void> {
     const value = JSON.stringify({ action, answer });
     const keys = [this.hashOf(chargePointId), `${this.hashOf(chargePointId)}:order`];
-    await this.redis
-      .eval(REMEMBER, 2, ...keys, keyOf(messageId), value, PER_STATION, this.expiryMs)
-      .catch(this.onError);
+    if (!this.reachable()) return;
+    await within(
+      this.redis.eval(REMEMBER, 2, ...keys, keyOf(messageId), value, PER_STATION, this.expiryMs),
+      CALL_TIMEOUT_MS,
+      'Redis (recent answers)',
+    ).catch(this.onError);
+  }
+
+  /**
+   * Whether Redis is connected now. While it is not, stations are answered without it (a retry
+   * across nodes is then caught by the database's unique keys only) rather than each message
+   * waiting for ioredis to give up reconnecting.
+   */
+  private reachable(): boolean {
+    return this.redis.status === 'ready';
   }
 
   /** Both keys of a station in one hash slot, for a Redis Cluster. */

@@ -5,6 +5,7 @@ import { Kysely, PostgresDialect, SqliteDialect, sql, type SqliteDatabase } from
 import pg from 'pg';
 import type { DatabaseConfig } from '../config.js';
 import type { Database } from './schema.js';
+import { PostgresProbe } from './postgres-probe.js';
 import { DEFAULT_BUSY_RETRY, retryingWhenBusy, SQLITE_BUSY_TIMEOUT_MS } from './sqlite-busy.js';
 import { startWalCheckpointer } from './wal-checkpointer.js';
 
@@ -14,7 +15,10 @@ export type Dialect = DatabaseConfig['kind'];
 export interface DatabaseHandle {
   readonly db: Kysely<Database>;
   readonly dialect: Dialect;
-  /** Resolves when the database answers a trivial query; rejects otherwise. */
+  /**
+   * Resolves when the database answers a trivial query; rejects otherwise. On PostgreSQL it is
+   * asked on a connection of its own (PostgresProbe), never queued behind a busy pool.
+   */
   ping(): Promise<void>;
   close(): Promise<void>;
 }
@@ -48,13 +52,15 @@ export function openDatabase(
   // The pool re-emits an idle client's error, already reported by the client's own listener.
   pool.on('error', () => undefined);
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const probe = new PostgresProbe(config.url);
   return {
     db,
     dialect: 'postgres',
-    ping: async () => {
-      await sql`select 1`.execute(db);
+    ping: () => probe.check(),
+    close: async () => {
+      await probe.close();
+      await db.destroy();
     },
-    close: () => db.destroy(),
   };
 }
 

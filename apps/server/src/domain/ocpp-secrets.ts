@@ -74,7 +74,7 @@ const BY_ACTION: Readonly<Record<string, Redactor>> = {
 // follows it up to there, which only hides more than needed).
 const URL_PASSWORD = /^([a-z][a-z0-9+.-]*:\/\/[^/?#@\s:]*):\S*@/i;
 
-function hideUrlPassword(text: string): string {
+export function hideUrlPassword(text: string): string {
   return text.replace(URL_PASSWORD, `$1:${REDACTED}@`);
 }
 

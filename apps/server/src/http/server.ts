@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { Server as NodeHttpServer } from 'node:http';
 import type { Server as TlsServer } from 'node:tls';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import helmet from '@fastify/helmet';
@@ -6,6 +7,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Config } from '../config.js';
+import { within } from '../domain/deadline.js';
 import type { AuthService } from '../services/auth.service.js';
 import { registerAccessControl } from './access.js';
 import { answerFrameworkError, registerErrorHandler } from './error-handler.js';
@@ -86,4 +88,16 @@ export async function registerHttpFoundation(
   });
   await server.register(swaggerUi, { routePrefix: '/api/docs' });
   server.get('/api/docs/openapi.json', { schema: { hide: true } }, async () => server.swagger());
+}
+
+/**
+ * Stops accepting connections at once, so that a load balancer sends new ones elsewhere (a
+ * refused connection is retried on another node), and closes the idle keep-alive ones.
+ * Resolves once every open connection has ended, the upgraded ones included (their owners
+ * close them meanwhile), or after `graceMs`, when whatever is left is dropped.
+ */
+export async function stopAccepting(server: NodeHttpServer, graceMs = 5_000): Promise<void> {
+  if (!server.listening) return;
+  const ended = new Promise<void>((resolve) => server.close(() => resolve()));
+  await within(ended, graceMs, 'the open HTTP connections').catch(() => server.closeAllConnections());
 }

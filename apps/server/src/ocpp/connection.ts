@@ -181,7 +181,12 @@ export class ChargePointConnection implements StationConnection {
 
   /** Closes the socket once every answer under way has been sent. */
   closeAfterAnswers(code: number, reason: string): void {
-    void this.client.close({ code, reason, awaitPending: true }).catch(() => undefined);
+    void this.closeWhenAnswered(code, reason);
+  }
+
+  /** As closeAfterAnswers; resolves once the socket is closed. */
+  async closeWhenAnswered(code: number, reason: string): Promise<void> {
+    await this.client.close({ code, reason, awaitPending: true }).catch(() => undefined);
   }
 
   private serially<T>(work: () => Promise<T>): Promise<T> {

@@ -6,6 +6,7 @@ import { RPCServer, type RPCClient } from './rpc.js';
 import type { FastifyBaseLogger } from 'fastify';
 import { refuseUpgrade, safeUpgradeHandler } from '../http/upgrades.js';
 import type { StationPresence } from '../cluster/station-presence.js';
+import { within } from '../domain/deadline.js';
 import { AppError, databaseUnavailable } from '../errors.js';
 import type { ClientAddressOf } from '../http/client-address.js';
 import type { Admission } from '../services/charge-point.service.js';
@@ -99,6 +100,10 @@ const MAX_BAD_MESSAGES = 10;
 export class OcppServer {
   private readonly rpc: RPCServer;
   private livenessTimer: NodeJS.Timeout | undefined;
+  /** Set by `close`: new stations are turned away, and closed ones are handed over or recorded. */
+  private stopping: { handOver: boolean } | undefined;
+  /** Disconnections being recorded, awaited before the database closes. */
+  private readonly recording = new Set<Promise<void>>();
 
   constructor(
     private readonly admission: StationAdmissionService,
@@ -153,6 +158,10 @@ export class OcppServer {
     const upgrade = safeUpgradeHandler(this.log, (request: IncomingMessage, socket: Duplex, head: Buffer) => {
       const url = request.url ?? '';
       if (!url.startsWith(`${OCPP_PATH}/`)) return;
+      if (this.stopping) {
+        refuseUpgrade(socket, 503, 'Shutting down: connect to another node');
+        return;
+      }
       const target = readableSubprotocols(request.headers['sec-websocket-protocol'])
         ? readStationPath(url)
         : { status: 400 as const, message: 'Malformed Sec-WebSocket-Protocol header' };
@@ -168,9 +177,29 @@ export class OcppServer {
     this.livenessTimer.unref();
   }
 
-  async close(): Promise<void> {
+  /**
+   * Closes every station's WebSocket with 1001 once the answers under way are sent (so that
+   * nothing it was told is stored goes unanswered), at most `graceMs`, then drops what is left.
+   * `handOver`: other nodes are alive and the stations will reconnect to them, so their records
+   * stay `connected` (marking them Unavailable now would race their reconnection elsewhere);
+   * one that does not come back is found by the survivors' sweep of stations no node holds.
+   * Otherwise each is recorded disconnected, and those writes are finished before this resolves.
+   */
+  async close({ handOver = false, graceMs = 10_000 } = {}): Promise<void> {
+    this.stopping = { handOver };
     clearInterval(this.livenessTimer);
-    await this.rpc.close({ code: 1001, reason: 'Server shutting down', awaitPending: false, force: false });
+    const closing = this.presence
+      .all()
+      .map((connection) =>
+        connection instanceof ChargePointConnection
+          ? connection.closeWhenAnswered(1001, 'Server shutting down')
+          : connection.close(1001, 'Server shutting down'),
+      );
+    await within(Promise.all(closing), graceMs, 'the stations closing').catch((error: unknown) =>
+      this.log.warn({ err: error }, 'stations still open at shutdown: dropping them'),
+    );
+    await this.rpc.close({ code: 1001, reason: 'Server shutting down', awaitPending: false, force: true });
+    await Promise.all(this.recording);
   }
 
   private async admit(handshake: {
@@ -234,11 +263,14 @@ export class OcppServer {
     client.on('close', () => {
       clearTimeout(bootDeadline);
       if (!this.presence.unregister(connection) || admission.station === null) return;
-      this.services.chargePoints
+      if (this.stopping?.handOver) return;
+      const recording = this.services.chargePoints
         .disconnected(admission.station)
         .catch((error: unknown) =>
           this.log.error({ err: error, chargePointId }, 'could not record disconnection'),
         );
+      this.recording.add(recording);
+      void recording.finally(() => this.recording.delete(recording));
     });
     watchRefusals(client, (refusals) => {
       this.log.warn({ chargePointId, refusals }, 'too many refused OCPP messages: closing the connection');

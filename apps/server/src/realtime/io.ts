@@ -13,6 +13,7 @@ import { DEFAULT_FLOW_CONTROL, FlowControl, type EngineConnection } from './flow
 import { TokenBucket } from './rate-limit.js';
 import { answer, joinRoom, leaveRoom, reply } from './room-requests.js';
 import { internalRoomsFor, mayJoin, parseRoom, targetRoomsOfStations } from './rooms.js';
+import { restoredRooms, SessionKeeper } from './session-keeper.js';
 
 interface SocketData {
   user: User;
@@ -88,6 +89,10 @@ export class RealtimeServer {
   private readonly connectionsOf = new Map<number, Set<string>>();
   /** Coalesced writes and conflated meter values, per socket. */
   private readonly flow: FlowControl;
+  /** The Redis connection the adapter publishes on and stores recovery sessions with. */
+  private readonly adapterClient: Redis | null;
+  /** With several nodes: the sessions stored ahead, for a node that dies (SessionKeeper). */
+  private readonly sessions: SessionKeeper | undefined;
 
   constructor(
     httpServer: HttpServer,
@@ -98,6 +103,7 @@ export class RealtimeServer {
     redis: Redis | null,
   ) {
     this.flow = new FlowControl({ behindBytes: settings.behindBytes });
+    this.adapterClient = redis && watchErrors(redis.duplicate(), log);
     this.io = new Server(httpServer, {
       serveClient: false,
       // Tokens travel in the handshake, never in cookies, so any origin may connect.
@@ -105,7 +111,7 @@ export class RealtimeServer {
       // Other upgrade paths (OCPP) belong to other listeners: leave them alone.
       destroyUpgrade: false,
       connectionStateRecovery: { maxDisconnectionDuration: RECOVERY_MS, skipMiddlewares: false },
-      ...(redis && { adapter: createAdapter(watchErrors(redis.duplicate(), log)) }),
+      ...(this.adapterClient && { adapter: createAdapter(this.adapterClient) }),
     });
     this.io.use((socket, next) => {
       this.authenticate(socket).then(
@@ -126,6 +132,11 @@ export class RealtimeServer {
     });
     this.io.on('connection', (socket) => this.onConnection(socket));
     this.clustered = redis !== null;
+    const sockets = this.io.of('/').sockets;
+    this.sessions = this.clustered
+      ? new SessionKeeper(this.io.of('/').adapter, () => sockets.values())
+      : undefined;
+    this.sessions?.start();
     this.io.on('access_changed', (userId) => void this.recheckAccess(userId));
     this.unsubscribe = events.subscribe((event) => {
       if (event.type === 'AccessChanged') {
@@ -147,12 +158,19 @@ export class RealtimeServer {
     return this.flow.conflated;
   }
 
-  /** Disconnects every client; the HTTP server itself is closed by its owner. */
-  close(): void {
+  /**
+   * Closes this node's clients, never another node's (`io.disconnectSockets` would reach every
+   * node through the adapter): their transports are closed, which Socket.IO counts as a
+   * recoverable drop, so each client reconnects (through the load balancer, to another node)
+   * and gets what it missed from the session stored in Redis (CONTRACT section 6). Resolves
+   * once those sessions are written. The HTTP server itself is closed by its owner.
+   */
+  async close(): Promise<void> {
     this.unsubscribe();
-    this.io.disconnectSockets(true);
+    this.sessions?.stop();
     this.io.engine.close();
-    void this.io.of('/').adapter.close();
+    await this.io.of('/').adapter.close();
+    await this.adapterClient?.quit().catch(() => undefined);
   }
 
   private async authenticate(socket: RealtimeSocket): Promise<void> {
@@ -212,6 +230,7 @@ export class RealtimeServer {
       if (after.length > 0) socket.data.rooms.set(name, after);
       else socket.data.rooms.delete(name);
     }
+    this.sessions?.keep(socket);
   }
 
   /** Disconnects the socket when its token expires (CONTRACT section 5). */
@@ -250,8 +269,17 @@ export class RealtimeServer {
         socket.disconnect(true);
       }
     });
-    socket.on('join_room', (...args: unknown[]) => answer(args, (payload) => joinRoom(socket, payload)));
-    socket.on('leave_room', (...args: unknown[]) => answer(args, (payload) => leaveRoom(socket, payload)));
+    const stored = (ack: RoomAck) => {
+      this.sessions?.keep(socket);
+      return ack;
+    };
+    socket.on('join_room', (...args: unknown[]) =>
+      answer(args, (payload) => stored(joinRoom(socket, payload))),
+    );
+    socket.on('leave_room', (...args: unknown[]) =>
+      answer(args, (payload) => stored(leaveRoom(socket, payload))),
+    );
+    this.sessions?.keep(socket);
     // A client waiting for an answer gets one, also to an event the server does not know.
     socket.onAny((event: unknown, ...args: unknown[]) => {
       if (event !== 'join_room' && event !== 'leave_room')
@@ -291,15 +319,4 @@ export class RealtimeServer {
 function watchErrors(client: Redis, log: FastifyBaseLogger): Redis {
   client.on('error', (error: unknown) => log.warn({ err: error }, 'redis error (real-time adapter)'));
   return client;
-}
-
-/** The rooms of a recovered session, checked for their shape (they came back through Redis). */
-function restoredRooms(rooms: unknown): Map<string, string[]> {
-  if (typeof rooms !== 'object' || rooms === null) return new Map();
-  return new Map(
-    Object.entries(rooms).filter(
-      (entry): entry is [string, string[]] =>
-        Array.isArray(entry[1]) && entry[1].every((room) => typeof room === 'string'),
-    ),
-  );
 }

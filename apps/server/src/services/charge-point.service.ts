@@ -56,7 +56,11 @@ export class ChargePointService {
     private readonly settings: ChargePointSettings,
   ) {}
 
-  async connected(session: ChargePointSession, ocppVersion: OcppVersion): Promise<void> {
+  async connected(
+    session: Pick<ChargePointSession, 'stationId' | 'chargePointId'>,
+    /** The protocol of the connection that opened; kept as it is when not given. */
+    ocppVersion?: OcppVersion,
+  ): Promise<void> {
     const now = isoNow(this.clock);
     const status = deriveStationStatus(await this.stations.connectorStatuses(session.stationId));
     await this.stations.setConnection(session.stationId, true, status, now, ocppVersion);
@@ -85,6 +89,15 @@ export class ChargePointService {
   async lostWithItsNode(chargePointId: string): Promise<void> {
     const station = await this.stations.find(chargePointId);
     if (station) await this.disconnected({ stationId: station.id, chargePointId });
+  }
+
+  /**
+   * A station recorded lost that a node holds after all (it reconnected there while it was
+   * being recorded lost, and that node's record came first): connected again.
+   */
+  async heldAfterAll(chargePointId: string): Promise<void> {
+    const station = await this.stations.find(chargePointId);
+    if (station) await this.connected({ stationId: station.id, chargePointId });
   }
 
   /**

@@ -1,41 +1,22 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, SHARED_DIALECTS, type TestDatabase } from '../support/databases.js';
+import { SHARED_DIALECTS } from '../support/databases.js';
+import { adminToken, callNode, startNodeCluster, type NodeCluster } from '../support/node-cluster.js';
 import { bootChargePoint, eventually, type TestChargePoint } from '../support/ocpp-client.js';
 import { connectSocket, join, recorder, type TestSocket } from '../support/realtime-client.js';
-import {
-  startNodeProcess as startServerProcess,
-  type NodeProcess as ServerProcess,
-} from '../support/node-process.js';
+import type { ReadyServerProcess as ServerProcess } from '../support/server-process.js';
 
-const ADMIN_PASSWORD = 'failover-admin-password';
-const redisUrl = process.env.CIMORINGS_TEST_REDIS;
-
-async function api(node: ServerProcess, path: string, token?: string) {
-  const response = await fetch(node.url + path, {
-    headers: { ...(token && { authorization: `Bearer ${token}` }), 'x-forwarded-for': '10.9.9.9' },
-  });
-  return { status: response.status, body: (await response.json()) as any }; // eslint-disable-line @typescript-eslint/no-explicit-any
-}
-
-async function login(node: ServerProcess): Promise<string> {
-  const response = await fetch(`${node.url}/api/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-forwarded-for': `10.${randomBytes(3).join('.')}` },
-    body: JSON.stringify({ username: 'admin', password: ADMIN_PASSWORD }),
-  });
-  const body = (await response.json()) as { token: string };
-  return body.token;
-}
+const api = (node: ServerProcess, path: string, token: string) =>
+  callNode(node.address, 'GET', path, { token });
 
 /**
  * CONTRACT section 6 with real node processes on PostgreSQL and Redis: a node killed with
  * SIGKILL (no goodbye) leaves the cluster list, and its stations are Unavailable within 30 s
  * with one station_status_updated each across the two survivors, unless they reconnected.
  */
-if (redisUrl && SHARED_DIALECTS.length > 0) {
+if (process.env.CIMORINGS_TEST_REDIS && SHARED_DIALECTS.length > 0) {
   describe('three nodes sharing PostgreSQL and Redis, one killed', () => {
-    let database: TestDatabase;
+    let cluster: NodeCluster;
     const nodes: ServerProcess[] = [];
     const run = randomBytes(3).toString('hex');
     const [idA, idB, idC] = ['a', 'b', 'c'].map((name) => `${name}-${run}`) as [string, string, string];
@@ -43,33 +24,19 @@ if (redisUrl && SHARED_DIALECTS.length > 0) {
     let socket: TestSocket | undefined;
 
     beforeAll(async () => {
-      database = await createTestDatabase('postgres');
-      const shared = {
-        DATABASE_URL: database.url,
-        REDIS_URL: /^rediss?:\/\//.test(redisUrl) ? redisUrl : 'redis://127.0.0.1:6379',
-        JWT_SECRET: randomBytes(32).toString('hex'),
-        ADMIN_PASSWORD,
-        OCPP_UNKNOWN_STATIONS: 'accept',
-        TRUST_PROXY: '127.0.0.1',
-        LOG_LEVEL: 'info',
-      };
-      // One first, so that the others find the database migrated.
-      nodes.push(await startServerProcess({ ...shared, NODE_ID: idA }));
-      nodes.push(
-        ...(await Promise.all([idB, idC].map((id) => startServerProcess({ ...shared, NODE_ID: id })))),
-      );
+      cluster = await startNodeCluster([idA, idB, idC]);
+      nodes.push(...[idA, idB, idC].map((id) => cluster.nodes.get(id)!));
     }, 120_000);
 
     afterAll(async () => {
       socket?.close();
       await Promise.all(stations.map((station) => station.close({ force: true }).catch(() => undefined)));
-      await Promise.all(nodes.map((node) => node.stop()));
-      await database?.drop();
+      await cluster?.close();
     });
 
     it('marks the stations of the dead node Unavailable within 30 s, once each, unless they reconnected', async () => {
       const [nodeA, nodeB, nodeC] = nodes as [ServerProcess, ServerProcess, ServerProcess];
-      const token = await login(nodeB);
+      const token = await adminToken(nodeB.address);
       const listed = await api(nodeB, '/api/cluster', token);
       expect(listed.status).toBe(200);
       // Other tests' nodes may share this Redis: these three are listed, whatever else is.
@@ -77,7 +44,7 @@ if (redisUrl && SHARED_DIALECTS.length > 0) {
 
       const ids = ['LOST-1', 'LOST-2', 'MOVED'].map((name) => `${name}-${randomBytes(3).toString('hex')}`);
       for (const id of ids) {
-        const { client } = await bootChargePoint(nodeA.url, id);
+        const { client } = await bootChargePoint(nodeA.address, id);
         // Available once connected: only a lost station is Unavailable.
         await client.call('StatusNotification', {
           connectorId: 1,
@@ -92,7 +59,7 @@ if (redisUrl && SHARED_DIALECTS.length > 0) {
         return a?.stations === 3;
       }, 15_000);
 
-      socket = await connectSocket(nodeB.url, token, { headers: { 'x-forwarded-for': '10.9.9.8' } });
+      socket = await connectSocket(nodeB.address, token, { headers: { 'x-forwarded-for': '10.9.9.8' } });
       expect(await join(socket, 'dashboard')).toEqual({ ok: true });
       const events = recorder(socket);
 
@@ -100,7 +67,7 @@ if (redisUrl && SHARED_DIALECTS.length > 0) {
       await nodeA.kill();
       // A station that reconnects at once to another node stays connected there.
       const moved = ids[2] as string;
-      stations.push((await bootChargePoint(nodeC.url, moved)).client);
+      stations.push((await bootChargePoint(nodeC.address, moved)).client);
 
       const lost = ids.slice(0, 2);
       await eventually(async () => {

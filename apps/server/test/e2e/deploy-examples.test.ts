@@ -154,7 +154,7 @@ describe('the deployment examples in deploy/', () => {
       expect((await get(`http://127.0.0.1:${http}/ocpp/PLAIN-1`)).status).toBe(403);
 
       // The client's own X-Forwarded-For is dropped; the server logs the address HAProxy saw.
-      await get(`${secure}/api/health?from=second-loopback`, {
+      await get(`${secure}/api/cluster?from=second-loopback`, {
         ca: certificate,
         localAddress: '127.0.0.2',
         headers: { 'X-Forwarded-For': '203.0.113.9' },

@@ -1,7 +1,10 @@
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, DIALECTS } from '../support/databases.js';
+import { freePort } from '../support/node-cluster.js';
 import { startServerProcess } from '../support/server-process.js';
 
 async function waitFor(check: () => boolean, what: string): Promise<void> {
@@ -67,6 +70,27 @@ describe('the server process', () => {
     expect(lines[0]).toMatch(/^Invalid configuration: /);
     for (const name of ['PORT', 'LOG_LEVEL', 'DATABASE_URL']) expect(lines[0]).toContain(name);
   });
+
+  // REDIS_URL needs PostgreSQL (with SQLite it is refused before Redis is tried).
+  if (DIALECTS.includes('postgres')) {
+    it('stops with one line naming Redis and its address when Redis is unreachable at start', async () => {
+      const database = await createTestDatabase('postgres');
+      try {
+        const port = await freePort();
+        const server = startServerProcess(dir, {
+          DATABASE_URL: database.url,
+          REDIS_URL: `redis://127.0.0.1:${port}`,
+          JWT_SECRET: randomBytes(32).toString('hex'),
+        });
+        expect(await server.exited).toBe(1);
+        expect(server.output()).toContain(
+          `CIMORINGS cannot start: Redis is not reachable at redis://127.0.0.1:${port} (`,
+        );
+      } finally {
+        await database.drop();
+      }
+    }, 120_000);
+  }
 
   it('reads a .env file in its working directory', async () => {
     const withEnv = mkdtempSync(join(tmpdir(), 'cimorings-env-'));

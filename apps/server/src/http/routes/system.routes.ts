@@ -5,7 +5,7 @@ import type { NodeInfo } from '../../cluster/node-membership.js';
 import { errors } from '../schemas.js';
 
 export interface SystemRoutesOptions {
-  /** Resolves when the database (and Redis, when configured) answers; rejects otherwise. */
+  /** Resolves when the database (and Redis, when configured) answers; rejects otherwise, never for load. */
   checkReady: () => Promise<void>;
   /** The nodes alive now. */
   clusterNodes: () => Promise<NodeInfo[]>;
@@ -23,9 +23,11 @@ export const systemRoutes: FastifyPluginAsyncTypebox<SystemRoutesOptions> = asyn
   app,
   { checkReady, clusterNodes },
 ) => {
+  // Load balancers ask these every few seconds per node: their requests are not logged (warn and up only).
   app.get(
     '/api/health',
     {
+      logLevel: 'warn',
       config: { access: 'none' },
       schema: {
         tags: ['system'],
@@ -39,10 +41,11 @@ export const systemRoutes: FastifyPluginAsyncTypebox<SystemRoutesOptions> = asyn
   app.get(
     '/api/ready',
     {
+      logLevel: 'warn',
       config: { access: 'none' },
       schema: {
         tags: ['system'],
-        summary: 'The database is reachable: 200, else 503',
+        summary: 'The node can serve (its database, and Redis when configured, answer): 200, else 503',
         response: { 200: Type.Object({ status: Type.Literal('ready') }), ...errors(503) },
       },
     },
