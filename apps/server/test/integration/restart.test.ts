@@ -75,6 +75,7 @@ describe.each(DIALECTS)('restarts on %s', (dialect) => {
         '005_security_profiles',
         '006_meter_values_unique',
         '010_load_management',
+        '011_meter_values_plain_key',
       ]);
       expect(await migrateToLatest(handle.db, handle.dialect)).toEqual([]);
     } finally {
