@@ -74,6 +74,9 @@ describe.each(DIALECTS)('restarts on %s', (dialect) => {
         '004_id_tag_creator',
         '005_security_profiles',
         '006_meter_values_unique',
+        '007_ocpp2',
+        '008_id_tag_type',
+        '009_station_certificates',
         '010_load_management',
         '011_meter_values_plain_key',
       ]);
