@@ -36,6 +36,8 @@ export class ChargePointConnection implements StationConnection {
   private waiting = 0;
   /** Action of each call in flight, by message id, to name the action of its answer in the log. */
   private readonly actions = new Map<string, string>();
+  /** The errors strict mode rejected a command's call with because the station's CALLRESULT broke its schema. */
+  private readonly invalidAnswers = new WeakSet<object>();
 
   constructor(
     readonly client: RPCClient,
@@ -50,6 +52,9 @@ export class ChargePointConnection implements StationConnection {
     useProtocolErrorCodes(client);
     client.on('message', ({ outbound }: { outbound: boolean }) => {
       if (!outbound) this.lastSeen = Date.now();
+    });
+    client.on('strictValidationFailure', (failure: { outbound: boolean; isCall: boolean; error: object }) => {
+      if (!failure.outbound && !failure.isCall) this.invalidAnswers.add(failure.error);
     });
     if (log.enabled) this.logFrames(log);
   }
@@ -107,9 +112,12 @@ export class ChargePointConnection implements StationConnection {
       }
       const ocppErrorCode = (error as { rpcErrorCode?: string }).rpcErrorCode;
       if (ocppErrorCode) {
+        const invalid = this.invalidAnswers.has(error as object);
         throw new AppError(
           'OCPP_CALL_ERROR',
-          `${this.chargePointId} answered ${action} with ${ocppErrorCode}`,
+          invalid
+            ? `${this.chargePointId} answered ${action} with a result its schema does not allow (${ocppErrorCode})`
+            : `${this.chargePointId} answered ${action} with ${ocppErrorCode}`,
           {
             ocppErrorCode,
             ocppErrorDescription: (error as Error).message.slice(0, MAX_ERROR_DETAILS_CHARS),
@@ -119,6 +127,19 @@ export class ChargePointConnection implements StationConnection {
       }
       throw new AppError('STATION_OFFLINE', `${this.chargePointId} disconnected before answering ${action}`);
     }
+  }
+
+  /**
+   * Runs `work` as the next answer to the station goes out (ocpp-rpc emits it just before it
+   * writes the frame): for what may only follow an answer, such as a command after BootNotification.
+   */
+  afterNextAnswer(work: () => void): void {
+    const listener = (event: { outbound: boolean }) => {
+      if (!event.outbound) return;
+      this.client.off('response', listener);
+      work();
+    };
+    this.client.on('response', listener);
   }
 
   /** @param force drop the socket at once, without a closing handshake (for a dead peer). */

@@ -4,6 +4,7 @@ import type { Transaction } from '../domain/transaction.js';
 import type { EnergyMarks, TransactionEventInput } from '../domain/transaction-event.js';
 import { CHARGED_STATES } from '../domain/transaction-event.js';
 import { selectTransactions, toTransaction } from './transaction-query.js';
+import { activeRow } from './transaction.repository.js';
 
 type Db = Kysely<Database>;
 
@@ -84,20 +85,8 @@ export class TransactionEventRepository {
   async create(start: NewStationTransaction): Promise<{ transaction: Transaction; created: boolean }> {
     const inserted = await this.db
       .insertInto('transactions')
-      .values({
-        station_id: start.stationId,
-        ocpp_transaction_id: start.ocppTransactionId,
-        connector_id: start.connectorId,
-        id_tag: start.idTag,
-        reservation_id: start.reservationId,
-        status: 'active',
-        meter_start: start.meterStart,
-        started_at: start.startedAt,
-        // The 1.6 retry key (migration 003) is not this transaction's: its id is the station's.
-        start_reported_at: null,
-        created_at: start.now,
-        updated_at: start.now,
-      })
+      // The 1.6 retry key (migration 003, start_reported_at) is not this transaction's: its id is the station's.
+      .values({ ...activeRow(start), ocpp_transaction_id: start.ocppTransactionId, start_reported_at: null })
       .onConflict((oc) => oc.columns(['station_id', 'ocpp_transaction_id']).doNothing())
       .returning('id')
       .executeTakeFirst();

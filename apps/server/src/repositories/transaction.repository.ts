@@ -47,6 +47,23 @@ export interface TransactionClose {
   now: string;
 }
 
+/** The row of a transaction that starts, whichever protocol told of it. */
+export function activeRow(
+  start: Omit<NewTransaction, 'idTag' | 'startReportedAt'> & { idTag: string | null },
+) {
+  return {
+    station_id: start.stationId,
+    connector_id: start.connectorId,
+    id_tag: start.idTag,
+    reservation_id: start.reservationId,
+    status: 'active',
+    meter_start: start.meterStart,
+    started_at: start.startedAt,
+    created_at: start.now,
+    updated_at: start.now,
+  };
+}
+
 /** Transactions, their meter values and stops for unknown transactions. Queries only. */
 export class TransactionRepository {
   constructor(
@@ -61,18 +78,7 @@ export class TransactionRepository {
   async start(start: NewTransaction): Promise<{ transaction: Transaction; created: boolean }> {
     const inserted = await this.db
       .insertInto('transactions')
-      .values({
-        station_id: start.stationId,
-        connector_id: start.connectorId,
-        id_tag: start.idTag,
-        reservation_id: start.reservationId,
-        status: 'active',
-        meter_start: start.meterStart,
-        started_at: start.startedAt,
-        start_reported_at: start.startReportedAt,
-        created_at: start.now,
-        updated_at: start.now,
-      })
+      .values({ ...activeRow(start), start_reported_at: start.startReportedAt })
       // Either unique key: the reported start time (migration 003), or started_at for older rows.
       .onConflict((oc) => oc.doNothing())
       .returning('id')

@@ -1,7 +1,6 @@
 import type { EventBus } from '../cluster/event-bus.js';
 import { isoTime } from '../domain/clock.js';
 import { decideIdTag, type IdTagInfo } from '../domain/id-tag.js';
-import { summarize } from '../domain/meter.js';
 import { checkConnectorId, checkOcppId } from '../domain/ocpp-ranges.js';
 import { reservationEnded, reservationToUse } from '../domain/reservation.js';
 import { isRefusedStart, type Transaction } from '../domain/transaction.js';
@@ -14,11 +13,11 @@ import {
 import type { IdTagRepository } from '../repositories/id-tag.repository.js';
 import type { ReservationRepository } from '../repositories/reservation.repository.js';
 import type { TransactionEventRepository } from '../repositories/transaction-event.repository.js';
-import type { StoredSample, TransactionRepository } from '../repositories/transaction.repository.js';
+import type { TransactionRepository } from '../repositories/transaction.repository.js';
 import type { ChargePointClock } from './charge-point-clock.js';
 import type { ChargePointService, ChargePointSession } from './charge-point.service.js';
 import { inRange } from './range-check.js';
-import { readSamples } from './transaction.service.js';
+import { readingEvents, readSamples, stamped } from './transaction.service.js';
 
 /** A stop without a reason is a local one (OCPP 2.0.1: stoppedReason may be omitted only when Local). */
 const DEFAULT_STOP_REASON = 'Local';
@@ -73,9 +72,7 @@ export class TransactionEventService {
       received,
     );
     const timestamp = eventTime?.time ?? now;
-    const readings: StoredSample[][] = sampled.map((samples, index) =>
-      samples.map((sample) => ({ ...sample, timestamp: readingTimes[index]?.time ?? now })),
-    );
+    const readings = stamped(sampled, readingTimes, now);
     const fresh = await this.events.record(
       session.stationId,
       input,
@@ -100,7 +97,17 @@ export class TransactionEventService {
       readings.flat(),
       now,
     );
-    if (input.eventType === 'Updated') this.announceReadings(session, transaction, readings);
+    if (input.eventType === 'Updated') {
+      const { chargePointId } = session;
+      for (const event of readingEvents(
+        chargePointId,
+        transaction.transactionId,
+        transaction.connectorId,
+        readings,
+      )) {
+        this.bus.publish(event);
+      }
+    }
     const endedBefore = transaction.stoppedAt !== null;
     if (input.eventType === 'Ended') {
       await this.end(session, transaction, input, timestamp, summary.meterStop, now);
@@ -241,28 +248,6 @@ export class TransactionEventService {
       reason,
       timestamp,
     });
-  }
-
-  /** `meter_values_updated` for each reading of an Updated event. */
-  private announceReadings(
-    session: ChargePointSession,
-    transaction: Transaction,
-    readings: StoredSample[][],
-  ) {
-    for (const reading of readings) {
-      const timestamp = reading[0]?.timestamp;
-      const figures = summarize(reading);
-      if (timestamp === undefined) continue;
-      if (figures.energy === null && figures.power === null && figures.soc === null) continue;
-      this.bus.publish({
-        type: 'MeterValuesReceived',
-        chargePointId: session.chargePointId,
-        transactionId: transaction.transactionId,
-        connectorId: transaction.connectorId,
-        ...figures,
-        timestamp,
-      });
-    }
   }
 
   /** The connector's status as the transaction's latest charging state shows it. */

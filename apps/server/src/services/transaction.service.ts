@@ -1,4 +1,5 @@
 import type { EventBus } from '../cluster/event-bus.js';
+import type { DomainEvent } from '../domain/events.js';
 import type { ReadTime } from '../domain/charge-point-time.js';
 import { isoTime } from '../domain/clock.js';
 import { decideIdTag, type IdTagInfo } from '../domain/id-tag.js';
@@ -236,21 +237,35 @@ export class TransactionService {
       readings.flat(),
       isoTime(received),
     );
-    for (const reading of readings) {
-      const timestamp = reading[0]?.timestamp;
-      const figures = summarize(reading);
-      if (timestamp === undefined) continue;
-      if (figures.energy === null && figures.power === null && figures.soc === null) continue;
-      this.events.publish({
-        type: 'MeterValuesReceived',
-        chargePointId: session.chargePointId,
-        transactionId,
-        connectorId: request.connectorId,
-        ...figures,
-        timestamp,
-      });
+    for (const event of readingEvents(session.chargePointId, transactionId, request.connectorId, readings)) {
+      this.events.publish(event);
     }
   }
+}
+
+/** `meter_values_updated` for each reading that tells energy, power or SoC. */
+export function readingEvents(
+  chargePointId: string,
+  transactionId: number | null,
+  connectorId: number,
+  readings: readonly StoredSample[][],
+): DomainEvent[] {
+  return readings.flatMap((reading) => {
+    const timestamp = reading[0]?.timestamp;
+    const figures = summarize(reading);
+    if (timestamp === undefined) return [];
+    if (figures.energy === null && figures.power === null && figures.soc === null) return [];
+    return [
+      {
+        type: 'MeterValuesReceived' as const,
+        chargePointId,
+        transactionId,
+        connectorId,
+        ...figures,
+        timestamp,
+      },
+    ];
+  });
 }
 
 /** The samples of one meter value, normalized; a value out of range refuses the message. */
@@ -262,7 +277,7 @@ export function readSamples(values: readonly ReportedSample[]): Sample[] {
 }
 
 /** Each meter value's samples with the time the server read for it (the receipt time if none). */
-function stamped(
+export function stamped(
   sampled: readonly Sample[][],
   times: readonly ReadTime[],
   received: string,

@@ -5,7 +5,7 @@ import { parseLogLines } from '../support/log-lines.js';
 import { useTestApp } from '../support/use-test-app.js';
 import { eventually, type TestChargePoint } from '../support/ocpp-client.js';
 import { BOOT2, bootStation2 } from '../support/ocpp2-client.js';
-import { sendEvent, transactionEvent } from '../support/ocpp2-session.js';
+import { sendEvent, transactionEvent, sendStatus } from '../support/ocpp2-session.js';
 
 const T0 = '2026-01-11T14:30:00.000Z';
 const at = (minutes: number) => new Date(Date.parse(T0) + minutes * 60_000).toISOString();
@@ -45,12 +45,7 @@ describe.each(DIALECTS)('an OCPP 2.1 station on %s', (dialect) => {
         }
       ).ocppVersion,
     ).toBe('2.1');
-    await cs.call('StatusNotification', {
-      timestamp: T0,
-      connectorStatus: 'Occupied',
-      evseId: 1,
-      connectorId: 1,
-    });
+    await sendStatus(cs, 1, 'Occupied', T0);
     const authorized = (await cs.call('Authorize', { idToken: { idToken: 'GOOD21', type: 'ISO14443' } })) as {
       idTokenInfo: { status: string };
     };
@@ -123,6 +118,7 @@ describe.each(DIALECTS)('an OCPP 2.1 station on %s', (dialect) => {
     });
     expect(command.status).toBe(502);
     expect(command.body.error.code).toBe('OCPP_CALL_ERROR');
+    expect(command.body.error.message).toContain('a result its schema does not allow');
     expect(Date.now() - started).toBeLessThan(5000);
     await eventually(() => received.some((frame) => frame[0] === 5));
     const call = received.find((frame) => frame[0] === 2 && frame[2] === 'ClearCache');

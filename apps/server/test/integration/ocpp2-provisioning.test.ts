@@ -4,7 +4,7 @@ import { DIALECTS } from '../support/databases.js';
 import { useTestApp } from '../support/use-test-app.js';
 import { eventually, upgradeStatus, ocppUrl, type TestChargePoint } from '../support/ocpp-client.js';
 import { BOOT2, bootStation2, connectStation2 } from '../support/ocpp2-client.js';
-import { transactionEvent } from '../support/ocpp2-session.js';
+import { transactionEvent, sendStatus } from '../support/ocpp2-session.js';
 
 const T0 = '2026-01-11T14:30:00.000Z';
 
@@ -51,7 +51,7 @@ describe.each(DIALECTS)('OCPP 2.0.1 provisioning and status on %s', (dialect) =>
     };
 
   beforeAll(async () => {
-    for (const chargePointId of ['CS-201', 'CS-BOOT', 'CS-MULTI', 'CS-21']) {
+    for (const chargePointId of ['CS-201', 'CS-BOOT', 'CS-MULTI', 'CS-ORDER']) {
       await createStation(app, app.admin, { chargePointId, ocppPassword: null });
     }
     ({ client: cs } = await bootStation2(app.url, 'CS-201', {
@@ -187,32 +187,39 @@ describe.each(DIALECTS)('OCPP 2.0.1 provisioning and status on %s', (dialect) =>
     ]);
   });
 
+  it('TC_B_13_CSMS: sends GetBaseReport only once the BootNotification answer is out, and only while no report is kept', async () => {
+    // The frames as they arrive, in wire order: the answer to the boot (3), then the call (2).
+    const seen: string[] = [];
+    const client = await connectStation2(app.url, 'CS-ORDER');
+    client.on('message', ({ message, outbound }: { message: string; outbound: boolean }) => {
+      const [type, , action] = JSON.parse(message) as [number, string, unknown];
+      if (!outbound) seen.push(type === 2 ? String(action) : `answer ${type}`);
+    });
+    await client.call('BootNotification', BOOT2);
+    await eventually(() => seen.length === 2);
+    expect(seen).toEqual(['answer 3', 'GetBaseReport']);
+    await client.call('NotifyReport', { ...REPORT, tbc: false });
+    await client.call('BootNotification', BOOT2);
+    await client.call('Heartbeat', {});
+    expect(seen).toEqual(['answer 3', 'GetBaseReport', 'answer 3', 'answer 3', 'answer 3']);
+    const trail = await app.request('GET', '/api/stations/CS-ORDER/commands', { token: app.admin });
+    expect(trail.body.items).toEqual([
+      expect.objectContaining({ action: 'GetBaseReport', outcome: 'answered', userId: null }),
+    ]);
+    await client.close();
+  });
+
   it('answers Heartbeat with the current time', async () => {
     const answer = (await cs.call('Heartbeat', {})) as { currentTime: string };
     expect(Date.parse(answer.currentTime)).toBeGreaterThan(Date.now() - 60_000);
   });
 
   it('TC_G_01_CSMS, TC_G_20_CSMS: maps an EVSE status to a connector of the station, Faulted with OtherError', async () => {
-    await cs.call('StatusNotification', {
-      timestamp: T0,
-      connectorStatus: 'Available',
-      evseId: 1,
-      connectorId: 1,
-    });
+    await sendStatus(cs, 1, 'Available', T0);
     expect((await station('CS-201')).status).toBe('Available');
-    await cs.call('StatusNotification', {
-      timestamp: T0,
-      connectorStatus: 'Occupied',
-      evseId: 1,
-      connectorId: 1,
-    });
+    await sendStatus(cs, 1, 'Occupied', T0);
     expect((await station('CS-201')).status).toBe('Occupied');
-    await cs.call('StatusNotification', {
-      timestamp: T0,
-      connectorStatus: 'Faulted',
-      evseId: 2,
-      connectorId: 1,
-    });
+    await sendStatus(cs, 2, 'Faulted', T0);
     const body = await station('CS-201');
     expect(body.status).toBe('Faulted');
     expect(body.connectors).toEqual([

@@ -3,7 +3,7 @@ import { createIdTags } from '../support/builders.js';
 import { DIALECTS } from '../support/databases.js';
 import { bootChargePoint, eventually } from '../support/ocpp-client.js';
 import { bootStation2 } from '../support/ocpp2-client.js';
-import { sendEvent } from '../support/ocpp2-session.js';
+import { sendEvent, sendStatus } from '../support/ocpp2-session.js';
 import { join, recorder } from '../support/realtime-client.js';
 import { useRealtime } from '../support/use-realtime.js';
 import { useTestApp } from '../support/use-test-app.js';
@@ -67,12 +67,7 @@ describe.each(DIALECTS)('real-time events of a 2.0.1 station and a 1.6 station o
 
     // OCPP 2.0.1: the same session told its own way.
     const { client: cs } = await bootStation2(app.url, 'PAR-20');
-    await cs.call('StatusNotification', {
-      timestamp: at(0),
-      connectorStatus: 'Occupied',
-      evseId: 1,
-      connectorId: 1,
-    });
+    await sendStatus(cs, 1, 'Occupied', at(0));
     await sendEvent(cs, 'Started', 'PAR-TX', 0, {
       timestamp: at(1),
       idToken: 'PARITY20',
@@ -103,12 +98,7 @@ describe.each(DIALECTS)('real-time events of a 2.0.1 station and a 1.6 station o
       chargingState: 'Idle',
       energy: [{ wh: 2000, context: 'Transaction.End' }],
     });
-    await cs.call('StatusNotification', {
-      timestamp: at(6),
-      connectorStatus: 'Available',
-      evseId: 1,
-      connectorId: 1,
-    });
+    await sendStatus(cs, 1, 'Available', at(6));
 
     const session = (chargePointId: string) => {
       const of = events.received.filter((r) => r.payload.chargePointId === chargePointId);

@@ -4,7 +4,7 @@ import { DIALECTS } from '../support/databases.js';
 import { useTestApp } from '../support/use-test-app.js';
 import { bootChargePoint, type TestChargePoint } from '../support/ocpp-client.js';
 import { bootStation2 } from '../support/ocpp2-client.js';
-import { sendEvent } from '../support/ocpp2-session.js';
+import { sendEvent, sendStatus } from '../support/ocpp2-session.js';
 
 const T0 = '2026-01-11T14:30:00.000Z';
 const at = (minutes: number) => new Date(Date.parse(T0) + minutes * 60_000).toISOString();
@@ -41,12 +41,7 @@ describe.each(DIALECTS)('OCPP 2.0.1 charging states, refused tokens and reservat
       .map((e) => e.type);
 
   it('TC_E_09_CSMS, TC_E_01_CSMS: EVConnected shows Preparing, SuspendedEVSE then Charging show themselves, Occupied shows the charging state', async () => {
-    await cs.call('StatusNotification', {
-      timestamp: at(0),
-      connectorStatus: 'Occupied',
-      evseId: 1,
-      connectorId: 1,
-    });
+    await sendStatus(cs, 1, 'Occupied', at(0));
     expect(await connector('CS-STATE', 1)).toBe('Occupied');
     await sendEvent(cs, 'Started', 'TX-S1', 0, {
       timestamp: at(1),
@@ -60,12 +55,7 @@ describe.each(DIALECTS)('OCPP 2.0.1 charging states, refused tokens and reservat
     await sendEvent(cs, 'Updated', 'TX-S1', 2, { timestamp: at(3), chargingState: 'Charging' });
     expect(await connector('CS-STATE', 1)).toBe('Charging');
     // A StatusNotification during the transaction says Occupied: the charging state is what shows.
-    await cs.call('StatusNotification', {
-      timestamp: at(4),
-      connectorStatus: 'Occupied',
-      evseId: 1,
-      connectorId: 1,
-    });
+    await sendStatus(cs, 1, 'Occupied', at(4));
     expect(await connector('CS-STATE', 1)).toBe('Charging');
   });
 
@@ -94,12 +84,7 @@ describe.each(DIALECTS)('OCPP 2.0.1 charging states, refused tokens and reservat
       [4000, 'Sample.Clock'],
       [4100, 'Transaction.End'],
     ]);
-    await cs.call('StatusNotification', {
-      timestamp: at(7),
-      connectorStatus: 'Available',
-      evseId: 1,
-      connectorId: 1,
-    });
+    await sendStatus(cs, 1, 'Available', at(7));
     expect(await connector('CS-STATE', 1)).toBe('Available');
   });
 

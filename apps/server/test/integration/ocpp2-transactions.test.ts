@@ -114,6 +114,12 @@ describe.each(DIALECTS)('OCPP 2.0.1 authorization, transactions and meter values
     expect(first).toEqual({});
     const tx = await transaction('TX-E03');
     expect(tx.body).toMatchObject({ idTag: null, status: 'active', meterStart: 0 });
+    // Announced when created, with the idTag known then: none.
+    expect(
+      app.publishedEvents.find(
+        (e) => e.type === 'TransactionStarted' && e.transactionId === tx.body.transactionId,
+      ),
+    ).toMatchObject({ idTag: null, connectorId: 2, meterStart: 0, timestamp: at(20) });
     const authorized = await sendEvent(cs, 'Updated', 'TX-E03', 1, { timestamp: at(21), idToken: 'GOOD2' });
     expect(authorized.idTokenInfo?.status).toBe('Accepted');
     expect((await transaction('TX-E03')).body.idTag).toBe('GOOD2');

@@ -60,3 +60,13 @@ export async function sendEvent(
 ): Promise<{ idTokenInfo?: { status: string; groupIdToken?: { idToken: string; type: string } } }> {
   return (await cs.call('TransactionEvent', transactionEvent(...args))) as never;
 }
+
+/** Sends a StatusNotification for connector 1 of an EVSE. */
+export async function sendStatus(
+  cs: TestChargePoint,
+  evseId: number,
+  connectorStatus: string,
+  timestamp: string,
+): Promise<void> {
+  await cs.call('StatusNotification', { timestamp, connectorStatus, evseId, connectorId: 1 });
+}

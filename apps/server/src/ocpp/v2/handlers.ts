@@ -68,8 +68,11 @@ export function registerV2Handlers(
       protocol,
     );
     if (answer.status === 'Rejected') connection.closeAfterAnswers(1008, 'BootNotification rejected');
-    if (answer.status === 'Accepted' && admission.station) {
-      void askForDeviceModel(admission.station, services, connection.chargePointId, log);
+    const session = admission.station;
+    if (answer.status === 'Accepted' && session) {
+      connection.afterNextAnswer(
+        () => void askForDeviceModel(session, services, connection.chargePointId, log),
+      );
     }
     return answer;
   });
@@ -162,8 +165,8 @@ export function sendHandlers(chargePointId: string, log: FastifyBaseLogger): Sen
 }
 
 /**
- * After an accepted boot, a station whose device model is not known yet is asked for it (B07),
- * once the BootNotification answer has gone out: a CSMS may send nothing before it.
+ * After an accepted boot, a station whose device model is not known yet is asked for it (B07);
+ * called as the BootNotification answer goes out: a CSMS may send nothing before it.
  */
 async function askForDeviceModel(
   session: ChargePointSession,
@@ -173,7 +176,6 @@ async function askForDeviceModel(
 ): Promise<void> {
   try {
     if (!(await services.deviceModel.unreported(session))) return;
-    await new Promise((resolve) => setImmediate(resolve));
     await services.deviceModel.requestBaseReport(chargePointId);
   } catch (error) {
     log.warn({ err: error, chargePointId }, 'GetBaseReport after boot failed');

@@ -19,12 +19,7 @@ export function connectorStatusOf(status: string): {
 export function reportedVariables(reportData: readonly v201.ReportDataType[]): StationVariable[] {
   return reportData.flatMap(({ component, variable, variableAttribute, variableCharacteristics }) =>
     variableAttribute.map((attribute) => ({
-      component: component.name,
-      componentInstance: component.instance ?? null,
-      evseId: component.evse?.id ?? null,
-      connectorId: component.evse?.connectorId ?? null,
-      variable: variable.name,
-      variableInstance: variable.instance ?? null,
+      ...whereIs(component, variable),
       attributeType: attribute.type ?? DEFAULT_ATTRIBUTE_TYPE,
       value: attribute.value ?? null,
       mutability: attribute.mutability ?? null,
@@ -89,16 +84,29 @@ export function transactionEventOf(p: v201.TransactionEventRequest): Transaction
 /** What NotifyEvent tells of variables' actual values, as device model attributes. */
 export function eventVariables(eventData: readonly v201.EventDataType[]): StationVariable[] {
   return eventData.map(({ component, variable, actualValue }) => ({
-    component: component.name,
-    componentInstance: component.instance ?? null,
-    evseId: component.evse?.id ?? null,
-    connectorId: component.evse?.connectorId ?? null,
-    variable: variable.name,
-    variableInstance: variable.instance ?? null,
+    ...whereIs(component, variable),
     attributeType: DEFAULT_ATTRIBUTE_TYPE,
     value: actualValue,
     mutability: null,
     dataType: null,
     unit: null,
   }));
+}
+
+/** The component and variable of a device model attribute. */
+function whereIs(
+  component: v201.ComponentType,
+  variable: v201.VariableType,
+): Pick<
+  StationVariable,
+  'component' | 'componentInstance' | 'evseId' | 'connectorId' | 'variable' | 'variableInstance'
+> {
+  return {
+    component: component.name,
+    componentInstance: component.instance ?? null,
+    evseId: component.evse?.id ?? null,
+    connectorId: component.evse?.connectorId ?? null,
+    variable: variable.name,
+    variableInstance: variable.instance ?? null,
+  };
 }
