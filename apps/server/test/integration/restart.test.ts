@@ -74,6 +74,8 @@ describe.each(DIALECTS)('restarts on %s', (dialect) => {
         '004_id_tag_creator',
         '005_security_profiles',
         '006_meter_values_unique',
+        '007_ocpp2',
+        '008_id_tag_type',
       ]);
       expect(await migrateToLatest(handle.db, handle.dialect)).toEqual([]);
     } finally {
