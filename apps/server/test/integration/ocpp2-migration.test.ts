@@ -51,7 +51,7 @@ describe.each(DIALECTS)('migration 007_ocpp2 on %s', (dialect) => {
         .where('id', '=', ids[2] ?? 0)
         .execute();
 
-      expect(await migrateTo(handle.db, handle.dialect)).toEqual(['007_ocpp2']);
+      expect(await migrateTo(handle.db, handle.dialect, '007_ocpp2')).toEqual(['007_ocpp2']);
 
       const kept = await handle.db.selectFrom('transactions').selectAll().orderBy('id').execute();
       expect(kept.map((r) => [r.id, r.id_tag, r.meter_start, r.ocpp_transaction_id])).toEqual([
