@@ -1,16 +1,18 @@
+import type { IngestResult } from '../scenarios/ingest.js';
 import type { Report } from './report.js';
 import { ms, pct } from './report.js';
 
 /**
  * The section that sets the fleet protocols of a run side by side (`--protocol`): per protocol,
- * the ingest figures (sustained calls/s of server and floor, server CPU per call and p99 at the
- * budget's rate) and the capacity figures. With 1.6, 2.0.1 and mixed all measured, it also says
+ * the ingest figures (sustained calls/s of server and floor; server CPU per call and p99 at the
+ * ladder's first rate, which every fleet runs, even on a machine too busy to climb further) and
+ * the capacity figures. With 1.6, 2.0.1 and mixed all measured, it also says
  * whether the mixed fleet cost more per message than the average of the two.
  */
 export function protocolsMarkdown(report: Report): string[] {
   const runs = report.protocols;
   if (runs.length === 0 || (runs.length === 1 && runs[0]?.protocol === '1.6')) return [];
-  const rate = report.sizes.ingest.budgetRate;
+  const rate = report.sizes.ingest.rates[0] ?? 0;
   const out = [
     '## 4. OCPP versions side by side',
     '',
@@ -21,12 +23,12 @@ export function protocolsMarkdown(report: Report): string[] {
     `| fleet | ingest sustained, server / floor calls/s | % of floor | server µs/call at ${rate}/s | floor µs/call | server p99 ms at ${rate}/s | boot storm s, server / floor | RSS KB per idle station, server / floor |`,
     '| --- | --- | --- | --- | --- | --- | --- | --- |',
   ];
-  const costAt = (result: { atBudgetRate: { serverCpuPerCallUs: number } | null } | undefined) =>
-    result?.atBudgetRate?.serverCpuPerCallUs ?? null;
+  const first = (result: IngestResult | undefined) => result?.steps.find((step) => step.target === rate);
+  const costAt = (result: IngestResult | undefined) => first(result)?.serverCpuPerCallUs ?? null;
   for (const { protocol, ingest, capacity } of runs) {
     out.push(
       `| ${protocol} | ${ingest ? `${ingest.server.sustained} / ${ingest.floor.sustained}` : '–'} | ${ingest ? pct(ingest.ratio) : '–'} | ` +
-        `${ms(costAt(ingest?.server))} | ${ms(costAt(ingest?.floor))} | ${ms(ingest?.server.atBudgetRate?.latency.p99 ?? null)} | ` +
+        `${ms(costAt(ingest?.server))} | ${ms(costAt(ingest?.floor))} | ${ms(first(ingest?.server)?.latency.p99 ?? null)} | ` +
         `${capacity ? `${capacity.server.bootStormSeconds} / ${capacity.floor.bootStormSeconds}` : '–'} | ` +
         `${capacity ? `${capacity.server.rssPerStationKb} / ${capacity.floor.rssPerStationKb}` : '–'} |`,
     );
