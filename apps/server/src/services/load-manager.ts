@@ -4,6 +4,7 @@ import type { DomainEvent } from '../domain/events.js';
 import { allocate, electricalKw } from '../domain/load-allocation.js';
 import { limitInForce } from '../domain/site-limit.js';
 import type { Site } from '../domain/site.js';
+import { canSeeStation } from '../domain/user.js';
 import type { Allocation, LoadRepository, SiteSession } from '../repositories/load.repository.js';
 import type { SiteRepository } from '../repositories/site.repository.js';
 import type { SessionLimitSender } from './session-limit-sender.js';
@@ -99,8 +100,11 @@ export class LoadManager {
     await Promise.allSettled(this.running.values());
   }
 
-  /** What the site's load is now, from what was given and what the sessions last reported. */
-  async load(site: Site): Promise<SiteLoad> {
+  /**
+   * What the site's load is now, from what was given and what the sessions last reported: the
+   * site's totals, and the sessions at the stations of `scope` (null: every station).
+   */
+  async load(site: Site, scope: readonly string[] | null = null): Promise<SiteLoad> {
     const [sessions, given] = await Promise.all([
       this.loads.activeSessions(site.id),
       this.loads.allocations(site.id),
@@ -121,7 +125,7 @@ export class LoadManager {
       limitKw: limitInForce(site, this.clock.now()),
       allocatedKw: round(rows.reduce((sum, r) => sum + r.limitKw, 0)),
       measuredKw: round(rows.reduce((sum, r) => sum + (r.powerKw ?? 0), 0)),
-      sessions: rows,
+      sessions: rows.filter((row) => canSeeStation(scope, row.chargePointId)),
     };
   }
 

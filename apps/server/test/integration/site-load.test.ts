@@ -129,6 +129,30 @@ describe.each(DIALECTS)('the load of a site, one station at a time, on %s', (dia
     expect((await load()).body).toMatchObject({ limitKw: null, allocatedKw: 0 });
   });
 
+  it('lists only the sessions of the stations a scoped user sees, with the site totals', async () => {
+    await createStation(app, app.admin, { chargePointId: 'SL-3', siteId, ocppPassword: null });
+    await createIdTags(app, app.admin, 'SL-TAG-3');
+    const { client: other } = await bootChargePoint(app.url, 'SL-3');
+    try {
+      await startTransaction(other, { idTag: 'SL-TAG-3', timestamp: new Date().toISOString() });
+      const token = await userToken(app, app.admin, {
+        username: 'sl-one',
+        roles: ['viewer'],
+        allowedStations: ['SL-1'],
+      });
+      const scoped = await load(siteId, token);
+      expect(scoped.status).toBe(200);
+      expect(scoped.body.sessions.map((s: { chargePointId: string }) => s.chargePointId)).toEqual(['SL-1']);
+      const all = await load();
+      expect(all.body.sessions.map((s: { chargePointId: string }) => s.chargePointId).sort()).toEqual([
+        'SL-1',
+        'SL-3',
+      ]);
+    } finally {
+      await other.close({ force: true });
+    }
+  });
+
   it('answers 404 for an unknown site and 401 without a token', async () => {
     expect((await load(999_999)).status).toBe(404);
     expect((await app.request('GET', `/api/sites/${siteId}/load`)).status).toBe(401);

@@ -56,11 +56,15 @@ export const siteRoutes: FastifyPluginAsyncTypebox<{ sites: SiteService; loads: 
   app.get(
     '/api/sites/:id/load',
     bearerRoute('stations.view', 'sites', {
-      summary: 'The limit in force, what was given to the charging sessions and what they draw',
+      summary:
+        'The limit in force, what was given to the charging sessions and what they draw (the sessions of the stations the caller sees)',
       params: IdParams,
       response: { 200: Type.Ref('SiteLoad'), ...errors(400, 401, 403, 404) },
     }),
-    async (request) => loads.load(await sites.get(actorOf(request), request.params.id)),
+    async (request) => {
+      const actor = actorOf(request);
+      return loads.load(await sites.get(actor, request.params.id), actor.stationScope);
+    },
   );
 
   app.patch(
