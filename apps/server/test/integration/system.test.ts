@@ -67,7 +67,7 @@ describe('health, metrics, API docs and logs', () => {
     const { body } = await app.request('GET', '/api/docs/openapi.json');
     const commands = Object.keys(body.paths).filter((path) => path.includes('/commands/'));
     expect(commands).toContain('/api/stations/{chargePointId}/commands/Reset');
-    expect(commands).toHaveLength(19);
+    expect(commands).toHaveLength(26);
     const remoteStart = body.paths['/api/stations/{chargePointId}/commands/RemoteStartTransaction'].post;
     const request = remoteStart.requestBody.content['application/json'].schema;
     expect(request.required).toEqual(['idTag']);
