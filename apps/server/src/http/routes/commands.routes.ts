@@ -16,8 +16,29 @@ function documented(
 ): Record<string, unknown> {
   const schema: JsonSchema | undefined = actions.get(action)?.[part];
   if (!schema) throw new Error(`ocpp-rpc ships no OCPP 1.6 ${part} schema for ${action}`);
-  const { $schema: _dialect, $id: _id, ...rest } = schema;
-  return rest;
+  const {
+    $schema: _dialect,
+    $id: _id,
+    definitions,
+    ...rest
+  } = schema as JsonSchema & {
+    definitions?: Record<string, unknown>;
+  };
+  return inlined(rest, definitions ?? {}) as Record<string, unknown>;
+}
+
+/**
+ * The schema with its `#/definitions/…` references replaced by what they name (the security
+ * extension's schemas use them): the OpenAPI document has no such definitions to point to.
+ */
+function inlined(node: unknown, definitions: Record<string, unknown>): unknown {
+  if (Array.isArray(node)) return node.map((item) => inlined(item, definitions));
+  if (node === null || typeof node !== 'object') return node;
+  const { $ref, ...rest } = node as Record<string, unknown>;
+  if (typeof $ref === 'string' && $ref.startsWith('#/definitions/')) {
+    return inlined(definitions[$ref.slice('#/definitions/'.length)], definitions);
+  }
+  return Object.fromEntries(Object.entries(rest).map(([key, value]) => [key, inlined(value, definitions)]));
 }
 
 /**
