@@ -1,7 +1,11 @@
+import type { v16, v201 } from '@cimorings/ocpp';
 import type { CommandRouter } from '../cluster/command-router.js';
 import type { StationRepository } from '../repositories/station.repository.js';
-import { askV16CertificateRenewal } from './v16/certificate-renewal.js';
-import { askV2CertificateRenewal } from './v2/certificate-renewal.js';
+
+/** 1.6 security whitepaper §3.2, §3.7: the station then sends a new SignCertificate. */
+const V16_RENEWAL: v16.Request<'ExtendedTriggerMessage'> = { requestedMessage: 'SignChargePointCertificate' };
+/** 2.0.1 A02: the same, with the 2.x TriggerMessage. */
+const V2_RENEWAL: v201.Request<'TriggerMessage'> = { requestedMessage: 'SignChargingStationCertificate' };
 
 /**
  * Asks a station for a new CSR in its own protocol (1.6: ExtendedTriggerMessage
@@ -13,11 +17,16 @@ export function askCertificateRenewal(
   router: CommandRouter,
   timeoutMs: number,
 ) {
-  const v16 = askV16CertificateRenewal(router, timeoutMs);
-  const v2 = askV2CertificateRenewal(router, timeoutMs);
   return async (chargePointId: string): Promise<boolean> => {
     const station = await stations.find(chargePointId);
     if (!station) return false;
-    return (station.ocppVersion === '1.6' ? v16 : v2)(chargePointId);
+    const [action, request] =
+      station.ocppVersion === '1.6'
+        ? (['ExtendedTriggerMessage', V16_RENEWAL] as const)
+        : (['TriggerMessage', V2_RENEWAL] as const);
+    // Both answers are { status: 'Accepted' | 'Rejected' | 'NotImplemented' }.
+    const answer = (await router.call(chargePointId, action, request, timeoutMs)) as
+      v201.Response<'TriggerMessage'> | undefined;
+    return answer?.status === 'Accepted';
   };
 }
