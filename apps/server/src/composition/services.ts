@@ -9,7 +9,7 @@ import { AuthService } from '../services/auth.service.js';
 import { ChargePointClock } from '../services/charge-point-clock.js';
 import { ChargePointService } from '../services/charge-point.service.js';
 import { isoNow } from '../domain/clock.js';
-import { askV16CertificateRenewal } from '../ocpp/v16/certificate-renewal.js';
+import { askCertificateRenewal } from '../ocpp/certificate-renewal.js';
 import { v16SecurityProfileSwitch } from '../ocpp/v16/security-profile-switch.js';
 import { SecurityProfileRaise } from '../services/security-profile-raise.js';
 import { CertificateRenewal } from '../services/certificate-renewal.js';
@@ -96,9 +96,11 @@ export function createServices(parts: ServiceParts) {
       hasCurrentCertificate: (stationId) => repos.certificates.hasCurrent(stationId, isoNow(clock)),
       countActiveTransactions: (chargePointId) => repos.stations.countActiveTransactions(chargePointId),
     },
-    v16SecurityProfileSwitch(links, (error) =>
-      log.warn({ err: error }, 'Reset after a security profile raise failed'),
-    ),
+    {
+      '1.6': v16SecurityProfileSwitch(links, (error) =>
+        log.warn({ err: error }, 'Reset after a security profile raise failed'),
+      ),
+    },
     {
       tls: config.tlsCertFile !== null || config.trustProxy.length > 0,
       clientCertificates: config.tlsClientCaFile !== null || config.tlsProxyClientCertHeader !== null,
@@ -141,7 +143,7 @@ export function createServices(parts: ServiceParts) {
   const renewal = new CertificateRenewal(
     repos.certificates,
     (chargePointId) => presence.get(chargePointId) !== undefined,
-    askV16CertificateRenewal(router, config.ocppCallTimeoutMs),
+    askCertificateRenewal(repos.stations, router, config.ocppCallTimeoutMs),
     clock,
     { renewalDays: config.ocppCertificateRenewalDays },
   );

@@ -1,3 +1,4 @@
+import type { OcppVersion } from '@cimorings/contracts';
 import type { SecurityProfile } from '../domain/security-profile.js';
 import type { Station } from '../domain/station.js';
 import { AppError } from '../errors.js';
@@ -12,6 +13,13 @@ export interface SecurityProfileSwitch {
   /** Makes it reconnect now, with the new profile (best effort: a failure is only logged). */
   reconnect(chargePointId: string): Promise<void>;
 }
+
+/**
+ * The switch of each protocol that has one. OCPP 2.x has none yet (A05 needs SetNetworkProfile
+ * with a whole connection profile, the CSMS URL as the station must reach it, then SetVariables
+ * NetworkConfigurationPriority and a Reset): a raise of a connected 2.x station is refused.
+ */
+export type SecurityProfileSwitches = Partial<Record<OcppVersion, SecurityProfileSwitch>>;
 
 /** What the server serves, which the higher profiles need. */
 export interface ServerTransport {
@@ -38,7 +46,7 @@ export interface StationSecurityFacts {
 export class SecurityProfileRaise {
   constructor(
     private readonly facts: StationSecurityFacts,
-    private readonly remote: SecurityProfileSwitch,
+    private readonly remotes: SecurityProfileSwitches,
     private readonly transport: ServerTransport,
   ) {}
 
@@ -50,11 +58,20 @@ export class SecurityProfileRaise {
   /**
    * Checks what the new profile needs and asks the station to take it.
    * @param passwordChanges the same request also sets a new password (which the station cannot know)
-   * @throws AppError CONFLICT when the station or the server lacks what the profile needs,
+   * @throws AppError CONFLICT when the station's protocol has no switch here, or the station or
+   * the server lacks what the profile needs,
    * PROFILE_CHANGE_REFUSED (details.status) when the station does not accept it, or
    * STATION_OFFLINE, STATION_TIMEOUT, OCPP_CALL_ERROR.
    */
   async ask(station: Station, target: SecurityProfile, passwordChanges: boolean): Promise<void> {
+    const remote = this.remotes[station.ocppVersion];
+    if (!remote) {
+      throw new AppError(
+        'CONFLICT',
+        `Cannot raise ${station.chargePointId} to security profile ${target}: raising the profile of a connected OCPP ${station.ocppVersion} station is not supported (set it on the station, or raise it while the station is offline)`,
+        { fields: ['securityProfile'] },
+      );
+    }
     const problem = await this.missing(station, target, passwordChanges);
     if (problem !== null) {
       throw new AppError(
@@ -65,7 +82,7 @@ export class SecurityProfileRaise {
         },
       );
     }
-    const status = await this.remote.change(station.chargePointId, target);
+    const status = await remote.change(station.chargePointId, target);
     if (status !== 'Accepted') {
       throw new AppError(
         'PROFILE_CHANGE_REFUSED',
@@ -79,9 +96,10 @@ export class SecurityProfileRaise {
    * Once the raised profile is stored: the station reconnects with it now, unless a transaction
    * runs there (it then reconnects on its own, at the latest when it next restarts).
    */
-  async reconnect(chargePointId: string): Promise<void> {
-    if ((await this.facts.countActiveTransactions(chargePointId)) > 0) return;
-    await this.remote.reconnect(chargePointId);
+  async reconnect(station: Station): Promise<void> {
+    const remote = this.remotes[station.ocppVersion];
+    if (!remote || (await this.facts.countActiveTransactions(station.chargePointId)) > 0) return;
+    await remote.reconnect(station.chargePointId);
   }
 
   private async missing(

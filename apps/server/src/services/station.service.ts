@@ -157,7 +157,7 @@ export class StationService {
     });
     if (!updated) throw new AppError('NOT_FOUND', `No station ${chargePointId}`);
     if (input.siteId !== undefined && input.siteId !== current.siteId) this.siteScopesChanged();
-    if (raising) void this.profiles.reconnect(chargePointId).catch(() => undefined);
+    if (raising) void this.profiles.reconnect(current).catch(() => undefined);
     return updated;
   }
 

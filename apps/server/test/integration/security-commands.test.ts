@@ -251,6 +251,7 @@ describe.each(DIALECTS)('OCPP 1.6 security extension compliance cases on %s', (d
   });
 });
 
+/** Each case starts a server of its own (OCPP_CERTIFICATE_RENEWAL_DAYS, or no CA): beyond the 5 s default on a busy machine. */
 describe.each(DIALECTS)('certificate renewal and a server without a CA on %s', (dialect) => {
   it('asks a connected station to renew within OCPP_CERTIFICATE_RENEWAL_DAYS of expiry, once', async () => {
     let offsetMs = 0;
@@ -299,7 +300,7 @@ describe.each(DIALECTS)('certificate renewal and a server without a CA on %s', (
     } finally {
       await security.close();
     }
-  });
+  }, 30_000);
 
   it('answers Rejected to SignCertificate when no OCPP CA is configured, with a log line', async () => {
     const pki = new TestPki();
@@ -321,5 +322,5 @@ describe.each(DIALECTS)('certificate renewal and a server without a CA on %s', (
       await database.drop();
       pki.close();
     }
-  });
+  }, 30_000);
 });

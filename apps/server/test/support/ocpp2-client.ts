@@ -20,6 +20,7 @@ export async function connectStation2(
     password?: string;
     strictMode?: boolean;
     handlers?: Record<string, (params: unknown) => unknown>;
+    tls?: { ca: string; cert?: string; key?: string };
   } = {},
 ): Promise<TestChargePoint> {
   const protocol = options.protocol ?? 'ocpp2.0.1';
@@ -31,6 +32,7 @@ export async function connectStation2(
     strictModeValidators: [v201Schemas, v21Schemas],
     reconnect: false,
     ...(options.password !== undefined && { password: options.password }),
+    ...(options.tls && { wsOpts: options.tls }),
   };
   const client = new ocppRpc.RPCClient(settings as unknown as ClientOptions);
   const handlers: Record<string, (params: unknown) => unknown> = {

@@ -2,6 +2,7 @@ import type { v16 } from '@cimorings/ocpp';
 import type { CertificateService } from '../../services/certificate.service.js';
 import type { ChargePointService, ChargePointSession } from '../../services/charge-point.service.js';
 import type { ChargePointConnection } from '../connection.js';
+import { deliverSignedCertificate } from '../certificate-delivery.js';
 
 /** What the OCPP 1.6 security extension's handlers use. */
 export interface V16SecurityServices {
@@ -30,20 +31,8 @@ export function registerV16SecurityHandlers(
   // signed chain follows in CertificateSigned.req, after SignCertificate.conf has been sent.
   handle('SignCertificate', async (p, session) => {
     const outcome = await certificates.sign(session, p.csr);
-    if (outcome.status === 'Accepted') {
-      connection.afterAnswer(async () => {
-        const problem = await connection
-          .call('CertificateSigned', { certificateChain: outcome.chain }, services.callTimeoutMs)
-          .then(
-            (answer) => {
-              const status = (answer as v16.Response<'CertificateSigned'>).status;
-              return status === 'Accepted' ? null : `the station answered CertificateSigned ${status}`;
-            },
-            (error: unknown) => `CertificateSigned not delivered: ${(error as Error).message}`,
-          );
-        await certificates.delivered(session, outcome.serialNumber, problem);
-      });
-    }
+    const signed = (certificateChain: string): v16.Request<'CertificateSigned'> => ({ certificateChain });
+    deliverSignedCertificate(connection, certificates, session, outcome, signed, services.callTimeoutMs);
     return { status: outcome.status };
   });
 

@@ -8,9 +8,10 @@ import type { DataTransferService } from '../../services/data-transfer.service.j
 import type { SecurityEventService } from '../../services/security-event.service.js';
 import { connectorStatusOf, eventVariables, reportedVariables } from './mapping.js';
 import { registerV2TransactionHandlers, type V2TransactionServices } from './transaction-handlers.js';
+import { registerV2SecurityHandlers, type V2SecurityServices } from './security-handlers.js';
 
 /** Services the OCPP 2.x handlers adapt to: the same ones as 1.6's, and the device model. */
-export interface V2Services extends V2TransactionServices {
+export interface V2Services extends V2TransactionServices, V2SecurityServices {
   chargePoints: ChargePointService;
   deviceModel: DeviceModelService;
   dataTransfer: DataTransferService;
@@ -150,6 +151,7 @@ export function registerV2Handlers(
   });
 
   registerV2TransactionHandlers(connection, services);
+  registerV2SecurityHandlers(connection, services);
 }
 
 /**
