@@ -75,7 +75,7 @@ describe.each(DIALECTS)('the load of a site with a 1.6 and a 2.0.1 station on %s
   it('gives both sessions a TxProfile in their station’s protocol when a limit is set', async () => {
     expect((await load()).body.sessions).toHaveLength(2);
     await app.request('PATCH', `/api/sites/${siteId}`, { token: app.admin, body: { maxPowerKw: 16 } });
-    await eventually(() => limit16() !== undefined && limit2() !== undefined);
+    await eventually(() => limit16() !== undefined && limit2() !== undefined, 10_000);
     expect(v16Profiles.at(-1)).toMatchObject({
       connectorId: 1,
       csChargingProfiles: { transactionId: transaction16, chargingProfilePurpose: 'TxProfile' },
@@ -101,7 +101,7 @@ describe.each(DIALECTS)('the load of a site with a 1.6 and a 2.0.1 station on %s
 
   it('pauses both sessions when the limit is below their minimum', async () => {
     await app.request('PATCH', `/api/sites/${siteId}`, { token: app.admin, body: { maxPowerKw: 3 } });
-    await eventually(() => limit16() === 0 && limit2() === 0);
+    await eventually(() => limit16() === 0 && limit2() === 0, 10_000);
     await eventually(async () => (await load()).body.sessions.every((s: { paused: boolean }) => s.paused));
   });
 
@@ -126,7 +126,7 @@ describe.each(DIALECTS)('the load of a site with a 1.6 and a 2.0.1 station on %s
 
   it('lifts the limit of both when it is removed', async () => {
     await app.request('PATCH', `/api/sites/${siteId}`, { token: app.admin, body: { maxPowerKw: null } });
-    await eventually(() => limit16() === 22_000 && limit2() === 22_000);
+    await eventually(() => limit16() === 22_000 && limit2() === 22_000, 10_000);
     await eventually(async () => (await load()).body.allocatedKw === 0);
   });
 });
