@@ -107,6 +107,19 @@ describe.each(DIALECTS)('charging profiles of an OCPP 2.0.1 station on %s', (dia
     }
   });
 
+  it('answers an error and keeps nothing when the station answers outside its schema', async () => {
+    setStatus = 'Maybe';
+    try {
+      const response = await post(body(1, { chargingProfileId: 26, stackLevel: 5 }));
+      expect(response.status).toBeGreaterThanOrEqual(400);
+      expect(response.body.error.code).toBe('OCPP_CALL_ERROR');
+      const ids = (await kept()).items.map((p: { chargingProfileId: number }) => p.chargingProfileId);
+      expect(ids).not.toContain(26);
+    } finally {
+      setStatus = 'Accepted';
+    }
+  });
+
   it('refuses a profile breaking the rules with 400 and sends nothing', async () => {
     const before = received.length;
     const response = await post(body(1, { chargingProfileId: 24, chargingProfilePurpose: 'TxProfile' }));
