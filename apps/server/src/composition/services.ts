@@ -16,6 +16,8 @@ import { CertificateRenewal } from '../services/certificate-renewal.js';
 import { CertificateService } from '../services/certificate.service.js';
 import { CommandCertificates } from '../services/command-certificates.js';
 import { V16ChargingLimits } from '../ocpp/v16/charging-limits.js';
+import { V2ChargingLimits } from '../ocpp/v2/charging-limits.js';
+import { ChargingLimitsByProtocol } from '../services/charging-limits.js';
 import { ChargingProfileService } from '../services/charging-profile.service.js';
 import { CommandService } from '../services/command.service.js';
 import { PeriodicTask } from '../services/periodic-task.js';
@@ -147,9 +149,12 @@ export function createServices(parts: ServiceParts) {
     clock,
     { renewalDays: config.ocppCertificateRenewalDays },
   );
-  // OCPP 1.6 only for now; a 2.x station needs a ChargingLimits of its own (chosen per station's
-  // protocol here) once the 2.x commands exist.
-  const chargingLimits = new V16ChargingLimits(links);
+  // Smart charging in each station's own protocol (2.1 as 2.0.1).
+  const v2Limits = new V2ChargingLimits(links);
+  const chargingLimits = new ChargingLimitsByProtocol(
+    async (chargePointId) => (await repos.stations.find(chargePointId))?.ocppVersion,
+    { '1.6': new V16ChargingLimits(links), '2.0.1': v2Limits, '2.1': v2Limits },
+  );
   const chargePointSettings = {
     unknownStations: config.ocppUnknownStations,
     heartbeatInterval: config.ocppHeartbeatInterval,

@@ -6,6 +6,8 @@ export interface SiteSession {
   transactionId: number;
   chargePointId: string;
   connectorId: number;
+  /** A 2.x station's own id of the transaction; null for 1.6. */
+  ocppTransactionId: string | null;
   startedAt: string;
   /** The station's configured kW per connector; null: not configured. */
   stationMaxKw: number | null;
@@ -73,6 +75,7 @@ export class LoadRepository {
         'transactions.id as transactionId',
         'stations.charge_point_id as chargePointId',
         'transactions.connector_id as connectorId',
+        'transactions.ocpp_transaction_id as ocppTransactionId',
         'transactions.started_at as startedAt',
         'stations.max_power_kw as stationMaxKw',
         'stations.connected as connected',

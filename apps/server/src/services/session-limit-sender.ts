@@ -91,11 +91,11 @@ export class SessionLimitSender {
     before: Allocation | undefined,
     maxKw: number,
   ): Promise<Allocation> {
-    const { transactionId, chargePointId, connectorId } = session;
+    const { transactionId, chargePointId, connectorId, ocppTransactionId } = session;
     try {
       const status = await this.limits.applySessionLimit(
         chargePointId,
-        { connectorId, transactionId },
+        { connectorId, transactionId, ocppTransactionId },
         limit.limitKw * 1000,
       );
       if (status === 'Accepted')

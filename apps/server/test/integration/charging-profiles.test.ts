@@ -3,28 +3,9 @@ import { DIALECTS } from '../support/databases.js';
 import { useTestApp } from '../support/use-test-app.js';
 import { bootChargePoint, eventually, type TestChargePoint } from '../support/ocpp-client.js';
 import { userToken } from '../support/builders.js';
+import { profileBody } from '../support/charging-profiles.js';
 
-/** A valid OCPP 1.6 SetChargingProfile.req body, changed by `profile`. */
-function body(connectorId: number, profile: Record<string, unknown> = {}) {
-  return {
-    connectorId,
-    csChargingProfiles: {
-      chargingProfileId: 7,
-      stackLevel: 1,
-      chargingProfilePurpose: 'TxDefaultProfile',
-      chargingProfileKind: 'Absolute',
-      chargingSchedule: {
-        startSchedule: '2026-01-01T00:00:00.000Z',
-        chargingRateUnit: 'A',
-        chargingSchedulePeriod: [
-          { startPeriod: 0, limit: 16 },
-          { startPeriod: 3600, limit: 10.5 },
-        ],
-      },
-      ...profile,
-    },
-  };
-}
+const body = profileBody;
 
 describe.each(DIALECTS)('charging profiles as data on %s', (dialect) => {
   const app = useTestApp(dialect, { env: { OCPP_UNKNOWN_STATIONS: 'accept', OCPP_CALL_TIMEOUT_MS: '500' } });

@@ -11,7 +11,7 @@ import type { ChargingLimits, LimitedSession } from '../../services/charging-lim
 export const LOAD_MANAGER_PROFILE_ID_BASE = 2_000_000_000;
 
 /** The load manager's TxProfiles stack above a TxDefaultProfile by being TxProfiles (§3.13.1). */
-const LOAD_MANAGER_STACK_LEVEL = 0;
+export const LOAD_MANAGER_STACK_LEVEL = 0;
 
 /** ChargingLimits for OCPP 1.6 stations: SetChargingProfile, ClearChargingProfile, GetCompositeSchedule. */
 export class V16ChargingLimits implements ChargingLimits {
