@@ -1,4 +1,10 @@
 import type { V2CsmsAction } from '@cimorings/contracts';
+import { TestPki } from './certificates.js';
+
+/** Real certificates: the commands endpoint refuses certificate messages whose PEM cannot be read. */
+const pki = new TestPki();
+const ca = pki.ca('REQUESTS2-CA');
+const station = pki.issue('requests2-station', 'CMD2-201', { issuer: ca });
 
 const COMPONENT = { name: 'OCPPCommCtrlr' };
 const VARIABLE = { name: 'OfflineThreshold' };
@@ -28,7 +34,7 @@ export const TX_DEFAULT_PROFILE_2 = {
 /** A schema-valid OCPP 2.0.1 request of every message a CSMS may send (CONTRACT section 7). */
 export const REQUESTS_2: Record<V2CsmsAction, Record<string, unknown>> = {
   CancelReservation: { reservationId: 5 },
-  CertificateSigned: { certificateChain: '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----' },
+  CertificateSigned: { certificateChain: `${station.cert.trim()}\n${ca.cert.trim()}\n` },
   ChangeAvailability: { operationalStatus: 'Inoperative', evse: { id: 1 } },
   ClearCache: {},
   ClearChargingProfile: { chargingProfileId: 11 },
@@ -46,7 +52,7 @@ export const REQUESTS_2: Record<V2CsmsAction, Record<string, unknown>> = {
   GetVariables: { getVariableData: [{ component: COMPONENT, variable: VARIABLE }] },
   InstallCertificate: {
     certificateType: 'CSMSRootCertificate',
-    certificate: '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----',
+    certificate: ca.cert,
   },
   RequestStartTransaction: { idToken: { idToken: 'CARD-1', type: 'ISO14443' }, remoteStartId: 7, evseId: 1 },
   RequestStopTransaction: { transactionId: 'TX-1' },
