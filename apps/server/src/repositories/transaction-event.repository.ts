@@ -173,14 +173,4 @@ export class TransactionEventRepository {
       .executeTakeFirst();
     return row && toTransaction(row);
   }
-
-  /** The OCPP 2.x IdTokenEnumType of a stored tag. */
-  async tokenType(idTag: string): Promise<string | undefined> {
-    const row = await this.db
-      .selectFrom('id_tags')
-      .select('type')
-      .where('id_tag', '=', idTag)
-      .executeTakeFirst();
-    return row?.type;
-  }
 }

@@ -1,3 +1,4 @@
+import { DEFAULT_ID_TOKEN_TYPE } from '@cimorings/contracts';
 import type { EventBus } from '../cluster/event-bus.js';
 import { isoTime } from '../domain/clock.js';
 import { decideIdTag, type IdTagInfo } from '../domain/id-tag.js';
@@ -21,8 +22,6 @@ import { readingEvents, readSamples, stamped } from './transaction.service.js';
 
 /** A stop without a reason is a local one (OCPP 2.0.1: stoppedReason may be omitted only when Local). */
 const DEFAULT_STOP_REASON = 'Local';
-/** The token type of a group whose tag is not stored, and of a tag stored without one. */
-const DEFAULT_TOKEN_TYPE = 'ISO14443';
 
 /** An id tag's decision with its group's token, as a 2.x station is told it (IdTokenInfo). */
 export interface IdTokenDecision extends IdTagInfo {
@@ -284,7 +283,7 @@ export class TransactionEventService {
 
   private async withGroup(info: IdTagInfo): Promise<IdTokenDecision> {
     if (info.parentIdTag === undefined) return info;
-    const type = (await this.events.tokenType(info.parentIdTag)) ?? DEFAULT_TOKEN_TYPE;
+    const type = (await this.idTags.find(info.parentIdTag))?.type ?? DEFAULT_ID_TOKEN_TYPE;
     return { ...info, group: { idTag: info.parentIdTag, type } };
   }
 }
