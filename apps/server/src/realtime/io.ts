@@ -8,6 +8,7 @@ import type { EventBus } from '../cluster/event-bus.js';
 import type { User } from '../domain/user.js';
 import { AppError, isDatabaseUnavailable } from '../errors.js';
 import type { AuthService } from '../services/auth.service.js';
+import { adapterClient } from './adapter-client.js';
 import { toRealtimeEvent } from './events.js';
 import { DEFAULT_FLOW_CONTROL, FlowControl, type EngineConnection } from './flow-control.js';
 import { TokenBucket } from './rate-limit.js';
@@ -103,7 +104,7 @@ export class RealtimeServer {
     redis: Redis | null,
   ) {
     this.flow = new FlowControl({ behindBytes: settings.behindBytes });
-    this.adapterClient = redis && watchErrors(redis.duplicate(), log);
+    this.adapterClient = redis && adapterClient(redis, log);
     this.io = new Server(httpServer, {
       serveClient: false,
       // Tokens travel in the handshake, never in cookies, so any origin may connect.
@@ -310,13 +311,4 @@ export class RealtimeServer {
     });
     return true;
   }
-}
-
-/**
- * A duplicated ioredis client starts with no 'error' listener of its own, so its connection
- * errors would go to the console instead of the log.
- */
-function watchErrors(client: Redis, log: FastifyBaseLogger): Redis {
-  client.on('error', (error: unknown) => log.warn({ err: error }, 'redis error (real-time adapter)'));
-  return client;
 }
