@@ -14,8 +14,8 @@ export interface AttemptOptions<T> {
 }
 
 /**
- * The one way a page reports what the user asked for: a success or error message, and a
- * confirmation before a step that deletes or cancels something.
+ * The one way a page reports what the user asked for: a success or error message, a
+ * confirmation before a step that deletes or cancels something, a question for one value.
  */
 export function useFeedback() {
   const { t } = useI18n();
@@ -54,5 +54,25 @@ export function useFeedback() {
     }
   }
 
-  return { attempt, confirm, errorText };
+  /**
+   * Asks for a value (`inputValue` to start from, `inputPattern` it must match); resolves what
+   * the user typed, or null when they cancelled.
+   */
+  async function ask(
+    message: string,
+    title: string,
+    options: { confirmButtonText: string; inputValue?: string; inputPattern?: RegExp },
+  ): Promise<string | null> {
+    try {
+      const answer = await ElMessageBox.prompt(message, title, {
+        ...options,
+        cancelButtonText: t('common.cancel'),
+      });
+      return (answer as { value: string }).value;
+    } catch {
+      return null;
+    }
+  }
+
+  return { attempt, confirm, ask, errorText };
 }
