@@ -1,5 +1,4 @@
 import { ref } from 'vue';
-import { ElMessage } from 'element-plus';
 import { useI18n } from 'vue-i18n';
 import { useApi } from '../api';
 import { useFeedback } from './useFeedback';
@@ -18,13 +17,13 @@ export function useRemoteStop() {
     const question = t('dashboard.stopConfirm', { id: tx.transactionId, station: tx.chargePointId });
     if (!(await confirm(question, t('dashboard.stop')))) return;
     stopping.value[tx.transactionId] = true;
-    await attempt(async () => {
-      const answer = await api.stations.control(tx.chargePointId, 'remote-stop', {
-        transactionId: tx.transactionId,
-      });
-      if (answer.status === 'Accepted') ElMessage.success(t('dashboard.stopSent'));
-      else ElMessage.warning(t('dashboard.stopRejected'));
-    });
+    await attempt(
+      () => api.stations.control(tx.chargePointId, 'remote-stop', { transactionId: tx.transactionId }),
+      {
+        success: (answer) =>
+          answer.status === 'Accepted' ? t('dashboard.stopSent') : { warning: t('dashboard.stopRejected') },
+      },
+    );
     stopping.value[tx.transactionId] = false;
   }
 
