@@ -10,6 +10,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { restCall, waitForReady } from './rest-call';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const WEB = fileURLToPath(new URL('../', import.meta.url));
@@ -56,30 +57,8 @@ function stopAll(code: number): void {
 }
 
 async function call(method: string, path: string, token: string | null, body?: unknown) {
-  const response = await fetch(base + path, {
-    method,
-    headers: {
-      ...(body !== undefined && { 'content-type': 'application/json' }),
-      ...(token && { authorization: `Bearer ${token}` }),
-    },
-    ...(body !== undefined && { body: JSON.stringify(body) }),
-  });
-  const text = await response.text();
-  return { status: response.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
-}
-
-async function waitForReady(server: ChildProcess): Promise<void> {
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline) {
-    if (server.exitCode !== null) throw new Error(`the server exited with code ${server.exitCode}`);
-    try {
-      if ((await fetch(`${base}/api/ready`)).ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 300));
-  }
-  throw new Error(`${base}/api/ready did not answer 200 within a minute`);
+  const answer = await restCall(base, method, path, token, body);
+  return { status: answer.status, body: (answer.body ?? {}) as Record<string, unknown> };
 }
 
 async function main(): Promise<void> {
@@ -110,7 +89,9 @@ async function main(): Promise<void> {
     say(`the server stopped (code ${code})`);
     stopAll(code ?? 1);
   });
-  await waitForReady(server);
+  const exited = () => (server.exitCode === null ? null : `the server exited with code ${server.exitCode}`);
+  if (!(await waitForReady(base, exited, 60_000, 300)))
+    throw new Error(`${base}/api/ready did not answer 200 within a minute`);
 
   const login = await call('POST', '/api/auth/login', null, { username: 'admin', password: adminPassword });
   if (login.status !== 200) {

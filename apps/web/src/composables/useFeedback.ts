@@ -5,8 +5,11 @@ import { useErrorText } from './useErrorText';
 
 /** How a step the user asked for is reported; see `attempt`. */
 export interface AttemptOptions<T> {
-  /** The message shown when it worked; nothing is shown without one. */
-  success?: (result: T) => string;
+  /**
+   * The message shown when it worked; nothing is shown without one. `{ warning }` when the step
+   * ran but was refused (a station answering Rejected, rows the server skipped).
+   */
+  success?: (result: T) => string | { warning: string };
   /** The message shown when it failed; the error in words by default. */
   failure?: (error: unknown) => string;
   /** True while the step runs (a button's loading state). */
@@ -14,8 +17,8 @@ export interface AttemptOptions<T> {
 }
 
 /**
- * The one way a page reports what the user asked for: a success or error message, and a
- * confirmation before a step that deletes or cancels something.
+ * The one way a page reports what the user asked for: a success or error message, a
+ * confirmation before a step that deletes or cancels something, a question for one value.
  */
 export function useFeedback() {
   const { t } = useI18n();
@@ -26,7 +29,9 @@ export function useFeedback() {
     if (options.busy) options.busy.value = true;
     try {
       const result = await task();
-      if (options.success) ElMessage.success(options.success(result));
+      const said = options.success?.(result);
+      if (typeof said === 'string') ElMessage.success(said);
+      else if (said) ElMessage.warning(said.warning);
       return true;
     } catch (error) {
       ElMessage.error(options.failure ? options.failure(error) : errorText(error));
@@ -54,5 +59,25 @@ export function useFeedback() {
     }
   }
 
-  return { attempt, confirm, errorText };
+  /**
+   * Asks for a value (`inputValue` to start from, `inputPattern` it must match); resolves what
+   * the user typed, or null when they cancelled.
+   */
+  async function ask(
+    message: string,
+    title: string,
+    options: { confirmButtonText: string; inputValue?: string; inputPattern?: RegExp },
+  ): Promise<string | null> {
+    try {
+      const answer = await ElMessageBox.prompt(message, title, {
+        ...options,
+        cancelButtonText: t('common.cancel'),
+      });
+      return (answer as { value: string }).value;
+    } catch {
+      return null;
+    }
+  }
+
+  return { attempt, confirm, ask, errorText };
 }

@@ -1,8 +1,7 @@
 import { ref } from 'vue';
-import { ElMessage, ElMessageBox } from 'element-plus';
 import { useI18n } from 'vue-i18n';
 import { useApi } from '../api';
-import { useErrorText } from './useErrorText';
+import { useFeedback } from './useFeedback';
 
 /**
  * Stops a transaction from the UI: asks for confirmation, sends the station's remote stop
@@ -11,31 +10,21 @@ import { useErrorText } from './useErrorText';
 export function useRemoteStop() {
   const { t } = useI18n();
   const api = useApi();
-  const errorText = useErrorText();
+  const { attempt, confirm } = useFeedback();
   const stopping = ref<Record<number, boolean>>({});
 
   async function stop(tx: { transactionId: number; chargePointId: string }): Promise<void> {
-    try {
-      await ElMessageBox.confirm(
-        t('dashboard.stopConfirm', { id: tx.transactionId, station: tx.chargePointId }),
-        t('common.confirm'),
-        { type: 'warning', confirmButtonText: t('dashboard.stop'), cancelButtonText: t('common.cancel') },
-      );
-    } catch {
-      return;
-    }
+    const question = t('dashboard.stopConfirm', { id: tx.transactionId, station: tx.chargePointId });
+    if (!(await confirm(question, t('dashboard.stop')))) return;
     stopping.value[tx.transactionId] = true;
-    try {
-      const answer = await api.stations.control(tx.chargePointId, 'remote-stop', {
-        transactionId: tx.transactionId,
-      });
-      if (answer.status === 'Accepted') ElMessage.success(t('dashboard.stopSent'));
-      else ElMessage.warning(t('dashboard.stopRejected'));
-    } catch (error) {
-      ElMessage.error(errorText(error));
-    } finally {
-      stopping.value[tx.transactionId] = false;
-    }
+    await attempt(
+      () => api.stations.control(tx.chargePointId, 'remote-stop', { transactionId: tx.transactionId }),
+      {
+        success: (answer) =>
+          answer.status === 'Accepted' ? t('dashboard.stopSent') : { warning: t('dashboard.stopRejected') },
+      },
+    );
+    stopping.value[tx.transactionId] = false;
   }
 
   return { stop, stopping };

@@ -5,7 +5,7 @@ import { useConnectionStore } from '../stores/connection';
 import { useSitesStore } from '../stores/sites';
 import { useStationsStore } from '../stores/stations';
 import { useTransactionsStore } from '../stores/transactions';
-import { useErrorText } from './useErrorText';
+import { useLoad } from './useLoad';
 
 /**
  * One station's page: the station (live, from the store), its active transactions by connector
@@ -18,11 +18,9 @@ export function useStationPage(chargePointId: MaybeRefOrGetter<string>) {
   const transactions = useTransactionsStore();
   const connection = useConnectionStore();
   const sites = useSitesStore();
-  const errorText = useErrorText();
-
   const station = computed(() => stations.byId[toValue(chargePointId)]);
-  /** Why the station could not be loaded, in words; null once it was. */
-  const notFound = ref<string | null>(null);
+  /** `failure`: why the station could not be loaded, in words; null once it was. */
+  const { failure: notFound, load: loadStation } = useLoad(() => stations.load(toValue(chargePointId)));
   const onboarding = ref<Onboarding | null>(null);
   const txByConnector = computed(() => {
     const map: Record<number, (typeof transactions.active)[number]> = {};
@@ -33,13 +31,7 @@ export function useStationPage(chargePointId: MaybeRefOrGetter<string>) {
 
   async function load(): Promise<void> {
     const id = toValue(chargePointId);
-    notFound.value = null;
-    try {
-      await stations.load(id);
-    } catch (error) {
-      notFound.value = errorText(error);
-      return;
-    }
+    if (!(await loadStation())) return;
     if (auth.can('transactions.view')) void transactions.loadActive().catch(() => undefined);
     onboarding.value = await api.stations.onboarding(id).catch(() => null);
   }

@@ -4,6 +4,7 @@ import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { restCall, waitForReady } from '../../scripts/rest-call';
 
 export const WEB_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const REPO_ROOT = join(WEB_ROOT, '..', '..');
@@ -79,17 +80,10 @@ export class ServerProcess {
     this.child = child;
     child.stdout?.on('data', (chunk: Buffer) => (this.output += chunk.toString()));
     child.stderr?.on('data', (chunk: Buffer) => (this.output += chunk.toString()));
-    const deadline = Date.now() + 30_000;
-    while (Date.now() < deadline) {
-      if (child.exitCode !== null) throw new Error(`the server exited (${child.exitCode}):\n${this.output}`);
-      try {
-        if ((await fetch(`${this.url}/api/ready`)).ok) return;
-      } catch {
-        // not listening yet
-      }
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
-    throw new Error(`the server did not become ready:\n${this.output}`);
+    const exited = () =>
+      child.exitCode === null ? null : `the server exited (${child.exitCode}):\n${this.output}`;
+    if (!(await waitForReady(this.url, exited, 30_000, 200)))
+      throw new Error(`the server did not become ready:\n${this.output}`);
   }
 
   async stop(): Promise<void> {
@@ -104,16 +98,7 @@ export class ServerProcess {
   }
 
   async call(method: string, path: string, token?: string, body?: unknown) {
-    const response = await fetch(this.url + path, {
-      method,
-      headers: {
-        ...(body !== undefined && { 'content-type': 'application/json' }),
-        ...(token && { authorization: `Bearer ${token}` }),
-      },
-      ...(body !== undefined && { body: JSON.stringify(body) }),
-    });
-    const text = await response.text();
     // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read what they expect
-    return { status: response.status, body: (text ? JSON.parse(text) : undefined) as any };
+    return (await restCall(this.url, method, path, token, body)) as { status: number; body: any };
   }
 }

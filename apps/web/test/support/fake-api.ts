@@ -1,3 +1,4 @@
+import type { ReservationCreatedPayload } from '@cimorings/contracts';
 import type { Api, LoginResponse, Page, Transaction, TransactionDetail } from '../../src/api';
 
 /** A user with the given permissions, as the login answer carries it. */
@@ -32,6 +33,19 @@ export function transaction(fields: Partial<Transaction> & { transactionId: numb
     stopReason: null,
     energyDelivered: null,
     ...fields,
+  };
+}
+
+/** A reservation as `reservation_created` carries it: connector 1 of CS001 for USER123. */
+export function reservationCreated(reservationId: number): ReservationCreatedPayload {
+  return {
+    reservationId,
+    chargePointId: 'CS001',
+    connectorId: 1,
+    idTag: 'USER123',
+    expiryDate: '2026-01-11T16:00:00.000Z',
+    userName: 'John Doe',
+    phoneNumber: '+6281234567890',
   };
 }
 

@@ -6,7 +6,7 @@ import { useAuthStore } from '../../src/stores/auth';
 import { useConnectionStore } from '../../src/stores/connection';
 import { useReservationsStore } from '../../src/stores/reservations';
 import { useTransactionsStore } from '../../src/stores/transactions';
-import { activeList, fakeApi, userWith } from '../support/fake-api';
+import { activeList, fakeApi, reservationCreated, userWith } from '../support/fake-api';
 import { piniaWith } from '../support/mount';
 
 /** Stands in for the contracts' SocketService: the test fires its events by hand. */
@@ -122,15 +122,7 @@ describe('realtime', () => {
     expect(toasts.map((t) => t.kind)).toEqual(['transaction_started', 'transaction_stopped']);
     expect(toasts[1]).toMatchObject({ energyWh: 1000 });
 
-    handlers.reservation_created!({
-      reservationId: 1,
-      chargePointId: 'CS001',
-      connectorId: 1,
-      idTag: 'USER123',
-      expiryDate: '2026-01-11T16:00:00.000Z',
-      userName: 'John Doe',
-      phoneNumber: '+6281234567890',
-    });
+    handlers.reservation_created!(reservationCreated(1));
     expect(useReservationsStore().list).toHaveLength(1);
   });
 

@@ -3,7 +3,7 @@ import type { Station } from '../../src/api';
 import { useReservationsStore } from '../../src/stores/reservations';
 import { useStationsStore } from '../../src/stores/stations';
 import { deliveredWh, useTransactionsStore } from '../../src/stores/transactions';
-import { activeList, detailOf, fakeApi, transaction } from '../support/fake-api';
+import { activeList, detailOf, fakeApi, reservationCreated, transaction } from '../support/fake-api';
 import { piniaWith } from '../support/mount';
 
 function station(chargePointId: string, fields: Partial<Station> = {}): Station {
@@ -264,17 +264,7 @@ describe('reservations store', () => {
   it('adds created reservations and sets the status a cancellation reason means', () => {
     piniaWith(fakeApi());
     const store = useReservationsStore();
-    const created = {
-      chargePointId: 'CS001',
-      connectorId: 1,
-      idTag: 'USER123',
-      expiryDate: '2026-01-11T16:00:00.000Z',
-      userName: 'John Doe',
-      phoneNumber: '+6281234567890',
-    };
-    store.applyCreated({ reservationId: 1, ...created });
-    store.applyCreated({ reservationId: 2, ...created });
-    store.applyCreated({ reservationId: 3, ...created });
+    for (const reservationId of [1, 2, 3]) store.applyCreated(reservationCreated(reservationId));
     expect(store.list.map((r) => r.reservationId)).toEqual([3, 2, 1]);
     expect(store.activeCount).toBe(3);
     store.applyCancelled({
