@@ -61,7 +61,7 @@ export class SecurityProfileRaise {
    * pending from then on (stored with StationService.update, which clears it).
    * @param passwordChanges the same request also sets a new password (which the station cannot know)
    * @throws AppError CONFLICT when the station or the server lacks what the profile needs,
-   * PROFILE_CHANGE_REFUSED (details.status, details.step) when the station does not accept it,
+   * PROFILE_CHANGE_REFUSED (details.status; the message names the refusing step) when the station does not accept it,
    * or STATION_OFFLINE, STATION_TIMEOUT, OCPP_CALL_ERROR.
    */
   async ask(
@@ -108,7 +108,7 @@ export class SecurityProfileRaise {
       throw new AppError(
         'PROFILE_CHANGE_REFUSED',
         `${station.chargePointId} answered ${answer.status} to ${answer.step} (security profile ${target}); its profile stays ${station.securityProfile}`,
-        { status: answer.status, step: answer.step },
+        { status: answer.status },
       );
     }
   }

@@ -119,6 +119,19 @@ export class SecurityApp {
   }
 }
 
+/** A 1.6 station's answer to GetInstalledCertificateIds: one CentralSystemRootCertificate installed. */
+export const ROOT_INSTALLED = {
+  status: 'Accepted',
+  certificateHashData: [
+    {
+      hashAlgorithm: 'SHA256',
+      issuerNameHash: 'a1'.repeat(32),
+      issuerKeyHash: 'b2'.repeat(32),
+      serialNumber: '1',
+    },
+  ],
+};
+
 /** Resolves with the params of the next call of `action` the test station answers, via `answers`. */
 export function waitFor(answers: Answers, action: string, answer: unknown): Promise<Record<string, unknown>> {
   return new Promise((resolve) => {
