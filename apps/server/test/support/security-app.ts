@@ -52,6 +52,11 @@ export class SecurityApp {
     return this;
   }
 
+  /** The server's database, for a test that breaks it. */
+  get databaseUrl(): string {
+    return this.database.url;
+  }
+
   /** Logs in as admin again (a token is valid for JWT_EXPIRES_IN of the server's clock). */
   async login(): Promise<void> {
     this.token = await httpsLogin(this.app.url, this.serverCa.cert, 'admin', ADMIN_PASSWORD);
