@@ -13,7 +13,7 @@ describe.each(DIALECTS)('the OCPP CA and certificate security on %s', (dialect) 
   const api = (method: string, path: string, body?: unknown) => security.api(method, path, body);
   const wss = (id: string) => `${ocppUrl(security.app.url)}/${id}`;
 
-  it('signs a renewal CSR and the station reconnects with its certificate at profile 3 (TC_074_CSMS, TC_083_CSMS, TC_087_CSMS)', async () => {
+  it('signs a renewal CSR and the station reconnects with its certificate at profile 3 (TC_074_CSMS Update Charge Point Certificate by request of Central System, TC_083_CSMS Upgrade Charge Point Security Profile - Accepted, TC_087_CSMS TLS - Client-side certificate - valid certificate)', async () => {
     const password = await security.station('SEC-1', 2);
     const answers: Answers = {};
     const station = await security.connect('SEC-1', { password }, answers);
