@@ -173,7 +173,8 @@ async function changeSecurityProfile(
   const [reading] = await getVariables(call, [NETWORK_PRIORITY]);
   const slots = (reading?.attributeStatus === 'Accepted' ? (reading.value ?? '') : '')
     .split(',')
-    .map((slot) => Number(slot.trim()))
+    .filter((slot) => slot.trim() !== '')
+    .map(Number)
     .filter((slot) => Number.isInteger(slot) && slot >= 0);
   const slot = Math.max(0, ...slots) + 1;
   const set = await call('SetNetworkProfile', {
