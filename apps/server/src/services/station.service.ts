@@ -147,8 +147,9 @@ export class StationService {
     const updated = await this.stations
       .update(chargePointId, {
         securityProfile,
-        // The raise is done: the pending profile is the stored one.
-        ...(raising && { pendingSecurityProfile: null }),
+        // A profile set ends any transition: after a raise the pending profile is the stored one,
+        // and one the operator sets replaces whatever an earlier, unstored raise left pending.
+        ...(input.securityProfile !== undefined && { pendingSecurityProfile: null }),
         ...(input.name !== undefined && { name: input.name }),
         ...(input.siteId !== undefined && { siteId: input.siteId }),
         ...(input.maxPowerKw !== undefined && { maxPowerKw: input.maxPowerKw }),

@@ -125,6 +125,23 @@ describe.each(DIALECTS)('a security profile raise that cannot be stored, on %s',
     ).toBe(401);
   }, 60_000);
 
+  it('drops a pending profile when the operator sets the profile of the station that is offline', async () => {
+    await security.station('SAFE-SET', 2);
+    await handle.db
+      .updateTable('stations')
+      .set({ pending_security_profile: 3 })
+      .where('charge_point_id', '=', 'SAFE-SET')
+      .execute();
+    const set = await api('PATCH', '/api/stations/SAFE-SET', { securityProfile: 2 });
+    expect(set.status, set.text).toBe(200);
+    const row = await handle.db
+      .selectFrom('stations')
+      .select(['security_profile', 'pending_security_profile'])
+      .where('charge_point_id', '=', 'SAFE-SET')
+      .executeTakeFirstOrThrow();
+    expect(row).toEqual({ security_profile: 2, pending_security_profile: null });
+  });
+
   it('stores nothing pending when the station refuses the raise', async () => {
     const password = await security.station('SAFE-NO', 1);
     const answers: Answers = { GetInstalledCertificateIds: () => ROOT_INSTALLED };
