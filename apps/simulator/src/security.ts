@@ -50,23 +50,9 @@ export class SecurityExtension {
 
   /** Makes a new key and CSR (subject CN = the charge point id) and sends SignCertificate. */
   async signCertificate(): Promise<v16.Response<'SignCertificate'>> {
-    const algorithm = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' };
-    const keys = (await globalThis.crypto.subtle.generateKey(algorithm, true, [
-      'sign',
-      'verify',
-    ])) as webcrypto.CryptoKeyPair;
-    const csr = await x509.Pkcs10CertificateRequestGenerator.create({
-      name: `CN=${this.identity}`,
-      keys,
-      signingAlgorithm: algorithm,
-    });
-    const spki = await globalThis.crypto.subtle.exportKey('spki', keys.publicKey);
-    const pkcs8 = await globalThis.crypto.subtle.exportKey('pkcs8', keys.privateKey);
-    this.pending = {
-      publicKey: Buffer.from(spki),
-      privateKey: x509.PemConverter.encode(pkcs8, 'PRIVATE KEY'),
-    };
-    return this.link.call('SignCertificate', { csr: csr.toString('pem') });
+    const { csr, ...pending } = await certificateRequest(this.identity);
+    this.pending = pending;
+    return this.link.call('SignCertificate', { csr });
   }
 
   /**
@@ -137,8 +123,35 @@ export class SecurityExtension {
   }
 }
 
+/**
+ * A new EC P-256 key and a PEM CSR for it naming `identity` (CN), as a station makes for
+ * SignCertificate: the public key as SPKI DER, the private key as PKCS#8 PEM.
+ */
+export async function certificateRequest(
+  identity: string,
+): Promise<{ csr: string; publicKey: Buffer; privateKey: string }> {
+  x509.cryptoProvider.set(globalThis.crypto);
+  const algorithm = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' };
+  const keys = (await globalThis.crypto.subtle.generateKey(algorithm, true, [
+    'sign',
+    'verify',
+  ])) as webcrypto.CryptoKeyPair;
+  const csr = await x509.Pkcs10CertificateRequestGenerator.create({
+    name: `CN=${identity}`,
+    keys,
+    signingAlgorithm: algorithm,
+  });
+  const spki = await globalThis.crypto.subtle.exportKey('spki', keys.publicKey);
+  const pkcs8 = await globalThis.crypto.subtle.exportKey('pkcs8', keys.privateKey);
+  return {
+    csr: csr.toString('pem'),
+    publicKey: Buffer.from(spki),
+    privateKey: x509.PemConverter.encode(pkcs8, 'PRIVATE KEY'),
+  };
+}
+
 /** Why a signed chain is not this charge point's: another subject, another key, unreadable. */
-function chainProblem(chain: string, identity: string, publicKey: Buffer): string | null {
+export function chainProblem(chain: string, identity: string, publicKey: Buffer): string | null {
   try {
     const first = new X509Certificate(chain);
     if (!first.subject.split('\n').includes(`CN=${identity}`)) return `certificate of ${first.subject}`;

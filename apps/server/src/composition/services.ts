@@ -10,8 +10,8 @@ import { ChargePointClock } from '../services/charge-point-clock.js';
 import { ChargePointService } from '../services/charge-point.service.js';
 import { isoNow } from '../domain/clock.js';
 import { askCertificateRenewal } from '../ocpp/certificate-renewal.js';
-import { v16SecurityProfileSwitch } from '../ocpp/v16/security-profile-switch.js';
 import { SecurityProfileRaise } from '../services/security-profile-raise.js';
+import type { ChargePointCommands } from '../services/charge-point-commands.js';
 import { CertificateRenewal } from '../services/certificate-renewal.js';
 import { CertificateService } from '../services/certificate.service.js';
 import { CommandCertificates } from '../services/command-certificates.js';
@@ -93,20 +93,28 @@ export function createServices(parts: ServiceParts) {
   // The server's clock as OCPP services read it: with the one rule for charge point timestamps.
   const chargePointClock = new ChargePointClock(clock, repos.stations);
   const links = { presence, router, callTimeoutMs: config.ocppCallTimeoutMs };
-  const profileRaise = new SecurityProfileRaise(
+  const profileRaise: SecurityProfileRaise = new SecurityProfileRaise(
     {
       hasCurrentCertificate: (stationId) => repos.certificates.hasCurrent(stationId, isoNow(clock)),
       countActiveTransactions: (chargePointId) => repos.stations.countActiveTransactions(chargePointId),
+      setPendingProfile: async (chargePointId, profile) => {
+        await repos.stations.update(chargePointId, { pendingSecurityProfile: profile, now: isoNow(clock) });
+      },
+      recordEvent: (stationId, { type, techInfo }) => {
+        const now = isoNow(clock);
+        return repos.securityEvents.add(stationId, { type, timestamp: now, techInfo, source: 'server' }, now);
+      },
     },
-    {
-      '1.6': v16SecurityProfileSwitch(links, (error) =>
-        log.warn({ err: error }, 'Reset after a security profile raise failed'),
-      ),
-    },
+    // The CommandService needs the StationService, which needs this: bound once both exist.
+    async (actor, chargePointId): Promise<ChargePointCommands> =>
+      (await commands.to(actor, chargePointId)).commands,
     {
       tls: config.tlsCertFile !== null || config.trustProxy.length > 0,
       clientCertificates: config.tlsClientCaFile !== null || config.tlsProxyClientCertHeader !== null,
+      csmsUrl: config.ocppPublicUrl,
+      messageTimeoutSeconds: Math.ceil(config.ocppCallTimeoutMs / 1000),
     },
+    (error) => log.warn({ err: error }, 'Reset after a security profile raise failed'),
   );
   const stations = new StationService(repos.stations, hasher, links, events, clock, profileRaise);
   const commands = new CommandService(
@@ -179,6 +187,7 @@ export function createServices(parts: ServiceParts) {
       new KeyedRateLimit(config.ocppNewStationsPerMinute, () => clock.now().getTime()),
       chargePointSettings,
       (fingerprint) => certificates.isRevoked(fingerprint),
+      clock,
     ),
     securityEvents,
     certificates,

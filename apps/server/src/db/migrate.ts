@@ -13,6 +13,7 @@ import { idTagType } from './migrations/008_id_tag_type.js';
 import { stationCertificates } from './migrations/009_station_certificates.js';
 import { loadManagement } from './migrations/010_load_management.js';
 import { meterValuesPlainKey } from './migrations/011_meter_values_plain_key.js';
+import { pendingSecurityProfile } from './migrations/012_pending_security_profile.js';
 
 /**
  * The numbered, forward-only migrations, in order. Each takes the dialect because a few column
@@ -31,6 +32,7 @@ function migrations(dialect: Dialect): Record<string, Migration> {
     '009_station_certificates': stationCertificates(dialect),
     '010_load_management': loadManagement(dialect),
     '011_meter_values_plain_key': meterValuesPlainKey(dialect),
+    '012_pending_security_profile': pendingSecurityProfile(),
   };
 }
 

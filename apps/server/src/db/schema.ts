@@ -128,6 +128,8 @@ export interface StationsTable {
   clock_skew_seconds: number | null;
   /** OCPP security profile 0..3 the station must connect with (CONTRACT section 8). */
   security_profile: number;
+  /** The profile a raise is moving the station to (migration 012); null: none under way. */
+  pending_security_profile: number | null;
   /** The last LogStatusNotification status (OCPP 1.6 security whitepaper). */
   log_status: string | null;
   /** The last SignedFirmwareStatusNotification status (OCPP 1.6 security whitepaper). */

@@ -47,7 +47,9 @@ export type ServerSecurityEvent =
   /** A CSR refused: another station's name, a weak key, unreadable (SignCertificate). */
   | 'InvalidCertificateSigningRequest'
   /** The station did not take the certificate signed for it (CertificateSigned not Accepted). */
-  | 'ChargePointCertificateNotInstalled';
+  | 'ChargePointCertificateNotInstalled'
+  /** A raise of its security profile refused: by the station, or for want of a root certificate. */
+  | 'SecurityProfileRaiseRefused';
 
 /** Why a connection is refused, recorded as a security event of the station. */
 export interface Refusal {

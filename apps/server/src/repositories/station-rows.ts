@@ -29,6 +29,8 @@ export interface StationChanges {
   location?: string | null;
   ocppPasswordHash?: string | null;
   securityProfile?: SecurityProfile;
+  /** The profile a raise is moving the station to; null: none. */
+  pendingSecurityProfile?: SecurityProfile | null;
   registration?: Registration;
   now: string;
 }
@@ -39,6 +41,8 @@ export interface StationCredentials {
   registration: Registration;
   passwordHash: string | null;
   securityProfile: SecurityProfile;
+  /** The profile a raise is moving it to, also admitted until stored; null: none. */
+  pendingSecurityProfile: SecurityProfile | null;
 }
 
 /** `null`: every station; a list: only these charge point ids. */

@@ -32,7 +32,7 @@ export class StationRepository {
   async findCredentials(chargePointId: string): Promise<StationCredentials | undefined> {
     const row = await this.db
       .selectFrom('stations')
-      .select(['id', 'registration', 'ocpp_password_hash', 'security_profile'])
+      .select(['id', 'registration', 'ocpp_password_hash', 'security_profile', 'pending_security_profile'])
       .where('charge_point_id', '=', chargePointId)
       .executeTakeFirst();
     return (
@@ -41,8 +41,22 @@ export class StationRepository {
         registration: row.registration as Registration,
         passwordHash: row.ocpp_password_hash,
         securityProfile: row.security_profile as SecurityProfile,
+        pendingSecurityProfile: row.pending_security_profile as SecurityProfile | null,
       }
     );
+  }
+
+  /**
+   * Stores the pending profile of a raise as the station's (it connected with it): only while
+   * that raise is still the pending one.
+   */
+  async storePendingSecurityProfile(stationId: number, profile: SecurityProfile, now: string): Promise<void> {
+    await this.db
+      .updateTable('stations')
+      .set({ security_profile: profile, pending_security_profile: null, updated_at: now })
+      .where('id', '=', stationId)
+      .where('pending_security_profile', '=', profile)
+      .execute();
   }
 
   /** How many stations have this registration. */
@@ -135,6 +149,9 @@ export class StationRepository {
         ...(changes.ocppPasswordHash !== undefined && { ocpp_password_hash: changes.ocppPasswordHash }),
         ...(changes.registration !== undefined && { registration: changes.registration }),
         ...(changes.securityProfile !== undefined && { security_profile: changes.securityProfile }),
+        ...(changes.pendingSecurityProfile !== undefined && {
+          pending_security_profile: changes.pendingSecurityProfile,
+        }),
       })
       .where('charge_point_id', '=', chargePointId)
       .returningAll()

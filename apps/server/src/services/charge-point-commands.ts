@@ -139,6 +139,24 @@ export interface ChargingProfileCriteria {
   stackLevel?: number;
 }
 
+/**
+ * A new security profile for the station's next connections (CONTRACT section 8): what a 2.x
+ * station needs in its network connection profile besides the profile itself.
+ */
+export interface SecurityProfileChange {
+  profile: 0 | 1 | 2 | 3;
+  /** The OCPP endpoint as the station reaches it, without its identity (OCPP_PUBLIC_URL). */
+  csmsUrl: string;
+  /** Seconds a message of the station waits for our answer. */
+  messageTimeoutSeconds: number;
+}
+
+/** The station's answer to a security profile change: `step` names the message it refused. */
+export interface SecurityProfileChangeAnswer extends CommandAnswer {
+  /** The message (and variable) answered `status`: the one that refused, or the last one. */
+  step: string;
+}
+
 /** The protocol component of a 1.6 station's configuration keys in the device model routes. */
 export const OCPP16_COMPONENT = 'OCPP16';
 
@@ -175,6 +193,19 @@ export interface ChargePointCommands {
     durationSeconds: number,
     chargingRateUnit?: 'A' | 'W',
   ): Promise<CommandAnswer>;
+  /**
+   * How many CSMS root certificates the station has installed (1.6 security whitepaper
+   * GetInstalledCertificateIds CentralSystemRootCertificate, 2.0.1 M03 CSMSRootCertificate):
+   * without one it cannot check our server certificate, so it cannot use TLS.
+   */
+  countCsmsRootCertificates(): Promise<number>;
+  /**
+   * Asks the station to use another security profile from its next connection (1.6 whitepaper
+   * §2.4: ChangeConfiguration SecurityProfile; 2.0.1 B09: SetNetworkProfile into a free slot, then
+   * OCPPCommCtrlr.NetworkConfigurationPriority with that slot first). It takes it at its next
+   * (re)boot: `reset` follows.
+   */
+  changeSecurityProfile(change: SecurityProfileChange): Promise<SecurityProfileChangeAnswer>;
 }
 
 /**

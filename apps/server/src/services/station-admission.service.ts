@@ -1,5 +1,6 @@
 import type { OcppVersion } from '@cimorings/contracts';
 import { guessSource } from '../domain/attempt-throttle.js';
+import { type Clock, isoNow } from '../domain/clock.js';
 import type { KeyedRateLimit } from '../domain/keyed-rate-limit.js';
 import {
   needsPassword,
@@ -30,6 +31,7 @@ export class StationAdmissionService {
     private readonly settings: Pick<ChargePointSettings, 'unknownStations' | 'pendingStationsMax'>,
     /** Whether a certificate (by SHA-256 fingerprint) was revoked by an operator. */
     private readonly revoked: (fingerprint: string) => Promise<boolean>,
+    private readonly clock: Clock,
   ) {}
 
   /**
@@ -56,7 +58,11 @@ export class StationAdmissionService {
   ): Promise<Admission> {
     const known = await this.stations.findCredentials(chargePointId);
     if (known) {
-      const { passwordHash, securityProfile } = known;
+      const { passwordHash, pendingSecurityProfile: pending } = known;
+      // While a raise is under way (or its storing failed) a connection at the new profile is
+      // admitted too, and stores it: the station has shown it took it.
+      const atPending = pending !== null && securityRefusal(pending, chargePointId, connection) === null;
+      const securityProfile = atPending ? pending : known.securityProfile;
       const refusal = securityRefusal(securityProfile, chargePointId, connection);
       if (refusal !== null) await this.refuse(known.id, chargePointId, refusal);
       const certificate = connection.certificate;
@@ -83,6 +89,12 @@ export class StationAdmissionService {
             techInfo: password === undefined ? 'no password sent' : 'wrong password',
           });
         }
+      }
+      if (atPending && pending !== known.securityProfile) {
+        // Best effort: unstored, it stays pending and the next connection at it tries again.
+        await this.stations
+          .storePendingSecurityProfile(known.id, pending, isoNow(this.clock))
+          .catch(() => undefined);
       }
       return {
         chargePointId,

@@ -143,21 +143,28 @@ export class StationService {
       (current.securityProfile <= 1 ? defaultSecurityProfile(hasPassword) : current.securityProfile);
     checkProfile(securityProfile, hasPassword);
     const raising = input.securityProfile !== undefined && this.profiles.needed(current, securityProfile);
-    if (raising) await this.profiles.ask(current, securityProfile, input.ocppPassword !== undefined);
-    const updated = await this.stations.update(chargePointId, {
-      securityProfile,
-      ...(input.name !== undefined && { name: input.name }),
-      ...(input.siteId !== undefined && { siteId: input.siteId }),
-      ...(input.maxPowerKw !== undefined && { maxPowerKw: input.maxPowerKw }),
-      ...(input.location !== undefined && { location: input.location }),
-      ...(input.ocppPassword !== undefined && {
-        ocppPasswordHash: input.ocppPassword === null ? null : await this.hasher.hash(input.ocppPassword),
-      }),
-      now: isoNow(this.clock),
-    });
+    if (raising) await this.profiles.ask(actor, current, securityProfile, input.ocppPassword !== undefined);
+    const updated = await this.stations
+      .update(chargePointId, {
+        securityProfile,
+        // A profile set ends any transition: after a raise the pending profile is the stored one,
+        // and one the operator sets replaces whatever an earlier, unstored raise left pending.
+        ...(input.securityProfile !== undefined && { pendingSecurityProfile: null }),
+        ...(input.name !== undefined && { name: input.name }),
+        ...(input.siteId !== undefined && { siteId: input.siteId }),
+        ...(input.maxPowerKw !== undefined && { maxPowerKw: input.maxPowerKw }),
+        ...(input.location !== undefined && { location: input.location }),
+        ...(input.ocppPassword !== undefined && {
+          ocppPasswordHash: input.ocppPassword === null ? null : await this.hasher.hash(input.ocppPassword),
+        }),
+        now: isoNow(this.clock),
+      })
+      .catch((error: unknown) => {
+        throw raising ? this.profiles.unstored(current, securityProfile, error) : error;
+      });
     if (!updated) throw new AppError('NOT_FOUND', `No station ${chargePointId}`);
     if (input.siteId !== undefined && input.siteId !== current.siteId) this.siteScopesChanged();
-    if (raising) void this.profiles.reconnect(current).catch(() => undefined);
+    if (raising) void this.profiles.reconnect(actor, current);
     return updated;
   }
 

@@ -49,6 +49,9 @@ describe('the simulator through the OCPP 1.6 security extension over TLS', () =>
       new X509Certificate(cp.security.certificate ?? '').serialNumber,
     );
 
+    // The station must be able to check our server certificate first.
+    const root = { certificateType: 'CentralSystemRootCertificate', certificate: security.serverCa.cert };
+    expect(await command('InstallCertificate', root)).toEqual({ status: 'Accepted' });
     const disconnected = cp.waitFor('disconnected');
     const raised = await security.api('PATCH', '/api/stations/SIM-SEC', { securityProfile: 3 });
     expect(raised.status, raised.text).toBe(200);

@@ -2,7 +2,7 @@ import { X509Certificate } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIALECTS } from '../support/databases.js';
 import { eventually, ocppUrl, upgradeStatus } from '../support/ocpp-client.js';
-import { SecurityApp, waitFor, type Answers } from '../support/security-app.js';
+import { ROOT_INSTALLED, SecurityApp, waitFor, type Answers } from '../support/security-app.js';
 
 const PEM = /-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----\n?/g;
 
@@ -13,7 +13,7 @@ describe.each(DIALECTS)('the OCPP CA and certificate security on %s', (dialect) 
   const api = (method: string, path: string, body?: unknown) => security.api(method, path, body);
   const wss = (id: string) => `${ocppUrl(security.app.url)}/${id}`;
 
-  it('signs a renewal CSR and the station reconnects with its certificate at profile 3 (TC_074_CSMS, TC_083_CSMS, TC_087_CSMS)', async () => {
+  it('signs a renewal CSR and the station reconnects with its certificate at profile 3 (TC_074_CSMS Update Charge Point Certificate by request of Central System, TC_083_CSMS Upgrade Charge Point Security Profile - Accepted, TC_087_CSMS TLS - Client-side certificate - valid certificate)', async () => {
     const password = await security.station('SEC-1', 2);
     const answers: Answers = {};
     const station = await security.connect('SEC-1', { password }, answers);
@@ -67,6 +67,7 @@ describe.each(DIALECTS)('the OCPP CA and certificate security on %s', (dialect) 
     });
 
     // TC_083_CSMS: ChangeConfiguration SecurityProfile = 3, stored once Accepted, then Reset Hard.
+    answers.GetInstalledCertificateIds = () => ROOT_INSTALLED;
     const change = waitFor(answers, 'ChangeConfiguration', { status: 'Accepted' });
     const reset = waitFor(answers, 'Reset', { status: 'Accepted' });
     const raised = await api('PATCH', '/api/stations/SEC-1', { securityProfile: 3 });
@@ -213,6 +214,7 @@ describe.each(DIALECTS)('the OCPP CA and certificate security on %s', (dialect) 
     const password = await security.station('SEC-P', 1);
     const answers: Answers = {};
     const station = await security.connect('SEC-P', { password }, answers);
+    answers.GetInstalledCertificateIds = () => ROOT_INSTALLED;
     // Profile 3 needs a certificate of the OCPP CA first; a new password cannot go with a raise.
     const noCertificate = await api('PATCH', '/api/stations/SEC-P', {
       securityProfile: 3,

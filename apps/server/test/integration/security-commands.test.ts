@@ -28,7 +28,7 @@ describe.each(DIALECTS)('OCPP 1.6 security extension compliance cases on %s', (d
   const command = (action: string, body: unknown) =>
     security.api('POST', `/api/stations/OCA-1/commands/${action}`, body);
 
-  it('TC_086_CSMS and TC_085_CSMS: serves TLS 1.2+ and admits the right Basic auth password only', async () => {
+  it('TC_086_CSMS TLS - server-side certificate - Valid certificate, TC_085_CSMS Basic Authentication - Valid username/password combination: serves TLS 1.2+ and admits the right Basic auth password only', async () => {
     const password = await security.station('OCA-2', 2);
     const peer = await serverCertificate(security.app.url, { ca: security.serverCa.cert });
     expect(peer.subject.CN).toBe('csms.cimorings.test');
@@ -49,7 +49,7 @@ describe.each(DIALECTS)('OCPP 1.6 security extension compliance cases on %s', (d
     expect(await upgradeStatus(url, { tls, headers: basic('OCA-2', password) })).toBe(101);
   });
 
-  it('TC_075_1_CSMS, TC_075_2_CSMS, TC_076_CSMS: installs, lists and deletes root certificates', async () => {
+  it('TC_075_1_CSMS Install a certificate on the Charge Point - ManufacturerRootCertificate, TC_075_2_CSMS - CentralSystemRootCertificate, TC_076_CSMS Delete a specific certificate from the Charge Point: installs, lists and deletes root certificates', async () => {
     const installed: unknown[] = [];
     answers.InstallCertificate = (params) => {
       installed.push(params);
@@ -134,7 +134,7 @@ describe.each(DIALECTS)('OCPP 1.6 security extension compliance cases on %s', (d
     expect(sent).toBe(1);
   });
 
-  it('TC_077_CSMS: records a certificate the station would not take, and the event it reports', async () => {
+  it('TC_077_CSMS Invalid ChargePointCertificate Security Event: records a certificate the station would not take, and the event it reports', async () => {
     const { csr } = security.pki.csr('oca-077', '/CN=OCA-1');
     answers.ExtendedTriggerMessage = () => {
       setImmediate(() => void station.call('SignCertificate', { csr }));
@@ -167,7 +167,7 @@ describe.each(DIALECTS)('OCPP 1.6 security extension compliance cases on %s', (d
     );
   });
 
-  it('TC_078_CSMS: stores InvalidCentralSystemCertificate after a refused InstallCertificate', async () => {
+  it('TC_078_CSMS Invalid CentralSystemCertificate Security Event: stores InvalidCentralSystemCertificate after a refused InstallCertificate', async () => {
     answers.InstallCertificate = () => ({ status: 'Rejected' });
     const answer = await command('InstallCertificate', {
       certificateType: 'CentralSystemRootCertificate',
@@ -185,7 +185,7 @@ describe.each(DIALECTS)('OCPP 1.6 security extension compliance cases on %s', (d
     });
   });
 
-  it('TC_079_CSMS: GetLog, and the LogStatusNotifications shown on the station', async () => {
+  it('TC_079_CSMS Get Security Log: GetLog, and the LogStatusNotifications shown on the station', async () => {
     const request = {
       logType: 'SecurityLog',
       requestId: 7,
@@ -203,7 +203,7 @@ describe.each(DIALECTS)('OCPP 1.6 security extension compliance cases on %s', (d
     expect((await command('GetLog', { logType: 'NoSuchLog', requestId: 1, log: {} })).status).toBe(400);
   });
 
-  it('TC_080_CSMS: SignedUpdateFirmware with the configured signing certificate, and its status notifications', async () => {
+  it('TC_080_CSMS Secure Firmware Update: SignedUpdateFirmware with the configured signing certificate, and its status notifications', async () => {
     const firmware = {
       location: 'https://firmware.example.test/v2.bin',
       retrieveDateTime: new Date().toISOString(),
@@ -238,7 +238,7 @@ describe.each(DIALECTS)('OCPP 1.6 security extension compliance cases on %s', (d
     expect((await security.api('GET', '/api/stations/OCA-1')).body.signedFirmwareStatus).toBe('Installed');
   });
 
-  it('TC_073_CSMS: a new AuthorizationKey the station accepted is its password from then on', async () => {
+  it('TC_073_CSMS Update Charge Point Password for HTTP Basic Authentication: a new AuthorizationKey the station accepted is its password from then on', async () => {
     answers.ChangeConfiguration = () => ({ status: 'Accepted' });
     const key = 'OCA_OCTT_admin_test_key';
     expect((await command('ChangeConfiguration', { key: 'AuthorizationKey', value: key })).body).toEqual({

@@ -131,12 +131,13 @@ describe.each(DIALECTS)('OCPP 2.0.1 certificate security on %s', (dialect) => {
     await client.close();
   });
 
-  it('refuses to raise the security profile of a connected 2.0.1 station with 409, sending it nothing', async () => {
+  it('refuses to raise the security profile of a connected 2.0.1 station without OCPP_PUBLIC_URL with 409, sending it nothing', async () => {
     const { client, calls } = await station2('V2SEC-RAISE', {});
     const raised = await security.api('PATCH', '/api/stations/V2SEC-RAISE', { securityProfile: 3 });
     expect(raised.status).toBe(409);
     expect(raised.body.error.code).toBe('CONFLICT');
-    expect(raised.body.error.message).toMatch(/OCPP 2\.0\.1 station is not supported/);
+    // The 2.x raise (SetNetworkProfile) needs the URL to give the station: security-raise-v2.test.ts.
+    expect(raised.body.error.message).toMatch(/OCPP_PUBLIC_URL is not set/);
     expect((await security.api('GET', '/api/stations/V2SEC-RAISE')).body.securityProfile).toBe(2);
     expect(calls.filter((call) => call.action !== 'GetBaseReport')).toEqual([]);
     expect(await client.call('Heartbeat', {})).toMatchObject({ currentTime: expect.any(String) });

@@ -52,6 +52,11 @@ export class SecurityApp {
     return this;
   }
 
+  /** The server's database, for a test that breaks it. */
+  get databaseUrl(): string {
+    return this.database.url;
+  }
+
   /** Logs in as admin again (a token is valid for JWT_EXPIRES_IN of the server's clock). */
   async login(): Promise<void> {
     this.token = await httpsLogin(this.app.url, this.serverCa.cert, 'admin', ADMIN_PASSWORD);
@@ -118,6 +123,19 @@ export class SecurityApp {
     return this.api('GET', `/api/stations/${chargePointId}/certificates`);
   }
 }
+
+/** A 1.6 station's answer to GetInstalledCertificateIds: one CentralSystemRootCertificate installed. */
+export const ROOT_INSTALLED = {
+  status: 'Accepted',
+  certificateHashData: [
+    {
+      hashAlgorithm: 'SHA256',
+      issuerNameHash: 'a1'.repeat(32),
+      issuerKeyHash: 'b2'.repeat(32),
+      serialNumber: '1',
+    },
+  ],
+};
 
 /** Resolves with the params of the next call of `action` the test station answers, via `answers`. */
 export function waitFor(answers: Answers, action: string, answer: unknown): Promise<Record<string, unknown>> {

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { createServer, type AddressInfo } from 'node:net';
 import { pino } from 'pino';
 import { buildApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
@@ -28,6 +29,8 @@ export interface TestAppOptions {
   certificateRenewalIntervalMs?: number;
   /** Real-time limits other than the app's defaults. */
   realtimeSettings?: Partial<RealtimeSettings>;
+  /** The port to listen on (a free one otherwise), for a URL the configuration must name. */
+  port?: number;
 }
 
 /** A real server listening on a free port of 127.0.0.1, and helpers to call it over HTTP. */
@@ -123,7 +126,7 @@ export async function startTestApp(options: TestAppOptions): Promise<TestApp> {
   });
   const publishedEvents: DomainEvent[] = [];
   events.subscribe((event) => void publishedEvents.push(event));
-  const address = await server.listen({ port: 0, host: '127.0.0.1' });
+  const address = await server.listen({ port: options.port ?? 0, host: '127.0.0.1' });
   await databaseReady;
 
   const request: TestApp['request'] = async (method, path, { token, body, headers } = {}) => {
@@ -163,6 +166,18 @@ export async function startTestApp(options: TestAppOptions): Promise<TestApp> {
       return response.body as LoginResponse;
     },
   };
+}
+
+/** A port free on 127.0.0.1 just now (the OS picks it), for a server that must know its URL first. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
 }
 
 /** A clock that tests move by hand. */

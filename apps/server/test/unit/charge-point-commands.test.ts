@@ -200,4 +200,81 @@ describe('the command adapters', () => {
     ).rejects.toMatchObject({ code: 'NOT_FOUND' });
     expect(sent).toEqual([]);
   });
+
+  const CHANGE = { profile: 3, csmsUrl: 'wss://csms.example.test/ocpp', messageTimeoutSeconds: 30 } as const;
+
+  it('asks a 1.6 station for its CentralSystemRootCertificates and to change SecurityProfile', async () => {
+    const { send, sent } = channel(v16Schemas, {
+      GetInstalledCertificateIds: () => ({ status: 'NotFound' }),
+    });
+    const commands = COMMAND_PROTOCOLS['1.6'].commands(send);
+    expect(await commands.countCsmsRootCertificates()).toBe(0);
+    expect(await commands.changeSecurityProfile(CHANGE)).toEqual({
+      step: 'ChangeConfiguration SecurityProfile',
+      status: 'Accepted',
+    });
+    expect(sent).toEqual([
+      { action: 'GetInstalledCertificateIds', payload: { certificateType: 'CentralSystemRootCertificate' } },
+      { action: 'ChangeConfiguration', payload: { key: 'SecurityProfile', value: '3' } },
+    ]);
+  });
+
+  it.each([
+    ['2.0.1', v201Schemas, '0,3', 4, '4,0,3'],
+    ['2.1', v21Schemas, '0', 1, '1,0'],
+    ['2.0.1', v201Schemas, null, 1, '1'],
+  ] as const)(
+    'gives an OCPP %s station the new profile in a free slot and puts it first',
+    async (version, schemas, priority, slot, order) => {
+      const { send, sent } = channel(schemas, {
+        ...ANSWERS_2,
+        GetInstalledCertificateIds: () => ({
+          status: 'Accepted',
+          certificateHashDataChain: [
+            {
+              certificateType: 'CSMSRootCertificate',
+              certificateHashData: {
+                hashAlgorithm: 'SHA256',
+                issuerNameHash: 'a'.repeat(64),
+                issuerKeyHash: 'b'.repeat(64),
+                serialNumber: '1',
+              },
+            },
+          ],
+        }),
+        GetVariables: (params: { getVariableData: { component: object; variable: object }[] }) => ({
+          getVariableResult: params.getVariableData.map((data) => ({
+            ...data,
+            attributeStatus: priority === null ? 'UnknownVariable' : 'Accepted',
+            ...(priority !== null && { attributeValue: priority }),
+          })),
+        }),
+      });
+      const commands = COMMAND_PROTOCOLS[version].commands(send);
+      expect(await commands.countCsmsRootCertificates()).toBe(1);
+      expect(await commands.changeSecurityProfile(CHANGE)).toEqual({
+        step: 'SetVariables OCPPCommCtrlr.NetworkConfigurationPriority',
+        status: 'Accepted',
+      });
+      expect(sent.map((m) => m.action)).toEqual([
+        'GetInstalledCertificateIds',
+        'GetVariables',
+        'SetNetworkProfile',
+        'SetVariables',
+      ]);
+      expect(sent[0]?.payload).toEqual({ certificateType: ['CSMSRootCertificate'] });
+      expect(sent[2]?.payload).toEqual({
+        configurationSlot: slot,
+        connectionData: {
+          ocppVersion: 'OCPP20',
+          ocppTransport: 'JSON',
+          ocppCsmsUrl: CHANGE.csmsUrl,
+          messageTimeout: 30,
+          securityProfile: 3,
+          ocppInterface: 'Wired0',
+        },
+      });
+      expect(sent[3]?.payload).toMatchObject({ setVariableData: [{ attributeValue: order }] });
+    },
+  );
 });

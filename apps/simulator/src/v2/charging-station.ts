@@ -5,6 +5,7 @@ import { resolveOptions } from '../options.js';
 import { RegistrationLoop } from '../registration.js';
 import { waitForEvent } from '../wait-for.js';
 import { Authorizer } from './authorization.js';
+import { V2Certificates } from './certificates.js';
 import { registerV2Commands } from './commands/index.js';
 import { type V2Protocol, type V2Response, V2Connection } from './connection.js';
 import { catalogueSettings, deviceModelCatalogue } from './device-model-catalogue.js';
@@ -53,6 +54,9 @@ export class SimulatedChargingStation extends EventEmitter<ChargingStationEventM
   private readonly authorizer: Authorizer;
   private readonly runner: TransactionRunner;
   private readonly registration: RegistrationLoop;
+  private readonly certificates: V2Certificates;
+  /** SetNetworkProfile's connection profiles by slot; the first of NetworkConfigurationPriority is used from the next boot. */
+  private readonly networkProfiles = new Map<number, v201.NetworkConnectionProfileType>();
   private bootReason: v201.BootReasonEnumType = 'PowerUp';
 
   constructor(options: ChargingStationOptions) {
@@ -73,12 +77,18 @@ export class SimulatedChargingStation extends EventEmitter<ChargingStationEventM
         identity: resolved.id,
         callTimeoutMs: resolved.callTimeoutMs,
         pingIntervalMs: resolved.pingIntervalMs,
+        tls: resolved.tls,
       },
       this.protocol,
       {
         onDisconnect: (code, reason) => this.registration.onDisconnect(code, reason),
         onWarning: (message) => resolved.log('warn', message),
       },
+    );
+    const { cert, key } = resolved.tls;
+    this.certificates = new V2Certificates(
+      resolved.id,
+      cert !== undefined && key !== undefined ? { cert, key } : null,
     );
     this.bank = new EvseBank(resolved, this, this.deviceModel, emit, resolved.log);
     this.queue = new TransactionEventQueue(this, emit, resolved.log);
@@ -123,6 +133,8 @@ export class SimulatedChargingStation extends EventEmitter<ChargingStationEventM
       queue: this.queue,
       authorizer: this.authorizer,
       model: this.deviceModel,
+      certificates: this.certificates,
+      networkProfiles: this.networkProfiles,
       lifecycle: {
         reboot: () => this.reboot(),
         sendBootNotification: () => this.registration.boot(),
@@ -157,6 +169,16 @@ export class SimulatedChargingStation extends EventEmitter<ChargingStationEventM
   /** The last BootNotification answer on this connection, `undefined` before one. */
   get registrationStatus(): v201.RegistrationStatusEnumType | undefined {
     return this.registration.status;
+  }
+
+  /** The security profile the station connects with (SecurityCtrlr.SecurityProfile). */
+  get securityProfile(): number {
+    return this.deviceModel.integer('SecurityCtrlr', 'SecurityProfile');
+  }
+
+  /** The certificate the CSMS signed for the station (SignCertificate), if any. */
+  get clientCertificate(): string | undefined {
+    return this.certificates.client?.cert;
   }
 
   /** How many TransactionEvents wait in the offline queue. */
@@ -287,6 +309,29 @@ export class SimulatedChargingStation extends EventEmitter<ChargingStationEventM
 
   private async reboot(): Promise<void> {
     this.bootReason = 'RemoteReset';
+    this.useNetworkProfile();
     await this.registration.reboot();
+  }
+
+  /**
+   * At boot the station connects with the first profile of NetworkConfigurationPriority that
+   * SetNetworkProfile gave it (B09, A05): its URL, TLS client certificate at profile 3, Basic
+   * auth at 1 and 2; without one it keeps the connection it was started with.
+   */
+  private useNetworkProfile(): void {
+    const [first] = this.deviceModel.value('OCPPCommCtrlr', 'NetworkConfigurationPriority').split(',');
+    const profile = this.networkProfiles.get(Number(first));
+    if (!profile) return;
+    const { securityProfile, ocppCsmsUrl } = profile;
+    this.connection.useNetworkProfile(
+      ocppCsmsUrl,
+      securityProfile === 3 ? this.certificates.client : null,
+      securityProfile === 1 || securityProfile === 2,
+    );
+    this.deviceModel.update('SecurityCtrlr', 'SecurityProfile', String(securityProfile));
+    this.options.log(
+      'info',
+      `network profile ${first}: ${ocppCsmsUrl} at security profile ${securityProfile}`,
+    );
   }
 }

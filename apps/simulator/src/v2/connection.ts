@@ -33,8 +33,10 @@ export type V2Handler<A extends v201.Action> = (
  */
 export class V2Connection {
   private readonly client: RPCClient;
-  private readonly options: RPC_ClientOptions;
+  private options: RPC_ClientOptions;
   private password: string | null = null;
+  /** Whether the password goes with the connection (Basic auth): not at profiles 0 and 3. */
+  private basicAuth = true;
   /**
    * While true, requests from the CSMS get no answer: a station whose BootNotification was
    * Rejected does not answer them (OCPP 2.0.1 B02.FR.06 / B03.FR.07).
@@ -53,12 +55,28 @@ export class V2Connection {
 
   /** Opens the WebSocket with HTTP Basic auth when `password` is given (security profile 1). */
   async open(password: string | undefined): Promise<void> {
-    const next = password ?? null;
+    const next = this.basicAuth ? (password ?? null) : null;
     if (next !== this.password) {
       this.password = next;
       this.client.reconfigure({ ...this.options, password: next });
     }
     await this.client.connect();
+  }
+
+  /**
+   * From the next connection on: the CSMS at `endpoint` (a network connection profile's
+   * ocppCsmsUrl), presenting `client` as TLS client certificate (profile 3) or none, and the
+   * password only with `basicAuth` (profiles 1 and 2).
+   */
+  useNetworkProfile(
+    endpoint: string,
+    client: { cert: string; key: string } | null,
+    basicAuth: boolean,
+  ): void {
+    const { cert: _cert, key: _key, ...wsOpts } = (this.options.wsOpts ?? {}) as Record<string, unknown>;
+    this.options = { ...this.options, endpoint, wsOpts: { ...wsOpts, ...client } };
+    this.basicAuth = basicAuth;
+    this.client.reconfigure({ ...this.options, password: basicAuth ? this.password : null });
   }
 
   /** Closes the WebSocket cleanly (or aborts a connection attempt in progress). */

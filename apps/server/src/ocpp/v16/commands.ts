@@ -74,6 +74,14 @@ export function v16Commands(send: CommandChannel): ChargePointCommands {
       }),
     getCompositeSchedule: (connectorId, duration, chargingRateUnit) =>
       call('GetCompositeSchedule', { connectorId, duration, ...(chargingRateUnit && { chargingRateUnit }) }),
+    countCsmsRootCertificates: async () =>
+      (await call('GetInstalledCertificateIds', { certificateType: 'CentralSystemRootCertificate' }))
+        .certificateHashData?.length ?? 0,
+    // Security whitepaper §2.4 (OCTT TC_083_CSMS): the station keeps its URL; the profile is a key.
+    changeSecurityProfile: async ({ profile }) => ({
+      step: 'ChangeConfiguration SecurityProfile',
+      status: (await call('ChangeConfiguration', { key: 'SecurityProfile', value: String(profile) })).status,
+    }),
   };
 }
 

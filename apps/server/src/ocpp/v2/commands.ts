@@ -5,6 +5,8 @@ import type {
   CommandChannel,
   CommandProtocol,
   IdTokenRef,
+  SecurityProfileChange,
+  SecurityProfileChangeAnswer,
   TokenInfo,
   VariableChange,
   VariableReading,
@@ -147,6 +149,52 @@ export function v2Commands(send: CommandChannel): ChargePointCommands {
         duration,
         ...(chargingRateUnit && { chargingRateUnit }),
       }),
+    countCsmsRootCertificates: async () => {
+      const answer = await call('GetInstalledCertificateIds', { certificateType: ['CSMSRootCertificate'] });
+      return answer.certificateHashDataChain?.length ?? 0;
+    },
+    changeSecurityProfile: (change) => changeSecurityProfile(call, change),
+  };
+}
+
+/** The slots of OCPPCommCtrlr.NetworkConfigurationPriority (OCPP 2.0.1 B09), in order. */
+const NETWORK_PRIORITY = { component: 'OCPPCommCtrlr', variable: 'NetworkConfigurationPriority' };
+
+/**
+ * OCPP 2.0.1 B09 with A05 (upgrade the security profile): the new connection profile goes into a
+ * slot the station does not use, then that slot is put first in NetworkConfigurationPriority,
+ * the slots it had staying behind it. The station takes it at its next boot (the Reset that
+ * follows). 2.1 stations are sent ocppVersion OCPP20 too, which their schema allows.
+ */
+async function changeSecurityProfile(
+  call: ReturnType<typeof caller>,
+  { profile, csmsUrl, messageTimeoutSeconds }: SecurityProfileChange,
+): Promise<SecurityProfileChangeAnswer> {
+  const [reading] = await getVariables(call, [NETWORK_PRIORITY]);
+  const slots = (reading?.attributeStatus === 'Accepted' ? (reading.value ?? '') : '')
+    .split(',')
+    .filter((slot) => slot.trim() !== '')
+    .map(Number)
+    .filter((slot) => Number.isInteger(slot) && slot >= 0);
+  const slot = Math.max(0, ...slots) + 1;
+  const set = await call('SetNetworkProfile', {
+    configurationSlot: slot,
+    connectionData: {
+      ocppVersion: 'OCPP20',
+      ocppTransport: 'JSON',
+      ocppCsmsUrl: csmsUrl,
+      messageTimeout: messageTimeoutSeconds,
+      securityProfile: profile,
+      ocppInterface: 'Wired0',
+    },
+  });
+  if (set.status !== 'Accepted') return { step: `SetNetworkProfile (slot ${slot})`, status: set.status };
+  const [priority] = await setVariables(call, [{ ...NETWORK_PRIORITY, value: [slot, ...slots].join(',') }]);
+  const status = priority?.attributeStatus ?? 'Rejected';
+  // RebootRequired is an acceptance: the new order counts from the Reset on.
+  return {
+    step: 'SetVariables OCPPCommCtrlr.NetworkConfigurationPriority',
+    status: status === 'RebootRequired' ? 'Accepted' : status,
   };
 }
 

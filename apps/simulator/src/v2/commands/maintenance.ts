@@ -1,9 +1,5 @@
 import type { v201 } from '@cimorings/ocpp';
-import { createHash, X509Certificate } from 'node:crypto';
 import { afterAnswer, type V2CommandContext, type V2Register } from './types.js';
-
-type HashData = v201.CertificateHashDataType;
-type CertificateUse = v201.GetCertificateIdUseEnumType;
 
 /**
  * Block L, firmware (UpdateFirmware L01, progress in FirmwareStatusNotification), block N, logs
@@ -13,7 +9,7 @@ type CertificateUse = v201.GetCertificateIdUseEnumType;
  * as a station without a display or customer data.
  */
 export function registerMaintenance(on: V2Register, ctx: V2CommandContext): void {
-  const installed: { use: CertificateUse; hash: HashData }[] = [];
+  const { certificates } = ctx;
   const progress = async (steps: (() => Promise<unknown>)[]): Promise<void> => {
     for (const step of steps) {
       await new Promise((resolve) => setTimeout(resolve, ctx.fileTransferStepMs));
@@ -39,57 +35,26 @@ export function registerMaintenance(on: V2Register, ctx: V2CommandContext): void
     return { status: 'Accepted', filename: `${logType.toLowerCase()}-${requestId}.log` };
   });
   on('DataTransfer', () => ({ status: 'UnknownVendorId' }));
-  on('InstallCertificate', ({ certificateType, certificate }) => {
-    const hash = hashData(certificate);
-    if (!hash) return { status: 'Rejected', statusInfo: { reasonCode: 'InvalidCertificate' } };
-    installed.push({ use: certificateType, hash });
-    return { status: 'Accepted' };
-  });
+  on('InstallCertificate', ({ certificateType, certificate }) =>
+    certificates.install(certificateType, certificate)
+      ? { status: 'Accepted' }
+      : { status: 'Rejected', statusInfo: { reasonCode: 'InvalidCertificate' } },
+  );
   on('CertificateSigned', ({ certificateChain }) => ({
-    status: hashData(certificateChain) ? 'Accepted' : 'Rejected',
+    status: certificates.certificateSigned(certificateChain),
   }));
   on('GetInstalledCertificateIds', ({ certificateType }) => {
-    const [first, ...rest] = installed
-      .filter((c) => certificateType === undefined || certificateType.includes(c.use))
-      .map((c) => ({ certificateType: c.use, certificateHashData: c.hash }));
+    const [first, ...rest] = certificates.ids(certificateType);
     return first
       ? { status: 'Accepted', certificateHashDataChain: [first, ...rest] }
       : { status: 'NotFound' };
   });
-  on('DeleteCertificate', ({ certificateHashData }) => {
-    const index = installed.findIndex(
-      (c) =>
-        c.hash.serialNumber === certificateHashData.serialNumber &&
-        c.hash.issuerNameHash === certificateHashData.issuerNameHash,
-    );
-    if (index < 0) return { status: 'NotFound' };
-    installed.splice(index, 1);
-    return { status: 'Accepted' };
-  });
+  on('DeleteCertificate', ({ certificateHashData }) => ({
+    status: certificates.delete(certificateHashData) ? 'Accepted' : 'NotFound',
+  }));
   on('CustomerInformation', () => ({ status: 'Rejected' }));
   on('SetDisplayMessage', () => ({ status: 'NotSupportedMessageFormat' }));
   on('GetDisplayMessages', () => ({ status: 'Unknown' }));
   on('ClearDisplayMessage', () => ({ status: 'Unknown' }));
   on('CostUpdated', () => ({}));
-}
-
-/**
- * The hash data that names a PEM certificate (the first of a chain), or `undefined` when it does
- * not parse. The issuer's name and the certificate's own public key are hashed with SHA-256; a
- * simulated station has no issuer certificate at hand for the issuer key hash.
- */
-function hashData(pem: string): HashData | undefined {
-  let certificate: X509Certificate;
-  try {
-    certificate = new X509Certificate(pem);
-  } catch {
-    return undefined;
-  }
-  const sha256 = (data: string | Buffer) => createHash('sha256').update(data).digest('hex');
-  return {
-    hashAlgorithm: 'SHA256',
-    issuerNameHash: sha256(certificate.issuer),
-    issuerKeyHash: sha256(certificate.publicKey.export({ type: 'spki', format: 'der' })),
-    serialNumber: certificate.serialNumber.toLowerCase().replace(/^0+(?=.)/, ''),
-  };
 }

@@ -39,7 +39,12 @@ export function registerProvisioning(on: V2Register, ctx: V2CommandContext): voi
     });
     return { status: 'Accepted' };
   });
-  on('SetNetworkProfile', () => ({ status: 'Accepted' }));
+  on('SetNetworkProfile', ({ configurationSlot, connectionData }) => {
+    const refusal = networkProfileRefusal(ctx, connectionData);
+    if (refusal !== null) return { status: 'Rejected', statusInfo: { reasonCode: refusal } };
+    ctx.networkProfiles.set(configurationSlot, connectionData);
+    return { status: 'Accepted' };
+  });
   // The station supports no monitors (supportsMonitoring false): a known variable is refused.
   on('SetVariableMonitoring', ({ setMonitoringData }) => ({
     setMonitoringResult: mapTuple(setMonitoringData, ({ component, variable, type, severity }) => {
@@ -57,6 +62,25 @@ export function registerProvisioning(on: V2Register, ctx: V2CommandContext): voi
   on('SetMonitoringBase', () => ({ status: 'Accepted' }));
   on('SetMonitoringLevel', () => ({ status: 'Accepted' }));
   on('GetMonitoringReport', () => ({ status: 'EmptyResultSet' }));
+}
+
+/**
+ * Why a network profile is refused (A05.FR.02 to FR.04, OCTT TC_A_20 to TC_A_22): a lower
+ * security profile than the current one, TLS (2, 3) without a CSMS root certificate to check the
+ * server's, profile 3 without a certificate of its own; null when it is taken.
+ */
+function networkProfileRefusal(
+  ctx: V2CommandContext,
+  { securityProfile, ocppCsmsUrl }: v201.NetworkConnectionProfileType,
+): string | null {
+  if (securityProfile < ctx.model.integer('SecurityCtrlr', 'SecurityProfile')) return 'NoSecurityDowngrade';
+  if (
+    securityProfile >= 2 &&
+    (!ocppCsmsUrl.startsWith('wss://') || !ctx.certificates.has('CSMSRootCertificate'))
+  )
+    return 'NoCSMSRootCertificate';
+  if (securityProfile === 3 && ctx.certificates.client === null) return 'NoClientCertificate';
+  return null;
 }
 
 /**

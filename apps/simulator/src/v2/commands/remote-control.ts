@@ -104,6 +104,8 @@ function trigger(
       return () => ctx.link.call('FirmwareStatusNotification', { status: 'Idle' });
     case 'LogStatusNotification':
       return () => ctx.link.call('LogStatusNotification', { status: 'Idle' });
+    case 'SignChargingStationCertificate':
+      return () => ctx.certificates.signCertificate(ctx.link);
     default:
       return undefined;
   }

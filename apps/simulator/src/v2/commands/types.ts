@@ -1,6 +1,7 @@
 import type { v201 } from '@cimorings/ocpp';
 import type { LogFn } from '../../options.js';
 import type { Authorizer } from '../authorization.js';
+import type { V2Certificates } from '../certificates.js';
 import type { V2Handler } from '../connection.js';
 import type { DeviceModel } from '../device-model.js';
 import type { TransactionEventQueue } from '../event-queue.js';
@@ -24,6 +25,9 @@ export interface V2CommandContext {
   readonly queue: TransactionEventQueue;
   readonly authorizer: Authorizer;
   readonly model: DeviceModel;
+  readonly certificates: V2Certificates;
+  /** The network connection profiles set with SetNetworkProfile, by configuration slot (B09). */
+  readonly networkProfiles: Map<number, v201.NetworkConnectionProfileType>;
   readonly lifecycle: V2Lifecycle;
   readonly emit: V2Emit;
   readonly log: LogFn;

@@ -63,7 +63,7 @@ export const stations: Pick<Messages, 'stations' | 'detail'> = {
       profile2: '2: password over TLS',
       profile3: '3: TLS client certificate',
       raiseHint:
-        'Raising the profile of a connected station asks it first (ChangeConfiguration SecurityProfile); it is saved once the station accepts, then the station restarts.',
+        'Raising the profile of a connected station asks it first (ChangeConfiguration SecurityProfile, or SetNetworkProfile for OCPP 2.x) once it holds a CSMS root certificate; it is saved once the station accepts, then the station restarts.',
       logStatus: 'Log upload (GetLog)',
       signedFirmwareStatus: 'Signed firmware update',
       certificates: 'Certificates signed by the OCPP CA',

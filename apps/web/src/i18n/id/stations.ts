@@ -61,7 +61,7 @@ export const stations = {
       profile2: '2: kata sandi melalui TLS',
       profile3: '3: sertifikat klien TLS',
       raiseHint:
-        'Menaikkan profil stasiun yang terhubung meminta persetujuannya dulu (ChangeConfiguration SecurityProfile); profil disimpan setelah stasiun menerimanya, lalu stasiun dimulai ulang.',
+        'Menaikkan profil stasiun yang terhubung meminta persetujuannya dulu (ChangeConfiguration SecurityProfile, atau SetNetworkProfile untuk OCPP 2.x) setelah stasiun memiliki sertifikat root CSMS; profil disimpan setelah stasiun menerimanya, lalu stasiun dimulai ulang.',
       logStatus: 'Unggah log (GetLog)',
       signedFirmwareStatus: 'Pembaruan firmware bertanda tangan',
       certificates: 'Sertifikat yang ditandatangani CA OCPP',
