@@ -1,17 +1,17 @@
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import type { Config } from './config.js';
-import { createClusterSeams, type ClusterSeams } from './cluster/index.js';
+import { createClusterSeams } from './cluster/index.js';
 import type { EventBus } from './cluster/event-bus.js';
-import { within } from './domain/deadline.js';
 import { openInfrastructure } from './composition/infrastructure.js';
 import { createRepositories } from './composition/repositories.js';
 import { createServices } from './composition/services.js';
 import { createOcppServer, createRealtimeServer } from './composition/transports.js';
+import { addLifecycleHooks } from './composition/lifecycle.js';
 import { startDatabase } from './composition/start.js';
 import { systemClock, type Clock } from './domain/clock.js';
 import { registerDashboard } from './http/dashboard.js';
 import { registerRoutes } from './http/routes.js';
-import { createHttpServer, registerHttpFoundation, stopAccepting } from './http/server.js';
+import { createHttpServer, registerHttpFoundation } from './http/server.js';
 import { guardUpgradeSockets, refuseUnknownUpgrades } from './http/upgrades.js';
 import type { RealtimeSettings } from './realtime/io.js';
 import type { DataTransferService } from './services/data-transfer.service.js';
@@ -95,40 +95,14 @@ export async function buildApp(config: Readonly<Config>, options: AppOptions): P
     announceAdminPassword,
   });
 
-  // Once serving and the database is set up; not at build time, so that whoever subscribed to
-  // the events after buildApp also hears of the reservations that expired while it was down.
-  server.addHook('onReady', async () => {
-    void databaseReady.then(
-      () => {
-        services.reservationExpiry.start();
-        services.certificateRenewal.start();
-        services.chargingProfiles.start();
-        services.loadManager.start();
-      },
-      () => undefined,
-    );
-  });
-  // Graceful stop (CONTRACT section 6): take no new connections (the load balancer sends them to
-  // another node), close the stations' sockets once their answers are out, then this node's
-  // dashboards (after the stations' last events), and wait for the rest to end.
-  server.addHook('preClose', async () => {
-    const ended = stopAccepting(server.server);
-    await ocpp.close({ handOver: await otherNodesAlive(cluster) });
-    await realtime.close();
-    await ended;
-  });
-  server.addHook('onClose', async () => {
-    lifecycle.stop();
-    await databaseReady.catch(() => undefined);
-    await services.reservationExpiry.stop();
-    await services.meterValueRetention.stop();
-    await services.certificateRenewal.stop();
-    services.chargingProfiles.stop();
-    await services.loadManager.stop();
-    await services.ocppLog.close();
-    await repositories.meterValues.flush();
-    await cluster.close();
-    await infrastructure.close();
+  addLifecycleHooks(server, {
+    infrastructure,
+    cluster,
+    repositories,
+    services,
+    ocpp,
+    realtime,
+    databaseReady,
   });
 
   await registerHttpFoundation(
@@ -154,14 +128,4 @@ export async function buildApp(config: Readonly<Config>, options: AppOptions): P
     dataTransfer: services.dataTransfer,
     deviceModel: services.deviceModel,
   };
-}
-
-/**
- * Whether another node is alive to take this one's stations as it stops (false without Redis,
- * or when Redis does not answer within 2 s: then the stations are recorded disconnected here).
- */
-async function otherNodesAlive(cluster: ClusterSeams): Promise<boolean> {
-  if (!cluster.shared) return false;
-  const nodes = await within(cluster.membership.nodes(), 2_000, 'Redis').catch(() => []);
-  return nodes.some((node) => node.nodeId !== cluster.membership.nodeId);
 }

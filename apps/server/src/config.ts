@@ -18,7 +18,7 @@ export {
   type DatabaseConfig,
   type LogLevel,
   type UnknownStationPolicy,
-} from './config/schema.js';
+} from './config/variables.js';
 
 /** The server's configuration, typed by its schema; see config/schema.ts for each value. */
 export type Config = Readonly<Settings & { adminPasswordFile: string; nodeId: string }>;

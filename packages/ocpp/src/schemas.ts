@@ -2,6 +2,7 @@
 // validates with), grouped per protocol and per action. Node-only: the dashboard imports the
 // types from the package root, never this module.
 import { createRequire } from 'node:module';
+import standardValidators from 'ocpp-rpc/lib/standard-validators.js';
 
 export type JsonSchema = Readonly<Record<string, unknown>> & { readonly $id?: string };
 
@@ -56,4 +57,49 @@ export function protocolSchemas(subprotocol: ProtocolSchemas['subprotocol']): Pr
   const protocol = PROTOCOLS.find((p) => p.subprotocol === subprotocol);
   if (!protocol) throw new Error(`unknown OCPP protocol ${subprotocol}`);
   return protocol;
+}
+
+/** What ocpp-rpc's strict mode asks of a validator (its `strictModeValidators` option). */
+export interface StrictModeValidator {
+  readonly subprotocol: string;
+  /** @throws ocpp-rpc's RPCError naming the violation when the payload breaks the schema. */
+  validate(schemaId: string, params: unknown): boolean;
+}
+
+/**
+ * The id of a schema as the protocol names it, from the id ocpp-rpc 2.2's strict mode asks for
+ * (`urn:Action.req`, `urn:Action.conf`: the ids of the 1.6 and 2.0.1 schemas). OCPP 2.1 names
+ * them `urn:ActionRequest` / `urn:ActionResponse`, so ocpp-rpc's own 2.1 validator finds none.
+ */
+export function officialSchemaId(subprotocol: ProtocolSchemas['subprotocol'], strictModeId: string): string {
+  if (subprotocol !== 'ocpp2.1') return strictModeId;
+  return strictModeId.replace(/\.req$/, 'Request').replace(/\.conf$/, 'Response');
+}
+
+/**
+ * The official schemas of one protocol as ocpp-rpc ships and compiles them (Ajv compiles a
+ * schema when first asked for it), looked up by the ids its strict mode asks for: given as
+ * `strictModeValidators`, it replaces the library's own validator of that protocol.
+ */
+export function officialValidator(subprotocol: ProtocolSchemas['subprotocol']): StrictModeValidator {
+  const official = (standardValidators as unknown as readonly StrictModeValidator[]).find(
+    (validator) => validator.subprotocol === subprotocol,
+  );
+  if (!official) throw new Error(`ocpp-rpc ships no ${subprotocol} validator`);
+  quietTypeWarnings(official);
+  return {
+    subprotocol,
+    validate: (schemaId, params) => official.validate(officialSchemaId(subprotocol, schemaId), params),
+  };
+}
+
+/**
+ * The OCPP 2.1 schemas declare `additionalProperties` on string enumerations, which Ajv's
+ * default strictTypes mode reports on the console at every schema it compiles (a line per
+ * message type). They validate the same either way; ocpp-rpc makes its Ajv without a way to pass
+ * options, so the option is set on the instance it keeps in `_ajv`.
+ */
+function quietTypeWarnings(validator: StrictModeValidator): void {
+  const options = (validator as { _ajv?: { opts?: { strictTypes?: unknown } } })._ajv?.opts;
+  if (options) options.strictTypes = false;
 }

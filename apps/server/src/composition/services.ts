@@ -15,9 +15,6 @@ import type { ChargePointCommands } from '../services/charge-point-commands.js';
 import { CertificateRenewal } from '../services/certificate-renewal.js';
 import { CertificateService } from '../services/certificate.service.js';
 import { CommandCertificates } from '../services/command-certificates.js';
-import { V16ChargingLimits } from '../ocpp/v16/charging-limits.js';
-import { V2ChargingLimits } from '../ocpp/v2/charging-limits.js';
-import { ChargingLimitsByProtocol } from '../services/charging-limits.js';
 import { ChargingProfileService } from '../services/charging-profile.service.js';
 import { CommandService } from '../services/command.service.js';
 import { PeriodicTask } from '../services/periodic-task.js';
@@ -125,13 +122,7 @@ export function createServices(parts: ServiceParts) {
     clock,
     new CommandCertificates(loadFirmwareSigningCertificate(config)),
   );
-  const deviceModel = new DeviceModelService(
-    repos.stationVariables,
-    repos.stations,
-    links,
-    repos.ocppLog,
-    clock,
-  );
+  const deviceModel = new DeviceModelService(repos.stationVariables, repos.stations, commands, clock);
   const securityEvents = new SecurityEventService(
     repos.securityEvents,
     stations,
@@ -156,12 +147,6 @@ export function createServices(parts: ServiceParts) {
     askCertificateRenewal(repos.stations, router, config.ocppCallTimeoutMs),
     clock,
     { renewalDays: config.ocppCertificateRenewalDays },
-  );
-  // Smart charging in each station's own protocol (2.1 as 2.0.1).
-  const v2Limits = new V2ChargingLimits(links);
-  const chargingLimits = new ChargingLimitsByProtocol(
-    async (chargePointId) => (await repos.stations.find(chargePointId))?.ocppVersion,
-    { '1.6': new V16ChargingLimits(links), '2.0.1': v2Limits, '2.1': v2Limits },
   );
   const chargePointSettings = {
     unknownStations: config.ocppUnknownStations,
@@ -257,7 +242,7 @@ export function createServices(parts: ServiceParts) {
     chargingProfiles: new ChargingProfileService(
       stations,
       repos.chargingProfiles,
-      chargingLimits,
+      commands,
       events,
       clock,
       log,
@@ -265,7 +250,7 @@ export function createServices(parts: ServiceParts) {
     loadManager: new LoadManager(
       repos.loads,
       repos.sites,
-      new SessionLimitSender(chargingLimits, log),
+      new SessionLimitSender(commands, log),
       events,
       clock,
       {

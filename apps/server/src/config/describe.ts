@@ -6,7 +6,8 @@
  */
 
 import { IsEnum, IsInteger, IsNull, IsUnion, type TSchema } from 'typebox';
-import { CONFIG_SCHEMA, type Variable } from './schema.js';
+import { CONFIG_SCHEMA } from './schema.js';
+import type { Variable } from './variables.js';
 
 /** Every variable, in the order of the schema. */
 export const VARIABLES: readonly Variable[] = Object.values(CONFIG_SCHEMA.properties);

@@ -11,6 +11,90 @@ export interface KeptChargingProfile {
 /** What a station answers to a profile (OCPP 1.6 ChargingProfileStatus, §7.11). */
 export type ProfileStatus = 'Accepted' | 'Rejected' | 'NotSupported';
 
+const PROFILE_STATUSES: readonly string[] = [
+  'Accepted',
+  'Rejected',
+  'NotSupported',
+] satisfies ProfileStatus[];
+
+/**
+ * A station's answer to SetChargingProfile: 1.6 answers Accepted, Rejected or NotSupported,
+ * 2.x Accepted or Rejected; anything else counts as Rejected.
+ */
+export function profileStatusOf(answer: { status: string }): ProfileStatus {
+  return PROFILE_STATUSES.includes(answer.status) ? (answer.status as ProfileStatus) : 'Rejected';
+}
+
+export type ChargingProfilePurpose = ChargingProfile['chargingProfilePurpose'];
+export type ChargingRateUnit = ChargingProfile['chargingSchedule']['chargingRateUnit'];
+
+/** A transaction as a station knows it. */
+export interface StationTransactionRef {
+  /** The integer id every API uses (the OCPP 1.6 transactionId). */
+  transactionId: number;
+  /** A 2.x station's own id of the transaction; null for 1.6, whose id is ours. */
+  ocppTransactionId: string | null;
+}
+
+/**
+ * A charging profile as services send it, whatever the station's protocol: the shape the server
+ * keeps (OCPP 1.6 §7.7 ChargingProfile, CONTRACT section 9), with a TxProfile's transaction by
+ * both its ids. Each protocol's command adapter turns it into its own message (a 2.x station
+ * gets a ChargingProfileType whose only schedule is this one).
+ */
+export interface ChargingProfileInput extends Omit<ChargingProfile, 'transactionId'> {
+  transaction?: StationTransactionRef;
+}
+
+/** What GetCompositeSchedule asks for: a connector (0: the station), a span in s, a unit. */
+export interface CompositeScheduleQuery {
+  connectorId: number;
+  /** Seconds. */
+  duration: number;
+  chargingRateUnit?: ChargingRateUnit;
+}
+
+/**
+ * The chargingProfileId of the load manager's TxProfile on a connector: one fixed id per
+ * connector, so that each new limit replaces the previous one on the station (OCPP 1.6
+ * §3.13.2) and the operator's own profile ids, small numbers in practice, are left alone.
+ */
+export const LOAD_MANAGER_PROFILE_ID_BASE = 2_000_000_000;
+
+/** The load manager's TxProfiles stack above a TxDefaultProfile by being TxProfiles (§3.13.1). */
+export const LOAD_MANAGER_STACK_LEVEL = 0;
+
+/**
+ * The load manager's limit of one session: a Relative TxProfile of its running transaction
+ * (OCPP 1.6 §5.16.3; 2.0.1 K01.FR.03 names the station's own transactionId), in whole watts
+ * (the schema wants multiples of 0.1); 0 W pauses the session.
+ */
+export function sessionLimitProfile(
+  session: StationTransactionRef & { connectorId: number },
+  limitW: number,
+): ChargingProfileInput {
+  return {
+    chargingProfileId: LOAD_MANAGER_PROFILE_ID_BASE + session.connectorId,
+    stackLevel: LOAD_MANAGER_STACK_LEVEL,
+    chargingProfilePurpose: 'TxProfile',
+    chargingProfileKind: 'Relative',
+    transaction: { transactionId: session.transactionId, ocppTransactionId: session.ocppTransactionId },
+    chargingSchedule: {
+      chargingRateUnit: 'W',
+      chargingSchedulePeriod: [{ startPeriod: 0, limit: Math.max(0, Math.floor(limitW)) }],
+    },
+  };
+}
+
+/**
+ * A kept profile as sent to a station: kept profiles are ChargePointMaxProfile and
+ * TxDefaultProfile, of no transaction of their own.
+ */
+export function keptProfileInput(kept: KeptChargingProfile): ChargingProfileInput {
+  const { transactionId: _none, ...profile } = kept.profile;
+  return profile;
+}
+
 const RECURRENCE_SECONDS = { Daily: 86_400, Weekly: 604_800 } as const;
 
 const isTenth = (value: number) => Math.abs(value * 10 - Math.round(value * 10)) < 1e-6;

@@ -1,6 +1,7 @@
 import type {
   ConnectorStatusUpdatedPayload,
   MeterValuesUpdatedPayload,
+  OcppVersion,
   ReservationCancelledPayload,
   ReservationCreatedPayload,
   SiteLoadUpdatedPayload,
@@ -26,7 +27,7 @@ export type DomainEvent =
   | { type: 'StationConnected'; chargePointId: string; timestamp: string }
   | { type: 'StationDisconnected'; chargePointId: string; timestamp: string }
   /** A station's BootNotification was answered Accepted: what it should hold is sent again. */
-  | { type: 'StationBooted'; chargePointId: string; timestamp: string }
+  | { type: 'StationBooted'; chargePointId: string; ocppVersion: OcppVersion; timestamp: string }
   /** A site's limit, schedule or electrical settings changed: its load is shared again. */
   | { type: 'SiteLimitChanged'; siteId: number }
   /** The load manager gave a site's sessions new limits (CONTRACT section 9). */

@@ -1,14 +1,12 @@
 import type { FastifyBaseLogger } from 'fastify';
 import { createRPCError, TimeoutError, webSocketOf, type RPCClient } from './rpc.js';
 import type { StationConnection } from '../cluster/station-presence.js';
-import { redactOcppPayload } from '../domain/ocpp-secrets.js';
 import { AppError } from '../errors.js';
 import type { Admission, ChargePointSession } from '../services/charge-point.service.js';
 import type { OcppLogService } from '../services/ocpp-log.service.js';
 import { useProtocolErrorCodes } from './error-codes.js';
+import { logFrames, toJson } from './frame-log.js';
 import type { RecentAnswers } from './recent-answers.js';
-
-const CALL = 2;
 
 /**
  * Calls of one charge point read but not yet answered, past which its socket is not read until
@@ -34,8 +32,6 @@ export class ChargePointConnection implements StationConnection {
   private queue: Promise<unknown> = Promise.resolve();
   /** Calls read and not yet answered (see MAX_CALLS_WAITING). */
   private waiting = 0;
-  /** Action of each call in flight, by message id, to name the action of its answer in the log. */
-  private readonly actions = new Map<string, string>();
   /** The errors strict mode rejected a command's call with because the station's CALLRESULT broke its schema. */
   private readonly invalidAnswers = new WeakSet<object>();
   /** The message id of the call being handled now (calls are handled one at a time). */
@@ -58,7 +54,7 @@ export class ChargePointConnection implements StationConnection {
     client.on('strictValidationFailure', (failure: { outbound: boolean; isCall: boolean; error: object }) => {
       if (!failure.outbound && !failure.isCall) this.invalidAnswers.add(failure.error);
     });
-    if (log.enabled) this.logFrames(log);
+    if (log.enabled) logFrames(client, this.chargePointId, log, () => this.accepted);
   }
 
   /** True once the central system accepted the station's registration (not merely this socket). */
@@ -222,94 +218,6 @@ export class ChargePointConnection implements StationConnection {
       throw callError;
     }
   }
-
-  /**
-   * Until a station is accepted, the log keeps only its BootNotification exchanges: whatever
-   * else an unknown or pending charge point sends is refused, and must not fill the log either.
-   */
-  private logFrames(log: OcppLogService): void {
-    const base = { chargePointId: this.chargePointId };
-    this.client.on('call', ({ outbound, payload }: { outbound: boolean; payload: unknown[] }) => {
-      const [, messageId, action, params] = payload as [number, string, string, unknown];
-      if (!outbound && !this.accepted && action !== 'BootNotification') return;
-      this.actions.set(messageId, action);
-      log.record(
-        {
-          ...base,
-          direction: outbound ? 'out' : 'in',
-          messageType: CALL,
-          messageId,
-          action,
-          payload: loggable(redactOcppPayload(action, params ?? null)),
-        },
-        this.accepted,
-      );
-    });
-    this.client.on('response', ({ outbound, payload }: { outbound: boolean; payload: unknown[] }) => {
-      const [messageType, messageId, ...rest] = payload as [number, string, ...unknown[]];
-      if (!this.actions.has(messageId) && !this.accepted) return;
-      const action = this.actions.get(messageId) ?? null;
-      this.actions.delete(messageId);
-      log.record(
-        {
-          ...base,
-          direction: outbound ? 'out' : 'in',
-          messageType,
-          messageId,
-          action,
-          payload: loggable(redactOcppPayload(action, messageType === CALL + 1 ? rest[0] : rest)),
-        },
-        this.accepted,
-      );
-    });
-    this.client.on('badMessage', ({ buffer, response }: { buffer: Buffer; response: unknown[] | null }) => {
-      if (!this.accepted) return;
-      log.record(
-        {
-          ...base,
-          direction: 'in',
-          messageType: 0,
-          messageId: '',
-          action: null,
-          payload: buffer.toString(),
-        },
-        this.accepted,
-      );
-      if (response) {
-        const [messageType, messageId, ...rest] = response as [number, string, ...unknown[]];
-        log.record(
-          {
-            ...base,
-            direction: 'out',
-            messageType,
-            messageId,
-            action: null,
-            payload: loggable(rest),
-          },
-          this.accepted,
-        );
-      }
-    });
-  }
-}
-
-/** JSON text of a value, or undefined when it cannot be serialized (a cycle, too deep). */
-function toJson(value: unknown): string | undefined {
-  try {
-    return JSON.stringify(value) ?? 'null';
-  } catch {
-    return undefined;
-  }
-}
-
-/**
- * A frame's payload as JSON text for the message log, never throwing: these run inside
- * ocpp-rpc's 'call' and 'response' events, emitted before it handles the frame, so a throw
- * there would turn a charge point's call into a GenericError and leave a command's answer
- * unread until it timed out. JSON.stringify recurses, and a frame of 64 KB can nest 30,000 deep.
- */
-function loggable(payload: unknown): string {
-  return toJson(payload) ?? JSON.stringify({ unloggable: 'too deeply nested to serialize' });
 }
 
 /** Characters of a station's CallError description and details a command's error carries on. */

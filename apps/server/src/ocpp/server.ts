@@ -1,7 +1,5 @@
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
-import wsUtil from 'ocpp-rpc/lib/ws-util.js';
-import { isChargePointId } from '@cimorings/contracts';
 import { RPCServer, type RPCClient } from './rpc.js';
 import type { FastifyBaseLogger } from 'fastify';
 import { refuseUpgrade, safeUpgradeHandler } from '../http/upgrades.js';
@@ -21,51 +19,9 @@ import { registerV16Handlers, type V16Services } from './v16/handlers.js';
 import { registerV2Handlers, sendHandlers, type V2Services } from './v2/handlers.js';
 import { useOcpp21Frames } from './v2/frames.js';
 import { pickSubprotocol, SUBPROTOCOLS, versionOf } from './protocols.js';
+import { isIdentity, OCPP_PATH, readableSubprotocols, readStationPath } from './upgrade-request.js';
 
-/** The path prefix of the OCPP endpoint: `ws://HOST:PORT/ocpp/{chargePointId}`. */
-export const OCPP_PATH = '/ocpp';
-/**
- * Charge point ids we accept in the URL: printable, no separators, at most 48 characters, and
- * not a dot segment (`.`, `..`), which URL normalization would swallow.
- */
-const isIdentity = (id: string): boolean => id !== '.' && id !== '..' && isChargePointId(id);
-
-/**
- * Reads the charge point id of an OCPP upgrade's path, `/ocpp/{chargePointId}`, before
- * ocpp-rpc does: ocpp-rpc decodes it with `decodeURIComponent` outside any try, so a malformed
- * percent-encoding would throw in a promise nobody awaits. Anything but one segment holding a
- * valid id is answered here, with the status the admission would give it.
- */
-export function readStationPath(url: string): { identity: string } | { status: 400 | 404; message: string } {
-  const path = url.split('?')[0] ?? '';
-  const rest = path.slice(`${OCPP_PATH}/`.length);
-  if (!path.startsWith(`${OCPP_PATH}/`) || rest.includes('/')) {
-    return { status: 404, message: 'Unknown OCPP endpoint' };
-  }
-  let identity: string;
-  try {
-    identity = decodeURIComponent(rest);
-  } catch {
-    return { status: 400, message: 'Malformed percent-encoding in the charge point id' };
-  }
-  return isIdentity(identity) ? { identity } : { status: 400, message: 'Invalid charge point id' };
-}
-
-/**
- * False for a `Sec-WebSocket-Protocol` header that is not a comma-separated list of distinct
- * tokens (RFC 6455 §4.1): `ocpp1.6,ocpp1.6`, `,,`, an empty header. ocpp-rpc parses the header
- * with this same function inside its upgrade handler, where its SyntaxError becomes a 500 that
- * nothing logs; read first here, it is the client's mistake and answered 400.
- */
-export function readableSubprotocols(header: string | undefined): boolean {
-  if (header === undefined) return true;
-  try {
-    wsUtil.parseSubprotocols(header);
-    return true;
-  } catch {
-    return false;
-  }
-}
+export { OCPP_PATH } from './upgrade-request.js';
 
 export interface OcppServerSettings {
   /** Seconds between heartbeats asked of charge points. */

@@ -1,11 +1,8 @@
-import validators from 'ocpp-rpc/lib/standard-validators.js';
+import { officialValidator, type ProtocolSchemas, type StrictModeValidator } from '@cimorings/ocpp/schemas';
 import { createRPCError } from './rpc.js';
 
 /** What ocpp-rpc's strict mode asks of a validator. */
-export interface SchemaValidator {
-  subprotocol: string;
-  validate(schemaId: string, params: unknown): boolean;
-}
+export type SchemaValidator = StrictModeValidator;
 
 /** The CallError codes a protocol names the kinds of schema violation with. */
 interface ViolationCodes {
@@ -59,28 +56,22 @@ const KIND_BY_KEYWORD: Record<string, keyof ViolationCodes> = {
   additionalProperties: 'property',
 };
 
-const officials = validators as unknown as SchemaValidator[];
-
 /**
  * The official JSON schemas of one protocol as shipped by ocpp-rpc, answering each violation
  * with the protocol's code above (ocpp-rpc's own table answers enumerations and lengths with
  * FormatViolation, a code 1.6 does not have). Given to strict mode, so every frame in and out is
- * checked by it. `schemaIdOf` turns the id strict mode asks for (`urn:Action.req`,
- * `urn:Action.conf`) into the protocol's own (OCPP 2.1 names them `urn:ActionRequest`).
+ * checked by it.
  */
 function officialSchemas(
-  subprotocol: string,
+  subprotocol: ProtocolSchemas['subprotocol'],
   codes: ViolationCodes,
-  schemaIdOf: (schemaId: string) => string = (id) => id,
 ): SchemaValidator {
-  const official = officials.find((v) => v.subprotocol === subprotocol);
-  quietTypeWarnings(official);
+  const official = officialValidator(subprotocol);
   return {
     subprotocol,
     validate(schemaId, params) {
-      if (!official) throw new Error(`ocpp-rpc ships no ${subprotocol} schemas`);
       try {
-        official.validate(schemaIdOf(schemaId), params);
+        official.validate(schemaId, params);
       } catch (error) {
         const errors = (error as { details?: { errors?: { keyword?: string }[] } }).details?.errors;
         const keyword = errors?.[0]?.keyword;
@@ -103,22 +94,9 @@ function officialSchemas(
   };
 }
 
-/**
- * The OCPP 2.1 schemas declare `additionalProperties` on string enumerations, which Ajv's
- * default strictTypes mode reports on the console at every schema it compiles (a line per
- * message type, in the server's output). They validate the same either way; ocpp-rpc makes its
- * Ajv without a way to pass options, so the option is set on the instance it keeps in `_ajv`.
- */
-function quietTypeWarnings(validator: SchemaValidator | undefined): void {
-  const options = (validator as { _ajv?: { opts?: { strictTypes?: unknown } } } | undefined)?._ajv?.opts;
-  if (options) options.strictTypes = false;
-}
-
 export const v16Schemas = officialSchemas('ocpp1.6', V16_CODES);
 export const v201Schemas = officialSchemas('ocpp2.0.1', V2_CODES);
-export const v21Schemas = officialSchemas('ocpp2.1', V2_CODES, (id) =>
-  id.replace(/\.req$/, 'Request').replace(/\.conf$/, 'Response'),
-);
+export const v21Schemas = officialSchemas('ocpp2.1', V2_CODES);
 
 /** The JSON pointer of the first key or string holding U+0000, if any. */
 function pathOfNul(value: unknown, path: string): string | undefined {

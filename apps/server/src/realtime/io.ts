@@ -1,11 +1,10 @@
 import type { Server as HttpServer } from 'node:http';
-import { Server, type Socket } from 'socket.io';
+import { Server } from 'socket.io';
 import { createAdapter } from '@socket.io/redis-streams-adapter';
 import type { Redis } from 'ioredis';
 import type { FastifyBaseLogger } from 'fastify';
 import type { ClientToServerEvents, RoomAck, ServerToClientEvents } from '@cimorings/contracts';
 import type { EventBus } from '../cluster/event-bus.js';
-import type { User } from '../domain/user.js';
 import { AppError, isDatabaseUnavailable } from '../errors.js';
 import type { AuthService } from '../services/auth.service.js';
 import { adapterClient } from './adapter-client.js';
@@ -13,27 +12,9 @@ import { toRealtimeEvent } from './events.js';
 import { DEFAULT_FLOW_CONTROL, FlowControl, type EngineConnection } from './flow-control.js';
 import { TokenBucket } from './rate-limit.js';
 import { answer, joinRoom, leaveRoom, reply } from './room-requests.js';
-import { internalRoomsFor, mayJoin, parseRoom, targetRoomsOfStations } from './rooms.js';
-import { restoredRooms, SessionKeeper } from './session-keeper.js';
-
-interface SocketData {
-  user: User;
-  /** The handshake's token, checked again whenever the user's access changes. */
-  token: string;
-  /** `accessChanges` when the handshake read the user's rights. */
-  checkedAt: number;
-  /** Public room → the internal rooms joined for it. */
-  rooms: Map<string, string[]>;
-  /** `rooms` as the session stored for recovery keeps it (the Redis adapter cannot store a Map). */
-  savedRooms?: Record<string, string[]>;
-}
-
-/** Between nodes: a user's access changed (`null`: any user's), so each node checks its sockets. */
-interface NodeEvents {
-  access_changed: (userId: number | null) => void;
-}
-
-type RealtimeSocket = Socket<ClientToServerEvents, ServerToClientEvents, NodeEvents, SocketData>;
+import { targetRoomsOfStations } from './rooms.js';
+import { SessionKeeper } from './session-keeper.js';
+import { SocketAccess, type NodeEvents, type RealtimeSocket, type SocketData } from './socket-access.js';
 
 export interface RealtimeSettings {
   /** Client events allowed per second, sustained (the token bucket's refill). */
@@ -60,19 +41,12 @@ export const DEFAULT_REALTIME_SETTINGS: RealtimeSettings = {
   behindBytes: DEFAULT_FLOW_CONTROL.behindBytes,
 };
 
-/** Tries at reading a user's rights again after an access change, 1 s apart, within the contract's 5 s. */
-const RECHECK_ATTEMPTS = 3;
-const RECHECK_RETRY_MS = 1000;
-
 /**
  * A client whose connection dropped for less than this and reconnects, to any node, gets the
  * events it missed, once and in order, and its rooms back (CONTRACT section 6). Its token is
  * checked again (the middlewares run) and its rooms recomputed with its current rights.
  */
 const RECOVERY_MS = 2 * 60_000;
-
-/** The longest a setTimeout can wait (about 24.8 days); a later expiry is checked again then. */
-const MAX_TIMER_MS = 2_147_483_647;
 
 /**
  * The customer's real-time API on Socket.IO (CONTRACT section 5): JWT handshake, rooms with
@@ -84,8 +58,8 @@ export class RealtimeServer {
   private readonly unsubscribe: () => void;
   /** Whether other nodes share the adapter (only then can it carry events between nodes). */
   private readonly clustered: boolean;
-  /** Access changes seen so far: a handshake that read the rights before one is checked again. */
-  private accessChanges = 0;
+  /** The handshake, token expiry and changes of access. */
+  private readonly access: SocketAccess;
   /** The open connections of each user on this node. */
   private readonly connectionsOf = new Map<number, Set<string>>();
   /** Coalesced writes and conflated meter values, per socket. */
@@ -97,13 +71,14 @@ export class RealtimeServer {
 
   constructor(
     httpServer: HttpServer,
-    private readonly auth: AuthService,
+    auth: AuthService,
     events: EventBus,
     private readonly log: FastifyBaseLogger,
     private readonly settings: RealtimeSettings,
     redis: Redis | null,
   ) {
     this.flow = new FlowControl({ behindBytes: settings.behindBytes });
+    this.access = new SocketAccess(auth, log, (socket) => this.sessions?.keep(socket));
     this.adapterClient = redis && adapterClient(redis, log);
     this.io = new Server(httpServer, {
       serveClient: false,
@@ -115,7 +90,7 @@ export class RealtimeServer {
       ...(this.adapterClient && { adapter: createAdapter(this.adapterClient) }),
     });
     this.io.use((socket, next) => {
-      this.authenticate(socket).then(
+      this.access.authenticate(socket).then(
         () => next(),
         (error: unknown) =>
           next(
@@ -174,74 +149,9 @@ export class RealtimeServer {
     await this.adapterClient?.quit().catch(() => undefined);
   }
 
-  private async authenticate(socket: RealtimeSocket): Promise<void> {
-    const fromAuth = (socket.handshake.auth as { token?: unknown }).token;
-    const header = socket.handshake.headers.authorization;
-    const token = typeof fromAuth === 'string' ? fromAuth : /^Bearer\s+(\S+)$/i.exec(header ?? '')?.[1];
-    if (!token) throw new Error('no token');
-    socket.data.checkedAt = this.accessChanges;
-    const { user, expiresAt } = await this.auth.authenticate(token);
-    socket.data.user = user;
-    socket.data.token = token;
-    socket.data.rooms = socket.recovered ? restoredRooms(socket.data.savedRooms) : new Map();
-    delete socket.data.savedRooms;
-    this.disconnectAt(socket, expiresAt * 1000);
-  }
-
-  /**
-   * Applies a change of access to the open sockets of this node at once: a socket whose token no
-   * longer stands for an active user (disabled, deleted, password changed) is disconnected; the
-   * others keep their connection and have their rooms recomputed with the user's current roles
-   * and station scope, leaving the public rooms they may no longer join.
-   */
-  private async recheckAccess(userId: number | null): Promise<void> {
-    this.accessChanges++;
-    const sockets = [...this.io.of('/').sockets.values()].filter(
-      (socket) => socket.data.user !== undefined && (userId === null || socket.data.user.id === userId),
-    );
-    await Promise.all(sockets.map((socket) => this.reauthorize(socket)));
-  }
-
-  private async reauthorize(socket: RealtimeSocket, attempt = 1): Promise<void> {
-    let user: User;
-    try {
-      ({ user } = await this.auth.authenticate(socket.data.token));
-    } catch (error) {
-      if (error instanceof AppError && error.code === 'UNAUTHORIZED') {
-        socket.disconnect(true);
-        return;
-      }
-      this.log.warn({ err: error, userId: socket.data.user.id, attempt }, 'real-time access recheck failed');
-      // A database blip: try again shortly, then fail closed (the client reconnects and is checked then).
-      if (attempt < RECHECK_ATTEMPTS) {
-        setTimeout(() => void this.reauthorize(socket, attempt + 1), RECHECK_RETRY_MS).unref();
-      } else {
-        socket.disconnect(true);
-      }
-      return;
-    }
-    if (!socket.connected) return;
-    socket.data.user = user;
-    for (const [name, before] of socket.data.rooms) {
-      const room = parseRoom(name);
-      const after = room && mayJoin(user, room) ? internalRoomsFor(user, name, room) : [];
-      // Join the new rooms before leaving the old ones, so that no event allowed both before and after is missed.
-      void socket.join(after);
-      for (const old of before) if (!after.includes(old)) void socket.leave(old);
-      if (after.length > 0) socket.data.rooms.set(name, after);
-      else socket.data.rooms.delete(name);
-    }
-    this.sessions?.keep(socket);
-  }
-
-  /** Disconnects the socket when its token expires (CONTRACT section 5). */
-  private disconnectAt(socket: RealtimeSocket, expiresAtMs: number): void {
-    const wait = expiresAtMs - Date.now();
-    const timer = setTimeout(
-      () => (wait > MAX_TIMER_MS ? this.disconnectAt(socket, expiresAtMs) : socket.disconnect(true)),
-      Math.max(0, Math.min(wait, MAX_TIMER_MS)),
-    );
-    socket.once('disconnect', () => clearTimeout(timer));
+  /** Applies a change of a user's access (`null`: any user's) to this node's sockets. */
+  private recheckAccess(userId: number | null): Promise<void> {
+    return this.access.recheck(this.io.of('/').sockets.values(), userId);
   }
 
   private onConnection(socket: RealtimeSocket): void {
@@ -258,7 +168,7 @@ export class RealtimeServer {
     }
     // A change that came while the handshake read the rights was not applied to this socket yet;
     // a recovered one's rooms were chosen with the rights of its earlier connection.
-    if (socket.data.checkedAt !== this.accessChanges || socket.recovered) void this.reauthorize(socket);
+    if (this.access.stale(socket)) void this.access.reauthorize(socket);
     const bucket = new TokenBucket(this.settings);
     socket.use((packet, next) => {
       const { allowed, abusive } = bucket.take();

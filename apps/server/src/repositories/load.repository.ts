@@ -1,10 +1,13 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
+import type { OcppVersion } from '@cimorings/contracts';
 
 /** A charging session at a site, as the load manager reads it. */
 export interface SiteSession {
   transactionId: number;
   chargePointId: string;
+  /** The protocol the station spoke at its last connection: its limits are sent in it. */
+  ocppVersion: OcppVersion;
   connectorId: number;
   /** A 2.x station's own id of the transaction; null for 1.6. */
   ocppTransactionId: string | null;
@@ -74,6 +77,7 @@ export class LoadRepository {
       .select([
         'transactions.id as transactionId',
         'stations.charge_point_id as chargePointId',
+        'stations.ocpp_version as ocppVersion',
         'transactions.connector_id as connectorId',
         'transactions.ocpp_transaction_id as ocppTransactionId',
         'transactions.started_at as startedAt',
@@ -85,7 +89,11 @@ export class LoadRepository {
       .orderBy('transactions.started_at')
       .orderBy('transactions.id')
       .execute();
-    return rows.map(({ connected, ...row }) => ({ ...row, stationConnected: connected === 1 }));
+    return rows.map(({ connected, ocppVersion, ...row }) => ({
+      ...row,
+      ocppVersion: ocppVersion as OcppVersion,
+      stationConnected: connected === 1,
+    }));
   }
 
   /** The highest power measured at each of the stations (kW), for those that have any. */

@@ -1,6 +1,13 @@
 import type { OcppVersion } from '@cimorings/contracts';
+import type {
+  ChargingProfileInput,
+  ChargingProfilePurpose,
+  ChargingRateUnit,
+  StationTransactionRef,
+} from '../domain/charging-profile.js';
 import type { IdTokenRef } from '../domain/id-tag.js';
 
+export type { ChargingProfileInput } from '../domain/charging-profile.js';
 export type { IdTokenRef } from '../domain/id-tag.js';
 
 /**
@@ -33,6 +40,8 @@ export type TriggeredMessage =
   'BootNotification' | 'FirmwareStatusNotification' | 'Heartbeat' | 'MeterValues' | 'StatusNotification';
 export type AvailabilityKind = 'Operative' | 'Inoperative';
 export type LocalListUpdate = 'Full' | 'Differential';
+/** What a base report holds (OCPP 2.0.1 ReportBaseEnumType). */
+export type ReportBase = 'ConfigurationInventory' | 'FullInventory' | 'SummaryInventory';
 
 export interface RemoteStartInput {
   /** Absent: the station chooses. */
@@ -43,12 +52,7 @@ export interface RemoteStartInput {
   remoteStartId: number;
 }
 
-export interface RemoteStopInput {
-  /** The integer id every API uses. */
-  transactionId: number;
-  /** A 2.x station's own id of the transaction; null for 1.6, whose id is ours. */
-  ocppTransactionId: string | null;
-}
+export type RemoteStopInput = StationTransactionRef;
 
 export interface ReserveNowInput {
   reservationId: number;
@@ -106,36 +110,11 @@ export interface VariableSetResult extends VariableRef {
   attributeStatus: string;
 }
 
-/**
- * A charging profile (OCPP 1.6 §7.13 ChargingProfile, the shape of CONTRACT section 9), sent to
- * a 2.x station as its ChargingProfileType: ChargePointMaxProfile is ChargingStationMaxProfile,
- * the schedule the profile's only one.
- */
-export interface ChargingProfileInput {
-  chargingProfileId: number;
-  stackLevel: number;
-  chargingProfilePurpose: 'ChargePointMaxProfile' | 'TxDefaultProfile' | 'TxProfile';
-  chargingProfileKind: 'Absolute' | 'Recurring' | 'Relative';
-  recurrencyKind?: 'Daily' | 'Weekly';
-  validFrom?: string;
-  validTo?: string;
-  /** A TxProfile's transaction, with the station's own id of it for 2.x. */
-  transaction?: RemoteStopInput;
-  chargingSchedule: {
-    /** Seconds. */
-    duration?: number;
-    startSchedule?: string;
-    chargingRateUnit: 'A' | 'W';
-    chargingSchedulePeriod: { startPeriod: number; limit: number; numberPhases?: number }[];
-    minChargingRate?: number;
-  };
-}
-
 /** Which profiles ClearChargingProfile clears; nothing given: all of them. */
 export interface ChargingProfileCriteria {
   chargingProfileId?: number;
   connectorId?: number;
-  chargingProfilePurpose?: ChargingProfileInput['chargingProfilePurpose'];
+  chargingProfilePurpose?: ChargingProfilePurpose;
   stackLevel?: number;
 }
 
@@ -184,6 +163,12 @@ export interface ChargePointCommands {
   getVariables(refs: readonly VariableRef[]): Promise<VariableReading[]>;
   /** Changes variables; one result per change, in order. */
   setVariables(changes: readonly VariableChange[]): Promise<VariableSetResult[]>;
+  /**
+   * Asks for the station's device model (OCPP 2.0.1 B07 GetBaseReport), which arrives in
+   * NotifyReport parts tagged `requestId`.
+   * @throws AppError UNSUPPORTED_ACTION for a 1.6 station, which has none.
+   */
+  getBaseReport(requestId: number, reportBase: ReportBase): Promise<CommandAnswer>;
   /** Installs a charging profile on a connector (EVSE), 0 for the whole station. */
   setChargingProfile(connectorId: number, profile: ChargingProfileInput): Promise<CommandAnswer>;
   clearChargingProfile(criteria: ChargingProfileCriteria): Promise<CommandAnswer>;
@@ -191,7 +176,7 @@ export interface ChargePointCommands {
   getCompositeSchedule(
     connectorId: number,
     durationSeconds: number,
-    chargingRateUnit?: 'A' | 'W',
+    chargingRateUnit?: ChargingRateUnit,
   ): Promise<CommandAnswer>;
   /**
    * How many CSMS root certificates the station has installed (1.6 security whitepaper

@@ -117,7 +117,12 @@ export class ChargePointService {
     const credentials = await this.stations.findCredentials(session.chargePointId);
     session.registration = credentials?.registration ?? session.registration;
     if (session.registration === 'accepted') {
-      this.events.publish({ type: 'StationBooted', chargePointId: session.chargePointId, timestamp: now });
+      this.events.publish({
+        type: 'StationBooted',
+        chargePointId: session.chargePointId,
+        ocppVersion: admission.ocppVersion,
+        timestamp: now,
+      });
     }
     return {
       status: session.registration === 'accepted' ? 'Accepted' : 'Pending',

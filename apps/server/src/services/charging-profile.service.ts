@@ -1,15 +1,18 @@
 import type { EventBus } from '../cluster/event-bus.js';
 import {
   type ChargingProfile,
+  type CompositeScheduleQuery,
   type KeptChargingProfile,
+  keptProfileInput,
   profileProblems,
+  profileStatusOf,
   replacesProfile,
 } from '../domain/charging-profile.js';
 import { type Clock, isoNow } from '../domain/clock.js';
 import type { Actor } from '../domain/user.js';
 import { AppError } from '../errors.js';
 import type { ChargingProfileRepository } from '../repositories/charging-profile.repository.js';
-import type { ChargingLimits } from './charging-limits.js';
+import type { CommandService, StationProtocol } from './command.service.js';
 import type { StationService } from './station.service.js';
 
 /** How long after a boot kept profiles are sent, ms. */
@@ -26,7 +29,9 @@ export interface InstalledProfile {
 /**
  * Charging profiles as data (CONTRACT section 9): a station's ChargePointMaxProfile and
  * TxDefaultProfile profiles, checked against OCPP's rules, sent, kept only once the station
- * accepted them, and sent again each time it boots.
+ * accepted them, and sent again each time it boots. Each message goes through the command path,
+ * in the station's protocol, and is audited: an operator's as sent by them, those at boot as
+ * sent by the system.
  */
 export class ChargingProfileService {
   private unsubscribe: (() => void) | undefined;
@@ -34,7 +39,7 @@ export class ChargingProfileService {
   constructor(
     private readonly stations: StationService,
     private readonly profiles: ChargingProfileRepository,
-    private readonly limits: ChargingLimits,
+    private readonly commands: CommandService,
     private readonly events: EventBus,
     private readonly clock: Clock,
     private readonly log: { warn(details: object, message: string): void },
@@ -43,7 +48,7 @@ export class ChargingProfileService {
   /** Sends the kept profiles to each station that boots. */
   start(): void {
     this.unsubscribe = this.events.subscribe((event) => {
-      if (event.type === 'StationBooted') void this.resend(event.chargePointId);
+      if (event.type === 'StationBooted') void this.resend(event);
     });
   }
 
@@ -61,7 +66,7 @@ export class ChargingProfileService {
    * (the station refused: nothing kept), NOT_FOUND and the errors of a command.
    */
   async install(actor: Actor, chargePointId: string, kept: KeptChargingProfile): Promise<InstalledProfile> {
-    const station = await this.stations.get(actor, chargePointId);
+    const { station, commands } = await this.commands.to(actor, chargePointId);
     const problems = profileProblems(kept.connectorId, kept.profile, this.clock.now());
     if (problems.length > 0) {
       throw new AppError('VALIDATION_ERROR', problems.join('; '), {
@@ -69,7 +74,9 @@ export class ChargingProfileService {
         problems,
       });
     }
-    const status = await this.limits.installProfile(chargePointId, kept);
+    const status = profileStatusOf(
+      await commands.setChargingProfile(kept.connectorId, keptProfileInput(kept)),
+    );
     if (status !== 'Accepted') {
       throw new AppError('PROFILE_REJECTED', `${chargePointId} answered SetChargingProfile with ${status}`, {
         status,
@@ -88,12 +95,12 @@ export class ChargingProfileService {
    * @throws AppError NOT_FOUND for a profile not kept; the errors of a command (then it stays kept).
    */
   async remove(actor: Actor, chargePointId: string, chargingProfileId: number): Promise<void> {
-    const station = await this.stations.get(actor, chargePointId);
+    const { station, commands } = await this.commands.to(actor, chargePointId);
     const kept = await this.profiles.list(station.id);
     if (!kept.some((k) => k.profile.chargingProfileId === chargingProfileId)) {
       throw new AppError('NOT_FOUND', `${chargePointId} keeps no charging profile ${chargingProfileId}`);
     }
-    await this.limits.clearProfile(chargePointId, chargingProfileId);
+    await commands.clearChargingProfile({ chargingProfileId });
     await this.profiles.delete(station.id, chargingProfileId);
   }
 
@@ -101,19 +108,23 @@ export class ChargingProfileService {
   async compositeSchedule(
     actor: Actor,
     chargePointId: string,
-    query: { connectorId: number; duration: number; chargingRateUnit?: 'A' | 'W' },
+    { connectorId, duration, chargingRateUnit }: CompositeScheduleQuery,
   ): Promise<Record<string, unknown>> {
-    await this.stations.get(actor, chargePointId);
-    return this.limits.compositeSchedule(chargePointId, query);
+    const { commands } = await this.commands.to(actor, chargePointId);
+    return { ...(await commands.getCompositeSchedule(connectorId, duration, chargingRateUnit)) };
   }
 
   /** Sends every kept profile to a station that booted; a refusal or failure is logged. */
-  async resend(chargePointId: string): Promise<void> {
+  async resend(station: StationProtocol): Promise<void> {
+    const { chargePointId } = station;
     try {
       // After the BootNotification answer has left: a station may refuse calls before it is accepted.
       await new Promise((resolve) => setTimeout(resolve, AFTER_BOOT_MS));
+      const commands = this.commands.system(station);
       for (const kept of await this.profiles.listOf(chargePointId)) {
-        const status = await this.limits.installProfile(chargePointId, kept);
+        const status = profileStatusOf(
+          await commands.setChargingProfile(kept.connectorId, keptProfileInput(kept)),
+        );
         if (status !== 'Accepted') {
           this.log.warn(
             { chargePointId, chargingProfileId: kept.profile.chargingProfileId, status },

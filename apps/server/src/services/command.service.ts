@@ -11,6 +11,9 @@ import type { StationService } from './station.service.js';
 
 export { CSMS_ACTIONS, type CsmsAction } from '@cimorings/contracts';
 
+/** A station and the protocol it speaks. */
+export type StationProtocol = Pick<Station, 'chargePointId' | 'ocppVersion'>;
+
 /**
  * Commands from operators to charge points, in the station's own protocol: checked against the
  * official schema, sent through the CommandRouter, and recorded with who sent them, what and the
@@ -51,7 +54,7 @@ export class CommandService {
         { ocppVersion: station.ocppVersion, actions: protocol.actions },
       );
     }
-    return this.dispatch(actor, chargePointId, protocol, action, payload);
+    return this.dispatch(actor.id, chargePointId, protocol, action, payload);
   }
 
   /**
@@ -64,17 +67,28 @@ export class CommandService {
     chargePointId: string,
   ): Promise<{ station: Station; commands: ChargePointCommands }> {
     const station = await this.stations.get(actor, chargePointId);
-    const protocol = this.protocols[station.ocppVersion];
-    return {
-      station,
-      commands: protocol.commands((action, payload) =>
-        this.dispatch(actor, chargePointId, protocol, action, payload),
-      ),
-    };
+    return { station, commands: this.port(actor.id, station) };
+  }
+
+  /**
+   * The port to a station whose protocol the caller knows, for what the server sends of itself
+   * (load management, kept profiles at boot, the device model report): checked and audited as
+   * the commands endpoint's are, as sent by no user, and without reading the station again.
+   */
+  system(station: StationProtocol): ChargePointCommands {
+    return this.port(null, station);
+  }
+
+  private port(userId: number | null, { chargePointId, ocppVersion }: StationProtocol): ChargePointCommands {
+    const protocol = this.protocols[ocppVersion];
+    return protocol.commands((action, payload) =>
+      this.dispatch(userId, chargePointId, protocol, action, payload),
+    );
   }
 
   private async dispatch(
-    actor: Actor,
+    /** Who sent it; null: the server itself. */
+    userId: number | null,
     chargePointId: string,
     protocol: CommandProtocol,
     action: string,
@@ -88,7 +102,7 @@ export class CommandService {
       action,
       // Secrets (an AuthorizationKey, ...) are write-only: the audit keeps them redacted.
       request: redactOcppPayload(action, payload),
-      userId: actor.id,
+      userId,
       now: isoNow(this.clock),
     });
     try {

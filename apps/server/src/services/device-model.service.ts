@@ -1,15 +1,15 @@
-import type { StationLinks } from '../cluster/command-router.js';
 import { type Clock, isoNow } from '../domain/clock.js';
 import type { StationVariable, StationVariableFilter } from '../domain/device-model.js';
 import { AppError } from '../errors.js';
-import type { OcppLogRepository } from '../repositories/ocpp-log.repository.js';
 import type { Page, PageRequest } from '../repositories/paging.js';
 import type { StationVariableRepository } from '../repositories/station-variable.repository.js';
 import type { StationRepository } from '../repositories/station.repository.js';
 import type { ChargePointSession } from './charge-point.service.js';
+import type { ReportBase } from './charge-point-commands.js';
+import type { CommandService, StationProtocol } from './command.service.js';
 
 /** The report a CSMS asks for after a station's first accepted boot (OCPP 2.0.1 B07). */
-const BASE_REPORT = 'FullInventory';
+const BASE_REPORT: ReportBase = 'FullInventory';
 
 /**
  * A station's device model (OCPP 2.0.1 part 1 §4, CONTRACT section 7): what its NotifyReport
@@ -22,8 +22,7 @@ export class DeviceModelService {
   constructor(
     private readonly variables: StationVariableRepository,
     private readonly stations: StationRepository,
-    private readonly links: StationLinks,
-    private readonly audit: OcppLogRepository,
+    private readonly commands: CommandService,
     private readonly clock: Clock,
   ) {
     // A requestId the station has not seen from this process before (it is a 32-bit integer).
@@ -57,38 +56,13 @@ export class DeviceModelService {
   }
 
   /**
-   * Asks the station for its whole device model (GetBaseReport FullInventory), recorded in the
-   * command trail as sent by the system; the report itself arrives in NotifyReport parts.
+   * Asks the station for its whole device model (GetBaseReport FullInventory), through the
+   * command path: recorded in the command trail as sent by the system; the report itself arrives
+   * in NotifyReport parts.
    * @returns the station's GetBaseReport answer
    * @throws AppError STATION_OFFLINE, STATION_TIMEOUT or OCPP_CALL_ERROR
    */
-  async requestBaseReport(chargePointId: string): Promise<unknown> {
-    const payload = { requestId: this.nextRequestId++, reportBase: BASE_REPORT };
-    const id = await this.audit.recordCommand({
-      chargePointId,
-      action: 'GetBaseReport',
-      request: payload,
-      userId: null,
-      now: isoNow(this.clock),
-    });
-    try {
-      const answer = await this.links.router.call(
-        chargePointId,
-        'GetBaseReport',
-        payload,
-        this.links.callTimeoutMs,
-      );
-      await this.audit.finishCommand(id, 'answered', answer, isoNow(this.clock));
-      return answer;
-    } catch (error) {
-      const outcome = error instanceof AppError ? error.code.toLowerCase() : 'failed';
-      await this.audit.finishCommand(
-        id,
-        outcome,
-        error instanceof AppError ? error.details : undefined,
-        isoNow(this.clock),
-      );
-      throw error;
-    }
+  async requestBaseReport(station: StationProtocol): Promise<unknown> {
+    return this.commands.system(station).getBaseReport(this.nextRequestId++, BASE_REPORT);
   }
 }

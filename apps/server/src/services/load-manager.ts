@@ -5,8 +5,10 @@ import { allocate, electricalKw } from '../domain/load-allocation.js';
 import { limitInForce } from '../domain/site-limit.js';
 import type { Site } from '../domain/site.js';
 import { canSeeStation } from '../domain/user.js';
+import type { SiteLoad } from '@cimorings/contracts/rest';
 import type { Allocation, LoadRepository, SiteSession } from '../repositories/load.repository.js';
 import type { SiteRepository } from '../repositories/site.repository.js';
+import { MeasuredPower } from './measured-power.js';
 import type { SessionLimitSender } from './session-limit-sender.js';
 
 export interface LoadManagerSettings {
@@ -20,8 +22,6 @@ export interface LoadManagerSettings {
   drives: () => Promise<boolean>;
 }
 
-/** CONTRACT section 9: a station's kW per connector while neither configured nor measured. */
-export const DEFAULT_STATION_KW = 22;
 /**
  * Events arriving together (a burst of meter values) are handled in one pass after this, ms; it
  * also lets a StartTransaction.conf reach the station before its first TxProfile (OCPP 1.6
@@ -30,21 +30,6 @@ export const DEFAULT_STATION_KW = 22;
 const SETTLE_MS = 300;
 /** Passes over one site in a row, when stations keep refusing. */
 const MAX_PASSES = 3;
-
-/** What a site's load is now (`GET /api/sites/{id}/load`). */
-export interface SiteLoad {
-  limitKw: number | null;
-  allocatedKw: number;
-  measuredKw: number;
-  sessions: {
-    chargePointId: string;
-    connectorId: number;
-    transactionId: number;
-    limitKw: number;
-    powerKw: number | null;
-    paused: boolean;
-  }[];
-}
 
 /**
  * Shares each site's grid limit among its charging sessions (CONTRACT section 9): whenever a
@@ -64,10 +49,7 @@ export interface SiteLoad {
  * at its station's maximum demand.
  */
 export class LoadManager {
-  /** Last power reported per transaction, kW. */
-  private readonly measured = new Map<number, number>();
-  /** Highest power measured per station, kW (read once from the database, then from events). */
-  private readonly stationPeakKw = new Map<string, number>();
+  private readonly measured: MeasuredPower;
   private readonly running = new Map<number, Promise<void>>();
   private readonly settling = new Map<number, NodeJS.Timeout>();
   private readonly published = new Map<number, string>();
@@ -84,7 +66,9 @@ export class LoadManager {
     private readonly clock: Clock,
     private readonly settings: LoadManagerSettings,
     private readonly log: { warn(details: object, message: string): void },
-  ) {}
+  ) {
+    this.measured = new MeasuredPower(loads);
+  }
 
   start(): void {
     this.unsubscribe = this.events.subscribe((event) => this.heard(event));
@@ -117,7 +101,7 @@ export class LoadManager {
         connectorId: s.connectorId,
         transactionId: s.transactionId,
         limitKw: allocation?.limitKw ?? 0,
-        powerKw: this.measured.get(s.transactionId) ?? null,
+        powerKw: this.measured.of(s.transactionId),
         paused: allocation?.paused ?? false,
       };
     });
@@ -157,14 +141,11 @@ export class LoadManager {
       case 'SiteLimitChanged':
         return this.soon(event.siteId);
       case 'MeterValuesReceived':
-        if (event.power !== null) {
-          if (event.transactionId !== null) this.measured.set(event.transactionId, event.power);
-          const peak = this.stationPeakKw.get(event.chargePointId) ?? 0;
-          if (event.power > peak) this.stationPeakKw.set(event.chargePointId, event.power);
-        }
+        if (event.power !== null)
+          this.measured.reported(event.chargePointId, event.transactionId, event.power);
         return this.soonAt(event.chargePointId);
       case 'TransactionStopped':
-        this.measured.delete(event.transactionId);
+        this.measured.ended(event.transactionId);
         this.sender.forget(event.transactionId);
         return this.soonAt(event.chargePointId);
       case 'TransactionStarted':
@@ -224,7 +205,7 @@ export class LoadManager {
         booted.has(a.transactionId) && a.state === 'sent' ? { ...a, state: 'pending' as const } : a,
       ]),
     );
-    const maxKw = await this.stationMaxima(sessions);
+    const maxKw = await this.measured.stationMaxima(sessions);
     if (limitKw === null) {
       if (given.size > 0) {
         await this.sender.lift(sessions, given, maxKw);
@@ -240,7 +221,7 @@ export class LoadManager {
           key: s.transactionId,
           arrivedAt: s.startedAt,
           maxKw: max,
-          measuredKw: this.measured.get(s.transactionId) ?? null,
+          measuredKw: this.measured.of(s.transactionId),
           previousKw: allocation?.limitKw ?? null,
           heldKw: this.sender.stillRefused(allocation) ? max : heldKw(s, allocation, max),
         };
@@ -258,17 +239,6 @@ export class LoadManager {
     const active = sessions.map((s) => s.transactionId);
     await this.loads.saveAllocations(site.id, active, changed, isoNow(this.clock));
     return allocations.some((a) => a.state === 'refused' && given.get(a.transactionId)?.state !== 'refused');
-  }
-
-  /** Each session's station maximum: configured, else the highest measured, else 22 kW. */
-  private async stationMaxima(sessions: readonly SiteSession[]): Promise<(s: SiteSession) => number> {
-    const unknown = sessions
-      .filter((s) => s.stationMaxKw === null && !this.stationPeakKw.has(s.chargePointId))
-      .map((s) => s.chargePointId);
-    for (const [chargePointId, kw] of await this.loads.highestPowerKw([...new Set(unknown)])) {
-      this.stationPeakKw.set(chargePointId, Math.max(kw, this.stationPeakKw.get(chargePointId) ?? 0));
-    }
-    return (s) => s.stationMaxKw ?? this.stationPeakKw.get(s.chargePointId) ?? DEFAULT_STATION_KW;
   }
 
   /** Publishes the site's load when its allocation changed since it was last published. */

@@ -1,7 +1,8 @@
+import { profileStatusOf, sessionLimitProfile, type ProfileStatus } from '../domain/charging-profile.js';
 import type { SessionLimit } from '../domain/load-allocation.js';
 import { AppError } from '../errors.js';
 import type { Allocation, SiteSession } from '../repositories/load.repository.js';
-import type { ChargingLimits } from './charging-limits.js';
+import type { CommandService } from './command.service.js';
 
 /**
  * A station that refused a profile is asked again after this, ms: a refusal may be passing (a
@@ -10,7 +11,8 @@ import type { ChargingLimits } from './charging-limits.js';
  */
 const REFUSED_RETRY_MS = 3000;
 /**
- * Gives charging sessions the limits the load manager computed, through ChargingLimits, and says
+ * Gives charging sessions the limits the load manager computed, as TxProfiles sent through the
+ * command path in each station's protocol (audited as sent by the system), and says
  * what each session holds afterwards: lowering limits first, raising ones only once every
  * lowering one was accepted, so that the sum on the stations never exceeds the limit in force.
  * A refusal is logged and the session counted at its station's maximum; an unanswered limit
@@ -21,7 +23,7 @@ export class SessionLimitSender {
   private readonly refusedAt = new Map<number, number>();
 
   constructor(
-    private readonly limits: ChargingLimits,
+    private readonly commands: CommandService,
     private readonly log: { warn(details: object, message: string): void },
   ) {}
 
@@ -91,13 +93,9 @@ export class SessionLimitSender {
     before: Allocation | undefined,
     maxKw: number,
   ): Promise<Allocation> {
-    const { transactionId, chargePointId, connectorId, ocppTransactionId } = session;
+    const { transactionId, chargePointId } = session;
     try {
-      const status = await this.limits.applySessionLimit(
-        chargePointId,
-        { connectorId, transactionId, ocppTransactionId },
-        limit.limitKw * 1000,
-      );
+      const status = await this.applyLimit(session, limit.limitKw * 1000);
       if (status === 'Accepted')
         return { transactionId, limitKw: limit.limitKw, paused: limit.paused, state: 'sent' };
       this.log.warn(
@@ -125,12 +123,19 @@ export class SessionLimitSender {
       sessions
         .filter((s) => s.stationConnected && given.get(s.transactionId)?.state === 'sent')
         .map((s) =>
-          this.limits
-            .applySessionLimit(s.chargePointId, s, maxKw(s) * 1000)
-            .catch((error: unknown) =>
-              this.log.warn({ err: error, chargePointId: s.chargePointId }, 'lifting a limit failed'),
-            ),
+          this.applyLimit(s, maxKw(s) * 1000).catch((error: unknown) =>
+            this.log.warn({ err: error, chargePointId: s.chargePointId }, 'lifting a limit failed'),
+          ),
         ),
+    );
+  }
+
+  /** Limits one session to `limitW` watts, 0 pausing it (OCPP 1.6 §5.16.3, 2.0.1 K01). */
+  private async applyLimit(session: SiteSession, limitW: number): Promise<ProfileStatus> {
+    const { connectorId } = session;
+    const commands = this.commands.system(session);
+    return profileStatusOf(
+      await commands.setChargingProfile(connectorId, sessionLimitProfile(session, limitW)),
     );
   }
 

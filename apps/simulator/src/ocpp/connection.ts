@@ -1,7 +1,7 @@
 import type { v16 } from '@cimorings/ocpp';
 import ocppRpc, { RPCClient } from 'ocpp-rpc';
 import type { RPC_ClientOptions } from 'ocpp-rpc/lib/client.js';
-import { ocpp21Validator } from './validators.js';
+import { officialValidator } from '@cimorings/ocpp/schemas';
 
 /**
  * Tells ocpp-rpc to send no answer at all. Taken from the default export because ocpp-rpc
@@ -115,7 +115,8 @@ export function clientOptions(settings: ConnectionSettings, protocol: string): R
     identity: settings.identity,
     protocols: [protocol],
     strictMode: true,
-    strictModeValidators: protocol === 'ocpp2.1' ? [ocpp21Validator()] : [],
+    // ocpp-rpc 2.2's own 2.1 validator looks the schemas up by ids the 2.1 ones do not have.
+    strictModeValidators: protocol === 'ocpp2.1' ? [officialValidator('ocpp2.1') as never] : [],
     password: null,
     callTimeoutMs: settings.callTimeoutMs,
     pingIntervalMs: settings.pingIntervalMs,

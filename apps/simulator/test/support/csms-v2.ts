@@ -2,7 +2,7 @@ import type { v201 } from '@cimorings/ocpp';
 import type { AddressInfo } from 'node:net';
 import { RPCServer } from 'ocpp-rpc';
 import type * as serverClient from 'ocpp-rpc/lib/server-client.js';
-import { ocpp21Validator } from '../../src/ocpp/validators.js';
+import { officialValidator } from '@cimorings/ocpp/schemas';
 
 /** One request a station sent to the test CSMS. */
 export interface V2Call {
@@ -38,7 +38,7 @@ export class TestCsmsV2 {
     const server = new RPCServer({
       protocols: ['ocpp2.1', 'ocpp2.0.1'],
       strictMode: true,
-      strictModeValidators: [ocpp21Validator()],
+      strictModeValidators: [officialValidator('ocpp2.1') as never],
     });
     const csms = new TestCsmsV2(server, idTokenStatus);
     server.on('client', (client: RpcServerClient) => csms.attach(client));

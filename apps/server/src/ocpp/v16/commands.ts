@@ -10,6 +10,7 @@ import {
   type VariableReading,
   type VariableRef,
 } from '../../services/charge-point-commands.js';
+import { AppError } from '../../errors.js';
 import { validateRequest } from '../command-validation.js';
 import { v16Schemas } from '../validation.js';
 
@@ -62,6 +63,10 @@ export function v16Commands(send: CommandChannel): ChargePointCommands {
       call('TriggerMessage', { requestedMessage, ...(connectorId !== undefined && { connectorId }) }),
     getVariables: (refs) => getConfiguration(call, refs),
     setVariables: (changes) => changeConfiguration(call, changes),
+    getBaseReport: () =>
+      Promise.reject(
+        new AppError('UNSUPPORTED_ACTION', 'OCPP 1.6 has no device model to report (GetBaseReport)'),
+      ),
     setChargingProfile: (connectorId, { transaction, ...profile }) =>
       call('SetChargingProfile', {
         connectorId,

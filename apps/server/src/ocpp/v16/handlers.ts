@@ -7,6 +7,7 @@ import type { ChargePointConnection } from '../connection.js';
 import { checkSampleCount } from './limits.js';
 import type { SecurityEventService } from '../../services/security-event.service.js';
 import { registerV16SecurityHandlers, type V16SecurityServices } from './security-handlers.js';
+import { keepsStatus } from '../notification-status.js';
 
 /** Services the OCPP 1.6 handlers adapt to. */
 export interface V16Services extends V16SecurityServices {
@@ -104,10 +105,7 @@ export function registerV16Handlers(connection: ChargePointConnection, services:
 
   handle('DataTransfer', (p) => services.dataTransfer.handle(p.vendorId, p.messageId, p.data));
 
-  handle('DiagnosticsStatusNotification', async (p, session) => {
-    await chargePoints.recordNotification(session, 'diagnostics', p.status);
-    return {};
-  });
+  handle('DiagnosticsStatusNotification', keepsStatus(chargePoints, 'diagnostics'));
 
   // OCPP 1.6 Security Whitepaper §4.5: stored, answered with an empty conf.
   handle('SecurityEventNotification', async (p, session) => {
@@ -119,10 +117,7 @@ export function registerV16Handlers(connection: ChargePointConnection, services:
     return {};
   });
 
-  handle('FirmwareStatusNotification', async (p, session) => {
-    await chargePoints.recordNotification(session, 'firmware', p.status);
-    return {};
-  });
+  handle('FirmwareStatusNotification', keepsStatus(chargePoints, 'firmware'));
 
   registerV16SecurityHandlers(connection, services);
 }

@@ -3,6 +3,7 @@ import type { CertificateService } from '../../services/certificate.service.js';
 import type { ChargePointService, ChargePointSession } from '../../services/charge-point.service.js';
 import type { ChargePointConnection } from '../connection.js';
 import { deliverSignedCertificate } from '../certificate-delivery.js';
+import { keepsStatus } from '../notification-status.js';
 
 /** What the OCPP 1.6 security extension's handlers use. */
 export interface V16SecurityServices {
@@ -36,13 +37,7 @@ export function registerV16SecurityHandlers(
     return { status: outcome.status };
   });
 
-  handle('LogStatusNotification', async (p, session) => {
-    await chargePoints.recordNotification(session, 'log', p.status);
-    return {};
-  });
+  handle('LogStatusNotification', keepsStatus(chargePoints, 'log'));
 
-  handle('SignedFirmwareStatusNotification', async (p, session) => {
-    await chargePoints.recordNotification(session, 'signedFirmware', p.status);
-    return {};
-  });
+  handle('SignedFirmwareStatusNotification', keepsStatus(chargePoints, 'signedFirmware'));
 }

@@ -59,6 +59,15 @@ function variableOf(ref: VariableRef): v201.VariableType {
   };
 }
 
+/** A variable's component, name and attribute, as GetVariables and SetVariables name them. */
+function variableDataOf(ref: VariableRef): v201.GetVariableDataType {
+  return {
+    component: componentOf(ref),
+    variable: variableOf(ref),
+    ...(ref.attributeType !== undefined && { attributeType: ref.attributeType as v201.AttributeEnumType }),
+  };
+}
+
 /** A variable as the station named it in an answer. */
 function refOf(component: v201.ComponentType, variable: v201.VariableType): VariableRef {
   return {
@@ -139,6 +148,8 @@ export function v2Commands(send: CommandChannel): ChargePointCommands {
       }),
     getVariables: (refs) => getVariables(call, refs),
     setVariables: (changes) => setVariables(call, changes),
+    // OCPP 2.0.1 B07: the report itself arrives in NotifyReport parts.
+    getBaseReport: (requestId, reportBase) => call('GetBaseReport', { requestId, reportBase }),
     // OCPP 2.0.1 K01, K10, K08.
     setChargingProfile: async (connectorId, profile) =>
       call('SetChargingProfile', { evseId: connectorId, chargingProfile: chargingProfileOf(profile) }),
@@ -202,11 +213,7 @@ async function getVariables(
   call: ReturnType<typeof caller>,
   refs: readonly VariableRef[],
 ): Promise<VariableReading[]> {
-  const [first, ...rest] = refs.map((ref): v201.GetVariableDataType => ({
-    component: componentOf(ref),
-    variable: variableOf(ref),
-    ...(ref.attributeType !== undefined && { attributeType: ref.attributeType as v201.AttributeEnumType }),
-  }));
+  const [first, ...rest] = refs.map(variableDataOf);
   if (!first) return [];
   const answer = await call('GetVariables', { getVariableData: [first, ...rest] });
   return answer.getVariableResult.map((result) => ({
@@ -227,12 +234,8 @@ async function setVariables(
   changes: readonly VariableChange[],
 ): Promise<VariableSetResult[]> {
   const [first, ...rest] = changes.map((change): v201.SetVariableDataType => ({
-    component: componentOf(change),
-    variable: variableOf(change),
+    ...variableDataOf(change),
     attributeValue: change.value,
-    ...(change.attributeType !== undefined && {
-      attributeType: change.attributeType as v201.AttributeEnumType,
-    }),
   }));
   if (!first) return [];
   const answer = await call('SetVariables', { setVariableData: [first, ...rest] });

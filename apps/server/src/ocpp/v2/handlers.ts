@@ -1,6 +1,7 @@
 import type { v201 } from '@cimorings/ocpp';
 import type { FastifyBaseLogger } from 'fastify';
 import type { ChargePointService, ChargePointSession } from '../../services/charge-point.service.js';
+import type { StationProtocol } from '../../services/command.service.js';
 import type { DeviceModelService } from '../../services/device-model.service.js';
 import type { ChargePointConnection } from '../connection.js';
 import type { SendHandlers } from './frames.js';
@@ -9,6 +10,7 @@ import type { SecurityEventService } from '../../services/security-event.service
 import { connectorStatusOf, eventVariables, reportedVariables } from './mapping.js';
 import { registerV2TransactionHandlers, type V2TransactionServices } from './transaction-handlers.js';
 import { registerV2SecurityHandlers, type V2SecurityServices } from './security-handlers.js';
+import { keepsStatus } from '../notification-status.js';
 
 /** Services the OCPP 2.x handlers adapt to: the same ones as 1.6's, and the device model. */
 export interface V2Services extends V2TransactionServices, V2SecurityServices {
@@ -71,9 +73,7 @@ export function registerV2Handlers(
     if (answer.status === 'Rejected') connection.closeAfterAnswers(1008, 'BootNotification rejected');
     const session = admission.station;
     if (answer.status === 'Accepted' && session) {
-      connection.afterNextAnswer(
-        () => void askForDeviceModel(session, services, connection.chargePointId, log),
-      );
+      connection.afterNextAnswer(() => void askForDeviceModel(session, services, admission, log));
     }
     return answer;
   });
@@ -115,16 +115,10 @@ export function registerV2Handlers(
     return {};
   });
 
-  handle('FirmwareStatusNotification', async (p, session) => {
-    await chargePoints.recordNotification(session, 'firmware', p.status);
-    return {};
-  });
+  handle('FirmwareStatusNotification', keepsStatus(chargePoints, 'firmware'));
 
   // N01: the status of a log upload, kept where 1.6 keeps its diagnostics upload's.
-  handle('LogStatusNotification', async (p, session) => {
-    await chargePoints.recordNotification(session, 'diagnostics', p.status);
-    return {};
-  });
+  handle('LogStatusNotification', keepsStatus(chargePoints, 'diagnostics'));
 
   // K: what the station tells of its limits and profiles is acknowledged (smart charging reads its own).
   handle('NotifyChargingLimit', (p) => {
@@ -173,12 +167,13 @@ export function sendHandlers(chargePointId: string, log: FastifyBaseLogger): Sen
 async function askForDeviceModel(
   session: ChargePointSession,
   services: V2Services,
-  chargePointId: string,
+  station: StationProtocol,
   log: FastifyBaseLogger,
 ): Promise<void> {
+  const { chargePointId } = station;
   try {
     if (!(await services.deviceModel.unreported(session))) return;
-    await services.deviceModel.requestBaseReport(chargePointId);
+    await services.deviceModel.requestBaseReport(station);
   } catch (error) {
     log.warn({ err: error, chargePointId }, 'GetBaseReport after boot failed');
   }

@@ -1,29 +1,13 @@
-import { createRequire } from 'node:module';
-import validators from 'ocpp-rpc/lib/standard-validators.js';
+import { V16_CHARGE_POINT_ACTIONS } from '@cimorings/ocpp';
+import { officialValidator, protocolSchemas } from '@cimorings/ocpp/schemas';
 import type { JsonSchema, RefResolver } from './schema-arbitrary.js';
 import type { Frame } from './ocpp-wire.js';
 
-const require = createRequire(import.meta.url);
 /** The official OCPP 1.6 JSON schemas, as ocpp-rpc ships them. */
-const SCHEMAS = require('ocpp-rpc/lib/schemas/ocpp1_6.json') as (JsonSchema & { $id: string })[];
+const SCHEMAS = protocolSchemas('ocpp1.6').schemas as readonly (JsonSchema & { $id?: string })[];
 
 /** Every message a charge point may send in OCPP 1.6 (§4 and the security extension, 2020). */
-export const CHARGE_POINT_ACTIONS = [
-  'Authorize',
-  'BootNotification',
-  'DataTransfer',
-  'DiagnosticsStatusNotification',
-  'FirmwareStatusNotification',
-  'Heartbeat',
-  'MeterValues',
-  'StartTransaction',
-  'StatusNotification',
-  'StopTransaction',
-  'LogStatusNotification',
-  'SecurityEventNotification',
-  'SignCertificate',
-  'SignedFirmwareStatusNotification',
-] as const;
+export const CHARGE_POINT_ACTIONS = V16_CHARGE_POINT_ACTIONS;
 
 /** The CallError codes of OCPP-J 1.6 (§4.2.3). */
 export const V16_ERROR_CODES = [
@@ -60,13 +44,10 @@ export function resolverFor(schema: JsonSchema): RefResolver {
   };
 }
 
-const official = (
-  validators as unknown as { subprotocol: string; validate(id: string, data: unknown): boolean }[]
-).find((validator) => validator.subprotocol === 'ocpp1.6');
+const official = officialValidator('ocpp1.6');
 
 /** True when the official schema accepts the payload (ocpp-rpc's validator throws otherwise). */
 export function isValid(schemaId: string, payload: unknown): boolean {
-  if (!official) throw new Error('ocpp-rpc ships no OCPP 1.6 validator');
   try {
     return official.validate(schemaId, payload);
   } catch {
