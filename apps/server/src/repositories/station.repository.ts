@@ -12,6 +12,7 @@ import {
   type StationCredentials,
   type StationScope,
 } from './station-rows.js';
+import { given } from './patch.js';
 
 type Db = Kysely<Database>;
 
@@ -128,13 +129,15 @@ export class StationRepository {
       .updateTable('stations')
       .set({
         updated_at: changes.now,
-        ...(changes.name !== undefined && { name: changes.name }),
-        ...(changes.siteId !== undefined && { site_id: changes.siteId }),
-        ...(changes.maxPowerKw !== undefined && { max_power_kw: changes.maxPowerKw }),
-        ...(changes.location !== undefined && { location: changes.location }),
-        ...(changes.ocppPasswordHash !== undefined && { ocpp_password_hash: changes.ocppPasswordHash }),
-        ...(changes.registration !== undefined && { registration: changes.registration }),
-        ...(changes.securityProfile !== undefined && { security_profile: changes.securityProfile }),
+        ...given({
+          name: changes.name,
+          site_id: changes.siteId,
+          max_power_kw: changes.maxPowerKw,
+          location: changes.location,
+          ocpp_password_hash: changes.ocppPasswordHash,
+          registration: changes.registration,
+          security_profile: changes.securityProfile,
+        }),
       })
       .where('charge_point_id', '=', chargePointId)
       .returningAll()
