@@ -3,10 +3,10 @@
  * its connectors. StationRepository holds the queries.
  */
 import type { OcppVersion } from '@cimorings/contracts';
-import type { Kysely, Selectable } from 'kysely';
+import type { Kysely, Selectable, SelectQueryBuilder } from 'kysely';
 import type { ConnectorsTable, Database, StationsTable } from '../db/schema.js';
 import type { SecurityProfile } from '../domain/security-profile.js';
-import type { Registration, Station } from '../domain/station.js';
+import type { NotificationKind, Registration, Station } from '../domain/station.js';
 import type { StationStatus } from '../domain/station-status.js';
 
 export interface NewStation {
@@ -43,6 +43,67 @@ export interface StationCredentials {
 
 /** `null`: every station; a list: only these charge point ids. */
 export type StationScope = readonly string[] | null;
+
+/** Which stations a list shows. */
+export interface StationFilter {
+  scope: StationScope;
+  registration?: Registration;
+  status?: string;
+  /** Part of the charge point id or name, in any case. */
+  search?: string;
+  siteId?: number;
+}
+
+/** Where each kind of notification's last status is kept. */
+export const NOTIFICATION_COLUMNS = {
+  diagnostics: 'diagnostics_status',
+  firmware: 'firmware_status',
+  log: 'log_status',
+  signedFirmware: 'signed_firmware_status',
+} as const satisfies Record<NotificationKind, string>;
+
+/** The stations query narrowed to the filter's stations. */
+export function filterStations<O>(
+  stations: SelectQueryBuilder<Database, 'stations', O>,
+  filter: StationFilter,
+): SelectQueryBuilder<Database, 'stations', O> {
+  let query = stations;
+  if (filter.scope !== null) query = query.where('charge_point_id', 'in', [...filter.scope]);
+  if (filter.registration) query = query.where('registration', '=', filter.registration);
+  if (filter.status) query = query.where('status', '=', filter.status);
+  if (filter.siteId !== undefined) query = query.where('site_id', '=', filter.siteId);
+  if (filter.search) {
+    const like = `%${filter.search.toLowerCase()}%`;
+    query = query.where((eb) =>
+      eb.or([
+        eb(eb.fn('lower', ['charge_point_id']), 'like', like),
+        eb(eb.fn('lower', ['name']), 'like', like),
+      ]),
+    );
+  }
+  return query;
+}
+
+export function toCredentials(
+  row: Pick<Selectable<StationsTable>, 'id' | 'registration' | 'ocpp_password_hash' | 'security_profile'>,
+): StationCredentials {
+  return {
+    id: row.id,
+    registration: row.registration as Registration,
+    passwordHash: row.ocpp_password_hash,
+    securityProfile: row.security_profile as SecurityProfile,
+  };
+}
+
+/** The station of a row found (or written), with its connectors; `undefined` when there was none. */
+export async function withConnectorsOf(
+  db: Kysely<Database>,
+  row: Selectable<StationsTable> | undefined,
+): Promise<Station | undefined> {
+  if (!row) return undefined;
+  const [station] = await withConnectors(db, [row]);
+  return station;
+}
 
 /** The stations of `rows` with their connectors, read in one more query. */
 export async function withConnectors(

@@ -1,30 +1,31 @@
 import type { OcppVersion } from '@cimorings/contracts';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
-import type { SecurityProfile } from '../domain/security-profile.js';
 import type { BootIdentity, Connector, NotificationKind, Registration, Station } from '../domain/station.js';
 import type { StationStatus } from '../domain/station-status.js';
 import { countOf, type Page, type PageRequest } from './paging.js';
 import {
+  filterStations,
+  NOTIFICATION_COLUMNS,
+  toCredentials,
   withConnectors,
+  withConnectorsOf,
   type NewStation,
+  type StationFilter,
   type StationChanges,
   type StationCredentials,
-  type StationScope,
 } from './station-rows.js';
 import { given } from './patch.js';
 
 type Db = Kysely<Database>;
 
-/** Where each kind of notification's last status is kept. */
-const NOTIFICATION_COLUMNS = {
-  diagnostics: 'diagnostics_status',
-  firmware: 'firmware_status',
-  log: 'log_status',
-  signedFirmware: 'signed_firmware_status',
-} as const satisfies Record<NotificationKind, string>;
-
-export type { NewStation, StationChanges, StationCredentials, StationScope } from './station-rows.js';
+export type {
+  NewStation,
+  StationChanges,
+  StationCredentials,
+  StationFilter,
+  StationScope,
+} from './station-rows.js';
 
 /** Stations and their connectors. Queries only. */
 export class StationRepository {
@@ -36,14 +37,7 @@ export class StationRepository {
       .select(['id', 'registration', 'ocpp_password_hash', 'security_profile'])
       .where('charge_point_id', '=', chargePointId)
       .executeTakeFirst();
-    return (
-      row && {
-        id: row.id,
-        registration: row.registration as Registration,
-        passwordHash: row.ocpp_password_hash,
-        securityProfile: row.security_profile as SecurityProfile,
-      }
-    );
+    return row && toCredentials(row);
   }
 
   /** How many stations have this registration. */
@@ -57,38 +51,12 @@ export class StationRepository {
       .selectAll()
       .where('charge_point_id', '=', chargePointId)
       .executeTakeFirst();
-    if (!row) return undefined;
-    const [station] = await withConnectors(this.db, [row]);
-    return station;
+    return withConnectorsOf(this.db, row);
   }
 
-  async list(
-    page: PageRequest,
-    filter: {
-      scope: StationScope;
-      registration?: Registration;
-      status?: string;
-      search?: string;
-      siteId?: number;
-    },
-  ): Promise<Page<Station>> {
-    let query = this.db.selectFrom('stations');
-    if (filter.scope !== null) {
-      if (filter.scope.length === 0) return { items: [], total: 0 };
-      query = query.where('charge_point_id', 'in', [...filter.scope]);
-    }
-    if (filter.registration) query = query.where('registration', '=', filter.registration);
-    if (filter.status) query = query.where('status', '=', filter.status);
-    if (filter.siteId !== undefined) query = query.where('site_id', '=', filter.siteId);
-    if (filter.search) {
-      const like = `%${filter.search.toLowerCase()}%`;
-      query = query.where((eb) =>
-        eb.or([
-          eb(eb.fn('lower', ['charge_point_id']), 'like', like),
-          eb(eb.fn('lower', ['name']), 'like', like),
-        ]),
-      );
-    }
+  async list(page: PageRequest, filter: StationFilter): Promise<Page<Station>> {
+    if (filter.scope?.length === 0) return { items: [], total: 0 };
+    const query = filterStations(this.db.selectFrom('stations'), filter);
     const rows = await query
       .selectAll()
       .orderBy('charge_point_id')
@@ -119,9 +87,7 @@ export class StationRepository {
       .onConflict((oc) => oc.column('charge_point_id').doNothing())
       .returningAll()
       .executeTakeFirst();
-    if (!row) return undefined;
-    const [created] = await withConnectors(this.db, [row]);
-    return created;
+    return withConnectorsOf(this.db, row);
   }
 
   async update(chargePointId: string, changes: StationChanges): Promise<Station | undefined> {
@@ -142,9 +108,7 @@ export class StationRepository {
       .where('charge_point_id', '=', chargePointId)
       .returningAll()
       .executeTakeFirst();
-    if (!row) return undefined;
-    const [station] = await withConnectors(this.db, [row]);
-    return station;
+    return withConnectorsOf(this.db, row);
   }
 
   async siteExists(siteId: number): Promise<boolean> {
@@ -281,7 +245,6 @@ export class StationRepository {
       .execute();
   }
 
-  /** Marks every station disconnected: at start, no socket of a previous process is alive. */
   /** The charge point ids of the stations recorded as connected. */
   async connectedIds(): Promise<string[]> {
     const rows = await this.db
@@ -292,6 +255,7 @@ export class StationRepository {
     return rows.map((row) => row.charge_point_id);
   }
 
+  /** Marks every station disconnected: at start, no socket of a previous process is alive. */
   async markAllDisconnected(now: string): Promise<void> {
     await this.db
       .updateTable('stations')
