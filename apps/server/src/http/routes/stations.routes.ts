@@ -23,7 +23,7 @@ import {
 } from '@cimorings/contracts/rest';
 import { commandRoutes } from './commands.routes.js';
 import { onboardingOf } from './station-onboarding.routes.js';
-import { BEARER, errors, pageOf, stationPageRoute } from '../schemas.js';
+import { bearerRoute, errors, pageOf, stationPageRoute } from '../schemas.js';
 
 /** The station object of the API: never its password, connector 0 folded into the station. */
 export function stationView(station: Station) {
@@ -56,15 +56,10 @@ export const stationRoutes: FastifyPluginAsyncTypebox<{
 
   app.get(
     '/api/stations',
-    {
-      config: { access: 'stations.view' },
-      schema: {
-        tags: ['stations'],
-        security: BEARER,
-        querystring: Type.Object({ ...PageQuery.properties, ...StationFilterSchema.properties }),
-        response: { 200: PageSchema(Type.Ref('Station')), ...errors(400, 401, 403) },
-      },
-    },
+    bearerRoute('stations.view', 'stations', {
+      querystring: Type.Object({ ...PageQuery.properties, ...StationFilterSchema.properties }),
+      response: { 200: PageSchema(Type.Ref('Station')), ...errors(400, 401, 403) },
+    }),
     async (request) => {
       const { registration, status, search, siteId } = request.query;
       const page = await stations.list(actorOf(request), pageOf(request.query), {
@@ -79,15 +74,10 @@ export const stationRoutes: FastifyPluginAsyncTypebox<{
 
   app.post(
     '/api/stations',
-    {
-      config: { access: 'stations.create' },
-      schema: {
-        tags: ['stations'],
-        security: BEARER,
-        body: NewStationSchema,
-        response: { 201: CreatedStationSchema, ...errors(400, 401, 403, 409) },
-      },
-    },
+    bearerRoute('stations.create', 'stations', {
+      body: NewStationSchema,
+      response: { 201: CreatedStationSchema, ...errors(400, 401, 403, 409) },
+    }),
     async (request, reply) => {
       const { station, generatedOcppPassword } = await stations.create(actorOf(request), request.body);
       return reply.status(201).send({
@@ -100,45 +90,30 @@ export const stationRoutes: FastifyPluginAsyncTypebox<{
 
   app.get(
     '/api/stations/:chargePointId',
-    {
-      config: { access: 'stations.view' },
-      schema: {
-        tags: ['stations'],
-        security: BEARER,
-        params: ChargePointParams,
-        response: { 200: Type.Ref('Station'), ...errors(401, 403, 404) },
-      },
-    },
+    bearerRoute('stations.view', 'stations', {
+      params: ChargePointParams,
+      response: { 200: Type.Ref('Station'), ...errors(401, 403, 404) },
+    }),
     async (request) => stationView(await stations.get(actorOf(request), request.params.chargePointId)),
   );
 
   app.patch(
     '/api/stations/:chargePointId',
-    {
-      config: { access: 'stations.edit' },
-      schema: {
-        tags: ['stations'],
-        security: BEARER,
-        params: ChargePointParams,
-        body: StationChangesSchema,
-        response: { 200: Type.Ref('Station'), ...errors(400, 401, 403, 404) },
-      },
-    },
+    bearerRoute('stations.edit', 'stations', {
+      params: ChargePointParams,
+      body: StationChangesSchema,
+      response: { 200: Type.Ref('Station'), ...errors(400, 401, 403, 404) },
+    }),
     async (request) =>
       stationView(await stations.update(actorOf(request), request.params.chargePointId, request.body)),
   );
 
   app.delete(
     '/api/stations/:chargePointId',
-    {
-      config: { access: 'stations.delete' },
-      schema: {
-        tags: ['stations'],
-        security: BEARER,
-        params: ChargePointParams,
-        response: { 204: Type.Null(), ...errors(401, 403, 404, 409) },
-      },
-    },
+    bearerRoute('stations.delete', 'stations', {
+      params: ChargePointParams,
+      response: { 204: Type.Null(), ...errors(401, 403, 404, 409) },
+    }),
     async (request, reply) => {
       await stations.delete(actorOf(request), request.params.chargePointId);
       return reply.status(204).send(null);
@@ -147,16 +122,11 @@ export const stationRoutes: FastifyPluginAsyncTypebox<{
 
   app.post(
     '/api/stations/:chargePointId/approve',
-    {
-      config: { access: 'stations.edit' },
-      schema: {
-        tags: ['stations'],
-        summary: 'Accept a pending station',
-        security: BEARER,
-        params: ChargePointParams,
-        response: { 200: Type.Ref('Station'), ...errors(401, 403, 404) },
-      },
-    },
+    bearerRoute('stations.edit', 'stations', {
+      summary: 'Accept a pending station',
+      params: ChargePointParams,
+      response: { 200: Type.Ref('Station'), ...errors(401, 403, 404) },
+    }),
     async (request) => stationView(await approvals.approve(actorOf(request), request.params.chargePointId)),
   );
 
