@@ -2,7 +2,7 @@
 // (shared with the dashboard); here is what only the server does with them.
 import { Type, type Static, type TSchema } from 'typebox';
 import { PERMISSION_NAMES, SUPER_PERMISSION, type UserView } from '@cimorings/contracts';
-import type { PageQuery } from '@cimorings/contracts/rest';
+import { ChargePointParams, PageQuery, PageSchema } from '@cimorings/contracts/rest';
 import type { User } from '../domain/user.js';
 import type { PageRequest } from '../repositories/paging.js';
 import type { Access } from './access.js';
@@ -18,6 +18,19 @@ export const BEARER = [{ bearer: [] }];
  */
 export function bearerRoute<S extends object>(access: Access, tag: string, schema: S) {
   return { config: { access }, schema: { tags: [tag], security: BEARER, ...schema } };
+}
+
+/**
+ * The options of a paged list of one station's records, `GET /api/stations/:chargePointId/…`,
+ * called with the bearer token: 404 for a station the caller does not see.
+ */
+export function stationPageRoute<T extends TSchema>(access: Access, tag: string, summary: string, item: T) {
+  return bearerRoute(access, tag, {
+    summary,
+    params: ChargePointParams,
+    querystring: PageQuery,
+    response: { 200: PageSchema(item), ...errors(400, 401, 403, 404) },
+  });
 }
 
 /** Error answers a route may give, for the OpenAPI document. */

@@ -3,6 +3,7 @@ import type { Kysely, Selectable } from 'kysely';
 import type { Database, IdTagsTable } from '../db/schema.js';
 import type { IdTagRecord, IdTokenRef, IdTokenWithGroup } from '../domain/id-tag.js';
 import { countOf, type Page, type PageRequest } from './paging.js';
+import { given, flagOf } from './patch.js';
 
 export interface IdTag extends IdTagRecord {
   userId: number | null;
@@ -171,7 +172,7 @@ export class IdTagRepository {
         user_id: fields.userId ?? null,
         created_by: createdBy,
         allow_concurrent: fields.allowConcurrent ? 1 : 0,
-        ...(fields.type !== undefined && { type: fields.type }),
+        ...given({ type: fields.type }),
         created_at: now,
         updated_at: now,
       })
@@ -186,12 +187,14 @@ export class IdTagRepository {
       .updateTable('id_tags')
       .set({
         updated_at: now,
-        ...(fields.status !== undefined && { status: fields.status }),
-        ...(fields.expiryDate !== undefined && { expiry_date: fields.expiryDate }),
-        ...(fields.parentIdTag !== undefined && { parent_id_tag: fields.parentIdTag }),
-        ...(fields.userId !== undefined && { user_id: fields.userId }),
-        ...(fields.allowConcurrent !== undefined && { allow_concurrent: fields.allowConcurrent ? 1 : 0 }),
-        ...(fields.type !== undefined && { type: fields.type }),
+        ...given({
+          status: fields.status,
+          expiry_date: fields.expiryDate,
+          parent_id_tag: fields.parentIdTag,
+          user_id: fields.userId,
+          allow_concurrent: flagOf(fields.allowConcurrent),
+          type: fields.type,
+        }),
       })
       .where('id_tag', '=', idTag)
       .returningAll()

@@ -11,6 +11,11 @@ export interface Page<T> {
   total: number;
 }
 
+/** The page with each item turned by `view`. */
+export function mapPage<T, U>(page: Page<T>, view: (item: T) => U): Page<U> {
+  return { items: page.items.map(view), total: page.total };
+}
+
 /**
  * Counts the rows of a query. The cast keeps the count a number on PostgreSQL, where
  * `count(*)` is a bigint that `pg` would return as a string.

@@ -3,6 +3,7 @@ import type { Database, ReservationsTable } from '../db/schema.js';
 import type { Reservation, ReservationStatus } from '../domain/reservation.js';
 import { countOf, type Page, type PageRequest } from './paging.js';
 import type { StationScope } from './station.repository.js';
+import { given } from './patch.js';
 
 type Db = Kysely<Database>;
 
@@ -91,7 +92,7 @@ export class ReservationRepository {
       .set({
         status: to,
         updated_at: now,
-        ...(transactionId !== undefined && { transaction_id: transactionId }),
+        ...given({ transaction_id: transactionId }),
       })
       .where('id', '=', reservationId)
       .where('status', '=', from)

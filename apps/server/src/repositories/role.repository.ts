@@ -3,6 +3,7 @@ import type { Database, RolesTable } from '../db/schema.js';
 import type { Role } from '../domain/user.js';
 import { activeAdmins, lockAdmins, LastAdminError, type AdminGuard } from './admin-guard.js';
 import { countOf } from './paging.js';
+import { given } from './patch.js';
 
 type Db = Kysely<Database>;
 
@@ -72,8 +73,7 @@ export class RoleRepository {
         .updateTable('roles')
         .set({
           updated_at: changes.now,
-          ...(changes.name !== undefined && { name: changes.name }),
-          ...(changes.description !== undefined && { description: changes.description }),
+          ...given({ name: changes.name, description: changes.description }),
         })
         .where('id', '=', id)
         .returning('id')

@@ -4,6 +4,7 @@ import type { Site } from '../domain/site.js';
 import type { SiteLimit } from '../domain/site-limit.js';
 import { countOf, type Page, type PageRequest } from './paging.js';
 import type { StationScope } from './station.repository.js';
+import { given } from './patch.js';
 
 type Db = Kysely<Database>;
 
@@ -113,10 +114,12 @@ export class SiteRepository {
       .updateTable('sites')
       .set({
         updated_at: now,
-        ...(fields.name !== undefined && { name: fields.name }),
-        ...(fields.address !== undefined && { address: fields.address }),
-        ...(fields.latitude !== undefined && { latitude: fields.latitude }),
-        ...(fields.longitude !== undefined && { longitude: fields.longitude }),
+        ...given({
+          name: fields.name,
+          address: fields.address,
+          latitude: fields.latitude,
+          longitude: fields.longitude,
+        }),
         ...limitColumns(fields),
       })
       .where('id', '=', id)
@@ -158,15 +161,14 @@ function toSite(row: Selectable<SitesTable>): Site {
 
 /** The limit fields given, as columns; absent fields are left out. */
 function limitColumns(fields: Partial<SiteLimit>) {
-  return {
-    ...(fields.timeZone !== undefined && { time_zone: fields.timeZone }),
-    ...(fields.maxPowerKw !== undefined && { max_power_kw: fields.maxPowerKw }),
-    ...(fields.maxCurrentA !== undefined && { max_current_a: fields.maxCurrentA }),
-    ...(fields.phases !== undefined && { phases: fields.phases }),
-    ...(fields.voltage !== undefined && { voltage: fields.voltage }),
-    ...(fields.minCurrentA !== undefined && { min_current_a: fields.minCurrentA }),
-    ...(fields.limitSchedule !== undefined && {
-      limit_schedule: fields.limitSchedule === null ? null : JSON.stringify(fields.limitSchedule),
-    }),
-  };
+  const schedule = fields.limitSchedule;
+  return given({
+    time_zone: fields.timeZone,
+    max_power_kw: fields.maxPowerKw,
+    max_current_a: fields.maxCurrentA,
+    phases: fields.phases,
+    voltage: fields.voltage,
+    min_current_a: fields.minCurrentA,
+    limit_schedule: schedule === undefined || schedule === null ? schedule : JSON.stringify(schedule),
+  });
 }

@@ -3,10 +3,10 @@
  * its connectors. StationRepository holds the queries.
  */
 import type { OcppVersion } from '@cimorings/contracts';
-import type { Kysely, Selectable } from 'kysely';
+import type { Kysely, Selectable, SelectQueryBuilder } from 'kysely';
 import type { ConnectorsTable, Database, StationsTable } from '../db/schema.js';
 import type { SecurityProfile } from '../domain/security-profile.js';
-import type { Registration, Station } from '../domain/station.js';
+import type { Connector, NotificationKind, Registration, Station } from '../domain/station.js';
 import type { StationStatus } from '../domain/station-status.js';
 
 export interface NewStation {
@@ -47,6 +47,71 @@ export interface StationCredentials {
 
 /** `null`: every station; a list: only these charge point ids. */
 export type StationScope = readonly string[] | null;
+
+/** Which stations a list shows. */
+export interface StationFilter {
+  scope: StationScope;
+  registration?: Registration;
+  status?: string;
+  /** Part of the charge point id or name, in any case. */
+  search?: string;
+  siteId?: number;
+}
+
+/** Where each kind of notification's last status is kept. */
+export const NOTIFICATION_COLUMNS = {
+  diagnostics: 'diagnostics_status',
+  firmware: 'firmware_status',
+  log: 'log_status',
+  signedFirmware: 'signed_firmware_status',
+} as const satisfies Record<NotificationKind, string>;
+
+/** The stations query narrowed to the filter's stations. */
+export function filterStations<O>(
+  stations: SelectQueryBuilder<Database, 'stations', O>,
+  filter: StationFilter,
+): SelectQueryBuilder<Database, 'stations', O> {
+  let query = stations;
+  if (filter.scope !== null) query = query.where('charge_point_id', 'in', [...filter.scope]);
+  if (filter.registration) query = query.where('registration', '=', filter.registration);
+  if (filter.status) query = query.where('status', '=', filter.status);
+  if (filter.siteId !== undefined) query = query.where('site_id', '=', filter.siteId);
+  if (filter.search) {
+    const like = `%${filter.search.toLowerCase()}%`;
+    query = query.where((eb) =>
+      eb.or([
+        eb(eb.fn('lower', ['charge_point_id']), 'like', like),
+        eb(eb.fn('lower', ['name']), 'like', like),
+      ]),
+    );
+  }
+  return query;
+}
+
+export function toCredentials(
+  row: Pick<
+    Selectable<StationsTable>,
+    'id' | 'registration' | 'ocpp_password_hash' | 'security_profile' | 'pending_security_profile'
+  >,
+): StationCredentials {
+  return {
+    id: row.id,
+    registration: row.registration as Registration,
+    passwordHash: row.ocpp_password_hash,
+    securityProfile: row.security_profile as SecurityProfile,
+    pendingSecurityProfile: row.pending_security_profile as SecurityProfile | null,
+  };
+}
+
+/** The station of a row found (or written), with its connectors; `undefined` when there was none. */
+export async function withConnectorsOf(
+  db: Kysely<Database>,
+  row: Selectable<StationsTable> | undefined,
+): Promise<Station | undefined> {
+  if (!row) return undefined;
+  const [station] = await withConnectors(db, [row]);
+  return station;
+}
 
 /** The stations of `rows` with their connectors, read in one more query. */
 export async function withConnectors(
@@ -117,5 +182,18 @@ function toStation(row: Selectable<StationsTable>, connectors: Selectable<Connec
       vendorErrorCode: c.vendor_error_code,
       timestamp: c.status_at ?? c.updated_at,
     })),
+  };
+}
+
+/** The columns of a connector's row for its latest status notification. */
+export function connectorColumns(connector: Connector, now: string) {
+  return {
+    status: connector.status,
+    error_code: connector.errorCode,
+    info: connector.info,
+    vendor_id: connector.vendorId,
+    vendor_error_code: connector.vendorErrorCode,
+    status_at: connector.timestamp,
+    updated_at: now,
   };
 }

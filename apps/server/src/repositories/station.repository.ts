@@ -1,29 +1,33 @@
 import type { OcppVersion } from '@cimorings/contracts';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
-import type { SecurityProfile } from '../domain/security-profile.js';
 import type { BootIdentity, Connector, NotificationKind, Registration, Station } from '../domain/station.js';
+import type { SecurityProfile } from '../domain/security-profile.js';
 import type { StationStatus } from '../domain/station-status.js';
 import { countOf, type Page, type PageRequest } from './paging.js';
 import {
+  connectorColumns,
+  filterStations,
+  NOTIFICATION_COLUMNS,
+  toCredentials,
   withConnectors,
+  withConnectorsOf,
   type NewStation,
+  type StationFilter,
   type StationChanges,
   type StationCredentials,
-  type StationScope,
 } from './station-rows.js';
+import { given } from './patch.js';
 
 type Db = Kysely<Database>;
 
-/** Where each kind of notification's last status is kept. */
-const NOTIFICATION_COLUMNS = {
-  diagnostics: 'diagnostics_status',
-  firmware: 'firmware_status',
-  log: 'log_status',
-  signedFirmware: 'signed_firmware_status',
-} as const satisfies Record<NotificationKind, string>;
-
-export type { NewStation, StationChanges, StationCredentials, StationScope } from './station-rows.js';
+export type {
+  NewStation,
+  StationChanges,
+  StationCredentials,
+  StationFilter,
+  StationScope,
+} from './station-rows.js';
 
 /** Stations and their connectors. Queries only. */
 export class StationRepository {
@@ -35,15 +39,7 @@ export class StationRepository {
       .select(['id', 'registration', 'ocpp_password_hash', 'security_profile', 'pending_security_profile'])
       .where('charge_point_id', '=', chargePointId)
       .executeTakeFirst();
-    return (
-      row && {
-        id: row.id,
-        registration: row.registration as Registration,
-        passwordHash: row.ocpp_password_hash,
-        securityProfile: row.security_profile as SecurityProfile,
-        pendingSecurityProfile: row.pending_security_profile as SecurityProfile | null,
-      }
-    );
+    return row && toCredentials(row);
   }
 
   /**
@@ -70,38 +66,12 @@ export class StationRepository {
       .selectAll()
       .where('charge_point_id', '=', chargePointId)
       .executeTakeFirst();
-    if (!row) return undefined;
-    const [station] = await withConnectors(this.db, [row]);
-    return station;
+    return withConnectorsOf(this.db, row);
   }
 
-  async list(
-    page: PageRequest,
-    filter: {
-      scope: StationScope;
-      registration?: Registration;
-      status?: string;
-      search?: string;
-      siteId?: number;
-    },
-  ): Promise<Page<Station>> {
-    let query = this.db.selectFrom('stations');
-    if (filter.scope !== null) {
-      if (filter.scope.length === 0) return { items: [], total: 0 };
-      query = query.where('charge_point_id', 'in', [...filter.scope]);
-    }
-    if (filter.registration) query = query.where('registration', '=', filter.registration);
-    if (filter.status) query = query.where('status', '=', filter.status);
-    if (filter.siteId !== undefined) query = query.where('site_id', '=', filter.siteId);
-    if (filter.search) {
-      const like = `%${filter.search.toLowerCase()}%`;
-      query = query.where((eb) =>
-        eb.or([
-          eb(eb.fn('lower', ['charge_point_id']), 'like', like),
-          eb(eb.fn('lower', ['name']), 'like', like),
-        ]),
-      );
-    }
+  async list(page: PageRequest, filter: StationFilter): Promise<Page<Station>> {
+    if (filter.scope?.length === 0) return { items: [], total: 0 };
+    const query = filterStations(this.db.selectFrom('stations'), filter);
     const rows = await query
       .selectAll()
       .orderBy('charge_point_id')
@@ -132,9 +102,7 @@ export class StationRepository {
       .onConflict((oc) => oc.column('charge_point_id').doNothing())
       .returningAll()
       .executeTakeFirst();
-    if (!row) return undefined;
-    const [created] = await withConnectors(this.db, [row]);
-    return created;
+    return withConnectorsOf(this.db, row);
   }
 
   async update(chargePointId: string, changes: StationChanges): Promise<Station | undefined> {
@@ -142,23 +110,21 @@ export class StationRepository {
       .updateTable('stations')
       .set({
         updated_at: changes.now,
-        ...(changes.name !== undefined && { name: changes.name }),
-        ...(changes.siteId !== undefined && { site_id: changes.siteId }),
-        ...(changes.maxPowerKw !== undefined && { max_power_kw: changes.maxPowerKw }),
-        ...(changes.location !== undefined && { location: changes.location }),
-        ...(changes.ocppPasswordHash !== undefined && { ocpp_password_hash: changes.ocppPasswordHash }),
-        ...(changes.registration !== undefined && { registration: changes.registration }),
-        ...(changes.securityProfile !== undefined && { security_profile: changes.securityProfile }),
-        ...(changes.pendingSecurityProfile !== undefined && {
+        ...given({
+          name: changes.name,
+          site_id: changes.siteId,
+          max_power_kw: changes.maxPowerKw,
+          location: changes.location,
+          ocpp_password_hash: changes.ocppPasswordHash,
+          registration: changes.registration,
+          security_profile: changes.securityProfile,
           pending_security_profile: changes.pendingSecurityProfile,
         }),
       })
       .where('charge_point_id', '=', chargePointId)
       .returningAll()
       .executeTakeFirst();
-    if (!row) return undefined;
-    const [station] = await withConnectors(this.db, [row]);
-    return station;
+    return withConnectorsOf(this.db, row);
   }
 
   async siteExists(siteId: number): Promise<boolean> {
@@ -295,7 +261,6 @@ export class StationRepository {
       .execute();
   }
 
-  /** Marks every station disconnected: at start, no socket of a previous process is alive. */
   /** The charge point ids of the stations recorded as connected. */
   async connectedIds(): Promise<string[]> {
     const rows = await this.db
@@ -306,6 +271,7 @@ export class StationRepository {
     return rows.map((row) => row.charge_point_id);
   }
 
+  /** Marks every station disconnected: at start, no socket of a previous process is alive. */
   async markAllDisconnected(now: string): Promise<void> {
     await this.db
       .updateTable('stations')
@@ -315,15 +281,7 @@ export class StationRepository {
   }
 
   async upsertConnector(stationId: number, connector: Connector, now: string): Promise<void> {
-    const values = {
-      status: connector.status,
-      error_code: connector.errorCode,
-      info: connector.info,
-      vendor_id: connector.vendorId,
-      vendor_error_code: connector.vendorErrorCode,
-      status_at: connector.timestamp,
-      updated_at: now,
-    };
+    const values = connectorColumns(connector, now);
     await this.db
       .insertInto('connectors')
       .values({ station_id: stationId, connector_id: connector.connectorId, ...values })

@@ -5,6 +5,7 @@ import type { EnergyMarks, TransactionEventInput } from '../domain/transaction-e
 import { CHARGED_STATES } from '../domain/transaction-event.js';
 import { selectTransactions, toTransaction } from './transaction-query.js';
 import { activeRow } from './transaction.repository.js';
+import { given } from './patch.js';
 
 type Db = Kysely<Database>;
 
@@ -138,12 +139,12 @@ export class TransactionEventRepository {
     },
     now: string,
   ): Promise<void> {
-    const set = {
-      ...(changes.idTag !== undefined && { id_tag: changes.idTag }),
-      ...(changes.startedAt !== undefined && { started_at: changes.startedAt }),
-      ...(changes.meterStart !== undefined && { meter_start: changes.meterStart }),
-      ...(changes.connectorId !== undefined && { connector_id: changes.connectorId }),
-    };
+    const set = given({
+      id_tag: changes.idTag,
+      started_at: changes.startedAt,
+      meter_start: changes.meterStart,
+      connector_id: changes.connectorId,
+    });
     if (Object.keys(set).length > 0) {
       await this.db
         .updateTable('transactions')

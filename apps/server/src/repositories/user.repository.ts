@@ -9,6 +9,7 @@ import {
   type AdminsWithout,
 } from './admin-guard.js';
 import { countOf, type Page, type PageRequest } from './paging.js';
+import { given, flagOf } from './patch.js';
 
 type Db = Kysely<Database>;
 
@@ -115,9 +116,11 @@ export class UserRepository {
         .updateTable('users')
         .set({
           updated_at: changes.now,
-          ...(changes.passwordHash !== undefined && { password_hash: changes.passwordHash }),
-          ...(changes.active !== undefined && { active: changes.active ? 1 : 0 }),
-          ...(changes.scope !== undefined && { station_scoped: changes.scope === null ? 0 : 1 }),
+          ...given({
+            password_hash: changes.passwordHash,
+            active: flagOf(changes.active),
+            station_scoped: changes.scope === undefined ? undefined : changes.scope === null ? 0 : 1,
+          }),
           ...(endsTokens && { token_version: sql<number>`token_version + 1` }),
         })
         .where('id', '=', id)

@@ -1,6 +1,6 @@
 /** Charging profiles kept as data, and the composite schedule (CONTRACT section 9). */
 import { Type, type Static } from 'typebox';
-import { ChargePointId, SQL_INTEGER_MAX } from './common.js';
+import { ChargePointId, Nullable, SQL_INTEGER_MAX } from './common.js';
 
 const Int32 = (options: { minimum?: number; description?: string } = {}) =>
   Type.Integer({ minimum: -SQL_INTEGER_MAX - 1, maximum: SQL_INTEGER_MAX, ...options });
@@ -87,7 +87,7 @@ export const CompositeScheduleQuery = Type.Object({
 /** `GET /api/sites/{id}/load`. */
 export const SiteLoadSchema = Type.Object(
   {
-    limitKw: Type.Union([Type.Number(), Type.Null()], {
+    limitKw: Nullable(Type.Number(), {
       description: 'the limit in force; null without one',
     }),
     allocatedKw: Type.Number({ description: 'the sum of the limits given to sessions' }),
@@ -98,7 +98,7 @@ export const SiteLoadSchema = Type.Object(
         connectorId: Type.Integer(),
         transactionId: Type.Integer(),
         limitKw: Type.Number(),
-        powerKw: Type.Union([Type.Number(), Type.Null()]),
+        powerKw: Nullable(Type.Number()),
         paused: Type.Boolean(),
       }),
     ),

@@ -46,6 +46,10 @@ export const PageQuery = Type.Object({
   ),
 });
 
+/** The paging of a list that also takes a free-text `search` of at most `maxLength` characters. */
+export const SearchPageQuery = (maxLength: number) =>
+  Type.Object({ ...PageQuery.properties, search: Type.Optional(Type.String({ maxLength })) });
+
 /** A page of a list: `{ items, total }`. */
 export function PageSchema<T extends TSchema>(item: T) {
   return Type.Object({ items: Type.Array(item), total: Type.Integer() });

@@ -1,16 +1,16 @@
 /** The id tag resources: `/api/id-tags` and its CSV import. */
 import { Type, type Static } from 'typebox';
 import { ID_TAG_STATUSES, ID_TOKEN_TYPES } from '../lists.js';
-import { IdToken, Literals, RowId } from './common.js';
+import { IdToken, Literals, Nullable, RowId } from './common.js';
 
 export const IdTagParams = Type.Object({ idTag: IdToken });
 
 /** What an operator may set on an id tag (`POST` and `PATCH`), besides the tag itself. */
 export const IdTagFields = {
   status: Type.Optional(Literals(ID_TAG_STATUSES)),
-  expiryDate: Type.Optional(Type.Union([Type.String({ format: 'date-time' }), Type.Null()])),
-  parentIdTag: Type.Optional(Type.Union([IdToken, Type.Null()])),
-  userId: Type.Optional(Type.Union([RowId(), Type.Null()])),
+  expiryDate: Type.Optional(Nullable(Type.String({ format: 'date-time' }))),
+  parentIdTag: Type.Optional(Nullable(IdToken)),
+  userId: Type.Optional(Nullable(RowId())),
   allowConcurrent: Type.Optional(
     Type.Boolean({ description: 'may hold several active transactions at once' }),
   ),
@@ -30,10 +30,10 @@ export const IdTagSchema = Type.Object(
   {
     idTag: Type.String(),
     status: Type.String(),
-    expiryDate: Type.Union([Type.String(), Type.Null()]),
-    parentIdTag: Type.Union([Type.String(), Type.Null()]),
-    userId: Type.Union([Type.Integer(), Type.Null()]),
-    createdBy: Type.Union([Type.Integer(), Type.Null()], {
+    expiryDate: Nullable(Type.String()),
+    parentIdTag: Nullable(Type.String()),
+    userId: Nullable(Type.Integer()),
+    createdBy: Nullable(Type.Integer(), {
       description: 'the user who created the tag; null when unknown',
     }),
     allowConcurrent: Type.Boolean(),
@@ -52,7 +52,7 @@ export const ImportReportSchema = Type.Object({
   rejected: Type.Array(
     Type.Object({
       line: Type.Integer({ description: 'line of the file, the header being line 1' }),
-      idTag: Type.Union([Type.String(), Type.Null()]),
+      idTag: Nullable(Type.String()),
       reason: Type.String(),
     }),
     { description: 'the first 1,000 rejected rows, in file order' },

@@ -1,7 +1,7 @@
 /** The reservation resources: `/api/reservations`. */
 import { Type, type Static } from 'typebox';
 import { MAX_CONNECTOR_ID, RESERVATION_STATUSES } from '../lists.js';
-import { ChargePointId, IdToken, Literals } from './common.js';
+import { ChargePointId, IdToken, Literals, Nullable } from './common.js';
 
 /** E.164: a plus, a country code, at most 15 digits in all (e.g. +6281234567890). */
 const PhoneNumber = Type.String({
@@ -20,14 +20,14 @@ export const ReservationFields = {
   chargePointId: Type.String(),
   connectorId: Type.Integer({ description: '0: any connector of the station' }),
   idTag: Type.String(),
-  parentIdTag: Type.Union([Type.String(), Type.Null()], {
+  parentIdTag: Nullable(Type.String(), {
     description: 'the tag’s parent, sent in ReserveNow; its other child tags may use the reservation',
   }),
   expiryDate: Type.String({ format: 'date-time' }),
-  userName: Type.Union([Type.String(), Type.Null()]),
-  phoneNumber: Type.Union([Type.String(), Type.Null()]),
-  transactionId: Type.Union([Type.Integer(), Type.Null()], { description: 'the transaction that used it' }),
-  createdBy: Type.Union([Type.Integer(), Type.Null()], { description: 'id of the user who made it' }),
+  userName: Nullable(Type.String()),
+  phoneNumber: Nullable(Type.String()),
+  transactionId: Nullable(Type.Integer(), { description: 'the transaction that used it' }),
+  createdBy: Nullable(Type.Integer(), { description: 'id of the user who made it' }),
   createdAt: Type.String(),
   updatedAt: Type.String(),
 };
@@ -55,8 +55,8 @@ export const NewReservationSchema = Type.Object(
     }),
     idTag: IdToken,
     expiryDate: Type.String({ format: 'date-time', description: 'in the future' }),
-    userName: Type.Optional(Type.Union([Type.String({ maxLength: 100 }), Type.Null()])),
-    phoneNumber: Type.Optional(Type.Union([PhoneNumber, Type.Null()])),
+    userName: Type.Optional(Nullable(Type.String({ maxLength: 100 }))),
+    phoneNumber: Type.Optional(Nullable(PhoneNumber)),
   },
   { additionalProperties: false },
 );

@@ -1,5 +1,6 @@
 /** The site resources: `/api/sites`. */
 import { Type, type Static, type TSchema } from 'typebox';
+import { Nullable } from './common.js';
 
 const Latitude = Type.Number({ minimum: -90, maximum: 90, description: 'WGS 84 degrees' });
 const Longitude = Type.Number({ minimum: -180, maximum: 180, description: 'WGS 84 degrees' });
@@ -10,7 +11,8 @@ const HhMm = Type.String({
   pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$',
   description: 'HH:MM in the site time zone',
 });
-const Nullable = <T extends TSchema>(schema: T) => Type.Optional(Type.Union([schema, Type.Null()]));
+/** A limit field of a patch: absent (kept), a value, or null (none). */
+const OptionalNullable = <T extends TSchema>(schema: T) => Type.Optional(Nullable(schema));
 
 /** A window of the daily limit schedule: `from` after `to` runs over midnight. */
 export const LimitWindowSchema = Type.Object(
@@ -19,34 +21,34 @@ export const LimitWindowSchema = Type.Object(
 );
 
 const Fields = {
-  address: Type.Optional(Type.Union([Type.String({ maxLength: 500 }), Type.Null()])),
-  latitude: Type.Optional(Type.Union([Latitude, Type.Null()])),
-  longitude: Type.Optional(Type.Union([Longitude, Type.Null()])),
+  address: Type.Optional(Nullable(Type.String({ maxLength: 500 }))),
+  latitude: Type.Optional(Nullable(Latitude)),
+  longitude: Type.Optional(Nullable(Longitude)),
   timeZone: Type.Optional(
     Type.String({ minLength: 1, maxLength: 64, description: 'IANA time zone; default Asia/Jakarta' }),
   ),
-  maxPowerKw: Nullable(Kw),
-  maxCurrentA: Nullable(Amperes('A per phase')),
+  maxPowerKw: OptionalNullable(Kw),
+  maxCurrentA: OptionalNullable(Amperes('A per phase')),
   phases: Type.Optional(Type.Union([Type.Literal(1), Type.Literal(3)])),
   voltage: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 100_000, description: 'V per phase' })),
   minCurrentA: Type.Optional(Amperes('the least current a session gets before later arrivals are paused')),
-  limitSchedule: Nullable(Type.Array(LimitWindowSchema, { maxItems: 48 })),
+  limitSchedule: OptionalNullable(Type.Array(LimitWindowSchema, { maxItems: 48 })),
 };
 
 export const SiteSchema = Type.Object(
   {
     id: Type.Integer(),
     name: Type.String(),
-    address: Type.Union([Type.String(), Type.Null()]),
-    latitude: Type.Union([Type.Number(), Type.Null()]),
-    longitude: Type.Union([Type.Number(), Type.Null()]),
+    address: Nullable(Type.String()),
+    latitude: Nullable(Type.Number()),
+    longitude: Nullable(Type.Number()),
     timeZone: Type.String(),
-    maxPowerKw: Type.Union([Type.Number(), Type.Null()]),
-    maxCurrentA: Type.Union([Type.Number(), Type.Null()]),
+    maxPowerKw: Nullable(Type.Number()),
+    maxCurrentA: Nullable(Type.Number()),
     phases: Type.Integer(),
     voltage: Type.Number(),
     minCurrentA: Type.Number(),
-    limitSchedule: Type.Union([Type.Array(LimitWindowSchema), Type.Null()]),
+    limitSchedule: Nullable(Type.Array(LimitWindowSchema)),
     createdAt: Type.String({ format: 'date-time' }),
     updatedAt: Type.String({ format: 'date-time' }),
   },

@@ -5,7 +5,7 @@
  */
 import { Type, type Static } from 'typebox';
 import { MAX_CONNECTOR_ID } from '../lists.js';
-import { IdToken, Literals } from './common.js';
+import { IdToken, Literals, Nullable } from './common.js';
 
 const ConnectorId = (minimum: number, description: string) =>
   Type.Integer({ minimum, maximum: MAX_CONNECTOR_ID, description });
@@ -77,8 +77,8 @@ const VariableIdentity = {
 export const VariableSchema = Type.Object({
   ...VariableIdentity,
   attributeType: Type.String(),
-  value: Type.Union([Type.String(), Type.Null()]),
-  mutability: Type.Union([Type.String(), Type.Null()]),
+  value: Nullable(Type.String()),
+  mutability: Nullable(Type.String()),
 });
 
 /** The most variables one PATCH changes. */

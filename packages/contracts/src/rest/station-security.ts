@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox';
-import { ChargePointId } from './common.js';
+import { ChargePointId, Nullable } from './common.js';
 
 /** One security event of a station (CONTRACT section 8). */
 export const SecurityEventSchema = Type.Object({
@@ -20,7 +20,7 @@ export const StationCertificateSchema = Type.Object({
   notAfter: Type.String({ format: 'date-time' }),
   fingerprint: Type.String({ description: 'SHA-256, colon-separated upper-case hex' }),
   issuedAt: Type.String({ format: 'date-time' }),
-  revokedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()], {
+  revokedAt: Nullable(Type.String({ format: 'date-time' }), {
     description: 'when an operator revoked it (refused at the upgrade from then on); null while it stands',
   }),
   certificate: Type.String({ description: 'PEM' }),

@@ -1,7 +1,7 @@
 /** The station resources: `/api/stations`, its onboarding values, message log and command trail. */
 import { Type, type Static } from 'typebox';
 import { OCPP_VERSIONS, SECURITY_PROFILES, STATION_STATUSES } from '../lists.js';
-import { ChargePointId, Literals, RowId } from './common.js';
+import { ChargePointId, Literals, Nullable, RowId } from './common.js';
 
 /** The station field `securityProfile` (CONTRACT section 8). */
 export const SecurityProfileSchema = Literals(SECURITY_PROFILES, {
@@ -15,7 +15,7 @@ const Registration = Type.Union([Type.Literal('accepted'), Type.Literal('pending
 export const StationStatusSchema = Literals(STATION_STATUSES);
 const SiteId = RowId({ description: 'a site of /api/sites' });
 const MaxPowerKw = Type.Number({ exclusiveMinimum: 0, maximum: 10_000, description: 'kW per connector' });
-const Text = (maxLength: number) => Type.Union([Type.String({ maxLength }), Type.Null()]);
+const Text = (maxLength: number) => Nullable(Type.String({ maxLength }));
 const OcppPassword = Type.String({
   minLength: 8,
   maxLength: 40,
@@ -26,8 +26,8 @@ export const ConnectorSchema = Type.Object({
   connectorId: Type.Integer(),
   status: Type.String(),
   errorCode: Type.String(),
-  info: Type.Union([Type.String(), Type.Null()]),
-  vendorErrorCode: Type.Union([Type.String(), Type.Null()]),
+  info: Nullable(Type.String()),
+  vendorErrorCode: Nullable(Type.String()),
   timestamp: Type.String({ format: 'date-time' }),
 });
 
@@ -35,15 +35,15 @@ export const StationSchema = Type.Object(
   {
     chargePointId: Type.String(),
     name: Type.String(),
-    location: Type.Union([Type.String(), Type.Null()]),
-    siteId: Type.Union([Type.Integer(), Type.Null()]),
-    maxPowerKw: Type.Union([Type.Number(), Type.Null()], {
+    location: Nullable(Type.String()),
+    siteId: Nullable(Type.Integer()),
+    maxPowerKw: Nullable(Type.Number(), {
       description: 'kW per connector; null: the highest power measured on it, 22 kW while none is',
     }),
     registration: Registration,
     status: StationStatusSchema,
     /** The error code the charge point reports for itself (connector 0). */
-    errorCode: Type.Union([Type.String(), Type.Null()]),
+    errorCode: Nullable(Type.String()),
     connected: Type.Boolean(),
     hasOcppPassword: Type.Boolean(),
     securityProfile: SecurityProfileSchema,
@@ -51,30 +51,30 @@ export const StationSchema = Type.Object(
       description:
         'the OCPP version of its latest connection: 1.6, 2.0.1 or 2.1 (a station that never connected: 1.6)',
     }),
-    lastHeartbeat: Type.Union([Type.String(), Type.Null()]),
-    lastBootAt: Type.Union([Type.String(), Type.Null()]),
-    vendor: Type.Union([Type.String(), Type.Null()]),
-    model: Type.Union([Type.String(), Type.Null()]),
-    serialNumber: Type.Union([Type.String(), Type.Null()]),
-    chargeBoxSerialNumber: Type.Union([Type.String(), Type.Null()]),
-    firmwareVersion: Type.Union([Type.String(), Type.Null()]),
-    iccid: Type.Union([Type.String(), Type.Null()]),
-    imsi: Type.Union([Type.String(), Type.Null()]),
-    meterType: Type.Union([Type.String(), Type.Null()]),
-    meterSerialNumber: Type.Union([Type.String(), Type.Null()]),
-    diagnosticsStatus: Type.Union([Type.String(), Type.Null()]),
-    firmwareStatus: Type.Union([Type.String(), Type.Null()]),
-    logStatus: Type.Union([Type.String(), Type.Null()], {
+    lastHeartbeat: Nullable(Type.String()),
+    lastBootAt: Nullable(Type.String()),
+    vendor: Nullable(Type.String()),
+    model: Nullable(Type.String()),
+    serialNumber: Nullable(Type.String()),
+    chargeBoxSerialNumber: Nullable(Type.String()),
+    firmwareVersion: Nullable(Type.String()),
+    iccid: Nullable(Type.String()),
+    imsi: Nullable(Type.String()),
+    meterType: Nullable(Type.String()),
+    meterSerialNumber: Nullable(Type.String()),
+    diagnosticsStatus: Nullable(Type.String()),
+    firmwareStatus: Nullable(Type.String()),
+    logStatus: Nullable(Type.String(), {
       description: 'the last LogStatusNotification status (after a GetLog command); null: none yet',
     }),
-    signedFirmwareStatus: Type.Union([Type.String(), Type.Null()], {
+    signedFirmwareStatus: Nullable(Type.String(), {
       description:
         'the last SignedFirmwareStatusNotification status (after a SignedUpdateFirmware command); null: none yet',
     }),
-    localListVersion: Type.Union([Type.Integer(), Type.Null()], {
+    localListVersion: Nullable(Type.Integer(), {
       description: 'the local authorization list version the station last accepted; null: none sent',
     }),
-    clockSkewSeconds: Type.Union([Type.Integer(), Type.Null()], {
+    clockSkewSeconds: Nullable(Type.Integer(), {
       description:
         'the station clock minus the server clock (s) when a timestamp it sent was last too far off to believe ' +
         '(before 2015, or over 15 minutes ahead) and the receipt time was used instead; null: none since its last boot',
@@ -101,11 +101,11 @@ export const NewStationSchema = Type.Object(
   {
     chargePointId: ChargePointId,
     name: Type.String({ minLength: 1, maxLength: 200 }),
-    siteId: Type.Optional(Type.Union([SiteId, Type.Null()])),
-    maxPowerKw: Type.Optional(Type.Union([MaxPowerKw, Type.Null()])),
+    siteId: Type.Optional(Nullable(SiteId)),
+    maxPowerKw: Type.Optional(Nullable(MaxPowerKw)),
     location: Type.Optional(Text(500)),
     ocppPassword: Type.Optional(
-      Type.Union([OcppPassword, Type.Null()], {
+      Nullable(OcppPassword, {
         description:
           'absent: a strong password is generated and answered once; null: no password ' +
           '(not recommended: anyone who knows the id can then connect as the station)',
@@ -120,10 +120,10 @@ export const NewStationSchema = Type.Object(
 export const StationChangesSchema = Type.Object(
   {
     name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
-    siteId: Type.Optional(Type.Union([SiteId, Type.Null()])),
-    maxPowerKw: Type.Optional(Type.Union([MaxPowerKw, Type.Null()])),
+    siteId: Type.Optional(Nullable(SiteId)),
+    maxPowerKw: Type.Optional(Nullable(MaxPowerKw)),
     location: Type.Optional(Text(500)),
-    ocppPassword: Type.Optional(Type.Union([OcppPassword, Type.Null()])),
+    ocppPassword: Type.Optional(Nullable(OcppPassword)),
     securityProfile: Type.Optional(SecurityProfileSchema),
   },
   { additionalProperties: false },
@@ -140,7 +140,7 @@ export const OnboardingSchema = Type.Object({
   passwordRequired: Type.Boolean({
     description: 'the charger must send its password by HTTP Basic auth (set it with PATCH ocppPassword)',
   }),
-  basicAuthUsername: Type.Union([Type.String(), Type.Null()], {
+  basicAuthUsername: Nullable(Type.String(), {
     description: 'the Basic auth user name when a password is required: the charge point id',
   }),
   securityProfile: Type.Union([Type.Literal(0), Type.Literal(1), Type.Literal(2), Type.Literal(3)], {
@@ -156,7 +156,7 @@ export const CreatedStationSchema = Type.Object({
   ...StationSchema.properties,
   // The literal union of the shared schema does not survive the spread in TypeBox's static type.
   securityProfile: SecurityProfileSchema,
-  ocppPassword: Type.Union([Type.String(), Type.Null()], {
+  ocppPassword: Nullable(Type.String(), {
     description:
       'the password generated for the station: shown only in this answer, stored as a hash. ' +
       'null when the request gave one, or opted out with ocppPassword: null',
@@ -170,7 +170,7 @@ export const OcppMessageSchema = Type.Object({
   direction: Type.Union([Type.Literal('in'), Type.Literal('out')]),
   messageType: Type.Integer({ description: '2 CALL, 3 CALLRESULT, 4 CALLERROR, 0 unreadable' }),
   messageId: Type.String(),
-  action: Type.Union([Type.String(), Type.Null()]),
+  action: Nullable(Type.String()),
   payload: Type.Unknown(),
   timestamp: Type.String(),
 });
@@ -182,10 +182,10 @@ export const CommandAuditSchema = Type.Object({
   request: Type.Unknown(),
   response: Type.Unknown(),
   outcome: Type.String(),
-  userId: Type.Union([Type.Integer(), Type.Null()]),
-  username: Type.Union([Type.String(), Type.Null()]),
+  userId: Nullable(Type.Integer()),
+  username: Nullable(Type.String()),
   sentAt: Type.String(),
-  finishedAt: Type.Union([Type.String(), Type.Null()]),
+  finishedAt: Nullable(Type.String()),
 });
 
 /** The body of `POST /api/stations/{chargePointId}/local-list`. */
@@ -201,7 +201,7 @@ export const LocalListResultSchema = Type.Object({
   }),
   updateType: Type.String(),
   listVersion: Type.Integer({ description: 'the version sent' }),
-  localListVersion: Type.Union([Type.Integer(), Type.Null()], {
+  localListVersion: Nullable(Type.Integer(), {
     description: 'the version the station holds now, as far as the server knows',
   }),
   updated: Type.Integer({ description: 'tags sent with their idTagInfo' }),

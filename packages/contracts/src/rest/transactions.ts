@@ -1,9 +1,8 @@
 /** The transaction resources: `/api/transactions`, its filters and meter values. */
 import { Type, type Static } from 'typebox';
 import { AUTHORIZATION_STATUSES, TRANSACTION_STATUSES, type AuthorizationStatus } from '../lists.js';
-import { ChargePointId, Literals } from './common.js';
+import { ChargePointId, Literals, Nullable } from './common.js';
 
-const Nullable = <T extends ReturnType<typeof Type.Number>>(schema: T) => Type.Union([schema, Type.Null()]);
 const Status = Literals(TRANSACTION_STATUSES);
 
 export const TransactionSchema = Type.Object(
@@ -11,36 +10,36 @@ export const TransactionSchema = Type.Object(
     transactionId: Type.Integer(),
     chargePointId: Type.String(),
     connectorId: Type.Integer(),
-    idTag: Type.Union([Type.String(), Type.Null()], {
+    idTag: Nullable(Type.String(), {
       description:
         'null for an OCPP 2.x transaction started without an id token (cable first) until one arrives',
     }),
-    ocppTransactionId: Type.Union([Type.String(), Type.Null()], {
+    ocppTransactionId: Nullable(Type.String(), {
       description:
         "an OCPP 2.x station's own transaction id (GET /api/transactions/{id} takes it too); null for OCPP 1.6",
     }),
-    reservationId: Type.Union([Type.Integer(), Type.Null()]),
+    reservationId: Nullable(Type.Integer()),
     status: Status,
     meterStart: Nullable(
       Type.Number({ description: 'Wh; null only for an older row holding what no meter can show' }),
     ),
     meterStop: Nullable(Type.Number({ description: 'Wh' })),
     startedAt: Type.String({ format: 'date-time' }),
-    stoppedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
-    stopReason: Type.Union([Type.String(), Type.Null()]),
+    stoppedAt: Nullable(Type.String({ format: 'date-time' })),
+    stopReason: Nullable(Type.String()),
     energyDelivered: Nullable(
       Type.Number({
         description:
           'meterStop − meterStart, Wh; 0 when the meter went backwards, null while active or when a register is unknown',
       }),
     ),
-    durationSeconds: Type.Union([Type.Integer(), Type.Null()], {
+    durationSeconds: Nullable(Type.Integer(), {
       description: 'stoppedAt − startedAt, whole seconds; null while active',
     }),
-    closedBy: Type.Union([Type.Integer(), Type.Null()], {
+    closedBy: Nullable(Type.Integer(), {
       description: 'the user who closed it for a silent station; null when the station stopped it',
     }),
-    closedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()], {
+    closedAt: Nullable(Type.String({ format: 'date-time' }), {
       description: 'when an operator closed it (server time); null when the station stopped it',
     }),
     authorizationStatus: Type.Unsafe<AuthorizationStatus>({
@@ -90,13 +89,13 @@ export const TransactionFilterSchema = Type.Object({
 export const MeterValueSchema = Type.Object({
   timestamp: Type.String(),
   measurand: Type.String(),
-  value: Type.Union([Type.Number(), Type.Null()], {
+  value: Nullable(Type.Number(), {
     description: 'null only for an older row holding a value that is not a finite number',
   }),
-  unit: Type.Union([Type.String(), Type.Null()]),
-  phase: Type.Union([Type.String(), Type.Null()]),
-  location: Type.Union([Type.String(), Type.Null()]),
-  context: Type.Union([Type.String(), Type.Null()]),
+  unit: Nullable(Type.String()),
+  phase: Nullable(Type.String()),
+  location: Nullable(Type.String()),
+  context: Nullable(Type.String()),
 });
 
 /** `GET /api/transactions/{transactionId}`: the transaction with its meter values. */

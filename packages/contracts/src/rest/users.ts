@@ -1,6 +1,6 @@
 /** The user and role resources: `/api/auth`, `/api/users`, `/api/roles`, `/api/permissions`. */
 import { Type, type Static } from 'typebox';
-import { ChargePointId, Password, RoleName, RowId, Username } from './common.js';
+import { ChargePointId, Password, RoleName, RowId, Username, Nullable } from './common.js';
 
 export const UserSchema = Type.Object(
   {
@@ -10,10 +10,10 @@ export const UserSchema = Type.Object(
     permissions: Type.Array(Type.String(), {
       description: 'effective permissions: system.admin holders are given every permission',
     }),
-    allowedStations: Type.Union([Type.Array(Type.String()), Type.Null()], {
+    allowedStations: Nullable(Type.Array(Type.String()), {
       description: 'null (with allowedSites null): every station; a list: these charge point ids',
     }),
-    allowedSites: Type.Union([Type.Array(Type.Integer()), Type.Null()], {
+    allowedSites: Nullable(Type.Array(Type.Integer()), {
       description: 'null (with allowedStations null): every station; a list: the stations of these sites',
     }),
     active: Type.Boolean(),
@@ -30,11 +30,11 @@ export const LoginAnswerSchema = Type.Object({
   user: Type.Ref('User'),
 });
 
-const Scope = Type.Union([Type.Array(ChargePointId, { maxItems: 10000 }), Type.Null()], {
+const Scope = Nullable(Type.Array(ChargePointId, { maxItems: 10000 }), {
   description:
     'absent or null (with allowedSites too): every station; a list: these charge point ids, plus the stations of allowedSites',
 });
-const SiteScope = Type.Union([Type.Array(RowId(), { maxItems: 1000 }), Type.Null()], {
+const SiteScope = Nullable(Type.Array(RowId(), { maxItems: 1000 }), {
   description:
     'absent or null (with allowedStations too): every station; a list: the stations of these sites',
 });

@@ -1,6 +1,7 @@
-import type { ColumnDefinitionBuilder, CreateTableBuilder, Kysely } from 'kysely';
+import type { CreateTableBuilder, Kysely } from 'kysely';
 import type { Migration } from 'kysely/migration';
 import type { Dialect } from '../connect.js';
+import { autoNumberedKey, stationReference } from './columns.js';
 
 /**
  * The whole schema the contract implies. Types are chosen to read back the same on both
@@ -11,11 +12,7 @@ import type { Dialect } from '../connect.js';
 export function initialSchema(dialect: Dialect): Migration {
   /** An auto-numbered integer primary key, in each dialect's own spelling. */
   const id = <T extends string>(table: CreateTableBuilder<T, never>) =>
-    table.addColumn('id', 'integer', (col: ColumnDefinitionBuilder) =>
-      dialect === 'postgres'
-        ? col.primaryKey().generatedByDefaultAsIdentity()
-        : col.primaryKey().autoIncrement(),
-    );
+    table.addColumn('id', 'integer', autoNumberedKey(dialect));
   const timestamps = <T extends string, C extends string>(table: CreateTableBuilder<T, C>) =>
     table
       .addColumn('created_at', 'text', (col) => col.notNull())
@@ -121,9 +118,7 @@ export function initialSchema(dialect: Dialect): Migration {
 
       await db.schema
         .createTable('connectors')
-        .addColumn('station_id', 'integer', (col) =>
-          col.notNull().references('stations.id').onDelete('cascade'),
-        )
+        .addColumn('station_id', 'integer', stationReference)
         .addColumn('connector_id', 'integer', (col) => col.notNull())
         .addColumn('status', 'text', (col) => col.notNull())
         .addColumn('error_code', 'text', (col) => col.notNull().defaultTo('NoError'))
@@ -149,9 +144,7 @@ export function initialSchema(dialect: Dialect): Migration {
 
       await timestamps(
         id(db.schema.createTable('reservations'))
-          .addColumn('station_id', 'integer', (col) =>
-            col.notNull().references('stations.id').onDelete('cascade'),
-          )
+          .addColumn('station_id', 'integer', stationReference)
           .addColumn('connector_id', 'integer', (col) => col.notNull())
           .addColumn('id_tag', 'text', (col) => col.notNull())
           .addColumn('parent_id_tag', 'text')
@@ -175,9 +168,7 @@ export function initialSchema(dialect: Dialect): Migration {
 
       await timestamps(
         id(db.schema.createTable('transactions'))
-          .addColumn('station_id', 'integer', (col) =>
-            col.notNull().references('stations.id').onDelete('cascade'),
-          )
+          .addColumn('station_id', 'integer', stationReference)
           .addColumn('connector_id', 'integer', (col) => col.notNull())
           .addColumn('id_tag', 'text', (col) => col.notNull())
           .addColumn('reservation_id', 'integer', (col) =>
@@ -212,9 +203,7 @@ export function initialSchema(dialect: Dialect): Migration {
       await db.schema.createIndex('transactions_started').on('transactions').column('started_at').execute();
 
       await id(db.schema.createTable('unmatched_stops'))
-        .addColumn('station_id', 'integer', (col) =>
-          col.notNull().references('stations.id').onDelete('cascade'),
-        )
+        .addColumn('station_id', 'integer', stationReference)
         .addColumn('transaction_id', 'integer', (col) => col.notNull())
         .addColumn('id_tag', 'text')
         .addColumn('meter_stop', 'double precision', (col) => col.notNull())
@@ -225,9 +214,7 @@ export function initialSchema(dialect: Dialect): Migration {
         .execute();
 
       await id(db.schema.createTable('meter_values'))
-        .addColumn('station_id', 'integer', (col) =>
-          col.notNull().references('stations.id').onDelete('cascade'),
-        )
+        .addColumn('station_id', 'integer', stationReference)
         .addColumn('connector_id', 'integer', (col) => col.notNull())
         .addColumn('transaction_id', 'integer')
         .addColumn('sampled_at', 'text', (col) => col.notNull())

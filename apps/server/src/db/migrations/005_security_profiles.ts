@@ -1,6 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { Migration } from 'kysely/migration';
 import type { Dialect } from '../connect.js';
+import { autoNumberedKey, stationReference } from './columns.js';
 
 /**
  * OCPP security profiles per station and the security events (issue 12, CONTRACT section 8):
@@ -20,14 +21,8 @@ export function securityProfiles(dialect: Dialect): Migration {
 
       await db.schema
         .createTable('security_events')
-        .addColumn('id', dialect === 'postgres' ? 'bigint' : 'integer', (col) =>
-          dialect === 'postgres'
-            ? col.primaryKey().generatedByDefaultAsIdentity()
-            : col.primaryKey().autoIncrement(),
-        )
-        .addColumn('station_id', 'integer', (col) =>
-          col.notNull().references('stations.id').onDelete('cascade'),
-        )
+        .addColumn('id', dialect === 'postgres' ? 'bigint' : 'integer', autoNumberedKey(dialect))
+        .addColumn('station_id', 'integer', stationReference)
         .addColumn('type', 'text', (col) => col.notNull())
         // ISO-8601 UTC: the station's time of the event, or the server's when it recorded it.
         .addColumn('timestamp', 'text', (col) => col.notNull())

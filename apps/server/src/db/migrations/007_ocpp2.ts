@@ -1,6 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { Migration } from 'kysely/migration';
 import type { Dialect } from '../connect.js';
+import { autoNumberedKey, stationReference } from './columns.js';
 
 /**
  * What OCPP 2.0.1 and 2.1 stations need stored (issue 13, CONTRACT section 7):
@@ -46,14 +47,8 @@ export function ocpp2(dialect: Dialect): Migration {
 
       await db.schema
         .createTable('transaction_events')
-        .addColumn('id', id, (col) =>
-          dialect === 'postgres'
-            ? col.primaryKey().generatedByDefaultAsIdentity()
-            : col.primaryKey().autoIncrement(),
-        )
-        .addColumn('station_id', 'integer', (col) =>
-          col.notNull().references('stations.id').onDelete('cascade'),
-        )
+        .addColumn('id', id, autoNumberedKey(dialect))
+        .addColumn('station_id', 'integer', stationReference)
         .addColumn('ocpp_transaction_id', 'text', (col) => col.notNull())
         .addColumn('transaction_id', id)
         .addColumn('seq_no', 'bigint', (col) => col.notNull())
@@ -76,9 +71,7 @@ export function ocpp2(dialect: Dialect): Migration {
 
       await db.schema
         .createTable('station_variables')
-        .addColumn('station_id', 'integer', (col) =>
-          col.notNull().references('stations.id').onDelete('cascade'),
-        )
+        .addColumn('station_id', 'integer', stationReference)
         .addColumn('component', 'text', (col) => col.notNull())
         // '' when absent: part of the identity, and a unique key counts NULLs as distinct.
         .addColumn('component_instance', 'text', (col) => col.notNull().defaultTo(''))

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Migration } from 'kysely/migration';
 import type { Dialect } from '../connect.js';
+import { autoNumberedKey, stationReference } from './columns.js';
 
 /**
  * The OCPP CA's certificates and the 1.6 security extension's notifications (issue 12,
@@ -17,14 +18,8 @@ export function stationCertificates(dialect: Dialect): Migration {
     async up(db: Kysely<unknown>) {
       await db.schema
         .createTable('station_certificates')
-        .addColumn('id', 'integer', (col) =>
-          dialect === 'postgres'
-            ? col.primaryKey().generatedByDefaultAsIdentity()
-            : col.primaryKey().autoIncrement(),
-        )
-        .addColumn('station_id', 'integer', (col) =>
-          col.notNull().references('stations.id').onDelete('cascade'),
-        )
+        .addColumn('id', 'integer', autoNumberedKey(dialect))
+        .addColumn('station_id', 'integer', stationReference)
         .addColumn('serial_number', 'text', (col) => col.notNull())
         .addColumn('subject', 'text', (col) => col.notNull())
         .addColumn('not_before', 'text', (col) => col.notNull())

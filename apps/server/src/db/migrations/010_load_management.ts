@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Migration } from 'kysely/migration';
 import type { Dialect } from '../connect.js';
+import { autoNumberedKey, stationReference } from './columns.js';
 
 /**
  * Charging profiles and site load management (issue 14, CONTRACT section 9):
@@ -40,14 +41,8 @@ export function loadManagement(dialect: Dialect): Migration {
 
       await db.schema
         .createTable('charging_profiles')
-        .addColumn('id', 'integer', (col) =>
-          dialect === 'postgres'
-            ? col.primaryKey().generatedByDefaultAsIdentity()
-            : col.primaryKey().autoIncrement(),
-        )
-        .addColumn('station_id', 'integer', (col) =>
-          col.notNull().references('stations.id').onDelete('cascade'),
-        )
+        .addColumn('id', 'integer', autoNumberedKey(dialect))
+        .addColumn('station_id', 'integer', stationReference)
         .addColumn('charging_profile_id', 'integer', (col) => col.notNull())
         .addColumn('connector_id', 'integer', (col) => col.notNull())
         .addColumn('stack_level', 'integer', (col) => col.notNull())

@@ -9,7 +9,7 @@ import {
   IdTagSchema,
   ImportReportSchema,
   NewIdTagSchema,
-  PageQuery,
+  SearchPageQuery,
   PageSchema,
 } from '@cimorings/contracts/rest';
 import { BEARER, bearerRoute, errors, pageOf } from '../schemas.js';
@@ -55,10 +55,7 @@ export const idTagRoutes: FastifyPluginAsyncTypebox<{ idTags: IdTagService }> = 
   app.get(
     '/api/id-tags',
     bearerRoute('idtags.view', 'id tags', {
-      querystring: Type.Object({
-        ...PageQuery.properties,
-        search: Type.Optional(Type.String({ maxLength: 20 })),
-      }),
+      querystring: SearchPageQuery(20),
       response: { 200: PageSchema(Type.Ref('IdTag')), ...errors(400, 401, 403) },
     }),
     async (request) => idTags.list(actorOf(request), pageOf(request.query), request.query.search),

@@ -6,7 +6,7 @@ import { actorOf } from '../access.js';
 import {
   IdParams,
   NewSiteSchema,
-  PageQuery,
+  SearchPageQuery,
   PageSchema,
   SiteChangesSchema,
   SiteLoadSchema,
@@ -25,10 +25,7 @@ export const siteRoutes: FastifyPluginAsyncTypebox<{ sites: SiteService; loads: 
   app.get(
     '/api/sites',
     bearerRoute('stations.view', 'sites', {
-      querystring: Type.Object({
-        ...PageQuery.properties,
-        search: Type.Optional(Type.String({ maxLength: 100 })),
-      }),
+      querystring: SearchPageQuery(100),
       response: { 200: PageSchema(Type.Ref('Site')), ...errors(400, 401, 403) },
     }),
     async (request) => sites.list(actorOf(request), pageOf(request.query), request.query.search),

@@ -6,9 +6,8 @@ import { OCPP_PATH } from '../../ocpp/server.js';
 import type { StationService } from '../../services/station.service.js';
 import { actorOf } from '../access.js';
 import { ChargePointParams, OnboardingSchema } from '@cimorings/contracts/rest';
-import { errors } from '../schemas.js';
+import { bearerRoute, errors } from '../schemas.js';
 
-const security = [{ bearer: [] }];
 /** A host as it may appear in a Host header: a name or IPv4 address, or a bracketed IPv6 one, and a port. */
 const HOST = /^(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/;
 
@@ -22,16 +21,11 @@ export const stationOnboardingRoutes: FastifyPluginAsyncTypebox<{
 }> = async (app, { stations, heartbeatInterval }) => {
   app.get(
     '/api/stations/:chargePointId/onboarding',
-    {
-      config: { access: 'stations.view' },
-      schema: {
-        tags: ['stations'],
-        summary: 'The OCPP URL, subprotocol and credentials to configure on the charger',
-        security,
-        params: ChargePointParams,
-        response: { 200: OnboardingSchema, ...errors(400, 401, 403, 404) },
-      },
-    },
+    bearerRoute('stations.view', 'stations', {
+      summary: 'The OCPP URL, subprotocol and credentials to configure on the charger',
+      params: ChargePointParams,
+      response: { 200: OnboardingSchema, ...errors(400, 401, 403, 404) },
+    }),
     async (request) =>
       onboardingOf(
         request,

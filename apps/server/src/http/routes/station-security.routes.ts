@@ -1,16 +1,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import {
-  CertificateParams,
-  ChargePointParams,
-  PageQuery,
-  PageSchema,
-  SecurityEventSchema,
-  StationCertificateSchema,
-} from '@cimorings/contracts/rest';
+import { CertificateParams, SecurityEventSchema, StationCertificateSchema } from '@cimorings/contracts/rest';
 import type { CertificateService } from '../../services/certificate.service.js';
 import type { SecurityEventService } from '../../services/security-event.service.js';
 import { actorOf } from '../access.js';
-import { BEARER, errors, pageOf } from '../schemas.js';
+import { bearerRoute, errors, pageOf, stationPageRoute } from '../schemas.js';
 
 /**
  * A station's security record (CONTRACT section 8): its security events and the certificates the
@@ -23,50 +16,35 @@ export const stationSecurityRoutes: FastifyPluginAsyncTypebox<{
 }> = async (app, { securityEvents, certificates }) => {
   app.get(
     '/api/stations/:chargePointId/security-events',
-    {
-      config: { access: 'stations.view' },
-      schema: {
-        tags: ['stations'],
-        summary: 'What the station reported and what the server recorded about it, newest first',
-        security: BEARER,
-        params: ChargePointParams,
-        querystring: PageQuery,
-        response: { 200: PageSchema(SecurityEventSchema), ...errors(400, 401, 403, 404) },
-      },
-    },
+    stationPageRoute(
+      'stations.view',
+      'stations',
+      'What the station reported and what the server recorded about it, newest first',
+      SecurityEventSchema,
+    ),
     async (request) =>
       securityEvents.list(actorOf(request), request.params.chargePointId, pageOf(request.query)),
   );
 
   app.get(
     '/api/stations/:chargePointId/certificates',
-    {
-      config: { access: 'stations.view' },
-      schema: {
-        tags: ['stations'],
-        summary: 'The certificates the OCPP CA signed for the station (SignCertificate), latest first',
-        security: BEARER,
-        params: ChargePointParams,
-        querystring: PageQuery,
-        response: { 200: PageSchema(StationCertificateSchema), ...errors(400, 401, 403, 404) },
-      },
-    },
+    stationPageRoute(
+      'stations.view',
+      'stations',
+      'The certificates the OCPP CA signed for the station (SignCertificate), latest first',
+      StationCertificateSchema,
+    ),
     async (request) =>
       certificates.list(actorOf(request), request.params.chargePointId, pageOf(request.query)),
   );
 
   app.post(
     '/api/stations/:chargePointId/certificates/:serialNumber/revoke',
-    {
-      config: { access: 'stations.edit' },
-      schema: {
-        tags: ['stations'],
-        summary: 'Revokes a certificate of the station: refused at the OCPP upgrade from now on (401)',
-        security: BEARER,
-        params: CertificateParams,
-        response: { 200: StationCertificateSchema, ...errors(400, 401, 403, 404) },
-      },
-    },
+    bearerRoute('stations.edit', 'stations', {
+      summary: 'Revokes a certificate of the station: refused at the OCPP upgrade from now on (401)',
+      params: CertificateParams,
+      response: { 200: StationCertificateSchema, ...errors(400, 401, 403, 404) },
+    }),
     async (request) =>
       certificates.revoke(actorOf(request), request.params.chargePointId, request.params.serialNumber),
   );

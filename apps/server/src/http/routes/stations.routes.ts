@@ -3,6 +3,7 @@ import { Type } from 'typebox';
 import type { Station } from '../../domain/station.js';
 import { redactOcppPayload } from '../../domain/ocpp-secrets.js';
 import type { OcppLogRepository } from '../../repositories/ocpp-log.repository.js';
+import { mapPage } from '../../repositories/paging.js';
 import type { CommandService } from '../../services/command.service.js';
 import type { StationApprovalService } from '../../services/station-approval.service.js';
 import type { StationService } from '../../services/station.service.js';
@@ -22,9 +23,7 @@ import {
 } from '@cimorings/contracts/rest';
 import { commandRoutes } from './commands.routes.js';
 import { onboardingOf } from './station-onboarding.routes.js';
-import { errors, pageOf } from '../schemas.js';
-
-const security = [{ bearer: [] }];
+import { bearerRoute, errors, pageOf, stationPageRoute } from '../schemas.js';
 
 /** The station object of the API: never its password, connector 0 folded into the station. */
 export function stationView(station: Station) {
@@ -57,15 +56,10 @@ export const stationRoutes: FastifyPluginAsyncTypebox<{
 
   app.get(
     '/api/stations',
-    {
-      config: { access: 'stations.view' },
-      schema: {
-        tags: ['stations'],
-        security,
-        querystring: Type.Object({ ...PageQuery.properties, ...StationFilterSchema.properties }),
-        response: { 200: PageSchema(Type.Ref('Station')), ...errors(400, 401, 403) },
-      },
-    },
+    bearerRoute('stations.view', 'stations', {
+      querystring: Type.Object({ ...PageQuery.properties, ...StationFilterSchema.properties }),
+      response: { 200: PageSchema(Type.Ref('Station')), ...errors(400, 401, 403) },
+    }),
     async (request) => {
       const { registration, status, search, siteId } = request.query;
       const page = await stations.list(actorOf(request), pageOf(request.query), {
@@ -74,21 +68,16 @@ export const stationRoutes: FastifyPluginAsyncTypebox<{
         search,
         siteId,
       });
-      return { items: page.items.map(stationView), total: page.total };
+      return mapPage(page, stationView);
     },
   );
 
   app.post(
     '/api/stations',
-    {
-      config: { access: 'stations.create' },
-      schema: {
-        tags: ['stations'],
-        security,
-        body: NewStationSchema,
-        response: { 201: CreatedStationSchema, ...errors(400, 401, 403, 409) },
-      },
-    },
+    bearerRoute('stations.create', 'stations', {
+      body: NewStationSchema,
+      response: { 201: CreatedStationSchema, ...errors(400, 401, 403, 409) },
+    }),
     async (request, reply) => {
       const { station, generatedOcppPassword } = await stations.create(actorOf(request), request.body);
       return reply.status(201).send({
@@ -101,45 +90,30 @@ export const stationRoutes: FastifyPluginAsyncTypebox<{
 
   app.get(
     '/api/stations/:chargePointId',
-    {
-      config: { access: 'stations.view' },
-      schema: {
-        tags: ['stations'],
-        security,
-        params: ChargePointParams,
-        response: { 200: Type.Ref('Station'), ...errors(401, 403, 404) },
-      },
-    },
+    bearerRoute('stations.view', 'stations', {
+      params: ChargePointParams,
+      response: { 200: Type.Ref('Station'), ...errors(401, 403, 404) },
+    }),
     async (request) => stationView(await stations.get(actorOf(request), request.params.chargePointId)),
   );
 
   app.patch(
     '/api/stations/:chargePointId',
-    {
-      config: { access: 'stations.edit' },
-      schema: {
-        tags: ['stations'],
-        security,
-        params: ChargePointParams,
-        body: StationChangesSchema,
-        response: { 200: Type.Ref('Station'), ...errors(400, 401, 403, 404) },
-      },
-    },
+    bearerRoute('stations.edit', 'stations', {
+      params: ChargePointParams,
+      body: StationChangesSchema,
+      response: { 200: Type.Ref('Station'), ...errors(400, 401, 403, 404) },
+    }),
     async (request) =>
       stationView(await stations.update(actorOf(request), request.params.chargePointId, request.body)),
   );
 
   app.delete(
     '/api/stations/:chargePointId',
-    {
-      config: { access: 'stations.delete' },
-      schema: {
-        tags: ['stations'],
-        security,
-        params: ChargePointParams,
-        response: { 204: Type.Null(), ...errors(401, 403, 404, 409) },
-      },
-    },
+    bearerRoute('stations.delete', 'stations', {
+      params: ChargePointParams,
+      response: { 204: Type.Null(), ...errors(401, 403, 404, 409) },
+    }),
     async (request, reply) => {
       await stations.delete(actorOf(request), request.params.chargePointId);
       return reply.status(204).send(null);
@@ -148,78 +122,49 @@ export const stationRoutes: FastifyPluginAsyncTypebox<{
 
   app.post(
     '/api/stations/:chargePointId/approve',
-    {
-      config: { access: 'stations.edit' },
-      schema: {
-        tags: ['stations'],
-        summary: 'Accept a pending station',
-        security,
-        params: ChargePointParams,
-        response: { 200: Type.Ref('Station'), ...errors(401, 403, 404) },
-      },
-    },
+    bearerRoute('stations.edit', 'stations', {
+      summary: 'Accept a pending station',
+      params: ChargePointParams,
+      response: { 200: Type.Ref('Station'), ...errors(401, 403, 404) },
+    }),
     async (request) => stationView(await approvals.approve(actorOf(request), request.params.chargePointId)),
   );
 
   app.get(
     '/api/stations/:chargePointId/messages',
-    {
-      config: { access: 'monitoring.view' },
-      schema: {
-        tags: ['stations'],
-        summary: 'The OCPP message log of a station, newest first',
-        security,
-        params: ChargePointParams,
-        querystring: PageQuery,
-        response: {
-          200: PageSchema(OcppMessageSchema),
-          ...errors(400, 401, 403, 404),
-        },
-      },
-    },
+    stationPageRoute(
+      'monitoring.view',
+      'stations',
+      'The OCPP message log of a station, newest first',
+      OcppMessageSchema,
+    ),
     async (request) => {
       const { chargePointId } = request.params;
       await stations.get(actorOf(request), chargePointId);
-      const page = await ocppLog.list(chargePointId, pageOf(request.query));
-      return {
-        // Redacted on write; again on read for what was stored before secrets were redacted.
-        items: page.items.map((entry) => ({
-          ...entry,
-          payload: redactOcppPayload(entry.action, parsed(entry.payload)),
-        })),
-        total: page.total,
-      };
+      // Redacted on write; again on read for what was stored before secrets were redacted.
+      return mapPage(await ocppLog.list(chargePointId, pageOf(request.query)), (entry) => ({
+        ...entry,
+        payload: redactOcppPayload(entry.action, parsed(entry.payload)),
+      }));
     },
   );
 
   app.get(
     '/api/stations/:chargePointId/commands',
-    {
-      config: { access: 'monitoring.view' },
-      schema: {
-        tags: ['commands'],
-        summary: 'The audit trail of commands sent to a station: who, what, the answer; newest first',
-        security,
-        params: ChargePointParams,
-        querystring: PageQuery,
-        response: {
-          200: PageSchema(CommandAuditSchema),
-          ...errors(400, 401, 403, 404),
-        },
-      },
-    },
+    stationPageRoute(
+      'monitoring.view',
+      'commands',
+      'The audit trail of commands sent to a station: who, what, the answer; newest first',
+      CommandAuditSchema,
+    ),
     async (request) => {
       const { chargePointId } = request.params;
       await stations.get(actorOf(request), chargePointId);
-      const page = await ocppLog.listCommands(chargePointId, pageOf(request.query));
-      return {
-        items: page.items.map((entry) => ({
-          ...entry,
-          request: redactOcppPayload(entry.action, entry.request),
-          response: redactOcppPayload(entry.action, entry.response),
-        })),
-        total: page.total,
-      };
+      return mapPage(await ocppLog.listCommands(chargePointId, pageOf(request.query)), (entry) => ({
+        ...entry,
+        request: redactOcppPayload(entry.action, entry.request),
+        response: redactOcppPayload(entry.action, entry.response),
+      }));
     },
   );
 

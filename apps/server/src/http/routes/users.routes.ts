@@ -4,6 +4,7 @@ import type { UserService } from '../../services/user.service.js';
 import { actorOf } from '../access.js';
 import { IdParams, NewUserSchema, PageQuery, PageSchema, UserChangesSchema } from '@cimorings/contracts/rest';
 import { bearerRoute, errors, pageOf, userView } from '../schemas.js';
+import { mapPage } from '../../repositories/paging.js';
 
 export const userRoutes: FastifyPluginAsyncTypebox<{ users: UserService }> = async (app, { users }) => {
   app.get(
@@ -14,7 +15,7 @@ export const userRoutes: FastifyPluginAsyncTypebox<{ users: UserService }> = asy
     }),
     async (request) => {
       const page = await users.list(actorOf(request), pageOf(request.query));
-      return { items: page.items.map(userView), total: page.total };
+      return mapPage(page, userView);
     },
   );
 
