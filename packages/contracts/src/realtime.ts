@@ -111,7 +111,10 @@ export const CUSTOMER_REALTIME_EVENTS = [
 ] as const satisfies readonly RealtimeEventName[];
 
 /** Every server → client event: the customer's seven, then `site_load_updated` (CONTRACT section 9). */
-export const REALTIME_EVENTS: readonly RealtimeEventName[] = [...CUSTOMER_REALTIME_EVENTS, 'site_load_updated'];
+export const REALTIME_EVENTS: readonly RealtimeEventName[] = [
+  ...CUSTOMER_REALTIME_EVENTS,
+  'site_load_updated',
+];
 
 /** The acknowledgement of `join_room` and `leave_room`. */
 export type RoomAck = { ok: true } | { ok: false; error: RoomError };
