@@ -10,6 +10,22 @@ export function openHandle(database: Pick<TestDatabase, 'url'>): DatabaseHandle 
 }
 
 /**
+ * Every stored command and OCPP message row of `database` as one JSON text, for a test that
+ * checks what the database itself keeps, not only what the API answers.
+ */
+export async function storedCommandsAndMessages(database: Pick<TestDatabase, 'url'>): Promise<string> {
+  const handle = openHandle(database);
+  try {
+    return JSON.stringify([
+      await handle.db.selectFrom('commands').selectAll().execute(),
+      await handle.db.selectFrom('ocpp_messages').selectAll().execute(),
+    ]);
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
  * Runs `work` on a handle to a fresh database of `dialect` migrated up to `migration` (included),
  * for a test of the migrations after it; closes the handle and drops the database afterwards.
  */
