@@ -7,6 +7,7 @@
  * event name and `timestamp` of each frame: 300 full socket.io-client instances would spend more
  * CPU decoding than the server spends sending, and the bench would measure itself.
  */
+import { CUSTOMER_REALTIME_EVENTS } from '@cimorings/contracts';
 import WebSocket from 'ws';
 import { io, type Socket } from 'socket.io-client';
 import { Histogram } from '../lib/histogram.js';
@@ -136,16 +137,6 @@ interface ScopedClient {
   forbiddenRefused: boolean;
 }
 
-const EVENTS = [
-  'transaction_started',
-  'transaction_stopped',
-  'station_status_updated',
-  'connector_status_updated',
-  'meter_values_updated',
-  'reservation_created',
-  'reservation_cancelled',
-] as const;
-
 function connectScoped(
   url: string,
   spec: { token: string; allowed: string[]; forbidden: string },
@@ -161,7 +152,7 @@ function connectScoped(
       outOfScope: 0,
       forbiddenRefused: false,
     };
-    for (const name of EVENTS) {
+    for (const name of CUSTOMER_REALTIME_EVENTS) {
       socket.on(
         name as never,
         ((payload: { chargePointId?: string; timestamp?: string }) => {

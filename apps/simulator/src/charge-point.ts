@@ -1,5 +1,4 @@
 import type { v16 } from '@cimorings/ocpp';
-import { EventEmitter } from 'node:events';
 import { FileTransfers } from './commands/firmware-management.js';
 import { registerCommands } from './commands/index.js';
 import { LocalAuthList } from './commands/local-auth-list.js';
@@ -10,8 +9,7 @@ import { ConnectorBank } from './connectors.js';
 import type { CentralSystemLink, ChargePointEventMap } from './events.js';
 import { OcppConnection } from './ocpp/connection.js';
 import { MeterValueSampler } from './meter-values.js';
-import { type ChargePointOptions, type ResolvedOptions, resolveOptions } from './options.js';
-import { waitForEvent } from './wait-for.js';
+import type { ChargePointOptions } from './options.js';
 import { RegistrationLoop, type RegistrationProtocol } from './registration.js';
 import { SecurityExtension } from './security.js';
 import {
@@ -20,6 +18,7 @@ import {
   type StartSessionResult,
   type StopSessionResult,
 } from './sessions.js';
+import { StationLifecycle } from './station-lifecycle.js';
 
 /** Options of {@link SimulatedChargePoint.stop}. */
 export interface StopOptions {
@@ -41,15 +40,14 @@ export interface StopOptions {
  * const session = await cp.startSession(1, 'TAG001');
  * ```
  */
-export class SimulatedChargePoint extends EventEmitter<ChargePointEventMap> implements CentralSystemLink {
-  private readonly options: ResolvedOptions;
+export class SimulatedChargePoint extends StationLifecycle<ChargePointEventMap> implements CentralSystemLink {
+  protected readonly connection: OcppConnection;
+  protected readonly registration: RegistrationLoop;
   private readonly config: Configuration;
-  private readonly connection: OcppConnection;
   private readonly bank: ConnectorBank;
   private readonly sampler: MeterValueSampler;
   private readonly sessions: SessionManager;
   private readonly transfers: FileTransfers;
-  private readonly registration: RegistrationLoop;
   /** Installed by the central system with SendLocalList. */
   readonly localAuthList = new LocalAuthList();
   /** Installed by the central system with SetChargingProfile. */
@@ -58,18 +56,12 @@ export class SimulatedChargePoint extends EventEmitter<ChargePointEventMap> impl
   readonly security: SecurityExtension;
 
   constructor(options: ChargePointOptions) {
-    super();
     if (options.protocol !== undefined && options.protocol !== '1.6')
       throw new RangeError(
         `A SimulatedChargePoint speaks OCPP 1.6; use createSimulatedStation for ${options.protocol}`,
       );
-    const given = resolveOptions(options);
-    // Every part logs through this, so each line names the station it comes from.
-    const resolved: ResolvedOptions = {
-      ...given,
-      log: (level, message) => given.log(level, `${given.id} ${message}`),
-    };
-    this.options = resolved;
+    super(options);
+    const resolved = this.options;
     const emit = this.emit.bind(this);
     this.config = new Configuration({
       connectors: resolved.connectors,
@@ -78,17 +70,8 @@ export class SimulatedChargePoint extends EventEmitter<ChargePointEventMap> impl
       authorizationKey: resolved.password,
     });
     this.connection = new OcppConnection(
-      {
-        endpoint: resolved.url,
-        identity: resolved.id,
-        callTimeoutMs: resolved.callTimeoutMs,
-        pingIntervalMs: resolved.pingIntervalMs,
-        tls: resolved.tls,
-      },
-      {
-        onDisconnect: (code, reason) => this.registration.onDisconnect(code, reason),
-        onWarning: (message) => resolved.log('warn', message),
-      },
+      { ...this.connectionSettings(), tls: resolved.tls },
+      this.connectionListener(),
     );
     this.bank = new ConnectorBank(resolved, this, emit, resolved.log);
     this.sampler = new MeterValueSampler(
@@ -130,31 +113,6 @@ export class SimulatedChargePoint extends EventEmitter<ChargePointEventMap> impl
     this.registerCommands();
   }
 
-  /** The charge point identity. */
-  get id(): string {
-    return this.options.id;
-  }
-
-  /** Number of connectors, numbered from 1. */
-  get connectorCount(): number {
-    return this.options.connectors;
-  }
-
-  /** True while connected and accepted by the central system. */
-  get accepted(): boolean {
-    return this.connection.isOpen && this.registration.status === 'Accepted';
-  }
-
-  /** Whether the WebSocket is open. */
-  get connected(): boolean {
-    return this.connection.isOpen;
-  }
-
-  /** The last BootNotification answer on this connection, `undefined` before one. */
-  get registrationStatus(): v16.RegistrationStatus | undefined {
-    return this.registration.status;
-  }
-
   /** The configuration keys as GetConfiguration would return them. */
   get configuration(): Configuration {
     return this.config;
@@ -177,14 +135,6 @@ export class SimulatedChargePoint extends EventEmitter<ChargePointEventMap> impl
     return this.bank.get(connectorId)?.reservation?.reservationId;
   }
 
-  /**
-   * Connects, and keeps reconnecting (with backoff) until stopped. Resolves once the first
-   * attempt settled, opened or failed; await `waitFor('accepted')` for the boot.
-   */
-  start(): Promise<void> {
-    return this.registration.start();
-  }
-
   /** Stops the charge point: ends sessions (unless told not to), then closes the socket for good. */
   async stop({ stopSessions = true, reason = 'Other' }: StopOptions = {}): Promise<void> {
     if (stopSessions && this.accepted) await this.sessions.stopAll(reason);
@@ -195,13 +145,8 @@ export class SimulatedChargePoint extends EventEmitter<ChargePointEventMap> impl
   }
 
   /** Sends any request to the central system and resolves with its confirmation. */
-  async call<A extends v16.ChargePointAction>(action: A, request: v16.Request<A>): Promise<v16.Response<A>> {
-    try {
-      return await this.connection.call(action, request);
-    } catch (error) {
-      this.emit('callFailed', { action, error: error as Error });
-      throw error;
-    }
+  call<A extends v16.ChargePointAction>(action: A, request: v16.Request<A>): Promise<v16.Response<A>> {
+    return this.reported(action, this.connection.call(action, request));
   }
 
   /** Sends Authorize and returns the central system's verdict on `idTag`. */
@@ -242,11 +187,6 @@ export class SimulatedChargePoint extends EventEmitter<ChargePointEventMap> impl
     return this.sampler.send(connectorId);
   }
 
-  /** Sends a Heartbeat now. */
-  async sendHeartbeat(): Promise<void> {
-    await this.registration.sendHeartbeat();
-  }
-
   /**
    * Sets a connector's status (0 = the charge point) as a hardware event would, e.g. `Faulted`;
    * resolves once the StatusNotification was answered.
@@ -257,18 +197,6 @@ export class SimulatedChargePoint extends EventEmitter<ChargePointEventMap> impl
     errorCode: v16.ChargePointErrorCode = 'NoError',
   ): Promise<void> {
     return this.bank.setStatus(connectorId, status, errorCode);
-  }
-
-  /**
-   * Resolves with the next `event` whose payload satisfies `predicate`; rejects after
-   * `timeoutMs` (default 10 s) so a test fails instead of hanging.
-   */
-  waitFor<K extends keyof ChargePointEventMap>(
-    event: K,
-    predicate: (payload: ChargePointEventMap[K][0]) => boolean = () => true,
-    timeoutMs = 10_000,
-  ): Promise<ChargePointEventMap[K][0]> {
-    return waitForEvent(this, this.id, event, predicate, timeoutMs);
   }
 
   private idTagOf(connectorId: number): string | undefined {

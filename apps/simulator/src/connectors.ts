@@ -1,7 +1,7 @@
 import type { v16 } from '@cimorings/ocpp';
 import type { CentralSystemLink, Emit } from './events.js';
 import { Connector } from './connector.js';
-import { ConnectorMeter } from './meter.js';
+import { OutletBank } from './outlet-bank.js';
 import type { LogFn, ResolvedOptions } from './options.js';
 
 type ReserveNowStatus = v16.Response<'ReserveNow'>['status'];
@@ -22,14 +22,13 @@ const MAX_TIMER_MS = 2_147_483_647;
  * and the StatusNotifications that report them (OCPP 1.6 section 4.9), availability (section
  * 5.2) and reservations (sections 5.1 and 5.13).
  */
-export class ConnectorBank {
+export class ConnectorBank extends OutletBank<Connector> {
   /** Connector 0, the charge point as a whole. */
   readonly station = {
     status: 'Available' as v16.ChargePointStatus,
     errorCode: 'NoError' as v16.ChargePointErrorCode,
   };
   private stationOperative = true;
-  private readonly connectors: Connector[];
   private holds = 0;
   private readonly held: (HeldReport & { sent: () => void })[] = [];
 
@@ -39,24 +38,7 @@ export class ConnectorBank {
     private readonly emit: Emit,
     private readonly log: LogFn,
   ) {
-    this.connectors = options.powerKw.map(
-      (kw, i) =>
-        new Connector(
-          i + 1,
-          kw * 1000,
-          new ConnectorMeter(kw * 1000, options.batteryCapacityKwh * 1000, options.initialEnergyWh),
-        ),
-    );
-  }
-
-  /** Connector `id` (1-based), or `undefined` for 0 and unknown ids. */
-  get(id: number): Connector | undefined {
-    return id >= 1 ? this.connectors[id - 1] : undefined;
-  }
-
-  /** All connectors, connector 1 first. */
-  all(): readonly Connector[] {
-    return this.connectors;
+    super(options, Connector);
   }
 
   /** Whether `id` names the charge point (0) or one of its connectors. */
@@ -66,7 +48,7 @@ export class ConnectorBank {
 
   /** The connector running transaction `transactionId`, if any. */
   byTransaction(transactionId: number): Connector | undefined {
-    return this.connectors.find((c) => c.transaction?.transactionId === transactionId);
+    return this.outlets.find((c) => c.transaction?.transactionId === transactionId);
   }
 
   /** Status of connector `id` (0 = the charge point). */
@@ -133,7 +115,7 @@ export class ConnectorBank {
 
   /** Reports the charge point and every connector, as after each accepted boot. */
   async reportAll(): Promise<void> {
-    for (let id = 0; id <= this.connectors.length; id += 1) await this.report(id);
+    for (let id = 0; id <= this.outlets.length; id += 1) await this.report(id);
   }
 
   /**
@@ -162,7 +144,7 @@ export class ConnectorBank {
       this.stationOperative = operative;
       if (this.station.status !== 'Faulted') void this.setStatus(0, operative ? 'Available' : 'Unavailable');
       let scheduled = false;
-      for (const connector of this.connectors)
+      for (const connector of this.outlets)
         scheduled = this.applyAvailability(connector, operative) || scheduled;
       return scheduled ? 'Scheduled' : 'Accepted';
     }
@@ -188,7 +170,7 @@ export class ConnectorBank {
    * Connector 0 is refused because ReserveConnectorZeroSupported is false.
    */
   reserve(request: v16.Request<'ReserveNow'>): ReserveNowStatus {
-    const replaced = this.connectors.find((c) => c.reservation?.reservationId === request.reservationId);
+    const replaced = this.outlets.find((c) => c.reservation?.reservationId === request.reservationId);
     if (replaced) this.dropReservation(replaced);
     const connector = this.get(request.connectorId);
     const status = connector ? this.reservationRefusal(connector, request.expiryDate) : 'Rejected';
@@ -218,7 +200,7 @@ export class ConnectorBank {
 
   /** CancelReservation (OCPP 1.6 section 5.1): true when the reservation existed. */
   cancelReservation(reservationId: number): boolean {
-    const connector = this.connectors.find((c) => c.reservation?.reservationId === reservationId);
+    const connector = this.outlets.find((c) => c.reservation?.reservationId === reservationId);
     if (!connector) return false;
     this.dropReservation(connector);
     void this.settle(connector);
@@ -252,6 +234,6 @@ export class ConnectorBank {
 
   /** Clears every timer this bank armed. */
   dispose(): void {
-    for (const connector of this.connectors) clearTimeout(connector.reservationTimer);
+    for (const connector of this.outlets) clearTimeout(connector.reservationTimer);
   }
 }

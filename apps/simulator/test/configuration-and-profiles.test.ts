@@ -1,9 +1,20 @@
 import type { v16 } from '@cimorings/ocpp';
 import { describe, expect, it } from 'vitest';
 import { acceptedStation } from './support/fixtures.js';
+import type { TestCsms } from './support/csms.js';
 
 function soon(ms: number): string {
   return new Date(Date.now() + ms).toISOString();
+}
+
+/** Sends ReserveNow for a reservation that expires `expiresInMs` from now. */
+function reserveNow(
+  csms: TestCsms,
+  identity: string,
+  reservation: Omit<v16.Request<'ReserveNow'>, 'expiryDate'>,
+  expiresInMs: number,
+): Promise<v16.Response<'ReserveNow'>> {
+  return csms.command(identity, 'ReserveNow', { ...reservation, expiryDate: soon(expiresInMs) });
 }
 
 describe('configuration commands', () => {
@@ -123,13 +134,12 @@ describe('reservations', () => {
 
   it('ReserveNow lets a tag with the reservation parent id tag start too', async () => {
     const { csms, cp } = await acceptedStation();
-    await csms.command(cp.id, 'ReserveNow', {
-      connectorId: 2,
-      expiryDate: soon(60_000),
-      idTag: 'CARD-A',
-      parentIdTag: 'FLEET',
-      reservationId: 7,
-    });
+    await reserveNow(
+      csms,
+      cp.id,
+      { connectorId: 2, reservationId: 7, idTag: 'CARD-A', parentIdTag: 'FLEET' },
+      60_000,
+    );
     // The test central system answers Authorize without parentIdTag, so another card is refused.
     expect(await cp.startSession(2, 'CARD-B')).toMatchObject({ started: false, reason: 'Reserved' });
     expect(await cp.startSession(2, 'CARD-A')).toMatchObject({ started: true });
@@ -152,12 +162,7 @@ describe('reservations', () => {
 
   it('a reservation ends at its expiryDate and the connector is Available again', async () => {
     const { csms, cp } = await acceptedStation();
-    await csms.command(cp.id, 'ReserveNow', {
-      connectorId: 1,
-      expiryDate: soon(150),
-      idTag: 'T',
-      reservationId: 9,
-    });
+    await reserveNow(csms, cp.id, { connectorId: 1, reservationId: 9, idTag: 'T' }, 150);
     expect(cp.status(1)).toBe('Reserved');
 
     await cp.waitFor('status', (s) => s.connectorId === 1 && s.status === 'Available');
@@ -166,12 +171,7 @@ describe('reservations', () => {
 
   it('CancelReservation frees the connector, and is Rejected for an unknown reservation', async () => {
     const { csms, cp } = await acceptedStation();
-    await csms.command(cp.id, 'ReserveNow', {
-      connectorId: 2,
-      expiryDate: soon(60_000),
-      idTag: 'T',
-      reservationId: 3,
-    });
+    await reserveNow(csms, cp.id, { connectorId: 2, reservationId: 3, idTag: 'T' }, 60_000);
 
     expect(await csms.command(cp.id, 'CancelReservation', { reservationId: 3 })).toEqual({
       status: 'Accepted',
@@ -184,12 +184,7 @@ describe('reservations', () => {
 
   it('ReserveNow with a known reservationId replaces that reservation', async () => {
     const { csms, cp } = await acceptedStation();
-    await csms.command(cp.id, 'ReserveNow', {
-      connectorId: 1,
-      expiryDate: soon(60_000),
-      idTag: 'T',
-      reservationId: 5,
-    });
+    await reserveNow(csms, cp.id, { connectorId: 1, reservationId: 5, idTag: 'T' }, 60_000);
     expect(
       await csms.command(cp.id, 'ReserveNow', {
         connectorId: 2,
@@ -221,19 +216,9 @@ describe('local list, smart charging, diagnostics and firmware', () => {
 
   it('keeps charging profiles, builds the composite schedule from them and clears them', async () => {
     const { csms, cp } = await acceptedStation();
-    const profile: v16.ChargingProfile = {
-      chargingProfileId: 11,
-      stackLevel: 1,
-      chargingProfilePurpose: 'TxDefaultProfile',
-      chargingProfileKind: 'Absolute',
-      chargingSchedule: { chargingRateUnit: 'A', chargingSchedulePeriod: [{ startPeriod: 0, limit: 16 }] },
-    };
+    const profile = flatProfile(11, 1, 'TxDefaultProfile', 'Absolute', { unit: 'A', limit: 16 });
 
-    expect(
-      await csms.command(cp.id, 'SetChargingProfile', { connectorId: 0, csChargingProfiles: profile }),
-    ).toEqual({
-      status: 'Accepted',
-    });
+    expect(await setChargingProfile(csms, cp.id, 0, profile)).toEqual({ status: 'Accepted' });
     const schedule = await csms.command(cp.id, 'GetCompositeSchedule', {
       connectorId: 1,
       duration: 3600,
@@ -263,25 +248,11 @@ describe('local list, smart charging, diagnostics and firmware', () => {
 
   it('accepts a TxProfile only for a running transaction and drops it when the transaction ends', async () => {
     const { csms, cp } = await acceptedStation();
-    const txProfile: v16.ChargingProfile = {
-      chargingProfileId: 3,
-      stackLevel: 0,
-      chargingProfilePurpose: 'TxProfile',
-      chargingProfileKind: 'Relative',
-      chargingSchedule: { chargingRateUnit: 'W', chargingSchedulePeriod: [{ startPeriod: 0, limit: 7400 }] },
-    };
+    const txProfile = flatProfile(3, 0, 'TxProfile', 'Relative', { unit: 'W', limit: 7400 });
 
-    expect(
-      await csms.command(cp.id, 'SetChargingProfile', { connectorId: 1, csChargingProfiles: txProfile }),
-    ).toEqual({
-      status: 'Rejected',
-    });
+    expect(await setChargingProfile(csms, cp.id, 1, txProfile)).toEqual({ status: 'Rejected' });
     await cp.startSession(1);
-    expect(
-      await csms.command(cp.id, 'SetChargingProfile', { connectorId: 1, csChargingProfiles: txProfile }),
-    ).toEqual({
-      status: 'Accepted',
-    });
+    expect(await setChargingProfile(csms, cp.id, 1, txProfile)).toEqual({ status: 'Accepted' });
     await cp.stopSession(1);
     expect(await csms.command(cp.id, 'ClearChargingProfile', { id: 3 })).toEqual({ status: 'Unknown' });
   });
@@ -316,3 +287,30 @@ describe('local list, smart charging, diagnostics and firmware', () => {
     ]);
   });
 });
+
+/** Sends SetChargingProfile for `connectorId` and resolves with the answer. */
+function setChargingProfile(
+  csms: TestCsms,
+  identity: string,
+  connectorId: number,
+  csChargingProfiles: v16.ChargingProfile,
+): Promise<v16.Response<'SetChargingProfile'>> {
+  return csms.command(identity, 'SetChargingProfile', { connectorId, csChargingProfiles });
+}
+
+/** A charging profile of one period from the schedule's start, at `limit` in `unit`. */
+function flatProfile(
+  chargingProfileId: number,
+  stackLevel: number,
+  chargingProfilePurpose: v16.ChargingProfile['chargingProfilePurpose'],
+  chargingProfileKind: v16.ChargingProfile['chargingProfileKind'],
+  { unit, limit }: { unit: 'A' | 'W'; limit: number },
+): v16.ChargingProfile {
+  return {
+    chargingProfileId,
+    stackLevel,
+    chargingProfilePurpose,
+    chargingProfileKind,
+    chargingSchedule: { chargingRateUnit: unit, chargingSchedulePeriod: [{ startPeriod: 0, limit }] },
+  };
+}

@@ -99,7 +99,8 @@ export interface ServerToClientEvents {
 
 export type RealtimeEventName = keyof ServerToClientEvents;
 
-export const REALTIME_EVENTS: readonly RealtimeEventName[] = [
+/** The seven events of the customer's websocket-api.md, each about one station's charge point id. */
+export const CUSTOMER_REALTIME_EVENTS = [
   'transaction_started',
   'transaction_stopped',
   'station_status_updated',
@@ -107,6 +108,11 @@ export const REALTIME_EVENTS: readonly RealtimeEventName[] = [
   'meter_values_updated',
   'reservation_created',
   'reservation_cancelled',
+] as const satisfies readonly RealtimeEventName[];
+
+/** Every server → client event: the customer's seven, then `site_load_updated` (CONTRACT section 9). */
+export const REALTIME_EVENTS: readonly RealtimeEventName[] = [
+  ...CUSTOMER_REALTIME_EVENTS,
   'site_load_updated',
 ];
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createUser } from '../support/builders.js';
+import { loggedInUser } from '../support/builders.js';
 import { createSigner } from 'fast-jwt';
 import { useTestApp } from '../support/use-test-app.js';
 import { DIALECTS } from '../support/databases.js';
@@ -136,13 +136,12 @@ describe.each(DIALECTS)('authentication on %s', (dialect) => {
 
   it('refuses a disabled user at login and ends their tokens', async () => {
     const { token: adminToken } = await app.login();
-    const created = await createUser(app, adminToken, {
+    const { id, token } = await loggedInUser(app, adminToken, {
       username: 'dora',
       password: 'dora-pass-1234',
       roles: ['viewer'],
     });
-    const { token } = await app.login('dora', 'dora-pass-1234');
-    const disabled = await app.request('PATCH', `/api/users/${created.id}`, {
+    const disabled = await app.request('PATCH', `/api/users/${id}`, {
       token: adminToken,
       body: { active: false },
     });
@@ -157,13 +156,12 @@ describe.each(DIALECTS)('authentication on %s', (dialect) => {
 
   it('answers 401 to a token of a deleted user', async () => {
     const { token: adminToken } = await app.login();
-    const created = await createUser(app, adminToken, {
+    const { id, token } = await loggedInUser(app, adminToken, {
       username: 'gone',
       password: 'gone-pass-1234',
       roles: ['viewer'],
     });
-    const { token } = await app.login('gone', 'gone-pass-1234');
-    expect((await app.request('DELETE', `/api/users/${created.id}`, { token: adminToken })).status).toBe(204);
+    expect((await app.request('DELETE', `/api/users/${id}`, { token: adminToken })).status).toBe(204);
     expect((await app.request('GET', '/api/auth/me', { token })).status).toBe(401);
   });
 });

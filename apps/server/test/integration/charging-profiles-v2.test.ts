@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { profileBody } from '../support/charging-profiles.js';
+import { profileBody, profileRoute } from '../support/charging-profiles.js';
 import { DIALECTS } from '../support/databases.js';
 import { eventually, type TestChargePoint } from '../support/ocpp-client.js';
 import { bootStation2 } from '../support/ocpp2-client.js';
@@ -44,10 +44,7 @@ describe.each(DIALECTS)('charging profiles of an OCPP 2.0.1 station on %s', (dia
     await cs?.close({ force: true });
   });
 
-  const path = '/api/stations/PROF2-1/charging-profiles';
-  const post = (payload: unknown) => app.request('POST', path, { token: app.admin, body: payload });
-  const kept = async () => (await app.request('GET', path, { token: app.admin })).body;
-  const sent = (action: string) => received.filter((r) => r.action === action);
+  const { path, post, kept, sent } = profileRoute(app, 'PROF2-1', received);
 
   it('K01: sends an accepted profile as SetChargingProfile { evseId, chargingProfile } and keeps it', async () => {
     const response = await post(body(1));

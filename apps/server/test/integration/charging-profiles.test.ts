@@ -3,7 +3,7 @@ import { DIALECTS } from '../support/databases.js';
 import { useTestApp } from '../support/use-test-app.js';
 import { bootChargePoint, eventually, type TestChargePoint } from '../support/ocpp-client.js';
 import { userToken } from '../support/builders.js';
-import { profileBody } from '../support/charging-profiles.js';
+import { profileBody, profileRoute } from '../support/charging-profiles.js';
 
 const body = profileBody;
 
@@ -40,10 +40,7 @@ describe.each(DIALECTS)('charging profiles as data on %s', (dialect) => {
     await cp?.close({ force: true });
   });
 
-  const path = '/api/stations/PROF-1/charging-profiles';
-  const post = (payload: unknown, token = app.admin) => app.request('POST', path, { token, body: payload });
-  const kept = async () => (await app.request('GET', path, { token: app.admin })).body;
-  const sent = (action: string) => received.filter((r) => r.action === action);
+  const { path, post, kept, sent } = profileRoute(app, 'PROF-1', received);
 
   it('sends an accepted profile, keeps it and lists it', async () => {
     const response = await post(body(1));

@@ -1,10 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config.js';
-import { openDatabase } from '../../src/db/connect.js';
-import { createTestDatabase, SHARED_DIALECTS } from '../support/databases.js';
+import { SHARED_DIALECTS } from '../support/databases.js';
 import { bootChargePoint, eventually } from '../support/ocpp-client.js';
-import { startTwoNodes } from '../support/test-app.js';
+import { withTwoNodesAndHandle } from '../support/database-handle.js';
 
 const redisUrl = process.env.CIMORINGS_TEST_REDIS;
 
@@ -12,12 +10,9 @@ const redisUrl = process.env.CIMORINGS_TEST_REDIS;
 if (redisUrl && SHARED_DIALECTS.length > 0) {
   describe('stations no live node holds, with two nodes sharing Redis', () => {
     it('disconnects a station recorded as connected that no node holds, once', async () => {
-      const database = await createTestDatabase('postgres');
-      const [nodeA, nodeB] = await startTwoNodes(database.url, redisUrl);
-      const handle = openDatabase(loadConfig({ DATABASE_URL: database.url }).database);
-      const id = `UNHELD-${randomBytes(3).toString('hex')}`;
-      const held = `HELD-${randomBytes(3).toString('hex')}`;
-      try {
+      await withTwoNodesAndHandle(redisUrl, async (nodeA, nodeB, handle) => {
+        const id = `UNHELD-${randomBytes(3).toString('hex')}`;
+        const held = `HELD-${randomBytes(3).toString('hex')}`;
         const { client } = await bootChargePoint(nodeA.url, id);
         const { client: stays } = await bootChargePoint(nodeB.url, held);
         await client.close();
@@ -43,12 +38,7 @@ if (redisUrl && SHARED_DIALECTS.length > 0) {
         ].filter((event) => event.type === 'StationStatusChanged' && event.chargePointId === id);
         expect(unavailable).toHaveLength(1);
         await stays.close();
-      } finally {
-        await handle.close();
-        await nodeA.close();
-        await nodeB.close();
-        await database.drop();
-      }
+      });
     }, 40_000);
   });
 }

@@ -1,17 +1,13 @@
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config.js';
-import { openDatabase } from '../../src/db/connect.js';
-import { migrateTo, migrateToLatest } from '../../src/db/migrate.js';
-import { createTestDatabase, DIALECTS } from '../support/databases.js';
+import { migrateToLatest } from '../../src/db/migrate.js';
+import { DIALECTS } from '../support/databases.js';
 import { useTestApp } from '../support/use-test-app.js';
+import { withDatabaseAt } from '../support/database-handle.js';
 
 describe.each(DIALECTS)('migrations 007 and 008 on %s', (dialect) => {
   it('give the tags and deletions stored before the type of an RFID card, ISO14443', async () => {
-    const database = await createTestDatabase(dialect);
-    const handle = openDatabase(loadConfig({ DATABASE_URL: database.url }).database);
-    try {
-      await migrateTo(handle.db, handle.dialect, '006_meter_values_unique');
+    await withDatabaseAt(dialect, '006_meter_values_unique', async (handle) => {
       const now = '2026-01-01T00:00:00.000Z';
       await sql`insert into id_tags (id_tag, status, allow_concurrent, created_at, updated_at)
         values ('OLD-CARD', 'Accepted', 0, ${now}, ${now})`.execute(handle.db);
@@ -28,10 +24,7 @@ describe.each(DIALECTS)('migrations 007 and 008 on %s', (dialect) => {
       expect(await handle.db.selectFrom('id_tag_deletions').select(['id_tag', 'type']).execute()).toEqual([
         { id_tag: 'GONE-CARD', type: 'ISO14443' },
       ]);
-    } finally {
-      await handle.close();
-      await database.drop();
-    }
+    });
   });
 });
 

@@ -1,13 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config.js';
-import { openDatabase } from '../../src/db/connect.js';
 import { migrateTo } from '../../src/db/migrate.js';
 import { MeterValueRepository } from '../../src/repositories/meter-value.repository.js';
-import { createTestDatabase, DIALECTS, SHARED_DIALECTS } from '../support/databases.js';
+import { DIALECTS, SHARED_DIALECTS } from '../support/databases.js';
 import { ocppUrl, rawSocket } from '../support/ocpp-client.js';
-import { startTwoNodes } from '../support/test-app.js';
+import { withDatabaseAt, withTwoNodesAndHandle } from '../support/database-handle.js';
 
 const T0 = '2026-02-01T10:00:00.000Z';
 const energy = (value: number, phase?: string) => ({
@@ -22,10 +20,7 @@ const energy = (value: number, phase?: string) => ({
 
 describe.each(DIALECTS)('meter values keyed by what they measure (%s)', (dialect) => {
   it('drops the duplicates stored before the unique key, keeping the first of each, then skips repeats', async () => {
-    const database = await createTestDatabase(dialect);
-    const handle = openDatabase(loadConfig({ DATABASE_URL: database.url }).database);
-    try {
-      await migrateTo(handle.db, handle.dialect, '005_security_profiles');
+    await withDatabaseAt(dialect, '005_security_profiles', async (handle) => {
       await sql`INSERT INTO stations (charge_point_id, name, created_at, updated_at) VALUES ('CP-DUP', 'dup', ${T0}, ${T0})`.execute(
         handle.db,
       );
@@ -95,10 +90,7 @@ describe.each(DIALECTS)('meter values keyed by what they measure (%s)', (dialect
       expect(after.map(({ value }) => value)).toEqual([100, 40, 101]);
       // Ids go on from where the table was, never reused.
       expect(after[2]?.id).toBeGreaterThan(kept[1]?.id ?? Infinity);
-    } finally {
-      await handle.close();
-      await database.drop();
-    }
+    });
   });
 });
 
@@ -108,11 +100,8 @@ const redisUrl = process.env.CIMORINGS_TEST_REDIS;
 if (redisUrl && SHARED_DIALECTS.length > 0) {
   describe('a message repeated to another node after a reconnect', () => {
     it('is stored once and gets the same answer: MeterValues and StartTransaction', async () => {
-      const database = await createTestDatabase('postgres');
-      const [nodeA, nodeB] = await startTwoNodes(database.url, redisUrl);
-      const id = `RETRY-${randomBytes(3).toString('hex')}`;
-      const handle = openDatabase(loadConfig({ DATABASE_URL: database.url }).database);
-      try {
+      await withTwoNodesAndHandle(redisUrl, async (nodeA, nodeB, handle) => {
+        const id = `RETRY-${randomBytes(3).toString('hex')}`;
         const first = await rawSocket(`${ocppUrl(nodeA.url)}/${id}`);
         await sendWithId(first, 'boot-1', 'BootNotification', {
           chargePointVendor: 'V',
@@ -145,12 +134,7 @@ if (redisUrl && SHARED_DIALECTS.length > 0) {
         expect(transactions).toHaveLength(1);
         const values = await handle.db.selectFrom('meter_values').select('value').execute();
         expect(values.map(({ value }) => value)).toEqual([1500]);
-      } finally {
-        await handle.close();
-        await nodeA.close();
-        await nodeB.close();
-        await database.drop();
-      }
+      });
     });
   });
 }

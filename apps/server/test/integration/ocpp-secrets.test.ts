@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { userToken } from '../support/builders.js';
-import { loadConfig } from '../../src/config.js';
-import { openDatabase } from '../../src/db/connect.js';
+import { storedCommandsAndMessages } from '../support/database-handle.js';
 import { DIALECTS } from '../support/databases.js';
 import { useTestApp } from '../support/use-test-app.js';
 import {
@@ -78,18 +77,10 @@ describe.each(DIALECTS)('the AuthorizationKey is write-only on %s', (dialect) =>
     expect(messages.text).not.toContain(STORED_KEY);
 
     // Kept out of the database itself, not only out of the answers.
-    const handle = openDatabase(loadConfig({ DATABASE_URL: app.database.url }).database);
-    try {
-      const stored = JSON.stringify([
-        await handle.db.selectFrom('commands').selectAll().execute(),
-        await handle.db.selectFrom('ocpp_messages').selectAll().execute(),
-      ]);
-      expect(stored).toContain('[redacted]');
-      expect(stored).not.toContain(KEY);
-      expect(stored).not.toContain(STORED_KEY);
-    } finally {
-      await handle.close();
-    }
+    const stored = await storedCommandsAndMessages(app.database);
+    expect(stored).toContain('[redacted]');
+    expect(stored).not.toContain(KEY);
+    expect(stored).not.toContain(STORED_KEY);
     expect(logLines.join('\n')).not.toContain(KEY);
     expect(logLines.join('\n')).not.toContain(STORED_KEY);
 
@@ -136,16 +127,8 @@ describe.each(DIALECTS)('the AuthorizationKey is write-only on %s', (dialect) =>
         return messages.body.items.some((entry: { action: string }) => entry.action === 'UpdateFirmware');
       });
       expect(messages.text).not.toContain(URL_PASSWORD);
-      const handle = openDatabase(loadConfig({ DATABASE_URL: app.database.url }).database);
-      try {
-        const stored = JSON.stringify([
-          await handle.db.selectFrom('commands').selectAll().execute(),
-          await handle.db.selectFrom('ocpp_messages').selectAll().execute(),
-        ]);
-        expect(stored).not.toContain(URL_PASSWORD);
-      } finally {
-        await handle.close();
-      }
+      const stored = await storedCommandsAndMessages(app.database);
+      expect(stored).not.toContain(URL_PASSWORD);
       expect(logLines.join('\n')).not.toContain(URL_PASSWORD);
     } finally {
       await client.close({ force: true });

@@ -5,10 +5,7 @@ import { parseLogLines } from '../support/log-lines.js';
 import { useTestApp } from '../support/use-test-app.js';
 import { eventually, type TestChargePoint } from '../support/ocpp-client.js';
 import { BOOT2, bootStation2 } from '../support/ocpp2-client.js';
-import { sendEvent, transactionEvent, sendStatus } from '../support/ocpp2-session.js';
-
-const T0 = '2026-01-11T14:30:00.000Z';
-const at = (minutes: number) => new Date(Date.parse(T0) + minutes * 60_000).toISOString();
+import { sendEvent, transactionEvent, sendStatus, T0, at } from '../support/ocpp2-session.js';
 
 /** The frames a station received, as they came over the wire. */
 function framesOf(cs: TestChargePoint): unknown[][] {

@@ -6,10 +6,7 @@ import { DIALECTS } from '../support/databases.js';
 import { useTestApp } from '../support/use-test-app.js';
 import { ocppUrl, opened, type TestChargePoint } from '../support/ocpp-client.js';
 import { BOOT2, bootStation2 } from '../support/ocpp2-client.js';
-import { sendEvent, transactionEvent } from '../support/ocpp2-session.js';
-
-const T0 = '2026-01-11T14:30:00.000Z';
-const at = (minutes: number) => new Date(Date.parse(T0) + minutes * 60_000).toISOString();
+import { sendEvent, transactionEvent, T0, at } from '../support/ocpp2-session.js';
 
 /** The CallError code a call is refused with (the station's strict mode off, to send anything). */
 async function refusal(cs: TestChargePoint, action: string, payload: unknown): Promise<string> {

@@ -1,18 +1,14 @@
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config.js';
-import { openDatabase } from '../../src/db/connect.js';
 import { migrateTo } from '../../src/db/migrate.js';
-import { createTestDatabase, DIALECTS } from '../support/databases.js';
+import { DIALECTS } from '../support/databases.js';
+import { withDatabaseAt } from '../support/database-handle.js';
 
 const T0 = '2026-02-01T10:00:00.000Z';
 
 describe.each(DIALECTS)('migration 007_ocpp2 on %s', (dialect) => {
   it('keeps every transaction and its id counter, lets id_tag be null, and adds the 2.x tables', async () => {
-    const database = await createTestDatabase(dialect);
-    const handle = openDatabase(loadConfig({ DATABASE_URL: database.url }).database);
-    try {
-      await migrateTo(handle.db, handle.dialect, '006_meter_values_unique');
+    await withDatabaseAt(dialect, '006_meter_values_unique', async (handle) => {
       await sql`INSERT INTO stations (charge_point_id, name, created_at, updated_at, ocpp_protocol)
         VALUES ('CP-OLD', 'old', ${T0}, ${T0}, 'ocpp1.6')`.execute(handle.db);
       const stationId = (
@@ -84,9 +80,6 @@ describe.each(DIALECTS)('migration 007_ocpp2 on %s', (dialect) => {
       expect(station.ocpp_version).toBe('1.6');
       expect(await handle.db.selectFrom('station_variables').selectAll().execute()).toEqual([]);
       expect(await handle.db.selectFrom('transaction_events').selectAll().execute()).toEqual([]);
-    } finally {
-      await handle.close();
-      await database.drop();
-    }
+    });
   });
 });

@@ -3,13 +3,10 @@ import { createIdTags } from '../support/builders.js';
 import { DIALECTS } from '../support/databases.js';
 import { bootChargePoint, eventually } from '../support/ocpp-client.js';
 import { bootStation2 } from '../support/ocpp2-client.js';
-import { sendEvent, sendStatus } from '../support/ocpp2-session.js';
+import { sendEvent, sendStatus, at } from '../support/ocpp2-session.js';
 import { join, recorder } from '../support/realtime-client.js';
 import { useRealtime } from '../support/use-realtime.js';
 import { useTestApp } from '../support/use-test-app.js';
-
-const T0 = '2026-01-11T14:30:00.000Z';
-const at = (minutes: number) => new Date(Date.parse(T0) + minutes * 60_000).toISOString();
 
 /** An event as a client sees it: its name, its fields in order, and each field's JSON type. */
 const shape = ({ event, payload }: { event: string; payload: Record<string, unknown> }) => ({

@@ -1,34 +1,19 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createIdTags } from '../support/builders.js';
+import { describe, expect, it } from 'vitest';
 import { DIALECTS } from '../support/databases.js';
+import { useBootedStation2 } from '../support/use-station2.js';
 import { useTestApp } from '../support/use-test-app.js';
-import type { TestChargePoint } from '../support/ocpp-client.js';
-import { bootStation2 } from '../support/ocpp2-client.js';
-import { sendEvent } from '../support/ocpp2-session.js';
-
-const T0 = '2026-01-11T14:30:00.000Z';
-const at = (minutes: number) => new Date(Date.parse(T0) + minutes * 60_000).toISOString();
+import { sendEvent, at } from '../support/ocpp2-session.js';
 
 describe.each(DIALECTS)('OCPP 2.0.1 authorization, transactions and meter values on %s', (dialect) => {
   const app = useTestApp(dialect, { env: { OCPP_UNKNOWN_STATIONS: 'accept' } });
-  let cs: TestChargePoint;
-
-  beforeAll(async () => {
-    await createIdTags(
-      app,
-      app.admin,
-      'GOOD',
-      'GOOD2',
-      'GROUP',
-      { idTag: 'MEMBER', parentIdTag: 'GROUP' },
-      { idTag: 'BLOCKED', status: 'Blocked' },
-      { idTag: 'OLD', expiryDate: '2020-01-01T00:00:00.000Z' },
-    );
-    ({ client: cs } = await bootStation2(app.url, 'CS-TX'));
-  });
-  afterAll(async () => {
-    await cs?.close();
-  });
+  const cs = useBootedStation2(app, 'CS-TX', [
+    'GOOD',
+    'GOOD2',
+    'GROUP',
+    { idTag: 'MEMBER', parentIdTag: 'GROUP' },
+    { idTag: 'BLOCKED', status: 'Blocked' },
+    { idTag: 'OLD', expiryDate: '2020-01-01T00:00:00.000Z' },
+  ]);
 
   const transaction = async (id: string | number) =>
     (await app.request('GET', `/api/transactions/${id}`, { token: app.admin })) as {

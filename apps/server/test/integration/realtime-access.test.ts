@@ -130,6 +130,10 @@ describe.each(setups)('access changes on open real-time connections: %s, %s', (_
     });
 
   /** After a socket was closed by the server: the old token is refused, and events go on without it. */
+  /** An administrator's PATCH /api/users/{id}, through node A. */
+  const patchUser = (id: number, body: Record<string, unknown>) =>
+    nodeA.request('PATCH', `/api/users/${id}`, { token: admin, body });
+
   const expectShutOut = async (user: { token: string; events: ReturnType<typeof recorder> }) => {
     await expect(connectSocket(nodeB.url, user.token)).rejects.toMatchObject({ message: 'Unauthorized' });
     const before = eventsOf(user.events, KEPT);
@@ -141,10 +145,7 @@ describe.each(setups)('access changes on open real-time connections: %s, %s', (_
     const user = await userSocket(['viewer']);
     expect(await stillReceives(user, KEPT)).toBe(true);
     const closed = disconnected(user.socket);
-    const patched = await nodeA.request('PATCH', `/api/users/${user.id}`, {
-      token: admin,
-      body: { active: false },
-    });
+    const patched = await patchUser(user.id, { active: false });
     expect(patched.status).toBe(200);
     expect(await closed).toBe('io server disconnect');
     await expectShutOut(user);
@@ -153,10 +154,7 @@ describe.each(setups)('access changes on open real-time connections: %s, %s', (_
   it('closes the connections of a user whose password an administrator changed', async () => {
     const user = await userSocket(['viewer']);
     const closed = disconnected(user.socket);
-    const patched = await nodeA.request('PATCH', `/api/users/${user.id}`, {
-      token: admin,
-      body: { password: 'a-brand-new-password-1' },
-    });
+    const patched = await patchUser(user.id, { password: 'a-brand-new-password-1' });
     expect(patched.status).toBe(200);
     expect(await closed).toBe('io server disconnect');
     await expectShutOut(user);
@@ -185,10 +183,7 @@ describe.each(setups)('access changes on open real-time connections: %s, %s', (_
   it('narrows the events of a connection at once when the station scope shrinks, keeping it open', async () => {
     const user = await userSocket(['viewer']);
     expect(await stillReceives(user, LOST)).toBe(true);
-    const patched = await nodeA.request('PATCH', `/api/users/${user.id}`, {
-      token: admin,
-      body: { allowedStations: [KEPT] },
-    });
+    const patched = await patchUser(user.id, { allowedStations: [KEPT] });
     expect(patched.status).toBe(200);
     await cutOff(user, LOST);
     expect(await stillReceives(user, KEPT)).toBe(true);
@@ -231,10 +226,7 @@ describe.each(setups)('access changes on open real-time connections: %s, %s', (_
     expect(role.status).toBe(201);
     const user = await userSocket(['viewer', `tags-${suffix}`]);
     expect(await stillReceives(user, KEPT)).toBe(true);
-    const patched = await nodeA.request('PATCH', `/api/users/${user.id}`, {
-      token: admin,
-      body: { roles: [`tags-${suffix}`] },
-    });
+    const patched = await patchUser(user.id, { roles: [`tags-${suffix}`] });
     expect(patched.status).toBe(200);
     await cutOff(user, KEPT);
   });

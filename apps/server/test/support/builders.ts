@@ -57,8 +57,18 @@ export async function createUser(app: TestApp, token: string, fields: UserFields
 
 /** Creates a user and answers a token of theirs. */
 export async function userToken(app: TestApp, token: string, fields: UserFields): Promise<string> {
-  await createUser(app, token, fields);
-  return (await app.login(fields.username, fields.password ?? `${fields.username}-password-1`)).token;
+  return (await loggedInUser(app, token, fields)).token;
+}
+
+/** Creates a user, logs them in, and answers their id and token. */
+export async function loggedInUser(
+  app: TestApp,
+  token: string,
+  fields: UserFields,
+): Promise<{ id: number; token: string }> {
+  const created = await createUser(app, token, fields);
+  const login = await app.login(fields.username, fields.password ?? `${fields.username}-password-1`);
+  return { id: created.id as number, token: login.token };
 }
 
 /** The fields of a StartTransaction; connector 1 and meter 0 unless given. */

@@ -1,3 +1,5 @@
+import type { UsedTestApp } from './use-test-app.js';
+
 /** A valid body of the charging profiles route (OCPP 1.6 SetChargingProfile.req), changed by `profile`. */
 export function profileBody(connectorId: number, profile: Record<string, unknown> = {}) {
   return {
@@ -17,5 +19,25 @@ export function profileBody(connectorId: number, profile: Record<string, unknown
       },
       ...profile,
     },
+  };
+}
+
+/** A request recorded by a test station: the action and its params. */
+export interface ReceivedCall {
+  action: string;
+  params: Record<string, unknown>;
+}
+
+/**
+ * The charging profiles route of one station as the tests call it: `post` a body (as the admin
+ * unless `token` is given), the profiles it `kept`, and what the station was `sent` of an action.
+ */
+export function profileRoute(app: UsedTestApp, chargePointId: string, received: readonly ReceivedCall[]) {
+  const path = `/api/stations/${chargePointId}/charging-profiles`;
+  return {
+    path,
+    post: (payload: unknown, token = app.admin) => app.request('POST', path, { token, body: payload }),
+    kept: async () => (await app.request('GET', path, { token: app.admin })).body,
+    sent: (action: string) => received.filter((r) => r.action === action),
   };
 }

@@ -1,5 +1,11 @@
 import type { TestChargePoint } from './ocpp-client.js';
 
+/** The moment the 2.x session tests start at. */
+export const T0 = '2026-01-11T14:30:00.000Z';
+
+/** The time `minutes` after {@link T0}, ISO 8601 UTC. */
+export const at = (minutes: number): string => new Date(Date.parse(T0) + minutes * 60_000).toISOString();
+
 /** What a TransactionEvent of a test carries besides its type, id and seqNo. */
 export interface EventFields {
   triggerReason?: string;

@@ -21,33 +21,21 @@ export function registerRemoteTriggerCommands(
 ): void {
   register('TriggerMessage', ({ requestedMessage, connectorId }, after) => {
     if (connectorId !== undefined && !bank.exists(connectorId)) return { status: 'Rejected' };
-    switch (requestedMessage) {
-      case 'BootNotification':
-        after(() => lifecycle.sendBootNotification());
-        break;
-      case 'Heartbeat':
-        after(() => lifecycle.sendHeartbeat());
-        break;
-      case 'StatusNotification':
-        after(() => (connectorId === undefined ? bank.reportAll() : bank.report(connectorId)));
-        break;
-      case 'MeterValues': {
-        const ids = connectorId ? [connectorId] : bank.all().map((c) => c.id);
-        after(async () => {
-          for (const id of ids) await sampler.send(id, 'Trigger');
-        });
-        break;
-      }
-      case 'DiagnosticsStatusNotification':
-        after(() => transfers.notifyDiagnostics());
-        break;
-      case 'FirmwareStatusNotification':
-        after(() => transfers.notifyFirmware());
-        break;
-      default:
-        // The schema admits no other value today; a future one is answered honestly.
-        return { status: 'NotImplemented' };
-    }
+    const ids = connectorId ? [connectorId] : bank.all().map((c) => c.id);
+    const sends: Partial<Record<string, () => Promise<unknown>>> = {
+      BootNotification: () => lifecycle.sendBootNotification(),
+      Heartbeat: () => lifecycle.sendHeartbeat(),
+      StatusNotification: () => (connectorId === undefined ? bank.reportAll() : bank.report(connectorId)),
+      MeterValues: async () => {
+        for (const id of ids) await sampler.send(id, 'Trigger');
+      },
+      DiagnosticsStatusNotification: () => transfers.notifyDiagnostics(),
+      FirmwareStatusNotification: () => transfers.notifyFirmware(),
+    };
+    const send = sends[requestedMessage];
+    // The schema admits no other value today; a future one is answered honestly.
+    if (!send) return { status: 'NotImplemented' };
+    after(send);
     return { status: 'Accepted' };
   });
 }

@@ -1,9 +1,7 @@
 import type { v201 } from '@cimorings/ocpp';
-import { EventEmitter } from 'node:events';
-import type { ChargePointOptions, ResolvedOptions } from '../options.js';
-import { resolveOptions } from '../options.js';
+import type { ChargePointOptions } from '../options.js';
 import { RegistrationLoop } from '../registration.js';
-import { waitForEvent } from '../wait-for.js';
+import { StationLifecycle } from '../station-lifecycle.js';
 import { Authorizer } from './authorization.js';
 import { V2Certificates } from './certificates.js';
 import { registerV2Commands } from './commands/index.js';
@@ -42,48 +40,33 @@ export interface ChargingStationOptions extends ChargePointOptions {
  * const session = await cs.startSession(1, 'TAG001');
  * ```
  */
-export class SimulatedChargingStation extends EventEmitter<ChargingStationEventMap> implements CsmsLink {
+export class SimulatedChargingStation extends StationLifecycle<ChargingStationEventMap> implements CsmsLink {
   readonly protocol: V2Protocol;
   /** The device model, read and changed by GetVariables / SetVariables and the reports. */
   readonly deviceModel: DeviceModel;
-  private readonly options: ResolvedOptions;
+  protected readonly connection: V2Connection;
+  protected readonly registration: RegistrationLoop;
   private readonly idTokenType: v201.IdTokenEnumType;
-  private readonly connection: V2Connection;
   private readonly bank: EvseBank;
   private readonly queue: TransactionEventQueue;
   private readonly authorizer: Authorizer;
   private readonly runner: TransactionRunner;
-  private readonly registration: RegistrationLoop;
   private readonly certificates: V2Certificates;
   /** SetNetworkProfile's connection profiles by slot; the first of NetworkConfigurationPriority is used from the next boot. */
   private readonly networkProfiles = new Map<number, v201.NetworkConnectionProfileType>();
   private bootReason: v201.BootReasonEnumType = 'PowerUp';
 
   constructor(options: ChargingStationOptions) {
-    super();
-    const given = resolveOptions(options);
-    const resolved: ResolvedOptions = {
-      ...given,
-      log: (level, message) => given.log(level, `${given.id} ${message}`),
-    };
-    this.options = resolved;
+    super(options);
+    const resolved = this.options;
     this.protocol = options.protocol;
     this.idTokenType = options.idTokenType ?? 'ISO14443';
     const emit = this.emit.bind(this);
     this.deviceModel = new DeviceModel(deviceModelCatalogue(catalogueSettings(resolved)));
     this.connection = new V2Connection(
-      {
-        endpoint: resolved.url,
-        identity: resolved.id,
-        callTimeoutMs: resolved.callTimeoutMs,
-        pingIntervalMs: resolved.pingIntervalMs,
-        tls: resolved.tls,
-      },
+      { ...this.connectionSettings(), tls: resolved.tls },
       this.protocol,
-      {
-        onDisconnect: (code, reason) => this.registration.onDisconnect(code, reason),
-        onWarning: (message) => resolved.log('warn', message),
-      },
+      this.connectionListener(),
     );
     const { cert, key } = resolved.tls;
     this.certificates = new V2Certificates(
@@ -146,31 +129,6 @@ export class SimulatedChargingStation extends EventEmitter<ChargingStationEventM
     });
   }
 
-  /** The station identity. */
-  get id(): string {
-    return this.options.id;
-  }
-
-  /** Number of EVSEs, numbered from 1, each with one connector. */
-  get connectorCount(): number {
-    return this.options.connectors;
-  }
-
-  /** True while connected and accepted by the CSMS. */
-  get accepted(): boolean {
-    return this.connection.isOpen && this.registration.status === 'Accepted';
-  }
-
-  /** Whether the WebSocket is open. */
-  get connected(): boolean {
-    return this.connection.isOpen;
-  }
-
-  /** The last BootNotification answer on this connection, `undefined` before one. */
-  get registrationStatus(): v201.RegistrationStatusEnumType | undefined {
-    return this.registration.status;
-  }
-
   /** The security profile the station connects with (SecurityCtrlr.SecurityProfile). */
   get securityProfile(): number {
     return this.deviceModel.integer('SecurityCtrlr', 'SecurityProfile');
@@ -206,11 +164,6 @@ export class SimulatedChargingStation extends EventEmitter<ChargingStationEventM
     return this.bank.get(evseId)?.reservation?.id;
   }
 
-  /** Connects, and keeps reconnecting (with backoff) until stopped; await `waitFor('accepted')` for the boot. */
-  start(): Promise<void> {
-    return this.registration.start();
-  }
-
   /** Stops the station: ends transactions (unless told not to), then closes the socket for good. */
   async stop({
     stopSessions = true,
@@ -233,13 +186,8 @@ export class SimulatedChargingStation extends EventEmitter<ChargingStationEventM
   }
 
   /** Sends any request to the CSMS and resolves with its answer. */
-  async call<A extends v201.Action>(action: A, request: v201.Request<A>): Promise<V2Response<A>> {
-    try {
-      return await this.connection.call(action, request);
-    } catch (error) {
-      this.emit('callFailed', { action, error: error as Error });
-      throw error;
-    }
+  call<A extends v201.Action>(action: A, request: v201.Request<A>): Promise<V2Response<A>> {
+    return this.reported(action, this.connection.call(action, request));
   }
 
   /** Presents an id token and returns the verdict (Authorize online, the local list offline). */
@@ -266,25 +214,11 @@ export class SimulatedChargingStation extends EventEmitter<ChargingStationEventM
     return this.runner.sample(evseId);
   }
 
-  /** Sends a Heartbeat now. */
-  async sendHeartbeat(): Promise<void> {
-    await this.registration.sendHeartbeat();
-  }
-
   /** A hardware fault on an EVSE (`true`) or its repair (`false`); resolves once reported. */
   setFaulted(evseId: number, faulted: boolean): Promise<void> {
     const evse = this.bank.require(evseId);
     evse.faulted = faulted;
     return this.bank.refresh(evse);
-  }
-
-  /** Resolves with the next `event` whose payload satisfies `predicate`; rejects after `timeoutMs` (default 10 s). */
-  waitFor<K extends keyof ChargingStationEventMap>(
-    event: K,
-    predicate: (payload: ChargingStationEventMap[K][0]) => boolean = () => true,
-    timeoutMs = 10_000,
-  ): Promise<ChargingStationEventMap[K][0]> {
-    return waitForEvent(this, this.id, event, predicate, timeoutMs);
   }
 
   private token(idToken: string): v201.IdTokenType {

@@ -65,22 +65,16 @@ export class DeviceModel {
 
   /** GetVariables for one item (B06). */
   get(item: v201.GetVariableDataType): v201.GetVariableResultType {
-    const attributeType = item.attributeType ?? 'Actual';
-    const base = { component: item.component, variable: item.variable, attributeType };
-    const found = this.find(item);
-    if (typeof found === 'string') return { ...base, attributeStatus: found };
-    if (attributeType !== 'Actual') return { ...base, attributeStatus: 'NotSupportedAttributeType' };
+    const { base, found, refusal } = this.locate(item);
+    if (!found) return { ...base, attributeStatus: refusal };
     if (found.mutability === 'WriteOnly') return { ...base, attributeStatus: 'Rejected' };
     return { ...base, attributeStatus: 'Accepted', attributeValue: found.value };
   }
 
   /** SetVariables for one item (B05): a read-only variable or a value of the wrong type is Rejected. */
   set(item: v201.SetVariableDataType): v201.SetVariableResultType {
-    const attributeType = item.attributeType ?? 'Actual';
-    const base = { component: item.component, variable: item.variable, attributeType };
-    const found = this.find(item);
-    if (typeof found === 'string') return { ...base, attributeStatus: found };
-    if (attributeType !== 'Actual') return { ...base, attributeStatus: 'NotSupportedAttributeType' };
+    const { base, found, refusal } = this.locate(item);
+    if (!found) return { ...base, attributeStatus: refusal };
     const problem =
       found.mutability === 'ReadOnly' ? 'the variable is read-only' : invalid(found, item.attributeValue);
     if (problem)
@@ -127,6 +121,20 @@ export class DeviceModel {
       .map(toReport);
   }
 
+  /**
+   * The part every Get/SetVariables result repeats from its item, and the variable the item
+   * names; or, instead of the variable, why it is refused: unknown, or an attribute other than
+   * Actual (the only one the simulator keeps).
+   */
+  private locate(item: v201.GetVariableDataType | v201.SetVariableDataType): Located {
+    const attributeType = item.attributeType ?? 'Actual';
+    const base = { component: item.component, variable: item.variable, attributeType };
+    const found = this.find(item);
+    if (typeof found === 'string') return { base, refusal: found };
+    if (attributeType !== 'Actual') return { base, refusal: 'NotSupportedAttributeType' };
+    return { base, found };
+  }
+
   private find(address: VariableAddress): VariableSpec | 'UnknownComponent' | 'UnknownVariable' {
     const evseId = address.component.evse?.id;
     const connectorId = address.component.evse?.connectorId;
@@ -140,6 +148,14 @@ export class DeviceModel {
     return ofComponent.find((s) => s.variable === address.variable.name) ?? 'UnknownVariable';
   }
 }
+
+/** What {@link DeviceModel.locate} finds: the variable, or why there is none to read or write. */
+type Located = {
+  base: { component: v201.ComponentType; variable: v201.VariableType; attributeType: v201.AttributeEnumType };
+} & (
+  | { found: VariableSpec; refusal?: never }
+  | { found?: never; refusal: 'UnknownComponent' | 'UnknownVariable' | 'NotSupportedAttributeType' }
+);
 
 /** Why `value` does not fit the variable's data type, or undefined when it does. */
 function invalid(spec: VariableSpec, value: string): string | undefined {

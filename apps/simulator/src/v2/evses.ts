@@ -1,5 +1,6 @@
 import type { v201 } from '@cimorings/ocpp';
-import { ConnectorMeter } from '../meter.js';
+import type { ConnectorMeter } from '../meter.js';
+import { OutletBank } from '../outlet-bank.js';
 import type { LogFn, ResolvedOptions } from '../options.js';
 import type { DeviceModel } from './device-model.js';
 import type { CsmsLink, V2Emit } from './events.js';
@@ -63,9 +64,7 @@ export class Evse {
  * of an EVSE's state is followed by `refresh`, which reports the status when it changed. While
  * not registered the change is only kept, and `reportAll` sends every status after the boot.
  */
-export class EvseBank {
-  private readonly evses: Evse[];
-
+export class EvseBank extends OutletBank<Evse> {
   constructor(
     options: ResolvedOptions,
     private readonly link: CsmsLink,
@@ -73,19 +72,7 @@ export class EvseBank {
     private readonly emit: V2Emit,
     private readonly log: LogFn,
   ) {
-    this.evses = options.powerKw.map(
-      (kw, i) =>
-        new Evse(
-          i + 1,
-          kw * 1000,
-          new ConnectorMeter(kw * 1000, options.batteryCapacityKwh * 1000, options.initialEnergyWh),
-        ),
-    );
-  }
-
-  /** EVSE `id` (1-based), or `undefined`. */
-  get(id: number): Evse | undefined {
-    return id >= 1 ? this.evses[id - 1] : undefined;
+    super(options, Evse);
   }
 
   /** EVSE `id`; throws a `RangeError` for an unknown one. */
@@ -95,13 +82,9 @@ export class EvseBank {
     return evse;
   }
 
-  all(): readonly Evse[] {
-    return this.evses;
-  }
-
   /** The EVSE running the transaction with the station id `transactionId`. */
   byTransaction(transactionId: string): Evse | undefined {
-    return this.evses.find((e) => e.transaction?.transactionId === transactionId);
+    return this.outlets.find((e) => e.transaction?.transactionId === transactionId);
   }
 
   /** Reports the EVSE's status when it differs from the last reported one; resolves once answered. */
@@ -116,7 +99,7 @@ export class EvseBank {
 
   /** Sends every EVSE's status, as after a boot (B01.FR.05). */
   async reportAll(): Promise<void> {
-    for (const evse of this.evses) {
+    for (const evse of this.outlets) {
       evse.reported = evse.status;
       await this.report(evse);
     }
@@ -141,6 +124,6 @@ export class EvseBank {
 
   /** Clears the reservation timers. */
   dispose(): void {
-    for (const evse of this.evses) clearTimeout(evse.reservation?.timer);
+    for (const evse of this.outlets) clearTimeout(evse.reservation?.timer);
   }
 }

@@ -1,8 +1,7 @@
 import type { v201 } from '@cimorings/ocpp';
-import type { AddressInfo } from 'node:net';
 import { RPCServer } from 'ocpp-rpc';
-import type * as serverClient from 'ocpp-rpc/lib/server-client.js';
 import { officialValidator } from '@cimorings/ocpp/schemas';
+import { type RpcServerClient, TestRpcServer } from './test-rpc-server.js';
 
 /** One request a station sent to the test CSMS. */
 export interface V2Call {
@@ -11,26 +10,22 @@ export interface V2Call {
   params: Record<string, unknown>;
 }
 
-type RpcServerClient = serverClient.default;
-
 /**
  * A minimal OCPP 2.0.1 / 2.1 CSMS on a real ocpp-rpc server on port 0, strict about the official
  * schemas of the negotiated version in both directions. It answers every station request,
  * records them, and sends commands to connected stations.
  */
-export class TestCsmsV2 {
+export class TestCsmsV2 extends TestRpcServer {
   readonly calls: V2Call[] = [];
-  /** Schema violations seen in either direction; a correct simulator leaves this empty. */
-  readonly violations: string[] = [];
   /** The subprotocol each station connected with. */
   readonly protocols = new Map<string, string | undefined>();
-  private readonly clients = new Map<string, RpcServerClient>();
-  url = '';
 
   private constructor(
-    private readonly server: RPCServer,
+    server: RPCServer,
     private readonly idTokenStatus: (idToken: string) => v201.AuthorizationStatusEnumType,
-  ) {}
+  ) {
+    super(server);
+  }
 
   static async start(
     idTokenStatus: (idToken: string) => v201.AuthorizationStatusEnumType = () => 'Accepted',
@@ -41,22 +36,12 @@ export class TestCsmsV2 {
       strictModeValidators: [officialValidator('ocpp2.1') as never],
     });
     const csms = new TestCsmsV2(server, idTokenStatus);
-    server.on('client', (client: RpcServerClient) => csms.attach(client));
-    const http = await server.listen(0, '127.0.0.1');
-    csms.url = `ws://127.0.0.1:${(http.address() as AddressInfo).port}/ocpp`;
+    await csms.listen();
     return csms;
   }
 
-  private attach(client: RpcServerClient): void {
-    const identity = client.identity ?? '';
-    this.clients.set(identity, client);
+  protected serve(identity: string, client: RpcServerClient): void {
     this.protocols.set(identity, client.protocol ?? undefined);
-    client.on('close', () => {
-      if (this.clients.get(identity) === client) this.clients.delete(identity);
-    });
-    client.on('strictValidationFailure', ({ method, error }: { method: string; error: Error }) =>
-      this.violations.push(`${method}: ${error.message}`),
-    );
     client.handle(async ({ method, params }) => {
       this.calls.push({ identity, action: method as v201.Action, params: params as Record<string, unknown> });
       return this.answer(method ?? '', params as Record<string, unknown>);
@@ -109,12 +94,6 @@ export class TestCsmsV2 {
     action: A,
     request: v201.Request<A>,
   ): Promise<v201.Actions[A]['response']> {
-    const client = this.clients.get(identity);
-    if (!client) throw new Error(`${identity} is not connected`);
-    return (await client.call(action, request)) as v201.Actions[A]['response'];
-  }
-
-  async close(): Promise<void> {
-    await this.server.close({ force: true });
+    return (await this.connected(identity).call(action, request)) as v201.Actions[A]['response'];
   }
 }

@@ -1,7 +1,6 @@
 import type { v16 } from '@cimorings/ocpp';
-import type { AddressInfo } from 'node:net';
 import { RPCServer } from 'ocpp-rpc';
-import type * as serverClient from 'ocpp-rpc/lib/server-client.js';
+import { type RpcServerClient, TestRpcServer } from './test-rpc-server.js';
 
 /** One request a charge point sent to the test central system. */
 export interface ReceivedCall<A extends v16.ChargePointAction = v16.ChargePointAction> {
@@ -22,9 +21,6 @@ export interface TestCsmsOptions {
   password?: () => string;
 }
 
-/** ocpp-rpc's server-side connection to one charge point. */
-type RpcServerClient = serverClient.default;
-
 type Waiter = {
   action: v16.ChargePointAction;
   predicate: (call: ReceivedCall) => boolean;
@@ -36,22 +32,20 @@ type Waiter = {
  * schemas in both directions. It answers every charge point request, records them, and sends
  * commands to connected stations.
  */
-export class TestCsms {
+export class TestCsms extends TestRpcServer {
   readonly calls: ReceivedCall[] = [];
   /** Passwords presented on each upgrade, in order (`undefined` when none was sent). */
   readonly passwords: (string | undefined)[] = [];
-  /** Schema violations seen in either direction; a correct simulator leaves this empty. */
-  readonly violations: string[] = [];
-  private readonly clients = new Map<string, RpcServerClient>();
   private readonly boots = new Map<string, number>();
   private waiters: Waiter[] = [];
   private nextTransactionId = 1;
-  url = '';
 
   private constructor(
-    private readonly server: RPCServer,
+    server: RPCServer,
     private readonly options: TestCsmsOptions,
-  ) {}
+  ) {
+    super(server);
+  }
 
   static async start(options: TestCsmsOptions = {}): Promise<TestCsms> {
     const server = new RPCServer({ protocols: ['ocpp1.6'], strictMode: true });
@@ -62,21 +56,11 @@ export class TestCsms {
       if (options.password && password !== options.password()) return reject(401, 'Unauthorized');
       accept();
     });
-    server.on('client', (client: RpcServerClient) => csms.attach(client));
-    const http = await server.listen(0, '127.0.0.1');
-    csms.url = `ws://127.0.0.1:${(http.address() as AddressInfo).port}/ocpp`;
+    await csms.listen();
     return csms;
   }
 
-  private attach(client: RpcServerClient): void {
-    const identity = client.identity ?? '';
-    this.clients.set(identity, client);
-    client.on('close', () => {
-      if (this.clients.get(identity) === client) this.clients.delete(identity);
-    });
-    client.on('strictValidationFailure', ({ method, error }: { method: string; error: Error }) =>
-      this.violations.push(`${method}: ${error.message}`),
-    );
+  protected serve(identity: string, client: RpcServerClient): void {
     client.handle(async ({ method, params }) => {
       const call = { identity, action: method, params } as ReceivedCall;
       this.calls.push(call);
@@ -154,9 +138,7 @@ export class TestCsms {
     action: A,
     request: v16.Request<A>,
   ): Promise<v16.Response<A>> {
-    const client = this.clients.get(identity);
-    if (!client) throw new Error(`${identity} is not connected`);
-    return (await client.call(action, request)) as v16.Response<A>;
+    return (await this.connected(identity).call(action, request)) as v16.Response<A>;
   }
 
   /** Sends any action, also one the simulator does not handle, and resolves with the answer. */
@@ -166,17 +148,11 @@ export class TestCsms {
     request: Record<string, unknown>,
     callTimeoutMs = 5000,
   ): Promise<unknown> {
-    const client = this.clients.get(identity);
-    if (!client) throw new Error(`${identity} is not connected`);
-    return client.call(action, request, { callTimeoutMs });
+    return this.connected(identity).call(action, request, { callTimeoutMs });
   }
 
   /** Drops a station's socket without a closing handshake, like a network failure. */
   async dropConnection(identity: string): Promise<void> {
-    await this.clients.get(identity)?.close({ force: true });
-  }
-
-  async close(): Promise<void> {
-    await this.server.close({ force: true });
+    await this.client(identity)?.close({ force: true });
   }
 }

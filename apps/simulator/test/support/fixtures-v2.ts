@@ -1,9 +1,7 @@
-import { afterEach, expect } from 'vitest';
 import { SimulatedChargingStation, type ChargingStationOptions } from '../../src/index.js';
+import { closeAfterTest, startAccepted, stopAfterTest, TEST_TIMINGS } from './cleanup.js';
 import { TestCsmsV2 } from './csms-v2.js';
 
-const running: SimulatedChargingStation[] = [];
-const servers: TestCsmsV2[] = [];
 let counter = 0;
 
 /** A self-signed test root (EC P-256, valid until 2126), for the certificate messages. */
@@ -29,36 +27,23 @@ export async function acceptedV2Station(
   protocol: ChargingStationOptions['protocol'],
   options: Partial<ChargingStationOptions> = {},
 ): Promise<{ csms: TestCsmsV2; cs: SimulatedChargingStation }> {
-  const csms = await TestCsmsV2.start((idToken) => (idToken === 'BLOCKED' ? 'Blocked' : 'Accepted'));
-  servers.push(csms);
+  const csms = closeAfterTest(
+    await TestCsmsV2.start((idToken) => (idToken === 'BLOCKED' ? 'Blocked' : 'Accepted')),
+  );
   counter += 1;
-  const cs = new SimulatedChargingStation({
-    id: `V2SIM${counter}`,
-    url: csms.url,
-    protocol,
-    meterIntervalMs: 1000,
-    powerKw: 360,
-    batteryCapacityKwh: 1,
-    reconnect: { initialDelayMs: 20, maxDelayMs: 200, jitter: 0 },
-    bootRetryMs: 100,
-    callTimeoutMs: 2000,
-    fileTransferStepMs: 10,
-    ...options,
-  });
-  running.push(cs);
-  const accepted = cs.waitFor('accepted');
-  await cs.start();
-  await accepted;
+  const cs = stopAfterTest(
+    new SimulatedChargingStation({
+      id: `V2SIM${counter}`,
+      url: csms.url,
+      protocol,
+      meterIntervalMs: 1000,
+      ...TEST_TIMINGS,
+      ...options,
+    }),
+  );
+  await startAccepted(cs);
   return { csms, cs };
 }
-
-afterEach(async () => {
-  const violations = servers.flatMap((s) => s.violations);
-  await Promise.all(running.splice(0).map((cs) => cs.stop({ stopSessions: false })));
-  await Promise.all(servers.splice(0).map((s) => s.close()));
-  // Every message either side sent must have passed the official schemas of the version spoken.
-  expect(violations).toEqual([]);
-});
 
 /** Resolves once `check` holds, polling every 10 ms; rejects after `timeoutMs`. */
 export async function until(check: () => boolean, timeoutMs = 5000): Promise<void> {

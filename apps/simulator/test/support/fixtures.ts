@@ -1,9 +1,7 @@
-import { afterEach, expect } from 'vitest';
 import { SimulatedChargePoint, type ChargePointOptions } from '../../src/index.js';
+import { closeAfterTest, startAccepted, stopAfterTest, TEST_TIMINGS } from './cleanup.js';
 import { TestCsms, type TestCsmsOptions } from './csms.js';
 
-const running: SimulatedChargePoint[] = [];
-const servers: TestCsms[] = [];
 let counter = 0;
 
 /**
@@ -12,27 +10,20 @@ let counter = 0;
  */
 export function simulator(csms: TestCsms, options: Partial<ChargePointOptions> = {}): SimulatedChargePoint {
   counter += 1;
-  const chargePoint = new SimulatedChargePoint({
-    id: `SIM${counter}`,
-    url: csms.url,
-    meterIntervalMs: 50,
-    powerKw: 360,
-    batteryCapacityKwh: 1,
-    reconnect: { initialDelayMs: 20, maxDelayMs: 200, jitter: 0 },
-    bootRetryMs: 100,
-    callTimeoutMs: 2000,
-    fileTransferStepMs: 10,
-    ...options,
-  });
-  running.push(chargePoint);
-  return chargePoint;
+  return stopAfterTest(
+    new SimulatedChargePoint({
+      id: `SIM${counter}`,
+      url: csms.url,
+      meterIntervalMs: 50,
+      ...TEST_TIMINGS,
+      ...options,
+    }),
+  );
 }
 
 /** A test central system, closed after the test. */
 export async function centralSystem(options: TestCsmsOptions = {}): Promise<TestCsms> {
-  const csms = await TestCsms.start(options);
-  servers.push(csms);
-  return csms;
+  return closeAfterTest(await TestCsms.start(options));
 }
 
 /** A central system and a charge point it has accepted. */
@@ -42,16 +33,6 @@ export async function acceptedStation(
 ): Promise<{ csms: TestCsms; cp: SimulatedChargePoint }> {
   const csms = await centralSystem(csmsOptions);
   const cp = simulator(csms, options);
-  const accepted = cp.waitFor('accepted');
-  await cp.start();
-  await accepted;
+  await startAccepted(cp);
   return { csms, cp };
 }
-
-afterEach(async () => {
-  const violations = servers.flatMap((s) => s.violations);
-  await Promise.all(running.splice(0).map((cp) => cp.stop({ stopSessions: false })));
-  await Promise.all(servers.splice(0).map((s) => s.close()));
-  // Every message either side sent must have passed the official OCPP 1.6 schemas.
-  expect(violations).toEqual([]);
-});

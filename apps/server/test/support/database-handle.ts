@@ -1,0 +1,67 @@
+import { loadConfig } from '../../src/config.js';
+import { type DatabaseHandle, openDatabase } from '../../src/db/connect.js';
+import { migrateTo } from '../../src/db/migrate.js';
+import { createTestDatabase, type TestDatabase } from './databases.js';
+import { startTwoNodes, type TestApp } from './test-app.js';
+
+/** Opens a handle of the product's own to a test database, for a test that reads or writes rows directly. */
+export function openHandle(database: Pick<TestDatabase, 'url'>): DatabaseHandle {
+  return openDatabase(loadConfig({ DATABASE_URL: database.url }).database);
+}
+
+/**
+ * Every stored command and OCPP message row of `database` as one JSON text, for a test that
+ * checks what the database itself keeps, not only what the API answers.
+ */
+export async function storedCommandsAndMessages(database: Pick<TestDatabase, 'url'>): Promise<string> {
+  const handle = openHandle(database);
+  try {
+    return JSON.stringify([
+      await handle.db.selectFrom('commands').selectAll().execute(),
+      await handle.db.selectFrom('ocpp_messages').selectAll().execute(),
+    ]);
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
+ * Runs `work` on a handle to a fresh database of `dialect` migrated up to `migration` (included),
+ * for a test of the migrations after it; closes the handle and drops the database afterwards.
+ */
+export async function withDatabaseAt<T>(
+  dialect: TestDatabase['kind'],
+  migration: string,
+  work: (handle: DatabaseHandle) => Promise<T>,
+): Promise<T> {
+  const database = await createTestDatabase(dialect);
+  const handle = openHandle(database);
+  try {
+    await migrateTo(handle.db, handle.dialect, migration);
+    return await work(handle);
+  } finally {
+    await handle.close();
+    await database.drop();
+  }
+}
+
+/**
+ * Runs `work` against two nodes sharing `redisUrl` and a fresh PostgreSQL database, with a handle
+ * to that database; closes the handle and both nodes and drops the database afterwards.
+ */
+export async function withTwoNodesAndHandle(
+  redisUrl: string,
+  work: (nodeA: TestApp, nodeB: TestApp, handle: DatabaseHandle) => Promise<void>,
+): Promise<void> {
+  const database = await createTestDatabase('postgres');
+  const [nodeA, nodeB] = await startTwoNodes(database.url, redisUrl);
+  const handle = openHandle(database);
+  try {
+    await work(nodeA, nodeB, handle);
+  } finally {
+    await handle.close();
+    await nodeA.close();
+    await nodeB.close();
+    await database.drop();
+  }
+}
