@@ -185,8 +185,8 @@ describe.each(DIALECTS)('raising the security profile of a 2.x station on %s', (
   }, 60_000);
 
   /** A bare booted 2.0.1 station at profile 2 whose answers the test sets; `calls` records what it got. */
-  async function bare(id: string, answers: Record<string, (params: unknown) => unknown>) {
-    const password = await security.station(id, 2);
+  async function bare(id: string, answers: Record<string, (params: unknown) => unknown>, profile = 2) {
+    const password = await security.station(id, profile);
     const calls: { action: string; params: unknown }[] = [];
     const handlers = Object.fromEntries(
       ['GetInstalledCertificateIds', 'GetVariables', 'SetNetworkProfile', 'SetVariables', 'Reset'].map(
@@ -294,18 +294,23 @@ describe.each(DIALECTS)('raising the security profile of a 2.x station on %s', (
   }, 60_000);
 
   it('answers the station going away mid-raise with STATION_OFFLINE, keeping the profile', async () => {
-    const { client, calls } = await bare('V2GONE', {
-      GetInstalledCertificateIds: () => CSMS_ROOT_INSTALLED,
-      GetVariables: () => {
-        setImmediate(() => void client.close({ code: 1001, force: true }));
-        return new Promise(() => undefined);
+    const { client, calls } = await bare(
+      'V2GONE',
+      {
+        GetInstalledCertificateIds: () => CSMS_ROOT_INSTALLED,
+        GetVariables: () => {
+          setImmediate(() => void client.close({ code: 1001, force: true }));
+          return new Promise(() => undefined);
+        },
       },
-    });
-    const raised = await security.api('PATCH', '/api/stations/V2GONE', { securityProfile: 3 });
+      1,
+    );
+    // From 1 to 2: no certificate of its own is needed, so the raise reaches the station.
+    const raised = await security.api('PATCH', '/api/stations/V2GONE', { securityProfile: 2 });
     expect(raised.status).toBe(409);
     expect(raised.body.error.code).toBe('STATION_OFFLINE');
     expect(calls.map((c) => c.action)).not.toContain('SetNetworkProfile');
-    expect((await station('V2GONE')).securityProfile).toBe(2);
+    expect((await station('V2GONE')).securityProfile).toBe(1);
   }, 60_000);
 });
 
