@@ -127,6 +127,8 @@ export async function buildApp(config: Readonly<Config>, options: AppOptions): P
     await services.loadManager.stop();
     await services.ocppLog.close();
     await repositories.meterValues.flush();
+    await repositories.transactionEvents.flush();
+    await repositories.stations.flush();
     await cluster.close();
     await infrastructure.close();
   });

@@ -1,5 +1,7 @@
 import type { OcppVersion } from '@cimorings/contracts';
 import type { Kysely } from 'kysely';
+import { BatchWriter } from '../db/batch-writer.js';
+import { BulkInsert } from '../db/bulk-insert.js';
 import type { Database } from '../db/schema.js';
 import type { SecurityProfile } from '../domain/security-profile.js';
 import type { BootIdentity, Connector, NotificationKind, Registration, Station } from '../domain/station.js';
@@ -25,9 +27,61 @@ const NOTIFICATION_COLUMNS = {
 
 export type { NewStation, StationChanges, StationCredentials, StationScope } from './station-rows.js';
 
+/** The columns of a connector as storeConnector() flattens them, in this order. */
+const CONNECTOR_COLUMNS = [
+  'station_id',
+  'connector_id',
+  'status',
+  'error_code',
+  'info',
+  'vendor_id',
+  'vendor_error_code',
+  'status_at',
+  'updated_at',
+] as const;
+
 /** Stations and their connectors. Queries only. */
 export class StationRepository {
-  constructor(private readonly db: Db) {}
+  /** Connector statuses by group commit (storeConnector). */
+  private readonly connectors: BatchWriter<unknown>;
+
+  constructor(private readonly db: Db) {
+    const upsert = new BulkInsert(
+      db,
+      'connectors',
+      CONNECTOR_COLUMNS,
+      false,
+      [],
+      ['station_id', 'connector_id'],
+    );
+    this.connectors = new BatchWriter(async (values) => {
+      await upsert.insertValues(values);
+    });
+  }
+
+  /**
+   * What upsertConnector does, by group commit with the connectors of the same turn (see
+   * BatchWriter): for a status told again, as a 2.x station's periodic TransactionEvent does.
+   * One call per connector at a time (a statement may not name a connector twice).
+   */
+  storeConnector(stationId: number, connector: Connector, now: string): Promise<void> {
+    return this.connectors.add([
+      stationId,
+      connector.connectorId,
+      connector.status,
+      connector.errorCode,
+      connector.info,
+      connector.vendorId,
+      connector.vendorErrorCode,
+      connector.timestamp,
+      now,
+    ]);
+  }
+
+  /** Writes the connector statuses still pending; call before closing the database. */
+  flush(): Promise<void> {
+    return this.connectors.close();
+  }
 
   async findCredentials(chargePointId: string): Promise<StationCredentials | undefined> {
     const row = await this.db

@@ -28,6 +28,19 @@ export interface Admission {
   station: ChargePointSession | null;
 }
 
+/** A connector status a connection stored, and when (epoch ms). */
+interface StoredStatus {
+  status: string;
+  errorCode: string;
+  at: number;
+}
+
+/**
+ * How long a status stored through the full way of recordStatus (which derives the station's
+ * status again) is trusted to be the stored one when told again; then the full way runs again.
+ */
+const STATUS_RECHECK_MS = 60_000;
+
 export interface ChargePointSettings {
   unknownStations: UnknownStationPolicy;
   /** Seconds, sent in BootNotification.conf. */
@@ -49,6 +62,12 @@ export interface BootAnswer {
  * connector statuses and the station status derived from them, notifications, disconnection.
  */
 export class ChargePointService {
+  /**
+   * The connector statuses each connection stored through the full way of recordStatus, with
+   * when (epoch ms): the same status told again soon after takes the short way.
+   */
+  private readonly stored = new WeakMap<ChargePointSession, Map<number, StoredStatus>>();
+
   constructor(
     private readonly stations: StationRepository,
     private readonly events: EventBus,
@@ -178,17 +197,41 @@ export class ChargePointService {
     const now = isoTime(received);
     const [reported] = await this.clock.read(session.stationId, [report.timestamp], received);
     const timestamp = reported?.time ?? now;
-    const before = await this.currentStatus(session.chargePointId);
-    await this.stations.upsertConnector(session.stationId, { ...report, timestamp }, now);
-    const status = deriveStationStatus(await this.stations.connectorStatuses(session.stationId));
-    this.events.publish({
+    const connectorChanged = {
       type: 'ConnectorStatusChanged',
       chargePointId: session.chargePointId,
       connectorId: report.connectorId,
       status: report.status,
       errorCode: report.errorCode,
       timestamp,
+    } as const;
+    let stored = this.stored.get(session);
+    const last = stored?.get(report.connectorId);
+    if (
+      last?.status === report.status &&
+      last.errorCode === report.errorCode &&
+      received.getTime() - last.at < STATUS_RECHECK_MS
+    ) {
+      // The status this connection stored last, told again (a 2.x station's periodic
+      // TransactionEvent tells its charging state each time): the connectors' statuses, so the
+      // station's, stay as they are; the report is stored by group commit, without reading back.
+      await this.stations.storeConnector(session.stationId, { ...report, timestamp }, now);
+      this.events.publish(connectorChanged);
+      return;
+    }
+    const before = await this.currentStatus(session.chargePointId);
+    await this.stations.upsertConnector(session.stationId, { ...report, timestamp }, now);
+    const status = deriveStationStatus(await this.stations.connectorStatuses(session.stationId));
+    if (stored === undefined) {
+      stored = new Map();
+      this.stored.set(session, stored);
+    }
+    stored.set(report.connectorId, {
+      status: report.status,
+      errorCode: report.errorCode,
+      at: received.getTime(),
     });
+    this.events.publish(connectorChanged);
     if (status !== before) {
       await this.stations.setStatus(session.stationId, status, now);
       this.events.publish({
