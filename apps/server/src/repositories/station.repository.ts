@@ -27,6 +27,40 @@ const NOTIFICATION_COLUMNS = {
 
 export type { NewStation, StationChanges, StationCredentials, StationScope } from './station-rows.js';
 
+const CREDENTIAL_COLUMNS = ['id', 'registration', 'ocpp_password_hash', 'security_profile'] as const;
+
+function toCredentials(row: {
+  id: number;
+  registration: string;
+  ocpp_password_hash: string | null;
+  security_profile: number;
+}): StationCredentials {
+  return {
+    id: row.id,
+    registration: row.registration as Registration,
+    passwordHash: row.ocpp_password_hash,
+    securityProfile: row.security_profile as SecurityProfile,
+  };
+}
+
+/** The row of a new station, not yet connected. */
+function newStationRow(station: NewStation) {
+  return {
+    charge_point_id: station.chargePointId,
+    name: station.name,
+    site_id: station.siteId ?? null,
+    max_power_kw: station.maxPowerKw ?? null,
+    location: station.location,
+    ocpp_password_hash: station.ocppPasswordHash,
+    security_profile: station.securityProfile,
+    registration: station.registration,
+    status: 'Unavailable',
+    connected: 0,
+    created_at: station.now,
+    updated_at: station.now,
+  };
+}
+
 /** The columns of a connector as storeConnector() flattens them, in this order. */
 const CONNECTOR_COLUMNS = [
   'station_id',
@@ -86,17 +120,24 @@ export class StationRepository {
   async findCredentials(chargePointId: string): Promise<StationCredentials | undefined> {
     const row = await this.db
       .selectFrom('stations')
-      .select(['id', 'registration', 'ocpp_password_hash', 'security_profile'])
+      .select(CREDENTIAL_COLUMNS)
       .where('charge_point_id', '=', chargePointId)
       .executeTakeFirst();
-    return (
-      row && {
-        id: row.id,
-        registration: row.registration as Registration,
-        passwordHash: row.ocpp_password_hash,
-        securityProfile: row.security_profile as SecurityProfile,
-      }
-    );
+    return row && toCredentials(row);
+  }
+
+  /**
+   * Stores a new station as create() does, answering its credentials in the same round trip
+   * (for a charge point registering itself at its boot); undefined when the id is taken.
+   */
+  async createCredentials(station: NewStation): Promise<StationCredentials | undefined> {
+    const row = await this.db
+      .insertInto('stations')
+      .values(newStationRow(station))
+      .onConflict((oc) => oc.column('charge_point_id').doNothing())
+      .returning(CREDENTIAL_COLUMNS)
+      .executeTakeFirst();
+    return row && toCredentials(row);
   }
 
   /** How many stations have this registration. */
@@ -155,20 +196,7 @@ export class StationRepository {
   async create(station: NewStation): Promise<Station | undefined> {
     const row = await this.db
       .insertInto('stations')
-      .values({
-        charge_point_id: station.chargePointId,
-        name: station.name,
-        site_id: station.siteId ?? null,
-        max_power_kw: station.maxPowerKw ?? null,
-        location: station.location,
-        ocpp_password_hash: station.ocppPasswordHash,
-        security_profile: station.securityProfile,
-        registration: station.registration,
-        status: 'Unavailable',
-        connected: 0,
-        created_at: station.now,
-        updated_at: station.now,
-      })
+      .values(newStationRow(station))
       .onConflict((oc) => oc.column('charge_point_id').doNothing())
       .returningAll()
       .executeTakeFirst();
@@ -248,8 +276,8 @@ export class StationRepository {
     protocol: string,
     ocppVersion: OcppVersion,
     now: string,
-  ): Promise<void> {
-    await this.db
+  ): Promise<Registration | undefined> {
+    const row = await this.db
       .updateTable('stations')
       .set({
         vendor: identity.vendor,
@@ -270,7 +298,9 @@ export class StationRepository {
         updated_at: now,
       })
       .where('id', '=', stationId)
-      .execute();
+      .returning('registration')
+      .executeTakeFirst();
+    return row?.registration as Registration | undefined;
   }
 
   /** How far the station's clock was off (s, ahead positive) when a timestamp of it was replaced. */

@@ -131,10 +131,16 @@ export class ChargePointService {
     const now = isoNow(this.clock);
     const session = admission.station ?? (await this.register(admission));
     if (!session) return { status: 'Rejected', interval: this.settings.heartbeatInterval, currentTime: now };
-    await this.stations.recordBoot(session.stationId, identity, protocol, admission.ocppVersion, now);
+    // The stored registration comes back with the write (an operator may have approved it).
+    const registration = await this.stations.recordBoot(
+      session.stationId,
+      identity,
+      protocol,
+      admission.ocppVersion,
+      now,
+    );
     this.clock.booted(session.stationId);
-    const credentials = await this.stations.findCredentials(session.chargePointId);
-    session.registration = credentials?.registration ?? session.registration;
+    session.registration = registration ?? session.registration;
     if (session.registration === 'accepted') {
       this.events.publish({ type: 'StationBooted', chargePointId: session.chargePointId, timestamp: now });
     }
@@ -166,17 +172,17 @@ export class ChargePointService {
     let stored = await this.stations.findCredentials(chargePointId);
     if (!stored) {
       if (policy === 'pending' && (await this.pendingFull())) return null;
-      await this.stations.create({
-        chargePointId,
-        name: chargePointId,
-        location: null,
-        ocppPasswordHash: null,
-        securityProfile: 0,
-        registration: policy === 'accept' ? 'accepted' : 'pending',
-        now: isoNow(this.clock),
-      });
       // Another connection may have registered it first; what is stored decides.
-      stored = await this.stations.findCredentials(chargePointId);
+      stored =
+        (await this.stations.createCredentials({
+          chargePointId,
+          name: chargePointId,
+          location: null,
+          ocppPasswordHash: null,
+          securityProfile: 0,
+          registration: policy === 'accept' ? 'accepted' : 'pending',
+          now: isoNow(this.clock),
+        })) ?? (await this.stations.findCredentials(chargePointId));
     }
     // Created by an operator with a password or a profile since this connection came in without.
     if (!stored || stored.passwordHash !== null || stored.securityProfile !== 0) return null;
