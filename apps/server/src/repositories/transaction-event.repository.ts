@@ -59,6 +59,34 @@ const EVENT_COLUMNS = [
   'received_at',
 ] as const;
 
+/** The stored row of an event. */
+function eventRow(
+  stationId: number,
+  transactionId: number | null,
+  event: TransactionEventInput,
+  timestamp: string,
+  energy: EnergyMarks,
+  now: string,
+) {
+  return {
+    station_id: stationId,
+    ocpp_transaction_id: event.ocppTransactionId,
+    transaction_id: transactionId,
+    seq_no: event.seqNo,
+    event_type: event.eventType,
+    trigger_reason: event.triggerReason,
+    timestamp,
+    offline: event.offline ? 1 : 0,
+    charging_state: event.chargingState ?? null,
+    id_token: event.idTag ?? null,
+    energy_begin: energy.begin,
+    energy_end: energy.end,
+    energy_first: energy.first,
+    energy_last: energy.last,
+    received_at: now,
+  };
+}
+
 /** The key of one event: an event is kept once per station, station transaction id and seqNo. */
 function eventKey(stationId: unknown, ocppTransactionId: unknown, seqNo: unknown): string {
   return `${String(stationId)}\n${String(ocppTransactionId)}\n${String(seqNo)}`;
@@ -96,23 +124,8 @@ export class TransactionEventRepository {
     energy: EnergyMarks,
     now: string,
   ): Promise<boolean> {
-    const inserted = await this.known.add([
-      stationId,
-      event.ocppTransactionId,
-      transactionId,
-      event.seqNo,
-      event.eventType,
-      event.triggerReason,
-      timestamp,
-      event.offline ? 1 : 0,
-      event.chargingState ?? null,
-      event.idTag ?? null,
-      energy.begin,
-      energy.end,
-      energy.first,
-      energy.last,
-      now,
-    ]);
+    const row = eventRow(stationId, transactionId, event, timestamp, energy, now);
+    const inserted = await this.known.add(EVENT_COLUMNS.map((column) => row[column]));
     return inserted.has(eventKey(stationId, event.ocppTransactionId, event.seqNo));
   }
 
@@ -131,22 +144,7 @@ export class TransactionEventRepository {
   ): Promise<boolean> {
     const inserted = await this.db
       .insertInto('transaction_events')
-      .values({
-        station_id: stationId,
-        ocpp_transaction_id: event.ocppTransactionId,
-        seq_no: event.seqNo,
-        event_type: event.eventType,
-        trigger_reason: event.triggerReason,
-        timestamp,
-        offline: event.offline ? 1 : 0,
-        charging_state: event.chargingState ?? null,
-        id_token: event.idTag ?? null,
-        energy_begin: energy.begin,
-        energy_end: energy.end,
-        energy_first: energy.first,
-        energy_last: energy.last,
-        received_at: now,
-      })
+      .values(eventRow(stationId, null, event, timestamp, energy, now))
       .onConflict((oc) => oc.columns(['station_id', 'ocpp_transaction_id', 'seq_no']).doNothing())
       .returning('id')
       .executeTakeFirst();
