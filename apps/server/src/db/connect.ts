@@ -27,23 +27,6 @@ export interface DatabaseHandle {
 const PG_CONNECT_TIMEOUT_MS = 3000;
 
 /**
- * How long a query may wait for one of the pool's connections while all are busy. pg-pool has
- * one timeout for both waits: at 3 s, a ramp of new stations (each admission a few queries)
- * queued past it and got "timeout exceeded when trying to connect" (HTTP 500 on the upgrade,
- * InternalError on the boot) from a database that was only busy. A connection that cannot be
- * made still fails after PG_CONNECT_TIMEOUT_MS (ConnectingClient), so a lost server is told as
- * quickly as before.
- */
-const PG_POOL_WAIT_MS = 30_000;
-
-/** A pg client whose own connection attempt gives up after PG_CONNECT_TIMEOUT_MS. */
-class ConnectingClient extends pg.Client {
-  constructor(config: pg.ClientConfig = {}) {
-    super({ ...config, connectionTimeoutMillis: PG_CONNECT_TIMEOUT_MS });
-  }
-}
-
-/**
  * Opens the database named by the configuration. SQLite files (and their folder) are created
  * on first use, in WAL mode with foreign keys on; PostgreSQL connections are made lazily by a
  * pool, so an unreachable server fails queries, not this call.
@@ -56,8 +39,7 @@ export function openDatabase(
   const pool = new pg.Pool({
     connectionString: config.url,
     max: 10,
-    connectionTimeoutMillis: PG_POOL_WAIT_MS,
-    Client: ConnectingClient,
+    connectionTimeoutMillis: PG_CONNECT_TIMEOUT_MS,
     types: { getTypeParser: typeParser },
   });
   // A client losing its server emits 'error'; unhandled, that ends the process. The pool listens
