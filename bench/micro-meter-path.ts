@@ -31,6 +31,7 @@ import {
 import { TransactionEventService } from '../apps/server/src/services/transaction-event.service.js';
 import { TransactionService } from '../apps/server/src/services/transaction.service.js';
 import { transactionEventOf } from '../apps/server/src/ocpp/v2/mapping.js';
+import { createMicroStations } from './lib/micro-stations.js';
 import { meterCall, startCall } from './load/messages.js';
 
 const { values: args } = parseArgs({
@@ -100,22 +101,13 @@ try {
   const now = new Date().toISOString();
   await repos.idTags.create('MICRO', { status: 'Accepted', allowConcurrent: true }, now, null);
   const sessions: { session: ChargePointSession; transactionId: number | string; seqNo: number }[] = [];
+  const stationIds = await createMicroStations(handle.db, stations, now);
   for (let n = 0; n < stations; n++) {
-    const row = await handle.db
-      .insertInto('stations')
-      .values({
-        charge_point_id: `MICRO-${n}`,
-        name: `micro ${n}`,
-        registration: 'accepted',
-        status: 'Available',
-        connected: 1,
-        security_profile: 0,
-        created_at: now,
-        updated_at: now,
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    const session = { stationId: row.id, chargePointId: `MICRO-${n}`, registration: 'accepted' as const };
+    const session = {
+      stationId: stationIds[n] ?? 0,
+      chargePointId: `MICRO-${n}`,
+      registration: 'accepted' as const,
+    };
     const start = startCall(protocol, 1, 'MICRO', `tx-${n}`);
     let transactionId: number | string = `tx-${n}`;
     if (protocol === '1.6') {
