@@ -18,6 +18,7 @@ import { loadConfig } from '../apps/server/src/config.js';
 import { openDatabase } from '../apps/server/src/db/connect.js';
 import { migrateToLatest } from '../apps/server/src/db/migrate.js';
 import { MeterValueRepository } from '../apps/server/src/repositories/meter-value.repository.js';
+import { createMicroStations } from './lib/micro-stations.js';
 import { OcppLogRepository, type OcppLogEntry } from '../apps/server/src/repositories/ocpp-log.repository.js';
 
 const { values: args } = parseArgs({
@@ -39,24 +40,7 @@ const handle = openDatabase(loadConfig({ DATABASE_URL: `sqlite:${file}` }).datab
 try {
   await migrateToLatest(handle.db, handle.dialect);
   const t0 = '2026-01-01T00:00:00.000Z';
-  const stationIds: number[] = [];
-  for (let n = 0; n < stations; n++) {
-    const row = await handle.db
-      .insertInto('stations')
-      .values({
-        charge_point_id: `MICRO-${n}`,
-        name: `micro ${n}`,
-        registration: 'accepted',
-        status: 'Available',
-        connected: 1,
-        security_profile: 0,
-        created_at: t0,
-        updated_at: t0,
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    stationIds.push(row.id);
-  }
+  const stationIds = await createMicroStations(handle.db, stations, t0);
   const repository = new MeterValueRepository(handle.db);
   const base = Date.parse(t0);
   const samplesOf = (n: number) => {

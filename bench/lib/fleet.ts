@@ -67,6 +67,8 @@ export class Fleet {
     concurrency: number,
     timeoutMs: number,
     protocol: FleetProtocol = '1.6',
+    /** Open loop: stations started per second in total, each station trying once (see WorkerCommand). */
+    ratePerSecond?: number,
   ) {
     const n = this.workers.length;
     const mine = (i: number) => (_: unknown, k: number) => k % n === i;
@@ -79,7 +81,8 @@ export class Fleet {
         protocols: protocols.filter(mine(i)),
         connectors,
         concurrency,
-        attempts: 5,
+        attempts: ratePerSecond === undefined ? 5 : 1,
+        ...(ratePerSecond !== undefined && { ratePerSecond: ratePerSecond / n }),
       }),
       'connected',
       timeoutMs,
@@ -90,6 +93,7 @@ export class Fleet {
       retries: sum(reports, (r) => r.retries),
       lastBootAt: Math.max(...reports.map((r) => r.lastBootAt)),
       bootLatency: Histogram.from(...reports.map((r) => r.bootLatency)),
+      connectLatency: Histogram.from(...reports.map((r) => r.connectLatency)),
       errors: mergeErrors(reports),
     };
   }

@@ -14,6 +14,11 @@ export type WorkerCommand =
       concurrency: number;
       /** Attempts per station before it counts as failed. */
       attempts: number;
+      /**
+       * Open loop: stations of this worker started per second, each at its time whether the ones
+       * before have booted or not (`concurrency` then does not apply).
+       */
+      ratePerSecond?: number;
     }
   | { type: 'start'; idTag: string }
   | { type: 'meter'; rate: number; durationMs: number }
@@ -31,6 +36,8 @@ export type WorkerReport =
       /** Epoch ms of the last BootNotification.conf (Accepted) received. */
       lastBootAt: number;
       bootLatency: HistogramData;
+      /** From opening the socket to the upgrade's completion. */
+      connectLatency: HistogramData;
       errors: Record<string, number>;
     }
   | { type: 'started'; started: number; failed: number; errors: Record<string, number> }

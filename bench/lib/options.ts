@@ -41,6 +41,8 @@ export interface CapacitySize {
   idleMs: number;
   /** OCPP_HEARTBEAT_INTERVAL for the idle phase, seconds. */
   heartbeatInterval: number;
+  /** Open-loop storm: stations connecting per second without waiting for each other (--storm-rate). */
+  openLoopRate?: number;
 }
 
 export interface BenchOptions {
@@ -139,6 +141,7 @@ export const SIZES: Record<Mode, Pick<BenchOptions, 'ingest' | 'fanout' | 'capac
 export const USAGE = `Usage: npm run bench -- [--quick | --smoke] [--db sqlite|postgres] [--profile]
        [--scenarios ingest,fanout,capacity,history] [--out DIR] [--name NAME] [--postgres-url URL]
        [--quiet-wait SECONDS] [--nice N] [--protocol 1.6,2.0.1,mixed] [--history-samples N]
+       [--storm-rate N] [--storm-stations N]
 
   --quick         scaled down, about two minutes
   --smoke         tiny, a few seconds (what the harness test runs)
@@ -157,6 +160,10 @@ export const USAGE = `Usage: npm run bench -- [--quick | --smoke] [--db sqlite|p
                   work on a shared machine (negative values need root; default 0)
   --history-samples  samples the history scenario stores (default 5,000,000; --quick 300,000;
                   --smoke 6,000); the issue's figure is 50,000,000
+  --storm-rate    the capacity scenario's boot storm open loop: N stations a second connect without
+                  waiting for each other, each trying once; the report adds upgrades refused and
+                  timed out, connect p50/p99 and /api/ready probes during the storm (the issue's: 1000)
+  --storm-stations  stations in the boot storm (default 20,000; --quick 5,000)
 `;
 
 export function parseOptions(argv: string[], defaultOutDir: string): BenchOptions {
@@ -185,6 +192,8 @@ function readOptions(argv: string[], defaultOutDir: string): BenchOptions {
       'quiet-wait': { type: 'string', default: '120' },
       nice: { type: 'string', default: '0' },
       protocol: { type: 'string', default: '1.6' },
+      'storm-rate': { type: 'string' },
+      'storm-stations': { type: 'string' },
       help: { type: 'boolean', default: false },
     },
   });
@@ -208,6 +217,16 @@ function readOptions(argv: string[], defaultOutDir: string): BenchOptions {
     if (!Number.isInteger(samples) || samples < 60)
       throw new UsageError('--history-samples must be a whole number of at least 60');
     sizes.history.samples = samples;
+  }
+  for (const [flag, value] of [
+    ['storm-rate', values['storm-rate']],
+    ['storm-stations', values['storm-stations']],
+  ] as const) {
+    if (value === undefined) continue;
+    const number = Number(value);
+    if (!Number.isInteger(number) || number < 1) throw new UsageError(`--${flag} must be a whole number`);
+    if (flag === 'storm-rate') sizes.capacity.openLoopRate = number;
+    else sizes.capacity.stations = number;
   }
   return {
     mode,

@@ -21,6 +21,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /** Opens every station's socket and boots it, `concurrency` at a time, retrying refusals. */
 async function connect(command: Extract<WorkerCommand, { type: 'connect' }>): Promise<WorkerReport> {
   const latency = new Histogram();
+  const connectLatency = new Histogram();
   const errors: Record<string, number> = {};
   let booted = 0;
   let failed = 0;
@@ -32,7 +33,11 @@ async function connect(command: Extract<WorkerCommand, { type: 'connect' }>): Pr
     const began = performance.now();
     for (let attempt = 1; attempt <= command.attempts; attempt++) {
       try {
-        if (!station.open) await station.connect(command.url);
+        if (!station.open) {
+          const opening = performance.now();
+          await station.connect(command.url);
+          connectLatency.record(performance.now() - opening);
+        }
         const boot = bootCall(station.protocol, station.id);
         const outcome = await station.callAsync(boot.action, boot.payload);
         if (outcome.ok && outcome.payload.includes('"Accepted"')) {
@@ -59,14 +64,40 @@ async function connect(command: Extract<WorkerCommand, { type: 'connect' }>): Pr
 
   const runner = async () => {
     while (next < command.ids.length) {
-      const index = next++;
-      const id = command.ids[index] as string;
-      const protocol = command.protocols[index] ?? '1.6';
-      await bootOne(new LeanStation(id, command.connectors, CALL_TIMEOUT_MS, protocol));
+      await bootOne(stationAt(next++));
     }
   };
-  await Promise.all(Array.from({ length: Math.min(command.concurrency, command.ids.length) }, runner));
-  return { type: 'connected', booted, failed, retries, lastBootAt, bootLatency: latency.toData(), errors };
+  const stationAt = (index: number) =>
+    new LeanStation(
+      command.ids[index] as string,
+      command.connectors,
+      CALL_TIMEOUT_MS,
+      command.protocols[index] ?? '1.6',
+    );
+  const rate = command.ratePerSecond;
+  if (rate === undefined) {
+    await Promise.all(Array.from({ length: Math.min(command.concurrency, command.ids.length) }, runner));
+  } else {
+    // Open loop: station k starts at k / rate seconds, however many are still booting.
+    const began = performance.now();
+    const booting: Promise<void>[] = [];
+    while (next < command.ids.length) {
+      const due = Math.min(command.ids.length, Math.floor(((performance.now() - began) * rate) / 1000) + 1);
+      while (next < due) booting.push(bootOne(stationAt(next++)));
+      await sleep(1);
+    }
+    await Promise.all(booting);
+  }
+  return {
+    type: 'connected',
+    booted,
+    failed,
+    retries,
+    lastBootAt,
+    bootLatency: latency.toData(),
+    connectLatency: connectLatency.toData(),
+    errors,
+  };
 }
 
 /** A transaction on every connector of every station (StartTransaction, or TransactionEvent Started), in parallel across stations. */

@@ -16,6 +16,14 @@ export interface CapacityResult {
   /** From the first connection attempt to the last BootNotification.conf, seconds. */
   bootStormSeconds: number;
   bootLatency: LatencySummary;
+  /** Stations a second of an open-loop storm (--storm-rate); null for the closed-loop one. */
+  openLoopRate: number | null;
+  /** From opening a socket to the upgrade's completion. */
+  connectLatency: LatencySummary;
+  /** Upgrades answered with an HTTP status instead of 101 (timeouts are among `errors`). */
+  upgradesRefused: number;
+  /** /api/ready probed every 250 ms during the storm: answers by status ('error': none in 5 s). */
+  readyDuringStorm: { byStatus: Record<string, number>; slowestMs: number };
   stormServerCpu: number;
   stormLoadCpu: number;
   /** Cores used by everything else on the machine during the storm and the idle phase. */
@@ -54,6 +62,7 @@ export async function runCapacity(
     const server = new CpuWindow([target.child.pid]);
     const load = new CpuWindow(fleet.pids);
     const began = performance.timeOrigin + performance.now();
+    const probes = probeReadiness(target.httpUrl);
     const storm = await fleet.connect(
       target.ocppUrl,
       stationIds('CAP', size.stations),
@@ -61,13 +70,19 @@ export async function runCapacity(
       size.concurrency,
       600_000,
       protocol,
+      size.openLoopRate,
     );
+    const ready = await probes.stop();
     const bootStormSeconds = storm.booted === 0 ? 0 : (storm.lastBootAt - began) / 1000;
     const stormServerCpu = server.cores();
     const stormLoadCpu = load.cores();
     const stormOtherCpu = round(Math.max(0, server.machineCores() - stormServerCpu - stormLoadCpu), 3);
+    const connect = storm.connectLatency.summary();
     context.say(
-      `${name}: ${storm.booted} booted in ${round(bootStormSeconds, 2)} s; idle ${size.idleMs / 1000} s`,
+      `${name}: ${storm.booted} booted in ${round(bootStormSeconds, 2)} s` +
+        (size.openLoopRate === undefined ? '' : ` (open loop, ${size.openLoopRate}/s)`) +
+        `; connect p50 ${connect.p50} ms, p99 ${connect.p99} ms; ` +
+        `/api/ready ${JSON.stringify(ready.byStatus)}; errors ${JSON.stringify(storm.errors)}; idle ${size.idleMs / 1000} s`,
     );
 
     await sleep(1000);
@@ -88,6 +103,12 @@ export async function runCapacity(
       retries: storm.retries,
       bootStormSeconds: round(bootStormSeconds, 2),
       bootLatency: storm.bootLatency.summary(),
+      openLoopRate: size.openLoopRate ?? null,
+      connectLatency: connect,
+      upgradesRefused: Object.entries(storm.errors)
+        .filter(([error]) => error.startsWith('HTTP '))
+        .reduce((total, [, count]) => total + count, 0),
+      readyDuringStorm: ready,
       stormServerCpu,
       stormLoadCpu,
       stormOtherCpu,
@@ -108,4 +129,35 @@ export async function runCapacity(
     await fleet?.close();
     await target.stop();
   }
+}
+
+/**
+ * /api/ready asked every 250 ms (each probe waiting for its answer up to 5 s) until stopped:
+ * the answers by status ('error' when none came), and the slowest.
+ */
+function probeReadiness(httpUrl: string) {
+  const byStatus: Record<string, number> = {};
+  let slowestMs = 0;
+  let running = true;
+  const loop = (async () => {
+    while (running) {
+      const began = performance.now();
+      let status: string;
+      try {
+        status = String((await fetch(`${httpUrl}/api/ready`, { signal: AbortSignal.timeout(5000) })).status);
+      } catch {
+        status = 'error';
+      }
+      slowestMs = Math.max(slowestMs, performance.now() - began);
+      byStatus[status] = (byStatus[status] ?? 0) + 1;
+      await sleep(250);
+    }
+  })();
+  return {
+    async stop() {
+      running = false;
+      await loop;
+      return { byStatus, slowestMs: round(slowestMs, 1) };
+    },
+  };
 }

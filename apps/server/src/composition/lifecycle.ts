@@ -59,6 +59,8 @@ export function addLifecycleHooks(server: FastifyInstance, running: Running): vo
     await services.loadManager.stop();
     await services.ocppLog.close();
     await repositories.meterValues.flush();
+    await repositories.transactionEvents.flush();
+    await repositories.connectors.flush();
     await cluster.close();
     await infrastructure.close();
   });

@@ -17,6 +17,7 @@ import { StationVariableRepository } from '../repositories/station-variable.repo
 import { StatsRepository } from '../repositories/stats.repository.js';
 import { TransactionEventRepository } from '../repositories/transaction-event.repository.js';
 import { TransactionRepository } from '../repositories/transaction.repository.js';
+import { ConnectorRepository } from '../repositories/connector.repository.js';
 import { UserRepository } from '../repositories/user.repository.js';
 
 export interface Repositories {
@@ -25,6 +26,8 @@ export interface Repositories {
   settings: SettingsRepository;
   sites: SiteRepository;
   stations: StationRepository;
+  /** Partly written by group commit: flush before the database closes. */
+  connectors: ConnectorRepository;
   idTags: IdTagRepository;
   /** Written by group commit: flush before the database closes. */
   meterValues: MeterValueRepository;
@@ -49,6 +52,7 @@ export function createRepositories(db: Kysely<Database>): Repositories {
     settings: new SettingsRepository(db),
     sites: new SiteRepository(db),
     stations: new StationRepository(db),
+    connectors: new ConnectorRepository(db),
     idTags: new IdTagRepository(db),
     meterValues,
     meterValueRetention: new MeterValueRetentionRepository(db),

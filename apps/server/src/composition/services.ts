@@ -153,7 +153,13 @@ export function createServices(parts: ServiceParts) {
     heartbeatInterval: config.ocppHeartbeatInterval,
     pendingStationsMax: config.ocppPendingStationsMax,
   };
-  const chargePoints = new ChargePointService(repos.stations, events, chargePointClock, chargePointSettings);
+  const chargePoints = new ChargePointService(
+    repos.stations,
+    repos.connectors,
+    events,
+    chargePointClock,
+    chargePointSettings,
+  );
   return {
     tokens,
     auth: new AuthService(

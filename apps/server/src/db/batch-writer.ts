@@ -12,19 +12,24 @@ import { isDatabaseUnavailable } from '../errors.js';
  * as the running one is done: one write in flight at a time, however long it takes. If a batch
  * fails, each caller's items are written again on their own, so that one bad item fails only
  * its own caller; when the database itself failed (locked, unreachable), all fail at once.
+ *
+ * A write may tell what it did (`R`, e.g. which rows were new): each caller gets the result of the
+ * write that held its items, and picks out its own.
  */
-export class BatchWriter<T> {
-  private pending: { items: readonly T[]; resolve: () => void; reject: (error: unknown) => void }[] = [];
+export class BatchWriter<T, R = void> {
+  private pending: { items: readonly T[]; resolve: (result: R) => void; reject: (error: unknown) => void }[] =
+    [];
   private scheduled = false;
   /** The write in flight, if any. */
   private writing: Promise<void> | undefined;
 
   /** @param write stores a batch atomically (one statement or one database transaction). */
-  constructor(private readonly write: (items: readonly T[]) => Promise<void>) {}
+  constructor(private readonly write: (items: readonly T[]) => Promise<R>) {}
 
-  /** Resolves once `items` are stored; rejects when storing them failed. */
-  add(items: readonly T[]): Promise<void> {
-    if (items.length === 0) return Promise.resolve();
+  /** Resolves once `items` are stored, with what the write that held them did; rejects when storing them failed. */
+  add(items: readonly T[]): Promise<R> {
+    // Nothing to store waits for nobody.
+    if (items.length === 0) return this.write(items);
     return new Promise((resolve, reject) => {
       this.pending.push({ items, resolve, reject });
       // While a write runs, its completion starts the next one.
@@ -54,8 +59,10 @@ export class BatchWriter<T> {
 
   private async writeBatch(batch: typeof this.pending): Promise<void> {
     try {
-      await this.write(batch.length === 1 ? (batch[0]?.items ?? []) : batch.flatMap((entry) => entry.items));
-      for (const entry of batch) entry.resolve();
+      const result = await this.write(
+        batch.length === 1 ? (batch[0]?.items ?? []) : batch.flatMap((entry) => entry.items),
+      );
+      for (const entry of batch) entry.resolve(result);
     } catch (error) {
       // A database that is locked or unreachable fails every item alike: no second round.
       if (batch.length === 1 || isDatabaseUnavailable(error)) {

@@ -1,4 +1,4 @@
-import { CompiledQuery, type Insertable, type Kysely } from 'kysely';
+import { CompiledQuery, sql, type Insertable, type Kysely } from 'kysely';
 import type { Database } from './schema.js';
 
 /** Rows per statement: far below SQLite's 32,766 and PostgreSQL's 65,535 parameters. */
@@ -19,6 +19,13 @@ export class BulkInsert<T extends keyof Database> {
     private readonly columns: readonly (keyof Insertable<Database[T]> & string)[],
     /** Skip a row that a unique key already holds (ON CONFLICT DO NOTHING), instead of failing. */
     private readonly skipDuplicates = false,
+    /** Columns of each inserted row to read back (RETURNING): with skipDuplicates, the rows that were new. */
+    private readonly returning: readonly (keyof Database[T] & string)[] = [],
+    /**
+     * A unique key: a row that it holds already takes the new row's other columns (ON CONFLICT
+     * ... DO UPDATE) instead of failing. A statement must not name one key twice (PostgreSQL).
+     */
+    private readonly replaceOn: readonly (keyof Database[T] & string)[] = [],
   ) {}
 
   /** Inserts `rows` atomically: in one statement, or in one transaction when they need several. */
@@ -34,24 +41,26 @@ export class BulkInsert<T extends keyof Database> {
    * Inserts rows given as one flat list of values, row after row in the order of `columns`
    * (no object per row on the hot path), atomically like insertAll.
    */
-  async insertValues(values: readonly unknown[]): Promise<void> {
+  async insertValues(values: readonly unknown[]): Promise<Record<string, unknown>[]> {
     const width = this.columns.length;
     const perStatement = ROWS_PER_STATEMENT * width;
     if (values.length <= perStatement) {
-      if (values.length > 0) await this.run(values, this.db);
-      return;
+      return values.length > 0 ? this.run(values, this.db) : [];
     }
-    await this.db.transaction().execute(async (trx) => {
+    return this.db.transaction().execute(async (trx) => {
+      const rows: Record<string, unknown>[] = [];
       for (let start = 0; start < values.length; start += perStatement) {
-        await this.run(values.slice(start, start + perStatement), trx);
+        rows.push(...(await this.run(values.slice(start, start + perStatement), trx)));
       }
+      return rows;
     });
   }
 
-  private async run(values: readonly unknown[], db: Kysely<Database>): Promise<void> {
-    await db.executeQuery(
+  private async run(values: readonly unknown[], db: Kysely<Database>): Promise<Record<string, unknown>[]> {
+    const { rows } = await db.executeQuery<Record<string, unknown>>(
       CompiledQuery.raw(this.text(values.length / this.columns.length), values as unknown[]),
     );
+    return rows;
   }
 
   private text(count: number): string {
@@ -60,8 +69,24 @@ export class BulkInsert<T extends keyof Database> {
       const placeholder = Object.fromEntries(this.columns.map((column) => [column, null]));
       const rows = Array.from({ length: count }, () => placeholder) as Insertable<Database[T]>[];
       const insert = this.db.insertInto(this.table).values(rows as never);
-      text = (this.skipDuplicates ? insert.onConflict((conflict) => conflict.doNothing()) : insert).compile()
-        .sql;
+      const others = this.columns.filter((column) => !this.replaceOn.includes(column as never));
+      const conflicting =
+        this.replaceOn.length > 0
+          ? insert.onConflict((conflict) =>
+              conflict
+                .columns(this.replaceOn as never)
+                .doUpdateSet(
+                  Object.fromEntries(
+                    others.map((column) => [column, sql.ref(`excluded.${column}`)]),
+                  ) as never,
+                ),
+            )
+          : this.skipDuplicates
+            ? insert.onConflict((conflict) => conflict.doNothing())
+            : insert;
+      const returning =
+        this.returning.length > 0 ? conflicting.returning(this.returning as never) : conflicting;
+      text = returning.compile().sql;
       this.texts.set(count, text);
     }
     return text;

@@ -29,7 +29,9 @@ export class MeterValueRepository {
   constructor(private readonly db: Kysely<Database>) {
     // A sample already stored (a retried message, on any node) is skipped: see 011_meter_values_plain_key.
     const insert = new BulkInsert(db, 'meter_values', COLUMNS, true);
-    this.samples = new BatchWriter((values) => insert.insertValues(values));
+    this.samples = new BatchWriter(async (values) => {
+      await insert.insertValues(values);
+    });
   }
 
   /** Resolves once the samples are committed, with the other samples of the same turn. */

@@ -6,7 +6,7 @@ import type { OcppVersion } from '@cimorings/contracts';
 import type { Kysely, Selectable, SelectQueryBuilder } from 'kysely';
 import type { ConnectorsTable, Database, StationsTable } from '../db/schema.js';
 import type { SecurityProfile } from '../domain/security-profile.js';
-import type { Connector, NotificationKind, Registration, Station } from '../domain/station.js';
+import type { NotificationKind, Registration, Station } from '../domain/station.js';
 import type { StationStatus } from '../domain/station-status.js';
 
 export interface NewStation {
@@ -87,6 +87,15 @@ export function filterStations<O>(
   }
   return query;
 }
+
+/** What admission reads of a station (see toCredentials). */
+export const CREDENTIAL_COLUMNS = [
+  'id',
+  'registration',
+  'ocpp_password_hash',
+  'security_profile',
+  'pending_security_profile',
+] as const;
 
 export function toCredentials(
   row: Pick<
@@ -185,15 +194,20 @@ function toStation(row: Selectable<StationsTable>, connectors: Selectable<Connec
   };
 }
 
-/** The columns of a connector's row for its latest status notification. */
-export function connectorColumns(connector: Connector, now: string) {
+/** The row of a new station, not yet connected. */
+export function newStationRow(station: NewStation) {
   return {
-    status: connector.status,
-    error_code: connector.errorCode,
-    info: connector.info,
-    vendor_id: connector.vendorId,
-    vendor_error_code: connector.vendorErrorCode,
-    status_at: connector.timestamp,
-    updated_at: now,
+    charge_point_id: station.chargePointId,
+    name: station.name,
+    site_id: station.siteId ?? null,
+    max_power_kw: station.maxPowerKw ?? null,
+    location: station.location,
+    ocpp_password_hash: station.ocppPasswordHash,
+    security_profile: station.securityProfile,
+    registration: station.registration,
+    status: 'Unavailable',
+    connected: 0,
+    created_at: station.now,
+    updated_at: station.now,
   };
 }

@@ -1,12 +1,13 @@
 import type { OcppVersion } from '@cimorings/contracts';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
-import type { BootIdentity, Connector, NotificationKind, Registration, Station } from '../domain/station.js';
+import type { BootIdentity, NotificationKind, Registration, Station } from '../domain/station.js';
 import type { SecurityProfile } from '../domain/security-profile.js';
 import type { StationStatus } from '../domain/station-status.js';
 import { countOf, type Page, type PageRequest } from './paging.js';
 import {
-  connectorColumns,
+  CREDENTIAL_COLUMNS,
+  newStationRow,
   filterStations,
   NOTIFICATION_COLUMNS,
   toCredentials,
@@ -36,7 +37,7 @@ export class StationRepository {
   async findCredentials(chargePointId: string): Promise<StationCredentials | undefined> {
     const row = await this.db
       .selectFrom('stations')
-      .select(['id', 'registration', 'ocpp_password_hash', 'security_profile', 'pending_security_profile'])
+      .select(CREDENTIAL_COLUMNS)
       .where('charge_point_id', '=', chargePointId)
       .executeTakeFirst();
     return row && toCredentials(row);
@@ -53,6 +54,20 @@ export class StationRepository {
       .where('id', '=', stationId)
       .where('pending_security_profile', '=', profile)
       .execute();
+  }
+
+  /**
+   * Stores a new station as create() does, answering its credentials in the same round trip
+   * (for a charge point registering itself at its boot); undefined when the id is taken.
+   */
+  async createCredentials(station: NewStation): Promise<StationCredentials | undefined> {
+    const row = await this.db
+      .insertInto('stations')
+      .values(newStationRow(station))
+      .onConflict((oc) => oc.column('charge_point_id').doNothing())
+      .returning(CREDENTIAL_COLUMNS)
+      .executeTakeFirst();
+    return row && toCredentials(row);
   }
 
   /** How many stations have this registration. */
@@ -85,20 +100,7 @@ export class StationRepository {
   async create(station: NewStation): Promise<Station | undefined> {
     const row = await this.db
       .insertInto('stations')
-      .values({
-        charge_point_id: station.chargePointId,
-        name: station.name,
-        site_id: station.siteId ?? null,
-        max_power_kw: station.maxPowerKw ?? null,
-        location: station.location,
-        ocpp_password_hash: station.ocppPasswordHash,
-        security_profile: station.securityProfile,
-        registration: station.registration,
-        status: 'Unavailable',
-        connected: 0,
-        created_at: station.now,
-        updated_at: station.now,
-      })
+      .values(newStationRow(station))
       .onConflict((oc) => oc.column('charge_point_id').doNothing())
       .returningAll()
       .executeTakeFirst();
@@ -177,8 +179,8 @@ export class StationRepository {
     protocol: string,
     ocppVersion: OcppVersion,
     now: string,
-  ): Promise<void> {
-    await this.db
+  ): Promise<Registration | undefined> {
+    const row = await this.db
       .updateTable('stations')
       .set({
         vendor: identity.vendor,
@@ -199,7 +201,9 @@ export class StationRepository {
         updated_at: now,
       })
       .where('id', '=', stationId)
-      .execute();
+      .returning('registration')
+      .executeTakeFirst();
+    return row?.registration as Registration | undefined;
   }
 
   /** How far the station's clock was off (s, ahead positive) when a timestamp of it was replaced. */
@@ -278,23 +282,5 @@ export class StationRepository {
       .set({ connected: 0, status: 'Unavailable', updated_at: now })
       .where('connected', '=', 1)
       .execute();
-  }
-
-  async upsertConnector(stationId: number, connector: Connector, now: string): Promise<void> {
-    const values = connectorColumns(connector, now);
-    await this.db
-      .insertInto('connectors')
-      .values({ station_id: stationId, connector_id: connector.connectorId, ...values })
-      .onConflict((oc) => oc.columns(['station_id', 'connector_id']).doUpdateSet(values))
-      .execute();
-  }
-
-  async connectorStatuses(stationId: number): Promise<string[]> {
-    const rows = await this.db
-      .selectFrom('connectors')
-      .select('status')
-      .where('station_id', '=', stationId)
-      .execute();
-    return rows.map((row) => row.status);
   }
 }

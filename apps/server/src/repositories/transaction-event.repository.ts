@@ -1,4 +1,6 @@
 import type { Kysely } from 'kysely';
+import { BatchWriter } from '../db/batch-writer.js';
+import { BulkInsert } from '../db/bulk-insert.js';
 import type { Database } from '../db/schema.js';
 import type { Transaction } from '../domain/transaction.js';
 import type { EnergyMarks, TransactionEventInput } from '../domain/transaction-event.js';
@@ -33,6 +35,62 @@ export interface EventSummary {
   chargingStateSeqNo: number | null;
   /** Whether any event had the EV charging (or suspended while charging). */
   charged: boolean;
+  /** Whether meterStart is a Transaction.Begin register (not merely the first reading). */
+  meterStartIsBegin: boolean;
+  /** The highest seqNo kept. */
+  lastSeqNo: number | null;
+}
+
+/** The columns of an event as recordOfKnown() flattens them, in this order. */
+const EVENT_COLUMNS = [
+  'station_id',
+  'ocpp_transaction_id',
+  'transaction_id',
+  'seq_no',
+  'event_type',
+  'trigger_reason',
+  'timestamp',
+  'offline',
+  'charging_state',
+  'id_token',
+  'energy_begin',
+  'energy_end',
+  'energy_first',
+  'energy_last',
+  'received_at',
+] as const;
+
+/** The stored row of an event. */
+function eventRow(
+  stationId: number,
+  transactionId: number | null,
+  event: TransactionEventInput,
+  timestamp: string,
+  energy: EnergyMarks,
+  now: string,
+) {
+  return {
+    station_id: stationId,
+    ocpp_transaction_id: event.ocppTransactionId,
+    transaction_id: transactionId,
+    seq_no: event.seqNo,
+    event_type: event.eventType,
+    trigger_reason: event.triggerReason,
+    timestamp,
+    offline: event.offline ? 1 : 0,
+    charging_state: event.chargingState ?? null,
+    id_token: event.idTag ?? null,
+    energy_begin: energy.begin,
+    energy_end: energy.end,
+    energy_first: energy.first,
+    energy_last: energy.last,
+    received_at: now,
+  };
+}
+
+/** The key of one event: an event is kept once per station, station transaction id and seqNo. */
+function eventKey(stationId: unknown, ocppTransactionId: unknown, seqNo: unknown): string {
+  return `${String(stationId)}\n${String(ocppTransactionId)}\n${String(seqNo)}`;
 }
 
 /**
@@ -40,7 +98,42 @@ export interface EventSummary {
  * the station's own transaction id. Queries only.
  */
 export class TransactionEventRepository {
-  constructor(private readonly db: Db) {}
+  /** The events of known transactions, by group commit: each write tells the keys of the new rows. */
+  private readonly known: BatchWriter<unknown, Set<string>>;
+
+  constructor(private readonly db: Db) {
+    const insert = new BulkInsert(db, 'transaction_events', EVENT_COLUMNS, true, [
+      'station_id',
+      'ocpp_transaction_id',
+      'seq_no',
+    ]);
+    this.known = new BatchWriter(async (values) => {
+      const rows = await insert.insertValues(values);
+      return new Set(rows.map((row) => eventKey(row.station_id, row.ocpp_transaction_id, row.seq_no)));
+    });
+  }
+
+  /**
+   * Keeps an event of a transaction that exists already, linked to it, by group commit with the
+   * events of the same turn (see BatchWriter); false when one with its seqNo was kept already.
+   */
+  async recordOfKnown(
+    stationId: number,
+    transactionId: number,
+    event: TransactionEventInput,
+    timestamp: string,
+    energy: EnergyMarks,
+    now: string,
+  ): Promise<boolean> {
+    const row = eventRow(stationId, transactionId, event, timestamp, energy, now);
+    const inserted = await this.known.add(EVENT_COLUMNS.map((column) => row[column]));
+    return inserted.has(eventKey(stationId, event.ocppTransactionId, event.seqNo));
+  }
+
+  /** Writes the events still pending; call before closing the database. */
+  flush(): Promise<void> {
+    return this.known.close();
+  }
 
   /** Keeps an event; false when one with its seqNo was kept already (a repeat). */
   async record(
@@ -52,22 +145,7 @@ export class TransactionEventRepository {
   ): Promise<boolean> {
     const inserted = await this.db
       .insertInto('transaction_events')
-      .values({
-        station_id: stationId,
-        ocpp_transaction_id: event.ocppTransactionId,
-        seq_no: event.seqNo,
-        event_type: event.eventType,
-        trigger_reason: event.triggerReason,
-        timestamp,
-        offline: event.offline ? 1 : 0,
-        charging_state: event.chargingState ?? null,
-        id_token: event.idTag ?? null,
-        energy_begin: energy.begin,
-        energy_end: energy.end,
-        energy_first: energy.first,
-        energy_last: energy.last,
-        received_at: now,
-      })
+      .values(eventRow(stationId, null, event, timestamp, energy, now))
       .onConflict((oc) => oc.columns(['station_id', 'ocpp_transaction_id', 'seq_no']).doNothing())
       .returning('id')
       .executeTakeFirst();
@@ -118,8 +196,12 @@ export class TransactionEventRepository {
     const first = events.find((e) => e.energy_first !== null)?.energy_first ?? null;
     const last = events.findLast((e) => e.energy_last !== null)?.energy_last ?? null;
     const state = events.findLast((e) => e.charging_state !== null);
+    const begin = events.find((e) => e.energy_begin !== null)?.energy_begin ?? null;
+    const lastSeqNo = events.at(-1)?.seq_no;
     return {
-      meterStart: events.find((e) => e.energy_begin !== null)?.energy_begin ?? first,
+      meterStart: begin ?? first,
+      meterStartIsBegin: begin !== null,
+      lastSeqNo: lastSeqNo === undefined ? null : Number(lastSeqNo),
       meterStop: events.findLast((e) => e.energy_end !== null)?.energy_end ?? last,
       chargingState: state?.charging_state ?? null,
       chargingStateSeqNo: state ? Number(state.seq_no) : null,

@@ -5,6 +5,7 @@ import { isoNow, isoTime } from '../domain/clock.js';
 import type { BootIdentity, ConnectorReport, NotificationKind, Registration } from '../domain/station.js';
 import { checkConnectorId } from '../domain/ocpp-ranges.js';
 import { deriveStationStatus, type StationStatus } from '../domain/station-status.js';
+import type { ConnectorRepository } from '../repositories/connector.repository.js';
 import type { StationRepository } from '../repositories/station.repository.js';
 import type { ChargePointClock } from './charge-point-clock.js';
 import { inRange } from './range-check.js';
@@ -28,6 +29,19 @@ export interface Admission {
   station: ChargePointSession | null;
 }
 
+/** A connector status a connection stored, and when (epoch ms). */
+interface StoredStatus {
+  status: string;
+  errorCode: string;
+  at: number;
+}
+
+/**
+ * How long a status stored through the full way of recordStatus (which derives the station's
+ * status again) is trusted to be the stored one when told again; then the full way runs again.
+ */
+const STATUS_RECHECK_MS = 60_000;
+
 export interface ChargePointSettings {
   unknownStations: UnknownStationPolicy;
   /** Seconds, sent in BootNotification.conf. */
@@ -49,8 +63,15 @@ export interface BootAnswer {
  * connector statuses and the station status derived from them, notifications, disconnection.
  */
 export class ChargePointService {
+  /**
+   * The connector statuses each connection stored through the full way of recordStatus, with
+   * when (epoch ms): the same status told again soon after takes the short way.
+   */
+  private readonly stored = new WeakMap<ChargePointSession, Map<number, StoredStatus>>();
+
   constructor(
     private readonly stations: StationRepository,
+    private readonly connectors: ConnectorRepository,
     private readonly events: EventBus,
     private readonly clock: ChargePointClock,
     private readonly settings: ChargePointSettings,
@@ -62,7 +83,7 @@ export class ChargePointService {
     ocppVersion?: OcppVersion,
   ): Promise<void> {
     const now = isoNow(this.clock);
-    const status = deriveStationStatus(await this.stations.connectorStatuses(session.stationId));
+    const status = deriveStationStatus(await this.connectors.statuses(session.stationId));
     await this.stations.setConnection(session.stationId, true, status, now, ocppVersion);
     this.events.publish({ type: 'StationConnected', chargePointId: session.chargePointId, timestamp: now });
     this.events.publish({
@@ -112,10 +133,16 @@ export class ChargePointService {
     const now = isoNow(this.clock);
     const session = admission.station ?? (await this.register(admission));
     if (!session) return { status: 'Rejected', interval: this.settings.heartbeatInterval, currentTime: now };
-    await this.stations.recordBoot(session.stationId, identity, protocol, admission.ocppVersion, now);
+    // The stored registration comes back with the write (an operator may have approved it).
+    const registration = await this.stations.recordBoot(
+      session.stationId,
+      identity,
+      protocol,
+      admission.ocppVersion,
+      now,
+    );
     this.clock.booted(session.stationId);
-    const credentials = await this.stations.findCredentials(session.chargePointId);
-    session.registration = credentials?.registration ?? session.registration;
+    session.registration = registration ?? session.registration;
     if (session.registration === 'accepted') {
       this.events.publish({
         type: 'StationBooted',
@@ -152,17 +179,17 @@ export class ChargePointService {
     let stored = await this.stations.findCredentials(chargePointId);
     if (!stored) {
       if (policy === 'pending' && (await this.pendingFull())) return null;
-      await this.stations.create({
-        chargePointId,
-        name: chargePointId,
-        location: null,
-        ocppPasswordHash: null,
-        securityProfile: 0,
-        registration: policy === 'accept' ? 'accepted' : 'pending',
-        now: isoNow(this.clock),
-      });
       // Another connection may have registered it first; what is stored decides.
-      stored = await this.stations.findCredentials(chargePointId);
+      stored =
+        (await this.stations.createCredentials({
+          chargePointId,
+          name: chargePointId,
+          location: null,
+          ocppPasswordHash: null,
+          securityProfile: 0,
+          registration: policy === 'accept' ? 'accepted' : 'pending',
+          now: isoNow(this.clock),
+        })) ?? (await this.stations.findCredentials(chargePointId));
     }
     // Created by an operator with a password or a profile since this connection came in without.
     if (!stored || stored.passwordHash !== null || stored.securityProfile !== 0) return null;
@@ -183,17 +210,41 @@ export class ChargePointService {
     const now = isoTime(received);
     const [reported] = await this.clock.read(session.stationId, [report.timestamp], received);
     const timestamp = reported?.time ?? now;
-    const before = await this.currentStatus(session.chargePointId);
-    await this.stations.upsertConnector(session.stationId, { ...report, timestamp }, now);
-    const status = deriveStationStatus(await this.stations.connectorStatuses(session.stationId));
-    this.events.publish({
+    const connectorChanged = {
       type: 'ConnectorStatusChanged',
       chargePointId: session.chargePointId,
       connectorId: report.connectorId,
       status: report.status,
       errorCode: report.errorCode,
       timestamp,
+    } as const;
+    let stored = this.stored.get(session);
+    const last = stored?.get(report.connectorId);
+    if (
+      last?.status === report.status &&
+      last.errorCode === report.errorCode &&
+      received.getTime() - last.at < STATUS_RECHECK_MS
+    ) {
+      // The status this connection stored last, told again (a 2.x station's periodic
+      // TransactionEvent tells its charging state each time): the connectors' statuses, so the
+      // station's, stay as they are; the report is stored by group commit, without reading back.
+      await this.connectors.storeBatched(session.stationId, { ...report, timestamp }, now);
+      this.events.publish(connectorChanged);
+      return;
+    }
+    const before = await this.currentStatus(session.chargePointId);
+    await this.connectors.upsert(session.stationId, { ...report, timestamp }, now);
+    const status = deriveStationStatus(await this.connectors.statuses(session.stationId));
+    if (stored === undefined) {
+      stored = new Map();
+      this.stored.set(session, stored);
+    }
+    stored.set(report.connectorId, {
+      status: report.status,
+      errorCode: report.errorCode,
+      at: received.getTime(),
     });
+    this.events.publish(connectorChanged);
     if (status !== before) {
       await this.stations.setStatus(session.stationId, status, now);
       this.events.publish({

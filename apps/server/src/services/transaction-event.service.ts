@@ -6,7 +6,9 @@ import { checkConnectorId, checkOcppId } from '../domain/ocpp-ranges.js';
 import { reservationEnded, reservationToUse } from '../domain/reservation.js';
 import { isRefusedStart, type Transaction } from '../domain/transaction.js';
 import {
+  CHARGED_STATES,
   energyMarks,
+  type EnergyMarks,
   refineConnectorStatus,
   statusOfChargingState,
   type TransactionEventInput,
@@ -18,7 +20,9 @@ import type { TransactionRepository } from '../repositories/transaction.reposito
 import type { ChargePointClock } from './charge-point-clock.js';
 import type { ChargePointService, ChargePointSession } from './charge-point.service.js';
 import { inRange } from './range-check.js';
+import { RunningTransactions, type RunningTransaction } from './running-transactions.js';
 import { readingEvents, readSamples, stamped } from './transaction.service.js';
+import type { StoredSample } from '../repositories/meter-value.repository.js';
 
 /** A stop without a reason is a local one (OCPP 2.0.1: stoppedReason may be omitted only when Local). */
 const DEFAULT_STOP_REASON = 'Local';
@@ -34,8 +38,16 @@ export interface IdTokenDecision extends IdTagInfo {
  * transaction; every event is kept once per seqNo, so that repeats change nothing and events
  * from the station's offline queue, arriving late, are taken in seqNo order (meterStart from the
  * earliest reading, meterStop from the latest, the charging state of the latest event).
+ *
+ * A running transaction's next Updated event on the same connection, in seqNo order, changing
+ * nothing of the transaction but its readings and charging state (a station's periodic meter
+ * values), takes a short way: the event and its samples go to the database by group commit
+ * with the others of the same turn (as 1.6 MeterValues), without reading the transaction and its
+ * events back (see RunningTransactions). Everything else takes the full way.
  */
 export class TransactionEventService {
+  private readonly running = new RunningTransactions();
+
   constructor(
     private readonly events: TransactionEventRepository,
     private readonly transactions: TransactionRepository,
@@ -44,7 +56,9 @@ export class TransactionEventService {
     private readonly chargePoints: ChargePointService,
     private readonly bus: EventBus,
     private readonly clock: ChargePointClock,
-  ) {}
+  ) {
+    bus.subscribe(this.running.onEvent);
+  }
 
   /** Authorize: the tag's decision and its group, without counting its transactions. */
   async authorize(idTag: string): Promise<IdTokenDecision> {
@@ -72,15 +86,26 @@ export class TransactionEventService {
     );
     const timestamp = eventTime?.time ?? now;
     const readings = stamped(sampled, readingTimes, now);
-    const fresh = await this.events.record(
-      session.stationId,
-      input,
-      timestamp,
-      energyMarks(sampled.flat()),
-      now,
-    );
+    const marks = energyMarks(sampled.flat());
+    const running = this.running.find(session, input.ocppTransactionId);
+    if (running && takesShortWay(running, input, marks)) {
+      await this.recordPeriodic(session, running, input, { timestamp, marks, readings, now });
+      return {};
+    }
+    const fresh = await this.events.record(session.stationId, input, timestamp, marks, now);
     if (!fresh) {
-      // The same seqNo again: stored once, nothing changes; the same answer on its token.
+      // The same seqNo again: stored once, nothing changes; the same answer on its token. Its
+      // samples are stored again (each kept once): a first attempt may have failed between the two.
+      const known = await this.events.find(session.stationId, input.ocppTransactionId);
+      if (known) {
+        await this.transactions.addMeterValues(
+          session.stationId,
+          known.connectorId,
+          known.transactionId,
+          readings.flat(),
+          now,
+        );
+      }
       return input.idTag === undefined ? {} : { idTokenInfo: await this.authorize(input.idTag) };
     }
     const summary = await this.events.summary(session.stationId, input.ocppTransactionId);
@@ -118,7 +143,65 @@ export class TransactionEventService {
     if (input.chargingState !== undefined && summary.chargingStateSeqNo === input.seqNo && !endedBefore) {
       await this.showChargingState(session, transaction, input.chargingState, summary.charged, timestamp);
     }
+    if (transaction.stoppedAt === null && summary.lastSeqNo !== null) {
+      this.running.remember({
+        session,
+        transaction,
+        lastSeqNo: summary.lastSeqNo,
+        meterStart: summary.meterStart === null ? null : summary.meterStartIsBegin ? 'begin' : 'first',
+        charged: summary.charged,
+      });
+    } else {
+      this.running.forget(transaction.transactionId);
+    }
     return decision === undefined ? {} : { idTokenInfo: decision };
+  }
+
+  /**
+   * The short way (see the class): the event and its samples stored together with the others of
+   * the turn, then the same realtime events as the full way. Both writes skip what is kept
+   * already, so that a retry after a failure between them completes what the first attempt left.
+   */
+  private async recordPeriodic(
+    session: ChargePointSession,
+    running: RunningTransaction,
+    input: TransactionEventInput,
+    event: { timestamp: string; marks: EnergyMarks; readings: StoredSample[][]; now: string },
+  ): Promise<void> {
+    const { transaction } = running;
+    const [fresh] = await Promise.all([
+      this.events.recordOfKnown(
+        session.stationId,
+        transaction.transactionId,
+        input,
+        event.timestamp,
+        event.marks,
+        event.now,
+      ),
+      this.transactions.addMeterValues(
+        session.stationId,
+        transaction.connectorId,
+        transaction.transactionId,
+        event.readings.flat(),
+        event.now,
+      ),
+    ]);
+    if (!fresh) return;
+    running.lastSeqNo = input.seqNo;
+    const state = input.chargingState;
+    if (state !== undefined && CHARGED_STATES.includes(state)) running.charged = true;
+    const { chargePointId } = session;
+    for (const reading of readingEvents(
+      chargePointId,
+      transaction.transactionId,
+      transaction.connectorId,
+      event.readings,
+    )) {
+      this.bus.publish(reading);
+    }
+    if (state !== undefined) {
+      await this.showChargingState(session, transaction, state, running.charged, event.timestamp);
+    }
   }
 
   /**
@@ -286,4 +369,24 @@ export class TransactionEventService {
     const type = (await this.idTags.find(info.parentIdTag))?.type ?? DEFAULT_ID_TOKEN_TYPE;
     return { ...info, group: { idTag: info.parentIdTag, type } };
   }
+}
+
+/**
+ * Whether an event of a running transaction, from the connection that saw its events so far, may
+ * take the short way: a later Updated event (seqNo order), without a token to decide on, that
+ * moves neither the transaction's connector nor its meterStart.
+ */
+function takesShortWay(
+  running: RunningTransaction,
+  input: TransactionEventInput,
+  marks: EnergyMarks,
+): boolean {
+  const { transaction } = running;
+  if (input.eventType !== 'Updated' || input.seqNo <= running.lastSeqNo || input.idTag !== undefined)
+    return false;
+  if (transaction.stoppedAt !== null) return false;
+  if (transaction.connectorId === 0 && input.connectorId !== undefined) return false;
+  // The first Transaction.Begin register, else the first reading, is meterStart.
+  if (marks.begin !== null && running.meterStart !== 'begin') return false;
+  return !(running.meterStart === null && marks.first !== null);
 }

@@ -185,7 +185,7 @@ describe.each(DIALECTS)('raising the security profile of a 2.x station on %s', (
   }, 60_000);
 
   /** A bare booted 2.0.1 station at profile 2 whose answers the test sets; `calls` records what it got. */
-  async function bare(id: string, answers: Record<string, (params: unknown) => unknown>, profile = 2) {
+  async function bare(id: string, answers: Record<string, (params: unknown) => unknown>, profile: 1 | 2 = 2) {
     const password = await security.station(id, profile);
     const calls: { action: string; params: unknown }[] = [];
     const handlers = Object.fromEntries(

@@ -1,0 +1,64 @@
+import type { DomainEvent } from '../domain/events.js';
+import type { Transaction } from '../domain/transaction.js';
+import type { ChargePointSession } from './charge-point.service.js';
+
+/** Running transactions remembered before the memory is emptied and refilled. */
+const REMEMBERED = 100_000;
+
+/** What the events of a running 2.x transaction told so far, as its station's connection saw them. */
+export interface RunningTransaction {
+  /** The connection (session) that saw them: another connection reads them again. */
+  session: ChargePointSession;
+  transaction: Transaction;
+  /** The highest seqNo kept. */
+  lastSeqNo: number;
+  /** Where the transaction's meterStart comes from: a Transaction.Begin register, the first reading, or none yet. */
+  meterStart: 'begin' | 'first' | null;
+  /** Whether any event had the EV charging (or suspended while charging). */
+  charged: boolean;
+}
+
+/**
+ * The running 2.x transactions of this node's connections, so that a station's periodic
+ * TransactionEvent Updated, in seqNo order, is taken without reading the transaction and all its
+ * events back (TransactionEventService). An entry counts only for the connection that made it:
+ * its calls are handled one at a time, in order, and while it is open no other node hears from
+ * its station. A stop told by anyone (an operator closing the transaction, on any node) forgets
+ * the transaction.
+ */
+export class RunningTransactions {
+  private readonly byKey = new Map<string, RunningTransaction>();
+  private readonly keyOf = new Map<number, string>();
+
+  /** The entry of the session's station transaction id, when this very connection made it. */
+  find(session: ChargePointSession, ocppTransactionId: string): RunningTransaction | undefined {
+    const running = this.byKey.get(key(session.stationId, ocppTransactionId));
+    return running?.session === session ? running : undefined;
+  }
+
+  remember(running: RunningTransaction): void {
+    if (this.byKey.size >= REMEMBERED) {
+      this.byKey.clear();
+      this.keyOf.clear();
+    }
+    const entry = key(running.session.stationId, running.transaction.ocppTransactionId ?? '');
+    this.byKey.set(entry, running);
+    this.keyOf.set(running.transaction.transactionId, entry);
+  }
+
+  forget(transactionId: number): void {
+    const entry = this.keyOf.get(transactionId);
+    if (entry === undefined) return;
+    this.keyOf.delete(transactionId);
+    this.byKey.delete(entry);
+  }
+
+  /** Forgets a transaction once anyone tells its stop (subscribe it to the EventBus). */
+  readonly onEvent = (event: DomainEvent): void => {
+    if (event.type === 'TransactionStopped') this.forget(event.transactionId);
+  };
+}
+
+function key(stationId: number, ocppTransactionId: string): string {
+  return `${stationId}\n${ocppTransactionId}`;
+}
