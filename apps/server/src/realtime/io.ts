@@ -1,6 +1,5 @@
 import type { Server as HttpServer } from 'node:http';
 import { Server, type Socket } from 'socket.io';
-import { createAdapter } from '@socket.io/redis-streams-adapter';
 import type { Redis } from 'ioredis';
 import type { FastifyBaseLogger } from 'fastify';
 import type { ClientToServerEvents, RoomAck, ServerToClientEvents } from '@cimorings/contracts';
@@ -14,6 +13,7 @@ import { TokenBucket } from './rate-limit.js';
 import { answer, joinRoom, leaveRoom, reply } from './room-requests.js';
 import { internalRoomsFor, mayJoin, parseRoom, targetRoomsOfStations } from './rooms.js';
 import { restoredRooms, SessionKeeper } from './session-keeper.js';
+import { createStreamAdapter } from './stream-adapter.js';
 
 interface SocketData {
   user: User;
@@ -111,7 +111,7 @@ export class RealtimeServer {
       // Other upgrade paths (OCPP) belong to other listeners: leave them alone.
       destroyUpgrade: false,
       connectionStateRecovery: { maxDisconnectionDuration: RECOVERY_MS, skipMiddlewares: false },
-      ...(this.adapterClient && { adapter: createAdapter(this.adapterClient) }),
+      ...(this.adapterClient && { adapter: createStreamAdapter(this.adapterClient) }),
     });
     this.io.use((socket, next) => {
       this.authenticate(socket).then(
