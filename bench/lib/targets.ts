@@ -63,6 +63,9 @@ export interface Target {
 
 let serial = 0;
 
+/** How long a node of a cluster may take to be ready: they start together, on one core. */
+const NODE_READY_MS = 300_000;
+
 /** Where `--cpu-prof` writes the profiles of a target started with `cpuProfile`. */
 export function profileDir(context: RunContext, name: string): string {
   return join(context.logDir, `${name}-profile`);
@@ -205,9 +208,9 @@ async function startCluster(
       });
       const node = { name: nodeName, child, httpUrl: `http://127.0.0.1:${nodePort}` };
       nodes.push(node);
-      if (i === 1) await waitForHttp(`${node.httpUrl}/api/ready`, child, 90_000);
+      if (i === 1) await waitForHttp(`${node.httpUrl}/api/ready`, child, NODE_READY_MS);
     }
-    await Promise.all(nodes.map((node) => waitForHttp(`${node.httpUrl}/api/ready`, node.child, 90_000)));
+    await Promise.all(nodes.map((node) => waitForHttp(`${node.httpUrl}/api/ready`, node.child, NODE_READY_MS)));
     const config = join(context.logDir, `${name}-haproxy.cfg`);
     writeFileSync(
       config,

@@ -13,7 +13,7 @@ import { TokenBucket } from './rate-limit.js';
 import { answer, joinRoom, leaveRoom, reply } from './room-requests.js';
 import { internalRoomsFor, mayJoin, parseRoom, targetRoomsOfStations } from './rooms.js';
 import { restoredRooms, SessionKeeper } from './session-keeper.js';
-import { createStreamAdapter } from './stream-adapter.js';
+import { createStreamAdapter, recoverAfterTokenCheck, type RecoveringAdapter } from './stream-adapter.js';
 
 interface SocketData {
   user: User;
@@ -113,6 +113,8 @@ export class RealtimeServer {
       connectionStateRecovery: { maxDisconnectionDuration: RECOVERY_MS, skipMiddlewares: false },
       ...(this.adapterClient && { adapter: createStreamAdapter(this.adapterClient) }),
     });
+    // One node: Socket.IO's own adapter, which also must not send the missed events before the token check.
+    if (!this.adapterClient) recoverAfterTokenCheck(this.io.of('/').adapter as unknown as RecoveringAdapter);
     this.io.use((socket, next) => {
       this.authenticate(socket).then(
         () => next(),

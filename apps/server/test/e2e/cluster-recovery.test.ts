@@ -38,7 +38,10 @@ if (process.env.CIMORINGS_TEST_REDIS && SHARED_DIALECTS.length > 0) {
       cluster = await startNodeCluster(nodeIds);
       const nodes = nodeIds.map((id) => cluster.nodes.get(id)!);
       const token = await adminToken(nodes[0]!.address);
-      const ids = Array.from({ length: 2 * STATIONS_PER_NODE }, (_, i) => `REC-${String(i).padStart(2, '0')}-${run}`);
+      const ids = Array.from(
+        { length: 2 * STATIONS_PER_NODE },
+        (_, i) => `REC-${String(i).padStart(2, '0')}-${run}`,
+      );
       const tagOf = (id: string) => `R${id.slice(4, 6)}${run}`;
       const imported = await fetch(`${nodes[0]!.address}/api/id-tags/import`, {
         method: 'POST',
@@ -82,7 +85,9 @@ if (process.env.CIMORINGS_TEST_REDIS && SHARED_DIALECTS.length > 0) {
         expectEveryEventOnce(dashboard, fleet, counts);
       }
       const events = dashboards.reduce((sum, d) => sum + [...d.energies.values()].flat().length, 0);
-      process.stdout.write(`cluster-recovery: ${DROPS} drops of ${dashboards.length} dashboards, ${events} events\n`);
+      process.stdout.write(
+        `cluster-recovery: ${DROPS} drops of ${dashboards.length} dashboards, ${events} events\n`,
+      );
     }, 180_000);
   });
 }

@@ -11,7 +11,8 @@ describe('compareOffsets (the order of Redis stream ids, which restored events a
   it('orders by time, then by sequence, as Redis does', () => {
     fc.assert(
       fc.property(streamId, streamId, (a, b) => {
-        const expected = a.ms !== b.ms ? (a.ms < b.ms ? -1 : 1) : a.seq === b.seq ? 0 : a.seq < b.seq ? -1 : 1;
+        const expected =
+          a.ms !== b.ms ? (a.ms < b.ms ? -1 : 1) : a.seq === b.seq ? 0 : a.seq < b.seq ? -1 : 1;
         expect(compareOffsets(a.id, b.id)).toBe(expected);
         expect(compareOffsets(b.id, a.id)).toBe(-expected);
       }),
