@@ -72,7 +72,9 @@ async function main(): Promise<number> {
     notes.push(
       `The open-files limit is ${limit} and cannot be raised here, so the boot storm ran ${fitting} stations, ` +
         `not ${options.capacity.stations}: ` +
-        (perStation === 1 ? 'one server process needs a descriptor per station.' : 'HAProxy needs two per station.'),
+        (perStation === 1
+          ? 'one server process needs a descriptor per station.'
+          : 'HAProxy needs two per station.'),
     );
     options.capacity.stations = fitting;
   }

@@ -98,7 +98,10 @@ export interface BenchOptions {
 const LADDER = [1000, 2000, 4000, 8000, 12_000, 16_000, 24_000, 32_000, 48_000, 64_000, 96_000];
 
 /** The sizes of each mode: `full` is the issue's, `quick` about two minutes, `smoke` seconds. */
-export const SIZES: Record<Mode, Pick<BenchOptions, 'ingest' | 'fanout' | 'capacity' | 'history' | 'failover'>> = {
+export const SIZES: Record<
+  Mode,
+  Pick<BenchOptions, 'ingest' | 'fanout' | 'capacity' | 'history' | 'failover'>
+> = {
   full: {
     ingest: {
       stations: 2000,

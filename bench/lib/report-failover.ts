@@ -8,7 +8,8 @@ export function failoverBudget(failover: FailoverResult): BudgetLine[] {
   return [
     {
       id: 'failover',
-      budget: 'a node killed under load: every station connected and accepted again, 0 messages lost, 0 duplicated',
+      budget:
+        'a node killed under load: every station connected and accepted again, 0 messages lost, 0 duplicated',
       value:
         `${failover.stations} stations back ${failover.recoverySeconds} s after the kill; ` +
         `${failover.lost} lost, ${failover.duplicated + failover.duplicatedTransactions} duplicated ` +

@@ -210,7 +210,9 @@ async function startCluster(
       nodes.push(node);
       if (i === 1) await waitForHttp(`${node.httpUrl}/api/ready`, child, NODE_READY_MS);
     }
-    await Promise.all(nodes.map((node) => waitForHttp(`${node.httpUrl}/api/ready`, node.child, NODE_READY_MS)));
+    await Promise.all(
+      nodes.map((node) => waitForHttp(`${node.httpUrl}/api/ready`, node.child, NODE_READY_MS)),
+    );
     const config = join(context.logDir, `${name}-haproxy.cfg`);
     writeFileSync(
       config,

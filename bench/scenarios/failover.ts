@@ -54,7 +54,9 @@ export async function runFailover(context: ScenarioContext, size: FailoverSize):
     const api = new Api(target.httpUrl);
     await api.useLogin('admin', target.adminPassword);
     await api.createIdTag(BENCH_ID_TAG);
-    context.say(`${name}: ${size.stations} stations charging through HAProxy on ${target.nodes.length} nodes`);
+    context.say(
+      `${name}: ${size.stations} stations charging through HAProxy on ${target.nodes.length} nodes`,
+    );
     await startStations(target, stationIds('FO', size.stations), size, stations);
     await sleep(size.beforeMs);
 
@@ -81,14 +83,14 @@ export async function runFailover(context: ScenarioContext, size: FailoverSize):
     const recoverySeconds = round((performance.now() - killedAt) / 1000, 2);
     const back = stations.filter((station) => station.cp.accepted).length;
     if (back < stations.length) throw new Error(`${stations.length - back} stations not back within 300 s`);
-    context.say(`${name}: ${dropped()} dropped, all ${back} connected and accepted again in ${recoverySeconds} s`);
+    context.say(
+      `${name}: ${dropped()} dropped, all ${back} connected and accepted again in ${recoverySeconds} s`,
+    );
     await sleep(size.afterMs);
 
     await Promise.all(stations.map(({ cp }) => cp.stop({ stopSessions: false }).catch(() => undefined)));
     // The survivors stop gracefully and store what they acknowledged; then the database is read.
-    await Promise.all(
-      target.nodes.filter((node) => node !== victim).map((node) => stopNode(node.child)),
-    );
+    await Promise.all(target.nodes.filter((node) => node !== victim).map((node) => stopNode(node.child)));
     const counted = await countStored(target.databaseUrl, stations);
     stopped = true;
     context.say(
@@ -106,12 +108,18 @@ export async function runFailover(context: ScenarioContext, size: FailoverSize):
       ...counted,
     };
   } finally {
-    if (!stopped) await Promise.all(stations.map(({ cp }) => cp.stop({ stopSessions: false }).catch(() => undefined)));
+    if (!stopped)
+      await Promise.all(stations.map(({ cp }) => cp.stop({ stopSessions: false }).catch(() => undefined)));
     await target.stop();
   }
 }
 
-async function startStations(target: Target, ids: string[], size: FailoverSize, into: Station[]): Promise<void> {
+async function startStations(
+  target: Target,
+  ids: string[],
+  size: FailoverSize,
+  into: Station[],
+): Promise<void> {
   for (let first = 0; first < ids.length; first += size.concurrency) {
     const group = ids.slice(first, first + size.concurrency).map(async (id) => {
       const cp = new SimulatedChargePoint({
@@ -184,7 +192,9 @@ async function countStored(
       lost += Math.max(0, times - count);
       duplicated += Math.max(0, count - times);
     }
-    const transactions = await client.query<{ count: number }>('select count(*)::int as count from transactions');
+    const transactions = await client.query<{ count: number }>(
+      'select count(*)::int as count from transactions',
+    );
     return {
       acknowledged,
       lost,
