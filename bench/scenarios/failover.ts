@@ -29,6 +29,9 @@ export interface FailoverResult {
   loadAverage: number[];
 }
 
+/** StartTransaction attempts of a station while the fleet comes online. */
+const START_ATTEMPTS = 5;
+
 interface Station {
   cp: SimulatedChargePoint;
   /** Energy register of each MeterValues answered, Wh as sent (rounded), in order. */
@@ -139,9 +142,19 @@ async function startStations(
       const accepted = cp.waitFor('accepted', () => true, 120_000);
       await cp.start();
       await accepted;
-      const started = await cp.startSession(1, BENCH_ID_TAG);
-      if (!started.started) throw new Error(`${id}: no session (${started.reason})`);
-      station.transactionId = started.transactionId;
+      // A loaded machine may answer a StartTransaction with a CallError: the station tries again.
+      for (let attempt = 1; ; attempt++) {
+        const started = await cp.startSession(1, BENCH_ID_TAG).catch((error: Error) => ({
+          started: false as const,
+          reason: error.message,
+        }));
+        if (started.started) {
+          station.transactionId = started.transactionId;
+          break;
+        }
+        if (attempt === START_ATTEMPTS) throw new Error(`${id}: no session (${started.reason})`);
+        await sleep(1000);
+      }
     });
     await Promise.all(group);
   }

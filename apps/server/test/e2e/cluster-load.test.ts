@@ -86,7 +86,8 @@ if (process.env.CIMORINGS_TEST_REDIS && SHARED_DIALECTS.length > 0) {
       process.stdout.write(`cluster-load: setup before fleet ${Date.now() - setupAt} ms\n`);
       fleet = await startFleet(`${proxy.url.replace('http', 'ws')}/ocpp`, ids, tagOf);
       process.stdout.write(`cluster-load: setup ${Date.now() - setupAt} ms\n`);
-    }, 300_000);
+      // 200 stations boot and start a session through HAProxy: minutes on a machine others share.
+    }, 600_000);
 
     afterAll(async () => {
       for (const dashboard of dashboards) dashboard.socket.close();
