@@ -148,25 +148,13 @@ export async function startTarget(
     env: { ...env, PORT: String(port) },
   });
   await waitForHttp(`${httpUrl}/api/ready`, child, 90_000);
-  const target: Target = {
-    kind,
-    httpUrl,
-    ocppUrl,
-    child,
-    pids: [child.pid],
-    nodes: [],
+  return serverTarget(
+    { httpUrl, ocppUrl, child, pids: [child.pid], nodes: [] },
+    database,
     adminPassword,
-    storedSamples: null,
     spawnedAt,
-    readyAfterMs: performance.now() - spawnedAt,
-    databaseUrl: database.url,
-    stop: async () => {
-      await stopProcess(child);
-      target.storedSamples = await database.countSamples().catch(() => null);
-      await database.drop();
-    },
-  };
-  return target;
+    () => stopProcess(child),
+  );
 }
 
 /**
@@ -231,21 +219,34 @@ async function startCluster(
     await database.drop();
     throw error;
   }
-  const target: Target = {
-    kind: 'server',
+  const where = {
     httpUrl: `http://127.0.0.1:${port}`,
     ocppUrl: `ws://127.0.0.1:${port}/ocpp`,
     child: haproxy,
-    // HAProxy is part of the way in: its work counts as the server's.
-    pids: [...nodes.map((node) => node.child.pid), haproxy.pid],
-    nodes,
+  };
+  // HAProxy is part of the way in: its work counts as the server's.
+  const pids = [...nodes.map((node) => node.child.pid), haproxy.pid];
+  return serverTarget({ ...where, pids, nodes }, database, adminPassword, spawnedAt, stopAll);
+}
+
+/** Our server (one process or a cluster) as a target: stopping it counts the samples stored, then drops its database. */
+function serverTarget(
+  where: Pick<Target, 'httpUrl' | 'ocppUrl' | 'child' | 'pids' | 'nodes'>,
+  database: BenchDatabase,
+  adminPassword: string,
+  spawnedAt: number,
+  stopProcesses: () => Promise<void>,
+): Target {
+  const target: Target = {
+    kind: 'server',
+    ...where,
     adminPassword,
     storedSamples: null,
     spawnedAt,
     readyAfterMs: performance.now() - spawnedAt,
     databaseUrl: database.url,
     stop: async () => {
-      await stopAll();
+      await stopProcesses();
       target.storedSamples = await database.countSamples().catch(() => null);
       await database.drop();
     },
