@@ -51,7 +51,7 @@ describe.each(setups)('real-time connection state recovery: $name', ({ dialect, 
   // Two servers start in each: unhurried on a busy machine.
   it(
     'gives a client that reconnects, on any node, the events it missed once and in order, with its rooms',
-    { timeout: 60_000 },
+    { timeout: 120_000 },
     () =>
       withNodes(dialect, env, async (nodeA, nodeB) => {
         let socket: Socket | undefined;
@@ -98,7 +98,7 @@ describe.each(setups)('real-time connection state recovery: $name', ({ dialect, 
 
   it(
     'sends nothing it missed to a client whose user was disabled while it was away',
-    { timeout: 60_000 },
+    { timeout: 120_000 },
     () =>
       withNodes(dialect, env, async (nodeA, nodeB) => {
         let socket: Socket | undefined;
