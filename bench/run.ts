@@ -14,6 +14,7 @@ import { fileLimit, HAS_TASKSET, killChildren, setNiceness } from './lib/procs.j
 import { summarizeProfile } from './lib/profile.js';
 import { evaluateBudget, toMarkdown, type Machine, type ProtocolRun, type Report } from './lib/report.js';
 import { runCapacity } from './scenarios/capacity.js';
+import { runFailover } from './scenarios/failover.js';
 import type { ScenarioContext } from './scenarios/common.js';
 import { runFanout } from './scenarios/fanout.js';
 import { runHistory } from './scenarios/history.js';
@@ -64,11 +65,16 @@ async function main(): Promise<number> {
   setNiceness(options.nice);
   const limit = fileLimit();
   const notes: string[] = [];
-  if (options.capacity.stations + FD_HEADROOM > limit) {
-    const fitting = Math.floor((limit - FD_HEADROOM) / 100) * 100;
+  // Through HAProxy a station holds two descriptors there (client and node side).
+  const perStation = options.nodes > 1 ? 2 : 1;
+  if (options.capacity.stations * perStation + FD_HEADROOM > limit) {
+    const fitting = Math.floor((limit - FD_HEADROOM) / perStation / 100) * 100;
     notes.push(
       `The open-files limit is ${limit} and cannot be raised here, so the boot storm ran ${fitting} stations, ` +
-        `not ${options.capacity.stations}: one server process needs a descriptor per station.`,
+        `not ${options.capacity.stations}: ` +
+        (perStation === 1
+          ? 'one server process needs a descriptor per station.'
+          : 'HAProxy needs two per station.'),
     );
     options.capacity.stations = fitting;
   }
@@ -80,6 +86,8 @@ async function main(): Promise<number> {
   const context: ScenarioContext = {
     db: options.db,
     postgresUrl: options.postgresUrl,
+    nodes: options.nodes,
+    redisUrl: options.redisUrl,
     dataDir,
     logDir,
     serverCore,
@@ -100,7 +108,9 @@ async function main(): Promise<number> {
     loadCore,
     nice: options.nice,
   };
-  say(`${options.mode} run on ${options.db}; logs in ${logDir}`);
+  say(
+    `${options.mode} run on ${options.db}${options.nodes > 1 ? ` with ${options.nodes} nodes behind HAProxy` : ''}; logs in ${logDir}`,
+  );
 
   let failed = false;
   const attempt = async <T>(label: string, work: () => Promise<T>): Promise<T | null> => {
@@ -118,6 +128,7 @@ async function main(): Promise<number> {
   const wants = (scenario: string) => options.scenarios.includes(scenario as never);
   let fanout: Report['fanout'] = null;
   let history: Report['history'] = null;
+  let failover: Report['failover'] = null;
   const profiles: Report['profiles'] = { ingest: null, fanout: null };
   const protocols: ProtocolRun[] = [];
   try {
@@ -161,6 +172,7 @@ async function main(): Promise<number> {
         profiles.fanout = summarizeProfile(server.profile, server.profileFromMs, server.profileToMs);
     }
     if (wants('history')) history = await attempt('history', () => runHistory(context, options.history));
+    if (wants('failover')) failover = await attempt('failover', () => runFailover(context, options.failover));
   } finally {
     rmSync(dataDir, { recursive: true, force: true });
   }
@@ -192,18 +204,21 @@ async function main(): Promise<number> {
     command: `npm run bench --${process.argv.length > 2 ? ` ${process.argv.slice(2).join(' ')}` : ''}`,
     mode: options.mode,
     db: options.db,
+    nodes: options.nodes,
     machine,
     sizes: {
       ingest: options.ingest,
       fanout: options.fanout,
       capacity: options.capacity,
       history: options.history,
+      failover: options.failover,
     },
     ingest,
     fanout,
     capacity,
     protocols,
     history,
+    failover,
     profiles,
     notes,
   };

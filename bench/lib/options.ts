@@ -4,7 +4,13 @@ import { FLEET_PROTOCOLS, type FleetProtocol } from '../load/messages.js';
 export type Mode = 'full' | 'quick' | 'smoke';
 import type { HistorySize } from '../scenarios/history.js';
 
-export type ScenarioName = 'ingest' | 'fanout' | 'capacity' | 'history';
+export type ScenarioName = 'ingest' | 'fanout' | 'capacity' | 'history' | 'failover';
+
+const SCENARIOS: ScenarioName[] = ['ingest', 'fanout', 'capacity', 'history', 'failover'];
+/** What a run measures unless `--scenarios` says: one node, or a cluster (`--nodes`). */
+const DEFAULT_SCENARIOS = { single: 'ingest,fanout,capacity,history', cluster: 'ingest,capacity,failover' };
+/** The most nodes a run starts (all on this machine). */
+export const MAX_NODES = 8;
 
 export interface IngestSize {
   stations: number;
@@ -45,10 +51,29 @@ export interface CapacitySize {
   openLoopRate?: number;
 }
 
+/** The failover scenario: a fleet through HAProxy, one node killed under it. */
+export interface FailoverSize {
+  stations: number;
+  /** Each station's MeterValues interval during the run, ms. */
+  meterIntervalMs: number;
+  /** Charging before the kill, and after every station is back, ms. */
+  beforeMs: number;
+  afterMs: number;
+  /** Stations booting at once while the fleet comes online. */
+  concurrency: number;
+}
+
 export interface BenchOptions {
   mode: Mode;
   db: 'sqlite' | 'postgres';
   postgresUrl: string;
+  /**
+   * Server processes: 1, or several on PostgreSQL and Redis behind HAProxy (deploy/haproxy.cfg),
+   * which the ingest, capacity and fan-out scenarios then reach through HAProxy.
+   */
+  nodes: number;
+  /** The Redis the nodes of a cluster share. */
+  redisUrl: string;
   /** Where `<date>.json` and `<date>.md` go. */
   outDir: string;
   /** Run the server under `--cpu-prof` in the ingest scenario and summarize the profile. */
@@ -69,12 +94,16 @@ export interface BenchOptions {
   fanout: FanoutSize;
   capacity: CapacitySize;
   history: HistorySize;
+  failover: FailoverSize;
 }
 
 const LADDER = [1000, 2000, 4000, 8000, 12_000, 16_000, 24_000, 32_000, 48_000, 64_000, 96_000];
 
 /** The sizes of each mode: `full` is the issue's, `quick` about two minutes, `smoke` seconds. */
-export const SIZES: Record<Mode, Pick<BenchOptions, 'ingest' | 'fanout' | 'capacity' | 'history'>> = {
+export const SIZES: Record<
+  Mode,
+  Pick<BenchOptions, 'ingest' | 'fanout' | 'capacity' | 'history' | 'failover'>
+> = {
   full: {
     ingest: {
       stations: 2000,
@@ -97,6 +126,7 @@ export const SIZES: Record<Mode, Pick<BenchOptions, 'ingest' | 'fanout' | 'capac
     },
     capacity: { stations: 20_000, workers: 4, concurrency: 250, idleMs: 60_000, heartbeatInterval: 60 },
     history: { samples: 5_000_000, requests: 100 },
+    failover: { stations: 2000, meterIntervalMs: 10_000, beforeMs: 20_000, afterMs: 20_000, concurrency: 50 },
   },
   quick: {
     ingest: {
@@ -120,6 +150,7 @@ export const SIZES: Record<Mode, Pick<BenchOptions, 'ingest' | 'fanout' | 'capac
     },
     capacity: { stations: 5000, workers: 2, concurrency: 250, idleMs: 10_000, heartbeatInterval: 10 },
     history: { samples: 300_000, requests: 50 },
+    failover: { stations: 500, meterIntervalMs: 5000, beforeMs: 10_000, afterMs: 10_000, concurrency: 50 },
   },
   smoke: {
     ingest: {
@@ -135,13 +166,14 @@ export const SIZES: Record<Mode, Pick<BenchOptions, 'ingest' | 'fanout' | 'capac
     fanout: { stations: 10, connectors: 2, workers: 1, dashboards: 3, scoped: 2, rate: 50, durationMs: 1000 },
     capacity: { stations: 20, workers: 1, concurrency: 20, idleMs: 1500, heartbeatInterval: 1 },
     history: { samples: 6000, requests: 5 },
+    failover: { stations: 12, meterIntervalMs: 1000, beforeMs: 3000, afterMs: 3000, concurrency: 12 },
   },
 };
 
 export const USAGE = `Usage: npm run bench -- [--quick | --smoke] [--db sqlite|postgres] [--profile]
        [--scenarios ingest,fanout,capacity,history] [--out DIR] [--name NAME] [--postgres-url URL]
        [--quiet-wait SECONDS] [--nice N] [--protocol 1.6,2.0.1,mixed] [--history-samples N]
-       [--storm-rate N] [--storm-stations N]
+       [--storm-rate N] [--storm-stations N] [--nodes N [--redis-url URL]]
 
   --quick         scaled down, about two minutes
   --smoke         tiny, a few seconds (what the harness test runs)
@@ -164,6 +196,13 @@ export const USAGE = `Usage: npm run bench -- [--quick | --smoke] [--db sqlite|p
                   waiting for each other, each trying once; the report adds upgrades refused and
                   timed out, connect p50/p99 and /api/ready probes during the storm (the issue's: 1000)
   --storm-stations  stations in the boot storm (default 20,000; --quick 5,000)
+  --nodes         server processes (default 1; at most ${MAX_NODES}): with 2 or more, a cluster on
+                  PostgreSQL (--db postgres) and Redis behind HAProxy (the haproxy command must be
+                  installed), which the scenarios reach through HAProxy; the default scenarios are
+                  then ingest,capacity,failover. failover: a fleet (2,000 stations; --quick 500)
+                  charging through HAProxy, one node killed with SIGKILL: the time until every
+                  station is connected and accepted again, messages lost and duplicated
+  --redis-url     Redis for --nodes (default redis://127.0.0.1:6379)
 `;
 
 export function parseOptions(argv: string[], defaultOutDir: string): BenchOptions {
@@ -185,7 +224,9 @@ function readOptions(argv: string[], defaultOutDir: string): BenchOptions {
       db: { type: 'string', default: 'sqlite' },
       'postgres-url': { type: 'string', default: 'postgres://root@127.0.0.1:5432/postgres' },
       profile: { type: 'boolean', default: false },
-      scenarios: { type: 'string', default: 'ingest,fanout,capacity,history' },
+      scenarios: { type: 'string' },
+      nodes: { type: 'string', default: '1' },
+      'redis-url': { type: 'string', default: 'redis://127.0.0.1:6379' },
       'history-samples': { type: 'string' },
       out: { type: 'string', default: defaultOutDir },
       name: { type: 'string' },
@@ -201,11 +242,19 @@ function readOptions(argv: string[], defaultOutDir: string): BenchOptions {
   if (!Number.isInteger(Number(values.nice))) throw new UsageError('--nice must be an integer');
   if (values.db !== 'sqlite' && values.db !== 'postgres')
     throw new UsageError('--db must be sqlite or postgres');
-  const scenarios = values.scenarios.split(',').map((s) => s.trim());
+  const nodes = Number(values.nodes);
+  if (!Number.isInteger(nodes) || nodes < 1 || nodes > MAX_NODES)
+    throw new UsageError(`--nodes must be a whole number from 1 to ${MAX_NODES}`);
+  if (nodes > 1 && values.db !== 'postgres')
+    throw new UsageError('--nodes above 1 needs --db postgres (nodes share PostgreSQL, never SQLite)');
+  const scenarios = (values.scenarios ?? DEFAULT_SCENARIOS[nodes > 1 ? 'cluster' : 'single'])
+    .split(',')
+    .map((s) => s.trim());
   for (const scenario of scenarios) {
-    if (!['ingest', 'fanout', 'capacity', 'history'].includes(scenario))
-      throw new UsageError(`unknown scenario ${scenario}`);
+    if (!SCENARIOS.includes(scenario as ScenarioName)) throw new UsageError(`unknown scenario ${scenario}`);
   }
+  if (scenarios.includes('failover') && nodes < 2)
+    throw new UsageError('the failover scenario needs --nodes 2 or more (one is killed)');
   const protocols = values.protocol.split(',').map((p) => p.trim());
   const unknown = protocols.find((p) => !FLEET_PROTOCOLS.includes(p as FleetProtocol));
   if (unknown !== undefined || protocols.length === 0)
@@ -232,6 +281,8 @@ function readOptions(argv: string[], defaultOutDir: string): BenchOptions {
     mode,
     db: values.db,
     postgresUrl: values['postgres-url'],
+    nodes,
+    redisUrl: values['redis-url'],
     outDir: values.out,
     profile: values.profile,
     scenarios: scenarios as ScenarioName[],

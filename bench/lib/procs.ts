@@ -78,6 +78,11 @@ export function spawnTs(script: string, args: string[], options: SpawnOptions): 
     },
   );
   closeSync(log);
+  return killedWithBench(child);
+}
+
+/** Registers a child started otherwise, so that an interrupted bench leaves it neither. */
+export function killedWithBench(child: ChildProcess): ChildProcess {
   running.add(child);
   child.once('exit', () => running.delete(child));
   return child;
@@ -121,6 +126,11 @@ export function rssBytes(pid: number | undefined): number {
   } catch {
     return 0;
   }
+}
+
+/** The resident set sizes of `pids` together, bytes. */
+export function totalRssBytes(pids: (number | undefined)[]): number {
+  return pids.reduce<number>((sum, pid) => sum + rssBytes(pid), 0);
 }
 
 /** CPU seconds the whole machine has spent busy (every core, all processes), from /proc/stat. */

@@ -1,4 +1,5 @@
 import type { CapacityResult } from '../scenarios/capacity.js';
+import type { FailoverResult } from '../scenarios/failover.js';
 import type { FanoutResult } from '../scenarios/fanout.js';
 import type { HistoryResult } from '../scenarios/history.js';
 import type { IngestResult, IngestStep } from '../scenarios/ingest.js';
@@ -8,6 +9,7 @@ import type { ProfileSummary } from './profile.js';
 import type { FleetProtocol } from '../load/messages.js';
 import { protocolsMarkdown } from './report-protocols.js';
 import { historyBudget, historyMarkdown } from './report-history.js';
+import { clusterPreamble, failoverBudget, failoverMarkdown } from './report-failover.js';
 
 export interface Machine {
   /** The commit measured (`-dirty`: with uncommitted changes), null outside a git checkout. */
@@ -49,14 +51,17 @@ export interface Report {
   command: string;
   mode: BenchOptions['mode'];
   db: BenchOptions['db'];
+  /** Server processes (several: behind HAProxy, on PostgreSQL and Redis). */
+  nodes: number;
   machine: Machine;
-  sizes: Pick<BenchOptions, 'ingest' | 'fanout' | 'capacity' | 'history'>;
+  sizes: Pick<BenchOptions, 'ingest' | 'fanout' | 'capacity' | 'history' | 'failover'>;
   ingest: { floor: IngestResult; server: IngestResult; ratio: number } | null;
   fanout: { floor: FanoutResult; server: FanoutResult } | null;
   capacity: { floor: CapacityResult; server: CapacityResult } | null;
   /** Ingest and capacity per fleet protocol (`--protocol`), the first being `ingest` and `capacity` above. */
   protocols: ProtocolRun[];
   history: HistoryResult | null;
+  failover: FailoverResult | null;
   /** CPU profiles of the server (with --profile): under ingest, and under fan-out. */
   profiles: { ingest: ProfileSummary | null; fanout: ProfileSummary | null };
   budget: BudgetLine[];
@@ -140,6 +145,7 @@ export function evaluateBudget(report: Omit<Report, 'budget'>): BudgetLine[] {
     });
   }
   if (report.history) lines.push(...historyBudget(report.history));
+  if (report.failover) lines.push(...failoverBudget(report.failover));
   return lines;
 }
 
@@ -167,6 +173,7 @@ export function toMarkdown(report: Report): string {
     `\`${report.command}\` — mode **${report.mode}**, database **${report.db}**, ` +
       `${report.startedAt} → ${report.finishedAt} (${report.durationSeconds} s).`,
     '',
+    ...(report.nodes > 1 ? clusterPreamble(report.nodes, report.machine.cores) : []),
     '## Machine',
     '',
     `- commit ${m.commit ?? 'unknown'}`,
@@ -266,6 +273,7 @@ export function toMarkdown(report: Report): string {
   }
   out.push(...protocolsMarkdown(report));
   if (report.history) out.push(...historyMarkdown(report.history));
+  if (report.failover) out.push(...failoverMarkdown(report.failover));
   for (const [scenario, p] of Object.entries(report.profiles)) {
     if (!p) continue;
     out.push(

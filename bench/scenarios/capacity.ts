@@ -1,7 +1,7 @@
 import { Fleet } from '../lib/fleet.js';
 import type { LatencySummary } from '../lib/histogram.js';
 import type { CapacitySize } from '../lib/options.js';
-import { CpuWindow, rssBytes, sleep } from '../lib/procs.js';
+import { CpuWindow, totalRssBytes, sleep } from '../lib/procs.js';
 import { eventLoopLag, type TargetKind } from '../lib/targets.js';
 import type { FleetProtocol } from '../load/messages.js';
 import { round, launch, protocolSuffix, stationIds, type ScenarioContext } from './common.js';
@@ -57,9 +57,9 @@ export async function runCapacity(
   try {
     fleet = await Fleet.start(size.workers, context.loadCore, context.logDir, name);
     await sleep(2000);
-    const rssBefore = rssBytes(target.child.pid);
+    const rssBefore = totalRssBytes(target.pids);
     context.say(`${name}: boot storm of ${size.stations} stations`);
-    const server = new CpuWindow([target.child.pid]);
+    const server = new CpuWindow(target.pids);
     const load = new CpuWindow(fleet.pids);
     const began = performance.timeOrigin + performance.now();
     const probes = probeReadiness(target.httpUrl);
@@ -87,13 +87,13 @@ export async function runCapacity(
 
     await sleep(1000);
     await eventLoopLag(target); // resets the window
-    const idleServer = new CpuWindow([target.child.pid]);
+    const idleServer = new CpuWindow(target.pids);
     const idleLoad = new CpuWindow(fleet.pids);
     const idle = await fleet.idle(size.idleMs, null);
     const lag = await eventLoopLag(target);
     const idleServerCpu = idleServer.cores();
     const idleOtherCpu = round(Math.max(0, idleServer.machineCores() - idleServerCpu - idleLoad.cores()), 3);
-    const rssIdle = rssBytes(target.child.pid);
+    const rssIdle = totalRssBytes(target.pids);
     return {
       target: kind,
       protocol,

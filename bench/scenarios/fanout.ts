@@ -123,7 +123,7 @@ export async function runFanout(
     const conflatedBefore = kind === 'server' ? await conflatedCount(target.httpUrl) : null;
     await clients.request({ type: 'measure', intervalMs }, 'measuring', 10_000);
     const profileFromMs = performance.now() - target.spawnedAt;
-    const server = new CpuWindow([target.child.pid]);
+    const server = new CpuWindow(target.pids);
     const load = new CpuWindow([...fleet.pids, clients.pid]);
     const meter = await fleet.meter(size.rate, size.durationMs);
     const profileToMs = performance.now() - target.spawnedAt;

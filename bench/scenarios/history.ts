@@ -1,7 +1,7 @@
 import { Api } from '../lib/api.js';
 import { Histogram, type LatencySummary } from '../lib/histogram.js';
 import { bytesPerSample, fillHistory, HISTORY_STATIONS, type HistoryShape } from '../lib/history-fill.js';
-import { rssBytes, sleep } from '../lib/procs.js';
+import { totalRssBytes, sleep } from '../lib/procs.js';
 import { launch, round, type ScenarioContext } from './common.js';
 
 export interface HistorySize {
@@ -49,7 +49,7 @@ export async function runHistory(context: ScenarioContext, size: HistorySize): P
     await sleep(3000);
     const startup = {
       readyMs: Math.round(target.readyAfterMs),
-      idleRssMb: round(rssBytes(target.child.pid) / 2 ** 20),
+      idleRssMb: round(totalRssBytes(target.pids) / 2 ** 20),
     };
     const shape: HistoryShape = {
       samples: size.samples,

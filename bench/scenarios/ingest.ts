@@ -2,7 +2,7 @@ import { Api } from '../lib/api.js';
 import { Fleet } from '../lib/fleet.js';
 import type { LatencySummary } from '../lib/histogram.js';
 import type { IngestSize } from '../lib/options.js';
-import { CpuWindow, rssBytes, sleep } from '../lib/procs.js';
+import { CpuWindow, totalRssBytes, sleep } from '../lib/procs.js';
 import { mainThreadProfile, profileDir, type TargetKind } from '../lib/targets.js';
 import { type FleetProtocol, SAMPLES_PER_METER_VALUES } from '../load/messages.js';
 import {
@@ -83,7 +83,7 @@ export async function runIngest(
     profileFromMs = performance.now() - target.spawnedAt;
     let overBefore = false;
     for (const rate of size.rates) {
-      const server = new CpuWindow([target.child.pid]);
+      const server = new CpuWindow(target.pids);
       const load = new CpuWindow(fleet.pids);
       const result = await fleet.meter(rate, size.stepMs);
       const serverCpu = server.cores();
@@ -99,7 +99,7 @@ export async function runIngest(
         loadCpu: load.cores(),
         otherCpu: round(Math.max(0, server.machineCores() - serverCpu - load.cores()), 3),
         serverCpuPerCallUs: result.achieved > 0 ? Math.round((serverCpu * 1e6) / result.achieved) : 0,
-        serverRssMb: round(rssBytes(target.child.pid) / 2 ** 20),
+        serverRssMb: round(totalRssBytes(target.pids) / 2 ** 20),
         errors: result.errors,
       };
       steps.push(step);

@@ -1,6 +1,5 @@
 import type { Server as HttpServer } from 'node:http';
 import { Server } from 'socket.io';
-import { createAdapter } from '@socket.io/redis-streams-adapter';
 import type { Redis } from 'ioredis';
 import type { FastifyBaseLogger } from 'fastify';
 import type { ClientToServerEvents, RoomAck, ServerToClientEvents } from '@cimorings/contracts';
@@ -15,6 +14,7 @@ import { answer, joinRoom, leaveRoom, reply } from './room-requests.js';
 import { targetRoomsOfStations } from './rooms.js';
 import { SessionKeeper } from './session-keeper.js';
 import { SocketAccess, type NodeEvents, type RealtimeSocket, type SocketData } from './socket-access.js';
+import { createStreamAdapter, recoverAfterTokenCheck, type RecoveringAdapter } from './stream-adapter.js';
 
 export interface RealtimeSettings {
   /** Client events allowed per second, sustained (the token bucket's refill). */
@@ -87,8 +87,10 @@ export class RealtimeServer {
       // Other upgrade paths (OCPP) belong to other listeners: leave them alone.
       destroyUpgrade: false,
       connectionStateRecovery: { maxDisconnectionDuration: RECOVERY_MS, skipMiddlewares: false },
-      ...(this.adapterClient && { adapter: createAdapter(this.adapterClient) }),
+      ...(this.adapterClient && { adapter: createStreamAdapter(this.adapterClient) }),
     });
+    // One node: Socket.IO's own adapter, which also must not send the missed events before the token check.
+    if (!this.adapterClient) recoverAfterTokenCheck(this.io.of('/').adapter as unknown as RecoveringAdapter);
     this.io.use((socket, next) => {
       this.access.authenticate(socket).then(
         () => next(),

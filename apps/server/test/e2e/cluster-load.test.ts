@@ -6,7 +6,6 @@ import {
   ackedSoFar,
   expectEveryEventOnce,
   expectStoredOnce,
-  toleratedGaps,
   openDashboard,
   startFleet,
   type Dashboard,
@@ -87,7 +86,8 @@ if (process.env.CIMORINGS_TEST_REDIS && SHARED_DIALECTS.length > 0) {
       process.stdout.write(`cluster-load: setup before fleet ${Date.now() - setupAt} ms\n`);
       fleet = await startFleet(`${proxy.url.replace('http', 'ws')}/ocpp`, ids, tagOf);
       process.stdout.write(`cluster-load: setup ${Date.now() - setupAt} ms\n`);
-    }, 300_000);
+      // 200 stations boot and start a session through HAProxy: minutes on a machine others share.
+    }, 600_000);
 
     afterAll(async () => {
       for (const dashboard of dashboards) dashboard.socket.close();
@@ -215,9 +215,6 @@ if (process.env.CIMORINGS_TEST_REDIS && SHARED_DIALECTS.length > 0) {
       );
       expect(rows[0].count).toBe(staying.length);
       process.stdout.write(`cluster-load: ${acknowledged} acknowledged MeterValues, 0 lost, 0 duplicated\n`);
-      process.stdout.write(
-        `cluster-load: ${toleratedGaps.count} dashboard events missed around drops (known gap)\n`,
-      );
     }, 60_000);
   });
 }

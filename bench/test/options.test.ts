@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import { MAX_NODES, parseOptions, UsageError } from '../lib/options.js';
+
+const parse = (...argv: string[]) => parseOptions(argv, '/tmp/out');
+
+describe('bench options: --nodes', () => {
+  it('runs one node and the single-node scenarios by default', () => {
+    const options = parse();
+    expect(options.nodes).toBe(1);
+    expect(options.scenarios).toEqual(['ingest', 'fanout', 'capacity', 'history']);
+  });
+
+  it('with several nodes on PostgreSQL, runs ingest, capacity and failover through HAProxy', () => {
+    const options = parse('--nodes', '3', '--db', 'postgres');
+    expect(options.nodes).toBe(3);
+    expect(options.redisUrl).toBe('redis://127.0.0.1:6379');
+    expect(options.scenarios).toEqual(['ingest', 'capacity', 'failover']);
+    expect(options.failover.stations).toBe(2000);
+    expect(parse('--nodes', '2', '--db', 'postgres', '--quick').failover.stations).toBe(500);
+    expect(parse('--nodes=2', '--db=postgres', '--redis-url', 'redis://10.0.0.5:6380').redisUrl).toBe(
+      'redis://10.0.0.5:6380',
+    );
+  });
+
+  it.each([
+    [['--nodes', '0', '--db', 'postgres'], /--nodes/],
+    [['--nodes', String(MAX_NODES + 1), '--db', 'postgres'], /--nodes/],
+    [['--nodes', '2.5', '--db', 'postgres'], /--nodes/],
+    [['--nodes', 'three', '--db', 'postgres'], /--nodes/],
+    [['--nodes', '3'], /--db postgres/],
+    [['--nodes', '3', '--db', 'sqlite'], /--db postgres/],
+    [['--db', 'postgres', '--scenarios', 'failover'], /failover.*--nodes 2/],
+    [['--nodes', '2', '--db', 'postgres', '--scenarios', 'ingest,crash'], /unknown scenario crash/],
+  ])('refuses %j', (argv, message) => {
+    expect(() => parse(...argv)).toThrow(UsageError);
+    expect(() => parse(...argv)).toThrow(message);
+  });
+});
