@@ -31,7 +31,7 @@ import {
 import { TransactionEventService } from '../apps/server/src/services/transaction-event.service.js';
 import { TransactionService } from '../apps/server/src/services/transaction.service.js';
 import { transactionEventOf } from '../apps/server/src/ocpp/v2/mapping.js';
-import { createMicroStations } from './lib/micro-stations.js';
+import { createMicroStations, measureMicroRun } from './lib/micro-stations.js';
 import { meterCall, startCall } from './load/messages.js';
 
 const { values: args } = parseArgs({
@@ -147,21 +147,13 @@ try {
       await Promise.all(turn);
     }
   };
-  await run(0, Math.min(2000, messages)); // warm-up
-  const publishedBefore = published;
-  const cpu = process.cpuUsage();
-  const started = performance.now();
-  await run(2000, messages);
-  const used = process.cpuUsage(cpu);
-  const elapsed = performance.now() - started;
-  await repos.meterValues.flush();
-  const stored = Number(
-    (
-      await handle.db
-        .selectFrom('meter_values')
-        .select((eb) => eb.fn.countAll().as('n'))
-        .executeTakeFirstOrThrow()
-    ).n,
+  let publishedBefore = 0;
+  const { used, elapsed, stored } = await measureMicroRun(
+    handle.db,
+    messages,
+    run,
+    () => repos.meterValues.flush(),
+    () => (publishedBefore = published),
   );
   process.stdout.write(
     `${JSON.stringify({

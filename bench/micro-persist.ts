@@ -18,7 +18,7 @@ import { loadConfig } from '../apps/server/src/config.js';
 import { openDatabase } from '../apps/server/src/db/connect.js';
 import { migrateToLatest } from '../apps/server/src/db/migrate.js';
 import { MeterValueRepository } from '../apps/server/src/repositories/meter-value.repository.js';
-import { createMicroStations } from './lib/micro-stations.js';
+import { createMicroStations, measureMicroRun } from './lib/micro-stations.js';
 import { OcppLogRepository, type OcppLogEntry } from '../apps/server/src/repositories/ocpp-log.repository.js';
 
 const { values: args } = parseArgs({
@@ -82,21 +82,7 @@ try {
       await Promise.all(turn);
     }
   };
-  await run(0, Math.min(2000, messages)); // warm-up
-  const cpu = process.cpuUsage();
-  const started = performance.now();
-  await run(2000, messages);
-  const used = process.cpuUsage(cpu);
-  const elapsed = performance.now() - started;
-  await repository.flush();
-  const stored = Number(
-    (
-      await handle.db
-        .selectFrom('meter_values')
-        .select((eb) => eb.fn.countAll().as('n'))
-        .executeTakeFirstOrThrow()
-    ).n,
-  );
+  const { used, elapsed, stored } = await measureMicroRun(handle.db, messages, run, () => repository.flush());
   // The database's size as SQLite counts it (what the WAL holds included).
   const pages = await sql<{
     n: number;

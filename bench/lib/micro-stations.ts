@@ -27,3 +27,30 @@ export async function createMicroStations(
   }
   return ids;
 }
+
+/**
+ * Runs `run(2000, messages)` after a warm-up `run(0, 2000)`, and answers the
+ * CPU it used (process.cpuUsage) and its wall time (ms); `flush` then writes what is still
+ * buffered, and the samples stored are counted.
+ */
+export async function measureMicroRun(
+  db: Kysely<Database>,
+  messages: number,
+  run: (from: number, count: number) => Promise<void>,
+  flush: () => Promise<void>,
+  afterWarmUp: () => void = () => undefined,
+): Promise<{ used: NodeJS.CpuUsage; elapsed: number; stored: number }> {
+  await run(0, Math.min(2000, messages)); // warm-up
+  afterWarmUp();
+  const cpu = process.cpuUsage();
+  const started = performance.now();
+  await run(2000, messages);
+  const used = process.cpuUsage(cpu);
+  const elapsed = performance.now() - started;
+  await flush();
+  const counted = await db
+    .selectFrom('meter_values')
+    .select((eb) => eb.fn.countAll().as('n'))
+    .executeTakeFirstOrThrow();
+  return { used, elapsed, stored: Number(counted.n) };
+}
