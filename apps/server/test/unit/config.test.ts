@@ -39,6 +39,7 @@ describe('configuration', () => {
       ocppBootTimeout: 60,
       ocppMaxFrameBytes: 65536,
       ocppLogRetentionDays: 30,
+      ocppPublicUrl: null,
       meterValuesRetentionDays: 90,
       transactionStuckAfterMinutes: 60,
       loadManagementIntervalMs: 2000,
