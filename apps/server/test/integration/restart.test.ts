@@ -79,6 +79,7 @@ describe.each(DIALECTS)('restarts on %s', (dialect) => {
         '009_station_certificates',
         '010_load_management',
         '011_meter_values_plain_key',
+        '012_pending_security_profile',
       ]);
       expect(await migrateToLatest(handle.db, handle.dialect)).toEqual([]);
     } finally {
