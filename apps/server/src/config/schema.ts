@@ -186,13 +186,17 @@ export const CONFIG_SCHEMA = Type.Object({
     description:
       'behind a TLS-terminating proxy: the header in which it passes the client certificate it verified (PEM or base64 DER, URL-encoded or not) for security profile 3; believed only from `TRUST_PROXY` addresses; unset reads none',
   }),
-  ocppPublicUrl: variable(unsetOr(Type.String({ pattern: '^wss?://[^/?#\\s]+(/[^?#\\s]*)?$' })), {
-    env: 'OCPP_PUBLIC_URL',
-    default: null,
-    accepts: 'a ws:// or wss:// URL without query',
-    description:
-      'the OCPP endpoint as charge points reach it, without their identity (e.g. `wss://csms.example.com/ocpp`): the `ocppCsmsUrl` sent with `SetNetworkProfile` when the security profile of a connected OCPP 2.0.1/2.1 station is raised (wss:// for profiles 2 and 3); unset: such a raise is refused',
-  }),
+  ocppPublicUrl: variable(
+    // ocppCsmsUrl holds 512 characters; credentials in it would go to every station raised.
+    unsetOr(Type.String({ maxLength: 512, pattern: '^wss?://[^/?#@\\s]+(/[^?#\\s]*)?$' })),
+    {
+      env: 'OCPP_PUBLIC_URL',
+      default: null,
+      accepts: 'a ws:// or wss:// URL without query',
+      description:
+        'the OCPP endpoint as charge points reach it, without their identity (e.g. `wss://csms.example.com/ocpp`): the `ocppCsmsUrl` sent with `SetNetworkProfile` when the security profile of a connected OCPP 2.0.1/2.1 station is raised (wss:// for profiles 2 and 3); unset: such a raise is refused',
+    },
+  ),
   ocppCaCertFile: variable(unsetOr(Type.String()), {
     env: 'OCPP_CA_CERT_FILE',
     default: null,

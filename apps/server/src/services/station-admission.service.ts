@@ -61,7 +61,11 @@ export class StationAdmissionService {
       const { passwordHash, pendingSecurityProfile: pending } = known;
       // While a raise is under way (or its storing failed) a connection at the new profile is
       // admitted too, and stores it: the station has shown it took it.
-      const atPending = pending !== null && securityRefusal(pending, chargePointId, connection) === null;
+      // Only a raise counts: a pending profile at or below the stored one (a stale raise) admits nothing more.
+      const atPending =
+        pending !== null &&
+        pending > known.securityProfile &&
+        securityRefusal(pending, chargePointId, connection) === null;
       const securityProfile = atPending ? pending : known.securityProfile;
       const refusal = securityRefusal(securityProfile, chargePointId, connection);
       if (refusal !== null) await this.refuse(known.id, chargePointId, refusal);

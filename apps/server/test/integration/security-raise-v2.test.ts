@@ -293,6 +293,37 @@ describe.each(DIALECTS)('raising the security profile of a 2.x station on %s', (
     expect(offline.body.securityProfile).toBe(3);
   }, 60_000);
 
+  it('sends no network profile when the station reports a priority list it cannot keep behind the new slot', async () => {
+    let reported = '';
+    const { calls } = await bare(
+      'V2ODDPRIO',
+      {
+        GetInstalledCertificateIds: () => CSMS_ROOT_INSTALLED,
+        GetVariables: () => ({
+          getVariableResult: [
+            {
+              attributeStatus: 'Accepted',
+              attributeValue: reported,
+              component: { name: 'OCPPCommCtrlr' },
+              variable: { name: 'NetworkConfigurationPriority' },
+            },
+          ],
+        }),
+      },
+      1,
+    );
+    const tooMany = Array.from({ length: 400 }, (_, n) => n + 1).join(',');
+    for (const value of ['a,b', '1,x', '2147483647', '1e9', '99999999999', tooMany]) {
+      reported = value;
+      const raised = await security.api('PATCH', '/api/stations/V2ODDPRIO', { securityProfile: 2 });
+      expect(raised.status, value).toBe(409);
+      expect(raised.body.error.code, value).toBe('PROFILE_CHANGE_REFUSED');
+      expect(raised.body.error.message, value).toContain('NetworkConfigurationPriority');
+    }
+    expect(calls.map((c) => c.action)).not.toContain('SetNetworkProfile');
+    expect((await station('V2ODDPRIO')).securityProfile).toBe(1);
+  }, 60_000);
+
   it('answers the station going away mid-raise with STATION_OFFLINE, keeping the profile', async () => {
     const { client, calls } = await bare(
       'V2GONE',

@@ -182,12 +182,14 @@ async function changeSecurityProfile(
   { profile, csmsUrl, messageTimeoutSeconds }: SecurityProfileChange,
 ): Promise<SecurityProfileChangeAnswer> {
   const [reading] = await getVariables(call, [NETWORK_PRIORITY]);
-  const slots = (reading?.attributeStatus === 'Accepted' ? (reading.value ?? '') : '')
-    .split(',')
-    .filter((slot) => slot.trim() !== '')
-    .map(Number)
-    .filter((slot) => Number.isInteger(slot) && slot >= 0);
-  const slot = Math.max(0, ...slots) + 1;
+  const slots = priorityOf(reading?.attributeStatus === 'Accepted' ? (reading.value ?? '') : '');
+  const slot = slots === null ? NaN : Math.max(0, ...slots) + 1;
+  const priority = [slot, ...(slots ?? [])].join(',');
+  // A station's own list that cannot be kept behind the new slot (not slot numbers, a slot past
+  // what a configurationSlot holds, a list longer than SetVariables takes): ask it nothing.
+  if (!(slot <= MAX_SLOT) || priority.length > MAX_VARIABLE_VALUE) {
+    return { step: 'GetVariables OCPPCommCtrlr.NetworkConfigurationPriority', status: 'Rejected' };
+  }
   const set = await call('SetNetworkProfile', {
     configurationSlot: slot,
     connectionData: {
@@ -200,13 +202,29 @@ async function changeSecurityProfile(
     },
   });
   if (set.status !== 'Accepted') return { step: `SetNetworkProfile (slot ${slot})`, status: set.status };
-  const [priority] = await setVariables(call, [{ ...NETWORK_PRIORITY, value: [slot, ...slots].join(',') }]);
-  const status = priority?.attributeStatus ?? 'Rejected';
+  const [stored] = await setVariables(call, [{ ...NETWORK_PRIORITY, value: priority }]);
+  const status = stored?.attributeStatus ?? 'Rejected';
   // RebootRequired is an acceptance: the new order counts from the Reset on.
   return {
     step: 'SetVariables OCPPCommCtrlr.NetworkConfigurationPriority',
     status: status === 'RebootRequired' ? 'Accepted' : status,
   };
+}
+
+/** The highest configurationSlot we send (an int32 in the schema). */
+const MAX_SLOT = 2 ** 31 - 1;
+/** SetVariables' attributeValue holds at most 1,000 characters. */
+const MAX_VARIABLE_VALUE = 1000;
+
+/**
+ * The slots of a NetworkConfigurationPriority value ('' or unread: none), each once, in order;
+ * `null` when an entry is not a slot number.
+ */
+function priorityOf(value: string): number[] | null {
+  const entries = value.split(',').filter((entry) => entry.trim() !== '');
+  const slots = entries.map((entry) => (/^\s*\d{1,10}\s*$/.test(entry) ? Number(entry) : NaN));
+  if (slots.some((slot) => !Number.isSafeInteger(slot) || slot > MAX_SLOT)) return null;
+  return [...new Set(slots)];
 }
 
 async function getVariables(
