@@ -235,15 +235,6 @@ export class ChargePointService {
     const before = await this.currentStatus(session.chargePointId);
     await this.connectors.upsert(session.stationId, { ...report, timestamp }, now);
     const status = deriveStationStatus(await this.connectors.statuses(session.stationId));
-    if (stored === undefined) {
-      stored = new Map();
-      this.stored.set(session, stored);
-    }
-    stored.set(report.connectorId, {
-      status: report.status,
-      errorCode: report.errorCode,
-      at: received.getTime(),
-    });
     this.events.publish(connectorChanged);
     if (status !== before) {
       await this.stations.setStatus(session.stationId, status, now);
@@ -254,6 +245,16 @@ export class ChargePointService {
         timestamp,
       });
     }
+    // Remembered only once everything is stored: a repeat after a failed write takes the full way.
+    if (stored === undefined) {
+      stored = new Map();
+      this.stored.set(session, stored);
+    }
+    stored.set(report.connectorId, {
+      status: report.status,
+      errorCode: report.errorCode,
+      at: received.getTime(),
+    });
   }
 
   async recordNotification(

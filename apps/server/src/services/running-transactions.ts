@@ -4,6 +4,11 @@ import type { ChargePointSession } from './charge-point.service.js';
 
 /** Running transactions remembered before the memory is emptied and refilled. */
 const REMEMBERED = 100_000;
+/**
+ * How long an entry is believed: a stop told on another node (an operator closing the
+ * transaction there) is not heard here, so the transaction is read back at least this often.
+ */
+const BELIEVED_MS = 60_000;
 
 /** What the events of a running 2.x transaction told so far, as its station's connection saw them. */
 export interface RunningTransaction {
@@ -16,6 +21,8 @@ export interface RunningTransaction {
   meterStart: 'begin' | 'first' | null;
   /** Whether any event had the EV charging (or suspended while charging). */
   charged: boolean;
+  /** When the transaction was last read (ms since the epoch); set by remember(). */
+  readAt?: number;
 }
 
 /**
@@ -23,8 +30,8 @@ export interface RunningTransaction {
  * TransactionEvent Updated, in seqNo order, is taken without reading the transaction and all its
  * events back (TransactionEventService). An entry counts only for the connection that made it:
  * its calls are handled one at a time, in order, and while it is open no other node hears from
- * its station. A stop told by anyone (an operator closing the transaction, on any node) forgets
- * the transaction.
+ * its station. A stop told on this node forgets the transaction; one told on another node is
+ * seen when the entry is read again (BELIEVED_MS).
  */
 export class RunningTransactions {
   private readonly byKey = new Map<string, RunningTransaction>();
@@ -33,7 +40,8 @@ export class RunningTransactions {
   /** The entry of the session's station transaction id, when this very connection made it. */
   find(session: ChargePointSession, ocppTransactionId: string): RunningTransaction | undefined {
     const running = this.byKey.get(key(session.stationId, ocppTransactionId));
-    return running?.session === session ? running : undefined;
+    if (running?.session !== session) return undefined;
+    return Date.now() - (running.readAt ?? 0) <= BELIEVED_MS ? running : undefined;
   }
 
   remember(running: RunningTransaction): void {
@@ -42,6 +50,7 @@ export class RunningTransactions {
       this.keyOf.clear();
     }
     const entry = key(running.session.stationId, running.transaction.ocppTransactionId ?? '');
+    running.readAt = Date.now();
     this.byKey.set(entry, running);
     this.keyOf.set(running.transaction.transactionId, entry);
   }

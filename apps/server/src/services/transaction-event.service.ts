@@ -169,6 +169,9 @@ export class TransactionEventService {
     event: { timestamp: string; marks: EnergyMarks; readings: StoredSample[][]; now: string },
   ): Promise<void> {
     const { transaction } = running;
+    // A write that failed half way, or an event already stored: the next one takes the full way,
+    // which reads back what is stored.
+    const forget = () => this.running.forget(transaction.transactionId);
     const [fresh] = await Promise.all([
       this.events.recordOfKnown(
         session.stationId,
@@ -185,8 +188,11 @@ export class TransactionEventService {
         event.readings.flat(),
         event.now,
       ),
-    ]);
-    if (!fresh) return;
+    ]).catch((error: unknown) => {
+      forget();
+      throw error;
+    });
+    if (!fresh) return forget();
     running.lastSeqNo = input.seqNo;
     const state = input.chargingState;
     if (state !== undefined && CHARGED_STATES.includes(state)) running.charged = true;
