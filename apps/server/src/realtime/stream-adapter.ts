@@ -54,6 +54,8 @@ interface RestoreHooks {
 
 /** The longest a restore waits for its socket to connect (its token checked), ms. */
 const MAX_HOLD_MS = 10_000;
+/** The most stream entries held back while restores are under way. */
+const MAX_HELD = 10_000;
 
 /**
  * The Redis streams adapter with every client's offsets in stream order, so that a recovered
@@ -112,11 +114,13 @@ export function recoverAfterTokenCheck(adapter: RecoveringAdapter, hooks?: Resto
       // middlewares; this waits for the outcome (connected, or refused, or gone, or too slow).
       setImmediate(
         () =>
-          void connected(adapter, sid).then(() => {
-            const socket = sid === undefined ? undefined : adapter.nsp.sockets.get(sid);
-            for (const data of socket ? missed : []) socket?.packet({ type: EVENT, data });
-            hooks?.end();
-          }),
+          void connected(adapter, sid)
+            .then(() => {
+              const socket = sid === undefined ? undefined : adapter.nsp.sockets.get(sid);
+              for (const data of socket ? missed : []) socket?.packet({ type: EVENT, data });
+            })
+            .catch(() => undefined)
+            .finally(() => hooks?.end()),
       );
     }
   };
@@ -138,6 +142,8 @@ function inStreamOrder(adapter: StreamAdapter): RestoreHooks {
   let lastRead: string | undefined;
   /** Restores under way: while any is, the entries read wait in `held`. */
   let restoring = 0;
+  /** When `restoring` last went from 0 to 1. */
+  let holdingSince = 0;
   const held: [unknown, string][] = [];
 
   adapter.broadcast = async (packet, opts) => {
@@ -158,17 +164,31 @@ function inStreamOrder(adapter: StreamAdapter): RestoreHooks {
       message.data?.requestId === undefined;
     onMessage(ownBroadcast ? { ...message, uid: FROM_STREAM } : message, offset);
   };
+  /** Hands out what is held, in order; one entry that cannot be read does not stop the rest. */
+  const release = () => {
+    for (const [raw, at] of held.splice(0)) {
+      lastRead = at;
+      try {
+        onRawMessage(raw, at);
+      } catch {
+        // A malformed entry (written by a foreign emitter): the stream's own reader skips it too.
+      }
+    }
+  };
   adapter.onRawMessage = (raw, offset) => {
-    if (restoring > 0) {
+    // Held at most MAX_HELD entries and MAX_HOLD_MS: restores that overlap without end (a client
+    // asking again and again, a reconnect storm) must not stop every other client's events.
+    if (restoring > 0 && held.length < MAX_HELD && Date.now() - holdingSince < MAX_HOLD_MS) {
       held.push([raw, offset]);
       return;
     }
+    release();
     lastRead = offset;
     onRawMessage(raw, offset);
   };
   return {
     begin() {
-      restoring++;
+      if (restoring++ === 0) holdingSince = Date.now();
       const handedOut = lastRead;
       // A node that has read nothing yet since it started cannot tell: all is restored (an
       // event written since may then come twice, on a cluster quiet until that moment).
@@ -180,7 +200,7 @@ function inStreamOrder(adapter: StreamAdapter): RestoreHooks {
     end() {
       restoring--;
       if (restoring > 0) return;
-      for (const [raw, at] of held.splice(0)) adapter.onRawMessage(raw, at);
+      release();
     },
   };
 }
