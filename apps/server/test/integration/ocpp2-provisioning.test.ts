@@ -262,7 +262,7 @@ describe.each(DIALECTS)('OCPP 2.0.1 provisioning and status on %s', (dialect) =>
     ]);
     expect(await station('CS-201')).toMatchObject({
       firmwareStatus: 'Downloading',
-      diagnosticsStatus: 'Uploaded',
+      logStatus: 'Uploaded',
     });
     const { items } = await app.deviceModel.list(
       'CS-201',
@@ -274,32 +274,11 @@ describe.each(DIALECTS)('OCPP 2.0.1 provisioning and status on %s', (dialect) =>
     ]);
   });
 
-  it('TC_P_01_CSMS: answers DataTransfer UnknownVendorId as for 1.6, and NotifyChargingLimit / ReportChargingProfiles', async () => {
+  it('TC_P_01_CSMS: answers DataTransfer UnknownVendorId as for 1.6', async () => {
     expect(
       await cs.call('DataTransfer', { vendorId: 'com.example', messageId: 'x', data: { a: 1 } }),
     ).toEqual({
       status: 'UnknownVendorId',
     });
-    expect(
-      await cs.call('NotifyChargingLimit', { chargingLimit: { chargingLimitSource: 'EMS' }, evseId: 1 }),
-    ).toEqual({});
-    expect(
-      await cs.call('ReportChargingProfiles', {
-        requestId: 1,
-        chargingLimitSource: 'CSO',
-        evseId: 1,
-        chargingProfile: [
-          {
-            id: 1,
-            stackLevel: 0,
-            chargingProfilePurpose: 'TxDefaultProfile',
-            chargingProfileKind: 'Absolute',
-            chargingSchedule: [
-              { id: 1, chargingRateUnit: 'W', chargingSchedulePeriod: [{ startPeriod: 0, limit: 11000 }] },
-            ],
-          },
-        ],
-      }),
-    ).toEqual({});
   });
 });

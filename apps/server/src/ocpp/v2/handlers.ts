@@ -11,6 +11,7 @@ import { connectorStatusOf, eventVariables, reportedVariables } from './mapping.
 import { registerV2TransactionHandlers, type V2TransactionServices } from './transaction-handlers.js';
 import { registerV2SecurityHandlers, type V2SecurityServices } from './security-handlers.js';
 import { keepsStatus } from '../notification-status.js';
+import { registerV2AcknowledgedHandlers } from './acknowledged-handlers.js';
 
 /** Services the OCPP 2.x handlers adapt to: the same ones as 1.6's, and the device model. */
 export interface V2Services extends V2TransactionServices, V2SecurityServices {
@@ -117,21 +118,8 @@ export function registerV2Handlers(
 
   handle('FirmwareStatusNotification', keepsStatus(chargePoints, 'firmware'));
 
-  // N01: the status of a log upload, kept where 1.6 keeps its diagnostics upload's.
-  handle('LogStatusNotification', keepsStatus(chargePoints, 'diagnostics'));
-
-  // K: what the station tells of its limits and profiles is acknowledged (smart charging reads its own).
-  handle('NotifyChargingLimit', (p) => {
-    log.info({ chargePointId: connection.chargePointId, limit: p.chargingLimit }, 'NotifyChargingLimit');
-    return {};
-  });
-  handle('ReportChargingProfiles', (p) => {
-    log.info(
-      { chargePointId: connection.chargePointId, requestId: p.requestId, profiles: p.chargingProfile.length },
-      'ReportChargingProfiles',
-    );
-    return {};
-  });
+  // N01: the status of a log upload (GetLog), kept where 1.6's security extension keeps its own.
+  handle('LogStatusNotification', keepsStatus(chargePoints, 'log'));
 
   // P01: as 1.6 does, UnknownVendorId unless a vendor's handler is registered.
   handle('DataTransfer', async (p) => {
@@ -146,6 +134,7 @@ export function registerV2Handlers(
 
   registerV2TransactionHandlers(connection, services);
   registerV2SecurityHandlers(connection, services);
+  registerV2AcknowledgedHandlers(connection, log);
 }
 
 /**
