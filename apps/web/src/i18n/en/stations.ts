@@ -131,6 +131,8 @@ export const stations: Pick<Messages, 'stations' | 'detail'> = {
     model: 'Model',
     serial: 'Serial number',
     lastBoot: 'Last boot',
+    firmwareStatus: 'Firmware update',
+    diagnosticsStatus: 'Diagnostics upload (GetDiagnostics)',
     ocppAuth: 'OCPP password',
     set: 'Set',
     notSet: 'Not set',

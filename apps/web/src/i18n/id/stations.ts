@@ -129,6 +129,8 @@ export const stations = {
     model: 'Model',
     serial: 'Nomor seri',
     lastBoot: 'Boot terakhir',
+    firmwareStatus: 'Pembaruan firmware',
+    diagnosticsStatus: 'Unggah diagnostik (GetDiagnostics)',
     ocppAuth: 'Kata sandi OCPP',
     set: 'Ada',
     notSet: 'Tidak ada',
