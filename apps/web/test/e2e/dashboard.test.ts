@@ -269,6 +269,16 @@ describe('the dashboard in a real browser', () => {
     await page.waitForSelector('[data-test=answer-reset] [data-test=answer-status]:has-text("Accepted")');
     await rebooted;
     await shoot('15-station-201-commands');
+    // What the station tells of its firmware, its log uploads and its security is on its page.
+    const now = new Date().toISOString();
+    await station201.call('FirmwareStatusNotification', { status: 'Installed', requestId: 31 });
+    await station201.call('LogStatusNotification', { status: 'Uploaded', requestId: 32 });
+    await station201.call('SecurityEventNotification', { type: 'TamperDetectionActivated', timestamp: now });
+    await page.goto(`${server.url}/stations/E2E201`);
+    await page.waitForSelector('[data-test=station-firmware-status] >> text=Installed');
+    await page.click('.el-tabs__item:has-text("Keamanan")');
+    await page.waitForSelector('[data-test=security-events] >> text=TamperDetectionActivated');
+    await page.waitForSelector('[data-test=station-security] >> text=Uploaded');
   });
 
   it('adds a station with a generated password, shown once with how to connect it', async () => {
