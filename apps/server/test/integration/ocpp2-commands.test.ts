@@ -188,5 +188,10 @@ describe.each(DIALECTS)('the commands endpoint for OCPP 2.0.1 and 2.1 stations o
       'OCPP 1.6 Reset request',
       'OCPP 2.0.1 Reset request',
     ]);
+    // The station's answer too, per action, as the official response schema says.
+    const answer = body.paths['/api/stations/{chargePointId}/commands/GetVariables'].post.responses['200'];
+    const answerSchema = answer.content['application/json'].schema;
+    expect(answerSchema.title).toBe('OCPP 2.0.1 GetVariables response');
+    expect(answerSchema.required).toEqual(['getVariableResult']);
   });
 });
