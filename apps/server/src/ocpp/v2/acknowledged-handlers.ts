@@ -21,8 +21,8 @@ export function registerV2AcknowledgedHandlers(
   connection: ChargePointConnection,
   log: FastifyBaseLogger,
 ): void {
+  const chargePointId = connection.chargePointId;
   const { handle } = v2Registrar(connection);
-  const { chargePointId } = connection;
   const acknowledge = <A extends v201.Action>(
     action: A,
     answer: v201.Response<A> & object,
