@@ -1,4 +1,4 @@
-import { SimulatedChargePoint } from '@cimorings/simulator';
+import { fleetStation, type FleetStation } from '@cimorings/simulator';
 import { loadavg } from 'node:os';
 import pg from 'pg';
 import { Api } from '../lib/api.js';
@@ -32,13 +32,7 @@ export interface FailoverResult {
 /** StartTransaction attempts of a station while the fleet comes online. */
 const START_ATTEMPTS = 5;
 
-interface Station {
-  cp: SimulatedChargePoint;
-  /** Energy register of each MeterValues answered, Wh as sent (rounded), in order. */
-  acked: number[];
-  transactionId: number;
-  drops: number;
-}
+type Station = FleetStation;
 
 /**
  * Scenario 5 (a cluster only): `size.stations` simulated stations (reconnecting as real ones do)
@@ -125,19 +119,8 @@ async function startStations(
 ): Promise<void> {
   for (let first = 0; first < ids.length; first += size.concurrency) {
     const group = ids.slice(first, first + size.concurrency).map(async (id) => {
-      const cp = new SimulatedChargePoint({
-        id,
-        url: target.ocppUrl,
-        connectors: 1,
-        meterIntervalMs: size.meterIntervalMs,
-        callTimeoutMs: 30_000,
-        reconnect: { initialDelayMs: 200, maxDelayMs: 2000 },
-      });
-      const station: Station = { cp, acked: [], transactionId: 0, drops: 0 };
-      cp.on('meterValues', ({ energyWh, transactionId }) => {
-        if (transactionId !== undefined) station.acked.push(Math.round(energyWh));
-      });
-      cp.on('disconnected', () => station.drops++);
+      const station = fleetStation(id, target.ocppUrl, size.meterIntervalMs);
+      const { cp } = station;
       into.push(station);
       const accepted = cp.waitFor('accepted', () => true, 120_000);
       await cp.start();

@@ -3,6 +3,7 @@
  * load benchmarks. Start with {@link SimulatedChargePoint}.
  */
 export { SimulatedChargePoint, type StopOptions } from './charge-point.js';
+export { fleetStation, type FleetStation } from './fleet-station.js';
 export type { ChargePointOptions, LogFn, LogLevel, ReconnectOptions } from './options.js';
 export type * from './events.js';
 export type { StartRefusal, StartSessionOptions, StartSessionResult, StopSessionResult } from './sessions.js';

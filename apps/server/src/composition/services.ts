@@ -245,27 +245,17 @@ export function createServices(parts: ServiceParts) {
     sites: new SiteService(repos.sites, events, clock),
     stats: new StatsService(repos.stats, clock),
     localLists: new LocalListService(repos.stations, repos.idTags, commands, clock),
-    chargingProfiles: new ChargingProfileService(
-      stations,
-      repos.chargingProfiles,
-      commands,
-      events,
-      clock,
-      log,
-    ),
+    chargingProfiles: new ChargingProfileService(repos.chargingProfiles, commands, events, clock, log),
     loadManager: new LoadManager(
       repos.loads,
       repos.sites,
       new SessionLimitSender(commands, log),
-      events,
-      clock,
+      { events, clock, log, drives: () => drivesLoadManagement(cluster.membership) },
       {
         intervalMs: config.loadManagementIntervalMs,
         headroomKw: LOAD_HEADROOM_KW,
         hysteresisKw: LOAD_HYSTERESIS_KW,
-        drives: () => drivesLoadManagement(cluster.membership),
       },
-      log,
     ),
   };
 }

@@ -13,7 +13,6 @@ import type { Actor } from '../domain/user.js';
 import { AppError } from '../errors.js';
 import type { ChargingProfileRepository } from '../repositories/charging-profile.repository.js';
 import type { CommandService, StationProtocol } from './command.service.js';
-import type { StationService } from './station.service.js';
 
 /** How long after a boot kept profiles are sent, ms. */
 const AFTER_BOOT_MS = 200;
@@ -37,8 +36,8 @@ export class ChargingProfileService {
   private unsubscribe: (() => void) | undefined;
 
   constructor(
-    private readonly stations: StationService,
     private readonly profiles: ChargingProfileRepository,
+    /** How it reaches a station: reads it as the actor may see it (`to`), and commands it. */
     private readonly commands: CommandService,
     private readonly events: EventBus,
     private readonly clock: Clock,
@@ -57,7 +56,7 @@ export class ChargingProfileService {
   }
 
   async list(actor: Actor, chargePointId: string): Promise<InstalledProfile[]> {
-    const station = await this.stations.get(actor, chargePointId);
+    const { station } = await this.commands.to(actor, chargePointId);
     return (await this.profiles.list(station.id)).map(shown);
   }
 

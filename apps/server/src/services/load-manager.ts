@@ -18,6 +18,13 @@ export interface LoadManagerSettings {
   headroomKw: number;
   /** A new limit within this of the one a session has is not sent, kW. */
   hysteresisKw: number;
+}
+
+/** The node the load manager runs on: its event bus (per node), its clock and log, and whether it drives. */
+export interface LoadManagerNode {
+  events: EventBus;
+  clock: Clock;
+  log: { warn(details: object, message: string): void };
   /** Whether this node drives load management (one node of several does). */
   drives: () => Promise<boolean>;
 }
@@ -41,7 +48,7 @@ const MAX_PASSES = 3;
  * refuses is logged and counted at its maximum. What was given is stored (load_allocations),
  * so a restarted node goes on from it.
  *
- * Several nodes: one node drives (`settings.drives`: the alive node with the lowest NODE_ID),
+ * Several nodes: one node drives (`node.drives`: the alive node with the lowest NODE_ID),
  * the others only mark what a booting station is owed. It reads sessions and allocations from
  * the database, so its timer pass picks up sessions started at other nodes within `intervalMs`;
  * the measured power it redistributes and the highest power of a station come from the meter
@@ -58,15 +65,19 @@ export class LoadManager {
   private timer: NodeJS.Timeout | undefined;
   private unsubscribe: (() => void) | undefined;
 
+  private readonly events: EventBus;
+  private readonly clock: Clock;
+  private readonly log: LoadManagerNode['log'];
+  private readonly drives: () => Promise<boolean>;
+
   constructor(
     private readonly loads: LoadRepository,
     private readonly sites: SiteRepository,
     private readonly sender: SessionLimitSender,
-    private readonly events: EventBus,
-    private readonly clock: Clock,
+    node: LoadManagerNode,
     private readonly settings: LoadManagerSettings,
-    private readonly log: { warn(details: object, message: string): void },
   ) {
+    ({ events: this.events, clock: this.clock, log: this.log, drives: this.drives } = node);
     this.measured = new MeasuredPower(loads);
   }
 
@@ -116,7 +127,7 @@ export class LoadManager {
   /** Shares every managed site again; what the timer runs. */
   async shareAll(): Promise<void> {
     try {
-      if (!(await this.settings.drives())) return;
+      if (!(await this.drives())) return;
       for (const siteId of await this.loads.sitesToManage()) await this.share(siteId);
     } catch (error) {
       this.log.warn({ err: error }, 'load management pass failed');
@@ -172,7 +183,7 @@ export class LoadManager {
     if (this.settling.has(siteId)) return;
     const timeout = setTimeout(() => {
       this.settling.delete(siteId);
-      void this.settings.drives().then(
+      void this.drives().then(
         (drives) => (drives ? this.share(siteId) : undefined),
         (error: unknown) => this.log.warn({ err: error }, 'load management: which node drives is unknown'),
       );

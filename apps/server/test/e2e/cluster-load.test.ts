@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { setTimeout as pause } from 'node:timers/promises';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SHARED_DIALECTS } from '../support/databases.js';
@@ -22,8 +23,6 @@ import { eventually } from '../support/ocpp-client.js';
 
 const STATIONS = 200;
 const DASHBOARDS = 20;
-
-const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * Issue 16 end to end: three node processes on PostgreSQL and Redis behind HAProxy configured

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { setTimeout as pause } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SHARED_DIALECTS } from '../support/databases.js';
 import {
@@ -14,8 +15,6 @@ import { eventually } from '../support/ocpp-client.js';
 
 const STATIONS_PER_NODE = 25;
 const DROPS = 12;
-
-const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * CONTRACT section 6, connection state recovery across nodes: two node processes on PostgreSQL

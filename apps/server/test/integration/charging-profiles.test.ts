@@ -201,9 +201,7 @@ describe.each(DIALECTS)('charging profiles as data on %s', (dialect) => {
     const response = await app.request(
       'GET',
       '/api/stations/PROF-1/composite-schedule?connectorId=1&duration=3600',
-      {
-        token: app.admin,
-      },
+      { token: app.admin },
     );
     expect(response.status, response.text).toBe(200);
     expect(response.body).toMatchObject({
@@ -215,9 +213,7 @@ describe.each(DIALECTS)('charging profiles as data on %s', (dialect) => {
     const bad = await app.request(
       'GET',
       '/api/stations/PROF-1/composite-schedule?connectorId=-1&duration=0',
-      {
-        token: app.admin,
-      },
+      { token: app.admin },
     );
     expect(bad.status).toBe(400);
   });

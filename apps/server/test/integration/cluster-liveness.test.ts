@@ -1,16 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { SHARED_DIALECTS } from '../support/databases.js';
 import { bootChargePoint, eventually } from '../support/ocpp-client.js';
-import { withTwoNodesAndHandle } from '../support/database-handle.js';
+import { TWO_NODE_REDIS, withTwoNodesAndHandle } from '../support/database-handle.js';
 
-const redisUrl = process.env.CIMORINGS_TEST_REDIS;
-
-// REDIS_URL needs PostgreSQL (SQLite with it is refused at start).
-if (redisUrl && SHARED_DIALECTS.length > 0) {
+if (TWO_NODE_REDIS) {
   describe('stations no live node holds, with two nodes sharing Redis', () => {
     it('disconnects a station recorded as connected that no node holds, once', async () => {
-      await withTwoNodesAndHandle(redisUrl, async (nodeA, nodeB, handle) => {
+      await withTwoNodesAndHandle(async (nodeA, nodeB, handle) => {
         const id = `UNHELD-${randomBytes(3).toString('hex')}`;
         const held = `HELD-${randomBytes(3).toString('hex')}`;
         const { client } = await bootChargePoint(nodeA.url, id);

@@ -3,9 +3,9 @@ import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { migrateTo } from '../../src/db/migrate.js';
 import { MeterValueRepository } from '../../src/repositories/meter-value.repository.js';
-import { DIALECTS, SHARED_DIALECTS } from '../support/databases.js';
+import { DIALECTS } from '../support/databases.js';
 import { ocppUrl, rawSocket } from '../support/ocpp-client.js';
-import { withDatabaseAt, withTwoNodesAndHandle } from '../support/database-handle.js';
+import { TWO_NODE_REDIS, withDatabaseAt, withTwoNodesAndHandle } from '../support/database-handle.js';
 
 const T0 = '2026-02-01T10:00:00.000Z';
 const energy = (value: number, phase?: string) => ({
@@ -97,13 +97,10 @@ describe.each(DIALECTS)('meter values keyed by what they measure (%s)', (dialect
   });
 });
 
-const redisUrl = process.env.CIMORINGS_TEST_REDIS;
-
-// REDIS_URL needs PostgreSQL (SQLite with it is refused at start).
-if (redisUrl && SHARED_DIALECTS.length > 0) {
+if (TWO_NODE_REDIS) {
   describe('a message repeated to another node after a reconnect', () => {
     it('is stored once and gets the same answer: MeterValues and StartTransaction', async () => {
-      await withTwoNodesAndHandle(redisUrl, async (nodeA, nodeB, handle) => {
+      await withTwoNodesAndHandle(async (nodeA, nodeB, handle) => {
         const id = `RETRY-${randomBytes(3).toString('hex')}`;
         const first = await rawSocket(`${ocppUrl(nodeA.url)}/${id}`);
         await sendWithId(first, 'boot-1', 'BootNotification', {

@@ -145,9 +145,7 @@ describe.each(DIALECTS)('bounds of numeric and date parameters on %s', (dialect)
     const early = await app.request(
       'GET',
       '/api/transactions?from=0000-01-01T00:00:00Z&to=9999-12-31T23:59:59Z',
-      {
-        token: app.admin,
-      },
+      { token: app.admin },
     );
     expect(early.status).toBe(200);
   });

@@ -129,11 +129,11 @@ describe.each(setups)('access changes on open real-time connections: %s, %s', (_
       });
     });
 
-  /** After a socket was closed by the server: the old token is refused, and events go on without it. */
   /** An administrator's PATCH /api/users/{id}, through node A. */
   const patchUser = (id: number, body: Record<string, unknown>) =>
     nodeA.request('PATCH', `/api/users/${id}`, { token: admin, body });
 
+  /** After a socket was closed by the server: the old token is refused, and events go on without it. */
   const expectShutOut = async (user: { token: string; events: ReturnType<typeof recorder> }) => {
     await expect(connectSocket(nodeB.url, user.token)).rejects.toMatchObject({ message: 'Unauthorized' });
     const before = eventsOf(user.events, KEPT);
@@ -141,43 +141,42 @@ describe.each(setups)('access changes on open real-time connections: %s, %s', (_
     expect(eventsOf(user.events, KEPT)).toBe(before);
   };
 
+  /** `change` is answered `status`, the server closes the user's socket, and the user is shut out. */
+  const expectClosedBy = async (
+    user: Awaited<ReturnType<typeof userSocket>>,
+    change: () => Promise<{ status: number }>,
+    status = 200,
+  ) => {
+    const closed = disconnected(user.socket);
+    expect((await change()).status).toBe(status);
+    expect(await closed).toBe('io server disconnect');
+    await expectShutOut(user);
+  };
+
   it('closes the connections of a user who is disabled', async () => {
     const user = await userSocket(['viewer']);
     expect(await stillReceives(user, KEPT)).toBe(true);
-    const closed = disconnected(user.socket);
-    const patched = await patchUser(user.id, { active: false });
-    expect(patched.status).toBe(200);
-    expect(await closed).toBe('io server disconnect');
-    await expectShutOut(user);
+    await expectClosedBy(user, () => patchUser(user.id, { active: false }));
   });
 
   it('closes the connections of a user whose password an administrator changed', async () => {
     const user = await userSocket(['viewer']);
-    const closed = disconnected(user.socket);
-    const patched = await patchUser(user.id, { password: 'a-brand-new-password-1' });
-    expect(patched.status).toBe(200);
-    expect(await closed).toBe('io server disconnect');
-    await expectShutOut(user);
+    await expectClosedBy(user, () => patchUser(user.id, { password: 'a-brand-new-password-1' }));
   });
 
   it('closes the connections opened with the old token when users change their own password', async () => {
     const user = await userSocket(['viewer']);
-    const closed = disconnected(user.socket);
-    const changed = await nodeA.request('POST', '/api/auth/password', {
-      token: user.token,
-      body: { currentPassword: user.password, newPassword: 'my-own-new-password-1' },
-    });
-    expect(changed.status).toBe(200);
-    expect(await closed).toBe('io server disconnect');
-    await expectShutOut(user);
+    await expectClosedBy(user, () =>
+      nodeA.request('POST', '/api/auth/password', {
+        token: user.token,
+        body: { currentPassword: user.password, newPassword: 'my-own-new-password-1' },
+      }),
+    );
   });
 
   it('closes the connections of a user who is deleted', async () => {
     const user = await userSocket(['viewer']);
-    const closed = disconnected(user.socket);
-    expect((await nodeA.request('DELETE', `/api/users/${user.id}`, { token: admin })).status).toBe(204);
-    expect(await closed).toBe('io server disconnect');
-    await expectShutOut(user);
+    await expectClosedBy(user, () => nodeA.request('DELETE', `/api/users/${user.id}`, { token: admin }), 204);
   });
 
   it('narrows the events of a connection at once when the station scope shrinks, keeping it open', async () => {

@@ -37,6 +37,12 @@ describe('the real-time API', () => {
   };
   const userToken = (username: string, roles: string[], allowedStations: string[] | null = null) =>
     createUserToken(app, app.admin, { username, roles, allowedStations });
+  /** An administrator's client in `room`, recording what it receives from then on. */
+  const listen = async (room: string) => {
+    const socket = await open(app.admin);
+    await join(socket, room);
+    return { socket, events: recorder(socket) };
+  };
 
   beforeAll(async () => {
     for (const idTag of ['SIMTAG', 'TAG-A', 'TAG-B']) {
@@ -107,9 +113,7 @@ describe('the real-time API', () => {
 
   describe('events', () => {
     it('sends each station event with exactly the document’s fields and types', async () => {
-      const socket = await open(app.admin);
-      await join(socket, 'dashboard');
-      const events = recorder(socket);
+      const { events } = await listen('dashboard');
       const cp = await station('RT-SHAPE', { meterIntervalMs: 100 });
       const session = await cp.startSession(1, 'TAG-A');
       expect(session.started).toBe(true);
@@ -211,9 +215,7 @@ describe('the real-time API', () => {
     });
 
     it('sends room events only to the room: transactions gets no status events', async () => {
-      const socket = await open(app.admin);
-      await join(socket, 'transactions');
-      const events = recorder(socket);
+      const { events } = await listen('transactions');
       const cp = await station('RT-ROOM');
       await cp.startSession(1, 'TAG-B');
       await events.waitFor('transaction_started');
@@ -224,9 +226,7 @@ describe('the real-time API', () => {
     });
 
     it('stops sending a room’s events after leave_room', async () => {
-      const socket = await open(app.admin);
-      await join(socket, 'station_RT-LEAVE');
-      const events = recorder(socket);
+      const { socket, events } = await listen('station_RT-LEAVE');
       const cp = await station('RT-LEAVE');
       await events.waitFor('connector_status_updated');
       await leave(socket, 'station_RT-LEAVE');

@@ -1,7 +1,7 @@
 import { X509Certificate } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIALECTS } from '../support/databases.js';
-import { eventually, ocppUrl, upgradeStatus } from '../support/ocpp-client.js';
+import { eventually, upgradeStatus } from '../support/ocpp-client.js';
 import { ROOT_INSTALLED, SecurityApp, waitFor, type Answers } from '../support/security-app.js';
 
 const PEM = /-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----\n?/g;
@@ -11,7 +11,6 @@ describe.each(DIALECTS)('the OCPP CA and certificate security on %s', (dialect) 
   beforeAll(() => security.start(dialect));
   afterAll(() => security.close());
   const api = (method: string, path: string, body?: unknown) => security.api(method, path, body);
-  const wss = (id: string) => `${ocppUrl(security.app.url)}/${id}`;
 
   it('signs a renewal CSR and the station reconnects with its certificate at profile 3 (TC_074_CSMS Update Charge Point Certificate by request of Central System, TC_083_CSMS Upgrade Charge Point Security Profile - Accepted, TC_087_CSMS TLS - Client-side certificate - valid certificate)', async () => {
     const password = await security.station('SEC-1', 2);
@@ -78,7 +77,7 @@ describe.each(DIALECTS)('the OCPP CA and certificate security on %s', (dialect) 
     await station.close();
 
     // TC_087_CSMS: the password no longer opens the station; its new certificate does.
-    expect(await upgradeStatus(wss('SEC-1'), { tls: { ca: security.serverCa.cert } })).toBe(401);
+    expect(await upgradeStatus(security.wss('SEC-1'), { tls: { ca: security.serverCa.cert } })).toBe(401);
     const reconnected = await security.connect('SEC-1', { cert: { cert: certificateChain, key } });
     expect(await reconnected.call('Heartbeat', {})).toMatchObject({ currentTime: expect.any(String) });
     await reconnected.close();
@@ -161,7 +160,7 @@ describe.each(DIALECTS)('the OCPP CA and certificate security on %s', (dialect) 
     await station.close();
     const issued = { cert: chain, key };
     const tls = (cert: { cert: string; key: string }) => ({ tls: { ca: security.serverCa.cert, ...cert } });
-    expect(await upgradeStatus(wss('SEC-R'), tls(issued))).toBe(101);
+    expect(await upgradeStatus(security.wss('SEC-R'), tls(issued))).toBe(101);
 
     const serial = new X509Certificate(chain).serialNumber;
     const viewer = await api('POST', '/api/users', {
@@ -194,10 +193,10 @@ describe.each(DIALECTS)('the OCPP CA and certificate security on %s', (dialect) 
     const selfSigned = security.pki.issue('sec-r-self', 'SEC-R');
     const expired = security.pki.expired('sec-r-expired', 'SEC-R', security.stationCa);
     for (const cert of [issued, other, selfSigned, expired]) {
-      expect(await upgradeStatus(wss('SEC-R'), tls(cert))).toBe(401);
+      expect(await upgradeStatus(security.wss('SEC-R'), tls(cert))).toBe(401);
     }
     // The revoked certificate is refused at a lower profile too; another current one still works.
-    expect(await upgradeStatus(wss('SEC-R'), tls(bootstrap))).toBe(101);
+    expect(await upgradeStatus(security.wss('SEC-R'), tls(bootstrap))).toBe(101);
     const techInfos = (await security.events('SEC-R')).body.items.map(
       (event: { techInfo: string }) => event.techInfo,
     );

@@ -4,7 +4,7 @@ import { loadConfig } from '../../src/config.js';
 import { openDatabase, type DatabaseHandle } from '../../src/db/connect.js';
 import { migrateTo, migrateToLatest } from '../../src/db/migrate.js';
 import { createTestDatabase, DIALECTS } from '../support/databases.js';
-import { eventually, ocppUrl, upgradeStatus } from '../support/ocpp-client.js';
+import { eventually, upgradeStatus } from '../support/ocpp-client.js';
 import { ROOT_INSTALLED, SecurityApp, waitFor, type Answers } from '../support/security-app.js';
 
 /**
@@ -41,7 +41,6 @@ describe.each(DIALECTS)('a security profile raise that cannot be stored, on %s',
     await security.close();
   });
   const api = (method: string, path: string, body?: unknown) => security.api(method, path, body);
-  const wss = (id: string) => `${ocppUrl(security.app.url)}/${id}`;
 
   it('refuses a 1.6 raise to 2 or 3 while the station has no CentralSystemRootCertificate', async () => {
     const password = await security.station('SAFE-ROOT', 1);
@@ -118,7 +117,7 @@ describe.each(DIALECTS)('a security profile raise that cannot be stored, on %s',
     await stored.close();
     const auth = `Basic ${Buffer.from(`SAFE-3:${password}`).toString('base64')}`;
     expect(
-      await upgradeStatus(wss('SAFE-3'), {
+      await upgradeStatus(security.wss('SAFE-3'), {
         headers: { authorization: auth },
         tls: { ca: security.serverCa.cert },
       }),

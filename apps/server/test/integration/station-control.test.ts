@@ -4,7 +4,7 @@ import { createIdTags, startTransaction, userToken } from '../support/builders.j
 import { DIALECTS } from '../support/databases.js';
 import { bootChargePoint, type TestChargePoint } from '../support/ocpp-client.js';
 import { bootStation2 } from '../support/ocpp2-client.js';
-import { recordingHandlers, type Received } from '../support/station2-answers.js';
+import { recordCalls, recordingHandlers, type Received } from '../support/station2-answers.js';
 import { useTestApp } from '../support/use-test-app.js';
 
 describe.each(DIALECTS)('protocol-neutral station operations on %s', (dialect) => {
@@ -18,10 +18,7 @@ describe.each(DIALECTS)('protocol-neutral station operations on %s', (dialect) =
 
   beforeAll(async () => {
     ({ client: cp16 } = await bootChargePoint(app.url, 'OPS-16'));
-    cp16.handle(async ({ method, params }) => {
-      got16.push({ action: method ?? '', params });
-      return answers16[method ?? '']?.() ?? { status: 'Accepted' };
-    });
+    recordCalls(cp16, got16, (action) => answers16[action]?.() ?? { status: 'Accepted' });
     ({ client: cp2 } = await bootStation2(app.url, 'OPS-201', {
       handlers: recordingHandlers(got2, answers2),
     }));

@@ -3,7 +3,7 @@ import { userToken } from '../support/builders.js';
 import { DIALECTS } from '../support/databases.js';
 import { bootChargePoint, eventually, type TestChargePoint } from '../support/ocpp-client.js';
 import { bootStation2 } from '../support/ocpp2-client.js';
-import { recordingHandlers, type Received } from '../support/station2-answers.js';
+import { recordCalls, recordingHandlers, type Received } from '../support/station2-answers.js';
 import { useTestApp } from '../support/use-test-app.js';
 
 /** What a 2.0.1 station reports of itself: two components, one on an EVSE, one read-only value. */
@@ -42,9 +42,8 @@ describe.each(DIALECTS)('the device model routes on %s', (dialect) => {
 
   beforeAll(async () => {
     ({ client: cp16 } = await bootChargePoint(app.url, 'VAR-16'));
-    cp16.handle(async ({ method, params }) => {
-      got16.push({ action: method ?? '', params });
-      if (method === 'GetConfiguration') {
+    recordCalls(cp16, got16, (action, params) => {
+      if (action === 'GetConfiguration') {
         return {
           configurationKey: [
             { key: 'HeartbeatInterval', readonly: false, value: '300' },

@@ -1,17 +1,9 @@
-import { SimulatedChargePoint } from '@cimorings/simulator';
+import { fleetStation, type FleetStation } from '@cimorings/simulator';
 import type pg from 'pg';
 import { io, type Socket } from 'socket.io-client';
 import { expect } from 'vitest';
 
-/** A simulated station of a load test and what the central system acknowledged to it. */
-export interface FleetStation {
-  cp: SimulatedChargePoint;
-  /** The energy register of each MeterValues answered, Wh as sent (rounded), in order. */
-  acked: number[];
-  transactionId: number;
-  /** Times its socket dropped. */
-  drops: number;
-}
+export type { FleetStation };
 
 /**
  * Simulated stations through `url` (ws://…/ocpp), each charging on connector 1 with the id tag
@@ -27,19 +19,8 @@ export async function startFleet(
   // In groups, as a real fleet comes online: not every handshake in the same millisecond.
   for (let first = 0; first < ids.length; first += 25) {
     const group = ids.slice(first, first + 25).map(async (id) => {
-      const cp = new SimulatedChargePoint({
-        id,
-        url,
-        connectors: 1,
-        meterIntervalMs: 1000,
-        callTimeoutMs: 30_000,
-        reconnect: { initialDelayMs: 200, maxDelayMs: 2000 },
-      });
-      const station: FleetStation = { cp, acked: [], transactionId: 0, drops: 0 };
-      cp.on('meterValues', ({ energyWh, transactionId }) => {
-        if (transactionId !== undefined) station.acked.push(Math.round(energyWh));
-      });
-      cp.on('disconnected', () => station.drops++);
+      const station = fleetStation(id, url, 1000);
+      const { cp } = station;
       const accepted = cp.waitFor('accepted', () => true, 60_000);
       await cp.start();
       await accepted;

@@ -1,7 +1,7 @@
 import { loadConfig } from '../../src/config.js';
 import { type DatabaseHandle, openDatabase } from '../../src/db/connect.js';
 import { migrateTo } from '../../src/db/migrate.js';
-import { createTestDatabase, type TestDatabase } from './databases.js';
+import { createTestDatabase, SHARED_DIALECTS, type TestDatabase } from './databases.js';
 import { startTwoNodes, type TestApp } from './test-app.js';
 
 /** Opens a handle of the product's own to a test database, for a test that reads or writes rows directly. */
@@ -46,13 +46,21 @@ export async function withDatabaseAt<T>(
 }
 
 /**
- * Runs `work` against two nodes sharing `redisUrl` and a fresh PostgreSQL database, with a handle
- * to that database; closes the handle and both nodes and drops the database afterwards.
+ * The Redis two test nodes share: CIMORINGS_TEST_REDIS, when PostgreSQL is there too (REDIS_URL
+ * needs PostgreSQL: SQLite with it is refused at start); undefined otherwise.
+ */
+export const TWO_NODE_REDIS =
+  SHARED_DIALECTS.length > 0 ? process.env.CIMORINGS_TEST_REDIS || undefined : undefined;
+
+/**
+ * Runs `work` against two nodes sharing TWO_NODE_REDIS and a fresh PostgreSQL database, with a
+ * handle to that database; closes the handle and both nodes and drops the database afterwards.
  */
 export async function withTwoNodesAndHandle(
-  redisUrl: string,
   work: (nodeA: TestApp, nodeB: TestApp, handle: DatabaseHandle) => Promise<void>,
 ): Promise<void> {
+  const redisUrl = TWO_NODE_REDIS;
+  if (redisUrl === undefined) throw new Error('two nodes need CIMORINGS_TEST_REDIS and PostgreSQL');
   const database = await createTestDatabase('postgres');
   const [nodeA, nodeB] = await startTwoNodes(database.url, redisUrl);
   const handle = openHandle(database);

@@ -3,7 +3,7 @@ import ocppRpc from 'ocpp-rpc';
 import { join } from 'node:path';
 import { TestPki, type Issued } from './certificates.js';
 import { createTestDatabase, type TestDatabase } from './databases.js';
-import { BOOT, connectChargePoint, type TestChargePoint } from './ocpp-client.js';
+import { BOOT, connectChargePoint, ocppUrl, type TestChargePoint } from './ocpp-client.js';
 import { ADMIN_PASSWORD, startTestApp, type TestApp, type TestAppOptions } from './test-app.js';
 import { httpsLogin, httpsRequest } from './tls-client.js';
 
@@ -66,6 +66,11 @@ export class SecurityApp {
     await this.app?.close();
     await this.database?.drop();
     this.pki.close();
+  }
+
+  /** The address a station with this identity connects to. */
+  wss(chargePointId: string): string {
+    return `${ocppUrl(this.app.url)}/${chargePointId}`;
   }
 
   api(method: string, path: string, body?: unknown, token = this.token) {

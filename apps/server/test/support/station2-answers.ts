@@ -1,4 +1,5 @@
 import type { v201 } from '@cimorings/ocpp';
+import type { TestChargePoint } from './ocpp-client.js';
 
 /** A message a test station received from the server, in order. */
 export interface Received {
@@ -97,4 +98,16 @@ export function recordingHandlers(
       },
     ]),
   );
+}
+
+/** Has a 1.6 test charge point record each call it receives in `received` and answer it with `answer`. */
+export function recordCalls(
+  client: TestChargePoint,
+  received: Received[],
+  answer: (action: string, params: unknown) => unknown,
+): void {
+  client.handle(async ({ method, params }) => {
+    received.push({ action: method ?? '', params });
+    return answer(method ?? '', params) as Record<string, unknown>;
+  });
 }

@@ -1,7 +1,7 @@
 import type { CreateTableBuilder, Kysely } from 'kysely';
 import type { Migration } from 'kysely/migration';
 import type { Dialect } from '../connect.js';
-import { autoNumberedKey, stationReference } from './columns.js';
+import { autoNumberedKey, stationReference, createIndex } from './columns.js';
 
 /**
  * The whole schema the contract implies. Types are chosen to read back the same on both
@@ -155,16 +155,8 @@ export function initialSchema(dialect: Dialect): Migration {
           .addColumn('transaction_id', 'integer')
           .addColumn('created_by', 'integer', (col) => col.references('users.id').onDelete('set null')),
       ).execute();
-      await db.schema
-        .createIndex('reservations_station_status')
-        .on('reservations')
-        .columns(['station_id', 'status'])
-        .execute();
-      await db.schema
-        .createIndex('reservations_status_expiry')
-        .on('reservations')
-        .columns(['status', 'expiry_date'])
-        .execute();
+      await createIndex(db, 'reservations_station_status', 'reservations', ['station_id', 'status']);
+      await createIndex(db, 'reservations_status_expiry', 'reservations', ['status', 'expiry_date']);
 
       await timestamps(
         id(db.schema.createTable('transactions'))
@@ -190,16 +182,8 @@ export function initialSchema(dialect: Dialect): Migration {
             'started_at',
           ]),
       ).execute();
-      await db.schema
-        .createIndex('transactions_station_status')
-        .on('transactions')
-        .columns(['station_id', 'status'])
-        .execute();
-      await db.schema
-        .createIndex('transactions_tag_status')
-        .on('transactions')
-        .columns(['id_tag', 'status'])
-        .execute();
+      await createIndex(db, 'transactions_station_status', 'transactions', ['station_id', 'status']);
+      await createIndex(db, 'transactions_tag_status', 'transactions', ['id_tag', 'status']);
       await db.schema.createIndex('transactions_started').on('transactions').column('started_at').execute();
 
       await id(db.schema.createTable('unmatched_stops'))
@@ -226,16 +210,8 @@ export function initialSchema(dialect: Dialect): Migration {
         .addColumn('value', 'double precision', (col) => col.notNull())
         .addColumn('received_at', 'text', (col) => col.notNull())
         .execute();
-      await db.schema
-        .createIndex('meter_values_transaction')
-        .on('meter_values')
-        .columns(['transaction_id', 'sampled_at'])
-        .execute();
-      await db.schema
-        .createIndex('meter_values_station')
-        .on('meter_values')
-        .columns(['station_id', 'sampled_at'])
-        .execute();
+      await createIndex(db, 'meter_values_transaction', 'meter_values', ['transaction_id', 'sampled_at']);
+      await createIndex(db, 'meter_values_station', 'meter_values', ['station_id', 'sampled_at']);
 
       await id(db.schema.createTable('ocpp_messages'))
         .addColumn('charge_point_id', 'text', (col) => col.notNull())
@@ -246,11 +222,7 @@ export function initialSchema(dialect: Dialect): Migration {
         .addColumn('payload', 'text', (col) => col.notNull())
         .addColumn('created_at', 'text', (col) => col.notNull())
         .execute();
-      await db.schema
-        .createIndex('ocpp_messages_station')
-        .on('ocpp_messages')
-        .columns(['charge_point_id', 'id'])
-        .execute();
+      await createIndex(db, 'ocpp_messages_station', 'ocpp_messages', ['charge_point_id', 'id']);
       await db.schema.createIndex('ocpp_messages_created').on('ocpp_messages').column('created_at').execute();
 
       await id(db.schema.createTable('commands'))
@@ -263,11 +235,7 @@ export function initialSchema(dialect: Dialect): Migration {
         .addColumn('created_at', 'text', (col) => col.notNull())
         .addColumn('finished_at', 'text')
         .execute();
-      await db.schema
-        .createIndex('commands_station')
-        .on('commands')
-        .columns(['charge_point_id', 'id'])
-        .execute();
+      await createIndex(db, 'commands_station', 'commands', ['charge_point_id', 'id']);
     },
   };
 }

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Migration } from 'kysely/migration';
+import { createIndex } from './columns.js';
 
 /**
  * What issue 5 adds to the initial schema: the id tag snapshot each station's local list was
@@ -24,11 +25,7 @@ export function localListsAndOperatorClose(): Migration {
         .execute();
       // Set when an operator closed the transaction; kept when that user is deleted.
       await db.schema.alterTable('transactions').addColumn('closed_at', 'text').execute();
-      await db.schema
-        .createIndex('transactions_status_stopped')
-        .on('transactions')
-        .columns(['status', 'stopped_at'])
-        .execute();
+      await createIndex(db, 'transactions_status_stopped', 'transactions', ['status', 'stopped_at']);
     },
   };
 }

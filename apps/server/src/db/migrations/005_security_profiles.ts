@@ -1,7 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { Migration } from 'kysely/migration';
 import type { Dialect } from '../connect.js';
-import { autoNumberedKey, stationReference } from './columns.js';
+import { autoNumberedKey, stationReference, createIndex } from './columns.js';
 
 /**
  * OCPP security profiles per station and the security events (issue 12, CONTRACT section 8):
@@ -30,11 +30,10 @@ export function securityProfiles(dialect: Dialect): Migration {
         .addColumn('source', 'text', (col) => col.notNull())
         .addColumn('created_at', 'text', (col) => col.notNull())
         .execute();
-      await db.schema
-        .createIndex('security_events_station_timestamp')
-        .on('security_events')
-        .columns(['station_id', 'timestamp'])
-        .execute();
+      await createIndex(db, 'security_events_station_timestamp', 'security_events', [
+        'station_id',
+        'timestamp',
+      ]);
     },
   };
 }

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Migration } from 'kysely/migration';
 import type { Dialect } from '../connect.js';
-import { autoNumberedKey, stationReference } from './columns.js';
+import { autoNumberedKey, stationReference, createIndex } from './columns.js';
 
 /**
  * The OCPP CA's certificates and the 1.6 security extension's notifications (issue 12,
@@ -30,11 +30,10 @@ export function stationCertificates(dialect: Dialect): Migration {
         .addColumn('revoked_at', 'text')
         .addColumn('renewal_requested_at', 'text')
         .execute();
-      await db.schema
-        .createIndex('station_certificates_station')
-        .on('station_certificates')
-        .columns(['station_id', 'not_after'])
-        .execute();
+      await createIndex(db, 'station_certificates_station', 'station_certificates', [
+        'station_id',
+        'not_after',
+      ]);
       await db.schema.alterTable('stations').addColumn('log_status', 'text').execute();
       await db.schema.alterTable('stations').addColumn('signed_firmware_status', 'text').execute();
     },

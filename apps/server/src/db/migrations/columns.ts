@@ -3,7 +3,7 @@
  * frozen like they are: never change one (a test pins the schema the migrations build); a new
  * spelling is a new builder.
  */
-import type { ColumnDefinitionBuilder } from 'kysely';
+import type { ColumnDefinitionBuilder, Kysely } from 'kysely';
 import type { Dialect } from '../connect.js';
 
 /** An auto-numbered primary key, in each dialect's own spelling. */
@@ -13,3 +13,7 @@ export const autoNumberedKey = (dialect: Dialect) => (col: ColumnDefinitionBuild
 /** A station's id on a row that goes with the station (deleted by cascade). */
 export const stationReference = (col: ColumnDefinitionBuilder) =>
   col.notNull().references('stations.id').onDelete('cascade');
+
+/** Creates the (non-unique) index `name` on `table` over `columns`, in that order. */
+export const createIndex = (db: Kysely<unknown>, name: string, table: string, columns: string[]) =>
+  db.schema.createIndex(name).on(table).columns(columns).execute();
