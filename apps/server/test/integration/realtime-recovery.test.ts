@@ -235,6 +235,59 @@ describe.each(withPostgres)(
           }
         }),
     );
+
+    it(
+      'restores a session presented twice at once only once: the other handshake gets a fresh one',
+      { timeout: 120_000 },
+      () =>
+        withNodes(dialect, env, async (nodeA, nodeB) => {
+          const { token } = await nodeA.login();
+          const { client, seen } = await dashboardClient(nodeA, token);
+          const twins: Socket[] = [];
+          try {
+            nodeA.events.publish(status('TWIN-1', 'Available'));
+            await eventually(() => seen.length === 1);
+            const session = client as unknown as { _pid: string; _lastOffset: string };
+            client.io.reconnection(false);
+            const gone = new Promise((resolve) => client.once('disconnect', resolve));
+            client.io.engine.close();
+            await gone;
+            nodeA.events.publish(status('TWIN-2', 'Available'));
+            await new Promise((r) => setTimeout(r, 200));
+            // Two handshakes presenting the same session (a client repeating its own, or a copy).
+            const twinSeen: string[][] = [[], []];
+            for (const got of twinSeen) {
+              const twin = io(nodeB.url, {
+                auth: { token },
+                transports: ['websocket'],
+                reconnection: false,
+                forceNew: true,
+                autoConnect: false,
+              });
+              Object.assign(twin, { _pid: session._pid, _lastOffset: session._lastOffset });
+              twin.on(
+                'station_status_updated',
+                (payload: { chargePointId: string }) => void got.push(payload.chargePointId),
+              );
+              twins.push(twin);
+            }
+            const connected = twins.map(
+              (twin) => new Promise((resolve) => twin.once('connect', () => resolve(undefined))),
+            );
+            for (const twin of twins) twin.connect();
+            await Promise.all(connected);
+            await new Promise((r) => setTimeout(r, 300));
+            expect(twins.map((twin) => twin.recovered).sort()).toEqual([false, true]);
+            expect(twins[0]?.id).not.toBe(twins[1]?.id);
+            const restored = twins.findIndex((twin) => twin.recovered);
+            expect(twinSeen[restored]).toEqual(['TWIN-2']);
+            expect(twinSeen[1 - restored]).toEqual([]);
+          } finally {
+            client.close();
+            for (const twin of twins) twin.close();
+          }
+        }),
+    );
   },
 );
 
