@@ -6,6 +6,7 @@ import { MeterValueRetentionRepository } from '../repositories/meter-value-reten
 import { ChargingProfileRepository } from '../repositories/charging-profile.repository.js';
 import { LoadRepository } from '../repositories/load.repository.js';
 import { MeterValueRepository } from '../repositories/meter-value.repository.js';
+import { PendingProfileRepository } from '../repositories/pending-profile.repository.js';
 import { OcppLogRepository } from '../repositories/ocpp-log.repository.js';
 import { ReservationRepository } from '../repositories/reservation.repository.js';
 import { RoleRepository } from '../repositories/role.repository.js';
@@ -26,6 +27,7 @@ export interface Repositories {
   settings: SettingsRepository;
   sites: SiteRepository;
   stations: StationRepository;
+  pendingProfiles: PendingProfileRepository;
   /** Partly written by group commit: flush before the database closes. */
   connectors: ConnectorRepository;
   idTags: IdTagRepository;
@@ -52,6 +54,7 @@ export function createRepositories(db: Kysely<Database>): Repositories {
     settings: new SettingsRepository(db),
     sites: new SiteRepository(db),
     stations: new StationRepository(db),
+    pendingProfiles: new PendingProfileRepository(db),
     connectors: new ConnectorRepository(db),
     idTags: new IdTagRepository(db),
     meterValues,

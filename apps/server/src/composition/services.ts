@@ -94,9 +94,10 @@ export function createServices(parts: ServiceParts) {
     {
       hasCurrentCertificate: (stationId) => repos.certificates.hasCurrent(stationId, isoNow(clock)),
       countActiveTransactions: (chargePointId) => repos.stations.countActiveTransactions(chargePointId),
-      setPendingProfile: async (chargePointId, profile) => {
-        await repos.stations.update(chargePointId, { pendingSecurityProfile: profile, now: isoNow(clock) });
-      },
+      claimPendingProfile: (chargePointId, from, target) =>
+        repos.pendingProfiles.claim(chargePointId, from, target, isoNow(clock)),
+      releasePendingProfile: (chargePointId, target) =>
+        repos.pendingProfiles.release(chargePointId, target, isoNow(clock)),
       recordEvent: (stationId, { type, techInfo }) => {
         const now = isoNow(clock);
         return repos.securityEvents.add(stationId, { type, timestamp: now, techInfo, source: 'server' }, now);

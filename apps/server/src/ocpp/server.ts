@@ -218,6 +218,7 @@ export class OcppServer {
     bootDeadline?.unref();
     client.on('close', () => {
       clearTimeout(bootDeadline);
+      if (admission.station !== null) this.services.transactionEvents.connectionClosed(admission.station);
       if (!this.presence.unregister(connection) || admission.station === null) return;
       if (this.stopping?.handOver) return;
       const recording = this.services.chargePoints

@@ -14,7 +14,8 @@ import { answer, joinRoom, leaveRoom, reply } from './room-requests.js';
 import { targetRoomsOfStations } from './rooms.js';
 import { SessionKeeper } from './session-keeper.js';
 import { SocketAccess, type NodeEvents, type RealtimeSocket, type SocketData } from './socket-access.js';
-import { createStreamAdapter, recoverAfterTokenCheck, type RecoveringAdapter } from './stream-adapter.js';
+import { MAX_RESTORE_MS, recoverAfterTokenCheck, type RecoveringAdapter } from './session-restore.js';
+import { createStreamAdapter } from './stream-adapter.js';
 
 export interface RealtimeSettings {
   /** Client events allowed per second, sustained (the token bucket's refill). */
@@ -30,6 +31,11 @@ export interface RealtimeSettings {
   maxConnectionsPerUser: number;
   /** Unsent bytes past which a socket is behind and its pending meter values are conflated (FlowControl). */
   behindBytes: number;
+  /**
+   * The longest a restored session waits for its socket's token check, ms (and, with several
+   * nodes, the longest the stream is held for restores): past it, the client gets a fresh session.
+   */
+  restoreTimeoutMs: number;
 }
 
 export const DEFAULT_REALTIME_SETTINGS: RealtimeSettings = {
@@ -39,6 +45,7 @@ export const DEFAULT_REALTIME_SETTINGS: RealtimeSettings = {
   refusalWindowMs: 10_000,
   maxConnectionsPerUser: 1000,
   behindBytes: DEFAULT_FLOW_CONTROL.behindBytes,
+  restoreTimeoutMs: MAX_RESTORE_MS,
 };
 
 /**
@@ -87,10 +94,16 @@ export class RealtimeServer {
       // Other upgrade paths (OCPP) belong to other listeners: leave them alone.
       destroyUpgrade: false,
       connectionStateRecovery: { maxDisconnectionDuration: RECOVERY_MS, skipMiddlewares: false },
-      ...(this.adapterClient && { adapter: createStreamAdapter(this.adapterClient) }),
+      ...(this.adapterClient && {
+        adapter: createStreamAdapter(this.adapterClient, settings.restoreTimeoutMs),
+      }),
     });
     // One node: Socket.IO's own adapter, which also must not send the missed events before the token check.
-    if (!this.adapterClient) recoverAfterTokenCheck(this.io.of('/').adapter as unknown as RecoveringAdapter);
+    if (!this.adapterClient)
+      recoverAfterTokenCheck(
+        this.io.of('/').adapter as unknown as RecoveringAdapter,
+        settings.restoreTimeoutMs,
+      );
     this.io.use((socket, next) => {
       this.access.authenticate(socket).then(
         () => next(),

@@ -1,10 +1,9 @@
 import { createAdapter } from '@socket.io/redis-streams-adapter';
 import type { Redis } from 'ioredis';
+import { recoverAfterTokenCheck, type RecoveringAdapter, type RestoreHooks } from './session-restore.js';
 
 /** The adapter's message type of a broadcast (socket.io-adapter's `MessageType.BROADCAST`). */
 const BROADCAST = 3;
-/** Socket.IO's packet type of an event (socket.io-parser's `PacketType.EVENT`). */
-const EVENT = 2;
 /** The sender id socket.io-adapter treats as "not a node" (its emitter's): nothing is tracked for it. */
 const FROM_STREAM = 'emitter';
 
@@ -14,46 +13,14 @@ interface StreamMessage {
   data?: { requestId?: unknown };
 }
 
-interface StreamBroadcastOptions {
-  rooms: Set<string>;
-  except?: Set<string>;
-  flags?: { local?: boolean };
-}
-
-interface RestoredSession {
-  sid: string;
-  missedPackets: unknown[][];
-}
-
-/** What is reached of any adapter to restore sessions (socket.io-adapter's, partly private). */
-export interface RecoveringAdapter {
-  /** Its namespace: its sockets, and those made but not connected yet (private to Socket.IO). */
-  nsp: {
-    sockets: Map<string, { packet(packet: { type: number; data: unknown[] }): void }>;
-    _preConnectSockets: Map<string, unknown>;
-  };
-  restoreSession(pid: string, offset: string): Promise<RestoredSession | null> | null;
-}
-
 /** What is reached of the streams adapter (socket.io-adapter's ClusterAdapter, partly protected). */
 interface StreamAdapter extends RecoveringAdapter {
   uid: string;
-  broadcast(packet: unknown, opts: StreamBroadcastOptions): Promise<void> | void;
   publishAndReturnOffset(message: { type: number; data: unknown }): Promise<string>;
   onMessage(message: StreamMessage, offset?: string): void;
   onRawMessage(raw: unknown, offset: string): void;
 }
 
-/** What an adapter does around each restore (the streams adapter holds its reading meanwhile). */
-interface RestoreHooks {
-  /** At the start: returns which of the missed events to send (the others come otherwise). */
-  begin(): (missed: unknown[][]) => unknown[][];
-  /** Once the restored socket is connected (or refused, or gone) and has what it missed. */
-  end(): void;
-}
-
-/** The longest a restore waits for its socket to connect (its token checked), ms. */
-const MAX_HOLD_MS = 10_000;
 /** The most stream entries held back while restores are under way. */
 const MAX_HELD = 10_000;
 
@@ -79,62 +46,27 @@ const MAX_HELD = 10_000;
  *   came twice;
  * - what it missed is sent after its token was checked again (`recoverAfterTokenCheck`).
  */
-export function createStreamAdapter(redis: Redis): ReturnType<typeof createAdapter> {
+export function createStreamAdapter(
+  redis: Redis,
+  /** The longest a restore waits for its socket, and the reading is held for restores, ms. */
+  restoreMs: number,
+): ReturnType<typeof createAdapter> {
   const make = createAdapter(redis);
   // Socket.IO calls it with `new`: a function (not an arrow) returning the adapter it made.
   return function streamAdapter(nsp) {
     const made = make(nsp);
     const adapter = made as unknown as StreamAdapter;
-    recoverAfterTokenCheck(adapter, inStreamOrder(adapter));
+    recoverAfterTokenCheck(adapter, restoreMs, (abandon) => inStreamOrder(adapter, abandon, restoreMs));
     return made;
   };
 }
 
 /**
- * Socket.IO sends a restored socket what it missed as soon as it makes the socket, before the
- * middlewares check the token again: a user disabled (or whose password changed) while away
- * would get the events of its absence before being refused. Here they are sent once the socket
- * is connected, so only past the check; a socket refused gets none.
+ * Makes the adapter hand out the stream in order; returns what it does around a restore.
+ * @param abandon gives up the restores under way (their sockets get fresh sessions): called
+ * before an entry is handed out while they would miss it
  */
-export function recoverAfterTokenCheck(adapter: RecoveringAdapter, hooks?: RestoreHooks): void {
-  const restoreSession = adapter.restoreSession.bind(adapter);
-  adapter.restoreSession = async (pid, offset) => {
-    const toSend = hooks?.begin() ?? ((missed: unknown[][]) => missed);
-    let sid: string | undefined;
-    let missed: unknown[][] = [];
-    try {
-      const session = await restoreSession(pid, offset);
-      if (!session) return session;
-      sid = session.sid;
-      missed = toSend(session.missedPackets);
-      session.missedPackets = [];
-      return session;
-    } finally {
-      // Socket.IO makes the socket as soon as this resolves (in microtasks), then runs the
-      // middlewares; this waits for the outcome (connected, or refused, or gone, or too slow).
-      setImmediate(
-        () =>
-          void connected(adapter, sid)
-            .then(() => {
-              const socket = sid === undefined ? undefined : adapter.nsp.sockets.get(sid);
-              for (const data of socket ? missed : []) socket?.packet({ type: EVENT, data });
-            })
-            .catch(() => undefined)
-            .finally(() => hooks?.end()),
-      );
-    }
-  };
-}
-
-async function connected(adapter: RecoveringAdapter, sid: string | undefined): Promise<void> {
-  const until = Date.now() + MAX_HOLD_MS;
-  while (sid !== undefined && adapter.nsp._preConnectSockets.has(sid) && Date.now() < until) {
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}
-
-/** Makes the adapter hand out the stream in order; returns what it does around a restore. */
-function inStreamOrder(adapter: StreamAdapter): RestoreHooks {
+function inStreamOrder(adapter: StreamAdapter, abandon: () => void, holdMs: number): RestoreHooks {
   const broadcast = adapter.broadcast.bind(adapter);
   const onMessage = adapter.onMessage.bind(adapter);
   const onRawMessage = adapter.onRawMessage.bind(adapter);
@@ -176,12 +108,14 @@ function inStreamOrder(adapter: StreamAdapter): RestoreHooks {
     }
   };
   adapter.onRawMessage = (raw, offset) => {
-    // Held at most MAX_HELD entries and MAX_HOLD_MS: restores that overlap without end (a client
+    // Held at most MAX_HELD entries and `holdMs`: restores that overlap without end (a client
     // asking again and again, a reconnect storm) must not stop every other client's events.
-    if (restoring > 0 && held.length < MAX_HELD && Date.now() - holdingSince < MAX_HOLD_MS) {
+    if (restoring > 0 && held.length < MAX_HELD && Date.now() - holdingSince < holdMs) {
       held.push([raw, offset]);
       return;
     }
+    // Given up holding: the restores under way would miss this entry, so they restore nothing.
+    if (restoring > 0) abandon();
     release();
     lastRead = offset;
     onRawMessage(raw, offset);

@@ -36,6 +36,15 @@ export interface RunningTransaction {
 export class RunningTransactions {
   private readonly byKey = new Map<string, RunningTransaction>();
   private readonly keyOf = new Map<number, string>();
+  /** The keys each open connection made, so that its entries go when it closes. */
+  private readonly keysOf = new Map<ChargePointSession, Set<string>>();
+  /** Connections that closed: an event of theirs still being recorded remembers nothing. */
+  private readonly closed = new WeakSet<ChargePointSession>();
+
+  /** How many entries are kept. */
+  get size(): number {
+    return this.byKey.size;
+  }
 
   /** The entry of the session's station transaction id, when this very connection made it. */
   find(session: ChargePointSession, ocppTransactionId: string): RunningTransaction | undefined {
@@ -45,21 +54,51 @@ export class RunningTransactions {
   }
 
   remember(running: RunningTransaction): void {
+    const { session } = running;
+    if (this.closed.has(session)) return;
+    // A last guard only: a connection's entries go when it closes, and a transaction's when it ends.
     if (this.byKey.size >= REMEMBERED) {
       this.byKey.clear();
       this.keyOf.clear();
+      this.keysOf.clear();
     }
-    const entry = key(running.session.stationId, running.transaction.ocppTransactionId ?? '');
+    const entry = key(session.stationId, running.transaction.ocppTransactionId ?? '');
     running.readAt = Date.now();
     this.byKey.set(entry, running);
     this.keyOf.set(running.transaction.transactionId, entry);
+    const keys = this.keysOf.get(session);
+    if (keys) keys.add(entry);
+    else this.keysOf.set(session, new Set([entry]));
   }
 
   forget(transactionId: number): void {
     const entry = this.keyOf.get(transactionId);
     if (entry === undefined) return;
     this.keyOf.delete(transactionId);
+    const running = this.byKey.get(entry);
     this.byKey.delete(entry);
+    if (!running) return;
+    const keys = this.keysOf.get(running.session);
+    keys?.delete(entry);
+    if (keys?.size === 0) this.keysOf.delete(running.session);
+  }
+
+  /** Forgets the transaction an Ended event of the station ends, before it is recorded. */
+  ending(session: ChargePointSession, ocppTransactionId: string): void {
+    const running = this.byKey.get(key(session.stationId, ocppTransactionId));
+    if (running) this.forget(running.transaction.transactionId);
+  }
+
+  /** Forgets what a connection told, once it closed (whichever way, replaced too). */
+  connectionClosed(session: ChargePointSession): void {
+    this.closed.add(session);
+    for (const entry of this.keysOf.get(session) ?? []) {
+      const running = this.byKey.get(entry);
+      if (running?.session !== session) continue;
+      this.byKey.delete(entry);
+      this.keyOf.delete(running.transaction.transactionId);
+    }
+    this.keysOf.delete(session);
   }
 
   /** Forgets a transaction once anyone tells its stop (subscribe it to the EventBus). */

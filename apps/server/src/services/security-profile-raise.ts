@@ -27,8 +27,17 @@ export interface StationSecurityFacts {
   /** Whether it holds a current certificate of the OCPP CA. */
   hasCurrentCertificate(stationId: number): Promise<boolean>;
   countActiveTransactions(chargePointId: string): Promise<number>;
-  /** Stores the profile a raise moves the station to, admitted beside its own; null: none. */
-  setPendingProfile(chargePointId: string, profile: SecurityProfile | null): Promise<void>;
+  /**
+   * Makes `target` the profile a raise moves the station to (admitted beside its own), only while
+   * its stored profile is still `from` and no other raise is pending; whether it did.
+   */
+  claimPendingProfile(
+    chargePointId: string,
+    from: SecurityProfile,
+    target: SecurityProfile,
+  ): Promise<boolean>;
+  /** Clears the pending profile of a failed raise, only while it is still `target`. */
+  releasePendingProfile(chargePointId: string, target: SecurityProfile): Promise<void>;
   /** Records a server security event of the station. */
   recordEvent(stationId: number, event: Refusal): Promise<void>;
 }
@@ -60,7 +69,8 @@ export class SecurityProfileRaise {
    * Checks what the new profile needs and asks the station to take it; the new profile is
    * pending from then on (stored with StationService.update, which clears it).
    * @param passwordChanges the same request also sets a new password (which the station cannot know)
-   * @throws AppError CONFLICT when the station or the server lacks what the profile needs,
+   * @throws AppError CONFLICT when the station or the server lacks what the profile needs, or
+   * another raise of the station is pending (on any node),
    * PROFILE_CHANGE_REFUSED (details.status; the message names the refusing step) when the station does not accept it,
    * or STATION_OFFLINE, STATION_TIMEOUT, OCPP_CALL_ERROR.
    */
@@ -88,7 +98,12 @@ export class SecurityProfileRaise {
         `the station has no CSMS root certificate installed, so it cannot verify our TLS certificate; install the root of TLS_CERT_FILE first: POST /api/stations/${station.chargePointId}/commands/InstallCertificate with certificateType CentralSystemRootCertificate (OCPP 1.6) or CSMSRootCertificate (2.x)`,
       );
     }
-    await this.facts.setPendingProfile(station.chargePointId, target);
+    if (!(await this.facts.claimPendingProfile(station.chargePointId, station.securityProfile, target))) {
+      throw refuse(
+        'a raise is in progress (or one it accepted waits for its next connection to be stored, or its profile changed meanwhile); try again later, or PATCH its current securityProfile to drop a pending raise',
+      );
+    }
+    const release = () => this.facts.releasePendingProfile(station.chargePointId, target);
     const answer = await commands
       .changeSecurityProfile({
         profile: target,
@@ -96,11 +111,11 @@ export class SecurityProfileRaise {
         messageTimeoutSeconds: this.settings.messageTimeoutSeconds,
       })
       .catch(async (error: unknown) => {
-        await this.facts.setPendingProfile(station.chargePointId, null);
+        await release();
         throw error;
       });
     if (answer.status !== 'Accepted') {
-      await this.facts.setPendingProfile(station.chargePointId, null);
+      await release();
       await this.facts.recordEvent(station.id, {
         type: 'SecurityProfileRaiseRefused',
         techInfo: `raise to security profile ${target} refused: ${answer.step} answered ${answer.status}`,

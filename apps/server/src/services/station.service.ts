@@ -146,7 +146,11 @@ export class StationService {
     if (raising) await this.profiles.ask(actor, current, securityProfile, input.ocppPassword !== undefined);
     const updated = await this.stations
       .update(chargePointId, {
-        securityProfile,
+        // Written only when asked for or when it follows the password: what was read may be stale
+        // by now (a raise stored meanwhile), and writing it back would undo that.
+        ...((input.securityProfile !== undefined || securityProfile !== current.securityProfile) && {
+          securityProfile,
+        }),
         // A profile set ends any transition: after a raise the pending profile is the stored one,
         // and one the operator sets replaces whatever an earlier, unstored raise left pending.
         ...(input.securityProfile !== undefined && { pendingSecurityProfile: null }),

@@ -60,6 +60,11 @@ export class TransactionEventService {
     bus.subscribe(this.running.onEvent);
   }
 
+  /** The station's connection closed: what it told of running transactions is forgotten. */
+  connectionClosed(session: ChargePointSession): void {
+    this.running.connectionClosed(session);
+  }
+
   /** Authorize: the tag's decision and its group, without counting its transactions. */
   async authorize(idTag: string): Promise<IdTokenDecision> {
     return this.withGroup(decideIdTag(await this.idTags.find(idTag), this.clock.now(), 0, false));
@@ -87,6 +92,7 @@ export class TransactionEventService {
     const timestamp = eventTime?.time ?? now;
     const readings = stamped(sampled, readingTimes, now);
     const marks = energyMarks(sampled.flat());
+    if (input.eventType === 'Ended') this.running.ending(session, input.ocppTransactionId);
     const running = this.running.find(session, input.ocppTransactionId);
     if (running && takesShortWay(running, input, marks)) {
       await this.recordPeriodic(session, running, input, { timestamp, marks, readings, now });
