@@ -1,11 +1,9 @@
 import ocppRpc from 'ocpp-rpc';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createIdTags } from '../support/builders.js';
 import { DIALECTS } from '../support/databases.js';
-import type { TestChargePoint } from '../support/ocpp-client.js';
-import { bootStation2 } from '../support/ocpp2-client.js';
+import { useOcaStation } from '../support/oca-station.js';
 import { TX_DEFAULT_PROFILE_2 } from '../support/requests2.js';
-import { recordingHandlers, type Received } from '../support/station2-answers.js';
 import { useTestApp } from '../support/use-test-app.js';
 
 /**
@@ -17,31 +15,7 @@ import { useTestApp } from '../support/use-test-app.js';
  */
 describe.each(DIALECTS)('OCA OCPP 2.0.1 CSMS test cases, blocks B D F H K, on %s', (dialect) => {
   const app = useTestApp(dialect, { env: { OCPP_UNKNOWN_STATIONS: 'accept', OCPP_CALL_TIMEOUT_MS: '500' } });
-  const got: Received[] = [];
-  const answers: Record<string, (params: never) => unknown> = {};
-  let cs: TestChargePoint;
-
-  beforeAll(async () => {
-    ({ client: cs } = await bootStation2(app.url, 'OCA-201', { handlers: recordingHandlers(got, answers) }));
-  });
-  afterAll(async () => {
-    await cs?.close({ force: true });
-  });
-
-  const request = (method: 'POST' | 'PATCH' | 'DELETE', path: string, body?: unknown) =>
-    app.request(method, path, { token: app.admin, ...(body !== undefined && { body }) });
-  const command = (action: string, body: unknown) =>
-    request('POST', `/api/stations/OCA-201/commands/${action}`, body);
-  /** Runs `act` with the station answering `action` with `answer`, then restores the default. */
-  async function answering<T>(action: string, answer: (params: never) => unknown, act: () => Promise<T>) {
-    answers[action] = answer;
-    try {
-      return await act();
-    } finally {
-      delete answers[action];
-    }
-  }
-  const last = () => got.at(-1);
+  const { cs, request, command, answering, last } = useOcaStation(app, 'OCA-201');
 
   describe('D: local authorization list', () => {
     it('TC_D_04_CSMS sends a Full list without entries when the id tag table is empty', async () => {
@@ -176,15 +150,16 @@ describe.each(DIALECTS)('OCA OCPP 2.0.1 CSMS test cases, blocks B D F H K, on %s
   });
 
   describe('H: reservation', () => {
-    const expiryDate = () => new Date(Date.now() + 3_600_000).toISOString();
+    const reserve = (connectorId: number, idTag = '100000C01') =>
+      request('POST', '/api/reservations', {
+        chargePointId: 'OCA-201',
+        connectorId,
+        idTag,
+        expiryDate: new Date(Date.now() + 3_600_000).toISOString(),
+      });
 
     it('TC_H_01_CSMS reserves a specific EVSE with the idToken', async () => {
-      const response = await request('POST', '/api/reservations', {
-        chargePointId: 'OCA-201',
-        connectorId: 1,
-        idTag: '100000C01',
-        expiryDate: expiryDate(),
-      });
+      const response = await reserve(1);
       expect(response.status, response.text).toBe(201);
       expect(last()).toEqual({
         action: 'ReserveNow',
@@ -198,23 +173,13 @@ describe.each(DIALECTS)('OCA OCPP 2.0.1 CSMS test cases, blocks B D F H K, on %s
     });
 
     it('TC_H_08_CSMS reserves an unspecified EVSE: connector 0 sends no evseId', async () => {
-      const response = await request('POST', '/api/reservations', {
-        chargePointId: 'OCA-201',
-        connectorId: 0,
-        idTag: '100000C01',
-        expiryDate: expiryDate(),
-      });
+      const response = await reserve(0);
       expect(response.status, response.text).toBe(201);
       expect(last()?.params).not.toHaveProperty('evseId');
     });
 
     it('TC_H_17_CSMS cancels a reservation with the reservationId of its ReserveNow', async () => {
-      const made = await request('POST', '/api/reservations', {
-        chargePointId: 'OCA-201',
-        connectorId: 2,
-        idTag: '100000C01',
-        expiryDate: expiryDate(),
-      });
+      const made = await reserve(2);
       const cancelled = await request('DELETE', `/api/reservations/${made.body.reservationId}`);
       expect(cancelled.status, cancelled.text).toBe(200);
       expect(last()).toEqual({
@@ -224,12 +189,7 @@ describe.each(DIALECTS)('OCA OCPP 2.0.1 CSMS test cases, blocks B D F H K, on %s
     });
 
     it('TC_H_19_CSMS reserves with the groupIdToken of the tag’s parent', async () => {
-      const response = await request('POST', '/api/reservations', {
-        chargePointId: 'OCA-201',
-        connectorId: 1,
-        idTag: 'RFID-2',
-        expiryDate: expiryDate(),
-      });
+      const response = await reserve(1, 'RFID-2');
       expect(response.status, response.text).toBe(201);
       expect(last()?.params).toMatchObject({
         idToken: { idToken: 'RFID-2', type: 'ISO14443' },
@@ -243,12 +203,7 @@ describe.each(DIALECTS)('OCA OCPP 2.0.1 CSMS test cases, blocks B D F H K, on %s
     ])(
       '%s ends the reservation the station reports %s in a ReservationStatusUpdate',
       async (_id, update, status) => {
-        const made = await request('POST', '/api/reservations', {
-          chargePointId: 'OCA-201',
-          connectorId: 1,
-          idTag: '100000C01',
-          expiryDate: expiryDate(),
-        });
+        const made = await reserve(1);
         expect(made.status, made.text).toBe(201);
         const { reservationId } = made.body;
         await cs.call('ReservationStatusUpdate', { reservationId, reservationUpdateStatus: update });
@@ -261,13 +216,7 @@ describe.each(DIALECTS)('OCA OCPP 2.0.1 CSMS test cases, blocks B D F H K, on %s
       const response = await answering(
         'ReserveNow',
         () => ({ status: 'Rejected' }),
-        () =>
-          request('POST', '/api/reservations', {
-            chargePointId: 'OCA-201',
-            connectorId: 1,
-            idTag: '100000C01',
-            expiryDate: expiryDate(),
-          }),
+        () => reserve(1),
       );
       expect(response.status).toBe(409);
       expect(response.body.error).toMatchObject({
