@@ -125,6 +125,14 @@ export function registerV2Handlers(
     log.info({ chargePointId: connection.chargePointId, limit: p.chargingLimit }, 'NotifyChargingLimit');
     return {};
   });
+  // K13: the release of an external limit, as its NotifyChargingLimit was (OCA TC_K_50/51_CSMS).
+  handle('ClearedChargingLimit', (p) => {
+    log.info(
+      { chargePointId: connection.chargePointId, source: p.chargingLimitSource, evseId: p.evseId },
+      'ClearedChargingLimit',
+    );
+    return {};
+  });
   handle('ReportChargingProfiles', (p) => {
     log.info(
       { chargePointId: connection.chargePointId, requestId: p.requestId, profiles: p.chargingProfile.length },
