@@ -311,6 +311,10 @@ describe.each(DIALECTS)('OCA OCPP 2.0.1 CSMS test cases, blocks B D F H K, on %s
       ['TC_K_33_CSMS', { requestId: 33, evseId: 1, chargingProfile: { stackLevel: 0 } }],
       ['TC_K_34_CSMS', { requestId: 34, evseId: 1, chargingProfile: { chargingLimitSource: ['CSO'] } }],
       [
+        'TC_K_35_CSMS',
+        { requestId: 35, evseId: 1, chargingProfile: { chargingProfilePurpose: 'TxDefaultProfile' } },
+      ],
+      [
         'TC_K_36_CSMS',
         {
           requestId: 36,
