@@ -26,7 +26,7 @@ describe.each(DIALECTS)('OCA OCPP 2.0.1 CSMS test cases, operator control, on %s
     });
     expect(cleared.status, cleared.text).toBe(200);
   });
-  const { cs, got, station, command, answering, last, connector, transaction } = useOcaStation(
+  const { cs, got, station, command, answering, exchange, last, connector, transaction } = useOcaStation(
     app,
     'OCA-CTL',
     ['VALID-1'],
@@ -118,13 +118,8 @@ describe.each(DIALECTS)('OCA OCPP 2.0.1 CSMS test cases, operator control, on %s
       ['TC_C_37_CSMS: Clear Authorization Data in Authorization Cache - Accepted', 'Accepted'],
       ['TC_C_38_CSMS: Clear Authorization Data in Authorization Cache - Rejected', 'Rejected'],
     ])('%s', async (_title, status) => {
-      const response = await answering(
-        'ClearCache',
-        () => ({ status }),
-        () => command('ClearCache', {}),
-      );
+      const response = await exchange('ClearCache', {}, { status });
       expect(response.body).toEqual({ status });
-      expect(last()).toEqual({ action: 'ClearCache', params: {} });
     });
   });
 
@@ -174,13 +169,8 @@ describe.each(DIALECTS)('OCA OCPP 2.0.1 CSMS test cases, operator control, on %s
       await charging(tx);
       const status = { messagesInQueue, ...(withId && { ongoingIndicator: ongoing }) };
       const payload = withId ? { transactionId: tx } : {};
-      const response = await answering(
-        'GetTransactionStatus',
-        () => status,
-        () => command('GetTransactionStatus', payload),
-      );
+      const response = await exchange('GetTransactionStatus', payload, status);
       expect(response.body).toEqual(status);
-      expect(last()).toEqual({ action: 'GetTransactionStatus', params: payload });
       // What was queued arrives afterwards, flagged offline, and is kept.
       const queued = await cs.call('TransactionEvent', {
         ...transactionEvent('Ended', tx, 1, {
@@ -219,8 +209,7 @@ describe.each(DIALECTS)('OCA OCPP 2.0.1 CSMS test cases, operator control, on %s
     it('TC_F_24_CSMS: Trigger message - StatusNotification - Specific EVSE - Occupied', async () => {
       await sendStatus(cs, 1, 'Occupied', at(1));
       const payload = { requestedMessage: 'StatusNotification', evse: { id: 1, connectorId: 1 } };
-      expect((await command('TriggerMessage', payload)).body).toEqual({ status: 'Accepted' });
-      expect(last()).toEqual({ action: 'TriggerMessage', params: payload });
+      expect((await exchange('TriggerMessage', payload)).body).toEqual({ status: 'Accepted' });
       await sendStatus(cs, 1, 'Occupied', at(2));
       expect(await connector(1)).toBe('Occupied');
       await sendStatus(cs, 1, 'Available', at(3));
@@ -262,8 +251,7 @@ describe.each(DIALECTS)('OCA OCPP 2.0.1 CSMS test cases, operator control, on %s
       ['TC_G_08_CSMS: Change Availability Connector - Inoperative to operative', 'Operative', 'Available'],
     ])('%s', async (_title, operationalStatus, reported) => {
       const payload = { operationalStatus, evse: { id: 1, connectorId: 1 } };
-      expect((await command('ChangeAvailability', payload)).body).toEqual({ status: 'Accepted' });
-      expect(last()).toEqual({ action: 'ChangeAvailability', params: payload });
+      expect((await exchange('ChangeAvailability', payload)).body).toEqual({ status: 'Accepted' });
       await sendStatus(cs, 1, reported, at(6));
       expect(await connector(1)).toBe(reported);
     });
@@ -324,8 +312,7 @@ describe.each(DIALECTS)('OCA OCPP 2.0.1 CSMS test cases, operator control, on %s
         idToken: { idToken: 'VALID-1', type: 'ISO14443' },
         connectorType: 'cType2',
       };
-      expect((await command('ReserveNow', payload)).body).toEqual({ status: 'Accepted' });
-      expect(last()).toEqual({ action: 'ReserveNow', params: payload });
+      expect((await exchange('ReserveNow', payload)).body).toEqual({ status: 'Accepted' });
     });
   });
 
@@ -363,11 +350,7 @@ describe.each(DIALECTS)('OCA OCPP 2.0.1 CSMS test cases, operator control, on %s
 
     it('TC_K_52_CSMS: Set / Update External Charging Limit - ChargingStationExternalConstraints in report', async () => {
       const payload = { requestId: 52, evseId: 1, chargingProfile: { chargingLimitSource: ['EMS'] } };
-      const response = await answering(
-        'GetChargingProfiles',
-        () => ({ status: 'Accepted' }),
-        () => command('GetChargingProfiles', payload),
-      );
+      const response = await exchange('GetChargingProfiles', payload, { status: 'Accepted' });
       expect(response.body).toEqual({ status: 'Accepted' });
       const external = profile({ id: 52, chargingProfilePurpose: 'ChargingStationExternalConstraints' });
       expect(
@@ -387,10 +370,8 @@ describe.each(DIALECTS)('OCA OCPP 2.0.1 CSMS test cases, operator control, on %s
         chargingProfilePurpose: 'TxProfile',
         transactionId: 'TX-K60',
       });
-      expect((await command('SetChargingProfile', { evseId: 1, chargingProfile })).body).toEqual({
-        status: 'Accepted',
-      });
-      expect(last()).toEqual({ action: 'SetChargingProfile', params: { evseId: 1, chargingProfile } });
+      const payload = { evseId: 1, chargingProfile };
+      expect((await exchange('SetChargingProfile', payload)).body).toEqual({ status: 'Accepted' });
       await ended('TX-K60', 1, { triggerReason: 'EVCommunicationLost' });
     });
 

@@ -1,3 +1,4 @@
+import { expect } from 'vitest';
 import type { TestChargePoint } from './ocpp-client.js';
 import { recordingHandlers, type Received } from './station2-answers.js';
 import type { TestResponse } from './test-app.js';
@@ -20,6 +21,12 @@ export interface OcaStation {
   command(action: string, body: unknown): Promise<TestResponse>;
   /** Runs `act` with the station answering `action` with `answer`, then restores the default. */
   answering<T>(action: string, answer: Answer, act: () => Promise<T>): Promise<T>;
+  /**
+   * Sends `action` with `payload` through the commands endpoint, the station answering `answer`
+   * (else as ANSWERS_2 does); checks that the station got exactly that message, and answers the
+   * REST response.
+   */
+  exchange(action: string, payload: unknown, answer?: unknown): Promise<TestResponse>;
   /** The last message the station received. */
   last(): Received | undefined;
   /** The status of connector `connectorId` (an EVSE) of the station object. */
@@ -43,19 +50,28 @@ export function useOcaStation(
   const cs = useBootedStation2(app, identity, idTags, recordingHandlers(got, answers));
   const request: OcaStation['request'] = (method, path, body) =>
     app.request(method, path, { token: app.admin, ...(body !== undefined && { body }) });
+  const command: OcaStation['command'] = (action, body) =>
+    request('POST', `/api/stations/${identity}/commands/${action}`, body);
+  const answering: OcaStation['answering'] = async (action, answer, act) => {
+    answers[action] = answer;
+    try {
+      return await act();
+    } finally {
+      delete answers[action];
+    }
+  };
   return {
     cs,
     got,
     request,
     station: (path, body) => request('POST', `/api/stations/${identity}/${path}`, body),
-    command: (action, body) => request('POST', `/api/stations/${identity}/commands/${action}`, body),
-    async answering(action, answer, act) {
-      answers[action] = answer;
-      try {
-        return await act();
-      } finally {
-        delete answers[action];
-      }
+    command,
+    answering,
+    async exchange(action, payload, answer) {
+      const send = () => command(action, payload);
+      const response = await (answer === undefined ? send() : answering(action, () => answer, send));
+      expect(got.at(-1)).toEqual({ action, params: payload });
+      return response;
     },
     last: () => got.at(-1),
     async connector(connectorId) {
