@@ -17,7 +17,7 @@ const scheduled = () => ({ status: 'Scheduled' });
  */
 describe.each(DIALECTS)('OCA OCPP 2.0.1 CSMS test cases, operator control, on %s', (dialect) => {
   // Unknown stations wait for approval (TC_B_31_CSMS); the station of the other cases is known.
-  const app = useTestApp(dialect, { env: { OCPP_CALL_TIMEOUT_MS: '1000' } });
+  const app = useTestApp(dialect);
   beforeAll(async () => {
     await createStation(app, app.admin, { chargePointId: 'OCA-CTL' });
     const cleared = await app.request('PATCH', '/api/stations/OCA-CTL', {
