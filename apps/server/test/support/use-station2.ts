@@ -8,14 +8,20 @@ type IdTag = Parameters<typeof createIdTags>[2];
 
 /**
  * Gives a describe block the id tags `idTags` and an OCPP 2.0.1 station `identity` booted on
- * `app`, both made in `beforeAll`; the station is closed in `afterAll`. The answer stands for the
- * station's client from `beforeAll` on; reading it earlier throws.
+ * `app` (answering the server's calls with `handlers`), both made in `beforeAll`; the station is
+ * closed in `afterAll`. The answer stands for the station's client from `beforeAll` on; reading it
+ * earlier throws.
  */
-export function useBootedStation2(app: UsedTestApp, identity: string, idTags: IdTag[] = []): TestChargePoint {
+export function useBootedStation2(
+  app: UsedTestApp,
+  identity: string,
+  idTags: IdTag[] = [],
+  handlers?: Record<string, (params: unknown) => unknown>,
+): TestChargePoint {
   let client: TestChargePoint | undefined;
   beforeAll(async () => {
     await createIdTags(app, app.admin, ...idTags);
-    ({ client } = await bootStation2(app.url, identity));
+    ({ client } = await bootStation2(app.url, identity, handlers && { handlers }));
   });
   afterAll(async () => {
     await client?.close();
