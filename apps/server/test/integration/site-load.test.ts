@@ -153,6 +153,49 @@ describe.each(DIALECTS)('the load of a site, one station at a time, on %s', (dia
     }
   });
 
+  it('counts a station without maxPowerKw at 22 kW while nothing is measured, then at the highest power measured', async () => {
+    const maxSite = (
+      await app.request('POST', '/api/sites', { token: app.admin, body: { name: 'Peak', maxPowerKw: 50 } })
+    ).body.id;
+    await createStation(app, app.admin, { chargePointId: 'SL-4', siteId: maxSite, ocppPassword: null });
+    await createIdTags(app, app.admin, 'SL-TAG-4');
+    const { client: peak } = await bootChargePoint(app.url, 'SL-4');
+    const limitsW: number[] = [];
+    peak.handle(async ({ method, params }) => {
+      if (method !== 'SetChargingProfile') return {};
+      limitsW.push(
+        (params as SetProfile).csChargingProfiles.chargingSchedule.chargingSchedulePeriod[0]!.limit,
+      );
+      return { status: 'Accepted' };
+    });
+    try {
+      const { transactionId } = await startTransaction(peak, {
+        idTag: 'SL-TAG-4',
+        timestamp: new Date().toISOString(),
+      });
+      // 50 kW for one session of a station that says nothing of its power: its 22 kW.
+      await eventually(() => limitsW.at(-1) === 22_000);
+      await peak.call('MeterValues', {
+        connectorId: 1,
+        transactionId,
+        meterValue: [
+          {
+            timestamp: new Date().toISOString(),
+            sampledValue: [{ value: '11000', measurand: 'Power.Active.Import', unit: 'W' }],
+          },
+        ],
+      });
+      // Its highest power measured is 11 kW: no more than that (not 11 kW plus the headroom).
+      await eventually(() => limitsW.at(-1) === 11_000);
+      await eventually(async () => (await load(maxSite)).body.allocatedKw === 11);
+      expect((await load(maxSite)).body.sessions).toEqual([
+        { chargePointId: 'SL-4', connectorId: 1, transactionId, limitKw: 11, powerKw: 11, paused: false },
+      ]);
+    } finally {
+      await peak.close({ force: true });
+    }
+  });
+
   it('answers 404 for an unknown site and 401 without a token', async () => {
     expect((await load(999_999)).status).toBe(404);
     expect((await app.request('GET', `/api/sites/${siteId}/load`)).status).toBe(401);
