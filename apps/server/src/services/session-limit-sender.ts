@@ -11,16 +11,24 @@ import type { CommandService } from './command.service.js';
  */
 const REFUSED_RETRY_MS = 3000;
 /**
+ * A station that left a profile unanswered is asked again after this, ms (each try may hold the
+ * site's pass for the call timeout); meanwhile its session counts at what it may still hold.
+ */
+const UNANSWERED_RETRY_MS = 5000;
+/**
  * Gives charging sessions the limits the load manager computed, as TxProfiles sent through the
  * command path in each station's protocol (audited as sent by the system), and says
  * what each session holds afterwards: lowering limits first, raising ones only once every
  * lowering one was accepted, so that the sum on the stations never exceeds the limit in force.
  * A refusal is logged and the session counted at its station's maximum; an unanswered limit
- * leaves the session counted at the higher of its old and new limits until its station boots.
+ * leaves the session counted at the higher of its old and new limits until its station answers
+ * again (or boots).
  */
 export class SessionLimitSender {
   /** When each session's station last refused its profile (ms since epoch). */
   private readonly refusedAt = new Map<number, number>();
+  /** When each session's station last left its profile unanswered (ms since epoch). */
+  private readonly unansweredAt = new Map<number, number>();
 
   constructor(
     private readonly commands: CommandService,
@@ -30,6 +38,7 @@ export class SessionLimitSender {
   /** Forgets what is known of a session that ended. */
   forget(transactionId: number): void {
     this.refusedAt.delete(transactionId);
+    this.unansweredAt.delete(transactionId);
   }
 
   /**
@@ -50,7 +59,9 @@ export class SessionLimitSender {
       const before = given.get(limit.key);
       if (!session) continue;
       const owed = before === undefined || before.state !== 'sent' || before.limitKw !== limit.limitKw;
-      if (this.stillRefused(before) || !session.stationConnected || !owed) {
+      const waiting =
+        this.stillRefused(before) || this.recently(this.unansweredAt, before, UNANSWERED_RETRY_MS);
+      if (waiting || !session.stationConnected || !owed) {
         result.push(
           before ?? {
             transactionId: limit.key,
@@ -96,6 +107,7 @@ export class SessionLimitSender {
     const { transactionId, chargePointId } = session;
     try {
       const status = await this.applyLimit(session, limit.limitKw * 1000);
+      this.unansweredAt.delete(transactionId);
       if (status === 'Accepted')
         return { transactionId, limitKw: limit.limitKw, paused: limit.paused, state: 'sent' };
       this.log.warn(
@@ -109,6 +121,7 @@ export class SessionLimitSender {
       const code = error instanceof AppError ? error.code : 'INTERNAL_ERROR';
       this.log.warn({ chargePointId, transactionId, code }, 'load manager’s charging profile not delivered');
       const held = Math.max(limit.limitKw, before?.limitKw ?? maxKw);
+      this.unansweredAt.set(transactionId, Date.now());
       return { transactionId, limitKw: held, paused: held === 0, state: 'pending' };
     }
   }
@@ -141,8 +154,21 @@ export class SessionLimitSender {
 
   /** Whether a session's station refused its profile too recently to ask again. */
   stillRefused(allocation: Allocation | undefined): boolean {
-    if (allocation?.state !== 'refused') return false;
-    const at = this.refusedAt.get(allocation.transactionId);
-    return at !== undefined && Date.now() - at < REFUSED_RETRY_MS;
+    return allocation?.state === 'refused' && this.recently(this.refusedAt, allocation, REFUSED_RETRY_MS);
+  }
+
+  /**
+   * What a session whose station left its last profile unanswered may still hold, kW (its
+   * allocation keeps the higher of its old and new limits); undefined once it answers.
+   */
+  unansweredKw(allocation: Allocation | undefined): number | undefined {
+    if (allocation?.state !== 'pending' || !this.unansweredAt.has(allocation.transactionId)) return undefined;
+    return allocation.limitKw;
+  }
+
+  /** Whether `at` holds a time for the session less than `ms` ago. */
+  private recently(at: ReadonlyMap<number, number>, allocation: Allocation | undefined, ms: number): boolean {
+    const when = allocation && at.get(allocation.transactionId);
+    return when !== undefined && Date.now() - when < ms;
   }
 }

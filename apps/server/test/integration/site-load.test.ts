@@ -14,7 +14,9 @@ type SetProfile = {
 };
 
 describe.each(DIALECTS)('the load of a site, one station at a time, on %s', (dialect) => {
-  const app = useTestApp(dialect, { env: { LOAD_MANAGEMENT_INTERVAL_MS: '200' } });
+  const app = useTestApp(dialect, {
+    env: { LOAD_MANAGEMENT_INTERVAL_MS: '200', OCPP_CALL_TIMEOUT_MS: '1000' },
+  });
   let cp: TestChargePoint;
   let siteId: number;
   let otherSiteId: number;
@@ -195,6 +197,65 @@ describe.each(DIALECTS)('the load of a site, one station at a time, on %s', (dia
       await peak.close({ force: true });
     }
   });
+
+  it('counts a station that stops answering at its last limit, and gives the others only what is left', async () => {
+    const quietSite = (
+      await app.request('POST', '/api/sites', { token: app.admin, body: { name: 'Quiet', maxPowerKw: 20 } })
+    ).body.id;
+    const ids = ['SL-Q1', 'SL-Q2', 'SL-Q3'];
+    const limitsW = new Map<string, number>();
+    let silent = false;
+    const clients: TestChargePoint[] = [];
+    try {
+      for (const chargePointId of ids) {
+        await createStation(app, app.admin, {
+          chargePointId,
+          siteId: quietSite,
+          ocppPassword: null,
+          maxPowerKw: 22,
+        });
+        await createIdTags(app, app.admin, `TAG-${chargePointId}`);
+        const { client } = await bootChargePoint(app.url, chargePointId);
+        client.handle(async ({ method, params }) => {
+          if (method !== 'SetChargingProfile') return {};
+          // SL-Q1 stops answering: the call times out, whether it applied the limit is unknown.
+          if (silent && chargePointId === 'SL-Q1') return new Promise(() => undefined);
+          limitsW.set(
+            chargePointId,
+            (params as SetProfile).csChargingProfiles.chargingSchedule.chargingSchedulePeriod[0]!.limit,
+          );
+          return { status: 'Accepted' };
+        });
+        clients.push(client);
+      }
+      const start = (i: number) =>
+        startTransaction(clients[i]!, { idTag: `TAG-${ids[i]}`, timestamp: new Date().toISOString() });
+      await start(0);
+      await start(1);
+      await eventually(() => limitsW.get('SL-Q1') === 10_000 && limitsW.get('SL-Q2') === 10_000);
+      silent = true;
+      await start(2);
+      // 20 kW less the 10 kW SL-Q1 may still draw: 5 kW each for the two others.
+      await eventually(() => limitsW.get('SL-Q2') === 5_000 && limitsW.get('SL-Q3') === 5_000, 8000);
+      const q1Kw = (body: { sessions: { chargePointId: string; limitKw: number }[] }) =>
+        body.sessions.find((row) => row.chargePointId === 'SL-Q1')?.limitKw;
+      await eventually(async () => {
+        const body = (await load(quietSite)).body;
+        return body.allocatedKw === 20 && q1Kw(body) === 10;
+      });
+      // It stays counted so while it keeps silent (asked again every few seconds).
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      const quiet = (await load(quietSite)).body;
+      expect(quiet.allocatedKw).toBe(20);
+      expect(q1Kw(quiet)).toBe(10);
+      // Once it answers again, the three share equally.
+      silent = false;
+      await eventually(() => ids.every((id) => limitsW.get(id) === 6_660), 15_000);
+      await eventually(async () => (await load(quietSite)).body.allocatedKw === 19.98);
+    } finally {
+      for (const client of clients) await client.close({ force: true });
+    }
+  }, 40_000);
 
   it('answers 404 for an unknown site and 401 without a token', async () => {
     expect((await load(999_999)).status).toBe(404);
