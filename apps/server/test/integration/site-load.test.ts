@@ -46,6 +46,36 @@ describe.each(DIALECTS)('the load of a site, one station at a time, on %s', (dia
     await cp?.close({ force: true });
   });
 
+  /**
+   * A site limited to 20 kW whose stations (22 kW each) are booted and answer SetChargingProfile,
+   * except while `answers(chargePointId)` is false (the call then times out): the site id, the
+   * limit each station last accepted (W), a session started at station `i` (its transaction id).
+   */
+  async function limitedSite(name: string, ids: readonly string[], answers = (_id: string) => true) {
+    const body = { name, maxPowerKw: 20 };
+    const id: number = (await app.request('POST', '/api/sites', { token: app.admin, body })).body.id;
+    const limitsW = new Map<string, number>();
+    const clients: TestChargePoint[] = [];
+    for (const chargePointId of ids) {
+      await createStation(app, app.admin, { chargePointId, siteId: id, ocppPassword: null, maxPowerKw: 22 });
+      await createIdTags(app, app.admin, `TAG-${chargePointId}`);
+      const { client } = await bootChargePoint(app.url, chargePointId);
+      client.handle(async ({ method, params }) => {
+        if (method !== 'SetChargingProfile') return {};
+        if (!answers(chargePointId)) return new Promise(() => undefined);
+        const [period] = (params as SetProfile).csChargingProfiles.chargingSchedule.chargingSchedulePeriod;
+        limitsW.set(chargePointId, period!.limit);
+        return { status: 'Accepted' };
+      });
+      clients.push(client);
+    }
+    const start = async (i: number) =>
+      (await startTransaction(clients[i]!, { idTag: `TAG-${ids[i]}`, timestamp: new Date().toISOString() }))
+        .transactionId;
+    const close = () => Promise.all(clients.map((client) => client.close({ force: true })));
+    return { id, clients, limitsW, start, close };
+  }
+
   const load = (id = siteId, token = app.admin) => app.request('GET', `/api/sites/${id}/load`, { token });
 
   it('sends nothing while the site has no limit', async () => {
@@ -198,62 +228,60 @@ describe.each(DIALECTS)('the load of a site, one station at a time, on %s', (dia
     }
   });
 
-  it('counts a station that stops answering at its last limit, and gives the others only what is left', async () => {
-    const quietSite = (
-      await app.request('POST', '/api/sites', { token: app.admin, body: { name: 'Quiet', maxPowerKw: 20 } })
-    ).body.id;
-    const ids = ['SL-Q1', 'SL-Q2', 'SL-Q3'];
-    const limitsW = new Map<string, number>();
-    let silent = false;
-    const clients: TestChargePoint[] = [];
+  it('gives what a session does not draw, measured from its meter values, to the other', async () => {
+    const site = await limitedSite('Draw', ['SL-D1', 'SL-D2']);
     try {
-      for (const chargePointId of ids) {
-        await createStation(app, app.admin, {
-          chargePointId,
-          siteId: quietSite,
-          ocppPassword: null,
-          maxPowerKw: 22,
-        });
-        await createIdTags(app, app.admin, `TAG-${chargePointId}`);
-        const { client } = await bootChargePoint(app.url, chargePointId);
-        client.handle(async ({ method, params }) => {
-          if (method !== 'SetChargingProfile') return {};
-          // SL-Q1 stops answering: the call times out, whether it applied the limit is unknown.
-          if (silent && chargePointId === 'SL-Q1') return new Promise(() => undefined);
-          limitsW.set(
-            chargePointId,
-            (params as SetProfile).csChargingProfiles.chargingSchedule.chargingSchedulePeriod[0]!.limit,
-          );
-          return { status: 'Accepted' };
-        });
-        clients.push(client);
-      }
-      const start = (i: number) =>
-        startTransaction(clients[i]!, { idTag: `TAG-${ids[i]}`, timestamp: new Date().toISOString() });
-      await start(0);
-      await start(1);
+      const transactionId = await site.start(0);
+      await site.start(1);
+      await eventually(() => site.limitsW.get('SL-D1') === 10_000 && site.limitsW.get('SL-D2') === 10_000);
+      // The car at SL-D1 draws 3 kW of its 10: it keeps 3 kW and the 2 kW headroom, SL-D2 gets the rest.
+      await site.clients[0]!.call('MeterValues', {
+        connectorId: 1,
+        transactionId,
+        meterValue: [
+          {
+            timestamp: new Date().toISOString(),
+            sampledValue: [{ value: '3000', measurand: 'Power.Active.Import', unit: 'W' }],
+          },
+        ],
+      });
+      await eventually(() => site.limitsW.get('SL-D1') === 5_000 && site.limitsW.get('SL-D2') === 15_000);
+      await eventually(async () => (await load(site.id)).body.allocatedKw === 20);
+    } finally {
+      await site.close();
+    }
+  });
+
+  it('counts a station that stops answering at its last limit, and gives the others only what is left', async () => {
+    let silent = false;
+    // SL-Q1 stops answering: the call times out, whether it applied the limit is unknown.
+    const site = await limitedSite('Quiet', ['SL-Q1', 'SL-Q2', 'SL-Q3'], (id) => !(silent && id === 'SL-Q1'));
+    const { limitsW } = site;
+    try {
+      await site.start(0);
+      await site.start(1);
       await eventually(() => limitsW.get('SL-Q1') === 10_000 && limitsW.get('SL-Q2') === 10_000);
       silent = true;
-      await start(2);
+      await site.start(2);
       // 20 kW less the 10 kW SL-Q1 may still draw: 5 kW each for the two others.
       await eventually(() => limitsW.get('SL-Q2') === 5_000 && limitsW.get('SL-Q3') === 5_000, 8000);
       const q1Kw = (body: { sessions: { chargePointId: string; limitKw: number }[] }) =>
         body.sessions.find((row) => row.chargePointId === 'SL-Q1')?.limitKw;
       await eventually(async () => {
-        const body = (await load(quietSite)).body;
+        const body = (await load(site.id)).body;
         return body.allocatedKw === 20 && q1Kw(body) === 10;
       });
       // It stays counted so while it keeps silent (asked again every few seconds).
       await new Promise((resolve) => setTimeout(resolve, 1500));
-      const quiet = (await load(quietSite)).body;
+      const quiet = (await load(site.id)).body;
       expect(quiet.allocatedKw).toBe(20);
       expect(q1Kw(quiet)).toBe(10);
       // Once it answers again, the three share equally.
       silent = false;
-      await eventually(() => ids.every((id) => limitsW.get(id) === 6_660), 15_000);
-      await eventually(async () => (await load(quietSite)).body.allocatedKw === 19.98);
+      await eventually(() => ['SL-Q1', 'SL-Q2', 'SL-Q3'].every((id) => limitsW.get(id) === 6_660), 15_000);
+      await eventually(async () => (await load(site.id)).body.allocatedKw === 19.98);
     } finally {
-      for (const client of clients) await client.close({ force: true });
+      await site.close();
     }
   }, 40_000);
 
