@@ -386,6 +386,12 @@ describe('the dashboard in a real browser', () => {
     expect(placed.status).toBe(200);
     const started = await chargePoints[0]!.startSession(2, TAG);
     if (!started.started) throw new Error(`the session did not start: ${started.reason}`);
+    // The stations list opens the page of the site it is filtered by, and so does the station page.
+    await page.goto(`${server.url}/stations`);
+    await page.click('[data-test=station-site-filter]');
+    await page.click('.el-select-dropdown__item:has-text("Plaza Senayan")');
+    await page.click('[data-test=open-site]');
+    await page.waitForSelector('[data-test=site-title] >> text=Plaza Senayan');
     await page.goto(`${server.url}/stations/E2E001`);
     await page.click('.el-tabs__item:has-text("Profil pengisian")');
     await page.click('[data-test=site-link]');
