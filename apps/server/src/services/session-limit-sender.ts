@@ -11,8 +11,8 @@ import type { CommandService } from './command.service.js';
  */
 const REFUSED_RETRY_MS = 3000;
 /**
- * A station that left a profile unanswered is asked again after this, ms (each try may hold the
- * site's pass for the call timeout); meanwhile its session counts at what it may still hold.
+ * A station that left a profile unanswered is asked again after this, ms, outside the passes;
+ * meanwhile its session counts at what it may still hold.
  */
 const UNANSWERED_RETRY_MS = 5000;
 /**
@@ -29,6 +29,8 @@ export class SessionLimitSender {
   private readonly refusedAt = new Map<number, number>();
   /** When each session's station last left its profile unanswered (ms since epoch). */
   private readonly unansweredAt = new Map<number, number>();
+  /** Sessions whose unanswered profile is being asked again, outside any pass. */
+  private readonly retrying = new Set<number>();
 
   constructor(
     private readonly commands: CommandService,
@@ -59,9 +61,9 @@ export class SessionLimitSender {
       const before = given.get(limit.key);
       if (!session) continue;
       const owed = before === undefined || before.state !== 'sent' || before.limitKw !== limit.limitKw;
-      const waiting =
-        this.stillRefused(before) || this.recently(this.unansweredAt, before, UNANSWERED_RETRY_MS);
-      if (waiting || !session.stationConnected || !owed) {
+      const unanswered = this.unansweredAt.has(limit.key);
+      if (unanswered && session.stationConnected && owed) this.retry(session, limit, before, maxKw(session));
+      if (this.stillRefused(before) || unanswered || !session.stationConnected || !owed) {
         result.push(
           before ?? {
             transactionId: limit.key,
@@ -124,6 +126,24 @@ export class SessionLimitSender {
       this.unansweredAt.set(transactionId, Date.now());
       return { transactionId, limitKw: held, paused: held === 0, state: 'pending' };
     }
+  }
+
+  /**
+   * Asks a station that left a profile unanswered again, at most every UNANSWERED_RETRY_MS and
+   * one call at a time, without holding the pass (each try may last the call timeout): its
+   * answer only tells whether it answers again; the next pass shares with it once it does.
+   */
+  private retry(
+    session: SiteSession,
+    limit: SessionLimit,
+    before: Allocation | undefined,
+    maxKw: number,
+  ): void {
+    const { transactionId } = session;
+    if (this.retrying.has(transactionId) || this.recently(this.unansweredAt, before, UNANSWERED_RETRY_MS))
+      return;
+    this.retrying.add(transactionId);
+    void this.sendOne(session, limit, before, maxKw).finally(() => this.retrying.delete(transactionId));
   }
 
   /** The limit was removed: each limited session gets its station's maximum back, once. */

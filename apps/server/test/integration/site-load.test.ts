@@ -15,7 +15,7 @@ type SetProfile = {
 
 describe.each(DIALECTS)('the load of a site, one station at a time, on %s', (dialect) => {
   const app = useTestApp(dialect, {
-    env: { LOAD_MANAGEMENT_INTERVAL_MS: '200', OCPP_CALL_TIMEOUT_MS: '1000' },
+    env: { LOAD_MANAGEMENT_INTERVAL_MS: '200', OCPP_CALL_TIMEOUT_MS: '4000' },
   });
   let cp: TestChargePoint;
   let siteId: number;
@@ -254,15 +254,20 @@ describe.each(DIALECTS)('the load of a site, one station at a time, on %s', (dia
 
   it('counts a station that stops answering at its last limit, and gives the others only what is left', async () => {
     let silent = false;
-    // SL-Q1 stops answering: the call times out, whether it applied the limit is unknown.
-    const site = await limitedSite('Quiet', ['SL-Q1', 'SL-Q2', 'SL-Q3'], (id) => !(silent && id === 'SL-Q1'));
+    let unanswered = 0;
+    // SL-Q1 stops answering: the call times out (4 s), whether it applied the limit is unknown.
+    const site = await limitedSite('Quiet', ['SL-Q1', 'SL-Q2', 'SL-Q3'], (id) => {
+      if (!silent || id !== 'SL-Q1') return true;
+      unanswered += 1;
+      return false;
+    });
     const { limitsW } = site;
     try {
       await site.start(0);
-      await site.start(1);
+      const second = await site.start(1);
       await eventually(() => limitsW.get('SL-Q1') === 10_000 && limitsW.get('SL-Q2') === 10_000);
       silent = true;
-      await site.start(2);
+      const third = await site.start(2);
       // 20 kW less the 10 kW SL-Q1 may still draw: 5 kW each for the two others.
       await eventually(() => limitsW.get('SL-Q2') === 5_000 && limitsW.get('SL-Q3') === 5_000, 8000);
       const q1Kw = (body: { sessions: { chargePointId: string; limitKw: number }[] }) =>
@@ -276,10 +281,24 @@ describe.each(DIALECTS)('the load of a site, one station at a time, on %s', (dia
       const quiet = (await load(site.id)).body;
       expect(quiet.allocatedKw).toBe(20);
       expect(q1Kw(quiet)).toBe(10);
-      // Once it answers again, the three share equally.
+      // Asking it again does not hold the others: while a retry waits for its answer, a session
+      // stops and SL-Q2 gets the room at once (not after the 4 s timeout).
+      await eventually(() => unanswered >= 2, 10_000);
+      await site.clients[2]!.call('StopTransaction', {
+        transactionId: third,
+        meterStop: 0,
+        timestamp: new Date().toISOString(),
+      });
+      await eventually(() => limitsW.get('SL-Q2') === 10_000, 2500);
+      // Once it answers again, it is shared with again: SL-Q2 stops, SL-Q1 gets the whole limit.
       silent = false;
-      await eventually(() => ['SL-Q1', 'SL-Q2', 'SL-Q3'].every((id) => limitsW.get(id) === 6_660), 15_000);
-      await eventually(async () => (await load(site.id)).body.allocatedKw === 19.98);
+      await eventually(async () => (await load(site.id)).body.allocatedKw === 20, 10_000);
+      await site.clients[1]!.call('StopTransaction', {
+        transactionId: second,
+        meterStop: 0,
+        timestamp: new Date().toISOString(),
+      });
+      await eventually(() => limitsW.get('SL-Q1') === 20_000, 15_000);
     } finally {
       await site.close();
     }
