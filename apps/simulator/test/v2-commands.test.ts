@@ -199,6 +199,49 @@ describe.each(['2.0.1', '2.1'] as const)('an OCPP %s simulated station answers t
     });
   });
 
+  it('draws what its profiles allow, and drops a TxProfile when its transaction ends', async () => {
+    const { csms, cs } = await acceptedV2Station(protocol, { powerKw: 22, batteryCapacityKwh: 100 });
+    const limited = (id: number, purpose: 'TxDefaultProfile' | 'TxProfile', limit: number) => ({
+      id,
+      stackLevel: 0,
+      chargingProfilePurpose: purpose,
+      chargingProfileKind: 'Relative' as const,
+      chargingSchedule: [
+        { id, chargingRateUnit: 'W' as const, chargingSchedulePeriod: [{ startPeriod: 0, limit }] },
+      ] as [never],
+    });
+    const powerNow = async () => {
+      const count = csms.received('TransactionEvent').length;
+      await cs.sendMeterValues(1);
+      await until(() => csms.received('TransactionEvent').length > count);
+      const sampled = csms.received('TransactionEvent').at(-1)?.meterValue?.[0]?.sampledValue ?? [];
+      return sampled.find((s) => s.measurand === 'Power.Active.Import')?.value;
+    };
+    const composite = async () => {
+      const answer = await csms.command(cs.id, 'GetCompositeSchedule', { duration: 60, evseId: 1 });
+      return answer.schedule?.chargingSchedulePeriod[0].limit;
+    };
+    await cs.startSession(1, 'TAG-1');
+    expect(await powerNow()).toBe(22_000);
+    const station = { evseId: 0, chargingProfile: limited(21, 'TxDefaultProfile', 11_000) };
+    expect(await csms.command(cs.id, 'SetChargingProfile', station)).toEqual({ status: 'Accepted' });
+    expect(await powerNow()).toBe(11_000);
+    const tx = { ...limited(22, 'TxProfile', 4_000), transactionId: cs.transactionId(1) };
+    expect(await csms.command(cs.id, 'SetChargingProfile', { evseId: 1, chargingProfile: tx })).toEqual({
+      status: 'Accepted',
+    });
+    expect(await powerNow()).toBe(4_000);
+    expect(await composite()).toBe(4_000);
+    await cs.stopSession(1);
+    const criteria = { chargingProfilePurpose: 'TxProfile' as const };
+    expect(
+      await csms.command(cs.id, 'GetChargingProfiles', { requestId: 5, chargingProfile: criteria }),
+    ).toEqual({
+      status: 'NoProfiles',
+    });
+    expect(await composite()).toBe(11_000);
+  });
+
   it('reports firmware and log progress, answers DataTransfer, and keeps installed certificates', async () => {
     const { csms, cs } = await acceptedV2Station(protocol);
     const firmware = { location: 'https://fw.example/2.bin', retrieveDateTime: new Date().toISOString() };

@@ -44,8 +44,8 @@ const MAX_PASSES = 3;
  * `intervalMs` (schedule boundaries, retries), it computes the limits (`allocate`), sends those
  * that really changed, lowering ones first so that the sum on the stations never exceeds the
  * limit, and publishes `SiteLoadUpdated` when the allocation changed. A station that does not
- * answer is counted at the higher of its old and new limit until it boots again; one that
- * refuses is logged and counted at its maximum. What was given is stored (load_allocations),
+ * answer is counted at the higher of its old and new limit until it answers or boots again; one
+ * that refuses is logged and counted at its maximum. What was given is stored (load_allocations),
  * so a restarted node goes on from it.
  *
  * Several nodes: one node drives (`node.drives`: the alive node with the lowest NODE_ID),
@@ -234,7 +234,9 @@ export class LoadManager {
           maxKw: max,
           measuredKw: this.measured.of(s.transactionId),
           previousKw: allocation?.limitKw ?? null,
-          heldKw: this.sender.stillRefused(allocation) ? max : heldKw(s, allocation, max),
+          heldKw: this.sender.stillRefused(allocation)
+            ? max
+            : (this.sender.unansweredKw(allocation) ?? heldKw(s, allocation, max)),
         };
       }),
       {

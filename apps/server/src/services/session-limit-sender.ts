@@ -11,16 +11,26 @@ import type { CommandService } from './command.service.js';
  */
 const REFUSED_RETRY_MS = 3000;
 /**
+ * A station that left a profile unanswered is asked again after this, ms, outside the passes;
+ * meanwhile its session counts at what it may still hold.
+ */
+const UNANSWERED_RETRY_MS = 5000;
+/**
  * Gives charging sessions the limits the load manager computed, as TxProfiles sent through the
  * command path in each station's protocol (audited as sent by the system), and says
  * what each session holds afterwards: lowering limits first, raising ones only once every
  * lowering one was accepted, so that the sum on the stations never exceeds the limit in force.
  * A refusal is logged and the session counted at its station's maximum; an unanswered limit
- * leaves the session counted at the higher of its old and new limits until its station boots.
+ * leaves the session counted at the higher of its old and new limits until its station answers
+ * again (or boots).
  */
 export class SessionLimitSender {
   /** When each session's station last refused its profile (ms since epoch). */
   private readonly refusedAt = new Map<number, number>();
+  /** When each session's station last left its profile unanswered (ms since epoch). */
+  private readonly unansweredAt = new Map<number, number>();
+  /** Sessions whose unanswered profile is being asked again, outside any pass. */
+  private readonly retrying = new Set<number>();
 
   constructor(
     private readonly commands: CommandService,
@@ -30,6 +40,7 @@ export class SessionLimitSender {
   /** Forgets what is known of a session that ended. */
   forget(transactionId: number): void {
     this.refusedAt.delete(transactionId);
+    this.unansweredAt.delete(transactionId);
   }
 
   /**
@@ -50,7 +61,9 @@ export class SessionLimitSender {
       const before = given.get(limit.key);
       if (!session) continue;
       const owed = before === undefined || before.state !== 'sent' || before.limitKw !== limit.limitKw;
-      if (this.stillRefused(before) || !session.stationConnected || !owed) {
+      const unanswered = this.unansweredAt.has(limit.key);
+      if (unanswered && session.stationConnected && owed) this.retry(session, limit, before, maxKw(session));
+      if (this.stillRefused(before) || unanswered || !session.stationConnected || !owed) {
         result.push(
           before ?? {
             transactionId: limit.key,
@@ -96,6 +109,7 @@ export class SessionLimitSender {
     const { transactionId, chargePointId } = session;
     try {
       const status = await this.applyLimit(session, limit.limitKw * 1000);
+      this.unansweredAt.delete(transactionId);
       if (status === 'Accepted')
         return { transactionId, limitKw: limit.limitKw, paused: limit.paused, state: 'sent' };
       this.log.warn(
@@ -109,8 +123,27 @@ export class SessionLimitSender {
       const code = error instanceof AppError ? error.code : 'INTERNAL_ERROR';
       this.log.warn({ chargePointId, transactionId, code }, 'load manager’s charging profile not delivered');
       const held = Math.max(limit.limitKw, before?.limitKw ?? maxKw);
+      this.unansweredAt.set(transactionId, Date.now());
       return { transactionId, limitKw: held, paused: held === 0, state: 'pending' };
     }
+  }
+
+  /**
+   * Asks a station that left a profile unanswered again, at most every UNANSWERED_RETRY_MS and
+   * one call at a time, without holding the pass (each try may last the call timeout): its
+   * answer only tells whether it answers again; the next pass shares with it once it does.
+   */
+  private retry(
+    session: SiteSession,
+    limit: SessionLimit,
+    before: Allocation | undefined,
+    maxKw: number,
+  ): void {
+    const { transactionId } = session;
+    if (this.retrying.has(transactionId) || this.recently(this.unansweredAt, before, UNANSWERED_RETRY_MS))
+      return;
+    this.retrying.add(transactionId);
+    void this.sendOne(session, limit, before, maxKw).finally(() => this.retrying.delete(transactionId));
   }
 
   /** The limit was removed: each limited session gets its station's maximum back, once. */
@@ -141,8 +174,21 @@ export class SessionLimitSender {
 
   /** Whether a session's station refused its profile too recently to ask again. */
   stillRefused(allocation: Allocation | undefined): boolean {
-    if (allocation?.state !== 'refused') return false;
-    const at = this.refusedAt.get(allocation.transactionId);
-    return at !== undefined && Date.now() - at < REFUSED_RETRY_MS;
+    return allocation?.state === 'refused' && this.recently(this.refusedAt, allocation, REFUSED_RETRY_MS);
+  }
+
+  /**
+   * What a session whose station left its last profile unanswered may still hold, kW (its
+   * allocation keeps the higher of its old and new limits); undefined once it answers.
+   */
+  unansweredKw(allocation: Allocation | undefined): number | undefined {
+    if (allocation?.state !== 'pending' || !this.unansweredAt.has(allocation.transactionId)) return undefined;
+    return allocation.limitKw;
+  }
+
+  /** Whether `at` holds a time for the session less than `ms` ago. */
+  private recently(at: ReadonlyMap<number, number>, allocation: Allocation | undefined, ms: number): boolean {
+    const when = allocation && at.get(allocation.transactionId);
+    return when !== undefined && Date.now() - when < ms;
   }
 }

@@ -1,12 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createIdTags, createStation, startTransaction } from '../support/builders.js';
 import { DIALECTS } from '../support/databases.js';
-import { LoadFleet } from '../support/load-fleet.js';
+import { type FleetStation, LoadFleet } from '../support/load-fleet.js';
 import { bootChargePoint, eventually, type TestChargePoint } from '../support/ocpp-client.js';
 import { connectSocket, join, recorder, type TestSocket } from '../support/realtime-client.js';
 import { useTestApp } from '../support/use-test-app.js';
 
 const IDS = Array.from({ length: 20 }, (_, i) => `LM-${String(i + 1).padStart(2, '0')}`);
+/** One station in four speaks OCPP 2.0.1: its limits go as 2.x TxProfiles. */
+const V2_IDS = IDS.filter((_, i) => i % 4 === 3);
 /** 6 A on 3 phases of 230 V. */
 const MIN_KW = 4.14;
 
@@ -24,6 +26,8 @@ describe.each(DIALECTS)('site load management with 20 simulated stations on %s',
   // to a minute boundary, so that the boundary passes within seconds (simulated time).
   let offsetMs = 0;
   const clock = { now: () => new Date(Date.now() + offsetMs) };
+  /** When the 50 kW window ends, server time (ms since epoch). */
+  let windowEndMs = 0;
   const app = useTestApp(dialect, {
     clock,
     env: {
@@ -50,7 +54,7 @@ describe.each(DIALECTS)('site load management with 20 simulated stations on %s',
     });
     return last!;
   };
-  const charging = () => fleet.stations.filter((s) => s.transactionId(1) !== undefined);
+  const charging = () => fleet.stations.filter((s) => fleet.charging(s));
 
   beforeAll(async () => {
     const site = await app.request('POST', '/api/sites', {
@@ -70,7 +74,7 @@ describe.each(DIALECTS)('site load management with 20 simulated stations on %s',
     socket = await connectSocket(app.url, app.admin);
     events = recorder(socket);
     expect(await join(socket, 'dashboard')).toEqual({ ok: true });
-    fleet = new LoadFleet(app.url, IDS);
+    fleet = new LoadFleet(app.url, IDS, V2_IDS);
     await fleet.start();
     // A session draws its maximum until its first TxProfile arrives: after its StartTransaction.conf
     // and the 300 ms the manager lets events settle (more on a busy machine): 2.5 s of grace.
@@ -125,7 +129,8 @@ describe.each(DIALECTS)('site load management with 20 simulated stations on %s',
     const boundary = Math.ceil((now + 3000) / 60_000) * 60_000;
     offsetMs = boundary - 1500 - now;
     const from = jakartaTime(boundary);
-    const to = jakartaTime(boundary + 3_600_000);
+    windowEndMs = boundary + 3_600_000;
+    const to = jakartaTime(windowEndMs);
     const patched = await app.request('PATCH', `/api/sites/${siteId}`, {
       token: app.admin,
       body: { limitSchedule: [{ from, to, maxPowerKw: 50 }] },
@@ -176,7 +181,7 @@ describe.each(DIALECTS)('site load management with 20 simulated stations on %s',
     expect(meanwhile.allocatedKw).toBeLessThanOrEqual(50);
     // Once it boots again, the server sends its limit again (a reboot may have lost it).
     const sentBefore = fleet.txProfiles.filter((p) => p.chargePointId === station.id).length;
-    const accepted = station.waitFor('accepted');
+    const accepted = fleet.accepted(station);
     await station.start();
     await accepted;
     await eventually(async () => {
@@ -208,6 +213,46 @@ describe.each(DIALECTS)('site load management with 20 simulated stations on %s',
     expect(body.allocatedKw).toBeGreaterThan(50 - 0.2 * body.sessions.length);
     await eventually(() => fleet.givenKw() <= 39 + 0.01);
   });
+
+  it('serves every session while they start and stop at random over 10 minutes of server time, across the end of the 50 kW window', async () => {
+    const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+    const pick = <T>(list: readonly T[]) => list[Math.floor(Math.random() * list.length)]!;
+    /** When each running session started (test time): served once given more than 0 since. */
+    const startedAt = new Map<string, number>();
+    for (const station of charging()) startedAt.set(station.id, 0);
+    const served = (station: FleetStation) =>
+      fleet.txProfiles.some(
+        (p) =>
+          p.chargePointId === station.id &&
+          p.at >= (startedAt.get(station.id) ?? Infinity) &&
+          p.status === 'Accepted' &&
+          p.limitKw > 0,
+      );
+    // Five minutes before the window ends, then 30 s of server time every round, 20 rounds.
+    offsetMs = windowEndMs - 5 * 60_000 - Date.now();
+    for (let round = 0; round < 20; round++) {
+      const idle = fleet.stations.filter((s) => !fleet.charging(s));
+      const done = charging().filter(served);
+      if (idle.length > 0 && (done.length === 0 || Math.random() < 0.5)) {
+        const station = pick(idle);
+        startedAt.set(station.id, Date.now());
+        await station.startSession(1);
+      } else if (done.length > 0) {
+        await pick(done).stopSession(1);
+      }
+      // The window ends within the next round: the test's limit rises first (a rise never hurts).
+      if (Date.now() + offsetMs + 35_000 >= windowEndMs) limitKw = 100;
+      offsetMs += 30_000;
+      await sleep(300);
+    }
+    expect(limitKw).toBe(100);
+    const body = await settled(
+      (b) => b.limitKw === 100 && b.sessions.every((s: { paused: boolean }) => !s.paused),
+      10_000,
+    );
+    expect(body.allocatedKw).toBeLessThanOrEqual(100);
+    await eventually(() => charging().every(served), 10_000);
+  }, 60_000);
 
   it('never gave more than the limit in force, beyond a moment after a change', () => {
     expect(fleet.violations).toEqual([]);

@@ -14,7 +14,9 @@ type SetProfile = {
 };
 
 describe.each(DIALECTS)('the load of a site, one station at a time, on %s', (dialect) => {
-  const app = useTestApp(dialect, { env: { LOAD_MANAGEMENT_INTERVAL_MS: '200' } });
+  const app = useTestApp(dialect, {
+    env: { LOAD_MANAGEMENT_INTERVAL_MS: '200', OCPP_CALL_TIMEOUT_MS: '4000' },
+  });
   let cp: TestChargePoint;
   let siteId: number;
   let otherSiteId: number;
@@ -43,6 +45,36 @@ describe.each(DIALECTS)('the load of a site, one station at a time, on %s', (dia
   afterAll(async () => {
     await cp?.close({ force: true });
   });
+
+  /**
+   * A site limited to 20 kW whose stations (22 kW each) are booted and answer SetChargingProfile,
+   * except while `answers(chargePointId)` is false (the call then times out): the site id, the
+   * limit each station last accepted (W), a session started at station `i` (its transaction id).
+   */
+  async function limitedSite(name: string, ids: readonly string[], answers = (_id: string) => true) {
+    const body = { name, maxPowerKw: 20 };
+    const id: number = (await app.request('POST', '/api/sites', { token: app.admin, body })).body.id;
+    const limitsW = new Map<string, number>();
+    const clients: TestChargePoint[] = [];
+    for (const chargePointId of ids) {
+      await createStation(app, app.admin, { chargePointId, siteId: id, ocppPassword: null, maxPowerKw: 22 });
+      await createIdTags(app, app.admin, `TAG-${chargePointId}`);
+      const { client } = await bootChargePoint(app.url, chargePointId);
+      client.handle(async ({ method, params }) => {
+        if (method !== 'SetChargingProfile') return {};
+        if (!answers(chargePointId)) return new Promise(() => undefined);
+        const [period] = (params as SetProfile).csChargingProfiles.chargingSchedule.chargingSchedulePeriod;
+        limitsW.set(chargePointId, period!.limit);
+        return { status: 'Accepted' };
+      });
+      clients.push(client);
+    }
+    const start = async (i: number) =>
+      (await startTransaction(clients[i]!, { idTag: `TAG-${ids[i]}`, timestamp: new Date().toISOString() }))
+        .transactionId;
+    const close = () => Promise.all(clients.map((client) => client.close({ force: true })));
+    return { id, clients, limitsW, start, close };
+  }
 
   const load = (id = siteId, token = app.admin) => app.request('GET', `/api/sites/${id}/load`, { token });
 
@@ -152,6 +184,125 @@ describe.each(DIALECTS)('the load of a site, one station at a time, on %s', (dia
       await other.close({ force: true });
     }
   });
+
+  it('counts a station without maxPowerKw at 22 kW while nothing is measured, then at the highest power measured', async () => {
+    const maxSite = (
+      await app.request('POST', '/api/sites', { token: app.admin, body: { name: 'Peak', maxPowerKw: 50 } })
+    ).body.id;
+    await createStation(app, app.admin, { chargePointId: 'SL-4', siteId: maxSite, ocppPassword: null });
+    await createIdTags(app, app.admin, 'SL-TAG-4');
+    const { client: peak } = await bootChargePoint(app.url, 'SL-4');
+    const limitsW: number[] = [];
+    peak.handle(async ({ method, params }) => {
+      if (method !== 'SetChargingProfile') return {};
+      limitsW.push(
+        (params as SetProfile).csChargingProfiles.chargingSchedule.chargingSchedulePeriod[0]!.limit,
+      );
+      return { status: 'Accepted' };
+    });
+    try {
+      const { transactionId } = await startTransaction(peak, {
+        idTag: 'SL-TAG-4',
+        timestamp: new Date().toISOString(),
+      });
+      // 50 kW for one session of a station that says nothing of its power: its 22 kW.
+      await eventually(() => limitsW.at(-1) === 22_000);
+      await peak.call('MeterValues', {
+        connectorId: 1,
+        transactionId,
+        meterValue: [
+          {
+            timestamp: new Date().toISOString(),
+            sampledValue: [{ value: '11000', measurand: 'Power.Active.Import', unit: 'W' }],
+          },
+        ],
+      });
+      // Its highest power measured is 11 kW: no more than that (not 11 kW plus the headroom).
+      await eventually(() => limitsW.at(-1) === 11_000);
+      await eventually(async () => (await load(maxSite)).body.allocatedKw === 11);
+      expect((await load(maxSite)).body.sessions).toEqual([
+        { chargePointId: 'SL-4', connectorId: 1, transactionId, limitKw: 11, powerKw: 11, paused: false },
+      ]);
+    } finally {
+      await peak.close({ force: true });
+    }
+  });
+
+  it('gives what a session does not draw, measured from its meter values, to the other', async () => {
+    const site = await limitedSite('Draw', ['SL-D1', 'SL-D2']);
+    try {
+      const transactionId = await site.start(0);
+      await site.start(1);
+      await eventually(() => site.limitsW.get('SL-D1') === 10_000 && site.limitsW.get('SL-D2') === 10_000);
+      // The car at SL-D1 draws 3 kW of its 10: it keeps 3 kW and the 2 kW headroom, SL-D2 gets the rest.
+      await site.clients[0]!.call('MeterValues', {
+        connectorId: 1,
+        transactionId,
+        meterValue: [
+          {
+            timestamp: new Date().toISOString(),
+            sampledValue: [{ value: '3000', measurand: 'Power.Active.Import', unit: 'W' }],
+          },
+        ],
+      });
+      await eventually(() => site.limitsW.get('SL-D1') === 5_000 && site.limitsW.get('SL-D2') === 15_000);
+      await eventually(async () => (await load(site.id)).body.allocatedKw === 20);
+    } finally {
+      await site.close();
+    }
+  });
+
+  it('counts a station that stops answering at its last limit, and gives the others only what is left', async () => {
+    let silent = false;
+    let unanswered = 0;
+    // SL-Q1 stops answering: the call times out (4 s), whether it applied the limit is unknown.
+    const site = await limitedSite('Quiet', ['SL-Q1', 'SL-Q2', 'SL-Q3'], (id) => {
+      if (!silent || id !== 'SL-Q1') return true;
+      unanswered += 1;
+      return false;
+    });
+    const { limitsW } = site;
+    try {
+      await site.start(0);
+      const second = await site.start(1);
+      await eventually(() => limitsW.get('SL-Q1') === 10_000 && limitsW.get('SL-Q2') === 10_000);
+      silent = true;
+      const third = await site.start(2);
+      // 20 kW less the 10 kW SL-Q1 may still draw: 5 kW each for the two others.
+      await eventually(() => limitsW.get('SL-Q2') === 5_000 && limitsW.get('SL-Q3') === 5_000, 8000);
+      const q1Kw = (body: { sessions: { chargePointId: string; limitKw: number }[] }) =>
+        body.sessions.find((row) => row.chargePointId === 'SL-Q1')?.limitKw;
+      await eventually(async () => {
+        const body = (await load(site.id)).body;
+        return body.allocatedKw === 20 && q1Kw(body) === 10;
+      });
+      // It stays counted so while it keeps silent (asked again every few seconds).
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      const quiet = (await load(site.id)).body;
+      expect(quiet.allocatedKw).toBe(20);
+      expect(q1Kw(quiet)).toBe(10);
+      // Asking it again does not hold the others: while a retry waits for its answer, a session
+      // stops and SL-Q2 gets the room at once (not after the 4 s timeout).
+      await eventually(() => unanswered >= 2, 10_000);
+      await site.clients[2]!.call('StopTransaction', {
+        transactionId: third,
+        meterStop: 0,
+        timestamp: new Date().toISOString(),
+      });
+      await eventually(() => limitsW.get('SL-Q2') === 10_000, 2500);
+      // Once it answers again, it is shared with again: SL-Q2 stops, SL-Q1 gets the whole limit.
+      silent = false;
+      await eventually(async () => (await load(site.id)).body.allocatedKw === 20, 10_000);
+      await site.clients[1]!.call('StopTransaction', {
+        transactionId: second,
+        meterStop: 0,
+        timestamp: new Date().toISOString(),
+      });
+      await eventually(() => limitsW.get('SL-Q1') === 20_000, 15_000);
+    } finally {
+      await site.close();
+    }
+  }, 40_000);
 
   it('answers 404 for an unknown site and 401 without a token', async () => {
     expect((await load(999_999)).status).toBe(404);

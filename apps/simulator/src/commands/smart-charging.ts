@@ -17,6 +17,9 @@ type ClearFilter = v16.Request<'ClearChargingProfile'>;
 export class ChargingProfiles {
   private byConnector = new Map<number, v16.ChargingProfile[]>();
 
+  /** `maxProfiles`: how many it holds at most (its MaxChargingProfilesInstalled). */
+  constructor(private readonly maxProfiles = MAX_PROFILES) {}
+
   /**
    * Installs a profile, replacing one with the same id, or the same stack level and purpose on
    * that connector. False when the charge point already holds its maximum of profiles.
@@ -35,7 +38,7 @@ export class ChargingProfiles {
     );
     let total = 0;
     for (const list of remaining.values()) total += list.length;
-    if (total >= MAX_PROFILES) return false;
+    if (total >= this.maxProfiles) return false;
     remaining.set(connectorId, [...(remaining.get(connectorId) ?? []), profile]);
     this.byConnector = remaining;
     return true;

@@ -117,7 +117,7 @@ beforeAll(async () => {
   context = await browser.newContext({ viewport: DESKTOP, locale: 'id-ID', timezoneId: 'Asia/Jakarta' });
   page = await context.newPage();
   page.setDefaultTimeout(15_000);
-  page.on('pageerror', (error) => pageErrors.push(error.message));
+  page.on('pageerror', (error) => pageErrors.push(`${error.message} (${page.url()})`));
 }, 90_000);
 
 afterAll(async () => {
@@ -350,6 +350,90 @@ describe('the dashboard in a real browser', () => {
     await phone.waitForSelector('.el-result');
     await scoped.close();
   });
+
+  /** The first limit of a station's composite schedule (its 1.6 or 2.x answer), W. */
+  async function compositeLimitW(chargePointId: string): Promise<number | undefined> {
+    const path = `/api/stations/${chargePointId}/composite-schedule?connectorId=1&duration=60`;
+    const { body } = await server.call('GET', path, adminToken);
+    return (body.chargingSchedule ?? body.schedule)?.chargingSchedulePeriod[0]?.limit;
+  }
+
+  it('lists, sends and removes the charging profiles of a 1.6 and a 2.0.1 station', async () => {
+    await expect.poll(() => chargePoints[0]!.accepted && station201.accepted, { timeout: 20_000 }).toBe(true);
+    for (const chargePointId of ['E2E001', 'E2E201']) {
+      const before = await compositeLimitW(chargePointId);
+      await page.goto(`${server.url}/stations/${chargePointId}`);
+      await page.waitForSelector(`[data-test=station-title] >> text=${chargePointId}`);
+      await page.click('.el-tabs__item:has-text("Profil pengisian")');
+      const table = page.locator('[data-test=charging-profiles]');
+      await table.locator('text=Belum ada profil').waitFor();
+      // The example the form starts from, at 10 A (6.9 kW on 3 phases of 230 V).
+      const example = JSON.parse(await page.inputValue('[data-test=profile-json]'));
+      example.chargingSchedule.chargingSchedulePeriod[0].limit = 10;
+      await page.fill('[data-test=profile-json]', JSON.stringify(example, null, 2));
+      await page.click('[data-test=send-profile]');
+      await table.locator('text=TxDefaultProfile').waitFor();
+      await table.locator('text=0s: 10 A').waitFor();
+      expect(await compositeLimitW(chargePointId)).toBe(6_900);
+      if (chargePointId === 'E2E001') await shoot('16-station-charging-profiles');
+      await table.locator('.el-button--danger').click();
+      await confirmDialog(page);
+      await table.locator('text=Belum ada profil').waitFor();
+      expect(
+        (await server.call('GET', `/api/stations/${chargePointId}/charging-profiles`, adminToken)).body,
+      ).toMatchObject({ items: [] });
+      expect(await compositeLimitW(chargePointId)).toBe(before);
+    }
+  }, 60_000);
+
+  it('shows a site with its limit, its load against the limit live, and each session’s limit and power', async () => {
+    const site = await server.call('POST', '/api/sites', adminToken, {
+      name: 'Plaza Senayan',
+      maxPowerKw: 8,
+    });
+    expect(site.status).toBe(201);
+    const placed = await server.call('PATCH', '/api/stations/E2E001', adminToken, { siteId: site.body.id });
+    expect(placed.status).toBe(200);
+    const started = await chargePoints[0]!.startSession(2, TAG);
+    if (!started.started) throw new Error(`the session did not start: ${started.reason}`);
+    // The stations list opens the page of the site it is filtered by, and so does the station page.
+    await page.goto(`${server.url}/stations`);
+    await page.click('[data-test=station-site-filter]');
+    await page.click('.el-select-dropdown__item:has-text("Plaza Senayan")');
+    await page.click('[data-test=open-site]');
+    await page.waitForSelector('[data-test=site-title] >> text=Plaza Senayan');
+    await page.goto(`${server.url}/stations/E2E001`);
+    await page.click('.el-tabs__item:has-text("Profil pengisian")');
+    await page.click('[data-test=site-link]');
+    await page.waitForSelector('[data-test=site-title] >> text=Plaza Senayan');
+    const figures = page.locator('[data-test=site-load]');
+    await figures.locator('text=8.0 kW').first().waitFor();
+    const sessions = page.locator('[data-test=site-sessions]');
+    const row = sessions.locator('tr', { hasText: 'E2E001' });
+    const cell = async (column: number) => (await row.locator('td').nth(column).textContent())?.trim();
+    await expect.poll(() => cell(2), { timeout: 15_000 }).toBe('8.00');
+    await row.locator('text=Mengisi').waitFor();
+    // The station draws what it was given: its power shows beside its limit.
+    await chargePoints[0]!.sendMeterValues(2);
+    await expect.poll(() => cell(3), { timeout: 15_000 }).toBe('8.00');
+    await page.waitForSelector('.uplot-container canvas');
+    // A lower limit saved in the form reaches the figures, the session and the station.
+    const maxPower = page.locator('[data-test=site-limit-form] .el-form-item', {
+      hasText: 'Daya maksimum (kW)',
+    });
+    await maxPower.locator('input').fill('5');
+    await maxPower.locator('input').press('Tab');
+    await page.click('[data-test=save-limit]');
+    await figures.locator('text=5.0 kW').first().waitFor();
+    await expect.poll(() => cell(2), { timeout: 15_000 }).toBe('5.00');
+    await expect.poll(() => chargePoints[0]!.chargingProfiles.limitW(2, Date.now(), 11_000)).toBe(5_000);
+    await page.click('text=Tambah jendela');
+    await page.waitForSelector('[data-test=limit-window]');
+    await shoot('17-site');
+    const stopped = await chargePoints[0]!.stopSession(2);
+    expect(stopped).toMatchObject({ delivered: true });
+    await sessions.locator('text=Tidak ada sesi pengisian di site ini').waitFor();
+  }, 60_000);
 
   it('raised no script errors in the page', () => {
     expect(pageErrors).toEqual([]);

@@ -1,22 +1,37 @@
 import type { v201 } from '@cimorings/ocpp';
+import { chargingLimitsOf, type HeldProfile } from '../charging-limits.js';
 import { afterAnswer, type V2CommandContext, type V2Register } from './types.js';
-
-type Profile = v201.ChargingProfileType;
-
-/** A charging profile the station holds, with the EVSE it was set for (0 = the whole station). */
-interface HeldProfile {
-  evseId: number;
-  profile: Profile;
-}
 
 /**
  * Block K, smart charging: SetChargingProfile (K01), ClearChargingProfile (K10),
  * GetChargingProfiles answered with ReportChargingProfiles (K09), GetCompositeSchedule (K08).
- * Profiles are kept and reported; the composite schedule is the highest-stack-level profile's
- * current limit, or the EVSE's maximum power when no profile applies.
+ * Profiles are kept and reported, a TxProfile only while its transaction runs; the power each
+ * EVSE's EV draws follows them, and the composite schedule is worked out from them as the 1.6
+ * charge point does (`ChargingProfiles`).
  */
 export function registerSmartCharging(on: V2Register, ctx: V2CommandContext): void {
   let held: HeldProfile[] = [];
+  /** The profiles in force: a TxProfile whose transaction ended is dropped. */
+  const current = (): HeldProfile[] => {
+    held = held.filter(
+      (h) =>
+        h.transactionId === undefined ||
+        ctx.bank.get(h.evseId)?.transaction?.transactionId === h.transactionId,
+    );
+    return held;
+  };
+  /** Brings every meter up to now under the limits in force so far, before they change. */
+  const settle = (): void => {
+    const now = Date.now();
+    for (const evse of ctx.bank.all()) evse.meter.read(now);
+  };
+  for (const evse of ctx.bank.all()) {
+    evse.meter.limitBy((now) => {
+      const startedAt = evse.transaction?.startedAt;
+      const start = startedAt === undefined ? undefined : new Date(startedAt).toISOString();
+      return chargingLimitsOf(current()).limitW(evse.id, now, evse.maxPowerW, start);
+    });
+  }
   const enabled = (): boolean => ctx.model.flag('SmartChargingCtrlr', 'Enabled');
   const count = (): void => ctx.model.update('SmartChargingCtrlr', 'Entries', String(held.length));
   on('SetChargingProfile', ({ evseId, chargingProfile }) => {
@@ -34,7 +49,8 @@ export function registerSmartCharging(on: V2Register, ctx: V2CommandContext): vo
     }
     if (chargingProfile.chargingProfilePurpose === 'ChargingStationMaxProfile' && evseId !== 0)
       return { status: 'Rejected' };
-    held = held.filter(
+    settle();
+    held = current().filter(
       (h) =>
         h.profile.id !== chargingProfile.id &&
         !(
@@ -43,12 +59,18 @@ export function registerSmartCharging(on: V2Register, ctx: V2CommandContext): vo
           h.profile.chargingProfilePurpose === chargingProfile.chargingProfilePurpose
         ),
     );
-    held.push({ evseId, profile: chargingProfile });
+    const running = ctx.bank.get(evseId)?.transaction?.transactionId;
+    held.push({
+      evseId,
+      profile: chargingProfile,
+      ...(chargingProfile.chargingProfilePurpose === 'TxProfile' && { transactionId: running }),
+    });
     count();
     return { status: 'Accepted' };
   });
   on('ClearChargingProfile', ({ chargingProfileId, chargingProfileCriteria: c }) => {
-    const before = held.length;
+    settle();
+    const before = current().length;
     held = held.filter(
       ({ evseId, profile }) =>
         !(
@@ -63,7 +85,7 @@ export function registerSmartCharging(on: V2Register, ctx: V2CommandContext): vo
     return { status: held.length < before ? 'Accepted' : 'Unknown' };
   });
   on('GetChargingProfiles', ({ requestId, evseId, chargingProfile: c }) => {
-    const found = held.filter(
+    const found = current().filter(
       (h) =>
         (evseId === undefined || h.evseId === evseId) &&
         (c.chargingProfilePurpose === undefined ||
@@ -93,15 +115,8 @@ export function registerSmartCharging(on: V2Register, ctx: V2CommandContext): vo
     const evse = ctx.bank.get(evseId);
     if (evseId !== 0 && !evse) return { status: 'Rejected', statusInfo: { reasonCode: 'UnknownEVSE' } };
     const unit = chargingRateUnit ?? 'W';
-    const applicable = held
-      .filter((h) => h.evseId === evseId || h.evseId === 0)
-      .sort((a, b) => b.profile.stackLevel - a.profile.stackLevel);
-    const schedule = applicable
-      .map((h) => h.profile.chargingSchedule[0])
-      .find((s) => s.chargingRateUnit === unit);
     const maxW = evse ? evse.maxPowerW : ctx.bank.all().reduce((sum, e) => sum + e.maxPowerW, 0);
-    const limit =
-      schedule?.chargingSchedulePeriod[0].limit ?? (unit === 'W' ? maxW : Math.round(maxW / 230 / 3));
+    const { chargingSchedulePeriod } = chargingLimitsOf(current()).composite(evseId, duration, unit, maxW);
     return {
       status: 'Accepted',
       schedule: {
@@ -109,7 +124,8 @@ export function registerSmartCharging(on: V2Register, ctx: V2CommandContext): vo
         duration,
         scheduleStart: new Date().toISOString(),
         chargingRateUnit: unit,
-        chargingSchedulePeriod: [{ startPeriod: 0, limit }],
+        chargingSchedulePeriod:
+          chargingSchedulePeriod as v201.CompositeScheduleType['chargingSchedulePeriod'],
       },
     };
   });
