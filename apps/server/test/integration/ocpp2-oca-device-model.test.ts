@@ -1,6 +1,8 @@
 import ocppRpc from 'ocpp-rpc';
 import { describe, expect, it } from 'vitest';
 import { DIALECTS } from '../support/databases.js';
+import { eventually } from '../support/ocpp-client.js';
+import { bootStation2 } from '../support/ocpp2-client.js';
 import { useOcaStation } from '../support/oca-station.js';
 import { useTestApp } from '../support/use-test-app.js';
 
@@ -228,5 +230,34 @@ describe.each(DIALECTS)('OCA OCPP 2.0.1 CSMS test cases, device model limits, on
     expect(response.status).toBe(504);
     expect(response.body.error.code).toBe('STATION_TIMEOUT');
     expect((await request('GET', `${path}?component=AuthCtrlr`)).body).toEqual(before);
+  });
+
+  it('a station not connected: refresh is 409 STATION_OFFLINE, the kept model is still read without it', async () => {
+    const { client } = await bootStation2(app.url, 'OCA-B08-OFF');
+    await client.call('NotifyReport', {
+      requestId: 1,
+      generatedAt: new Date().toISOString(),
+      seqNo: 0,
+      reportData: [reported('AuthCtrlr', 'AuthorizeRemoteStart', 'true')],
+    });
+    await client.close();
+    const offline = '/api/stations/OCA-B08-OFF';
+    await eventually(async () => (await request('GET', offline)).body.connected === false);
+    const refreshed = await request('GET', `${offline}/variables?refresh=true`);
+    expect(refreshed.status).toBe(409);
+    expect(refreshed.body.error.code).toBe('STATION_OFFLINE');
+    const kept = await request('GET', `${offline}/variables`);
+    expect(kept.body).toEqual({
+      items: [
+        {
+          component: 'AuthCtrlr',
+          variable: 'AuthorizeRemoteStart',
+          attributeType: 'Actual',
+          value: 'true',
+          mutability: 'ReadWrite',
+        },
+      ],
+      total: 1,
+    });
   });
 });
