@@ -6,6 +6,7 @@ import type {
   StationTransactionRef,
 } from '../domain/charging-profile.js';
 import type { IdTokenRef } from '../domain/id-tag.js';
+import type { MessageLimits } from '../domain/message-limits.js';
 
 export type { ChargingProfileInput } from '../domain/charging-profile.js';
 export type { IdTokenRef } from '../domain/id-tag.js';
@@ -110,6 +111,9 @@ export interface VariableSetResult extends VariableRef {
   attributeStatus: string;
 }
 
+/** Hears the results of one message of a change sent in several (before the next is sent). */
+export type PartAnswered = (results: VariableSetResult[]) => Promise<void>;
+
 /** Which profiles ClearChargingProfile clears; nothing given: all of them. */
 export interface ChargingProfileCriteria {
   chargingProfileId?: number;
@@ -159,10 +163,20 @@ export interface ChargePointCommands {
    * connector (EVSE) when given: a StatusNotification of a 2.x station names its connector 1.
    */
   trigger(message: TriggeredMessage, connectorId?: number): Promise<CommandAnswer>;
-  /** Reads variables; none named: every one the station reports at once (1.6 only). */
-  getVariables(refs: readonly VariableRef[]): Promise<VariableReading[]>;
-  /** Changes variables; one result per change, in order. */
-  setVariables(changes: readonly VariableChange[]): Promise<VariableSetResult[]>;
+  /**
+   * Reads variables; none named: every one the station reports at once (1.6 only). A 2.x station
+   * is asked in as many messages as `limits` need, one after another.
+   */
+  getVariables(refs: readonly VariableRef[], limits?: MessageLimits): Promise<VariableReading[]>;
+  /**
+   * Changes variables; one result per change, in order. A 2.x station is sent as many messages
+   * as `limits` need, one after another, `answered` hearing each one's results as they come.
+   */
+  setVariables(
+    changes: readonly VariableChange[],
+    limits?: MessageLimits,
+    answered?: PartAnswered,
+  ): Promise<VariableSetResult[]>;
   /**
    * Asks for the station's device model (OCPP 2.0.1 B07 GetBaseReport), which arrives in
    * NotifyReport parts tagged `requestId`.

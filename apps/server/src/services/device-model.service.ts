@@ -1,5 +1,11 @@
 import { type Clock, isoNow } from '../domain/clock.js';
 import type { StationVariable, StationVariableFilter } from '../domain/device-model.js';
+import {
+  LIMITS_COMPONENT,
+  type LimitedMessage,
+  type MessageLimits,
+  messageLimitsOf,
+} from '../domain/message-limits.js';
 import { AppError } from '../errors.js';
 import type { Page, PageRequest } from '../repositories/paging.js';
 import type { StationVariableRepository } from '../repositories/station-variable.repository.js';
@@ -50,6 +56,13 @@ export class DeviceModelService {
     return this.variables.list(station.id, page, filter);
   }
 
+  /** What one GetVariables or SetVariables to the station may carry, as its kept model tells. */
+  async messageLimits(stationId: number, message: LimitedMessage): Promise<MessageLimits> {
+    const page = { offset: 0, limit: LIMITS_ROWS };
+    const { items } = await this.variables.list(stationId, page, { component: LIMITS_COMPONENT });
+    return messageLimitsOf(items, message);
+  }
+
   /** True while nothing of the station's device model is kept (no report arrived yet). */
   async unreported(session: ChargePointSession): Promise<boolean> {
     return (await this.variables.count(session.stationId)) === 0;
@@ -66,3 +79,6 @@ export class DeviceModelService {
     return this.commands.system(station).getBaseReport(this.nextRequestId++, BASE_REPORT);
   }
 }
+
+/** More rows than DeviceDataCtrlr has attributes (OCPP 2.0.1 appendix 3: about twenty). */
+const LIMITS_ROWS = 200;

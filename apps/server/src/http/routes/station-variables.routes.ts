@@ -27,13 +27,25 @@ export const stationVariableRoutes: FastifyPluginAsyncTypebox<{
         'GetConfiguration (so 409 STATION_OFFLINE while it is not connected), each key a variable of component ' +
         '"OCPP16". Secrets are never shown.',
       params: ChargePointParams,
-      querystring: Type.Object({ ...PageQuery.properties, ...VariableFilterSchema.properties }),
+      querystring: Type.Object({
+        ...PageQuery.properties,
+        ...VariableFilterSchema.properties,
+        refresh: Type.Optional(
+          Type.Boolean({
+            description:
+              'A 2.x station: first ask it (GetVariables, split by its DeviceDataCtrlr.ItemsPerMessage and ' +
+              'BytesPerMessage) for the current values of the page’s variables, keep them, then answer the page. ' +
+              'Needs the station connected (409, 502, 504 as for commands). A 1.6 station is always asked.',
+          }),
+        ),
+      }),
       response: { 200: PageSchema(VariableSchema), ...errors(400, 401, 403, 404, 409, 502, 504) },
     }),
     async (request) => {
-      const { component } = request.query;
+      const { component, refresh } = request.query;
       return variables.list(actorOf(request), request.params.chargePointId, pageOf(request.query), {
         ...(component !== undefined && { component }),
+        ...(refresh !== undefined && { refresh }),
       });
     },
   );
@@ -44,7 +56,9 @@ export const stationVariableRoutes: FastifyPluginAsyncTypebox<{
       summary: 'Change variables of the station (2.x SetVariables, 1.6 ChangeConfiguration per key)',
       description:
         'One result per item, in the same order, with the station’s attributeStatus; an accepted value ' +
-        'replaces the kept one. For a 1.6 station every item is component "OCPP16" (others are answered ' +
+        'replaces the kept one. A 2.x station gets several SetVariables, one after another, when its ' +
+        'DeviceDataCtrlr.ItemsPerMessage / BytesPerMessage (SetVariables) need it; when one of them fails ' +
+        '(502, 504) the later ones are not sent and error.details.results holds what the earlier ones were answered. For a 1.6 station every item is component "OCPP16" (others are answered ' +
         'UnknownComponent without asking it) and every value is checked before the first key is sent.',
       params: ChargePointParams,
       body: VariableChangesSchema,

@@ -89,8 +89,8 @@ export function v2Commands(send: CommandChannel): ChargePointCommands {
             evse: { id: connectorId, ...(requestedMessage === 'StatusNotification' && { connectorId: 1 }) },
           }),
       }),
-    getVariables: (refs) => getVariables(call, refs),
-    setVariables: (changes) => setVariables(call, changes),
+    getVariables: (refs, limits) => getVariables(call, refs, limits),
+    setVariables: (changes, limits, answered) => setVariables(call, changes, limits, answered),
     // OCPP 2.0.1 B07: the report itself arrives in NotifyReport parts.
     getBaseReport: (requestId, reportBase) => call('GetBaseReport', { requestId, reportBase }),
     // OCPP 2.0.1 K01, K10, K08.
