@@ -57,6 +57,15 @@ export class ChargePointConnection implements StationConnection {
     if (log.enabled) logFrames(client, this.chargePointId, log, () => this.accepted);
   }
 
+  /**
+   * True while a call of the station waits for its answer: a station that waits for the central
+   * system is not silent (during a boot storm on a busy database its BootNotification can wait
+   * longer than 2.5 heartbeat intervals, and its socket was closed as silent meanwhile).
+   */
+  get awaitingAnswer(): boolean {
+    return this.waiting > 0;
+  }
+
   /** True once the central system accepted the station's registration (not merely this socket). */
   get accepted(): boolean {
     return this.admission.station?.registration === 'accepted';
