@@ -51,7 +51,25 @@ export function isDatabaseUnreachable(error: unknown): boolean {
   const code = (error as { code?: unknown }).code;
   if (typeof code === 'string' && UNREACHABLE_CODES.has(code)) return true;
   if (error instanceof AggregateError) return error.errors.some(isDatabaseUnreachable);
-  return /Connection terminated|timeout exceeded when trying to connect/i.test(error.message);
+  // pg's Client connect timeout says "timeout expired"; pg-pool's, "Connection terminated due to
+  // connection timeout". A wait for a busy pool's free connection is not unreachable (below).
+  return /Connection terminated|^timeout expired$/i.test(error.message);
+}
+
+/** PostgreSQL has no connection slot left (too_many_connections): busy, not unreachable. */
+const TOO_MANY_CONNECTIONS = '53300';
+
+/**
+ * True when a query waited for a busy pool's free connection longer than the pool lets it
+ * (pg-pool's error, db/postgres-pool.ts), or PostgreSQL had no connection slot left: the
+ * database answers, it is busy.
+ */
+export function isPoolWaitOver(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  return (
+    (error as { code?: unknown }).code === TOO_MANY_CONNECTIONS ||
+    error.message === 'timeout exceeded when trying to connect'
+  );
 }
 
 /**
@@ -65,7 +83,7 @@ export function isDatabaseBusy(error: unknown): boolean {
 
 /** True when the database failed (locked or unreachable), not the query: worth trying again later. */
 export function isDatabaseUnavailable(error: unknown): boolean {
-  return isDatabaseBusy(error) || isDatabaseUnreachable(error);
+  return isDatabaseBusy(error) || isPoolWaitOver(error) || isDatabaseUnreachable(error);
 }
 
 /**
@@ -74,7 +92,7 @@ export function isDatabaseUnavailable(error: unknown): boolean {
  * `undefined` for any other error.
  */
 export function databaseUnavailable(error: unknown): AppError | undefined {
-  if (isDatabaseBusy(error)) {
+  if (isDatabaseBusy(error) || isPoolWaitOver(error)) {
     return new AppError('DATABASE_UNAVAILABLE', 'The database is busy: try again shortly', { retryAfter: 1 });
   }
   if (isDatabaseUnreachable(error))

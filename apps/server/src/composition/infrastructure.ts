@@ -25,8 +25,10 @@ export interface Infrastructure {
 }
 
 export function openInfrastructure(config: Readonly<Config>, log: FastifyBaseLogger): Infrastructure {
-  const database = openDatabase(config.database, (error) =>
-    log.warn({ err: error }, 'database connection lost'),
+  const database = openDatabase(
+    config.database,
+    (error) => log.warn({ err: error }, 'database connection lost'),
+    config.ocppCallTimeoutMs,
   );
   const redis = config.redisUrl === null ? null : new Redis(config.redisUrl, { maxRetriesPerRequest: 2 });
   redis?.on('error', (error) => log.warn({ err: error }, 'redis error'));

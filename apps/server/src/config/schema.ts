@@ -122,7 +122,7 @@ export const CONFIG_SCHEMA = Type.Object({
     100,
     600000,
     30000,
-    'milliseconds a command to a charge point waits for its answer',
+    'milliseconds a command to a charge point waits for its answer; also the longest wait of a query for a free PostgreSQL connection while all are busy',
   ),
   ocppMaxFrameBytes: wholeNumber(
     'OCPP_MAX_FRAME_BYTES',

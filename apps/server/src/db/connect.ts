@@ -6,6 +6,7 @@ import pg from 'pg';
 import type { DatabaseConfig } from '../config.js';
 import type { Database } from './schema.js';
 import { PostgresProbe } from './postgres-probe.js';
+import { QueuingPool } from './postgres-pool.js';
 import { DEFAULT_BUSY_RETRY, retryingWhenBusy, SQLITE_BUSY_TIMEOUT_MS } from './sqlite-busy.js';
 import { startWalCheckpointer } from './wal-checkpointer.js';
 
@@ -23,25 +24,28 @@ export interface DatabaseHandle {
   close(): Promise<void>;
 }
 
-/** How long a new PostgreSQL connection may take before the attempt counts as failed. */
-const PG_CONNECT_TIMEOUT_MS = 3000;
+/** How long a query waits for a busy pool's free connection unless told (OCPP_CALL_TIMEOUT_MS's default). */
+const PG_POOL_WAIT_MS = 30_000;
 
 /**
  * Opens the database named by the configuration. SQLite files (and their folder) are created
  * on first use, in WAL mode with foreign keys on; PostgreSQL connections are made lazily by a
- * pool, so an unreachable server fails queries, not this call.
+ * pool, so an unreachable server fails queries, not this call. `poolWaitMs`: how long a query
+ * may wait for a free PostgreSQL connection while all are busy (the server passes its OCPP call
+ * timeout: an answer later than that finds no station waiting for it).
  */
 export function openDatabase(
   config: DatabaseConfig,
   onPoolError: (error: Error) => void = () => {},
+  poolWaitMs = PG_POOL_WAIT_MS,
 ): DatabaseHandle {
   if (config.kind === 'sqlite') return openSqlite(config.path, onPoolError);
-  const pool = new pg.Pool({
+  const queuing = new QueuingPool({
     connectionString: config.url,
-    max: 10,
-    connectionTimeoutMillis: PG_CONNECT_TIMEOUT_MS,
+    waitMs: poolWaitMs,
     types: { getTypeParser: typeParser },
   });
+  const { pool } = queuing;
   // A client losing its server emits 'error'; unhandled, that ends the process. The pool listens
   // only while a client is idle, so every client gets its own listener for the time it is checked
   // out too. Its query in flight fails on its own (and turns into a CallError or a 503), and the
@@ -51,7 +55,7 @@ export function openDatabase(
   });
   // The pool re-emits an idle client's error, already reported by the client's own listener.
   pool.on('error', () => undefined);
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: queuing }) });
   const probe = new PostgresProbe(config.url);
   return {
     db,

@@ -249,11 +249,17 @@ export class OcppServer {
     }
   }
 
-  /** Closes the sockets of stations silent for 2.5 heartbeat intervals (CONTRACT section 4). */
+  /**
+   * Closes the sockets of stations silent for 2.5 heartbeat intervals (CONTRACT section 4); one
+   * waiting for the answer to a call is not silent, and its time starts again with the answer.
+   */
   private closeSilent(): void {
-    const deadline = Date.now() - this.settings.heartbeatInterval * 2500;
+    const now = Date.now();
+    const deadline = now - this.settings.heartbeatInterval * 2500;
     for (const connection of this.presence.all()) {
-      if (connection instanceof ChargePointConnection && connection.lastSeen < deadline) {
+      if (!(connection instanceof ChargePointConnection)) continue;
+      if (connection.awaitingAnswer) connection.lastSeen = now;
+      else if (connection.lastSeen < deadline) {
         this.log.info({ chargePointId: connection.chargePointId }, 'station silent: closing its connection');
         void connection.close(4001, 'No message within 2.5 heartbeat intervals', true).catch(() => undefined);
       }
