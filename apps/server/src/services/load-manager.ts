@@ -218,7 +218,7 @@ export class LoadManager {
     const given = this.sender.answered(sessions, stored);
     if (limitKw === null) {
       if (given.size > 0) {
-        await this.sender.lift(sessions, given, maxKw);
+        this.sender.lift(sessions, given, maxKw);
         await this.loads.saveAllocations(site.id, [], [], isoNow(this.clock));
       }
       return false;

@@ -64,6 +64,7 @@ export class SessionLimitSender {
     this.refusedAt.delete(transactionId);
     this.unansweredAt.delete(transactionId);
     this.outcomes.delete(transactionId);
+    this.flying.delete(transactionId);
     this.queue.drop(chargePointId, transactionId);
   }
 
@@ -168,7 +169,9 @@ export class SessionLimitSender {
     return this.queue.put(chargePointId, transactionId, async () => {
       this.flying.set(transactionId, Math.max(limit.limitKw, before?.limitKw ?? 0));
       try {
-        this.outcomes.set(transactionId, await this.sendOne(session, limit, before, site.maxKw(session)));
+        const outcome = await this.sendOne(session, limit, before, site.maxKw(session));
+        // Kept only while the session goes on (`forget` ends its flight).
+        if (this.flying.has(transactionId)) this.outcomes.set(transactionId, outcome);
       } finally {
         this.flying.delete(transactionId);
         site.answered();
@@ -204,21 +207,22 @@ export class SessionLimitSender {
     }
   }
 
-  /** The limit was removed: each limited session gets its station's maximum back, once. */
-  async lift(
+  /** The limit was removed: each limited session gets its station's maximum back, once (queued, not awaited). */
+  lift(
     sessions: readonly SiteSession[],
     given: ReadonlyMap<number, Allocation>,
     maxKw: (s: SiteSession) => number,
-  ): Promise<void> {
-    await Promise.all(
-      sessions
-        .filter((s) => s.stationConnected && given.get(s.transactionId)?.state === 'sent')
-        .map((s) =>
-          this.applyLimit(s, maxKw(s) * 1000).catch((error: unknown) =>
+  ): void {
+    for (const s of sessions) {
+      if (!s.stationConnected || given.get(s.transactionId)?.state !== 'sent') continue;
+      this.queue.put(s.chargePointId, s.transactionId, () =>
+        this.applyLimit(s, maxKw(s) * 1000).then(
+          () => undefined,
+          (error: unknown) =>
             this.log.warn({ err: error, chargePointId: s.chargePointId }, 'lifting a limit failed'),
-          ),
         ),
-    );
+      );
+    }
   }
 
   /** Limits one session to `limitW` watts, 0 pausing it (OCPP 1.6 §5.16.3, 2.0.1 K01). */
