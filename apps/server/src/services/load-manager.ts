@@ -35,15 +35,14 @@ export interface LoadManagerNode {
  * §5.16.3: a TxProfile names a transaction the station must know).
  */
 const SETTLE_MS = 300;
-/** Passes over one site in a row, when stations keep refusing. */
-const MAX_PASSES = 3;
 
 /**
  * Shares each site's grid limit among its charging sessions (CONTRACT section 9): whenever a
  * session starts or stops, a meter value arrives, a limit changes, a station boots, and every
- * `intervalMs` (schedule boundaries, retries), it computes the limits (`allocate`), sends those
- * that really changed, lowering ones first so that the sum on the stations never exceeds the
- * limit, and publishes `SiteLoadUpdated` when the allocation changed. A station that does not
+ * `intervalMs` (schedule boundaries, retries), it computes the limits (`allocate`), hands those
+ * that really changed to the sender (lowering ones first so that the sum on the stations never
+ * exceeds the limit) without waiting for any station: each answer or timeout brings another
+ * pass. It publishes `SiteLoadUpdated` when the allocation changed. A station that does not
  * answer is counted at the higher of its old and new limit until it answers or boots again; one
  * that refuses is logged and counted at its maximum. What was given is stored (load_allocations),
  * so a restarted node goes on from it.
@@ -157,7 +156,7 @@ export class LoadManager {
         return this.soonAt(event.chargePointId);
       case 'TransactionStopped':
         this.measured.ended(event.transactionId);
-        this.sender.forget(event.transactionId);
+        this.sender.forget(event.chargePointId, event.transactionId);
         return this.soonAt(event.chargePointId);
       case 'TransactionStarted':
         return this.soonAt(event.chargePointId);
@@ -195,31 +194,31 @@ export class LoadManager {
   private async shareNow(siteId: number): Promise<void> {
     const site = await this.sites.find(siteId);
     if (!site) return;
-    const limitKw = limitInForce(site, this.clock.now());
-    // A refusal frees less than was planned: share again at once with the session at its maximum.
-    for (let pass = 0; pass < MAX_PASSES; pass++) {
-      if (!(await this.shareOnce(site, limitKw))) break;
-    }
+    // Answers (a refusal frees less than was planned) and raises waiting for lowerings to be
+    // accepted come back as another pass; none waits for a station.
+    if (await this.shareOnce(site, limitInForce(site, this.clock.now()))) this.soon(siteId);
     await this.publish(site);
   }
 
-  /** One pass over a site; true when a station refused, so that the share must be made again. */
+  /** One pass over a site; true when it must run again shortly (raises wait for lowerings). */
   private async shareOnce(site: Site, limitKw: number | null): Promise<boolean> {
     const sessions = await this.loads.activeSessions(site.id);
     const booted = new Set(
       sessions.filter((s) => this.booted.has(s.chargePointId)).map((s) => s.transactionId),
     );
     for (const s of sessions) this.booted.delete(s.chargePointId);
-    const given = new Map(
+    const stored = new Map(
       (await this.loads.allocations(site.id)).map((a) => [
         a.transactionId,
         booted.has(a.transactionId) && a.state === 'sent' ? { ...a, state: 'pending' as const } : a,
       ]),
     );
     const maxKw = await this.measured.stationMaxima(sessions);
+    // From here to the sending nothing waits, so that no answer comes in between.
+    const given = this.sender.answered(sessions, stored);
     if (limitKw === null) {
       if (given.size > 0) {
-        await this.sender.lift(sessions, given, maxKw);
+        this.sender.lift(sessions, given, maxKw);
         await this.loads.saveAllocations(site.id, [], [], isoNow(this.clock));
       }
       return false;
@@ -234,9 +233,7 @@ export class LoadManager {
           maxKw: max,
           measuredKw: this.measured.of(s.transactionId),
           previousKw: allocation?.limitKw ?? null,
-          heldKw: this.sender.stillRefused(allocation)
-            ? max
-            : (this.sender.unansweredKw(allocation) ?? heldKw(s, allocation, max)),
+          heldKw: this.sender.heldKw(s.transactionId, allocation, max) ?? heldKw(s, allocation, max),
         };
       }),
       {
@@ -246,12 +243,13 @@ export class LoadManager {
         hysteresisKw: this.settings.hysteresisKw,
       },
     );
-    const allocations = await this.sender.send(sessions, wanted, given, maxKw);
+    const answered = () => this.soon(site.id);
+    const { allocations, again } = this.sender.send(sessions, wanted, given, { limitKw, maxKw, answered });
     // Only what changed is written: a mark made meanwhile (a station booted) stays.
-    const changed = allocations.filter((a) => !sameAllocation(a, given.get(a.transactionId)));
+    const changed = allocations.filter((a) => !sameAllocation(a, stored.get(a.transactionId)));
     const active = sessions.map((s) => s.transactionId);
     await this.loads.saveAllocations(site.id, active, changed, isoNow(this.clock));
-    return allocations.some((a) => a.state === 'refused' && given.get(a.transactionId)?.state !== 'refused');
+    return again;
   }
 
   /** Publishes the site's load when its allocation changed since it was last published. */
