@@ -19,6 +19,7 @@ import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { InMemoryEventBus } from '../apps/server/src/cluster/event-bus.js';
 import { createRepositories } from '../apps/server/src/composition/repositories.js';
+import { createTransactionEventService } from '../apps/server/src/composition/transaction-events.js';
 import { loadConfig } from '../apps/server/src/config.js';
 import { openDatabase } from '../apps/server/src/db/connect.js';
 import { migrateToLatest } from '../apps/server/src/db/migrate.js';
@@ -28,7 +29,6 @@ import {
   ChargePointService,
   type ChargePointSession,
 } from '../apps/server/src/services/charge-point.service.js';
-import { TransactionEventService } from '../apps/server/src/services/transaction-event.service.js';
 import { TransactionService } from '../apps/server/src/services/transaction.service.js';
 import { transactionEventOf } from '../apps/server/src/ocpp/v2/mapping.js';
 import { createMicroStations, measureMicroRun } from './lib/micro-stations.js';
@@ -89,15 +89,7 @@ try {
     bus,
     clock,
   );
-  const transactionEvents = new TransactionEventService(
-    repos.transactionEvents,
-    repos.transactions,
-    repos.idTags,
-    repos.reservations,
-    chargePoints,
-    bus,
-    clock,
-  );
+  const transactionEvents = createTransactionEventService(repos, chargePoints, bus, clock);
   const now = new Date().toISOString();
   await repos.idTags.create('MICRO', { status: 'Accepted', allowConcurrent: true }, now, null);
   const sessions: { session: ChargePointSession; transactionId: number | string; seqNo: number }[] = [];

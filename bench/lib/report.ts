@@ -10,6 +10,7 @@ import type { FleetProtocol } from '../load/messages.js';
 import { protocolsMarkdown } from './report-protocols.js';
 import { historyBudget, historyMarkdown } from './report-history.js';
 import { clusterPreamble, failoverBudget, failoverMarkdown } from './report-failover.js';
+import { profilesMarkdown } from './report-profiles.js';
 
 export interface Machine {
   /** The commit measured (`-dirty`: with uncommitted changes), null outside a git checkout. */
@@ -274,24 +275,7 @@ export function toMarkdown(report: Report): string {
   out.push(...protocolsMarkdown(report));
   if (report.history) out.push(...historyMarkdown(report.history));
   if (report.failover) out.push(...failoverMarkdown(report.failover));
-  for (const [scenario, p] of Object.entries(report.profiles)) {
-    if (!p) continue;
-    out.push(
-      `## CPU profile of the server under ${scenario}`,
-      '',
-      `The measured phase only (start-up, boot and StartTransaction left out): ${p.totalMs} ms sampled, ` +
-        `${p.idlePercent} % idle. Self time, % of busy time:`,
-      '',
-      '| where | self ms | % |',
-      '| --- | --- | --- |',
-      ...p.byOrigin.slice(0, 12).map((o) => `| ${o.origin} | ${o.selfMs} | ${o.selfPercent} |`),
-      '',
-      '| function | location | self ms | % |',
-      '| --- | --- | --- | --- |',
-      ...p.functions.map((f) => `| \`${f.function}\` | ${f.location} | ${f.selfMs} | ${f.selfPercent} |`),
-      '',
-    );
-  }
+  out.push(...profilesMarkdown(report.profiles));
   if (report.notes.length > 0) out.push('## Notes', '', ...report.notes.map((note) => `- ${note}`), '');
   return out.join('\n');
 }

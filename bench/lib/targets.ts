@@ -3,9 +3,8 @@ import { randomBytes } from 'node:crypto';
 import { readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import SQLite from 'better-sqlite3';
-import pg from 'pg';
 import { localHaproxyConfig, startHaproxy } from '../../scripts/lib/cluster.js';
+import { createDatabase, type BenchDatabase } from './bench-database.js';
 import { freePort, killedWithBench, spawnTs, stopProcess, waitForHttp } from './procs.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -252,62 +251,6 @@ function serverTarget(
     },
   };
   return target;
-}
-
-interface BenchDatabase {
-  url: string;
-  countSamples(): Promise<number>;
-  drop(): Promise<void>;
-}
-
-async function createDatabase(context: RunContext, name: string): Promise<BenchDatabase> {
-  if (context.db === 'sqlite') {
-    const path = join(context.dataDir, `${name}.db`);
-    return {
-      url: `sqlite:${path}`,
-      countSamples: async () => {
-        const db = new SQLite(path, { readonly: true });
-        try {
-          return (db.prepare('select count(*) as n from meter_values').get() as { n: number }).n;
-        } finally {
-          db.close();
-        }
-      },
-      drop: async () => undefined, // the data folder is removed at the end of the run
-    };
-  }
-  const dbName = `cimorings_bench_${process.pid}_${++serial}`;
-  const admin = new pg.Client({ connectionString: context.postgresUrl });
-  await admin.connect();
-  try {
-    await admin.query(`create database ${dbName}`);
-  } finally {
-    await admin.end();
-  }
-  const url = new URL(context.postgresUrl);
-  url.pathname = `/${dbName}`;
-  return {
-    url: url.toString(),
-    countSamples: async () => {
-      const client = new pg.Client({ connectionString: url.toString() });
-      await client.connect();
-      try {
-        const result = await client.query<{ n: string }>('select count(*) as n from meter_values');
-        return Number(result.rows[0]?.n ?? 0);
-      } finally {
-        await client.end();
-      }
-    },
-    drop: async () => {
-      const client = new pg.Client({ connectionString: context.postgresUrl });
-      await client.connect();
-      try {
-        await client.query(`drop database if exists ${dbName} with (force)`);
-      } finally {
-        await client.end();
-      }
-    },
-  };
 }
 
 /** Event-loop lag (ms) from a target's `/metrics` since its last scrape (prom-client resets it on each read). */

@@ -48,11 +48,11 @@ import { StationService } from '../services/station.service.js';
 import { StatsService } from '../services/stats.service.js';
 import { TokenService } from '../services/token.service.js';
 import { TransactionHistoryService } from '../services/transaction-history.service.js';
-import { TransactionEventService } from '../services/transaction-event.service.js';
 import { TransactionService } from '../services/transaction.service.js';
 import { UserService } from '../services/user.service.js';
 import { loadFirmwareSigningCertificate, loadOcppCa } from './certificates.js';
 import type { Repositories } from './repositories.js';
+import { createTransactionEventService } from './transaction-events.js';
 
 /** What the services are made from. */
 export interface ServiceParts {
@@ -195,15 +195,7 @@ export function createServices(parts: ServiceParts) {
       events,
       chargePointClock,
     ),
-    transactionEvents: new TransactionEventService(
-      repos.transactionEvents,
-      repos.transactions,
-      repos.idTags,
-      repos.reservations,
-      chargePoints,
-      events,
-      chargePointClock,
-    ),
+    transactionEvents: createTransactionEventService(repos, chargePoints, events, chargePointClock),
     dataTransfer: new DataTransferService(),
     deviceModel,
     stations,

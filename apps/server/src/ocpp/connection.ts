@@ -3,9 +3,8 @@ import { createRPCError, TimeoutError, webSocketOf, type RPCClient } from './rpc
 import type { StationConnection } from '../cluster/station-presence.js';
 import { AppError } from '../errors.js';
 import type { Admission, ChargePointSession } from '../services/charge-point.service.js';
-import type { OcppLogService } from '../services/ocpp-log.service.js';
 import { useProtocolErrorCodes } from './error-codes.js';
-import { logFrames, toJson } from './frame-log.js';
+import { toJson } from './frame-log.js';
 import type { RecentAnswers } from './recent-answers.js';
 
 /**
@@ -25,8 +24,8 @@ type Handler = (params: unknown, session: ChargePointSession) => Promise<object>
 /**
  * One charge point's WebSocket, seen from the central system: its calls are handled one at a
  * time in arrival order (so its events keep their order), a repeated message id is answered
- * from memory instead of being applied twice, every frame goes to the message log, and the
- * time of its last frame is kept for liveness.
+ * from memory instead of being applied twice, and the time of its last frame is kept for
+ * liveness. (Its frames go to the message log through logFrames, which the OCPP server attaches.)
  */
 export class ChargePointConnection implements StationConnection {
   readonly chargePointId: string;
@@ -48,7 +47,6 @@ export class ChargePointConnection implements StationConnection {
     readonly client: RPCClient,
     readonly admission: Admission,
     private readonly recent: RecentAnswers,
-    log: OcppLogService,
     /** Re-reads a station's stored registration into its session (an approval meanwhile). */
     private readonly refreshRegistration: (session: ChargePointSession) => Promise<void>,
     private readonly logger: FastifyBaseLogger,
@@ -61,7 +59,6 @@ export class ChargePointConnection implements StationConnection {
     client.on('strictValidationFailure', (failure: { outbound: boolean; isCall: boolean; error: object }) => {
       if (!failure.outbound && !failure.isCall) this.invalidAnswers.add(failure.error);
     });
-    if (log.enabled) logFrames(client, this.chargePointId, log, () => this.accepted);
   }
 
   /**

@@ -12,6 +12,7 @@ import type { StationAdmissionService } from '../services/station-admission.serv
 import type { OcppLogService } from '../services/ocpp-log.service.js';
 import { ChargePointConnection } from './connection.js';
 import { connectionSecurityOf, type ProxyTrust } from './connection-security.js';
+import { logFrames } from './frame-log.js';
 import { MemoryRecentAnswers, type RecentAnswers } from './recent-answers.js';
 import { watchRefusals } from './refusal-budget.js';
 import { v16Schemas, v201Schemas, v21Schemas } from './validation.js';
@@ -191,10 +192,11 @@ export class OcppServer {
       client,
       admission,
       this.recent,
-      this.messageLog,
       (session) => this.services.chargePoints.refreshRegistration(session),
       this.log,
     );
+    // Every frame to the message log, from before the first handler is registered.
+    if (this.messageLog.enabled) logFrames(client, chargePointId, this.messageLog, () => connection.accepted);
     if (admission.ocppVersion === '1.6') registerV16Handlers(connection, this.services);
     else registerV2Handlers(connection, this.services, this.log);
     if (admission.ocppVersion === '2.1') {
