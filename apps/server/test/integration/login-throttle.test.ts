@@ -9,7 +9,7 @@ import {
 import { RedisLoginThrottle } from '../../src/cluster/redis-login-throttle.js';
 import type { DelayPolicy } from '../../src/domain/attempt-throttle.js';
 import { createTestDatabase, SHARED_DIALECTS } from '../support/databases.js';
-import { startTestApp, type TestApp } from '../support/test-app.js';
+import { ManualClock, startTestApp, type TestApp } from '../support/test-app.js';
 
 const redisUrl = process.env.CIMORINGS_TEST_REDIS;
 const redisClients: Redis[] = [];
@@ -129,8 +129,11 @@ if (redisUrl && SHARED_DIALECTS.length > 0) {
         TRUST_PROXY: '127.0.0.1',
       };
       const headers = { 'x-forwarded-for': `10.${randomBytes(3).join('.')}` };
-      const first = await startTestApp({ databaseUrl: database.url, env });
-      const second = await startTestApp({ databaseUrl: database.url, env });
+      // Time held still on both nodes: the waits asked (1 s after the free attempts) cannot run
+      // out between a guess and the next on a busy machine, which would let the next one in.
+      const clock = new ManualClock(Date.now());
+      const first = await startTestApp({ databaseUrl: database.url, env, clock });
+      const second = await startTestApp({ databaseUrl: database.url, env, clock });
       // Each run gets its own username, since Redis outlives the test databases.
       const username = `shared-${randomBytes(4).toString('hex')}`;
       try {
