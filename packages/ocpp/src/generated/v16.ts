@@ -482,17 +482,7 @@ export interface RemoteStartTransactionRequest {
     recurrencyKind?: 'Daily' | 'Weekly';
     validFrom?: string;
     validTo?: string;
-    chargingSchedule: {
-      duration?: number;
-      startSchedule?: string;
-      chargingRateUnit: 'A' | 'W';
-      chargingSchedulePeriod: {
-        startPeriod: number;
-        limit: number;
-        numberPhases?: number;
-      }[];
-      minChargingRate?: number;
-    };
+    chargingSchedule: Exclude<GetCompositeScheduleResponse['chargingSchedule'], undefined>;
   };
 }
 export interface RemoteStartTransactionResponse {
@@ -529,11 +519,7 @@ export interface SendLocalListRequest {
   listVersion: number;
   localAuthorizationList?: {
     idTag: string;
-    idTagInfo?: {
-      expiryDate?: string;
-      parentIdTag?: string;
-      status: 'Accepted' | 'Blocked' | 'Expired' | 'Invalid' | 'ConcurrentTx';
-    };
+    idTagInfo?: AuthorizeResponse['idTagInfo'];
   }[];
   updateType: 'Differential' | 'Full';
 }
@@ -542,27 +528,7 @@ export interface SendLocalListResponse {
 }
 export interface SetChargingProfileRequest {
   connectorId: number;
-  csChargingProfiles: {
-    chargingProfileId: number;
-    transactionId?: number;
-    stackLevel: number;
-    chargingProfilePurpose: 'ChargePointMaxProfile' | 'TxDefaultProfile' | 'TxProfile';
-    chargingProfileKind: 'Absolute' | 'Recurring' | 'Relative';
-    recurrencyKind?: 'Daily' | 'Weekly';
-    validFrom?: string;
-    validTo?: string;
-    chargingSchedule: {
-      duration?: number;
-      startSchedule?: string;
-      chargingRateUnit: 'A' | 'W';
-      chargingSchedulePeriod: {
-        startPeriod: number;
-        limit: number;
-        numberPhases?: number;
-      }[];
-      minChargingRate?: number;
-    };
-  };
+  csChargingProfiles: Exclude<RemoteStartTransactionRequest['chargingProfile'], undefined>;
 }
 export interface SetChargingProfileResponse {
   status: 'Accepted' | 'Rejected' | 'NotSupported';
@@ -601,11 +567,7 @@ export interface StartTransactionRequest {
   timestamp: string;
 }
 export interface StartTransactionResponse {
-  idTagInfo: {
-    expiryDate?: string;
-    parentIdTag?: string;
-    status: 'Accepted' | 'Blocked' | 'Expired' | 'Invalid' | 'ConcurrentTx';
-  };
+  idTagInfo: AuthorizeResponse['idTagInfo'];
   transactionId: number;
 }
 export interface StatusNotificationRequest {
@@ -659,72 +621,10 @@ export interface StopTransactionRequest {
     | 'SoftReset'
     | 'UnlockCommand'
     | 'DeAuthorized';
-  transactionData?: {
-    timestamp: string;
-    sampledValue: {
-      value: string;
-      context?:
-        | 'Interruption.Begin'
-        | 'Interruption.End'
-        | 'Sample.Clock'
-        | 'Sample.Periodic'
-        | 'Transaction.Begin'
-        | 'Transaction.End'
-        | 'Trigger'
-        | 'Other';
-      format?: 'Raw' | 'SignedData';
-      measurand?:
-        | 'Energy.Active.Export.Register'
-        | 'Energy.Active.Import.Register'
-        | 'Energy.Reactive.Export.Register'
-        | 'Energy.Reactive.Import.Register'
-        | 'Energy.Active.Export.Interval'
-        | 'Energy.Active.Import.Interval'
-        | 'Energy.Reactive.Export.Interval'
-        | 'Energy.Reactive.Import.Interval'
-        | 'Power.Active.Export'
-        | 'Power.Active.Import'
-        | 'Power.Offered'
-        | 'Power.Reactive.Export'
-        | 'Power.Reactive.Import'
-        | 'Power.Factor'
-        | 'Current.Import'
-        | 'Current.Export'
-        | 'Current.Offered'
-        | 'Voltage'
-        | 'Frequency'
-        | 'Temperature'
-        | 'SoC'
-        | 'RPM';
-      phase?: 'L1' | 'L2' | 'L3' | 'N' | 'L1-N' | 'L2-N' | 'L3-N' | 'L1-L2' | 'L2-L3' | 'L3-L1';
-      location?: 'Cable' | 'EV' | 'Inlet' | 'Outlet' | 'Body';
-      unit?:
-        | 'Wh'
-        | 'kWh'
-        | 'varh'
-        | 'kvarh'
-        | 'W'
-        | 'kW'
-        | 'VA'
-        | 'kVA'
-        | 'var'
-        | 'kvar'
-        | 'A'
-        | 'V'
-        | 'K'
-        | 'Celcius'
-        | 'Celsius'
-        | 'Fahrenheit'
-        | 'Percent';
-    }[];
-  }[];
+  transactionData?: MeterValuesRequest['meterValue'];
 }
 export interface StopTransactionResponse {
-  idTagInfo?: {
-    expiryDate?: string;
-    parentIdTag?: string;
-    status: 'Accepted' | 'Blocked' | 'Expired' | 'Invalid' | 'ConcurrentTx';
-  };
+  idTagInfo?: AuthorizeResponse['idTagInfo'];
 }
 export interface TriggerMessageRequest {
   requestedMessage:
