@@ -1,5 +1,6 @@
 import { CSMS_ACTIONS, V2_CSMS_ACTIONS, type OcppVersion } from '@cimorings/contracts';
 import type { v16, v201 } from '@cimorings/ocpp';
+import type { InjectionKey, Ref } from 'vue';
 import type { StationAnswer, StationOperation, StationOperationBodies } from './api';
 
 /**
@@ -17,6 +18,12 @@ export type SendOperation = <O extends StationOperation>(
  * or null when it failed. The server checks the payload against that version's schema.
  */
 export type SendMessage = (action: string, payload: object) => Promise<Record<string, unknown> | null>;
+
+/**
+ * The command running now on the station page (`busy` of useStationCommands: an operation or an
+ * action name, null when none), provided by the commands tab to every send button in it.
+ */
+export const COMMAND_BUSY: InjectionKey<Readonly<Ref<string | null>>> = Symbol('command-busy');
 
 /** SendLocalList's kind: the whole id tag table, or the changes since the station's version. */
 export type LocalListUpdate = v16.Request<'SendLocalList'>['updateType'];

@@ -1,4 +1,12 @@
-import { createRouter, createWebHistory, type RouteRecordRaw, type Router } from 'vue-router';
+import {
+  createRouter,
+  createWebHistory,
+  type RouteLocationNormalized,
+  type RouteMeta,
+  type RouteRecordRaw,
+  type RouteRecordSingleView,
+  type Router,
+} from 'vue-router';
 import type { Permission } from '@cimorings/contracts';
 import { useAuthStore } from './stores/auth';
 
@@ -13,71 +21,62 @@ declare module 'vue-router' {
   }
 }
 
+/** Who may open a part of the dashboard (any one of the permissions) and its title's i18n key. */
+const STATIONS: RouteMeta = { permissions: ['stations.view'], title: 'nav.stations' };
+const TRANSACTIONS: RouteMeta = { permissions: ['transactions.view'], title: 'nav.transactions' };
+
+/** A page: lazily loaded `component`, `meta` saying who may open it, `props` as vue-router takes them. */
+function page(
+  path: string,
+  name: string,
+  component: RouteRecordSingleView['component'],
+  meta: RouteMeta,
+  props?: RouteRecordSingleView['props'],
+): RouteRecordRaw {
+  return { path, name, component, meta, ...(props !== undefined && { props }) };
+}
+
+/** The props of a page whose path parameter `name` is a number: that parameter as a number. */
+const numberParam = (name: string) => (route: RouteLocationNormalized) => ({
+  [name]: Number(route.params[name]),
+});
+
 export const routes: RouteRecordRaw[] = [
-  { path: '/login', name: 'login', component: () => import('./views/LoginView.vue'), meta: { public: true } },
-  {
-    path: '/',
-    name: 'dashboard',
-    component: () => import('./views/DashboardView.vue'),
-    meta: { permissions: ['stations.view', 'transactions.view'], title: 'nav.dashboard' },
-  },
-  {
-    path: '/stations',
-    name: 'stations',
-    component: () => import('./views/StationsView.vue'),
-    meta: { permissions: ['stations.view'], title: 'nav.stations' },
-  },
-  {
-    path: '/stations/:chargePointId',
-    name: 'station',
-    component: () => import('./views/StationDetailView.vue'),
-    props: true,
-    meta: { permissions: ['stations.view'], title: 'nav.stations' },
-  },
-  {
-    path: '/sites/:siteId(\\d+)',
-    name: 'site',
-    component: () => import('./views/SiteDetailView.vue'),
-    props: (route) => ({ siteId: Number(route.params.siteId) }),
-    meta: { permissions: ['stations.view'], title: 'nav.stations' },
-  },
-  {
-    path: '/transactions',
-    name: 'transactions',
-    component: () => import('./views/TransactionsView.vue'),
-    meta: { permissions: ['transactions.view'], title: 'nav.transactions' },
-  },
-  {
-    path: '/transactions/:transactionId(\\d+)',
-    name: 'transaction',
-    component: () => import('./views/TransactionDetailView.vue'),
-    props: (route) => ({ transactionId: Number(route.params.transactionId) }),
-    meta: { permissions: ['transactions.view'], title: 'nav.transactions' },
-  },
-  {
-    path: '/reservations',
-    name: 'reservations',
-    component: () => import('./views/ReservationsView.vue'),
-    meta: { permissions: ['reservations.view'], title: 'nav.reservations' },
-  },
-  {
-    path: '/id-tags',
-    name: 'idTags',
-    component: () => import('./views/IdTagsView.vue'),
-    meta: { permissions: ['idtags.view'], title: 'nav.idTags' },
-  },
-  {
-    path: '/users',
-    name: 'users',
-    component: () => import('./views/UsersView.vue'),
-    meta: { permissions: ['users.view', 'roles.manage'], title: 'nav.users' },
-  },
-  {
-    path: '/profile',
-    name: 'profile',
-    component: () => import('./views/ProfileView.vue'),
-    meta: { title: 'nav.profile' },
-  },
+  page('/login', 'login', () => import('./views/LoginView.vue'), { public: true }),
+  page('/', 'dashboard', () => import('./views/DashboardView.vue'), {
+    permissions: ['stations.view', 'transactions.view'],
+    title: 'nav.dashboard',
+  }),
+  page('/stations', 'stations', () => import('./views/StationsView.vue'), STATIONS),
+  page('/stations/:chargePointId', 'station', () => import('./views/StationDetailView.vue'), STATIONS, true),
+  page(
+    '/sites/:siteId(\\d+)',
+    'site',
+    () => import('./views/SiteDetailView.vue'),
+    STATIONS,
+    numberParam('siteId'),
+  ),
+  page('/transactions', 'transactions', () => import('./views/TransactionsView.vue'), TRANSACTIONS),
+  page(
+    '/transactions/:transactionId(\\d+)',
+    'transaction',
+    () => import('./views/TransactionDetailView.vue'),
+    TRANSACTIONS,
+    numberParam('transactionId'),
+  ),
+  page('/reservations', 'reservations', () => import('./views/ReservationsView.vue'), {
+    permissions: ['reservations.view'],
+    title: 'nav.reservations',
+  }),
+  page('/id-tags', 'idTags', () => import('./views/IdTagsView.vue'), {
+    permissions: ['idtags.view'],
+    title: 'nav.idTags',
+  }),
+  page('/users', 'users', () => import('./views/UsersView.vue'), {
+    permissions: ['users.view', 'roles.manage'],
+    title: 'nav.users',
+  }),
+  page('/profile', 'profile', () => import('./views/ProfileView.vue'), { title: 'nav.profile' }),
   { path: '/:pathMatch(.*)*', redirect: '/' },
 ];
 
