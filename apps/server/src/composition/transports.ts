@@ -67,12 +67,13 @@ export function createRealtimeServer(
   log: FastifyBaseLogger,
   settings: Partial<RealtimeSettings> = {},
 ): RealtimeServer {
-  return new RealtimeServer(
-    httpServer,
+  const realtime = new RealtimeServer(
     services.auth,
     cluster.events,
     log,
     { ...DEFAULT_REALTIME_SETTINGS, ...settings },
     redis,
   );
+  realtime.attach(httpServer);
+  return realtime;
 }
