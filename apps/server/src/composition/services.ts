@@ -13,6 +13,7 @@ import { askCertificateRenewal } from '../ocpp/certificate-renewal.js';
 import { SecurityProfileRaise } from '../services/security-profile-raise.js';
 import type { ChargePointCommands } from '../services/charge-point-commands.js';
 import { CertificateRenewal } from '../services/certificate-renewal.js';
+import { CertificateIssuer } from '../services/certificate-issuer.js';
 import { CertificateService } from '../services/certificate.service.js';
 import { CommandCertificates } from '../services/command-certificates.js';
 import { ChargingProfileService } from '../services/charging-profile.service.js';
@@ -130,18 +131,16 @@ export function createServices(parts: ServiceParts) {
     chargePointClock,
     new KeyedRateLimit(SERVER_SECURITY_EVENTS_PER_MINUTE, () => clock.now().getTime()),
   );
-  const certificates = new CertificateService(
+  const issuer = new CertificateIssuer(
     loadOcppCa(config),
-    repos.certificates,
-    stations,
-    securityEvents,
-    clock,
     {
       validityDays: config.ocppCertificateValidityDays,
       signings: new KeyedRateLimit(CERTIFICATES_PER_STATION_PER_MINUTE, () => clock.now().getTime()),
     },
+    clock,
     (message) => log.warn(message),
   );
+  const certificates = new CertificateService(issuer, repos.certificates, stations, securityEvents, clock);
   const renewal = new CertificateRenewal(
     repos.certificates,
     (chargePointId) => presence.get(chargePointId) !== undefined,
