@@ -41,6 +41,7 @@ import { RoleService } from '../services/role.service.js';
 import { SecurityEventService } from '../services/security-event.service.js';
 import { SetupService } from '../services/setup.service.js';
 import { StationAdmissionService } from '../services/station-admission.service.js';
+import { StationAuthentication } from '../services/station-authentication.js';
 import { SiteService } from '../services/site.service.js';
 import { StationApprovalService } from '../services/station-approval.service.js';
 import { StationControlService } from '../services/station-control.service.js';
@@ -173,12 +174,15 @@ export function createServices(parts: ServiceParts) {
     chargePoints,
     admission: new StationAdmissionService(
       repos.stations,
-      { hasher, guard: new PasswordGuard(throttle, clock, 'ocpp') },
-      securityEvents,
+      new StationAuthentication(
+        repos.stations,
+        { hasher, guard: new PasswordGuard(throttle, clock, 'ocpp') },
+        securityEvents,
+        (fingerprint) => certificates.isRevoked(fingerprint),
+        clock,
+      ),
       new KeyedRateLimit(config.ocppNewStationsPerMinute, () => clock.now().getTime()),
       chargePointSettings,
-      (fingerprint) => certificates.isRevoked(fingerprint),
-      clock,
     ),
     securityEvents,
     certificates,
