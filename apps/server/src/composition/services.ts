@@ -15,6 +15,7 @@ import type { ChargePointCommands } from '../services/charge-point-commands.js';
 import { CertificateRenewal } from '../services/certificate-renewal.js';
 import { CertificateIssuer } from '../services/certificate-issuer.js';
 import { CertificateService } from '../services/certificate.service.js';
+import { CommandAudit } from '../services/command-audit.js';
 import { CommandCertificates } from '../services/command-certificates.js';
 import { ChargingProfileService } from '../services/charging-profile.service.js';
 import { CommandService } from '../services/command.service.js';
@@ -120,9 +121,8 @@ export function createServices(parts: ServiceParts) {
   const commands = new CommandService(
     stations,
     links,
-    repos.ocppLog,
+    new CommandAudit(repos.ocppLog, clock),
     COMMAND_PROTOCOLS,
-    clock,
     new CommandCertificates(loadFirmwareSigningCertificate(config)),
   );
   const deviceModel = new DeviceModelService(repos.stationVariables, repos.stations, commands, clock);
