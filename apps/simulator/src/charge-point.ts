@@ -74,14 +74,7 @@ export class SimulatedChargePoint extends StationLifecycle<ChargePointEventMap> 
       this.connectionListener(),
     );
     this.bank = new ConnectorBank(resolved, this, emit, resolved.log);
-    this.sampler = new MeterValueSampler(
-      this.bank,
-      this,
-      this.config,
-      emit,
-      resolved.meterIntervalMs,
-      resolved.log,
-    );
+    this.sampler = new MeterValueSampler(this.bank, this, this.config, emit, resolved);
     this.sessions = new SessionManager(this.bank, this, this.sampler, this.config, emit, resolved);
     this.security = new SecurityExtension(this, this.connection, resolved.id, resolved.log);
     this.transfers = new FileTransfers(this, resolved.id, resolved.fileTransferStepMs, resolved.log);

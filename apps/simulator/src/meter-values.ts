@@ -4,7 +4,7 @@ import type { Connector } from './connector.js';
 import type { ConnectorBank } from './connectors.js';
 import type { CentralSystemLink, Emit } from './events.js';
 import { toMeterValue } from './meter.js';
-import type { LogFn } from './options.js';
+import type { LogFn, ResolvedOptions } from './options.js';
 
 /** Periodic samples kept per transaction for StopTransaction's transactionData, besides the first. */
 const KEPT_SAMPLES = 3;
@@ -15,16 +15,18 @@ const KEPT_SAMPLES = 3;
  */
 export class MeterValueSampler {
   private intervalMs: number;
+  private readonly log: LogFn;
 
   constructor(
     private readonly bank: ConnectorBank,
     private readonly link: CentralSystemLink,
     private readonly config: Configuration,
     private readonly emit: Emit,
-    intervalMs: number,
-    private readonly log: LogFn,
+    /** `meterIntervalMs`: the first interval (0: no periodic samples). */
+    options: Pick<ResolvedOptions, 'meterIntervalMs' | 'log'>,
   ) {
-    this.intervalMs = intervalMs;
+    this.intervalMs = options.meterIntervalMs;
+    this.log = options.log;
   }
 
   /**

@@ -13,9 +13,12 @@ export interface MembershipTiming {
 /** A dead node is noticed within expiryMs + heartbeatMs (20 s): within the contract's 30 s. */
 export const MEMBERSHIP_TIMING: MembershipTiming = { heartbeatMs: 5_000, expiryMs: 15_000 };
 
+/** What every membership key starts with. */
+const PREFIX = 'cimorings:cluster:';
+
 /**
- * Node liveness through Redis. Each node keeps `{prefix}node:{id}` alive (a JSON NodeInfo with
- * an expiry) and lists its id in `{prefix}nodes`. Every heartbeat it also reads which node holds
+ * Node liveness through Redis. Each node keeps `{PREFIX}node:{id}` alive (a JSON NodeInfo with
+ * an expiry) and lists its id in `{PREFIX}nodes`. Every heartbeat it also reads which node holds
  * each station (the presence hash): a holder whose heartbeat expired is dead, and the first
  * survivor to claim it (SET NX with an expiry, so that a claimant that dies midway is relieved)
  * forgets its stations one by one, each only if still that node's (RedisStationPresence
@@ -35,15 +38,14 @@ export class RedisNodeMembership implements NodeMembership {
     private readonly presence: RedisStationPresence,
     private readonly log: FastifyBaseLogger,
     private readonly timing: MembershipTiming = MEMBERSHIP_TIMING,
-    private readonly prefix = 'cimorings:cluster:',
   ) {}
 
   async nodes(): Promise<NodeInfo[]> {
-    const ids = (await this.redis.smembers(`${this.prefix}nodes`)).sort();
+    const ids = (await this.redis.smembers(`${PREFIX}nodes`)).sort();
     if (ids.length === 0) return [];
     const infos = await this.redis.mget(ids.map((id) => this.keyOf(id)));
     const gone = ids.filter((_id, index) => infos[index] === null);
-    if (gone.length > 0) await this.redis.srem(`${this.prefix}nodes`, ...gone);
+    if (gone.length > 0) await this.redis.srem(`${PREFIX}nodes`, ...gone);
     return infos.flatMap((info) => (info === null ? [] : [JSON.parse(info) as NodeInfo]));
   }
 
@@ -63,7 +65,7 @@ export class RedisNodeMembership implements NodeMembership {
     clearInterval(this.timer);
     await this.sweeping;
     await this.redis.del(this.keyOf(this.nodeId)).catch(() => undefined);
-    await this.redis.srem(`${this.prefix}nodes`, this.nodeId).catch(() => undefined);
+    await this.redis.srem(`${PREFIX}nodes`, this.nodeId).catch(() => undefined);
   }
 
   private async beatAndSweep(stations: StationRecords): Promise<void> {
@@ -108,7 +110,7 @@ export class RedisNodeMembership implements NodeMembership {
   /** Whether this node is the first to claim `name` (a claim lasts two heartbeat expiries). */
   private async claim(name: string): Promise<boolean> {
     const claimed = await this.redis.set(
-      `${this.prefix}${name}`,
+      `${PREFIX}${name}`,
       this.nodeId,
       'PX',
       this.timing.expiryMs * 2,
@@ -154,12 +156,12 @@ export class RedisNodeMembership implements NodeMembership {
       this.timing.expiryMs,
       'GET',
     );
-    await this.redis.sadd(`${this.prefix}nodes`, this.nodeId);
+    await this.redis.sadd(`${PREFIX}nodes`, this.nodeId);
     // Redis forgot this node (it was unreachable too long): others may have swept its stations.
     if (previous === null) await this.presence.reassert();
   }
 
   private keyOf(nodeId: string): string {
-    return `${this.prefix}node:${nodeId}`;
+    return `${PREFIX}node:${nodeId}`;
   }
 }

@@ -13,7 +13,9 @@ import { askCertificateRenewal } from '../ocpp/certificate-renewal.js';
 import { SecurityProfileRaise } from '../services/security-profile-raise.js';
 import type { ChargePointCommands } from '../services/charge-point-commands.js';
 import { CertificateRenewal } from '../services/certificate-renewal.js';
+import { CertificateIssuer } from '../services/certificate-issuer.js';
 import { CertificateService } from '../services/certificate.service.js';
+import { CommandAudit } from '../services/command-audit.js';
 import { CommandCertificates } from '../services/command-certificates.js';
 import { ChargingProfileService } from '../services/charging-profile.service.js';
 import { CommandService } from '../services/command.service.js';
@@ -40,6 +42,7 @@ import { RoleService } from '../services/role.service.js';
 import { SecurityEventService } from '../services/security-event.service.js';
 import { SetupService } from '../services/setup.service.js';
 import { StationAdmissionService } from '../services/station-admission.service.js';
+import { StationAuthentication } from '../services/station-authentication.js';
 import { SiteService } from '../services/site.service.js';
 import { StationApprovalService } from '../services/station-approval.service.js';
 import { StationControlService } from '../services/station-control.service.js';
@@ -118,9 +121,8 @@ export function createServices(parts: ServiceParts) {
   const commands = new CommandService(
     stations,
     links,
-    repos.ocppLog,
+    new CommandAudit(repos.ocppLog, clock),
     COMMAND_PROTOCOLS,
-    clock,
     new CommandCertificates(loadFirmwareSigningCertificate(config)),
   );
   const deviceModel = new DeviceModelService(repos.stationVariables, repos.stations, commands, clock);
@@ -130,18 +132,16 @@ export function createServices(parts: ServiceParts) {
     chargePointClock,
     new KeyedRateLimit(SERVER_SECURITY_EVENTS_PER_MINUTE, () => clock.now().getTime()),
   );
-  const certificates = new CertificateService(
+  const issuer = new CertificateIssuer(
     loadOcppCa(config),
-    repos.certificates,
-    stations,
-    securityEvents,
-    clock,
     {
       validityDays: config.ocppCertificateValidityDays,
       signings: new KeyedRateLimit(CERTIFICATES_PER_STATION_PER_MINUTE, () => clock.now().getTime()),
     },
+    clock,
     (message) => log.warn(message),
   );
+  const certificates = new CertificateService(issuer, repos.certificates, stations, securityEvents, clock);
   const renewal = new CertificateRenewal(
     repos.certificates,
     (chargePointId) => presence.get(chargePointId) !== undefined,
@@ -174,12 +174,15 @@ export function createServices(parts: ServiceParts) {
     chargePoints,
     admission: new StationAdmissionService(
       repos.stations,
-      { hasher, guard: new PasswordGuard(throttle, clock, 'ocpp') },
-      securityEvents,
+      new StationAuthentication(
+        repos.stations,
+        { hasher, guard: new PasswordGuard(throttle, clock, 'ocpp') },
+        securityEvents,
+        (fingerprint) => certificates.isRevoked(fingerprint),
+        clock,
+      ),
       new KeyedRateLimit(config.ocppNewStationsPerMinute, () => clock.now().getTime()),
       chargePointSettings,
-      (fingerprint) => certificates.isRevoked(fingerprint),
-      clock,
     ),
     securityEvents,
     certificates,

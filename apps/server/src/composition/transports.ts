@@ -4,7 +4,9 @@ import type { Server as NodeHttpServer } from 'node:http';
 import type { ClusterSeams } from '../cluster/index.js';
 import type { Config } from '../config.js';
 import { clientAddressResolver, trustedPeerResolver } from '../http/client-address.js';
+import { handlerTables } from '../ocpp/handler-tables.js';
 import { OcppServer } from '../ocpp/server.js';
+import { ConnectionOpener, StationSessions, type ConnectionRecords } from '../ocpp/station-sessions.js';
 import { DEFAULT_REALTIME_SETTINGS, RealtimeServer, type RealtimeSettings } from '../realtime/io.js';
 import type { Services } from './services.js';
 
@@ -24,8 +26,7 @@ export function createOcppServer(
         'password, so anyone who knows or guesses a station id can impersonate it; use pending for production',
     );
   }
-  return new OcppServer(
-    admission,
+  const handlers = handlerTables(
     {
       chargePoints: services.chargePoints,
       transactions: services.transactions,
@@ -37,25 +38,35 @@ export function createOcppServer(
       certificates: services.certificates,
       callTimeoutMs: config.ocppCallTimeoutMs,
     },
-    cluster.presence,
-    ocppLog,
     log,
-    {
-      heartbeatInterval: config.ocppHeartbeatInterval,
-      pingIntervalMs: 30_000,
-      // Often enough to notice silence within a minute of 2.5 intervals, as the contract asks.
-      livenessCheckMs: Math.min(15_000, config.ocppHeartbeatInterval * 500),
-      isDatabaseReady,
-      clientAddress: clientAddressResolver(config.trustProxy),
-      proxy: {
-        isTrusted: trustedPeerResolver(config.trustProxy),
-        clientCertHeader: config.tlsProxyClientCertHeader?.toLowerCase() ?? null,
-      },
-      bootTimeoutMs: config.ocppBootTimeout * 1000,
-      maxFrameBytes: config.ocppMaxFrameBytes,
-    },
-    cluster.recentAnswers,
   );
+  const { chargePoints, transactionEvents } = services;
+  const records: ConnectionRecords = {
+    connected: (session, ocppVersion) => chargePoints.connected(session, ocppVersion),
+    refreshRegistration: (session) => chargePoints.refreshRegistration(session),
+    closed: (session) => transactionEvents.connectionClosed(session),
+    disconnected: (session) => chargePoints.disconnected(session),
+  };
+  const sessions = new StationSessions(
+    new ConnectionOpener(handlers, ocppLog, cluster.recentAnswers, records, log),
+    records,
+    cluster.presence,
+    log,
+    { bootTimeoutMs: config.ocppBootTimeout * 1000, maxFrameBytes: config.ocppMaxFrameBytes },
+  );
+  return new OcppServer(admission, sessions, cluster.presence, log, {
+    heartbeatInterval: config.ocppHeartbeatInterval,
+    pingIntervalMs: 30_000,
+    // Often enough to notice silence within a minute of 2.5 intervals, as the contract asks.
+    livenessCheckMs: Math.min(15_000, config.ocppHeartbeatInterval * 500),
+    isDatabaseReady,
+    clientAddress: clientAddressResolver(config.trustProxy),
+    proxy: {
+      isTrusted: trustedPeerResolver(config.trustProxy),
+      clientCertHeader: config.tlsProxyClientCertHeader?.toLowerCase() ?? null,
+    },
+    maxFrameBytes: config.ocppMaxFrameBytes,
+  });
 }
 
 /** The customer's real-time API; with Redis, its adapter carries broadcasts between nodes. */
@@ -67,12 +78,13 @@ export function createRealtimeServer(
   log: FastifyBaseLogger,
   settings: Partial<RealtimeSettings> = {},
 ): RealtimeServer {
-  return new RealtimeServer(
-    httpServer,
+  const realtime = new RealtimeServer(
     services.auth,
     cluster.events,
     log,
     { ...DEFAULT_REALTIME_SETTINGS, ...settings },
     redis,
   );
+  realtime.attach(httpServer);
+  return realtime;
 }

@@ -4,6 +4,19 @@ import type { Database } from './schema.js';
 /** Rows per statement: far below SQLite's 32,766 and PostgreSQL's 65,535 parameters. */
 const ROWS_PER_STATEMENT = 200;
 
+/** What a BulkInsert does with rows a unique key already holds, and what it reads back. */
+export interface BulkInsertConflicts<T extends keyof Database> {
+  /** Skip a row that a unique key already holds (ON CONFLICT DO NOTHING), instead of failing. */
+  skipDuplicates?: boolean;
+  /** Columns of each inserted row to read back (RETURNING): with skipDuplicates, the rows that were new. */
+  returning?: readonly (keyof Database[T] & string)[];
+  /**
+   * A unique key: a row that it holds already takes the new row's other columns (ON CONFLICT
+   * ... DO UPDATE) instead of failing. A statement must not name one key twice (PostgreSQL).
+   */
+  replaceOn?: readonly (keyof Database[T] & string)[];
+}
+
 /**
  * A multi-row INSERT into one table with a fixed column list, for the hot batched writes (meter
  * values, the message log). Building a 500-row insert with Kysely's query builder costs more
@@ -13,20 +26,20 @@ const ROWS_PER_STATEMENT = 200;
 export class BulkInsert<T extends keyof Database> {
   private readonly texts = new Map<number, string>();
 
+  private readonly skipDuplicates: boolean;
+  private readonly returning: readonly (keyof Database[T] & string)[];
+  private readonly replaceOn: readonly (keyof Database[T] & string)[];
+
   constructor(
     private readonly db: Kysely<Database>,
     private readonly table: T,
     private readonly columns: readonly (keyof Insertable<Database[T]> & string)[],
-    /** Skip a row that a unique key already holds (ON CONFLICT DO NOTHING), instead of failing. */
-    private readonly skipDuplicates = false,
-    /** Columns of each inserted row to read back (RETURNING): with skipDuplicates, the rows that were new. */
-    private readonly returning: readonly (keyof Database[T] & string)[] = [],
-    /**
-     * A unique key: a row that it holds already takes the new row's other columns (ON CONFLICT
-     * ... DO UPDATE) instead of failing. A statement must not name one key twice (PostgreSQL).
-     */
-    private readonly replaceOn: readonly (keyof Database[T] & string)[] = [],
-  ) {}
+    conflicts: BulkInsertConflicts<T> = {},
+  ) {
+    this.skipDuplicates = conflicts.skipDuplicates ?? false;
+    this.returning = conflicts.returning ?? [];
+    this.replaceOn = conflicts.replaceOn ?? [];
+  }
 
   /** Inserts `rows` atomically: in one statement, or in one transaction when they need several. */
   async insertAll(rows: readonly Insertable<Database[T]>[]): Promise<void> {

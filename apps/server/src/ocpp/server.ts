@@ -1,6 +1,6 @@
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { RPCServer, type RPCClient } from './rpc.js';
+import { RPCServer } from './rpc.js';
 import type { FastifyBaseLogger } from 'fastify';
 import { refuseUpgrade, safeUpgradeHandler } from '../http/upgrades.js';
 import type { StationPresence } from '../cluster/station-presence.js';
@@ -9,16 +9,10 @@ import { AppError, databaseUnavailable } from '../errors.js';
 import type { ClientAddressOf } from '../http/client-address.js';
 import type { Admission } from '../services/charge-point.service.js';
 import type { StationAdmissionService } from '../services/station-admission.service.js';
-import type { OcppLogService } from '../services/ocpp-log.service.js';
 import { ChargePointConnection } from './connection.js';
 import { connectionSecurityOf, type ProxyTrust } from './connection-security.js';
-import { logFrames } from './frame-log.js';
-import { MemoryRecentAnswers, type RecentAnswers } from './recent-answers.js';
-import { watchRefusals } from './refusal-budget.js';
+import type { StationSessions } from './station-sessions.js';
 import { v16Schemas, v201Schemas, v21Schemas } from './validation.js';
-import { registerV16Handlers, type V16Services } from './v16/handlers.js';
-import { registerV2Handlers, sendHandlers, type V2Services } from './v2/handlers.js';
-import { useOcpp21Frames } from './v2/frames.js';
 import { pickSubprotocol, SUBPROTOCOLS, versionOf } from './protocols.js';
 import { isIdentity, OCPP_PATH, readableSubprotocols, readStationPath } from './upgrade-request.js';
 
@@ -35,8 +29,6 @@ export interface OcppServerSettings {
   isDatabaseReady: () => boolean;
   /** The client address of an upgrade request, honouring TRUST_PROXY. */
   clientAddress: ClientAddressOf;
-  /** Ms an unknown charge point has to send a BootNotification before its socket is closed. */
-  bootTimeoutMs: number;
   /** Largest frame a charge point may send, bytes; a bigger one closes the socket with 1009. */
   maxFrameBytes: number;
   /** What a TLS-terminating proxy of TRUST_PROXY may tell: TLS, the client certificate. */
@@ -51,26 +43,21 @@ const MAX_BAD_MESSAGES = 10;
 
 /**
  * The OCPP-J endpoint: admits charge points at the WebSocket upgrade (identity, subprotocol,
- * Basic auth), keeps one connection per station (a newer one replaces the older), hands their
- * calls to the 1.6 handlers and notices when they go silent.
+ * Basic auth), hands each admitted socket to the StationSessions, notices when stations go
+ * silent, and closes them all at shutdown.
  */
 export class OcppServer {
   private readonly rpc: RPCServer;
   private livenessTimer: NodeJS.Timeout | undefined;
-  /** Set by `close`: new stations are turned away, and closed ones are handed over or recorded. */
-  private stopping: { handOver: boolean } | undefined;
-  /** Disconnections being recorded, awaited before the database closes. */
-  private readonly recording = new Set<Promise<void>>();
+  /** Set by `close`: new stations are turned away. */
+  private stopping = false;
 
   constructor(
     private readonly admission: StationAdmissionService,
-    private readonly services: V16Services & V2Services,
+    private readonly sessions: StationSessions,
     private readonly presence: StationPresence,
-    private readonly messageLog: OcppLogService,
     private readonly log: FastifyBaseLogger,
     private readonly settings: OcppServerSettings,
-    /** Where the answers to repeated message ids are found: every node's, with several. */
-    private readonly recent: RecentAnswers = new MemoryRecentAnswers(),
   ) {
     this.rpc = new RPCServer({
       protocols: [...SUBPROTOCOLS],
@@ -103,7 +90,7 @@ export class OcppServer {
     // The WebSocketServer's errors surface here; an 'error' event without a listener would throw.
     this.rpc.on('error', (error: unknown) => this.log.warn({ err: error }, 'OCPP server error'));
     this.rpc.on('client', (client) => {
-      this.onClient(client).catch((error: unknown) => {
+      this.sessions.open(client, client.session as Admission).catch((error: unknown) => {
         this.log.error({ err: error, identity: client.identity }, 'could not set up an OCPP connection');
         void client.close({ code: 1011, reason: 'Internal error', force: true }).catch(() => undefined);
       });
@@ -143,7 +130,8 @@ export class OcppServer {
    * Otherwise each is recorded disconnected, and those writes are finished before this resolves.
    */
   async close({ handOver = false, graceMs = 10_000 } = {}): Promise<void> {
-    this.stopping = { handOver };
+    this.stopping = true;
+    this.sessions.stop(handOver);
     clearInterval(this.livenessTimer);
     const closing = this.presence
       .all()
@@ -156,7 +144,7 @@ export class OcppServer {
       this.log.warn({ err: error }, 'stations still open at shutdown: dropping them'),
     );
     await this.rpc.close({ code: 1001, reason: 'Server shutting down', awaitPending: false, force: true });
-    await Promise.all(this.recording);
+    await this.sessions.recorded();
   }
 
   private async admit(handshake: {
@@ -183,72 +171,6 @@ export class OcppServer {
       versionOf(subprotocol),
     );
     return Object.assign(admission, { subprotocol });
-  }
-
-  private async onClient(client: RPCClient & { session: unknown }): Promise<void> {
-    const admission = client.session as Admission;
-    const { chargePointId } = admission;
-    const connection = new ChargePointConnection(
-      client,
-      admission,
-      this.recent,
-      (session) => this.services.chargePoints.refreshRegistration(session),
-      this.log,
-    );
-    // Every frame to the message log, from before the first handler is registered.
-    if (this.messageLog.enabled) logFrames(client, chargePointId, this.messageLog, () => connection.accepted);
-    if (admission.ocppVersion === '1.6') registerV16Handlers(connection, this.services);
-    else registerV2Handlers(connection, this.services, this.log);
-    if (admission.ocppVersion === '2.1') {
-      useOcpp21Frames(client, chargePointId, v21Schemas, sendHandlers(chargePointId, this.log), this.log);
-    }
-    const replaced = this.presence.register(connection);
-    if (replaced) {
-      this.log.info({ chargePointId }, 'new connection replaces the old one');
-      void replaced.close(4000, 'Replaced by a new connection').catch(() => undefined);
-    }
-    // An unknown charge point is stored only at its first valid BootNotification; one that
-    // opens a socket and sends none may not hold it (and a place among the newcomers) for ever.
-    const bootDeadline =
-      admission.station === null
-        ? setTimeout(() => {
-            if (admission.station !== null) return;
-            this.log.info({ chargePointId }, 'unknown charge point sent no BootNotification: closing');
-            void connection.close(1008, 'No BootNotification in time').catch(() => undefined);
-          }, this.settings.bootTimeoutMs)
-        : undefined;
-    bootDeadline?.unref();
-    client.on('close', () => {
-      clearTimeout(bootDeadline);
-      if (admission.station !== null) this.services.transactionEvents.connectionClosed(admission.station);
-      if (!this.presence.unregister(connection) || admission.station === null) return;
-      if (this.stopping?.handOver) return;
-      const recording = this.services.chargePoints
-        .disconnected(admission.station)
-        .catch((error: unknown) =>
-          this.log.error({ err: error, chargePointId }, 'could not record disconnection'),
-        );
-      this.recording.add(recording);
-      void recording.finally(() => this.recording.delete(recording));
-    });
-    watchRefusals(client, (refusals) => {
-      this.log.warn({ chargePointId, refusals }, 'too many refused OCPP messages: closing the connection');
-      connection.closeAfterAnswers(1008, 'Too many invalid messages');
-    });
-    // A frame over maxFrameBytes (ws closes with 1009), an invalid frame, a reset.
-    client.on('socketError', (error: unknown) =>
-      this.log.warn(
-        { err: error, chargePointId, maxFrameBytes: this.settings.maxFrameBytes },
-        'OCPP socket error: closing the connection',
-      ),
-    );
-
-    if (admission.station === null) return;
-    try {
-      await this.services.chargePoints.connected(admission.station, admission.ocppVersion);
-    } catch (error) {
-      this.log.error({ err: error, chargePointId }, 'could not record connection');
-    }
   }
 
   /**

@@ -76,8 +76,8 @@ export class RealtimeServer {
   /** With several nodes: the sessions stored ahead, for a node that dies (SessionKeeper). */
   private readonly sessions: SessionKeeper | undefined;
 
+  /** Serves nothing until `attach` gives it the HTTP server whose upgrades it takes. */
   constructor(
-    httpServer: HttpServer,
     auth: AuthService,
     events: EventBus,
     private readonly log: FastifyBaseLogger,
@@ -87,7 +87,7 @@ export class RealtimeServer {
     this.flow = new FlowControl({ behindBytes: settings.behindBytes });
     this.access = new SocketAccess(auth, log, (socket) => this.sessions?.keep(socket));
     this.adapterClient = redis && adapterClient(redis, log);
-    this.io = new Server(httpServer, {
+    this.io = new Server({
       serveClient: false,
       // Tokens travel in the handshake, never in cookies, so any origin may connect.
       cors: { origin: true },
@@ -142,6 +142,11 @@ export class RealtimeServer {
         .to(targetRoomsOfStations(outgoing.kind, outgoing.chargePointIds))
         .emit(outgoing.name, outgoing.payload as never);
     });
+  }
+
+  /** Takes the Socket.IO requests and upgrades (`/socket.io/`) of the HTTP server. */
+  attach(httpServer: HttpServer): void {
+    this.io.attach(httpServer);
   }
 
   /** Meter values a behind socket skipped for a newer one of the same transaction, since start. */

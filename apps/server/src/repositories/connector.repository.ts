@@ -23,14 +23,9 @@ export class ConnectorRepository {
   private readonly batch: BatchWriter<unknown>;
 
   constructor(private readonly db: Kysely<Database>) {
-    const upsert = new BulkInsert(
-      db,
-      'connectors',
-      CONNECTOR_COLUMNS,
-      false,
-      [],
-      ['station_id', 'connector_id'],
-    );
+    const upsert = new BulkInsert(db, 'connectors', CONNECTOR_COLUMNS, {
+      replaceOn: ['station_id', 'connector_id'],
+    });
     this.batch = new BatchWriter(async (values) => {
       await upsert.insertValues(values);
     });

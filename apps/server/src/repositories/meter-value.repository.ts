@@ -28,7 +28,7 @@ export class MeterValueRepository {
 
   constructor(private readonly db: Kysely<Database>) {
     // A sample already stored (a retried message, on any node) is skipped: see 011_meter_values_plain_key.
-    const insert = new BulkInsert(db, 'meter_values', COLUMNS, true);
+    const insert = new BulkInsert(db, 'meter_values', COLUMNS, { skipDuplicates: true });
     this.samples = new BatchWriter(async (values) => {
       await insert.insertValues(values);
     });

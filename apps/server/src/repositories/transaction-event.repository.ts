@@ -102,11 +102,10 @@ export class TransactionEventRepository {
   private readonly known: BatchWriter<unknown, Set<string>>;
 
   constructor(private readonly db: Db) {
-    const insert = new BulkInsert(db, 'transaction_events', EVENT_COLUMNS, true, [
-      'station_id',
-      'ocpp_transaction_id',
-      'seq_no',
-    ]);
+    const insert = new BulkInsert(db, 'transaction_events', EVENT_COLUMNS, {
+      skipDuplicates: true,
+      returning: ['station_id', 'ocpp_transaction_id', 'seq_no'],
+    });
     this.known = new BatchWriter(async (values) => {
       const rows = await insert.insertValues(values);
       return new Set(rows.map((row) => eventKey(row.station_id, row.ocpp_transaction_id, row.seq_no)));

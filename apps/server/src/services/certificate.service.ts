@@ -1,10 +1,9 @@
 import { type Clock, isoNow } from '../domain/clock.js';
-import type { KeyedRateLimit } from '../domain/keyed-rate-limit.js';
 import type { Actor } from '../domain/user.js';
 import { AppError } from '../errors.js';
 import type { CertificateRepository, IssuedCertificate } from '../repositories/certificate.repository.js';
 import type { Page, PageRequest } from '../repositories/paging.js';
-import type { CertificateAuthority } from './certificate-authority.js';
+import type { CertificateIssuer } from './certificate-issuer.js';
 import type { SecurityEventRecorder } from './security-event.service.js';
 import type { StationService } from './station.service.js';
 
@@ -18,16 +17,6 @@ export interface CertificateRequester {
 export type SigningOutcome =
   { status: 'Rejected' } | { status: 'Accepted'; chain: string; serialNumber: string };
 
-export interface CertificatePolicy {
-  /** OCPP_CERTIFICATE_VALIDITY_DAYS. */
-  validityDays: number;
-  /**
-   * Certificates signed per station a minute: each one is a stored row, and a station that
-   * sends good CSRs in a loop must not fill the table. Past it, CSRs are answered Rejected.
-   */
-  signings: KeyedRateLimit;
-}
-
 /**
  * The station certificates of the OCPP CA (CONTRACT section 8), in domain terms: a CSR checked
  * and signed (SignCertificate in 1.6, SignCertificateRequest in 2.0.1), what the station did with
@@ -37,45 +26,28 @@ export interface CertificatePolicy {
  */
 export class CertificateService {
   constructor(
-    /** null: no OCPP CA is configured; every CSR is refused. */
-    private readonly authority: CertificateAuthority | null,
+    private readonly issuer: CertificateIssuer,
     private readonly certificates: CertificateRepository,
     private readonly stations: StationService,
     private readonly securityEvents: SecurityEventRecorder,
     private readonly clock: Clock,
-    private readonly policy: CertificatePolicy,
-    /** Told why a CSR could not be signed at all (no CA): an operator must act. */
-    private readonly warn: (message: string) => void,
   ) {}
 
   /**
-   * Checks a station's CSR and signs it: the subject must name the station, the key be strong
-   * enough (CertificateAuthority.check). A refused CSR is recorded as a server security event.
+   * Checks a station's CSR and signs it (CertificateIssuer), and keeps the certificate. A refused
+   * CSR is recorded as a server security event.
    */
   async sign(requester: CertificateRequester, csr: string): Promise<SigningOutcome> {
     const { stationId, chargePointId } = requester;
-    if (this.authority === null) {
-      this.warn(
-        `Certificate signing request of ${chargePointId} rejected: no OCPP CA is configured ` +
-          '(set OCPP_CA_KEY_FILE with OCPP_CA_CERT_FILE or TLS_CLIENT_CA_FILE)',
-      );
-      return { status: 'Rejected' };
-    }
-    const check = await this.authority.check(csr, chargePointId);
-    const problem = !check.ok
-      ? check.problem
-      : this.policy.signings.take(chargePointId)
-        ? null
-        : 'too many certificate signing requests; retry in a minute';
-    if (!check.ok || problem !== null) {
+    const issued = await this.issuer.issue(csr, chargePointId);
+    if (issued.status === 'Refused') {
       await this.securityEvents.recordRefusal(stationId, chargePointId, {
         type: 'InvalidCertificateSigningRequest',
-        techInfo: problem ?? 'rejected',
+        techInfo: issued.problem,
       });
-      return { status: 'Rejected' };
     }
-    const now = this.clock.now();
-    const signed = await this.authority.sign(check.checked, this.policy.validityDays, now);
+    if (issued.status !== 'Signed') return { status: 'Rejected' };
+    const { signed } = issued;
     await this.certificates.add(stationId, {
       serialNumber: signed.serialNumber,
       subject: signed.subject,
@@ -83,7 +55,7 @@ export class CertificateService {
       notAfter: signed.notAfter,
       fingerprint: signed.fingerprint,
       certificate: signed.certificate,
-      issuedAt: now.toISOString(),
+      issuedAt: issued.issuedAt.toISOString(),
     });
     return { status: 'Accepted', chain: signed.chain, serialNumber: signed.serialNumber };
   }

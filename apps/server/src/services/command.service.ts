@@ -1,10 +1,8 @@
 import type { StationLinks } from '../cluster/command-router.js';
-import { type Clock, isoNow } from '../domain/clock.js';
-import { redactOcppPayload } from '../domain/ocpp-secrets.js';
 import type { Actor } from '../domain/user.js';
 import { AppError } from '../errors.js';
-import type { OcppLogRepository } from '../repositories/ocpp-log.repository.js';
 import type { Station } from '../domain/station.js';
+import type { CommandAudit } from './command-audit.js';
 import type { ChargePointCommands, CommandProtocol, CommandProtocols } from './charge-point-commands.js';
 import type { CommandCertificates } from './command-certificates.js';
 import type { StationService } from './station.service.js';
@@ -24,9 +22,8 @@ export class CommandService {
   constructor(
     private readonly stations: StationService,
     private readonly links: StationLinks,
-    private readonly audit: OcppLogRepository,
+    private readonly audit: CommandAudit,
     private readonly protocols: CommandProtocols,
-    private readonly clock: Clock,
     /** The security extension's certificates: the configured ones added, garbage refused. */
     private readonly certificates: CommandCertificates,
   ) {}
@@ -97,29 +94,15 @@ export class CommandService {
     const payload = this.certificates.complete(action, request);
     protocol.validate(action, payload);
     this.certificates.check(action, payload);
-    const id = await this.audit.recordCommand({
-      chargePointId,
-      action,
-      // Secrets (an AuthorizationKey, ...) are write-only: the audit keeps them redacted.
-      request: redactOcppPayload(action, payload),
-      userId,
-      now: isoNow(this.clock),
-    });
+    const id = await this.audit.sent(userId, chargePointId, action, payload);
     try {
       const response = await this.links.router.call(chargePointId, action, payload, this.links.callTimeoutMs);
-      const shown = redactOcppPayload(action, response);
-      await this.audit.finishCommand(id, 'answered', shown, isoNow(this.clock));
+      const shown = await this.audit.answered(id, action, response);
       const password = protocol.acceptedPassword(action, payload, response);
       if (password !== null) await this.stations.storeAuthorizationKey(chargePointId, password);
       return shown;
     } catch (error) {
-      const outcome = error instanceof AppError ? error.code.toLowerCase() : 'failed';
-      await this.audit.finishCommand(
-        id,
-        outcome,
-        error instanceof AppError ? redactOcppPayload(action, error.details) : undefined,
-        isoNow(this.clock),
-      );
+      await this.audit.failed(id, action, error);
       throw error;
     }
   }

@@ -1,18 +1,11 @@
 import type { OcppVersion } from '@cimorings/contracts';
 import { guessSource } from '../domain/attempt-throttle.js';
-import { type Clock, isoNow } from '../domain/clock.js';
 import type { KeyedRateLimit } from '../domain/keyed-rate-limit.js';
-import {
-  needsPassword,
-  securityRefusal,
-  type ConnectionSecurity,
-  type Refusal,
-} from '../domain/security-profile.js';
+import type { ConnectionSecurity } from '../domain/security-profile.js';
 import { AppError } from '../errors.js';
 import type { StationRepository } from '../repositories/station.repository.js';
 import type { Admission, ChargePointSettings } from './charge-point.service.js';
-import type { Passwords } from './password-guard.js';
-import type { SecurityEventRecorder } from './security-event.service.js';
+import type { StationAuthentication } from './station-authentication.js';
 
 /**
  * Who may open an OCPP connection, decided at the WebSocket upgrade before any message is
@@ -22,16 +15,11 @@ import type { SecurityEventRecorder } from './security-event.service.js';
 export class StationAdmissionService {
   constructor(
     private readonly stations: StationRepository,
-    /** Basic-auth guesses throttled per station id and source address, before any hash. */
-    private readonly passwords: Passwords,
-    /** Where refused upgrades of known stations are recorded (CONTRACT section 8). */
-    private readonly securityEvents: SecurityEventRecorder,
+    /** How a known station proves who it is. */
+    private readonly authentication: StationAuthentication,
     /** Admits new unknown charge points per source address (false: over the rate). */
     private readonly newcomers: KeyedRateLimit,
     private readonly settings: Pick<ChargePointSettings, 'unknownStations' | 'pendingStationsMax'>,
-    /** Whether a certificate (by SHA-256 fingerprint) was revoked by an operator. */
-    private readonly revoked: (fingerprint: string) => Promise<boolean>,
-    private readonly clock: Clock,
   ) {}
 
   /**
@@ -58,48 +46,7 @@ export class StationAdmissionService {
   ): Promise<Admission> {
     const known = await this.stations.findCredentials(chargePointId);
     if (known) {
-      const { passwordHash, pendingSecurityProfile: pending } = known;
-      // While a raise is under way (or its storing failed) a connection at the new profile is
-      // admitted too, and stores it: the station has shown it took it.
-      // Only a raise counts: a pending profile at or below the stored one (a stale raise) admits nothing more.
-      const atPending =
-        pending !== null &&
-        pending > known.securityProfile &&
-        securityRefusal(pending, chargePointId, connection) === null;
-      const securityProfile = atPending ? pending : known.securityProfile;
-      const refusal = securityRefusal(securityProfile, chargePointId, connection);
-      if (refusal !== null) await this.refuse(known.id, chargePointId, refusal);
-      const certificate = connection.certificate;
-      if (
-        certificate?.verified &&
-        certificate.fingerprint !== null &&
-        (await this.revoked(certificate.fingerprint))
-      ) {
-        await this.refuse(known.id, chargePointId, {
-          type: 'InvalidChargePointCertificate',
-          techInfo: `certificate revoked (SHA-256 ${certificate.fingerprint})`,
-        });
-      }
-      if (needsPassword(securityProfile)) {
-        const ok =
-          password !== undefined &&
-          passwordHash !== null &&
-          (await this.passwords.guard.attempt(chargePointId, source, () =>
-            this.passwords.hasher.verify(passwordHash, password),
-          ));
-        if (!ok) {
-          await this.refuse(known.id, chargePointId, {
-            type: 'FailedToAuthenticateAtCentralSystem',
-            techInfo: password === undefined ? 'no password sent' : 'wrong password',
-          });
-        }
-      }
-      if (atPending && pending !== known.securityProfile) {
-        // Best effort: unstored, it stays pending and the next connection at it tries again.
-        await this.stations
-          .storePendingSecurityProfile(known.id, pending, isoNow(this.clock))
-          .catch(() => undefined);
-      }
+      await this.authentication.check(known, chargePointId, password, source, connection);
       return {
         chargePointId,
         ocppVersion,
@@ -120,12 +67,6 @@ export class StationAdmissionService {
       throw new AppError('RATE_LIMITED', 'Too many charge points await approval; retry later');
     }
     return { chargePointId, ocppVersion, station: null };
-  }
-
-  /** Records the refusal as a security event of the station, then refuses (401 at the upgrade). */
-  private async refuse(stationId: number, chargePointId: string, refusal: Refusal): Promise<never> {
-    await this.securityEvents.recordRefusal(stationId, chargePointId, refusal);
-    throw new AppError('UNAUTHORIZED', `${refusal.techInfo} (${chargePointId})`);
   }
 
   private async pendingFull(): Promise<boolean> {

@@ -82,8 +82,7 @@ export class SimulatedChargingStation extends StationLifecycle<ChargingStationEv
       this.authorizer,
       this.deviceModel,
       emit,
-      resolved.log,
-      resolved.initialSoc,
+      resolved,
     );
     this.registration = new RegistrationLoop(
       this.connection,

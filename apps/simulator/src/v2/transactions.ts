@@ -1,7 +1,7 @@
 import type { v201 } from '@cimorings/ocpp';
 import type { V2Response } from './connection.js';
 import { randomUUID } from 'node:crypto';
-import type { LogFn } from '../options.js';
+import type { LogFn, ResolvedOptions } from '../options.js';
 import type { Authorizer } from './authorization.js';
 import type { DeviceModel } from './device-model.js';
 import type { TransactionEventQueue } from './event-queue.js';
@@ -63,9 +63,12 @@ export class TransactionRunner {
     private readonly authorizer: Authorizer,
     private readonly model: DeviceModel,
     private readonly emit: V2Emit,
-    private readonly log: LogFn,
-    private readonly initialSoc: number,
+    private readonly options: Pick<ResolvedOptions, 'log' | 'initialSoc'>,
   ) {}
+
+  private get log(): LogFn {
+    return this.options.log;
+  }
 
   /** Calls `listener` each time the last running transaction ended. */
   onIdle(listener: () => void): void {
@@ -126,7 +129,7 @@ export class TransactionRunner {
       await this.stop(evseId, 'DeAuthorized');
       return { started: false, reason: 'NotAuthorized', status: verdict };
     }
-    evse.meter.startCharging(this.initialSoc, Date.now());
+    evse.meter.startCharging(this.options.initialSoc, Date.now());
     await this.changeState(evse, 'Charging');
     this.arm(evse);
     return { started: true, transactionId: transaction.transactionId, meterStart: transaction.meterStart };

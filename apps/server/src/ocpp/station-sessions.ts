@@ -1,0 +1,144 @@
+import type { OcppVersion } from '@cimorings/contracts';
+import type { FastifyBaseLogger } from 'fastify';
+import type { StationPresence } from '../cluster/station-presence.js';
+import type { Admission, ChargePointSession } from '../services/charge-point.service.js';
+import type { OcppLogService } from '../services/ocpp-log.service.js';
+import { ChargePointConnection } from './connection.js';
+import { logFrames } from './frame-log.js';
+import type { HandlerTables } from './handler-tables.js';
+import type { RecentAnswers } from './recent-answers.js';
+import { watchRefusals } from './refusal-budget.js';
+import type { RPCClient } from './rpc.js';
+
+/** What is recorded of a known station's connection as it opens, lives and closes. */
+export interface ConnectionRecords {
+  connected(session: ChargePointSession, ocppVersion: OcppVersion): Promise<void>;
+  /** Re-reads a station's stored registration into its session (an approval meanwhile). */
+  refreshRegistration(session: ChargePointSession): Promise<void>;
+  /** The socket closed, on any node's say: what ran per connection stops. */
+  closed(session: ChargePointSession): void;
+  /** The station is recorded disconnected (not when its connection is handed over). */
+  disconnected(session: ChargePointSession): Promise<void>;
+}
+
+export interface SessionSettings {
+  /** Ms an unknown charge point has to send a BootNotification before its socket is closed. */
+  bootTimeoutMs: number;
+  /** Largest frame a charge point may send, bytes (logged with a socket error). */
+  maxFrameBytes: number;
+}
+
+/**
+ * How an admitted socket becomes a connection that speaks its OCPP version: every frame to the
+ * message log, from before the first handler is registered, then its version's handlers.
+ */
+export class ConnectionOpener {
+  constructor(
+    private readonly handlers: HandlerTables,
+    private readonly messageLog: OcppLogService,
+    /** Where the answers to repeated message ids are found: every node's, with several. */
+    private readonly recent: RecentAnswers,
+    private readonly records: ConnectionRecords,
+    private readonly log: FastifyBaseLogger,
+  ) {}
+
+  open(client: RPCClient, admission: Admission): ChargePointConnection {
+    const connection = new ChargePointConnection(
+      client,
+      admission,
+      this.recent,
+      (session) => this.records.refreshRegistration(session),
+      this.log,
+    );
+    if (this.messageLog.enabled)
+      logFrames(client, admission.chargePointId, this.messageLog, () => connection.accepted);
+    this.handlers(connection);
+    return connection;
+  }
+}
+
+/**
+ * The admitted charge points' connections on this node: one per station (a newer one replaces
+ * the older), an unknown one closed when it sends no BootNotification in time, a flood of
+ * refused messages closed, and each known station's connecting and closing recorded.
+ */
+export class StationSessions {
+  /** Set by `stop`: closed connections are handed over (other nodes are alive) or recorded. */
+  private handOver = false;
+  /** Disconnections being recorded, awaited before the database closes. */
+  private readonly recording = new Set<Promise<void>>();
+
+  constructor(
+    private readonly opener: ConnectionOpener,
+    private readonly records: ConnectionRecords,
+    private readonly presence: StationPresence,
+    private readonly log: FastifyBaseLogger,
+    private readonly settings: SessionSettings,
+  ) {}
+
+  /** Sets up the connection of a socket admitted with `admission`. */
+  async open(client: RPCClient, admission: Admission): Promise<void> {
+    const { chargePointId } = admission;
+    const connection = this.opener.open(client, admission);
+    const replaced = this.presence.register(connection);
+    if (replaced) {
+      this.log.info({ chargePointId }, 'new connection replaces the old one');
+      void replaced.close(4000, 'Replaced by a new connection').catch(() => undefined);
+    }
+    // An unknown charge point is stored only at its first valid BootNotification; one that
+    // opens a socket and sends none may not hold it (and a place among the newcomers) for ever.
+    const bootDeadline =
+      admission.station === null
+        ? setTimeout(() => {
+            if (admission.station !== null) return;
+            this.log.info({ chargePointId }, 'unknown charge point sent no BootNotification: closing');
+            void connection.close(1008, 'No BootNotification in time').catch(() => undefined);
+          }, this.settings.bootTimeoutMs)
+        : undefined;
+    bootDeadline?.unref();
+    client.on('close', () => {
+      clearTimeout(bootDeadline);
+      if (admission.station !== null) this.records.closed(admission.station);
+      if (!this.presence.unregister(connection) || admission.station === null) return;
+      if (this.handOver) return;
+      const recording = this.records
+        .disconnected(admission.station)
+        .catch((error: unknown) =>
+          this.log.error({ err: error, chargePointId }, 'could not record disconnection'),
+        );
+      this.recording.add(recording);
+      void recording.finally(() => this.recording.delete(recording));
+    });
+    watchRefusals(client, (refusals) => {
+      this.log.warn({ chargePointId, refusals }, 'too many refused OCPP messages: closing the connection');
+      connection.closeAfterAnswers(1008, 'Too many invalid messages');
+    });
+    // A frame over maxFrameBytes (ws closes with 1009), an invalid frame, a reset.
+    client.on('socketError', (error: unknown) =>
+      this.log.warn(
+        { err: error, chargePointId, maxFrameBytes: this.settings.maxFrameBytes },
+        'OCPP socket error: closing the connection',
+      ),
+    );
+
+    if (admission.station === null) return;
+    try {
+      await this.records.connected(admission.station, admission.ocppVersion);
+    } catch (error) {
+      this.log.error({ err: error, chargePointId }, 'could not record connection');
+    }
+  }
+
+  /**
+   * From now on, connections that close are handed over (`handOver`: other nodes are alive and
+   * the stations reconnect to them, so their records stay `connected`) or recorded disconnected.
+   */
+  stop(handOver: boolean): void {
+    this.handOver = handOver;
+  }
+
+  /** Resolves once the disconnections being recorded are written. */
+  async recorded(): Promise<void> {
+    await Promise.all(this.recording);
+  }
+}
