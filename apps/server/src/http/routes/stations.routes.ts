@@ -16,14 +16,21 @@ import {
   NewStationSchema,
   OcppMessageSchema,
   PageQuery,
-  PageSchema,
   StationChangesSchema,
   StationFilterSchema,
   StationSchema,
 } from '@cimorings/contracts/rest';
 import { commandRoutes } from './commands.routes.js';
 import { onboardingOf } from './station-onboarding.routes.js';
-import { bearerRoute, errors, pageOf, stationPageRoute } from '../schemas.js';
+import {
+  bearerRoute,
+  deleteAnswers,
+  errors,
+  noContent,
+  pageAnswers,
+  pageOf,
+  stationPageRoute,
+} from '../schemas.js';
 
 /** The station object of the API: never its password, connector 0 folded into the station. */
 export function stationView(station: Station) {
@@ -58,7 +65,7 @@ export const stationRoutes: FastifyPluginAsyncTypebox<{
     '/api/stations',
     bearerRoute('stations.view', 'stations', {
       querystring: Type.Object({ ...PageQuery.properties, ...StationFilterSchema.properties }),
-      response: { 200: PageSchema(Type.Ref('Station')), ...errors(400, 401, 403) },
+      response: pageAnswers(Type.Ref('Station')),
     }),
     async (request) => {
       const { registration, status, search, siteId } = request.query;
@@ -112,12 +119,10 @@ export const stationRoutes: FastifyPluginAsyncTypebox<{
     '/api/stations/:chargePointId',
     bearerRoute('stations.delete', 'stations', {
       params: ChargePointParams,
-      response: { 204: Type.Null(), ...errors(401, 403, 404, 409) },
+      response: deleteAnswers(401, 403, 404, 409),
     }),
-    async (request, reply) => {
-      await stations.delete(actorOf(request), request.params.chargePointId);
-      return reply.status(204).send(null);
-    },
+    async (request, reply) =>
+      noContent(reply, stations.delete(actorOf(request), request.params.chargePointId)),
   );
 
   app.post(
