@@ -1,5 +1,6 @@
 // The server's side of the REST schemas: the schemas themselves are in @cimorings/contracts/rest
 // (shared with the dashboard); here is what only the server does with them.
+import type { FastifyReply } from 'fastify';
 import { Type, type Static, type TSchema } from 'typebox';
 import { PERMISSION_NAMES, SUPER_PERMISSION, type UserView } from '@cimorings/contracts';
 import { ChargePointParams, PageQuery, PageSchema } from '@cimorings/contracts/rest';
@@ -36,6 +37,22 @@ export function stationPageRoute<T extends TSchema>(access: Access, tag: string,
 /** Error answers a route may give, for the OpenAPI document. */
 export function errors(...statuses: number[]): Record<number, TSchema> {
   return Object.fromEntries(statuses.map((status) => [status, Type.Ref('Error')]));
+}
+
+/** The answers of a paged list: 200 with a page of `item`, else 400, 401 or 403. */
+export function pageAnswers<T extends TSchema>(item: T) {
+  return { 200: PageSchema(item), ...errors(400, 401, 403) };
+}
+
+/** The answers of a route that deletes: 204 with no body, else one of the error `statuses`. */
+export function deleteAnswers(...statuses: number[]) {
+  return { 204: Type.Null(), ...errors(...statuses) };
+}
+
+/** Answers 204 with no body once `done`, the deletion, has succeeded. */
+export async function noContent(reply: FastifyReply, done: Promise<void>) {
+  await done;
+  return reply.status(204).send(null);
 }
 
 /** The rows a list query asks for: `offset`, else `page` (from 1), else the first. */

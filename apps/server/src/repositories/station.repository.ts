@@ -1,6 +1,6 @@
 import type { OcppVersion } from '@cimorings/contracts';
-import type { Kysely } from 'kysely';
-import type { Database } from '../db/schema.js';
+import type { Kysely, Updateable } from 'kysely';
+import type { Database, StationsTable } from '../db/schema.js';
 import type { BootIdentity, NotificationKind, Registration, Station } from '../domain/station.js';
 import type { SecurityProfile } from '../domain/security-profile.js';
 import type { StationStatus } from '../domain/station-status.js';
@@ -136,11 +136,7 @@ export class StationRepository {
 
   /** Records the local authorization list a station accepted, and when its tags were read. */
   async setLocalList(stationId: number, version: number, sentAt: string): Promise<void> {
-    await this.db
-      .updateTable('stations')
-      .set({ local_list_version: version, local_list_sent_at: sentAt })
-      .where('id', '=', stationId)
-      .execute();
+    await this.setColumns(stationId, { local_list_version: version, local_list_sent_at: sentAt });
   }
 
   /** How many transactions run at the station (a station is not deleted while one does). */
@@ -208,11 +204,7 @@ export class StationRepository {
 
   /** How far the station's clock was off (s, ahead positive) when a timestamp of it was replaced. */
   async recordClockSkew(stationId: number, skewSeconds: number, now: string): Promise<void> {
-    await this.db
-      .updateTable('stations')
-      .set({ clock_skew_seconds: skewSeconds, updated_at: now })
-      .where('id', '=', stationId)
-      .execute();
+    await this.setColumns(stationId, { clock_skew_seconds: skewSeconds, updated_at: now });
   }
 
   async setConnection(
@@ -223,33 +215,21 @@ export class StationRepository {
     /** The protocol of the connection that opened, when one did. */
     ocppVersion?: OcppVersion,
   ): Promise<void> {
-    await this.db
-      .updateTable('stations')
-      .set({
-        connected: connected ? 1 : 0,
-        status,
-        last_seen_at: now,
-        updated_at: now,
-        ...(ocppVersion === undefined ? {} : { ocpp_version: ocppVersion }),
-      })
-      .where('id', '=', stationId)
-      .execute();
+    await this.setColumns(stationId, {
+      connected: connected ? 1 : 0,
+      status,
+      last_seen_at: now,
+      updated_at: now,
+      ...(ocppVersion === undefined ? {} : { ocpp_version: ocppVersion }),
+    });
   }
 
   async setStatus(stationId: number, status: StationStatus, now: string): Promise<void> {
-    await this.db
-      .updateTable('stations')
-      .set({ status, updated_at: now })
-      .where('id', '=', stationId)
-      .execute();
+    await this.setColumns(stationId, { status, updated_at: now });
   }
 
   async touch(stationId: number, now: string, heartbeat: boolean): Promise<void> {
-    await this.db
-      .updateTable('stations')
-      .set({ last_seen_at: now, ...(heartbeat && { last_heartbeat: now }) })
-      .where('id', '=', stationId)
-      .execute();
+    await this.setColumns(stationId, { last_seen_at: now, ...(heartbeat && { last_heartbeat: now }) });
   }
 
   async setNotificationStatus(
@@ -258,11 +238,7 @@ export class StationRepository {
     status: string,
     now: string,
   ): Promise<void> {
-    await this.db
-      .updateTable('stations')
-      .set({ [NOTIFICATION_COLUMNS[kind]]: status, updated_at: now })
-      .where('id', '=', stationId)
-      .execute();
+    await this.setColumns(stationId, { [NOTIFICATION_COLUMNS[kind]]: status, updated_at: now });
   }
 
   /** The charge point ids of the stations recorded as connected. */
@@ -282,5 +258,10 @@ export class StationRepository {
       .set({ connected: 0, status: 'Unavailable', updated_at: now })
       .where('connected', '=', 1)
       .execute();
+  }
+
+  /** Writes `values` into the station's row. */
+  private async setColumns(stationId: number, values: Updateable<StationsTable>): Promise<void> {
+    await this.db.updateTable('stations').set(values).where('id', '=', stationId).execute();
   }
 }

@@ -10,9 +10,8 @@ import {
   ImportReportSchema,
   NewIdTagSchema,
   SearchPageQuery,
-  PageSchema,
 } from '@cimorings/contracts/rest';
-import { BEARER, bearerRoute, errors, pageOf } from '../schemas.js';
+import { BEARER, bearerRoute, deleteAnswers, errors, noContent, pageAnswers, pageOf } from '../schemas.js';
 
 /** The largest id tag file accepted: some 200,000 short rows. */
 const IMPORT_BODY_LIMIT = 4 * 1024 * 1024;
@@ -56,7 +55,7 @@ export const idTagRoutes: FastifyPluginAsyncTypebox<{ idTags: IdTagService }> = 
     '/api/id-tags',
     bearerRoute('idtags.view', 'id tags', {
       querystring: SearchPageQuery(20),
-      response: { 200: PageSchema(Type.Ref('IdTag')), ...errors(400, 401, 403) },
+      response: pageAnswers(Type.Ref('IdTag')),
     }),
     async (request) => idTags.list(actorOf(request), pageOf(request.query), request.query.search),
   );
@@ -96,11 +95,8 @@ export const idTagRoutes: FastifyPluginAsyncTypebox<{ idTags: IdTagService }> = 
     '/api/id-tags/:idTag',
     bearerRoute('idtags.manage', 'id tags', {
       params: IdTagParams,
-      response: { 204: Type.Null(), ...errors(401, 403, 404) },
+      response: deleteAnswers(401, 403, 404),
     }),
-    async (request, reply) => {
-      await idTags.delete(actorOf(request), request.params.idTag);
-      return reply.status(204).send(null);
-    },
+    async (request, reply) => noContent(reply, idTags.delete(actorOf(request), request.params.idTag)),
   );
 };

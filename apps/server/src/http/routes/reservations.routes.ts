@@ -5,7 +5,6 @@ import {
   ChargePointId,
   NewReservationSchema,
   PageQuery,
-  PageSchema,
   ReservationFields,
   ReservationParams,
   ReservationSchema,
@@ -13,7 +12,7 @@ import {
 } from '@cimorings/contracts/rest';
 import type { ReservationService } from '../../services/reservation.service.js';
 import { actorOf } from '../access.js';
-import { bearerRoute, errors, pageOf } from '../schemas.js';
+import { bearerRoute, errors, pageAnswers, pageOf } from '../schemas.js';
 
 export const reservationRoutes: FastifyPluginAsyncTypebox<{ reservations: ReservationService }> = async (
   app,
@@ -30,7 +29,7 @@ export const reservationRoutes: FastifyPluginAsyncTypebox<{ reservations: Reserv
         status: Type.Optional(ReservationStatusSchema),
         chargePointId: Type.Optional(ChargePointId),
       }),
-      response: { 200: PageSchema(Type.Ref('Reservation')), ...errors(400, 401, 403) },
+      response: pageAnswers(Type.Ref('Reservation')),
     }),
     async (request) => {
       const { status, chargePointId } = request.query;

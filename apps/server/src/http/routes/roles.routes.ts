@@ -6,11 +6,10 @@ import {
   IdParams,
   NewRoleSchema,
   PageQuery,
-  PageSchema,
   PermissionInfoSchema,
   RoleChangesSchema,
 } from '@cimorings/contracts/rest';
-import { bearerRoute, errors, pageOf } from '../schemas.js';
+import { bearerRoute, deleteAnswers, errors, noContent, pageAnswers, pageOf } from '../schemas.js';
 
 /** Pages a list that is small enough to hold whole (roles, permissions). */
 function paged<T>(all: T[], query: { limit?: number; offset?: number; page?: number }) {
@@ -23,7 +22,7 @@ export const roleRoutes: FastifyPluginAsyncTypebox<{ roles: RoleService }> = asy
     '/api/roles',
     bearerRoute(['users.view', 'roles.manage'], 'roles', {
       querystring: PageQuery,
-      response: { 200: PageSchema(Type.Ref('Role')), ...errors(400, 401, 403) },
+      response: pageAnswers(Type.Ref('Role')),
     }),
     async (request) => paged(await roles.list(), request.query),
   );
@@ -51,22 +50,16 @@ export const roleRoutes: FastifyPluginAsyncTypebox<{ roles: RoleService }> = asy
     '/api/roles/:id',
     bearerRoute('roles.manage', 'roles', {
       params: IdParams,
-      response: { 204: Type.Null(), ...errors(400, 401, 403, 404, 409) },
+      response: deleteAnswers(400, 401, 403, 404, 409),
     }),
-    async (request, reply) => {
-      await roles.delete(actorOf(request), request.params.id);
-      return reply.status(204).send(null);
-    },
+    async (request, reply) => noContent(reply, roles.delete(actorOf(request), request.params.id)),
   );
 
   app.get(
     '/api/permissions',
     bearerRoute(['users.view', 'roles.manage'], 'roles', {
       querystring: PageQuery,
-      response: {
-        200: PageSchema(PermissionInfoSchema),
-        ...errors(400, 401, 403),
-      },
+      response: pageAnswers(PermissionInfoSchema),
     }),
     async (request) => paged(await roles.listPermissions(), request.query),
   );

@@ -7,12 +7,11 @@ import {
   IdParams,
   NewSiteSchema,
   SearchPageQuery,
-  PageSchema,
   SiteChangesSchema,
   SiteLoadSchema,
   SiteSchema,
 } from '@cimorings/contracts/rest';
-import { bearerRoute, errors, pageOf } from '../schemas.js';
+import { bearerRoute, deleteAnswers, errors, noContent, pageAnswers, pageOf } from '../schemas.js';
 
 /** Sites: read with stations.view, written with stations.edit, always within the caller's scope. */
 export const siteRoutes: FastifyPluginAsyncTypebox<{ sites: SiteService; loads: LoadManager }> = async (
@@ -26,7 +25,7 @@ export const siteRoutes: FastifyPluginAsyncTypebox<{ sites: SiteService; loads: 
     '/api/sites',
     bearerRoute('stations.view', 'sites', {
       querystring: SearchPageQuery(100),
-      response: { 200: PageSchema(Type.Ref('Site')), ...errors(400, 401, 403) },
+      response: pageAnswers(Type.Ref('Site')),
     }),
     async (request) => sites.list(actorOf(request), pageOf(request.query), request.query.search),
   );
@@ -79,11 +78,8 @@ export const siteRoutes: FastifyPluginAsyncTypebox<{ sites: SiteService; loads: 
     bearerRoute('stations.edit', 'sites', {
       summary: 'Delete a site; refused (409) while stations are at it',
       params: IdParams,
-      response: { 204: Type.Null(), ...errors(400, 401, 403, 404, 409) },
+      response: deleteAnswers(400, 401, 403, 404, 409),
     }),
-    async (request, reply) => {
-      await sites.delete(actorOf(request), request.params.id);
-      return reply.status(204).send(null);
-    },
+    async (request, reply) => noContent(reply, sites.delete(actorOf(request), request.params.id)),
   );
 };

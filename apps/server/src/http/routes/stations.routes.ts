@@ -1,9 +1,14 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { Type } from 'typebox';
+import type { FastifyRequest } from 'fastify';
+import { Type, type Static } from 'typebox';
 import type { Station } from '../../domain/station.js';
 import { redactOcppPayload } from '../../domain/ocpp-secrets.js';
-import type { OcppLogRepository } from '../../repositories/ocpp-log.repository.js';
-import { mapPage } from '../../repositories/paging.js';
+import type {
+  CommandEntry,
+  OcppLogEntry,
+  OcppLogRepository,
+} from '../../repositories/ocpp-log.repository.js';
+import { mapPage, type Page, type PageRequest } from '../../repositories/paging.js';
 import type { CommandService } from '../../services/command.service.js';
 import type { StationApprovalService } from '../../services/station-approval.service.js';
 import type { StationService } from '../../services/station.service.js';
@@ -16,14 +21,21 @@ import {
   NewStationSchema,
   OcppMessageSchema,
   PageQuery,
-  PageSchema,
   StationChangesSchema,
   StationFilterSchema,
   StationSchema,
 } from '@cimorings/contracts/rest';
 import { commandRoutes } from './commands.routes.js';
 import { onboardingOf } from './station-onboarding.routes.js';
-import { bearerRoute, errors, pageOf, stationPageRoute } from '../schemas.js';
+import {
+  bearerRoute,
+  deleteAnswers,
+  errors,
+  noContent,
+  pageAnswers,
+  pageOf,
+  stationPageRoute,
+} from '../schemas.js';
 
 /** The station object of the API: never its password, connector 0 folded into the station. */
 export function stationView(station: Station) {
@@ -44,6 +56,23 @@ export function stationView(station: Station) {
   };
 }
 
+/**
+ * A logged OCPP message as the API shows it: redacted on write, and again here on read for what
+ * was stored before secrets were redacted.
+ */
+function messageView(entry: OcppLogEntry & { id: number }) {
+  return { ...entry, payload: redactOcppPayload(entry.action, parsed(entry.payload)) };
+}
+
+/** A command of the audit trail as the API shows it: its request and its answer redacted. */
+function commandView(entry: CommandEntry) {
+  return {
+    ...entry,
+    request: redactOcppPayload(entry.action, entry.request),
+    response: redactOcppPayload(entry.action, entry.response),
+  };
+}
+
 export const stationRoutes: FastifyPluginAsyncTypebox<{
   stations: StationService;
   approvals: StationApprovalService;
@@ -54,11 +83,21 @@ export const stationRoutes: FastifyPluginAsyncTypebox<{
 }> = async (app, { stations, approvals, commands, ocppLog, heartbeatInterval }) => {
   app.addSchema(StationSchema);
 
+  /** A page of a station's log, once it is known that the caller sees the station (404 otherwise). */
+  const logOf = async <T>(
+    request: FastifyRequest & { params: { chargePointId: string }; query: Static<typeof PageQuery> },
+    list: (chargePointId: string, page: PageRequest) => Promise<Page<T>>,
+  ): Promise<Page<T>> => {
+    const { chargePointId } = request.params;
+    await stations.get(actorOf(request), chargePointId);
+    return list(chargePointId, pageOf(request.query));
+  };
+
   app.get(
     '/api/stations',
     bearerRoute('stations.view', 'stations', {
       querystring: Type.Object({ ...PageQuery.properties, ...StationFilterSchema.properties }),
-      response: { 200: PageSchema(Type.Ref('Station')), ...errors(400, 401, 403) },
+      response: pageAnswers(Type.Ref('Station')),
     }),
     async (request) => {
       const { registration, status, search, siteId } = request.query;
@@ -112,12 +151,10 @@ export const stationRoutes: FastifyPluginAsyncTypebox<{
     '/api/stations/:chargePointId',
     bearerRoute('stations.delete', 'stations', {
       params: ChargePointParams,
-      response: { 204: Type.Null(), ...errors(401, 403, 404, 409) },
+      response: deleteAnswers(401, 403, 404, 409),
     }),
-    async (request, reply) => {
-      await stations.delete(actorOf(request), request.params.chargePointId);
-      return reply.status(204).send(null);
-    },
+    async (request, reply) =>
+      noContent(reply, stations.delete(actorOf(request), request.params.chargePointId)),
   );
 
   app.post(
@@ -138,15 +175,7 @@ export const stationRoutes: FastifyPluginAsyncTypebox<{
       'The OCPP message log of a station, newest first',
       OcppMessageSchema,
     ),
-    async (request) => {
-      const { chargePointId } = request.params;
-      await stations.get(actorOf(request), chargePointId);
-      // Redacted on write; again on read for what was stored before secrets were redacted.
-      return mapPage(await ocppLog.list(chargePointId, pageOf(request.query)), (entry) => ({
-        ...entry,
-        payload: redactOcppPayload(entry.action, parsed(entry.payload)),
-      }));
-    },
+    async (request) => mapPage(await logOf(request, (id, page) => ocppLog.list(id, page)), messageView),
   );
 
   app.get(
@@ -157,15 +186,8 @@ export const stationRoutes: FastifyPluginAsyncTypebox<{
       'The audit trail of commands sent to a station: who, what, the answer; newest first',
       CommandAuditSchema,
     ),
-    async (request) => {
-      const { chargePointId } = request.params;
-      await stations.get(actorOf(request), chargePointId);
-      return mapPage(await ocppLog.listCommands(chargePointId, pageOf(request.query)), (entry) => ({
-        ...entry,
-        request: redactOcppPayload(entry.action, entry.request),
-        response: redactOcppPayload(entry.action, entry.response),
-      }));
-    },
+    async (request) =>
+      mapPage(await logOf(request, (id, page) => ocppLog.listCommands(id, page)), commandView),
   );
 
   await app.register(commandRoutes, { commands });

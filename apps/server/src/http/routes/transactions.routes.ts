@@ -5,7 +5,6 @@ import { csvLine } from '../../domain/csv.js';
 import { TRANSACTION_SORTS } from '@cimorings/contracts';
 import {
   PageQuery,
-  PageSchema,
   TransactionDetailSchema,
   TransactionFilterSchema,
   TransactionLookupParams,
@@ -18,7 +17,7 @@ import type {
   TransactionListFilter,
 } from '../../services/transaction-history.service.js';
 import { actorOf } from '../access.js';
-import { bearerRoute, errors, pageOf } from '../schemas.js';
+import { bearerRoute, errors, pageAnswers, pageOf } from '../schemas.js';
 
 function filterOf(query: Static<typeof TransactionFilterSchema>): TransactionListFilter {
   const { status, chargePointId, idTag, from, to, stuck } = query;
@@ -79,7 +78,7 @@ export const transactionRoutes: FastifyPluginAsyncTypebox<{
           Type.Union([Type.Literal('asc'), Type.Literal('desc')], { description: 'default desc' }),
         ),
       }),
-      response: { 200: PageSchema(Type.Ref('Transaction')), ...errors(400, 401, 403) },
+      response: pageAnswers(Type.Ref('Transaction')),
     }),
     async (request) => {
       const { sort, order } = request.query;

@@ -2,8 +2,8 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import type { UserService } from '../../services/user.service.js';
 import { actorOf } from '../access.js';
-import { IdParams, NewUserSchema, PageQuery, PageSchema, UserChangesSchema } from '@cimorings/contracts/rest';
-import { bearerRoute, errors, pageOf, userView } from '../schemas.js';
+import { IdParams, NewUserSchema, PageQuery, UserChangesSchema } from '@cimorings/contracts/rest';
+import { bearerRoute, deleteAnswers, errors, noContent, pageAnswers, pageOf, userView } from '../schemas.js';
 import { mapPage } from '../../repositories/paging.js';
 
 export const userRoutes: FastifyPluginAsyncTypebox<{ users: UserService }> = async (app, { users }) => {
@@ -11,7 +11,7 @@ export const userRoutes: FastifyPluginAsyncTypebox<{ users: UserService }> = asy
     '/api/users',
     bearerRoute('users.view', 'users', {
       querystring: PageQuery,
-      response: { 200: PageSchema(Type.Ref('User')), ...errors(400, 401, 403) },
+      response: pageAnswers(Type.Ref('User')),
     }),
     async (request) => {
       const page = await users.list(actorOf(request), pageOf(request.query));
@@ -54,11 +54,8 @@ export const userRoutes: FastifyPluginAsyncTypebox<{ users: UserService }> = asy
     '/api/users/:id',
     bearerRoute('users.manage', 'users', {
       params: IdParams,
-      response: { 204: Type.Null(), ...errors(400, 401, 403, 404, 409) },
+      response: deleteAnswers(400, 401, 403, 404, 409),
     }),
-    async (request, reply) => {
-      await users.delete(actorOf(request), request.params.id);
-      return reply.status(204).send(null);
-    },
+    async (request, reply) => noContent(reply, users.delete(actorOf(request), request.params.id)),
   );
 };
