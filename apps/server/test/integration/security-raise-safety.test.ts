@@ -41,6 +41,13 @@ describe.each(DIALECTS)('a security profile raise that cannot be stored, on %s',
     await security.close();
   });
   const api = (method: string, path: string, body?: unknown) => security.api(method, path, body);
+  /** The station's stored and pending security profile, as the database holds them. */
+  const storedProfiles = (chargePointId: string) =>
+    handle.db
+      .selectFrom('stations')
+      .select(['security_profile', 'pending_security_profile'])
+      .where('charge_point_id', '=', chargePointId)
+      .executeTakeFirstOrThrow();
 
   it('refuses a 1.6 raise to 2 or 3 while the station has no CentralSystemRootCertificate', async () => {
     const password = await security.station('SAFE-ROOT', 1);
@@ -133,12 +140,7 @@ describe.each(DIALECTS)('a security profile raise that cannot be stored, on %s',
       .execute();
     const set = await api('PATCH', '/api/stations/SAFE-SET', { securityProfile: 2 });
     expect(set.status, set.text).toBe(200);
-    const row = await handle.db
-      .selectFrom('stations')
-      .select(['security_profile', 'pending_security_profile'])
-      .where('charge_point_id', '=', 'SAFE-SET')
-      .executeTakeFirstOrThrow();
-    expect(row).toEqual({ security_profile: 2, pending_security_profile: null });
+    expect(await storedProfiles('SAFE-SET')).toEqual({ security_profile: 2, pending_security_profile: null });
   });
 
   it('stores nothing pending when the station refuses the raise', async () => {
@@ -148,12 +150,7 @@ describe.each(DIALECTS)('a security profile raise that cannot be stored, on %s',
     answers.ChangeConfiguration = () => ({ status: 'Rejected' });
     const refused = await api('PATCH', '/api/stations/SAFE-NO', { securityProfile: 2 });
     expect(refused.body.error.code).toBe('PROFILE_CHANGE_REFUSED');
-    const row = await handle.db
-      .selectFrom('stations')
-      .select(['security_profile', 'pending_security_profile'])
-      .where('charge_point_id', '=', 'SAFE-NO')
-      .executeTakeFirstOrThrow();
-    expect(row).toEqual({ security_profile: 1, pending_security_profile: null });
+    expect(await storedProfiles('SAFE-NO')).toEqual({ security_profile: 1, pending_security_profile: null });
     await station.close();
   });
 });

@@ -3,7 +3,7 @@ import { userToken } from '../support/builders.js';
 import { DIALECTS } from '../support/databases.js';
 import { bootChargePoint, eventually, type TestChargePoint } from '../support/ocpp-client.js';
 import { bootStation2 } from '../support/ocpp2-client.js';
-import { recordCalls, recordingHandlers, type Received } from '../support/station2-answers.js';
+import { recordCalls, recordingHandlers, variableToSet, type Received } from '../support/station2-answers.js';
 import { useTestApp } from '../support/use-test-app.js';
 
 /** What a 2.0.1 station reports of itself: two components, one on an EVSE, one read-only value. */
@@ -174,16 +174,8 @@ describe.each(DIALECTS)('the device model routes on %s', (dialect) => {
       action: 'SetVariables',
       params: {
         setVariableData: [
-          {
-            component: { name: 'OCPPCommCtrlr' },
-            variable: { name: 'OfflineThreshold' },
-            attributeValue: '123',
-          },
-          {
-            component: { name: 'EVSE', evse: { id: 1 } },
-            variable: { name: 'Power' },
-            attributeValue: '11000',
-          },
+          variableToSet('OCPPCommCtrlr', 'OfflineThreshold', '123'),
+          variableToSet('EVSE', 'Power', '11000', 1),
         ],
       },
     });

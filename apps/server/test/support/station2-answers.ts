@@ -10,21 +10,49 @@ export interface Received {
 type Answer = (params: never) => unknown;
 
 /**
+ * One SetVariableData entry of a SetVariables request (OCPP 2.0.1 B05): `variable` of `component`,
+ * of the component on EVSE `evseId` when given, set to `attributeValue`.
+ */
+export function variableToSet(component: string, variable: string, attributeValue: string, evseId?: number) {
+  return {
+    component: evseId === undefined ? { name: component } : { name: component, evse: { id: evseId } },
+    variable: { name: variable },
+    attributeValue,
+  };
+}
+
+/** The actions a cooperative 2.0.1 station answers with a bare `{ status: 'Accepted' }`. */
+const ACCEPTED_2 = [
+  'CancelReservation',
+  'CertificateSigned',
+  'ChangeAvailability',
+  'ClearCache',
+  'ClearChargingProfile',
+  'DeleteCertificate',
+  'GetBaseReport',
+  'GetReport',
+  'InstallCertificate',
+  'RequestStartTransaction',
+  'RequestStopTransaction',
+  'ReserveNow',
+  'Reset',
+  'SendLocalList',
+  'SetChargingProfile',
+  'SetNetworkProfile',
+  'TriggerMessage',
+  'UpdateFirmware',
+] as const;
+
+/**
  * Schema-valid OCPP 2.0.1 answers to every message a CSMS may send (the 30 of CONTRACT
  * section 7), as a cooperative station gives them; tests override the few they need otherwise.
  */
 export const ANSWERS_2: Record<string, Answer> = {
-  CancelReservation: () => ({ status: 'Accepted' }),
-  CertificateSigned: () => ({ status: 'Accepted' }),
-  ChangeAvailability: () => ({ status: 'Accepted' }),
-  ClearCache: () => ({ status: 'Accepted' }),
-  ClearChargingProfile: () => ({ status: 'Accepted' }),
+  ...Object.fromEntries(ACCEPTED_2.map((action) => [action, () => ({ status: 'Accepted' })])),
   ClearVariableMonitoring: (params: v201.ClearVariableMonitoringRequest) => ({
     clearMonitoringResult: params.id.map((id) => ({ id, status: 'Accepted' })),
   }),
   DataTransfer: () => ({ status: 'Accepted', data: 'pong' }),
-  DeleteCertificate: () => ({ status: 'Accepted' }),
-  GetBaseReport: () => ({ status: 'Accepted' }),
   GetChargingProfiles: () => ({ status: 'NoProfiles' }),
   GetCompositeSchedule: (params: v201.GetCompositeScheduleRequest) => ({
     status: 'Accepted',
@@ -39,7 +67,6 @@ export const ANSWERS_2: Record<string, Answer> = {
   GetInstalledCertificateIds: () => ({ status: 'NotFound' }),
   GetLocalListVersion: () => ({ versionNumber: 0 }),
   GetLog: () => ({ status: 'Accepted', filename: 'station.log' }),
-  GetReport: () => ({ status: 'Accepted' }),
   GetTransactionStatus: () => ({ messagesInQueue: false }),
   GetVariables: (params: v201.GetVariablesRequest) => ({
     getVariableResult: params.getVariableData.map((data) => ({
@@ -49,14 +76,6 @@ export const ANSWERS_2: Record<string, Answer> = {
       attributeValue: '42',
     })),
   }),
-  InstallCertificate: () => ({ status: 'Accepted' }),
-  RequestStartTransaction: () => ({ status: 'Accepted' }),
-  RequestStopTransaction: () => ({ status: 'Accepted' }),
-  ReserveNow: () => ({ status: 'Accepted' }),
-  Reset: () => ({ status: 'Accepted' }),
-  SendLocalList: () => ({ status: 'Accepted' }),
-  SetChargingProfile: () => ({ status: 'Accepted' }),
-  SetNetworkProfile: () => ({ status: 'Accepted' }),
   SetVariableMonitoring: (params: v201.SetVariableMonitoringRequest) => ({
     setMonitoringResult: params.setMonitoringData.map((data) => ({
       status: 'Accepted',
@@ -74,9 +93,7 @@ export const ANSWERS_2: Record<string, Answer> = {
       ...(data.attributeType !== undefined && { attributeType: data.attributeType }),
     })),
   }),
-  TriggerMessage: () => ({ status: 'Accepted' }),
   UnlockConnector: () => ({ status: 'Unlocked' }),
-  UpdateFirmware: () => ({ status: 'Accepted' }),
 };
 
 /**
