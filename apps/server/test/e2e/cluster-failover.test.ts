@@ -1,12 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import {
-  adminToken,
-  callNode,
-  describeCluster,
-  startNodeCluster,
-  type NodeCluster,
-} from '../support/node-cluster.js';
+import { adminToken, callNode, startNodeCluster, type NodeCluster } from '../support/node-cluster.js';
+import { describeCluster } from '../support/describe-cluster.js';
 import { bootChargePoint, eventually, type TestChargePoint } from '../support/ocpp-client.js';
 import { connectSocket, join, recorder, type TestSocket } from '../support/realtime-client.js';
 import type { ReadyServerProcess as ServerProcess } from '../support/server-process.js';

@@ -13,11 +13,11 @@ import {
 import {
   adminToken,
   callNode,
-  describeCluster,
   startNodeCluster,
   startProxy,
   type NodeCluster,
 } from '../support/node-cluster.js';
+import { describeCluster } from '../support/describe-cluster.js';
 import { eventually } from '../support/ocpp-client.js';
 
 const STATIONS = 200;

@@ -8,7 +8,8 @@ import {
   type Dashboard,
   type FleetStation,
 } from '../support/cluster-fleet.js';
-import { adminToken, describeCluster, startNodeCluster, type NodeCluster } from '../support/node-cluster.js';
+import { adminToken, startNodeCluster, type NodeCluster } from '../support/node-cluster.js';
+import { describeCluster } from '../support/describe-cluster.js';
 import { eventually } from '../support/ocpp-client.js';
 
 const STATIONS_PER_NODE = 25;

@@ -6,6 +6,7 @@ import { migrateTo, migrateToLatest } from '../../src/db/migrate.js';
 import { createTestDatabase, DIALECTS } from '../support/databases.js';
 import { eventually, upgradeStatus } from '../support/ocpp-client.js';
 import { ROOT_INSTALLED, SecurityApp, waitFor, type Answers } from '../support/security-app.js';
+import { storedSecurityProfiles } from '../support/security-station.js';
 
 /**
  * Makes the database itself refuse any write of `stations.security_profile` (a trigger), as a
@@ -41,13 +42,7 @@ describe.each(DIALECTS)('a security profile raise that cannot be stored, on %s',
     await security.close();
   });
   const api = (method: string, path: string, body?: unknown) => security.api(method, path, body);
-  /** The station's stored and pending security profile, as the database holds them. */
-  const storedProfiles = (chargePointId: string) =>
-    handle.db
-      .selectFrom('stations')
-      .select(['security_profile', 'pending_security_profile'])
-      .where('charge_point_id', '=', chargePointId)
-      .executeTakeFirstOrThrow();
+  const storedProfiles = (chargePointId: string) => storedSecurityProfiles(handle, chargePointId);
 
   it('refuses a 1.6 raise to 2 or 3 while the station has no CentralSystemRootCertificate', async () => {
     const password = await security.station('SAFE-ROOT', 1);

@@ -3,9 +3,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe } from 'vitest';
 import { localHaproxyConfig, startHaproxy } from '../../../../scripts/lib/cluster.js';
-import { createTestDatabase, SHARED_DIALECTS, type TestDatabase } from './databases.js';
+import { createTestDatabase, type TestDatabase } from './databases.js';
 import { startReadyServerProcess, waitUntilReady, type ReadyServerProcess } from './server-process.js';
 
 export const CLUSTER_ADMIN_PASSWORD = 'cluster-admin-password';
@@ -19,27 +18,6 @@ export interface NodeCluster {
   start(nodeId: string): Promise<ReadyServerProcess>;
   /** Kills every node still running and drops the database. */
   close(): Promise<void>;
-}
-
-/**
- * A describe block of tests on node processes sharing PostgreSQL and Redis: declared when both
- * are given (CIMORINGS_TEST_POSTGRES and CIMORINGS_TEST_REDIS), left out otherwise. `body` gets
- * the ids of the nodes, each of `nodeNames` with a suffix unique to this run, and that suffix
- * (`run`), so that runs sharing Redis keep their nodes, stations and tags apart.
- */
-export function describeCluster<const Names extends readonly string[]>(
-  title: string,
-  nodeNames: Names,
-  body: (ids: { run: string; nodeIds: { -readonly [K in keyof Names]: string } }) => void,
-): void {
-  if (!process.env.CIMORINGS_TEST_REDIS || SHARED_DIALECTS.length === 0) return;
-  describe(title, () => {
-    const run = randomBytes(3).toString('hex');
-    body({
-      run,
-      nodeIds: nodeNames.map((name) => `${name}-${run}`) as { -readonly [K in keyof Names]: string },
-    });
-  });
 }
 
 /** The test Redis (CIMORINGS_TEST_REDIS: a URL, or any other value for the local default). */
