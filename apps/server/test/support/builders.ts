@@ -126,3 +126,26 @@ export async function expectCommandsGuarded(
   expect((await clearCache(scoped)).status).toBe(404);
   return scoped;
 }
+
+/** One change of PATCH /api/stations/{id}/variables. */
+export interface VariableChange {
+  component: string;
+  variable: string;
+  value: string;
+  evseId?: number;
+}
+
+/** PATCHes `changes` to a station's variables, expects 200, and answers each change's attributeStatus in order. */
+export async function changeVariables(
+  app: TestApp,
+  token: string,
+  chargePointId: string,
+  changes: VariableChange[],
+): Promise<string[]> {
+  const response = await app.request('PATCH', `/api/stations/${chargePointId}/variables`, {
+    token,
+    body: changes,
+  });
+  expect(response.status, response.text).toBe(200);
+  return response.body.results.map((result: { attributeStatus: string }) => result.attributeStatus);
+}

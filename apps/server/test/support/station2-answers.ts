@@ -1,3 +1,4 @@
+import { V2_CSMS_ACTIONS, type V2CsmsAction } from '@cimorings/contracts';
 import type { v201 } from '@cimorings/ocpp';
 import type { TestChargePoint } from './ocpp-client.js';
 
@@ -21,34 +22,8 @@ export function variableToSet(component: string, variable: string, attributeValu
   };
 }
 
-/** The actions a cooperative 2.0.1 station answers with a bare `{ status: 'Accepted' }`. */
-const ACCEPTED_2 = [
-  'CancelReservation',
-  'CertificateSigned',
-  'ChangeAvailability',
-  'ClearCache',
-  'ClearChargingProfile',
-  'DeleteCertificate',
-  'GetBaseReport',
-  'GetReport',
-  'InstallCertificate',
-  'RequestStartTransaction',
-  'RequestStopTransaction',
-  'ReserveNow',
-  'Reset',
-  'SendLocalList',
-  'SetChargingProfile',
-  'SetNetworkProfile',
-  'TriggerMessage',
-  'UpdateFirmware',
-] as const;
-
-/**
- * Schema-valid OCPP 2.0.1 answers to every message a CSMS may send (the 30 of CONTRACT
- * section 7), as a cooperative station gives them; tests override the few they need otherwise.
- */
-export const ANSWERS_2: Record<string, Answer> = {
-  ...Object.fromEntries(ACCEPTED_2.map((action) => [action, () => ({ status: 'Accepted' })])),
+/** What a cooperative 2.0.1 station answers other than a bare `{ status: 'Accepted' }`. */
+const OTHER_ANSWERS_2: Partial<Record<V2CsmsAction, Answer>> = {
   ClearVariableMonitoring: (params: v201.ClearVariableMonitoringRequest) => ({
     clearMonitoringResult: params.id.map((id) => ({ id, status: 'Accepted' })),
   }),
@@ -95,6 +70,15 @@ export const ANSWERS_2: Record<string, Answer> = {
   }),
   UnlockConnector: () => ({ status: 'Unlocked' }),
 };
+
+/**
+ * Schema-valid OCPP 2.0.1 answers to every message a CSMS may send (the 30 of CONTRACT
+ * section 7), as a cooperative station gives them: a bare Accepted unless OTHER_ANSWERS_2 says
+ * otherwise. Tests override the few they need otherwise.
+ */
+export const ANSWERS_2: Record<string, Answer> = Object.fromEntries(
+  V2_CSMS_ACTIONS.map((action) => [action, OTHER_ANSWERS_2[action] ?? (() => ({ status: 'Accepted' }))]),
+);
 
 /**
  * Handlers for a test station that record what it receives in `received` and answer with
