@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SHARED_DIALECTS } from '../support/databases.js';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { adminToken, callNode, startNodeCluster, type NodeCluster } from '../support/node-cluster.js';
+import { describeCluster } from '../support/describe-cluster.js';
 import { bootChargePoint, eventually, type TestChargePoint } from '../support/ocpp-client.js';
 import { connectSocket, join, recorder, type TestSocket } from '../support/realtime-client.js';
 import type { ReadyServerProcess as ServerProcess } from '../support/server-process.js';
@@ -14,12 +14,12 @@ const api = (node: ServerProcess, path: string, token: string) =>
  * SIGKILL (no goodbye) leaves the cluster list, and its stations are Unavailable within 30 s
  * with one station_status_updated each across the two survivors, unless they reconnected.
  */
-if (process.env.CIMORINGS_TEST_REDIS && SHARED_DIALECTS.length > 0) {
-  describe('three nodes sharing PostgreSQL and Redis, one killed', () => {
+describeCluster(
+  'three nodes sharing PostgreSQL and Redis, one killed',
+  ['a', 'b', 'c'],
+  ({ nodeIds: [idA, idB, idC] }) => {
     let cluster: NodeCluster;
     const nodes: ServerProcess[] = [];
-    const run = randomBytes(3).toString('hex');
-    const [idA, idB, idC] = ['a', 'b', 'c'].map((name) => `${name}-${run}`) as [string, string, string];
     const stations: TestChargePoint[] = [];
     let socket: TestSocket | undefined;
 
@@ -92,8 +92,8 @@ if (process.env.CIMORINGS_TEST_REDIS && SHARED_DIALECTS.length > 0) {
       const c = after.body.nodes.find((node: { nodeId: string }) => node.nodeId === idC);
       expect(c.stations).toBe(1);
     }, 90_000);
-  });
-}
+  },
+);
 
 function nodeIds(cluster: { nodes: { nodeId: string }[] }): string[] {
   return cluster.nodes.map((node) => node.nodeId).sort();

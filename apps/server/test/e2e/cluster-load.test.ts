@@ -1,8 +1,6 @@
-import { randomBytes } from 'node:crypto';
 import { setTimeout as pause } from 'node:timers/promises';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SHARED_DIALECTS } from '../support/databases.js';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import {
   ackedSoFar,
   expectEveryEventOnce,
@@ -19,6 +17,7 @@ import {
   startProxy,
   type NodeCluster,
 } from '../support/node-cluster.js';
+import { describeCluster } from '../support/describe-cluster.js';
 import { eventually } from '../support/ocpp-client.js';
 
 const STATIONS = 200;
@@ -31,10 +30,10 @@ const DASHBOARDS = 20;
  * restarted in turn with SIGTERM, all under load; what was acknowledged must be stored once,
  * every dashboard must get every event of its scope once and in order, sessions must end right.
  */
-if (process.env.CIMORINGS_TEST_REDIS && SHARED_DIALECTS.length > 0) {
-  describe('three nodes behind HAProxy under load: a node killed, then a rolling restart', () => {
-    const run = randomBytes(3).toString('hex');
-    const nodeIds = ['n1', 'n2', 'n3'].map((name) => `${name}-${run}`) as [string, string, string];
+describeCluster(
+  'three nodes behind HAProxy under load: a node killed, then a rolling restart',
+  ['n1', 'n2', 'n3'],
+  ({ run, nodeIds }) => {
     let cluster: NodeCluster;
     let proxy: Awaited<ReturnType<typeof startProxy>>;
     let database: pg.Client;
@@ -215,5 +214,5 @@ if (process.env.CIMORINGS_TEST_REDIS && SHARED_DIALECTS.length > 0) {
       expect(rows[0].count).toBe(staying.length);
       process.stdout.write(`cluster-load: ${acknowledged} acknowledged MeterValues, 0 lost, 0 duplicated\n`);
     }, 60_000);
-  });
-}
+  },
+);

@@ -1,7 +1,5 @@
-import { randomBytes } from 'node:crypto';
 import { setTimeout as pause } from 'node:timers/promises';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SHARED_DIALECTS } from '../support/databases.js';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import {
   ackedSoFar,
   expectEveryEventOnce,
@@ -11,6 +9,7 @@ import {
   type FleetStation,
 } from '../support/cluster-fleet.js';
 import { adminToken, startNodeCluster, type NodeCluster } from '../support/node-cluster.js';
+import { describeCluster } from '../support/describe-cluster.js';
 import { eventually } from '../support/ocpp-client.js';
 
 const STATIONS_PER_NODE = 25;
@@ -25,10 +24,10 @@ const DROPS = 12;
  * Before the stream-order fix a dashboard's last offset could be its own node's newest event
  * while an older event of the other node was still unread there: a drop at that moment lost it.
  */
-if (process.env.CIMORINGS_TEST_REDIS && SHARED_DIALECTS.length > 0) {
-  describe('dashboards dropped and recovered under load from two nodes', () => {
-    const run = randomBytes(3).toString('hex');
-    const nodeIds = ['ra', 'rb'].map((name) => `${name}-${run}`);
+describeCluster(
+  'dashboards dropped and recovered under load from two nodes',
+  ['ra', 'rb'],
+  ({ run, nodeIds }) => {
     let cluster: NodeCluster;
     let fleet: FleetStation[] = [];
     const dashboards: Dashboard[] = [];
@@ -88,5 +87,5 @@ if (process.env.CIMORINGS_TEST_REDIS && SHARED_DIALECTS.length > 0) {
         `cluster-recovery: ${DROPS} drops of ${dashboards.length} dashboards, ${events} events\n`,
       );
     }, 180_000);
-  });
-}
+  },
+);

@@ -1,8 +1,7 @@
-import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SHARED_DIALECTS } from '../support/databases.js';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { adminToken, callNode, startNodeCluster, type NodeCluster } from '../support/node-cluster.js';
+import { describeCluster } from '../support/describe-cluster.js';
 import { bootChargePoint, eventually, type TestChargePoint } from '../support/ocpp-client.js';
 import { connectSocket, join, recorder, type TestSocket } from '../support/realtime-client.js';
 
@@ -46,10 +45,10 @@ function meterValue(client: TestChargePoint, transactionId: number, value: numbe
  * Unavailable) and only its own dashboards, stores what it acknowledged, leaves the cluster
  * list at once, and exits 0 within 30 s. Real processes on PostgreSQL and Redis.
  */
-if (process.env.CIMORINGS_TEST_REDIS && SHARED_DIALECTS.length > 0) {
-  describe('a node stopped with SIGTERM while two share PostgreSQL and Redis', () => {
-    const run = randomBytes(3).toString('hex');
-    const [idA, idB] = [`stopping-${run}`, `staying-${run}`];
+describeCluster(
+  'a node stopped with SIGTERM while two share PostgreSQL and Redis',
+  ['stopping', 'staying'],
+  ({ run, nodeIds: [idA, idB] }) => {
     let cluster: NodeCluster;
     const clients: TestChargePoint[] = [];
     const sockets: TestSocket[] = [];
@@ -167,5 +166,5 @@ if (process.env.CIMORINGS_TEST_REDIS && SHARED_DIALECTS.length > 0) {
         .map((event) => event.chargePointId);
       expect(unavailable).toEqual([awayId]);
     }, 120_000);
-  });
-}
+  },
+);

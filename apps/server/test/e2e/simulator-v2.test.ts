@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SimulatedChargingStation } from '@cimorings/simulator';
+import { changeVariables } from '../support/builders.js';
 import { DIALECTS } from '../support/databases.js';
 import { eventually, ocppUrl } from '../support/ocpp-client.js';
 import { useTestApp } from '../support/use-test-app.js';
@@ -60,18 +61,11 @@ describe.each(CASES)('the 2.x simulator against the real server on %s, OCPP %s',
   });
 
   it('changes a variable through PATCH, refusing a value of the wrong type', async () => {
-    const response = await app.request('PATCH', `/api/stations/${id}/variables`, {
-      token: app.admin,
-      body: [
-        { component: 'OCPPCommCtrlr', variable: 'HeartbeatInterval', value: '90' },
-        { component: 'OCPPCommCtrlr', variable: 'HeartbeatInterval', value: 'often' },
-      ],
-    });
-    expect(response.status, response.text).toBe(200);
-    expect(response.body.results.map((r: { attributeStatus: string }) => r.attributeStatus)).toEqual([
-      'Accepted',
-      'Rejected',
+    const statuses = await changeVariables(app, app.admin, id, [
+      { component: 'OCPPCommCtrlr', variable: 'HeartbeatInterval', value: '90' },
+      { component: 'OCPPCommCtrlr', variable: 'HeartbeatInterval', value: 'often' },
     ]);
+    expect(statuses).toEqual(['Accepted', 'Rejected']);
     expect(cs.deviceModel.value('OCPPCommCtrlr', 'HeartbeatInterval')).toBe('90');
   });
 

@@ -156,11 +156,7 @@ describe.each(DIALECTS)('authentication on %s', (dialect) => {
 
   it('answers 401 to a token of a deleted user', async () => {
     const { token: adminToken } = await app.login();
-    const { id, token } = await loggedInUser(app, adminToken, {
-      username: 'gone',
-      password: 'gone-pass-1234',
-      roles: ['viewer'],
-    });
+    const { id, token } = await loggedInUser(app, adminToken, { username: 'gone', roles: ['viewer'] });
     expect((await app.request('DELETE', `/api/users/${id}`, { token: adminToken })).status).toBe(204);
     expect((await app.request('GET', '/api/auth/me', { token })).status).toBe(401);
   });

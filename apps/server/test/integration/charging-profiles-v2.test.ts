@@ -44,17 +44,10 @@ describe.each(DIALECTS)('charging profiles of an OCPP 2.0.1 station on %s', (dia
     await cs?.close({ force: true });
   });
 
-  const { path, post, kept, sent } = profileRoute(app, 'PROF2-1', received);
+  const { path, post, install, kept, schedule, sent } = profileRoute(app, 'PROF2-1', received);
 
   it('K01: sends an accepted profile as SetChargingProfile { evseId, chargingProfile } and keeps it', async () => {
-    const response = await post(body(1));
-    expect(response.status, response.text).toBe(201);
-    expect(response.body).toEqual({
-      chargingProfileId: 21,
-      connectorId: 1,
-      csChargingProfiles: body(1).csChargingProfiles,
-      status: 'installed',
-    });
+    const response = await install(body(1));
     expect(sent('SetChargingProfile').at(-1)?.params).toEqual({
       evseId: 1,
       chargingProfile: {
@@ -126,11 +119,7 @@ describe.each(DIALECTS)('charging profiles of an OCPP 2.0.1 station on %s', (dia
   });
 
   it('K08: asks for the composite schedule with GetCompositeSchedule { evseId, duration, chargingRateUnit }', async () => {
-    const response = await app.request(
-      'GET',
-      '/api/stations/PROF2-1/composite-schedule?connectorId=1&duration=3600&chargingRateUnit=W',
-      { token: app.admin },
-    );
+    const response = await schedule('connectorId=1&duration=3600&chargingRateUnit=W');
     expect(response.status, response.text).toBe(200);
     expect(response.body).toEqual({
       status: 'Accepted',

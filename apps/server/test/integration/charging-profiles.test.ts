@@ -40,17 +40,10 @@ describe.each(DIALECTS)('charging profiles as data on %s', (dialect) => {
     await cp?.close({ force: true });
   });
 
-  const { path, post, kept, sent } = profileRoute(app, 'PROF-1', received);
+  const { path, post, install, kept, schedule, sent } = profileRoute(app, 'PROF-1', received);
 
   it('sends an accepted profile, keeps it and lists it', async () => {
-    const response = await post(body(1));
-    expect(response.status, response.text).toBe(201);
-    expect(response.body).toEqual({
-      chargingProfileId: 7,
-      connectorId: 1,
-      csChargingProfiles: body(1).csChargingProfiles,
-      status: 'installed',
-    });
+    const response = await install(body(1));
     expect(sent('SetChargingProfile').at(-1)?.params).toEqual(body(1));
     expect(await kept()).toEqual({ total: 1, items: [response.body] });
   });
@@ -198,11 +191,7 @@ describe.each(DIALECTS)('charging profiles as data on %s', (dialect) => {
   });
 
   it('asks the station for its composite schedule', async () => {
-    const response = await app.request(
-      'GET',
-      '/api/stations/PROF-1/composite-schedule?connectorId=1&duration=3600',
-      { token: app.admin },
-    );
+    const response = await schedule('connectorId=1&duration=3600');
     expect(response.status, response.text).toBe(200);
     expect(response.body).toMatchObject({
       status: 'Accepted',
@@ -210,12 +199,7 @@ describe.each(DIALECTS)('charging profiles as data on %s', (dialect) => {
       chargingSchedule: { chargingRateUnit: 'W' },
     });
     expect(sent('GetCompositeSchedule').at(-1)?.params).toEqual({ connectorId: 1, duration: 3600 });
-    const bad = await app.request(
-      'GET',
-      '/api/stations/PROF-1/composite-schedule?connectorId=-1&duration=0',
-      { token: app.admin },
-    );
-    expect(bad.status).toBe(400);
+    expect((await schedule('connectorId=-1&duration=0')).status).toBe(400);
   });
 
   it('needs stations.control to send and stations.view to read', async () => {

@@ -38,6 +38,27 @@ describe.each(DIALECTS)('SendLocalList from the id tag table on %s', (dialect) =
   const tag = (body: Record<string, unknown>) =>
     app.request('POST', '/api/id-tags', { token: app.admin, body });
   const last = () => received.at(-1) as SendLocalList;
+  /**
+   * Sends a list of `updateType` and expects it Accepted as version `listVersion` with `counts`,
+   * the station having got `localAuthorizationList` under that version.
+   */
+  const expectListSent = async (
+    updateType: string,
+    listVersion: number,
+    counts: { updated: number; removed: number },
+    localAuthorizationList: unknown[],
+  ) => {
+    const response = await send(updateType);
+    expect(response.status).toBe(200);
+    expect(response.body).toEqual({
+      status: 'Accepted',
+      updateType,
+      listVersion,
+      localListVersion: listVersion,
+      ...counts,
+    });
+    expect(last()).toEqual({ listVersion, updateType, localAuthorizationList });
+  };
 
   it('sends every tag in a Full list, then only what changed in a Differential one', async () => {
     await tag({ idTag: 'LL-PARENT' });
@@ -46,29 +67,15 @@ describe.each(DIALECTS)('SendLocalList from the id tag table on %s', (dialect) =
     await tag({ idTag: 'LL-OLD', expiryDate: '2025-01-01T00:00:00Z' });
     clock.advance(1000);
 
-    const full = await send('Full');
-    expect(full.status).toBe(200);
-    expect(full.body).toEqual({
-      status: 'Accepted',
-      updateType: 'Full',
-      listVersion: 1,
-      localListVersion: 1,
-      updated: 4,
-      removed: 0,
-    });
-    expect(last()).toEqual({
-      listVersion: 1,
-      updateType: 'Full',
-      localAuthorizationList: [
-        { idTag: 'LL-BLOCKED', idTagInfo: { status: 'Blocked' } },
-        {
-          idTag: 'LL-CHILD',
-          idTagInfo: { status: 'Accepted', expiryDate: '2027-01-01T00:00:00.000Z', parentIdTag: 'LL-PARENT' },
-        },
-        { idTag: 'LL-OLD', idTagInfo: { status: 'Expired', expiryDate: '2025-01-01T00:00:00.000Z' } },
-        { idTag: 'LL-PARENT', idTagInfo: { status: 'Accepted' } },
-      ],
-    });
+    await expectListSent('Full', 1, { updated: 4, removed: 0 }, [
+      { idTag: 'LL-BLOCKED', idTagInfo: { status: 'Blocked' } },
+      {
+        idTag: 'LL-CHILD',
+        idTagInfo: { status: 'Accepted', expiryDate: '2027-01-01T00:00:00.000Z', parentIdTag: 'LL-PARENT' },
+      },
+      { idTag: 'LL-OLD', idTagInfo: { status: 'Expired', expiryDate: '2025-01-01T00:00:00.000Z' } },
+      { idTag: 'LL-PARENT', idTagInfo: { status: 'Accepted' } },
+    ]);
     expect((await app.request('GET', '/api/stations/LL-1', { token: app.admin })).body.localListVersion).toBe(
       1,
     );
@@ -82,25 +89,12 @@ describe.each(DIALECTS)('SendLocalList from the id tag table on %s', (dialect) =
     await tag({ idTag: 'LL-CHILD', status: 'Blocked' });
     clock.advance(1000);
 
-    const differential = await send('Differential');
-    expect(differential.body).toEqual({
-      status: 'Accepted',
-      updateType: 'Differential',
-      listVersion: 2,
-      localListVersion: 2,
-      updated: 3,
-      removed: 1,
-    });
-    expect(last()).toEqual({
-      listVersion: 2,
-      updateType: 'Differential',
-      localAuthorizationList: [
-        { idTag: 'LL-BLOCKED', idTagInfo: { status: 'Accepted' } },
-        { idTag: 'LL-CHILD', idTagInfo: { status: 'Blocked' } },
-        { idTag: 'LL-NEW', idTagInfo: { status: 'Accepted' } },
-        { idTag: 'LL-OLD' },
-      ],
-    });
+    await expectListSent('Differential', 2, { updated: 3, removed: 1 }, [
+      { idTag: 'LL-BLOCKED', idTagInfo: { status: 'Accepted' } },
+      { idTag: 'LL-CHILD', idTagInfo: { status: 'Blocked' } },
+      { idTag: 'LL-NEW', idTagInfo: { status: 'Accepted' } },
+      { idTag: 'LL-OLD' },
+    ]);
 
     clock.advance(1000);
     const nothing = await send('Differential');

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { userToken } from '../support/builders.js';
+import { expectCommandsGuarded } from '../support/builders.js';
 import ocppRpc from 'ocpp-rpc';
 import { DIALECTS } from '../support/databases.js';
 import { useTestApp } from '../support/use-test-app.js';
@@ -155,14 +155,10 @@ describe.each(DIALECTS)('commands to a charge point on %s', (dialect) => {
   });
 
   it('needs stations.control, and hides stations outside the caller’s scope', async () => {
-    const viewer = await userToken(app, app.admin, { username: 'watcher', roles: ['viewer'] });
-    expect((await command('CMD-1', 'ClearCache', {}, viewer)).status).toBe(403);
-    const scoped = await userToken(app, app.admin, {
-      username: 'local-op',
-      roles: ['operator'],
-      allowedStations: ['OFF-1'],
+    const scoped = await expectCommandsGuarded(app, app.admin, 'CMD-1', 'OFF-1', {
+      viewer: 'watcher',
+      scoped: 'local-op',
     });
-    expect((await command('CMD-1', 'ClearCache', {}, scoped)).status).toBe(404);
     expect((await app.request('GET', '/api/stations/CMD-1', { token: scoped })).status).toBe(404);
     const list = await app.request('GET', '/api/stations', { token: scoped });
     expect(list.body.items.map((s: { chargePointId: string }) => s.chargePointId)).toEqual(['OFF-1']);

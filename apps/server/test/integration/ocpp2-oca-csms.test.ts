@@ -4,6 +4,7 @@ import { createIdTags } from '../support/builders.js';
 import { DIALECTS } from '../support/databases.js';
 import { useOcaStation } from '../support/oca-station.js';
 import { TX_DEFAULT_PROFILE_2 } from '../support/requests2.js';
+import { variableToSet } from '../support/station2-answers.js';
 import { useTestApp } from '../support/use-test-app.js';
 
 /**
@@ -366,16 +367,8 @@ describe.each(DIALECTS)('OCA OCPP 2.0.1 CSMS test cases, blocks B D F H K, on %s
         action: 'SetVariables',
         params: {
           setVariableData: [
-            {
-              component: { name: 'OCPPCommCtrlr' },
-              variable: { name: 'OfflineThreshold' },
-              attributeValue: '123',
-            },
-            {
-              component: { name: 'AuthCtrlr' },
-              variable: { name: 'AuthorizeRemoteStart' },
-              attributeValue: 'false',
-            },
+            variableToSet('OCPPCommCtrlr', 'OfflineThreshold', '123'),
+            variableToSet('AuthCtrlr', 'AuthorizeRemoteStart', 'false'),
           ],
         },
       });

@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { DIALECTS } from '../support/databases.js';
 import { useOcaStation } from '../support/oca-station.js';
-import { at, sendEvent, sendStatus, transactionEvent, type EventFields } from '../support/ocpp2-session.js';
+import {
+  at,
+  sendChargingState,
+  sendEvent,
+  sendStatus,
+  transactionEvent,
+  type EventFields,
+} from '../support/ocpp2-session.js';
 import { useTestApp } from '../support/use-test-app.js';
 
 /** A signed energy register (J01.FR.21, J02.FR.21), as a meter with data signing sends it. */
@@ -92,10 +99,7 @@ describe.each(DIALECTS)('OCA OCPP 2.0.1 CSMS test cases, blocks C E J, on %s', (
         meterValue: [{ timestamp: at(10), sampledValue: [signed(1200, 'Transaction.Begin')] }],
       });
       expect(answer.idTokenInfo).toEqual(accepted);
-      await sendEvent(cs, 'Updated', 'TX-E11', 1, {
-        chargingState: 'Charging',
-        triggerReason: 'ChargingStateChanged',
-      });
+      await sendChargingState(cs, 'TX-E11', 1, 'Charging');
       expect(await transaction('TX-E11')).toMatchObject({ meterStart: 1200, status: 'active' });
       await ended('TX-E11', 2);
     });

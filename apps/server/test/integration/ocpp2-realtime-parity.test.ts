@@ -3,7 +3,7 @@ import { createIdTags } from '../support/builders.js';
 import { DIALECTS } from '../support/databases.js';
 import { bootChargePoint, eventually } from '../support/ocpp-client.js';
 import { bootStation2 } from '../support/ocpp2-client.js';
-import { sendEvent, sendStatus, at } from '../support/ocpp2-session.js';
+import { sendChargingState, sendEvent, sendStatus, at } from '../support/ocpp2-session.js';
 import { join, recorder } from '../support/realtime-client.js';
 import { useRealtime } from '../support/use-realtime.js';
 import { useTestApp } from '../support/use-test-app.js';
@@ -71,11 +71,7 @@ describe.each(DIALECTS)('real-time events of a 2.0.1 station and a 1.6 station o
       evseId: 1,
       energy: [{ wh: 1000, context: 'Transaction.Begin' }],
     });
-    await sendEvent(cs, 'Updated', 'PAR-TX', 1, {
-      timestamp: at(2),
-      chargingState: 'Charging',
-      triggerReason: 'ChargingStateChanged',
-    });
+    await sendChargingState(cs, 'PAR-TX', 1, 'Charging', at(2));
     await sendEvent(cs, 'Updated', 'PAR-TX', 2, {
       timestamp: at(3),
       meterValue: [

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { DIALECTS } from '../support/databases.js';
 import { useBootedStation2 } from '../support/use-station2.js';
 import { useTestApp } from '../support/use-test-app.js';
-import { sendEvent, at } from '../support/ocpp2-session.js';
+import { sendChargingState, sendEvent, at } from '../support/ocpp2-session.js';
 
 describe.each(DIALECTS)('OCPP 2.0.1 authorization, transactions and meter values on %s', (dialect) => {
   const app = useTestApp(dialect, { env: { OCPP_UNKNOWN_STATIONS: 'accept' } });
@@ -53,11 +53,7 @@ describe.each(DIALECTS)('OCPP 2.0.1 authorization, transactions and meter values
       energy: [{ wh: 1000, context: 'Transaction.Begin' }],
     });
     expect(started.idTokenInfo?.status).toBe('Accepted');
-    await sendEvent(cs, 'Updated', 'TX-E04', 1, {
-      timestamp: at(1),
-      chargingState: 'Charging',
-      triggerReason: 'ChargingStateChanged',
-    });
+    await sendChargingState(cs, 'TX-E04', 1, 'Charging', at(1));
     await sendEvent(cs, 'Updated', 'TX-E04', 2, {
       timestamp: at(5),
       energy: [{ wh: 1500, context: 'Sample.Clock' }],

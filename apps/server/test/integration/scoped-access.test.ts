@@ -45,12 +45,18 @@ describe.each(DIALECTS)('what a user limited to some stations reaches, on %s', (
 
   const statusOf = async (idTag: string) =>
     (await app.request('GET', `/api/id-tags/${idTag}`, { token: admin })).body.status as string;
+  /** The manager's page of `path` (expected 200): the `key` of each item, and the total. */
+  const listed = async (path: string, key: 'idTag' | 'username') => {
+    const list = await app.request('GET', path, { token: manager });
+    expect(list.status).toBe(200);
+    return {
+      keys: list.body.items.map((item: Record<string, unknown>) => item[key]),
+      total: list.body.total,
+    };
+  };
 
   it('lists and reads only the tags it created or that belong to users it reaches', async () => {
-    const list = await app.request('GET', '/api/id-tags', { token: manager });
-    expect(list.status).toBe(200);
-    expect(list.body.items.map((t: { idTag: string }) => t.idTag)).toEqual(['MINE-1', 'STAFF-1']);
-    expect(list.body.total).toBe(2);
+    expect(await listed('/api/id-tags', 'idTag')).toEqual({ keys: ['MINE-1', 'STAFF-1'], total: 2 });
     const mine = await app.request('GET', '/api/id-tags/MINE-1', { token: manager });
     expect(mine.status).toBe(200);
     expect(mine.body.createdBy).toBe(ids.manager);
@@ -105,13 +111,8 @@ describe.each(DIALECTS)('what a user limited to some stations reaches, on %s', (
   });
 
   it('lists and reads only itself and the users whose scope is within its own', async () => {
-    const list = await app.request('GET', '/api/users', { token: manager });
-    expect(list.status).toBe(200);
-    expect(list.body.items.map((u: { username: string }) => u.username)).toEqual(['manager', 'staff']);
-    expect(list.body.total).toBe(2);
-    const paged = await app.request('GET', '/api/users?limit=1&offset=1', { token: manager });
-    expect(paged.body.items.map((u: { username: string }) => u.username)).toEqual(['staff']);
-    expect(paged.body.total).toBe(2);
+    expect(await listed('/api/users', 'username')).toEqual({ keys: ['manager', 'staff'], total: 2 });
+    expect(await listed('/api/users?limit=1&offset=1', 'username')).toEqual({ keys: ['staff'], total: 2 });
     expect((await app.request('GET', `/api/users/${ids.staff}`, { token: manager })).status).toBe(200);
     expect((await app.request('GET', `/api/users/${ids.other}`, { token: manager })).status).toBe(404);
     expect((await app.request('GET', `/api/users/${ids.admin}`, { token: manager })).status).toBe(404);

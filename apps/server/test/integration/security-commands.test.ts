@@ -4,6 +4,7 @@ import { TestPki } from '../support/certificates.js';
 import { createTestDatabase, DIALECTS } from '../support/databases.js';
 import { bootChargePoint, eventually, ocppUrl, upgradeStatus } from '../support/ocpp-client.js';
 import { SecurityApp, waitFor, type Answers } from '../support/security-app.js';
+import { notifySecurityEvent, signedFirmware } from '../support/security-station.js';
 import { startTestApp } from '../support/test-app.js';
 import { serverCertificate } from '../support/tls-client.js';
 
@@ -147,8 +148,7 @@ describe.each(DIALECTS)('OCPP 1.6 security extension compliance cases on %s', (d
       status: 'Accepted',
     });
     const { certificateChain } = await signed;
-    const timestamp = new Date().toISOString();
-    await station.call('SecurityEventNotification', { type: 'InvalidChargePointCertificate', timestamp });
+    const timestamp = await notifySecurityEvent(station, 'InvalidChargePointCertificate');
     const serial = new X509Certificate(certificateChain as string).serialNumber;
     const recorded = async () => (await security.events('OCA-1')).body.items as { type: string }[];
     await eventually(async () =>
@@ -174,10 +174,7 @@ describe.each(DIALECTS)('OCPP 1.6 security extension compliance cases on %s', (d
       certificate: security.stationCa.cert,
     });
     expect(answer.body).toEqual({ status: 'Rejected' });
-    const timestamp = new Date().toISOString();
-    expect(
-      await station.call('SecurityEventNotification', { type: 'InvalidCentralSystemCertificate', timestamp }),
-    ).toEqual({});
+    const timestamp = await notifySecurityEvent(station, 'InvalidCentralSystemCertificate');
     expect((await security.events('OCA-1')).body.items[0]).toEqual({
       type: 'InvalidCentralSystemCertificate',
       timestamp,
@@ -204,11 +201,7 @@ describe.each(DIALECTS)('OCPP 1.6 security extension compliance cases on %s', (d
   });
 
   it('TC_080_CSMS Secure Firmware Update: SignedUpdateFirmware with the configured signing certificate, and its status notifications', async () => {
-    const firmware = {
-      location: 'https://firmware.example.test/v2.bin',
-      retrieveDateTime: new Date().toISOString(),
-      signature: Buffer.from('signature').toString('base64'),
-    };
+    const firmware = signedFirmware('v2.bin', 'signature');
     const update = waitFor(answers, 'SignedUpdateFirmware', { status: 'Accepted' });
     expect((await command('SignedUpdateFirmware', { requestId: 3, firmware })).body).toEqual({
       status: 'Accepted',

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIALECTS } from '../support/databases.js';
 import { SecurityApp, waitFor, type Answers } from '../support/security-app.js';
+import { notifySecurityEvent, signedFirmware } from '../support/security-station.js';
 
 /**
  * The OCA OCPP 1.6 compliance cases (OCTT, Central System under test) of the security
@@ -24,11 +25,7 @@ describe.each(DIALECTS)('OCA OCPP 1.6 security cases on %s', (dialect) => {
 
   describe('TC_081_CSMS Secure Firmware Update - Invalid Signature', () => {
     it('sends SignedUpdateFirmware, then takes Downloading, Downloaded and InvalidSignature and the security event', async () => {
-      const firmware = {
-        location: 'https://firmware.example.test/v3.bin',
-        retrieveDateTime: new Date().toISOString(),
-        signature: Buffer.from('not the signature').toString('base64'),
-      };
+      const firmware = signedFirmware('v3.bin', 'not the signature');
       const sent = waitFor(answers, 'SignedUpdateFirmware', { status: 'Accepted' });
       const update = await security.api('POST', '/api/stations/OCA-FW/commands/SignedUpdateFirmware', {
         requestId: 81,
@@ -42,14 +39,7 @@ describe.each(DIALECTS)('OCA OCPP 1.6 security cases on %s', (dialect) => {
         expect((await security.api('GET', '/api/stations/OCA-FW')).body.signedFirmwareStatus).toBe(status);
       }
       // The whitepaper's station reports the bad signature as a security event too (§3.6).
-      const timestamp = new Date().toISOString();
-      expect(
-        await station.call('SecurityEventNotification', {
-          type: 'InvalidFirmwareSignature',
-          timestamp,
-          techInfo: 'requestId 81',
-        }),
-      ).toEqual({});
+      await notifySecurityEvent(station, 'InvalidFirmwareSignature', 'requestId 81');
       expect((await security.events('OCA-FW')).body.items[0]).toMatchObject({
         type: 'InvalidFirmwareSignature',
         techInfo: 'requestId 81',

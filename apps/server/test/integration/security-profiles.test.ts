@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TestPki, type Issued } from '../support/certificates.js';
 import { createTestDatabase, DIALECTS, type TestDatabase } from '../support/databases.js';
 import { BOOT, connectChargePoint, ocppUrl, upgradeStatus } from '../support/ocpp-client.js';
+import { notifySecurityEvent } from '../support/security-station.js';
 import { ADMIN_PASSWORD, startTestApp, type TestApp } from '../support/test-app.js';
 import { httpsLogin, httpsRequest } from '../support/tls-client.js';
 
@@ -125,14 +126,7 @@ describe.each(DIALECTS)('security profiles over TLS on %s', (dialect) => {
 
     const station = await connectChargePoint(app.url, 'SP-3', { tls: withCert(own) });
     expect(await station.call('BootNotification', BOOT)).toMatchObject({ status: 'Accepted' });
-    const timestamp = new Date().toISOString();
-    expect(
-      await station.call('SecurityEventNotification', {
-        type: 'TamperDetectionActivated',
-        timestamp,
-        techInfo: 'enclosure opened',
-      }),
-    ).toEqual({});
+    const timestamp = await notifySecurityEvent(station, 'TamperDetectionActivated', 'enclosure opened');
     await station.close();
 
     const recorded = await events('SP-3');

@@ -5,6 +5,7 @@ import { argon2Hasher, type PasswordHasher } from '../../src/services/password-h
 import { DIALECTS } from '../support/databases.js';
 import { eventually } from '../support/ocpp-client.js';
 import { ROOT_INSTALLED, SecurityApp, waitFor, type Answers } from '../support/security-app.js';
+import { storedSecurityProfiles } from '../support/security-station.js';
 
 /** Hashes as argon2 does, but waits while held: a PATCH with a password then stops between its read and its write. */
 class HeldHasher implements PasswordHasher {
@@ -47,12 +48,7 @@ describe.each(DIALECTS)('security profile raises that race, on %s', (dialect) =>
   beforeAll(() => void (handle = openDatabase(loadConfig({ DATABASE_URL: security.databaseUrl }).database)));
   afterAll(() => handle?.close());
   const api = (method: string, path: string, body?: unknown) => security.api(method, path, body);
-  const row = (chargePointId: string) =>
-    handle.db
-      .selectFrom('stations')
-      .select(['security_profile', 'pending_security_profile'])
-      .where('charge_point_id', '=', chargePointId)
-      .executeTakeFirstOrThrow();
+  const row = (chargePointId: string) => storedSecurityProfiles(handle, chargePointId);
 
   it('keeps a raise stored while a PATCH that does not name the profile was under way', async () => {
     const password = await security.station('RACE-A', 1);

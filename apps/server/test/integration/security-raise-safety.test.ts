@@ -6,6 +6,7 @@ import { migrateTo, migrateToLatest } from '../../src/db/migrate.js';
 import { createTestDatabase, DIALECTS } from '../support/databases.js';
 import { eventually, upgradeStatus } from '../support/ocpp-client.js';
 import { ROOT_INSTALLED, SecurityApp, waitFor, type Answers } from '../support/security-app.js';
+import { storedSecurityProfiles } from '../support/security-station.js';
 
 /**
  * Makes the database itself refuse any write of `stations.security_profile` (a trigger), as a
@@ -41,6 +42,7 @@ describe.each(DIALECTS)('a security profile raise that cannot be stored, on %s',
     await security.close();
   });
   const api = (method: string, path: string, body?: unknown) => security.api(method, path, body);
+  const storedProfiles = (chargePointId: string) => storedSecurityProfiles(handle, chargePointId);
 
   it('refuses a 1.6 raise to 2 or 3 while the station has no CentralSystemRootCertificate', async () => {
     const password = await security.station('SAFE-ROOT', 1);
@@ -133,12 +135,7 @@ describe.each(DIALECTS)('a security profile raise that cannot be stored, on %s',
       .execute();
     const set = await api('PATCH', '/api/stations/SAFE-SET', { securityProfile: 2 });
     expect(set.status, set.text).toBe(200);
-    const row = await handle.db
-      .selectFrom('stations')
-      .select(['security_profile', 'pending_security_profile'])
-      .where('charge_point_id', '=', 'SAFE-SET')
-      .executeTakeFirstOrThrow();
-    expect(row).toEqual({ security_profile: 2, pending_security_profile: null });
+    expect(await storedProfiles('SAFE-SET')).toEqual({ security_profile: 2, pending_security_profile: null });
   });
 
   it('stores nothing pending when the station refuses the raise', async () => {
@@ -148,12 +145,7 @@ describe.each(DIALECTS)('a security profile raise that cannot be stored, on %s',
     answers.ChangeConfiguration = () => ({ status: 'Rejected' });
     const refused = await api('PATCH', '/api/stations/SAFE-NO', { securityProfile: 2 });
     expect(refused.body.error.code).toBe('PROFILE_CHANGE_REFUSED');
-    const row = await handle.db
-      .selectFrom('stations')
-      .select(['security_profile', 'pending_security_profile'])
-      .where('charge_point_id', '=', 'SAFE-NO')
-      .executeTakeFirstOrThrow();
-    expect(row).toEqual({ security_profile: 1, pending_security_profile: null });
+    expect(await storedProfiles('SAFE-NO')).toEqual({ security_profile: 1, pending_security_profile: null });
     await station.close();
   });
 });

@@ -3,6 +3,7 @@ import { SimulatedChargingStation } from '@cimorings/simulator';
 import { DIALECTS } from '../support/databases.js';
 import { eventually, ocppUrl, upgradeStatus, type TestChargePoint } from '../support/ocpp-client.js';
 import { BOOT2, connectStation2 } from '../support/ocpp2-client.js';
+import { variableToSet } from '../support/station2-answers.js';
 import { SecurityApp } from '../support/security-app.js';
 import { freePort } from '../support/test-app.js';
 
@@ -111,13 +112,7 @@ describe.each(DIALECTS)('raising the security profile of a 2.x station on %s', (
         },
       });
       expect(commands[3]?.request).toMatchObject({
-        setVariableData: [
-          {
-            component: { name: 'OCPPCommCtrlr' },
-            variable: { name: 'NetworkConfigurationPriority' },
-            attributeValue: '1,0',
-          },
-        ],
+        setVariableData: [variableToSet('OCPPCommCtrlr', 'NetworkConfigurationPriority', '1,0')],
       });
       expect(commands[4]?.request).toEqual({ type: 'Immediate' });
       expect(cs.securityProfile).toBe(2);

@@ -40,11 +40,15 @@ describe.each(DIALECTS)('protocol-neutral station operations on %s', (dialect) =
 
   const post = (station: string, operation: string, body: unknown, token = app.admin) =>
     app.request('POST', `/api/stations/${station}/${operation}`, { token, body });
-
-  it('starts a transaction remotely on a 1.6 station with RemoteStartTransaction', async () => {
-    const response = await post('OPS-16', 'remote-start', { connectorId: 1, idTag: 'CARD-1' });
+  /** Posts `operation` to `station` and expects 200 with the station's Accepted. */
+  const expectAccepted = async (station: string, operation: string, body: unknown) => {
+    const response = await post(station, operation, body);
     expect(response.status, response.text).toBe(200);
     expect(response.body).toEqual({ status: 'Accepted' });
+  };
+
+  it('starts a transaction remotely on a 1.6 station with RemoteStartTransaction', async () => {
+    await expectAccepted('OPS-16', 'remote-start', { connectorId: 1, idTag: 'CARD-1' });
     expect(got16.at(-1)).toEqual({
       action: 'RemoteStartTransaction',
       params: { idTag: 'CARD-1', connectorId: 1 },
@@ -52,9 +56,7 @@ describe.each(DIALECTS)('protocol-neutral station operations on %s', (dialect) =
   });
 
   it('starts a transaction remotely on a 2.0.1 station with the tag’s type and its group’s', async () => {
-    const response = await post('OPS-201', 'remote-start', { connectorId: 2, idTag: 'CARD-1' });
-    expect(response.status, response.text).toBe(200);
-    expect(response.body).toEqual({ status: 'Accepted' });
+    await expectAccepted('OPS-201', 'remote-start', { connectorId: 2, idTag: 'CARD-1' });
     expect(got2.at(-1)).toEqual({
       action: 'RequestStartTransaction',
       params: {

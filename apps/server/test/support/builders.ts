@@ -102,3 +102,50 @@ export async function expectPermissionRequired(
   const none = await userToken(app, token, { username, roles: [] });
   expect((await app.request('GET', path, { token: none })).status).toBe(403);
 }
+
+/**
+ * Expects a command to `chargePointId` to answer 403 to a new viewer (no stations.control) and
+ * 404 to a new operator whose scope holds only `otherStation`; answers that operator's token.
+ */
+export async function expectCommandsGuarded(
+  app: TestApp,
+  token: string,
+  chargePointId: string,
+  otherStation: string,
+  usernames: { viewer: string; scoped: string },
+): Promise<string> {
+  const clearCache = (as: string) =>
+    app.request('POST', `/api/stations/${chargePointId}/commands/ClearCache`, { token: as, body: {} });
+  const viewer = await userToken(app, token, { username: usernames.viewer, roles: ['viewer'] });
+  expect((await clearCache(viewer)).status).toBe(403);
+  const scoped = await userToken(app, token, {
+    username: usernames.scoped,
+    roles: ['operator'],
+    allowedStations: [otherStation],
+  });
+  expect((await clearCache(scoped)).status).toBe(404);
+  return scoped;
+}
+
+/** One change of PATCH /api/stations/{id}/variables. */
+export interface VariableChange {
+  component: string;
+  variable: string;
+  value: string;
+  evseId?: number;
+}
+
+/** PATCHes `changes` to a station's variables, expects 200, and answers each change's attributeStatus in order. */
+export async function changeVariables(
+  app: TestApp,
+  token: string,
+  chargePointId: string,
+  changes: VariableChange[],
+): Promise<string[]> {
+  const response = await app.request('PATCH', `/api/stations/${chargePointId}/variables`, {
+    token,
+    body: changes,
+  });
+  expect(response.status, response.text).toBe(200);
+  return response.body.results.map((result: { attributeStatus: string }) => result.attributeStatus);
+}

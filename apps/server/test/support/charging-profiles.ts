@@ -1,3 +1,4 @@
+import { expect } from 'vitest';
 import type { UsedTestApp } from './use-test-app.js';
 
 /** A valid body of the charging profiles route (OCPP 1.6 SetChargingProfile.req), changed by `profile`. */
@@ -30,14 +31,30 @@ export interface ReceivedCall {
 
 /**
  * The charging profiles route of one station as the tests call it: `post` a body (as the admin
- * unless `token` is given), the profiles it `kept`, and what the station was `sent` of an action.
+ * unless `token` is given), `install` one the station is to accept (201, installed as given), the
+ * profiles it `kept`, its composite `schedule` for a query string, and what the station was
+ * `sent` of an action.
  */
 export function profileRoute(app: UsedTestApp, chargePointId: string, received: readonly ReceivedCall[]) {
   const path = `/api/stations/${chargePointId}/charging-profiles`;
+  const post = (payload: unknown, token = app.admin) => app.request('POST', path, { token, body: payload });
   return {
     path,
-    post: (payload: unknown, token = app.admin) => app.request('POST', path, { token, body: payload }),
+    post,
+    install: async (payload: ReturnType<typeof profileBody>) => {
+      const response = await post(payload);
+      expect(response.status, response.text).toBe(201);
+      expect(response.body).toEqual({
+        chargingProfileId: payload.csChargingProfiles.chargingProfileId,
+        connectorId: payload.connectorId,
+        csChargingProfiles: payload.csChargingProfiles,
+        status: 'installed',
+      });
+      return response;
+    },
     kept: async () => (await app.request('GET', path, { token: app.admin })).body,
+    schedule: (query: string) =>
+      app.request('GET', `/api/stations/${chargePointId}/composite-schedule?${query}`, { token: app.admin }),
     sent: (action: string) => received.filter((r) => r.action === action),
   };
 }

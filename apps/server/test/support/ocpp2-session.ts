@@ -67,6 +67,24 @@ export async function sendEvent(
   return (await cs.call('TransactionEvent', transactionEvent(...args))) as never;
 }
 
+/**
+ * Sends the Updated event of a transaction whose charging state changed to `chargingState`
+ * (triggerReason ChargingStateChanged), at `timestamp` or now.
+ */
+export function sendChargingState(
+  cs: TestChargePoint,
+  transactionId: string,
+  seqNo: number,
+  chargingState: string,
+  timestamp?: string,
+): ReturnType<typeof sendEvent> {
+  return sendEvent(cs, 'Updated', transactionId, seqNo, {
+    triggerReason: 'ChargingStateChanged',
+    chargingState,
+    ...(timestamp !== undefined && { timestamp }),
+  });
+}
+
 /** Sends a StatusNotification for connector 1 of an EVSE. */
 export async function sendStatus(
   cs: TestChargePoint,

@@ -1,3 +1,4 @@
+import { V2_CSMS_ACTIONS, type V2CsmsAction } from '@cimorings/contracts';
 import type { v201 } from '@cimorings/ocpp';
 import type { TestChargePoint } from './ocpp-client.js';
 
@@ -10,21 +11,23 @@ export interface Received {
 type Answer = (params: never) => unknown;
 
 /**
- * Schema-valid OCPP 2.0.1 answers to every message a CSMS may send (the 30 of CONTRACT
- * section 7), as a cooperative station gives them; tests override the few they need otherwise.
+ * One SetVariableData entry of a SetVariables request (OCPP 2.0.1 B05): `variable` of `component`,
+ * of the component on EVSE `evseId` when given, set to `attributeValue`.
  */
-export const ANSWERS_2: Record<string, Answer> = {
-  CancelReservation: () => ({ status: 'Accepted' }),
-  CertificateSigned: () => ({ status: 'Accepted' }),
-  ChangeAvailability: () => ({ status: 'Accepted' }),
-  ClearCache: () => ({ status: 'Accepted' }),
-  ClearChargingProfile: () => ({ status: 'Accepted' }),
+export function variableToSet(component: string, variable: string, attributeValue: string, evseId?: number) {
+  return {
+    component: evseId === undefined ? { name: component } : { name: component, evse: { id: evseId } },
+    variable: { name: variable },
+    attributeValue,
+  };
+}
+
+/** What a cooperative 2.0.1 station answers other than a bare `{ status: 'Accepted' }`. */
+const OTHER_ANSWERS_2: Partial<Record<V2CsmsAction, Answer>> = {
   ClearVariableMonitoring: (params: v201.ClearVariableMonitoringRequest) => ({
     clearMonitoringResult: params.id.map((id) => ({ id, status: 'Accepted' })),
   }),
   DataTransfer: () => ({ status: 'Accepted', data: 'pong' }),
-  DeleteCertificate: () => ({ status: 'Accepted' }),
-  GetBaseReport: () => ({ status: 'Accepted' }),
   GetChargingProfiles: () => ({ status: 'NoProfiles' }),
   GetCompositeSchedule: (params: v201.GetCompositeScheduleRequest) => ({
     status: 'Accepted',
@@ -39,7 +42,6 @@ export const ANSWERS_2: Record<string, Answer> = {
   GetInstalledCertificateIds: () => ({ status: 'NotFound' }),
   GetLocalListVersion: () => ({ versionNumber: 0 }),
   GetLog: () => ({ status: 'Accepted', filename: 'station.log' }),
-  GetReport: () => ({ status: 'Accepted' }),
   GetTransactionStatus: () => ({ messagesInQueue: false }),
   GetVariables: (params: v201.GetVariablesRequest) => ({
     getVariableResult: params.getVariableData.map((data) => ({
@@ -49,14 +51,6 @@ export const ANSWERS_2: Record<string, Answer> = {
       attributeValue: '42',
     })),
   }),
-  InstallCertificate: () => ({ status: 'Accepted' }),
-  RequestStartTransaction: () => ({ status: 'Accepted' }),
-  RequestStopTransaction: () => ({ status: 'Accepted' }),
-  ReserveNow: () => ({ status: 'Accepted' }),
-  Reset: () => ({ status: 'Accepted' }),
-  SendLocalList: () => ({ status: 'Accepted' }),
-  SetChargingProfile: () => ({ status: 'Accepted' }),
-  SetNetworkProfile: () => ({ status: 'Accepted' }),
   SetVariableMonitoring: (params: v201.SetVariableMonitoringRequest) => ({
     setMonitoringResult: params.setMonitoringData.map((data) => ({
       status: 'Accepted',
@@ -74,10 +68,17 @@ export const ANSWERS_2: Record<string, Answer> = {
       ...(data.attributeType !== undefined && { attributeType: data.attributeType }),
     })),
   }),
-  TriggerMessage: () => ({ status: 'Accepted' }),
   UnlockConnector: () => ({ status: 'Unlocked' }),
-  UpdateFirmware: () => ({ status: 'Accepted' }),
 };
+
+/**
+ * Schema-valid OCPP 2.0.1 answers to every message a CSMS may send (the 30 of CONTRACT
+ * section 7), as a cooperative station gives them: a bare Accepted unless OTHER_ANSWERS_2 says
+ * otherwise. Tests override the few they need otherwise.
+ */
+export const ANSWERS_2: Record<string, Answer> = Object.fromEntries(
+  V2_CSMS_ACTIONS.map((action) => [action, OTHER_ANSWERS_2[action] ?? (() => ({ status: 'Accepted' }))]),
+);
 
 /**
  * Handlers for a test station that record what it receives in `received` and answer with
