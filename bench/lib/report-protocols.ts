@@ -18,7 +18,8 @@ export function protocolsMarkdown(report: Report): string[] {
     '',
     'The ingest and capacity scenarios once per fleet: OCPP 1.6 stations send MeterValues, OCPP 2.0.1 ' +
       'stations TransactionEvent Updated with the same three sampled values; a mixed fleet is half of each. ' +
-      'Each fleet runs against the server and against a floor answering its version.',
+      'Each fleet runs against the server and against a floor answering its version, each after the same ' +
+      'warm-up that is not measured (a code path run the first time costs a mixed fleet twice).',
     '',
     `| fleet | ingest sustained, server / floor calls/s | % of floor | server µs/call at ${rate}/s | floor µs/call | server p99 ms at ${rate}/s | boot storm s, server / floor | RSS KB per idle station, server / floor |`,
     '| --- | --- | --- | --- | --- | --- | --- | --- |',

@@ -198,7 +198,8 @@ export function toMarkdown(report: Report): string {
       '',
       `${server.stations} stations × ${server.connectors} connectors, each with an active transaction; the rate ` +
         `steps up until p99 passes ${report.sizes.ingest.p99LimitMs} ms in two steps in a row, or the answers fall ` +
-        `behind (steps of ${report.sizes.ingest.stepMs / 1000} s). Sustained: the most answered/s at a step within ` +
+        `behind (steps of ${report.sizes.ingest.stepMs / 1000} s, after a warm-up of ${report.sizes.ingest.warmUpMs / 1000} s ` +
+        'at the first rate that is not measured). Sustained: the most answered/s at a step within ' +
         'the limit and without a failed call. ' +
         'Latency is the round trip at the charge point, in ms (p50 / p95 / p99 / max). CPU in cores.',
       '',

@@ -46,7 +46,7 @@ export interface IngestResult {
   sustained: number;
   /** The step at the budget's rate (2,000 calls/s in full and quick runs), if it ran. */
   atBudgetRate: IngestStep | null;
-  /** Samples acknowledged to the charge points, and stored in the database after shutdown (server only). */
+  /** Samples acknowledged to the charge points (warm-up included), and stored in the database after shutdown (server only). */
   acknowledgedSamples: number;
   storedSamples: number | null;
   profile: string | null;
@@ -69,6 +69,7 @@ export async function runIngest(
   const steps: IngestStep[] = [];
   let profileFromMs: number | undefined;
   let profileToMs: number | undefined;
+  let warmUpAnswered: number | undefined;
   try {
     if (kind === 'server') {
       const api = new Api(target.httpUrl);
@@ -80,6 +81,14 @@ export async function runIngest(
       `${name}: booting ${size.stations} stations, starting ${size.stations * size.connectors} transactions`,
     );
     await connectAndStart(fleet, target, stationIds('ING', size.stations), size.connectors, protocol);
+    const firstRate = size.rates[0] ?? 0;
+    const warmUp = await fleet.meter(firstRate, size.warmUpMs);
+    context.say(
+      `${name}: warm-up at ${firstRate}/s for ${size.warmUpMs / 1000} s (not measured): ${warmUp.achieved}/s answered, ` +
+        `p99 ${warmUp.latency.summary().p99} ms, ${warmUp.failed} failed`,
+    );
+    warmUpAnswered = warmUp.answered;
+    await sleep(size.pauseMs);
     profileFromMs = performance.now() - target.spawnedAt;
     let overBefore = false;
     for (const rate of size.rates) {
@@ -130,7 +139,8 @@ export async function runIngest(
     steps,
     sustained: Math.max(0, ...within.map((step) => step.achieved)),
     atBudgetRate: steps.find((step) => step.target === size.budgetRate) ?? null,
-    acknowledgedSamples: steps.reduce((sum, step) => sum + step.answered, 0) * SAMPLES_PER_METER_VALUES,
+    acknowledgedSamples:
+      steps.reduce((sum, step) => sum + step.answered, warmUpAnswered ?? 0) * SAMPLES_PER_METER_VALUES,
     storedSamples: target.storedSamples,
     profile: cpuProfile ? mainThreadProfile(profileDir(context, name)) : null,
     profileFromMs: profileFromMs ?? 0,

@@ -99,12 +99,29 @@ function hideSecretProperties(value: unknown, depth = 0): unknown {
 }
 
 /**
+ * Whether hideSecretProperties would change anything in `value`: read without copying, so that
+ * the frames of every message (meter values, transaction events), which hold no secret, are
+ * logged without a copy of each of their objects.
+ */
+function holdsSecretProperties(value: unknown, depth = 0): boolean {
+  if (typeof value === 'string') return URL_PASSWORD.test(value);
+  if (depth > 32 || typeof value !== 'object' || value === null) return false;
+  if (Array.isArray(value)) return value.some((item: unknown) => holdsSecretProperties(item, depth + 1));
+  for (const [name, inner] of Object.entries(value)) {
+    if (isSecretName(name) && (typeof inner === 'string' || typeof inner === 'number')) return true;
+    if (holdsSecretProperties(inner, depth + 1)) return true;
+  }
+  return false;
+}
+
+/**
  * An OCPP payload (request or response) of `action` with every secret replaced by `REDACTED`;
- * the input is not changed. Anything that is not an object passes as it is.
+ * the input is not changed (a payload without secrets is answered as it is). Anything that is
+ * not an object passes as it is.
  */
 export function redactOcppPayload(action: string | null, payload: unknown): unknown {
   // Own entries only: an action named `__proto__` or `toString` (a rogue frame) has no redactor.
   const byAction = action !== null && Object.hasOwn(BY_ACTION, action) ? BY_ACTION[action] : undefined;
   const shaped = byAction && isObject(payload) ? byAction(payload) : payload;
-  return hideSecretProperties(shaped);
+  return holdsSecretProperties(shaped) ? hideSecretProperties(shaped) : shaped;
 }

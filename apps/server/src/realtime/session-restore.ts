@@ -45,6 +45,10 @@ export interface RecoveringAdapter {
     on(event: 'connection', listener: (socket: RestoredSocket) => void): unknown;
   };
   restoreSession(pid: string, offset: string): Promise<RestoredSession | null> | null;
+  /** Its rooms and the sockets in each (socket.io-adapter's). */
+  rooms: Map<string, Set<string>>;
+  /** The sessions of disconnected sockets it keeps for a restore (private to the one-node adapter). */
+  sessions?: Map<string, unknown>;
   /** Hands a broadcast to this node's sockets (and, for a cluster adapter, to the others). */
   broadcast(packet: BroadcastPacket, opts: BroadcastOptions): Promise<void> | void;
 }
@@ -118,16 +122,32 @@ export function recoverAfterTokenCheck(
     finish(restore);
   };
 
+  /**
+   * Whether no socket of this node and no kept session could ever be given a broadcast: no socket
+   * in its rooms (none connected at all, for a broadcast to everyone), no session of a
+   * disconnected socket kept, no restore under way. Only on one node (without `ordered`): a
+   * cluster adapter's broadcasts also reach the sockets of other nodes.
+   */
+  const unreachable = (opts: BroadcastOptions): boolean => {
+    if (ordered !== undefined || restores.size > 0 || (adapter.sessions?.size ?? 1) > 0) return false;
+    if (opts.rooms.size === 0) return nsp.sockets.size === 0;
+    for (const room of opts.rooms) if ((adapter.rooms.get(room)?.size ?? 0) > 0) return false;
+    return true;
+  };
   const broadcast = adapter.broadcast.bind(adapter);
   adapter.broadcast = (packet, opts) => {
-    const delivered = broadcast(packet, opts);
     // As the adapter stores them for recovery: events without an acknowledgement, not volatile.
-    if (
-      packet.type === EVENT &&
-      packet.id === undefined &&
-      !opts.flags?.volatile &&
-      Array.isArray(packet.data)
-    ) {
+    const stored =
+      packet.type === EVENT && packet.id === undefined && !opts.flags?.volatile && Array.isArray(packet.data);
+    // Socket.IO keeps every stored event for the recovery window (about 850 bytes each, for two
+    // minutes), whether or not any socket could ask for it: at 1,000 meter values a second with no
+    // dashboard open, a few hundred MB that every major GC marks. One that reaches nobody and that
+    // no session can be restored to is handed on as volatile, which the adapter does not keep.
+    if (stored && unreachable(opts)) {
+      return broadcast(packet, { ...opts, flags: { ...opts.flags, volatile: true } });
+    }
+    const delivered = broadcast(packet, opts);
+    if (stored) {
       if (restores.size > 0) log.push({ data: packet.data as unknown[], opts });
       // The oldest restores give up first (each takes what only it still needed from the log).
       for (let oldest = first(restores); log.length > MAX_KEPT && oldest; oldest = first(restores)) {

@@ -1,6 +1,7 @@
 import type { OcppVersion } from '@cimorings/contracts';
 import type { UnknownStationPolicy } from '../config.js';
 import type { EventBus } from '../cluster/event-bus.js';
+import type { DomainEvent } from '../domain/events.js';
 import { isoNow, isoTime } from '../domain/clock.js';
 import type { BootIdentity, ConnectorReport, NotificationKind, Registration } from '../domain/station.js';
 import { checkConnectorId } from '../domain/ocpp-ranges.js';
@@ -210,32 +211,17 @@ export class ChargePointService {
     const now = isoTime(received);
     const [reported] = await this.clock.read(session.stationId, [report.timestamp], received);
     const timestamp = reported?.time ?? now;
-    const connectorChanged = {
-      type: 'ConnectorStatusChanged',
-      chargePointId: session.chargePointId,
-      connectorId: report.connectorId,
-      status: report.status,
-      errorCode: report.errorCode,
-      timestamp,
-    } as const;
-    let stored = this.stored.get(session);
-    const last = stored?.get(report.connectorId);
-    if (
-      last?.status === report.status &&
-      last.errorCode === report.errorCode &&
-      received.getTime() - last.at < STATUS_RECHECK_MS
-    ) {
-      // The status this connection stored last, told again (a 2.x station's periodic
-      // TransactionEvent tells its charging state each time): the connectors' statuses, so the
-      // station's, stay as they are; the report is stored by group commit, without reading back.
-      await this.connectors.storeBatched(session.stationId, { ...report, timestamp }, now);
-      this.events.publish(connectorChanged);
+    const told = { ...report, timestamp };
+    const toldAgain = this.storeStatusToldAgain(session, told, received);
+    if (toldAgain) {
+      await toldAgain.stored;
+      toldAgain.publish();
       return;
     }
     const before = await this.currentStatus(session.chargePointId);
-    await this.connectors.upsert(session.stationId, { ...report, timestamp }, now);
+    await this.connectors.upsert(session.stationId, told, now);
     const status = deriveStationStatus(await this.connectors.statuses(session.stationId));
-    this.events.publish(connectorChanged);
+    this.events.publish(connectorChangedOf(session, told));
     if (status !== before) {
       await this.stations.setStatus(session.stationId, status, now);
       this.events.publish({
@@ -246,6 +232,7 @@ export class ChargePointService {
       });
     }
     // Remembered only once everything is stored: a repeat after a failed write takes the full way.
+    let stored = this.stored.get(session);
     if (stored === undefined) {
       stored = new Map();
       this.stored.set(session, stored);
@@ -255,6 +242,34 @@ export class ChargePointService {
       errorCode: report.errorCode,
       at: received.getTime(),
     });
+  }
+
+  /**
+   * The short way of recordStatus, when the status is the one this connection stored last (a 2.x
+   * station's periodic TransactionEvent tells its charging state each time): the connectors'
+   * statuses, so the station's, stay as they are, and the report is stored by group commit without
+   * reading back. Started here, so that a caller can store it in the same turn as its own writes
+   * (one commit round for both); `publish` tells it once it is stored. Undefined when the full
+   * way must run (another status, or one stored too long ago to be trusted). `report.timestamp`
+   * is as the clock read it already (ChargePointClock.read).
+   */
+  storeStatusToldAgain(
+    session: ChargePointSession,
+    report: ConnectorReport & { timestamp: string },
+    received: Date = this.clock.now(),
+  ): { stored: Promise<void>; publish: () => void } | undefined {
+    const last = this.stored.get(session)?.get(report.connectorId);
+    if (
+      last?.status !== report.status ||
+      last.errorCode !== report.errorCode ||
+      received.getTime() - last.at >= STATUS_RECHECK_MS
+    ) {
+      return undefined;
+    }
+    return {
+      stored: this.connectors.storeBatched(session.stationId, report, isoTime(received)),
+      publish: () => this.events.publish(connectorChangedOf(session, report)),
+    };
   }
 
   async recordNotification(
@@ -278,4 +293,19 @@ export class ChargePointService {
   private async currentStatus(chargePointId: string): Promise<StationStatus | undefined> {
     return (await this.stations.find(chargePointId))?.status;
   }
+}
+
+/** What a stored connector status tells others. */
+function connectorChangedOf(
+  session: ChargePointSession,
+  report: ConnectorReport & { timestamp: string },
+): DomainEvent {
+  return {
+    type: 'ConnectorStatusChanged',
+    chargePointId: session.chargePointId,
+    connectorId: report.connectorId,
+    status: report.status,
+    errorCode: report.errorCode,
+    timestamp: report.timestamp,
+  };
 }

@@ -83,6 +83,14 @@ export class PeriodicTransactionEvents {
     // A write that failed half way, or an event already stored: the next one takes the full way,
     // which reads back what is stored.
     const forget = () => this.running.forget(transaction.transactionId);
+    const state = input.chargingState;
+    const charged = running.charged || (state !== undefined && CHARGED_STATES.includes(state));
+    // The charging state told again (a station's periodic events): its connector status is stored
+    // with the event and its samples, in the same commit round, and shown after the readings.
+    const toldAgain =
+      state === undefined
+        ? undefined
+        : this.announcer.chargingStateToldAgain(session, transaction, state, charged, event.timestamp);
     const [fresh] = await Promise.all([
       this.events.recordOfKnown(
         session.stationId,
@@ -99,17 +107,18 @@ export class PeriodicTransactionEvents {
         event.readings.flat(),
         event.now,
       ),
+      toldAgain?.stored,
     ]).catch((error: unknown) => {
       forget();
       throw error;
     });
     if (!fresh) return forget();
     running.lastSeqNo = input.seqNo;
-    const state = input.chargingState;
-    if (state !== undefined && CHARGED_STATES.includes(state)) running.charged = true;
+    running.charged = charged;
     this.announcer.readings(session, transaction, event.readings);
-    if (state !== undefined) {
-      await this.announcer.chargingState(session, transaction, state, running.charged, event.timestamp);
+    if (toldAgain) toldAgain.publish();
+    else if (state !== undefined) {
+      await this.announcer.chargingState(session, transaction, state, charged, event.timestamp);
     }
   }
 }

@@ -67,16 +67,40 @@ export class TransactionAnnouncer {
     charged: boolean,
     timestamp: string,
   ): Promise<void> {
-    const status = statusOfChargingState(state, charged);
-    if (status === undefined || transaction.connectorId === 0) return;
-    await this.chargePoints.recordStatus(session, {
-      connectorId: transaction.connectorId,
-      status,
-      errorCode: 'NoError',
-      info: null,
-      vendorId: null,
-      vendorErrorCode: null,
-      timestamp,
-    });
+    const report = statusReport(transaction, state, charged, timestamp);
+    if (report) await this.chargePoints.recordStatus(session, report);
   }
+
+  /**
+   * The connector status of a charging state told again (the one this connection stored last),
+   * stored from now on, in the same turn as the event's own writes: what to await with them and
+   * what to publish after them (see ChargePointService.storeStatusToldAgain). Undefined when
+   * chargingState() must run instead, after the writes. `timestamp` as the clock read it.
+   */
+  chargingStateToldAgain(
+    session: ChargePointSession,
+    transaction: Transaction,
+    state: string,
+    charged: boolean,
+    timestamp: string,
+  ): { stored: Promise<void>; publish: () => void } | undefined {
+    const report = statusReport(transaction, state, charged, timestamp);
+    if (!report) return { stored: Promise.resolve(), publish: () => undefined };
+    return this.chargePoints.storeStatusToldAgain(session, report);
+  }
+}
+
+/** The connector status report a charging state makes; none for a state that shows no status. */
+function statusReport(transaction: Transaction, state: string, charged: boolean, timestamp: string) {
+  const status = statusOfChargingState(state, charged);
+  if (status === undefined || transaction.connectorId === 0) return undefined;
+  return {
+    connectorId: transaction.connectorId,
+    status,
+    errorCode: 'NoError',
+    info: null,
+    vendorId: null,
+    vendorErrorCode: null,
+    timestamp,
+  };
 }
