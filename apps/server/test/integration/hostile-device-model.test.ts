@@ -80,6 +80,46 @@ describe.each(DIALECTS)('a 2.0.1 device model reported twice over on %s', (diale
     ]);
   });
 
+  it.each([2 ** 31, 2 ** 53 - 1, -1])(
+    'refuses a report or event naming EVSE or connector %d with PropertyConstraintViolation, keeping what was kept',
+    async (id) => {
+      const before = await variables();
+      const onEvse = (evse: Record<string, number>) => ({
+        ...offlineThreshold('99'),
+        component: { name: 'EVSE', evse },
+      });
+      for (const evse of [{ id }, { id: 1, connectorId: id }]) {
+        await expect(
+          station.call('NotifyReport', {
+            requestId: 2,
+            generatedAt: new Date().toISOString(),
+            seqNo: 0,
+            reportData: [offlineThreshold('99'), onEvse(evse)],
+          }),
+        ).rejects.toMatchObject({ rpcErrorCode: 'PropertyConstraintViolation' });
+        await expect(
+          station.call('NotifyEvent', {
+            generatedAt: new Date().toISOString(),
+            seqNo: 0,
+            eventData: [
+              {
+                eventId: 1,
+                timestamp: new Date().toISOString(),
+                trigger: 'Delta',
+                actualValue: '99',
+                eventNotificationType: 'HardWiredNotification',
+                component: { name: 'EVSE', evse },
+                variable: { name: 'Power' },
+              },
+            ],
+          }),
+        ).rejects.toMatchObject({ rpcErrorCode: 'PropertyConstraintViolation' });
+      }
+      expect(await variables()).toEqual(before);
+      await expect(station.call('Heartbeat', {})).resolves.toHaveProperty('currentTime');
+    },
+  );
+
   it('answers a PATCH that changes one variable twice, one result each, keeping the last value', async () => {
     const change = { component: 'OCPPCommCtrlr', variable: 'OfflineThreshold' };
     const response = await app.request('PATCH', '/api/stations/HDM-1/variables', {
