@@ -84,11 +84,11 @@ describe.each(DIALECTS)('a 2.0.1 device model reported twice over on %s', (diale
     'refuses a report or event naming EVSE or connector %d with PropertyConstraintViolation, keeping what was kept',
     async (id) => {
       const before = await variables();
-      const onEvse = (evse: Record<string, number>) => ({
+      const onEvse = (evse: { id: number; connectorId?: number }) => ({
         ...offlineThreshold('99'),
         component: { name: 'EVSE', evse },
       });
-      for (const evse of [{ id }, { id: 1, connectorId: id }]) {
+      for (const evse of [{ id }, { id: 1, connectorId: id }] as { id: number; connectorId?: number }[]) {
         await expect(
           station.call('NotifyReport', {
             requestId: 2,
