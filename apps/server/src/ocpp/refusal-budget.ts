@@ -8,9 +8,15 @@ const CALLERROR = 4;
 const OUR_FAULT = new Set(['InternalError', 'GenericError']);
 
 /**
+ * The event a connection's client emits for a frame refused without an answer (an OCPP 2.1 SEND
+ * that is invalid or of an unknown action, a CALLRESULTERROR), counted as a refusal here.
+ */
+export const REFUSED_FRAME = 'refusedFrame';
+
+/**
  * Calls `onAbuse` once when a charge point earns more than MAX_REFUSALS_PER_MINUTE refusals
  * within a minute: CallErrors answered to its calls (schema violations, SecurityError before
- * acceptance, too many samples...) and frames that are not OCPP at all. ocpp-rpc's own
+ * acceptance, too many samples...), frames that are not OCPP at all, and REFUSED_FRAMEs. ocpp-rpc's own
  * `maxBadMessages` counts only unreadable frames in a row, so a peer that mixes them with valid
  * ones, or sends a stream of well-formed but refused calls, would otherwise never be cut off.
  * A charge point that follows the protocol earns a refusal now and then, not one a second.
@@ -32,4 +38,5 @@ export function watchRefusals(client: RPCClient, onAbuse: (refusals: number) => 
     if (outbound && payload[0] === CALLERROR && !OUR_FAULT.has(String(payload[2]))) refused();
   });
   client.on('badMessage', refused);
+  client.on(REFUSED_FRAME, refused);
 }

@@ -10,12 +10,49 @@ const NO_NUMBER = -1;
 /** Rows per insert: under SQLite's 32,766 bound variables with 13 columns each. */
 const ROWS_PER_INSERT = 500;
 
+/**
+ * One attribute per identity, in the order first named: the value of its last mention, and the
+ * mutability, data type and unit the last mention that has them says (as a later report does).
+ */
+function lastOfEach(variables: readonly StationVariable[]): StationVariable[] {
+  const byIdentity = new Map<string, StationVariable>();
+  for (const v of variables) {
+    const identity = JSON.stringify([
+      v.component,
+      v.componentInstance ?? NO_TEXT,
+      v.evseId ?? NO_NUMBER,
+      v.connectorId ?? NO_NUMBER,
+      v.variable,
+      v.variableInstance ?? NO_TEXT,
+      v.attributeType,
+    ]);
+    const earlier = byIdentity.get(identity);
+    byIdentity.set(
+      identity,
+      earlier
+        ? {
+            ...v,
+            mutability: v.mutability ?? earlier.mutability,
+            dataType: v.dataType ?? earlier.dataType,
+            unit: v.unit ?? earlier.unit,
+          }
+        : v,
+    );
+  }
+  return [...byIdentity.values()];
+}
+
 /** The device models of stations (migration 007). Queries only. */
 export class StationVariableRepository {
   constructor(private readonly db: Kysely<Database>) {}
 
-  /** Stores each attribute, replacing what was kept for the same identity. */
-  async upsert(stationId: number, variables: readonly StationVariable[], now: string): Promise<void> {
+  /**
+   * Stores each attribute, replacing what was kept for the same identity. An attribute named
+   * twice is stored as its last mention says (PostgreSQL refuses one insert that updates a row
+   * twice, so a station's report naming an attribute twice must be merged first).
+   */
+  async upsert(stationId: number, named: readonly StationVariable[], now: string): Promise<void> {
+    const variables = lastOfEach(named);
     for (let start = 0; start < variables.length; start += ROWS_PER_INSERT) {
       const rows = variables.slice(start, start + ROWS_PER_INSERT).map((v) => ({
         station_id: stationId,

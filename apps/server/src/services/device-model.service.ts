@@ -6,6 +6,7 @@ import {
   type MessageLimits,
   messageLimitsOf,
 } from '../domain/message-limits.js';
+import { checkConnectorId } from '../domain/ocpp-ranges.js';
 import { AppError } from '../errors.js';
 import type { Page, PageRequest } from '../repositories/paging.js';
 import type { StationVariableRepository } from '../repositories/station-variable.repository.js';
@@ -13,6 +14,7 @@ import type { StationRepository } from '../repositories/station.repository.js';
 import type { ChargePointSession } from './charge-point.service.js';
 import type { ReportBase } from './charge-point-commands.js';
 import type { CommandService, StationProtocol } from './command.service.js';
+import { inRange } from './range-check.js';
 
 /** The report a CSMS asks for after a station's first accepted boot (OCPP 2.0.1 B07). */
 const BASE_REPORT: ReportBase = 'FullInventory';
@@ -35,9 +37,19 @@ export class DeviceModelService {
     this.nextRequestId = Math.floor(clock.now().getTime() / 1000) % 1_000_000_000;
   }
 
-  /** Keeps the attributes of one NotifyReport part (or of accepted SetVariables). */
+  /**
+   * Keeps the attributes of one NotifyReport part (or of accepted SetVariables).
+   * @throws AppError VALIDATION_ERROR (PropertyConstraintViolation), nothing kept, when an EVSE or
+   * connector id is outside 0..MAX_CONNECTOR_ID (the schema allows any integer; the store does not).
+   */
   async storeReport(session: ChargePointSession, variables: readonly StationVariable[]): Promise<void> {
     if (variables.length === 0) return;
+    inRange(() => {
+      for (const { evseId, connectorId } of variables) {
+        if (evseId !== null) checkConnectorId(evseId, 'evse.id', 0);
+        if (connectorId !== null) checkConnectorId(connectorId, 'evse.connectorId', 0);
+      }
+    });
     await this.variables.upsert(session.stationId, variables, isoNow(this.clock));
   }
 

@@ -1,4 +1,5 @@
 import type { FastifyBaseLogger } from 'fastify';
+import { REFUSED_FRAME } from '../refusal-budget.js';
 import type { RPCClient } from '../rpc.js';
 import type { SchemaValidator } from '../validation.js';
 
@@ -48,12 +49,17 @@ export function useOcpp21Frames(
     }
     // Seen like any other frame (liveness, the message log's listeners).
     client.emit('message', { message: text, outbound: false });
-    if (frame[0] === SEND) receiveSend(frame, schemas, sendHandlers, chargePointId, log);
-    else
+    // Never answered, so counted here: a station sending a stream of them is cut off as one
+    // sending refused calls is (a station that follows the protocol sends one now and then).
+    if (frame[0] === SEND) {
+      if (!receiveSend(frame, schemas, sendHandlers, chargePointId, log)) client.emit(REFUSED_FRAME);
+    } else {
+      client.emit(REFUSED_FRAME);
       log.warn(
         { chargePointId, frame: frame.slice(1) },
         'the station refused one of our CALLRESULTs (CALLRESULTERROR)',
       );
+    }
   };
   client.on(
     'strictValidationFailure',
@@ -92,28 +98,30 @@ function parse(text: string): unknown[] | undefined {
   }
 }
 
+/** Hands a SEND to its handler; false when it is refused (unknown action, invalid payload). */
 function receiveSend(
   frame: unknown[],
   schemas: SchemaValidator,
   handlers: SendHandlers,
   chargePointId: string,
   log: FastifyBaseLogger,
-): void {
+): boolean {
   const [, messageId, action, payload] = frame;
   const handler = typeof action === 'string' ? handlers[action] : undefined;
   if (typeof action !== 'string' || !handler) {
     log.info({ chargePointId, messageId, action }, 'SEND of an unknown action ignored');
-    return;
+    return false;
   }
   try {
     schemas.validate(`urn:${action}`, payload);
   } catch (error) {
     log.info({ chargePointId, messageId, action, err: error }, 'invalid SEND ignored');
-    return;
+    return false;
   }
   try {
     handler(payload);
   } catch (error) {
     log.error({ chargePointId, messageId, action, err: error }, 'SEND handler failed');
   }
+  return true;
 }

@@ -73,7 +73,9 @@ export function transactionEventOf(p: v201.TransactionEventRequest): Transaction
     triggerReason: p.triggerReason,
     offline: p.offline ?? false,
     ...(p.evse !== undefined && { connectorId: p.evse.id }),
-    ...(p.idToken !== undefined && { idTag: p.idToken.idToken }),
+    // NoAuthorization (a start button, a key) identifies nobody: its idToken is left empty, and
+    // deciding on it would answer Invalid and stop a session the station may run unauthorized.
+    ...(p.idToken !== undefined && p.idToken.type !== 'NoAuthorization' && { idTag: p.idToken.idToken }),
     ...(info.chargingState !== undefined && { chargingState: info.chargingState }),
     ...(info.stoppedReason !== undefined && { stoppedReason: info.stoppedReason }),
     ...(p.reservationId !== undefined && { reservationId: p.reservationId }),
