@@ -33,6 +33,10 @@ export function createHttpServer(config: Readonly<Config>, log: FastifyBaseLogge
     genReqId: (request) => requestId(request.headers['x-request-id']),
     schemaController: { compilersFactory: { buildValidator: buildRequestValidator } },
     frameworkErrors: answerFrameworkError,
+    // Fastify gives a plugin 10 s to load; on a busy two-core machine (a boot storm, CI) loading
+    // the routes, the OpenAPI document and the dashboard has taken longer, and a server that
+    // refuses to start because the machine is slow helps nobody.
+    pluginTimeout: 120_000,
   }).withTypeProvider<TypeBoxTypeProvider>();
   server.addHook('onSend', async (request, reply) => {
     void reply.header('x-request-id', request.id);
