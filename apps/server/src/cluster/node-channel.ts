@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { ErrorCode } from '@cimorings/contracts';
+import { observeUnawaited, SUBSCRIPTIONS } from './unawaited-commands.js';
 
 /** An error as it travels back between nodes: its code, so every node answers it alike. */
 export interface NodeError {
@@ -43,7 +44,8 @@ export class NodeChannel {
     onError: (error: unknown) => void,
     private readonly prefix = 'cimorings:node:',
   ) {
-    this.subscriber = redis.duplicate();
+    // Its resubscription after a reconnect is not awaited by ioredis: observed, not unhandled.
+    this.subscriber = observeUnawaited(redis.duplicate(), SUBSCRIPTIONS, onError);
     // A duplicate does not inherit the original's listeners: without one, errors reach the console.
     this.subscriber.on('error', onError);
     this.subscriber.on('message', (_channel: string, text: string) => {

@@ -4,7 +4,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
  * A Redis server of one test alone, on `port` (no persistence), so that it can be stopped and
  * started again without touching the shared one. Resolves once it accepts connections.
  */
-export async function startRedis(port: number): Promise<ChildProcess> {
+export async function startRedis(port: number, args: readonly string[] = []): Promise<ChildProcess> {
   const child = spawn('redis-server', [
     '--port',
     String(port),
@@ -14,6 +14,7 @@ export async function startRedis(port: number): Promise<ChildProcess> {
     '',
     '--appendonly',
     'no',
+    ...args,
   ]);
   await new Promise<void>((resolve, reject) => {
     let output = '';
