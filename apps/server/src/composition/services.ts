@@ -117,7 +117,13 @@ export function createServices(parts: ServiceParts) {
     },
     (error) => log.warn({ err: error }, 'Reset after a security profile raise failed'),
   );
-  const stations = new StationService(repos.stations, hasher, links, events, clock, profileRaise);
+  const stations = new StationService(
+    repos.stations,
+    hasher,
+    { links, profiles: profileRaise },
+    events,
+    clock,
+  );
   const commands = new CommandService(
     stations,
     links,

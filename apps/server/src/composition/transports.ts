@@ -54,17 +54,20 @@ export function createOcppServer(
     log,
     { bootTimeoutMs: config.ocppBootTimeout * 1000, maxFrameBytes: config.ocppMaxFrameBytes },
   );
-  return new OcppServer(admission, sessions, cluster.presence, log, {
-    heartbeatInterval: config.ocppHeartbeatInterval,
-    pingIntervalMs: 30_000,
-    // Often enough to notice silence within a minute of 2.5 intervals, as the contract asks.
-    livenessCheckMs: Math.min(15_000, config.ocppHeartbeatInterval * 500),
+  const upgrades = {
+    stations: admission,
     isDatabaseReady,
     clientAddress: clientAddressResolver(config.trustProxy),
     proxy: {
       isTrusted: trustedPeerResolver(config.trustProxy),
       clientCertHeader: config.tlsProxyClientCertHeader?.toLowerCase() ?? null,
     },
+  };
+  return new OcppServer(upgrades, sessions, cluster.presence, log, {
+    heartbeatInterval: config.ocppHeartbeatInterval,
+    pingIntervalMs: 30_000,
+    // Often enough to notice silence within a minute of 2.5 intervals, as the contract asks.
+    livenessCheckMs: Math.min(15_000, config.ocppHeartbeatInterval * 500),
     maxFrameBytes: config.ocppMaxFrameBytes,
   });
 }

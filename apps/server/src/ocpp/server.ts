@@ -25,12 +25,18 @@ export interface OcppServerSettings {
   pingIntervalMs: number;
   /** How often silent stations are looked for, ms. */
   livenessCheckMs: number;
+  /** Largest frame a charge point may send, bytes; a bigger one closes the socket with 1009. */
+  maxFrameBytes: number;
+}
+
+/** What the endpoint consults to admit a charge point at its upgrade request. */
+export interface UpgradeAdmission {
+  /** The station's identity, password and connection → its admission, or a refusal. */
+  stations: StationAdmissionService;
   /** False until the database is set up: charge points are turned away with 503 until then. */
   isDatabaseReady: () => boolean;
   /** The client address of an upgrade request, honouring TRUST_PROXY. */
   clientAddress: ClientAddressOf;
-  /** Largest frame a charge point may send, bytes; a bigger one closes the socket with 1009. */
-  maxFrameBytes: number;
   /** What a TLS-terminating proxy of TRUST_PROXY may tell: TLS, the client certificate. */
   proxy: ProxyTrust;
 }
@@ -53,7 +59,7 @@ export class OcppServer {
   private stopping = false;
 
   constructor(
-    private readonly admission: StationAdmissionService,
+    private readonly admission: UpgradeAdmission,
     private readonly sessions: StationSessions,
     private readonly presence: StationPresence,
     private readonly log: FastifyBaseLogger,
@@ -80,7 +86,7 @@ export class OcppServer {
             this.log.error({ err: error, identity: handshake.identity }, 'OCPP admission failed');
           else if (status === 429)
             this.log.warn(
-              { identity: handshake.identity, source: this.settings.clientAddress(handshake.request) },
+              { identity: handshake.identity, source: this.admission.clientAddress(handshake.request) },
               `OCPP connection refused: ${(error as Error).message}`,
             );
           reject(status, error instanceof AppError ? error.message : 'Internal error');
@@ -155,7 +161,7 @@ export class OcppServer {
     request: IncomingMessage;
   }): Promise<Admission & { subprotocol: string }> {
     if (handshake.endpoint !== OCPP_PATH) throw new AppError('NOT_FOUND', 'Unknown OCPP endpoint');
-    if (!this.settings.isDatabaseReady())
+    if (!this.admission.isDatabaseReady())
       throw new AppError('DATABASE_UNAVAILABLE', 'The database is not available yet');
     if (!isIdentity(handshake.identity)) throw new AppError('BAD_REQUEST', 'Invalid charge point id');
     // Of the protocols a charge point offers, the newest we speak (CONTRACT section 7).
@@ -163,11 +169,11 @@ export class OcppServer {
     if (subprotocol === undefined) {
       throw new AppError('BAD_REQUEST', `One of the subprotocols ${SUBPROTOCOLS.join(', ')} is required`);
     }
-    const admission = await this.admission.admit(
+    const admission = await this.admission.stations.admit(
       handshake.identity,
       handshake.password?.toString('utf8'),
-      this.settings.clientAddress(handshake.request),
-      connectionSecurityOf(handshake.request, this.settings.proxy),
+      this.admission.clientAddress(handshake.request),
+      connectionSecurityOf(handshake.request, this.admission.proxy),
       versionOf(subprotocol),
     );
     return Object.assign(admission, { subprotocol });

@@ -47,6 +47,17 @@ export interface TransactionClose {
   now: string;
 }
 
+/** The columns a transaction's completion sets, whether its station stopped it or an operator closed it. */
+function completion(meterStop: number | null, stoppedAt: string, reason: string, now: string) {
+  return {
+    status: 'completed' as const,
+    meter_stop: meterStop,
+    stopped_at: stoppedAt,
+    stop_reason: reason,
+    updated_at: now,
+  };
+}
+
 /** The row of a transaction that starts, whichever protocol told of it. */
 export function activeRow(
   start: Omit<NewTransaction, 'idTag' | 'startReportedAt'> & { idTag: string | null },
@@ -161,14 +172,7 @@ export class TransactionRepository {
   async stop(transactionId: number, stop: TransactionStop): Promise<boolean> {
     const result = await this.db
       .updateTable('transactions')
-      .set({
-        status: 'completed',
-        meter_stop: stop.meterStop,
-        stopped_at: stop.stoppedAt,
-        stop_reason: stop.reason,
-        stop_id_tag: stop.idTag,
-        updated_at: stop.now,
-      })
+      .set({ ...completion(stop.meterStop, stop.stoppedAt, stop.reason, stop.now), stop_id_tag: stop.idTag })
       .where('id', '=', transactionId)
       .where((eb) =>
         eb.or([
@@ -282,13 +286,9 @@ export class TransactionRepository {
     const result = await this.db
       .updateTable('transactions')
       .set({
-        status: 'completed',
-        meter_stop: close.meterStop,
-        stopped_at: close.now,
-        stop_reason: close.reason,
+        ...completion(close.meterStop, close.now, close.reason, close.now),
         closed_by: close.userId,
         closed_at: close.now,
-        updated_at: close.now,
       })
       .where('id', '=', transactionId)
       .where('status', '=', 'active')

@@ -70,17 +70,29 @@ export interface StationFilter {
   siteId?: number;
 }
 
+/** What the StationService does to a station's live connection, on whichever node holds it. */
+export interface StationConnectionControl {
+  /** Where a deleted station's connection is found, to be closed. */
+  links: StationLinks;
+  /** A connected station's profile is raised only once it accepted the new one. */
+  profiles: SecurityProfileRaise;
+}
+
 /** Stations as operators manage them, always within the caller's station scope. */
 export class StationService {
+  private readonly links: StationLinks;
+  private readonly profiles: SecurityProfileRaise;
+
   constructor(
     private readonly stations: StationRepository,
     private readonly hasher: PasswordHasher,
-    private readonly links: StationLinks,
+    connections: StationConnectionControl,
     private readonly events: EventBus,
     private readonly clock: Clock,
-    /** A connected station's profile is raised only once it accepted the new one. */
-    private readonly profiles: SecurityProfileRaise,
-  ) {}
+  ) {
+    this.links = connections.links;
+    this.profiles = connections.profiles;
+  }
 
   list(actor: Actor, page: PageRequest, filter: StationFilter): Promise<Page<Station>> {
     return this.stations.list(page, { scope: actor.stationScope, ...filter });
