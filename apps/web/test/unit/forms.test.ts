@@ -6,6 +6,9 @@ import TextField from '../../src/components/base/TextField.vue';
 import { useEditDialog } from '../../src/composables/useEditDialog';
 import { useFeedback } from '../../src/composables/useFeedback';
 import { useFormDialog } from '../../src/composables/useFormDialog';
+import ProfileView from '../../src/views/ProfileView.vue';
+import { ApiError } from '../../src/api';
+import { fakeApi } from '../support/fake-api';
 import { mountWithApp } from '../support/mount';
 
 /** Lets Element Plus' transitions and the awaited task settle. */
@@ -113,5 +116,35 @@ describe('useEditDialog', () => {
     dialog.open = false;
     dialog.show(null);
     expect(dialog).toMatchObject({ open: true, item: null });
+  });
+});
+
+describe('ProfileView password change', () => {
+  it('sends nothing, Enter included, until the new password is repeated', async () => {
+    const sent: string[][] = [];
+    const api = fakeApi({
+      auth: {
+        changePassword: async (current: string, next: string) => {
+          sent.push([current, next]);
+          throw new ApiError(401, 'UNAUTHORIZED', 'wrong');
+        },
+      },
+    });
+    const { wrapper } = mountWithApp(ProfileView, { locale: 'en', api, attachTo: document.body });
+    const type = async (test: string, value: string) =>
+      wrapper.get(`input[data-test=${test}]`).setValue(value);
+    await type('current-password', 'old-secret');
+    await type('new-password', 'a-new-secret');
+    const button = wrapper.get('[data-test=change-password]');
+    expect(button.attributes('disabled')).toBeDefined();
+    await wrapper.get('form').trigger('submit');
+    await settle();
+    expect(sent).toEqual([]);
+
+    await type('repeat-password', 'a-new-secret');
+    expect(button.attributes('disabled')).toBeUndefined();
+    await wrapper.get('form').trigger('submit');
+    await settle();
+    expect(sent).toEqual([['old-secret', 'a-new-secret']]);
   });
 });
