@@ -30,13 +30,7 @@ export const useStationsStore = defineStore('stations', () => {
   const api = useApi();
   const byId = ref<Record<string, Station>>({});
   /** The stations page, in the server's order; its stations are the ones in `byId`. */
-  const {
-    list: page,
-    total: pageTotal,
-    loading,
-    loadPage: showPage,
-    drop: dropFromPage,
-  } = pagedCollection((station: Station) => station.chargePointId, byId);
+  const shown = pagedCollection((station: Station) => station.chargePointId, byId);
   /** Every station in the user's scope, for counts and pickers, once loadAll() ran. */
   const allIds = ref<string[]>([]);
   /** The server's dashboard figures (energy today and this month), once loadStats() ran. */
@@ -67,7 +61,7 @@ export const useStationsStore = defineStore('stations', () => {
   }
 
   function loadPage(filters: StationFilters & Paging): Promise<void> {
-    return showPage(() => api.stations.list(filters));
+    return shown.loadPage(() => api.stations.list(filters));
   }
 
   async function loadAll(): Promise<void> {
@@ -108,7 +102,7 @@ export const useStationsStore = defineStore('stations', () => {
 
   async function remove(chargePointId: string): Promise<void> {
     await api.stations.remove(chargePointId);
-    dropFromPage(chargePointId);
+    shown.drop(chargePointId);
     allIds.value = allIds.value.filter((id) => id !== chargePointId);
   }
 
@@ -145,12 +139,12 @@ export const useStationsStore = defineStore('stations', () => {
 
   return {
     byId,
-    page,
-    pageTotal,
+    page: shown.list,
+    pageTotal: shown.total,
     all,
     pending,
     counts,
-    loading,
+    loading: shown.loading,
     stats,
     loadStats,
     upsert,

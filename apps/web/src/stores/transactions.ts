@@ -57,13 +57,8 @@ export function deliveredWh(tx: LiveTransaction): number {
 export const useTransactionsStore = defineStore('transactions', () => {
   const api = useApi();
   const activeById = ref<Record<number, LiveTransaction>>({});
-  const {
-    byId: historyById,
-    list: historyItems,
-    total: historyTotal,
-    loading,
-    loadPage,
-  } = pagedCollection((tx: Transaction) => tx.transactionId);
+  /** The history page (TransactionsView). */
+  const history = pagedCollection((tx: Transaction) => tx.transactionId);
   const details = ref<Record<number, TransactionDetail>>({});
   const power = ref<PowerPoint[]>([]);
   /** Unknown transactions already asked for, so that a stream of readings asks once. */
@@ -125,7 +120,7 @@ export const useTransactionsStore = defineStore('transactions', () => {
   }
 
   function loadHistory(filters: TransactionFilters & Paging): Promise<void> {
-    return loadPage(() => api.transactions.list(filters));
+    return history.loadPage(() => api.transactions.list(filters));
   }
 
   async function close(transactionId: number, reason: string): Promise<void> {
@@ -176,7 +171,7 @@ export const useTransactionsStore = defineStore('transactions', () => {
       stopReason: event.reason,
     };
     // The row of the history page and the detail, where loaded.
-    for (const row of [historyById.value[event.transactionId], details.value[event.transactionId]]) {
+    for (const row of [history.byId.value[event.transactionId], details.value[event.transactionId]]) {
       if (row)
         Object.assign(row, stopped, { energyDelivered: energyBetween(row.meterStart, event.meterStop) });
     }
@@ -215,11 +210,11 @@ export const useTransactionsStore = defineStore('transactions', () => {
     activeById,
     active,
     totalPowerKw,
-    historyItems,
-    historyTotal,
+    historyItems: history.list,
+    historyTotal: history.total,
     details,
     power,
-    loading,
+    loading: history.loading,
     loadActive,
     loadHistory,
     exportCsv,
