@@ -14,6 +14,15 @@ export interface AttemptOptions<T> {
   failure?: (error: unknown) => string;
   /** True while the step runs (a button's loading state). */
   busy?: Ref<boolean>;
+  /** A question asked first (see `confirm`): the step runs only when the user confirms it. */
+  confirm?: string | ConfirmQuestion;
+}
+
+/** A confirmation with its own button texts ("Delete" and "Cancel" by default). */
+export interface ConfirmQuestion {
+  message: string;
+  confirmButtonText?: string;
+  cancelButtonText?: string;
 }
 
 /**
@@ -24,8 +33,11 @@ export function useFeedback() {
   const { t } = useI18n();
   const errorText = useErrorText();
 
-  /** Runs `task` and says how it went; resolves true when it worked. */
+  /** Runs `task` (once confirmed, given a question) and says how it went; true when it worked. */
   async function attempt<T>(task: () => Promise<T>, options: AttemptOptions<T> = {}): Promise<boolean> {
+    const question = typeof options.confirm === 'string' ? { message: options.confirm } : options.confirm;
+    if (question && !(await confirm(question.message, question.confirmButtonText, question.cancelButtonText)))
+      return false;
     if (options.busy) options.busy.value = true;
     try {
       const result = await task();

@@ -3,10 +3,13 @@ import type { Page } from '../api';
 
 /**
  * The part of a store that holds a server-paged list: the items by key (one copy, which live
- * events update) and the keys of the page shown, in the server's order, with its total.
+ * events update; `byId` when the store shares it with other lists) and the keys of the page
+ * shown, in the server's order, with its total.
  */
-export function pagedCollection<T, K extends string | number>(keyOf: (item: T) => K) {
-  const byId = ref({}) as Ref<Record<K, T>>;
+export function pagedCollection<T, K extends string | number>(
+  keyOf: (item: T) => K,
+  byId: Ref<Record<K, T>> = ref({}) as Ref<Record<K, T>>,
+) {
   const ids = ref([]) as Ref<K[]>;
   const total = ref(0);
   const loading = ref(false);

@@ -15,6 +15,7 @@ import {
   type StationStatus,
   type Stats,
 } from '../api';
+import { pagedCollection } from './pagedCollection';
 
 export { STATION_STATUSES } from '@cimorings/contracts';
 
@@ -28,16 +29,13 @@ const ALL = 1000;
 export const useStationsStore = defineStore('stations', () => {
   const api = useApi();
   const byId = ref<Record<string, Station>>({});
-  /** The ids of the stations page, in the server's order. */
-  const pageIds = ref<string[]>([]);
-  const pageTotal = ref(0);
+  /** The stations page, in the server's order; its stations are the ones in `byId`. */
+  const shown = pagedCollection((station: Station) => station.chargePointId, byId);
   /** Every station in the user's scope, for counts and pickers, once loadAll() ran. */
   const allIds = ref<string[]>([]);
-  const loading = ref(false);
   /** The server's dashboard figures (energy today and this month), once loadStats() ran. */
   const stats = ref<Stats | null>(null);
 
-  const page = computed(() => pageIds.value.map((id) => byId.value[id]).filter(isStation));
   const all = computed(() => allIds.value.map((id) => byId.value[id]).filter(isStation));
   const pending = computed(() => all.value.filter((station) => station.registration === 'pending'));
 
@@ -62,16 +60,8 @@ export const useStationsStore = defineStore('stations', () => {
     byId.value[station.chargePointId] = station;
   }
 
-  async function loadPage(filters: StationFilters & Paging): Promise<void> {
-    loading.value = true;
-    try {
-      const answer = await api.stations.list(filters);
-      for (const station of answer.items) upsert(station);
-      pageIds.value = answer.items.map((station) => station.chargePointId);
-      pageTotal.value = answer.total;
-    } finally {
-      loading.value = false;
-    }
+  function loadPage(filters: StationFilters & Paging): Promise<void> {
+    return shown.loadPage(() => api.stations.list(filters));
   }
 
   async function loadAll(): Promise<void> {
@@ -112,8 +102,7 @@ export const useStationsStore = defineStore('stations', () => {
 
   async function remove(chargePointId: string): Promise<void> {
     await api.stations.remove(chargePointId);
-    delete byId.value[chargePointId];
-    pageIds.value = pageIds.value.filter((id) => id !== chargePointId);
+    shown.drop(chargePointId);
     allIds.value = allIds.value.filter((id) => id !== chargePointId);
   }
 
@@ -150,12 +139,12 @@ export const useStationsStore = defineStore('stations', () => {
 
   return {
     byId,
-    page,
-    pageTotal,
+    page: shown.list,
+    pageTotal: shown.total,
     all,
     pending,
     counts,
-    loading,
+    loading: shown.loading,
     stats,
     loadStats,
     upsert,

@@ -14,6 +14,7 @@ import {
   type TransactionFilters,
 } from '../api';
 import { latestReadings } from '../meter';
+import { pagedCollection } from './pagedCollection';
 
 /** An active transaction with its latest readings. */
 export interface LiveTransaction extends Transaction {
@@ -56,11 +57,10 @@ export function deliveredWh(tx: LiveTransaction): number {
 export const useTransactionsStore = defineStore('transactions', () => {
   const api = useApi();
   const activeById = ref<Record<number, LiveTransaction>>({});
-  const historyItems = ref<Transaction[]>([]);
-  const historyTotal = ref(0);
+  /** The history page (TransactionsView). */
+  const history = pagedCollection((tx: Transaction) => tx.transactionId);
   const details = ref<Record<number, TransactionDetail>>({});
   const power = ref<PowerPoint[]>([]);
-  const loading = ref(false);
   /** Unknown transactions already asked for, so that a stream of readings asks once. */
   const asked = new Set<number>();
 
@@ -119,15 +119,8 @@ export const useTransactionsStore = defineStore('transactions', () => {
     return api.transactions.csv(filters);
   }
 
-  async function loadHistory(filters: TransactionFilters & Paging): Promise<void> {
-    loading.value = true;
-    try {
-      const answer = await api.transactions.list(filters);
-      historyItems.value = answer.items;
-      historyTotal.value = answer.total;
-    } finally {
-      loading.value = false;
-    }
+  function loadHistory(filters: TransactionFilters & Paging): Promise<void> {
+    return history.loadPage(() => api.transactions.list(filters));
   }
 
   async function close(transactionId: number, reason: string): Promise<void> {
@@ -177,14 +170,11 @@ export const useTransactionsStore = defineStore('transactions', () => {
       stoppedAt: event.timestamp,
       stopReason: event.reason,
     };
-    for (const item of historyItems.value) {
-      if (item.transactionId === event.transactionId) {
-        Object.assign(item, stopped, { energyDelivered: energyBetween(item.meterStart, event.meterStop) });
-      }
+    // The row of the history page and the detail, where loaded.
+    for (const row of [history.byId.value[event.transactionId], details.value[event.transactionId]]) {
+      if (row)
+        Object.assign(row, stopped, { energyDelivered: energyBetween(row.meterStart, event.meterStop) });
     }
-    const detail = details.value[event.transactionId];
-    if (detail)
-      Object.assign(detail, stopped, { energyDelivered: energyBetween(detail.meterStart, event.meterStop) });
     if (tx) recordPower(Date.now());
   }
 
@@ -220,11 +210,11 @@ export const useTransactionsStore = defineStore('transactions', () => {
     activeById,
     active,
     totalPowerKw,
-    historyItems,
-    historyTotal,
+    historyItems: history.list,
+    historyTotal: history.total,
     details,
     power,
-    loading,
+    loading: history.loading,
     loadActive,
     loadHistory,
     exportCsv,

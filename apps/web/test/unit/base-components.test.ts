@@ -1,29 +1,43 @@
 // @vitest-environment happy-dom
 import { describe, expect, it } from 'vitest';
-import { defineComponent, h, nextTick } from 'vue';
+import { defineComponent, h, nextTick, resolveComponent } from 'vue';
 import ActionsColumn from '../../src/components/base/ActionsColumn.vue';
 import DataTable from '../../src/components/base/DataTable.vue';
-import { mountWithApp } from '../support/mount';
+import { useAuthStore } from '../../src/stores/auth';
+import { fakeApi, userWith } from '../support/fake-api';
+import { mountWithApp, piniaWith } from '../support/mount';
 
 interface Row {
   name: string;
   builtIn: boolean;
 }
 
+const rows: Row[] = [
+  { name: 'viewer', builtIn: true },
+  { name: 'night-shift', builtIn: false },
+];
+
+/** A Pinia whose user is logged in with `permissions`. */
+async function loggedInWith(permissions: string[]) {
+  const api = fakeApi({
+    auth: { login: async () => ({ token: 'jwt-1', expiresIn: 3600, user: userWith(permissions) }) },
+  });
+  const pinia = piniaWith(api);
+  await useAuthStore().login('tester', 'secret-pass');
+  return pinia;
+}
+
 describe('DataTable with ActionsColumn', () => {
   it('offers edit on every row and delete only where allowed, showing the slot instead', async () => {
     const edited: string[] = [];
     const removed: string[] = [];
-    const rows: Row[] = [
-      { name: 'viewer', builtIn: true },
-      { name: 'night-shift', builtIn: false },
-    ];
     const Page = defineComponent({
       setup: () => () =>
         h(DataTable<Row>, { data: rows, rowKey: 'name', 'data-test': 'rows' }, () =>
           h(
             ActionsColumn<Row>,
             {
+              permission: 'roles.manage',
               removable: (row: Row) => !row.builtIn,
               onEdit: (row: Row) => edited.push(row.name),
               onRemove: (row: Row) => removed.push(row.name),
@@ -32,7 +46,7 @@ describe('DataTable with ActionsColumn', () => {
           ),
         ),
     });
-    const { wrapper } = mountWithApp(Page, { locale: 'en' });
+    const { wrapper } = mountWithApp(Page, { locale: 'en', pinia: await loggedInWith(['roles.manage']) });
     await nextTick();
     await nextTick();
     const table = wrapper.get('[data-test=rows]');
@@ -43,5 +57,22 @@ describe('DataTable with ActionsColumn', () => {
     await buttons[2]!.trigger('click');
     expect(edited).toEqual(['viewer']);
     expect(removed).toEqual(['night-shift']);
+  });
+
+  it('is not there for a user without the permission', async () => {
+    const Page = defineComponent({
+      setup: () => () =>
+        h(DataTable<Row>, { data: rows, rowKey: 'name', 'data-test': 'rows' }, () => [
+          h(resolveComponent('el-table-column'), { prop: 'name', label: 'Name' }),
+          h(ActionsColumn<Row>, { permission: 'roles.manage' }),
+        ]),
+    });
+    const { wrapper } = mountWithApp(Page, { locale: 'en', pinia: await loggedInWith(['roles.view']) });
+    await nextTick();
+    await nextTick();
+    const table = wrapper.get('[data-test=rows]');
+    expect(table.text()).toContain('night-shift');
+    expect(table.findAll('tbody button')).toHaveLength(0);
+    expect(table.text()).not.toContain('Actions');
   });
 });

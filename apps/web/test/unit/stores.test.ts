@@ -101,10 +101,12 @@ describe('transactions store', () => {
     expect(store.totalPowerKw).toBe(0);
   });
 
-  it('marks a listed history row completed when its transaction stops', () => {
-    piniaWith(fakeApi());
+  it('marks a listed history row completed when its transaction stops', async () => {
+    piniaWith(
+      fakeApi({ transactions: { list: activeList(transaction({ transactionId: 7, meterStart: 100 })) } }),
+    );
     const store = useTransactionsStore();
-    store.historyItems = [transaction({ transactionId: 7, meterStart: 100 })];
+    await store.loadHistory({ limit: 25, offset: 0 });
     store.applyStopped({
       chargePointId: 'CS001',
       transactionId: 7,
