@@ -51,16 +51,6 @@ export class ConnectorRepository {
     ]);
   }
 
-  /** The statuses of a station's connectors. */
-  async statuses(stationId: number): Promise<string[]> {
-    const rows = await this.db
-      .selectFrom('connectors')
-      .select('status')
-      .where('station_id', '=', stationId)
-      .execute();
-    return rows.map((row) => row.status);
-  }
-
   /**
    * In one read, what a new status of `connectorId` is derived with: the station's stored status
    * (undefined for no such station) and the statuses of its other connectors.

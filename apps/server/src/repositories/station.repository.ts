@@ -1,9 +1,9 @@
 import type { OcppVersion } from '@cimorings/contracts';
-import type { Kysely, Updateable } from 'kysely';
+import { sql, type Kysely, type Updateable } from 'kysely';
 import type { Database, StationsTable } from '../db/schema.js';
 import type { NotificationKind, Registration, Station } from '../domain/station.js';
 import type { SecurityProfile } from '../domain/security-profile.js';
-import type { StationStatus } from '../domain/station-status.js';
+import { NO_STATION_STATUS, STATION_STATUS_RULES, type StationStatus } from '../domain/station-status.js';
 import { countOf, type Page, type PageRequest } from './paging.js';
 import {
   bootColumns,
@@ -196,21 +196,38 @@ export class StationRepository {
     await this.setColumns(stationId, { clock_skew_seconds: skewSeconds, updated_at: now });
   }
 
-  async setConnection(
-    stationId: number,
-    connected: boolean,
-    status: StationStatus,
-    now: string,
-    /** The protocol of the connection that opened, when one did. */
-    ocppVersion?: OcppVersion,
-  ): Promise<void> {
+  /** Records the station disconnected, Unavailable. */
+  async disconnect(stationId: number, now: string): Promise<void> {
     await this.setColumns(stationId, {
-      connected: connected ? 1 : 0,
-      status,
+      connected: 0,
+      status: NO_STATION_STATUS,
       last_seen_at: now,
       updated_at: now,
-      ...(ocppVersion === undefined ? {} : { ocpp_version: ocppVersion }),
     });
+  }
+
+  /**
+   * Records the station connected, its status derived from its connectors in the same statement
+   * (STATION_STATUS_RULES), and answers that status; undefined for no such station.
+   */
+  async connect(
+    stationId: number,
+    now: string,
+    ocppVersion?: OcppVersion,
+  ): Promise<StationStatus | undefined> {
+    const row = await this.db
+      .updateTable('stations')
+      .set({
+        connected: 1,
+        status: derivedStatus(),
+        last_seen_at: now,
+        updated_at: now,
+        ...(ocppVersion === undefined ? {} : { ocpp_version: ocppVersion }),
+      })
+      .where('id', '=', stationId)
+      .returning('status')
+      .executeTakeFirst();
+    return row?.status as StationStatus | undefined;
   }
 
   async setStatus(stationId: number, status: StationStatus, now: string): Promise<void> {
@@ -253,4 +270,13 @@ export class StationRepository {
   private async setColumns(stationId: number, values: Updateable<StationsTable>): Promise<void> {
     await this.db.updateTable('stations').set(values).where('id', '=', stationId).execute();
   }
+}
+
+/** The status STATION_STATUS_RULES derive from the connectors of the station row being updated. */
+function derivedStatus() {
+  const whens = STATION_STATUS_RULES.map(
+    ({ status, connectors }) =>
+      sql`when exists (select 1 from connectors where connectors.station_id = stations.id and connectors.status in (${sql.join(connectors)})) then ${status}`,
+  );
+  return sql<string>`case ${sql.join(whens, sql` `)} else ${NO_STATION_STATUS} end`;
 }

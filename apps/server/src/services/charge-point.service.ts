@@ -4,7 +4,7 @@ import type { DomainEvent } from '../domain/events.js';
 import { isoNow, isoTime } from '../domain/clock.js';
 import type { BootIdentity, ConnectorReport, NotificationKind } from '../domain/station.js';
 import { checkConnectorId } from '../domain/ocpp-ranges.js';
-import { deriveStationStatus, type StationStatus } from '../domain/station-status.js';
+import { deriveStationStatus, NO_STATION_STATUS, type StationStatus } from '../domain/station-status.js';
 import type { ConnectorRepository } from '../repositories/connector.repository.js';
 import type { BootRecord, StationRepository } from '../repositories/station.repository.js';
 import type { ChargePointClock } from './charge-point-clock.js';
@@ -65,8 +65,7 @@ export class ChargePointService {
     ocppVersion?: OcppVersion,
   ): Promise<void> {
     const now = isoNow(this.clock);
-    const status = deriveStationStatus(await this.connectors.statuses(session.stationId));
-    await this.stations.setConnection(session.stationId, true, status, now, ocppVersion);
+    const status = (await this.stations.connect(session.stationId, now, ocppVersion)) ?? NO_STATION_STATUS;
     this.announceConnected(session, status, now);
   }
 
@@ -82,7 +81,7 @@ export class ChargePointService {
 
   async disconnected({ stationId, chargePointId }: Pick<ChargePointSession, 'stationId' | 'chargePointId'>) {
     const now = isoNow(this.clock);
-    await this.stations.setConnection(stationId, false, 'Unavailable', now);
+    await this.stations.disconnect(stationId, now);
     this.events.publish({ type: 'StationDisconnected', chargePointId, timestamp: now });
     this.events.publish({
       type: 'StationStatusChanged',
