@@ -36,9 +36,6 @@ interface StoredStatus {
  */
 const STATUS_RECHECK_MS = 60_000;
 
-/** The derived status of a station stored connected at its first boot: it has no connector yet. */
-const NEW_STATION_STATUS = deriveStationStatus([]);
-
 /**
  * The life of a charge point as the OCPP transport reports it (StationAdmissionService lets it
  * in): boot, heartbeats,
@@ -184,7 +181,7 @@ export class ChargePointService {
           registration: policy === 'accept' ? 'accepted' : 'pending',
           now: boot.now,
         },
-        { ...boot, status: NEW_STATION_STATUS },
+        { ...boot, status: NO_STATION_STATUS }, // a new station has no connector yet
       );
       booted = stored !== undefined;
       // Another connection may have registered it first; what is stored decides.
@@ -194,7 +191,7 @@ export class ChargePointService {
     if (!stored || stored.passwordHash !== null || stored.securityProfile !== 0) return null;
     const session = { stationId: stored.id, chargePointId, registration: stored.registration };
     admission.station = session;
-    if (booted) this.announceConnected(session, NEW_STATION_STATUS, boot.now);
+    if (booted) this.announceConnected(session, NO_STATION_STATUS, boot.now);
     else await this.connected(session, admission.ocppVersion);
     return { session, booted };
   }
