@@ -21,7 +21,6 @@ import {
   type StationCredentials,
 } from './station-rows.js';
 import { given } from './patch.js';
-import { StationHeartbeats } from './station-heartbeats.js';
 
 type Db = Kysely<Database>;
 
@@ -36,11 +35,7 @@ export type {
 
 /** Stations and their connectors. Queries only. */
 export class StationRepository {
-  private readonly heartbeats: StationHeartbeats;
-
-  constructor(private readonly db: Db) {
-    this.heartbeats = new StationHeartbeats(db);
-  }
+  constructor(private readonly db: Db) {}
 
   async findCredentials(chargePointId: string): Promise<StationCredentials | undefined> {
     const row = await this.db
@@ -239,14 +234,8 @@ export class StationRepository {
     await this.setColumns(stationId, { status, updated_at: now });
   }
 
-  /** Stores a heartbeat (its time as the last heartbeat and last seen) by group commit. */
-  heartbeat(stationId: number, now: string): Promise<void> {
-    return this.heartbeats.add(stationId, now);
-  }
-
-  /** Writes the heartbeats still pending; call before closing the database. */
-  flush(): Promise<void> {
-    return this.heartbeats.flush();
+  async touch(stationId: number, now: string, heartbeat: boolean): Promise<void> {
+    await this.setColumns(stationId, { last_seen_at: now, ...(heartbeat && { last_heartbeat: now }) });
   }
 
   async setNotificationStatus(

@@ -150,7 +150,7 @@ export class ChargePointService {
   /** Answers a heartbeat; one from a charge point not yet registered touches nothing. */
   async heartbeat(admission: Admission): Promise<{ currentTime: string }> {
     const now = isoNow(this.clock);
-    if (admission.station) await this.stations.heartbeat(admission.station.stationId, now);
+    if (admission.station) await this.stations.touch(admission.station.stationId, now, true);
     return { currentTime: now };
   }
 
