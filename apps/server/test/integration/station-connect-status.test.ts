@@ -91,5 +91,5 @@ describe.each(DIALECTS)('a station connecting (%s)', (dialect) => {
       await handle.close();
       await database.drop();
     }
-  });
+  }, 30_000);
 });
