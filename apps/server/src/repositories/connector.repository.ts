@@ -3,6 +3,7 @@ import { BatchWriter } from '../db/batch-writer.js';
 import { BulkInsert } from '../db/bulk-insert.js';
 import type { Database } from '../db/schema.js';
 import type { Connector } from '../domain/station.js';
+import type { StationStatus } from '../domain/station-status.js';
 
 /** The columns of a connector's row, in the order storeBatched() flattens them. */
 const CONNECTOR_COLUMNS = [
@@ -31,27 +32,10 @@ export class ConnectorRepository {
     });
   }
 
-  async upsert(stationId: number, connector: Connector, now: string): Promise<void> {
-    const values = {
-      status: connector.status,
-      error_code: connector.errorCode,
-      info: connector.info,
-      vendor_id: connector.vendorId,
-      vendor_error_code: connector.vendorErrorCode,
-      status_at: connector.timestamp,
-      updated_at: now,
-    };
-    await this.db
-      .insertInto('connectors')
-      .values({ station_id: stationId, connector_id: connector.connectorId, ...values })
-      .onConflict((oc) => oc.columns(['station_id', 'connector_id']).doUpdateSet(values))
-      .execute();
-  }
-
   /**
-   * What upsert() does, by group commit with the connectors of the same turn (see BatchWriter):
-   * for a status told again, as a 2.x station's periodic TransactionEvent does. One call per
-   * connector at a time (a statement may not name a connector twice).
+   * Stores a connector's status (inserted, or replacing the row it has) by group commit with the
+   * connectors of the same turn (see BatchWriter). One call per connector at a time (a statement
+   * may not name a connector twice).
    */
   storeBatched(stationId: number, connector: Connector, now: string): Promise<void> {
     return this.batch.add([
@@ -67,14 +51,26 @@ export class ConnectorRepository {
     ]);
   }
 
-  /** The statuses of a station's connectors. */
-  async statuses(stationId: number): Promise<string[]> {
+  /**
+   * In one read, what a new status of `connectorId` is derived with: the station's stored status
+   * (undefined for no such station) and the statuses of its other connectors.
+   */
+  async statusesBesides(
+    stationId: number,
+    connectorId: number,
+  ): Promise<{ station: StationStatus | undefined; others: string[] }> {
     const rows = await this.db
-      .selectFrom('connectors')
-      .select('status')
-      .where('station_id', '=', stationId)
+      .selectFrom('stations as s')
+      .leftJoin('connectors as c', (join) =>
+        join.onRef('c.station_id', '=', 's.id').on('c.connector_id', '!=', connectorId),
+      )
+      .select(['s.status as station', 'c.status as connector'])
+      .where('s.id', '=', stationId)
       .execute();
-    return rows.map((row) => row.status);
+    return {
+      station: rows[0]?.station as StationStatus | undefined,
+      others: rows.flatMap((row) => (row.connector === null ? [] : [row.connector])),
+    };
   }
 
   /** Writes the statuses still pending; call before closing the database. */

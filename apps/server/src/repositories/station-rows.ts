@@ -6,7 +6,7 @@ import type { OcppVersion } from '@cimorings/contracts';
 import type { Kysely, Selectable, SelectQueryBuilder } from 'kysely';
 import type { ConnectorsTable, Database, StationsTable } from '../db/schema.js';
 import type { SecurityProfile } from '../domain/security-profile.js';
-import type { NotificationKind, Registration, Station } from '../domain/station.js';
+import type { BootIdentity, NotificationKind, Registration, Station } from '../domain/station.js';
 import type { StationStatus } from '../domain/station-status.js';
 
 export interface NewStation {
@@ -19,6 +19,15 @@ export interface NewStation {
   ocppPasswordHash: string | null;
   securityProfile: SecurityProfile;
   registration: Registration;
+  now: string;
+}
+
+/** What a BootNotification records of its station (OCPP 1.6 §4.2, 2.x B01). */
+export interface BootRecord {
+  identity: BootIdentity;
+  /** The WebSocket subprotocol the station connected with. */
+  protocol: string;
+  ocppVersion: OcppVersion;
   now: string;
 }
 
@@ -209,5 +218,27 @@ export function newStationRow(station: NewStation) {
     connected: 0,
     created_at: station.now,
     updated_at: station.now,
+  };
+}
+
+/** The columns a BootNotification sets in its station's row. */
+export function bootColumns({ identity, protocol, ocppVersion, now }: BootRecord) {
+  return {
+    vendor: identity.vendor,
+    model: identity.model,
+    serial_number: identity.serialNumber,
+    charge_box_serial_number: identity.chargeBoxSerialNumber,
+    firmware_version: identity.firmwareVersion,
+    iccid: identity.iccid,
+    imsi: identity.imsi,
+    meter_type: identity.meterType,
+    meter_serial_number: identity.meterSerialNumber,
+    ocpp_protocol: protocol,
+    ocpp_version: ocppVersion,
+    last_boot_at: now,
+    last_seen_at: now,
+    // The station sets its clock from BootNotification.conf's currentTime (OCPP 1.6 §4.2).
+    clock_skew_seconds: null,
+    updated_at: now,
   };
 }

@@ -1,11 +1,12 @@
 import type { OcppVersion } from '@cimorings/contracts';
-import type { Kysely, Updateable } from 'kysely';
+import { sql, type Kysely, type Updateable } from 'kysely';
 import type { Database, StationsTable } from '../db/schema.js';
-import type { BootIdentity, NotificationKind, Registration, Station } from '../domain/station.js';
+import type { NotificationKind, Registration, Station } from '../domain/station.js';
 import type { SecurityProfile } from '../domain/security-profile.js';
-import type { StationStatus } from '../domain/station-status.js';
+import { NO_STATION_STATUS, STATION_STATUS_RULES, type StationStatus } from '../domain/station-status.js';
 import { countOf, type Page, type PageRequest } from './paging.js';
 import {
+  bootColumns,
   CREDENTIAL_COLUMNS,
   newStationRow,
   filterStations,
@@ -13,6 +14,7 @@ import {
   toCredentials,
   withConnectors,
   withConnectorsOf,
+  type BootRecord,
   type NewStation,
   type StationFilter,
   type StationChanges,
@@ -23,6 +25,7 @@ import { given } from './patch.js';
 type Db = Kysely<Database>;
 
 export type {
+  BootRecord,
   NewStation,
   StationChanges,
   StationCredentials,
@@ -58,12 +61,20 @@ export class StationRepository {
 
   /**
    * Stores a new station as create() does, answering its credentials in the same round trip
-   * (for a charge point registering itself at its boot); undefined when the id is taken.
+   * (for a charge point registering itself at its boot); undefined when the id is taken. With
+   * `boot`, the station is stored connected (`status` derived from no connector) and booted, as
+   * ChargePointService.connected and recordBoot would write it: one statement, one commit.
    */
-  async createCredentials(station: NewStation): Promise<StationCredentials | undefined> {
+  async createCredentials(
+    station: NewStation,
+    boot?: BootRecord & { status: StationStatus },
+  ): Promise<StationCredentials | undefined> {
     const row = await this.db
       .insertInto('stations')
-      .values(newStationRow(station))
+      .values({
+        ...newStationRow(station),
+        ...(boot && { ...bootColumns(boot), connected: 1, status: boot.status }),
+      })
       .onConflict((oc) => oc.column('charge_point_id').doNothing())
       .returning(CREDENTIAL_COLUMNS)
       .executeTakeFirst();
@@ -169,33 +180,11 @@ export class StationRepository {
     });
   }
 
-  async recordBoot(
-    stationId: number,
-    identity: BootIdentity,
-    protocol: string,
-    ocppVersion: OcppVersion,
-    now: string,
-  ): Promise<Registration | undefined> {
+  /** Records a BootNotification in the station's row; answers its stored registration. */
+  async recordBoot(stationId: number, boot: BootRecord): Promise<Registration | undefined> {
     const row = await this.db
       .updateTable('stations')
-      .set({
-        vendor: identity.vendor,
-        model: identity.model,
-        serial_number: identity.serialNumber,
-        charge_box_serial_number: identity.chargeBoxSerialNumber,
-        firmware_version: identity.firmwareVersion,
-        iccid: identity.iccid,
-        imsi: identity.imsi,
-        meter_type: identity.meterType,
-        meter_serial_number: identity.meterSerialNumber,
-        ocpp_protocol: protocol,
-        ocpp_version: ocppVersion,
-        last_boot_at: now,
-        last_seen_at: now,
-        // The station sets its clock from BootNotification.conf's currentTime (OCPP 1.6 §4.2).
-        clock_skew_seconds: null,
-        updated_at: now,
-      })
+      .set(bootColumns(boot))
       .where('id', '=', stationId)
       .returning('registration')
       .executeTakeFirst();
@@ -207,21 +196,38 @@ export class StationRepository {
     await this.setColumns(stationId, { clock_skew_seconds: skewSeconds, updated_at: now });
   }
 
-  async setConnection(
-    stationId: number,
-    connected: boolean,
-    status: StationStatus,
-    now: string,
-    /** The protocol of the connection that opened, when one did. */
-    ocppVersion?: OcppVersion,
-  ): Promise<void> {
+  /** Records the station disconnected, Unavailable. */
+  async disconnect(stationId: number, now: string): Promise<void> {
     await this.setColumns(stationId, {
-      connected: connected ? 1 : 0,
-      status,
+      connected: 0,
+      status: NO_STATION_STATUS,
       last_seen_at: now,
       updated_at: now,
-      ...(ocppVersion === undefined ? {} : { ocpp_version: ocppVersion }),
     });
+  }
+
+  /**
+   * Records the station connected, its status derived from its connectors in the same statement
+   * (STATION_STATUS_RULES), and answers that status; undefined for no such station.
+   */
+  async connect(
+    stationId: number,
+    now: string,
+    ocppVersion?: OcppVersion,
+  ): Promise<StationStatus | undefined> {
+    const row = await this.db
+      .updateTable('stations')
+      .set({
+        connected: 1,
+        status: derivedStatus(),
+        last_seen_at: now,
+        updated_at: now,
+        ...(ocppVersion === undefined ? {} : { ocpp_version: ocppVersion }),
+      })
+      .where('id', '=', stationId)
+      .returning('status')
+      .executeTakeFirst();
+    return row?.status as StationStatus | undefined;
   }
 
   async setStatus(stationId: number, status: StationStatus, now: string): Promise<void> {
@@ -264,4 +270,13 @@ export class StationRepository {
   private async setColumns(stationId: number, values: Updateable<StationsTable>): Promise<void> {
     await this.db.updateTable('stations').set(values).where('id', '=', stationId).execute();
   }
+}
+
+/** The status STATION_STATUS_RULES derive from the connectors of the station row being updated. */
+function derivedStatus() {
+  const whens = STATION_STATUS_RULES.map(
+    ({ status, connectors }) =>
+      sql`when exists (select 1 from connectors where connectors.station_id = stations.id and connectors.status in (${sql.join(connectors)})) then ${status}`,
+  );
+  return sql<string>`case ${sql.join(whens, sql` `)} else ${NO_STATION_STATUS} end`;
 }

@@ -1,34 +1,27 @@
 import type { OcppVersion } from '@cimorings/contracts';
-import type { UnknownStationPolicy } from '../config.js';
 import type { EventBus } from '../cluster/event-bus.js';
 import type { DomainEvent } from '../domain/events.js';
 import { isoNow, isoTime } from '../domain/clock.js';
-import type { BootIdentity, ConnectorReport, NotificationKind, Registration } from '../domain/station.js';
+import type { BootIdentity, ConnectorReport, NotificationKind } from '../domain/station.js';
 import { checkConnectorId } from '../domain/ocpp-ranges.js';
-import { deriveStationStatus, type StationStatus } from '../domain/station-status.js';
+import { deriveStationStatus, NO_STATION_STATUS, type StationStatus } from '../domain/station-status.js';
 import type { ConnectorRepository } from '../repositories/connector.repository.js';
-import type { StationRepository } from '../repositories/station.repository.js';
+import type { BootRecord, StationRepository } from '../repositories/station.repository.js';
 import type { ChargePointClock } from './charge-point-clock.js';
+import type {
+  Admission,
+  BootAnswer,
+  ChargePointSession,
+  ChargePointSettings,
+} from './charge-point-session.js';
 import { inRange } from './range-check.js';
 
-/** What the OCPP transport keeps about an admitted charge point for its connection. */
-export interface ChargePointSession {
-  stationId: number;
-  chargePointId: string;
-  registration: Registration;
-}
-
-/**
- * A charge point let through the WebSocket upgrade. `station` is its registered session, or
- * null for an unknown charge point until its first valid BootNotification registers it: no
- * station row exists for a charge point that has only opened a socket (issue 10, item 4).
- */
-export interface Admission {
-  chargePointId: string;
-  /** The OCPP version of this connection (its subprotocol). */
-  ocppVersion: OcppVersion;
-  station: ChargePointSession | null;
-}
+export type {
+  Admission,
+  BootAnswer,
+  ChargePointSession,
+  ChargePointSettings,
+} from './charge-point-session.js';
 
 /** A connector status a connection stored, and when (epoch ms). */
 interface StoredStatus {
@@ -42,21 +35,6 @@ interface StoredStatus {
  * status again) is trusted to be the stored one when told again; then the full way runs again.
  */
 const STATUS_RECHECK_MS = 60_000;
-
-export interface ChargePointSettings {
-  unknownStations: UnknownStationPolicy;
-  /** Seconds, sent in BootNotification.conf. */
-  heartbeatInterval: number;
-  /** Most stations awaiting approval; past it, unknown charge points are refused. */
-  pendingStationsMax: number;
-}
-
-/** What BootNotification.conf answers (OCPP 1.6 §6.4). */
-export interface BootAnswer {
-  status: 'Accepted' | 'Pending' | 'Rejected';
-  interval: number;
-  currentTime: string;
-}
 
 /**
  * The life of a charge point as the OCPP transport reports it (StationAdmissionService lets it
@@ -84,20 +62,23 @@ export class ChargePointService {
     ocppVersion?: OcppVersion,
   ): Promise<void> {
     const now = isoNow(this.clock);
-    const status = deriveStationStatus(await this.connectors.statuses(session.stationId));
-    await this.stations.setConnection(session.stationId, true, status, now, ocppVersion);
-    this.events.publish({ type: 'StationConnected', chargePointId: session.chargePointId, timestamp: now });
-    this.events.publish({
-      type: 'StationStatusChanged',
-      chargePointId: session.chargePointId,
-      status,
-      timestamp: now,
-    });
+    const status = (await this.stations.connect(session.stationId, now, ocppVersion)) ?? NO_STATION_STATUS;
+    this.announceConnected(session, status, now);
+  }
+
+  /** Tells others that the station connected, with the status it was stored with. */
+  private announceConnected(
+    { chargePointId }: Pick<ChargePointSession, 'chargePointId'>,
+    status: StationStatus,
+    now: string,
+  ): void {
+    this.events.publish({ type: 'StationConnected', chargePointId, timestamp: now });
+    this.events.publish({ type: 'StationStatusChanged', chargePointId, status, timestamp: now });
   }
 
   async disconnected({ stationId, chargePointId }: Pick<ChargePointSession, 'stationId' | 'chargePointId'>) {
     const now = isoNow(this.clock);
-    await this.stations.setConnection(stationId, false, 'Unavailable', now);
+    await this.stations.disconnect(stationId, now);
     this.events.publish({ type: 'StationDisconnected', chargePointId, timestamp: now });
     this.events.publish({
       type: 'StationStatusChanged',
@@ -132,18 +113,19 @@ export class ChargePointService {
    */
   async boot(admission: Admission, identity: BootIdentity, protocol: string): Promise<BootAnswer> {
     const now = isoNow(this.clock);
-    const session = admission.station ?? (await this.register(admission));
-    if (!session) return { status: 'Rejected', interval: this.settings.heartbeatInterval, currentTime: now };
-    // The stored registration comes back with the write (an operator may have approved it).
-    const registration = await this.stations.recordBoot(
-      session.stationId,
-      identity,
-      protocol,
-      admission.ocppVersion,
-      now,
-    );
+    const boot = { identity, protocol, ocppVersion: admission.ocppVersion, now };
+    const registered = admission.station
+      ? { session: admission.station, booted: false }
+      : await this.register(admission, boot);
+    if (!registered)
+      return { status: 'Rejected', interval: this.settings.heartbeatInterval, currentTime: now };
+    const { session } = registered;
+    if (!registered.booted) {
+      // The stored registration comes back with the write (an operator may have approved it).
+      session.registration =
+        (await this.stations.recordBoot(session.stationId, boot)) ?? session.registration;
+    }
     this.clock.booted(session.stationId);
-    session.registration = registration ?? session.registration;
     if (session.registration === 'accepted') {
       this.events.publish({
         type: 'StationBooted',
@@ -172,31 +154,46 @@ export class ChargePointService {
     return { currentTime: now };
   }
 
-  /** Stores an unknown charge point at its first valid BootNotification; null when refused. */
-  private async register(admission: Admission): Promise<ChargePointSession | null> {
+  /**
+   * Stores an unknown charge point at its first valid BootNotification; null when refused.
+   * A new row is stored connected and booted in one statement (`booted`: nothing left to
+   * write); a row another connection stored meanwhile is connected here, its boot still to record.
+   */
+  private async register(
+    admission: Admission,
+    boot: BootRecord,
+  ): Promise<{ session: ChargePointSession; booted: boolean } | null> {
     const { chargePointId } = admission;
     const policy = this.settings.unknownStations;
     if (policy === 'reject') return null;
-    let stored = await this.stations.findCredentials(chargePointId);
+    // Under `accept` the insert tells whether the id is taken; `pending` counts only new ones.
+    let stored = policy === 'pending' ? await this.stations.findCredentials(chargePointId) : undefined;
+    let booted = false;
     if (!stored) {
       if (policy === 'pending' && (await this.pendingFull())) return null;
-      // Another connection may have registered it first; what is stored decides.
-      stored =
-        (await this.stations.createCredentials({
+      stored = await this.stations.createCredentials(
+        {
           chargePointId,
           name: chargePointId,
           location: null,
           ocppPasswordHash: null,
           securityProfile: 0,
           registration: policy === 'accept' ? 'accepted' : 'pending',
-          now: isoNow(this.clock),
-        })) ?? (await this.stations.findCredentials(chargePointId));
+          now: boot.now,
+        },
+        { ...boot, status: NO_STATION_STATUS }, // a new station has no connector yet
+      );
+      booted = stored !== undefined;
+      // Another connection may have registered it first; what is stored decides.
+      stored ??= await this.stations.findCredentials(chargePointId);
     }
     // Created by an operator with a password or a profile since this connection came in without.
     if (!stored || stored.passwordHash !== null || stored.securityProfile !== 0) return null;
-    admission.station = { stationId: stored.id, chargePointId, registration: stored.registration };
-    await this.connected(admission.station, admission.ocppVersion);
-    return admission.station;
+    const session = { stationId: stored.id, chargePointId, registration: stored.registration };
+    admission.station = session;
+    if (booted) this.announceConnected(session, NO_STATION_STATUS, boot.now);
+    else await this.connected(session, admission.ocppVersion);
+    return { session, booted };
   }
 
   private async pendingFull(): Promise<boolean> {
@@ -218,12 +215,19 @@ export class ChargePointService {
       toldAgain.publish();
       return;
     }
-    const before = await this.currentStatus(session.chargePointId);
-    await this.connectors.upsert(session.stationId, told, now);
-    const status = deriveStationStatus(await this.connectors.statuses(session.stationId));
+    // Read before the write, which then needs no reading back: the status of the station
+    // derived with the one told, its connector stored by group commit with others of the turn.
+    const { station: before, others } = await this.connectors.statusesBesides(
+      session.stationId,
+      report.connectorId,
+    );
+    const status = deriveStationStatus([...others, report.status]);
+    await Promise.all([
+      this.connectors.storeBatched(session.stationId, told, now),
+      status !== before && this.stations.setStatus(session.stationId, status, now),
+    ]);
     this.events.publish(connectorChangedOf(session, told));
     if (status !== before) {
-      await this.stations.setStatus(session.stationId, status, now);
       this.events.publish({
         type: 'StationStatusChanged',
         chargePointId: session.chargePointId,
@@ -280,18 +284,14 @@ export class ChargePointService {
     await this.stations.setNotificationStatus(session.stationId, kind, status, isoNow(this.clock));
   }
 
-  /** Marks stations disconnected at start: no socket of an earlier process survives it. */
   /** The stations recorded as connected, wherever they are held. */
   connectedIds(): Promise<string[]> {
     return this.stations.connectedIds();
   }
 
+  /** Marks stations disconnected at start: no socket of an earlier process survives it. */
   async resetConnections(): Promise<void> {
     await this.stations.markAllDisconnected(isoNow(this.clock));
-  }
-
-  private async currentStatus(chargePointId: string): Promise<StationStatus | undefined> {
-    return (await this.stations.find(chargePointId))?.status;
   }
 }
 

@@ -125,3 +125,46 @@ describe.each(DIALECTS)('the rate of new unknown charge points per source on %s'
     expect(stations.body.items.map((s: { chargePointId: string }) => s.chargePointId)).toEqual(['KNOWN-1']);
   });
 });
+
+describe.each(DIALECTS)('unknown charge points under accept on %s', (dialect) => {
+  const app = useTestApp(dialect, { env: { OCPP_UNKNOWN_STATIONS: 'accept' } });
+
+  it('stores a new charge point at its boot connected and booted, as one already stored is', async () => {
+    const station = (id: string) => app.request('GET', `/api/stations/${id}`, { token: app.admin });
+    const { client, boot } = await bootChargePoint(app.url, 'FRESH-1');
+    expect(boot.status).toBe('Accepted');
+    const fresh = (await station('FRESH-1')).body;
+    expect(fresh).toMatchObject({
+      registration: 'accepted',
+      connected: true,
+      status: 'Unavailable',
+      ocppVersion: '1.6',
+      vendor: 'Acme',
+      model: 'FastCharger 50',
+      securityProfile: 0,
+      hasOcppPassword: false,
+    });
+    expect(fresh.lastBootAt).toEqual(expect.any(String));
+    const told = (id: string) =>
+      app.publishedEvents.filter((e) => 'chargePointId' in e && e.chargePointId === id).map((e) => e.type);
+    expect(told('FRESH-1')).toEqual(['StationConnected', 'StationStatusChanged', 'StationBooted']);
+
+    // Stored by an operator between the upgrade and the boot: booted into the stored row.
+    const late = await connectChargePoint(app.url, 'RACED-1');
+    const created = await app.request('POST', '/api/stations', {
+      token: app.admin,
+      body: { chargePointId: 'RACED-1', name: 'Stored meanwhile', ocppPassword: null },
+    });
+    expect(created.status).toBe(201);
+    expect(await late.call('BootNotification', BOOT)).toMatchObject({ status: 'Accepted' });
+    expect((await station('RACED-1')).body).toMatchObject({
+      name: 'Stored meanwhile',
+      connected: true,
+      status: 'Unavailable',
+      vendor: 'Acme',
+      lastBootAt: expect.any(String),
+    });
+    expect(told('RACED-1')).toEqual(['StationConnected', 'StationStatusChanged', 'StationBooted']);
+    await Promise.all([client.close(), late.close()]);
+  });
+});
