@@ -7,6 +7,7 @@ import { countOf, type Page, type PageRequest } from './paging.js';
 import {
   filterTransactions,
   selectTransactions,
+  transactionBatches,
   SORT_KEYS,
   toTransaction,
   type TransactionFilter,
@@ -241,26 +242,9 @@ export class TransactionRepository {
     return { items: rows.map(toTransaction), total: await countTransactions(this.db, filter) };
   }
 
-  /**
-   * Every transaction of the filter in transaction id order, a batch at a time: each batch is
-   * its own query after the last id seen (keyset paging), so that neither memory nor a database
-   * connection is held for the whole export. The first batch is small (the download starts at
-   * once); each next one is twice as large, up to `largest` (fewer queries per row, issue 17).
-   */
-  async *inBatches(filter: TransactionFilter, first = 200, largest = 1000): AsyncGenerator<Transaction[]> {
-    if (filter.scope !== null && filter.scope.length === 0) return;
-    for (let after = 0, batchSize = first; ; batchSize = Math.min(batchSize * 2, largest)) {
-      const rows = await filterTransactions(this.db, filter)
-        .where('transactions.id', '>', after)
-        .orderBy('transactions.id')
-        .limit(batchSize)
-        .execute();
-      const lastRow = rows.at(-1);
-      if (!lastRow) return;
-      yield rows.map(toTransaction);
-      if (rows.length < batchSize) return;
-      after = lastRow.id;
-    }
+  /** Every transaction of the filter, a batch at a time (see transactionBatches). */
+  inBatches(filter: TransactionFilter, first?: number, largest?: number): AsyncGenerator<Transaction[]> {
+    return transactionBatches(this.db, filter, first, largest);
   }
 
   /** Whether the transaction's station is marked connected, and whether it is silent since `since`. */
