@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import type { DatabaseHandle } from '../../src/db/connect.js';
+import { migrateTo, migrateToLatest } from '../../src/db/migrate.js';
 import { energyPeriods } from '../../src/domain/stats.js';
 import { energyDelivered } from '../../src/domain/transaction.js';
 import { MeterValueRetentionRepository } from '../../src/repositories/meter-value-retention.repository.js';
 import { MeterValueRetention } from '../../src/services/meter-value-retention.service.js';
 import { startTransaction } from '../support/builders.js';
-import { openHandle, withTwoNodesAndHandle } from '../support/database-handle.js';
-import { DIALECTS, SHARED_DIALECTS } from '../support/databases.js';
+import { insertStation, openHandle, withTwoNodesAndHandle } from '../support/database-handle.js';
+import { createTestDatabase, DIALECTS, SHARED_DIALECTS } from '../support/databases.js';
 import { bootChargePoint, type TestChargePoint } from '../support/ocpp-client.js';
 import type { TestApp } from '../support/test-app.js';
 import { withTestApp } from '../support/use-test-app.js';
@@ -180,6 +181,60 @@ describe.each(DIALECTS)('transaction tallies on %s', (dialect) => {
       }
     });
   }, 60_000);
+});
+
+describe.each(DIALECTS)('migration 013_transaction_tallies on %s', (dialect) => {
+  it('tallies the transactions stored before it', async () => {
+    const database = await createTestDatabase(dialect);
+    const handle = openHandle(database);
+    try {
+      await migrateTo(handle.db, handle.dialect, '012_pending_security_profile');
+      const at = '2026-01-01T00:00:00.000Z';
+      const station = { id: await insertStation(handle, 'OLD-1', at) };
+      const row = (n: number, status: string, meterStop: number | null, stoppedAt: string | null) => ({
+        station_id: station.id,
+        connector_id: 1,
+        id_tag: 'OLD',
+        status,
+        meter_start: n * 100,
+        meter_stop: meterStop,
+        started_at: at,
+        stopped_at: stoppedAt,
+        created_at: at,
+        updated_at: at,
+      });
+      const today = new Date().toISOString();
+      await handle.db
+        .insertInto('transactions')
+        .values([
+          row(1, 'completed', 100 + 700, today),
+          row(2, 'completed', 200 + 50, today),
+          row(3, 'completed', 1e13, today), // an implausible register: unknown energy
+          row(4, 'completed', null, null), // refused, its stop not yet received
+          row(5, 'active', null, null),
+        ])
+        .execute();
+      expect(await migrateToLatest(handle.db, handle.dialect)).toEqual(['013_transaction_tallies']);
+      const counts = await handle.db
+        .selectFrom('transaction_counts')
+        .select(['status', 'total'])
+        .orderBy('status')
+        .execute();
+      expect(counts.map((c) => [c.status, Number(c.total)])).toEqual([
+        ['active', 1],
+        ['completed', 4],
+      ]);
+      const days = await handle.db
+        .selectFrom('transaction_energy_days')
+        .select(['day', 'energy_wh'])
+        .execute();
+      expect(days.map((d) => [d.day, Number(d.energy_wh)])).toEqual([[today.slice(0, 10), 750]]);
+      expect((await counted(handle, new Date())).todayWh).toBe(750);
+    } finally {
+      await handle.close();
+      await database.drop();
+    }
+  });
 });
 
 describe.each(SHARED_DIALECTS)('transaction tallies with two nodes on %s', () => {
