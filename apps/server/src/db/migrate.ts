@@ -14,6 +14,7 @@ import { stationCertificates } from './migrations/009_station_certificates.js';
 import { loadManagement } from './migrations/010_load_management.js';
 import { meterValuesPlainKey } from './migrations/011_meter_values_plain_key.js';
 import { pendingSecurityProfile } from './migrations/012_pending_security_profile.js';
+import { transactionTallies } from './migrations/013_transaction_tallies.js';
 
 /**
  * The numbered, forward-only migrations, in order. Each takes the dialect because a few column
@@ -33,6 +34,7 @@ function migrations(dialect: Dialect): Record<string, Migration> {
     '010_load_management': loadManagement(dialect),
     '011_meter_values_plain_key': meterValuesPlainKey(dialect),
     '012_pending_security_profile': pendingSecurityProfile(),
+    '013_transaction_tallies': transactionTallies(dialect),
   };
 }
 

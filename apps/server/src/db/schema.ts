@@ -28,6 +28,8 @@ import type {
   MeterValueAggregatesTable,
   MeterValuesTable,
   ReservationsTable,
+  TransactionCountsTable,
+  TransactionEnergyDaysTable,
   TransactionEventsTable,
   TransactionsTable,
   UnmatchedStopsTable,
@@ -54,6 +56,8 @@ export interface Database {
   id_tags: IdTagsTable;
   id_tag_deletions: IdTagDeletionsTable;
   transactions: TransactionsTable;
+  transaction_counts: TransactionCountsTable;
+  transaction_energy_days: TransactionEnergyDaysTable;
   unmatched_stops: UnmatchedStopsTable;
   meter_values: MeterValuesTable;
   meter_value_aggregates: MeterValueAggregatesTable;

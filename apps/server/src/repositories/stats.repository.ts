@@ -1,8 +1,8 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
-import { countOf } from './paging.js';
 import type { StationScope } from './station.repository.js';
-import { ENERGY_DELIVERED_SQL, filterTransactions } from './transaction-query.js';
+import { ENERGY_DELIVERED_SQL } from './transaction-query.js';
+import { countTransactions, talliedEnergy } from './transaction-tallies.js';
 
 export interface StationTally {
   status: string;
@@ -33,15 +33,17 @@ export class StatsRepository {
   }
 
   async activeTransactions(scope: StationScope): Promise<number> {
-    if (scope !== null && scope.length === 0) return 0;
-    return countOf(filterTransactions(this.db, { scope, status: 'active' }));
+    return countTransactions(this.db, { scope, status: 'active' });
   }
 
   /**
    * Wh delivered by the transactions completed (by their stoppedAt) in [from, to); those with an
-   * implausible register (older rows) count as unknown, not as Infinity or an overflow.
+   * implausible register (older rows) count as unknown, not as Infinity or an overflow. Whole UTC
+   * days are read from the kept tallies.
    */
   async energyDelivered(scope: StationScope, from: string, to: string): Promise<number> {
+    const tallied = await talliedEnergy(this.db, scope, from, to);
+    if (tallied !== undefined) return tallied;
     if (scope !== null && scope.length === 0) return 0;
     let query = this.db
       .selectFrom('transactions')

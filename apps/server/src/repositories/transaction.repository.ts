@@ -7,11 +7,13 @@ import { countOf, type Page, type PageRequest } from './paging.js';
 import {
   filterTransactions,
   selectTransactions,
+  transactionBatches,
   SORT_KEYS,
   toTransaction,
   type TransactionFilter,
   type TransactionOrder,
 } from './transaction-query.js';
+import { countTransactions } from './transaction-tallies.js';
 
 export type { TransactionFilter, TransactionOrder } from './transaction-query.js';
 export type { StoredSample } from './meter-value.repository.js';
@@ -237,28 +239,12 @@ export class TransactionRepository {
       .limit(page.limit)
       .offset(page.offset)
       .execute();
-    return { items: rows.map(toTransaction), total: await countOf(query) };
+    return { items: rows.map(toTransaction), total: await countTransactions(this.db, filter) };
   }
 
-  /**
-   * Every transaction of the filter in transaction id order, a batch at a time: each batch is
-   * its own query after the last id seen (keyset paging), so that neither memory nor a database
-   * connection is held for the whole export.
-   */
-  async *inBatches(filter: TransactionFilter, batchSize = 200): AsyncGenerator<Transaction[]> {
-    if (filter.scope !== null && filter.scope.length === 0) return;
-    for (let after = 0; ;) {
-      const rows = await filterTransactions(this.db, filter)
-        .where('transactions.id', '>', after)
-        .orderBy('transactions.id')
-        .limit(batchSize)
-        .execute();
-      const lastRow = rows.at(-1);
-      if (!lastRow) return;
-      yield rows.map(toTransaction);
-      if (rows.length < batchSize) return;
-      after = lastRow.id;
-    }
+  /** Every transaction of the filter, a batch at a time (see transactionBatches). */
+  inBatches(filter: TransactionFilter, first?: number, largest?: number): AsyncGenerator<Transaction[]> {
+    return transactionBatches(this.db, filter, first, largest);
   }
 
   /** Whether the transaction's station is marked connected, and whether it is silent since `since`. */

@@ -73,7 +73,7 @@ export class TransactionHistoryService {
     return { ...transaction, meterValues: await this.transactions.meterValues(transaction.transactionId) };
   }
 
-  /** Every transaction of the filter, a batch at a time, in transaction id order. */
+  /** Every transaction of the filter, a batch at a time, in id order (in start order with from/to). */
   export(actor: Actor, filter: TransactionListFilter): AsyncIterable<Transaction[]> {
     return this.transactions.inBatches(this.scoped(actor, filter));
   }

@@ -5,6 +5,7 @@ import { migrateToLatest } from '../../src/db/migrate.js';
 import { MeterValueRetentionRepository } from '../../src/repositories/meter-value-retention.repository.js';
 import { MeterValueRepository, type StoredSample } from '../../src/repositories/meter-value.repository.js';
 import { MeterValueRetention } from '../../src/services/meter-value-retention.service.js';
+import { insertStation } from '../support/database-handle.js';
 import { createTestDatabase, DIALECTS } from '../support/databases.js';
 import { startTestApp } from '../support/test-app.js';
 
@@ -25,20 +26,7 @@ const sample = (at: number, measurand: string, value: number, unit: string): Sto
 /** A station and a transaction on it, written as the server writes them. */
 async function stationWithTransaction(handle: DatabaseHandle, chargePointId: string) {
   const at = OLD.toISOString();
-  const station = await handle.db
-    .insertInto('stations')
-    .values({
-      charge_point_id: chargePointId,
-      name: chargePointId,
-      registration: 'accepted',
-      status: 'Available',
-      connected: 0,
-      security_profile: 0,
-      created_at: at,
-      updated_at: at,
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow();
+  const station = { id: await insertStation(handle, chargePointId, at) };
   const transaction = await handle.db
     .insertInto('transactions')
     .values({

@@ -80,6 +80,7 @@ describe.each(DIALECTS)('restarts on %s', (dialect) => {
         '010_load_management',
         '011_meter_values_plain_key',
         '012_pending_security_profile',
+        '013_transaction_tallies',
       ]);
       expect(await migrateToLatest(handle.db, handle.dialect)).toEqual([]);
     } finally {

@@ -3,6 +3,7 @@ import vm from 'node:vm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { openDatabase, type DatabaseHandle } from '../../src/db/connect.js';
+import { parseCsv } from '../../src/domain/csv.js';
 import { DIALECTS } from '../support/databases.js';
 import { useTestApp } from '../support/use-test-app.js';
 
@@ -101,5 +102,50 @@ describe.each(DIALECTS)('the transactions CSV export on %s', (dialect) => {
     expect(growth.length).toBeGreaterThanOrEqual(12);
     expect(Math.max(...growth)).toBeLessThan(bytes * 0.75);
     expect(late - early).toBeLessThan(bytes / 4);
+  });
+
+  it('exports a period in start order, each transaction once, also with many at the same start', async () => {
+    // 1,500 more transactions starting at one instant inside the period: ties across batch bounds.
+    const tie = '2025-01-03T12:00:30.000Z';
+    const station = await handle.db
+      .selectFrom('stations')
+      .select('id')
+      .where('charge_point_id', '=', 'EXP-1')
+      .executeTakeFirstOrThrow();
+    for (let offset = 0; offset < 1_500; offset += 500) {
+      const values = Array.from({ length: 500 }, (_, i) => ({
+        station_id: station.id,
+        connector_id: 1,
+        id_tag: 'TIE',
+        status: 'completed',
+        meter_start: offset + i,
+        meter_stop: offset + i + 100,
+        started_at: tie,
+        stopped_at: '2025-01-03T13:00:00.000Z',
+        created_at: tie,
+        updated_at: tie,
+      }));
+      await handle.db.insertInto('transactions').values(values).execute();
+    }
+    const from = '2025-01-02T00:00:00.000Z';
+    const to = '2025-01-06T00:00:00.000Z';
+    const response = await app.request('GET', `/api/transactions.csv?from=${from}&to=${to}`, {
+      token: app.admin,
+    });
+    expect(response.status).toBe(200);
+    const records = parseCsv(response.text)
+      .slice(1)
+      .map(({ fields }) => ({ id: Number(fields[0]), startedAt: fields[8]! }));
+    const expected = await handle.db
+      .selectFrom('transactions')
+      .select(['id', 'started_at'])
+      .where('started_at', '>=', from)
+      .where('started_at', '<', to)
+      .orderBy('started_at')
+      .orderBy('id')
+      .execute();
+    // Rows 1,440 to 5,759 of the minute-spaced ones and the ties.
+    expect(expected).toHaveLength(4 * 1440 + 1_500);
+    expect(records).toEqual(expected.map((row) => ({ id: row.id, startedAt: row.started_at })));
   });
 });

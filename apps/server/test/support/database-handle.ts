@@ -9,6 +9,29 @@ export function openHandle(database: Pick<TestDatabase, 'url'>): DatabaseHandle 
   return openDatabase(loadConfig({ DATABASE_URL: database.url }).database);
 }
 
+/** Stores an accepted, disconnected station directly, as a test's own row; answers its id. */
+export async function insertStation(
+  handle: DatabaseHandle,
+  chargePointId: string,
+  at: string,
+): Promise<number> {
+  const station = await handle.db
+    .insertInto('stations')
+    .values({
+      charge_point_id: chargePointId,
+      name: chargePointId,
+      registration: 'accepted',
+      status: 'Available',
+      connected: 0,
+      security_profile: 0,
+      created_at: at,
+      updated_at: at,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return station.id;
+}
+
 /**
  * Every stored command and OCPP message row of `database` as one JSON text, for a test that
  * checks what the database itself keeps, not only what the API answers.

@@ -157,3 +157,17 @@ export interface MeterValueAggregatesTable {
   last_value: number;
   last_at: IsoTime;
 }
+
+/** How many transactions a station has in a status, kept by the database (migration 013). */
+export interface TransactionCountsTable {
+  station_id: number;
+  status: string;
+  total: number;
+}
+
+/** Wh delivered by a station's transactions completed on a UTC day (`YYYY-MM-DD`), kept likewise. */
+export interface TransactionEnergyDaysTable {
+  station_id: number;
+  day: string;
+  energy_wh: number;
+}
