@@ -155,27 +155,21 @@ export class LoadRepository {
     });
   }
 
-  /**
-   * Marks a station's allocations to be sent again (it booted: its TxProfiles are gone); answers
-   * the transaction ids of all its allocations, whatever their state.
-   */
-  async resendTo(chargePointId: string): Promise<number[]> {
-    const ids = (
-      await this.db
-        .selectFrom('load_allocations')
-        .innerJoin('transactions', 'transactions.id', 'load_allocations.transaction_id')
-        .innerJoin('stations', 'stations.id', 'transactions.station_id')
-        .select('load_allocations.transaction_id')
-        .where('stations.charge_point_id', '=', chargePointId)
-        .execute()
-    ).map((row) => row.transaction_id);
-    if (ids.length === 0) return [];
+  /** Marks a station's allocations to be sent again (it booted: its TxProfiles are gone). */
+  async resendTo(chargePointId: string): Promise<void> {
     await this.db
       .updateTable('load_allocations')
       .set({ state: 'pending' })
       .where('state', '=', 'sent')
-      .where('transaction_id', 'in', ids)
+      .where(
+        'transaction_id',
+        'in',
+        this.db
+          .selectFrom('transactions')
+          .innerJoin('stations', 'stations.id', 'transactions.station_id')
+          .select('transactions.id')
+          .where('stations.charge_point_id', '=', chargePointId),
+      )
       .execute();
-    return ids;
   }
 }

@@ -65,8 +65,8 @@ export class LoadManager {
   private readonly running = new Map<number, Promise<void>>();
   private readonly settling = new SiteSettling((siteId) => this.settled(siteId));
   private readonly published = new Map<number, string>();
-  /** Sessions whose stations booted since they were last shared: their limits are owed again. */
-  private readonly booted = new Set<number>();
+  /** Stations that booted since their sessions were last shared: their limits are owed again. */
+  private readonly booted = new Set<string>();
   private timer: NodeJS.Timeout | undefined;
   private unsubscribe: (() => void) | undefined;
 
@@ -167,7 +167,6 @@ export class LoadManager {
       case 'TransactionStopped':
         this.measured.ended(event.transactionId);
         this.sender.forget(event.chargePointId, event.transactionId);
-        this.booted.delete(event.transactionId);
         return this.soonAt(event.chargePointId);
       case 'TransactionStarted':
         // Its first limit goes at once (paused when there is no room), once its conf went out.
@@ -176,14 +175,8 @@ export class LoadManager {
         // A booted station has lost its TxProfiles: its sessions count at its maximum until
         // their limits are sent again, at once (not after the settling). Marked in memory too,
         // so that a pass already running cannot write the mark away.
-        void this.loads.resendTo(event.chargePointId).then(
-          (transactionIds) => {
-            for (const id of transactionIds) this.booted.add(id);
-            this.soonAt(event.chargePointId, 0);
-          },
-          (error: unknown) =>
-            this.log.warn({ err: error }, 'load management: a booted station is not marked'),
-        );
+        this.booted.add(event.chargePointId);
+        void this.loads.resendTo(event.chargePointId).then(() => this.soonAt(event.chargePointId, 0));
         return;
       default:
         return;
@@ -217,16 +210,19 @@ export class LoadManager {
   /** One pass over a site; true when it must run again shortly (raises wait for lowerings). */
   private async shareOnce(site: Site, limitKw: number | null): Promise<boolean> {
     const sessions = await this.loads.activeSessions(site.id);
-    const booted = new Set(
-      sessions.filter((s) => this.booted.has(s.transactionId)).map((s) => s.transactionId),
-    );
-    for (const id of booted) this.booted.delete(id);
     const maxKw = await this.measured.stationMaxima(sessions);
-    // A booted station lost its TxProfiles: its sessions draw their maximum until limited again.
-    for (const s of sessions)
-      if (booted.has(s.transactionId)) this.sender.rebooted(s.transactionId, maxKw(s));
     const stored = new Map((await this.loads.allocations(site.id)).map((a) => [a.transactionId, a]));
     // From here to the sending nothing waits, so that no answer comes in between.
+    // Sessions limited before their station booted lost their TxProfiles: they draw their
+    // maximum until limited again (a session that started after the boot has no allocation yet).
+    const booted = new Set(
+      sessions
+        .filter((s) => this.booted.has(s.chargePointId) && stored.has(s.transactionId))
+        .map((s) => s.transactionId),
+    );
+    for (const s of sessions) this.booted.delete(s.chargePointId);
+    for (const s of sessions)
+      if (booted.has(s.transactionId)) this.sender.rebooted(s.transactionId, maxKw(s));
     const given = owedAgain(this.sender.answered(sessions, stored), booted);
     if (limitKw === null) {
       if (given.size > 0) {
