@@ -46,6 +46,8 @@ export class SessionLimitSender {
   /** What answers (or timeouts) made of sessions' allocations, not yet taken by a pass. */
   private readonly outcomes = new Map<number, Allocation>();
   private readonly queue = new StationCallQueue();
+  /** Sessions whose station refused their first profile: asked once more (at its maximum) whatever fits. */
+  private readonly passing = new Set<number>();
 
   constructor(
     private readonly commands: CommandService,
@@ -57,6 +59,7 @@ export class SessionLimitSender {
   forget(chargePointId: string, transactionId: number): void {
     for (const known of [this.refusedAt, this.unansweredAt, this.outcomes, this.flying, this.holding])
       known.delete(transactionId);
+    this.passing.delete(transactionId);
     this.queue.drop(chargePointId, transactionId);
   }
 
@@ -150,9 +153,10 @@ export class SessionLimitSender {
       started = this.put({ ...c, limit }, site) || started;
       allocations.push(pendingOf(limit));
     }
-    // A session whose station refused is asked again, at its maximum, only when everything fits so.
+    // A session whose station refused is asked again, at its maximum, only when everything fits
+    // so; one that refused its first profile (it may have overtaken its StartTransaction.conf), once at once.
     const fits = inForce <= site.limitKw + 1e-9 && wanted.every((w) => !w.paused);
-    for (const c of fits ? refused : []) {
+    for (const c of refused.filter((r) => fits || this.passing.delete(r.limit.key))) {
       this.put({ ...c, limit: { key: c.limit.key, limitKw: site.maxKw(c.session), paused: false } }, site);
     }
     return { allocations, again: waits && started };
@@ -230,6 +234,7 @@ export class SessionLimitSender {
         'station refused the load manager’s charging profile: its session is counted at the station maximum',
       );
       this.refusedAt.set(transactionId, this.clock.now().getTime());
+      if (!this.holding.has(transactionId)) this.passing.add(transactionId);
       this.holding.set(transactionId, maxKw);
       return { transactionId, limitKw: maxKw, paused: false, state: 'refused' };
     } catch (error) {

@@ -9,7 +9,7 @@ export const SETTLE_MS = 300;
  * reach the station before its first TxProfile (OCPP 1.6 §5.16.3: a TxProfile names a
  * transaction the station must know). Real time: it waits for the network.
  */
-export const START_SETTLE_MS = 50;
+export const START_SETTLE_MS = 100;
 
 /**
  * One pending pass per site, run once what arrived together has settled: a request for a
