@@ -20,6 +20,3 @@ export const realTime: SimulatorTime = {
   clearTimeout: (timer) => clearTimeout(timer),
   clearInterval: (timer) => clearInterval(timer),
 };
-
-/** ISO 8601 UTC text of the simulator's present. */
-export const isoNow = (time: SimulatorTime): string => new Date(time.now()).toISOString();
