@@ -8,7 +8,7 @@ import { createServices } from './composition/services.js';
 import { createOcppServer, createRealtimeServer } from './composition/transports.js';
 import { addLifecycleHooks } from './composition/lifecycle.js';
 import { startDatabase } from './composition/start.js';
-import { systemClock, type Clock } from './domain/clock.js';
+import { systemClock, systemTimers, type Clock, type Timers } from './domain/clock.js';
 import { registerDashboard } from './http/dashboard.js';
 import { registerRoutes } from './http/routes.js';
 import { createHttpServer, registerHttpFoundation } from './http/server.js';
@@ -23,6 +23,8 @@ export interface AppOptions {
   logger: FastifyBaseLogger;
   /** Default: the system clock. */
   clock?: Clock;
+  /** Timers on the clock's time, for the load manager's (hysteresis, schedule windows, retries). Default: the real ones. */
+  timers?: Timers;
   /** Default: argon2. */
   hasher?: PasswordHasher;
   /** The built dashboard to serve at `/` (`apps/web/dist`); unset serves none. */
@@ -67,6 +69,7 @@ export async function buildApp(config: Readonly<Config>, options: AppOptions): P
   const services = createServices({
     config,
     clock,
+    timers: options.timers ?? systemTimers,
     hasher,
     cluster,
     repositories,

@@ -75,7 +75,13 @@ export class SimulatedChargePoint extends StationLifecycle<ChargePointEventMap> 
     );
     this.bank = new ConnectorBank(resolved, this, emit, resolved.log);
     this.sampler = new MeterValueSampler(this.bank, this, this.config, emit, resolved);
-    this.sessions = new SessionManager(this.bank, this, this.sampler, this.config, emit, resolved);
+    this.sessions = new SessionManager(
+      { bank: this.bank, sampler: this.sampler },
+      this,
+      this.config,
+      emit,
+      resolved,
+    );
     this.security = new SecurityExtension(this, this.connection, resolved.id, resolved.log);
     this.transfers = new FileTransfers(this, resolved.id, resolved.fileTransferStepMs, resolved.log);
     const protocol: RegistrationProtocol = {
@@ -222,6 +228,7 @@ export class SimulatedChargePoint extends StationLifecycle<ChargePointEventMap> 
       security: { security: this.security, link: this, stepMs: this.options.fileTransferStepMs },
       emit: this.emit.bind(this),
       log: this.options.log,
+      time: this.options.time,
     });
   }
 }

@@ -75,6 +75,8 @@ export interface MeterValuesEvent {
   powerW: number;
   /** EV state of charge, percent, when an EV is charging. */
   soc: number | undefined;
+  /** When the sample was taken (the simulator's time), ISO 8601. */
+  timestamp: string;
 }
 
 /** The charge point answers a request from the central system; emitted just before the answer is sent. */

@@ -22,3 +22,4 @@ export {
   type SimulatedStation,
   type SimulatedStationOptions,
 } from './station.js';
+export { realTime, type SimulatorTime } from './time.js';

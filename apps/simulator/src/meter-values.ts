@@ -5,6 +5,7 @@ import type { ConnectorBank } from './connectors.js';
 import type { CentralSystemLink, Emit } from './events.js';
 import { toMeterValue } from './meter.js';
 import type { LogFn, ResolvedOptions } from './options.js';
+import type { SimulatorTime } from './time.js';
 
 /** Periodic samples kept per transaction for StopTransaction's transactionData, besides the first. */
 const KEPT_SAMPLES = 3;
@@ -16,6 +17,7 @@ const KEPT_SAMPLES = 3;
 export class MeterValueSampler {
   private intervalMs: number;
   private readonly log: LogFn;
+  private readonly time: SimulatorTime;
 
   constructor(
     private readonly bank: ConnectorBank,
@@ -23,10 +25,11 @@ export class MeterValueSampler {
     private readonly config: Configuration,
     private readonly emit: Emit,
     /** `meterIntervalMs`: the first interval (0: no periodic samples). */
-    options: Pick<ResolvedOptions, 'meterIntervalMs' | 'log'>,
+    options: Pick<ResolvedOptions, 'meterIntervalMs' | 'log' | 'time'>,
   ) {
     this.intervalMs = options.meterIntervalMs;
     this.log = options.log;
+    this.time = options.time;
   }
 
   /**
@@ -37,10 +40,11 @@ export class MeterValueSampler {
   async send(connectorId: number, context: v16.ReadingContext = 'Sample.Periodic'): Promise<void> {
     const connector = this.bank.get(connectorId);
     if (!connector) throw new RangeError(`No connector ${connectorId}`);
-    const now = Date.now();
+    const now = this.time.now();
     const reading = connector.meter.read(now);
     const measurands = this.config.sampledMeasurands;
-    const meterValue = toMeterValue(reading, context, new Date(now).toISOString(), measurands);
+    const timestamp = new Date(now).toISOString();
+    const meterValue = toMeterValue(reading, context, timestamp, measurands);
     const transaction = connector.transaction;
     if (transaction && context === 'Sample.Periodic') {
       transaction.samples.push(meterValue);
@@ -62,6 +66,7 @@ export class MeterValueSampler {
       energyWh: reading.energyWh,
       powerW: reading.powerW,
       soc: reading.soc,
+      timestamp,
     });
   }
 
@@ -69,7 +74,7 @@ export class MeterValueSampler {
   arm(connector: Connector): void {
     this.disarm(connector);
     if (this.intervalMs <= 0) return;
-    connector.meterTimer = setInterval(() => {
+    connector.meterTimer = this.time.setInterval(() => {
       this.send(connector.id).catch((error: Error) =>
         this.log('warn', `MeterValues ${connector.id} failed: ${error.message}`),
       );
@@ -78,7 +83,7 @@ export class MeterValueSampler {
 
   /** Stops periodic samples on a connector. */
   disarm(connector: Connector): void {
-    clearInterval(connector.meterTimer);
+    this.time.clearInterval(connector.meterTimer);
     connector.meterTimer = undefined;
   }
 

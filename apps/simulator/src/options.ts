@@ -1,3 +1,5 @@
+import { realTime, type SimulatorTime } from './time.js';
+
 /** Severity of a simulator log line. */
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
@@ -65,6 +67,11 @@ export interface ChargePointOptions {
   /** Receives log lines; nothing is logged when absent. */
   log?: LogFn;
   /**
+   * The clock and timers of meters, sessions, charging profiles and periodic samples (e.g. a
+   * simulated clock shared with the server). Default: real time.
+   */
+  time?: SimulatorTime;
+  /**
    * The OCPP version. A `SimulatedChargePoint` speaks `1.6` (the default) and refuses another;
    * `createSimulatedStation` builds a `SimulatedChargingStation` for `2.0.1` and `2.1`.
    */
@@ -107,6 +114,7 @@ export interface ResolvedOptions {
   readonly pingIntervalMs: number;
   readonly fileTransferStepMs: number;
   readonly log: LogFn;
+  readonly time: SimulatorTime;
 }
 
 /** Fills in defaults and checks ranges; throws a `RangeError` naming the first bad option. */
@@ -149,6 +157,7 @@ export function resolveOptions(options: ChargePointOptions): ResolvedOptions {
     pingIntervalMs: options.pingIntervalMs ?? 30_000,
     fileTransferStepMs: options.fileTransferStepMs ?? 1000,
     log: options.log ?? (() => undefined),
+    time: options.time ?? realTime,
   };
   check(resolved.id.length > 0 && !resolved.id.includes('/'), 'id', 'must be non-empty and contain no "/"');
   check(/^wss?:\/\//.test(resolved.url), 'url', 'must start with ws:// or wss://');

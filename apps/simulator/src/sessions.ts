@@ -6,47 +6,27 @@ import type { CentralSystemLink, Emit } from './events.js';
 import { toMeterValue } from './meter.js';
 import type { MeterValueSampler } from './meter-values.js';
 import type { LogFn, ResolvedOptions } from './options.js';
+import type {
+  StartRefusal,
+  StartSessionOptions,
+  StartSessionResult,
+  StopSessionResult,
+} from './session-types.js';
 
-/** Why a session did not start. */
-export type StartRefusal =
-  | 'NotRegistered'
-  | 'UnknownConnector'
-  | 'Unavailable'
-  | 'Faulted'
-  | 'Occupied'
-  | 'Reserved'
-  | 'NotAuthorized'
-  | 'DeAuthorized';
-
-/** The outcome of {@link SessionManager.start}. */
-export type StartSessionResult =
-  | { started: true; connectorId: number; transactionId: number }
-  | {
-      started: false;
-      connectorId: number;
-      reason: StartRefusal;
-      idTagInfo?: v16.IdTagInfo;
-      transactionId?: number;
-    };
-
-/** Options of a session start. */
-export interface StartSessionOptions {
-  /** Sent in StartTransaction; a reservation held on the connector for this id tag is used anyway. */
-  reservationId?: number;
-  /** Send Authorize first. Default true; remote starts follow AuthorizeRemoteTxRequests. */
-  authorize?: boolean;
-}
-
-/** The outcome of {@link SessionManager.stop}. */
-export interface StopSessionResult {
-  transactionId: number;
-  /** Energy register at the end, Wh. */
-  meterStop: number;
-  /** False while the StopTransaction waits for the connection to come back. */
-  delivered: boolean;
-}
+export type {
+  StartRefusal,
+  StartSessionOptions,
+  StartSessionResult,
+  StopSessionResult,
+} from './session-types.js';
 
 type StopRequest = v16.Request<'StopTransaction'>;
+
+/** The connectors sessions run on, and the sampler of their meters. */
+export interface SessionConnectors {
+  bank: ConnectorBank;
+  sampler: MeterValueSampler;
+}
 
 /**
  * Charging sessions: Authorize, StartTransaction and StopTransaction (OCPP 1.6 sections 4.1, 4.8,
@@ -57,14 +37,18 @@ type StopRequest = v16.Request<'StopTransaction'>;
 export class SessionManager {
   private readonly undelivered: StopRequest[] = [];
 
+  private readonly bank: ConnectorBank;
+  private readonly sampler: MeterValueSampler;
+
   constructor(
-    private readonly bank: ConnectorBank,
+    connectors: SessionConnectors,
     private readonly link: CentralSystemLink,
-    private readonly sampler: MeterValueSampler,
     private readonly config: Configuration,
     private readonly emit: Emit,
     private readonly options: ResolvedOptions,
-  ) {}
+  ) {
+    ({ bank: this.bank, sampler: this.sampler } = connectors);
+  }
 
   private get log(): LogFn {
     return this.options.log;
@@ -158,7 +142,7 @@ export class SessionManager {
     idTag: string,
     reservationId: number | undefined,
   ): Promise<StartSessionResult> {
-    const now = Date.now();
+    const now = this.options.time.now();
     const timestamp = new Date(now).toISOString();
     const meterStart = connector.meter.registerWh(now);
     const conf = await this.link.call('StartTransaction', {
@@ -184,7 +168,7 @@ export class SessionManager {
       if (this.config.flag('StopTransactionOnInvalidId')) {
         await this.stop(connector.id, 'DeAuthorized');
       } else {
-        connector.meter.stopCharging(Date.now());
+        connector.meter.stopCharging(this.options.time.now());
         await this.bank.setStatus(connector.id, 'SuspendedEVSE');
       }
       return { started: false, connectorId: connector.id, reason: 'DeAuthorized', idTagInfo, transactionId };
@@ -219,7 +203,7 @@ export class SessionManager {
     connector.transaction = undefined;
     this.sampler.disarm(connector);
 
-    const now = Date.now();
+    const now = this.options.time.now();
     const timestamp = new Date(now).toISOString();
     const end = toMeterValue(
       connector.meter.read(now),

@@ -2,7 +2,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { ClusterSeams } from '../cluster/index.js';
 import type { NodeMembership } from '../cluster/node-membership.js';
 import type { Config } from '../config.js';
-import type { Clock } from '../domain/clock.js';
+import type { Clock, Timers } from '../domain/clock.js';
 import { KeyedRateLimit } from '../domain/keyed-rate-limit.js';
 import { COMMAND_PROTOCOLS } from '../ocpp/commands.js';
 import { AuthService } from '../services/auth.service.js';
@@ -61,6 +61,8 @@ import { createTransactionEventService } from './transaction-events.js';
 export interface ServiceParts {
   config: Readonly<Config>;
   clock: Clock;
+  /** Timers on the clock's time (the load manager's). */
+  timers: Timers;
   hasher: PasswordHasher;
   cluster: ClusterSeams;
   repositories: Repositories;
@@ -87,7 +89,7 @@ const LOAD_HYSTERESIS_KW = 0.2;
 
 /** Every service, each given exactly what it uses. */
 export function createServices(parts: ServiceParts) {
-  const { config, clock, hasher, cluster, repositories: repos, log } = parts;
+  const { config, clock, timers, hasher, cluster, repositories: repos, log } = parts;
   const { events, presence, router, throttle } = cluster;
   const tokens = new TokenService(config.jwtExpiresIn, clock);
   // The server's clock as OCPP services read it: with the one rule for charge point timestamps.
@@ -249,10 +251,10 @@ export function createServices(parts: ServiceParts) {
     localLists: new LocalListService(repos.stations, repos.idTags, commands, clock),
     chargingProfiles: new ChargingProfileService(repos.chargingProfiles, commands, events, clock, log),
     loadManager: new LoadManager(
-      repos.loads,
-      repos.sites,
-      new SessionLimitSender(commands, log),
-      { events, clock, log, drives: () => drivesLoadManagement(cluster.membership) },
+      { loads: repos.loads, sites: repos.sites },
+      new SessionLimitSender(commands, log, clock),
+      { events, log, drives: () => drivesLoadManagement(cluster.membership) },
+      { clock, timers },
       {
         intervalMs: config.loadManagementIntervalMs,
         headroomKw: LOAD_HEADROOM_KW,

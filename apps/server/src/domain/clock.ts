@@ -14,3 +14,27 @@ export function isoTime(date: Date): string {
 export function isoNow(clock: Clock): string {
   return isoTime(clock.now());
 }
+
+/**
+ * Timers that run on the clock's time, so that a test can run services (and simulated stations)
+ * faster than real time with one simulated clock: `ms` are milliseconds of that clock.
+ */
+export interface Timers {
+  setTimeout(callback: () => void, ms: number): NodeJS.Timeout;
+  setInterval(callback: () => void, ms: number): NodeJS.Timeout;
+  clearTimeout(timer: NodeJS.Timeout | undefined): void;
+  clearInterval(timer: NodeJS.Timeout | undefined): void;
+}
+
+export const systemTimers: Timers = {
+  setTimeout: (callback, ms) => setTimeout(callback, ms),
+  setInterval: (callback, ms) => setInterval(callback, ms),
+  clearTimeout: (timer) => clearTimeout(timer),
+  clearInterval: (timer) => clearInterval(timer),
+};
+
+/** A service's time: the clock it reads and the timers that run on it. */
+export interface TimeSource {
+  clock: Clock;
+  timers: Timers;
+}

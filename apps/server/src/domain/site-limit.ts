@@ -106,3 +106,13 @@ export function limitInForce(site: SiteLimit, instant: Date): number | null {
   const limits = [power, current].filter((kw): kw is number => kw !== null);
   return limits.length === 0 ? null : Math.min(...limits);
 }
+
+/**
+ * The tighter of the limit in force at `now` and the one in force `leadMs` later, kW (null:
+ * none), so that a lower window can be shared before it starts.
+ */
+export function limitAhead(site: SiteLimit, now: Date, leadMs: number): number | null {
+  const limits = [limitInForce(site, now), limitInForce(site, new Date(now.getTime() + leadMs))];
+  const set = limits.filter((kw): kw is number => kw !== null);
+  return set.length === 0 ? null : Math.min(...set);
+}

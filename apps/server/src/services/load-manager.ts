@@ -1,15 +1,17 @@
 import type { EventBus } from '../cluster/event-bus.js';
-import { type Clock, isoNow } from '../domain/clock.js';
+import { type Clock, isoNow, type TimeSource, type Timers } from '../domain/clock.js';
 import type { DomainEvent } from '../domain/events.js';
 import { allocate, electricalKw } from '../domain/load-allocation.js';
-import { limitInForce } from '../domain/site-limit.js';
+import { limitAhead, limitInForce } from '../domain/site-limit.js';
 import type { Site } from '../domain/site.js';
 import { canSeeStation } from '../domain/user.js';
 import type { SiteLoad } from '@cimorings/contracts/rest';
-import type { Allocation, LoadRepository, SiteSession } from '../repositories/load.repository.js';
+import type { LoadRepository } from '../repositories/load.repository.js';
 import type { SiteRepository } from '../repositories/site.repository.js';
+import { heldKw, owedAgain, round, sameAllocation } from './allocation-state.js';
 import { MeasuredPower } from './measured-power.js';
 import type { SessionLimitSender } from './session-limit-sender.js';
+import { SETTLE_MS, SiteSettling, START_SETTLE_MS } from './site-settling.js';
 
 export interface LoadManagerSettings {
   /** How often every managed site is shared again (schedule boundaries, retries), ms; at most 5 s. */
@@ -20,21 +22,25 @@ export interface LoadManagerSettings {
   hysteresisKw: number;
 }
 
-/** The node the load manager runs on: its event bus (per node), its clock and log, and whether it drives. */
+/** What the load manager reads: the sites' sessions and allocations, and the sites. */
+export interface LoadManagerStore {
+  loads: LoadRepository;
+  sites: SiteRepository;
+}
+
+/** The node the load manager runs on: its event bus (per node), its log, and whether it drives. */
 export interface LoadManagerNode {
   events: EventBus;
-  clock: Clock;
   log: { warn(details: object, message: string): void };
   /** Whether this node drives load management (one node of several does). */
   drives: () => Promise<boolean>;
 }
 
 /**
- * Events arriving together (a burst of meter values) are handled in one pass after this, ms; it
- * also lets a StartTransaction.conf reach the station before its first TxProfile (OCPP 1.6
- * §5.16.3: a TxProfile names a transaction the station must know).
+ * A schedule window's lower limit is shared this long before the window starts, ms, so that
+ * the stations have lowered by the time it begins (a higher one applies from its start).
  */
-const SETTLE_MS = 300;
+export const SCHEDULE_LEAD_MS = 10_000;
 
 /**
  * Shares each site's grid limit among its charging sessions (CONTRACT section 9): whenever a
@@ -57,39 +63,43 @@ const SETTLE_MS = 300;
 export class LoadManager {
   private readonly measured: MeasuredPower;
   private readonly running = new Map<number, Promise<void>>();
-  private readonly settling = new Map<number, NodeJS.Timeout>();
+  private readonly settling = new SiteSettling((siteId) => this.settled(siteId));
   private readonly published = new Map<number, string>();
   /** Stations that booted since their sessions were last shared: their limits are owed again. */
   private readonly booted = new Set<string>();
   private timer: NodeJS.Timeout | undefined;
   private unsubscribe: (() => void) | undefined;
 
+  private readonly loads: LoadRepository;
+  private readonly sites: SiteRepository;
   private readonly events: EventBus;
-  private readonly clock: Clock;
   private readonly log: LoadManagerNode['log'];
   private readonly drives: () => Promise<boolean>;
+  private readonly clock: Clock;
+  private readonly timers: Timers;
 
   constructor(
-    private readonly loads: LoadRepository,
-    private readonly sites: SiteRepository,
+    store: LoadManagerStore,
     private readonly sender: SessionLimitSender,
     node: LoadManagerNode,
+    time: TimeSource,
     private readonly settings: LoadManagerSettings,
   ) {
-    ({ events: this.events, clock: this.clock, log: this.log, drives: this.drives } = node);
-    this.measured = new MeasuredPower(loads);
+    ({ loads: this.loads, sites: this.sites } = store);
+    ({ events: this.events, log: this.log, drives: this.drives } = node);
+    ({ clock: this.clock, timers: this.timers } = time);
+    this.measured = new MeasuredPower(this.loads);
   }
 
   start(): void {
     this.unsubscribe = this.events.subscribe((event) => this.heard(event));
-    this.timer = setInterval(() => void this.shareAll(), this.settings.intervalMs);
+    this.timer = this.timers.setInterval(() => void this.shareAll(), this.settings.intervalMs);
     this.timer.unref();
   }
 
   async stop(): Promise<void> {
     this.unsubscribe?.();
-    clearInterval(this.timer);
-    for (const timeout of this.settling.values()) clearTimeout(timeout);
+    this.timers.clearInterval(this.timer);
     this.settling.clear();
     await Promise.allSettled(this.running.values());
   }
@@ -149,7 +159,7 @@ export class LoadManager {
   private heard(event: DomainEvent): void {
     switch (event.type) {
       case 'SiteLimitChanged':
-        return this.soon(event.siteId);
+        return this.settling.soon(event.siteId);
       case 'MeterValuesReceived':
         if (event.power !== null)
           this.measured.reported(event.chargePointId, event.transactionId, event.power);
@@ -159,36 +169,32 @@ export class LoadManager {
         this.sender.forget(event.chargePointId, event.transactionId);
         return this.soonAt(event.chargePointId);
       case 'TransactionStarted':
-        return this.soonAt(event.chargePointId);
+        // Its first limit goes at once (paused when there is no room), once its conf went out.
+        return this.soonAt(event.chargePointId, START_SETTLE_MS);
       case 'StationBooted':
-        // A booted station has lost its TxProfiles: what it should hold is sent again.
-        // Marked in memory too, so that a pass already running cannot write the mark away.
+        // A booted station has lost its TxProfiles: its sessions count at its maximum until
+        // their limits are sent again, at once (not after the settling). Marked in memory too,
+        // so that a pass already running cannot write the mark away.
         this.booted.add(event.chargePointId);
-        void this.loads.resendTo(event.chargePointId).then(() => this.soonAt(event.chargePointId));
+        void this.loads.resendTo(event.chargePointId).then(() => this.soonAt(event.chargePointId, 0));
         return;
       default:
         return;
     }
   }
 
-  private soonAt(chargePointId: string): void {
+  private soonAt(chargePointId: string, settleMs = SETTLE_MS): void {
     void this.loads.siteOf(chargePointId).then(
-      (siteId) => siteId !== null && this.soon(siteId),
+      (siteId) => siteId !== null && this.settling.soon(siteId, settleMs),
       (error: unknown) => this.log.warn({ err: error, chargePointId }, 'load management lookup failed'),
     );
   }
 
-  private soon(siteId: number): void {
-    if (this.settling.has(siteId)) return;
-    const timeout = setTimeout(() => {
-      this.settling.delete(siteId);
-      void this.drives().then(
-        (drives) => (drives ? this.share(siteId) : undefined),
-        (error: unknown) => this.log.warn({ err: error }, 'load management: which node drives is unknown'),
-      );
-    }, SETTLE_MS);
-    timeout.unref();
-    this.settling.set(siteId, timeout);
+  private settled(siteId: number): void {
+    void this.drives().then(
+      (drives) => (drives ? this.share(siteId) : undefined),
+      (error: unknown) => this.log.warn({ err: error }, 'load management: which node drives is unknown'),
+    );
   }
 
   private async shareNow(siteId: number): Promise<void> {
@@ -196,26 +202,28 @@ export class LoadManager {
     if (!site) return;
     // Answers (a refusal frees less than was planned) and raises waiting for lowerings to be
     // accepted come back as another pass; none waits for a station.
-    if (await this.shareOnce(site, limitInForce(site, this.clock.now()))) this.soon(siteId);
+    if (await this.shareOnce(site, limitAhead(site, this.clock.now(), SCHEDULE_LEAD_MS)))
+      this.settling.soon(siteId);
     await this.publish(site);
   }
 
   /** One pass over a site; true when it must run again shortly (raises wait for lowerings). */
   private async shareOnce(site: Site, limitKw: number | null): Promise<boolean> {
     const sessions = await this.loads.activeSessions(site.id);
+    const maxKw = await this.measured.stationMaxima(sessions);
+    const stored = new Map((await this.loads.allocations(site.id)).map((a) => [a.transactionId, a]));
+    // From here to the sending nothing waits, so that no answer comes in between.
+    // Sessions limited before their station booted lost their TxProfiles: they draw their
+    // maximum until limited again (a session that started after the boot has no allocation yet).
     const booted = new Set(
-      sessions.filter((s) => this.booted.has(s.chargePointId)).map((s) => s.transactionId),
+      sessions
+        .filter((s) => this.booted.has(s.chargePointId) && stored.has(s.transactionId))
+        .map((s) => s.transactionId),
     );
     for (const s of sessions) this.booted.delete(s.chargePointId);
-    const stored = new Map(
-      (await this.loads.allocations(site.id)).map((a) => [
-        a.transactionId,
-        booted.has(a.transactionId) && a.state === 'sent' ? { ...a, state: 'pending' as const } : a,
-      ]),
-    );
-    const maxKw = await this.measured.stationMaxima(sessions);
-    // From here to the sending nothing waits, so that no answer comes in between.
-    const given = this.sender.answered(sessions, stored);
+    for (const s of sessions)
+      if (booted.has(s.transactionId)) this.sender.rebooted(s.transactionId, maxKw(s));
+    const given = owedAgain(this.sender.answered(sessions, stored), booted);
     if (limitKw === null) {
       if (given.size > 0) {
         this.sender.lift(sessions, given, maxKw);
@@ -223,6 +231,7 @@ export class LoadManager {
       }
       return false;
     }
+    const minKw = electricalKw(site.minCurrentA, site);
     const wanted = allocate(
       sessions.map((s) => {
         const allocation = given.get(s.transactionId);
@@ -238,13 +247,18 @@ export class LoadManager {
       }),
       {
         limitKw,
-        minKw: electricalKw(site.minCurrentA, site),
+        minKw,
         headroomKw: this.settings.headroomKw,
         hysteresisKw: this.settings.hysteresisKw,
       },
     );
-    const answered = () => this.soon(site.id);
-    const { allocations, again } = this.sender.send(sessions, wanted, given, { limitKw, maxKw, answered });
+    const answered = () => this.settling.soon(site.id);
+    const { allocations, again } = this.sender.send(sessions, wanted, given, {
+      limitKw,
+      minKw,
+      maxKw,
+      answered,
+    });
     // Only what changed is written: a mark made meanwhile (a station booted) stays.
     const changed = allocations.filter((a) => !sameAllocation(a, stored.get(a.transactionId)));
     const active = sessions.map((s) => s.transactionId);
@@ -271,15 +285,4 @@ export class LoadManager {
       timestamp: isoNow(this.clock),
     });
   }
-}
-
-/** What a session whose station is not connected is counted at (its last limit); null when ours to share. */
-function heldKw(session: SiteSession, allocation: Allocation | undefined, maxKw: number): number | null {
-  return session.stationConnected ? null : (allocation?.limitKw ?? maxKw);
-}
-
-const round = (kw: number) => Math.round(kw * 1000) / 1000;
-
-function sameAllocation(a: Allocation, b: Allocation | undefined): boolean {
-  return b !== undefined && a.limitKw === b.limitKw && a.paused === b.paused && a.state === b.state;
 }

@@ -31,6 +31,11 @@ export class StationCallQueue {
     if (calls?.size === 0) this.waiting.delete(station);
   }
 
+  /** Whether a call for `key` waits for its turn at `station`. */
+  waits(station: string, key: number): boolean {
+    return this.waiting.get(station)?.has(key) ?? false;
+  }
+
   /** Starts the station's next waiting call when none is in flight; true when one started. */
   private next(station: string): boolean {
     if (this.busy.has(station)) return false;

@@ -3,7 +3,7 @@ import { createServer, type AddressInfo } from 'node:net';
 import { pino } from 'pino';
 import { buildApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
-import type { Clock } from '../../src/domain/clock.js';
+import type { Clock, Timers } from '../../src/domain/clock.js';
 import type { DomainEvent } from '../../src/domain/events.js';
 import type { EventBus } from '../../src/cluster/event-bus.js';
 import type { RealtimeSettings } from '../../src/realtime/io.js';
@@ -18,6 +18,8 @@ export interface TestAppOptions {
   databaseUrl: string;
   env?: Record<string, string>;
   clock?: Clock;
+  /** Timers on `clock`'s time (real ones otherwise), e.g. a simulated clock's. */
+  timers?: Timers;
   /** The password hasher (argon2 otherwise), e.g. one that counts the hashes computed. */
   hasher?: PasswordHasher;
   dashboardRoot?: string;
@@ -113,6 +115,7 @@ export async function startTestApp(options: TestAppOptions): Promise<TestApp> {
   const { server, databaseReady, events, dataTransfer, deviceModel } = await buildApp(config, {
     logger,
     ...(options.clock && { clock: options.clock }),
+    ...(options.timers && { timers: options.timers }),
     ...(options.hasher && { hasher: options.hasher }),
     ...(options.dashboardRoot !== undefined && { dashboardRoot: options.dashboardRoot }),
     ...(options.reservationExpiryIntervalMs !== undefined && {

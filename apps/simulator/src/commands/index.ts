@@ -13,6 +13,7 @@ import { registerReservationCommands } from './reservation.js';
 import { registerSecurityCommands, type SecurityDeps } from './security.js';
 import { type ChargingProfiles, registerSmartChargingCommands } from './smart-charging.js';
 import type { Lifecycle, Register } from './types.js';
+import type { SimulatorTime } from '../time.js';
 
 /** Everything the handlers of all feature profiles use. */
 export interface CommandDeps {
@@ -27,6 +28,8 @@ export interface CommandDeps {
   security: Omit<SecurityDeps, 'lifecycle'>;
   emit: Emit;
   log: LogFn;
+  /** The clock the meters and charging profiles read. */
+  time: SimulatorTime;
 }
 
 /**
@@ -59,6 +62,6 @@ export function registerCommands(connection: OcppConnection, deps: CommandDeps):
   registerLocalAuthListCommands(register, deps.localAuthList);
   registerRemoteTriggerCommands(register, { bank, sampler, transfers, lifecycle });
   registerReservationCommands(register, bank);
-  registerSmartChargingCommands(register, bank, deps.chargingProfiles);
+  registerSmartChargingCommands(register, bank, deps.chargingProfiles, deps.time);
   registerSecurityCommands(register, { ...deps.security, lifecycle });
 }

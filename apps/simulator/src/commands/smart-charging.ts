@@ -1,6 +1,7 @@
 import type { v16 } from '@cimorings/ocpp';
 import type { ConnectorBank } from '../connectors.js';
 import type { Register } from './types.js';
+import type { SimulatorTime } from '../time.js';
 
 /** Profiles one charge point keeps at most (its MaxChargingProfilesInstalled). */
 const MAX_PROFILES = 10;
@@ -169,8 +170,7 @@ function convert(
 }
 
 /** Brings every meter up to now under the limits in force so far, before they change. */
-function settleMeters(bank: ConnectorBank): void {
-  const now = Date.now();
+function settleMeters(bank: ConnectorBank, now: number): void {
   for (const connector of bank.all()) connector.meter.read(now);
 }
 
@@ -179,6 +179,7 @@ export function registerSmartChargingCommands(
   register: Register,
   bank: ConnectorBank,
   profiles: ChargingProfiles,
+  time: SimulatorTime,
 ): void {
   register('SetChargingProfile', ({ connectorId, csChargingProfiles: profile }) => {
     if (!bank.exists(connectorId)) return { status: 'Rejected' };
@@ -192,12 +193,12 @@ export function registerSmartChargingCommands(
         return { status: 'Rejected' };
       }
     }
-    settleMeters(bank);
+    settleMeters(bank, time.now());
     return { status: profiles.install(connectorId, profile) ? 'Accepted' : 'Rejected' };
   });
 
   register('ClearChargingProfile', (filter) => {
-    settleMeters(bank);
+    settleMeters(bank, time.now());
     return { status: profiles.clear(filter) ? 'Accepted' : 'Unknown' };
   });
 
@@ -210,7 +211,7 @@ export function registerSmartChargingCommands(
     return {
       status: 'Accepted',
       connectorId,
-      scheduleStart: new Date().toISOString(),
+      scheduleStart: new Date(time.now()).toISOString(),
       chargingSchedule: profiles.composite(connectorId, duration, chargingRateUnit, maxPowerW),
     };
   });

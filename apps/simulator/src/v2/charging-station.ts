@@ -78,8 +78,7 @@ export class SimulatedChargingStation extends StationLifecycle<ChargingStationEv
     this.authorizer = new Authorizer(this, this.deviceModel);
     this.runner = new TransactionRunner(
       this.bank,
-      this.queue,
-      this.authorizer,
+      { queue: this.queue, authorizer: this.authorizer },
       this.deviceModel,
       emit,
       resolved,
@@ -97,6 +96,8 @@ export class SimulatedChargingStation extends StationLifecycle<ChargingStationEv
       this,
       {
         onAccepted: async () => {
+          // Periodic samples of transactions that went on while the station was away resume.
+          this.runner.rearm();
           await this.bank.reportAll();
           await this.queue.flush();
         },
@@ -125,6 +126,7 @@ export class SimulatedChargingStation extends StationLifecycle<ChargingStationEv
       emit,
       log: resolved.log,
       fileTransferStepMs: resolved.fileTransferStepMs,
+      time: resolved.time,
     });
   }
 

@@ -51,6 +51,8 @@ export interface V2MeterValuesEvent {
   powerW: number;
   /** EV state of charge, percent, while an EV is charging. */
   soc: number | undefined;
+  /** When the sample was taken (the simulator's time), ISO 8601. */
+  timestamp: string;
 }
 
 /** All NotifyReport parts of one report request were sent. */

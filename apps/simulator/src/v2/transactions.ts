@@ -12,6 +12,12 @@ import { toMeterValue } from './meter-values.js';
 type IdToken = v201.IdTokenType;
 type Reason = v201.ReasonEnumType;
 
+/** How transactions reach the CSMS: their TransactionEvents, and the Authorize of their tokens. */
+export interface TransactionCsms {
+  queue: TransactionEventQueue;
+  authorizer: Authorizer;
+}
+
 /** How a session begins. */
 export interface V2StartOptions {
   /** Why: a driver at the station (`Authorized`, the default) or the CSMS (`RemoteStart`). */
@@ -57,14 +63,18 @@ export class TransactionRunner {
   private readonly timers = new Map<number, NodeJS.Timeout>();
   private readonly idleListeners: (() => void)[] = [];
 
+  private readonly queue: TransactionEventQueue;
+  private readonly authorizer: Authorizer;
+
   constructor(
     private readonly bank: EvseBank,
-    private readonly queue: TransactionEventQueue,
-    private readonly authorizer: Authorizer,
+    csms: TransactionCsms,
     private readonly model: DeviceModel,
     private readonly emit: V2Emit,
-    private readonly options: Pick<ResolvedOptions, 'log' | 'initialSoc'>,
-  ) {}
+    private readonly options: Pick<ResolvedOptions, 'log' | 'initialSoc' | 'time'>,
+  ) {
+    ({ queue: this.queue, authorizer: this.authorizer } = csms);
+  }
 
   private get log(): LogFn {
     return this.options.log;
@@ -93,7 +103,7 @@ export class TransactionRunner {
       if (status !== 'Accepted') return { started: false, reason: 'NotAuthorized', status };
     }
     if (evse.transaction) return { started: false, reason: 'Busy' };
-    const now = Date.now();
+    const now = this.options.time.now();
     const transaction: RunningTransaction = {
       transactionId: randomUUID(),
       seqNo: 0,
@@ -129,7 +139,7 @@ export class TransactionRunner {
       await this.stop(evseId, 'DeAuthorized');
       return { started: false, reason: 'NotAuthorized', status: verdict };
     }
-    evse.meter.startCharging(this.options.initialSoc, Date.now());
+    evse.meter.startCharging(this.options.initialSoc, this.options.time.now());
     await this.changeState(evse, 'Charging');
     this.arm(evse);
     return { started: true, transactionId: transaction.transactionId, meterStart: transaction.meterStart };
@@ -140,11 +150,11 @@ export class TransactionRunner {
     const evse = this.bank.get(evseId);
     const transaction = evse?.transaction;
     if (!evse || !transaction) return undefined;
-    clearInterval(this.timers.get(evseId));
+    this.options.time.clearInterval(this.timers.get(evseId));
     this.timers.delete(evseId);
-    const reading = evse.meter.stopCharging(Date.now());
+    const reading = evse.meter.stopCharging(this.options.time.now());
     const meterStop = Math.round(reading.energyWh);
-    const timestamp = new Date().toISOString();
+    const timestamp = new Date(this.options.time.now()).toISOString();
     transaction.chargingState = reason === 'EVDisconnected' ? 'Idle' : 'EVConnected';
     await this.event(
       evse,
@@ -182,8 +192,14 @@ export class TransactionRunner {
   async sample(evseId: number, trigger: v201.TriggerReasonEnumType = 'MeterValuePeriodic'): Promise<void> {
     const evse = this.bank.get(evseId);
     if (!evse?.transaction) return;
-    const reading = evse.meter.read(Date.now());
-    this.emit('meterValues', { evseId, transactionId: evse.transaction.transactionId, ...reading });
+    const reading = evse.meter.read(this.options.time.now());
+    const timestamp = new Date(this.options.time.now()).toISOString();
+    this.emit('meterValues', {
+      evseId,
+      transactionId: evse.transaction.transactionId,
+      ...reading,
+      timestamp,
+    });
     const context = trigger === 'MeterValuePeriodic' ? 'Sample.Periodic' : 'Trigger';
     await this.event(evse, 'Updated', trigger, this.meterValue(evse, context, 'TxUpdatedMeasurands'));
     if (evse.meter.isFull && evse.transaction?.chargingState === 'Charging')
@@ -196,15 +212,15 @@ export class TransactionRunner {
   }
 
   dispose(): void {
-    for (const timer of this.timers.values()) clearInterval(timer);
+    for (const timer of this.timers.values()) this.options.time.clearInterval(timer);
     this.timers.clear();
   }
 
   private arm(evse: Evse): void {
-    clearInterval(this.timers.get(evse.id));
+    this.options.time.clearInterval(this.timers.get(evse.id));
     const seconds = Number(this.model.value('SampledDataCtrlr', 'TxUpdatedInterval'));
     if (!(seconds > 0)) return;
-    const timer = setInterval(() => {
+    const timer = this.options.time.setInterval(() => {
       this.sample(evse.id).catch((error: Error) => this.log('warn', `sample failed: ${error.message}`));
     }, seconds * 1000);
     this.timers.set(evse.id, timer);
@@ -221,11 +237,11 @@ export class TransactionRunner {
     context: v201.ReadingContextEnumType,
     list: string,
   ): Pick<v201.TransactionEventRequest, 'meterValue'> {
-    const reading = evse.meter.read(Date.now());
+    const reading = evse.meter.read(this.options.time.now());
     const value = toMeterValue(
       reading,
       context,
-      new Date().toISOString(),
+      new Date(this.options.time.now()).toISOString(),
       this.model.value('SampledDataCtrlr', list),
       evse.maxPowerW,
     );
@@ -243,7 +259,7 @@ export class TransactionRunner {
     if (!transaction) return Promise.resolve(undefined);
     const request: v201.Request<'TransactionEvent'> = {
       eventType,
-      timestamp: new Date().toISOString(),
+      timestamp: new Date(this.options.time.now()).toISOString(),
       triggerReason,
       seqNo: transaction.seqNo++,
       transactionInfo: {
@@ -255,7 +271,7 @@ export class TransactionRunner {
           ? { remoteStartId: transaction.remoteStartId }
           : {}),
         ...(eventType === 'Ended'
-          ? { timeSpentCharging: Math.round((Date.now() - transaction.startedAt) / 1000) }
+          ? { timeSpentCharging: Math.round((this.options.time.now() - transaction.startedAt) / 1000) }
           : {}),
       },
       ...(eventType === 'Started' ? { evse: { id: evse.id, connectorId: 1 } } : {}),

@@ -22,7 +22,7 @@ export function registerSmartCharging(on: V2Register, ctx: V2CommandContext): vo
   };
   /** Brings every meter up to now under the limits in force so far, before they change. */
   const settle = (): void => {
-    const now = Date.now();
+    const now = ctx.time.now();
     for (const evse of ctx.bank.all()) evse.meter.read(now);
   };
   for (const evse of ctx.bank.all()) {
@@ -122,7 +122,7 @@ export function registerSmartCharging(on: V2Register, ctx: V2CommandContext): vo
       schedule: {
         evseId,
         duration,
-        scheduleStart: new Date().toISOString(),
+        scheduleStart: new Date(ctx.time.now()).toISOString(),
         chargingRateUnit: unit,
         chargingSchedulePeriod:
           chargingSchedulePeriod as v201.CompositeScheduleType['chargingSchedulePeriod'],

@@ -1,5 +1,6 @@
 import type { v201 } from '@cimorings/ocpp';
 import type { LogFn } from '../../options.js';
+import type { SimulatorTime } from '../../time.js';
 import type { Authorizer } from '../authorization.js';
 import type { V2Certificates } from '../certificates.js';
 import type { V2Handler } from '../connection.js';
@@ -33,6 +34,8 @@ export interface V2CommandContext {
   readonly log: LogFn;
   /** Milliseconds per simulated step of a file transfer (firmware, logs). */
   readonly fileTransferStepMs: number;
+  /** The clock the meters and charging profiles read. */
+  readonly time: SimulatorTime;
 }
 
 /** Registers a handler for one CSMS action. */
