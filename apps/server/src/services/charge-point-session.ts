@@ -1,10 +1,12 @@
 /**
  * The shapes of an admitted charge point's session, as the services and the OCPP transport pass
- * it between them (ChargePointService re-exports them).
+ * it between them (ChargePointService re-exports them), and the event a stored connector status
+ * makes of it.
  */
 import type { OcppVersion } from '@cimorings/contracts';
 import type { UnknownStationPolicy } from '../config.js';
-import type { Registration } from '../domain/station.js';
+import type { DomainEvent } from '../domain/events.js';
+import type { ConnectorReport, Registration } from '../domain/station.js';
 
 /** What the OCPP transport keeps about an admitted charge point for its connection. */
 export interface ChargePointSession {
@@ -38,4 +40,19 @@ export interface BootAnswer {
   status: 'Accepted' | 'Pending' | 'Rejected';
   interval: number;
   currentTime: string;
+}
+
+/** What a stored connector status tells others. */
+export function connectorChangedOf(
+  session: ChargePointSession,
+  report: ConnectorReport & { timestamp: string },
+): DomainEvent {
+  return {
+    type: 'ConnectorStatusChanged',
+    chargePointId: session.chargePointId,
+    connectorId: report.connectorId,
+    status: report.status,
+    errorCode: report.errorCode,
+    timestamp: report.timestamp,
+  };
 }

@@ -1,6 +1,5 @@
 import type { OcppVersion } from '@cimorings/contracts';
 import type { EventBus } from '../cluster/event-bus.js';
-import type { DomainEvent } from '../domain/events.js';
 import { isoNow, isoTime } from '../domain/clock.js';
 import type { BootIdentity, ConnectorReport, NotificationKind } from '../domain/station.js';
 import { checkConnectorId } from '../domain/ocpp-ranges.js';
@@ -8,11 +7,12 @@ import { deriveStationStatus, NO_STATION_STATUS, type StationStatus } from '../d
 import type { ConnectorRepository } from '../repositories/connector.repository.js';
 import type { BootRecord, StationRepository } from '../repositories/station.repository.js';
 import type { ChargePointClock } from './charge-point-clock.js';
-import type {
-  Admission,
-  BootAnswer,
-  ChargePointSession,
-  ChargePointSettings,
+import {
+  connectorChangedOf,
+  type Admission,
+  type BootAnswer,
+  type ChargePointSession,
+  type ChargePointSettings,
 } from './charge-point-session.js';
 import { inRange } from './range-check.js';
 
@@ -293,19 +293,4 @@ export class ChargePointService {
   async resetConnections(): Promise<void> {
     await this.stations.markAllDisconnected(isoNow(this.clock));
   }
-}
-
-/** What a stored connector status tells others. */
-function connectorChangedOf(
-  session: ChargePointSession,
-  report: ConnectorReport & { timestamp: string },
-): DomainEvent {
-  return {
-    type: 'ConnectorStatusChanged',
-    chargePointId: session.chargePointId,
-    connectorId: report.connectorId,
-    status: report.status,
-    errorCode: report.errorCode,
-    timestamp: report.timestamp,
-  };
 }
