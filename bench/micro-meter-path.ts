@@ -8,6 +8,7 @@
  *
  *   --protocol 1.6     MeterValues of a running transaction (TransactionService.meterValues)
  *   --protocol 2.0.1   TransactionEvent Updated with chargingState Charging (TransactionEventService.record)
+ *   --protocol mixed   half the stations of each, alternating, so that every turn holds both
  *   --db URL           postgres://... for PostgreSQL (a fresh database is made and dropped); SQLite otherwise
  *
  *   npx tsx bench/micro-meter-path.ts [--protocol 2.0.1] [--messages 20000] [--per-turn 8] [--stations 1000]
@@ -43,7 +44,10 @@ const { values: args } = parseArgs({
     db: { type: 'string' },
   },
 });
-const protocol = args.protocol === '1.6' ? '1.6' : '2.0.1';
+const fleet = args.protocol === '1.6' || args.protocol === 'mixed' ? args.protocol : '2.0.1';
+/** The protocol of station `n`: a mixed fleet alternates. */
+const protocolOf = (n: number): '1.6' | '2.0.1' =>
+  fleet === 'mixed' ? (n % 2 === 0 ? '1.6' : '2.0.1') : fleet;
 const messages = Number(args.messages);
 const perTurn = Number(args['per-turn']);
 const stations = Number(args.stations);
@@ -92,7 +96,12 @@ try {
   const transactionEvents = createTransactionEventService(repos, chargePoints, bus, clock);
   const now = new Date().toISOString();
   await repos.idTags.create('MICRO', { status: 'Accepted', allowConcurrent: true }, now, null);
-  const sessions: { session: ChargePointSession; transactionId: number | string; seqNo: number }[] = [];
+  const sessions: {
+    session: ChargePointSession;
+    protocol: '1.6' | '2.0.1';
+    transactionId: number | string;
+    seqNo: number;
+  }[] = [];
   const stationIds = await createMicroStations(handle.db, stations, now);
   for (let n = 0; n < stations; n++) {
     const session = {
@@ -100,6 +109,7 @@ try {
       chargePointId: `MICRO-${n}`,
       registration: 'accepted' as const,
     };
+    const protocol = protocolOf(n);
     const start = startCall(protocol, 1, 'MICRO', `tx-${n}`);
     let transactionId: number | string = `tx-${n}`;
     if (protocol === '1.6') {
@@ -113,14 +123,14 @@ try {
     } else {
       await transactionEvents.record(session, transactionEventOf(JSON.parse(start.payload)));
     }
-    sessions.push({ session, transactionId, seqNo: 1 });
+    sessions.push({ session, protocol, transactionId, seqNo: 1 });
   }
   const send = (n: number): Promise<unknown> => {
     const station = sessions[n % stations];
     if (!station) throw new Error('no station');
-    const call = meterCall(protocol, 1, station.transactionId, station.seqNo++, Date.now(), n * 10);
+    const call = meterCall(station.protocol, 1, station.transactionId, station.seqNo++, Date.now(), n * 10);
     const payload = JSON.parse(call.payload);
-    if (protocol === '1.6') {
+    if (station.protocol === '1.6') {
       return transactions.meterValues(station.session, {
         connectorId: payload.connectorId,
         transactionId: payload.transactionId,
@@ -149,7 +159,7 @@ try {
   );
   process.stdout.write(
     `${JSON.stringify({
-      protocol,
+      protocol: fleet,
       db: handle.dialect,
       messages,
       perTurn,

@@ -19,6 +19,7 @@ import type { ScenarioContext } from './scenarios/common.js';
 import { runFanout } from './scenarios/fanout.js';
 import { runHistory } from './scenarios/history.js';
 import { runIngest } from './scenarios/ingest.js';
+import type { FleetProtocol } from './load/messages.js';
 
 const RESULTS = fileURLToPath(new URL('./results', import.meta.url));
 /** Descriptors the server needs besides its stations' sockets: database, listeners, logs. */
@@ -132,17 +133,17 @@ async function main(): Promise<number> {
   const profiles: Report['profiles'] = { ingest: null, fanout: null };
   const protocols: ProtocolRun[] = [];
   try {
-    for (const protocol of options.protocols) {
-      const run: ProtocolRun = { protocol, ingest: null, capacity: null };
+    for (const { protocol, round } of fleetRuns(options.protocols, options.rounds)) {
+      const run: ProtocolRun = { protocol, round, ingest: null, capacity: null };
       protocols.push(run);
       const label = (scenario: string, kind: string) =>
-        `${scenario} (${kind}${protocol === '1.6' ? '' : `, OCPP ${protocol}`})`;
+        `${scenario} (${kind}${protocol === '1.6' ? '' : `, OCPP ${protocol}`}${round > 1 ? `, round ${round}` : ''})`;
       if (wants('ingest')) {
         const floor = await attempt(label('ingest', 'floor'), () =>
-          runIngest(context, 'floor', options.ingest, false, protocol),
+          runIngest(context, 'floor', options.ingest, false, protocol, round),
         );
         const server = await attempt(label('ingest', 'server'), () =>
-          runIngest(context, 'server', options.ingest, options.profile && !profiles.ingest, protocol),
+          runIngest(context, 'server', options.ingest, options.profile && !profiles.ingest, protocol, round),
         );
         if (floor && server) {
           run.ingest = { floor, server, ratio: floor.sustained > 0 ? server.sustained / floor.sustained : 0 };
@@ -152,10 +153,10 @@ async function main(): Promise<number> {
       }
       if (wants('capacity')) {
         const floor = await attempt(label('capacity', 'floor'), () =>
-          runCapacity(context, 'floor', options.capacity, protocol),
+          runCapacity(context, 'floor', options.capacity, protocol, round),
         );
         const server = await attempt(label('capacity', 'server'), () =>
-          runCapacity(context, 'server', options.capacity, protocol),
+          runCapacity(context, 'server', options.capacity, protocol, round),
         );
         if (floor && server) run.capacity = { floor, server };
       }
@@ -245,3 +246,16 @@ main().then(
     process.exit(1);
   },
 );
+
+/** The fleets in the order they run: round after round, every other one reversed (ABC CBA ...). */
+function fleetRuns(
+  protocols: readonly FleetProtocol[],
+  rounds: number,
+): { protocol: FleetProtocol; round: number }[] {
+  return Array.from({ length: rounds }, (_, index) =>
+    (index % 2 === 0 ? protocols : [...protocols].reverse()).map((protocol) => ({
+      protocol,
+      round: index + 1,
+    })),
+  ).flat();
+}

@@ -97,6 +97,8 @@ export interface BenchOptions {
    * `1.6`, `2.0.1`, or `mixed` (half of each). The first one is also the one the budget reads.
    */
   protocols: FleetProtocol[];
+  /** How many times the fleets run, in turn, the order reversed every other round (--rounds). */
+  rounds: number;
   ingest: IngestSize;
   fanout: FanoutSize;
   capacity: CapacitySize;
@@ -180,9 +182,12 @@ export const SIZES: Record<
   },
 };
 
+/** More rounds than this would take hours at full size. */
+const MAX_ROUNDS = 9;
+
 export const USAGE = `Usage: npm run bench -- [--quick | --smoke] [--db sqlite|postgres] [--profile]
        [--scenarios ingest,fanout,capacity,history] [--out DIR] [--name NAME] [--postgres-url URL]
-       [--quiet-wait SECONDS] [--nice N] [--protocol 1.6,2.0.1,mixed] [--history-samples N]
+       [--quiet-wait SECONDS] [--nice N] [--protocol 1.6,2.0.1,mixed [--rounds N]] [--history-samples N]
        [--storm-rate N] [--storm-stations N] [--nodes N [--redis-url URL]]
 
   --quick         scaled down, about two minutes
@@ -198,6 +203,9 @@ export const USAGE = `Usage: npm run bench -- [--quick | --smoke] [--db sqlite|p
   --protocol      the OCPP versions of the ingest and capacity fleets, comma separated, each run
                   against the server and a floor answering that version and reported side by side:
                   1.6 (default), 2.0.1, mixed (half 1.6, half 2.0.1); the first is the budget's
+  --rounds        run the fleets of --protocol this many times (default 1), the order reversed every
+                  other round (1.6, 2.0.1, mixed, then mixed, 2.0.1, 1.6) so that a drift of the
+                  machine falls on every fleet alike; the side-by-side verdict takes the medians
   --nice=N        niceness of the server and load processes, e.g. --nice=-10 to favour them over other
                   work on a shared machine (negative values need root; default 0)
   --history-samples  samples the history scenario stores (default 5,000,000; --quick 300,000;
@@ -243,6 +251,7 @@ function readOptions(argv: string[], defaultOutDir: string): BenchOptions {
       'quiet-wait': { type: 'string', default: '120' },
       nice: { type: 'string', default: '0' },
       protocol: { type: 'string', default: '1.6' },
+      rounds: { type: 'string', default: '1' },
       'storm-rate': { type: 'string' },
       'storm-stations': { type: 'string' },
       help: { type: 'boolean', default: false },
@@ -269,6 +278,9 @@ function readOptions(argv: string[], defaultOutDir: string): BenchOptions {
   const unknown = protocols.find((p) => !FLEET_PROTOCOLS.includes(p as FleetProtocol));
   if (unknown !== undefined || protocols.length === 0)
     throw new UsageError(`--protocol takes ${FLEET_PROTOCOLS.join(', ')} (comma separated), not ${unknown}`);
+  const rounds = Number(values.rounds);
+  if (!Number.isInteger(rounds) || rounds < 1 || rounds > MAX_ROUNDS)
+    throw new UsageError(`--rounds must be a whole number from 1 to ${MAX_ROUNDS}`);
   const mode: Mode = values.smoke ? 'smoke' : values.quick ? 'quick' : 'full';
   const sizes = structuredClone(SIZES[mode]);
   if (values['history-samples'] !== undefined) {
@@ -300,6 +312,7 @@ function readOptions(argv: string[], defaultOutDir: string): BenchOptions {
     quietWaitMs: mode === 'smoke' ? 0 : Number(values['quiet-wait']) * 1000,
     nice: Number(values.nice),
     protocols: [...new Set(protocols)] as FleetProtocol[],
+    rounds,
     ...sizes,
   };
 }

@@ -32,6 +32,8 @@ export interface Machine {
 /** The ingest and capacity scenarios of one fleet protocol, each against the server and its floor. */
 export interface ProtocolRun {
   protocol: FleetProtocol;
+  /** Which round of the fleets (--rounds), from 1. */
+  round: number;
   ingest: { floor: IngestResult; server: IngestResult; ratio: number } | null;
   capacity: { floor: CapacityResult; server: CapacityResult } | null;
 }
@@ -161,7 +163,7 @@ const metCell = (met: boolean | null) => (met === null ? 'not measured' : met ? 
 function stepRows(steps: IngestStep[]): string[] {
   return steps.map(
     (s) =>
-      `| ${s.target} | ${s.achieved} | ${latency(s.latency)} | ${s.failed} | ${s.deferred} | ${s.serverCpu} | ${s.serverCpuPerCallUs} | ${s.loadCpu} | ${s.otherCpu} | ${s.serverRssMb} |`,
+      `| ${s.target} | ${s.achieved} | ${latency(s.latency)} | ${s.failed} | ${s.deferred} | ${s.serverCpu} | ${s.serverCpuPerCallUs} | ${s.serverCpuPerCallAboveIdleUs} | ${s.loadCpu} | ${s.otherCpu} | ${s.serverRssMb} |`,
   );
 }
 
@@ -215,8 +217,10 @@ export function toMarkdown(report: Report): string {
       out.push(
         `### ${result.target === 'server' ? 'CIMORINGS' : 'Floor (bare ocpp-rpc)'}`,
         '',
-        '| calls/s asked | answered/s | latency ms p50 / p95 / p99 / max | failed | deferred | server CPU | server µs/call | load CPU | other CPU | server RSS MB |',
-        '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+        `Idle, the fleet connected and no meter values: ${result.idleServerCpu} cores.`,
+        '',
+        '| calls/s asked | answered/s | latency ms p50 / p95 / p99 / max | failed | deferred | server CPU | server µs/call | µs/call above idle | load CPU | other CPU | server RSS MB |',
+        '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
         ...stepRows(result.steps),
         '',
       );

@@ -50,8 +50,10 @@ export async function runCapacity(
   kind: TargetKind,
   size: CapacitySize,
   protocol: FleetProtocol = '1.6',
+  /** Which round of the fleets this is (--rounds): names its logs apart from the others'. */
+  fleetRound = 1,
 ): Promise<CapacityResult> {
-  const name = `capacity-${kind}${protocolSuffix(protocol)}`;
+  const name = `capacity-${kind}${protocolSuffix(protocol, fleetRound)}`;
   const target = await launch(context, kind, { name, heartbeatInterval: size.heartbeatInterval });
   let fleet: Fleet | undefined;
   try {

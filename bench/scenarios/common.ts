@@ -39,8 +39,8 @@ export function stationIds(prefix: string, count: number): string[] {
 }
 
 /** What a scenario's names and logs carry for a protocol: nothing for 1.6, the default. */
-export function protocolSuffix(protocol: FleetProtocol): string {
-  return protocol === '1.6' ? '' : `-${protocol}`;
+export function protocolSuffix(protocol: FleetProtocol, round = 1): string {
+  return `${protocol === '1.6' ? '' : `-${protocol}`}${round > 1 ? `-r${round}` : ''}`;
 }
 
 /** Boots `ids` and starts a transaction on each connector; throws unless every one started. */

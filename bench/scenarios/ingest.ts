@@ -32,6 +32,11 @@ export interface IngestStep {
   otherCpu: number;
   /** Server CPU time per answered call, µs: the cost of a message, little affected by other load. */
   serverCpuPerCallUs: number;
+  /**
+   * The same above the fleet's idle cost (IngestResult.idleServerCpu): what the messages
+   * themselves cost, without what the connected fleet costs per second whatever it sends.
+   */
+  serverCpuPerCallAboveIdleUs: number;
   serverRssMb: number;
   errors: Record<string, number>;
 }
@@ -42,6 +47,12 @@ export interface IngestResult {
   stations: number;
   connectors: number;
   steps: IngestStep[];
+  /**
+   * Cores the server (or floor) used with the whole fleet connected, every transaction running and
+   * no meter values, measured for one step's length after the warm-up: pings, timers, the
+   * periodic work of the connections and what the warm-up left to collect.
+   */
+  idleServerCpu: number;
   /** Highest calls/s answered at a step whose p99 stayed within the limit and had no failure. */
   sustained: number;
   /** The step at the budget's rate (2,000 calls/s in full and quick runs), if it ran. */
@@ -62,14 +73,17 @@ export async function runIngest(
   size: IngestSize,
   cpuProfile: boolean,
   protocol: FleetProtocol = '1.6',
+  /** Which round of the fleets this is (--rounds): names its logs apart from the others'. */
+  fleetRound = 1,
 ): Promise<IngestResult> {
-  const name = `ingest-${kind}${protocolSuffix(protocol)}`;
+  const name = `ingest-${kind}${protocolSuffix(protocol, fleetRound)}`;
   const target = await launch(context, kind, { name, heartbeatInterval: 300, cpuProfile });
   let fleet: Fleet | undefined;
   const steps: IngestStep[] = [];
   let profileFromMs: number | undefined;
   let profileToMs: number | undefined;
   let warmUpAnswered: number | undefined;
+  let idleServerCpu: number | undefined;
   try {
     if (kind === 'server') {
       const api = new Api(target.httpUrl);
@@ -89,6 +103,11 @@ export async function runIngest(
     );
     warmUpAnswered = warmUp.answered;
     await sleep(size.pauseMs);
+    const idleWindow = new CpuWindow(target.pids);
+    await sleep(size.stepMs);
+    const idle = idleWindow.cores();
+    idleServerCpu = idle;
+    context.say(`${name}: idle (fleet connected, no meter values) cpu server ${idle}`);
     profileFromMs = performance.now() - target.spawnedAt;
     let overBefore = false;
     for (const rate of size.rates) {
@@ -107,7 +126,8 @@ export async function runIngest(
         serverCpu,
         loadCpu: load.cores(),
         otherCpu: round(Math.max(0, server.machineCores() - serverCpu - load.cores()), 3),
-        serverCpuPerCallUs: result.achieved > 0 ? Math.round((serverCpu * 1e6) / result.achieved) : 0,
+        serverCpuPerCallUs: perCall(serverCpu, result.achieved),
+        serverCpuPerCallAboveIdleUs: perCall(Math.max(0, serverCpu - idle), result.achieved),
         serverRssMb: round(totalRssBytes(target.pids) / 2 ** 20),
         errors: result.errors,
       };
@@ -137,6 +157,7 @@ export async function runIngest(
     stations: size.stations,
     connectors: size.connectors,
     steps,
+    idleServerCpu: idleServerCpu ?? 0,
     sustained: Math.max(0, ...within.map((step) => step.achieved)),
     atBudgetRate: steps.find((step) => step.target === size.budgetRate) ?? null,
     acknowledgedSamples:
@@ -146,4 +167,9 @@ export async function runIngest(
     profileFromMs: profileFromMs ?? 0,
     profileToMs: profileToMs ?? Infinity,
   };
+}
+
+/** µs of CPU per call from cores used and calls answered per second. */
+function perCall(cores: number, callsPerSecond: number): number {
+  return callsPerSecond > 0 ? Math.round((cores * 1e6) / callsPerSecond) : 0;
 }

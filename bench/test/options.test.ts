@@ -36,3 +36,14 @@ describe('bench options: --nodes', () => {
     expect(() => parse(...argv)).toThrow(message);
   });
 });
+
+describe('bench options: --rounds', () => {
+  it('runs the fleets once by default, and as many rounds as asked', () => {
+    expect(parse().rounds).toBe(1);
+    expect(parse('--protocol', '1.6,2.0.1,mixed', '--rounds', '3').rounds).toBe(3);
+  });
+
+  it.each([['0'], ['10'], ['1.5'], ['two']])('refuses --rounds %s', (rounds) => {
+    expect(() => parse('--rounds', rounds)).toThrow(/--rounds/);
+  });
+});
