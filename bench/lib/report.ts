@@ -80,20 +80,23 @@ export function evaluateBudget(report: Omit<Report, 'budget'>): BudgetLine[] {
   const db = report.db === 'sqlite' ? 'SQLite' : 'PostgreSQL';
   if (report.ingest) {
     const { floor, server, ratio } = report.ingest;
+    // Issue 17's targets: a share of the floor and a p99, each by database.
+    const share = report.db === 'sqlite' ? 0.5 : 0.35;
     lines.push({
       id: 'ingest-ratio',
-      budget: `sustained ingest with persistence (${db}) ≥ 60 % of the floor's calls/s`,
+      budget: `sustained ingest with persistence (${db}) ≥ ${share * 100} % of the floor's calls/s (p99 ≤ 100 ms)`,
       value: `${pct(ratio)} (${server.sustained} vs ${floor.sustained} calls/s)`,
-      met: ratio >= 0.6,
+      met: ratio >= share,
       note: '',
     });
     const p99 = server.atBudgetRate?.latency.p99 ?? null;
     const rate = report.sizes.ingest.budgetRate;
+    const p99Limit = report.db === 'sqlite' ? 3 : 5;
     lines.push({
       id: 'meter-p99',
-      budget: 'MeterValues p99 < 5 ms at 2,000 calls/s',
+      budget: `MeterValues p99 ≤ ${p99Limit} ms at 2,000 calls/s (${db})`,
       value: p99 === null ? 'not measured' : `${p99} ms (floor ${floor.atBudgetRate?.latency.p99 ?? '–'} ms)`,
-      met: p99 === null ? null : p99 < 5 && (server.atBudgetRate?.failed ?? 1) === 0,
+      met: p99 === null ? null : p99 <= p99Limit && (server.atBudgetRate?.failed ?? 1) === 0,
       note:
         server.atBudgetRate === null
           ? `the ladder stopped before ${rate} calls/s`
@@ -132,18 +135,33 @@ export function evaluateBudget(report: Omit<Report, 'budget'>): BudgetLine[] {
   if (report.capacity) {
     const { floor, server } = report.capacity;
     const allBooted = server.booted === server.stations;
+    // Issue 17: within 15 s on both databases; an open-loop storm (--storm-rate) with no upgrade
+    // refused and /api/ready answering 200 throughout.
+    const refused = server.upgradesRefused;
+    const probes = Object.entries(server.readyDuringStorm.byStatus);
+    const notReady = probes.reduce((sum, [status, count]) => sum + (status === '200' ? 0 : count), 0);
+    const openLoop = server.openLoopRate !== null;
     lines.push({
       id: 'boot-storm',
-      budget: '20,000 stations booted within 30 s',
-      value: `${server.booted}/${server.stations} in ${server.bootStormSeconds} s (floor ${floor.bootStormSeconds} s)`,
-      met: allBooted && server.bootStormSeconds <= 30,
-      note: server.stations < FULL_STORM ? `scaled down to ${server.stations} stations` : '',
+      budget:
+        '20,000 stations booted within 15 s' +
+        (openLoop ? ', open loop: no upgrade refused, /api/ready 200 throughout' : ''),
+      value:
+        `${server.booted}/${server.stations} in ${server.bootStormSeconds} s (floor ${floor.bootStormSeconds} s)` +
+        (openLoop
+          ? `; ${server.openLoopRate}/s open loop: ${refused} upgrades refused, ` +
+            `${notReady} of ${probes.reduce((sum, [, count]) => sum + count, 0)} ready probes not 200`
+          : ''),
+      met: allBooted && server.bootStormSeconds <= 15 && (!openLoop || (refused === 0 && notReady === 0)),
+      note:
+        (server.stations < FULL_STORM ? `scaled down to ${server.stations} stations. ` : '') +
+        (openLoop ? '' : 'closed loop (the issue asks for --storm-rate 1000 too)'),
     });
     lines.push({
       id: 'rss-per-station',
-      budget: '≤ 25 KB RSS per idle station',
+      budget: 'RSS per idle station within 2 KB of the floor',
       value: `${server.rssPerStationKb} KB (floor ${floor.rssPerStationKb} KB)`,
-      met: server.rssPerStationKb <= 25,
+      met: server.rssPerStationKb <= floor.rssPerStationKb + 2,
       note: '',
     });
   }
