@@ -139,15 +139,9 @@ describe('OnboardingCard', () => {
 });
 
 const TIMES = { createdAt: '2026-01-11T14:00:00.000Z', updatedAt: '2026-01-11T14:00:00.000Z' };
-const NO_LIMIT = {
-  timeZone: 'Asia/Jakarta',
-  maxPowerKw: null,
-  maxCurrentA: null,
-  phases: 3,
-  voltage: 230,
-  minCurrentA: 6,
-  limitSchedule: null,
-};
+/** The supply of a site as created: in Jakarta, 3 phases of 230 V, a 6 A minimum per session. */
+const SUPPLY = { timeZone: 'Asia/Jakarta', phases: 3, voltage: 230, minCurrentA: 6 };
+const NO_LIMIT = { maxPowerKw: null, maxCurrentA: null, limitSchedule: null, ...SUPPLY };
 
 describe('SiteMap', () => {
   it('plots the sites that have coordinates and says how many it left out', () => {
