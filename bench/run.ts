@@ -139,10 +139,15 @@ async function main(): Promise<number> {
         `${scenario} (${kind}${protocol === '1.6' ? '' : `, OCPP ${protocol}`})`;
       if (wants('ingest')) {
         const floor = await attempt(label('ingest', 'floor'), () =>
-          runIngest(context, 'floor', options.ingest, false, protocol),
+          runIngest(context, { kind: 'floor', size: options.ingest, cpuProfile: false, protocol }),
         );
         const server = await attempt(label('ingest', 'server'), () =>
-          runIngest(context, 'server', options.ingest, options.profile && !profiles.ingest, protocol),
+          runIngest(context, {
+            kind: 'server',
+            size: options.ingest,
+            cpuProfile: options.profile && !profiles.ingest,
+            protocol,
+          }),
         );
         if (floor && server) {
           run.ingest = { floor, server, ratio: floor.sustained > 0 ? server.sustained / floor.sustained : 0 };
@@ -152,10 +157,10 @@ async function main(): Promise<number> {
       }
       if (wants('capacity')) {
         const floor = await attempt(label('capacity', 'floor'), () =>
-          runCapacity(context, 'floor', options.capacity, protocol),
+          runCapacity(context, { kind: 'floor', size: options.capacity, protocol }),
         );
         const server = await attempt(label('capacity', 'server'), () =>
-          runCapacity(context, 'server', options.capacity, protocol),
+          runCapacity(context, { kind: 'server', size: options.capacity, protocol }),
         );
         if (floor && server) run.capacity = { floor, server };
       }
