@@ -140,10 +140,16 @@ async function main(): Promise<number> {
         `${scenario} (${kind}${protocol === '1.6' ? '' : `, OCPP ${protocol}`}${round > 1 ? `, round ${round}` : ''})`;
       if (wants('ingest')) {
         const floor = await attempt(label('ingest', 'floor'), () =>
-          runIngest(context, 'floor', options.ingest, false, protocol, round),
+          runIngest(context, { kind: 'floor', size: options.ingest, cpuProfile: false, protocol, round }),
         );
         const server = await attempt(label('ingest', 'server'), () =>
-          runIngest(context, 'server', options.ingest, options.profile && !profiles.ingest, protocol, round),
+          runIngest(context, {
+            kind: 'server',
+            size: options.ingest,
+            cpuProfile: options.profile && !profiles.ingest,
+            protocol,
+            round,
+          }),
         );
         if (floor && server) {
           run.ingest = { floor, server, ratio: floor.sustained > 0 ? server.sustained / floor.sustained : 0 };
@@ -153,10 +159,10 @@ async function main(): Promise<number> {
       }
       if (wants('capacity')) {
         const floor = await attempt(label('capacity', 'floor'), () =>
-          runCapacity(context, 'floor', options.capacity, protocol, round),
+          runCapacity(context, { kind: 'floor', size: options.capacity, protocol, round }),
         );
         const server = await attempt(label('capacity', 'server'), () =>
-          runCapacity(context, 'server', options.capacity, protocol, round),
+          runCapacity(context, { kind: 'server', size: options.capacity, protocol, round }),
         );
         if (floor && server) run.capacity = { floor, server };
       }

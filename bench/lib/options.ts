@@ -107,64 +107,21 @@ export interface BenchOptions {
 }
 
 const LADDER = [1000, 2000, 4000, 8000, 12_000, 16_000, 24_000, 32_000, 48_000, 64_000, 96_000];
+/**
+ * What the full and quick runs share: stations of two connectors; ingest climbs the ladder and reads
+ * its budget at 2,000 calls/s, the rate fan-out runs at.
+ */
+const LADDER_RUN = { connectors: 2, rates: LADDER, p99LimitMs: 100, budgetRate: 2000 };
+const FANOUT_RUN = { connectors: 2, rate: 2000 };
 
-/** The sizes of each mode: `full` is the issue's, `quick` about two minutes, `smoke` seconds. */
-export const SIZES: Record<
-  Mode,
-  Pick<BenchOptions, 'ingest' | 'fanout' | 'capacity' | 'history' | 'failover'>
-> = {
-  full: {
-    ingest: {
-      stations: 2000,
-      connectors: 2,
-      workers: 2,
-      rates: LADDER,
-      stepMs: 10_000,
-      pauseMs: 2000,
-      warmUpMs: 10_000,
-      p99LimitMs: 100,
-      budgetRate: 2000,
-    },
-    fanout: {
-      stations: 2000,
-      connectors: 2,
-      workers: 2,
-      dashboards: 300,
-      scoped: 100,
-      rate: 2000,
-      durationMs: 30_000,
-    },
-    capacity: { stations: 20_000, workers: 4, concurrency: 250, idleMs: 60_000, heartbeatInterval: 60 },
-    history: { samples: 5_000_000, requests: 100 },
-    failover: { stations: 2000, meterIntervalMs: 10_000, beforeMs: 20_000, afterMs: 20_000, concurrency: 50 },
-  },
-  quick: {
-    ingest: {
-      stations: 1000,
-      connectors: 2,
-      workers: 2,
-      rates: LADDER,
-      stepMs: 3000,
-      pauseMs: 1000,
-      warmUpMs: 5000,
-      p99LimitMs: 100,
-      budgetRate: 2000,
-    },
-    fanout: {
-      stations: 1000,
-      connectors: 2,
-      workers: 1,
-      dashboards: 100,
-      scoped: 20,
-      rate: 2000,
-      durationMs: 8000,
-    },
-    capacity: { stations: 5000, workers: 2, concurrency: 250, idleMs: 10_000, heartbeatInterval: 10 },
-    history: { samples: 300_000, requests: 50 },
-    failover: { stations: 500, meterIntervalMs: 5000, beforeMs: 10_000, afterMs: 10_000, concurrency: 50 },
-  },
-  smoke: {
-    ingest: {
+type ScenarioSizes = Pick<BenchOptions, 'ingest' | 'fanout' | 'capacity' | 'history' | 'failover'>;
+
+/** The sizes of each scenario by mode: `full` is the issue's, `quick` about two minutes, `smoke` seconds. */
+const SIZES: { [S in keyof ScenarioSizes]: Record<Mode, ScenarioSizes[S]> } = {
+  ingest: {
+    full: { ...LADDER_RUN, stations: 2000, workers: 2, stepMs: 10_000, pauseMs: 2000, warmUpMs: 10_000 },
+    quick: { ...LADDER_RUN, stations: 1000, workers: 2, stepMs: 3000, pauseMs: 1000, warmUpMs: 5000 },
+    smoke: {
       stations: 10,
       connectors: 2,
       workers: 1,
@@ -175,15 +132,43 @@ export const SIZES: Record<
       p99LimitMs: 100,
       budgetRate: 100,
     },
-    fanout: { stations: 10, connectors: 2, workers: 1, dashboards: 3, scoped: 2, rate: 50, durationMs: 1000 },
-    capacity: { stations: 20, workers: 1, concurrency: 20, idleMs: 1500, heartbeatInterval: 1 },
-    history: { samples: 6000, requests: 5 },
-    failover: { stations: 12, meterIntervalMs: 1000, beforeMs: 3000, afterMs: 3000, concurrency: 12 },
+  },
+  fanout: {
+    full: { ...FANOUT_RUN, stations: 2000, workers: 2, dashboards: 300, scoped: 100, durationMs: 30_000 },
+    quick: { ...FANOUT_RUN, stations: 1000, workers: 1, dashboards: 100, scoped: 20, durationMs: 8000 },
+    smoke: { stations: 10, connectors: 2, workers: 1, dashboards: 3, scoped: 2, rate: 50, durationMs: 1000 },
+  },
+  capacity: {
+    full: { stations: 20_000, workers: 4, concurrency: 250, idleMs: 60_000, heartbeatInterval: 60 },
+    quick: { stations: 5000, workers: 2, concurrency: 250, idleMs: 10_000, heartbeatInterval: 10 },
+    smoke: { stations: 20, workers: 1, concurrency: 20, idleMs: 1500, heartbeatInterval: 1 },
+  },
+  history: {
+    full: { samples: 5_000_000, requests: 100 },
+    quick: { samples: 300_000, requests: 50 },
+    smoke: { samples: 6000, requests: 5 },
+  },
+  failover: {
+    full: { stations: 2000, meterIntervalMs: 10_000, beforeMs: 20_000, afterMs: 20_000, concurrency: 50 },
+    quick: { stations: 500, meterIntervalMs: 5000, beforeMs: 10_000, afterMs: 10_000, concurrency: 50 },
+    smoke: { stations: 12, meterIntervalMs: 1000, beforeMs: 3000, afterMs: 3000, concurrency: 12 },
   },
 };
 
 /** More rounds than this would take hours at full size. */
 const MAX_ROUNDS = 9;
+
+/** Every scenario's sizes in `mode`, a copy the options may change. */
+function sizesOf(mode: Mode): ScenarioSizes {
+  const { ingest, fanout, capacity, history, failover } = SIZES;
+  return structuredClone({
+    ingest: ingest[mode],
+    fanout: fanout[mode],
+    capacity: capacity[mode],
+    history: history[mode],
+    failover: failover[mode],
+  });
+}
 
 export const USAGE = `Usage: npm run bench -- [--quick | --smoke] [--db sqlite|postgres] [--profile]
        [--scenarios ingest,fanout,capacity,history] [--out DIR] [--name NAME] [--postgres-url URL]
@@ -282,7 +267,7 @@ function readOptions(argv: string[], defaultOutDir: string): BenchOptions {
   if (!Number.isInteger(rounds) || rounds < 1 || rounds > MAX_ROUNDS)
     throw new UsageError(`--rounds must be a whole number from 1 to ${MAX_ROUNDS}`);
   const mode: Mode = values.smoke ? 'smoke' : values.quick ? 'quick' : 'full';
-  const sizes = structuredClone(SIZES[mode]);
+  const sizes = sizesOf(mode);
   if (values['history-samples'] !== undefined) {
     const samples = Number(values['history-samples']);
     if (!Number.isInteger(samples) || samples < 60)

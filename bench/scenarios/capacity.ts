@@ -4,7 +4,7 @@ import type { CapacitySize } from '../lib/options.js';
 import { CpuWindow, totalRssBytes, sleep } from '../lib/procs.js';
 import { eventLoopLag, type TargetKind } from '../lib/targets.js';
 import type { FleetProtocol } from '../load/messages.js';
-import { round, launch, protocolSuffix, stationIds, type ScenarioContext } from './common.js';
+import { round, launch, runName, stationIds, type FleetRun, type ScenarioContext } from './common.js';
 
 export interface CapacityResult {
   target: TargetKind;
@@ -47,13 +47,10 @@ export interface CapacityResult {
 /** Scenario 3: a boot storm, then idle with heartbeats; memory per connection and event-loop lag. */
 export async function runCapacity(
   context: ScenarioContext,
-  kind: TargetKind,
-  size: CapacitySize,
-  protocol: FleetProtocol = '1.6',
-  /** Which round of the fleets this is (--rounds): names its logs apart from the others'. */
-  fleetRound = 1,
+  run: FleetRun<CapacitySize>,
 ): Promise<CapacityResult> {
-  const name = `capacity-${kind}${protocolSuffix(protocol, fleetRound)}`;
+  const { kind, size, protocol } = run;
+  const name = runName('capacity', run);
   const target = await launch(context, kind, { name, heartbeatInterval: size.heartbeatInterval });
   let fleet: Fleet | undefined;
   try {

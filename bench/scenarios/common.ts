@@ -38,9 +38,18 @@ export function stationIds(prefix: string, count: number): string[] {
   return Array.from({ length: count }, (_, i) => `${prefix}${String(i + 1).padStart(width, '0')}`);
 }
 
-/** What a scenario's names and logs carry for a protocol: nothing for 1.6, the default. */
-export function protocolSuffix(protocol: FleetProtocol, round = 1): string {
-  return `${protocol === '1.6' ? '' : `-${protocol}`}${round > 1 ? `-r${round}` : ''}`;
+/** One run of a fleet scenario: against which target, at which size, the fleet speaking which protocol. */
+export interface FleetRun<Size> {
+  kind: TargetKind;
+  size: Size;
+  protocol: FleetProtocol;
+  /** Which round of the fleets this is (--rounds; 1 when absent): names its logs apart from the others'. */
+  round?: number;
+}
+
+/** A run's name in progress lines, logs and profiles: `ingest-server`, `capacity-floor-2.0.1` (nothing for 1.6), `-r2` from the second round. */
+export function runName(scenario: string, { kind, protocol, round = 1 }: FleetRun<unknown>): string {
+  return `${scenario}-${kind}${protocol === '1.6' ? '' : `-${protocol}`}${round > 1 ? `-r${round}` : ''}`;
 }
 
 /** Boots `ids` and starts a transaction on each connector; throws unless every one started. */

@@ -10,7 +10,8 @@ import {
   connectAndStart,
   round,
   launch,
-  protocolSuffix,
+  runName,
+  type FleetRun,
   stationIds,
   type ScenarioContext,
 } from './common.js';
@@ -69,14 +70,10 @@ export interface IngestResult {
 /** Scenario 1: meter values from every connector's transaction (1.6 MeterValues, 2.0.1 TransactionEvent), stepping the rate up until p99 passes the limit. */
 export async function runIngest(
   context: ScenarioContext,
-  kind: TargetKind,
-  size: IngestSize,
-  cpuProfile: boolean,
-  protocol: FleetProtocol = '1.6',
-  /** Which round of the fleets this is (--rounds): names its logs apart from the others'. */
-  fleetRound = 1,
+  run: FleetRun<IngestSize> & { cpuProfile: boolean },
 ): Promise<IngestResult> {
-  const name = `ingest-${kind}${protocolSuffix(protocol, fleetRound)}`;
+  const { kind, size, cpuProfile, protocol } = run;
+  const name = runName('ingest', run);
   const target = await launch(context, kind, { name, heartbeatInterval: 300, cpuProfile });
   let fleet: Fleet | undefined;
   const steps: IngestStep[] = [];

@@ -5,6 +5,12 @@ import type { v16 } from '@cimorings/ocpp';
 import type { CentralSystemLink } from './events.js';
 import type { LogFn } from './options.js';
 
+/** A client certificate chain and its key, PEM: what a station presents at security profile 3. */
+export interface ClientCertificate {
+  cert: string;
+  key: string;
+}
+
 /** What the charge point keeps of the security extension (OCPP 1.6 security whitepaper). */
 export interface CertificateHolder {
   /** Presents this certificate (chain) and key from the next connection on. */

@@ -110,7 +110,7 @@ export class SessionManager {
   async proceed(
     connector: Connector,
     idTag: string,
-    options: StartSessionOptions = {},
+    options: StartSessionOptions,
   ): Promise<StartSessionResult> {
     const connectorId = connector.id;
     try {

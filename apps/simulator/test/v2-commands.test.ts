@@ -179,12 +179,9 @@ describe.each(['2.0.1', '2.1'] as const)('an OCPP %s simulated station answers t
       chargingLimitSource: 'CSO',
       chargingProfile: [{ id: 11 }],
     });
-    const composite = await csms.command(cs.id, 'GetCompositeSchedule', {
-      duration: 3600,
-      evseId: 1,
-      chargingRateUnit: 'W',
-    });
-    expect(composite).toMatchObject({
+    expect(
+      await csms.command(cs.id, 'GetCompositeSchedule', { duration: 3600, evseId: 1, chargingRateUnit: 'W' }),
+    ).toMatchObject({
       status: 'Accepted',
       schedule: { evseId: 1, duration: 3600, chargingSchedulePeriod: [{ limit: 7400 }] },
     });

@@ -7,6 +7,8 @@ import { bootChargePoint, connectChargePoint, type TestChargePoint } from '../su
 import { useTestApp } from '../support/use-test-app.js';
 
 const T0 = '2026-01-11T14:30:00.000Z';
+/** The transaction list in the default order and in each order that compares stored figures. */
+const SORT_ORDERS = ['', '?sort=energyDelivered', '?sort=energyDelivered&order=asc', '?sort=stoppedAt'];
 
 /** Issue 10 item 7: implausible readings are refused, and older rows holding them read safely. */
 describe.each(DIALECTS)('meter readings on %s', (dialect) => {
@@ -205,12 +207,7 @@ describe.each(DIALECTS)('meter readings on %s', (dialect) => {
     });
 
     it('lists them, in every sort order, with the unknown figures as null', async () => {
-      for (const query of [
-        '',
-        '?sort=energyDelivered',
-        '?sort=energyDelivered&order=asc',
-        '?sort=stoppedAt',
-      ]) {
+      for (const query of SORT_ORDERS) {
         const list = await get(`/api/transactions${query}${query ? '&' : '?'}chargePointId=CP-OLD`);
         expect(list.status).toBe(200);
         expect(list.body.total).toBe(nanId === undefined ? 3 : 4);

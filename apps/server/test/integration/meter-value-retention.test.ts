@@ -5,7 +5,7 @@ import { migrateToLatest } from '../../src/db/migrate.js';
 import { MeterValueRetentionRepository } from '../../src/repositories/meter-value-retention.repository.js';
 import { MeterValueRepository, type StoredSample } from '../../src/repositories/meter-value.repository.js';
 import { MeterValueRetention } from '../../src/services/meter-value-retention.service.js';
-import { insertStation } from '../support/database-handle.js';
+import { insertStation, withDatabase } from '../support/database-handle.js';
 import { createTestDatabase, DIALECTS } from '../support/databases.js';
 import { startTestApp } from '../support/test-app.js';
 
@@ -89,10 +89,7 @@ async function fillSession(handle: DatabaseHandle, stationId: number, transactio
 
 describe.each(DIALECTS)('meter values past the retention (%s)', (dialect) => {
   it('are condensed into 15-minute aggregates, in batches, each sample counted once also with two rounds at once', async () => {
-    const database = await createTestDatabase(dialect);
-    const handle = openDatabase(loadConfig({ DATABASE_URL: database.url }).database);
-    try {
-      await migrateToLatest(handle.db, handle.dialect);
+    await withDatabase(dialect, async (handle) => {
       const { stationId, transactionId } = await stationWithTransaction(handle, 'CP-RET');
       const { start, recent } = await fillSession(handle, stationId, transactionId);
       const meterValues = new MeterValueRepository(handle.db);
@@ -152,10 +149,7 @@ describe.each(DIALECTS)('meter values past the retention (%s)', (dialect) => {
       // Deleting the transaction deletes its aggregates.
       await handle.db.deleteFrom('transactions').execute();
       expect(await handle.db.selectFrom('meter_value_aggregates').selectAll().execute()).toEqual([]);
-    } finally {
-      await handle.close();
-      await database.drop();
-    }
+    });
   });
 
   it('runs at start: the transaction detail over REST shows the aggregates', async () => {

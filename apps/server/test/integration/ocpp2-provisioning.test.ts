@@ -70,12 +70,14 @@ describe.each(DIALECTS)('OCPP 2.0.1 provisioning and status on %s', (dialect) =>
   it('TC_B_01_CSMS: a cold boot is accepted with the heartbeat interval and the station shows 2.0.1', async () => {
     const { client, boot } = await bootStation2(app.url, 'CS-BOOT');
     expect(boot).toMatchObject({ status: 'Accepted', interval: 300 });
+    // The identity it booted with: Acme, Volt 2, S-2, 2.0.0.
+    const { vendorName: vendor, model, serialNumber, firmwareVersion } = BOOT2.chargingStation;
     expect(await station('CS-BOOT')).toMatchObject({
       ocppVersion: '2.0.1',
-      vendor: 'Acme',
-      model: 'Volt 2',
-      serialNumber: 'S-2',
-      firmwareVersion: '2.0.0',
+      vendor,
+      model,
+      serialNumber,
+      firmwareVersion,
       connected: true,
     });
     await client.close();

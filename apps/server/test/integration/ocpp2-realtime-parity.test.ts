@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createIdTags } from '../support/builders.js';
+import { createIdTags, sendMeterValue } from '../support/builders.js';
 import { DIALECTS } from '../support/databases.js';
 import { bootChargePoint, eventually } from '../support/ocpp-client.js';
 import { bootStation2 } from '../support/ocpp2-client.js';
@@ -39,20 +39,11 @@ describe.each(DIALECTS)('real-time events of a 2.0.1 station and a 1.6 station o
       timestamp: at(1),
     })) as { transactionId: number };
     await status16('Charging', 2);
-    await cp.call('MeterValues', {
-      connectorId: 1,
-      transactionId,
-      meterValue: [
-        {
-          timestamp: at(3),
-          sampledValue: [
-            { value: '1500', measurand: 'Energy.Active.Import.Register', unit: 'Wh' },
-            { value: '7.2', measurand: 'Power.Active.Import', unit: 'kW' },
-            { value: '40', measurand: 'SoC', unit: 'Percent' },
-          ],
-        },
-      ],
-    });
+    await sendMeterValue(cp, { transactionId, timestamp: at(3) }, [
+      { value: '1500', measurand: 'Energy.Active.Import.Register', unit: 'Wh' },
+      { value: '7.2', measurand: 'Power.Active.Import', unit: 'kW' },
+      { value: '40', measurand: 'SoC', unit: 'Percent' },
+    ]);
     await cp.call('StopTransaction', {
       transactionId,
       meterStop: 2000,

@@ -34,6 +34,9 @@ const BAD_PAGING = [
   'limit=0',
 ];
 
+/** Dates that name no instant: a leap second, year 99999, February 30th, no date at all. */
+const NOT_INSTANTS = ['2026-12-31T23:59:60Z', '99999-01-01T00:00:00Z', '2026-02-30T00:00:00Z', 'yesterday'];
+
 /**
  * Ids in paths that no row can have: users, roles and sites live in integer columns
  * (≤ 2^31−1); transactions and reservations carry OCPP integers in 64-bit columns, read as
@@ -120,12 +123,7 @@ describe.each(DIALECTS)('bounds of numeric and date parameters on %s', (dialect)
   });
 
   it('answers 400 to dates that are no instant: a leap second, year 99999, no date at all', async () => {
-    for (const date of [
-      '2026-12-31T23:59:60Z',
-      '99999-01-01T00:00:00Z',
-      '2026-02-30T00:00:00Z',
-      'yesterday',
-    ]) {
+    for (const date of NOT_INSTANTS) {
       const query = `from=${encodeURIComponent(date)}`;
       expectBadRequest(await app.request('GET', `/api/transactions?${query}`, { token: app.admin }), query);
       expectBadRequest(

@@ -22,6 +22,9 @@ function expectShape(payload: Record<string, unknown>, shape: Record<string, str
   }
 }
 
+/** What every station event carries besides its own fields: the station, and when. */
+const STATION_EVENT = { chargePointId: 'string', timestamp: 'iso' };
+
 describe('the real-time API', () => {
   const app = useTestApp('sqlite', { env: { OCPP_UNKNOWN_STATIONS: 'accept' } });
   const { sockets, stations, open } = useRealtime(app);
@@ -125,22 +128,20 @@ describe('the real-time API', () => {
       const [stationStatus] = await events.waitFor('station_status_updated');
 
       expectShape(started!, {
-        chargePointId: 'string',
+        ...STATION_EVENT,
         transactionId: 'number',
         connectorId: 'number',
         idTag: 'string',
         meterStart: 'number',
-        timestamp: 'iso',
       });
       expect(started).toMatchObject({ chargePointId: 'RT-SHAPE', connectorId: 1, idTag: 'TAG-A' });
       expectShape(meter!, {
-        chargePointId: 'string',
+        ...STATION_EVENT,
         transactionId: 'number',
         connectorId: 'number',
         energy: 'number|null',
         power: 'number|null',
         soc: 'number|null',
-        timestamp: 'iso',
       });
       expect(meter!.transactionId).toBe(started!.transactionId);
       // The simulator reports energy and power at the outlet and SoC at the EV, as chargers do.
@@ -150,21 +151,19 @@ describe('the real-time API', () => {
         soc: expect.any(Number),
       });
       expectShape(stopped!, {
-        chargePointId: 'string',
+        ...STATION_EVENT,
         transactionId: 'number',
         meterStop: 'number',
         reason: 'string',
-        timestamp: 'iso',
       });
       expect(stopped).toMatchObject({ transactionId: started!.transactionId, reason: 'Remote' });
       expectShape(connector!, {
-        chargePointId: 'string',
+        ...STATION_EVENT,
         connectorId: 'number',
         status: 'string',
         errorCode: 'string',
-        timestamp: 'iso',
       });
-      expectShape(stationStatus!, { chargePointId: 'string', status: 'string', timestamp: 'iso' });
+      expectShape(stationStatus!, { ...STATION_EVENT, status: 'string' });
       expect(['Available', 'Occupied', 'Reserved', 'Unavailable', 'Faulted']).toContain(
         stationStatus!.status,
       );

@@ -1,5 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createIdTags, createStation, startTransaction, userToken } from '../support/builders.js';
+import {
+  createIdTags,
+  createStation,
+  sendMeterValue,
+  startTransaction,
+  userToken,
+} from '../support/builders.js';
 import { DIALECTS } from '../support/databases.js';
 import { bootChargePoint, eventually, type TestChargePoint } from '../support/ocpp-client.js';
 import { connectSocket, join, recorder } from '../support/realtime-client.js';
@@ -207,16 +213,9 @@ describe.each(DIALECTS)('the load of a site, one station at a time, on %s', (dia
       });
       // 50 kW for one session of a station that says nothing of its power: its 22 kW.
       await eventually(() => limitsW.at(-1) === 22_000);
-      await peak.call('MeterValues', {
-        connectorId: 1,
-        transactionId,
-        meterValue: [
-          {
-            timestamp: new Date().toISOString(),
-            sampledValue: [{ value: '11000', measurand: 'Power.Active.Import', unit: 'W' }],
-          },
-        ],
-      });
+      await sendMeterValue(peak, { transactionId, timestamp: new Date().toISOString() }, [
+        { value: '11000', measurand: 'Power.Active.Import', unit: 'W' },
+      ]);
       // Its highest power measured is 11 kW: no more than that (not 11 kW plus the headroom).
       await eventually(() => limitsW.at(-1) === 11_000);
       await eventually(async () => (await load(maxSite)).body.allocatedKw === 11);
@@ -235,16 +234,9 @@ describe.each(DIALECTS)('the load of a site, one station at a time, on %s', (dia
       await site.start(1);
       await eventually(() => site.limitsW.get('SL-D1') === 10_000 && site.limitsW.get('SL-D2') === 10_000);
       // The car at SL-D1 draws 3 kW of its 10: it keeps 3 kW and the 2 kW headroom, SL-D2 gets the rest.
-      await site.clients[0]!.call('MeterValues', {
-        connectorId: 1,
-        transactionId,
-        meterValue: [
-          {
-            timestamp: new Date().toISOString(),
-            sampledValue: [{ value: '3000', measurand: 'Power.Active.Import', unit: 'W' }],
-          },
-        ],
-      });
+      await sendMeterValue(site.clients[0]!, { transactionId, timestamp: new Date().toISOString() }, [
+        { value: '3000', measurand: 'Power.Active.Import', unit: 'W' },
+      ]);
       await eventually(() => site.limitsW.get('SL-D1') === 5_000 && site.limitsW.get('SL-D2') === 15_000);
       await eventually(async () => (await load(site.id)).body.allocatedKw === 20);
     } finally {

@@ -1,11 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config.js';
-import { openDatabase } from '../../src/db/connect.js';
-import { migrateToLatest } from '../../src/db/migrate.js';
 import { deriveStationStatus } from '../../src/domain/station-status.js';
 import { ConnectorRepository } from '../../src/repositories/connector.repository.js';
 import { StationRepository } from '../../src/repositories/station.repository.js';
-import { createTestDatabase, DIALECTS } from '../support/databases.js';
+import { withDatabase } from '../support/database-handle.js';
+import { DIALECTS } from '../support/databases.js';
 
 const NOW = '2026-06-01T12:00:00.000Z';
 
@@ -26,10 +24,7 @@ const FLEETS: readonly (readonly string[])[] = [
 
 describe.each(DIALECTS)('a station connecting (%s)', (dialect) => {
   it('is stored connected with the status its connectors derive, in the statement that connects it', async () => {
-    const database = await createTestDatabase(dialect);
-    const handle = openDatabase(loadConfig({ DATABASE_URL: database.url }).database);
-    try {
-      await migrateToLatest(handle.db, handle.dialect);
+    await withDatabase(dialect, async (handle) => {
       const stations = new StationRepository(handle.db);
       const connectors = new ConnectorRepository(handle.db);
       const derived: string[] = [];
@@ -87,9 +82,6 @@ describe.each(DIALECTS)('a station connecting (%s)', (dialect) => {
       expect(rows).toEqual(derived.map((status) => ({ status, connected: 1, ocpp_version: '2.0.1' })));
       expect(await stations.connect(999_999, NOW)).toBeUndefined();
       await connectors.flush();
-    } finally {
-      await handle.close();
-      await database.drop();
-    }
+    });
   }, 30_000);
 });

@@ -88,6 +88,23 @@ export async function startTransaction(cp: TestChargePoint, fields: StartFields)
   };
 }
 
+/** One sampled value of a 1.6 MeterValues: its text value, and measurand and unit when not the defaults. */
+export interface SampledValue {
+  value: string;
+  measurand?: string;
+  unit?: string;
+}
+
+/** Sends the 1.6 MeterValues of one instant of a transaction, on connector 1 unless given. */
+export async function sendMeterValue(
+  cp: TestChargePoint,
+  fields: { transactionId: number; timestamp: string; connectorId?: number },
+  sampledValue: SampledValue[],
+): Promise<void> {
+  const { connectorId = 1, transactionId, timestamp } = fields;
+  await cp.call('MeterValues', { connectorId, transactionId, meterValue: [{ timestamp, sampledValue }] });
+}
+
 /**
  * Expects `path` to answer 401 without a token and 403 to `username`, a user made here without
  * any role (and so without any permission).

@@ -54,7 +54,7 @@ export async function storedCommandsAndMessages(database: Pick<TestDatabase, 'ur
  */
 export async function withDatabaseAt<T>(
   dialect: TestDatabase['kind'],
-  migration: string,
+  migration: string | undefined,
   work: (handle: DatabaseHandle) => Promise<T>,
 ): Promise<T> {
   const database = await createTestDatabase(dialect);
@@ -66,6 +66,14 @@ export async function withDatabaseAt<T>(
     await handle.close();
     await database.drop();
   }
+}
+
+/** {@link withDatabaseAt} every migration: a test of repositories or services on the stored rows. */
+export function withDatabase<T>(
+  dialect: TestDatabase['kind'],
+  work: (handle: DatabaseHandle) => Promise<T>,
+): Promise<T> {
+  return withDatabaseAt(dialect, undefined, work);
 }
 
 /**

@@ -69,15 +69,13 @@ function referenceParse(text: string): CsvRecord[] {
 
 /** The per-row reading of the former implementation, reduced to what the properties vary. */
 function referenceReadRow(
-  value: (column: ImportColumn) => string | undefined,
+  row: Record<'idTag' | 'status' | 'parentIdTag', string | undefined>,
   before: ImportedTag | undefined,
 ): ImportedTag | string {
-  const idTag = value('idTag') ?? '';
+  const idTag = row.idTag ?? '';
   if (idTag === '') return 'idTag is empty';
-  const statusText = value('status');
-  const status = statusText === undefined ? (before?.status ?? 'Accepted') : statusText || 'Accepted';
-  const parentText = value('parentIdTag');
-  const parentIdTag = parentText === undefined ? (before?.parentIdTag ?? null) : parentText || null;
+  const status = row.status === undefined ? (before?.status ?? 'Accepted') : row.status || 'Accepted';
+  const parentIdTag = row.parentIdTag === undefined ? (before?.parentIdTag ?? null) : row.parentIdTag || null;
   if (parentIdTag === idTag) return 'an id tag cannot be its own parent';
   return { idTag, status, expiryDate: before?.expiryDate ?? null, parentIdTag };
 }
@@ -93,29 +91,19 @@ function referencePlan(
 ): ImportPlan {
   const rejected: RejectedRow[] = [];
   const accepted = new Map<string, { line: number; tag: ImportedTag }>();
-  for (const row of rows) {
-    const value = (column: ImportColumn) => {
-      const index = columns.indexOf(column);
-      return index < 0 ? undefined : (row.fields[index] ?? '').trim();
-    };
-    const idTag = value('idTag') || null;
-    const reject = (reason: string) => rejected.push({ line: row.line, idTag, reason });
-    if (row.fields.length !== columns.length) {
-      reject(`expected ${columns.length} fields, found ${row.fields.length}`);
-      continue;
-    }
-    const before = idTag === null ? undefined : stored.get(idTag);
-    const read = referenceReadRow(value, before);
-    if (typeof read === 'string') {
-      reject(read);
-      continue;
-    }
-    const first = accepted.get(read.idTag);
-    if (first) {
-      reject(`idTag ${read.idTag} appears already on line ${first.line}`);
-      continue;
-    }
-    accepted.set(read.idTag, { line: row.line, tag: read });
+  for (const { line, fields } of rows) {
+    const value = (column: ImportColumn) => fields[columns.indexOf(column)]?.trim();
+    const row = { idTag: value('idTag'), status: value('status'), parentIdTag: value('parentIdTag') };
+    const idTag = row.idTag || null;
+    const read =
+      fields.length === columns.length
+        ? referenceReadRow(row, idTag === null ? undefined : stored.get(idTag))
+        : `expected ${columns.length} fields, found ${fields.length}`;
+    const first = typeof read === 'string' ? undefined : accepted.get(read.idTag);
+    if (typeof read === 'string') rejected.push({ line, idTag, reason: read });
+    else if (first)
+      rejected.push({ line, idTag, reason: `idTag ${read.idTag} appears already on line ${first.line}` });
+    else accepted.set(read.idTag, { line, tag: read });
   }
   // Drop rows whose parent is neither stored nor accepted, until none is left to drop.
   for (let dropped = true; dropped;) {

@@ -1,16 +1,10 @@
 import type { v201 } from '@cimorings/ocpp';
 import { createHash, X509Certificate } from 'node:crypto';
-import { certificateRequest, chainProblem } from '../security.js';
+import { certificateRequest, chainProblem, type ClientCertificate } from '../security.js';
 import type { CsmsLink } from './events.js';
 
 type HashData = v201.CertificateHashDataType;
 type CertificateUse = v201.GetCertificateIdUseEnumType;
-
-/** A client certificate chain and its key, PEM. */
-export interface ClientCertificate {
-  cert: string;
-  key: string;
-}
 
 /**
  * The certificates of a simulated 2.x station (block M and A02): the root certificates it was

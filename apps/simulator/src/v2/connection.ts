@@ -1,5 +1,6 @@
 import type { v201 } from '@cimorings/ocpp';
 import { type ConnectionListener, type ConnectionSettings, RpcConnection } from '../ocpp/rpc-connection.js';
+import type { ClientCertificate } from '../security.js';
 
 /** The OCPP 2.x versions the simulator speaks; a 2.1 station sends the 2.0.1 messages it shares. */
 export type V2Protocol = '2.0.1' | '2.1';
@@ -33,11 +34,7 @@ export class V2Connection extends RpcConnection {
    * ocppCsmsUrl), presenting `client` as TLS client certificate (profile 3) or none, and the
    * password only with `basicAuth` (profiles 1 and 2).
    */
-  useNetworkProfile(
-    endpoint: string,
-    client: { cert: string; key: string } | null,
-    basicAuth: boolean,
-  ): void {
+  useNetworkProfile(endpoint: string, client: ClientCertificate | null, basicAuth: boolean): void {
     const {
       cert: _cert,
       key: _key,

@@ -1,5 +1,5 @@
 import { beforeAll, expect } from 'vitest';
-import { createIdTags, createStation, startTransaction } from '../../support/builders.js';
+import { createIdTags, createStation, sendMeterValue, startTransaction } from '../../support/builders.js';
 import { connectChargePoint, BOOT, eventually } from '../../support/ocpp-client.js';
 import type { TestApp } from '../../support/test-app.js';
 
@@ -24,20 +24,11 @@ export async function storeBaseline(app: TestApp, admin: string): Promise<number
     meterStart: 1_000,
     timestamp: '2026-01-11T14:30:00.000Z',
   });
-  await cp.call('MeterValues', {
-    connectorId: 1,
-    transactionId: start.transactionId,
-    meterValue: [
-      {
-        timestamp: '2026-01-11T14:45:00.000Z',
-        sampledValue: [
-          { value: '5000', measurand: 'Energy.Active.Import.Register', unit: 'Wh' },
-          { value: '7.2', measurand: 'Power.Active.Import', unit: 'kW' },
-          { value: '55', measurand: 'SoC', unit: 'Percent' },
-        ],
-      },
-    ],
-  });
+  await sendMeterValue(cp, { transactionId: start.transactionId, timestamp: '2026-01-11T14:45:00.000Z' }, [
+    { value: '5000', measurand: 'Energy.Active.Import.Register', unit: 'Wh' },
+    { value: '7.2', measurand: 'Power.Active.Import', unit: 'kW' },
+    { value: '55', measurand: 'SoC', unit: 'Percent' },
+  ]);
   await cp.call('StopTransaction', {
     transactionId: start.transactionId,
     meterStop: 9_000,
