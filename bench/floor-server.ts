@@ -113,6 +113,8 @@ function metrics(): string {
     ['nodejs_eventloop_lag_p50_seconds', seconds(lag.percentile(50))],
     ['nodejs_eventloop_lag_p99_seconds', seconds(lag.percentile(99))],
     ['nodejs_eventloop_lag_max_seconds', seconds(lag.max)],
+    ['nodejs_heap_size_used_bytes', process.memoryUsage().heapUsed],
+    ['nodejs_external_memory_bytes', process.memoryUsage().external],
   ].map(([name, value]) => `${name} ${value}`);
   lag.reset();
   return `${lines.join('\n')}\n`;

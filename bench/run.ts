@@ -130,7 +130,7 @@ async function main(): Promise<number> {
   let fanout: Report['fanout'] = null;
   let history: Report['history'] = null;
   let failover: Report['failover'] = null;
-  const profiles: Report['profiles'] = { ingest: null, fanout: null };
+  const profiles: Report['profiles'] = { ingest: null, fanout: null, 'boot storm': null };
   const protocols: ProtocolRun[] = [];
   try {
     for (const { protocol, round } of fleetRuns(options.protocols, options.rounds)) {
@@ -162,9 +162,17 @@ async function main(): Promise<number> {
           runCapacity(context, { kind: 'floor', size: options.capacity, protocol, round }),
         );
         const server = await attempt(label('capacity', 'server'), () =>
-          runCapacity(context, { kind: 'server', size: options.capacity, protocol, round }),
+          runCapacity(context, {
+            kind: 'server',
+            size: options.capacity,
+            protocol,
+            round,
+            cpuProfile: options.profile && !profiles['boot storm'],
+          }),
         );
         if (floor && server) run.capacity = { floor, server };
+        if (server?.profile)
+          profiles['boot storm'] = summarizeProfile(server.profile, server.profileFromMs, server.profileToMs);
       }
     }
     if (wants('fanout')) {

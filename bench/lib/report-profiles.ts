@@ -1,5 +1,10 @@
 import type { ProfileSummary } from './profile.js';
 
+/** What each profile covers. */
+const PHASES: Record<string, string> = {
+  'boot storm': 'The storm only (from the first connection to the last BootNotification.conf)',
+};
+
 /** The sections of the server's CPU profiles (with --profile), one per scenario profiled. */
 export function profilesMarkdown(profiles: Record<string, ProfileSummary | null>): string[] {
   const out: string[] = [];
@@ -8,7 +13,7 @@ export function profilesMarkdown(profiles: Record<string, ProfileSummary | null>
     out.push(
       `## CPU profile of the server under ${scenario}`,
       '',
-      `The measured phase only (start-up, boot and StartTransaction left out): ${p.totalMs} ms sampled, ` +
+      `${PHASES[scenario] ?? 'The measured phase only (start-up, boot and StartTransaction left out)'}: ${p.totalMs} ms sampled, ` +
         `${p.idlePercent} % idle. Self time, % of busy time:`,
       '',
       '| where | self ms | % |',

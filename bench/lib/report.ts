@@ -65,8 +65,12 @@ export interface Report {
   protocols: ProtocolRun[];
   history: HistoryResult | null;
   failover: FailoverResult | null;
-  /** CPU profiles of the server (with --profile): under ingest, and under fan-out. */
-  profiles: { ingest: ProfileSummary | null; fanout: ProfileSummary | null };
+  /** CPU profiles of the server (with --profile): under ingest, under fan-out, during the boot storm. */
+  profiles: {
+    ingest: ProfileSummary | null;
+    fanout: ProfileSummary | null;
+    'boot storm'?: ProfileSummary | null;
+  };
   budget: BudgetLine[];
   notes: string[];
 }
@@ -176,6 +180,8 @@ export function pct(ratio: number): string {
 
 export const ms = (value: number | null) => (value === null ? '–' : String(value));
 const latency = (l: LatencySummary) => `${ms(l.p50)} / ${ms(l.p95)} / ${ms(l.p99)} / ${ms(l.max)}`;
+const memory = (m: CapacityResult['memoryPerStationKb']) =>
+  m === null ? '–' : `${m.heap} / ${m.external} / ${m.rest}`;
 const metCell = (met: boolean | null) => (met === null ? 'not measured' : met ? '**met**' : '**not met**');
 
 function stepRows(steps: IngestStep[]): string[] {
@@ -290,6 +296,7 @@ export function toMarkdown(report: Report): string {
       `| still connected after idle | ${server.openAfterIdle} | ${floor.openAfterIdle} |`,
       `| RSS before → idle | ${server.rssBeforeMb} → ${server.rssIdleMb} MB | ${floor.rssBeforeMb} → ${floor.rssIdleMb} MB |`,
       `| **RSS per idle station** | **${server.rssPerStationKb} KB** | ${floor.rssPerStationKb} KB |`,
+      `| of which JS heap in use / outside the heap (Buffers) / native rest, KB per station | ${memory(server.memoryPerStationKb)} | ${memory(floor.memoryPerStationKb)} |`,
       `| event-loop lag mean / p99 / max (idle; prom-client, 10 ms resolution: an idle loop reads about 10 ms) | ${lag(server.eventLoopLag)} | ${lag(floor.eventLoopLag)} |`,
       `| server CPU while idle (other) | ${server.idleServerCpu} (${server.idleOtherCpu}) | ${floor.idleServerCpu} (${floor.idleOtherCpu}) |`,
       '',

@@ -253,6 +253,28 @@ function serverTarget(
   return target;
 }
 
+/** Where a target's memory is, bytes, from its `/metrics` (prom-client's names; the floor answers the same). */
+export interface MemoryFigures {
+  /** The JavaScript heap in use (live objects and garbage not yet collected). */
+  heapUsed: number;
+  /** Memory held outside the heap by JavaScript objects: Buffers, ArrayBuffers (socket buffers among them). */
+  external: number;
+}
+
+export async function memoryOf(target: Target): Promise<MemoryFigures | null> {
+  try {
+    const text = await (await fetch(`${target.httpUrl}/metrics`)).text();
+    const read = (name: string) => Number(new RegExp(`^${name} ([0-9.e+-]+)`, 'm').exec(text)?.[1] ?? NaN);
+    const figures = {
+      heapUsed: read('nodejs_heap_size_used_bytes'),
+      external: read('nodejs_external_memory_bytes'),
+    };
+    return Object.values(figures).every(Number.isFinite) ? figures : null;
+  } catch {
+    return null;
+  }
+}
+
 /** Event-loop lag (ms) from a target's `/metrics` since its last scrape (prom-client resets it on each read). */
 export async function eventLoopLag(
   target: Target,

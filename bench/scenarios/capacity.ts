@@ -2,7 +2,7 @@ import { Fleet } from '../lib/fleet.js';
 import type { LatencySummary } from '../lib/histogram.js';
 import type { CapacitySize } from '../lib/options.js';
 import { CpuWindow, totalRssBytes, sleep } from '../lib/procs.js';
-import { eventLoopLag, type TargetKind } from '../lib/targets.js';
+import { eventLoopLag, mainThreadProfile, memoryOf, profileDir, type TargetKind } from '../lib/targets.js';
 import type { FleetProtocol } from '../load/messages.js';
 import { round, launch, runName, stationIds, type FleetRun, type ScenarioContext } from './common.js';
 
@@ -38,29 +38,45 @@ export interface CapacityResult {
   rssIdleMb: number;
   /** (RSS idle − RSS before the storm) / stations booted. */
   rssPerStationKb: number;
+  /**
+   * The same growth split by where it is, KB per station (null when /metrics did not answer):
+   * the JavaScript heap in use (garbage not yet collected included), memory outside the heap
+   * held by JavaScript objects (Buffers, socket buffers), and the rest of the RSS (native:
+   * the database's cache, the allocator, code).
+   */
+  memoryPerStationKb: { heap: number; external: number; rest: number } | null;
   /** Event-loop lag over the idle phase, ms (null when /metrics did not answer). */
   eventLoopLag: { mean: number; p99: number; max: number } | null;
   idleServerCpu: number;
   errors: Record<string, number>;
+  /** The server's CPU profile (with --profile), and where the storm began and ended in it, ms. */
+  profile: string | null;
+  profileFromMs: number;
+  profileToMs: number;
 }
 
 /** Scenario 3: a boot storm, then idle with heartbeats; memory per connection and event-loop lag. */
 export async function runCapacity(
   context: ScenarioContext,
-  run: FleetRun<CapacitySize>,
+  run: FleetRun<CapacitySize> & { cpuProfile?: boolean },
 ): Promise<CapacityResult> {
-  const { kind, size, protocol } = run;
+  const { kind, size, protocol, cpuProfile = false } = run;
   const name = runName('capacity', run);
-  const target = await launch(context, kind, { name, heartbeatInterval: size.heartbeatInterval });
+  const target = await launch(context, kind, { name, heartbeatInterval: size.heartbeatInterval, cpuProfile });
+  let profileFromMs: number | undefined;
+  let profileToMs: number | undefined;
+  let measured: Omit<CapacityResult, 'profile' | 'profileFromMs' | 'profileToMs'>;
   let fleet: Fleet | undefined;
   try {
     fleet = await Fleet.start(size.workers, context.loadCore, context.logDir, name);
     await sleep(2000);
     const rssBefore = totalRssBytes(target.pids);
+    const memoryBefore = await memoryOf(target);
     context.say(`${name}: boot storm of ${size.stations} stations`);
     const server = new CpuWindow(target.pids);
     const load = new CpuWindow(fleet.pids);
     const began = performance.timeOrigin + performance.now();
+    profileFromMs = performance.now() - target.spawnedAt;
     const probes = probeReadiness(target.httpUrl);
     const storm = await fleet.connect(
       target.ocppUrl,
@@ -71,6 +87,7 @@ export async function runCapacity(
       protocol,
       size.openLoopRate,
     );
+    profileToMs = performance.now() - target.spawnedAt;
     const ready = await probes.stop();
     const bootStormSeconds = storm.booted === 0 ? 0 : (storm.lastBootAt - began) / 1000;
     const stormServerCpu = server.cores();
@@ -93,7 +110,11 @@ export async function runCapacity(
     const idleServerCpu = idleServer.cores();
     const idleOtherCpu = round(Math.max(0, idleServer.machineCores() - idleServerCpu - idleLoad.cores()), 3);
     const rssIdle = totalRssBytes(target.pids);
-    return {
+    const memoryIdle = await memoryOf(target);
+    const perStation = (bytes: number) => (storm.booted === 0 ? 0 : round(bytes / 1024 / storm.booted));
+    const heap = memoryIdle && memoryBefore && perStation(memoryIdle.heapUsed - memoryBefore.heapUsed);
+    const external = memoryIdle && memoryBefore && perStation(memoryIdle.external - memoryBefore.external);
+    measured = {
       target: kind,
       protocol,
       stations: size.stations,
@@ -119,7 +140,11 @@ export async function runCapacity(
       openAfterIdle: idle.open,
       rssBeforeMb: round(rssBefore / 2 ** 20),
       rssIdleMb: round(rssIdle / 2 ** 20),
-      rssPerStationKb: storm.booted === 0 ? 0 : round((rssIdle - rssBefore) / 1024 / storm.booted),
+      rssPerStationKb: perStation(rssIdle - rssBefore),
+      memoryPerStationKb:
+        heap === null || external === null
+          ? null
+          : { heap, external, rest: round(perStation(rssIdle - rssBefore) - heap - external) },
       eventLoopLag: lag && { mean: round(lag.mean, 2), p99: round(lag.p99, 2), max: round(lag.max, 2) },
       idleServerCpu,
       errors: { ...storm.errors, ...idle.errors },
@@ -128,6 +153,13 @@ export async function runCapacity(
     await fleet?.close();
     await target.stop();
   }
+  // The profile is written when the server exits.
+  return {
+    ...measured,
+    profile: cpuProfile ? mainThreadProfile(profileDir(context, name)) : null,
+    profileFromMs: profileFromMs ?? 0,
+    profileToMs: profileToMs ?? Infinity,
+  };
 }
 
 /**
