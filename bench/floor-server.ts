@@ -65,7 +65,18 @@ rpc.on('client', (client) => {
     currentTime: new Date().toISOString(),
   }));
   client.handle('Heartbeat', () => ({ currentTime: new Date().toISOString() }));
-  client.handle('StatusNotification', () => ({}));
+  client.handle('StatusNotification', ({ params }: { params: unknown }) => {
+    // 1.6 names the connector and status; 2.0.1 the EVSE and the connector's status.
+    const request = params as Partial<v16.StatusNotificationRequest & v201.StatusNotificationRequest>;
+    io.to('dashboard').emit('connector_status_updated', {
+      chargePointId: client.identity,
+      connectorId: request.evseId ?? request.connectorId,
+      status: request.connectorStatus ?? request.status,
+      errorCode: request.errorCode ?? 'NoError',
+      timestamp: new Date(request.timestamp ?? Date.now()).toISOString(),
+    });
+    return {};
+  });
   client.handle('DataTransfer', () => ({ status: 'UnknownVendorId' }));
   if (client.protocol === 'ocpp2.0.1') {
     answerV201(client);

@@ -107,11 +107,14 @@ export class Fleet {
     };
   }
 
-  /** Meter values at `rate` calls/s in total (shared evenly) for `durationMs`. */
-  async meter(rate: number, durationMs: number) {
+  /**
+   * Meter values at `rate` calls/s in total (shared evenly) for `durationMs`; with `statusEvery`,
+   * one status notification more after every so many (see the worker's meter command).
+   */
+  async meter(rate: number, durationMs: number, statusEvery?: number) {
     const n = this.workers.length;
     const reports = await this.all(
-      () => ({ type: 'meter', rate: rate / n, durationMs }),
+      () => ({ type: 'meter', rate: rate / n, durationMs, statusEvery }),
       'metered',
       durationMs + 60_000,
     );
@@ -120,6 +123,7 @@ export class Fleet {
     return {
       target: rate,
       sent: sum(reports, (r) => r.sent),
+      statusSent: sum(reports, (r) => r.statusSent),
       answered,
       failed: sum(reports, (r) => r.failed),
       deferred: sum(reports, (r) => r.deferred),

@@ -21,7 +21,11 @@ export type WorkerCommand =
       ratePerSecond?: number;
     }
   | { type: 'start'; idTag: string }
-  | { type: 'meter'; rate: number; durationMs: number }
+  /**
+   * `statusEvery`: after every so many meter values, one more call from another station: its
+   * connector's status told again (the fan-out scenario's other event); not counted in the figures.
+   */
+  | { type: 'meter'; rate: number; durationMs: number; statusEvery?: number }
   | { type: 'idle'; durationMs: number; heartbeatInterval: number | null }
   | { type: 'close' };
 
@@ -51,6 +55,8 @@ export type WorkerReport =
       elapsedMs: number;
       latency: HistogramData;
       errors: Record<string, number>;
+      /** Status notifications sent beside the meter values (statusEvery). */
+      statusSent: number;
     }
   | {
       type: 'idled';
@@ -104,6 +110,8 @@ export type DashboardReport =
         latency: HistogramData;
         /** The age of the value each dashboard showed, at each change (see dashboards.ts shownAge). */
         shownAge: HistogramData;
+        /** Station's send → `connector_status_updated` received (the statuses told beside the meter values). */
+        otherLatency: HistogramData;
         disconnected: number;
       };
       scoped: ScopedReport;

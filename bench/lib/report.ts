@@ -125,6 +125,16 @@ export function evaluateBudget(report: Omit<Report, 'budget'>): BudgetLine[] {
         (scaled ? `scaled down: ${fan.dashboards} dashboards at ${fan.rate} events/s. ` : '') +
         `${pct(fan.deliveredShare)} of the expected events delivered`,
     });
+    const other = fan.otherEventLatency.p99;
+    lines.push({
+      id: 'other-events-p99',
+      budget: 'every other event (connector_status_updated beside the meter values) p99 ≤ 100 ms',
+      value:
+        (other === null ? 'no event received' : `${other} ms`) +
+        ` of ${fan.statusSent} statuses (floor ${floor.otherEventLatency.p99 ?? '–'} ms)`,
+      met: other !== null && other <= 100 && fan.dashboardsDisconnected === 0,
+      note: scaled ? `scaled down: ${fan.dashboards} dashboards at ${fan.rate} events/s` : '',
+    });
     const age = fan.shownAge.p99;
     lines.push({
       id: 'shown-age',
@@ -264,6 +274,7 @@ export function toMarkdown(report: Report): string {
       `| MeterValues/s answered | ${f.achieved} | ${floor.achieved} |`,
       `| **MeterValues → \`meter_values_updated\` at the dashboards, ms p50 / p95 / p99 / max** | **${latency(f.eventLatency)}** | ${latency(floor.eventLatency)} |`,
       `| **age of the value each dashboard shows, ms p50 / p95 / p99 / max** | **${latency(f.shownAge)}** | ${latency(floor.shownAge)} |`,
+      `| **StatusNotification → \`connector_status_updated\` (${f.statusSent} told beside the meter values), ms p50 / p95 / p99 / max** | **${latency(f.otherEventLatency)}** | ${latency(floor.otherEventLatency)} |`,
       `| superseded meter values skipped (conflated) | ${f.conflated ?? '–'} | – |`,
       `| events delivered/s (all dashboards) | ${f.deliveriesPerSecond} | ${floor.deliveriesPerSecond} |`,
       `| delivered / expected | ${pct(f.deliveredShare)} | ${pct(floor.deliveredShare)} |`,

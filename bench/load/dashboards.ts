@@ -1,6 +1,6 @@
 /**
  * The real-time side of the fan-out scenario, in its own process: lean dashboard clients that
- * join `dashboard` and time every `meter_values_updated`, plus real socket.io-client clients of
+ * join `dashboard` and time every `meter_values_updated` and `connector_status_updated`, plus real socket.io-client clients of
  * station-scoped users that record every event they get, to prove none is outside their scope.
  *
  * The lean client speaks Engine.IO 4 / Socket.IO 5 over a raw `ws` socket and reads only the
@@ -14,6 +14,7 @@ import { Histogram } from '../lib/histogram.js';
 import { serveCommands, type DashboardCommand, type DashboardReport } from '../lib/ipc.js';
 
 const METER_EVENT = Buffer.from('42["meter_values_updated"');
+const STATUS_EVENT = Buffer.from('42["connector_status_updated"');
 const TIMESTAMP_KEY = Buffer.from('"timestamp":"');
 const EVENT_PREFIX = Buffer.from('42[');
 
@@ -23,7 +24,7 @@ function now(): number {
 
 const TRANSACTION_KEY = Buffer.from('"transactionId":');
 
-/** The `timestamp` the charge point stamped on a `meter_values_updated` frame (its send time), ms. */
+/** The `timestamp` the charge point stamped on a `meter_values_updated` or `connector_status_updated` frame (its send time), ms. */
 function sentAt(frame: Buffer): number | undefined {
   const at = frame.indexOf(TIMESTAMP_KEY);
   if (at < 0) return undefined;
@@ -65,7 +66,7 @@ class LeanDashboard {
   private readonly shown = new Map<string, number>();
 
   constructor(
-    private readonly latency: { current: Histogram; shownAge: Histogram },
+    private readonly latency: { current: Histogram; shownAge: Histogram; other: Histogram },
     private readonly measuring: { on: boolean; intervalMs: number },
   ) {}
 
@@ -95,8 +96,8 @@ class LeanDashboard {
         }
         if (joined) {
           if (!this.measuring.on || data.compare(EVENT_PREFIX, 0, 3, 0, 3) !== 0) return;
-          this.events += 1;
           if (data.compare(METER_EVENT, 0, METER_EVENT.length, 0, METER_EVENT.length) === 0) {
+            this.events += 1;
             const sent = sentAt(data);
             if (sent === undefined) return;
             const arrived = now();
@@ -106,6 +107,9 @@ class LeanDashboard {
             const previous = this.shown.get(transaction);
             this.latency.shownAge.record(shownAge(arrived, sent, previous, this.measuring.intervalMs));
             this.shown.set(transaction, sent);
+          } else if (data.compare(STATUS_EVENT, 0, STATUS_EVENT.length, 0, STATUS_EVENT.length) === 0) {
+            const sent = sentAt(data);
+            if (sent !== undefined) this.latency.other.record(now() - sent);
           }
           return;
         }
@@ -181,7 +185,7 @@ function connectScoped(
   });
 }
 
-const dashboardLatency = { current: new Histogram(), shownAge: new Histogram() };
+const dashboardLatency = { current: new Histogram(), shownAge: new Histogram(), other: new Histogram() };
 const scopedLatency = { current: new Histogram() };
 const measuring = { on: false, intervalMs: 0 };
 const dashboards: LeanDashboard[] = [];
@@ -226,6 +230,7 @@ async function run(command: DashboardCommand): Promise<DashboardReport | undefin
       }
       dashboardLatency.current = new Histogram();
       dashboardLatency.shownAge = new Histogram();
+      dashboardLatency.other = new Histogram();
       scopedLatency.current = new Histogram();
       measuring.intervalMs = command.intervalMs;
       measuring.on = true;
@@ -244,6 +249,7 @@ async function run(command: DashboardCommand): Promise<DashboardReport | undefin
           maxPerClient: counts.length === 0 ? 0 : Math.max(...counts),
           latency: dashboardLatency.current.toData(),
           shownAge: dashboardLatency.shownAge.toData(),
+          otherLatency: dashboardLatency.other.toData(),
           disconnected: dashboards.filter((client) => client.closed).length,
         },
         scoped: {

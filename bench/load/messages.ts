@@ -121,5 +121,21 @@ export function meterCall(
   };
 }
 
+/**
+ * A connector's status told again while it charges (1.6 StatusNotification Charging, 2.0.1
+ * StatusNotification Occupied), stamped with `epochMs`: the fan-out scenario's event that is not
+ * a meter value.
+ */
+export function statusCall(protocol: BenchProtocol, connectorId: number, epochMs: number): BenchCall {
+  const timestamp = new Date(epochMs).toISOString();
+  return {
+    action: 'StatusNotification',
+    payload:
+      protocol === '1.6'
+        ? `{"connectorId":${connectorId},"status":"Charging","errorCode":"NoError","timestamp":"${timestamp}"}`
+        : `{"timestamp":"${timestamp}","connectorStatus":"Occupied","evseId":${connectorId},"connectorId":1}`,
+  };
+}
+
 /** Sampled values in each periodic sample. */
 export const SAMPLES_PER_METER_VALUES = 3;

@@ -5,7 +5,7 @@
 import { Histogram } from '../lib/histogram.js';
 import { countError, serveCommands, type WorkerCommand, type WorkerReport } from '../lib/ipc.js';
 import { LeanStation } from './lean-station.js';
-import { bootCall, meterCall, startCall, startedTransaction } from './messages.js';
+import { bootCall, meterCall, startCall, startedTransaction, statusCall } from './messages.js';
 
 /** How long a call waits for its answer before it counts as failed, ms. */
 const CALL_TIMEOUT_MS = 30_000;
@@ -134,7 +134,7 @@ async function start(idTag: string): Promise<WorkerReport> {
  * due while every station waits for an answer is not sent later: it counts as `deferred`, the
  * sign that the server no longer keeps up. Round trips are timed from the send.
  */
-function meter(rate: number, durationMs: number): Promise<WorkerReport> {
+function meter(rate: number, durationMs: number, statusEvery?: number): Promise<WorkerReport> {
   const latency = new Histogram();
   const errors: Record<string, number> = {};
   const ready = stations.filter((station) => station.open && station.transactionIds.length > 0);
@@ -147,6 +147,7 @@ function meter(rate: number, durationMs: number): Promise<WorkerReport> {
   let deferred = 0;
   let inFlight = 0;
   let lastAnswer = 0;
+  let statusSent = 0;
   const began = performance.now();
 
   return new Promise((resolve) => {
@@ -162,6 +163,7 @@ function meter(rate: number, durationMs: number): Promise<WorkerReport> {
         elapsedMs,
         latency: latency.toData(),
         errors,
+        statusSent,
       });
       return true;
     };
@@ -181,6 +183,19 @@ function meter(rate: number, durationMs: number): Promise<WorkerReport> {
         if (performance.now() - began >= durationMs) finishIfDone();
       };
     const callbacks = new Map(ready.map((station) => [station, onDone(station)]));
+    // A station's status told again, from a station with no call in flight (none free: skipped).
+    const sendStatus = () => {
+      const station = idle.shift();
+      if (!station) return;
+      const call = statusCall(station.protocol, 1, performance.timeOrigin + performance.now());
+      inFlight += 1;
+      statusSent += 1;
+      station.call(call.action, call.payload, () => {
+        inFlight -= 1;
+        if (station.open) idle.push(station);
+        if (performance.now() - began >= durationMs) finishIfDone();
+      });
+    };
     const tick = () => {
       const elapsed = Math.min(performance.now() - began, durationMs);
       const target = Math.floor((rate * elapsed) / 1000);
@@ -208,6 +223,7 @@ function meter(rate: number, durationMs: number): Promise<WorkerReport> {
         inFlight += 1;
         sent += 1;
         station.call(sample.action, sample.payload, callbacks.get(station) as (outcome: unknown) => void);
+        if (statusEvery !== undefined && sent % statusEvery === 0) sendStatus();
       }
       if (performance.now() - began < durationMs) setTimeout(tick, 1);
       else finishIfDone();
@@ -258,7 +274,7 @@ async function run(command: WorkerCommand): Promise<WorkerReport | undefined> {
     case 'start':
       return start(command.idTag);
     case 'meter':
-      return meter(command.rate, command.durationMs);
+      return meter(command.rate, command.durationMs, command.statusEvery);
     case 'idle':
       return idle(command.durationMs, command.heartbeatInterval);
     case 'close':

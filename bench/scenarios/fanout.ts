@@ -25,15 +25,23 @@ export interface FanoutResult {
   /** Send of MeterValues → `meter_values_updated` received, at the lean dashboards. */
   eventLatency: LatencySummary;
   /**
+   * Send of a StatusNotification → `connector_status_updated` received, at the lean dashboards:
+   * one status told again by another station after every so many meter values (statusEvery), an event
+   * that must never wait behind the meter values.
+   */
+  otherEventLatency: LatencySummary;
+  /** Status notifications sent during the measurement. */
+  statusSent: number;
+  /**
    * The age of the value each dashboard showed of each session, taken at each change: from the
    * send of the first value it had not got to the arrival of the one that replaced it.
    */
   shownAge: LatencySummary;
   /** meter_values_updated a slow dashboard skipped for a newer one (the server's metric; null for the floor). */
   conflated: number | null;
-  /** Events delivered to the dashboards per second, all of them together. */
+  /** `meter_values_updated` delivered to the dashboards per second, all of them together. */
   deliveriesPerSecond: number;
-  /** Events received / events expected (answered MeterValues × dashboards). */
+  /** `meter_values_updated` received / expected (answered MeterValues × dashboards). */
   deliveredShare: number;
   minPerDashboard: number;
   maxPerDashboard: number;
@@ -54,6 +62,14 @@ export interface FanoutResult {
   profile: string | null;
   profileFromMs: number;
   profileToMs: number;
+}
+
+/**
+ * One StatusNotification after every so many MeterValues (at 2,000/s: 40 a second), and at least
+ * ten in a run (the smoke size's 50 calls).
+ */
+function statusEvery(size: FanoutSize): number {
+  return Math.max(1, Math.min(50, Math.floor((size.rate * size.durationMs) / 1000 / 10)));
 }
 
 /**
@@ -125,7 +141,7 @@ export async function runFanout(
     const profileFromMs = performance.now() - target.spawnedAt;
     const server = new CpuWindow(target.pids);
     const load = new CpuWindow([...fleet.pids, clients.pid]);
-    const meter = await fleet.meter(size.rate, size.durationMs);
+    const meter = await fleet.meter(size.rate, size.durationMs, statusEvery(size));
     const profileToMs = performance.now() - target.spawnedAt;
     // Let the last events arrive.
     await new Promise((resolve) => setTimeout(resolve, 500));
@@ -151,6 +167,8 @@ export async function runFanout(
       meterValuesLatency: meter.latency.summary(),
       eventLatency: Histogram.from(dashboards.latency).summary(),
       shownAge: Histogram.from(dashboards.shownAge).summary(),
+      otherEventLatency: Histogram.from(dashboards.otherLatency).summary(),
+      statusSent: meter.statusSent,
       conflated:
         conflatedAfter === null || conflatedBefore === null ? null : conflatedAfter - conflatedBefore,
       deliveriesPerSecond: Math.round(dashboards.events / (collected.elapsedMs / 1000)),

@@ -83,7 +83,11 @@ describe('npm run bench (smoke size)', () => {
       expect(scoped.outOfScope).toBe(0);
       expect(scoped.forbiddenRefused).toBe(scoped.clients);
 
-      for (const result of [fanout!.floor, fanout!.server]) expectLatency(result.shownAge);
+      for (const result of [fanout!.floor, fanout!.server]) {
+        expectLatency(result.shownAge);
+        expect(result.statusSent).toBeGreaterThan(0);
+        expectLatency(result.otherEventLatency);
+      }
       expect(fanout!.server.conflated).toEqual(expect.any(Number));
 
       const { history } = report;
@@ -105,6 +109,7 @@ describe('npm run bench (smoke size)', () => {
         'ingest-ratio',
         'meter-p99',
         'event-p99',
+        'other-events-p99',
         'shown-age',
         'boot-storm',
         'rss-per-station',
