@@ -1,6 +1,6 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { Database, StationCertificatesTable } from '../db/schema.js';
-import { countOf, type Page, type PageRequest } from './paging.js';
+import { pageOfQuery, type Page, type PageRequest } from './paging.js';
 
 /** A certificate the OCPP CA signed for a station, as the REST API lists it. */
 export interface IssuedCertificate {
@@ -51,18 +51,13 @@ export class CertificateRepository {
 
   /** A station's certificates, the latest issued first. */
   async list(stationId: number, page: PageRequest): Promise<Page<IssuedCertificate>> {
-    const query = this.db.selectFrom('station_certificates').where('station_id', '=', stationId);
-    const rows = await query
+    const query = this.db
+      .selectFrom('station_certificates')
+      .where('station_id', '=', stationId)
       .selectAll()
       .orderBy('issued_at', 'desc')
-      .orderBy('id', 'desc')
-      .limit(page.limit)
-      .offset(page.offset)
-      .execute();
-    return {
-      items: rows.map(toIssued),
-      total: await countOf(query),
-    };
+      .orderBy('id', 'desc');
+    return pageOfQuery(query, page, (rows) => rows.map(toIssued));
   }
 
   /**

@@ -31,3 +31,17 @@ export async function countOf<DB, TB extends keyof DB, O>(
     .executeTakeFirstOrThrow();
   return Number(row.count);
 }
+
+/**
+ * One page of a list query and the number of rows in all. `rows` is the list, selected and
+ * ordered; the count drops its selection and order (see {@link countOf}). `view` turns the rows
+ * of the page into items, all at once (a repository may fetch what they hold in one query).
+ */
+export async function pageOfQuery<DB, TB extends keyof DB, O, T>(
+  rows: SelectQueryBuilder<DB, TB, O>,
+  page: PageRequest,
+  view: (rows: O[]) => T[] | Promise<T[]>,
+): Promise<Page<T>> {
+  const items = await view(await rows.limit(page.limit).offset(page.offset).execute());
+  return { items, total: await countOf(rows) };
+}

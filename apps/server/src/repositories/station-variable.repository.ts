@@ -1,7 +1,7 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { Database, StationVariablesTable } from '../db/schema.js';
 import type { StationVariable, StationVariableFilter } from '../domain/device-model.js';
-import { countOf, type Page, type PageRequest } from './paging.js';
+import { countOf, pageOfQuery, type Page, type PageRequest } from './paging.js';
 
 /** Stored for an absent instance, EVSE or connector: part of the key, which NULL cannot be. */
 const NO_TEXT = '';
@@ -107,7 +107,7 @@ export class StationVariableRepository {
     if (filter.component !== undefined) query = query.where('component', '=', filter.component);
     if (filter.variable !== undefined) query = query.where('variable', '=', filter.variable);
     if (filter.evseId !== undefined) query = query.where('evse_id', '=', filter.evseId);
-    const rows = await query
+    const ordered = query
       .selectAll()
       .orderBy('component')
       .orderBy('component_instance')
@@ -115,11 +115,8 @@ export class StationVariableRepository {
       .orderBy('connector_id')
       .orderBy('variable')
       .orderBy('variable_instance')
-      .orderBy('attribute_type')
-      .limit(page.limit)
-      .offset(page.offset)
-      .execute();
-    return { items: rows.map(toVariable), total: await countOf(query) };
+      .orderBy('attribute_type');
+    return pageOfQuery(ordered, page, (rows) => rows.map(toVariable));
   }
 
   async count(stationId: number): Promise<number> {

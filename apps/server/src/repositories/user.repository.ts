@@ -8,7 +8,7 @@ import {
   type AdminGuard,
   type AdminsWithout,
 } from './admin-guard.js';
-import { countOf, type Page, type PageRequest } from './paging.js';
+import { countOf, pageOfQuery, type Page, type PageRequest } from './paging.js';
 import { given, flagOf } from './patch.js';
 
 type Db = Kysely<Database>;
@@ -64,14 +64,8 @@ export class UserRepository {
   }
 
   async list(page: PageRequest): Promise<Page<User>> {
-    const rows = await this.db
-      .selectFrom('users')
-      .selectAll()
-      .orderBy('id')
-      .limit(page.limit)
-      .offset(page.offset)
-      .execute();
-    return { items: await this.hydrate(this.db, rows), total: await this.count() };
+    const query = this.db.selectFrom('users').selectAll().orderBy('id');
+    return pageOfQuery(query, page, (rows) => this.hydrate(this.db, rows));
   }
 
   /** Every user, in id order: what reach rules filter (user counts are small). */
