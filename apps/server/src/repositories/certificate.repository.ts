@@ -1,6 +1,6 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { Database, StationCertificatesTable } from '../db/schema.js';
-import { pageOfQuery, type Page, type PageRequest } from './paging.js';
+import { firstOf, pageOfQuery, type Page, type PageRequest } from './paging.js';
 
 /** A certificate the OCPP CA signed for a station, as the REST API lists it. */
 export interface IssuedCertificate {
@@ -72,13 +72,12 @@ export class CertificateRepository {
       .where('serial_number', '=', serialNumber)
       .where('revoked_at', 'is', null)
       .execute();
-    const row = await this.db
+    const revoked = this.db
       .selectFrom('station_certificates')
       .selectAll()
       .where('station_id', '=', stationId)
-      .where('serial_number', '=', serialNumber)
-      .executeTakeFirst();
-    return row && toIssued(row);
+      .where('serial_number', '=', serialNumber);
+    return firstOf(revoked, toIssued);
   }
 
   /** Whether the certificate of this fingerprint was signed here and revoked since. */

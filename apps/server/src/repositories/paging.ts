@@ -1,3 +1,5 @@
+// What the repositories read from a list or a lookup query, the same way each time: a page of
+// it with the count of all its rows, its count, or its first row.
 import { sql, type SelectQueryBuilder } from 'kysely';
 
 export interface PageRequest {
@@ -14,6 +16,15 @@ export interface Page<T> {
 /** The page with each item turned by `view`. */
 export function mapPage<T, U>(page: Page<T>, view: (item: T) => U): Page<U> {
   return { items: page.items.map(view), total: page.total };
+}
+
+/** The first row of a query as `view` turns it; undefined when the query finds none. */
+export async function firstOf<R, T>(
+  query: { executeTakeFirst(): Promise<R | undefined> },
+  view: (row: R) => T,
+): Promise<T | undefined> {
+  const row = await query.executeTakeFirst();
+  return row && view(row);
 }
 
 /**

@@ -2,7 +2,7 @@ import type { Kysely, Selectable } from 'kysely';
 import type { Database, SitesTable } from '../db/schema.js';
 import type { Site } from '../domain/site.js';
 import type { SiteLimit } from '../domain/site-limit.js';
-import { countOf, pageOfQuery, type Page, type PageRequest } from './paging.js';
+import { firstOf, countOf, pageOfQuery, type Page, type PageRequest } from './paging.js';
 import type { StationScope } from './station.repository.js';
 import { given } from './patch.js';
 
@@ -29,8 +29,7 @@ export class SiteRepository {
   constructor(private readonly db: Db) {}
 
   async find(id: number): Promise<Site | undefined> {
-    const row = await this.db.selectFrom('sites').selectAll().where('id', '=', id).executeTakeFirst();
-    return row && toSite(row);
+    return firstOf(this.db.selectFrom('sites').selectAll().where('id', '=', id), toSite);
   }
 
   async list(page: PageRequest, visibility: SiteVisibility, search?: string): Promise<Page<Site>> {

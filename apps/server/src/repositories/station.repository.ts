@@ -4,7 +4,7 @@ import type { Database, StationsTable } from '../db/schema.js';
 import type { NotificationKind, Registration, Station } from '../domain/station.js';
 import type { SecurityProfile } from '../domain/security-profile.js';
 import { NO_STATION_STATUS, STATION_STATUS_RULES, type StationStatus } from '../domain/station-status.js';
-import { countOf, pageOfQuery, type Page, type PageRequest } from './paging.js';
+import { firstOf, countOf, pageOfQuery, type Page, type PageRequest } from './paging.js';
 import {
   bootColumns,
   CREDENTIAL_COLUMNS,
@@ -38,12 +38,10 @@ export class StationRepository {
   constructor(private readonly db: Db) {}
 
   async findCredentials(chargePointId: string): Promise<StationCredentials | undefined> {
-    const row = await this.db
-      .selectFrom('stations')
-      .select(CREDENTIAL_COLUMNS)
-      .where('charge_point_id', '=', chargePointId)
-      .executeTakeFirst();
-    return row && toCredentials(row);
+    return firstOf(
+      this.db.selectFrom('stations').select(CREDENTIAL_COLUMNS).where('charge_point_id', '=', chargePointId),
+      toCredentials,
+    );
   }
 
   /**

@@ -8,7 +8,7 @@ import {
   type AdminGuard,
   type AdminsWithout,
 } from './admin-guard.js';
-import { countOf, pageOfQuery, type Page, type PageRequest } from './paging.js';
+import { firstOf, countOf, pageOfQuery, type Page, type PageRequest } from './paging.js';
 import { given, flagOf } from './patch.js';
 
 type Db = Kysely<Database>;
@@ -55,12 +55,10 @@ export class UserRepository {
   }
 
   async findCredentials(username: string): Promise<Credentials | undefined> {
-    const row = await this.db
-      .selectFrom('users')
-      .select(['id', 'password_hash', 'active'])
-      .where('username', '=', username)
-      .executeTakeFirst();
-    return row && { id: row.id, passwordHash: row.password_hash, active: row.active === 1 };
+    return firstOf(
+      this.db.selectFrom('users').select(['id', 'password_hash', 'active']).where('username', '=', username),
+      (row) => ({ id: row.id, passwordHash: row.password_hash, active: row.active === 1 }),
+    );
   }
 
   async list(page: PageRequest): Promise<Page<User>> {
