@@ -31,6 +31,22 @@ export const ConnectorSchema = Type.Object({
   timestamp: Type.String({ format: 'date-time' }),
 });
 
+/**
+ * The identity a charge point reports in BootNotification.req (OCPP 1.6 §6.3), as the station
+ * object holds it: null until its first boot.
+ */
+const BootIdentityFields = {
+  vendor: Nullable(Type.String()),
+  model: Nullable(Type.String()),
+  serialNumber: Nullable(Type.String()),
+  chargeBoxSerialNumber: Nullable(Type.String()),
+  firmwareVersion: Nullable(Type.String()),
+  iccid: Nullable(Type.String()),
+  imsi: Nullable(Type.String()),
+  meterType: Nullable(Type.String()),
+  meterSerialNumber: Nullable(Type.String()),
+};
+
 export const StationSchema = Type.Object(
   {
     chargePointId: Type.String(),
@@ -53,15 +69,7 @@ export const StationSchema = Type.Object(
     }),
     lastHeartbeat: Nullable(Type.String()),
     lastBootAt: Nullable(Type.String()),
-    vendor: Nullable(Type.String()),
-    model: Nullable(Type.String()),
-    serialNumber: Nullable(Type.String()),
-    chargeBoxSerialNumber: Nullable(Type.String()),
-    firmwareVersion: Nullable(Type.String()),
-    iccid: Nullable(Type.String()),
-    imsi: Nullable(Type.String()),
-    meterType: Nullable(Type.String()),
-    meterSerialNumber: Nullable(Type.String()),
+    ...BootIdentityFields,
     diagnosticsStatus: Nullable(Type.String()),
     firmwareStatus: Nullable(Type.String()),
     logStatus: Nullable(Type.String(), {
