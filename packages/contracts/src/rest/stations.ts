@@ -151,7 +151,7 @@ export const OnboardingSchema = Type.Object({
   basicAuthUsername: Nullable(Type.String(), {
     description: 'the Basic auth user name when a password is required: the charge point id',
   }),
-  securityProfile: Type.Union([Type.Literal(0), Type.Literal(1), Type.Literal(2), Type.Literal(3)], {
+  securityProfile: Literals(SECURITY_PROFILES, {
     description:
       'OCPP security profile: 0 none, 1 Basic auth over ws://, 2 Basic auth over wss://, 3 a client certificate over wss://',
   }),
