@@ -2,7 +2,7 @@ import type { Kysely, Selectable } from 'kysely';
 import type { Database, SitesTable } from '../db/schema.js';
 import type { Site } from '../domain/site.js';
 import type { SiteLimit } from '../domain/site-limit.js';
-import { firstOf, countOf, pageOfQuery, type Page, type PageRequest } from './paging.js';
+import { countOf, firstOf, pageOfQuery, type Page, type PageRequest } from './paging.js';
 import type { StationScope } from './station.repository.js';
 import { given } from './patch.js';
 

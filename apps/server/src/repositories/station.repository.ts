@@ -4,7 +4,7 @@ import type { Database, StationsTable } from '../db/schema.js';
 import type { NotificationKind, Registration, Station } from '../domain/station.js';
 import type { SecurityProfile } from '../domain/security-profile.js';
 import { NO_STATION_STATUS, STATION_STATUS_RULES, type StationStatus } from '../domain/station-status.js';
-import { firstOf, countOf, pageOfQuery, type Page, type PageRequest } from './paging.js';
+import { countOf, firstOf, pageOfQuery, type Page, type PageRequest } from './paging.js';
 import {
   bootColumns,
   CREDENTIAL_COLUMNS,

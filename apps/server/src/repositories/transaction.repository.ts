@@ -3,7 +3,7 @@ import type { Database } from '../db/schema.js';
 import type { AuthorizationStatus } from '../domain/id-tag.js';
 import type { MeterValue, Transaction } from '../domain/transaction.js';
 import type { MeterValueRepository } from './meter-value.repository.js';
-import { firstOf, countOf, type Page, type PageRequest } from './paging.js';
+import { countOf, firstOf, type Page, type PageRequest } from './paging.js';
 import {
   filterTransactions,
   selectTransactions,

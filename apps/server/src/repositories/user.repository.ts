@@ -8,7 +8,7 @@ import {
   type AdminGuard,
   type AdminsWithout,
 } from './admin-guard.js';
-import { firstOf, countOf, pageOfQuery, type Page, type PageRequest } from './paging.js';
+import { countOf, firstOf, pageOfQuery, type Page, type PageRequest } from './paging.js';
 import { given, flagOf } from './patch.js';
 
 type Db = Kysely<Database>;
