@@ -22,6 +22,24 @@ export function bearerRoute<S extends object>(access: Access, tag: string, schem
 }
 
 /**
+ * The options of a paged list, `GET` called with the bearer token: `querystring` takes the paging
+ * (with the list's filters, if any); the answers are {@link pageAnswers} of `item`.
+ */
+export function pageRoute<Q extends TSchema, T extends TSchema>(
+  access: Access,
+  tag: string,
+  querystring: Q,
+  item: T,
+  summary?: string,
+) {
+  return bearerRoute(access, tag, {
+    ...(summary !== undefined && { summary }),
+    querystring,
+    response: pageAnswers(item),
+  });
+}
+
+/**
  * The options of a paged list of one station's records, `GET /api/stations/:chargePointId/…`,
  * called with the bearer token: 404 for a station the caller does not see.
  */

@@ -1,6 +1,6 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { Database, StationCertificatesTable } from '../db/schema.js';
-import { countOf, type Page, type PageRequest } from './paging.js';
+import { firstOf, pageOfQuery, type Page, type PageRequest } from './paging.js';
 
 /** A certificate the OCPP CA signed for a station, as the REST API lists it. */
 export interface IssuedCertificate {
@@ -51,18 +51,13 @@ export class CertificateRepository {
 
   /** A station's certificates, the latest issued first. */
   async list(stationId: number, page: PageRequest): Promise<Page<IssuedCertificate>> {
-    const query = this.db.selectFrom('station_certificates').where('station_id', '=', stationId);
-    const rows = await query
+    const query = this.db
+      .selectFrom('station_certificates')
+      .where('station_id', '=', stationId)
       .selectAll()
       .orderBy('issued_at', 'desc')
-      .orderBy('id', 'desc')
-      .limit(page.limit)
-      .offset(page.offset)
-      .execute();
-    return {
-      items: rows.map(toIssued),
-      total: await countOf(query),
-    };
+      .orderBy('id', 'desc');
+    return pageOfQuery(query, page, (rows) => rows.map(toIssued));
   }
 
   /**
@@ -77,13 +72,12 @@ export class CertificateRepository {
       .where('serial_number', '=', serialNumber)
       .where('revoked_at', 'is', null)
       .execute();
-    const row = await this.db
+    const revoked = this.db
       .selectFrom('station_certificates')
       .selectAll()
       .where('station_id', '=', stationId)
-      .where('serial_number', '=', serialNumber)
-      .executeTakeFirst();
-    return row && toIssued(row);
+      .where('serial_number', '=', serialNumber);
+    return firstOf(revoked, toIssued);
   }
 
   /** Whether the certificate of this fingerprint was signed here and revoked since. */

@@ -2,7 +2,7 @@ import { DEFAULT_ID_TOKEN_TYPE, type IdTokenType } from '@cimorings/contracts';
 import type { Kysely, Selectable } from 'kysely';
 import type { Database, IdTagsTable } from '../db/schema.js';
 import type { IdTagRecord, IdTokenRef, IdTokenWithGroup } from '../domain/id-tag.js';
-import { countOf, type Page, type PageRequest } from './paging.js';
+import { firstOf, pageOfQuery, type Page, type PageRequest } from './paging.js';
 import { given, flagOf } from './patch.js';
 
 export interface IdTag extends IdTagRecord {
@@ -29,12 +29,7 @@ export class IdTagRepository {
   constructor(private readonly db: Kysely<Database>) {}
 
   async find(idTag: string): Promise<IdTag | undefined> {
-    const row = await this.db
-      .selectFrom('id_tags')
-      .selectAll()
-      .where('id_tag', '=', idTag)
-      .executeTakeFirst();
-    return row && toIdTag(row);
+    return firstOf(this.db.selectFrom('id_tags').selectAll().where('id_tag', '=', idTag), toIdTag);
   }
 
   /**
@@ -151,8 +146,7 @@ export class IdTagRepository {
       const ids = owners.length > 0 ? [...owners] : [0];
       query = query.where((eb) => eb.or([eb('created_by', 'in', ids), eb('user_id', 'in', ids)]));
     }
-    const rows = await query.selectAll().orderBy('id_tag').limit(page.limit).offset(page.offset).execute();
-    return { items: rows.map(toIdTag), total: await countOf(query) };
+    return pageOfQuery(query.selectAll().orderBy('id_tag'), page, (rows) => rows.map(toIdTag));
   }
 
   /** `undefined` when the tag exists already. */

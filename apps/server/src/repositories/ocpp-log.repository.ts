@@ -1,7 +1,7 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { CommandsTable, Database, OcppMessagesTable } from '../db/schema.js';
 import { BulkInsert } from '../db/bulk-insert.js';
-import { countOf, type Page, type PageRequest } from './paging.js';
+import { countOf, pageOfQuery, type Page, type PageRequest } from './paging.js';
 
 export interface OcppLogEntry {
   chargePointId: string;
@@ -70,14 +70,12 @@ export class OcppLogRepository {
 
   /** Newest first. */
   async list(chargePointId: string, page: PageRequest): Promise<Page<OcppLogEntry & { id: number }>> {
-    const query = this.db.selectFrom('ocpp_messages').where('charge_point_id', '=', chargePointId);
-    const rows = await query
+    const query = this.db
+      .selectFrom('ocpp_messages')
+      .where('charge_point_id', '=', chargePointId)
       .selectAll()
-      .orderBy('id', 'desc')
-      .limit(page.limit)
-      .offset(page.offset)
-      .execute();
-    return { items: rows.map(toLogEntry), total: await countOf(query) };
+      .orderBy('id', 'desc');
+    return pageOfQuery(query, page, (rows) => rows.map(toLogEntry));
   }
 
   /**

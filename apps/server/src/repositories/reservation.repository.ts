@@ -1,7 +1,7 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { Database, ReservationsTable } from '../db/schema.js';
 import type { Reservation, ReservationStatus } from '../domain/reservation.js';
-import { countOf, type Page, type PageRequest } from './paging.js';
+import { firstOf, pageOfQuery, type Page, type PageRequest } from './paging.js';
 import type { StationScope } from './station.repository.js';
 import { given } from './patch.js';
 
@@ -52,10 +52,7 @@ export class ReservationRepository {
   }
 
   async find(reservationId: number): Promise<Reservation | undefined> {
-    const row = await this.selectWithStation()
-      .where('reservations.id', '=', reservationId)
-      .executeTakeFirst();
-    return row && toReservation(row);
+    return firstOf(this.selectWithStation().where('reservations.id', '=', reservationId), toReservation);
   }
 
   /** Newest first. */
@@ -67,12 +64,7 @@ export class ReservationRepository {
     }
     if (filter.status) query = query.where('reservations.status', '=', filter.status);
     if (filter.chargePointId) query = query.where('stations.charge_point_id', '=', filter.chargePointId);
-    const rows = await query
-      .orderBy('reservations.id', 'desc')
-      .limit(page.limit)
-      .offset(page.offset)
-      .execute();
-    return { items: rows.map(toReservation), total: await countOf(query) };
+    return pageOfQuery(query.orderBy('reservations.id', 'desc'), page, (rows) => rows.map(toReservation));
   }
 
   /**

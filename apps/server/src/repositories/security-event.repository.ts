@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
-import { countOf, type Page, type PageRequest } from './paging.js';
+import { pageOfQuery, type Page, type PageRequest } from './paging.js';
 
 /** Who tells of a security event: the station itself, or the server about the station. */
 export type SecurityEventSource = 'station' | 'server';
@@ -33,22 +33,19 @@ export class SecurityEventRepository {
 
   /** A station's events, newest first (by their time, then by arrival). */
   async list(stationId: number, page: PageRequest): Promise<Page<SecurityEvent>> {
-    const query = this.db.selectFrom('security_events').where('station_id', '=', stationId);
-    const rows = await query
+    const query = this.db
+      .selectFrom('security_events')
+      .where('station_id', '=', stationId)
       .select(['type', 'timestamp', 'tech_info', 'source'])
       .orderBy('timestamp', 'desc')
-      .orderBy('id', 'desc')
-      .limit(page.limit)
-      .offset(page.offset)
-      .execute();
-    return {
-      items: rows.map((row) => ({
+      .orderBy('id', 'desc');
+    return pageOfQuery(query, page, (rows) =>
+      rows.map((row) => ({
         type: row.type,
         timestamp: row.timestamp,
         ...(row.tech_info !== null && { techInfo: row.tech_info }),
         source: row.source as SecurityEventSource,
       })),
-      total: await countOf(query),
-    };
+    );
   }
 }

@@ -1,17 +1,13 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
+import { firstOf } from './paging.js';
 
 /** Small named values stored with the data (the generated JWT secret, for one). */
 export class SettingsRepository {
   constructor(private readonly db: Kysely<Database>) {}
 
   async get(key: string): Promise<string | undefined> {
-    const row = await this.db
-      .selectFrom('settings')
-      .select('value')
-      .where('key', '=', key)
-      .executeTakeFirst();
-    return row?.value;
+    return firstOf(this.db.selectFrom('settings').select('value').where('key', '=', key), (row) => row.value);
   }
 
   /**

@@ -2,7 +2,7 @@ import type { Kysely, Selectable } from 'kysely';
 import type { Database, SitesTable } from '../db/schema.js';
 import type { Site } from '../domain/site.js';
 import type { SiteLimit } from '../domain/site-limit.js';
-import { countOf, type Page, type PageRequest } from './paging.js';
+import { countOf, firstOf, pageOfQuery, type Page, type PageRequest } from './paging.js';
 import type { StationScope } from './station.repository.js';
 import { given } from './patch.js';
 
@@ -29,8 +29,7 @@ export class SiteRepository {
   constructor(private readonly db: Db) {}
 
   async find(id: number): Promise<Site | undefined> {
-    const row = await this.db.selectFrom('sites').selectAll().where('id', '=', id).executeTakeFirst();
-    return row && toSite(row);
+    return firstOf(this.db.selectFrom('sites').selectAll().where('id', '=', id), toSite);
   }
 
   async list(page: PageRequest, visibility: SiteVisibility, search?: string): Promise<Page<Site>> {
@@ -58,14 +57,7 @@ export class SiteRepository {
     }
     if (search)
       query = query.where((eb) => eb(eb.fn('lower', ['name']), 'like', `%${search.toLowerCase()}%`));
-    const rows = await query
-      .selectAll()
-      .orderBy('name')
-      .orderBy('id')
-      .limit(page.limit)
-      .offset(page.offset)
-      .execute();
-    return { items: rows.map(toSite), total: await countOf(query) };
+    return pageOfQuery(query.selectAll().orderBy('name').orderBy('id'), page, (rows) => rows.map(toSite));
   }
 
   /** Whether a site is one the caller sees (see SiteVisibility). */

@@ -1,7 +1,7 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { Database, StationVariablesTable } from '../db/schema.js';
 import type { StationVariable, StationVariableFilter } from '../domain/device-model.js';
-import { countOf, type Page, type PageRequest } from './paging.js';
+import { countOf, pageOfQuery, type Page, type PageRequest } from './paging.js';
 
 /** Stored for an absent instance, EVSE or connector: part of the key, which NULL cannot be. */
 const NO_TEXT = '';
@@ -10,6 +10,19 @@ const NO_NUMBER = -1;
 /** Rows per insert: under SQLite's 32,766 bound variables with 13 columns each. */
 const ROWS_PER_INSERT = 500;
 
+/** The columns that identify an attribute's row besides its station: its primary key (007). */
+function identityColumns(v: StationVariable) {
+  return {
+    component: v.component,
+    component_instance: v.componentInstance ?? NO_TEXT,
+    evse_id: v.evseId ?? NO_NUMBER,
+    connector_id: v.connectorId ?? NO_NUMBER,
+    variable: v.variable,
+    variable_instance: v.variableInstance ?? NO_TEXT,
+    attribute_type: v.attributeType,
+  };
+}
+
 /**
  * One attribute per identity, in the order first named: the value of its last mention, and the
  * mutability, data type and unit the last mention that has them says (as a later report does).
@@ -17,15 +30,7 @@ const ROWS_PER_INSERT = 500;
 function lastOfEach(variables: readonly StationVariable[]): StationVariable[] {
   const byIdentity = new Map<string, StationVariable>();
   for (const v of variables) {
-    const identity = JSON.stringify([
-      v.component,
-      v.componentInstance ?? NO_TEXT,
-      v.evseId ?? NO_NUMBER,
-      v.connectorId ?? NO_NUMBER,
-      v.variable,
-      v.variableInstance ?? NO_TEXT,
-      v.attributeType,
-    ]);
+    const identity = JSON.stringify(identityColumns(v));
     const earlier = byIdentity.get(identity);
     byIdentity.set(
       identity,
@@ -56,13 +61,7 @@ export class StationVariableRepository {
     for (let start = 0; start < variables.length; start += ROWS_PER_INSERT) {
       const rows = variables.slice(start, start + ROWS_PER_INSERT).map((v) => ({
         station_id: stationId,
-        component: v.component,
-        component_instance: v.componentInstance ?? NO_TEXT,
-        evse_id: v.evseId ?? NO_NUMBER,
-        connector_id: v.connectorId ?? NO_NUMBER,
-        variable: v.variable,
-        variable_instance: v.variableInstance ?? NO_TEXT,
-        attribute_type: v.attributeType,
+        ...identityColumns(v),
         value: v.value,
         mutability: v.mutability,
         data_type: v.dataType,
@@ -107,7 +106,7 @@ export class StationVariableRepository {
     if (filter.component !== undefined) query = query.where('component', '=', filter.component);
     if (filter.variable !== undefined) query = query.where('variable', '=', filter.variable);
     if (filter.evseId !== undefined) query = query.where('evse_id', '=', filter.evseId);
-    const rows = await query
+    const ordered = query
       .selectAll()
       .orderBy('component')
       .orderBy('component_instance')
@@ -115,11 +114,8 @@ export class StationVariableRepository {
       .orderBy('connector_id')
       .orderBy('variable')
       .orderBy('variable_instance')
-      .orderBy('attribute_type')
-      .limit(page.limit)
-      .offset(page.offset)
-      .execute();
-    return { items: rows.map(toVariable), total: await countOf(query) };
+      .orderBy('attribute_type');
+    return pageOfQuery(ordered, page, (rows) => rows.map(toVariable));
   }
 
   async count(stationId: number): Promise<number> {

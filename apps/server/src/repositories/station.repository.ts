@@ -4,7 +4,7 @@ import type { Database, StationsTable } from '../db/schema.js';
 import type { NotificationKind, Registration, Station } from '../domain/station.js';
 import type { SecurityProfile } from '../domain/security-profile.js';
 import { NO_STATION_STATUS, STATION_STATUS_RULES, type StationStatus } from '../domain/station-status.js';
-import { countOf, type Page, type PageRequest } from './paging.js';
+import { countOf, firstOf, pageOfQuery, type Page, type PageRequest } from './paging.js';
 import {
   bootColumns,
   CREDENTIAL_COLUMNS,
@@ -38,12 +38,10 @@ export class StationRepository {
   constructor(private readonly db: Db) {}
 
   async findCredentials(chargePointId: string): Promise<StationCredentials | undefined> {
-    const row = await this.db
-      .selectFrom('stations')
-      .select(CREDENTIAL_COLUMNS)
-      .where('charge_point_id', '=', chargePointId)
-      .executeTakeFirst();
-    return row && toCredentials(row);
+    return firstOf(
+      this.db.selectFrom('stations').select(CREDENTIAL_COLUMNS).where('charge_point_id', '=', chargePointId),
+      toCredentials,
+    );
   }
 
   /**
@@ -98,13 +96,9 @@ export class StationRepository {
   async list(page: PageRequest, filter: StationFilter): Promise<Page<Station>> {
     if (filter.scope?.length === 0) return { items: [], total: 0 };
     const query = filterStations(this.db.selectFrom('stations'), filter);
-    const rows = await query
-      .selectAll()
-      .orderBy('charge_point_id')
-      .limit(page.limit)
-      .offset(page.offset)
-      .execute();
-    return { items: await withConnectors(this.db, rows), total: await countOf(query) };
+    return pageOfQuery(query.selectAll().orderBy('charge_point_id'), page, (rows) =>
+      withConnectors(this.db, rows),
+    );
   }
 
   /** Creates the station; `undefined` when the charge point id is taken. */

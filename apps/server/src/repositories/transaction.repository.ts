@@ -3,7 +3,7 @@ import type { Database } from '../db/schema.js';
 import type { AuthorizationStatus } from '../domain/id-tag.js';
 import type { MeterValue, Transaction } from '../domain/transaction.js';
 import type { MeterValueRepository } from './meter-value.repository.js';
-import { countOf, type Page, type PageRequest } from './paging.js';
+import { countOf, firstOf, type Page, type PageRequest } from './paging.js';
 import {
   filterTransactions,
   selectTransactions,
@@ -121,10 +121,7 @@ export class TransactionRepository {
   }
 
   async find(transactionId: number): Promise<Transaction | undefined> {
-    const row = await selectTransactions(this.db)
-      .where('transactions.id', '=', transactionId)
-      .executeTakeFirst();
-    return row && toTransaction(row);
+    return firstOf(selectTransactions(this.db).where('transactions.id', '=', transactionId), toTransaction);
   }
 
   /** The newest transaction an OCPP 2.x station names `ocppTransactionId`, among `scope`'s stations. */
@@ -135,17 +132,15 @@ export class TransactionRepository {
     if (scope !== null && scope.length === 0) return undefined;
     let query = selectTransactions(this.db).where('transactions.ocpp_transaction_id', '=', ocppTransactionId);
     if (scope !== null) query = query.where('stations.charge_point_id', 'in', [...scope]);
-    const row = await query.orderBy('transactions.id', 'desc').executeTakeFirst();
-    return row && toTransaction(row);
+    return firstOf(query.orderBy('transactions.id', 'desc'), toTransaction);
   }
 
   /** The station's transaction, if `transactionId` is one of that station's. */
   async findAtStation(stationId: number, transactionId: number): Promise<Transaction | undefined> {
-    const row = await selectTransactions(this.db)
+    const atStation = selectTransactions(this.db)
       .where('transactions.id', '=', transactionId)
-      .where('transactions.station_id', '=', stationId)
-      .executeTakeFirst();
-    return row && toTransaction(row);
+      .where('transactions.station_id', '=', stationId);
+    return firstOf(atStation, toTransaction);
   }
 
   async countActiveForTag(idTag: string): Promise<number> {

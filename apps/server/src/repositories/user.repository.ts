@@ -8,7 +8,7 @@ import {
   type AdminGuard,
   type AdminsWithout,
 } from './admin-guard.js';
-import { countOf, type Page, type PageRequest } from './paging.js';
+import { countOf, firstOf, pageOfQuery, type Page, type PageRequest } from './paging.js';
 import { given, flagOf } from './patch.js';
 
 type Db = Kysely<Database>;
@@ -55,23 +55,15 @@ export class UserRepository {
   }
 
   async findCredentials(username: string): Promise<Credentials | undefined> {
-    const row = await this.db
-      .selectFrom('users')
-      .select(['id', 'password_hash', 'active'])
-      .where('username', '=', username)
-      .executeTakeFirst();
-    return row && { id: row.id, passwordHash: row.password_hash, active: row.active === 1 };
+    return firstOf(
+      this.db.selectFrom('users').select(['id', 'password_hash', 'active']).where('username', '=', username),
+      (row) => ({ id: row.id, passwordHash: row.password_hash, active: row.active === 1 }),
+    );
   }
 
   async list(page: PageRequest): Promise<Page<User>> {
-    const rows = await this.db
-      .selectFrom('users')
-      .selectAll()
-      .orderBy('id')
-      .limit(page.limit)
-      .offset(page.offset)
-      .execute();
-    return { items: await this.hydrate(this.db, rows), total: await this.count() };
+    const query = this.db.selectFrom('users').selectAll().orderBy('id');
+    return pageOfQuery(query, page, (rows) => this.hydrate(this.db, rows));
   }
 
   /** Every user, in id order: what reach rules filter (user counts are small). */

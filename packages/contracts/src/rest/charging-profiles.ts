@@ -5,6 +5,8 @@ import { ChargePointId, Nullable, SQL_INTEGER_MAX } from './common.js';
 const Int32 = (options: { minimum?: number; description?: string } = {}) =>
   Type.Integer({ minimum: -SQL_INTEGER_MAX - 1, maximum: SQL_INTEGER_MAX, ...options });
 const Instant = Type.String({ format: 'date-time' });
+/** ChargingRateUnitType of OCPP 1.6: amperes or watts. */
+const ChargingRateUnit = Type.Union([Type.Literal('A'), Type.Literal('W')]);
 
 /** ChargingSchedulePeriod of OCPP 1.6 (§7.9): a limit from `startPeriod` seconds on. */
 export const ChargingSchedulePeriodSchema = Type.Object(
@@ -21,7 +23,7 @@ export const ChargingScheduleSchema = Type.Object(
   {
     duration: Type.Optional(Int32({ minimum: 0, description: 's' })),
     startSchedule: Type.Optional(Instant),
-    chargingRateUnit: Type.Union([Type.Literal('A'), Type.Literal('W')]),
+    chargingRateUnit: ChargingRateUnit,
     chargingSchedulePeriod: Type.Array(ChargingSchedulePeriodSchema, { minItems: 1, maxItems: 100 }),
     minChargingRate: Type.Optional(Type.Number({ minimum: 0 })),
   },
@@ -81,7 +83,7 @@ export const ChargingProfileParams = Type.Object({
 export const CompositeScheduleQuery = Type.Object({
   connectorId: Int32({ minimum: 0 }),
   duration: Int32({ minimum: 1, description: 's' }),
-  chargingRateUnit: Type.Optional(Type.Union([Type.Literal('A'), Type.Literal('W')])),
+  chargingRateUnit: Type.Optional(ChargingRateUnit),
 });
 
 /** `GET /api/sites/{id}/load`. */

@@ -31,6 +31,22 @@ export const ConnectorSchema = Type.Object({
   timestamp: Type.String({ format: 'date-time' }),
 });
 
+/**
+ * The identity a charge point reports in BootNotification.req (OCPP 1.6 §6.3), as the station
+ * object holds it: null until its first boot.
+ */
+const BootIdentityFields = {
+  vendor: Nullable(Type.String()),
+  model: Nullable(Type.String()),
+  serialNumber: Nullable(Type.String()),
+  chargeBoxSerialNumber: Nullable(Type.String()),
+  firmwareVersion: Nullable(Type.String()),
+  iccid: Nullable(Type.String()),
+  imsi: Nullable(Type.String()),
+  meterType: Nullable(Type.String()),
+  meterSerialNumber: Nullable(Type.String()),
+};
+
 export const StationSchema = Type.Object(
   {
     chargePointId: Type.String(),
@@ -53,15 +69,7 @@ export const StationSchema = Type.Object(
     }),
     lastHeartbeat: Nullable(Type.String()),
     lastBootAt: Nullable(Type.String()),
-    vendor: Nullable(Type.String()),
-    model: Nullable(Type.String()),
-    serialNumber: Nullable(Type.String()),
-    chargeBoxSerialNumber: Nullable(Type.String()),
-    firmwareVersion: Nullable(Type.String()),
-    iccid: Nullable(Type.String()),
-    imsi: Nullable(Type.String()),
-    meterType: Nullable(Type.String()),
-    meterSerialNumber: Nullable(Type.String()),
+    ...BootIdentityFields,
     diagnosticsStatus: Nullable(Type.String()),
     firmwareStatus: Nullable(Type.String()),
     logStatus: Nullable(Type.String(), {
@@ -143,7 +151,7 @@ export const OnboardingSchema = Type.Object({
   basicAuthUsername: Nullable(Type.String(), {
     description: 'the Basic auth user name when a password is required: the charge point id',
   }),
-  securityProfile: Type.Union([Type.Literal(0), Type.Literal(1), Type.Literal(2), Type.Literal(3)], {
+  securityProfile: Literals(SECURITY_PROFILES, {
     description:
       'OCPP security profile: 0 none, 1 Basic auth over ws://, 2 Basic auth over wss://, 3 a client certificate over wss://',
   }),

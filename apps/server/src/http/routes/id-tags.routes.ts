@@ -11,7 +11,7 @@ import {
   NewIdTagSchema,
   SearchPageQuery,
 } from '@cimorings/contracts/rest';
-import { BEARER, bearerRoute, deleteAnswers, errors, noContent, pageAnswers, pageOf } from '../schemas.js';
+import { BEARER, bearerRoute, deleteAnswers, errors, noContent, pageOf, pageRoute } from '../schemas.js';
 
 /** The largest id tag file accepted: some 200,000 short rows. */
 const IMPORT_BODY_LIMIT = 4 * 1024 * 1024;
@@ -53,10 +53,7 @@ export const idTagRoutes: FastifyPluginAsyncTypebox<{ idTags: IdTagService }> = 
 
   app.get(
     '/api/id-tags',
-    bearerRoute('idtags.view', 'id tags', {
-      querystring: SearchPageQuery(20),
-      response: pageAnswers(Type.Ref('IdTag')),
-    }),
+    pageRoute('idtags.view', 'id tags', SearchPageQuery(20), Type.Ref('IdTag')),
     async (request) => idTags.list(actorOf(request), pageOf(request.query), request.query.search),
   );
 

@@ -12,7 +12,7 @@ import {
 } from '@cimorings/contracts/rest';
 import type { ReservationService } from '../../services/reservation.service.js';
 import { actorOf } from '../access.js';
-import { bearerRoute, errors, pageAnswers, pageOf } from '../schemas.js';
+import { bearerRoute, errors, pageOf, pageRoute } from '../schemas.js';
 
 export const reservationRoutes: FastifyPluginAsyncTypebox<{ reservations: ReservationService }> = async (
   app,
@@ -22,15 +22,17 @@ export const reservationRoutes: FastifyPluginAsyncTypebox<{ reservations: Reserv
 
   app.get(
     '/api/reservations',
-    bearerRoute('reservations.view', 'reservations', {
-      summary: 'Reservations at the stations in the caller’s scope, newest first',
-      querystring: Type.Object({
+    pageRoute(
+      'reservations.view',
+      'reservations',
+      Type.Object({
         ...PageQuery.properties,
         status: Type.Optional(ReservationStatusSchema),
         chargePointId: Type.Optional(ChargePointId),
       }),
-      response: pageAnswers(Type.Ref('Reservation')),
-    }),
+      Type.Ref('Reservation'),
+      'Reservations at the stations in the caller’s scope, newest first',
+    ),
     async (request) => {
       const { status, chargePointId } = request.query;
       return reservations.list(actorOf(request), pageOf(request.query), { status, chargePointId });

@@ -9,7 +9,7 @@ import {
   PermissionInfoSchema,
   RoleChangesSchema,
 } from '@cimorings/contracts/rest';
-import { bearerRoute, deleteAnswers, errors, noContent, pageAnswers, pageOf } from '../schemas.js';
+import { bearerRoute, deleteAnswers, errors, noContent, pageOf, pageRoute } from '../schemas.js';
 
 /** Pages a list that is small enough to hold whole (roles, permissions). */
 function paged<T>(all: T[], query: { limit?: number; offset?: number; page?: number }) {
@@ -20,10 +20,7 @@ function paged<T>(all: T[], query: { limit?: number; offset?: number; page?: num
 export const roleRoutes: FastifyPluginAsyncTypebox<{ roles: RoleService }> = async (app, { roles }) => {
   app.get(
     '/api/roles',
-    bearerRoute(['users.view', 'roles.manage'], 'roles', {
-      querystring: PageQuery,
-      response: pageAnswers(Type.Ref('Role')),
-    }),
+    pageRoute(['users.view', 'roles.manage'], 'roles', PageQuery, Type.Ref('Role')),
     async (request) => paged(await roles.list(), request.query),
   );
 
@@ -57,10 +54,7 @@ export const roleRoutes: FastifyPluginAsyncTypebox<{ roles: RoleService }> = asy
 
   app.get(
     '/api/permissions',
-    bearerRoute(['users.view', 'roles.manage'], 'roles', {
-      querystring: PageQuery,
-      response: pageAnswers(PermissionInfoSchema),
-    }),
+    pageRoute(['users.view', 'roles.manage'], 'roles', PageQuery, PermissionInfoSchema),
     async (request) => paged(await roles.listPermissions(), request.query),
   );
 };

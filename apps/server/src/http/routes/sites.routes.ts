@@ -11,7 +11,7 @@ import {
   SiteLoadSchema,
   SiteSchema,
 } from '@cimorings/contracts/rest';
-import { bearerRoute, deleteAnswers, errors, noContent, pageAnswers, pageOf } from '../schemas.js';
+import { bearerRoute, deleteAnswers, errors, noContent, pageOf, pageRoute } from '../schemas.js';
 
 /** Sites: read with stations.view, written with stations.edit, always within the caller's scope. */
 export const siteRoutes: FastifyPluginAsyncTypebox<{ sites: SiteService; loads: LoadManager }> = async (
@@ -23,10 +23,7 @@ export const siteRoutes: FastifyPluginAsyncTypebox<{ sites: SiteService; loads: 
 
   app.get(
     '/api/sites',
-    bearerRoute('stations.view', 'sites', {
-      querystring: SearchPageQuery(100),
-      response: pageAnswers(Type.Ref('Site')),
-    }),
+    pageRoute('stations.view', 'sites', SearchPageQuery(100), Type.Ref('Site')),
     async (request) => sites.list(actorOf(request), pageOf(request.query), request.query.search),
   );
 

@@ -32,8 +32,8 @@ import {
   deleteAnswers,
   errors,
   noContent,
-  pageAnswers,
   pageOf,
+  pageRoute,
   stationPageRoute,
 } from '../schemas.js';
 
@@ -95,10 +95,12 @@ export const stationRoutes: FastifyPluginAsyncTypebox<{
 
   app.get(
     '/api/stations',
-    bearerRoute('stations.view', 'stations', {
-      querystring: Type.Object({ ...PageQuery.properties, ...StationFilterSchema.properties }),
-      response: pageAnswers(Type.Ref('Station')),
-    }),
+    pageRoute(
+      'stations.view',
+      'stations',
+      Type.Object({ ...PageQuery.properties, ...StationFilterSchema.properties }),
+      Type.Ref('Station'),
+    ),
     async (request) => {
       const { registration, status, search, siteId } = request.query;
       const page = await stations.list(actorOf(request), pageOf(request.query), {

@@ -3,21 +3,14 @@ import { Type } from 'typebox';
 import type { UserService } from '../../services/user.service.js';
 import { actorOf } from '../access.js';
 import { IdParams, NewUserSchema, PageQuery, UserChangesSchema } from '@cimorings/contracts/rest';
-import { bearerRoute, deleteAnswers, errors, noContent, pageAnswers, pageOf, userView } from '../schemas.js';
+import { bearerRoute, deleteAnswers, errors, noContent, pageOf, pageRoute, userView } from '../schemas.js';
 import { mapPage } from '../../repositories/paging.js';
 
 export const userRoutes: FastifyPluginAsyncTypebox<{ users: UserService }> = async (app, { users }) => {
-  app.get(
-    '/api/users',
-    bearerRoute('users.view', 'users', {
-      querystring: PageQuery,
-      response: pageAnswers(Type.Ref('User')),
-    }),
-    async (request) => {
-      const page = await users.list(actorOf(request), pageOf(request.query));
-      return mapPage(page, userView);
-    },
-  );
+  app.get('/api/users', pageRoute('users.view', 'users', PageQuery, Type.Ref('User')), async (request) => {
+    const page = await users.list(actorOf(request), pageOf(request.query));
+    return mapPage(page, userView);
+  });
 
   app.post(
     '/api/users',
