@@ -249,27 +249,37 @@ export class ChargePointService {
   }
 
   /**
-   * The short way of recordStatus, when the status is the one this connection stored last (a 2.x
-   * station's periodic TransactionEvent tells its charging state each time): the connectors'
-   * statuses, so the station's, stay as they are, and the report is stored by group commit without
-   * reading back. Started here, so that a caller can store it in the same turn as its own writes
-   * (one commit round for both); `publish` tells it once it is stored. Undefined when the full
-   * way must run (another status, or one stored too long ago to be trusted). `report.timestamp`
-   * is as the clock read it already (ChargePointClock.read).
+   * Whether `report` tells the status (and error code) this connection stored last for its
+   * connector, less than STATUS_RECHECK_MS ago: nothing about the connector would change. Past
+   * that, a status is stored again in full (another node may have marked the station Unavailable
+   * meanwhile). `received` is when the report arrived.
    */
-  storeStatusToldAgain(
+  statusUnchanged(
+    session: ChargePointSession,
+    report: ConnectorReport,
+    received: Date = this.clock.now(),
+  ): boolean {
+    const last = this.stored.get(session)?.get(report.connectorId);
+    return (
+      last?.status === report.status &&
+      last.errorCode === report.errorCode &&
+      received.getTime() - last.at < STATUS_RECHECK_MS
+    );
+  }
+
+  /**
+   * The short way of recordStatus for a StatusNotification telling again the status this
+   * connection stored last (statusUnchanged): the connectors' statuses, so the station's, stay as
+   * they are, and the report is stored by group commit without reading back. `publish` tells it
+   * once it is stored. Undefined when the full way must run. `report.timestamp` is as the clock
+   * read it already (ChargePointClock.read).
+   */
+  private storeStatusToldAgain(
     session: ChargePointSession,
     report: ConnectorReport & { timestamp: string },
-    received: Date = this.clock.now(),
+    received: Date,
   ): { stored: Promise<void>; publish: () => void } | undefined {
-    const last = this.stored.get(session)?.get(report.connectorId);
-    if (
-      last?.status !== report.status ||
-      last.errorCode !== report.errorCode ||
-      received.getTime() - last.at >= STATUS_RECHECK_MS
-    ) {
-      return undefined;
-    }
+    if (!this.statusUnchanged(session, report, received)) return undefined;
     return {
       stored: this.connectors.storeBatched(session.stationId, report, isoTime(received)),
       publish: () => this.events.publish(connectorChangedOf(session, report)),

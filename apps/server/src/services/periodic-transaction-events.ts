@@ -85,12 +85,10 @@ export class PeriodicTransactionEvents {
     const forget = () => this.running.forget(transaction.transactionId);
     const state = input.chargingState;
     const charged = running.charged || (state !== undefined && CHARGED_STATES.includes(state));
-    // The charging state told again (a station's periodic events): its connector status is stored
-    // with the event and its samples, in the same commit round, and shown after the readings.
-    const toldAgain =
-      state === undefined
-        ? undefined
-        : this.announcer.chargingStateToldAgain(session, transaction, state, charged, event.timestamp);
+    // A charging state told again (a station's periodic events) changes nothing of its connector.
+    const unchanged =
+      state === undefined ||
+      this.announcer.chargingStateUnchanged(session, transaction, state, charged, event.timestamp);
     const [fresh] = await Promise.all([
       this.events.recordOfKnown(
         session.stationId,
@@ -107,7 +105,6 @@ export class PeriodicTransactionEvents {
         event.readings.flat(),
         event.now,
       ),
-      toldAgain?.stored,
     ]).catch((error: unknown) => {
       forget();
       throw error;
@@ -116,10 +113,7 @@ export class PeriodicTransactionEvents {
     running.lastSeqNo = input.seqNo;
     running.charged = charged;
     this.announcer.readings(session, transaction, event.readings);
-    if (toldAgain) toldAgain.publish();
-    else if (state !== undefined) {
-      await this.announcer.chargingState(session, transaction, state, charged, event.timestamp);
-    }
+    if (!unchanged) await this.announcer.chargingState(session, transaction, state, charged, event.timestamp);
   }
 }
 

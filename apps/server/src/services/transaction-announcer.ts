@@ -59,7 +59,12 @@ export class TransactionAnnouncer {
     this.bus.publish(reservationEnded(reservation, 'Used'));
   }
 
-  /** The connector's status as the transaction's latest charging state shows it. */
+  /**
+   * The connector's status as the transaction's latest charging state shows it, stored and
+   * published when it changes the connector's status: a charging state told again (each periodic
+   * event of a 2.x station tells it) changes nothing, as a 1.6 station's MeterValues change nothing
+   * of its connector (see chargingStateUnchanged).
+   */
   async chargingState(
     session: ChargePointSession,
     transaction: Transaction,
@@ -68,25 +73,24 @@ export class TransactionAnnouncer {
     timestamp: string,
   ): Promise<void> {
     const report = statusReport(transaction, state, charged, timestamp);
-    if (report) await this.chargePoints.recordStatus(session, report);
+    if (report && !this.chargePoints.statusUnchanged(session, report)) {
+      await this.chargePoints.recordStatus(session, report);
+    }
   }
 
   /**
-   * The connector status of a charging state told again (the one this connection stored last),
-   * stored from now on, in the same turn as the event's own writes: what to await with them and
-   * what to publish after them (see ChargePointService.storeStatusToldAgain). Undefined when
-   * chargingState() must run instead, after the writes. `timestamp` as the clock read it.
+   * Whether the charging state leaves the connector's status as this connection stored it last
+   * (or shows no status): then nothing is stored nor published (ChargePointService.statusUnchanged).
    */
-  chargingStateToldAgain(
+  chargingStateUnchanged(
     session: ChargePointSession,
     transaction: Transaction,
     state: string,
     charged: boolean,
     timestamp: string,
-  ): { stored: Promise<void>; publish: () => void } | undefined {
+  ): boolean {
     const report = statusReport(transaction, state, charged, timestamp);
-    if (!report) return { stored: Promise.resolve(), publish: () => undefined };
-    return this.chargePoints.storeStatusToldAgain(session, report);
+    return report === undefined || this.chargePoints.statusUnchanged(session, report);
   }
 }
 

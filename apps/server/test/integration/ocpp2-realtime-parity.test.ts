@@ -121,4 +121,54 @@ describe.each(DIALECTS)('real-time events of a 2.0.1 station and a 1.6 station o
     await cp.close();
     await cs.close();
   });
+
+  it("are the same for periodic meter values: a charging state told again changes no connector's status", async () => {
+    const socket = await realtime.open(app.admin);
+    expect(await join(socket, 'dashboard')).toEqual({ ok: true });
+    const events = recorder(socket);
+    const readings = (minute: number) => [
+      { value: String(1000 + minute * 100), measurand: 'Energy.Active.Import.Register', unit: 'Wh' },
+    ];
+
+    // OCPP 1.6: Charging told once, then three MeterValues.
+    const { client: cp } = await bootChargePoint(app.url, 'PAR-16B');
+    const { transactionId } = (await cp.call('StartTransaction', {
+      connectorId: 1,
+      idTag: 'PARITY16',
+      meterStart: 1000,
+      timestamp: at(0),
+    })) as { transactionId: number };
+    await cp.call('StatusNotification', {
+      connectorId: 1,
+      status: 'Charging',
+      errorCode: 'NoError',
+      timestamp: at(1),
+    });
+    for (const minute of [2, 3, 4])
+      await sendMeterValue(cp, { transactionId, timestamp: at(minute) }, readings(minute));
+
+    // OCPP 2.0.1: Charging told by its charging state, then three periodic events telling it again.
+    const { client: cs } = await bootStation2(app.url, 'PAR-20B');
+    await sendEvent(cs, 'Started', 'PAR-TX-B', 0, { timestamp: at(0), idToken: 'PARITY20', evseId: 1 });
+    await sendChargingState(cs, 'PAR-TX-B', 1, 'Charging', at(1));
+    for (const minute of [2, 3, 4]) {
+      await sendEvent(cs, 'Updated', 'PAR-TX-B', minute, {
+        timestamp: at(minute),
+        chargingState: 'Charging',
+        energy: [{ wh: 1000 + minute * 100, context: 'Sample.Periodic' }],
+      });
+    }
+
+    const session = (chargePointId: string) =>
+      events.received
+        .filter((r) => r.payload.chargePointId === chargePointId)
+        .filter((r) => r.event === 'connector_status_updated' || r.event === 'meter_values_updated');
+    await eventually(() => session('PAR-20B').filter((r) => r.event === 'meter_values_updated').length === 3);
+    await eventually(() => session('PAR-16B').filter((r) => r.event === 'meter_values_updated').length === 3);
+    const expected = ['connector_status_updated', ...Array<string>(3).fill('meter_values_updated')];
+    expect(session('PAR-16B').map((r) => r.event)).toEqual(expected);
+    expect(session('PAR-20B').map((r) => r.event)).toEqual(expected);
+    await cp.close();
+    await cs.close();
+  });
 });
