@@ -146,15 +146,19 @@ async function main(): Promise<number> {
           runIngest(context, {
             kind: 'server',
             size: options.ingest,
-            cpuProfile: options.profile && !profiles.ingest,
+            // Every fleet's server is profiled, so that the fleets' costs can be set side by side.
+            cpuProfile: options.profile,
             protocol,
             round,
           }),
         );
         if (floor && server) {
           run.ingest = { floor, server, ratio: floor.sustained > 0 ? server.sustained / floor.sustained : 0 };
-          if (server.profile)
-            profiles.ingest = summarizeProfile(server.profile, server.profileFromMs, server.profileToMs);
+          if (server.profile) {
+            const summary = summarizeProfile(server.profile, server.profileFromMs, server.profileToMs);
+            profiles.ingest ??= summary;
+            run.ingestProfile = perCall(summary, server);
+          }
         }
       }
       if (wants('capacity')) {
@@ -272,4 +276,18 @@ function fleetRuns(
       round: index + 1,
     })),
   ).flat();
+}
+
+/** A profile's busy time and its origins per answered call of the measured steps, µs. */
+function perCall(
+  summary: ReturnType<typeof summarizeProfile>,
+  result: { steps: { answered: number }[] },
+): ProtocolRun['ingestProfile'] {
+  const calls = result.steps.reduce((sum, step) => sum + step.answered, 0);
+  if (calls === 0) return null;
+  const us = (ms: number) => Math.round(((ms * 1000) / calls) * 10) / 10;
+  return {
+    busyUsPerCall: us((summary.totalMs * (100 - summary.idlePercent)) / 100),
+    byOrigin: Object.fromEntries(summary.byOrigin.map((origin) => [origin.origin, us(origin.selfMs)])),
+  };
 }

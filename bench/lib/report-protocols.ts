@@ -40,6 +40,7 @@ export function protocolsMarkdown(report: Report): string[] {
     runs.flatMap((run) => (run.protocol === protocol && run.ingest ? [run.ingest.server] : []));
   const [v16, v201, mixed] = [of('1.6'), of('2.0.1'), of('mixed')];
   if (v16.length > 0 && v201.length > 0 && mixed.length > 0) out.push('', ...mixedVerdict(v16, v201, mixed));
+  out.push(...profileComparison(runs));
   out.push('');
   return out;
 }
@@ -89,4 +90,39 @@ function median(values: number[]): number {
   const value =
     sorted.length % 2 === 1 ? (sorted[middle] ?? 0) : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
   return Math.round(value * 1000) / 1000;
+}
+
+/**
+ * With --profile and the three fleets: the server's busy CPU per call over every measured step
+ * (the profile's, so nothing but the server process counts), each fleet's median over its
+ * rounds, and the mixed fleet against the average, with the origins that differ most.
+ */
+function profileComparison(runs: Report['protocols']): string[] {
+  const of = (protocol: string) =>
+    runs.flatMap((run) => (run.protocol === protocol && run.ingestProfile ? [run.ingestProfile] : []));
+  const [v16, v201, mixed] = [of('1.6'), of('2.0.1'), of('mixed')];
+  if (v16.length === 0 || v201.length === 0 || mixed.length === 0) return [];
+  const busy = (profiles: typeof v16) => median(profiles.map((p) => p.busyUsPerCall));
+  const [a, b, m] = [busy(v16), busy(v201), busy(mixed)];
+  const average = (a + b) / 2;
+  const origins = [...new Set([...v16, ...v201, ...mixed].flatMap((p) => Object.keys(p.byOrigin)))];
+  const originOf = (profiles: typeof v16, origin: string) =>
+    median(profiles.map((p) => p.byOrigin[origin] ?? 0));
+  const gaps = origins
+    .map((origin) => ({
+      origin,
+      gap: originOf(mixed, origin) - (originOf(v16, origin) + originOf(v201, origin)) / 2,
+    }))
+    .sort((x, y) => Math.abs(y.gap) - Math.abs(x.gap))
+    .slice(0, 4);
+  return [
+    `- Profiled, every measured step: busy server CPU per call 1.6 ${a}, 2.0.1 ${b}, mixed ${m} µs against ` +
+      `an average of ${Math.round(average * 10) / 10}` +
+      (m <= average * 1.05 ? ': **no more than the average**' : ': **more than the average**') +
+      ` (5 % margin). Largest differences from the average, µs per call: ` +
+      gaps
+        .map(({ origin, gap }) => `${origin} ${gap > 0 ? '+' : ''}${Math.round(gap * 10) / 10}`)
+        .join(', ') +
+      '.',
+  ];
 }

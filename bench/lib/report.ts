@@ -36,6 +36,11 @@ export interface ProtocolRun {
   round: number;
   ingest: { floor: IngestResult; server: IngestResult; ratio: number } | null;
   capacity: { floor: CapacityResult; server: CapacityResult } | null;
+  /**
+   * With --profile: the server's busy CPU per answered call over the whole measured ingest phase
+   * (every step), from its CPU profile, µs; and where it went, µs per call by origin.
+   */
+  ingestProfile?: { busyUsPerCall: number; byOrigin: Record<string, number> } | null;
 }
 
 export interface BudgetLine {
