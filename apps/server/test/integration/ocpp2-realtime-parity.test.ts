@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createIdTags, sendMeterValue } from '../support/builders.js';
+import { createIdTags, sendMeterValue, startTransaction } from '../support/builders.js';
 import { DIALECTS } from '../support/databases.js';
 import { bootChargePoint, eventually } from '../support/ocpp-client.js';
 import { bootStation2 } from '../support/ocpp2-client.js';
@@ -132,12 +132,11 @@ describe.each(DIALECTS)('real-time events of a 2.0.1 station and a 1.6 station o
 
     // OCPP 1.6: Charging told once, then three MeterValues.
     const { client: cp } = await bootChargePoint(app.url, 'PAR-16B');
-    const { transactionId } = (await cp.call('StartTransaction', {
-      connectorId: 1,
+    const { transactionId } = await startTransaction(cp, {
       idTag: 'PARITY16',
       meterStart: 1000,
       timestamp: at(0),
-    })) as { transactionId: number };
+    });
     await cp.call('StatusNotification', {
       connectorId: 1,
       status: 'Charging',
