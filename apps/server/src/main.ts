@@ -4,6 +4,7 @@ import { hostname } from 'node:os';
 import { pino } from 'pino';
 import { announceAdminPassword } from './admin-password-notice.js';
 import { buildApp } from './app.js';
+import { LISTEN_BACKLOG } from './http/server.js';
 import { ConfigError, loadConfig } from './config.js';
 import { configHelp } from './config/describe.js';
 
@@ -96,7 +97,7 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));
 
-  await server.listen({ port: config.port, host: config.host });
+  await server.listen({ port: config.port, host: config.host, backlog: LISTEN_BACKLOG });
 }
 
 main().catch((error: unknown) => {

@@ -1,11 +1,22 @@
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { LISTEN_BACKLOG } from '../../src/http/server.js';
 import { createTestDatabase, DIALECTS } from '../support/databases.js';
 import { freePort } from '../support/node-cluster.js';
 import { startServerProcess } from '../support/server-process.js';
+
+/** The backlog of the socket listening on `port`, as `ss` reads it. */
+function listenBacklog(port: string): number {
+  const line =
+    execFileSync('ss', ['-Hltn', `sport = :${port}`], { encoding: 'utf8' })
+      .trim()
+      .split('\n')[0] ?? '';
+  return Number(line.trim().split(/\s+/)[2]);
+}
 
 async function waitFor(check: () => boolean, what: string): Promise<void> {
   for (let i = 0; i < 200 && !check(); i++) await new Promise((r) => setTimeout(r, 50));
@@ -32,6 +43,10 @@ describe('the server process', () => {
     await waitFor(() => first.output().includes('admin-password.txt'), 'the log line naming the file');
     expect(first.output()).not.toContain(password);
     expect((await fetch(`${url}/api/ready`)).status).toBe(200);
+    // The kernel holds a boot storm's handshakes until the event loop accepts them (Send-Q of a
+    // listening socket is its backlog; Linux caps it at net.core.somaxconn).
+    const cap = Number(readFileSync('/proc/sys/net/core/somaxconn', 'utf8'));
+    expect(listenBacklog(new URL(url).port)).toBe(Math.min(LISTEN_BACKLOG, cap));
 
     const login = await fetch(`${url}/api/auth/login`, {
       method: 'POST',
