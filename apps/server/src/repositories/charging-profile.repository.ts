@@ -8,29 +8,36 @@ export class ChargingProfileRepository {
 
   /** A station's kept profiles, by connector and stack level. */
   async list(stationId: number): Promise<KeptChargingProfile[]> {
+    return this.keptWhere('station_id', stationId);
+  }
+
+  /** The kept profiles of a station by its charge point id (one statement: every boot asks). */
+  async listOf(chargePointId: string): Promise<KeptChargingProfile[]> {
+    return this.keptWhere('charge_point_id', chargePointId);
+  }
+
+  private async keptWhere(
+    column: 'station_id' | 'charge_point_id',
+    value: number | string,
+  ): Promise<KeptChargingProfile[]> {
     const rows = await this.db
       .selectFrom('charging_profiles')
-      .select(['connector_id', 'profile'])
-      .where('station_id', '=', stationId)
-      .orderBy('connector_id')
-      .orderBy('purpose')
-      .orderBy('stack_level')
-      .orderBy('charging_profile_id')
+      .innerJoin('stations', 'stations.id', 'charging_profiles.station_id')
+      .select(['charging_profiles.connector_id', 'charging_profiles.profile'])
+      .where(
+        column === 'station_id' ? 'charging_profiles.station_id' : 'stations.charge_point_id',
+        '=',
+        value,
+      )
+      .orderBy('charging_profiles.connector_id')
+      .orderBy('charging_profiles.purpose')
+      .orderBy('charging_profiles.stack_level')
+      .orderBy('charging_profiles.charging_profile_id')
       .execute();
     return rows.map((row) => ({
       connectorId: row.connector_id,
       profile: JSON.parse(row.profile) as ChargingProfile,
     }));
-  }
-
-  /** The kept profiles of a station by its charge point id. */
-  async listOf(chargePointId: string): Promise<KeptChargingProfile[]> {
-    const station = await this.db
-      .selectFrom('stations')
-      .select('id')
-      .where('charge_point_id', '=', chargePointId)
-      .executeTakeFirst();
-    return station ? this.list(station.id) : [];
   }
 
   /** Keeps `kept` in place of the profiles it replaced on the station (their chargingProfileIds). */

@@ -176,11 +176,30 @@ export class LoadManager {
         // their limits are sent again, at once (not after the settling). Marked in memory too,
         // so that a pass already running cannot write the mark away.
         this.booted.add(event.chargePointId);
-        void this.loads.resendTo(event.chargePointId).then(() => this.soonAt(event.chargePointId, 0));
-        return;
+        return this.rebooted(event.chargePointId);
       default:
         return;
     }
+  }
+
+  /**
+   * A station at no site has no allocations to send again (a station moved off a site left
+   * its old ones to no pass): one lookup, as every boot of a storm asks.
+   */
+  private rebooted(chargePointId: string): void {
+    void this.loads
+      .siteOf(chargePointId)
+      .then(async (siteId) => {
+        if (siteId === null) {
+          this.booted.delete(chargePointId); // no pass would ever take it off
+          return;
+        }
+        await this.loads.resendTo(chargePointId);
+        this.settling.soon(siteId, 0);
+      })
+      .catch((error: unknown) =>
+        this.log.warn({ err: error, chargePointId }, 'load management lookup failed'),
+      );
   }
 
   private soonAt(chargePointId: string, settleMs = SETTLE_MS): void {
