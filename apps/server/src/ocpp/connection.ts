@@ -4,6 +4,7 @@ import type { StationConnection } from '../cluster/station-presence.js';
 import { AppError } from '../errors.js';
 import type { Admission, ChargePointSession } from '../services/charge-point.service.js';
 import { useProtocolErrorCodes } from './error-codes.js';
+import { HandlerTable, type Handler } from './handler-table.js';
 import { toJson } from './frame-log.js';
 import type { RecentAnswers } from './recent-answers.js';
 
@@ -18,8 +19,8 @@ import type { RecentAnswers } from './recent-answers.js';
  */
 export const MAX_CALLS_WAITING = 16;
 
-/** A handler of one action, as `handle` keeps it. */
-type Handler = (params: unknown, session: ChargePointSession) => Promise<object> | object;
+/** What a connection answers with before `serve`: nothing. */
+const NO_HANDLERS = new HandlerTable();
 
 /**
  * One charge point's WebSocket, seen from the central system: its calls are handled one at a
@@ -38,10 +39,8 @@ export class ChargePointConnection implements StationConnection {
   private readonly invalidAnswers = new WeakSet<object>();
   /** The message id of the call being handled now (calls are handled one at a time). */
   private handling = '';
-  /** The handler of each action the station may call (registered with `handle`). */
-  private readonly handlers = new Map<string, Handler>();
-  /** The actions open before the station is accepted (`handleBeforeAcceptance`). */
-  private readonly openActions: string[] = [];
+  /** The handlers of the station's OCPP version (`serve`). */
+  private table = NO_HANDLERS;
 
   constructor(
     readonly client: RPCClient,
@@ -76,28 +75,19 @@ export class ChargePointConnection implements StationConnection {
   }
 
   /**
-   * Registers the handler of one CS→CSMS action, open only to a station whose registration is
-   * accepted: OCPP 1.6 §4.2 lets a charge point send nothing but BootNotification until the
-   * central system answered it Accepted or Pending, and a pending one is not yet trusted with
-   * anything that would be stored (connectors, transactions, events). Any other sender gets
-   * the CallError SecurityError and nothing is stored. "Accepted" is the stored registration,
-   * so a known station that reconnects may report at once, without booting again (many do not).
-   * The gate is checked when the call's turn comes, after a BootNotification queued before it,
-   * and a pending station's registration is read again then, so that an approval counts at
-   * once, also for a charge point that does not boot again when asked to.
+   * Answers the station's calls with `table`'s handlers. Those registered with `handle` are open
+   * only to a station whose registration is accepted: OCPP 1.6 §4.2 lets a charge point send
+   * nothing but BootNotification until the central system answered it Accepted or Pending, and a
+   * pending one is not yet trusted with anything that would be stored (connectors, transactions,
+   * events). Any other sender gets the CallError SecurityError and nothing is stored. "Accepted"
+   * is the stored registration, so a known station that reconnects may report at once, without
+   * booting again (many do not). The gate is checked when the call's turn comes, after a
+   * BootNotification queued before it, and a pending station's registration is read again then,
+   * so that an approval counts at once, also for a charge point that does not boot again when asked to.
    */
-  handle<P>(
-    action: string,
-    handler: (params: P, session: ChargePointSession) => Promise<object> | object,
-  ): void {
-    this.handlers.set(action, handler as Handler);
-    this.client.handle(action, this.dispatch);
-  }
-
-  /** Registers a handler open to every admitted charge point: for BootNotification and Heartbeat only. */
-  handleBeforeAcceptance<P>(action: string, handler: (params: P) => Promise<object> | object): void {
-    this.openActions.push(action);
-    this.handle(action, handler);
+  serve(table: HandlerTable): void {
+    this.table = table;
+    for (const action of table.actions) this.client.handle(action, this.dispatch);
   }
 
   /**
@@ -121,8 +111,8 @@ export class ChargePointConnection implements StationConnection {
   /** Runs an action's handler; one not open before acceptance passes the gate (see `handle`) first. */
   private async run(action: string, params: unknown): Promise<object> {
     // Strict mode has validated `params` against the action's official schema before this runs.
-    const handler = this.handlers.get(action) as Handler;
-    if (this.openActions.includes(action)) return handler(params, undefined as never);
+    const handler = this.table.handlerOf(action) as Handler;
+    if (this.table.isOpen(action)) return handler(params, undefined as never, this);
     const session = this.admission.station;
     if (session && session.registration !== 'accepted') await this.refreshRegistration(session);
     if (session?.registration !== 'accepted') {
@@ -131,7 +121,7 @@ export class ChargePointConnection implements StationConnection {
         `${this.chargePointId} is not accepted by the central system`,
       );
     }
-    return handler(params, session);
+    return handler(params, session, this);
   }
 
   /**

@@ -33,12 +33,22 @@ function rewrite(codes: Record<string, string>, frame: unknown[] | null | undefi
  * Makes a connection answer with its protocol's error codes (1.6 or 2.x). ocpp-rpc emits the outgoing CALLERROR
  * frame (as an array) synchronously just before serializing it, in its 'response' event for
  * answers to calls and its 'badMessage' event for unreadable frames, so the code is rewritten
- * there, without parsing anything again.
+ * there, without parsing anything again. The listeners are shared by every connection (an
+ * emitter calls them with itself as `this`): nothing is allocated per connection.
  */
 export function useProtocolErrorCodes(client: RPCClient): void {
-  const codes = client.protocol === 'ocpp1.6' ? V16_CODES : V2_CODES;
-  client.on('response', (event: { outbound: boolean; payload: unknown[] }) => {
-    if (event.outbound) rewrite(codes, event.payload);
-  });
-  client.on('badMessage', (event: { response: unknown[] | null }) => rewrite(codes, event.response));
+  client.on('response', rewriteResponse);
+  client.on('badMessage', rewriteBadMessage);
+}
+
+function codesOf(client: RPCClient): Record<string, string> {
+  return client.protocol === 'ocpp1.6' ? V16_CODES : V2_CODES;
+}
+
+function rewriteResponse(this: RPCClient, event: { outbound: boolean; payload: unknown[] }): void {
+  if (event.outbound) rewrite(codesOf(this), event.payload);
+}
+
+function rewriteBadMessage(this: RPCClient, event: { response: unknown[] | null }): void {
+  rewrite(codesOf(this), event.response);
 }

@@ -4,6 +4,7 @@ import type { ChargePointService, ChargePointSession } from '../../services/char
 import type { DataTransferService } from '../../services/data-transfer.service.js';
 import type { TransactionService } from '../../services/transaction.service.js';
 import type { ChargePointConnection } from '../connection.js';
+import type { HandlerTable } from '../handler-table.js';
 import { checkSampleCount } from './limits.js';
 import type { SecurityEventService } from '../../services/security-event.service.js';
 import { registerV16SecurityHandlers, type V16SecurityServices } from './security-handlers.js';
@@ -26,25 +27,27 @@ type Answer<A extends v16.ChargePointAction> = Promise<v16.Response<A>> | v16.Re
  * response type by the compiler. The request has been checked against the official schema by
  * ocpp-rpc's strict mode before a handler runs, and the answer is checked again before it is sent.
  */
-export function registerV16Handlers(connection: ChargePointConnection, services: V16Services): void {
-  const { admission } = connection;
+export function registerV16Handlers(table: HandlerTable, services: V16Services): void {
   const { chargePoints, transactions } = services;
-  const protocol = connection.client.protocol ?? 'ocpp1.6';
   const handle = <A extends v16.ChargePointAction>(
     action: A,
-    handler: (params: v16.Request<A>, session: ChargePointSession) => Answer<A>,
-  ) => connection.handle(action, handler);
+    handler: (
+      params: v16.Request<A>,
+      session: ChargePointSession,
+      connection: ChargePointConnection,
+    ) => Answer<A>,
+  ) => table.handle(action, handler);
   const handleBeforeAcceptance = <A extends v16.ChargePointAction>(
     action: A,
-    handler: (params: v16.Request<A>) => Answer<A>,
-  ) => connection.handleBeforeAcceptance(action, handler);
+    handler: (params: v16.Request<A>, connection: ChargePointConnection) => Answer<A>,
+  ) => table.handleBeforeAcceptance(action, handler);
 
   // OCPP 1.6 §4.2: before it is accepted, a charge point may boot (and keep its socket alive
   // with heartbeats); every other action is registered with `handle`, which refuses it with
   // SecurityError until then.
-  handleBeforeAcceptance('BootNotification', async (p) => {
+  handleBeforeAcceptance('BootNotification', async (p, connection) => {
     const answer = await chargePoints.boot(
-      admission,
+      connection.admission,
       {
         vendor: p.chargePointVendor,
         model: p.chargePointModel,
@@ -56,7 +59,7 @@ export function registerV16Handlers(connection: ChargePointConnection, services:
         meterType: p.meterType ?? null,
         meterSerialNumber: p.meterSerialNumber ?? null,
       },
-      protocol,
+      connection.client.protocol ?? 'ocpp1.6',
     );
     // A Rejected charge point may send nothing until the interval has passed (§4.2): once it
     // has the answer, its socket is closed rather than kept open for nothing.
@@ -64,7 +67,7 @@ export function registerV16Handlers(connection: ChargePointConnection, services:
     return answer;
   });
 
-  handleBeforeAcceptance('Heartbeat', () => chargePoints.heartbeat(admission));
+  handleBeforeAcceptance('Heartbeat', (_p, connection) => chargePoints.heartbeat(connection.admission));
 
   handle('StatusNotification', async (p, session) => {
     await chargePoints.recordStatus(session, {
@@ -119,7 +122,7 @@ export function registerV16Handlers(connection: ChargePointConnection, services:
 
   handle('FirmwareStatusNotification', keepsStatus(chargePoints, 'firmware'));
 
-  registerV16SecurityHandlers(connection, services);
+  registerV16SecurityHandlers(table, services);
 }
 
 /** The meter readings of MeterValues.req or StopTransaction.req's transactionData. */

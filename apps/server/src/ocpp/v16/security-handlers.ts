@@ -2,6 +2,7 @@ import type { v16 } from '@cimorings/ocpp';
 import type { CertificateService } from '../../services/certificate.service.js';
 import type { ChargePointService, ChargePointSession } from '../../services/charge-point.service.js';
 import type { ChargePointConnection } from '../connection.js';
+import type { HandlerTable } from '../handler-table.js';
 import { deliverSignedCertificate } from '../certificate-delivery.js';
 import { keepsStatus } from '../notification-status.js';
 
@@ -18,19 +19,20 @@ export interface V16SecurityServices {
  * SecurityEventNotification: SignCertificate (§3.2, with CertificateSigned sent after the
  * answer), LogStatusNotification (§3.8) and SignedFirmwareStatusNotification (§3.5).
  */
-export function registerV16SecurityHandlers(
-  connection: ChargePointConnection,
-  services: V16SecurityServices,
-): void {
+export function registerV16SecurityHandlers(table: HandlerTable, services: V16SecurityServices): void {
   const { chargePoints, certificates } = services;
   const handle = <A extends v16.ChargePointAction>(
     action: A,
-    handler: (params: v16.Request<A>, session: ChargePointSession) => Promise<v16.Response<A>>,
-  ) => connection.handle(action, handler);
+    handler: (
+      params: v16.Request<A>,
+      session: ChargePointSession,
+      connection: ChargePointConnection,
+    ) => Promise<v16.Response<A>>,
+  ) => table.handle(action, handler);
 
   // §3.2 "Update Charge Point Certificate": the CSR is answered at once; once Accepted, the
   // signed chain follows in CertificateSigned.req, after SignCertificate.conf has been sent.
-  handle('SignCertificate', async (p, session) => {
+  handle('SignCertificate', async (p, session, connection) => {
     const outcome = await certificates.sign(session, p.csr);
     const signed = (certificateChain: string): v16.Request<'CertificateSigned'> => ({ certificateChain });
     deliverSignedCertificate(connection, certificates, session, outcome, signed, services.callTimeoutMs);

@@ -1,6 +1,6 @@
 import type { v201 } from '@cimorings/ocpp';
 import type { FastifyBaseLogger } from 'fastify';
-import type { ChargePointConnection } from '../connection.js';
+import type { HandlerTable } from '../handler-table.js';
 import { v2Registrar } from './handlers.js';
 
 /** Why CIMORINGS answers an ISO 15118 request Failed or Rejected: it has no V2G PKI nor EV schedules. */
@@ -17,18 +17,14 @@ const NO_ISO15118: v201.StatusInfoType = {
  * cannot serve it answers, and logged (without the payload's personal or bulky parts). With
  * these and those of handlers.ts, every message of the 2.0.1 station-to-CSMS list has a handler.
  */
-export function registerV2AcknowledgedHandlers(
-  connection: ChargePointConnection,
-  log: FastifyBaseLogger,
-): void {
-  const chargePointId = connection.chargePointId;
-  const { handle } = v2Registrar(connection);
+export function registerV2AcknowledgedHandlers(table: HandlerTable, log: FastifyBaseLogger): void {
+  const { handle } = v2Registrar(table);
   const acknowledge = <A extends v201.Action>(
     action: A,
     answer: v201.Response<A> & object,
     about: (params: v201.Request<A>) => Record<string, unknown>,
   ) =>
-    handle(action, (params) => {
+    handle(action, (params, _session, { chargePointId }) => {
       log.info({ chargePointId, ...about(params) }, action);
       return answer;
     });

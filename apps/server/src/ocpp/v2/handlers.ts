@@ -4,6 +4,7 @@ import type { ChargePointService, ChargePointSession } from '../../services/char
 import type { StationProtocol } from '../../services/command.service.js';
 import type { DeviceModelService } from '../../services/device-model.service.js';
 import type { ChargePointConnection } from '../connection.js';
+import type { HandlerTable } from '../handler-table.js';
 import type { SendHandlers } from './frames.js';
 import type { DataTransferService } from '../../services/data-transfer.service.js';
 import type { SecurityEventService } from '../../services/security-event.service.js';
@@ -24,15 +25,21 @@ export interface V2Services extends V2TransactionServices, V2SecurityServices {
 /** What a handler of a station's action answers, as the official schema says. */
 type Answer<A extends v201.Action> = Promise<v201.Response<A> & object> | (v201.Response<A> & object);
 
-/** Registers the typed handlers of one connection: `handle` once accepted, `before` at any time. */
-export function v2Registrar(connection: ChargePointConnection) {
+/** Registers typed handlers in a table: `handle` once accepted, `before` at any time. */
+export function v2Registrar(table: HandlerTable) {
   return {
     handle: <A extends v201.Action>(
       action: A,
-      handler: (params: v201.Request<A>, session: ChargePointSession) => Answer<A>,
-    ) => connection.handle(action, handler),
-    before: <A extends v201.Action>(action: A, handler: (params: v201.Request<A>) => Answer<A>) =>
-      connection.handleBeforeAcceptance(action, handler),
+      handler: (
+        params: v201.Request<A>,
+        session: ChargePointSession,
+        connection: ChargePointConnection,
+      ) => Answer<A>,
+    ) => table.handle(action, handler),
+    before: <A extends v201.Action>(
+      action: A,
+      handler: (params: v201.Request<A>, connection: ChargePointConnection) => Answer<A>,
+    ) => table.handleBeforeAcceptance(action, handler),
   };
 }
 
@@ -43,18 +50,13 @@ export function v2Registrar(connection: ChargePointConnection) {
  * runs, and checks the answer again before it is sent. An action without a handler is answered
  * NotImplemented by ocpp-rpc.
  */
-export function registerV2Handlers(
-  connection: ChargePointConnection,
-  services: V2Services,
-  log: FastifyBaseLogger,
-): void {
-  const { admission } = connection;
+export function registerV2Handlers(table: HandlerTable, services: V2Services, log: FastifyBaseLogger): void {
   const { chargePoints, deviceModel } = services;
-  const { handle, before } = v2Registrar(connection);
-  const protocol = connection.client.protocol ?? 'ocpp2.0.1';
+  const { handle, before } = v2Registrar(table);
 
   // B01-B03: registration as for 1.6, Basic auth having been checked at the upgrade.
-  before('BootNotification', async (p) => {
+  before('BootNotification', async (p, connection) => {
+    const { admission } = connection;
     const station = p.chargingStation;
     const answer = await chargePoints.boot(
       admission,
@@ -69,7 +71,7 @@ export function registerV2Handlers(
         meterType: null,
         meterSerialNumber: null,
       },
-      protocol,
+      connection.client.protocol ?? 'ocpp2.0.1',
     );
     if (answer.status === 'Rejected') connection.closeAfterAnswers(1008, 'BootNotification rejected');
     const session = admission.station;
@@ -79,7 +81,7 @@ export function registerV2Handlers(
     return answer;
   });
 
-  before('Heartbeat', () => chargePoints.heartbeat(admission));
+  before('Heartbeat', (_p, connection) => chargePoints.heartbeat(connection.admission));
 
   // G01-G04: an EVSE is a connector of the station object; Occupied shows the charging state.
   handle('StatusNotification', async (p, session) => {
@@ -132,9 +134,9 @@ export function registerV2Handlers(
     };
   });
 
-  registerV2TransactionHandlers(connection, services);
-  registerV2SecurityHandlers(connection, services);
-  registerV2AcknowledgedHandlers(connection, log);
+  registerV2TransactionHandlers(table, services);
+  registerV2SecurityHandlers(table, services);
+  registerV2AcknowledgedHandlers(table, log);
 }
 
 /**

@@ -1,7 +1,7 @@
 import type { v201 } from '@cimorings/ocpp';
 import type { CertificateService } from '../../services/certificate.service.js';
 import { deliverSignedCertificate } from '../certificate-delivery.js';
-import type { ChargePointConnection } from '../connection.js';
+import type { HandlerTable } from '../handler-table.js';
 import { v2Registrar } from './handlers.js';
 
 /** What the 2.x certificate handlers use. */
@@ -17,14 +17,11 @@ export interface V2SecurityServices {
  * CertificateSigned with certificateType ChargingStationCertificate. CIMORINGS signs no
  * V2GCertificate (ISO 15118 has its own PKI): such a CSR is Rejected.
  */
-export function registerV2SecurityHandlers(
-  connection: ChargePointConnection,
-  services: V2SecurityServices,
-): void {
+export function registerV2SecurityHandlers(table: HandlerTable, services: V2SecurityServices): void {
   const { certificates } = services;
-  const { handle } = v2Registrar(connection);
+  const { handle } = v2Registrar(table);
 
-  handle('SignCertificate', async (p, session): Promise<v201.Response<'SignCertificate'>> => {
+  handle('SignCertificate', async (p, session, connection): Promise<v201.Response<'SignCertificate'>> => {
     if (p.certificateType === 'V2GCertificate') {
       return {
         status: 'Rejected',

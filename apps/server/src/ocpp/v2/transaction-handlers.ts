@@ -1,7 +1,7 @@
 import type { ReservationService } from '../../services/reservation.service.js';
 import type { TransactionEventService } from '../../services/transaction-event.service.js';
 import type { TransactionService } from '../../services/transaction.service.js';
-import type { ChargePointConnection } from '../connection.js';
+import type { HandlerTable } from '../handler-table.js';
 import { checkSampleCount } from '../v16/limits.js';
 import { v2Registrar } from './handlers.js';
 import { idTokenInfoOf, readingsOf, transactionEventOf } from './mapping.js';
@@ -18,11 +18,8 @@ export interface V2TransactionServices {
  * OCPP 2.0.1, adapted to the services 1.6 uses (TransactionEvent to its own service over the
  * same transactions, since one message there is three in 1.6).
  */
-export function registerV2TransactionHandlers(
-  connection: ChargePointConnection,
-  services: V2TransactionServices,
-): void {
-  const { handle } = v2Registrar(connection);
+export function registerV2TransactionHandlers(table: HandlerTable, services: V2TransactionServices): void {
+  const { handle } = v2Registrar(table);
   const { transactionEvents } = services;
 
   handle('Authorize', async (p) => ({
