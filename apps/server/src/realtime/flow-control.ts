@@ -35,11 +35,21 @@ export const DEFAULT_FLOW_CONTROL: FlowControlSettings = { behindBytes: 64 * 102
 const METER_PACKET =
   /^2\["meter_values_updated",\{"chargePointId":("(?:[^"\\]|\\.)*"),"transactionId":(-?\d+),/;
 
+/** The packet meterValuesKey read last, and its key: a broadcast hands the same string to every socket in turn. */
+let lastPacket: unknown;
+let lastKey: string | undefined;
+
 /** The transaction a meter_values_updated packet is about (its conflation key), or undefined for any other packet. */
 export function meterValuesKey(data: unknown): string | undefined {
-  if (typeof data !== 'string' || !data.startsWith('2["meter_values_updated"')) return undefined;
-  const match = METER_PACKET.exec(data);
-  return match ? `${match[2]}@${match[1]}` : undefined;
+  if (data === lastPacket) return lastKey;
+  let key: string | undefined;
+  if (typeof data === 'string' && data.startsWith('2["meter_values_updated"')) {
+    const match = METER_PACKET.exec(data);
+    key = match ? `${match[2]}@${match[1]}` : undefined;
+  }
+  lastPacket = data;
+  lastKey = key;
+  return key;
 }
 
 /**
