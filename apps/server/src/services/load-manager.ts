@@ -12,35 +12,13 @@ import { heldKw, owedAgain, round, sameAllocation } from './allocation-state.js'
 import { MeasuredPower } from './measured-power.js';
 import type { SessionLimitSender } from './session-limit-sender.js';
 import { SETTLE_MS, SiteSettling, START_SETTLE_MS } from './site-settling.js';
-
-export interface LoadManagerSettings {
-  /** How often every managed site is shared again (schedule boundaries, retries), ms; at most 5 s. */
-  intervalMs: number;
-  /** What a session drawing less than its share may draw beyond its measured power, kW. */
-  headroomKw: number;
-  /** A new limit within this of the one a session has is not sent, kW. */
-  hysteresisKw: number;
-}
-
-/** What the load manager reads: the sites' sessions and allocations, and the sites. */
-export interface LoadManagerStore {
-  loads: LoadRepository;
-  sites: SiteRepository;
-}
-
-/** The node the load manager runs on: its event bus (per node), its log, and whether it drives. */
-export interface LoadManagerNode {
-  events: EventBus;
-  log: { warn(details: object, message: string): void };
-  /** Whether this node drives load management (one node of several does). */
-  drives: () => Promise<boolean>;
-}
-
-/**
- * A schedule window's lower limit is shared this long before the window starts, ms, so that
- * the stations have lowered by the time it begins (a higher one applies from its start).
- */
-export const SCHEDULE_LEAD_MS = 10_000;
+import { StationSites } from './station-sites.js';
+import {
+  SCHEDULE_LEAD_MS,
+  type LoadManagerNode,
+  type LoadManagerSettings,
+  type LoadManagerStore,
+} from './load-manager-ports.js';
 
 /**
  * Shares each site's grid limit among its charging sessions (CONTRACT section 9): whenever a
@@ -62,6 +40,7 @@ export const SCHEDULE_LEAD_MS = 10_000;
  */
 export class LoadManager {
   private readonly measured: MeasuredPower;
+  private readonly stationSites: StationSites;
   private readonly running = new Map<number, Promise<void>>();
   private readonly settling = new SiteSettling((siteId) => this.settled(siteId));
   private readonly published = new Map<number, string>();
@@ -89,6 +68,7 @@ export class LoadManager {
     ({ events: this.events, log: this.log, drives: this.drives } = node);
     ({ clock: this.clock, timers: this.timers } = time);
     this.measured = new MeasuredPower(this.loads);
+    this.stationSites = new StationSites(this.loads, this.clock);
   }
 
   start(): void {
@@ -177,36 +157,35 @@ export class LoadManager {
         // so that a pass already running cannot write the mark away.
         this.booted.add(event.chargePointId);
         return this.rebooted(event.chargePointId);
+      case 'StationDisconnected':
+        return this.stationSites.forget(event.chargePointId);
       default:
         return;
     }
   }
 
-  /**
-   * A station at no site has no allocations to send again (a station moved off a site left
-   * its old ones to no pass): one lookup, as every boot of a storm asks.
-   */
+  /** A station at no site has no allocations to send again: one lookup, as every boot of a storm asks. */
   private rebooted(chargePointId: string): void {
-    void this.loads
-      .siteOf(chargePointId)
-      .then(async (siteId) => {
-        if (siteId === null) {
-          this.booted.delete(chargePointId); // no pass would ever take it off
-          return;
-        }
-        await this.loads.resendTo(chargePointId);
-        this.settling.soon(siteId, 0);
-      })
-      .catch((error: unknown) =>
-        this.log.warn({ err: error, chargePointId }, 'load management lookup failed'),
-      );
+    this.lookUp(this.stationSites.fresh(chargePointId), chargePointId, async (siteId) => {
+      if (siteId === null) return this.booted.delete(chargePointId); // no pass would take the mark off
+      await this.loads.resendTo(chargePointId);
+      this.settling.soon(siteId, 0);
+    });
   }
 
   private soonAt(chargePointId: string, settleMs = SETTLE_MS): void {
-    void this.loads.siteOf(chargePointId).then(
-      (siteId) => siteId !== null && this.settling.soon(siteId, settleMs),
-      (error: unknown) => this.log.warn({ err: error, chargePointId }, 'load management lookup failed'),
-    );
+    const soon = (siteId: number | null) => siteId !== null && this.settling.soon(siteId, settleMs);
+    this.lookUp(this.stationSites.of(chargePointId), chargePointId, soon);
+  }
+
+  private lookUp(
+    site: Promise<number | null>,
+    chargePointId: string,
+    then: (siteId: number | null) => unknown,
+  ) {
+    const failed = (error: unknown) =>
+      this.log.warn({ err: error, chargePointId }, 'load management lookup failed');
+    void site.then(then).catch(failed);
   }
 
   private settled(siteId: number): void {
