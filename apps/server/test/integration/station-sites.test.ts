@@ -1,9 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { LoadRepository } from '../../src/repositories/load.repository.js';
 import { SiteRepository } from '../../src/repositories/site.repository.js';
-import { StationRepository } from '../../src/repositories/station.repository.js';
 import { SITE_MEMORY_MS, StationSites } from '../../src/services/station-sites.js';
-import { withDatabase } from '../support/database-handle.js';
+import { insertStation, withDatabase } from '../support/database-handle.js';
 import { DIALECTS } from '../support/databases.js';
 import { ManualClock } from '../support/test-app.js';
 
@@ -12,18 +11,8 @@ const NOW = '2026-06-01T12:00:00.000Z';
 describe.each(DIALECTS)("the load manager's memory of each station's site (%s)", (dialect) => {
   it('reads a station once per SITE_MEMORY_MS however often it is asked, and sees a move after it', async () => {
     await withDatabase(dialect, async (handle) => {
-      const stations = new StationRepository(handle.db);
       const site = await new SiteRepository(handle.db).create({ name: 'Depot', maxPowerKw: 50 }, NOW);
-      const station = await stations.createCredentials({
-        chargePointId: 'SITES-1',
-        name: 'SITES-1',
-        location: null,
-        ocppPasswordHash: null,
-        securityProfile: 0,
-        registration: 'accepted',
-        now: NOW,
-      });
-      if (!station) throw new Error('station not stored');
+      const stationId = await insertStation(handle, 'SITES-1', NOW);
       const loads = new LoadRepository(handle.db);
       let reads = 0;
       const counted = {
@@ -40,11 +29,7 @@ describe.each(DIALECTS)("the load manager's memory of each station's site (%s)",
       expect(reads).toBe(1);
 
       // Placed at a site: remembered as it was until the memory is old, then read again.
-      await handle.db
-        .updateTable('stations')
-        .set({ site_id: site.id })
-        .where('id', '=', station.id)
-        .execute();
+      await handle.db.updateTable('stations').set({ site_id: site.id }).where('id', '=', stationId).execute();
       clock.advance(SITE_MEMORY_MS - 1);
       expect(await sites.of('SITES-1')).toBeNull();
       clock.advance(1);
