@@ -21,7 +21,6 @@ function requestId(header: unknown): string {
   return typeof header === 'string' && /^[\w.:-]{1,64}$/.test(header) ? header : randomUUID();
 }
 
-/** The Fastify instance, not listening, that answers with the request's id. */
 /**
  * Connections the kernel holds for the server before it accepts them (Node's default is 511;
  * Linux caps it at net.core.somaxconn, 4096 by default). In a boot storm of 20,000 stations the
@@ -31,6 +30,7 @@ function requestId(header: unknown): string {
  */
 export const LISTEN_BACKLOG = 4096;
 
+/** The Fastify instance, not listening, that answers with the request's id. */
 export function createHttpServer(config: Readonly<Config>, log: FastifyBaseLogger) {
   // TLS_CERT_FILE / TLS_KEY_FILE (CONTRACT section 8): HTTPS, WSS and Socket.IO on the one port.
   const tlsFiles = tlsFilesOf(config);

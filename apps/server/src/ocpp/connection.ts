@@ -108,7 +108,7 @@ export class ChargePointConnection implements StationConnection {
       return this.answerOnce(method, messageId ?? '', () => this.run(method, params));
     });
 
-  /** Runs an action's handler; one not open before acceptance passes the gate (see `handle`) first. */
+  /** Runs an action's handler; one not open before acceptance passes the gate (see `serve`) first. */
   private async run(action: string, params: unknown): Promise<object> {
     // Strict mode has validated `params` against the action's official schema before this runs.
     const handler = this.table.handlerOf(action) as Handler;

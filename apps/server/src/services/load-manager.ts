@@ -143,13 +143,15 @@ export class LoadManager {
       case 'MeterValuesReceived':
         if (event.power !== null)
           this.measured.reported(event.chargePointId, event.transactionId, event.power);
-        return this.soonAt(event.chargePointId);
+        // Every meter value: the site as remembered (StationSites), not a statement each.
+        return this.soonAt(event.chargePointId, SETTLE_MS, this.stationSites.of(event.chargePointId));
       case 'TransactionStopped':
         this.measured.ended(event.transactionId);
         this.sender.forget(event.chargePointId, event.transactionId);
         return this.soonAt(event.chargePointId);
       case 'TransactionStarted':
-        // Its first limit goes at once (paused when there is no room), once its conf went out.
+        // Its first limit goes at once (paused when there is no room), once its conf went out:
+        // at the site the station is at now, also when it was placed there a moment ago.
         return this.soonAt(event.chargePointId, START_SETTLE_MS);
       case 'StationBooted':
         // A booted station has lost its TxProfiles: its sessions count at its maximum until
@@ -173,9 +175,14 @@ export class LoadManager {
     });
   }
 
-  private soonAt(chargePointId: string, settleMs = SETTLE_MS): void {
+  /** Settles the station's site soon; `site` read fresh unless given. */
+  private soonAt(
+    chargePointId: string,
+    settleMs = SETTLE_MS,
+    site = this.stationSites.fresh(chargePointId),
+  ): void {
     const soon = (siteId: number | null) => siteId !== null && this.settling.soon(siteId, settleMs);
-    this.lookUp(this.stationSites.of(chargePointId), chargePointId, soon);
+    this.lookUp(site, chargePointId, soon);
   }
 
   private lookUp(

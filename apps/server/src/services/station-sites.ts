@@ -7,10 +7,11 @@ export const SITE_MEMORY_MS = 5_000;
 /**
  * Each station's site as the database told it at most SITE_MEMORY_MS ago. Every meter value
  * asks which site to settle: one statement per MeterValues was the largest cost of ingest on
- * PostgreSQL (27,000 of the 45,000 statements of a quick ingest run). A station placed at
- * another site meanwhile is settled there by the site's next pass (the periodic one, its limit
- * changed, or the station's own next lookup): on any node, which is why it is a memory with an
- * age and not a cache kept right by messages.
+ * PostgreSQL (27,000 of the 45,000 statements of a quick ingest run). Only meter values use the
+ * memory: a boot and a session's start or stop read the site as it is (`fresh`). A station placed
+ * at another site meanwhile is settled there by the site's next pass (periodic, its limit changed,
+ * a session starting) on any node, which is why it is a memory with an age and not a cache kept
+ * right by messages.
  */
 export class StationSites {
   private readonly known = new Map<string, { siteId: number | null; readAt: number }>();
