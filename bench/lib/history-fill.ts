@@ -93,6 +93,9 @@ export async function fillHistory(
       .executeTakeFirstOrThrow();
     const low = Number(ids.low);
     const high = Number(ids.high);
+    // A bulk load: the samples go in without their indexes, which are built once at the end,
+    // sorted (the way a restore or a migration loads a table), not row by row.
+    const indexes = await dropIndexes(db, dialect, 'meter_values');
     for (let from = low; from <= high; from += TRANSACTIONS_PER_FILL) {
       await fillSamples(
         db,
@@ -105,12 +108,44 @@ export async function fillHistory(
       if (done % (TRANSACTIONS_PER_FILL * 20) < TRANSACTIONS_PER_FILL || done === high - low + 1)
         progress(`${done * shape.sessionMinutes} of ${transactions * shape.sessionMinutes} samples stored`);
     }
+    progress(`building ${indexes.length} indexes of meter_values`);
+    await db.connection().execute(async (connection) => {
+      // PostgreSQL sorts an index build in memory up to this much, on disk past it.
+      if (dialect === 'postgres') await sql`SET maintenance_work_mem = '1GB'`.execute(connection);
+      for (const definition of indexes) await sql.raw(definition).execute(connection);
+    });
     if (dialect === 'postgres') await sql`ANALYZE`.execute(db);
     else await sql`PRAGMA optimize`.execute(db);
     return { transactions, firstStartedAt: createdAt };
   } finally {
     await Promise.race([handle.close(), new Promise((resolve) => setTimeout(resolve, 2000))]);
   }
+}
+
+/**
+ * Drops `table`'s indexes but its primary key; answers the statements that create them again,
+ * read from the database's own catalog (so they are what the migrations made).
+ */
+async function dropIndexes(
+  db: Kysely<Database>,
+  dialect: 'sqlite' | 'postgres',
+  table: string,
+): Promise<string[]> {
+  const rows =
+    dialect === 'postgres'
+      ? (
+          await sql<{ name: string; definition: string }>`
+            SELECT indexname AS name, indexdef AS definition FROM pg_indexes
+            WHERE schemaname = current_schema() AND tablename = ${table}
+              AND indexname NOT IN (SELECT conname FROM pg_constraint)`.execute(db)
+        ).rows
+      : (
+          await sql<{ name: string; definition: string }>`
+            SELECT name, sql AS definition FROM sqlite_master
+            WHERE type = 'index' AND tbl_name = ${table} AND sql IS NOT NULL`.execute(db)
+        ).rows;
+  for (const row of rows) await sql`DROP INDEX ${sql.id(row.name)}`.execute(db);
+  return rows.map((row) => row.definition);
 }
 
 /** The samples of transactions `from`..`to`, one a minute, made by the database. */
