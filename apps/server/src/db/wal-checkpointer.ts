@@ -4,6 +4,12 @@ import { Worker } from 'node:worker_threads';
 /**
  * The worker's code: its own connection to the database file, checkpointing the WAL into the
  * main file every `intervalMs` in PASSIVE mode (never waiting for, nor blocking, the writer).
+ * A passive checkpoint that a commit overtakes does not let the WAL start again from its
+ * beginning, so under writes that never pause (sustained ingest, a bulk load) the WAL would grow
+ * for as long as they last and keep that size on disk: 1 GB in 10 s of 6,800 commits a second.
+ * Past `limitBytes` the worker therefore takes a TRUNCATE checkpoint: it copies the few frames
+ * the passive one left, waits for the writer's current transaction, and empties the WAL file;
+ * the server's writes meanwhile wait off the event loop (sqlite-busy.ts).
  * Plain CommonJS run with `eval`, so that it needs no build step and no TypeScript loader.
  */
 const SOURCE = `
@@ -11,11 +17,18 @@ const { parentPort, workerData } = require('node:worker_threads');
 const SQLite = require(workerData.driver);
 const db = new SQLite(workerData.path);
 db.pragma('busy_timeout = 1000');
+const limitPages = Math.ceil(workerData.limitBytes / db.pragma('page_size', { simple: true }));
 const timer = setInterval(() => {
-  try { db.pragma('wal_checkpoint(PASSIVE)'); } catch (error) { parentPort.postMessage(String(error)); }
+  try {
+    const [wal] = db.pragma('wal_checkpoint(PASSIVE)');
+    if (wal.log > limitPages) db.pragma('wal_checkpoint(TRUNCATE)');
+  } catch (error) { parentPort.postMessage(String(error)); }
 }, workerData.intervalMs);
 parentPort.once('message', () => { clearInterval(timer); db.close(); parentPort.close(); });
 `;
+
+/** The WAL's size past which it is emptied (a TRUNCATE checkpoint) rather than only copied. */
+export const WAL_LIMIT_BYTES = 64 * 2 ** 20;
 
 /**
  * Moves SQLite's WAL checkpoints off the event loop. By default the connection that commits
@@ -29,9 +42,10 @@ export function startWalCheckpointer(
   path: string,
   intervalMs: number,
   onError: (message: string) => void,
+  limitBytes = WAL_LIMIT_BYTES,
 ): { stop(): Promise<void> } {
   const driver = createRequire(import.meta.url).resolve('better-sqlite3');
-  const worker = new Worker(SOURCE, { eval: true, workerData: { path, driver, intervalMs } });
+  const worker = new Worker(SOURCE, { eval: true, workerData: { path, driver, intervalMs, limitBytes } });
   worker.on('message', (message: string) => onError(message));
   worker.on('error', (error) => onError(String(error)));
   worker.unref();
