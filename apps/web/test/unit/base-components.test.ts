@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { defineComponent, h, nextTick, resolveComponent } from 'vue';
 import ActionsColumn from '../../src/components/base/ActionsColumn.vue';
 import DataTable from '../../src/components/base/DataTable.vue';
+import TagsColumn from '../../src/components/base/TagsColumn.vue';
 import { useAuthStore } from '../../src/stores/auth';
 import { fakeApi, userWith } from '../support/fake-api';
 import { mountWithApp, piniaWith } from '../support/mount';
@@ -74,5 +75,22 @@ describe('DataTable with ActionsColumn', () => {
     expect(table.text()).toContain('night-shift');
     expect(table.findAll('tbody button')).toHaveLength(0);
     expect(table.text()).not.toContain('Actions');
+  });
+});
+
+describe('TagsColumn', () => {
+  it("shows each row's names as tags", async () => {
+    const Page = defineComponent({
+      setup: () => () =>
+        h(
+          DataTable<{ name: string; roles: string[] }>,
+          { data: [{ name: 'ana', roles: ['admin', 'viewer'] }] },
+          () => h(TagsColumn, { label: 'Roles', prop: 'roles', minWidth: '150' }),
+        ),
+    });
+    const { wrapper } = mountWithApp(Page, { locale: 'en' });
+    await nextTick();
+    await nextTick();
+    expect(wrapper.findAll('tbody .el-tag').map((tag) => tag.text())).toEqual(['admin', 'viewer']);
   });
 });
