@@ -1,9 +1,10 @@
 // @vitest-environment happy-dom
 import { describe, expect, it } from 'vitest';
-import { defineComponent, h, nextTick, resolveComponent } from 'vue';
+import { defineComponent, h, nextTick, resolveComponent, type ComputedRef } from 'vue';
 import ActionsColumn from '../../src/components/base/ActionsColumn.vue';
 import DataTable from '../../src/components/base/DataTable.vue';
 import TagsColumn from '../../src/components/base/TagsColumn.vue';
+import { useTranslatedOptions } from '../../src/composables/useTranslatedOptions';
 import { useAuthStore } from '../../src/stores/auth';
 import { fakeApi, userWith } from '../support/fake-api';
 import { mountWithApp, piniaWith } from '../support/mount';
@@ -92,5 +93,25 @@ describe('TagsColumn', () => {
     await nextTick();
     await nextTick();
     expect(wrapper.findAll('tbody .el-tag').map((tag) => tag.text())).toEqual(['admin', 'viewer']);
+  });
+});
+
+describe('useTranslatedOptions', () => {
+  it('labels each value in the language of the moment', async () => {
+    let options!: ComputedRef<{ value: string; label: string }[]>;
+    const Page = defineComponent({
+      setup() {
+        options = useTranslatedOptions(['Accepted', 'Blocked'], (s) => `idTags.statuses.${s}`);
+        return () => h('div');
+      },
+    });
+    const { i18n } = mountWithApp(Page, { locale: 'en' });
+    expect(options.value).toEqual([
+      { value: 'Accepted', label: 'Accepted' },
+      { value: 'Blocked', label: 'Blocked' },
+    ]);
+    i18n.global.locale.value = 'id';
+    await nextTick();
+    expect(options.value.map((o) => o.label)).toEqual(['Diterima', 'Diblokir']);
   });
 });
