@@ -1,4 +1,5 @@
 import { computed, reactive, ref, watch, type Ref, type UnwrapNestedRefs } from 'vue';
+import { useI18n } from 'vue-i18n';
 import { useFeedback } from './useFeedback';
 
 /**
@@ -12,13 +13,16 @@ export function useFormDialog<F extends object, R>(
   fill: () => F,
   submit: (form: UnwrapNestedRefs<F>) => Promise<R>,
   options: {
-    success: (result: R) => string;
+    /** The message shown when it worked; "Saved" by default. */
+    success?: (result: R) => string;
     /** False while the form may not be sent (the submit button is disabled, Enter does nothing). */
     valid?: (form: UnwrapNestedRefs<F>) => boolean;
     keepOpen?: boolean;
   },
 ) {
+  const { t } = useI18n();
   const { attempt } = useFeedback();
+  const success = options.success ?? (() => t('common.saved'));
   const form = reactive(fill());
   const saving = ref(false);
   const canSubmit = computed(() => options.valid?.(form) ?? true);
@@ -29,7 +33,7 @@ export function useFormDialog<F extends object, R>(
 
   async function save(): Promise<void> {
     if (!canSubmit.value || saving.value) return;
-    const saved = await attempt(() => submit(form), { success: options.success, busy: saving });
+    const saved = await attempt(() => submit(form), { success, busy: saving });
     if (saved && !options.keepOpen) open.value = false;
   }
 
