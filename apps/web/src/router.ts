@@ -80,6 +80,9 @@ export const routes: RouteRecordRaw[] = [
   { path: '/:pathMatch(.*)*', redirect: '/' },
 ];
 
+/** The path of a station's page; the id may hold any character, so it is encoded. */
+export const stationPath = (chargePointId: string) => `/stations/${encodeURIComponent(chargePointId)}`;
+
 /** The menu, in order: each entry is a route name above. */
 export const MENU = ['dashboard', 'stations', 'transactions', 'reservations', 'idTags', 'users'] as const;
 
