@@ -54,3 +54,27 @@ export class HandlerTable {
     return this.open.has(action);
   }
 }
+
+/**
+ * Registers typed handlers in a table: `handle` once the station is accepted, `before` at any
+ * time. `M` gives each action of one protocol its request and answer, as its official schemas say.
+ */
+export function registrar<M extends Record<keyof M, { request: unknown; response: object }>>(
+  table: HandlerTable,
+) {
+  type Answer<A extends keyof M> = Promise<M[A]['response']> | M[A]['response'];
+  return {
+    handle: <A extends keyof M & string>(
+      action: A,
+      handler: (
+        params: M[A]['request'],
+        session: ChargePointSession,
+        connection: ChargePointConnection,
+      ) => Answer<A>,
+    ) => table.handle(action, handler),
+    before: <A extends keyof M & string>(
+      action: A,
+      handler: (params: M[A]['request'], connection: ChargePointConnection) => Answer<A>,
+    ) => table.handleBeforeAcceptance(action, handler),
+  };
+}

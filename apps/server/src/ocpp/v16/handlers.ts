@@ -1,10 +1,9 @@
 import type { v16 } from '@cimorings/ocpp';
 import type { MeterReading } from '../../domain/meter.js';
-import type { ChargePointService, ChargePointSession } from '../../services/charge-point.service.js';
+import type { ChargePointService } from '../../services/charge-point.service.js';
 import type { DataTransferService } from '../../services/data-transfer.service.js';
 import type { TransactionService } from '../../services/transaction.service.js';
-import type { ChargePointConnection } from '../connection.js';
-import type { HandlerTable } from '../handler-table.js';
+import { registrar, type HandlerTable } from '../handler-table.js';
 import { checkSampleCount } from './limits.js';
 import type { SecurityEventService } from '../../services/security-event.service.js';
 import { registerV16SecurityHandlers, type V16SecurityServices } from './security-handlers.js';
@@ -18,8 +17,11 @@ export interface V16Services extends V16SecurityServices {
   securityEvents: SecurityEventService;
 }
 
-/** What a handler of a CS→CSMS action answers, as the official schema says. */
-type Answer<A extends v16.ChargePointAction> = Promise<v16.Response<A>> | v16.Response<A>;
+/** Each CS→CSMS action: its request, and the answer, as the official schema says. */
+type V16Messages = { [A in v16.ChargePointAction]: { request: v16.Request<A>; response: v16.Response<A> } };
+
+/** Registers typed handlers of CS→CSMS actions: `handle` once accepted, `before` at any time. */
+export const v16Registrar = (table: HandlerTable) => registrar<V16Messages>(table);
 
 /**
  * The CS→CSMS messages of OCPP 1.6 (§4), each adapted to one service call: the wire payload
@@ -29,23 +31,12 @@ type Answer<A extends v16.ChargePointAction> = Promise<v16.Response<A>> | v16.Re
  */
 export function registerV16Handlers(table: HandlerTable, services: V16Services): void {
   const { chargePoints, transactions } = services;
-  const handle = <A extends v16.ChargePointAction>(
-    action: A,
-    handler: (
-      params: v16.Request<A>,
-      session: ChargePointSession,
-      connection: ChargePointConnection,
-    ) => Answer<A>,
-  ) => table.handle(action, handler);
-  const handleBeforeAcceptance = <A extends v16.ChargePointAction>(
-    action: A,
-    handler: (params: v16.Request<A>, connection: ChargePointConnection) => Answer<A>,
-  ) => table.handleBeforeAcceptance(action, handler);
+  const { handle, before } = v16Registrar(table);
 
   // OCPP 1.6 §4.2: before it is accepted, a charge point may boot (and keep its socket alive
   // with heartbeats); every other action is registered with `handle`, which refuses it with
   // SecurityError until then.
-  handleBeforeAcceptance('BootNotification', async (p, connection) => {
+  before('BootNotification', async (p, connection) => {
     const answer = await chargePoints.boot(
       connection.admission,
       {
@@ -67,7 +58,7 @@ export function registerV16Handlers(table: HandlerTable, services: V16Services):
     return answer;
   });
 
-  handleBeforeAcceptance('Heartbeat', (_p, connection) => chargePoints.heartbeat(connection.admission));
+  before('Heartbeat', (_p, connection) => chargePoints.heartbeat(connection.admission));
 
   handle('StatusNotification', async (p, session) => {
     await chargePoints.recordStatus(session, {

@@ -1,10 +1,10 @@
 import type { v16 } from '@cimorings/ocpp';
 import type { CertificateService } from '../../services/certificate.service.js';
-import type { ChargePointService, ChargePointSession } from '../../services/charge-point.service.js';
-import type { ChargePointConnection } from '../connection.js';
+import type { ChargePointService } from '../../services/charge-point.service.js';
 import type { HandlerTable } from '../handler-table.js';
 import { deliverSignedCertificate } from '../certificate-delivery.js';
 import { keepsStatus } from '../notification-status.js';
+import { v16Registrar } from './handlers.js';
 
 /** What the OCPP 1.6 security extension's handlers use. */
 export interface V16SecurityServices {
@@ -21,14 +21,7 @@ export interface V16SecurityServices {
  */
 export function registerV16SecurityHandlers(table: HandlerTable, services: V16SecurityServices): void {
   const { chargePoints, certificates } = services;
-  const handle = <A extends v16.ChargePointAction>(
-    action: A,
-    handler: (
-      params: v16.Request<A>,
-      session: ChargePointSession,
-      connection: ChargePointConnection,
-    ) => Promise<v16.Response<A>>,
-  ) => table.handle(action, handler);
+  const { handle } = v16Registrar(table);
 
   // §3.2 "Update Charge Point Certificate": the CSR is answered at once; once Accepted, the
   // signed chain follows in CertificateSigned.req, after SignCertificate.conf has been sent.

@@ -3,8 +3,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { ChargePointService, ChargePointSession } from '../../services/charge-point.service.js';
 import type { StationProtocol } from '../../services/command.service.js';
 import type { DeviceModelService } from '../../services/device-model.service.js';
-import type { ChargePointConnection } from '../connection.js';
-import type { HandlerTable } from '../handler-table.js';
+import { registrar, type HandlerTable } from '../handler-table.js';
 import type { SendHandlers } from './frames.js';
 import type { DataTransferService } from '../../services/data-transfer.service.js';
 import type { SecurityEventService } from '../../services/security-event.service.js';
@@ -22,26 +21,11 @@ export interface V2Services extends V2TransactionServices, V2SecurityServices {
   securityEvents: SecurityEventService;
 }
 
-/** What a handler of a station's action answers, as the official schema says. */
-type Answer<A extends v201.Action> = Promise<v201.Response<A> & object> | (v201.Response<A> & object);
+/** Each action a station may send: its request, and the answer, as the official schema says. */
+type V2Messages = { [A in v201.Action]: { request: v201.Request<A>; response: v201.Response<A> & object } };
 
-/** Registers typed handlers in a table: `handle` once accepted, `before` at any time. */
-export function v2Registrar(table: HandlerTable) {
-  return {
-    handle: <A extends v201.Action>(
-      action: A,
-      handler: (
-        params: v201.Request<A>,
-        session: ChargePointSession,
-        connection: ChargePointConnection,
-      ) => Answer<A>,
-    ) => table.handle(action, handler),
-    before: <A extends v201.Action>(
-      action: A,
-      handler: (params: v201.Request<A>, connection: ChargePointConnection) => Answer<A>,
-    ) => table.handleBeforeAcceptance(action, handler),
-  };
-}
+/** Registers typed handlers of 2.x actions: `handle` once accepted, `before` at any time. */
+export const v2Registrar = (table: HandlerTable) => registrar<V2Messages>(table);
 
 /**
  * The messages an OCPP 2.0.1 charging station sends (2.1 ones too, validated with the 2.1
