@@ -1,6 +1,6 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { Database, StationCertificatesTable } from '../db/schema.js';
-import { firstOf, pageOfQuery, type Page, type PageRequest } from './paging.js';
+import { firstOf, hasRow, pageOfQuery, type Page, type PageRequest } from './paging.js';
 
 /** A certificate the OCPP CA signed for a station, as the REST API lists it. */
 export interface IssuedCertificate {
@@ -82,26 +82,26 @@ export class CertificateRepository {
 
   /** Whether the certificate of this fingerprint was signed here and revoked since. */
   async isRevoked(fingerprint: string): Promise<boolean> {
-    const row = await this.db
-      .selectFrom('station_certificates')
-      .select('id')
-      .where('fingerprint', '=', fingerprint)
-      .where('revoked_at', 'is not', null)
-      .executeTakeFirst();
-    return row !== undefined;
+    return hasRow(
+      this.db
+        .selectFrom('station_certificates')
+        .select('id')
+        .where('fingerprint', '=', fingerprint)
+        .where('revoked_at', 'is not', null),
+    );
   }
 
   /** Whether a station holds a certificate signed here that is current and not revoked at `now`. */
   async hasCurrent(stationId: number, now: string): Promise<boolean> {
-    const row = await this.db
-      .selectFrom('station_certificates')
-      .select('id')
-      .where('station_id', '=', stationId)
-      .where('revoked_at', 'is', null)
-      .where('not_before', '<=', now)
-      .where('not_after', '>', now)
-      .executeTakeFirst();
-    return row !== undefined;
+    return hasRow(
+      this.db
+        .selectFrom('station_certificates')
+        .select('id')
+        .where('station_id', '=', stationId)
+        .where('revoked_at', 'is', null)
+        .where('not_before', '<=', now)
+        .where('not_after', '>', now),
+    );
   }
 
   /**

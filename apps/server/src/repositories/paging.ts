@@ -1,5 +1,5 @@
 // What the repositories read from a list or a lookup query, the same way each time: a page of
-// it with the count of all its rows, its count, or its first row.
+// it with the count of all its rows, its count, its first row, or whether it finds one.
 import { sql, type SelectQueryBuilder } from 'kysely';
 
 export interface PageRequest {
@@ -25,6 +25,11 @@ export async function firstOf<R, T>(
 ): Promise<T | undefined> {
   const row = await query.executeTakeFirst();
   return row && view(row);
+}
+
+/** Whether a query finds a row. */
+export async function hasRow(query: { executeTakeFirst(): Promise<unknown> }): Promise<boolean> {
+  return (await query.executeTakeFirst()) !== undefined;
 }
 
 /**

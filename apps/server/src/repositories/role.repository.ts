@@ -2,7 +2,7 @@ import type { Kysely, Selectable } from 'kysely';
 import type { Database, RolesTable } from '../db/schema.js';
 import type { Role } from '../domain/user.js';
 import { activeAdmins, lockAdmins, LastAdminError, type AdminGuard } from './admin-guard.js';
-import { countOf } from './paging.js';
+import { countOf, hasRow } from './paging.js';
 import { given } from './patch.js';
 
 type Db = Kysely<Database>;
@@ -99,13 +99,9 @@ export class RoleRepository {
   }
 
   async isNameTaken(name: string, exceptId: number): Promise<boolean> {
-    const row = await this.db
-      .selectFrom('roles')
-      .select('id')
-      .where('name', '=', name)
-      .where('id', '!=', exceptId)
-      .executeTakeFirst();
-    return row !== undefined;
+    return hasRow(
+      this.db.selectFrom('roles').select('id').where('name', '=', name).where('id', '!=', exceptId),
+    );
   }
 
   async listPermissions(): Promise<{ name: string; description: string }[]> {

@@ -2,7 +2,7 @@ import type { Kysely, Selectable } from 'kysely';
 import type { Database, SitesTable } from '../db/schema.js';
 import type { Site } from '../domain/site.js';
 import type { SiteLimit } from '../domain/site-limit.js';
-import { countOf, firstOf, pageOfQuery, type Page, type PageRequest } from './paging.js';
+import { countOf, firstOf, hasRow, pageOfQuery, type Page, type PageRequest } from './paging.js';
 import type { StationScope } from './station.repository.js';
 import { given } from './patch.js';
 
@@ -64,13 +64,13 @@ export class SiteRepository {
   async isVisible(id: number, visibility: SiteVisibility): Promise<boolean> {
     if (visibility.scope === null || visibility.sites.includes(id)) return true;
     if (visibility.scope.length === 0) return false;
-    const row = await this.db
-      .selectFrom('stations')
-      .select('id')
-      .where('site_id', '=', id)
-      .where('charge_point_id', 'in', [...visibility.scope])
-      .executeTakeFirst();
-    return row !== undefined;
+    return hasRow(
+      this.db
+        .selectFrom('stations')
+        .select('id')
+        .where('site_id', '=', id)
+        .where('charge_point_id', 'in', [...visibility.scope]),
+    );
   }
 
   /** Those of `ids` that are sites. */

@@ -4,7 +4,7 @@ import type { Database, StationsTable } from '../db/schema.js';
 import type { NotificationKind, Registration, Station } from '../domain/station.js';
 import type { SecurityProfile } from '../domain/security-profile.js';
 import { NO_STATION_STATUS, STATION_STATUS_RULES, type StationStatus } from '../domain/station-status.js';
-import { countOf, firstOf, pageOfQuery, type Page, type PageRequest } from './paging.js';
+import { countOf, firstOf, hasRow, pageOfQuery, type Page, type PageRequest } from './paging.js';
 import {
   bootColumns,
   CREDENTIAL_COLUMNS,
@@ -135,8 +135,7 @@ export class StationRepository {
   }
 
   async siteExists(siteId: number): Promise<boolean> {
-    const row = await this.db.selectFrom('sites').select('id').where('id', '=', siteId).executeTakeFirst();
-    return row !== undefined;
+    return hasRow(this.db.selectFrom('sites').select('id').where('id', '=', siteId));
   }
 
   /** Records the local authorization list a station accepted, and when its tags were read. */
