@@ -104,6 +104,9 @@ export async function fillHistory(
         Math.min(high, from + TRANSACTIONS_PER_FILL - 1),
         shape.sessionMinutes,
       );
+      // Statements back to back leave the checkpointer worker no moment to empty the WAL, which
+      // would grow to the whole history: empty it here, between two statements.
+      if (dialect === 'sqlite') await emptyWal(db);
       const done = Math.min(high, from + TRANSACTIONS_PER_FILL - 1) - low + 1;
       if (done % (TRANSACTIONS_PER_FILL * 20) < TRANSACTIONS_PER_FILL || done === high - low + 1)
         progress(`${done * shape.sessionMinutes} of ${transactions * shape.sessionMinutes} samples stored`);
@@ -112,9 +115,14 @@ export async function fillHistory(
     await db.connection().execute(async (connection) => {
       // PostgreSQL sorts an index build in memory up to this much, on disk past it.
       if (dialect === 'postgres') await sql`SET maintenance_work_mem = '1GB'`.execute(connection);
-      for (const definition of indexes) await sql.raw(definition).execute(connection);
+      for (const definition of indexes) {
+        await sql.raw(definition).execute(connection);
+        if (dialect === 'sqlite') await emptyWal(connection);
+      }
     });
-    if (dialect === 'postgres') await sql`ANALYZE`.execute(db);
+    // A history that took a year to gather has long been vacuumed (hint bits set, the visibility
+    // map current); one loaded a minute ago has not, and its first reads would write every page.
+    if (dialect === 'postgres') await sql`VACUUM ANALYZE`.execute(db);
     else await sql`PRAGMA optimize`.execute(db);
     return { transactions, firstStartedAt: createdAt };
   } finally {
@@ -146,6 +154,15 @@ async function dropIndexes(
         ).rows;
   for (const row of rows) await sql`DROP INDEX ${sql.id(row.name)}`.execute(db);
   return rows.map((row) => row.definition);
+}
+
+/** A TRUNCATE checkpoint, skipped when a server's checkpointer holds the checkpoint lock. */
+async function emptyWal(db: Kysely<Database>): Promise<void> {
+  try {
+    await sql`PRAGMA wal_checkpoint(TRUNCATE)`.execute(db);
+  } catch (error) {
+    if ((error as { code?: string }).code !== 'SQLITE_BUSY') throw error;
+  }
 }
 
 /** The samples of transactions `from`..`to`, one a minute, made by the database. */

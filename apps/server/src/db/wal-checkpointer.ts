@@ -7,9 +7,12 @@ import { Worker } from 'node:worker_threads';
  * A passive checkpoint that a commit overtakes does not let the WAL start again from its
  * beginning, so under writes that never pause (sustained ingest, a bulk load) the WAL would grow
  * for as long as they last and keep that size on disk: 1 GB in 10 s of 6,800 commits a second.
- * Past `limitBytes` the worker therefore takes a TRUNCATE checkpoint: it copies the few frames
- * the passive one left, waits for the writer's current transaction, and empties the WAL file;
- * the server's writes meanwhile wait off the event loop (sqlite-busy.ts).
+ * Past `limitBytes` the worker therefore takes a TRUNCATE checkpoint: it waits for the writer's
+ * current transaction, copies the frames the passive one left, and empties the WAL file; the
+ * server's writes meanwhile wait off the event loop (sqlite-busy.ts). It does so only when the
+ * passive checkpoint left at most `leftBytes` to copy: the writes wait for that copy, and a
+ * copy of gigabytes (a WAL that passive checkpoints could not keep up with) would outlast their
+ * patience (5 s) and fail them; such a WAL is copied passively until it is caught up.
  * Plain CommonJS run with `eval`, so that it needs no build step and no TypeScript loader.
  */
 const SOURCE = `
@@ -17,11 +20,13 @@ const { parentPort, workerData } = require('node:worker_threads');
 const SQLite = require(workerData.driver);
 const db = new SQLite(workerData.path);
 db.pragma('busy_timeout = 1000');
-const limitPages = Math.ceil(workerData.limitBytes / db.pragma('page_size', { simple: true }));
+const pageSize = db.pragma('page_size', { simple: true });
+const limitPages = Math.ceil(workerData.limitBytes / pageSize);
+const leftPages = Math.ceil(workerData.leftBytes / pageSize);
 const timer = setInterval(() => {
   try {
     const [wal] = db.pragma('wal_checkpoint(PASSIVE)');
-    if (wal.log > limitPages) db.pragma('wal_checkpoint(TRUNCATE)');
+    if (wal.log > limitPages && wal.log - wal.checkpointed <= leftPages) db.pragma('wal_checkpoint(TRUNCATE)');
   } catch (error) { parentPort.postMessage(String(error)); }
 }, workerData.intervalMs);
 parentPort.once('message', () => { clearInterval(timer); db.close(); parentPort.close(); });
@@ -29,6 +34,9 @@ parentPort.once('message', () => { clearInterval(timer); db.close(); parentPort.
 
 /** The WAL's size past which it is emptied (a TRUNCATE checkpoint) rather than only copied. */
 export const WAL_LIMIT_BYTES = 64 * 2 ** 20;
+
+/** At most this much left to copy by the TRUNCATE checkpoint, which the writes wait for. */
+export const WAL_LEFT_BYTES = 8 * 2 ** 20;
 
 /**
  * Moves SQLite's WAL checkpoints off the event loop. By default the connection that commits
@@ -43,9 +51,13 @@ export function startWalCheckpointer(
   intervalMs: number,
   onError: (message: string) => void,
   limitBytes = WAL_LIMIT_BYTES,
+  leftBytes = WAL_LEFT_BYTES,
 ): { stop(): Promise<void> } {
   const driver = createRequire(import.meta.url).resolve('better-sqlite3');
-  const worker = new Worker(SOURCE, { eval: true, workerData: { path, driver, intervalMs, limitBytes } });
+  const worker = new Worker(SOURCE, {
+    eval: true,
+    workerData: { path, driver, intervalMs, limitBytes, leftBytes },
+  });
   worker.on('message', (message: string) => onError(message));
   worker.on('error', (error) => onError(String(error)));
   worker.unref();
