@@ -104,6 +104,26 @@ describe.each(DIALECTS)('the transactions CSV export on %s', (dialect) => {
     expect(late - early).toBeLessThan(bytes / 4);
   });
 
+  it('survives downloads given up halfway (the next batch being read meanwhile), then exports whole', async () => {
+    for (let n = 0; n < 20; n++) {
+      const controller = new AbortController();
+      const response = await fetch(`${app.url}/api/transactions.csv?chargePointId=EXP-1`, {
+        headers: { authorization: `Bearer ${app.admin}` },
+        signal: controller.signal,
+      });
+      expect(response.status).toBe(200);
+      const reader = (response.body as ReadableStream<Uint8Array>).getReader();
+      // Given up after the first chunk, or a few later: at different points of the batches.
+      for (let chunk = 0; chunk <= n % 4; chunk++) await reader.read();
+      controller.abort();
+      await reader.read().catch(() => undefined);
+    }
+    const whole = await app.request('GET', '/api/transactions.csv?chargePointId=EXP-1', { token: app.admin });
+    expect(whole.status).toBe(200);
+    expect(whole.text.split('\n').filter((line) => line !== '')).toHaveLength(ROWS + 1);
+    expect((await app.request('GET', '/api/ready')).status).toBe(200);
+  });
+
   it('exports a period in start order, each transaction once, also with many at the same start', async () => {
     // 1,500 more transactions starting at one instant inside the period: ties across batch bounds.
     const tie = '2025-01-03T12:00:30.000Z';

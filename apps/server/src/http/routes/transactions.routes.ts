@@ -46,14 +46,25 @@ const CSV_COLUMNS = [
   'stopReason',
 ] as const satisfies readonly (keyof Transaction)[];
 
-/** The CSV file: the header, then one line per transaction, a batch at a time. */
+/**
+ * The CSV file: the header, then one line per transaction, a batch at a time. The next batch is
+ * read while the current one is sent, so that the database's time and the network's overlap
+ * (two batches in memory at the most). A download given up ends the batches.
+ */
 async function* csvFile(first: Transaction[], rest: AsyncIterator<Transaction[]>): AsyncGenerator<string> {
-  yield csvLine(CSV_COLUMNS);
-  let batch: Transaction[] | undefined = first;
-  while (batch) {
-    yield batch.map((transaction) => csvLine(CSV_COLUMNS.map((column) => transaction[column]))).join('');
-    const next = await rest.next();
-    batch = next.done ? undefined : next.value;
+  try {
+    yield csvLine(CSV_COLUMNS);
+    let batch: Transaction[] | undefined = first;
+    while (batch) {
+      const next = rest.next();
+      // A read that fails after the download was given up has nobody left to tell.
+      next.catch(() => undefined);
+      yield batch.map((transaction) => csvLine(CSV_COLUMNS.map((column) => transaction[column]))).join('');
+      const step = await next;
+      batch = step.done ? undefined : step.value;
+    }
+  } finally {
+    await rest.return?.();
   }
 }
 
