@@ -19,7 +19,10 @@ const SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const SQLite = require(workerData.driver);
 const db = new SQLite(workerData.path);
-db.pragma('busy_timeout = 1000');
+// Only the TRUNCATE checkpoint waits (a passive one never does): for the writer's lock, then,
+// holding it, for the readers to leave the WAL. A reader that stays (a backup's long snapshot)
+// would stall every write for as long as this: the emptying gives up soon and tries again later.
+db.pragma('busy_timeout = ' + workerData.patienceMs);
 const pageSize = db.pragma('page_size', { simple: true });
 const limitPages = Math.ceil(workerData.limitBytes / pageSize);
 const leftPages = Math.ceil(workerData.leftBytes / pageSize);
@@ -44,6 +47,9 @@ export const WAL_LIMIT_BYTES = 2 ** 30;
 /** At most this much left to copy by the TRUNCATE checkpoint, which the writes wait for. */
 export const WAL_LEFT_BYTES = 8 * 2 ** 20;
 
+/** How long the TRUNCATE checkpoint waits for the writer, then for the readers, ms. */
+const WAL_EMPTY_PATIENCE_MS = 50;
+
 /**
  * Moves SQLite's WAL checkpoints off the event loop. By default the connection that commits
  * past 1,000 WAL pages copies them into the database file and fsyncs it, inside that commit,
@@ -62,7 +68,7 @@ export function startWalCheckpointer(
   const driver = createRequire(import.meta.url).resolve('better-sqlite3');
   const worker = new Worker(SOURCE, {
     eval: true,
-    workerData: { path, driver, intervalMs, limitBytes, leftBytes },
+    workerData: { path, driver, intervalMs, limitBytes, leftBytes, patienceMs: WAL_EMPTY_PATIENCE_MS },
   });
   worker.on('message', (message: string) => onError(message));
   worker.on('error', (error) => onError(String(error)));
