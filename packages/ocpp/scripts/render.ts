@@ -154,6 +154,7 @@ async function generate(protocol: ProtocolSchemas, inherited?: Inherited): Promi
     declareExternallyReferenced: true,
     format: false,
     strictIndexSignatures: true,
+    maxItems: 1,
   });
   // The generator notes under every definition that the root schema referred to it: noise here.
   const quiet = source

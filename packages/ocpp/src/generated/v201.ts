@@ -816,11 +816,7 @@ export interface AuthorizeRequest {
    * @minItems 1
    * @maxItems 4
    */
-  iso15118CertificateHashData?:
-    | [OCSPRequestDataType]
-    | [OCSPRequestDataType, OCSPRequestDataType]
-    | [OCSPRequestDataType, OCSPRequestDataType, OCSPRequestDataType]
-    | [OCSPRequestDataType, OCSPRequestDataType, OCSPRequestDataType, OCSPRequestDataType];
+  iso15118CertificateHashData?: [OCSPRequestDataType, ...OCSPRequestDataType[]];
 }
 /**
  * This class does not get 'AdditionalProperties = false' in the schema generation, so it can be extended with arbitrary JSON properties to allow adding custom data.
@@ -1368,16 +1364,7 @@ export interface ChargingProfileCriterionType {
    * @minItems 1
    * @maxItems 4
    */
-  chargingLimitSource?:
-    | [ChargingLimitSourceEnumType]
-    | [ChargingLimitSourceEnumType, ChargingLimitSourceEnumType]
-    | [ChargingLimitSourceEnumType, ChargingLimitSourceEnumType, ChargingLimitSourceEnumType]
-    | [
-        ChargingLimitSourceEnumType,
-        ChargingLimitSourceEnumType,
-        ChargingLimitSourceEnumType,
-        ChargingLimitSourceEnumType,
-      ];
+  chargingLimitSource?: [ChargingLimitSourceEnumType, ...ChargingLimitSourceEnumType[]];
 }
 export interface GetChargingProfilesResponse {
   customData?: CustomDataType;
@@ -1510,11 +1497,7 @@ export interface CertificateHashDataChainType {
    * @minItems 1
    * @maxItems 4
    */
-  childCertificateHashData?:
-    | [CertificateHashDataType]
-    | [CertificateHashDataType, CertificateHashDataType]
-    | [CertificateHashDataType, CertificateHashDataType, CertificateHashDataType]
-    | [CertificateHashDataType, CertificateHashDataType, CertificateHashDataType, CertificateHashDataType];
+  childCertificateHashData?: [CertificateHashDataType, ...CertificateHashDataType[]];
 }
 export interface GetLocalListVersionRequest {
   customData?: CustomDataType;
@@ -1595,10 +1578,7 @@ export interface GetMonitoringReportRequest {
    * @minItems 1
    * @maxItems 3
    */
-  monitoringCriteria?:
-    | [MonitoringCriterionEnumType]
-    | [MonitoringCriterionEnumType, MonitoringCriterionEnumType]
-    | [MonitoringCriterionEnumType, MonitoringCriterionEnumType, MonitoringCriterionEnumType];
+  monitoringCriteria?: [MonitoringCriterionEnumType, ...MonitoringCriterionEnumType[]];
 }
 /**
  * Class to report components, variables and variable attributes and characteristics.
@@ -1659,16 +1639,7 @@ export interface GetReportRequest {
    * @minItems 1
    * @maxItems 4
    */
-  componentCriteria?:
-    | [ComponentCriterionEnumType]
-    | [ComponentCriterionEnumType, ComponentCriterionEnumType]
-    | [ComponentCriterionEnumType, ComponentCriterionEnumType, ComponentCriterionEnumType]
-    | [
-        ComponentCriterionEnumType,
-        ComponentCriterionEnumType,
-        ComponentCriterionEnumType,
-        ComponentCriterionEnumType,
-      ];
+  componentCriteria?: [ComponentCriterionEnumType, ...ComponentCriterionEnumType[]];
 }
 export interface GetReportResponse {
   customData?: CustomDataType;
@@ -1963,10 +1934,7 @@ export interface SalesTariffEntryType {
    * @minItems 1
    * @maxItems 3
    */
-  consumptionCost?:
-    | [ConsumptionCostType]
-    | [ConsumptionCostType, ConsumptionCostType]
-    | [ConsumptionCostType, ConsumptionCostType, ConsumptionCostType];
+  consumptionCost?: [ConsumptionCostType, ...ConsumptionCostType[]];
 }
 /**
  * Relative_ Timer_ Interval
@@ -2003,7 +1971,7 @@ export interface ConsumptionCostType {
    * @minItems 1
    * @maxItems 3
    */
-  cost: [CostType] | [CostType, CostType] | [CostType, CostType, CostType];
+  cost: [CostType, ...CostType[]];
 }
 /**
  * Cost
@@ -2448,11 +2416,7 @@ export interface ReportDataType {
    * @minItems 1
    * @maxItems 4
    */
-  variableAttribute:
-    | [VariableAttributeType]
-    | [VariableAttributeType, VariableAttributeType]
-    | [VariableAttributeType, VariableAttributeType, VariableAttributeType]
-    | [VariableAttributeType, VariableAttributeType, VariableAttributeType, VariableAttributeType];
+  variableAttribute: [VariableAttributeType, ...VariableAttributeType[]];
   variableCharacteristics?: VariableCharacteristicsType;
 }
 /**
@@ -2632,10 +2596,7 @@ export interface ChargingProfileType {
    * @minItems 1
    * @maxItems 3
    */
-  chargingSchedule:
-    | [ChargingScheduleType]
-    | [ChargingScheduleType, ChargingScheduleType]
-    | [ChargingScheduleType, ChargingScheduleType, ChargingScheduleType];
+  chargingSchedule: [ChargingScheduleType, ...ChargingScheduleType[]];
   /**
    * SHALL only be included if ChargingProfilePurpose is set to TxProfile. The transactionId is used to match the profile to a specific transaction.
    */

@@ -954,11 +954,7 @@ export interface AuthorizeRequest {
    * @minItems 1
    * @maxItems 4
    */
-  iso15118CertificateHashData?:
-    | [OCSPRequestDataType]
-    | [OCSPRequestDataType, OCSPRequestDataType]
-    | [OCSPRequestDataType, OCSPRequestDataType, OCSPRequestDataType]
-    | [OCSPRequestDataType, OCSPRequestDataType, OCSPRequestDataType, OCSPRequestDataType];
+  iso15118CertificateHashData?: [OCSPRequestDataType, ...OCSPRequestDataType[]];
   customData?: v201.CustomDataType;
 }
 /**
@@ -1110,62 +1106,7 @@ export interface TariffType {
    * @minItems 1
    * @maxItems 10
    */
-  description?:
-    | [MessageContentType]
-    | [MessageContentType, MessageContentType]
-    | [MessageContentType, MessageContentType, MessageContentType]
-    | [MessageContentType, MessageContentType, MessageContentType, MessageContentType]
-    | [MessageContentType, MessageContentType, MessageContentType, MessageContentType, MessageContentType]
-    | [
-        MessageContentType,
-        MessageContentType,
-        MessageContentType,
-        MessageContentType,
-        MessageContentType,
-        MessageContentType,
-      ]
-    | [
-        MessageContentType,
-        MessageContentType,
-        MessageContentType,
-        MessageContentType,
-        MessageContentType,
-        MessageContentType,
-        MessageContentType,
-      ]
-    | [
-        MessageContentType,
-        MessageContentType,
-        MessageContentType,
-        MessageContentType,
-        MessageContentType,
-        MessageContentType,
-        MessageContentType,
-        MessageContentType,
-      ]
-    | [
-        MessageContentType,
-        MessageContentType,
-        MessageContentType,
-        MessageContentType,
-        MessageContentType,
-        MessageContentType,
-        MessageContentType,
-        MessageContentType,
-        MessageContentType,
-      ]
-    | [
-        MessageContentType,
-        MessageContentType,
-        MessageContentType,
-        MessageContentType,
-        MessageContentType,
-        MessageContentType,
-        MessageContentType,
-        MessageContentType,
-        MessageContentType,
-        MessageContentType,
-      ];
+  description?: [MessageContentType, ...MessageContentType[]];
   /**
    * Currency code according to ISO 4217
    */
@@ -1196,12 +1137,7 @@ export interface TariffEnergyType {
    * @minItems 1
    * @maxItems 5
    */
-  taxRates?:
-    | [TaxRateType]
-    | [TaxRateType, TaxRateType]
-    | [TaxRateType, TaxRateType, TaxRateType]
-    | [TaxRateType, TaxRateType, TaxRateType, TaxRateType]
-    | [TaxRateType, TaxRateType, TaxRateType, TaxRateType, TaxRateType];
+  taxRates?: [TaxRateType, ...TaxRateType[]];
   customData?: v201.CustomDataType;
 }
 /**
@@ -1248,29 +1184,7 @@ export interface TariffConditionsType {
    * @minItems 1
    * @maxItems 7
    */
-  dayOfWeek?:
-    | [DayOfWeekEnumType]
-    | [DayOfWeekEnumType, DayOfWeekEnumType]
-    | [DayOfWeekEnumType, DayOfWeekEnumType, DayOfWeekEnumType]
-    | [DayOfWeekEnumType, DayOfWeekEnumType, DayOfWeekEnumType, DayOfWeekEnumType]
-    | [DayOfWeekEnumType, DayOfWeekEnumType, DayOfWeekEnumType, DayOfWeekEnumType, DayOfWeekEnumType]
-    | [
-        DayOfWeekEnumType,
-        DayOfWeekEnumType,
-        DayOfWeekEnumType,
-        DayOfWeekEnumType,
-        DayOfWeekEnumType,
-        DayOfWeekEnumType,
-      ]
-    | [
-        DayOfWeekEnumType,
-        DayOfWeekEnumType,
-        DayOfWeekEnumType,
-        DayOfWeekEnumType,
-        DayOfWeekEnumType,
-        DayOfWeekEnumType,
-        DayOfWeekEnumType,
-      ];
+  dayOfWeek?: [DayOfWeekEnumType, ...DayOfWeekEnumType[]];
   /**
    * Start date in local time, for example: 2015-12-24.
    * Valid from this day (inclusive). +
@@ -1392,12 +1306,7 @@ export interface TariffTimeType {
    * @minItems 1
    * @maxItems 5
    */
-  taxRates?:
-    | [TaxRateType]
-    | [TaxRateType, TaxRateType]
-    | [TaxRateType, TaxRateType, TaxRateType]
-    | [TaxRateType, TaxRateType, TaxRateType, TaxRateType]
-    | [TaxRateType, TaxRateType, TaxRateType, TaxRateType, TaxRateType];
+  taxRates?: [TaxRateType, ...TaxRateType[]];
   customData?: v201.CustomDataType;
 }
 /**
@@ -1420,12 +1329,7 @@ export interface TariffFixedType {
    * @minItems 1
    * @maxItems 5
    */
-  taxRates?:
-    | [TaxRateType]
-    | [TaxRateType, TaxRateType]
-    | [TaxRateType, TaxRateType, TaxRateType]
-    | [TaxRateType, TaxRateType, TaxRateType, TaxRateType]
-    | [TaxRateType, TaxRateType, TaxRateType, TaxRateType, TaxRateType];
+  taxRates?: [TaxRateType, ...TaxRateType[]];
   customData?: v201.CustomDataType;
 }
 /**
@@ -1468,29 +1372,7 @@ export interface TariffConditionsFixedType {
    * @minItems 1
    * @maxItems 7
    */
-  dayOfWeek?:
-    | [DayOfWeekEnumType]
-    | [DayOfWeekEnumType, DayOfWeekEnumType]
-    | [DayOfWeekEnumType, DayOfWeekEnumType, DayOfWeekEnumType]
-    | [DayOfWeekEnumType, DayOfWeekEnumType, DayOfWeekEnumType, DayOfWeekEnumType]
-    | [DayOfWeekEnumType, DayOfWeekEnumType, DayOfWeekEnumType, DayOfWeekEnumType, DayOfWeekEnumType]
-    | [
-        DayOfWeekEnumType,
-        DayOfWeekEnumType,
-        DayOfWeekEnumType,
-        DayOfWeekEnumType,
-        DayOfWeekEnumType,
-        DayOfWeekEnumType,
-      ]
-    | [
-        DayOfWeekEnumType,
-        DayOfWeekEnumType,
-        DayOfWeekEnumType,
-        DayOfWeekEnumType,
-        DayOfWeekEnumType,
-        DayOfWeekEnumType,
-        DayOfWeekEnumType,
-      ];
+  dayOfWeek?: [DayOfWeekEnumType, ...DayOfWeekEnumType[]];
   /**
    * Start date in local time, for example: 2015-12-24.
    * Valid from this day (inclusive). +
@@ -1533,12 +1415,7 @@ export interface PriceType {
    * @minItems 1
    * @maxItems 5
    */
-  taxRates?:
-    | [TaxRateType]
-    | [TaxRateType, TaxRateType]
-    | [TaxRateType, TaxRateType, TaxRateType]
-    | [TaxRateType, TaxRateType, TaxRateType, TaxRateType]
-    | [TaxRateType, TaxRateType, TaxRateType, TaxRateType, TaxRateType];
+  taxRates?: [TaxRateType, ...TaxRateType[]];
   customData?: v201.CustomDataType;
 }
 export interface BatterySwapRequest {
@@ -1982,15 +1859,7 @@ export interface Get15118EVCertificateRequest {
    * @minItems 1
    * @maxItems 8
    */
-  prioritizedEMAIDs?:
-    | [string]
-    | [string, string]
-    | [string, string, string]
-    | [string, string, string, string]
-    | [string, string, string, string, string]
-    | [string, string, string, string, string, string]
-    | [string, string, string, string, string, string, string]
-    | [string, string, string, string, string, string, string, string];
+  prioritizedEMAIDs?: [string, ...string[]];
   customData?: v201.CustomDataType;
 }
 export interface Get15118EVCertificateResponse {
@@ -2025,16 +1894,7 @@ export interface GetCertificateChainStatusRequest {
    * @minItems 1
    * @maxItems 4
    */
-  certificateStatusRequests:
-    | [CertificateStatusRequestInfoType]
-    | [CertificateStatusRequestInfoType, CertificateStatusRequestInfoType]
-    | [CertificateStatusRequestInfoType, CertificateStatusRequestInfoType, CertificateStatusRequestInfoType]
-    | [
-        CertificateStatusRequestInfoType,
-        CertificateStatusRequestInfoType,
-        CertificateStatusRequestInfoType,
-        CertificateStatusRequestInfoType,
-      ];
+  certificateStatusRequests: [CertificateStatusRequestInfoType, ...CertificateStatusRequestInfoType[]];
   customData?: v201.CustomDataType;
 }
 /**
@@ -2050,12 +1910,7 @@ export interface CertificateStatusRequestInfoType {
    * @minItems 1
    * @maxItems 5
    */
-  urls:
-    | [string]
-    | [string, string]
-    | [string, string, string]
-    | [string, string, string, string]
-    | [string, string, string, string, string];
+  urls: [string, ...string[]];
   customData?: v201.CustomDataType;
 }
 export interface GetCertificateChainStatusResponse {
@@ -2063,11 +1918,7 @@ export interface GetCertificateChainStatusResponse {
    * @minItems 1
    * @maxItems 4
    */
-  certificateStatus:
-    | [CertificateStatusType]
-    | [CertificateStatusType, CertificateStatusType]
-    | [CertificateStatusType, CertificateStatusType, CertificateStatusType]
-    | [CertificateStatusType, CertificateStatusType, CertificateStatusType, CertificateStatusType];
+  certificateStatus: [CertificateStatusType, ...CertificateStatusType[]];
   customData?: v201.CustomDataType;
 }
 /**
@@ -2131,8 +1982,7 @@ export interface ChargingProfileCriterionType {
    * @minItems 1
    * @maxItems 4
    */
-  chargingLimitSource?:
-    [string] | [string, string] | [string, string, string] | [string, string, string, string];
+  chargingLimitSource?: [string, ...string[]];
   customData?: v201.CustomDataType;
 }
 export interface GetChargingProfilesResponse {
@@ -2259,484 +2109,12 @@ export interface ChargingSchedulePeriodType {
    * @minItems 1
    * @maxItems 20
    */
-  v2xFreqWattCurve?:
-    | [V2XFreqWattPointType]
-    | [V2XFreqWattPointType, V2XFreqWattPointType]
-    | [V2XFreqWattPointType, V2XFreqWattPointType, V2XFreqWattPointType]
-    | [V2XFreqWattPointType, V2XFreqWattPointType, V2XFreqWattPointType, V2XFreqWattPointType]
-    | [
-        V2XFreqWattPointType,
-        V2XFreqWattPointType,
-        V2XFreqWattPointType,
-        V2XFreqWattPointType,
-        V2XFreqWattPointType,
-      ]
-    | [
-        V2XFreqWattPointType,
-        V2XFreqWattPointType,
-        V2XFreqWattPointType,
-        V2XFreqWattPointType,
-        V2XFreqWattPointType,
-        V2XFreqWattPointType,
-      ]
-    | [
-        V2XFreqWattPointType,
-        V2XFreqWattPointType,
-        V2XFreqWattPointType,
-        V2XFreqWattPointType,
-        V2XFreqWattPointType,
-        V2XFreqWattPointType,
-        V2XFreqWattPointType,
-      ]
-    | [
-        V2XFreqWattPointType,
-        V2XFreqWattPointType,
-        V2XFreqWattPointType,
-        V2XFreqWattPointType,
-        V2XFreqWattPointType,
-        V2XFreqWattPointType,
-        V2XFreqWattPointType,
-        V2XFreqWattPointType,
-      ]
-    | [
-        V2XFreqWattPointType,
-        V2XFreqWattPointType,
-        V2XFreqWattPointType,
-        V2XFreqWattPointType,
-        V2XFreqWattPointType,
-        V2XFreqWattPointType,
-        V2XFreqWattPointType,
-        V2XFreqWattPointType,
-        V2XFreqWattPointType,
-      ]
-    | [
-        V2XFreqWattPointType,
-        V2XFreqWattPointType,
-        V2XFreqWattPointType,
-        V2XFreqWattPointType,
-        V2XFreqWattPointType,
-        V2XFreqWattPointType,
-        V2XFreqWattPointType,
-        V2XFreqWattPointType,
-        V2XFreqWattPointType,
-        V2XFreqWattPointType,
-      ]
-    | [
-        V2XFreqWattPointType,
-        V2XFreqWattPointType,
-        V2XFreqWattPointType,
-        V2XFreqWattPointType,
-        V2XFreqWattPointType,
-        V2XFreqWattPointType,
-        V2XFreqWattPointType,
-        V2XFreqWattPointType,
-        V2XFreqWattPointType,
-        V2XFreqWattPointType,
-        V2XFreqWattPointType,
-      ]
-    | [
-        V2XFreqWattPointType,
-        V2XFreqWattPointType,
-        V2XFreqWattPointType,
-        V2XFreqWattPointType,
-        V2XFreqWattPointType,
-        V2XFreqWattPointType,
-        V2XFreqWattPointType,
-        V2XFreqWattPointType,
-        V2XFreqWattPointType,
-        V2XFreqWattPointType,
-        V2XFreqWattPointType,
-        V2XFreqWattPointType,
-      ]
-    | [
-        V2XFreqWattPointType,
-        V2XFreqWattPointType,
-        V2XFreqWattPointType,
-        V2XFreqWattPointType,
-        V2XFreqWattPointType,
-        V2XFreqWattPointType,
-        V2XFreqWattPointType,
-        V2XFreqWattPointType,
-        V2XFreqWattPointType,
-        V2XFreqWattPointType,
-        V2XFreqWattPointType,
-        V2XFreqWattPointType,
-        V2XFreqWattPointType,
-      ]
-    | [
-        V2XFreqWattPointType,
-        V2XFreqWattPointType,
-        V2XFreqWattPointType,
-        V2XFreqWattPointType,
-        V2XFreqWattPointType,
-        V2XFreqWattPointType,
-        V2XFreqWattPointType,
-        V2XFreqWattPointType,
-        V2XFreqWattPointType,
-        V2XFreqWattPointType,
-        V2XFreqWattPointType,
-        V2XFreqWattPointType,
-        V2XFreqWattPointType,
-        V2XFreqWattPointType,
-      ]
-    | [
-        V2XFreqWattPointType,
-        V2XFreqWattPointType,
-        V2XFreqWattPointType,
-        V2XFreqWattPointType,
-        V2XFreqWattPointType,
-        V2XFreqWattPointType,
-        V2XFreqWattPointType,
-        V2XFreqWattPointType,
-        V2XFreqWattPointType,
-        V2XFreqWattPointType,
-        V2XFreqWattPointType,
-        V2XFreqWattPointType,
-        V2XFreqWattPointType,
-        V2XFreqWattPointType,
-        V2XFreqWattPointType,
-      ]
-    | [
-        V2XFreqWattPointType,
-        V2XFreqWattPointType,
-        V2XFreqWattPointType,
-        V2XFreqWattPointType,
-        V2XFreqWattPointType,
-        V2XFreqWattPointType,
-        V2XFreqWattPointType,
-        V2XFreqWattPointType,
-        V2XFreqWattPointType,
-        V2XFreqWattPointType,
-        V2XFreqWattPointType,
-        V2XFreqWattPointType,
-        V2XFreqWattPointType,
-        V2XFreqWattPointType,
-        V2XFreqWattPointType,
-        V2XFreqWattPointType,
-      ]
-    | [
-        V2XFreqWattPointType,
-        V2XFreqWattPointType,
-        V2XFreqWattPointType,
-        V2XFreqWattPointType,
-        V2XFreqWattPointType,
-        V2XFreqWattPointType,
-        V2XFreqWattPointType,
-        V2XFreqWattPointType,
-        V2XFreqWattPointType,
-        V2XFreqWattPointType,
-        V2XFreqWattPointType,
-        V2XFreqWattPointType,
-        V2XFreqWattPointType,
-        V2XFreqWattPointType,
-        V2XFreqWattPointType,
-        V2XFreqWattPointType,
-        V2XFreqWattPointType,
-      ]
-    | [
-        V2XFreqWattPointType,
-        V2XFreqWattPointType,
-        V2XFreqWattPointType,
-        V2XFreqWattPointType,
-        V2XFreqWattPointType,
-        V2XFreqWattPointType,
-        V2XFreqWattPointType,
-        V2XFreqWattPointType,
-        V2XFreqWattPointType,
-        V2XFreqWattPointType,
-        V2XFreqWattPointType,
-        V2XFreqWattPointType,
-        V2XFreqWattPointType,
-        V2XFreqWattPointType,
-        V2XFreqWattPointType,
-        V2XFreqWattPointType,
-        V2XFreqWattPointType,
-        V2XFreqWattPointType,
-      ]
-    | [
-        V2XFreqWattPointType,
-        V2XFreqWattPointType,
-        V2XFreqWattPointType,
-        V2XFreqWattPointType,
-        V2XFreqWattPointType,
-        V2XFreqWattPointType,
-        V2XFreqWattPointType,
-        V2XFreqWattPointType,
-        V2XFreqWattPointType,
-        V2XFreqWattPointType,
-        V2XFreqWattPointType,
-        V2XFreqWattPointType,
-        V2XFreqWattPointType,
-        V2XFreqWattPointType,
-        V2XFreqWattPointType,
-        V2XFreqWattPointType,
-        V2XFreqWattPointType,
-        V2XFreqWattPointType,
-        V2XFreqWattPointType,
-      ]
-    | [
-        V2XFreqWattPointType,
-        V2XFreqWattPointType,
-        V2XFreqWattPointType,
-        V2XFreqWattPointType,
-        V2XFreqWattPointType,
-        V2XFreqWattPointType,
-        V2XFreqWattPointType,
-        V2XFreqWattPointType,
-        V2XFreqWattPointType,
-        V2XFreqWattPointType,
-        V2XFreqWattPointType,
-        V2XFreqWattPointType,
-        V2XFreqWattPointType,
-        V2XFreqWattPointType,
-        V2XFreqWattPointType,
-        V2XFreqWattPointType,
-        V2XFreqWattPointType,
-        V2XFreqWattPointType,
-        V2XFreqWattPointType,
-        V2XFreqWattPointType,
-      ];
+  v2xFreqWattCurve?: [V2XFreqWattPointType, ...V2XFreqWattPointType[]];
   /**
    * @minItems 1
    * @maxItems 20
    */
-  v2xSignalWattCurve?:
-    | [V2XSignalWattPointType]
-    | [V2XSignalWattPointType, V2XSignalWattPointType]
-    | [V2XSignalWattPointType, V2XSignalWattPointType, V2XSignalWattPointType]
-    | [V2XSignalWattPointType, V2XSignalWattPointType, V2XSignalWattPointType, V2XSignalWattPointType]
-    | [
-        V2XSignalWattPointType,
-        V2XSignalWattPointType,
-        V2XSignalWattPointType,
-        V2XSignalWattPointType,
-        V2XSignalWattPointType,
-      ]
-    | [
-        V2XSignalWattPointType,
-        V2XSignalWattPointType,
-        V2XSignalWattPointType,
-        V2XSignalWattPointType,
-        V2XSignalWattPointType,
-        V2XSignalWattPointType,
-      ]
-    | [
-        V2XSignalWattPointType,
-        V2XSignalWattPointType,
-        V2XSignalWattPointType,
-        V2XSignalWattPointType,
-        V2XSignalWattPointType,
-        V2XSignalWattPointType,
-        V2XSignalWattPointType,
-      ]
-    | [
-        V2XSignalWattPointType,
-        V2XSignalWattPointType,
-        V2XSignalWattPointType,
-        V2XSignalWattPointType,
-        V2XSignalWattPointType,
-        V2XSignalWattPointType,
-        V2XSignalWattPointType,
-        V2XSignalWattPointType,
-      ]
-    | [
-        V2XSignalWattPointType,
-        V2XSignalWattPointType,
-        V2XSignalWattPointType,
-        V2XSignalWattPointType,
-        V2XSignalWattPointType,
-        V2XSignalWattPointType,
-        V2XSignalWattPointType,
-        V2XSignalWattPointType,
-        V2XSignalWattPointType,
-      ]
-    | [
-        V2XSignalWattPointType,
-        V2XSignalWattPointType,
-        V2XSignalWattPointType,
-        V2XSignalWattPointType,
-        V2XSignalWattPointType,
-        V2XSignalWattPointType,
-        V2XSignalWattPointType,
-        V2XSignalWattPointType,
-        V2XSignalWattPointType,
-        V2XSignalWattPointType,
-      ]
-    | [
-        V2XSignalWattPointType,
-        V2XSignalWattPointType,
-        V2XSignalWattPointType,
-        V2XSignalWattPointType,
-        V2XSignalWattPointType,
-        V2XSignalWattPointType,
-        V2XSignalWattPointType,
-        V2XSignalWattPointType,
-        V2XSignalWattPointType,
-        V2XSignalWattPointType,
-        V2XSignalWattPointType,
-      ]
-    | [
-        V2XSignalWattPointType,
-        V2XSignalWattPointType,
-        V2XSignalWattPointType,
-        V2XSignalWattPointType,
-        V2XSignalWattPointType,
-        V2XSignalWattPointType,
-        V2XSignalWattPointType,
-        V2XSignalWattPointType,
-        V2XSignalWattPointType,
-        V2XSignalWattPointType,
-        V2XSignalWattPointType,
-        V2XSignalWattPointType,
-      ]
-    | [
-        V2XSignalWattPointType,
-        V2XSignalWattPointType,
-        V2XSignalWattPointType,
-        V2XSignalWattPointType,
-        V2XSignalWattPointType,
-        V2XSignalWattPointType,
-        V2XSignalWattPointType,
-        V2XSignalWattPointType,
-        V2XSignalWattPointType,
-        V2XSignalWattPointType,
-        V2XSignalWattPointType,
-        V2XSignalWattPointType,
-        V2XSignalWattPointType,
-      ]
-    | [
-        V2XSignalWattPointType,
-        V2XSignalWattPointType,
-        V2XSignalWattPointType,
-        V2XSignalWattPointType,
-        V2XSignalWattPointType,
-        V2XSignalWattPointType,
-        V2XSignalWattPointType,
-        V2XSignalWattPointType,
-        V2XSignalWattPointType,
-        V2XSignalWattPointType,
-        V2XSignalWattPointType,
-        V2XSignalWattPointType,
-        V2XSignalWattPointType,
-        V2XSignalWattPointType,
-      ]
-    | [
-        V2XSignalWattPointType,
-        V2XSignalWattPointType,
-        V2XSignalWattPointType,
-        V2XSignalWattPointType,
-        V2XSignalWattPointType,
-        V2XSignalWattPointType,
-        V2XSignalWattPointType,
-        V2XSignalWattPointType,
-        V2XSignalWattPointType,
-        V2XSignalWattPointType,
-        V2XSignalWattPointType,
-        V2XSignalWattPointType,
-        V2XSignalWattPointType,
-        V2XSignalWattPointType,
-        V2XSignalWattPointType,
-      ]
-    | [
-        V2XSignalWattPointType,
-        V2XSignalWattPointType,
-        V2XSignalWattPointType,
-        V2XSignalWattPointType,
-        V2XSignalWattPointType,
-        V2XSignalWattPointType,
-        V2XSignalWattPointType,
-        V2XSignalWattPointType,
-        V2XSignalWattPointType,
-        V2XSignalWattPointType,
-        V2XSignalWattPointType,
-        V2XSignalWattPointType,
-        V2XSignalWattPointType,
-        V2XSignalWattPointType,
-        V2XSignalWattPointType,
-        V2XSignalWattPointType,
-      ]
-    | [
-        V2XSignalWattPointType,
-        V2XSignalWattPointType,
-        V2XSignalWattPointType,
-        V2XSignalWattPointType,
-        V2XSignalWattPointType,
-        V2XSignalWattPointType,
-        V2XSignalWattPointType,
-        V2XSignalWattPointType,
-        V2XSignalWattPointType,
-        V2XSignalWattPointType,
-        V2XSignalWattPointType,
-        V2XSignalWattPointType,
-        V2XSignalWattPointType,
-        V2XSignalWattPointType,
-        V2XSignalWattPointType,
-        V2XSignalWattPointType,
-        V2XSignalWattPointType,
-      ]
-    | [
-        V2XSignalWattPointType,
-        V2XSignalWattPointType,
-        V2XSignalWattPointType,
-        V2XSignalWattPointType,
-        V2XSignalWattPointType,
-        V2XSignalWattPointType,
-        V2XSignalWattPointType,
-        V2XSignalWattPointType,
-        V2XSignalWattPointType,
-        V2XSignalWattPointType,
-        V2XSignalWattPointType,
-        V2XSignalWattPointType,
-        V2XSignalWattPointType,
-        V2XSignalWattPointType,
-        V2XSignalWattPointType,
-        V2XSignalWattPointType,
-        V2XSignalWattPointType,
-        V2XSignalWattPointType,
-      ]
-    | [
-        V2XSignalWattPointType,
-        V2XSignalWattPointType,
-        V2XSignalWattPointType,
-        V2XSignalWattPointType,
-        V2XSignalWattPointType,
-        V2XSignalWattPointType,
-        V2XSignalWattPointType,
-        V2XSignalWattPointType,
-        V2XSignalWattPointType,
-        V2XSignalWattPointType,
-        V2XSignalWattPointType,
-        V2XSignalWattPointType,
-        V2XSignalWattPointType,
-        V2XSignalWattPointType,
-        V2XSignalWattPointType,
-        V2XSignalWattPointType,
-        V2XSignalWattPointType,
-        V2XSignalWattPointType,
-        V2XSignalWattPointType,
-      ]
-    | [
-        V2XSignalWattPointType,
-        V2XSignalWattPointType,
-        V2XSignalWattPointType,
-        V2XSignalWattPointType,
-        V2XSignalWattPointType,
-        V2XSignalWattPointType,
-        V2XSignalWattPointType,
-        V2XSignalWattPointType,
-        V2XSignalWattPointType,
-        V2XSignalWattPointType,
-        V2XSignalWattPointType,
-        V2XSignalWattPointType,
-        V2XSignalWattPointType,
-        V2XSignalWattPointType,
-        V2XSignalWattPointType,
-        V2XSignalWattPointType,
-        V2XSignalWattPointType,
-        V2XSignalWattPointType,
-        V2XSignalWattPointType,
-        V2XSignalWattPointType,
-      ];
+  v2xSignalWattCurve?: [V2XSignalWattPointType, ...V2XSignalWattPointType[]];
   customData?: v201.CustomDataType;
 }
 /**
@@ -2836,11 +2214,7 @@ export interface CertificateHashDataChainType {
    * @minItems 1
    * @maxItems 4
    */
-  childCertificateHashData?:
-    | [CertificateHashDataType]
-    | [CertificateHashDataType, CertificateHashDataType]
-    | [CertificateHashDataType, CertificateHashDataType, CertificateHashDataType]
-    | [CertificateHashDataType, CertificateHashDataType, CertificateHashDataType, CertificateHashDataType];
+  childCertificateHashData?: [CertificateHashDataType, ...CertificateHashDataType[]];
   customData?: v201.CustomDataType;
 }
 export interface GetLocalListVersionResponse {
@@ -2910,10 +2284,7 @@ export interface GetMonitoringReportRequest {
    * @minItems 1
    * @maxItems 3
    */
-  monitoringCriteria?:
-    | [v201.MonitoringCriterionEnumType]
-    | [v201.MonitoringCriterionEnumType, v201.MonitoringCriterionEnumType]
-    | [v201.MonitoringCriterionEnumType, v201.MonitoringCriterionEnumType, v201.MonitoringCriterionEnumType];
+  monitoringCriteria?: [v201.MonitoringCriterionEnumType, ...v201.MonitoringCriterionEnumType[]];
   customData?: v201.CustomDataType;
 }
 /**
@@ -2999,16 +2370,7 @@ export interface GetReportRequest {
    * @minItems 1
    * @maxItems 4
    */
-  componentCriteria?:
-    | [v201.ComponentCriterionEnumType]
-    | [v201.ComponentCriterionEnumType, v201.ComponentCriterionEnumType]
-    | [v201.ComponentCriterionEnumType, v201.ComponentCriterionEnumType, v201.ComponentCriterionEnumType]
-    | [
-        v201.ComponentCriterionEnumType,
-        v201.ComponentCriterionEnumType,
-        v201.ComponentCriterionEnumType,
-        v201.ComponentCriterionEnumType,
-      ];
+  componentCriteria?: [v201.ComponentCriterionEnumType, ...v201.ComponentCriterionEnumType[]];
   customData?: v201.CustomDataType;
 }
 export interface GetReportResponse {
@@ -3358,10 +2720,7 @@ export interface SalesTariffEntryType {
    * @minItems 1
    * @maxItems 3
    */
-  consumptionCost?:
-    | [ConsumptionCostType]
-    | [ConsumptionCostType, ConsumptionCostType]
-    | [ConsumptionCostType, ConsumptionCostType, ConsumptionCostType];
+  consumptionCost?: [ConsumptionCostType, ...ConsumptionCostType[]];
   customData?: v201.CustomDataType;
 }
 export interface RelativeTimeIntervalType {
@@ -3384,7 +2743,7 @@ export interface ConsumptionCostType {
    * @minItems 1
    * @maxItems 3
    */
-  cost: [CostType] | [CostType, CostType] | [CostType, CostType, CostType];
+  cost: [CostType, ...CostType[]];
   customData?: v201.CustomDataType;
 }
 export interface CostType {
@@ -3440,60 +2799,13 @@ export interface AbsolutePriceScheduleType {
    * @minItems 1
    * @maxItems 10
    */
-  taxRules?:
-    | [TaxRuleType]
-    | [TaxRuleType, TaxRuleType]
-    | [TaxRuleType, TaxRuleType, TaxRuleType]
-    | [TaxRuleType, TaxRuleType, TaxRuleType, TaxRuleType]
-    | [TaxRuleType, TaxRuleType, TaxRuleType, TaxRuleType, TaxRuleType]
-    | [TaxRuleType, TaxRuleType, TaxRuleType, TaxRuleType, TaxRuleType, TaxRuleType]
-    | [TaxRuleType, TaxRuleType, TaxRuleType, TaxRuleType, TaxRuleType, TaxRuleType, TaxRuleType]
-    | [TaxRuleType, TaxRuleType, TaxRuleType, TaxRuleType, TaxRuleType, TaxRuleType, TaxRuleType, TaxRuleType]
-    | [
-        TaxRuleType,
-        TaxRuleType,
-        TaxRuleType,
-        TaxRuleType,
-        TaxRuleType,
-        TaxRuleType,
-        TaxRuleType,
-        TaxRuleType,
-        TaxRuleType,
-      ]
-    | [
-        TaxRuleType,
-        TaxRuleType,
-        TaxRuleType,
-        TaxRuleType,
-        TaxRuleType,
-        TaxRuleType,
-        TaxRuleType,
-        TaxRuleType,
-        TaxRuleType,
-        TaxRuleType,
-      ];
+  taxRules?: [TaxRuleType, ...TaxRuleType[]];
   overstayRuleList?: OverstayRuleListType;
   /**
    * @minItems 1
    * @maxItems 5
    */
-  additionalSelectedServices?:
-    | [AdditionalSelectedServicesType]
-    | [AdditionalSelectedServicesType, AdditionalSelectedServicesType]
-    | [AdditionalSelectedServicesType, AdditionalSelectedServicesType, AdditionalSelectedServicesType]
-    | [
-        AdditionalSelectedServicesType,
-        AdditionalSelectedServicesType,
-        AdditionalSelectedServicesType,
-        AdditionalSelectedServicesType,
-      ]
-    | [
-        AdditionalSelectedServicesType,
-        AdditionalSelectedServicesType,
-        AdditionalSelectedServicesType,
-        AdditionalSelectedServicesType,
-        AdditionalSelectedServicesType,
-      ];
+  additionalSelectedServices?: [AdditionalSelectedServicesType, ...AdditionalSelectedServicesType[]];
   customData?: v201.CustomDataType;
 }
 /**
@@ -3522,32 +2834,7 @@ export interface PriceRuleStackType {
    * @minItems 1
    * @maxItems 8
    */
-  priceRule:
-    | [PriceRuleType]
-    | [PriceRuleType, PriceRuleType]
-    | [PriceRuleType, PriceRuleType, PriceRuleType]
-    | [PriceRuleType, PriceRuleType, PriceRuleType, PriceRuleType]
-    | [PriceRuleType, PriceRuleType, PriceRuleType, PriceRuleType, PriceRuleType]
-    | [PriceRuleType, PriceRuleType, PriceRuleType, PriceRuleType, PriceRuleType, PriceRuleType]
-    | [
-        PriceRuleType,
-        PriceRuleType,
-        PriceRuleType,
-        PriceRuleType,
-        PriceRuleType,
-        PriceRuleType,
-        PriceRuleType,
-      ]
-    | [
-        PriceRuleType,
-        PriceRuleType,
-        PriceRuleType,
-        PriceRuleType,
-        PriceRuleType,
-        PriceRuleType,
-        PriceRuleType,
-        PriceRuleType,
-      ];
+  priceRule: [PriceRuleType, ...PriceRuleType[]];
   customData?: v201.CustomDataType;
 }
 /**
@@ -3616,12 +2903,7 @@ export interface OverstayRuleListType {
    * @minItems 1
    * @maxItems 5
    */
-  overstayRule:
-    | [OverstayRuleType]
-    | [OverstayRuleType, OverstayRuleType]
-    | [OverstayRuleType, OverstayRuleType, OverstayRuleType]
-    | [OverstayRuleType, OverstayRuleType, OverstayRuleType, OverstayRuleType]
-    | [OverstayRuleType, OverstayRuleType, OverstayRuleType, OverstayRuleType, OverstayRuleType];
+  overstayRule: [OverstayRuleType, ...OverstayRuleType[]];
   /**
    * Time till overstay is applied in seconds.
    */
@@ -3831,11 +3113,7 @@ export interface MessageInfoType {
    * @minItems 1
    * @maxItems 4
    */
-  messageExtra?:
-    | [MessageContentType]
-    | [MessageContentType, MessageContentType]
-    | [MessageContentType, MessageContentType, MessageContentType]
-    | [MessageContentType, MessageContentType, MessageContentType, MessageContentType];
+  messageExtra?: [MessageContentType, ...MessageContentType[]];
   customData?: v201.CustomDataType;
 }
 export interface NotifyEVChargingNeedsRequest {
@@ -4211,32 +3489,7 @@ export interface EVAbsolutePriceScheduleEntryType {
    * @minItems 1
    * @maxItems 8
    */
-  evPriceRule:
-    | [EVPriceRuleType]
-    | [EVPriceRuleType, EVPriceRuleType]
-    | [EVPriceRuleType, EVPriceRuleType, EVPriceRuleType]
-    | [EVPriceRuleType, EVPriceRuleType, EVPriceRuleType, EVPriceRuleType]
-    | [EVPriceRuleType, EVPriceRuleType, EVPriceRuleType, EVPriceRuleType, EVPriceRuleType]
-    | [EVPriceRuleType, EVPriceRuleType, EVPriceRuleType, EVPriceRuleType, EVPriceRuleType, EVPriceRuleType]
-    | [
-        EVPriceRuleType,
-        EVPriceRuleType,
-        EVPriceRuleType,
-        EVPriceRuleType,
-        EVPriceRuleType,
-        EVPriceRuleType,
-        EVPriceRuleType,
-      ]
-    | [
-        EVPriceRuleType,
-        EVPriceRuleType,
-        EVPriceRuleType,
-        EVPriceRuleType,
-        EVPriceRuleType,
-        EVPriceRuleType,
-        EVPriceRuleType,
-        EVPriceRuleType,
-      ];
+  evPriceRule: [EVPriceRuleType, ...EVPriceRuleType[]];
   customData?: v201.CustomDataType;
 }
 /**
@@ -4760,11 +4013,7 @@ export interface ReportDataType {
    * @minItems 1
    * @maxItems 4
    */
-  variableAttribute:
-    | [VariableAttributeType]
-    | [VariableAttributeType, VariableAttributeType]
-    | [VariableAttributeType, VariableAttributeType, VariableAttributeType]
-    | [VariableAttributeType, VariableAttributeType, VariableAttributeType, VariableAttributeType];
+  variableAttribute: [VariableAttributeType, ...VariableAttributeType[]];
   variableCharacteristics?: VariableCharacteristicsType;
   customData?: v201.CustomDataType;
 }
@@ -5123,10 +4372,7 @@ export interface ChargingProfileType {
    * @minItems 1
    * @maxItems 3
    */
-  chargingSchedule:
-    | [ChargingScheduleType]
-    | [ChargingScheduleType, ChargingScheduleType]
-    | [ChargingScheduleType, ChargingScheduleType, ChargingScheduleType];
+  chargingSchedule: [ChargingScheduleType, ...ChargingScheduleType[]];
   /**
    * *(2.1)* When set to true this charging profile will not be valid anymore after being offline for more than _maxOfflineDuration_. +
    *     When absent defaults to false.
@@ -5224,62 +4470,7 @@ export interface DERCurveType {
    * @minItems 1
    * @maxItems 10
    */
-  curveData:
-    | [DERCurvePointsType]
-    | [DERCurvePointsType, DERCurvePointsType]
-    | [DERCurvePointsType, DERCurvePointsType, DERCurvePointsType]
-    | [DERCurvePointsType, DERCurvePointsType, DERCurvePointsType, DERCurvePointsType]
-    | [DERCurvePointsType, DERCurvePointsType, DERCurvePointsType, DERCurvePointsType, DERCurvePointsType]
-    | [
-        DERCurvePointsType,
-        DERCurvePointsType,
-        DERCurvePointsType,
-        DERCurvePointsType,
-        DERCurvePointsType,
-        DERCurvePointsType,
-      ]
-    | [
-        DERCurvePointsType,
-        DERCurvePointsType,
-        DERCurvePointsType,
-        DERCurvePointsType,
-        DERCurvePointsType,
-        DERCurvePointsType,
-        DERCurvePointsType,
-      ]
-    | [
-        DERCurvePointsType,
-        DERCurvePointsType,
-        DERCurvePointsType,
-        DERCurvePointsType,
-        DERCurvePointsType,
-        DERCurvePointsType,
-        DERCurvePointsType,
-        DERCurvePointsType,
-      ]
-    | [
-        DERCurvePointsType,
-        DERCurvePointsType,
-        DERCurvePointsType,
-        DERCurvePointsType,
-        DERCurvePointsType,
-        DERCurvePointsType,
-        DERCurvePointsType,
-        DERCurvePointsType,
-        DERCurvePointsType,
-      ]
-    | [
-        DERCurvePointsType,
-        DERCurvePointsType,
-        DERCurvePointsType,
-        DERCurvePointsType,
-        DERCurvePointsType,
-        DERCurvePointsType,
-        DERCurvePointsType,
-        DERCurvePointsType,
-        DERCurvePointsType,
-        DERCurvePointsType,
-      ];
+  curveData: [DERCurvePointsType, ...DERCurvePointsType[]];
   hysteresis?: HysteresisType;
   /**
    * Priority of curve (0=highest)
@@ -6339,11 +5530,7 @@ export interface TransactionEventResponse {
    * @minItems 1
    * @maxItems 4
    */
-  updatedPersonalMessageExtra?:
-    | [MessageContentType]
-    | [MessageContentType, MessageContentType]
-    | [MessageContentType, MessageContentType, MessageContentType]
-    | [MessageContentType, MessageContentType, MessageContentType, MessageContentType];
+  updatedPersonalMessageExtra?: [MessageContentType, ...MessageContentType[]];
   customData?: v201.CustomDataType;
 }
 export interface TriggerMessageRequest {
