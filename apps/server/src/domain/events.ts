@@ -26,8 +26,19 @@ export type DomainEvent =
   | ({ type: 'ReservationCancelled' } & ReservationCancelledPayload)
   | { type: 'StationConnected'; chargePointId: string; timestamp: string }
   | { type: 'StationDisconnected'; chargePointId: string; timestamp: string }
-  /** A station's BootNotification was answered Accepted: what it should hold is sent again. */
-  | { type: 'StationBooted'; chargePointId: string; ocppVersion: OcppVersion; timestamp: string }
+  /**
+   * A station's BootNotification was answered Accepted: what it should hold is sent again. With
+   * what the boot's write read back (its site, whether charging profiles are kept for it), so
+   * that those who act on a boot need not read them again.
+   */
+  | {
+      type: 'StationBooted';
+      chargePointId: string;
+      ocppVersion: OcppVersion;
+      timestamp: string;
+      siteId: number | null;
+      keepsProfiles: boolean;
+    }
   /** A site's limit, schedule or electrical settings changed: its load is shared again. */
   | { type: 'SiteLimitChanged'; siteId: number }
   /** The load manager gave a site's sessions new limits (CONTRACT section 9). */

@@ -31,6 +31,15 @@ export interface BootRecord {
   now: string;
 }
 
+/** What recording a boot reads back of the station in the same statement. */
+export interface BootedStation {
+  registration: Registration;
+  /** Null: at no site. */
+  siteId: number | null;
+  /** Whether charging profiles are kept for it (sent again at each boot). */
+  keepsProfiles: boolean;
+}
+
 export interface StationChanges {
   name?: string;
   siteId?: number | null;

@@ -14,6 +14,7 @@ import {
   toCredentials,
   withConnectors,
   withConnectorsOf,
+  type BootedStation,
   type BootRecord,
   type NewStation,
   type StationFilter,
@@ -25,6 +26,7 @@ import { given } from './patch.js';
 type Db = Kysely<Database>;
 
 export type {
+  BootedStation,
   BootRecord,
   NewStation,
   StationChanges,
@@ -173,15 +175,35 @@ export class StationRepository {
     });
   }
 
-  /** Records a BootNotification in the station's row; answers its stored registration. */
-  async recordBoot(stationId: number, boot: BootRecord): Promise<Registration | undefined> {
+  /**
+   * Records a BootNotification in the station's row; answers its stored registration, its site
+   * and whether profiles are kept for it, read in the same statement.
+   */
+  async recordBoot(stationId: number, boot: BootRecord): Promise<BootedStation | undefined> {
     const row = await this.db
       .updateTable('stations')
       .set(bootColumns(boot))
       .where('id', '=', stationId)
-      .returning('registration')
+      .returning((eb) => [
+        'registration',
+        'site_id',
+        eb
+          .exists(
+            eb
+              .selectFrom('charging_profiles')
+              .select('charging_profiles.id')
+              .whereRef('charging_profiles.station_id', '=', 'stations.id'),
+          )
+          .as('keeps_profiles'),
+      ])
       .executeTakeFirst();
-    return row?.registration as Registration | undefined;
+    return (
+      row && {
+        registration: row.registration as Registration,
+        siteId: row.site_id,
+        keepsProfiles: Boolean(row.keeps_profiles),
+      }
+    );
   }
 
   /** How far the station's clock was off (s, ahead positive) when a timestamp of it was replaced. */

@@ -120,10 +120,15 @@ export class ChargePointService {
     if (!registered)
       return { status: 'Rejected', interval: this.settings.heartbeatInterval, currentTime: now };
     const { session } = registered;
+    // A station this boot stored is at no site and keeps no profiles.
+    let stored = { siteId: null as number | null, keepsProfiles: false };
     if (!registered.booted) {
       // The stored registration comes back with the write (an operator may have approved it).
-      session.registration =
-        (await this.stations.recordBoot(session.stationId, boot)) ?? session.registration;
+      const booted = await this.stations.recordBoot(session.stationId, boot);
+      if (booted) {
+        session.registration = booted.registration;
+        stored = booted;
+      }
     }
     this.clock.booted(session.stationId);
     if (session.registration === 'accepted') {
@@ -132,6 +137,8 @@ export class ChargePointService {
         chargePointId: session.chargePointId,
         ocppVersion: admission.ocppVersion,
         timestamp: now,
+        siteId: stored.siteId,
+        keepsProfiles: stored.keepsProfiles,
       });
     }
     return {

@@ -47,7 +47,8 @@ export class ChargingProfileService {
   /** Sends the kept profiles to each station that boots. */
   start(): void {
     this.unsubscribe = this.events.subscribe((event) => {
-      if (event.type === 'StationBooted') void this.resend(event);
+      // A station its boot found keeping none has nothing to be sent: no lookup.
+      if (event.type === 'StationBooted' && event.keepsProfiles) void this.resend(event);
     });
   }
 

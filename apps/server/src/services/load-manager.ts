@@ -158,7 +158,7 @@ export class LoadManager {
         // their limits are sent again, at once (not after the settling). Marked in memory too,
         // so that a pass already running cannot write the mark away.
         this.booted.add(event.chargePointId);
-        return this.rebooted(event.chargePointId);
+        return this.rebooted(event.chargePointId, event.siteId);
       case 'StationDisconnected':
         return this.stationSites.forget(event.chargePointId);
       default:
@@ -166,9 +166,12 @@ export class LoadManager {
     }
   }
 
-  /** A station at no site has no allocations to send again: one lookup, as every boot of a storm asks. */
-  private rebooted(chargePointId: string): void {
-    this.lookUp(this.stationSites.fresh(chargePointId), chargePointId, async (siteId) => {
+  /**
+   * A station at no site has no allocations to send again. Its site is the one its boot's write
+   * read back (remembered as read then): no lookup, as every boot of a storm would ask.
+   */
+  private rebooted(chargePointId: string, site: number | null): void {
+    this.lookUp(this.stationSites.told(chargePointId, site), chargePointId, async (siteId) => {
       if (siteId === null) return this.booted.delete(chargePointId); // no pass would take the mark off
       await this.loads.resendTo(chargePointId);
       this.settling.soon(siteId, 0);

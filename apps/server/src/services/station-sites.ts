@@ -8,7 +8,8 @@ export const SITE_MEMORY_MS = 5_000;
  * Each station's site as the database told it at most SITE_MEMORY_MS ago. Every meter value
  * asks which site to settle: one statement per MeterValues was the largest cost of ingest on
  * PostgreSQL (27,000 of the 45,000 statements of a quick ingest run). Only meter values use the
- * memory: a boot and a session's start or stop read the site as it is (`fresh`). A station placed
+ * memory: a session's start or stop reads the site as it is (`fresh`), a boot takes the one its
+ * write read back (`told`). A station placed
  * at another site meanwhile is settled there by the site's next pass (periodic, its limit changed,
  * a session starting) on any node, which is why it is a memory with an age and not a cache kept
  * right by messages.
@@ -36,6 +37,12 @@ export class StationSites {
     const siteId = await this.loads.siteOf(chargePointId);
     this.known.set(chargePointId, { siteId, readAt });
     return siteId;
+  }
+
+  /** The station's site as a write of its row just read it back: remembered as read now. */
+  told(chargePointId: string, siteId: number | null): Promise<number | null> {
+    this.known.set(chargePointId, { siteId, readAt: this.clock.now().getTime() });
+    return Promise.resolve(siteId);
   }
 
   /** The station is gone from this node: nothing of it is kept. */

@@ -218,6 +218,15 @@ describe.each(DIALECTS)('charging profiles as data on %s', (dialect) => {
     expect(await kept()).toEqual({ items: [], total: 0 });
   });
 
+  it('sends no profile at a boot once none is kept', async () => {
+    expect(await kept()).toEqual({ items: [], total: 0 });
+    const before = sent('SetChargingProfile').length;
+    await cp.call('BootNotification', { chargePointVendor: 'Acme', chargePointModel: 'X' });
+    // Past the wait after a boot (200 ms) before kept profiles are sent, with room to spare.
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    expect(sent('SetChargingProfile').length).toBe(before);
+  });
+
   it('answers 404 for an unknown station and 409 STATION_OFFLINE for one not connected, keeping nothing', async () => {
     expect(
       (await app.request('GET', '/api/stations/NOPE/charging-profiles', { token: app.admin })).status,
