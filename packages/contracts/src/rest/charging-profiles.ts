@@ -17,6 +17,7 @@ export const ChargingSchedulePeriodSchema = Type.Object(
   },
   { additionalProperties: false },
 );
+export type ChargingSchedulePeriod = Static<typeof ChargingSchedulePeriodSchema>;
 
 /** ChargingSchedule of OCPP 1.6 (§7.8). */
 export const ChargingScheduleSchema = Type.Object(
@@ -29,6 +30,7 @@ export const ChargingScheduleSchema = Type.Object(
   },
   { additionalProperties: false },
 );
+export type ChargingSchedule = Static<typeof ChargingScheduleSchema>;
 
 /** csChargingProfiles of OCPP 1.6 SetChargingProfile.req (§7.7). */
 export const ChargingProfileSchema = Type.Object(
@@ -53,6 +55,7 @@ export const ChargingProfileSchema = Type.Object(
   },
   { additionalProperties: false },
 );
+export type ChargingProfile = Static<typeof ChargingProfileSchema>;
 
 /** The body of `POST /api/stations/{id}/charging-profiles`: OCPP 1.6 SetChargingProfile.req. */
 export const NewChargingProfileSchema = Type.Object(
@@ -62,6 +65,7 @@ export const NewChargingProfileSchema = Type.Object(
   },
   { additionalProperties: false },
 );
+export type NewChargingProfile = Static<typeof NewChargingProfileSchema>;
 
 /** A profile a station accepted and the server keeps (sent again at each boot). */
 export const StationChargingProfileSchema = Type.Object(
@@ -73,6 +77,7 @@ export const StationChargingProfileSchema = Type.Object(
   },
   { $id: 'StationChargingProfile' },
 );
+export type StationChargingProfile = Static<typeof StationChargingProfileSchema>;
 
 export const ChargingProfileParams = Type.Object({
   chargePointId: ChargePointId,
@@ -107,10 +112,4 @@ export const SiteLoadSchema = Type.Object(
   },
   { $id: 'SiteLoad' },
 );
-
-export type ChargingSchedulePeriod = Static<typeof ChargingSchedulePeriodSchema>;
-export type ChargingSchedule = Static<typeof ChargingScheduleSchema>;
-export type ChargingProfile = Static<typeof ChargingProfileSchema>;
-export type NewChargingProfile = Static<typeof NewChargingProfileSchema>;
-export type StationChargingProfile = Static<typeof StationChargingProfileSchema>;
 export type SiteLoad = Static<typeof SiteLoadSchema>;

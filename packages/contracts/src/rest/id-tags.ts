@@ -24,7 +24,10 @@ export const NewIdTagSchema = Type.Object(
   { idTag: IdToken, ...IdTagFields },
   { additionalProperties: false },
 );
+export type NewIdTag = Static<typeof NewIdTagSchema>;
+
 export const IdTagChangesSchema = Type.Object(IdTagFields, { additionalProperties: false });
+export type IdTagChanges = Static<typeof IdTagChangesSchema>;
 
 export const IdTagSchema = Type.Object(
   {
@@ -43,6 +46,7 @@ export const IdTagSchema = Type.Object(
   },
   { $id: 'IdTag' },
 );
+export type IdTag = Static<typeof IdTagSchema>;
 
 /** The report of an id tag CSV import: valid rows applied, the others listed with the reason. */
 export const ImportReportSchema = Type.Object({
@@ -59,8 +63,4 @@ export const ImportReportSchema = Type.Object({
   ),
   rejectedCount: Type.Integer({ description: 'how many rows were rejected in all' }),
 });
-
-export type IdTag = Static<typeof IdTagSchema>;
-export type IdTagChanges = Static<typeof IdTagChangesSchema>;
-export type NewIdTag = Static<typeof NewIdTagSchema>;
 export type ImportReport = Static<typeof ImportReportSchema>;

@@ -39,6 +39,7 @@ export const ReservationSchema = Type.Object(
   },
   { $id: 'Reservation' },
 );
+export type Reservation = Static<typeof ReservationSchema>;
 
 export const ReservationParams = Type.Object({
   reservationId: Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER }),
@@ -60,6 +61,4 @@ export const NewReservationSchema = Type.Object(
   },
   { additionalProperties: false },
 );
-
-export type Reservation = Static<typeof ReservationSchema>;
 export type NewReservation = Static<typeof NewReservationSchema>;

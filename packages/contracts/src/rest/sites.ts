@@ -19,6 +19,7 @@ export const LimitWindowSchema = Type.Object(
   { from: HhMm, to: HhMm, maxPowerKw: Kw },
   { additionalProperties: false },
 );
+export type LimitWindow = Static<typeof LimitWindowSchema>;
 
 const Fields = {
   address: Type.Optional(Nullable(Type.String({ maxLength: 500 }))),
@@ -57,16 +58,15 @@ export const SiteSchema = Type.Object(
     description: 'A place grouping stations; its stations are listed by GET /api/stations?siteId=',
   },
 );
+export type Site = Static<typeof SiteSchema>;
 
 /** The body of `POST /api/sites`. */
 export const NewSiteSchema = Type.Object({ name: Name, ...Fields }, { additionalProperties: false });
+export type NewSite = Static<typeof NewSiteSchema>;
+
 /** The body of `PATCH /api/sites/{id}`. */
 export const SiteChangesSchema = Type.Object(
   { name: Type.Optional(Name), ...Fields },
   { additionalProperties: false },
 );
-
-export type LimitWindow = Static<typeof LimitWindowSchema>;
-export type Site = Static<typeof SiteSchema>;
-export type NewSite = Static<typeof NewSiteSchema>;
 export type SiteChanges = Static<typeof SiteChangesSchema>;

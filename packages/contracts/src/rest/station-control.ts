@@ -19,6 +19,7 @@ export const RemoteStartSchema = Type.Object(
   },
   { additionalProperties: false },
 );
+export type RemoteStart = Static<typeof RemoteStartSchema>;
 
 export const RemoteStopSchema = Type.Object(
   {
@@ -80,6 +81,7 @@ export const VariableSchema = Type.Object({
   value: Nullable(Type.String()),
   mutability: Nullable(Type.String()),
 });
+export type StationVariable = Static<typeof VariableSchema>;
 
 /** The most variables one PATCH changes. */
 export const MAX_VARIABLE_CHANGES = 100;
@@ -95,6 +97,7 @@ export const VariableChangesSchema = Type.Array(
   ),
   { minItems: 1, maxItems: MAX_VARIABLE_CHANGES },
 );
+export type VariableChanges = Static<typeof VariableChangesSchema>;
 
 export const VariableResultsSchema = Type.Object({
   results: Type.Array(
@@ -111,7 +114,3 @@ export const VariableResultsSchema = Type.Object({
 export const VariableFilterSchema = Type.Object({
   component: Type.Optional(Name('only the variables of this component')),
 });
-
-export type RemoteStart = Static<typeof RemoteStartSchema>;
-export type VariableChanges = Static<typeof VariableChangesSchema>;
-export type StationVariable = Static<typeof VariableSchema>;

@@ -30,6 +30,7 @@ export const ConnectorSchema = Type.Object({
   vendorErrorCode: Nullable(Type.String()),
   timestamp: Type.String({ format: 'date-time' }),
 });
+export type Connector = Static<typeof ConnectorSchema>;
 
 /**
  * The identity a charge point reports in BootNotification.req (OCPP 1.6 §6.3), as the station
@@ -95,6 +96,7 @@ export const StationSchema = Type.Object(
   },
   { $id: 'Station' },
 );
+export type Station = Static<typeof StationSchema>;
 
 /** The filters of `GET /api/stations`, besides paging. */
 export const StationFilterSchema = Type.Object({
@@ -103,6 +105,7 @@ export const StationFilterSchema = Type.Object({
   search: Type.Optional(Type.String({ maxLength: 100 })),
   siteId: Type.Optional(SiteId),
 });
+export type StationFilters = Static<typeof StationFilterSchema>;
 
 /** The body of `POST /api/stations`. */
 export const NewStationSchema = Type.Object(
@@ -123,6 +126,7 @@ export const NewStationSchema = Type.Object(
   },
   { additionalProperties: false },
 );
+export type NewStation = Static<typeof NewStationSchema>;
 
 /** The body of `PATCH /api/stations/{chargePointId}`. */
 export const StationChangesSchema = Type.Object(
@@ -136,6 +140,7 @@ export const StationChangesSchema = Type.Object(
   },
   { additionalProperties: false },
 );
+export type StationChanges = Static<typeof StationChangesSchema>;
 
 /** What to configure on a charger (`GET /api/stations/{chargePointId}/onboarding`). */
 export const OnboardingSchema = Type.Object({
@@ -158,6 +163,7 @@ export const OnboardingSchema = Type.Object({
   heartbeatInterval: Type.Integer({ description: 'seconds, as BootNotification.conf will say' }),
   registration: Registration,
 });
+export type Onboarding = Static<typeof OnboardingSchema>;
 
 /** A station as `POST /api/stations` answers it: with what to configure on the charger, once. */
 export const CreatedStationSchema = Type.Object({
@@ -171,6 +177,7 @@ export const CreatedStationSchema = Type.Object({
   }),
   onboarding: OnboardingSchema,
 });
+export type CreatedStation = Static<typeof CreatedStationSchema>;
 
 /** One OCPP message of a station's log (`GET /api/stations/{chargePointId}/messages`). */
 export const OcppMessageSchema = Type.Object({
@@ -182,6 +189,7 @@ export const OcppMessageSchema = Type.Object({
   payload: Type.Unknown(),
   timestamp: Type.String(),
 });
+export type OcppMessage = Static<typeof OcppMessageSchema>;
 
 /** One command of a station's audit trail (`GET /api/stations/{chargePointId}/commands`). */
 export const CommandAuditSchema = Type.Object({
@@ -195,12 +203,14 @@ export const CommandAuditSchema = Type.Object({
   sentAt: Type.String(),
   finishedAt: Nullable(Type.String()),
 });
+export type CommandAudit = Static<typeof CommandAuditSchema>;
 
 /** The body of `POST /api/stations/{chargePointId}/local-list`. */
 export const LocalListRequestSchema = Type.Object(
   { updateType: Type.Union([Type.Literal('Full'), Type.Literal('Differential')]) },
   { additionalProperties: false },
 );
+export type LocalListRequest = Static<typeof LocalListRequestSchema>;
 
 /** The answer of SendLocalList through `POST /api/stations/{chargePointId}/local-list`. */
 export const LocalListResultSchema = Type.Object({
@@ -215,15 +225,4 @@ export const LocalListResultSchema = Type.Object({
   updated: Type.Integer({ description: 'tags sent with their idTagInfo' }),
   removed: Type.Integer({ description: 'tags sent to be removed' }),
 });
-
-export type Connector = Static<typeof ConnectorSchema>;
-export type Station = Static<typeof StationSchema>;
-export type StationFilters = Static<typeof StationFilterSchema>;
-export type NewStation = Static<typeof NewStationSchema>;
-export type StationChanges = Static<typeof StationChangesSchema>;
-export type Onboarding = Static<typeof OnboardingSchema>;
-export type CreatedStation = Static<typeof CreatedStationSchema>;
-export type OcppMessage = Static<typeof OcppMessageSchema>;
-export type CommandAudit = Static<typeof CommandAuditSchema>;
-export type LocalListRequest = Static<typeof LocalListRequestSchema>;
 export type LocalListResult = Static<typeof LocalListResultSchema>;

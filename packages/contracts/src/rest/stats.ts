@@ -32,5 +32,4 @@ export const StatsSchema = Type.Object({
   ),
   generatedAt: Type.String({ format: 'date-time' }),
 });
-
 export type Stats = Static<typeof StatsSchema>;

@@ -52,6 +52,7 @@ export const TransactionSchema = Type.Object(
   },
   { $id: 'Transaction' },
 );
+export type Transaction = Static<typeof TransactionSchema>;
 
 /** Transaction ids are 64-bit; beyond 2^53−1 the parsed number is not the one asked for. */
 export const TransactionParams = Type.Object({
@@ -84,6 +85,7 @@ export const TransactionFilterSchema = Type.Object({
     }),
   ),
 });
+export type TransactionFilters = Static<typeof TransactionFilterSchema>;
 
 /** One sampled value of a transaction, in the stored unit (Wh, kW, %). */
 export const MeterValueSchema = Type.Object({
@@ -97,14 +99,11 @@ export const MeterValueSchema = Type.Object({
   location: Nullable(Type.String()),
   context: Nullable(Type.String()),
 });
+export type MeterValue = Static<typeof MeterValueSchema>;
 
 /** `GET /api/transactions/{transactionId}`: the transaction with its meter values. */
 export const TransactionDetailSchema = Type.Object({
   ...TransactionSchema.properties,
   meterValues: Type.Array(MeterValueSchema),
 });
-
-export type Transaction = Static<typeof TransactionSchema>;
-export type TransactionFilters = Static<typeof TransactionFilterSchema>;
-export type MeterValue = Static<typeof MeterValueSchema>;
 export type TransactionDetail = Static<typeof TransactionDetailSchema>;

@@ -22,6 +22,7 @@ export const UserSchema = Type.Object(
   },
   { $id: 'User' },
 );
+export type UserView = Static<typeof UserSchema>;
 
 /** The answer of `POST /api/auth/login`. */
 export const LoginAnswerSchema = Type.Object({
@@ -61,8 +62,11 @@ export const NewUserSchema = Type.Object(
   },
   { additionalProperties: false },
 );
+export type NewUser = Static<typeof NewUserSchema>;
+
 /** The body of `PATCH /api/users/{id}`. */
 export const UserChangesSchema = Type.Object(UserChangeFields, { additionalProperties: false });
+export type UserChanges = Static<typeof UserChangesSchema>;
 
 export const RoleSchema = Type.Object(
   {
@@ -74,6 +78,7 @@ export const RoleSchema = Type.Object(
   },
   { $id: 'Role' },
 );
+export type Role = Static<typeof RoleSchema>;
 
 const Permissions = Type.Array(Type.String({ maxLength: 64 }), { maxItems: 200 });
 const Description = Type.String({ maxLength: 500 });
@@ -83,6 +88,8 @@ export const NewRoleSchema = Type.Object(
   { name: RoleName, description: Type.Optional(Description), permissions: Permissions },
   { additionalProperties: false },
 );
+export type NewRole = Static<typeof NewRoleSchema>;
+
 /** The body of `PATCH /api/roles/{id}`. */
 export const RoleChangesSchema = Type.Object(
   {
@@ -92,18 +99,13 @@ export const RoleChangesSchema = Type.Object(
   },
   { additionalProperties: false },
 );
+export type RoleChanges = Static<typeof RoleChangesSchema>;
 
 /** One entry of `GET /api/permissions`. */
 export const PermissionInfoSchema = Type.Object({ name: Type.String(), description: Type.String() });
+export type PermissionInfo = Static<typeof PermissionInfoSchema>;
 
 /** The user object of the API; `permissions` is what the user may effectively do. */
-export type UserView = Static<typeof UserSchema>;
 export interface LoginResponse extends Omit<Static<typeof LoginAnswerSchema>, 'user'> {
   user: UserView;
 }
-export type NewUser = Static<typeof NewUserSchema>;
-export type UserChanges = Static<typeof UserChangesSchema>;
-export type Role = Static<typeof RoleSchema>;
-export type NewRole = Static<typeof NewRoleSchema>;
-export type RoleChanges = Static<typeof RoleChangesSchema>;
-export type PermissionInfo = Static<typeof PermissionInfoSchema>;
