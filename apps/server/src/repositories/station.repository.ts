@@ -4,7 +4,7 @@ import type { Database, StationsTable } from '../db/schema.js';
 import type { NotificationKind, Registration, Station } from '../domain/station.js';
 import type { SecurityProfile } from '../domain/security-profile.js';
 import { NO_STATION_STATUS, STATION_STATUS_RULES, type StationStatus } from '../domain/station-status.js';
-import { countOf, firstOf, hasRow, pageOfQuery, type Page, type PageRequest } from './paging.js';
+import { countOf, hasRow, pageOfQuery, type Page, type PageRequest } from './paging.js';
 import {
   bootColumns,
   CREDENTIAL_COLUMNS,
@@ -22,6 +22,7 @@ import {
   type StationCredentials,
 } from './station-rows.js';
 import { given } from './patch.js';
+import { CoalescedReads } from './coalesced-reads.js';
 
 type Db = Kysely<Database>;
 
@@ -37,13 +38,20 @@ export type {
 
 /** Stations and their connectors. Queries only. */
 export class StationRepository {
+  /** Every admission reads its station's credentials: those of one turn in one statement. */
+  private readonly credentials = new CoalescedReads(async (chargePointIds) => {
+    const rows = await this.db
+      .selectFrom('stations')
+      .select(['charge_point_id', ...CREDENTIAL_COLUMNS])
+      .where('charge_point_id', 'in', chargePointIds)
+      .execute();
+    return new Map(rows.map((row) => [row.charge_point_id, toCredentials(row)]));
+  });
+
   constructor(private readonly db: Db) {}
 
-  async findCredentials(chargePointId: string): Promise<StationCredentials | undefined> {
-    return firstOf(
-      this.db.selectFrom('stations').select(CREDENTIAL_COLUMNS).where('charge_point_id', '=', chargePointId),
-      toCredentials,
-    );
+  findCredentials(chargePointId: string): Promise<StationCredentials | undefined> {
+    return this.credentials.read(chargePointId);
   }
 
   /**
