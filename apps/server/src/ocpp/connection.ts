@@ -22,6 +22,21 @@ export const MAX_CALLS_WAITING = 16;
 /** What a connection answers with before `serve`: nothing. */
 const NO_HANDLERS = new HandlerTable();
 
+/** Each connection by its client, for the listeners every connection shares (`this`: the client). */
+const CONNECTIONS = new WeakMap<RPCClient, ChargePointConnection>();
+
+/** The errors strict mode rejected a command's call with because the station's CALLRESULT broke its schema. */
+const INVALID_ANSWERS = new WeakSet<object>();
+
+function noteSeen(this: RPCClient, { outbound }: { outbound: boolean }): void {
+  const connection = CONNECTIONS.get(this);
+  if (!outbound && connection) connection.lastSeen = Date.now();
+}
+
+function noteInvalidAnswer(failure: { outbound: boolean; isCall: boolean; error: object }): void {
+  if (!failure.outbound && !failure.isCall) INVALID_ANSWERS.add(failure.error);
+}
+
 /**
  * One charge point's WebSocket, seen from the central system: its calls are handled one at a
  * time in arrival order (so its events keep their order), a repeated message id is answered
@@ -35,8 +50,6 @@ export class ChargePointConnection implements StationConnection {
   private queue: Promise<unknown> = Promise.resolve();
   /** Calls read and not yet answered (see MAX_CALLS_WAITING). */
   private waiting = 0;
-  /** The errors strict mode rejected a command's call with because the station's CALLRESULT broke its schema. */
-  private readonly invalidAnswers = new WeakSet<object>();
   /** The message id of the call being handled now (calls are handled one at a time). */
   private handling = '';
   /** The handlers of the station's OCPP version (`serve`). */
@@ -52,12 +65,10 @@ export class ChargePointConnection implements StationConnection {
   ) {
     this.chargePointId = admission.chargePointId;
     useProtocolErrorCodes(client);
-    client.on('message', ({ outbound }: { outbound: boolean }) => {
-      if (!outbound) this.lastSeen = Date.now();
-    });
-    client.on('strictValidationFailure', (failure: { outbound: boolean; isCall: boolean; error: object }) => {
-      if (!failure.outbound && !failure.isCall) this.invalidAnswers.add(failure.error);
-    });
+    // Listeners shared by every connection (20,000 idle ones hold no closure of their own).
+    CONNECTIONS.set(client, this);
+    client.on('message', noteSeen);
+    client.on('strictValidationFailure', noteInvalidAnswer);
   }
 
   /**
@@ -163,7 +174,7 @@ export class ChargePointConnection implements StationConnection {
       }
       const ocppErrorCode = (error as { rpcErrorCode?: string }).rpcErrorCode;
       if (ocppErrorCode) {
-        const invalid = this.invalidAnswers.has(error as object);
+        const invalid = INVALID_ANSWERS.has(error as object);
         throw new AppError(
           'OCPP_CALL_ERROR',
           invalid

@@ -5,6 +5,23 @@ import type { RPCClient } from './rpc.js';
 /** OCPP-J message type of a CALL; its CALLRESULT is one more. */
 const CALL = 2;
 
+/** What the message log keeps of one connection. */
+interface FrameLogState {
+  readonly chargePointId: string;
+  readonly log: OcppLogService;
+  /** Whether the central system accepted the station (read at each frame). */
+  readonly station: { readonly accepted: boolean };
+  /** Action of each call in flight, by message id, to name the action of its answer (none: undefined). */
+  actions: Map<string, string> | undefined;
+}
+
+/**
+ * Each logged connection's state, by its client: the listeners are shared by every connection
+ * and find it through `this` (a client emits with itself as `this`), rather than closures and a
+ * map held by each of 20,000 idle connections.
+ */
+const STATES = new WeakMap<RPCClient, FrameLogState>();
+
 /**
  * Sends every frame of one charge point's socket to the message log, secrets redacted. Until a
  * station is accepted, the log keeps only its BootNotification exchanges: whatever else an
@@ -14,72 +31,83 @@ export function logFrames(
   client: RPCClient,
   chargePointId: string,
   log: OcppLogService,
-  accepted: () => boolean,
+  station: { readonly accepted: boolean },
 ): void {
-  const base = { chargePointId };
-  /** Action of each call in flight, by message id, to name the action of its answer. */
-  const actions = new Map<string, string>();
-  client.on('call', ({ outbound, payload }: { outbound: boolean; payload: unknown[] }) => {
-    const [, messageId, action, params] = payload as [number, string, string, unknown];
-    if (!outbound && !accepted() && action !== 'BootNotification') return;
-    actions.set(messageId, action);
-    log.record(
-      {
-        ...base,
-        direction: outbound ? 'out' : 'in',
-        messageType: CALL,
-        messageId,
-        action,
-        payload: loggable(redactOcppPayload(action, params ?? null)),
-      },
-      accepted(),
+  STATES.set(client, { chargePointId, log, station, actions: undefined });
+  client.on('call', onCall);
+  client.on('response', onResponse);
+  client.on('badMessage', onBadMessage);
+}
+
+type Frame = Omit<Parameters<OcppLogService['record']>[0], 'chargePointId'>;
+
+function record(state: FrameLogState, frame: Frame, accepted: boolean): void {
+  state.log.record({ chargePointId: state.chargePointId, ...frame }, accepted);
+}
+
+function onCall(this: RPCClient, { outbound, payload }: { outbound: boolean; payload: unknown[] }): void {
+  const state = STATES.get(this);
+  if (!state) return;
+  const [, messageId, action, params] = payload as [number, string, string, unknown];
+  const accepted = state.station.accepted;
+  if (!outbound && !accepted && action !== 'BootNotification') return;
+  (state.actions ??= new Map()).set(messageId, action);
+  record(
+    state,
+    {
+      direction: outbound ? 'out' : 'in',
+      messageType: CALL,
+      messageId,
+      action,
+      payload: loggable(redactOcppPayload(action, params ?? null)),
+    },
+    accepted,
+  );
+}
+
+function onResponse(this: RPCClient, { outbound, payload }: { outbound: boolean; payload: unknown[] }): void {
+  const state = STATES.get(this);
+  if (!state) return;
+  const [messageType, messageId, ...rest] = payload as [number, string, ...unknown[]];
+  const accepted = state.station.accepted;
+  const action = state.actions?.get(messageId);
+  if (action === undefined && !accepted) return;
+  if (action !== undefined) {
+    state.actions?.delete(messageId);
+    if (state.actions?.size === 0) state.actions = undefined;
+  }
+  record(
+    state,
+    {
+      direction: outbound ? 'out' : 'in',
+      messageType,
+      messageId,
+      action: action ?? null,
+      payload: loggable(redactOcppPayload(action ?? null, messageType === CALL + 1 ? rest[0] : rest)),
+    },
+    accepted,
+  );
+}
+
+function onBadMessage(
+  this: RPCClient,
+  { buffer, response }: { buffer: Buffer; response: unknown[] | null },
+): void {
+  const state = STATES.get(this);
+  if (!state?.station.accepted) return;
+  record(
+    state,
+    { direction: 'in', messageType: 0, messageId: '', action: null, payload: buffer.toString() },
+    true,
+  );
+  if (response) {
+    const [messageType, messageId, ...rest] = response as [number, string, ...unknown[]];
+    record(
+      state,
+      { direction: 'out', messageType, messageId, action: null, payload: loggable(rest) },
+      state.station.accepted,
     );
-  });
-  client.on('response', ({ outbound, payload }: { outbound: boolean; payload: unknown[] }) => {
-    const [messageType, messageId, ...rest] = payload as [number, string, ...unknown[]];
-    if (!actions.has(messageId) && !accepted()) return;
-    const action = actions.get(messageId) ?? null;
-    actions.delete(messageId);
-    log.record(
-      {
-        ...base,
-        direction: outbound ? 'out' : 'in',
-        messageType,
-        messageId,
-        action,
-        payload: loggable(redactOcppPayload(action, messageType === CALL + 1 ? rest[0] : rest)),
-      },
-      accepted(),
-    );
-  });
-  client.on('badMessage', ({ buffer, response }: { buffer: Buffer; response: unknown[] | null }) => {
-    if (!accepted()) return;
-    log.record(
-      {
-        ...base,
-        direction: 'in',
-        messageType: 0,
-        messageId: '',
-        action: null,
-        payload: buffer.toString(),
-      },
-      accepted(),
-    );
-    if (response) {
-      const [messageType, messageId, ...rest] = response as [number, string, ...unknown[]];
-      log.record(
-        {
-          ...base,
-          direction: 'out',
-          messageType,
-          messageId,
-          action: null,
-          payload: loggable(rest),
-        },
-        accepted(),
-      );
-    }
-  });
+  }
 }
 
 /** JSON text of a value, or undefined when it cannot be serialized (a cycle, too deep). */

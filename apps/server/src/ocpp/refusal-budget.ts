@@ -22,21 +22,34 @@ export const REFUSED_FRAME = 'refusedFrame';
  * A charge point that follows the protocol earns a refusal now and then, not one a second.
  */
 export function watchRefusals(client: RPCClient, onAbuse: (refusals: number) => void): void {
-  let times: number[] = [];
-  let tripped = false;
-  const refused = () => {
-    if (tripped) return;
-    const now = Date.now();
-    times = times.filter((time) => time > now - WINDOW_MS);
-    times.push(now);
-    if (times.length > MAX_REFUSALS_PER_MINUTE) {
-      tripped = true;
-      onAbuse(times.length);
-    }
-  };
-  client.on('response', ({ outbound, payload }: { outbound: boolean; payload: unknown[] }) => {
-    if (outbound && payload[0] === CALLERROR && !OUR_FAULT.has(String(payload[2]))) refused();
-  });
+  BUDGETS.set(client, { times: [], tripped: false, onAbuse });
+  client.on('response', onResponse);
   client.on('badMessage', refused);
   client.on(REFUSED_FRAME, refused);
+}
+
+/** One connection's refusals of the last minute (epoch ms), and whether it was cut off. */
+interface Budget {
+  times: number[];
+  tripped: boolean;
+  readonly onAbuse: (refusals: number) => void;
+}
+
+/** Each watched connection's budget, by its client: the listeners are shared and find it through `this`. */
+const BUDGETS = new WeakMap<RPCClient, Budget>();
+
+function refused(this: RPCClient): void {
+  const budget = BUDGETS.get(this);
+  if (!budget || budget.tripped) return;
+  const now = Date.now();
+  budget.times = budget.times.filter((time) => time > now - WINDOW_MS);
+  budget.times.push(now);
+  if (budget.times.length > MAX_REFUSALS_PER_MINUTE) {
+    budget.tripped = true;
+    budget.onAbuse(budget.times.length);
+  }
+}
+
+function onResponse(this: RPCClient, { outbound, payload }: { outbound: boolean; payload: unknown[] }): void {
+  if (outbound && payload[0] === CALLERROR && !OUR_FAULT.has(String(payload[2]))) refused.call(this);
 }

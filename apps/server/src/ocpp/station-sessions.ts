@@ -33,6 +33,10 @@ export interface SessionSettings {
  * message log, from before the first handler is registered, then its version's handlers.
  */
 export class ConnectionOpener {
+  /** One function for every connection (not a closure each). */
+  private readonly refreshRegistration = (session: ChargePointSession) =>
+    this.records.refreshRegistration(session);
+
   constructor(
     private readonly handlers: HandlerTables,
     private readonly messageLog: OcppLogService,
@@ -47,11 +51,10 @@ export class ConnectionOpener {
       client,
       admission,
       this.recent,
-      (session) => this.records.refreshRegistration(session),
+      this.refreshRegistration,
       this.log,
     );
-    if (this.messageLog.enabled)
-      logFrames(client, admission.chargePointId, this.messageLog, () => connection.accepted);
+    if (this.messageLog.enabled) logFrames(client, admission.chargePointId, this.messageLog, connection);
     this.handlers(connection);
     return connection;
   }
