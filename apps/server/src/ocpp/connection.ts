@@ -54,6 +54,8 @@ export class ChargePointConnection implements StationConnection {
   private handling = '';
   /** The handlers of the station's OCPP version (`serve`). */
   private table = NO_HANDLERS;
+  /** Set while an unknown charge point has to send its BootNotification (`closeUnlessBootedWithin`). */
+  private bootDeadline: NodeJS.Timeout | undefined;
 
   constructor(
     readonly client: RPCClient,
@@ -123,7 +125,12 @@ export class ChargePointConnection implements StationConnection {
   private async run(action: string, params: unknown): Promise<object> {
     // Strict mode has validated `params` against the action's official schema before this runs.
     const handler = this.table.handlerOf(action) as Handler;
-    if (this.table.isOpen(action)) return handler(params, undefined as never, this);
+    if (this.table.isOpen(action)) {
+      const answer = await handler(params, undefined as never, this);
+      // Its BootNotification registered it: the deadline has been met.
+      if (this.bootDeadline !== undefined && this.admission.station !== null) this.dropBootDeadline();
+      return answer;
+    }
     const session = this.admission.station;
     if (session && session.registration !== 'accepted') await this.refreshRegistration(session);
     if (session?.registration !== 'accepted') {
@@ -202,6 +209,30 @@ export class ChargePointConnection implements StationConnection {
       work();
     };
     this.client.on('response', listener);
+  }
+
+  /**
+   * Closes the socket (1008) unless the charge point is registered within `ms`: an unknown one is
+   * stored only at its first valid BootNotification, and one that opens a socket and sends none
+   * may not hold it (and a place among the newcomers) for ever.
+   */
+  closeUnlessBootedWithin(ms: number): void {
+    this.bootDeadline = setTimeout(() => {
+      this.bootDeadline = undefined;
+      if (this.admission.station !== null) return;
+      this.logger.info(
+        { chargePointId: this.chargePointId },
+        'unknown charge point sent no BootNotification: closing',
+      );
+      void this.close(1008, 'No BootNotification in time').catch(() => undefined);
+    }, ms);
+    this.bootDeadline.unref();
+  }
+
+  /** The boot deadline no longer applies (the station booted, or its socket closed). */
+  dropBootDeadline(): void {
+    clearTimeout(this.bootDeadline);
+    this.bootDeadline = undefined;
   }
 
   /** @param force drop the socket at once, without a closing handshake (for a dead peer). */

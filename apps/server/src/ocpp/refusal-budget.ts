@@ -21,7 +21,10 @@ export const REFUSED_FRAME = 'refusedFrame';
  * ones, or sends a stream of well-formed but refused calls, would otherwise never be cut off.
  * A charge point that follows the protocol earns a refusal now and then, not one a second.
  */
-export function watchRefusals(client: RPCClient, onAbuse: (refusals: number) => void): void {
+export function watchRefusals(
+  client: RPCClient,
+  onAbuse: (client: RPCClient, refusals: number) => void,
+): void {
   BUDGETS.set(client, { times: [], tripped: false, onAbuse });
   client.on('response', onResponse);
   client.on('badMessage', refused);
@@ -32,7 +35,7 @@ export function watchRefusals(client: RPCClient, onAbuse: (refusals: number) => 
 interface Budget {
   times: number[];
   tripped: boolean;
-  readonly onAbuse: (refusals: number) => void;
+  readonly onAbuse: (client: RPCClient, refusals: number) => void;
 }
 
 /** Each watched connection's budget, by its client: the listeners are shared and find it through `this`. */
@@ -46,7 +49,7 @@ function refused(this: RPCClient): void {
   budget.times.push(now);
   if (budget.times.length > MAX_REFUSALS_PER_MINUTE) {
     budget.tripped = true;
-    budget.onAbuse(budget.times.length);
+    budget.onAbuse(this, budget.times.length);
   }
 }
 

@@ -60,6 +60,19 @@ export class ConnectionOpener {
   }
 }
 
+/** Each open connection and the sessions that hold it, by its client, for the shared listeners. */
+const OPEN = new WeakMap<RPCClient, { sessions: StationSessions; connection: ChargePointConnection }>();
+
+function onClose(this: RPCClient): void {
+  const open = OPEN.get(this);
+  open?.sessions.closed(open.connection);
+}
+
+function onSocketError(this: RPCClient, error: unknown): void {
+  const open = OPEN.get(this);
+  open?.sessions.socketFailed(open.connection, error);
+}
+
 /**
  * The admitted charge points' connections on this node: one per station (a newer one replaces
  * the older), an unknown one closed when it sends no BootNotification in time, a flood of
@@ -88,41 +101,13 @@ export class StationSessions {
       this.log.info({ chargePointId }, 'new connection replaces the old one');
       void replaced.close(4000, 'Replaced by a new connection').catch(() => undefined);
     }
-    // An unknown charge point is stored only at its first valid BootNotification; one that
-    // opens a socket and sends none may not hold it (and a place among the newcomers) for ever.
-    const bootDeadline =
-      admission.station === null
-        ? setTimeout(() => {
-            if (admission.station !== null) return;
-            this.log.info({ chargePointId }, 'unknown charge point sent no BootNotification: closing');
-            void connection.close(1008, 'No BootNotification in time').catch(() => undefined);
-          }, this.settings.bootTimeoutMs)
-        : undefined;
-    bootDeadline?.unref();
-    client.on('close', () => {
-      clearTimeout(bootDeadline);
-      if (admission.station !== null) this.records.closed(admission.station);
-      if (!this.presence.unregister(connection) || admission.station === null) return;
-      if (this.handOver) return;
-      const recording = this.records
-        .disconnected(admission.station)
-        .catch((error: unknown) =>
-          this.log.error({ err: error, chargePointId }, 'could not record disconnection'),
-        );
-      this.recording.add(recording);
-      void recording.finally(() => this.recording.delete(recording));
-    });
-    watchRefusals(client, (refusals) => {
-      this.log.warn({ chargePointId, refusals }, 'too many refused OCPP messages: closing the connection');
-      connection.closeAfterAnswers(1008, 'Too many invalid messages');
-    });
+    if (admission.station === null) connection.closeUnlessBootedWithin(this.settings.bootTimeoutMs);
+    // Listeners shared by every connection (20,000 idle ones hold no closures of their own).
+    OPEN.set(client, { sessions: this, connection });
+    client.on('close', onClose);
+    watchRefusals(client, this.abused);
     // A frame over maxFrameBytes (ws closes with 1009), an invalid frame, a reset.
-    client.on('socketError', (error: unknown) =>
-      this.log.warn(
-        { err: error, chargePointId, maxFrameBytes: this.settings.maxFrameBytes },
-        'OCPP socket error: closing the connection',
-      ),
-    );
+    client.on('socketError', onSocketError);
 
     if (admission.station === null) return;
     try {
@@ -131,6 +116,44 @@ export class StationSessions {
       this.log.error({ err: error, chargePointId }, 'could not record connection');
     }
   }
+
+  /** A connection's socket closed (its client's 'close'): what ran for it stops, its station is recorded. */
+  closed(connection: ChargePointConnection): void {
+    const { admission } = connection;
+    connection.dropBootDeadline();
+    if (admission.station !== null) this.records.closed(admission.station);
+    if (!this.presence.unregister(connection) || admission.station === null) return;
+    if (this.handOver) return;
+    const recording = this.records
+      .disconnected(admission.station)
+      .catch((error: unknown) =>
+        this.log.error(
+          { err: error, chargePointId: connection.chargePointId },
+          'could not record disconnection',
+        ),
+      );
+    this.recording.add(recording);
+    void recording.finally(() => this.recording.delete(recording));
+  }
+
+  /** A connection's socket failed (its client's 'socketError'); it closes. */
+  socketFailed(connection: ChargePointConnection, error: unknown): void {
+    this.log.warn(
+      { err: error, chargePointId: connection.chargePointId, maxFrameBytes: this.settings.maxFrameBytes },
+      'OCPP socket error: closing the connection',
+    );
+  }
+
+  /** A connection earned too many refusals (`watchRefusals`): closed once its answers are sent. */
+  private readonly abused = (client: RPCClient, refusals: number): void => {
+    const connection = OPEN.get(client)?.connection;
+    if (!connection) return;
+    this.log.warn(
+      { chargePointId: connection.chargePointId, refusals },
+      'too many refused OCPP messages: closing the connection',
+    );
+    connection.closeAfterAnswers(1008, 'Too many invalid messages');
+  };
 
   /**
    * From now on, connections that close are handed over (`handOver`: other nodes are alive and
