@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
 import type { OcppVersion } from '@cimorings/contracts';
+import { CoalescedReads } from './coalesced-reads.js';
 
 /** A charging session at a site, as the load manager reads it. */
 export interface SiteSession {
@@ -28,6 +29,16 @@ export interface Allocation {
 
 /** What load management reads and writes. Queries only. */
 export class LoadRepository {
+  /** The sites of stations asked in the same turn (meter values of many stations), in one statement. */
+  private readonly sites = new CoalescedReads(async (chargePointIds) => {
+    const rows = await this.db
+      .selectFrom('stations')
+      .select(['charge_point_id', 'site_id'])
+      .where('charge_point_id', 'in', chargePointIds)
+      .execute();
+    return new Map(rows.map((row) => [row.charge_point_id, row.site_id]));
+  });
+
   constructor(private readonly db: Kysely<Database>) {}
 
   /** Sites with a limit (or a schedule), and those still holding allocations of an earlier limit. */
@@ -50,12 +61,7 @@ export class LoadRepository {
 
   /** The site a station belongs to, if any. */
   async siteOf(chargePointId: string): Promise<number | null> {
-    const row = await this.db
-      .selectFrom('stations')
-      .select('site_id')
-      .where('charge_point_id', '=', chargePointId)
-      .executeTakeFirst();
-    return row?.site_id ?? null;
+    return (await this.sites.read(chargePointId)) ?? null;
   }
 
   /** The charge point ids of a site's stations. */

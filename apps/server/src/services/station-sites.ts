@@ -9,13 +9,14 @@ export const SITE_MEMORY_MS = 5_000;
  * asks which site to settle: one statement per MeterValues was the largest cost of ingest on
  * PostgreSQL (27,000 of the 45,000 statements of a quick ingest run). Only meter values use the
  * memory: a session's start or stop reads the site as it is (`fresh`), a boot takes the one its
- * write read back (`told`). A station placed
- * at another site meanwhile is settled there by the site's next pass (periodic, its limit changed,
- * a session starting) on any node, which is why it is a memory with an age and not a cache kept
- * right by messages.
+ * write read back (`told`). A station placed at another site meanwhile is settled there by the
+ * site's next pass (periodic, its limit changed, a session starting) on any node, which is why it
+ * is a memory with an age and not a cache kept right by messages.
  */
 export class StationSites {
   private readonly known = new Map<string, { siteId: number | null; readAt: number }>();
+  /** The read under way of each station being read (the latest, when several are). */
+  private readonly reading = new Map<string, object>();
 
   constructor(
     private readonly loads: Pick<LoadRepository, 'siteOf'>,
@@ -31,16 +32,26 @@ export class StationSites {
     return this.fresh(chargePointId);
   }
 
-  /** The station's site as stored now (a boot: its limits are owed again). */
+  /**
+   * The station's site as stored now (a session started or stopped). Remembered unless the
+   * station was forgotten (it disconnected) or read again while this read was under way.
+   */
   async fresh(chargePointId: string): Promise<number | null> {
     const readAt = this.clock.now().getTime();
-    const siteId = await this.loads.siteOf(chargePointId);
-    this.known.set(chargePointId, { siteId, readAt });
-    return siteId;
+    const read = {};
+    this.reading.set(chargePointId, read);
+    try {
+      const siteId = await this.loads.siteOf(chargePointId);
+      if (this.reading.get(chargePointId) === read) this.known.set(chargePointId, { siteId, readAt });
+      return siteId;
+    } finally {
+      if (this.reading.get(chargePointId) === read) this.reading.delete(chargePointId);
+    }
   }
 
   /** The station's site as a write of its row just read it back: remembered as read now. */
   told(chargePointId: string, siteId: number | null): Promise<number | null> {
+    this.reading.delete(chargePointId);
     this.known.set(chargePointId, { siteId, readAt: this.clock.now().getTime() });
     return Promise.resolve(siteId);
   }
@@ -48,5 +59,6 @@ export class StationSites {
   /** The station is gone from this node: nothing of it is kept. */
   forget(chargePointId: string): void {
     this.known.delete(chargePointId);
+    this.reading.delete(chargePointId);
   }
 }

@@ -44,6 +44,43 @@ describe.each(DIALECTS)("the load manager's memory of each station's site (%s)",
       expect(reads).toBe(4);
       expect(await sites.of('UNKNOWN')).toBeNull();
       expect(reads).toBe(5);
+
+      // What a boot's write read back is remembered without a read.
+      sites.forget('SITES-1');
+      expect(await sites.told('SITES-1', site.id)).toBe(site.id);
+      expect(await sites.of('SITES-1')).toBe(site.id);
+      expect(reads).toBe(5);
+
+      // Forgotten (disconnected) while a read was under way: that read is not remembered.
+      clock.advance(SITE_MEMORY_MS);
+      const underWay = sites.of('SITES-1');
+      sites.forget('SITES-1');
+      expect(await underWay).toBe(site.id);
+      expect(reads).toBe(6);
+      expect(await sites.of('SITES-1')).toBe(site.id);
+      expect(reads).toBe(7);
+    });
+  });
+
+  it('answers each of many stations asked in the same turn (one coalesced read) with its own site', async () => {
+    await withDatabase(dialect, async (handle) => {
+      const site = await new SiteRepository(handle.db).create({ name: 'Yard', maxPowerKw: 50 }, NOW);
+      const ids = Array.from({ length: 40 }, (_, index) => `MANY-${index}`);
+      for (const [index, id] of ids.entries()) {
+        const stationId = await insertStation(handle, id, NOW);
+        if (index % 2 === 0)
+          await handle.db
+            .updateTable('stations')
+            .set({ site_id: site.id })
+            .where('id', '=', stationId)
+            .execute();
+      }
+      const loads = new LoadRepository(handle.db);
+      const asked = [...ids, ...ids, 'NOWHERE'];
+      const answers = await Promise.all(asked.map((id) => loads.siteOf(id)));
+      expect(answers).toEqual(
+        asked.map((id) => (id === 'NOWHERE' || Number(id.slice(5)) % 2 ? null : site.id)),
+      );
     });
   });
 });
