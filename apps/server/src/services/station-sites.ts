@@ -15,38 +15,51 @@ export const SITE_MEMORY_MS = 5_000;
  */
 export class StationSites {
   private readonly known = new Map<string, { siteId: number | null; readAt: number }>();
-  /** The read under way of each station being read (the latest, when several are). */
-  private readonly reading = new Map<string, object>();
+  /** The read under way of each station being read (the latest, when several are): `of` joins it. */
+  private readonly reading = new Map<string, Promise<number | null>>();
 
   constructor(
     private readonly loads: Pick<LoadRepository, 'siteOf'>,
     private readonly clock: Clock,
   ) {}
 
-  /** The station's site, read again when the one known is older than SITE_MEMORY_MS. */
+  /**
+   * The station's site, read again when the one known is older than SITE_MEMORY_MS; a read
+   * already under way is joined, so that a station whose meter values come faster than its
+   * site is read costs one read, not one each.
+   */
   of(chargePointId: string): Promise<number | null> {
     const known = this.known.get(chargePointId);
     if (known !== undefined && this.clock.now().getTime() - known.readAt < SITE_MEMORY_MS) {
       return Promise.resolve(known.siteId);
     }
-    return this.fresh(chargePointId);
+    return this.reading.get(chargePointId) ?? this.fresh(chargePointId);
   }
 
   /**
-   * The station's site as stored now (a session started or stopped). Remembered unless the
-   * station was forgotten (it disconnected) or read again while this read was under way.
+   * The station's site as stored now (a session started or stopped): a read of its own.
+   * Remembered unless the station was forgotten (it disconnected), told, or read afresh again
+   * while this read was under way.
    */
-  async fresh(chargePointId: string): Promise<number | null> {
+  fresh(chargePointId: string): Promise<number | null> {
     const readAt = this.clock.now().getTime();
-    const read = {};
-    this.reading.set(chargePointId, read);
-    try {
-      const siteId = await this.loads.siteOf(chargePointId);
-      if (this.reading.get(chargePointId) === read) this.known.set(chargePointId, { siteId, readAt });
-      return siteId;
-    } finally {
-      if (this.reading.get(chargePointId) === read) this.reading.delete(chargePointId);
-    }
+    const settled = () => {
+      const latest = this.reading.get(chargePointId) === lookup;
+      if (latest) this.reading.delete(chargePointId);
+      return latest;
+    };
+    const lookup: Promise<number | null> = this.loads.siteOf(chargePointId).then(
+      (siteId) => {
+        if (settled()) this.known.set(chargePointId, { siteId, readAt });
+        return siteId;
+      },
+      (error: unknown) => {
+        settled();
+        throw error;
+      },
+    );
+    this.reading.set(chargePointId, lookup);
+    return lookup;
   }
 
   /** The station's site as a write of its row just read it back: remembered as read now. */

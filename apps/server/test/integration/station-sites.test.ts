@@ -62,6 +62,34 @@ describe.each(DIALECTS)("the load manager's memory of each station's site (%s)",
     });
   });
 
+  it('joins the read under way: meter values faster than a slow read cost one read, not one each', async () => {
+    await withDatabase(dialect, async (handle) => {
+      await insertStation(handle, 'SITES-SLOW', NOW);
+      const loads = new LoadRepository(handle.db);
+      let reads = 0;
+      const slow = {
+        siteOf: async (chargePointId: string) => {
+          reads += 1;
+          await new Promise((resolve) => setTimeout(resolve, 20));
+          return loads.siteOf(chargePointId);
+        },
+      };
+      const sites = new StationSites(slow, new ManualClock());
+      const asked: Promise<number | null>[] = [];
+      // One meter value a turn while the first read is still under way.
+      for (let turn = 0; turn < 200; turn++) {
+        asked.push(sites.of('SITES-SLOW'));
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      expect(await Promise.all(asked)).toEqual(asked.map(() => null));
+      expect(reads).toBeLessThanOrEqual(2);
+      // And it is remembered: the next one reads nothing.
+      const before = reads;
+      expect(await sites.of('SITES-SLOW')).toBeNull();
+      expect(reads).toBe(before);
+    });
+  });
+
   it('answers each of many stations asked in the same turn (one coalesced read) with its own site', async () => {
     await withDatabase(dialect, async (handle) => {
       const site = await new SiteRepository(handle.db).create({ name: 'Yard', maxPowerKw: 50 }, NOW);
