@@ -92,6 +92,7 @@ async function main(): Promise<number> {
     dataDir,
     logDir,
     serverCore,
+    serverNodeArgs: options.serverNodeArgs,
     loadCore,
     say,
     quietWaitMs: options.quietWaitMs,

@@ -85,6 +85,8 @@ export interface BenchOptions {
   outDir: string;
   /** Run the server under `--cpu-prof` in the ingest scenario and summarize the profile. */
   profile: boolean;
+  /** Node.js options of every server process (not the floor's), e.g. `--trace-gc`. */
+  serverNodeArgs: string[];
   scenarios: ScenarioName[];
   /** Report file name without extension; default the start time. */
   name: string | undefined;
@@ -173,7 +175,7 @@ function sizesOf(mode: Mode): ScenarioSizes {
 export const USAGE = `Usage: npm run bench -- [--quick | --smoke] [--db sqlite|postgres] [--profile]
        [--scenarios ingest,fanout,capacity,history] [--out DIR] [--name NAME] [--postgres-url URL]
        [--quiet-wait SECONDS] [--nice N] [--protocol 1.6,2.0.1,mixed [--rounds N]] [--history-samples N]
-       [--storm-rate N] [--storm-stations N] [--nodes N [--redis-url URL]]
+       [--storm-rate N] [--storm-stations N] [--nodes N [--redis-url URL]] [--server-node-args=ARGS]
 
   --quick         scaled down, about two minutes
   --smoke         tiny, a few seconds (what the harness test runs)
@@ -206,7 +208,24 @@ export const USAGE = `Usage: npm run bench -- [--quick | --smoke] [--db sqlite|p
                   charging through HAProxy, one node killed with SIGKILL: the time until every
                   station is connected and accepted again, messages lost and duplicated
   --redis-url     Redis for --nodes (default redis://127.0.0.1:6379)
+  --server-node-args=ARGS  Node.js options for our server processes, space separated, each
+                  starting with -- and given after "=" (parseArgs takes no value that starts with a
+                  dash otherwise), e.g. --server-node-args="--trace-gc --max-semi-space-size=8"
+                  (trace lines go to the server's log in the logs folder); the floor runs without them
 `;
+
+/** `--server-node-args`: Node.js options only, so that nothing else rides in with them. */
+function serverNodeArgs(text: string): string[] {
+  const args = text.split(/\s+/).filter((arg) => arg !== '');
+  const wrong = args.find(
+    (arg) => !/^--[a-z][a-z0-9-]*(=[^\s]*)?$/.test(arg) || arg.startsWith('--cpu-prof'),
+  );
+  if (wrong !== undefined)
+    throw new UsageError(
+      `--server-node-args takes Node.js options like --trace-gc (not ${JSON.stringify(wrong)}; --profile sets --cpu-prof)`,
+    );
+  return args;
+}
 
 export function parseOptions(argv: string[], defaultOutDir: string): BenchOptions {
   try {
@@ -239,6 +258,7 @@ function readOptions(argv: string[], defaultOutDir: string): BenchOptions {
       rounds: { type: 'string', default: '1' },
       'storm-rate': { type: 'string' },
       'storm-stations': { type: 'string' },
+      'server-node-args': { type: 'string', default: '' },
       help: { type: 'boolean', default: false },
     },
   });
@@ -292,6 +312,7 @@ function readOptions(argv: string[], defaultOutDir: string): BenchOptions {
     redisUrl: values['redis-url'],
     outDir: values.out,
     profile: values.profile,
+    serverNodeArgs: serverNodeArgs(values['server-node-args']),
     scenarios: scenarios as ScenarioName[],
     name: values.name,
     quietWaitMs: mode === 'smoke' ? 0 : Number(values['quiet-wait']) * 1000,

@@ -23,6 +23,8 @@ export interface RunContext {
   /** Folder for logs and CPU profiles. */
   logDir: string;
   serverCore: string | null;
+  /** Node.js options of our server processes (`--server-node-args`). */
+  serverNodeArgs: string[];
   /** Server processes: several run on PostgreSQL and `redisUrl` behind HAProxy. */
   nodes: number;
   redisUrl: string;
@@ -143,7 +145,10 @@ export async function startTarget(
     // Its own folder: the server reads a .env from its working directory.
     cwd: context.logDir,
     // One profile per thread (tsx's loader runs in a worker): the folder keeps them apart.
-    nodeArgs: options.cpuProfile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir(context, options.name)}`] : [],
+    nodeArgs: [
+      ...context.serverNodeArgs,
+      ...(options.cpuProfile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir(context, options.name)}`] : []),
+    ],
     env: { ...env, PORT: String(port) },
   });
   await waitForHttp(`${httpUrl}/api/ready`, child, 90_000);
@@ -191,6 +196,7 @@ async function startCluster(
         core: context.serverCore,
         logFile: join(context.logDir, `${name}-node${i}.log`),
         cwd: context.logDir,
+        nodeArgs: context.serverNodeArgs,
         env: { ...shared, NODE_ID: nodeName, PORT: String(nodePort) },
       });
       const node = { name: nodeName, child, httpUrl: `http://127.0.0.1:${nodePort}` };

@@ -47,3 +47,17 @@ describe('bench options: --rounds', () => {
     expect(() => parse('--rounds', rounds)).toThrow(/--rounds/);
   });
 });
+
+describe('bench options: --server-node-args', () => {
+  it('gives our server processes the Node.js options asked, none by default', () => {
+    expect(parse().serverNodeArgs).toEqual([]);
+    expect(parse('--server-node-args=--trace-gc  --max-semi-space-size=8 ').serverNodeArgs).toEqual([
+      '--trace-gc',
+      '--max-semi-space-size=8',
+    ]);
+  });
+
+  it.each([['trace-gc'], ['--trace-gc; rm -rf /'], ['--cpu-prof'], ['-e']])('refuses %j', (args) => {
+    expect(() => parse(`--server-node-args=${args}`)).toThrow(/--server-node-args/);
+  });
+});
