@@ -47,18 +47,24 @@ if (redisUrl) {
   CONFIGURATIONS.push({
     name: 'redis',
     nodes: async () => {
+      const clients: Redis[] = [];
       const node = () => {
         const client = new Redis(/^rediss?:\/\//.test(redisUrl) ? redisUrl : 'redis://127.0.0.1:6379', {
           maxRetriesPerRequest: 1,
         });
         const seams = createClusterSeams(client, log);
+        clients.push(client);
         opened.clients.push(client);
         opened.seams.push(seams);
         return seams;
       };
       const here = node();
       const elsewhere = node();
-      await Promise.all([here.whenReady(), elsewhere.whenReady()]);
+      // Ready to receive (the node channel subscribed) and to send: the seams skip Redis while
+      // their own connection is not ready yet (a loaded machine connects the two at different times).
+      const connected = (client: Redis) =>
+        client.status === 'ready' ? undefined : new Promise((resolve) => client.once('ready', resolve));
+      await Promise.all([here.whenReady(), elsewhere.whenReady(), ...clients.map(connected)]);
       return { here, elsewhere, all: [here, elsewhere] };
     },
   });
