@@ -28,6 +28,11 @@ const CONNECTIONS = new WeakMap<RPCClient, ChargePointConnection>();
 /** The errors strict mode rejected a command's call with because the station's CALLRESULT broke its schema. */
 const INVALID_ANSWERS = new WeakSet<object>();
 
+/** The connection of an ocpp-rpc client (for a listener, whose `this` is the client). */
+export function connectionOf(client: RPCClient): ChargePointConnection | undefined {
+  return CONNECTIONS.get(client);
+}
+
 function noteSeen(this: RPCClient, { outbound }: { outbound: boolean }): void {
   const connection = CONNECTIONS.get(this);
   if (!outbound && connection) connection.lastSeen = Date.now();

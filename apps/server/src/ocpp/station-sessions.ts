@@ -3,7 +3,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { StationPresence } from '../cluster/station-presence.js';
 import type { Admission, ChargePointSession } from '../services/charge-point.service.js';
 import type { OcppLogService } from '../services/ocpp-log.service.js';
-import { ChargePointConnection } from './connection.js';
+import { ChargePointConnection, connectionOf } from './connection.js';
 import { logFrames } from './frame-log.js';
 import type { HandlerTables } from './handler-tables.js';
 import type { RecentAnswers } from './recent-answers.js';
@@ -60,17 +60,17 @@ export class ConnectionOpener {
   }
 }
 
-/** Each open connection and the sessions that hold it, by its client, for the shared listeners. */
-const OPEN = new WeakMap<RPCClient, { sessions: StationSessions; connection: ChargePointConnection }>();
+/** The sessions holding each open connection, by its client, for the shared listeners. */
+const SESSIONS = new WeakMap<RPCClient, StationSessions>();
 
 function onClose(this: RPCClient): void {
-  const open = OPEN.get(this);
-  open?.sessions.closed(open.connection);
+  const connection = connectionOf(this);
+  if (connection) SESSIONS.get(this)?.closed(connection);
 }
 
 function onSocketError(this: RPCClient, error: unknown): void {
-  const open = OPEN.get(this);
-  open?.sessions.socketFailed(open.connection, error);
+  const connection = connectionOf(this);
+  if (connection) SESSIONS.get(this)?.socketFailed(connection, error);
 }
 
 /**
@@ -103,7 +103,7 @@ export class StationSessions {
     }
     if (admission.station === null) connection.closeUnlessBootedWithin(this.settings.bootTimeoutMs);
     // Listeners shared by every connection (20,000 idle ones hold no closures of their own).
-    OPEN.set(client, { sessions: this, connection });
+    SESSIONS.set(client, this);
     client.on('close', onClose);
     watchRefusals(client, this.abused);
     // A frame over maxFrameBytes (ws closes with 1009), an invalid frame, a reset.
@@ -146,7 +146,7 @@ export class StationSessions {
 
   /** A connection earned too many refusals (`watchRefusals`): closed once its answers are sent. */
   private readonly abused = (client: RPCClient, refusals: number): void => {
-    const connection = OPEN.get(client)?.connection;
+    const connection = connectionOf(client);
     if (!connection) return;
     this.log.warn(
       { chargePointId: connection.chargePointId, refusals },

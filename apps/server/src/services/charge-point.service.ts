@@ -120,16 +120,9 @@ export class ChargePointService {
     if (!registered)
       return { status: 'Rejected', interval: this.settings.heartbeatInterval, currentTime: now };
     const { session } = registered;
-    // A station this boot stored is at no site and keeps no profiles.
-    let stored = { siteId: null as number | null, keepsProfiles: false };
-    if (!registered.booted) {
-      // The stored registration comes back with the write (an operator may have approved it).
-      const booted = await this.stations.recordBoot(session.stationId, boot);
-      if (booted) {
-        session.registration = booted.registration;
-        stored = booted;
-      }
-    }
+    // The stored registration comes back with the write (an operator may have approved it).
+    const stored = registered.booted ? undefined : await this.stations.recordBoot(session.stationId, boot);
+    if (stored) session.registration = stored.registration;
     this.clock.booted(session.stationId);
     if (session.registration === 'accepted') {
       this.events.publish({
@@ -137,8 +130,9 @@ export class ChargePointService {
         chargePointId: session.chargePointId,
         ocppVersion: admission.ocppVersion,
         timestamp: now,
-        siteId: stored.siteId,
-        keepsProfiles: stored.keepsProfiles,
+        // A station this boot stored (or one deleted meanwhile) is at no site and keeps no profiles.
+        siteId: stored?.siteId ?? null,
+        keepsProfiles: stored?.keepsProfiles ?? false,
       });
     }
     return {

@@ -43,22 +43,15 @@ export class StationSites {
    */
   fresh(chargePointId: string): Promise<number | null> {
     const readAt = this.clock.now().getTime();
-    const settled = () => {
-      const latest = this.reading.get(chargePointId) === lookup;
-      if (latest) this.reading.delete(chargePointId);
-      return latest;
-    };
-    const lookup: Promise<number | null> = this.loads.siteOf(chargePointId).then(
-      (siteId) => {
-        if (settled()) this.known.set(chargePointId, { siteId, readAt });
-        return siteId;
-      },
-      (error: unknown) => {
-        settled();
-        throw error;
-      },
-    );
+    const lookup = this.loads.siteOf(chargePointId);
     this.reading.set(chargePointId, lookup);
+    // Runs before the callers' own reactions (registered first); a failure is theirs to handle.
+    const settled = (siteId?: number | null) => {
+      if (this.reading.get(chargePointId) !== lookup) return;
+      this.reading.delete(chargePointId);
+      if (siteId !== undefined) this.known.set(chargePointId, { siteId, readAt });
+    };
+    lookup.then(settled, () => settled());
     return lookup;
   }
 
