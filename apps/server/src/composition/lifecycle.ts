@@ -61,6 +61,7 @@ export function addLifecycleHooks(server: FastifyInstance, running: Running): vo
     await repositories.meterValues.flush();
     await repositories.transactionEvents.flush();
     await repositories.connectors.flush();
+    await repositories.stations.flush();
     await cluster.close();
     await infrastructure.close();
   });

@@ -23,6 +23,7 @@ import {
 } from './station-rows.js';
 import { given } from './patch.js';
 import { CoalescedReads } from './coalesced-reads.js';
+import { StationRegistrations } from './station-registrations.js';
 
 type Db = Kysely<Database>;
 
@@ -48,7 +49,11 @@ export class StationRepository {
     return new Map(rows.map((row) => [row.charge_point_id, toCredentials(row)]));
   });
 
-  constructor(private readonly db: Db) {}
+  private readonly registrations: StationRegistrations;
+
+  constructor(private readonly db: Db) {
+    this.registrations = new StationRegistrations(db);
+  }
 
   findCredentials(chargePointId: string): Promise<StationCredentials | undefined> {
     return this.credentials.read(chargePointId);
@@ -70,23 +75,19 @@ export class StationRepository {
   /**
    * Stores a new station as create() does, answering its credentials in the same round trip
    * (for a charge point registering itself at its boot); undefined when the id is taken. With
-   * `boot`, the station is stored connected (`status` derived from no connector) and booted, as
-   * ChargePointService.connected and recordBoot would write it: one statement, one commit.
+   * `boot`, stored connected and booted, by group commit with the registrations of the same turn
+   * (StationRegistrations).
    */
-  async createCredentials(
+  createCredentials(
     station: NewStation,
     boot?: BootRecord & { status: StationStatus },
   ): Promise<StationCredentials | undefined> {
-    const row = await this.db
-      .insertInto('stations')
-      .values({
-        ...newStationRow(station),
-        ...(boot && { ...bootColumns(boot), connected: 1, status: boot.status }),
-      })
-      .onConflict((oc) => oc.column('charge_point_id').doNothing())
-      .returning(CREDENTIAL_COLUMNS)
-      .executeTakeFirst();
-    return row && toCredentials(row);
+    return this.registrations.create(station, boot);
+  }
+
+  /** Writes the registrations still pending; call before closing the database. */
+  flush(): Promise<void> {
+    return this.registrations.flush();
   }
 
   /** How many stations have this registration. */
