@@ -68,7 +68,8 @@ export class StationRegistrations {
   /**
    * Charge point ids whose registration waits in `atBoot`: a second connection of the same id in
    * the meantime is not inserted beside it (one statement would store the row once and answer it
-   * to both), it waits and is told the id is taken, as a later insert would be.
+   * to both), it waits and is told the id is taken, as a later insert would be (or, when storing
+   * the first failed, tries again itself).
    */
   private readonly registering = new Map<string, Promise<unknown>>();
 
@@ -105,8 +106,12 @@ export class StationRegistrations {
     const { chargePointId } = station;
     const earlier = this.registering.get(chargePointId);
     if (earlier) {
-      await earlier.catch(() => undefined);
-      return undefined;
+      // Taken once the other one is stored; if storing it failed, this one tries on its own.
+      const stored = await earlier.then(
+        () => true,
+        () => false,
+      );
+      return stored ? undefined : this.create(station, boot);
     }
     const row = registeredRow(station, boot);
     const stored = this.atBoot.add(REGISTERED_COLUMNS.map((column) => row[column]));

@@ -109,7 +109,11 @@ describe.each(DIALECTS)('charge points registering at their boot in the same tur
           model: `Model ${at}`,
           serialNumber: at % 2 === 0 ? `SN-${at}` : null,
           ocppVersion: '1.6',
+          firmwareVersion: '1.0',
+          registration: 'accepted',
+          status: 'Available',
           lastBootAt: NOW,
+          lastSeenAt: NOW,
         });
       }
       expect(await stations.find('TAKEN')).toMatchObject({
