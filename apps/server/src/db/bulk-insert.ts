@@ -8,6 +8,11 @@ const ROWS_PER_STATEMENT = 200;
 export interface BulkInsertConflicts<T extends keyof Database> {
   /** Skip a row that a unique key already holds (ON CONFLICT DO NOTHING), instead of failing. */
   skipDuplicates?: boolean;
+  /**
+   * With skipDuplicates: the one unique key whose rows are skipped (ON CONFLICT (key) DO
+   * NOTHING); a row that breaks any other fails. Without it, every unique key skips.
+   */
+  skipOn?: readonly (keyof Database[T] & string)[];
   /** Columns of each inserted row to read back (RETURNING): with skipDuplicates, the rows that were new. */
   returning?: readonly (keyof Database[T] & string)[];
   /**
@@ -27,6 +32,7 @@ export class BulkInsert<T extends keyof Database> {
   private readonly texts = new Map<number, string>();
 
   private readonly skipDuplicates: boolean;
+  private readonly skipOn: readonly (keyof Database[T] & string)[];
   private readonly returning: readonly (keyof Database[T] & string)[];
   private readonly replaceOn: readonly (keyof Database[T] & string)[];
 
@@ -37,6 +43,7 @@ export class BulkInsert<T extends keyof Database> {
     conflicts: BulkInsertConflicts<T> = {},
   ) {
     this.skipDuplicates = conflicts.skipDuplicates ?? false;
+    this.skipOn = conflicts.skipOn ?? [];
     this.returning = conflicts.returning ?? [];
     this.replaceOn = conflicts.replaceOn ?? [];
   }
@@ -95,7 +102,9 @@ export class BulkInsert<T extends keyof Database> {
                 ),
             )
           : this.skipDuplicates
-            ? insert.onConflict((conflict) => conflict.doNothing())
+            ? insert.onConflict((conflict) =>
+                (this.skipOn.length > 0 ? conflict.columns(this.skipOn as never) : conflict).doNothing(),
+              )
             : insert;
       const returning =
         this.returning.length > 0 ? conflicting.returning(this.returning as never) : conflicting;

@@ -57,6 +57,20 @@ const EVERY_COLUMN_NAMED: Exclude<keyof RegisteredRow, (typeof REGISTERED_COLUMN
 void EVERY_COLUMN_NAMED;
 
 /**
+ * Flat rows of REGISTERED_COLUMNS sorted by charge point id: two nodes whose batches hold some
+ * of the same ids then wait for each other in the same order on PostgreSQL's unique index,
+ * rather than each holding what the other waits for (a deadlock).
+ */
+function byChargePointId(values: readonly unknown[]): unknown[] {
+  const width = REGISTERED_COLUMNS.length;
+  const at = REGISTERED_COLUMNS.indexOf('charge_point_id');
+  const rows: unknown[][] = [];
+  for (let start = 0; start < values.length; start += width) rows.push(values.slice(start, start + width));
+  rows.sort((a, b) => (String(a[at]) < String(b[at]) ? -1 : String(a[at]) > String(b[at]) ? 1 : 0));
+  return rows.flat();
+}
+
+/**
  * New stations, answering their credentials in the same round trip. Charge points registering
  * themselves at their boot (an unknown station under OCPP_UNKNOWN_STATIONS accept or pending) are
  * stored by group commit (BatchWriter): in a boot storm the registrations of one turn are one
@@ -76,10 +90,13 @@ export class StationRegistrations {
   constructor(private readonly db: Kysely<Database>) {
     const insert = new BulkInsert(db, 'stations', REGISTERED_COLUMNS, {
       skipDuplicates: true,
+      skipOn: ['charge_point_id'],
       returning: ['charge_point_id', ...CREDENTIAL_COLUMNS],
     });
     this.atBoot = new BatchWriter(async (values) => {
-      const rows = (await insert.insertValues(values)) as (CredentialRow & { charge_point_id: string })[];
+      const rows = (await insert.insertValues(byChargePointId(values))) as (CredentialRow & {
+        charge_point_id: string;
+      })[];
       return new Map(rows.map((row) => [row.charge_point_id, toCredentials(row)]));
     });
   }
