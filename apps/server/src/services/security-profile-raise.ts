@@ -47,9 +47,9 @@ export interface StationSecurityFacts {
  * TC_083_CSMS; OCPP 2.0.1 A05 with B09): the server and the station must first have what the new
  * profile needs (TLS, a CSMS root certificate on the station, at 3 a current certificate of our
  * CA), then the station must accept the new profile; only then is it stored, and the station
- * reconnects with it. The new profile is kept as pending from just before the station is asked
- * until it is stored, and the upgrade admits either meanwhile: a station that took it is not
- * locked out when storing it fails. A station that is not connected gets the stored profile
+ * reconnects with it. The new profile is kept as pending from before the station is asked
+ * anything (its root certificates, then the profile) until it is stored, and the upgrade admits
+ * either meanwhile: a station that took it is not locked out when storing it fails. A station that is not connected gets the stored profile
  * only (it is configured on the device). A refusal is answered and recorded as a security event.
  */
 export class SecurityProfileRaise {
@@ -90,32 +90,20 @@ export class SecurityProfileRaise {
       );
     const problem = await this.missing(station, target, passwordChanges);
     if (problem !== null) throw refuse(problem);
-    const commands = await this.commandsOf(actor, station.chargePointId);
-    if (target >= 2 && (await commands.countCsmsRootCertificates()) === 0) {
-      const techInfo = `raise to security profile ${target} refused: no CSMS root certificate installed`;
-      await this.facts.recordEvent(station.id, { type: 'SecurityProfileRaiseRefused', techInfo });
-      throw refuse(
-        `the station has no CSMS root certificate installed, so it cannot verify our TLS certificate; install the root of TLS_CERT_FILE first: POST /api/stations/${station.chargePointId}/commands/InstallCertificate with certificateType CentralSystemRootCertificate (OCPP 1.6) or CSMSRootCertificate (2.x)`,
-      );
-    }
+    // Claimed before the station is asked anything: the server sends a station one call at a
+    // time, so a second raise that asked the station before claiming would wait behind this
+    // one's ChangeConfiguration (up to the call timeout) only to be refused then.
     if (!(await this.facts.claimPendingProfile(station.chargePointId, station.securityProfile, target))) {
       throw refuse(
         'a raise is in progress (or one it accepted waits for its next connection to be stored, or its profile changed meanwhile); try again later, or PATCH its current securityProfile to drop a pending raise',
       );
     }
-    const release = () => this.facts.releasePendingProfile(station.chargePointId, target);
-    const answer = await commands
-      .changeSecurityProfile({
-        profile: target,
-        csmsUrl: this.settings.csmsUrl ?? '',
-        messageTimeoutSeconds: this.settings.messageTimeoutSeconds,
-      })
-      .catch(async (error: unknown) => {
-        await release();
-        throw error;
-      });
+    const answer = await this.offer(actor, station, target, refuse).catch(async (error: unknown) => {
+      await this.facts.releasePendingProfile(station.chargePointId, target);
+      throw error;
+    });
     if (answer.status !== 'Accepted') {
-      await release();
+      await this.facts.releasePendingProfile(station.chargePointId, target);
       await this.facts.recordEvent(station.id, {
         type: 'SecurityProfileRaiseRefused',
         techInfo: `raise to security profile ${target} refused: ${answer.step} answered ${answer.status}`,
@@ -126,6 +114,28 @@ export class SecurityProfileRaise {
         { status: answer.status },
       );
     }
+  }
+
+  /** Asks the station to take the profile, once it has a CSMS root certificate where one is needed. */
+  private async offer(
+    actor: Actor,
+    station: Station,
+    target: SecurityProfile,
+    refuse: (problem: string) => AppError,
+  ) {
+    const commands = await this.commandsOf(actor, station.chargePointId);
+    if (target >= 2 && (await commands.countCsmsRootCertificates()) === 0) {
+      const techInfo = `raise to security profile ${target} refused: no CSMS root certificate installed`;
+      await this.facts.recordEvent(station.id, { type: 'SecurityProfileRaiseRefused', techInfo });
+      throw refuse(
+        `the station has no CSMS root certificate installed, so it cannot verify our TLS certificate; install the root of TLS_CERT_FILE first: POST /api/stations/${station.chargePointId}/commands/InstallCertificate with certificateType CentralSystemRootCertificate (OCPP 1.6) or CSMSRootCertificate (2.x)`,
+      );
+    }
+    return commands.changeSecurityProfile({
+      profile: target,
+      csmsUrl: this.settings.csmsUrl ?? '',
+      messageTimeoutSeconds: this.settings.messageTimeoutSeconds,
+    });
   }
 
   /**

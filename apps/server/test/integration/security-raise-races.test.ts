@@ -110,6 +110,12 @@ describe.each(DIALECTS)('security profile raises that race, on %s', (dialect) =>
     });
     expect(held).toHaveLength(1);
     expect(await row('RACE-B')).toEqual({ security_profile: 1, pending_security_profile: 2 });
+    // A raise that comes while the station holds the first one's ChangeConfiguration is refused
+    // at once: it asks the station nothing, so it does not wait behind that call.
+    const late = await api('PATCH', '/api/stations/RACE-B', { securityProfile: 3 });
+    expect(late.status, late.text).toBe(409);
+    expect(late.body.error?.message).toMatch(/RACE-B to security profile 3: a raise is in progress/);
+    expect(held).toHaveLength(1);
 
     // The operator drops the raise in progress, and another raise takes the pending profile (the
     // server sends a station one call at a time, so a raise from this test would wait for the first
