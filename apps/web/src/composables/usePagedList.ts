@@ -1,6 +1,6 @@
 import { ref, watch, type WatchSource } from 'vue';
 import type { Paging } from '../api';
-import { useConnectionStore } from '../stores/connection';
+import { onReconnected } from './onReconnected';
 import { useFeedback } from './useFeedback';
 
 /** How long typing in a search field waits before the list is asked again, ms. */
@@ -19,7 +19,6 @@ export function usePagedList(
     reloadOnReconnect?: boolean;
   } = {},
 ) {
-  const connection = useConnectionStore();
   const { attempt } = useFeedback();
   const page = ref(1);
 
@@ -43,12 +42,7 @@ export function usePagedList(
   }
 
   watch(page, () => void reload());
-  if (options.reloadOnReconnect ?? true) {
-    watch(
-      () => connection.reconnects,
-      () => void reload(),
-    );
-  }
+  if (options.reloadOnReconnect ?? true) onReconnected(() => void reload());
 
   return { page, pageSize, reload, restart, restartAfterTyping };
 }

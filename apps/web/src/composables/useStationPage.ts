@@ -1,10 +1,10 @@
 import { computed, onMounted, ref, toValue, watch, type MaybeRefOrGetter } from 'vue';
 import { useApi, type Onboarding } from '../api';
 import { useAuthStore } from '../stores/auth';
-import { useConnectionStore } from '../stores/connection';
 import { useSitesStore } from '../stores/sites';
 import { useStationsStore } from '../stores/stations';
 import { useTransactionsStore } from '../stores/transactions';
+import { onReconnected } from './onReconnected';
 import { useLoad } from './useLoad';
 
 /**
@@ -16,7 +16,6 @@ export function useStationPage(chargePointId: MaybeRefOrGetter<string>) {
   const auth = useAuthStore();
   const stations = useStationsStore();
   const transactions = useTransactionsStore();
-  const connection = useConnectionStore();
   const sites = useSitesStore();
   const station = computed(() => stations.byId[toValue(chargePointId)]);
   /** `failure`: why the station could not be loaded, in words; null once it was. */
@@ -41,10 +40,7 @@ export function useStationPage(chargePointId: MaybeRefOrGetter<string>) {
     void sites.load().catch(() => undefined);
   });
   watch(() => toValue(chargePointId), load);
-  watch(
-    () => connection.reconnects,
-    () => void load(),
-  );
+  onReconnected(() => void load());
 
   return { station, notFound, onboarding, txByConnector };
 }
