@@ -1,6 +1,6 @@
 import { Fleet } from '../lib/fleet.js';
 import type { LatencySummary } from '../lib/histogram.js';
-import type { CapacitySize } from '../lib/options.js';
+import type { CapacitySize } from '../lib/sizes.js';
 import { CpuWindow, totalRssBytes, sleep } from '../lib/procs.js';
 import { eventLoopLag, mainThreadProfile, memoryOf, profileDir, type TargetKind } from '../lib/targets.js';
 import type { FleetProtocol } from '../load/messages.js';

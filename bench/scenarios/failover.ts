@@ -2,7 +2,7 @@ import { fleetStation, type FleetStation } from '@cimorings/simulator';
 import { loadavg } from 'node:os';
 import pg from 'pg';
 import { Api } from '../lib/api.js';
-import type { FailoverSize } from '../lib/options.js';
+import type { FailoverSize } from '../lib/sizes.js';
 import { sleep } from '../lib/procs.js';
 import type { Target } from '../lib/targets.js';
 import { BENCH_ID_TAG, launch, round, stationIds, type ScenarioContext } from './common.js';

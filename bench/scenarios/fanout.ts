@@ -6,7 +6,7 @@ import { Channel } from '../lib/channel.js';
 import { Fleet } from '../lib/fleet.js';
 import { Histogram, type LatencySummary } from '../lib/histogram.js';
 import type { DashboardCommand, DashboardReport } from '../lib/ipc.js';
-import type { FanoutSize } from '../lib/options.js';
+import type { FanoutSize } from '../lib/sizes.js';
 import { CpuWindow, spawnTs } from '../lib/procs.js';
 import { mainThreadProfile, profileDir, type TargetKind } from '../lib/targets.js';
 import { BENCH_ID_TAG, connectAndStart, round, launch, stationIds, type ScenarioContext } from './common.js';

@@ -1,7 +1,7 @@
 import { Api } from '../lib/api.js';
 import { Fleet } from '../lib/fleet.js';
 import type { LatencySummary } from '../lib/histogram.js';
-import type { IngestSize } from '../lib/options.js';
+import type { IngestSize } from '../lib/sizes.js';
 import { CpuWindow, totalRssBytes, sleep } from '../lib/procs.js';
 import { mainThreadProfile, profileDir, type TargetKind } from '../lib/targets.js';
 import { type FleetProtocol, SAMPLES_PER_METER_VALUES } from '../load/messages.js';

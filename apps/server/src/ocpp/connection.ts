@@ -1,11 +1,11 @@
 import type { FastifyBaseLogger } from 'fastify';
-import { createRPCError, TimeoutError, webSocketOf, type RPCClient } from './rpc.js';
+import { webSocketOf, type RPCClient } from './rpc.js';
 import type { StationConnection } from '../cluster/station-presence.js';
 import { AppError } from '../errors.js';
 import type { Admission, ChargePointSession } from '../services/charge-point.service.js';
 import { useProtocolErrorCodes } from './error-codes.js';
 import { HandlerTable, type Handler } from './handler-table.js';
-import { toJson } from './frame-log.js';
+import { commandFailure, noteInvalidAnswer, toCallError } from './call-errors.js';
 import type { RecentAnswers } from './recent-answers.js';
 
 /**
@@ -25,9 +25,6 @@ const NO_HANDLERS = new HandlerTable();
 /** Each connection by its client, for the listeners every connection shares (`this`: the client). */
 const CONNECTIONS = new WeakMap<RPCClient, ChargePointConnection>();
 
-/** The errors strict mode rejected a command's call with because the station's CALLRESULT broke its schema. */
-const INVALID_ANSWERS = new WeakSet<object>();
-
 /** The connection of an ocpp-rpc client (for a listener, whose `this` is the client). */
 export function connectionOf(client: RPCClient): ChargePointConnection | undefined {
   return CONNECTIONS.get(client);
@@ -36,10 +33,6 @@ export function connectionOf(client: RPCClient): ChargePointConnection | undefin
 function noteSeen(this: RPCClient, { outbound }: { outbound: boolean }): void {
   const connection = CONNECTIONS.get(this);
   if (!outbound && connection) connection.lastSeen = Date.now();
-}
-
-function noteInvalidAnswer(failure: { outbound: boolean; isCall: boolean; error: object }): void {
-  if (!failure.outbound && !failure.isCall) INVALID_ANSWERS.add(failure.error);
 }
 
 /**
@@ -178,28 +171,7 @@ export class ChargePointConnection implements StationConnection {
     try {
       return await this.client.call(action, payload, { callTimeoutMs: timeoutMs });
     } catch (error) {
-      if (error instanceof TimeoutError) {
-        throw new AppError(
-          'STATION_TIMEOUT',
-          `${this.chargePointId} did not answer ${action} in ${timeoutMs} ms`,
-        );
-      }
-      const ocppErrorCode = (error as { rpcErrorCode?: string }).rpcErrorCode;
-      if (ocppErrorCode) {
-        const invalid = INVALID_ANSWERS.has(error as object);
-        throw new AppError(
-          'OCPP_CALL_ERROR',
-          invalid
-            ? `${this.chargePointId} answered ${action} with a result its schema does not allow (${ocppErrorCode})`
-            : `${this.chargePointId} answered ${action} with ${ocppErrorCode}`,
-          {
-            ocppErrorCode,
-            ocppErrorDescription: (error as Error).message.slice(0, MAX_ERROR_DETAILS_CHARS),
-            ocppErrorDetails: bounded((error as { details?: unknown }).details ?? {}),
-          },
-        );
-      }
-      throw new AppError('STATION_OFFLINE', `${this.chargePointId} disconnected before answering ${action}`);
+      throw commandFailure(this.chargePointId, action, timeoutMs, error);
     }
   }
 
@@ -288,34 +260,4 @@ export class ChargePointConnection implements StationConnection {
       throw callError;
     }
   }
-}
-
-/** Characters of a station's CallError description and details a command's error carries on. */
-const MAX_ERROR_DETAILS_CHARS = 4096;
-
-/**
- * A CallError's details as the station sent them when they serialize within
- * MAX_ERROR_DETAILS_CHARS, else a note saying so. They go on to the HTTP answer and the command
- * audit, where details nested 30,000 deep made the answer a 500.
- */
-function bounded(details: unknown): unknown {
-  const text = toJson(details);
-  return text !== undefined && text.length <= MAX_ERROR_DETAILS_CHARS
-    ? details
-    : { omitted: 'details too long or too deeply nested to keep' };
-}
-
-/** Translates a handler's failure into the CallError the charge point receives. */
-function toCallError(error: unknown): Error {
-  if (error instanceof AppError) {
-    const code = error.details?.ocppErrorCode;
-    if (typeof code === 'string') return rpcError(code, error.message);
-    if (error.code === 'PERMISSION_REQUIRED') return rpcError('SecurityError', error.message);
-  }
-  // Internals stay inside: the charge point learns only that the central system failed.
-  return rpcError('InternalError', 'The central system could not process the request');
-}
-
-function rpcError(code: string, message: string): Error {
-  return createRPCError(code, message) as unknown as Error;
 }

@@ -1,9 +1,9 @@
 import type { OcppVersion } from '@cimorings/contracts';
-import { sql, type Kysely, type Updateable } from 'kysely';
+import type { Kysely, Updateable } from 'kysely';
 import type { Database, StationsTable } from '../db/schema.js';
 import type { NotificationKind, Registration, Station } from '../domain/station.js';
 import type { SecurityProfile } from '../domain/security-profile.js';
-import { NO_STATION_STATUS, STATION_STATUS_RULES, type StationStatus } from '../domain/station-status.js';
+import type { StationStatus } from '../domain/station-status.js';
 import { countOf, hasRow, pageOfQuery, type Page, type PageRequest } from './paging.js';
 import {
   bootColumns,
@@ -23,6 +23,7 @@ import {
 } from './station-rows.js';
 import { given } from './patch.js';
 import { CoalescedReads } from './coalesced-reads.js';
+import { StationConnections } from './station-connections.js';
 import { StationRegistrations } from './station-registrations.js';
 
 type Db = Kysely<Database>;
@@ -50,9 +51,11 @@ export class StationRepository {
   });
 
   private readonly registrations: StationRegistrations;
+  private readonly connections: StationConnections;
 
   constructor(private readonly db: Db) {
     this.registrations = new StationRegistrations(db);
+    this.connections = new StationConnections(db);
   }
 
   findCredentials(chargePointId: string): Promise<StationCredentials | undefined> {
@@ -221,37 +224,16 @@ export class StationRepository {
   }
 
   /** Records the station disconnected, Unavailable. */
-  async disconnect(stationId: number, now: string): Promise<void> {
-    await this.setColumns(stationId, {
-      connected: 0,
-      status: NO_STATION_STATUS,
-      last_seen_at: now,
-      updated_at: now,
-    });
+  disconnect(stationId: number, now: string): Promise<void> {
+    return this.connections.disconnect(stationId, now);
   }
 
   /**
-   * Records the station connected, its status derived from its connectors in the same statement
-   * (STATION_STATUS_RULES), and answers that status; undefined for no such station.
+   * Records the station connected, with the status its connectors derive, and answers that
+   * status; undefined for no such station.
    */
-  async connect(
-    stationId: number,
-    now: string,
-    ocppVersion?: OcppVersion,
-  ): Promise<StationStatus | undefined> {
-    const row = await this.db
-      .updateTable('stations')
-      .set({
-        connected: 1,
-        status: derivedStatus(),
-        last_seen_at: now,
-        updated_at: now,
-        ...(ocppVersion === undefined ? {} : { ocpp_version: ocppVersion }),
-      })
-      .where('id', '=', stationId)
-      .returning('status')
-      .executeTakeFirst();
-    return row?.status as StationStatus | undefined;
+  connect(stationId: number, now: string, ocppVersion?: OcppVersion): Promise<StationStatus | undefined> {
+    return this.connections.connect(stationId, now, ocppVersion);
   }
 
   async setStatus(stationId: number, status: StationStatus, now: string): Promise<void> {
@@ -272,35 +254,17 @@ export class StationRepository {
   }
 
   /** The charge point ids of the stations recorded as connected. */
-  async connectedIds(): Promise<string[]> {
-    const rows = await this.db
-      .selectFrom('stations')
-      .select('charge_point_id')
-      .where('connected', '=', 1)
-      .execute();
-    return rows.map((row) => row.charge_point_id);
+  connectedIds(): Promise<string[]> {
+    return this.connections.connectedIds();
   }
 
   /** Marks every station disconnected: at start, no socket of a previous process is alive. */
-  async markAllDisconnected(now: string): Promise<void> {
-    await this.db
-      .updateTable('stations')
-      .set({ connected: 0, status: 'Unavailable', updated_at: now })
-      .where('connected', '=', 1)
-      .execute();
+  markAllDisconnected(now: string): Promise<void> {
+    return this.connections.markAllDisconnected(now);
   }
 
   /** Writes `values` into the station's row. */
   private async setColumns(stationId: number, values: Updateable<StationsTable>): Promise<void> {
     await this.db.updateTable('stations').set(values).where('id', '=', stationId).execute();
   }
-}
-
-/** The status STATION_STATUS_RULES derive from the connectors of the station row being updated. */
-function derivedStatus() {
-  const whens = STATION_STATUS_RULES.map(
-    ({ status, connectors }) =>
-      sql`when exists (select 1 from connectors where connectors.station_id = stations.id and connectors.status in (${sql.join(connectors)})) then ${status}`,
-  );
-  return sql<string>`case ${sql.join(whens, sql` `)} else ${NO_STATION_STATUS} end`;
 }

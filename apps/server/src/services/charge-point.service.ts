@@ -15,6 +15,7 @@ import {
   type ChargePointSettings,
 } from './charge-point-session.js';
 import { inRange } from './range-check.js';
+import { StoredStatuses } from './stored-statuses.js';
 
 export type {
   Admission,
@@ -23,30 +24,14 @@ export type {
   ChargePointSettings,
 } from './charge-point-session.js';
 
-/** A connector status a connection stored, and when (epoch ms). */
-interface StoredStatus {
-  status: string;
-  errorCode: string;
-  at: number;
-}
-
-/**
- * How long a status stored through the full way of recordStatus (which derives the station's
- * status again) is trusted to be the stored one when told again; then the full way runs again.
- */
-const STATUS_RECHECK_MS = 60_000;
-
 /**
  * The life of a charge point as the OCPP transport reports it (StationAdmissionService lets it
  * in): boot, heartbeats,
  * connector statuses and the station status derived from them, notifications, disconnection.
  */
 export class ChargePointService {
-  /**
-   * The connector statuses each connection stored through the full way of recordStatus, with
-   * when (epoch ms): the same status told again soon after takes the short way.
-   */
-  private readonly stored = new WeakMap<ChargePointSession, Map<number, StoredStatus>>();
+  /** The connector statuses each connection stored through the full way of recordStatus. */
+  private readonly stored = new StoredStatuses();
 
   constructor(
     private readonly stations: StationRepository,
@@ -237,35 +222,21 @@ export class ChargePointService {
       });
     }
     // Remembered only once everything is stored: a repeat after a failed write takes the full way.
-    let stored = this.stored.get(session);
-    if (stored === undefined) {
-      stored = new Map();
-      this.stored.set(session, stored);
-    }
-    stored.set(report.connectorId, {
-      status: report.status,
-      errorCode: report.errorCode,
-      at: received.getTime(),
-    });
+    this.stored.remember(session, report, received);
   }
 
   /**
    * Whether `report` tells the status (and error code) this connection stored last for its
-   * connector, less than STATUS_RECHECK_MS ago: nothing about the connector would change. Past
-   * that, a status is stored again in full (another node may have marked the station Unavailable
-   * meanwhile). `received` is when the report arrived.
+   * connector, less than STATUS_RECHECK_MS ago (StoredStatuses): nothing about the connector would
+   * change. Past that, a status is stored again in full (another node may have marked the station
+   * Unavailable meanwhile). `received` is when the report arrived.
    */
   statusUnchanged(
     session: ChargePointSession,
     report: ConnectorReport,
     received: Date = this.clock.now(),
   ): boolean {
-    const last = this.stored.get(session)?.get(report.connectorId);
-    return (
-      last?.status === report.status &&
-      last.errorCode === report.errorCode &&
-      received.getTime() - last.at < STATUS_RECHECK_MS
-    );
+    return this.stored.unchanged(session, report, received);
   }
 
   /**
