@@ -84,3 +84,14 @@ export function timeAxisLabels(locale: string): (u: unknown, splits: number[]) =
       return label === previous ? '' : label;
     });
 }
+
+/** The connector a transaction or a reservation is at. */
+export interface AtConnector {
+  chargePointId: string;
+  connectorId: number;
+}
+
+/** Where a transaction or a reservation is: `CS001 · 2` (the charge point, then the connector). */
+export function formatConnector(at: AtConnector): string {
+  return `${at.chargePointId} · ${at.connectorId}`;
+}

@@ -87,6 +87,9 @@ export function isChargePointId(text: string): boolean {
   return text.length >= 1 && text.length <= CHARGE_POINT_ID_MAX_LENGTH && CHARGE_POINT_ID.test(text);
 }
 
+/** The longest OCPP password of a station (its OCPP 1.6 AuthorizationKey, at most 40 characters). */
+export const OCPP_PASSWORD_MAX_LENGTH = 40;
+
 /** The measurands CIMORINGS normalizes and shows (energy in Wh, power in kW, SoC in %). */
 export const MEASURANDS = {
   energy: 'Energy.Active.Import.Register',

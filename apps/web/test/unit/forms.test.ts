@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { defineComponent, h, nextTick, ref } from 'vue';
 import FormDialog from '../../src/components/base/FormDialog.vue';
 import TextField from '../../src/components/base/TextField.vue';
+import PhoneField from '../../src/components/reservations/PhoneField.vue';
 import { useEditDialog } from '../../src/composables/useEditDialog';
 import { useFeedback } from '../../src/composables/useFeedback';
 import { useFormDialog } from '../../src/composables/useFormDialog';
@@ -44,7 +45,7 @@ describe('useFormDialog bound to FormDialog', () => {
         return () =>
           h(FormDialog, { ...dialog.value, title: 'Site', width: '400px', submitTest: 'save' }, () =>
             h(TextField, {
-              label: 'Name',
+              label: 'stations.siteName',
               modelValue: form.name,
               'onUpdate:modelValue': (name: string) => (form.name = name),
               'data-test': 'name',
@@ -72,6 +73,24 @@ describe('useFormDialog bound to FormDialog', () => {
     await settle();
     expect(sent).toEqual(['Depot']);
     expect(open.value).toBe(false);
+  });
+});
+
+describe('form fields', () => {
+  it('show their label from its i18n key, and mark a phone number that is not E.164 as an error', async () => {
+    const Form = defineComponent({
+      setup: () => () =>
+        h('form', [
+          h(TextField, { label: 'stations.siteName', modelValue: '', 'data-test': 'name' }),
+          h(PhoneField, { label: 'reservations.phoneNumber', modelValue: '0812', 'data-test': 'phone' }),
+        ]),
+    });
+    const { wrapper } = mountWithApp(Form, { locale: 'en' });
+    await settle();
+    const labels = wrapper.findAll('label').map((label) => label.text());
+    expect(labels).toEqual(['Site name', 'Phone number']);
+    expect(wrapper.find('input[data-test=phone]').exists()).toBe(true);
+    expect(wrapper.findAll('.el-form-item').map((item) => item.classes('is-error'))).toEqual([false, true]);
   });
 });
 

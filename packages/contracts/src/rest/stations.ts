@@ -1,6 +1,6 @@
 /** The station resources: `/api/stations`, its onboarding values, message log and command trail. */
 import { Type, type Static } from 'typebox';
-import { OCPP_VERSIONS, SECURITY_PROFILES, STATION_STATUSES } from '../lists.js';
+import { OCPP_PASSWORD_MAX_LENGTH, OCPP_VERSIONS, SECURITY_PROFILES, STATION_STATUSES } from '../lists.js';
 import { ChargePointId, Literals, Nullable, RowId } from './common.js';
 
 /** The station field `securityProfile` (CONTRACT section 8). */
@@ -18,7 +18,7 @@ const MaxPowerKw = Type.Number({ exclusiveMinimum: 0, maximum: 10_000, descripti
 const Text = (maxLength: number) => Nullable(Type.String({ maxLength }));
 const OcppPassword = Type.String({
   minLength: 8,
-  maxLength: 40,
+  maxLength: OCPP_PASSWORD_MAX_LENGTH,
   description: 'OCPP 1.6 AuthorizationKey: 8 to 40 characters',
 });
 
