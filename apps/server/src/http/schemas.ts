@@ -60,32 +60,24 @@ export function stationPageRoute<T extends TSchema>(access: Access, tag: string,
  */
 export function recordRoutes<P extends TSchema>(tag: string, params: P, item: string) {
   const record = Type.Ref(item);
-  const doc = (summary?: string) => (summary === undefined ? {} : { summary });
+  const route = <S extends object>(access: Access, summary: string | undefined, schema: S) =>
+    bearerRoute(access, tag, { ...(summary !== undefined && { summary }), ...schema });
   return {
     /** `GET` a page of the records; `querystring` takes the paging and the list's filters. */
     list: <Q extends TSchema>(access: Access, querystring: Q, summary?: string) =>
       pageRoute(access, tag, querystring, record, summary),
     /** `GET` one record. */
     read: (access: Access, statuses: number[], summary?: string) =>
-      bearerRoute(access, tag, {
-        ...doc(summary),
-        params,
-        response: { 200: record, ...errors(...statuses) },
-      }),
+      route(access, summary, { params, response: { 200: record, ...errors(...statuses) } }),
     /** `POST` a new record: 201 with it. */
     create: <B extends TSchema>(access: Access, body: B, statuses: number[], summary?: string) =>
-      bearerRoute(access, tag, { ...doc(summary), body, response: { 201: record, ...errors(...statuses) } }),
+      route(access, summary, { body, response: { 201: record, ...errors(...statuses) } }),
     /** `PATCH` one record: 200 with it as changed. */
     change: <B extends TSchema>(access: Access, body: B, statuses: number[], summary?: string) =>
-      bearerRoute(access, tag, {
-        ...doc(summary),
-        params,
-        body,
-        response: { 200: record, ...errors(...statuses) },
-      }),
+      route(access, summary, { params, body, response: { 200: record, ...errors(...statuses) } }),
     /** `DELETE` one record: 204. */
     remove: (access: Access, statuses: number[], summary?: string) =>
-      bearerRoute(access, tag, { ...doc(summary), params, response: deleteAnswers(...statuses) }),
+      route(access, summary, { params, response: deleteAnswers(...statuses) }),
   };
 }
 
