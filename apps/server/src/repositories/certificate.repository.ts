@@ -73,22 +73,17 @@ export class CertificateRepository {
   }
 
   /**
-   * Revokes a station's certificate by serial number (the first revocation's time is kept).
+   * Revokes a station's certificate by serial number, in one statement (the first revocation's time
+   * is kept).
    * @returns the certificate as it is now, or undefined when the station has none of that serial.
    */
   async revoke(stationId: number, serialNumber: string, now: string): Promise<IssuedCertificate | undefined> {
-    await this.db
-      .updateTable('station_certificates')
-      .set({ revoked_at: now })
-      .where('station_id', '=', stationId)
-      .where('serial_number', '=', serialNumber)
-      .where('revoked_at', 'is', null)
-      .execute();
     return this.db
-      .selectFrom('station_certificates')
-      .select(ISSUED_COLUMNS)
+      .updateTable('station_certificates')
+      .set((eb) => ({ revoked_at: eb.fn.coalesce('revoked_at', eb.val(now)) }))
       .where('station_id', '=', stationId)
       .where('serial_number', '=', serialNumber)
+      .returning(ISSUED_COLUMNS)
       .executeTakeFirst();
   }
 
