@@ -52,6 +52,35 @@ export function stationPageRoute<T extends TSchema>(access: Access, tag: string,
   });
 }
 
+/**
+ * The options of the routes on one resource's records, called with the bearer token: each is
+ * listed under `tag`, addresses a record by `params` and answers it as `item` (a schema's `$id`),
+ * else with one of the error `statuses` it names; `summary` goes to the OpenAPI document. A route
+ * with other answers spells its options out with {@link bearerRoute}.
+ */
+export function recordRoutes<P extends TSchema>(tag: string, params: P, item: string) {
+  const record = Type.Ref(item);
+  const route = <S extends object>(access: Access, summary: string | undefined, schema: S) =>
+    bearerRoute(access, tag, { ...(summary !== undefined && { summary }), ...schema });
+  return {
+    /** `GET` a page of the records; `querystring` takes the paging and the list's filters. */
+    list: <Q extends TSchema>(access: Access, querystring: Q, summary?: string) =>
+      pageRoute(access, tag, querystring, record, summary),
+    /** `GET` one record. */
+    read: (access: Access, statuses: number[], summary?: string) =>
+      route(access, summary, { params, response: { 200: record, ...errors(...statuses) } }),
+    /** `POST` a new record: 201 with it. */
+    create: <B extends TSchema>(access: Access, body: B, statuses: number[], summary?: string) =>
+      route(access, summary, { body, response: { 201: record, ...errors(...statuses) } }),
+    /** `PATCH` one record: 200 with it as changed. */
+    change: <B extends TSchema>(access: Access, body: B, statuses: number[], summary?: string) =>
+      route(access, summary, { params, body, response: { 200: record, ...errors(...statuses) } }),
+    /** `DELETE` one record: 204. */
+    remove: (access: Access, statuses: number[], summary?: string) =>
+      route(access, summary, { params, response: deleteAnswers(...statuses) }),
+  };
+}
+
 /** Error answers a route may give, for the OpenAPI document. */
 export function errors(...statuses: number[]): Record<number, TSchema> {
   return Object.fromEntries(statuses.map((status) => [status, Type.Ref('Error')]));
@@ -65,6 +94,11 @@ export function pageAnswers<T extends TSchema>(item: T) {
 /** The answers of a route that deletes: 204 with no body, else one of the error `statuses`. */
 export function deleteAnswers(...statuses: number[]) {
   return { 204: Type.Null(), ...errors(...statuses) };
+}
+
+/** Answers 201 with the record once `done`, its creation, has succeeded. */
+export async function created<T>(reply: FastifyReply, done: Promise<T>) {
+  return reply.status(201).send(await done);
 }
 
 /** Answers 204 with no body once `done`, the deletion, has succeeded. */

@@ -1,6 +1,6 @@
-import type { Kysely, Selectable } from 'kysely';
-import type { Database, StationCertificatesTable } from '../db/schema.js';
-import { firstOf, hasRow, pageOfQuery, type Page, type PageRequest } from './paging.js';
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/schema.js';
+import { hasRow, pageOfQuery, type Page, type PageRequest } from './paging.js';
 
 /** A certificate the OCPP CA signed for a station, as the REST API lists it. */
 export interface IssuedCertificate {
@@ -29,6 +29,18 @@ export interface DueRenewal {
   notAfter: string;
 }
 
+/** The columns of a certificate, selected as {@link IssuedCertificate} names them. */
+const ISSUED_COLUMNS = [
+  'serial_number as serialNumber',
+  'subject',
+  'not_before as notBefore',
+  'not_after as notAfter',
+  'fingerprint',
+  'issued_at as issuedAt',
+  'revoked_at as revokedAt',
+  'certificate',
+] as const;
+
 /** Certificates the OCPP CA signed, per station. Queries only. */
 export class CertificateRepository {
   constructor(private readonly db: Kysely<Database>) {}
@@ -54,30 +66,25 @@ export class CertificateRepository {
     const query = this.db
       .selectFrom('station_certificates')
       .where('station_id', '=', stationId)
-      .selectAll()
+      .select(ISSUED_COLUMNS)
       .orderBy('issued_at', 'desc')
       .orderBy('id', 'desc');
-    return pageOfQuery(query, page, (rows) => rows.map(toIssued));
+    return pageOfQuery(query, page, (rows) => rows);
   }
 
   /**
-   * Revokes a station's certificate by serial number (the first revocation's time is kept).
+   * Revokes a station's certificate by serial number, in one statement (the first revocation's time
+   * is kept).
    * @returns the certificate as it is now, or undefined when the station has none of that serial.
    */
   async revoke(stationId: number, serialNumber: string, now: string): Promise<IssuedCertificate | undefined> {
-    await this.db
+    return this.db
       .updateTable('station_certificates')
-      .set({ revoked_at: now })
+      .set((eb) => ({ revoked_at: eb.fn.coalesce('revoked_at', eb.val(now)) }))
       .where('station_id', '=', stationId)
       .where('serial_number', '=', serialNumber)
-      .where('revoked_at', 'is', null)
-      .execute();
-    const revoked = this.db
-      .selectFrom('station_certificates')
-      .selectAll()
-      .where('station_id', '=', stationId)
-      .where('serial_number', '=', serialNumber);
-    return firstOf(revoked, toIssued);
+      .returning(ISSUED_COLUMNS)
+      .executeTakeFirst();
   }
 
   /** Whether the certificate of this fingerprint was signed here and revoked since. */
@@ -142,17 +149,4 @@ export class CertificateRepository {
       .where('id', '=', id)
       .execute();
   }
-}
-
-function toIssued(row: Selectable<StationCertificatesTable>): IssuedCertificate {
-  return {
-    serialNumber: row.serial_number,
-    subject: row.subject,
-    notBefore: row.not_before,
-    notAfter: row.not_after,
-    fingerprint: row.fingerprint,
-    issuedAt: row.issued_at,
-    revokedAt: row.revoked_at,
-    certificate: row.certificate,
-  };
 }

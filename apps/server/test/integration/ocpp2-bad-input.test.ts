@@ -6,7 +6,14 @@ import { DIALECTS } from '../support/databases.js';
 import { useTestApp } from '../support/use-test-app.js';
 import { ocppUrl, opened, type TestChargePoint } from '../support/ocpp-client.js';
 import { BOOT2, bootStation2 } from '../support/ocpp2-client.js';
-import { sendEvent, transactionEvent, T0, at } from '../support/ocpp2-session.js';
+import {
+  sendEvent,
+  transactionEvent,
+  T0,
+  at,
+  type EventFields,
+  type EventType,
+} from '../support/ocpp2-session.js';
 
 /** The CallError code a call is refused with (the station's strict mode off, to send anything). */
 async function refusal(cs: TestChargePoint, action: string, payload: unknown): Promise<string> {
@@ -137,38 +144,32 @@ describe.each(DIALECTS)('OCPP 2.0.1 bad input on %s', (dialect) => {
   });
 
   it('takes events from the offline queue arriving after live ones in seqNo order', async () => {
+    const send = (type: EventType, seqNo: number, fields: EventFields) =>
+      sendEvent(cs, type, 'TX-OFF', seqNo, fields);
+    /** An event the station kept in its queue while offline. */
+    const queued = (type: EventType, seqNo: number, fields: EventFields) =>
+      send(type, seqNo, { offline: true, ...fields });
     // Live: the station reconnected and reports the transaction going on; then its queue arrives.
-    await sendEvent(cs, 'Updated', 'TX-OFF', 3, {
+    await send('Updated', 3, {
       timestamp: at(13),
       evseId: 1,
       idToken: 'GOOD',
       chargingState: 'Charging',
       energy: [{ wh: 5300 }],
     });
-    await sendEvent(cs, 'Ended', 'TX-OFF', 4, {
+    await send('Ended', 4, {
       timestamp: at(14),
       stoppedReason: 'EVDisconnected',
       energy: [{ wh: 5400, context: 'Transaction.End' }],
     });
-    await sendEvent(cs, 'Started', 'TX-OFF', 0, {
+    await queued('Started', 0, {
       timestamp: at(10),
-      offline: true,
       idToken: 'GOOD',
       evseId: 1,
       energy: [{ wh: 5000, context: 'Transaction.Begin' }],
     });
-    await sendEvent(cs, 'Updated', 'TX-OFF', 1, {
-      timestamp: at(11),
-      offline: true,
-      chargingState: 'EVConnected',
-      energy: [{ wh: 5100 }],
-    });
-    await sendEvent(cs, 'Updated', 'TX-OFF', 2, {
-      timestamp: at(12),
-      offline: true,
-      chargingState: 'Charging',
-      energy: [{ wh: 5200 }],
-    });
+    await queued('Updated', 1, { timestamp: at(11), chargingState: 'EVConnected', energy: [{ wh: 5100 }] });
+    await queued('Updated', 2, { timestamp: at(12), chargingState: 'Charging', energy: [{ wh: 5200 }] });
     const stored = await transaction('TX-OFF');
     expect(stored).toMatchObject({
       status: 'completed',

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { DIALECTS } from '../support/databases.js';
 import { useBootedStation2 } from '../support/use-station2.js';
 import { useTestApp } from '../support/use-test-app.js';
-import { sendChargingState, sendEvent, at } from '../support/ocpp2-session.js';
+import { sendChargingState, sendEvent, at, type EventFields } from '../support/ocpp2-session.js';
 
 describe.each(DIALECTS)('OCPP 2.0.1 authorization, transactions and meter values on %s', (dialect) => {
   const app = useTestApp(dialect, { env: { OCPP_UNKNOWN_STATIONS: 'accept' } });
@@ -20,6 +20,10 @@ describe.each(DIALECTS)('OCPP 2.0.1 authorization, transactions and meter values
       status: number;
       body: Record<string, unknown> & { meterValues: { measurand: string; value: number }[] };
     };
+
+  /** The Started event of a session whose EV is connected, not yet charging, at `evseId`. */
+  const connected = (tx: string, evseId: number, timestamp: string, fields: EventFields) =>
+    sendEvent(cs, 'Started', tx, 0, { timestamp, evseId, chargingState: 'EVConnected', ...fields });
 
   it('TC_C_02_CSMS, TC_C_06_CSMS, TC_C_07_CSMS: Authorize answers Invalid, Blocked and Expired from the id tag table', async () => {
     const status = async (idToken: string) =>
@@ -45,11 +49,8 @@ describe.each(DIALECTS)('OCPP 2.0.1 authorization, transactions and meter values
   });
 
   it('TC_E_04_CSMS, TC_J_07_CSMS, TC_J_02_CSMS, TC_E_15_CSMS: a session authorized first keeps ids, registers and reason', async () => {
-    const started = await sendEvent(cs, 'Started', 'TX-E04', 0, {
-      timestamp: at(0),
+    const started = await connected('TX-E04', 1, at(0), {
       idToken: 'GOOD',
-      evseId: 1,
-      chargingState: 'EVConnected',
       energy: [{ wh: 1000, context: 'Transaction.Begin' }],
     });
     expect(started.idTokenInfo?.status).toBe('Accepted');
@@ -86,12 +87,7 @@ describe.each(DIALECTS)('OCPP 2.0.1 authorization, transactions and meter values
   });
 
   it('TC_E_03_CSMS: a cable-first transaction has no idTag until its idToken arrives', async () => {
-    const first = await sendEvent(cs, 'Started', 'TX-E03', 0, {
-      timestamp: at(20),
-      triggerReason: 'CablePluggedIn',
-      evseId: 2,
-      chargingState: 'EVConnected',
-    });
+    const first = await connected('TX-E03', 2, at(20), { triggerReason: 'CablePluggedIn' });
     expect(first).toEqual({});
     const tx = await transaction('TX-E03');
     expect(tx.body).toMatchObject({ idTag: null, status: 'active', meterStart: 0 });

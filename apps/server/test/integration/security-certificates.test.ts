@@ -188,6 +188,8 @@ describe.each(DIALECTS)('the OCPP CA and certificate security on %s', (dialect) 
     const revoked = await api('POST', revokePath.replace(serial, serial.toLowerCase()));
     expect(revoked.status, revoked.text).toBe(200);
     expect(revoked.body).toMatchObject({ serialNumber: serial, revokedAt: expect.any(String) });
+    // Revoked again: the time of the first revocation is kept.
+    expect((await api('POST', revokePath)).body).toMatchObject({ revokedAt: revoked.body.revokedAt });
 
     const other = security.pki.issue('sec-r-other', 'SEC-1', { issuer: security.stationCa });
     const selfSigned = security.pki.issue('sec-r-self', 'SEC-R');

@@ -6,6 +6,9 @@ export const T0 = '2026-01-11T14:30:00.000Z';
 /** The time `minutes` after {@link T0}, ISO 8601 UTC. */
 export const at = (minutes: number): string => new Date(Date.parse(T0) + minutes * 60_000).toISOString();
 
+/** The eventType of a TransactionEvent. */
+export type EventType = 'Started' | 'Updated' | 'Ended';
+
 /** What a TransactionEvent of a test carries besides its type, id and seqNo. */
 export interface EventFields {
   triggerReason?: string;
@@ -23,7 +26,7 @@ export interface EventFields {
 
 /** A TransactionEventRequest as a 2.0.1 station sends it. */
 export function transactionEvent(
-  eventType: 'Started' | 'Updated' | 'Ended',
+  eventType: EventType,
   transactionId: string,
   seqNo: number,
   fields: EventFields = {},

@@ -3,22 +3,27 @@
  * and the identifiers every resource shares. Each is a TypeBox schema: the server validates and
  * documents with it, clients take its type with `Static<>` (a type-only import, erased).
  */
-import { Type, type TSchema, type TUnsafe } from 'typebox';
+import { Type, type TProperties, type TSchema, type TUnsafe } from 'typebox';
 import { ERROR_STATUS } from '../errors.js';
 import { CHARGE_POINT_ID_MAX_LENGTH, CHARGE_POINT_ID_PATTERN } from '../lists.js';
 import { MIN_PASSWORD_LENGTH } from '../users.js';
 
+/** A request body of exactly these fields: a field it does not list is refused (400). */
+export const Body = <T extends TProperties>(properties: T) =>
+  Type.Object(properties, { additionalProperties: false });
+
+/** An object the API answers with, registered as `$id` so that routes refer to it by `Type.Ref(id)`. */
+export const Resource = <T extends TProperties>(id: string, properties: T, description?: string) =>
+  Type.Object(properties, { $id: id, ...(description !== undefined && { description }) });
+
 /** The body of every error answer. */
-export const ErrorSchema = Type.Object(
-  {
-    error: Type.Object({
-      code: Type.Union(Object.keys(ERROR_STATUS).map((code) => Type.Literal(code))),
-      message: Type.String(),
-      details: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
-    }),
-  },
-  { $id: 'Error' },
-);
+export const ErrorSchema = Resource('Error', {
+  error: Type.Object({
+    code: Type.Union(Object.keys(ERROR_STATUS).map((code) => Type.Literal(code))),
+    message: Type.String(),
+    details: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
+  }),
+});
 
 /**
  * The largest value of an `integer` column (int4 on PostgreSQL, where every id and count is
@@ -71,6 +76,15 @@ export const IdToken = Type.String({ minLength: 1, maxLength: 20, pattern: '^[\\
 export const Username = Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9._@+-]+$' });
 export const Password = Type.String({ minLength: MIN_PASSWORD_LENGTH, maxLength: 256 });
 export const RoleName = Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9._-]+$' });
+
+/**
+ * When a record was created and last changed (ISO 8601 UTC, as stored); `options` apply to both,
+ * e.g. `{ format: 'date-time' }`.
+ */
+export const Timestamps = (options: { format?: 'date-time' } = {}) => ({
+  createdAt: Type.String(options),
+  updatedAt: Type.String(options),
+});
 
 /** `T` or `null`. */
 export const Nullable = <T extends TSchema>(schema: T, options: { description?: string } = {}) =>

@@ -1,7 +1,7 @@
 /** The id tag resources: `/api/id-tags` and its CSV import. */
 import { Type, type Static } from 'typebox';
 import { ID_TAG_STATUSES, ID_TOKEN_TYPES } from '../lists.js';
-import { IdToken, Literals, Nullable, RowId } from './common.js';
+import { Body, IdToken, Literals, Nullable, Resource, RowId, Timestamps } from './common.js';
 
 export const IdTagParams = Type.Object({ idTag: IdToken });
 
@@ -20,32 +20,25 @@ export const IdTagFields = {
     }),
   ),
 };
-export const NewIdTagSchema = Type.Object(
-  { idTag: IdToken, ...IdTagFields },
-  { additionalProperties: false },
-);
+export const NewIdTagSchema = Body({ idTag: IdToken, ...IdTagFields });
 export type NewIdTag = Static<typeof NewIdTagSchema>;
 
-export const IdTagChangesSchema = Type.Object(IdTagFields, { additionalProperties: false });
+export const IdTagChangesSchema = Body(IdTagFields);
 export type IdTagChanges = Static<typeof IdTagChangesSchema>;
 
-export const IdTagSchema = Type.Object(
-  {
-    idTag: Type.String(),
-    status: Type.String(),
-    expiryDate: Nullable(Type.String()),
-    parentIdTag: Nullable(Type.String()),
-    userId: Nullable(Type.Integer()),
-    createdBy: Nullable(Type.Integer(), {
-      description: 'the user who created the tag; null when unknown',
-    }),
-    allowConcurrent: Type.Boolean(),
-    type: Type.String({ description: 'OCPP 2.0.1 IdTokenEnumType' }),
-    createdAt: Type.String(),
-    updatedAt: Type.String(),
-  },
-  { $id: 'IdTag' },
-);
+export const IdTagSchema = Resource('IdTag', {
+  idTag: Type.String(),
+  status: Type.String(),
+  expiryDate: Nullable(Type.String()),
+  parentIdTag: Nullable(Type.String()),
+  userId: Nullable(Type.Integer()),
+  createdBy: Nullable(Type.Integer(), {
+    description: 'the user who created the tag; null when unknown',
+  }),
+  allowConcurrent: Type.Boolean(),
+  type: Type.String({ description: 'OCPP 2.0.1 IdTokenEnumType' }),
+  ...Timestamps(),
+});
 export type IdTag = Static<typeof IdTagSchema>;
 
 /** The report of an id tag CSV import: valid rows applied, the others listed with the reason. */

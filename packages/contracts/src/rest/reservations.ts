@@ -1,7 +1,7 @@
 /** The reservation resources: `/api/reservations`. */
 import { Type, type Static } from 'typebox';
 import { MAX_CONNECTOR_ID, RESERVATION_STATUSES } from '../lists.js';
-import { ChargePointId, IdToken, Literals, Nullable } from './common.js';
+import { Body, ChargePointId, IdToken, Literals, Nullable, Resource, Timestamps } from './common.js';
 
 /** E.164: a plus, a country code, at most 15 digits in all (e.g. +6281234567890). */
 const PhoneNumber = Type.String({
@@ -28,17 +28,13 @@ export const ReservationFields = {
   phoneNumber: Nullable(Type.String()),
   transactionId: Nullable(Type.Integer(), { description: 'the transaction that used it' }),
   createdBy: Nullable(Type.Integer(), { description: 'id of the user who made it' }),
-  createdAt: Type.String(),
-  updatedAt: Type.String(),
+  ...Timestamps(),
 };
 
-export const ReservationSchema = Type.Object(
-  {
-    ...ReservationFields,
-    status: ReservationStatusSchema,
-  },
-  { $id: 'Reservation' },
-);
+export const ReservationSchema = Resource('Reservation', {
+  ...ReservationFields,
+  status: ReservationStatusSchema,
+});
 export type Reservation = Static<typeof ReservationSchema>;
 
 export const ReservationParams = Type.Object({
@@ -46,19 +42,16 @@ export const ReservationParams = Type.Object({
 });
 
 /** The body of `POST /api/reservations`. */
-export const NewReservationSchema = Type.Object(
-  {
-    chargePointId: ChargePointId,
-    connectorId: Type.Integer({
-      minimum: 0,
-      maximum: MAX_CONNECTOR_ID,
-      description: '0: any connector (OCPP 1.6 §5.13)',
-    }),
-    idTag: IdToken,
-    expiryDate: Type.String({ format: 'date-time', description: 'in the future' }),
-    userName: Type.Optional(Nullable(Type.String({ maxLength: 100 }))),
-    phoneNumber: Type.Optional(Nullable(PhoneNumber)),
-  },
-  { additionalProperties: false },
-);
+export const NewReservationSchema = Body({
+  chargePointId: ChargePointId,
+  connectorId: Type.Integer({
+    minimum: 0,
+    maximum: MAX_CONNECTOR_ID,
+    description: '0: any connector (OCPP 1.6 §5.13)',
+  }),
+  idTag: IdToken,
+  expiryDate: Type.String({ format: 'date-time', description: 'in the future' }),
+  userName: Type.Optional(Nullable(Type.String({ maxLength: 100 }))),
+  phoneNumber: Type.Optional(Nullable(PhoneNumber)),
+});
 export type NewReservation = Static<typeof NewReservationSchema>;

@@ -1,6 +1,6 @@
 /** The site resources: `/api/sites`. */
 import { Type, type Static, type TSchema } from 'typebox';
-import { Nullable } from './common.js';
+import { Body, Nullable, Resource, Timestamps } from './common.js';
 
 const Latitude = Type.Number({ minimum: -90, maximum: 90, description: 'WGS 84 degrees' });
 const Longitude = Type.Number({ minimum: -180, maximum: 180, description: 'WGS 84 degrees' });
@@ -15,10 +15,7 @@ const HhMm = Type.String({
 const OptionalNullable = <T extends TSchema>(schema: T) => Type.Optional(Nullable(schema));
 
 /** A window of the daily limit schedule: `from` after `to` runs over midnight. */
-export const LimitWindowSchema = Type.Object(
-  { from: HhMm, to: HhMm, maxPowerKw: Kw },
-  { additionalProperties: false },
-);
+export const LimitWindowSchema = Body({ from: HhMm, to: HhMm, maxPowerKw: Kw });
 export type LimitWindow = Static<typeof LimitWindowSchema>;
 
 const Fields = {
@@ -36,7 +33,8 @@ const Fields = {
   limitSchedule: OptionalNullable(Type.Array(LimitWindowSchema, { maxItems: 48 })),
 };
 
-export const SiteSchema = Type.Object(
+export const SiteSchema = Resource(
+  'Site',
   {
     id: Type.Integer(),
     name: Type.String(),
@@ -50,23 +48,16 @@ export const SiteSchema = Type.Object(
     voltage: Type.Number(),
     minCurrentA: Type.Number(),
     limitSchedule: Nullable(Type.Array(LimitWindowSchema)),
-    createdAt: Type.String({ format: 'date-time' }),
-    updatedAt: Type.String({ format: 'date-time' }),
+    ...Timestamps({ format: 'date-time' }),
   },
-  {
-    $id: 'Site',
-    description: 'A place grouping stations; its stations are listed by GET /api/stations?siteId=',
-  },
+  'A place grouping stations; its stations are listed by GET /api/stations?siteId=',
 );
 export type Site = Static<typeof SiteSchema>;
 
 /** The body of `POST /api/sites`. */
-export const NewSiteSchema = Type.Object({ name: Name, ...Fields }, { additionalProperties: false });
+export const NewSiteSchema = Body({ name: Name, ...Fields });
 export type NewSite = Static<typeof NewSiteSchema>;
 
 /** The body of `PATCH /api/sites/{id}`. */
-export const SiteChangesSchema = Type.Object(
-  { name: Type.Optional(Name), ...Fields },
-  { additionalProperties: false },
-);
+export const SiteChangesSchema = Body({ name: Type.Optional(Name), ...Fields });
 export type SiteChanges = Static<typeof SiteChangesSchema>;

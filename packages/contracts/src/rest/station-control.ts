@@ -5,54 +5,41 @@
  */
 import { Type, type Static } from 'typebox';
 import { MAX_CONNECTOR_ID } from '../lists.js';
-import { IdToken, Literals, Nullable } from './common.js';
+import { Body, IdToken, Literals, Nullable } from './common.js';
 
 const ConnectorId = (minimum: number, description: string) =>
   Type.Integer({ minimum, maximum: MAX_CONNECTOR_ID, description });
 
-export const RemoteStartSchema = Type.Object(
-  {
-    connectorId: Type.Optional(
-      ConnectorId(1, 'the connector (the EVSE of a 2.x station); absent: the station chooses'),
-    ),
-    idTag: IdToken,
-  },
-  { additionalProperties: false },
-);
+export const RemoteStartSchema = Body({
+  connectorId: Type.Optional(
+    ConnectorId(1, 'the connector (the EVSE of a 2.x station); absent: the station chooses'),
+  ),
+  idTag: IdToken,
+});
 export type RemoteStart = Static<typeof RemoteStartSchema>;
 
-export const RemoteStopSchema = Type.Object(
-  {
-    transactionId: Type.Integer({
-      minimum: 1,
-      maximum: 2147483647,
-      description: 'the integer transactionId of the API (for a 2.x station, its own id is sent)',
-    }),
-  },
-  { additionalProperties: false },
-);
+export const RemoteStopSchema = Body({
+  transactionId: Type.Integer({
+    minimum: 1,
+    maximum: 2147483647,
+    description: 'the integer transactionId of the API (for a 2.x station, its own id is sent)',
+  }),
+});
 
-export const ResetSchema = Type.Object(
-  {
-    type: Literals(['Soft', 'Hard'] as const, {
-      description: 'Soft: once idle (2.x OnIdle); Hard: at once (2.x Immediate)',
-    }),
-  },
-  { additionalProperties: false },
-);
+export const ResetSchema = Body({
+  type: Literals(['Soft', 'Hard'] as const, {
+    description: 'Soft: once idle (2.x OnIdle); Hard: at once (2.x Immediate)',
+  }),
+});
 
-export const UnlockSchema = Type.Object(
-  { connectorId: ConnectorId(1, 'the connector (2.x: the EVSE; its connector 1 is unlocked)') },
-  { additionalProperties: false },
-);
+export const UnlockSchema = Body({
+  connectorId: ConnectorId(1, 'the connector (2.x: the EVSE; its connector 1 is unlocked)'),
+});
 
-export const AvailabilitySchema = Type.Object(
-  {
-    connectorId: ConnectorId(0, '0: the whole station'),
-    type: Literals(['Operative', 'Inoperative'] as const),
-  },
-  { additionalProperties: false },
-);
+export const AvailabilitySchema = Body({
+  connectorId: ConnectorId(0, '0: the whole station'),
+  type: Literals(['Operative', 'Inoperative'] as const),
+});
 
 /** The station's answer: its status and whatever else it said. */
 export const StationAnswerSchema = Type.Object(
@@ -87,14 +74,11 @@ export type StationVariable = Static<typeof VariableSchema>;
 export const MAX_VARIABLE_CHANGES = 100;
 
 export const VariableChangesSchema = Type.Array(
-  Type.Object(
-    {
-      ...VariableIdentity,
-      value: Type.String({ maxLength: 1000, description: 'OCPP 2.0.1 attributeValue (1.6: at most 500)' }),
-      attributeType: Type.Optional(AttributeType),
-    },
-    { additionalProperties: false },
-  ),
+  Body({
+    ...VariableIdentity,
+    value: Type.String({ maxLength: 1000, description: 'OCPP 2.0.1 attributeValue (1.6: at most 500)' }),
+    attributeType: Type.Optional(AttributeType),
+  }),
   { minItems: 1, maxItems: MAX_VARIABLE_CHANGES },
 );
 export type VariableChanges = Static<typeof VariableChangesSchema>;

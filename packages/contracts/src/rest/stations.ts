@@ -1,7 +1,7 @@
 /** The station resources: `/api/stations`, its onboarding values, message log and command trail. */
 import { Type, type Static } from 'typebox';
 import { OCPP_PASSWORD_MAX_LENGTH, OCPP_VERSIONS, SECURITY_PROFILES, STATION_STATUSES } from '../lists.js';
-import { ChargePointId, Literals, Nullable, RowId } from './common.js';
+import { Body, ChargePointId, Literals, Nullable, Resource, RowId, Timestamps } from './common.js';
 
 /** The station field `securityProfile` (CONTRACT section 8). */
 export const SecurityProfileSchema = Literals(SECURITY_PROFILES, {
@@ -48,54 +48,50 @@ const BootIdentityFields = {
   meterSerialNumber: Nullable(Type.String()),
 };
 
-export const StationSchema = Type.Object(
-  {
-    chargePointId: Type.String(),
-    name: Type.String(),
-    location: Nullable(Type.String()),
-    siteId: Nullable(Type.Integer()),
-    maxPowerKw: Nullable(Type.Number(), {
-      description: 'kW per connector; null: the highest power measured on it, 22 kW while none is',
-    }),
-    registration: Registration,
-    status: StationStatusSchema,
-    /** The error code the charge point reports for itself (connector 0). */
-    errorCode: Nullable(Type.String()),
-    connected: Type.Boolean(),
-    hasOcppPassword: Type.Boolean(),
-    securityProfile: SecurityProfileSchema,
-    ocppVersion: Literals(OCPP_VERSIONS, {
-      description:
-        'the OCPP version of its latest connection: 1.6, 2.0.1 or 2.1 (a station that never connected: 1.6)',
-    }),
-    lastHeartbeat: Nullable(Type.String()),
-    lastBootAt: Nullable(Type.String()),
-    ...BootIdentityFields,
-    diagnosticsStatus: Nullable(Type.String()),
-    firmwareStatus: Nullable(Type.String()),
-    logStatus: Nullable(Type.String(), {
-      description: 'the last LogStatusNotification status (after a GetLog command); null: none yet',
-    }),
-    signedFirmwareStatus: Nullable(Type.String(), {
-      description:
-        'the last SignedFirmwareStatusNotification status (after a SignedUpdateFirmware command); null: none yet',
-    }),
-    localListVersion: Nullable(Type.Integer(), {
-      description: 'the local authorization list version the station last accepted; null: none sent',
-    }),
-    clockSkewSeconds: Nullable(Type.Integer(), {
-      description:
-        'the station clock minus the server clock (s) when a timestamp it sent was last too far off to believe ' +
-        '(before 2015, or over 15 minutes ahead) and the receipt time was used instead; null: none since its last boot',
-    }),
-    connectors: Type.Array(ConnectorSchema, {
-      description: 'the outlets, connector 0 (the station itself) left out',
-    }),
-    createdAt: Type.String(),
-    updatedAt: Type.String(),
-  },
-  { $id: 'Station' },
-);
+export const StationSchema = Resource('Station', {
+  chargePointId: Type.String(),
+  name: Type.String(),
+  location: Nullable(Type.String()),
+  siteId: Nullable(Type.Integer()),
+  maxPowerKw: Nullable(Type.Number(), {
+    description: 'kW per connector; null: the highest power measured on it, 22 kW while none is',
+  }),
+  registration: Registration,
+  status: StationStatusSchema,
+  /** The error code the charge point reports for itself (connector 0). */
+  errorCode: Nullable(Type.String()),
+  connected: Type.Boolean(),
+  hasOcppPassword: Type.Boolean(),
+  securityProfile: SecurityProfileSchema,
+  ocppVersion: Literals(OCPP_VERSIONS, {
+    description:
+      'the OCPP version of its latest connection: 1.6, 2.0.1 or 2.1 (a station that never connected: 1.6)',
+  }),
+  lastHeartbeat: Nullable(Type.String()),
+  lastBootAt: Nullable(Type.String()),
+  ...BootIdentityFields,
+  diagnosticsStatus: Nullable(Type.String()),
+  firmwareStatus: Nullable(Type.String()),
+  logStatus: Nullable(Type.String(), {
+    description: 'the last LogStatusNotification status (after a GetLog command); null: none yet',
+  }),
+  signedFirmwareStatus: Nullable(Type.String(), {
+    description:
+      'the last SignedFirmwareStatusNotification status (after a SignedUpdateFirmware command); null: none yet',
+  }),
+  localListVersion: Nullable(Type.Integer(), {
+    description: 'the local authorization list version the station last accepted; null: none sent',
+  }),
+  clockSkewSeconds: Nullable(Type.Integer(), {
+    description:
+      'the station clock minus the server clock (s) when a timestamp it sent was last too far off to believe ' +
+      '(before 2015, or over 15 minutes ahead) and the receipt time was used instead; null: none since its last boot',
+  }),
+  connectors: Type.Array(ConnectorSchema, {
+    description: 'the outlets, connector 0 (the station itself) left out',
+  }),
+  ...Timestamps(),
+});
 export type Station = Static<typeof StationSchema>;
 
 /** The filters of `GET /api/stations`, besides paging. */
@@ -108,38 +104,32 @@ export const StationFilterSchema = Type.Object({
 export type StationFilters = Static<typeof StationFilterSchema>;
 
 /** The body of `POST /api/stations`. */
-export const NewStationSchema = Type.Object(
-  {
-    chargePointId: ChargePointId,
-    name: Type.String({ minLength: 1, maxLength: 200 }),
-    siteId: Type.Optional(Nullable(SiteId)),
-    maxPowerKw: Type.Optional(Nullable(MaxPowerKw)),
-    location: Type.Optional(Text(500)),
-    ocppPassword: Type.Optional(
-      Nullable(OcppPassword, {
-        description:
-          'absent: a strong password is generated and answered once; null: no password ' +
-          '(not recommended: anyone who knows the id can then connect as the station)',
-      }),
-    ),
-    securityProfile: Type.Optional(SecurityProfileSchema),
-  },
-  { additionalProperties: false },
-);
+export const NewStationSchema = Body({
+  chargePointId: ChargePointId,
+  name: Type.String({ minLength: 1, maxLength: 200 }),
+  siteId: Type.Optional(Nullable(SiteId)),
+  maxPowerKw: Type.Optional(Nullable(MaxPowerKw)),
+  location: Type.Optional(Text(500)),
+  ocppPassword: Type.Optional(
+    Nullable(OcppPassword, {
+      description:
+        'absent: a strong password is generated and answered once; null: no password ' +
+        '(not recommended: anyone who knows the id can then connect as the station)',
+    }),
+  ),
+  securityProfile: Type.Optional(SecurityProfileSchema),
+});
 export type NewStation = Static<typeof NewStationSchema>;
 
 /** The body of `PATCH /api/stations/{chargePointId}`. */
-export const StationChangesSchema = Type.Object(
-  {
-    name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
-    siteId: Type.Optional(Nullable(SiteId)),
-    maxPowerKw: Type.Optional(Nullable(MaxPowerKw)),
-    location: Type.Optional(Text(500)),
-    ocppPassword: Type.Optional(Nullable(OcppPassword)),
-    securityProfile: Type.Optional(SecurityProfileSchema),
-  },
-  { additionalProperties: false },
-);
+export const StationChangesSchema = Body({
+  name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+  siteId: Type.Optional(Nullable(SiteId)),
+  maxPowerKw: Type.Optional(Nullable(MaxPowerKw)),
+  location: Type.Optional(Text(500)),
+  ocppPassword: Type.Optional(Nullable(OcppPassword)),
+  securityProfile: Type.Optional(SecurityProfileSchema),
+});
 export type StationChanges = Static<typeof StationChangesSchema>;
 
 /** What to configure on a charger (`GET /api/stations/{chargePointId}/onboarding`). */
@@ -206,10 +196,9 @@ export const CommandAuditSchema = Type.Object({
 export type CommandAudit = Static<typeof CommandAuditSchema>;
 
 /** The body of `POST /api/stations/{chargePointId}/local-list`. */
-export const LocalListRequestSchema = Type.Object(
-  { updateType: Type.Union([Type.Literal('Full'), Type.Literal('Differential')]) },
-  { additionalProperties: false },
-);
+export const LocalListRequestSchema = Body({
+  updateType: Type.Union([Type.Literal('Full'), Type.Literal('Differential')]),
+});
 export type LocalListRequest = Static<typeof LocalListRequestSchema>;
 
 /** The answer of SendLocalList through `POST /api/stations/{chargePointId}/local-list`. */

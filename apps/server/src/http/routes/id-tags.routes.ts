@@ -11,13 +11,14 @@ import {
   NewIdTagSchema,
   SearchPageQuery,
 } from '@cimorings/contracts/rest';
-import { BEARER, bearerRoute, deleteAnswers, errors, noContent, pageOf, pageRoute } from '../schemas.js';
+import { BEARER, created, errors, noContent, pageOf, recordRoutes } from '../schemas.js';
 
 /** The largest id tag file accepted: some 200,000 short rows. */
 const IMPORT_BODY_LIMIT = 4 * 1024 * 1024;
 
 export const idTagRoutes: FastifyPluginAsyncTypebox<{ idTags: IdTagService }> = async (app, { idTags }) => {
   app.addSchema(IdTagSchema);
+  const idTag = recordRoutes('id tags', IdTagParams, 'IdTag');
   // Only in this plugin: the one route that takes CSV.
   app.addContentTypeParser(
     'text/csv',
@@ -51,49 +52,30 @@ export const idTagRoutes: FastifyPluginAsyncTypebox<{ idTags: IdTagService }> = 
     async (request) => idTags.importCsv(actorOf(request), request.body),
   );
 
-  app.get(
-    '/api/id-tags',
-    pageRoute('idtags.view', 'id tags', SearchPageQuery(20), Type.Ref('IdTag')),
-    async (request) => idTags.list(actorOf(request), pageOf(request.query), request.query.search),
+  app.get('/api/id-tags', idTag.list('idtags.view', SearchPageQuery(20)), async (request) =>
+    idTags.list(actorOf(request), pageOf(request.query), request.query.search),
   );
 
   app.post(
     '/api/id-tags',
-    bearerRoute('idtags.manage', 'id tags', {
-      body: NewIdTagSchema,
-      response: { 201: Type.Ref('IdTag'), ...errors(400, 401, 403, 409) },
-    }),
+    idTag.create('idtags.manage', NewIdTagSchema, [400, 401, 403, 409]),
     async (request, reply) => {
       const { idTag, ...fields } = request.body;
-      return reply.status(201).send(await idTags.create(actorOf(request), idTag, fields));
+      return created(reply, idTags.create(actorOf(request), idTag, fields));
     },
   );
 
-  app.get(
-    '/api/id-tags/:idTag',
-    bearerRoute('idtags.view', 'id tags', {
-      params: IdTagParams,
-      response: { 200: Type.Ref('IdTag'), ...errors(401, 403, 404) },
-    }),
-    async (request) => idTags.get(actorOf(request), request.params.idTag),
+  app.get('/api/id-tags/:idTag', idTag.read('idtags.view', [401, 403, 404]), async (request) =>
+    idTags.get(actorOf(request), request.params.idTag),
   );
 
   app.patch(
     '/api/id-tags/:idTag',
-    bearerRoute('idtags.manage', 'id tags', {
-      params: IdTagParams,
-      body: IdTagChangesSchema,
-      response: { 200: Type.Ref('IdTag'), ...errors(400, 401, 403, 404) },
-    }),
+    idTag.change('idtags.manage', IdTagChangesSchema, [400, 401, 403, 404]),
     async (request) => idTags.update(actorOf(request), request.params.idTag, request.body),
   );
 
-  app.delete(
-    '/api/id-tags/:idTag',
-    bearerRoute('idtags.manage', 'id tags', {
-      params: IdTagParams,
-      response: deleteAnswers(401, 403, 404),
-    }),
-    async (request, reply) => noContent(reply, idTags.delete(actorOf(request), request.params.idTag)),
+  app.delete('/api/id-tags/:idTag', idTag.remove('idtags.manage', [401, 403, 404]), async (request, reply) =>
+    noContent(reply, idTags.delete(actorOf(request), request.params.idTag)),
   );
 };

@@ -12,25 +12,24 @@ import {
 } from '@cimorings/contracts/rest';
 import type { ReservationService } from '../../services/reservation.service.js';
 import { actorOf } from '../access.js';
-import { bearerRoute, errors, pageOf, pageRoute } from '../schemas.js';
+import { bearerRoute, errors, pageOf, recordRoutes } from '../schemas.js';
 
 export const reservationRoutes: FastifyPluginAsyncTypebox<{ reservations: ReservationService }> = async (
   app,
   { reservations },
 ) => {
   app.addSchema(ReservationSchema);
+  const reservation = recordRoutes('reservations', ReservationParams, 'Reservation');
 
   app.get(
     '/api/reservations',
-    pageRoute(
+    reservation.list(
       'reservations.view',
-      'reservations',
       Type.Object({
         ...PageQuery.properties,
         status: Type.Optional(ReservationStatusSchema),
         chargePointId: Type.Optional(ChargePointId),
       }),
-      Type.Ref('Reservation'),
       'Reservations at the stations in the caller’s scope, newest first',
     ),
     async (request) => {
@@ -41,10 +40,7 @@ export const reservationRoutes: FastifyPluginAsyncTypebox<{ reservations: Reserv
 
   app.get(
     '/api/reservations/:reservationId',
-    bearerRoute('reservations.view', 'reservations', {
-      params: ReservationParams,
-      response: { 200: Type.Ref('Reservation'), ...errors(400, 401, 403, 404) },
-    }),
+    reservation.read('reservations.view', [400, 401, 403, 404]),
     async (request) => reservations.get(actorOf(request), request.params.reservationId),
   );
 

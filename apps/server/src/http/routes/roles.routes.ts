@@ -1,5 +1,4 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { Type } from 'typebox';
 import type { RoleService } from '../../services/role.service.js';
 import { actorOf } from '../access.js';
 import {
@@ -9,7 +8,7 @@ import {
   PermissionInfoSchema,
   RoleChangesSchema,
 } from '@cimorings/contracts/rest';
-import { bearerRoute, deleteAnswers, errors, noContent, pageOf, pageRoute } from '../schemas.js';
+import { created, noContent, pageOf, pageRoute, recordRoutes } from '../schemas.js';
 
 /** Pages a list that is small enough to hold whole (roles, permissions). */
 function paged<T>(all: T[], query: { limit?: number; offset?: number; page?: number }) {
@@ -18,37 +17,27 @@ function paged<T>(all: T[], query: { limit?: number; offset?: number; page?: num
 }
 
 export const roleRoutes: FastifyPluginAsyncTypebox<{ roles: RoleService }> = async (app, { roles }) => {
-  app.get(
-    '/api/roles',
-    pageRoute(['users.view', 'roles.manage'], 'roles', PageQuery, Type.Ref('Role')),
-    async (request) => paged(await roles.list(), request.query),
+  const role = recordRoutes('roles', IdParams, 'Role');
+
+  app.get('/api/roles', role.list(['users.view', 'roles.manage'], PageQuery), async (request) =>
+    paged(await roles.list(), request.query),
   );
 
   app.post(
     '/api/roles',
-    bearerRoute('roles.manage', 'roles', {
-      body: NewRoleSchema,
-      response: { 201: Type.Ref('Role'), ...errors(400, 401, 403, 409) },
-    }),
-    async (request, reply) => reply.status(201).send(await roles.create(actorOf(request), request.body)),
+    role.create('roles.manage', NewRoleSchema, [400, 401, 403, 409]),
+    async (request, reply) => created(reply, roles.create(actorOf(request), request.body)),
   );
 
   app.patch(
     '/api/roles/:id',
-    bearerRoute('roles.manage', 'roles', {
-      params: IdParams,
-      body: RoleChangesSchema,
-      response: { 200: Type.Ref('Role'), ...errors(400, 401, 403, 404, 409) },
-    }),
+    role.change('roles.manage', RoleChangesSchema, [400, 401, 403, 404, 409]),
     async (request) => roles.update(actorOf(request), request.params.id, request.body),
   );
 
   app.delete(
     '/api/roles/:id',
-    bearerRoute('roles.manage', 'roles', {
-      params: IdParams,
-      response: deleteAnswers(400, 401, 403, 404, 409),
-    }),
+    role.remove('roles.manage', [400, 401, 403, 404, 409]),
     async (request, reply) => noContent(reply, roles.delete(actorOf(request), request.params.id)),
   );
 

@@ -11,7 +11,7 @@ import {
   SiteLoadSchema,
   SiteSchema,
 } from '@cimorings/contracts/rest';
-import { bearerRoute, deleteAnswers, errors, noContent, pageOf, pageRoute } from '../schemas.js';
+import { bearerRoute, created, errors, noContent, pageOf, recordRoutes } from '../schemas.js';
 
 /** Sites: read with stations.view, written with stations.edit, always within the caller's scope. */
 export const siteRoutes: FastifyPluginAsyncTypebox<{ sites: SiteService; loads: LoadManager }> = async (
@@ -20,30 +20,25 @@ export const siteRoutes: FastifyPluginAsyncTypebox<{ sites: SiteService; loads: 
 ) => {
   app.addSchema(SiteSchema);
   app.addSchema(SiteLoadSchema);
+  const site = recordRoutes('sites', IdParams, 'Site');
 
-  app.get(
-    '/api/sites',
-    pageRoute('stations.view', 'sites', SearchPageQuery(100), Type.Ref('Site')),
-    async (request) => sites.list(actorOf(request), pageOf(request.query), request.query.search),
+  app.get('/api/sites', site.list('stations.view', SearchPageQuery(100)), async (request) =>
+    sites.list(actorOf(request), pageOf(request.query), request.query.search),
   );
 
   app.post(
     '/api/sites',
-    bearerRoute('stations.edit', 'sites', {
-      summary: 'Create a site (users who see every station only)',
-      body: NewSiteSchema,
-      response: { 201: Type.Ref('Site'), ...errors(400, 401, 403) },
-    }),
-    async (request, reply) => reply.status(201).send(await sites.create(actorOf(request), request.body)),
+    site.create(
+      'stations.edit',
+      NewSiteSchema,
+      [400, 401, 403],
+      'Create a site (users who see every station only)',
+    ),
+    async (request, reply) => created(reply, sites.create(actorOf(request), request.body)),
   );
 
-  app.get(
-    '/api/sites/:id',
-    bearerRoute('stations.view', 'sites', {
-      params: IdParams,
-      response: { 200: Type.Ref('Site'), ...errors(400, 401, 403, 404) },
-    }),
-    async (request) => sites.get(actorOf(request), request.params.id),
+  app.get('/api/sites/:id', site.read('stations.view', [400, 401, 403, 404]), async (request) =>
+    sites.get(actorOf(request), request.params.id),
   );
 
   app.get(
@@ -62,21 +57,17 @@ export const siteRoutes: FastifyPluginAsyncTypebox<{ sites: SiteService; loads: 
 
   app.patch(
     '/api/sites/:id',
-    bearerRoute('stations.edit', 'sites', {
-      params: IdParams,
-      body: SiteChangesSchema,
-      response: { 200: Type.Ref('Site'), ...errors(400, 401, 403, 404) },
-    }),
+    site.change('stations.edit', SiteChangesSchema, [400, 401, 403, 404]),
     async (request) => sites.update(actorOf(request), request.params.id, request.body),
   );
 
   app.delete(
     '/api/sites/:id',
-    bearerRoute('stations.edit', 'sites', {
-      summary: 'Delete a site; refused (409) while stations are at it',
-      params: IdParams,
-      response: deleteAnswers(400, 401, 403, 404, 409),
-    }),
+    site.remove(
+      'stations.edit',
+      [400, 401, 403, 404, 409],
+      'Delete a site; refused (409) while stations are at it',
+    ),
     async (request, reply) => noContent(reply, sites.delete(actorOf(request), request.params.id)),
   );
 };

@@ -27,15 +27,7 @@ import {
 } from '@cimorings/contracts/rest';
 import { commandRoutes } from './commands.routes.js';
 import { onboardingOf } from './station-onboarding.routes.js';
-import {
-  bearerRoute,
-  deleteAnswers,
-  errors,
-  noContent,
-  pageOf,
-  pageRoute,
-  stationPageRoute,
-} from '../schemas.js';
+import { bearerRoute, errors, noContent, pageOf, recordRoutes, stationPageRoute } from '../schemas.js';
 
 /** The station object of the API: never its password, connector 0 folded into the station. */
 export function stationView(station: Station) {
@@ -82,6 +74,7 @@ export const stationRoutes: FastifyPluginAsyncTypebox<{
   heartbeatInterval: number;
 }> = async (app, { stations, approvals, commands, ocppLog, heartbeatInterval }) => {
   app.addSchema(StationSchema);
+  const station = recordRoutes('stations', ChargePointParams, 'Station');
 
   /** A page of a station's log, once it is known that the caller sees the station (404 otherwise). */
   const logOf = async <T>(
@@ -95,11 +88,9 @@ export const stationRoutes: FastifyPluginAsyncTypebox<{
 
   app.get(
     '/api/stations',
-    pageRoute(
+    station.list(
       'stations.view',
-      'stations',
       Type.Object({ ...PageQuery.properties, ...StationFilterSchema.properties }),
-      Type.Ref('Station'),
     ),
     async (request) => {
       const { registration, status, search, siteId } = request.query;
@@ -129,32 +120,20 @@ export const stationRoutes: FastifyPluginAsyncTypebox<{
     },
   );
 
-  app.get(
-    '/api/stations/:chargePointId',
-    bearerRoute('stations.view', 'stations', {
-      params: ChargePointParams,
-      response: { 200: Type.Ref('Station'), ...errors(401, 403, 404) },
-    }),
-    async (request) => stationView(await stations.get(actorOf(request), request.params.chargePointId)),
+  app.get('/api/stations/:chargePointId', station.read('stations.view', [401, 403, 404]), async (request) =>
+    stationView(await stations.get(actorOf(request), request.params.chargePointId)),
   );
 
   app.patch(
     '/api/stations/:chargePointId',
-    bearerRoute('stations.edit', 'stations', {
-      params: ChargePointParams,
-      body: StationChangesSchema,
-      response: { 200: Type.Ref('Station'), ...errors(400, 401, 403, 404) },
-    }),
+    station.change('stations.edit', StationChangesSchema, [400, 401, 403, 404]),
     async (request) =>
       stationView(await stations.update(actorOf(request), request.params.chargePointId, request.body)),
   );
 
   app.delete(
     '/api/stations/:chargePointId',
-    bearerRoute('stations.delete', 'stations', {
-      params: ChargePointParams,
-      response: deleteAnswers(401, 403, 404, 409),
-    }),
+    station.remove('stations.delete', [401, 403, 404, 409]),
     async (request, reply) =>
       noContent(reply, stations.delete(actorOf(request), request.params.chargePointId)),
   );

@@ -4,6 +4,7 @@ import { Type, type Static } from 'typebox';
 import { csvLine } from '../../domain/csv.js';
 import { TRANSACTION_SORTS } from '@cimorings/contracts';
 import {
+  Body,
   PageQuery,
   TransactionDetailSchema,
   TransactionFilterSchema,
@@ -131,10 +132,9 @@ export const transactionRoutes: FastifyPluginAsyncTypebox<{
         'meterStop becomes the highest energy register reported (else meterStart), stoppedAt now, ' +
         'stopReason the given reason; 409 while the station is connected and reporting.',
       params: TransactionParams,
-      body: Type.Object(
-        { reason: Type.String({ maxLength: 255, pattern: '\\S', description: 'why, kept as stopReason' }) },
-        { additionalProperties: false },
-      ),
+      body: Body({
+        reason: Type.String({ maxLength: 255, pattern: '\\S', description: 'why, kept as stopReason' }),
+      }),
       response: { 200: Type.Ref('Transaction'), ...errors(400, 401, 403, 404, 409) },
     }),
     async (request) =>
