@@ -9,16 +9,11 @@ import { describe, expect, it } from 'vitest';
  * read (`buildApp` under 80 lines), and no server class taking more than five collaborators.
  */
 const REPO_ROOT = resolve(import.meta.dirname, '../../../..');
-const PRODUCT_FOLDERS = [
-  'apps/server/src',
-  'apps/web/src',
-  'apps/simulator/src',
-  'packages/contracts/src',
-  'packages/ocpp/src',
-  'packages/ocpp/scripts',
-  'bench',
-  'scripts',
-];
+/** The product's sources: the apps, the shared packages, and the tools run beside them. */
+const APPS = ['apps/server/src', 'apps/web/src', 'apps/simulator/src'];
+const PACKAGES = ['packages/contracts/src', 'packages/ocpp/src', 'packages/ocpp/scripts'];
+const TOOLS = ['bench', 'scripts'];
+const PRODUCT_FOLDERS = [...APPS, ...PACKAGES, ...TOOLS];
 /** Written by `npm run generate -w @cimorings/ocpp` from the official schemas, never by hand. */
 const GENERATED = 'packages/ocpp/src/generated/';
 const MAX_FILE_LINES = 300;
