@@ -90,6 +90,9 @@ export function isChargePointId(text: string): boolean {
 /** The longest OCPP password of a station (its OCPP 1.6 AuthorizationKey, at most 40 characters). */
 export const OCPP_PASSWORD_MAX_LENGTH = 40;
 
+/** A phone number in E.164: a plus, a country code, at most 15 digits in all (e.g. +6281234567890). */
+export const PHONE_NUMBER_PATTERN = '^\\+[1-9]\\d{6,14}$';
+
 /** The measurands CIMORINGS normalizes and shows (energy in Wh, power in kW, SoC in %). */
 export const MEASURANDS = {
   energy: 'Energy.Active.Import.Register',

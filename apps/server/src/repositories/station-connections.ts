@@ -54,7 +54,7 @@ export class StationConnections {
   async markAllDisconnected(now: string): Promise<void> {
     await this.db
       .updateTable('stations')
-      .set({ connected: 0, status: 'Unavailable', updated_at: now })
+      .set({ connected: 0, status: NO_STATION_STATUS, updated_at: now })
       .where('connected', '=', 1)
       .execute();
   }

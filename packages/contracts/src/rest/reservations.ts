@@ -1,11 +1,11 @@
 /** The reservation resources: `/api/reservations`. */
 import { Type, type Static } from 'typebox';
-import { MAX_CONNECTOR_ID, RESERVATION_STATUSES } from '../lists.js';
+import { MAX_CONNECTOR_ID, PHONE_NUMBER_PATTERN, RESERVATION_STATUSES } from '../lists.js';
 import { Body, ChargePointId, IdToken, Literals, Nullable, Resource, Timestamps } from './common.js';
 
-/** E.164: a plus, a country code, at most 15 digits in all (e.g. +6281234567890). */
+/** E.164 (PHONE_NUMBER_PATTERN). */
 const PhoneNumber = Type.String({
-  pattern: '^\\+[1-9]\\d{6,14}$',
+  pattern: PHONE_NUMBER_PATTERN,
   description: 'E.164, e.g. +6281234567890',
 });
 
